@@ -1,0 +1,100 @@
+"""The command line, run as a user runs it (a subprocess), and its contract outputs."""
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from wvtext.schema import ANSWERS_COLUMNS, RETURNS_COLUMNS
+from conftest import ROOT
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "wvtext", *args], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    res = run("analyse", "--out", str(out), "--db", str(out / "w.db"))
+    assert res.returncode == 0, res.stderr
+    return out, res
+
+
+def test_cli_analyse_shipped_corpus_writes_contract(analysed):
+    out, _ = analysed
+    with open(out / "answers.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0])[: len(ANSWERS_COLUMNS)] == list(ANSWERS_COLUMNS)
+    leics = [r for r in rows if r["locality"] == "Leicestershire"]
+    assert len(leics) == 61
+    r35 = next(r for r in leics if r["qid"] == "3.5")
+    assert (r35["code"], r35["code_valid"], r35["code_class"]) == ("3", "0", "")
+    assert next(r for r in leics if r["qid"] == "1.2")["code"] == "5, 6, 7"
+    with open(out / "returns.csv", encoding="utf-8") as fh:
+        rets = list(csv.DictReader(fh))
+    assert list(rets[0])[: len(RETURNS_COLUMNS)] == list(RETURNS_COLUMNS)
+    row = next(r for r in rets if r["locality"] == "Leicestershire")
+    assert (row["region"], row["answers"]) == ("East Midlands", "61")
+
+
+def test_cli_analyse_manifest_records_what_produced_it(analysed):
+    out, _ = analysed
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["codebook_version"] and m["wvtext_version"] and m["seed"] == 13
+    assert all(len(f["sha256"]) == 64 for f in m["inputs"])
+    assert "answers.csv" in m["outputs"] and "ingest" in m["timings_s"]
+
+
+def test_cli_analyse_is_deterministic(analysed, tmp_path):
+    out, _ = analysed
+    res = run("analyse", "--out", str(tmp_path), "--db", str(tmp_path / "w.db"))
+    assert res.returncode == 0
+    for name in ("answers.csv", "returns.csv", "problems.csv"):
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes()
+
+
+def test_cli_bad_file_one_line_error_no_traceback(tmp_path, datapath):
+    db = tmp_path / "w.db"
+    assert run("ingest", str(ROOT / "corpus/returns/leicestershire_2013_stocktake.txt"), "--db", str(db)).returncode == 0
+    res = run("ingest", str(datapath("return_corrupt.xlsx")), "--db", str(db))
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    errors = [l for l in res.stderr.splitlines() if l.startswith("error:")]
+    assert len(errors) == 1 and "return_corrupt.xlsx" in errors[0] and "save it again" in errors[0]
+    assert "1 returns, 61 answers" in res.stderr  # what was stored before is intact
+
+
+def test_cli_warnings_name_file_row_question(tmp_path, datapath):
+    res = run("ingest", str(datapath("return_problems.csv")), "--db", str(tmp_path / "w.db"), "--warnings", "50")
+    assert res.returncode == 0
+    assert "W104 code outside the question's scheme: " in res.stderr and "row 7, question 1.6" in res.stderr
+
+
+@pytest.mark.parametrize("cmd", [[], ["ingest"], ["analyse"], ["codebook"], ["codebook", "build"], ["localities"], ["status"]])
+def test_cli_every_command_has_help(cmd):
+    res = run(*cmd, "--help")
+    assert res.returncode == 0 and "Usage" in res.stdout
+
+
+def test_cli_codebook_shows_question():
+    res = run("codebook", "--question", "3.5")
+    assert res.returncode == 0 and "0=No (no)  1=Yes (yes)  2=Not clear (unclear)" in res.stdout
+
+
+def test_cli_codebook_unknown_question_is_usage_error():
+    res = run("codebook", "--question", "12.1")
+    assert res.returncode == 2 and "no question '12.1'" in res.stderr
+
+
+def test_cli_localities_lookup():
+    res = run("localities", "Leics", "Atlantis")
+    assert res.returncode == 1
+    assert "Leics\tLeicestershire\tEast Midlands" in res.stdout and "Atlantis\t(no match)" in res.stdout
+
+
+def test_cli_commands_documented_in_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for cmd in ("ingest", "analyse", "codebook", "localities", "status"):
+        assert f"wvtext {cmd}" in readme

@@ -1,0 +1,44 @@
+"""The shipped corpus and the labelled sets agree with their sources."""
+import csv
+import re
+
+import pytest
+
+from wvtext.ingest import read_input
+from conftest import ROOT
+
+CORPUS = ROOT / "corpus"
+
+
+def _ws(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_corpus_items_are_verbatim_excerpts_of_their_sources():
+    items = read_input(CORPUS / "items" / "seed_items.csv").items
+    assert len(items) >= 50
+    sources = {}
+    for item in items:
+        path = CORPUS / "sources" / item["source"]
+        if item["source"].startswith("002"):
+            path = CORPUS / "returns" / "leicestershire_2013_stocktake.txt"
+        text = sources.setdefault(path, _ws(path.read_text(encoding="utf-8")))
+        assert _ws(item["description_raw"]) in text, item["item_id"]
+
+
+def test_corpus_items_have_localities_and_regions():
+    items = read_input(CORPUS / "items" / "seed_items.csv").items
+    regions = {i["region"] for i in items if i["locality"]}
+    assert regions <= {"West Midlands", "East Midlands", "South West"}
+    assert all(i["title"] and i["description"] for i in items)
+
+
+def test_corpus_labelled_leicestershire_matches_the_return(seed_return, codebook):
+    with open(CORPUS / "labelled" / "leicestershire_answers.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["qid"] for r in rows] == codebook.qids
+    by = {a.qid: a for a in seed_return.answers}
+    for r in rows:
+        assert r["code"] == by[r["qid"]].code_raw, r["qid"]
+        if r["code_class"] not in ("", "invalid"):
+            assert r["code_class"] == by[r["qid"]].code_class, r["qid"]

@@ -1,0 +1,62 @@
+import sqlite3
+
+import pytest
+
+from wvtext.errors import StoreError
+from wvtext.ingest import read_input
+from wvtext.pipeline import ingest_files
+from wvtext.store import open_store
+from wvtext.store.migrations import MIGRATIONS
+from conftest import SEED_RETURN
+
+
+def test_store_migrations_recorded_in_order(store):
+    assert [m[0] for m in store.migrations()] == [name for name, _ in MIGRATIONS]
+    assert store.migrate() == []  # idempotent
+
+
+def test_store_reimport_replaces(store):
+    ingest_files([SEED_RETURN], store)
+    ingest_files([SEED_RETURN], store)
+    assert store.counts()["returns"] == 1 and store.counts()["answers"] == 61
+    assert store.counts()["problems"] == 1  # the 3.5 warning, not twice
+
+
+def test_store_same_return_in_another_format_replaces(store, datapath):
+    ingest_files([SEED_RETURN, datapath("returns_semicolon_bom.csv")], store)
+    assert store.counts()["returns"] == 1 and store.counts()["answers"] == 10
+
+
+def test_store_failing_file_leaves_store_as_it_was(store, datapath):
+    ingest_files([SEED_RETURN], store)
+    before = store.counts()
+    summary = ingest_files([datapath("return_corrupt.xlsx"), datapath("returns_missing_columns.csv")], store)
+    assert len(summary.errors) == 2 and not summary.ok
+    assert store.counts() == before
+
+
+def test_store_failure_inside_transaction_rolls_back(store, monkeypatch):
+    ingest_files([SEED_RETURN], store)
+    before = store.counts()
+    got = read_input(SEED_RETURN)
+    got.returns[0].answers[5].qid = got.returns[0].answers[4].qid  # primary-key clash midway through the insert
+    with pytest.raises(sqlite3.IntegrityError):
+        store.save_input(got)
+    assert store.counts() == before
+    assert len(store.answers()) == 61
+
+
+def test_store_refuses_database_from_newer_version(tmp_path):
+    path = tmp_path / "new.db"
+    s = open_store(path)
+    s.conn.execute("INSERT INTO _wvtext_migrations(name, applied_at) VALUES ('9999_future', 'x')")
+    s.close()
+    with pytest.raises(StoreError, match="newer wvtext"):
+        open_store(path)
+
+
+def test_store_not_a_database(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("this is not sqlite " * 200)
+    with pytest.raises(StoreError, match="cannot open the wvtext database"):
+        open_store(path)

@@ -1,0 +1,3 @@
+from wvtext.cli import main
+
+main()

@@ -1,0 +1,57 @@
+"""The `wvtext` command line: a thin layer that parses, calls the library and reports.
+
+Heavy libraries are imported inside commands so that `wvtext --help` is instant.
+Library errors (`WvtextError`) become one line on stderr and exit code 1.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+app = typer.Typer(
+    name="wvtext",
+    help="Text mining for the Winterbourne View stocktake returns (2013) and their good-practice examples.\n\n"
+    "Start with 'wvtext analyse' (no arguments: the shipped corpus) and look in the --out folder.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+from . import codebook as _codebook  # noqa: E402  (registers commands)
+from . import run as _run  # noqa: E402,F401
+from . import info as _info  # noqa: E402,F401
+
+app.add_typer(_codebook.app, name="codebook")
+
+
+def main() -> None:
+    """Console entry point: run the app, turning errors into one-line messages."""
+    from ..errors import WvtextError
+
+    try:
+        # Without standalone mode click returns the code of typer.Exit instead of exiting.
+        rc = app(standalone_mode=False)
+        sys.exit(rc if isinstance(rc, int) else 0)
+    except WvtextError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click's usage errors and our own bugs
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        if os.environ.get("WVTEXT_DEBUG"):
+            raise
+        typer.echo(f"internal error: {type(exc).__name__}: {exc} (set WVTEXT_DEBUG=1 for the traceback)", err=True)
+        sys.exit(2)

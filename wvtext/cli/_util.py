@@ -1,0 +1,51 @@
+"""Shared option types and reporting helpers for the commands."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Iterator
+
+import typer
+
+from ..paths import DEFAULT_DB
+
+DbOption = Annotated[
+    Path, typer.Option("--db", help="SQLite database file (created if missing). Env: WVTEXT_DB.", show_default=True)
+]
+DEFAULT_DB_PATH = DEFAULT_DB
+
+
+def echo_err(msg: str) -> None:
+    typer.echo(msg, err=True)
+
+
+@contextmanager
+def progress_bar(enabled: bool = True) -> Iterator:
+    """Yield a `progress(label, n, total)` callback that draws a bar on stderr."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as bar:
+        tasks: dict[int, int] = {}
+
+        def update(label: str, n: int, total: int) -> None:
+            task = tasks.get(total)
+            if task is None:
+                task = tasks[total] = bar.add_task(label, total=total)
+            bar.update(task, completed=n, description=label[:40])
+
+        yield update
+
+
+def report_problems(problems, *, limit: int) -> None:
+    """Print problems (objects or dicts), at most `limit`, then a count of the rest."""
+    problems = list(problems)
+    for p in problems[:limit]:
+        echo_err(f"  warning {p}")
+    if len(problems) > limit:
+        echo_err(f"  ... and {len(problems) - limit} more (see problems.csv, or --warnings {len(problems)})")

@@ -1,0 +1,90 @@
+"""`wvtext ingest` and `wvtext analyse`."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import app
+from ._util import DEFAULT_DB_PATH, DbOption, echo_err, progress_bar, report_problems
+
+
+def _problem_line(p: dict) -> str:
+    from ..errors import PROBLEM_CODES, Problem
+
+    return str(Problem(p["code"], p["source_file"], p["source_row"], p["qid"] or "", p["field"] or "", p["message"]))
+
+
+@app.command("ingest")
+def ingest_cli(
+    paths: Annotated[list[Path], typer.Argument(help="Returns (xlsx, text dump, long csv) and item csv files.")],
+    db: DbOption = DEFAULT_DB_PATH,
+    warnings: Annotated[int, typer.Option(help="Show at most this many warnings.")] = 20,
+) -> None:
+    """Read returns and items into the database. The format is recognised from each file.
+
+    Each file is stored in one transaction: a file that cannot be read is reported
+    and nothing of it is stored; importing the same return again replaces it.
+    Exit code 1 if any file could not be read.
+    """
+    from ..pipeline import ingest_files
+    from ..store import open_store
+
+    store = open_store(db)
+    with progress_bar() as progress:
+        summary = ingest_files(paths, store, progress=progress)
+    for f in summary.files:
+        if f["status"] == "ok":
+            what = ", ".join(f["returns"]) or f"{f['items']} items"
+            echo_err(f"read {f['path']} ({f['format']}): {what}; {f['answers']} answers, {f['problems']} warnings")
+    report_problems(map(_problem_line, store.problems(return_ids=summary.return_ids,
+                                                      source_files=[f["path"] for f in summary.files])),
+                    limit=warnings)
+    for e in summary.errors:
+        echo_err(f"error: {e}")
+    counts = store.counts()
+    echo_err(f"{db}: {counts['returns']} returns, {counts['answers']} answers, {counts['items']} items")
+    store.close()
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+@app.command("analyse")
+def analyse_cli(
+    inputs: Annotated[Optional[list[Path]], typer.Argument(
+        help="Returns and item files. None: the shipped corpus (corpus/returns, corpus/items).")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for answers.csv, returns.csv and the reports.")] = Path("wvtext-out"),
+    db: DbOption = DEFAULT_DB_PATH,
+    warnings: Annotated[int, typer.Option(help="Show at most this many warnings.")] = 10,
+) -> None:
+    """Read the returns into the database, analyse them and write the outputs to --out.
+
+    Writes answers.csv and returns.csv (the output contract), problems.csv (every
+    row-level warning) and manifest.json (inputs with hashes, versions, settings,
+    timings). Exit code 1 if any input could not be read.
+    """
+    from ..pipeline import analyse, default_inputs
+
+    paths = list(inputs) if inputs else default_inputs()
+    if not paths:
+        raise typer.BadParameter("no inputs given and no shipped corpus found", param_hint="INPUTS")
+    with progress_bar() as progress:
+        manifest = analyse(paths, out, db_path=db, progress=progress)
+    for f in manifest["inputs"]:
+        if f["status"] == "ok":
+            what = ", ".join(f["returns"]) or f"{f['items']} items"
+            echo_err(f"read {f['path']} ({f['format']}): {what}; {f['problems']} warnings")
+    import csv
+
+    with open(Path(out) / "problems.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    report_problems([f"{r['code']} {r['kind']}: {r['source_file']}, row {r['source_row']}, question {r['qid']}: "
+                     f"{r['message'].lstrip(chr(39))}" for r in rows], limit=warnings)
+    for e in manifest["errors"]:
+        echo_err(f"error: {e}")
+    c = manifest["counts"]
+    echo_err(f"wrote {out}/: {c['returns']} returns, {c['answers']} answers, {c['problems']} warnings "
+             f"in {manifest['timings_s']['total']:.2f}s (run {manifest['run_id']})")
+    if manifest["errors"]:
+        raise typer.Exit(1)

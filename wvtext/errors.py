@@ -1,0 +1,78 @@
+"""Errors and row-level problems.
+
+A `WvtextError` is fatal for the thing it names (a file, a lexicon) and is shown
+to the user as one line. A `Problem` is a row-level warning: the row is still
+read, and the problem is stored and reported with file, row and question.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+__all__ = ["WvtextError", "IngestError", "StoreError", "Problem", "PROBLEM_CODES"]
+
+
+class WvtextError(Exception):
+    """Base class: a message meant for the user, with an optional remedy."""
+
+    def __init__(self, message: str, *, remedy: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.remedy = remedy
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.remedy}" if self.remedy else self.message
+
+
+class IngestError(WvtextError):
+    """A whole file cannot be read; nothing of it is stored."""
+
+    def __init__(self, file: str, message: str, *, remedy: str | None = None):
+        super().__init__(f"{file}: {message}", remedy=remedy)
+        self.file = file
+
+
+class StoreError(WvtextError):
+    """The database cannot be opened or migrated."""
+
+
+# Stable codes so that users can filter or silence kinds of warning.
+PROBLEM_CODES = {
+    "W101": "unknown question",
+    "W102": "duplicate question",
+    "W103": "unreadable code",
+    "W104": "code outside the question's scheme",
+    "W105": "blank code with a narrative",
+    "W106": "empty narrative",
+    "W107": "missing question",
+    "W108": "truncated file",
+    "W109": "unknown locality",
+    "W110": "several codes for a single-code question",
+    "W111": "narrative continued on the next line",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One row-level problem, reported and stored, never fatal."""
+
+    code: str
+    file: str
+    row: int | None
+    qid: str
+    field: str
+    message: str
+
+    @property
+    def kind(self) -> str:
+        return PROBLEM_CODES.get(self.code, "problem")
+
+    def __str__(self) -> str:
+        where = self.file + (f", row {self.row}" if self.row else "")
+        if self.qid:
+            where += f", question {self.qid}"
+        if self.field:
+            where += f", {self.field}"
+        return f"{self.code} {self.kind}: {where}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return asdict(self) | {"kind": self.kind}

@@ -1,0 +1,163 @@
+"""The stocktake layout: rows of question number, question, code scheme, code and
+narrative, with a title row, a header row and section header rows between.
+
+The xlsx workbook and the plain-text dump (`corpus/returns/*.txt`, a tab-separated
+export of the same sheet) are both read into rows of cells and parsed here, so the
+two formats cannot drift apart. Codes are not interpreted here: see `ingest`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+__all__ = ["RawRow", "RawLayout", "parse_layout", "QID_RE", "split_fused_code"]
+
+QID_RE = re.compile(r"^\s*(?:Q\s*)?(\d{1,2})\s*\.\s*(\d{1,2})(?!\d)\.?\s*(.*)$", re.S)
+_SECTION_RE = re.compile(r"^\s*(?:<[^>]+>\s*)*(\d{1,2})\s*(?:\.\s*|\s+)([A-Za-z].*?)\s*(?:<[^>]+>\s*)*$", re.S)
+_TITLE_RE = re.compile(r"local\s+stocktake", re.I)
+_ANALYSIS_RE = re.compile(r"local analysis:?\**\s*:?\s*(.+)$", re.I)
+# A code fused with its narrative in one cell: "3 Yes, the inpatient register ..."
+_FUSED_RE = re.compile(r"^\s*(\d{1,2}(?:\s*[,;&]\s*\d{1,2})*)\s*(?:[-:.)]\s+)?(?=[A-Za-z\"'(<])(.+)$", re.S)
+
+
+@dataclass
+class RawRow:
+    """One answer row as found in the file, before any interpretation."""
+
+    row: int
+    qid: str
+    question: str
+    scheme: str
+    code: str
+    narrative: str
+    section: str = ""
+    fused: bool = False
+    continued: bool = False
+
+
+@dataclass
+class RawLayout:
+    title_locality: str = ""
+    rows: list[RawRow] = field(default_factory=list)
+    sections: dict[str, str] = field(default_factory=dict)
+    header_row: int | None = None
+
+
+def split_fused_code(cell: str) -> tuple[str, str] | None:
+    """Split "3 Yes, the register ..." into ("3", "Yes, the register ..."), else None."""
+    m = _FUSED_RE.match(cell)
+    if not m:
+        return None
+    return m.group(1).strip(), m.group(2).strip()
+
+
+def _clean(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return str(cell).strip()
+
+
+def _find_columns(cells: list[str]) -> dict[str, int] | None:
+    low = [c.lower() for c in cells]
+    cols: dict[str, int] = {}
+    for i, c in enumerate(low):
+        if "codes used" in c or c.startswith("codes") or c == "scheme":
+            cols.setdefault("scheme", i)
+        elif "coded as" in c or c == "code":
+            cols.setdefault("code", i)
+        elif "response" in c or "narrative" in c:
+            cols.setdefault("narrative", i)
+    if {"scheme", "code", "narrative"} <= cols.keys():
+        cols["question"] = cols["scheme"] - 1 if cols["scheme"] > 0 else 0
+        return cols
+    return None
+
+
+def _title_locality(cells: list[str]) -> str:
+    for i, c in enumerate(cells):
+        if _TITLE_RE.search(c):
+            after = c.split(":", 1)[1].strip() if ":" in c else ""
+            rest = [x for x in cells[i + 1 :] if x] or ([after] if after else [])
+            if rest:
+                # "27 Leicestershire": the number is the programme's sequence number.
+                return re.sub(r"^\d+\s*", "", rest[-1]).strip()
+    return ""
+
+
+_DEFAULT_COLUMNS = {"question": 1, "scheme": 2, "code": 3, "narrative": 4}
+
+
+def parse_layout(rows: Iterable[tuple[int, list]]) -> RawLayout:
+    """Parse `(row_number, cells)` pairs in the stocktake layout into a `RawLayout`.
+
+    The header row ("Codes Used", "Coded as", "...Response...") fixes the columns;
+    without one, the dump's order (n, question, scheme, code, narrative) is assumed.
+    """
+    out = RawLayout()
+    table = [(n, [_clean(c) for c in cells]) for n, cells in rows]
+    table = [(n, cells) for n, cells in table if any(cells)]
+    cols: dict[str, int] | None = None
+    analysis_locality = ""
+    body_start = 0
+    for idx, (rownum, cells) in enumerate(table):
+        if not out.title_locality:
+            out.title_locality = _title_locality(cells)
+        m = _ANALYSIS_RE.search(cells[0].replace("*", ""))
+        if m and not analysis_locality:
+            analysis_locality = m.group(1).strip()
+        cols = _find_columns(cells)
+        if cols:
+            out.header_row = rownum
+            body_start = idx + 1
+            head = cells[cols["question"]] if cols["question"] < len(cells) else ""
+            ms = _SECTION_RE.match(head)
+            if ms and not QID_RE.match(head):
+                out.sections[ms.group(1)] = ms.group(2).strip()
+            break
+    if cols is None:
+        cols = dict(_DEFAULT_COLUMNS)
+        body_start = 0
+    section = [next(iter(out.sections), "")]
+    for rownum, cells in table[body_start:]:
+        _parse_body_row(out, cols, rownum, cells, section)
+    if not out.title_locality:
+        out.title_locality = analysis_locality
+    return out
+
+
+def _parse_body_row(out: RawLayout, cols: dict[str, int], rownum: int, cells: list[str], section_ref: list[str]) -> None:
+    def cell(name: str) -> str:
+        i = cols[name]
+        return cells[i] if i < len(cells) else ""
+
+    qcell = cell("question")
+    m = QID_RE.match(qcell)
+    if m and (cell("scheme") or cell("code") or cell("narrative") or len([c for c in cells if c]) >= 2):
+        qid = f"{int(m.group(1))}.{int(m.group(2))}"
+        code, narrative, fused = cell("code"), cell("narrative"), False
+        if not narrative and code:
+            parts = split_fused_code(code)
+            if parts:
+                code, narrative = parts
+                fused = True
+        out.rows.append(
+            RawRow(rownum, qid, m.group(3).strip(), cell("scheme"), code, narrative, section_ref[0], fused)
+        )
+        return
+    nonempty = [c for c in cells if c]
+    first = nonempty[0]
+    ms = _SECTION_RE.match(first)
+    if ms and len(nonempty) == 1 and not QID_RE.match(first) and len(first) < 200:
+        section_ref[0] = ms.group(1)
+        out.sections.setdefault(ms.group(1), re.sub(r"<[^>]+>", "", ms.group(2)).strip())
+        return
+    if set(first) <= set("-| "):
+        return  # a table rule ("----") left by the export
+    if out.rows and len(nonempty) == 1 and not first.isdigit():
+        # A narrative that ran onto the next line of the file.
+        last = out.rows[-1]
+        last.narrative = (last.narrative + "\n" + first).strip()
+        last.continued = True

@@ -1,0 +1,173 @@
+"""The embedded store: one SQLite file. This is the only module that speaks SQL.
+
+Other modules pass plain records in and get plain records out. Every import of a
+file is one transaction: a file that fails leaves the store exactly as it was, and
+importing the same return again replaces it.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import StoreError
+from .migrations import MIGRATIONS
+
+__all__ = ["Store", "open_store"]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, path: Path | str):
+        self.path = str(path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, isolation_level=None)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA busy_timeout = 5000")
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open the wvtext database ({exc}).",
+                             remedy="Pass another file with --db, or move this one away.")
+
+    # -- transactions and migrations ----------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def migrate(self) -> list[str]:
+        """Apply pending migrations in order; return the names applied."""
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS _wvtext_migrations (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        done = {r[0] for r in self.conn.execute("SELECT name FROM _wvtext_migrations")}
+        known = {name for name, _ in MIGRATIONS}
+        unknown = done - known
+        if unknown:
+            raise StoreError(f"{self.path} was written by a newer wvtext (migrations {sorted(unknown)}).",
+                             remedy="Upgrade wvtext or use another --db.")
+        applied = []
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            with self.transaction() as c:
+                for stmt in [s for s in sql.split(";") if s.strip()]:
+                    c.execute(stmt)
+                c.execute("INSERT INTO _wvtext_migrations(name, applied_at) VALUES (?, ?)", (name, _now()))
+            applied.append(name)
+        return applied
+
+    def migrations(self) -> list[tuple[str, str]]:
+        return [tuple(r) for r in self.conn.execute("SELECT name, applied_at FROM _wvtext_migrations ORDER BY id")]
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- runs -----------------------------------------------------------------------
+    def start_run(self, command: str, *, settings: dict, wvtext_version: str, codebook_version: str) -> str:
+        run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO runs(run_id, command, started_at, status, wvtext_version, codebook_version, settings) "
+                "VALUES (?, ?, ?, 'running', ?, ?, ?)",
+                (run_id, command, _now(), wvtext_version, codebook_version, json.dumps(settings, sort_keys=True)),
+            )
+        return run_id
+
+    def finish_run(self, run_id: str, *, status: str, inputs: list[dict], summary: dict) -> None:
+        with self.transaction() as c:
+            c.execute(
+                "UPDATE runs SET finished_at=?, status=?, inputs=?, summary=? WHERE run_id=?",
+                (_now(), status, json.dumps(inputs), json.dumps(summary, sort_keys=True), run_id),
+            )
+
+    def runs(self) -> list[dict]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM runs ORDER BY started_at")]
+
+    # -- imports --------------------------------------------------------------------
+    def save_input(self, got, *, run_id: str | None = None) -> None:
+        """Store everything read from one file in one transaction (returns replace earlier imports)."""
+        now = _now()
+        with self.transaction() as c:
+            for ret in got.returns:
+                c.execute("DELETE FROM returns WHERE return_id = ?", (ret.return_id,))
+                c.execute(
+                    "INSERT INTO returns VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (ret.return_id, ret.locality, ret.locality_raw, ret.region, ret.locality_score,
+                     ret.source_file, ret.source_format, ret.sha256, now, run_id),
+                )
+                c.executemany(
+                    "INSERT INTO answers VALUES (?,?,?,?,?,?,?,?,?)",
+                    [(ret.return_id, a.qid, a.row, a.code_raw, ";".join(map(str, a.codes)), int(a.code_valid),
+                      a.code_class, a.narrative_raw, a.narrative) for a in ret.answers],
+                )
+                c.executemany(
+                    "INSERT INTO problems(return_id, source_file, source_row, qid, field, code, message, run_id) "
+                    "VALUES (?,?,?,?,?,?,?,?)",
+                    [(ret.return_id, p.file, p.row, p.qid, p.field, p.code, p.message, run_id) for p in ret.problems],
+                )
+            if got.format == "items_csv":
+                c.execute("DELETE FROM problems WHERE return_id IS NULL AND source_file = ?", (got.path,))
+            c.executemany(
+                "INSERT OR REPLACE INTO items(item_id, title, description, description_raw, source, locality, region, "
+                "kind, origin, source_file, source_sha256, imported_at) VALUES (?,?,?,?,?,?,?,?,'file',?,?,?)",
+                [(i["item_id"], i["title"], i["description"], i["description_raw"], i["source"], i["locality"],
+                  i["region"], i["kind"], got.path, got.sha256, now) for i in got.items],
+            )
+            c.executemany(
+                "INSERT INTO problems(return_id, source_file, source_row, qid, field, code, message, run_id) "
+                "VALUES (NULL,?,?,?,?,?,?,?)",
+                [(p.file, p.row, p.qid, p.field, p.code, p.message, run_id) for p in got.problems],
+            )
+
+    # -- reads ------------------------------------------------------------------------
+    def returns(self, return_ids: list[str] | None = None) -> list[dict]:
+        sql = "SELECT * FROM returns"
+        args: list = []
+        if return_ids is not None:
+            sql += f" WHERE return_id IN ({','.join('?' * len(return_ids))})"
+            args = list(return_ids)
+        return [dict(r) for r in self.conn.execute(sql + " ORDER BY region, locality", args)]
+
+    def answers(self, return_ids: list[str] | None = None) -> list[dict]:
+        sql = "SELECT a.*, r.locality, r.region, r.source_file FROM answers a JOIN returns r USING(return_id)"
+        args: list = []
+        if return_ids is not None:
+            sql += f" WHERE a.return_id IN ({','.join('?' * len(return_ids))})"
+            args = list(return_ids)
+        return [dict(r) for r in self.conn.execute(sql, args)]
+
+    def problems(self, return_ids: list[str] | None = None, source_files: list[str] | None = None) -> list[dict]:
+        rows = [dict(r) for r in self.conn.execute("SELECT * FROM problems ORDER BY source_file, source_row, id")]
+        if return_ids is None and source_files is None:
+            return rows
+        rids, files = set(return_ids or []), set(source_files or [])
+        return [r for r in rows if r["return_id"] in rids or (r["return_id"] is None and r["source_file"] in files)]
+
+    def items(self) -> list[dict]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM items ORDER BY item_id")]
+
+    def counts(self) -> dict[str, int]:
+        return {t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                for t in ("returns", "answers", "problems", "items", "runs")}
+
+
+def open_store(path: Path | str) -> Store:
+    """Open (creating and migrating if needed) the wvtext database at `path`."""
+    return Store(path)

@@ -1,0 +1,47 @@
+"""Text normalisation shared by every reader and stage."""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+__all__ = ["normalize_text", "strip_html"]
+
+_BLOCK_TAGS = re.compile(r"<\s*/?\s*(p|br|div|li|ul|ol|tr|td|th|h[1-6]|table)\b[^>]*>", re.I)
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
+_WS = re.compile(r"\s+")
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+        "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
+        "\u2022": " ", "\u25aa": " ", "\uf0b7": " ", "\u00a0": " ", "\u200b": "", "\ufeff": "",
+        "\u2026": "...",
+    }
+)
+
+
+def strip_html(text: str) -> str:
+    """Return `text` with entities decoded and tags removed (block tags become spaces)."""
+    # Two rounds of unescaping: exports often double-escape ("&amp;amp;").
+    for _ in range(2):
+        unescaped = html.unescape(text)
+        if unescaped == text:
+            break
+        text = unescaped
+    text = _BLOCK_TAGS.sub(" ", text)
+    return _TAG.sub("", text)
+
+
+def normalize_text(text: str | None) -> str:
+    """Return the display-neutral form of a narrative: entities decoded, tags removed,
+    smart quotes and dashes made plain, whitespace collapsed.
+
+    >>> normalize_text("<p>Children&#39;s &amp; adults\u2019  teams</p>")
+    "Children's & adults' teams"
+    """
+    if not text:
+        return ""
+    text = strip_html(str(text))
+    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    return _WS.sub(" ", text).strip()
