@@ -121,3 +121,14 @@ def test_ingest_unreadable_file_raises_one_line_with_remedy(datapath, tmp_path, 
         read_input(path)
     text = str(info.value)
     assert name in text and "\n" not in text
+
+
+def test_ingest_long_csv_return_id_and_synthetic_columns(tmp_path, seed_return):
+    path = tmp_path / "copies.csv"
+    lines = ["locality,qid,code,narrative,return_id,synthetic"]
+    for rid in ("synthetic-leics-1", "synthetic-leics-2"):
+        lines += [f'Leicestershire,{a.qid},"{a.code_raw}",narrative {a.qid},{rid},1' for a in seed_return.answers[:3]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    got = read_input(path)
+    assert [r.return_id for r in got.returns] == ["synthetic-leics-1", "synthetic-leics-2"]
+    assert all(r.synthetic and r.region == "East Midlands" for r in got.returns)

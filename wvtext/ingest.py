@@ -6,7 +6,9 @@ may hold many) or the items of an items csv, plus every row-level `Problem`.
 Formats are recognised from the content, not the name or a flag:
 - xlsx workbook in the stocktake layout (zip magic + openpyxl);
 - plain-text dump of a return (tab-separated rows with question ids);
-- long csv: `locality, qid, code, narrative[, region]` (any delimiter Excel writes);
+- long csv: `locality, qid, code, narrative[, region, return_id, synthetic]` (any delimiter
+  Excel writes). `return_id` keeps apart several returns of one locality (the synthetic scale
+  copies); `synthetic` (1/0) marks generated data, as does SYNTHETIC in the file name;
 - items csv: `item_id, title, description[, locality, region]`.
 A file that cannot be read raises `IngestError` (one line, with a remedy); nothing
 is stored for it.
@@ -60,6 +62,7 @@ class ReturnData:
     sha256: str
     answers: list[Answer] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    synthetic: bool = False
 
 
 @dataclass
@@ -289,8 +292,8 @@ def _read_long_csv(name: str, digest: str, text: str, codebook: Codebook, locali
     if missing:
         raise IngestError(name, f"is missing required column(s) {', '.join(missing)}; found {', '.join(header)}.",
                           remedy="A long csv needs columns locality, qid, code, narrative (region optional).")
-    idx = {c: header.index(c) for c in (*RETURN_COLUMNS, "region") if c in header}
-    groups: dict[str, list[tuple[int, list[str]]]] = {}
+    idx = {c: header.index(c) for c in (*RETURN_COLUMNS, "region", "return_id", "synthetic") if c in header}
+    groups: dict[tuple[str, str], list[tuple[int, list[str]]]] = {}
     file_problems: list[Problem] = []
     for rownum, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
@@ -301,10 +304,12 @@ def _read_long_csv(name: str, digest: str, text: str, codebook: Codebook, locali
             file_problems.append(Problem("W109", name, rownum, cells[idx["qid"]].strip(), "locality",
                                          "row has no locality; it was not imported. Fill the locality column."))
             continue
-        groups.setdefault(loc, []).append((rownum, cells))
+        rid = cells[idx["return_id"]].strip() if "return_id" in idx else ""
+        groups.setdefault((loc, rid), []).append((rownum, cells))
     out = InputFile(name, "long_csv", digest, problems=file_problems)
     path = Path(name)
-    for loc_raw, grows in groups.items():
+    file_synthetic = "synthetic" in path.name.lower()
+    for (loc_raw, rid), grows in groups.items():
         problems: list[Problem] = []
         locality, raw, region, score = _locate(name, loc_raw, path, localities, problems, row=grows[0][0])
         if not region and "region" in idx:
@@ -312,8 +317,9 @@ def _read_long_csv(name: str, digest: str, text: str, codebook: Codebook, locali
             from .localities import REGIONS
 
             region = given if given in REGIONS else ""
-        ret = ReturnData(return_id_for(locality), locality, raw, region, score, name, "long_csv", digest,
-                         problems=problems)
+        flag = grows[0][1][idx["synthetic"]].strip().lower() if "synthetic" in idx else ""
+        ret = ReturnData(return_id_for(rid or locality), locality, raw, region, score, name, "long_csv", digest,
+                         problems=problems, synthetic=file_synthetic or flag in ("1", "true", "yes"))
         entries = []
         for rownum, cells in grows:
             m = _QID_RE.match(cells[idx["qid"]])

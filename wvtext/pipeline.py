@@ -93,7 +93,7 @@ def _answer_rows(store, return_ids: list[str]) -> list[dict]:
             "locality": a["locality"], "qid": a["qid"], "code": a["code_raw"], "narrative": a["narrative"],
             "code_valid": a["code_valid"], "code_class": a["code_class"],
             "return_id": a["return_id"], "region": a["region"] or "", "section": q.section if q else "",
-            "source_file": a["source_file"],
+            "source_file": a["source_file"], "synthetic": a["synthetic"],
             "source_row": a["source_row"],
         })
     rows.sort(key=lambda r: (r["locality"], order.get(r["qid"], 999)))
@@ -113,7 +113,8 @@ def _return_rows(store, return_ids: list[str], answers: list[dict]) -> list[dict
         ans = by_return.get(r["return_id"], [])
         rows.append({
             "locality": r["locality"], "region": r["region"] or "", "answers": len(ans),
-            "return_id": r["return_id"], "source_file": r["source_file"], "source_format": r["source_format"],
+            "return_id": r["return_id"], "synthetic": r["synthetic"], "source_file": r["source_file"],
+            "source_format": r["source_format"],
             "invalid_codes": sum(1 for a in ans if not a["code_valid"]),
             "no_response": sum(1 for a in ans if not a["code"]),
             "problems": counts.get(r["return_id"], 0),

@@ -10,11 +10,11 @@ ANSWERS_COLUMNS = (
     "locality", "qid", "code", "narrative", "code_valid", "code_class", "text_class", "divergent",
     "divergence_score", "divergence_type", "evidence", "themes", "support_request", "good_practice",
 )
-ANSWERS_EXTRA = ("return_id", "region", "section", "source_file", "source_row")
+ANSWERS_EXTRA = ("return_id", "region", "section", "synthetic", "source_file", "source_row")
 
 RETURNS_COLUMNS = (
     "locality", "region", "answers", "divergent", "divergence_rate", "out_of_step_score", "out_of_step",
 )
-RETURNS_EXTRA = ("return_id", "source_file", "source_format", "invalid_codes", "no_response", "problems")
+RETURNS_EXTRA = ("return_id", "synthetic", "source_file", "source_format", "invalid_codes", "no_response", "problems")
 
 PROBLEMS_COLUMNS = ("code", "kind", "source_file", "source_row", "qid", "field", "message")

@@ -108,9 +108,10 @@ class Store:
             for ret in got.returns:
                 c.execute("DELETE FROM returns WHERE return_id = ?", (ret.return_id,))
                 c.execute(
-                    "INSERT INTO returns VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO returns(return_id, locality, locality_raw, region, locality_score, source_file, "
+                    "source_format, source_sha256, imported_at, run_id, synthetic) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (ret.return_id, ret.locality, ret.locality_raw, ret.region, ret.locality_score,
-                     ret.source_file, ret.source_format, ret.sha256, now, run_id),
+                     ret.source_file, ret.source_format, ret.sha256, now, run_id, int(ret.synthetic)),
                 )
                 c.executemany(
                     "INSERT INTO answers VALUES (?,?,?,?,?,?,?,?,?)",
@@ -146,7 +147,7 @@ class Store:
         return [dict(r) for r in self.conn.execute(sql + " ORDER BY region, locality", args)]
 
     def answers(self, return_ids: list[str] | None = None) -> list[dict]:
-        sql = "SELECT a.*, r.locality, r.region, r.source_file FROM answers a JOIN returns r USING(return_id)"
+        sql = "SELECT a.*, r.locality, r.region, r.source_file, r.synthetic FROM answers a JOIN returns r USING(return_id)"
         args: list = []
         if return_ids is not None:
             sql += f" WHERE a.return_id IN ({','.join('?' * len(return_ids))})"

@@ -75,4 +75,10 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0002_returns_synthetic_flag",
+        """
+        ALTER TABLE returns ADD COLUMN synthetic INTEGER NOT NULL DEFAULT 0;
+        """,
+    ),
 ]
