@@ -274,7 +274,9 @@ def _from_layout(name: str, fmt: str, digest: str, layout: RawLayout, codebook: 
         raise IngestError(name, "has no question rows (expected rows such as '1.1 Are you establishing ...').",
                           remedy="Check that this is a stocktake return; for a csv use columns locality,qid,code,narrative.")
     locality, raw, region, score = _locate(name, layout.title_locality, path, localities, problems)
-    ret = ReturnData(return_id_for(locality), locality, raw, region, score, name, fmt, digest, problems=problems)
+    synthetic = "synthetic" in path.name.lower()
+    rid = return_id_for(("synthetic " if synthetic else "") + locality)
+    ret = ReturnData(rid, locality, raw, region, score, name, fmt, digest, problems=problems, synthetic=synthetic)
     for r in layout.rows:
         if r.continued:
             problems.append(Problem("W111", name, r.row, r.qid, "narrative",
