@@ -18,10 +18,12 @@ from .errors import IngestError
 from .export import write_csv, write_json
 from .ingest import read_input
 from .localities import load_localities
-from .schema import (ANSWERS_COLUMNS, ANSWERS_EXTRA, PROBLEMS_COLUMNS, RETURNS_COLUMNS, RETURNS_EXTRA)
+from .schema import (ANSWERS_COLUMNS, ANSWERS_EXTRA, EVIDENCE_COLUMNS, ITEM_THEMES_COLUMNS, PROBLEMS_COLUMNS,
+                     RETURNS_COLUMNS, RETURNS_EXTRA)
 from .store import open_store
 
-__all__ = ["IngestSummary", "ingest_files", "analyse", "default_inputs"]
+__all__ = ["IngestSummary", "ingest_files", "run_text_stages", "run_themes", "run_out_of_step", "analyse",
+           "default_inputs", "item_text"]
 
 SEED = 13  # every stochastic stage is seeded from this
 
@@ -33,6 +35,7 @@ class IngestSummary:
     files: list[dict] = field(default_factory=list)  # one dict per input file
     errors: list[str] = field(default_factory=list)  # one line per unreadable file
     return_ids: list[str] = field(default_factory=list)
+    item_ids: list[str] = field(default_factory=list)
     problems: int = 0
 
     @property
@@ -75,6 +78,7 @@ def ingest_files(paths: Sequence[Path], store, *, run_id: str | None = None,
         probs = got.all_problems
         summary.problems += len(probs)
         summary.return_ids.extend(r.return_id for r in got.returns)
+        summary.item_ids.extend(i["item_id"] for i in got.items)
         summary.files.append({
             "path": str(path), "status": "ok", "format": got.format, "sha256": got.sha256,
             "returns": [r.locality for r in got.returns], "answers": sum(len(r.answers) for r in got.returns),
@@ -83,15 +87,156 @@ def ingest_files(paths: Sequence[Path], store, *, run_id: str | None = None,
     return summary
 
 
+def item_text(item: dict) -> str:
+    """The text an item is analysed on; evidence offsets refer to it."""
+    title, desc = (item.get("title") or "").strip(), (item.get("description") or "").strip()
+    return f"{title}. {desc}" if title and desc else title or desc
+
+
+def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexicon_path: str | None = None,
+                    progress: Progress | None = None) -> dict:
+    """Parse every narrative and item once and run the text stages on the parse: themes with
+    evidence (answers and items), the narrative's class and the code/narrative divergence
+    (answers). Store the results; return counts."""
+    from .divergence import score_divergence
+    from .stance import StanceReader, resolve_references
+    from .themes.pipeline import _default_nlp
+
+    codebook = load_codebook()
+    nlp = _default_nlp(lexicon_path)
+    reader = _stance_reader(nlp)
+    answers = store.answers(return_ids) if return_ids else []
+    items = store.items(item_ids) if item_ids else []
+    texts = [a["narrative"] for a in answers] + [item_text(i) for i in items]
+    theme_results, stances = [], {}
+    for n, doc in enumerate(nlp.pipe(texts, batch_size=512)):
+        theme_results.append(doc._.wv_themes or {})
+        if n < len(answers):
+            a = answers[n]
+            stances.setdefault(a["return_id"], {})[a["qid"]] = reader.read(doc, codebook.get(a["qid"]))
+        if progress and ((n + 1) % 500 == 0 or n + 1 == len(texts)):
+            progress("reading narratives", n + 1, len(texts))
+    store.save_themes([(a["return_id"], a["qid"], s) for a, s in zip(answers, theme_results)],
+                      [(i["item_id"], s) for i, s in zip(items, theme_results[len(answers):])])
+    rows = []
+    by_key = {(a["return_id"], a["qid"]): a for a in answers}
+    for rid, per_q in stances.items():
+        for qid, st in resolve_references(per_q, codebook).items():
+            a, q = by_key[(rid, qid)], codebook.get(qid)
+            codes = [int(c) for c in a["codes"].split(";") if c]
+            d = score_divergence(q, codes=codes, code_valid=bool(a["code_valid"]), code_class=a["code_class"],
+                                 narrative=a["narrative"], stance=st)
+            rows.append({"return_id": rid, "qid": qid, "text_class": st.text_class, "text_confidence": st.confidence,
+                         "evidence": d.evidence if d.divergent else st.evidence, "xref": st.xref,
+                         "resolved_from": st.resolved_from, "partners": ";".join(map(str, st.partners)),
+                         "obstacles": ";".join(map(str, st.obstacles)), "hedged": int(st.hedged),
+                         "divergent": int(d.divergent), "divergence_score": d.score, "divergence_type": d.type})
+    store.save_answer_analysis(rows)
+    return {"texts": len(texts), "words": sum(len(t.split()) for t in texts)}
+
+
+def run_themes(store, return_ids: list[str], item_ids: list[str], **kwargs) -> dict:
+    """The text stages (themes are found together with the narrative class: one parse)."""
+    return run_text_stages(store, return_ids, item_ids, **kwargs)
+
+
+_READERS: dict[int, object] = {}
+
+
+def _stance_reader(nlp):
+    from .stance import StanceReader
+
+    if id(nlp) not in _READERS:
+        _READERS[id(nlp)] = StanceReader(nlp)
+    return _READERS[id(nlp)]
+
+
+def run_out_of_step(store) -> None:
+    """Score every return in the store against its region and the nation (scores are relative)."""
+    from .divergence import score_out_of_step
+
+    by_return: dict[str, dict] = {}
+    for a in store.answer_analysis():
+        r = by_return.setdefault(a["return_id"], {"return_id": a["return_id"], "region": a["region"], "answers": []})
+        r["answers"].append(a)
+    rows = [{"return_id": o.return_id, "divergent": o.divergent, "divergence_rate": o.divergence_rate,
+             "overstated": o.overstated, "profile_distance": o.profile_distance, "optimism": o.optimism,
+             "out_of_step_score": o.score, "out_of_step": int(o.flagged), "drivers": "; ".join(o.drivers)}
+            for o in score_out_of_step(list(by_return.values()))]
+    store.save_return_scores(rows)
+
+
+def _themes_by_answer(store, return_ids: list[str]) -> dict[tuple[str, str], str]:
+    from .themes.lexicon import THEMES
+
+    order = {t: i for i, t in enumerate(THEMES)}
+    found: dict[tuple[str, str], list[str]] = {}
+    for r in store.answer_themes(return_ids) if return_ids else []:
+        if r["carried"]:
+            found.setdefault((r["return_id"], r["qid"]), []).append(r["theme"])
+    return {k: ";".join(sorted(v, key=order.get)) for k, v in found.items()}
+
+
+def _evidence_rows(store, return_ids: list[str], item_ids: list[str]) -> list[dict]:
+    answers = {(a["return_id"], a["qid"]): a for a in store.answers(return_ids)} if return_ids else {}
+    items = {i["item_id"]: i for i in store.items(item_ids)} if item_ids else {}
+    conf = {(r["return_id"], r["qid"], r["theme"]): r for r in store.answer_themes(return_ids)} if return_ids else {}
+    iconf = {(r["item_id"], r["theme"]): r for r in store.item_themes(item_ids)} if item_ids else {}
+    rows = []
+    for m in store.theme_mentions(return_ids=return_ids, item_ids=item_ids):
+        if m["item_id"]:
+            text, t = item_text(items[m["item_id"]]), iconf[(m["item_id"], m["theme"])]
+            head = {"object": "item", "locality": items[m["item_id"]]["locality"], "return_id": "", "qid": "",
+                    "item_id": m["item_id"]}
+        else:
+            a = answers[(m["return_id"], m["qid"])]
+            text, t = a["narrative"], conf[(m["return_id"], m["qid"], m["theme"])]
+            head = {"object": "answer", "locality": a["locality"], "return_id": m["return_id"], "qid": m["qid"],
+                    "item_id": ""}
+        rows.append(head | {
+            "theme": m["theme"], "confidence": t["confidence"], "carried": t["carried"], "theme_negated": t["negated"],
+            "term": m["term"], "matched": text[m["start_char"]:m["end_char"]], "start_char": m["start_char"],
+            "end_char": m["end_char"], "negated": m["negated"], "hedged": m["hedged"], "in_list": m["in_list"],
+            "sentence": text[m["sent_start"]:m["sent_end"]],
+        })
+    rows.sort(key=lambda r: (r["object"], r["locality"] or "", r["return_id"], r["qid"], r["item_id"], r["start_char"]))
+    return rows
+
+
+def _item_rows(store, item_ids: list[str]) -> list[dict]:
+    from .themes.lexicon import THEMES
+
+    order = {t: i for i, t in enumerate(THEMES)}
+    by_item: dict[str, list[dict]] = {}
+    for r in store.item_themes(item_ids) if item_ids else []:
+        by_item.setdefault(r["item_id"], []).append(r)
+    rows = []
+    for i in store.items(item_ids) if item_ids else []:
+        found = sorted((r for r in by_item.get(i["item_id"], []) if r["carried"]), key=lambda r: order[r["theme"]])
+        rows.append({"item_id": i["item_id"], "title": i["title"], "locality": i["locality"], "region": i["region"],
+                     "source": i["source"], "themes": ";".join(r["theme"] for r in found),
+                     "theme_confidences": ";".join(f"{r['confidence']:.2f}" for r in found),
+                     "description": i["description"]})
+    return rows
+
+
 def _answer_rows(store, return_ids: list[str]) -> list[dict]:
     codebook = load_codebook()
     order = {q: i for i, q in enumerate(codebook.qids)}
+    themes = _themes_by_answer(store, return_ids)
+    analysis = {(r["return_id"], r["qid"]): r for r in store.answer_analysis(return_ids)} if return_ids else {}
     rows = []
     for a in store.answers(return_ids):
         q = codebook.get(a["qid"])
+        an = analysis.get((a["return_id"], a["qid"]), {})
         rows.append({
             "locality": a["locality"], "qid": a["qid"], "code": a["code_raw"], "narrative": a["narrative"],
             "code_valid": a["code_valid"], "code_class": a["code_class"],
+            "themes": themes.get((a["return_id"], a["qid"]), ""),
+            "text_class": an.get("text_class", ""), "divergent": an.get("divergent", ""),
+            "divergence_score": an.get("divergence_score", ""), "divergence_type": an.get("divergence_type", ""),
+            "evidence": an.get("evidence", ""), "text_confidence": an.get("text_confidence", ""),
+            "resolved_from": an.get("resolved_from", ""),
             "return_id": a["return_id"], "region": a["region"] or "", "section": q.section if q else "",
             "source_file": a["source_file"], "synthetic": a["synthetic"],
             "source_row": a["source_row"],
@@ -108,11 +253,17 @@ def _return_rows(store, return_ids: list[str], answers: list[dict]) -> list[dict
     counts: dict[str, int] = {}
     for p in problems:
         counts[p["return_id"]] = counts.get(p["return_id"], 0) + 1
+    scores = store.return_scores()
     rows = []
     for r in store.returns(return_ids):
         ans = by_return.get(r["return_id"], [])
+        sc = scores.get(r["return_id"], {})
         rows.append({
             "locality": r["locality"], "region": r["region"] or "", "answers": len(ans),
+            "divergent": sc.get("divergent", ""), "divergence_rate": sc.get("divergence_rate", ""),
+            "out_of_step_score": sc.get("out_of_step_score", ""), "out_of_step": sc.get("out_of_step", ""),
+            "overstated": sc.get("overstated", ""), "profile_distance": sc.get("profile_distance", ""),
+            "out_of_step_drivers": sc.get("drivers", ""),
             "return_id": r["return_id"], "synthetic": r["synthetic"], "source_file": r["source_file"],
             "source_format": r["source_format"],
             "invalid_codes": sum(1 for a in ans if not a["code_valid"]),
@@ -123,14 +274,17 @@ def _return_rows(store, return_ids: list[str], answers: list[dict]) -> list[dict
     return rows
 
 
-def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path,
+def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_path: str | None = None,
             progress: Progress | None = None) -> dict:
     """Run the whole job and return the run manifest (also written to OUT/manifest.json)."""
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     codebook = load_codebook()
     store = open_store(db_path)
-    settings = {"seed": SEED, "db": str(db_path), "out": str(out_dir)}
+    from .themes.lexicon import load_lexicon
+
+    lexicon = load_lexicon(lexicon_path)
+    settings = {"seed": SEED, "db": str(db_path), "out": str(out_dir), "lexicon": lexicon_path or "default"}
     run_id = store.start_run("analyse", settings=settings, wvtext_version=__version__,
                              codebook_version=codebook.version)
     try:
@@ -138,6 +292,14 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path,
         ing = ingest_files(inputs, store, run_id=run_id, progress=progress)
         timings["ingest"] = time.perf_counter() - t
         return_ids = list(dict.fromkeys(ing.return_ids))
+        item_ids = list(dict.fromkeys(ing.item_ids))
+
+        t = time.perf_counter()
+        theme_counts = run_text_stages(store, return_ids, item_ids, lexicon_path=lexicon_path, progress=progress)
+        timings["text_stages"] = time.perf_counter() - t
+        t = time.perf_counter()
+        run_out_of_step(store)
+        timings["out_of_step"] = time.perf_counter() - t
 
         t = time.perf_counter()
         out_dir = Path(out_dir)
@@ -145,6 +307,8 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path,
         returns = _return_rows(store, return_ids, answers)
         write_csv(out_dir / "answers.csv", ANSWERS_COLUMNS + ANSWERS_EXTRA, answers)
         write_csv(out_dir / "returns.csv", RETURNS_COLUMNS + RETURNS_EXTRA, returns)
+        write_csv(out_dir / "theme_evidence.csv", EVIDENCE_COLUMNS, _evidence_rows(store, return_ids, item_ids))
+        write_csv(out_dir / "item_themes.csv", ITEM_THEMES_COLUMNS, _item_rows(store, item_ids))
         files = [f["path"] for f in ing.files]
         problems = store.problems(return_ids=return_ids, source_files=files)
         from .errors import PROBLEM_CODES
@@ -158,13 +322,15 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path,
             "command": "analyse",
             "wvtext_version": __version__,
             "codebook_version": codebook.version,
+            "lexicon_version": lexicon.version,
             "localities_sha256": _sha_file(_localities_path()),
             "python": platform.python_version(),
             "seed": SEED,
             "settings": settings,
             "inputs": ing.files,
             "errors": ing.errors,
-            "counts": {"returns": len(returns), "answers": len(answers), "problems": len(problems)},
+            "counts": {"returns": len(returns), "answers": len(answers), "items": len(item_ids),
+                       "problems": len(problems), "words_themed": theme_counts["words"]},
             "timings_s": {k: round(v, 4) for k, v in timings.items()},
             "outputs": sorted(p.name for p in out_dir.iterdir() if p.is_file()) + ["manifest.json"],
         }

@@ -4,17 +4,28 @@ The contract columns come first, in this order; extra columns follow them.
 """
 from __future__ import annotations
 
-__all__ = ["ANSWERS_COLUMNS", "ANSWERS_EXTRA", "RETURNS_COLUMNS", "RETURNS_EXTRA", "PROBLEMS_COLUMNS"]
+__all__ = ["ANSWERS_COLUMNS", "ANSWERS_EXTRA", "RETURNS_COLUMNS", "RETURNS_EXTRA", "PROBLEMS_COLUMNS",
+           "EVIDENCE_COLUMNS", "ITEM_THEMES_COLUMNS"]
 
 ANSWERS_COLUMNS = (
     "locality", "qid", "code", "narrative", "code_valid", "code_class", "text_class", "divergent",
     "divergence_score", "divergence_type", "evidence", "themes", "support_request", "good_practice",
 )
-ANSWERS_EXTRA = ("return_id", "region", "section", "synthetic", "source_file", "source_row")
+ANSWERS_EXTRA = ("return_id", "region", "section", "synthetic", "text_confidence", "resolved_from", "source_file",
+                 "source_row")
 
 RETURNS_COLUMNS = (
     "locality", "region", "answers", "divergent", "divergence_rate", "out_of_step_score", "out_of_step",
 )
-RETURNS_EXTRA = ("return_id", "synthetic", "source_file", "source_format", "invalid_codes", "no_response", "problems")
+RETURNS_EXTRA = ("return_id", "synthetic", "overstated", "profile_distance", "out_of_step_drivers", "source_file",
+                 "source_format", "invalid_codes", "no_response", "problems")
 
 PROBLEMS_COLUMNS = ("code", "kind", "source_file", "source_row", "qid", "field", "message")
+
+# One row per theme mention: offsets refer to answers.csv's `narrative` (answers) or to
+# "title. description" (items).
+EVIDENCE_COLUMNS = (
+    "object", "locality", "return_id", "qid", "item_id", "theme", "confidence", "carried", "theme_negated",
+    "term", "matched", "start_char", "end_char", "negated", "hedged", "in_list", "sentence",
+)
+ITEM_THEMES_COLUMNS = ("item_id", "title", "locality", "region", "source", "themes", "theme_confidences", "description")

@@ -56,13 +56,15 @@ def analyse_cli(
         help="Returns and item files. None: the shipped corpus (corpus/returns, corpus/items).")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for answers.csv, returns.csv and the reports.")] = Path("wvtext-out"),
     db: DbOption = DEFAULT_DB_PATH,
+    lexicon: Annotated[Optional[Path], typer.Option(help="Theme lexicon csv (default models/themes/lexicon.csv).")] = None,
     warnings: Annotated[int, typer.Option(help="Show at most this many warnings.")] = 10,
 ) -> None:
     """Read the returns into the database, analyse them and write the outputs to --out.
 
-    Writes answers.csv and returns.csv (the output contract), problems.csv (every
-    row-level warning) and manifest.json (inputs with hashes, versions, settings,
-    timings). Exit code 1 if any input could not be read.
+    Writes answers.csv and returns.csv (the output contract, themes filled), theme_evidence.csv
+    (every theme mention with its sentence and offsets, negated or not), item_themes.csv,
+    problems.csv (every row-level warning) and manifest.json (inputs with hashes, versions of
+    codebook and lexicon, settings, timings). Exit code 1 if any input could not be read.
     """
     from ..pipeline import analyse, default_inputs
 
@@ -70,7 +72,7 @@ def analyse_cli(
     if not paths:
         raise typer.BadParameter("no inputs given and no shipped corpus found", param_hint="INPUTS")
     with progress_bar() as progress:
-        manifest = analyse(paths, out, db_path=db, progress=progress)
+        manifest = analyse(paths, out, db_path=db, lexicon_path=str(lexicon) if lexicon else None, progress=progress)
     for f in manifest["inputs"]:
         if f["status"] == "ok":
             what = ", ".join(f["returns"]) or f"{f['items']} items"

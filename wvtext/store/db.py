@@ -125,8 +125,9 @@ class Store:
                 )
             if got.format == "items_csv":
                 c.execute("DELETE FROM problems WHERE return_id IS NULL AND source_file = ?", (got.path,))
+            c.executemany("DELETE FROM items WHERE item_id = ?", [(i["item_id"],) for i in got.items])
             c.executemany(
-                "INSERT OR REPLACE INTO items(item_id, title, description, description_raw, source, locality, region, "
+                "INSERT INTO items(item_id, title, description, description_raw, source, locality, region, "
                 "kind, origin, source_file, source_sha256, imported_at) VALUES (?,?,?,?,?,?,?,?,'file',?,?,?)",
                 [(i["item_id"], i["title"], i["description"], i["description_raw"], i["source"], i["locality"],
                   i["region"], i["kind"], got.path, got.sha256, now) for i in got.items],
@@ -136,6 +137,80 @@ class Store:
                 "VALUES (NULL,?,?,?,?,?,?,?)",
                 [(p.file, p.row, p.qid, p.field, p.code, p.message, run_id) for p in got.problems],
             )
+
+    def save_themes(self, answers: list[tuple[str, str, dict]], items: list[tuple[str, str, dict]]) -> None:
+        """Replace the themes of the given answers ((return_id, qid, text, scores)) and items
+        ((item_id, text, scores)) in one transaction. `scores` maps theme -> ThemeScore."""
+        def rows(scores):
+            return [(t, s.confidence, int(s.carried), int(s.negated)) for t, s in scores.items()]
+
+        def mentions(scores):
+            return [(m.theme, m.term, m.start_char, m.end_char, m.sent_start, m.sent_end, int(m.negated),
+                     int(m.hedged), m.weight, int(m.in_list)) for s in scores.values() for m in s.mentions]
+
+        with self.transaction() as c:
+            for rid, qid, scores in answers:
+                c.execute("DELETE FROM answer_themes WHERE return_id=? AND qid=?", (rid, qid))
+                c.execute("DELETE FROM theme_mentions WHERE return_id=? AND qid=?", (rid, qid))
+                c.executemany("INSERT INTO answer_themes VALUES (?,?,?,?,?,?)", [(rid, qid, *r) for r in rows(scores)])
+                c.executemany(
+                    "INSERT INTO theme_mentions(return_id, qid, theme, term, start_char, end_char, sent_start, "
+                    "sent_end, negated, hedged, weight, in_list) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [(rid, qid, *m) for m in mentions(scores)])
+            for item_id, scores in items:
+                c.execute("DELETE FROM item_themes WHERE item_id=?", (item_id,))
+                c.execute("DELETE FROM theme_mentions WHERE item_id=?", (item_id,))
+                c.executemany("INSERT INTO item_themes VALUES (?,?,?,?,?)", [(item_id, *r) for r in rows(scores)])
+                c.executemany(
+                    "INSERT INTO theme_mentions(item_id, theme, term, start_char, end_char, sent_start, sent_end, "
+                    "negated, hedged, weight, in_list) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    [(item_id, *m) for m in mentions(scores)])
+
+    def save_answer_analysis(self, rows: list[dict]) -> None:
+        """Replace the narrative class and divergence of the given answers, in one transaction."""
+        cols = ("return_id", "qid", "text_class", "text_confidence", "evidence", "xref", "resolved_from", "partners",
+                "obstacles", "hedged", "divergent", "divergence_score", "divergence_type")
+        with self.transaction() as c:
+            c.executemany(f"INSERT OR REPLACE INTO answer_analysis({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
+                          [tuple(r[k] for k in cols) for r in rows])
+
+    def save_return_scores(self, rows: list[dict]) -> None:
+        """Replace the out-of-step scores of every return (they are relative to all returns)."""
+        cols = ("return_id", "divergent", "divergence_rate", "overstated", "profile_distance", "optimism",
+                "out_of_step_score", "out_of_step", "drivers")
+        with self.transaction() as c:
+            c.execute("DELETE FROM return_scores")
+            c.executemany(f"INSERT INTO return_scores({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
+                          [tuple(r[k] for k in cols) for r in rows])
+
+    def answer_analysis(self, return_ids: list[str] | None = None) -> list[dict]:
+        sql = ("SELECT an.*, a.code_class, r.region FROM answer_analysis an JOIN answers a USING(return_id, qid) "
+               "JOIN returns r USING(return_id)")
+        if return_ids is None:
+            return [dict(r) for r in self.conn.execute(sql)]
+        sql += f" WHERE an.return_id IN ({','.join('?' * len(return_ids))})"
+        return [dict(r) for r in self.conn.execute(sql, return_ids)]
+
+    def return_scores(self) -> dict[str, dict]:
+        return {r["return_id"]: dict(r) for r in self.conn.execute("SELECT * FROM return_scores")}
+
+    def answer_themes(self, return_ids: list[str]) -> list[dict]:
+        q = f"SELECT * FROM answer_themes WHERE return_id IN ({','.join('?' * len(return_ids))})"
+        return [dict(r) for r in self.conn.execute(q, return_ids)]
+
+    def item_themes(self, item_ids: list[str]) -> list[dict]:
+        q = f"SELECT * FROM item_themes WHERE item_id IN ({','.join('?' * len(item_ids))})"
+        return [dict(r) for r in self.conn.execute(q, item_ids)]
+
+    def theme_mentions(self, *, return_ids: list[str] = (), item_ids: list[str] = ()) -> list[dict]:
+        out = []
+        if return_ids:
+            q = f"SELECT * FROM theme_mentions WHERE return_id IN ({','.join('?' * len(return_ids))})"
+            out += [dict(r) for r in self.conn.execute(q, list(return_ids))]
+        if item_ids:
+            q = f"SELECT * FROM theme_mentions WHERE item_id IN ({','.join('?' * len(item_ids))})"
+            out += [dict(r) for r in self.conn.execute(q, list(item_ids))]
+        return out
 
     # -- reads ------------------------------------------------------------------------
     def returns(self, return_ids: list[str] | None = None) -> list[dict]:
@@ -161,8 +236,11 @@ class Store:
         rids, files = set(return_ids or []), set(source_files or [])
         return [r for r in rows if r["return_id"] in rids or (r["return_id"] is None and r["source_file"] in files)]
 
-    def items(self) -> list[dict]:
-        return [dict(r) for r in self.conn.execute("SELECT * FROM items ORDER BY item_id")]
+    def items(self, item_ids: list[str] | None = None) -> list[dict]:
+        if item_ids is None:
+            return [dict(r) for r in self.conn.execute("SELECT * FROM items ORDER BY item_id")]
+        q = f"SELECT * FROM items WHERE item_id IN ({','.join('?' * len(item_ids))}) ORDER BY item_id"
+        return [dict(r) for r in self.conn.execute(q, item_ids)]
 
     def counts(self) -> dict[str, int]:
         return {t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]

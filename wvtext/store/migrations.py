@@ -81,4 +81,79 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE returns ADD COLUMN synthetic INTEGER NOT NULL DEFAULT 0;
         """,
     ),
+    (
+        "0003_themes_with_evidence",
+        """
+        CREATE TABLE answer_themes (
+            return_id  TEXT NOT NULL,
+            qid        TEXT NOT NULL,
+            theme      TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            carried    INTEGER NOT NULL,
+            negated    INTEGER NOT NULL,
+            PRIMARY KEY (return_id, qid, theme),
+            FOREIGN KEY (return_id, qid) REFERENCES answers(return_id, qid) ON DELETE CASCADE
+        );
+        CREATE TABLE item_themes (
+            item_id    TEXT NOT NULL REFERENCES items(item_id) ON DELETE CASCADE,
+            theme      TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            carried    INTEGER NOT NULL,
+            negated    INTEGER NOT NULL,
+            PRIMARY KEY (item_id, theme)
+        );
+        CREATE TABLE theme_mentions (
+            id         INTEGER PRIMARY KEY,
+            return_id  TEXT,
+            qid        TEXT,
+            item_id    TEXT REFERENCES items(item_id) ON DELETE CASCADE,
+            theme      TEXT NOT NULL,
+            term       TEXT NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char   INTEGER NOT NULL,
+            sent_start INTEGER NOT NULL,
+            sent_end   INTEGER NOT NULL,
+            negated    INTEGER NOT NULL,
+            hedged     INTEGER NOT NULL,
+            weight     REAL NOT NULL,
+            in_list    INTEGER NOT NULL,
+            FOREIGN KEY (return_id, qid) REFERENCES answers(return_id, qid) ON DELETE CASCADE
+        );
+        CREATE INDEX theme_mentions_answer ON theme_mentions(return_id, qid);
+        CREATE INDEX theme_mentions_item ON theme_mentions(item_id);
+        """,
+    ),
+    (
+        "0004_narrative_class_divergence_out_of_step",
+        """
+        CREATE TABLE answer_analysis (
+            return_id        TEXT NOT NULL,
+            qid              TEXT NOT NULL,
+            text_class       TEXT NOT NULL,
+            text_confidence  REAL NOT NULL,
+            evidence         TEXT NOT NULL DEFAULT '',
+            xref             TEXT NOT NULL DEFAULT '',
+            resolved_from    TEXT NOT NULL DEFAULT '',
+            partners         TEXT NOT NULL DEFAULT '',
+            obstacles        TEXT NOT NULL DEFAULT '',
+            hedged           INTEGER NOT NULL DEFAULT 0,
+            divergent        INTEGER NOT NULL,
+            divergence_score REAL NOT NULL,
+            divergence_type  TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (return_id, qid),
+            FOREIGN KEY (return_id, qid) REFERENCES answers(return_id, qid) ON DELETE CASCADE
+        );
+        CREATE TABLE return_scores (
+            return_id         TEXT PRIMARY KEY REFERENCES returns(return_id) ON DELETE CASCADE,
+            divergent         INTEGER NOT NULL,
+            divergence_rate   REAL NOT NULL,
+            overstated        INTEGER NOT NULL,
+            profile_distance  REAL NOT NULL,
+            optimism          REAL NOT NULL,
+            out_of_step_score REAL NOT NULL,
+            out_of_step       INTEGER NOT NULL,
+            drivers           TEXT NOT NULL DEFAULT ''
+        );
+        """,
+    ),
 ]

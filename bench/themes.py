@@ -1,0 +1,128 @@
+"""Theme extraction: accuracy on the real labelled sets (and synthetic labels when present), and speed.
+
+    .venv/bin/python bench/themes.py [--json OUT]
+
+Real sets: the 61 Leicestershire answers (corpus/labelled/leicestershire_answers.csv) and the 80
+seed good-practice items (corpus/labelled/seed_items_themes.csv). Speed: words per second of the
+theme stage on one core, against a bare spacy.blank("en") tokenizer pass over the same text.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from wvtext.evaluate import multilabel_scores, read_labels, split_set  # noqa: E402
+from wvtext.ingest import read_input  # noqa: E402
+from wvtext.pipeline import item_text  # noqa: E402
+from wvtext.themes.lexicon import THEMES  # noqa: E402
+from wvtext.themes.pipeline import extract_themes, make_nlp, themes_string  # noqa: E402
+
+CORPUS = ROOT / "corpus"
+
+
+def real_sets(nlp) -> dict:
+    ret = read_input(CORPUS / "returns" / "leicestershire_2013_stocktake.txt").returns[0]
+    gold_a = {q: split_set(r["themes"]) for q, r in read_labels(CORPUS / "labelled" / "leicestershire_answers.csv", "qid").items()}
+    pred_a = {a.qid: split_set(themes_string(s)) for a, s in zip(ret.answers, extract_themes([a.narrative for a in ret.answers], nlp=nlp))}
+    items = read_input(CORPUS / "items" / "seed_items.csv").items
+    gold_i = {k: split_set(r["themes"]) for k, r in read_labels(CORPUS / "labelled" / "seed_items_themes.csv", "item_id").items()}
+    pred_i = {i["item_id"]: split_set(themes_string(s)) for i, s in zip(items, extract_themes([item_text(i) for i in items], nlp=nlp))}
+    both_g = {("a", k): v for k, v in gold_a.items()} | {("i", k): v for k, v in gold_i.items()}
+    both_p = {("a", k): v for k, v in pred_a.items()} | {("i", k): v for k, v in pred_i.items()}
+    neg = {}
+    for a, s in zip(ret.answers, extract_themes([a.narrative for a in ret.answers], nlp=nlp)):
+        neg[a.qid] = {t for t, v in s.items() if v.carried and v.negated}
+    return {
+        "leicestershire_answers": multilabel_scores(gold_a, pred_a, list(THEMES)),
+        "seed_items": multilabel_scores(gold_i, pred_i, list(THEMES)),
+        "real_combined": multilabel_scores(both_g, both_p, list(THEMES)),
+        "_pred_answers": pred_a, "_gold_answers": gold_a, "_pred_items": pred_i, "_gold_items": gold_i,
+    }
+
+
+def synthetic_set(nlp) -> dict | None:
+    labels = CORPUS / "synthetic" / "SYNTHETIC_labels_x1.csv"
+    if not labels.exists():
+        return None
+    from wvtext.pipeline import default_inputs  # noqa: F401
+
+    got = []
+    for p in sorted((CORPUS / "synthetic").glob("SYNTHETIC_*")):
+        if p.name.startswith(("SYNTHETIC_labels", "SYNTHETIC_returns")) or p.suffix not in (".csv", ".xlsx", ".txt"):
+            continue
+        got += read_input(p).returns
+    answers = [(r.return_id, a) for r in got for a in r.answers]
+    gold = {k: split_set(v["themes"]) for k, v in read_labels(labels, ("return_id", "qid")).items()}
+    pred = {(rid, a.qid): split_set(themes_string(s))
+            for (rid, a), s in zip(answers, extract_themes([a.narrative for _, a in answers], nlp=nlp))}
+    gold = {k: v for k, v in gold.items() if k in pred}
+    return multilabel_scores(gold, pred, list(THEMES))
+
+
+def speed(nlp, texts: list[str], repeat: int = 3) -> dict:
+    import spacy
+
+    words = sum(len(t.split()) for t in texts)
+    blank = spacy.blank("en")
+    best_blank = best_full = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        for _doc in blank.pipe(texts, batch_size=512):
+            pass
+        best_blank = min(best_blank, time.perf_counter() - t)
+        t = time.perf_counter()
+        for _s in extract_themes(texts, nlp=nlp):
+            pass
+        best_full = min(best_full, time.perf_counter() - t)
+    return {"words": words, "texts": len(texts), "theme_stage_s": round(best_full, 3),
+            "words_per_s": int(words / best_full), "blank_tokenizer_words_per_s": int(words / best_blank),
+            "ratio_to_blank": round(best_full / best_blank, 2)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--errors", action="store_true", help="list false positives/negatives on the real sets")
+    args = ap.parse_args()
+    nlp = make_nlp()
+    real = real_sets(nlp)
+    out = {k: v for k, v in real.items() if not k.startswith("_")}
+    syn = synthetic_set(nlp)
+    if syn:
+        out["synthetic"] = syn
+    # Speed on real-register text: the Leicestershire narratives and items, repeated to ~300k words.
+    ret = read_input(CORPUS / "returns" / "leicestershire_2013_stocktake.txt").returns[0]
+    base = [a.narrative for a in ret.answers] + [item_text(i) for i in read_input(CORPUS / "items" / "seed_items.csv").items]
+    texts = base * max(1, 300000 // sum(len(t.split()) for t in base))
+    out["speed"] = speed(nlp, texts)
+    print(f"{'theme':<28}{'leics P/R/F1':>20}{'items P/R/F1':>20}{'real F1':>9}{'n':>5}" + ("   synth F1" if syn else ""))
+    for t in THEMES:
+        a, i, c = (out[k]["per_label"][t] for k in ("leicestershire_answers", "seed_items", "real_combined"))
+        fmt = lambda d: f"{d['precision']:.2f}/{d['recall']:.2f}/{d['f1']:.2f}"
+        extra = f"   {syn['per_label'][t]['f1']:.2f}" if syn else ""
+        print(f"{t:<28}{fmt(a):>20}{fmt(i):>20}{c['f1']:>9.2f}{c['support']:>5}{extra}")
+    for k in ("leicestershire_answers", "seed_items", "real_combined") + (("synthetic",) if syn else ()):
+        print(f"{k:<24} micro F1 {out[k]['micro']['f1']:.3f} (P {out[k]['micro']['precision']:.3f} R {out[k]['micro']['recall']:.3f})  macro F1 {out[k]['macro']['f1']:.3f}  n={out[k]['n']}")
+    s = out["speed"]
+    print(f"speed: {s['words_per_s']:,} words/s on one core ({s['words']:,} words); bare blank tokenizer "
+          f"{s['blank_tokenizer_words_per_s']:,} words/s; ratio {s['ratio_to_blank']}")
+    if args.errors:
+        for kind, gold, pred in (("answer", real["_gold_answers"], real["_pred_answers"]),
+                                 ("item", real["_gold_items"], real["_pred_items"])):
+            for k in gold:
+                fp, fn = pred.get(k, set()) - gold[k], gold[k] - pred.get(k, set())
+                if fp or fn:
+                    print(f"{kind} {k}: FP {sorted(fp)} FN {sorted(fn)}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(out, indent=1, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""Theme extraction: lexicon validation, matching on real-world mess, negation, evidence, storage."""
+import pytest
+
+from wvtext.text import normalize_text
+from wvtext.themes.lexicon import THEMES, LexiconError, load_lexicon
+from wvtext.themes.pipeline import extract_themes, make_nlp, themes_string
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return make_nlp()
+
+
+def one(nlp, text):
+    return next(extract_themes([normalize_text(text)], nlp=nlp))
+
+
+def test_themes_shipped_lexicon_covers_every_theme():
+    lex = load_lexicon()
+    assert {t.theme for t in lex.terms} == set(THEMES)
+
+
+def test_themes_lexicon_errors_name_rows_and_fields(datapath):
+    with pytest.raises(LexiconError) as info:
+        load_lexicon(datapath("themes_bad.csv"), spelling="")
+    msg = str(info.value)
+    assert "row 3, theme: 'not_a_theme'" in msg
+    assert "row 4, weight: '1.7'" in msg
+    assert "row 6, match: 'exactly'" in msg
+
+
+def test_themes_lexicon_duplicate_term_rejected(tmp_path):
+    p = tmp_path / "lex.csv"
+    p.write_text("theme,term,weight\nhousing,accommodation,0.8\nhousing,Accommodation,0.5\n")
+    with pytest.raises(LexiconError, match="row 3, term: 'Accommodation' repeats row 2"):
+        load_lexicon(p, spelling="")
+
+
+def test_themes_lexicon_missing_column(tmp_path):
+    p = tmp_path / "lex.csv"
+    p.write_text("theme,words\nhousing,accommodation\n")
+    with pytest.raises(LexiconError, match="missing column"):
+        load_lexicon(p, spelling="")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There are no issues regarding Ordinary Residence",
+        "We are not aware of any ordinary residence disputes at present.",
+        "Ordinary residence is not an issue for this cohort.",
+    ],
+)
+def test_themes_negated_mention_carries_theme_marked_negated(nlp, text):
+    s = one(nlp, text)["ordinary_residence"]
+    assert s.carried and s.negated and all(m.negated for m in s.mentions)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There are no issues for current inpatients, but we have an ordinary residence dispute with a neighbouring authority.",
+        "Ordinary residence disputes with two neighbouring councils are ongoing.",
+        "Not only ordinary residence but also CHC eligibility causes delay.",
+    ],
+)
+def test_themes_affirmed_mention_not_negated(nlp, text):
+    s = one(nlp, text)["ordinary_residence"]
+    assert s.carried and not s.negated
+
+
+@pytest.mark.parametrize(
+    "text, theme",
+    [
+        ("<p>Pooled budget&nbsp;arrangements are&nbsp;in place</p>", "pooled_budgets"),
+        ("We have a S.75 agreement with the CCG.", "pooled_budgets"),
+        ("Sec 75 agreements are being refreshed.", "pooled_budgets"),
+        ("Challenges in sourcing appropriate accomodation for people leaving hospital.", "housing"),
+        ("Eligibility for NHS CHC is assessed using the DST.", "chc"),
+        ("Continuing Healthcare funding is disputed.", "chc"),
+        ("Clients with OR disputes are escalated.", "ordinary_residence"),
+        ("Co-located community teams.", "community_teams"),
+    ],
+)
+def test_themes_found_through_debris_typos_and_acronyms(nlp, text, theme):
+    assert one(nlp, text)[theme].carried
+
+
+def test_themes_or_conjunction_is_not_ordinary_residence(nlp):
+    assert "ordinary_residence" not in one(nlp, "Whether OR not the plan is agreed, people or families will be involved.")
+
+
+def test_themes_passing_mention_of_a_body_is_not_enough(nlp):
+    s = one(nlp, "Attendees included the CCG, the LA, NHS England, CQC and providers.")
+    assert not ("specialist_commissioning" in s and s["specialist_commissioning"].carried)
+
+
+def test_themes_substantive_specialist_commissioning(nlp):
+    s = one(nlp, "Placements are funded by NHS England specialised commissioning.")
+    assert s["specialist_commissioning"].carried
+
+
+def test_themes_evidence_offsets_point_at_the_text(nlp):
+    text = "Work is underway. There are no issues regarding Ordinary Residence, but CHC is a concern."
+    scores = one(nlp, text)
+    for s in scores.values():
+        for m in s.mentions:
+            assert text[m.sent_start:m.sent_end].strip() and m.sent_start <= m.start_char < m.end_char <= m.sent_end
+    m = scores["ordinary_residence"].mentions[0]
+    assert text[m.start_char:m.end_char] == "Ordinary Residence"
+    assert text[m.sent_start:m.sent_end].startswith("There are no issues")
+
+
+def test_themes_string_in_theme_order(nlp):
+    s = one(nlp, "Housing and a pooled budget; ordinary residence issues.")
+    assert themes_string(s) == "ordinary_residence;pooled_budgets;housing"
+
+
+def test_themes_small_lexicon_is_usable(datapath):
+    nlp = make_nlp(datapath("themes_small.csv"))
+    s = next(extract_themes(["A pooled budget and accommodation."], nlp=nlp))
+    assert themes_string(s) == "pooled_budgets;housing"
+
+
+def test_themes_seed_return_mission_themes(seed_return, nlp):
+    by = {a.qid: s for a, s in zip(seed_return.answers, extract_themes([a.narrative for a in seed_return.answers], nlp=nlp))}
+    assert by["2.4"]["pooled_budgets"].carried
+    assert by["1.9"]["chc"].carried
+    assert by["1.8"]["ordinary_residence"].carried
+
+
+def test_themes_stored_and_replaced(store, seed_return):
+    from wvtext.pipeline import ingest_files, run_themes
+    from conftest import SEED_RETURN
+
+    ingest_files([SEED_RETURN], store)
+    run_themes(store, ["leicestershire"], [])
+    first = len(store.theme_mentions(return_ids=["leicestershire"]))
+    run_themes(store, ["leicestershire"], [])
+    assert first > 0 and len(store.theme_mentions(return_ids=["leicestershire"])) == first
+    ingest_files([SEED_RETURN], store)  # re-import drops the old analysis with the answers
+    assert store.theme_mentions(return_ids=["leicestershire"]) == []

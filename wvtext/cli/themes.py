@@ -1,0 +1,90 @@
+"""`wvtext themes` and `wvtext lexicon`."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import app
+from ._util import DEFAULT_DB_PATH, DbOption, echo_err, progress_bar
+
+LexiconOption = Annotated[Optional[Path], typer.Option(
+    "--lexicon", help="Theme lexicon csv (default models/themes/lexicon.csv; spelling.csv beside it is used).")]
+
+
+@app.command("themes")
+def themes_cli(
+    db: DbOption = DEFAULT_DB_PATH,
+    lexicon: LexiconOption = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write theme_evidence.csv and item_themes.csv here.")] = None,
+    text: Annotated[Optional[str], typer.Option("--text", "-t", help="Only show the themes of this text, with evidence; touches no database.")] = None,
+) -> None:
+    """Find the 23 themes (themes.md) in every answer and item in the database, with evidence.
+
+    A theme is carried when its confidence (0..1, from the weights of the lexicon terms found)
+    reaches 0.5; each mention keeps its sentence, offsets, term, and whether it is negated
+    ("there are no Ordinary Residence issues") or hedged. `wvtext analyse` runs this too.
+    """
+    from ..themes.pipeline import extract_themes, make_nlp
+
+    if text is not None:
+        nlp = make_nlp(str(lexicon) if lexicon else None)
+        scores = next(extract_themes([text], nlp=nlp))
+        if not scores:
+            typer.echo("no theme terms found")
+        for theme, s in scores.items():
+            typer.echo(f"{theme}\tconfidence {s.confidence:.2f}\t{'carried' if s.carried else 'not carried'}"
+                       f"{'  (negated)' if s.negated else ''}")
+            for m in s.mentions:
+                flags = ", ".join(f for f, on in (("negated", m.negated), ("hedged", m.hedged), ("in a list", m.in_list)) if on)
+                typer.echo(f"    {text[m.start_char:m.end_char]!r} ({m.term}, weight {m.weight}){'  ' + flags if flags else ''}")
+        return
+
+    from ..export import write_csv
+    from ..pipeline import _evidence_rows, _item_rows, run_themes
+    from ..schema import EVIDENCE_COLUMNS, ITEM_THEMES_COLUMNS
+    from ..store import open_store
+    from ..themes.lexicon import THEMES
+
+    store = open_store(db)
+    return_ids = [r["return_id"] for r in store.returns()]
+    item_ids = [i["item_id"] for i in store.items()]
+    if not return_ids and not item_ids:
+        echo_err(f"{db} holds no returns or items: run 'wvtext ingest' first.")
+        raise typer.Exit(1)
+    with progress_bar() as progress:
+        counts = run_themes(store, return_ids, item_ids, lexicon_path=str(lexicon) if lexicon else None, progress=progress)
+    carried = [r for r in store.answer_themes(return_ids) if r["carried"]] if return_ids else []
+    icarried = [r for r in store.item_themes(item_ids) if r["carried"]] if item_ids else []
+    typer.echo(f"{counts['texts']} texts, {counts['words']:,} words")
+    typer.echo(f"{'theme':<28}{'answers':>8}{'negated':>8}{'items':>7}")
+    for t in THEMES:
+        n = [r for r in carried if r["theme"] == t]
+        typer.echo(f"{t:<28}{len(n):>8}{sum(r['negated'] for r in n):>8}{sum(1 for r in icarried if r['theme'] == t):>7}")
+    if out:
+        write_csv(out / "theme_evidence.csv", EVIDENCE_COLUMNS, _evidence_rows(store, return_ids, item_ids))
+        write_csv(out / "item_themes.csv", ITEM_THEMES_COLUMNS, _item_rows(store, item_ids))
+        echo_err(f"wrote {out}/theme_evidence.csv and {out}/item_themes.csv")
+    store.close()
+
+
+@app.command("lexicon")
+def lexicon_cli(
+    path: Annotated[Optional[Path], typer.Argument(help="Lexicon csv to check (default: the shipped one).")] = None,
+) -> None:
+    """Validate a theme lexicon (as wvtext loads it) and count its terms per theme.
+
+    Every problem is reported with file, row and field. The format is in models/themes/README.md.
+    """
+    from ..themes.lexicon import THEMES, load_lexicon
+
+    lex = load_lexicon(path)
+    by = lex.by_theme()
+    typer.echo(f"{lex.path}: {len(lex.terms)} terms, {len(lex.spelling)} spelling variants, version {lex.version}")
+    for t in THEMES:
+        strong = sum(1 for x in by[t] if x.weight >= 0.9)
+        typer.echo(f"  {t:<28}{len(by[t]):>4} terms ({strong} strong)")
+    empty = [t for t in THEMES if not by[t]]
+    if empty:
+        echo_err(f"warning: no terms for {', '.join(empty)}")

@@ -1,0 +1,177 @@
+"""Where an answer's code and its narrative disagree, and which returns are out of step.
+
+Consumes, per answer, the question, its code (valid or not, class) and the narrative's `Stance`;
+per return, its answers with their divergences, and all returns analysed together (for the
+regional comparison). Produces `Divergence` per answer and `OutOfStep` per return.
+
+Scores are floats in [0, 1] where 1 means more divergence / more out of step.
+
+Per answer (type: meaning in answer-classes.md):
+- invalid_code (1.0): a code outside the question's scheme;
+- no_response (0.7): a blank code over a narrative that answers, or a code with no narrative;
+- hidden_issue: an "any issues?" question coded No whose narrative affirms such issues;
+- contradiction: code yes and narrative no, or code no and narrative yes;
+- overstated: code yes over a narrative of plans, work underway or only part (and code
+  partial over a narrative of none);
+- understated: code no or not clear over a narrative of the thing clearly in place;
+- partners_mismatch / obstacle_mismatch (1.2 / 6.10): coded and named sets differ (1 - Jaccard).
+A typed disagreement's base score is scaled by the narrative's confidence; it is flagged at
+`FLAG_AT` or more. Disagreements with no type (e.g. in_progress vs partial) are scored by their
+ordinal distance but not flagged.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .codebook import Question
+from .stance import ANSWER_ORDINAL, Stance
+
+__all__ = ["Divergence", "score_divergence", "OutOfStep", "score_out_of_step", "FLAG_AT", "DIVERGENCE_TYPES"]
+
+FLAG_AT = 0.4
+DIVERGENCE_TYPES = ("contradiction", "overstated", "understated", "hidden_issue", "invalid_code", "no_response",
+                    "partners_mismatch", "obstacle_mismatch")
+_BASE = {
+    ("yes", "no"): ("contradiction", 0.95), ("no", "yes"): ("contradiction", 0.9),
+    ("yes", "in_progress"): ("overstated", 0.8), ("yes", "partial"): ("overstated", 0.6),
+    ("partial", "no"): ("overstated", 0.65),
+    ("unclear", "yes"): ("understated", 0.7), ("no", "partial"): ("understated", 0.5),
+}
+
+
+@dataclass
+class Divergence:
+    divergent: bool
+    score: float
+    type: str
+    evidence: str
+
+
+def _confidence_factor(stance: Stance) -> float:
+    return 0.6 + 0.4 * max(0.0, min(1.0, stance.confidence))
+
+
+def _jaccard(a: set[int], b: set[int]) -> float:
+    return len(a & b) / len(a | b) if a | b else 1.0
+
+
+def score_divergence(question: Question, *, codes: list[int], code_valid: bool, code_class: str,
+                     narrative: str, stance: Stance) -> Divergence:
+    """Return how far an answer's code and narrative disagree, why, and the deciding sentence."""
+    ev = stance.evidence
+    if not code_valid:
+        scheme = ", ".join(str(c.code) for c in question.codes)
+        return Divergence(True, 1.0, "invalid_code", ev or f"code not in the scheme ({scheme})")
+    if not codes and narrative.strip():
+        return Divergence(True, 0.7, "no_response", ev)
+    if codes and not narrative.strip():
+        return Divergence(True, 0.7, "no_response", "")
+    if not codes:
+        return Divergence(False, 0.0, "", "")
+    if question.kind == "multi_select":
+        coded = {c for c in codes if c != 0}
+        named = set(stance.partners)
+        if not coded or not named:
+            return Divergence(False, 0.0, "", ev)
+        miss = 1.0 - _jaccard(coded, named)
+        score = round(0.4 + 0.6 * miss, 3) if miss else 0.0
+        return Divergence(score >= FLAG_AT and miss >= 0.3, score, "partners_mismatch" if miss >= 0.3 else "", ev)
+    if question.kind == "categorical":
+        coded = set(codes)
+        named = set(stance.obstacles) or ({0} if stance.text_class == "unclear" else set())
+        if not named or coded == {0} and not stance.obstacles:
+            return Divergence(False, 0.0, "", ev)
+        miss = 1.0 - _jaccard(coded, named)
+        score = round(0.4 + 0.6 * miss, 3) if miss else 0.0
+        return Divergence(miss > 0 and score >= FLAG_AT, score, "obstacle_mismatch" if miss > 0 else "", ev)
+    tc, cc = stance.text_class, code_class
+    factor = _confidence_factor(stance)
+    if question.asks_about_issues and cc == "no" and tc == "yes":
+        score = round(0.85 * factor + 0.1, 3)
+        return Divergence(score >= FLAG_AT, min(1.0, score), "hidden_issue", ev)
+    if (cc, tc) in _BASE:
+        kind, base = _BASE[(cc, tc)]
+        if kind == "understated" and stance.scores.get("yes", 0.0) < 1.0:
+            # "describes the thing clearly in place": a narrative read as yes only for want of
+            # any cue is not clear enough to say the code understates it.
+            base *= 0.5
+        score = round(base * factor, 3)
+        return Divergence(score >= FLAG_AT, score, kind, ev)
+    if cc in ANSWER_ORDINAL and tc in ANSWER_ORDINAL:
+        score = round(abs(ANSWER_ORDINAL[cc] - ANSWER_ORDINAL[tc]) / 3 * 0.5 * factor, 3)
+        return Divergence(False, score, "", ev)
+    return Divergence(False, 0.0, "", ev)
+
+
+# -- out of step -------------------------------------------------------------------
+
+@dataclass
+class OutOfStep:
+    return_id: str
+    answers: int
+    divergent: int
+    divergence_rate: float
+    overstated: int
+    profile_distance: float
+    optimism: float
+    score: float
+    flagged: bool
+    drivers: list[str] = field(default_factory=list)
+
+
+def score_out_of_step(returns: list[dict], *, shrink: float = 5.0, flag_at: float = 0.5) -> list[OutOfStep]:
+    """Score each return against its region and the nation.
+
+    `returns`: dicts with `return_id`, `region`, and `answers`: dicts with `qid`, `code_class`,
+    `divergent`, `divergence_type`. The code profile is compared question by question with the
+    region's mean (leaving the return out, shrunk toward the national mean by `shrink` returns
+    of weight so that a region of two is not its own yardstick), in national standard deviations.
+    The score combines that distance (40%), the divergence rate (35%) and the rate of answers coded
+    above what their narrative supports (25%), each on a fixed scale so a lone return is scored too.
+    """
+    vals: dict[str, dict[str, float]] = {}
+    for r in returns:
+        vals[r["return_id"]] = {a["qid"]: ANSWER_ORDINAL[a["code_class"]] for a in r["answers"]
+                                if a.get("code_class") in ANSWER_ORDINAL}
+    qids = sorted({q for v in vals.values() for q in v})
+    nat_sum = {q: sum(v[q] for v in vals.values() if q in v) for q in qids}
+    nat_n = {q: sum(1 for v in vals.values() if q in v) for q in qids}
+    nat_sq = {q: sum(v[q] ** 2 for v in vals.values() if q in v) for q in qids}
+    by_region: dict[str, list[str]] = {}
+    for r in returns:
+        by_region.setdefault(r.get("region") or "", []).append(r["return_id"])
+    reg_sum = {reg: {q: sum(vals[i][q] for i in ids if q in vals[i]) for q in qids} for reg, ids in by_region.items()}
+    reg_n = {reg: {q: sum(1 for i in ids if q in vals[i]) for q in qids} for reg, ids in by_region.items()}
+    out = []
+    for r in returns:
+        rid, reg, mine = r["return_id"], r.get("region") or "", vals[r["return_id"]]
+        zs: list[tuple[float, str]] = []
+        for q, x in mine.items():
+            n_nat = nat_n[q] - 1
+            if n_nat < 2:
+                continue
+            mean_nat = (nat_sum[q] - x) / n_nat
+            var = max((nat_sq[q] - x * x) / n_nat - mean_nat ** 2, 0.0)
+            sd = max(math.sqrt(var), 0.5)
+            n_reg = reg_n[reg][q] - 1 if reg else 0
+            mean_reg = (reg_sum[reg][q] - x) / n_reg if n_reg > 0 else mean_nat
+            target = (n_reg * mean_reg + shrink * mean_nat) / (n_reg + shrink)
+            zs.append(((x - target) / sd, q))
+        dist = math.sqrt(sum(z * z for z, _ in zs) / len(zs)) if zs else 0.0
+        optimism = sum(z for z, _ in zs) / len(zs) if zs else 0.0
+        answers = r["answers"]
+        div = sum(1 for a in answers if a.get("divergent"))
+        over = sum(1 for a in answers if a.get("divergence_type") in ("overstated", "contradiction")
+                   and a.get("code_class") == "yes")
+        n = max(len(answers), 1)
+        s_dist = min(1.0, max(0.0, (dist - 0.8) / 1.2))
+        s_div = min(1.0, div / n / 0.3)
+        s_over = min(1.0, over / n / 0.2)
+        score = round(0.4 * s_dist + 0.35 * s_div + 0.25 * s_over, 3)
+        drivers = [f"{q} ({z:+.1f} sd)" for z, q in sorted(zs, key=lambda t: -abs(t[0]))[:3] if abs(z) >= 1.0]
+        drivers += [f"{a['qid']} {a['divergence_type']}" for a in answers
+                    if a.get("divergence_type") in ("overstated", "contradiction", "hidden_issue")][:4]
+        out.append(OutOfStep(rid, len(answers), div, round(div / n, 3), over, round(dist, 3), round(optimism, 3),
+                             score, score >= flag_at, drivers))
+    return out

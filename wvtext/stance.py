@@ -1,0 +1,321 @@
+"""What a narrative itself says about its question: one of the answer classes, with the
+sentence(s) that decided it and a confidence.
+
+Consumes a parsed narrative (the `Doc` the theme pipeline made: one parse serves every stage)
+and its `Question`. Produces a `Stance`. Works on a single return: stance cues are data
+(`models/stance/cues.csv`), cross-references ("See 2.4 above", "As per previous answer") are
+resolved within the same return by `resolve_references`, and what cannot be followed is unclear.
+
+Rules, in order:
+1. a narrative that is only a cross-reference takes the class of the answer it points to;
+2. categorical questions (1.2 partners, 6.10 obstacles) read the partners/obstacles named;
+3. "any issues?" questions (1.8) read whether issues are affirmed or denied;
+4. otherwise cue weights add up per class (the first sentence counts 1.5x; a cue of existence
+   under a local negation counts for "no"); "Yes, ... will be" with only future/progress content
+   in its first sentence is in_progress; text with no cue that describes arrangements reads yes,
+   weakly; an empty or very short cue-less text is unclear.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from .codebook import Codebook, Question
+from .errors import WvtextError
+from .themes.components import _negated
+from .themes.lexicon import normalize_word, pattern_variants
+
+__all__ = ["Stance", "StanceReader", "resolve_references", "ANSWER_ORDINAL"]
+
+CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable")
+CUE_CLASSES = CLASSES + ("plan",)  # "plan": future intent with nothing yet underway
+ANSWER_ORDINAL = {"no": 0, "in_progress": 1, "partial": 2, "yes": 3}
+_NEG = {"not", "no", "n't", "never", "nor", "without"}
+_ISSUE_WORDS = {"issue", "dispute", "risk", "concern", "problem", "difficulty", "disagreement", "challenge"}
+_FIRST_WEIGHT = 1.5
+_ECHO_WEIGHT = 1.2
+_ECHO_STOP = {"there", "your", "with", "have", "been", "this", "that", "from", "they", "their", "what", "which",
+              "local", "about", "including", "being", "people", "place", "does", "will", "should"}
+_MIN_WORDS_DESCRIBING = 8
+
+
+@dataclass
+class Stance:
+    text_class: str
+    confidence: float
+    evidence: str
+    scores: dict[str, float] = field(default_factory=dict)
+    xref: str = ""  # qid the narrative refers to ("" if none)
+    xref_only: bool = False
+    resolved_from: str = ""  # qid whose class an xref-only narrative took
+    partners: tuple[int, ...] = ()
+    obstacles: tuple[int, ...] = ()
+    issues_affirmed: bool | None = None
+    hedged: bool = False
+
+
+def _models() -> Path:
+    from .paths import models_dir
+
+    return models_dir() / "stance"
+
+
+def _read(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in columns if c not in (reader.fieldnames or [])]
+            if missing:
+                raise WvtextError(f"{path}: missing column(s) {', '.join(missing)}.")
+            return list(enumerate(reader, start=2))
+    except FileNotFoundError:
+        raise WvtextError(f"{path}: stance data file not found.", remedy="Restore models/stance/.")
+
+
+@lru_cache(maxsize=2)
+def _cues(path: str) -> list[tuple[str, str, float, bool]]:
+    out = []
+    for row, r in _read(Path(path), ("cue", "class", "weight", "where")):
+        if r["class"] not in CUE_CLASSES or r["where"] not in ("start", "any"):
+            raise WvtextError(f"{path}, row {row}: class must be one of {CUE_CLASSES} and where start/any.")
+        out.append((r["cue"], r["class"], float(r["weight"]), r["where"] == "start"))
+    return out
+
+
+@lru_cache(maxsize=2)
+def _xrefs(path: str) -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(r["pattern"], re.I), r["target"]) for _, r in _read(Path(path), ("pattern", "target"))]
+
+
+@lru_cache(maxsize=4)
+def _code_terms(path: str) -> list[tuple[str, int]]:
+    return [(r["term"], int(r["code"])) for _, r in _read(Path(path), ("term", "code"))]
+
+
+class StanceReader:
+    """Reads stance from parsed narratives; build once per `nlp` and reuse."""
+
+    def __init__(self, nlp: Language, *, models: Path | None = None):
+        models = models or _models()
+        self.nlp = nlp
+        self.cues = _cues(str(models / "cues.csv"))
+        self.xrefs = _xrefs(str(models / "xrefs.csv"))
+        self.any_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.start_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        for i, (cue, _cls, _w, start) in enumerate(self.cues):
+            (self.start_matcher if start else self.any_matcher).add(str(i), [nlp.make_doc(v) for v in pattern_variants(cue)])
+        self.partner_matcher = self._code_matcher(models / "partners.csv")
+        self.obstacle_matcher = self._code_matcher(models / "obstacles.csv")
+
+    def _code_matcher(self, path: Path) -> PhraseMatcher:
+        m = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        for term, code in _code_terms(str(path)):
+            m.add(str(code), [self.nlp.make_doc(v) for v in pattern_variants(term)])
+        return m
+
+    # -- public ----------------------------------------------------------------------
+    def read(self, doc: Doc, question: Question | None) -> Stance:
+        text = doc.text.strip()
+        if not text:
+            return Stance("unclear", 1.0, "", xref="")
+        xref, xref_only = self._xref(text, question)
+        if question is not None and question.kind != "yes_no":
+            return self._categorical(doc, question, xref, xref_only)
+        scores, best_sent, hedged = self._score(doc, question)
+        if xref_only:
+            return Stance("unclear", 0.5, text, scores, xref, True, hedged=hedged)
+        if question is not None and question.asks_about_issues:
+            issue = self._issues(doc)
+            if issue is not None:
+                cls = "yes" if issue[0] else "no"
+                return Stance(cls, 0.75, issue[1], scores, xref, False, issues_affirmed=issue[0], hedged=hedged)
+        return self._decide(doc, scores, best_sent, xref, hedged)
+
+    # -- pieces ----------------------------------------------------------------------
+    def _xref(self, text: str, question: Question | None) -> tuple[str, bool]:
+        for pattern, target in self.xrefs:
+            m = pattern.search(text)
+            if not m:
+                continue
+            qid = m.group("qid") if target == "qid" else "@previous"
+            rest = (text[: m.start()] + " " + text[m.end():]).strip()
+            # Only a reference when little else is said ("See 1.3 above.", "As per previous answer").
+            rest_words = [w for w in re.findall(r"[A-Za-z]+", rest) if w.lower() not in
+                          {"above", "below", "previous", "answer", "response", "question", "also", "please", "the", "and"}]
+            return qid, len(rest_words) <= 3
+        return "", False
+
+    def _score(self, doc: Doc, question: Question | None = None) -> tuple[dict[str, float], dict[str, tuple[float, int]], bool]:
+        scores = {c: 0.0 for c in CUE_CLASSES}
+        best: dict[str, tuple[float, int]] = {}
+        sents = list(doc.sents)
+        first_end = sents[0].end if sents else len(doc)
+        opening = next((t.i for t in doc if t.is_alpha), 0)
+        spans = []
+        for key, s, e in self.start_matcher(doc):
+            if s == opening:
+                spans.append((s, e, int(doc.vocab.strings[key])))
+        for key, s, e in self.any_matcher(doc):
+            spans.append((s, e, int(doc.vocab.strings[key])))
+        # Longest cue wins where cues overlap ("not yet in place" over "in place").
+        spans.sort(key=lambda x: (x[0], -(x[1] - x[0]), -self.cues[x[2]][2]))
+        taken: set[int] = set()
+        hedged = False
+        for s, e, i in spans:
+            if any(t in taken for t in range(s, e)):
+                continue
+            taken.update(range(s, e))
+            _cue, cls, w, _start = self.cues[i]
+            if cls in ("yes", "in_progress", "plan") and any(doc[j].norm_ in _NEG for j in range(max(0, s - 3), s)):
+                cls = "no"  # "is not in place", "not being developed"
+            if cls in ("in_progress", "plan"):
+                hedged = True
+            weight = w * (_FIRST_WEIGHT if s < first_end else 1.0)
+            scores[cls] += weight
+            sent_i = doc[s].sent.start
+            if weight > best.get(cls, (0.0, 0))[0]:
+                best[cls] = (weight, sent_i)
+        echo = self._echo(doc, question) if question is not None else None
+        if echo is not None:
+            w = _ECHO_WEIGHT * (_FIRST_WEIGHT if echo < first_end else 1.0)
+            scores["yes"] += w
+            if w > best.get("yes", (0.0, 0))[0]:
+                best["yes"] = (w, doc[echo].sent.start)
+        return scores, best, hedged
+
+    def _echo(self, doc: Doc, question: Question) -> int | None:
+        """Token index where the narrative affirms the question in its own words ("Is there
+        agreement about ...?" - "There is agreement about ..."), or None."""
+        content = {normalize_word(w) for w in re.findall(r"[A-Za-z]{4,}", question.text)} - _ECHO_STOP
+        for t in doc[:-1]:
+            two = (t.norm_, doc[t.i + 1].norm_)
+            if two in (("there", "is"), ("there", "are"), ("we", "have")):
+                after = [x for x in doc[t.i + 2 : t.i + 5]]
+                if after and after[0].norm_ in _NEG:
+                    continue
+                if any(x.norm_ in content for x in after):
+                    return t.i
+        return None
+
+    def _sentence(self, doc: Doc, start: int) -> str:
+        return doc[start].sent.text.strip()
+
+    def _decide(self, doc: Doc, scores: dict[str, float], best: dict[str, tuple[float, int]], xref: str,
+                hedged: bool) -> Stance:
+        if scores["not_applicable"] >= 1.5:
+            return self._stance("not_applicable", scores, best, doc, xref, hedged)
+        first = next(iter(doc.sents))
+        opening = next((t for t in doc if t.is_alpha), None)
+        if opening is not None and opening.norm_ == "yes":
+            # "Yes, the register is being analysed ..." describes work underway, not something in place.
+            in_first = self._first_sentence_scores(doc, first)
+            if in_first["in_progress"] + in_first["plan"] > in_first["yes"] + 0.2 and in_first["no"] == 0:
+                return self._stance("in_progress", scores, best, doc, xref, hedged, bonus=0.1)
+        scores = dict(scores)
+        plan = scores.pop("plan")
+        if plan:
+            # Plans alone mean "not yet done" ("No, this is planned"); beside work underway or
+            # something in place they are part of progress.
+            if scores["in_progress"] > 0 or scores["yes"] >= 1.0:
+                scores["in_progress"] += 0.5 * plan
+            else:
+                scores["no"] += plan
+                best.setdefault("no", best.get("plan", (0.0, first.start)))
+        # Something in place together with substantial work still underway, or in place for some
+        # and absent for others: "exists ... with a stated gap" (answer-classes.md), i.e. partial.
+        for other in ("in_progress", "no"):
+            y, o = scores["yes"], scores[other]
+            if y >= 1.0 and o >= 1.0 and min(y, o) >= 0.5 * max(y, o) and (
+                    other == "in_progress" or best["no"][1] != best["yes"][1]):
+                scores["partial"] = max(scores["partial"], max(y, o) + 0.1)
+                best.setdefault("partial", best[other])
+        ranked = sorted(("yes", "no", "in_progress", "partial"), key=lambda c: (-scores[c], ("no", "in_progress", "partial", "yes").index(c)))
+        top = ranked[0]
+        if scores[top] == 0:
+            words = len([t for t in doc if t.is_alpha])
+            if words >= _MIN_WORDS_DESCRIBING:
+                return Stance("yes", 0.5, first.text.strip(), scores, xref, hedged=hedged)
+            return Stance("unclear", 0.6, first.text.strip(), scores, xref, hedged=hedged)
+        return self._stance(top, scores, best, doc, xref, hedged)
+
+    def _first_sentence_scores(self, doc: Doc, first) -> dict[str, float]:
+        sub = {c: 0.0 for c in CUE_CLASSES}
+        for key, s, e in self.any_matcher(doc):
+            if s >= first.end:
+                continue
+            _cue, cls, w, _ = self.cues[int(doc.vocab.strings[key])]
+            if _cue == "yes":
+                continue
+            if cls in ("yes", "in_progress", "plan") and any(doc[j].norm_ in _NEG for j in range(max(0, s - 3), s)):
+                cls = "no"
+            sub[cls] += w
+        return sub
+
+    def _stance(self, cls: str, scores, best, doc: Doc, xref: str, hedged: bool, bonus: float = 0.0) -> Stance:
+        ordered = sorted((v for k, v in scores.items() if k != cls), reverse=True)
+        top, second = scores[cls], (ordered[0] if ordered else 0.0)
+        conf = min(1.0, top / (top + second + 0.5) + bonus) if top else 0.5
+        sent = self._sentence(doc, best[cls][1]) if cls in best else next(iter(doc.sents)).text.strip()
+        return Stance(cls, round(conf, 3), sent, {k: round(v, 3) for k, v in scores.items()}, xref, hedged=hedged)
+
+    def _issues(self, doc: Doc) -> tuple[bool, str] | None:
+        affirmed, denied = [], []
+        for t in doc:
+            if t.norm_ in _ISSUE_WORDS:
+                span = doc[t.i : t.i + 1]
+                (denied if _negated(doc, span, t.sent) else affirmed).append(t)
+        if affirmed:
+            return True, affirmed[0].sent.text.strip()
+        if denied:
+            return False, denied[0].sent.text.strip()
+        return None
+
+    def _categorical(self, doc: Doc, question: Question, xref: str, xref_only: bool) -> Stance:
+        matcher = self.partner_matcher if question.kind == "multi_select" else self.obstacle_matcher
+        found: dict[int, str] = {}
+        for key, s, e in matcher(doc):
+            code = int(doc.vocab.strings[key])
+            span = doc[s:e]
+            if not _negated(doc, span, span.sent):
+                found.setdefault(code, span.sent.text.strip())
+        codes = tuple(sorted(found))
+        evidence = " ".join(dict.fromkeys(found[c] for c in codes))
+        cls = "yes" if codes else "unclear"
+        kw = {"partners": codes} if question.kind == "multi_select" else {"obstacles": codes}
+        return Stance(cls, 0.7 if codes else 0.5, evidence or doc.text.strip()[:200], {}, xref, xref_only, **kw)
+
+
+def resolve_references(stances: dict[str, Stance], codebook: Codebook) -> dict[str, Stance]:
+    """Give each cross-reference-only narrative the class of the answer it points to, within the
+    same return (following chains, at most 5 steps); what cannot be followed stays unclear."""
+    order = codebook.qids
+    out = dict(stances)
+    for qid, st in stances.items():
+        if not st.xref_only:
+            continue
+        seen, cur, target = {qid}, st, None
+        for _ in range(5):
+            nxt = cur.xref
+            if nxt == "@previous":
+                i = order.index(qid if cur is st else target) if (qid if cur is st else target) in order else -1
+                nxt = order[i - 1] if i > 0 else ""
+            if not nxt or nxt in seen or nxt not in stances:
+                target = None
+                break
+            seen.add(nxt)
+            target, cur = nxt, stances[nxt]
+            if not cur.xref_only:
+                break
+        if target and not cur.xref_only:
+            out[qid] = Stance(cur.text_class, round(cur.confidence * 0.9, 3), st.evidence, st.scores, st.xref, True,
+                              resolved_from=target, hedged=cur.hedged)
+        else:
+            out[qid] = Stance("unclear", 0.6, st.evidence, st.scores, st.xref, True)
+    return out

@@ -1,0 +1,214 @@
+"""The theme lexicon: data an analyst can edit (`models/themes/lexicon.csv`).
+
+Format (csv, UTF-8, header row), one row per term:
+
+| column  | meaning |
+|---------|---------|
+| theme   | a theme id of themes.md (the 23 ids in `THEMES`) |
+| term    | word or phrase; matched case-insensitively on normalised words (plurals folded, dots inside words removed, hyphens as word breaks, spelling variants of `spelling.csv` corrected) |
+| weight  | (0, 1]: how strongly one mention shows substantive content (1 = alone enough; 0.3 = a body's name that counts only with other evidence) |
+| match   | empty, or `case` for an exact-case match (short acronyms such as `OR`) |
+| context | optional `|`-separated words: the term counts only if one occurs in the same sentence |
+| note    | free text |
+
+`spelling.csv` has `variant,correct` rows of single words. `load_lexicon` validates
+everything and reports every problem with file, row and field.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import WvtextError
+
+__all__ = ["THEMES", "THEME_NAMES", "Term", "Lexicon", "LexiconError", "load_lexicon", "normalize_word",
+           "pattern_variants"]
+
+THEMES = (
+    "ordinary_residence", "chc", "pooled_budgets", "crisis_response", "specialist_commissioning", "advocacy",
+    "transition", "housing", "workforce", "safeguarding", "mental_capacity", "mental_health_act",
+    "registers_information", "reviews_care_management", "governance_partnership", "market_providers",
+    "personalisation", "family_engagement", "out_of_area", "finance_strategy", "positive_behaviour_support",
+    "needs_assessment", "community_teams",
+)
+THEME_NAMES = {
+    "ordinary_residence": "Ordinary Residence", "chc": "NHS Continuing Health Care",
+    "pooled_budgets": "Pooled budgets and s75", "crisis_response": "Crisis response and admission avoidance",
+    "specialist_commissioning": "Specialist and secure commissioning", "advocacy": "Advocacy",
+    "transition": "Children, young people and transition", "housing": "Housing and accommodation",
+    "workforce": "Workforce and skills", "safeguarding": "Safeguarding and quality",
+    "mental_capacity": "Mental Capacity Act and DoLS", "mental_health_act": "Mental Health Act and s117",
+    "registers_information": "Registers and information", "reviews_care_management": "Reviews and care management",
+    "governance_partnership": "Governance and partnership", "market_providers": "Market and providers",
+    "personalisation": "Personalisation", "family_engagement": "People, families and co-production",
+    "out_of_area": "Out-of-area placements", "finance_strategy": "Money and financial strategy",
+    "positive_behaviour_support": "Behaviour support", "needs_assessment": "Population and needs",
+    "community_teams": "Community teams and services",
+}
+_COLUMNS = ("theme", "term", "weight", "match", "context", "note")
+
+
+class LexiconError(WvtextError):
+    """The lexicon or spelling file is invalid; the message lists every problem."""
+
+
+@dataclass(frozen=True)
+class Term:
+    theme: str
+    term: str
+    weight: float
+    case: bool
+    context: tuple[str, ...]
+    row: int
+
+    @property
+    def pattern_id(self) -> str:
+        return f"{self.theme}:{self.term}"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    terms: tuple[Term, ...]
+    spelling: dict[str, str]
+    version: str
+    path: str
+
+    def by_theme(self) -> dict[str, list[Term]]:
+        out: dict[str, list[Term]] = {t: [] for t in THEMES}
+        for term in self.terms:
+            out[term.theme].append(term)
+        return out
+
+
+_SUFFIX_KEEP = ("ss", "us", "is", "ous", "sis")
+
+
+def normalize_word(word: str, spelling: dict[str, str] | None = None) -> str:
+    """The form words are matched on: lower case, dots inside removed, regular plurals folded,
+    spelling variants corrected ("S.75" -> "s75", "Budgets" -> "budget", "accomodation" -> "accommodation")."""
+    w = word.lower()
+    if w == "&":
+        return "and"
+    if len(w) > 1 and "." in w:
+        w = w.replace(".", "") or w
+    if len(w) > 2 and "-" in w.strip("-"):
+        w = w.replace("-", "")  # hyphenated words are one token: "co-located" -> "colocated"
+    w = w.replace("\u2019", "'")
+    if spelling:
+        w = spelling.get(w, w)
+    if len(w) > 3 and w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif len(w) > 3 and w.endswith("s") and not w.endswith(_SUFFIX_KEEP) and w[-2] != "'":
+        w = w[:-1]
+    if spelling:
+        w = spelling.get(w, w)
+    return w
+
+
+def pattern_variants(term: str) -> list[str]:
+    """The spellings a term is matched in: its words split at hyphens and spaces, then every way
+    of joining neighbours ("care co-ordinator" -> "care co ordinator", "care coordinator",
+    "careco ordinator", ...), so hyphenated, spaced and solid writings all match. Up to 5 words."""
+    words = [w for w in re.split(r"[\s\-]+", term.strip()) if w]
+    if len(words) <= 1 or len(words) > 5:
+        return [term]
+    out = {term.strip()}
+    for mask in range(2 ** (len(words) - 1)):
+        parts, cur = [], words[0]
+        for i, w in enumerate(words[1:]):
+            if mask >> i & 1:
+                cur += w
+            else:
+                parts.append(cur)
+                cur = w
+        parts.append(cur)
+        out.add(" ".join(parts))
+    return sorted(out)
+
+
+def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict]]:
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            header = [h.strip() for h in (reader.fieldnames or [])]
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise LexiconError(f"{path}: missing column(s) {', '.join(missing)}; found {', '.join(header) or 'none'}.",
+                                   remedy=f"The header must be {','.join(required)}.")
+            return [(i, {k.strip(): (v or "").strip() for k, v in row.items() if k}) for i, row in
+                    enumerate(reader, start=2)]
+    except FileNotFoundError:
+        raise LexiconError(f"{path}: lexicon file not found.", remedy="Pass --lexicon PATH or restore models/themes/.")
+    except UnicodeDecodeError as exc:
+        raise LexiconError(f"{path}: not UTF-8 (byte at {exc.start}).", remedy="Save it as UTF-8.")
+
+
+def _load(path: Path, spelling_path: Path | None) -> Lexicon:
+    problems: list[str] = []
+    spelling: dict[str, str] = {}
+    if spelling_path is not None and spelling_path.exists():
+        for row, rec in _read_csv(spelling_path, ("variant", "correct")):
+            v, c = rec["variant"].lower(), rec["correct"].lower()
+            if not v or not c or " " in v:
+                problems.append(f"{spelling_path}, row {row}: variant must be one word and correct non-empty (got {v!r} -> {c!r})")
+            elif v in spelling and spelling[v] != c:
+                problems.append(f"{spelling_path}, row {row}: variant {v!r} maps to two forms")
+            else:
+                spelling[v] = c
+    terms: list[Term] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row, rec in _read_csv(path, ("theme", "term", "weight")):
+        where = f"{path}, row {row}"
+        theme, term = rec.get("theme", ""), re.sub(r"\s+", " ", rec.get("term", ""))
+        if theme not in THEMES:
+            problems.append(f"{where}, theme: {theme!r} is not a theme id of themes.md")
+            continue
+        if not term:
+            problems.append(f"{where}, term: empty")
+            continue
+        try:
+            weight = float(rec.get("weight", ""))
+            if not 0 < weight <= 1:
+                raise ValueError
+        except ValueError:
+            problems.append(f"{where}, weight: {rec.get('weight')!r} must be a number in (0, 1]")
+            continue
+        match = rec.get("match", "").lower()
+        if match not in ("", "case", "any"):
+            problems.append(f"{where}, match: {match!r} must be empty or 'case'")
+            continue
+        key = (theme, term.lower() if match != "case" else term)
+        if key in seen:
+            problems.append(f"{where}, term: {term!r} repeats row {seen[key]} for {theme}")
+            continue
+        seen[key] = row
+        context = tuple(normalize_word(w, spelling) for w in rec.get("context", "").split("|") if w.strip())
+        terms.append(Term(theme, term, weight, match == "case", context, row))
+    if problems:
+        shown = "; ".join(problems[:10]) + (f"; and {len(problems) - 10} more" if len(problems) > 10 else "")
+        raise LexiconError(f"invalid lexicon: {shown}.", remedy="Fix these rows (format: models/themes/README.md).")
+    if not terms:
+        raise LexiconError(f"{path}: the lexicon has no terms.", remedy="Add rows theme,term,weight.")
+    digest = hashlib.sha256(path.read_bytes() + (spelling_path.read_bytes() if spelling_path and spelling_path.exists() else b""))
+    return Lexicon(tuple(terms), spelling, digest.hexdigest()[:12], str(path))
+
+
+@lru_cache(maxsize=4)
+def _cached(path: str, spelling: str | None) -> Lexicon:
+    return _load(Path(path), Path(spelling) if spelling else None)
+
+
+def load_lexicon(path: Path | str | None = None, *, spelling: Path | str | None = None) -> Lexicon:
+    """Return the validated lexicon (default `models/themes/lexicon.csv` with its `spelling.csv`)."""
+    if path is None:
+        from ..paths import models_dir
+
+        path = models_dir() / "themes" / "lexicon.csv"
+    path = Path(path)
+    if spelling is None:
+        spelling = path.with_name("spelling.csv")
+    return _cached(str(path), str(spelling) if spelling else None)

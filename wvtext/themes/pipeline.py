@@ -1,0 +1,60 @@
+"""Build the theme pipeline and run it over many texts.
+
+Consumes texts (normalised narratives, item title + description). Produces, per text, the
+`ThemeScore` of every theme found, with its mentions as evidence.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import re
+
+import spacy
+from spacy.attrs import NORM
+from spacy.util import compile_infix_regex
+from spacy.language import Language
+
+from . import components  # noqa: F401  (registers the factories)
+from .components import THRESHOLD, ThemeScore
+from .lexicon import THEMES, load_lexicon, normalize_word
+
+__all__ = ["make_nlp", "extract_themes", "themes_string", "THRESHOLD"]
+
+
+def make_nlp(lexicon_path: Path | str | None = None) -> Language:
+    """Return spacy.blank("en") with sentence splitting, word normalisation and the theme components."""
+    lexicon = load_lexicon(lexicon_path)
+    nlp = spacy.blank("en")
+    # Hyphenated words stay one token ("co-located", "14-25"); their norm drops the hyphen and
+    # patterns are added in joined and split forms (lexicon.pattern_variants).
+    infixes = [x for x in nlp.Defaults.infixes if not re.search(x, "co-located")]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    spelling = dict(lexicon.spelling)
+    # NORM is computed once per word type (lexemes are cached), so matching on it costs nothing per token.
+    nlp.vocab.lex_attr_getters[NORM] = lambda s: normalize_word(s, spelling)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("wvtext_theme_matcher", config={"lexicon_path": str(lexicon_path) if lexicon_path else None})
+    nlp.add_pipe("wvtext_negation")
+    nlp.add_pipe("wvtext_theme_scorer")
+    nlp.meta["wvtext_lexicon_version"] = lexicon.version
+    return nlp
+
+
+@lru_cache(maxsize=2)
+def _default_nlp(lexicon_path: str | None) -> Language:
+    return make_nlp(lexicon_path)
+
+
+def extract_themes(texts: Iterable[str], *, nlp: Language | None = None, lexicon_path: str | None = None,
+                   batch_size: int = 512) -> Iterator[dict[str, ThemeScore]]:
+    """Yield {theme: ThemeScore} for each text, in order (every theme with at least one mention)."""
+    nlp = nlp or _default_nlp(lexicon_path)
+    for doc in nlp.pipe((t or "" for t in texts), batch_size=batch_size):
+        yield doc._.wv_themes or {}
+
+
+def themes_string(scores: dict[str, ThemeScore]) -> str:
+    """The carried themes, `;`-joined in themes.md order (the contract's `themes` column)."""
+    return ";".join(t for t in THEMES if t in scores and scores[t].carried)
