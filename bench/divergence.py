@@ -1,0 +1,112 @@
+"""Narrative class and divergence: accuracy on the real labelled return and on the synthetic labels.
+
+    .venv/bin/python bench/divergence.py [--json OUT] [--errors]
+
+Real: the 61 Leicestershire answers (corpus/labelled/leicestershire_answers.csv; a second
+annotator's narrative classes in leicestershire_text_class_annotator2.csv give the human
+agreement). Synthetic: corpus/synthetic/SYNTHETIC_labels_x1.csv with its planted divergences.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from wvtext.divergence import DIVERGENCE_TYPES  # noqa: E402
+from wvtext.evaluate import prf, read_labels  # noqa: E402
+from wvtext.pipeline import ingest_files, run_out_of_step, run_text_stages  # noqa: E402
+from wvtext.store import open_store  # noqa: E402
+
+CORPUS = ROOT / "corpus"
+
+
+def analysed(paths: list[Path]):
+    tmp = tempfile.mkdtemp()
+    store = open_store(Path(tmp) / "bench.db")
+    s = ingest_files(paths, store)
+    run_text_stages(store, s.return_ids, [])
+    run_out_of_step(store)
+    return store, s.return_ids
+
+
+def score_against(pred: dict, gold: dict, *, class_key="text_class") -> dict:
+    keys = [k for k in gold if k in pred]
+    acc = sum(pred[k]["text_class"] == gold[k][class_key] for k in keys) / len(keys)
+    tp = sum(1 for k in keys if pred[k]["divergent"] and gold[k]["divergent"] == "1")
+    fp = sum(1 for k in keys if pred[k]["divergent"] and gold[k]["divergent"] != "1")
+    fn = sum(1 for k in keys if not pred[k]["divergent"] and gold[k]["divergent"] == "1")
+    per_type = {}
+    for t in DIVERGENCE_TYPES:
+        g = [k for k in keys if gold[k]["divergence_type"] == t]
+        per_type[t] = {"planted": len(g), "flagged": sum(1 for k in g if pred[k]["divergent"]),
+                       "same_type": sum(1 for k in g if pred[k]["divergence_type"] == t),
+                       "recall": round(sum(1 for k in g if pred[k]["divergent"]) / len(g), 3) if g else None}
+    confusion = Counter((gold[k][class_key], pred[k]["text_class"]) for k in keys if gold[k][class_key] != pred[k]["text_class"])
+    return {"n": len(keys), "text_class_accuracy": round(acc, 3), "flag": prf(tp, fp, fn), "per_type": per_type,
+            "confusion": {f"{a}->{b}": n for (a, b), n in confusion.most_common()}}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--errors", action="store_true")
+    args = ap.parse_args()
+    out = {}
+    store, rids = analysed([CORPUS / "returns" / "leicestershire_2013_stocktake.txt"])
+    pred = {a["qid"]: a for a in store.answer_analysis(rids)}
+    gold = read_labels(CORPUS / "labelled" / "leicestershire_answers.csv", "qid")
+    out["real_leicestershire"] = score_against(pred, gold)
+    a2 = CORPUS / "labelled" / "leicestershire_text_class_annotator2.csv"
+    if a2.exists():
+        second = read_labels(a2, "qid")
+        out["real_leicestershire"]["text_class_accuracy_vs_annotator2"] = round(
+            sum(pred[q]["text_class"] == second[q]["text_class"] for q in second) / len(second), 3)
+        out["real_leicestershire"]["annotator_agreement"] = round(
+            sum(gold[q]["text_class"] == second[q]["text_class"] for q in second) / len(second), 3)
+    if args.errors:
+        for q, g in gold.items():
+            p = pred[q]
+            if p["text_class"] != g["text_class"] or bool(p["divergent"]) != (g["divergent"] == "1"):
+                print(f"{q}: gold {g['text_class']}/{g['divergence_type'] or '-'}  pred {p['text_class']}/{p['divergence_type'] or '-'} ({p['divergence_score']})")
+    labels = CORPUS / "synthetic" / "SYNTHETIC_labels_x1.csv"
+    if labels.exists():
+        files = [p for p in sorted((CORPUS / "synthetic").glob("SYNTHETIC_*"))
+                 if p.suffix in (".csv", ".xlsx", ".txt") and not p.name.startswith(("SYNTHETIC_labels", "SYNTHETIC_returns"))]
+        store, rids = analysed(files)
+        pred = {(a["return_id"], a["qid"]): a for a in store.answer_analysis(rids)}
+        gold = read_labels(labels, ("return_id", "qid"))
+        out["synthetic_x1"] = score_against(pred, gold)
+        planted = read_labels(CORPUS / "synthetic" / "SYNTHETIC_returns_x1.csv", "return_id")
+        scores = store.return_scores()
+        ranked = sorted(scores, key=lambda k: -scores[k]["out_of_step_score"])
+        want = {k for k, v in planted.items() if v["out_of_step"] == "1"}
+        flagged = {k for k, v in scores.items() if v["out_of_step"]}
+        out["synthetic_x1"]["out_of_step"] = {
+            "planted": len(want), "flagged": len(flagged), **prf(len(want & flagged), len(flagged - want), len(want - flagged)),
+            "planted_in_top_k": sum(1 for k in ranked[: len(want)] if k in want)}
+    for name, r in out.items():
+        f = r["flag"]
+        print(f"{name}: n={r['n']} text_class accuracy {r['text_class_accuracy']:.3f}"
+              + (f" (vs annotator 2: {r['text_class_accuracy_vs_annotator2']:.3f}; annotators agree {r['annotator_agreement']:.3f})"
+                 if "annotator_agreement" in r else "")
+              + f"; flag P {f['precision']:.3f} R {f['recall']:.3f} F1 {f['f1']:.3f} (tp {f['tp']} fp {f['fp']} fn {f['fn']})")
+        for t, v in r["per_type"].items():
+            if v["planted"]:
+                print(f"    {t:<18} planted {v['planted']:>4}  flagged {v['flagged']:>4}  same type {v['same_type']:>4}  recall {v['recall']:.3f}")
+        if "out_of_step" in r:
+            o = r["out_of_step"]
+            print(f"    out of step: planted {o['planted']}, flagged {o['flagged']}, P {o['precision']:.3f} R {o['recall']:.3f}, "
+                  f"planted in top {o['planted']}: {o['planted_in_top_k']}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(out, indent=1, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()

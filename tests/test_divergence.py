@@ -1,0 +1,151 @@
+"""Narrative class, divergence and out-of-step: the hard cases pinned."""
+import pytest
+
+from wvtext.divergence import score_divergence, score_out_of_step
+from wvtext.stance import StanceReader, resolve_references
+from wvtext.themes.pipeline import make_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return make_nlp()
+
+
+@pytest.fixture(scope="module")
+def reader(nlp):
+    return StanceReader(nlp)
+
+
+def read(nlp, reader, codebook, qid, text):
+    return reader.read(nlp(text), codebook[qid])
+
+
+@pytest.mark.parametrize(
+    "qid, text, expected",
+    [
+        ("6.2", "Yes, a joint strategic lead post has been established and works to the programme board.", "yes"),
+        ("1.4", "Yes, the Partnership Board will receive regular updates and will be asked to monitor progress.", "in_progress"),
+        ("2.7", "Not at present, however, this is an objective of the Programme Board.", "no"),
+        ("6.6", "Not yet, as the work has not been completed.", "no"),
+        ("8.1", "No, this is planned for next year.", "no"),
+        ("6.8", "The local delivery plan is currently being developed and will be presented to the board.", "in_progress"),
+        ("7.2", "Advocacy is monitored for adults. There are no commissioned advocacy services for children.", "partial"),
+        ("4.2", "N/A - none funded by specialist commissioning.", "not_applicable"),
+        ("1.5", "The Health and Wellbeing Board is fully engaged and receives regular reports.", "yes"),
+        ("4.1", "There is agreement about the numbers of people affected.", "yes"),
+    ],
+)
+def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):
+    assert read(nlp, reader, codebook, qid, text).text_class == expected
+
+
+def test_divergence_see_above_resolves_to_previous_answer(nlp, reader, codebook):
+    st = {"11.1": read(nlp, reader, codebook, "11.1", "An assessment of market capacity is underway and being developed."),
+          "11.2": read(nlp, reader, codebook, "11.2", "See above.")}
+    assert st["11.2"].xref_only
+    out = resolve_references(st, codebook)
+    assert out["11.2"].text_class == "in_progress" and out["11.2"].resolved_from == "11.1"
+
+
+def test_divergence_explicit_reference_resolves(nlp, reader, codebook):
+    st = {"1.3": read(nlp, reader, codebook, "1.3", "A planning function has been established."),
+          "8.1": read(nlp, reader, codebook, "8.1", "See 1.3 above.")}
+    assert resolve_references(st, codebook)["8.1"].resolved_from == "1.3"
+
+
+def test_divergence_unfollowable_reference_is_unclear(nlp, reader, codebook):
+    st = {"11.2": read(nlp, reader, codebook, "11.2", "As per previous answer.")}
+    assert resolve_references(st, codebook)["11.2"].text_class == "unclear"
+
+
+def div(nlp, reader, codebook, qid, text, codes, *, valid=True):
+    q = codebook[qid]
+    cls = q.code(codes[0]).answer_class if codes and valid and q.kind == "yes_no" else ""
+    st = read(nlp, reader, codebook, qid, text)
+    return score_divergence(q, codes=codes, code_valid=valid, code_class=cls, narrative=text, stance=st)
+
+
+def test_divergence_yes_over_plans_is_overstated(nlp, reader, codebook):
+    d = div(nlp, reader, codebook, "6.1", "Yes, pen portraits are being produced and an assessment will be completed in the autumn.", [1])
+    assert d.divergent and d.type == "overstated" and 0 < d.score <= 1
+
+
+def test_divergence_contradiction(nlp, reader, codebook):
+    d = div(nlp, reader, codebook, "2.4", "There is no pooled budget and no agreement to share financial risk.", [1])
+    assert d.divergent and d.type == "contradiction" and d.score > 0.6
+
+
+def test_divergence_hidden_issue(nlp, reader, codebook):
+    d = div(nlp, reader, codebook, "1.8", "We are in an ongoing ordinary residence dispute with a neighbouring authority about two people.", [0])
+    assert d.divergent and d.type == "hidden_issue"
+    ok = div(nlp, reader, codebook, "1.8", "There are no ordinary residence issues.", [0])
+    assert not ok.divergent
+
+
+def test_divergence_invalid_code(nlp, reader, codebook):
+    d = div(nlp, reader, codebook, "3.5", "Named workers support every person.", [3], valid=False)
+    assert d.divergent and d.type == "invalid_code" and d.score == 1.0
+
+
+def test_divergence_blank_code_with_answer(nlp, reader, codebook):
+    d = div(nlp, reader, codebook, "1.5", "The Health and Wellbeing Board is fully engaged.", [])
+    assert d.divergent and d.type == "no_response"
+
+
+def test_divergence_agreement_not_flagged(nlp, reader, codebook):
+    d = div(nlp, reader, codebook, "1.5", "The Health and Wellbeing Board is fully engaged and receives regular reports.", [1])
+    assert not d.divergent and d.score == 0.0
+
+
+def test_divergence_partners_mismatch(nlp, reader, codebook):
+    d = div(nlp, reader, codebook, "1.2", "The CCG and our providers are working with us.", [5, 6, 7])
+    assert d.divergent and d.type == "partners_mismatch"
+    same = div(nlp, reader, codebook, "1.2", "The CCG, NHS England specialised commissioning and providers are on the board.", [5, 6, 7])
+    assert not same.divergent
+
+
+def test_divergence_obstacle_mismatch(nlp, reader, codebook):
+    d = div(nlp, reader, codebook, "6.10", "The main obstacle is funding for major adaptations.", [2])
+    assert d.divergent and d.type == "obstacle_mismatch"
+
+
+def test_divergence_leicestershire_required_flags(tmp_path):
+    from wvtext.pipeline import ingest_files, run_out_of_step, run_text_stages
+    from wvtext.store import open_store
+    from conftest import SEED_RETURN
+
+    store = open_store(tmp_path / "w.db")
+    ingest_files([SEED_RETURN], store)
+    run_text_stages(store, ["leicestershire"], [])
+    run_out_of_step(store)
+    by = {r["qid"]: r for r in store.answer_analysis(["leicestershire"])}
+    assert (by["3.5"]["divergent"], by["3.5"]["divergence_type"]) == (1, "invalid_code")
+    assert (by["1.8"]["divergent"], by["1.8"]["divergence_type"]) == (1, "hidden_issue")
+    assert "leicestershire" in store.return_scores()
+
+
+def _ret(rid, region, classes, div_types=()):
+    answers = [{"qid": f"{i // 9 + 1}.{i % 9 + 1}", "code_class": c, "divergent": 0, "divergence_type": ""}
+               for i, c in enumerate(classes)]
+    for i, t in div_types:
+        answers[i].update(divergent=1, divergence_type=t)
+    return {"return_id": rid, "region": region, "answers": answers}
+
+
+def test_divergence_yes_over_plans_again_and_again_comes_out_on_top():
+    typical = ["yes", "in_progress", "no", "partial", "yes", "in_progress"] * 5
+    returns = [_ret(f"r{i}", "North", typical[i % 3:] + typical[: i % 3]) for i in range(8)]
+    returns += [_ret(f"s{i}", "South", typical[::-1]) for i in range(6)]
+    over = _ret("overstater", "North", ["yes"] * 30, [(i, "overstated") for i in range(1, 30, 2)])
+    scored = {o.return_id: o for o in score_out_of_step(returns + [over])}
+    top = max(scored.values(), key=lambda o: o.score)
+    assert top.return_id == "overstater" and top.flagged
+    assert not any(o.flagged for k, o in scored.items() if k != "overstater")
+    assert top.drivers
+
+
+def test_divergence_small_region_shrinks_to_national():
+    base = ["yes", "no", "in_progress"] * 10
+    returns = [_ret(f"n{i}", "Big", base) for i in range(10)] + [_ret("alone", "Tiny", base)]
+    alone = next(o for o in score_out_of_step(returns) if o.return_id == "alone")
+    assert alone.profile_distance < 0.5 and not alone.flagged
