@@ -18,9 +18,10 @@ from .errors import IngestError
 from .export import write_csv, write_json
 from .ingest import read_input
 from .localities import load_localities
-from .schema import (ANSWERS_COLUMNS, ANSWERS_EXTRA, EVIDENCE_COLUMNS, ITEM_THEMES_COLUMNS, PROBLEMS_COLUMNS,
-                     RETURNS_COLUMNS, RETURNS_EXTRA)
+from .schema import (ANSWERS_COLUMNS, ANSWERS_EXTRA, EVIDENCE_COLUMNS, GOOD_PRACTICE_COLUMNS, ITEM_THEMES_COLUMNS,
+                     PROBLEMS_COLUMNS, RETURNS_COLUMNS, RETURNS_EXTRA, SUPPORT_REQUEST_COLUMNS)
 from .store import open_store
+from .themes.lexicon import THEMES
 
 __all__ = ["IngestSummary", "ingest_files", "run_text_stages", "run_themes", "run_out_of_step", "analyse",
            "default_inputs", "item_text"]
@@ -102,18 +103,48 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
     from .stance import StanceReader, resolve_references
     from .themes.pipeline import _default_nlp
 
+    from .practice import PracticeReader, practice_title
+    from .themes.pipeline import themes_string
+
     codebook = load_codebook()
     nlp = _default_nlp(lexicon_path)
     reader = _stance_reader(nlp)
+    practice_reader = _READERS.setdefault(("practice", id(nlp)), PracticeReader(nlp))
+    requests, practice, gp_items = [], [], []
     answers = store.answers(return_ids) if return_ids else []
     items = store.items(item_ids) if item_ids else []
     texts = [a["narrative"] for a in answers] + [item_text(i) for i in items]
     theme_results, stances = [], {}
     for n, doc in enumerate(nlp.pipe(texts, batch_size=512)):
-        theme_results.append(doc._.wv_themes or {})
+        scores = doc._.wv_themes or {}
+        theme_results.append(scores)
         if n < len(answers):
             a = answers[n]
             stances.setdefault(a["return_id"], {})[a["qid"]] = reader.read(doc, codebook.get(a["qid"]))
+            found = practice_reader.requests(doc)
+            answer_themes = themes_string(scores)
+            sent_ends = [sent.end_char for sent in doc.sents]
+            for r in found:
+                inside = [t for t, sc in scores.items()
+                          if any(r.start_char <= m.start_char < r.end_char for m in sc.mentions)]
+                if not inside:
+                    # "We would welcome support in two areas." - the areas follow in the next sentence.
+                    nxt = next((e for e in sent_ends if e > r.end_char), r.end_char)
+                    inside = [t for t, sc in scores.items()
+                              if any(r.start_char <= m.start_char < nxt for m in sc.mentions)]
+                requests.append({"return_id": a["return_id"], "qid": a["qid"], "sentence": r.sentence,
+                                 "start_char": r.start_char, "end_char": r.end_char,
+                                 "themes": ";".join(t for t in THEMES if t in inside) or answer_themes,
+                                 "cues": ";".join(r.cues)})
+            p = practice_reader.practice(doc, found)
+            practice.append({"return_id": a["return_id"], "qid": a["qid"], "score": p.score,
+                             "is_candidate": int(p.is_candidate), "evidence": p.evidence, "cues": ";".join(p.cues)})
+            if p.is_candidate:
+                gp_items.append({"item_id": f"gp-{a['return_id']}-{a['qid']}",
+                                 "title": practice_title(answer_themes.split(";") if answer_themes else [], a["locality"], a["qid"]),
+                                 "description": a["narrative"], "source": f"{a['source_file']} question {a['qid']}",
+                                 "locality": a["locality"], "region": a["region"] or "",
+                                 "return_id": a["return_id"], "qid": a["qid"]})
         if progress and ((n + 1) % 500 == 0 or n + 1 == len(texts)):
             progress("reading narratives", n + 1, len(texts))
     store.save_themes([(a["return_id"], a["qid"], s) for a, s in zip(answers, theme_results)],
@@ -132,7 +163,13 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
                          "obstacles": ";".join(map(str, st.obstacles)), "hedged": int(st.hedged),
                          "divergent": int(d.divergent), "divergence_score": d.score, "divergence_type": d.type})
     store.save_answer_analysis(rows)
-    return {"texts": len(texts), "words": sum(len(t.split()) for t in texts)}
+    store.save_practice([(a["return_id"], a["qid"]) for a in answers], requests, practice, gp_items)
+    if gp_items:
+        # Items drawn from answers get their themes too (the answer's own, already found).
+        by_key = {(a["return_id"], a["qid"]): s for a, s in zip(answers, theme_results)}
+        store.save_themes([], [(i["item_id"], by_key[(i["return_id"], i["qid"])]) for i in gp_items])
+    return {"texts": len(texts), "words": sum(len(t.split()) for t in texts), "support_requests": len(requests),
+            "good_practice": len(gp_items)}
 
 
 def run_themes(store, return_ids: list[str], item_ids: list[str], **kwargs) -> dict:
@@ -140,7 +177,7 @@ def run_themes(store, return_ids: list[str], item_ids: list[str], **kwargs) -> d
     return run_text_stages(store, return_ids, item_ids, **kwargs)
 
 
-_READERS: dict[int, object] = {}
+_READERS: dict = {}
 
 
 def _stance_reader(nlp):
@@ -220,11 +257,43 @@ def _item_rows(store, item_ids: list[str]) -> list[dict]:
     return rows
 
 
+def _write_practice(store, return_ids: list[str], out_dir: Path) -> None:
+    """support_requests.csv, support_requests_summary.csv (by theme and by question, like the
+    national report's table) and good_practice.csv."""
+    reqs = store.support_requests(return_ids) if return_ids else []
+    write_csv(out_dir / "support_requests.csv", SUPPORT_REQUEST_COLUMNS, reqs)
+    summary: dict[tuple[str, str], set[str]] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for r in reqs:
+        for dim, key in [("theme", t) for t in r["themes"].split(";") if t] + [("question", r["qid"])]:
+            summary.setdefault((dim, key), set()).add(r["return_id"])
+            counts[(dim, key)] = counts.get((dim, key), 0) + 1
+    order = {t: i for i, t in enumerate(THEMES)}
+    qorder = {q: i for i, q in enumerate(load_codebook().qids)}
+    rows = [{"dimension": d, "key": k, "requests": counts[(d, k)], "returns": len(v)} for (d, k), v in summary.items()]
+    rows.sort(key=lambda r: (r["dimension"] != "theme", -r["requests"],
+                             order.get(r["key"], 99) if r["dimension"] == "theme" else qorder.get(r["key"], 999)))
+    write_csv(out_dir / "support_requests_summary.csv", ("dimension", "key", "requests", "returns"), rows)
+    gp = {(g["return_id"], g["qid"]): g for g in store.good_practice(return_ids)} if return_ids else {}
+    themes = {(r["item_id"]): r for r in _item_rows(store, [i["item_id"] for i in store.answer_items(return_ids)])} \
+        if return_ids else {}
+    rows = []
+    for i in store.answer_items(return_ids) if return_ids else []:
+        g = gp[(i["return_id"], i["qid"])]
+        rows.append({"item_id": i["item_id"], "locality": i["locality"], "region": i["region"],
+                     "return_id": i["return_id"], "qid": i["qid"], "title": i["title"],
+                     "themes": themes.get(i["item_id"], {}).get("themes", ""), "score": g["score"],
+                     "evidence": g["evidence"], "text": i["description"]})
+    write_csv(out_dir / "good_practice.csv", GOOD_PRACTICE_COLUMNS, rows)
+
+
 def _answer_rows(store, return_ids: list[str]) -> list[dict]:
     codebook = load_codebook()
     order = {q: i for i, q in enumerate(codebook.qids)}
     themes = _themes_by_answer(store, return_ids)
     analysis = {(r["return_id"], r["qid"]): r for r in store.answer_analysis(return_ids)} if return_ids else {}
+    requested = {(r["return_id"], r["qid"]) for r in store.support_requests(return_ids)} if return_ids else set()
+    practice = {(r["return_id"], r["qid"]): r for r in store.good_practice(return_ids)} if return_ids else {}
     rows = []
     for a in store.answers(return_ids):
         q = codebook.get(a["qid"])
@@ -237,6 +306,9 @@ def _answer_rows(store, return_ids: list[str]) -> list[dict]:
             "divergence_score": an.get("divergence_score", ""), "divergence_type": an.get("divergence_type", ""),
             "evidence": an.get("evidence", ""), "text_confidence": an.get("text_confidence", ""),
             "resolved_from": an.get("resolved_from", ""),
+            "support_request": int((a["return_id"], a["qid"]) in requested) if an else "",
+            "good_practice": practice[(a["return_id"], a["qid"])]["is_candidate"] if (a["return_id"], a["qid"]) in practice else "",
+            "good_practice_score": practice[(a["return_id"], a["qid"])]["score"] if (a["return_id"], a["qid"]) in practice else "",
             "return_id": a["return_id"], "region": a["region"] or "", "section": q.section if q else "",
             "source_file": a["source_file"], "synthetic": a["synthetic"],
             "source_row": a["source_row"],
@@ -308,6 +380,7 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
         write_csv(out_dir / "answers.csv", ANSWERS_COLUMNS + ANSWERS_EXTRA, answers)
         write_csv(out_dir / "returns.csv", RETURNS_COLUMNS + RETURNS_EXTRA, returns)
         write_csv(out_dir / "theme_evidence.csv", EVIDENCE_COLUMNS, _evidence_rows(store, return_ids, item_ids))
+        _write_practice(store, return_ids, out_dir)
         write_csv(out_dir / "item_themes.csv", ITEM_THEMES_COLUMNS, _item_rows(store, item_ids))
         files = [f["path"] for f in ing.files]
         problems = store.problems(return_ids=return_ids, source_files=files)

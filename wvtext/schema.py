@@ -5,14 +5,14 @@ The contract columns come first, in this order; extra columns follow them.
 from __future__ import annotations
 
 __all__ = ["ANSWERS_COLUMNS", "ANSWERS_EXTRA", "RETURNS_COLUMNS", "RETURNS_EXTRA", "PROBLEMS_COLUMNS",
-           "EVIDENCE_COLUMNS", "ITEM_THEMES_COLUMNS"]
+           "EVIDENCE_COLUMNS", "ITEM_THEMES_COLUMNS", "SUPPORT_REQUEST_COLUMNS", "GOOD_PRACTICE_COLUMNS"]
 
 ANSWERS_COLUMNS = (
     "locality", "qid", "code", "narrative", "code_valid", "code_class", "text_class", "divergent",
     "divergence_score", "divergence_type", "evidence", "themes", "support_request", "good_practice",
 )
-ANSWERS_EXTRA = ("return_id", "region", "section", "synthetic", "text_confidence", "resolved_from", "source_file",
-                 "source_row")
+ANSWERS_EXTRA = ("return_id", "region", "section", "synthetic", "text_confidence", "resolved_from",
+                 "good_practice_score", "source_file", "source_row")
 
 RETURNS_COLUMNS = (
     "locality", "region", "answers", "divergent", "divergence_rate", "out_of_step_score", "out_of_step",
@@ -29,3 +29,5 @@ EVIDENCE_COLUMNS = (
     "term", "matched", "start_char", "end_char", "negated", "hedged", "in_list", "sentence",
 )
 ITEM_THEMES_COLUMNS = ("item_id", "title", "locality", "region", "source", "themes", "theme_confidences", "description")
+SUPPORT_REQUEST_COLUMNS = ("locality", "region", "return_id", "qid", "sentence", "themes", "cues", "synthetic")
+GOOD_PRACTICE_COLUMNS = ("item_id", "locality", "region", "return_id", "qid", "title", "themes", "score", "evidence", "text")

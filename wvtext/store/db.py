@@ -194,6 +194,39 @@ class Store:
     def return_scores(self) -> dict[str, dict]:
         return {r["return_id"]: dict(r) for r in self.conn.execute("SELECT * FROM return_scores")}
 
+    def save_practice(self, keys: list[tuple[str, str]], requests: list[dict], practice: list[dict],
+                      items: list[dict]) -> None:
+        """Replace the support requests and good-practice scores of the given answers, and the
+        items drawn from good-practice answers of their returns, in one transaction."""
+        with self.transaction() as c:
+            c.executemany("DELETE FROM support_requests WHERE return_id=? AND qid=?", keys)
+            c.executemany("DELETE FROM good_practice WHERE return_id=? AND qid=?", keys)
+            c.executemany("DELETE FROM items WHERE origin='answer' AND return_id=? AND qid=?", keys)
+            c.executemany(
+                "INSERT INTO support_requests(return_id, qid, sentence, start_char, end_char, themes, cues) "
+                "VALUES (:return_id, :qid, :sentence, :start_char, :end_char, :themes, :cues)", requests)
+            c.executemany(
+                "INSERT INTO good_practice(return_id, qid, score, is_candidate, evidence, cues) "
+                "VALUES (:return_id, :qid, :score, :is_candidate, :evidence, :cues)", practice)
+            c.executemany(
+                "INSERT INTO items(item_id, title, description, description_raw, source, locality, region, kind, "
+                "origin, return_id, qid, imported_at) VALUES (:item_id, :title, :description, :description, "
+                ":source, :locality, :region, 'practice', 'answer', :return_id, :qid, datetime('now'))", items)
+
+    def support_requests(self, return_ids: list[str]) -> list[dict]:
+        q = ("SELECT s.*, r.locality, r.region, r.synthetic FROM support_requests s JOIN returns r USING(return_id) "
+             f"WHERE s.return_id IN ({','.join('?' * len(return_ids))}) ORDER BY r.locality, s.id")
+        return [dict(r) for r in self.conn.execute(q, return_ids)]
+
+    def good_practice(self, return_ids: list[str]) -> list[dict]:
+        q = ("SELECT g.*, r.locality, r.region, r.synthetic FROM good_practice g JOIN returns r USING(return_id) "
+             f"WHERE g.return_id IN ({','.join('?' * len(return_ids))})")
+        return [dict(r) for r in self.conn.execute(q, return_ids)]
+
+    def answer_items(self, return_ids: list[str]) -> list[dict]:
+        q = f"SELECT * FROM items WHERE origin='answer' AND return_id IN ({','.join('?' * len(return_ids))}) ORDER BY item_id"
+        return [dict(r) for r in self.conn.execute(q, return_ids)]
+
     def answer_themes(self, return_ids: list[str]) -> list[dict]:
         q = f"SELECT * FROM answer_themes WHERE return_id IN ({','.join('?' * len(return_ids))})"
         return [dict(r) for r in self.conn.execute(q, return_ids)]

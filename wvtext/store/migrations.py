@@ -156,4 +156,31 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0005_support_requests_and_good_practice",
+        """
+        CREATE TABLE support_requests (
+            id         INTEGER PRIMARY KEY,
+            return_id  TEXT NOT NULL,
+            qid        TEXT NOT NULL,
+            sentence   TEXT NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char   INTEGER NOT NULL,
+            themes     TEXT NOT NULL DEFAULT '',
+            cues       TEXT NOT NULL DEFAULT '',
+            FOREIGN KEY (return_id, qid) REFERENCES answers(return_id, qid) ON DELETE CASCADE
+        );
+        CREATE INDEX support_requests_answer ON support_requests(return_id, qid);
+        CREATE TABLE good_practice (
+            return_id    TEXT NOT NULL,
+            qid          TEXT NOT NULL,
+            score        REAL NOT NULL,
+            is_candidate INTEGER NOT NULL,
+            evidence     TEXT NOT NULL DEFAULT '',
+            cues         TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (return_id, qid),
+            FOREIGN KEY (return_id, qid) REFERENCES answers(return_id, qid) ON DELETE CASCADE
+        );
+        """,
+    ),
 ]

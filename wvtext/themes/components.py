@@ -94,10 +94,8 @@ class ThemeMatcher:
             for key, start, end in matcher(doc):
                 term = self.terms[int(doc.vocab.strings[key])]
                 span = Span(doc, start, end, label=term.theme)
-                if term.context:
-                    sent = span.sent
-                    if not any(t.norm_ in term.context for t in sent):
-                        continue
+                if term.context and not _in_context(span.sent, term.context):
+                    continue
                 span._.wv_term = term.term
                 span._.wv_weight = term.weight
                 found.append(span)
@@ -111,6 +109,17 @@ class ThemeMatcher:
             kept.append(span)
         doc.spans[SPANS_KEY] = kept
         return doc
+
+
+def _in_context(sent: Span, context: tuple[str, ...]) -> bool:
+    """A context word matches a sentence word equal to it, or, from five letters up, starting
+    with it ("prevent" matches "prevented", "prevention")."""
+    for t in sent:
+        n = t.norm_
+        for c in context:
+            if n == c or (len(c) >= 5 and n.startswith(c)):
+                return True
+    return False
 
 
 @Language.component("wvtext_negation", requires=["doc.spans"])

@@ -1,0 +1,85 @@
+"""Support requests and good-practice candidates."""
+import csv
+
+import pytest
+
+from wvtext.practice import PracticeReader
+from wvtext.themes.pipeline import make_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return make_nlp()
+
+
+@pytest.fixture(scope="module")
+def reader(nlp):
+    return PracticeReader(nlp)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We would welcome support on ordinary residence disputes.",
+        "Further guidance would be welcomed on the application of the CHC framework.",
+        "Clarity from the national team on specialised commissioning would help.",
+        "We are keen to learn from areas that have pooled budgets across health and social care.",
+        "Any examples of good practice from other areas would be appreciated.",
+    ],
+)
+def test_practice_support_request_found(nlp, reader, text):
+    assert reader.requests(nlp(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "People who need support are reviewed monthly.",
+        "The Board received a report and has requested further updates.",
+        "We offer an advice and support line for providers.",
+        "We do not require any support at this stage.",
+    ],
+)
+def test_practice_not_a_support_request(nlp, reader, text):
+    assert not reader.requests(nlp(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our accommodation broker has been very successful and a number of people have left residential care.",
+        "The crisis team is an innovative model that we would be happy to share with other areas.",
+    ],
+)
+def test_practice_good_practice_candidate(nlp, reader, text):
+    doc = nlp(text)
+    assert reader.practice(doc, reader.requests(doc)).is_candidate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Any good practice examples from other areas would be welcomed.",
+        "We plan to develop an innovative crisis service next year.",
+        "A register is in place.",
+    ],
+)
+def test_practice_not_good_practice(nlp, reader, text):
+    doc = nlp(text)
+    assert not reader.practice(doc, reader.requests(doc)).is_candidate
+
+
+def test_practice_leicestershire_required(tmp_path):
+    from wvtext.pipeline import analyse
+    from conftest import SEED_RETURN
+
+    analyse([SEED_RETURN], tmp_path / "out", db_path=tmp_path / "w.db")
+    with open(tmp_path / "out" / "answers.csv", encoding="utf-8") as fh:
+        rows = {r["qid"]: r for r in csv.DictReader(fh)}
+    assert all(rows[q]["support_request"] == "1" for q in ("1.9", "4.5", "5.6"))
+    with open(tmp_path / "out" / "good_practice.csv", encoding="utf-8") as fh:
+        gp = {r["qid"]: r for r in csv.DictReader(fh)}
+    assert "11.3" in gp and "housing" in gp["11.3"]["themes"]
+    with open(tmp_path / "out" / "support_requests_summary.csv", encoding="utf-8") as fh:
+        summary = list(csv.DictReader(fh))
+    assert {("question", q) for q in ("1.9", "4.5", "5.6")} <= {(r["dimension"], r["key"]) for r in summary}

@@ -1,0 +1,136 @@
+"""Support requests and good-practice candidates in narratives.
+
+Consumes parsed narratives (the shared `Doc`) with their themes. Produces, per answer, the
+sentences that ask for support, guidance, advice, clarity or examples, and a good-practice
+score with its evidence. Cues are data in `models/practice/`.
+
+- A **support request** is a sentence with a request frame ("would welcome", "would be helpful",
+  "keen to learn", "we need") and an object of help ("support", "guidance", "clarity",
+  "examples", "other areas") that is not negated ("we do not require support"). First-person
+  frames ("we need") are required to be first person, so "people who need support" is not one.
+- A **good-practice candidate** is an answer whose sentences present something as working or
+  worth sharing ("has been very successful", "happy to share", "innovative", "has resulted in"),
+  in the past or present, not only planned, and not a request for others' good practice.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from .errors import WvtextError
+from .themes.components import _negated
+from .themes.lexicon import THEME_NAMES, THEMES, pattern_variants
+
+__all__ = ["Request", "Practice", "PracticeReader"]
+
+_FUTURE = {"will", "plan", "planned", "intend", "propose", "proposed", "aim", "hope", "would", "could", "should",
+           "consider", "considering", "expect", "expected"}
+_GP_THRESHOLD = 1.2
+
+
+@dataclass
+class Request:
+    sentence: str
+    start_char: int
+    end_char: int
+    cues: tuple[str, ...]
+
+
+@dataclass
+class Practice:
+    score: float  # 0..1
+    is_candidate: bool
+    evidence: str
+    cues: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _read(path: Path, cols: tuple[str, ...]) -> list[dict]:
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+    except FileNotFoundError:
+        raise WvtextError(f"{path}: cue file not found.", remedy="Restore models/practice/.")
+    for i, r in enumerate(rows, start=2):
+        if any(not r.get(c) for c in cols):
+            raise WvtextError(f"{path}, row {i}: needs {', '.join(cols)}.")
+    return rows
+
+
+@lru_cache(maxsize=2)
+def _cues(folder: str):
+    req = _read(Path(folder) / "requests.csv", ("cue", "kind", "weight"))
+    gp = _read(Path(folder) / "good_practice.csv", ("cue", "weight"))
+    return req, gp
+
+
+class PracticeReader:
+    def __init__(self, nlp: Language, *, folder: Path | None = None):
+        if folder is None:
+            from .paths import models_dir
+
+            folder = models_dir() / "practice"
+        req, gp = _cues(str(folder))
+        self.frames, self.objects = PhraseMatcher(nlp.vocab, attr="NORM"), PhraseMatcher(nlp.vocab, attr="NORM")
+        self.req_rows, self.gp_rows = req, gp
+        for i, r in enumerate(req):
+            (self.frames if r["kind"] == "frame" else self.objects).add(str(i), [nlp.make_doc(v) for v in pattern_variants(r["cue"])])
+        self.gp = PhraseMatcher(nlp.vocab, attr="NORM")
+        for i, r in enumerate(gp):
+            self.gp.add(str(i), [nlp.make_doc(v) for v in pattern_variants(r["cue"])])
+
+    def requests(self, doc: Doc) -> list[Request]:
+        frames: dict[int, list[tuple[int, int, str]]] = {}
+        for key, s, e in self.frames(doc):
+            r = self.req_rows[int(doc.vocab.strings[key])]
+            span = doc[s:e]
+            if _negated(doc, span, span.sent):
+                continue
+            frames.setdefault(span.sent.start, []).append((s, e, r["cue"]))
+        if not frames:
+            return []
+        objects: dict[int, list[str]] = {}
+        for key, s, e in self.objects(doc):
+            objects.setdefault(doc[s].sent.start, []).append(self.req_rows[int(doc.vocab.strings[key])]["cue"])
+        out = []
+        for sent_start, fr in frames.items():
+            if sent_start not in objects:
+                continue
+            sent = doc[sent_start].sent
+            out.append(Request(sent.text.strip(), sent.start_char, sent.end_char,
+                               tuple(dict.fromkeys([c for *_, c in fr] + objects[sent_start]))))
+        return out
+
+    def practice(self, doc: Doc, requests: list[Request]) -> Practice:
+        request_sents = {r.start_char for r in requests}
+        per_sent: dict[int, list[tuple[float, str]]] = {}
+        for key, s, e in self.gp(doc):
+            r = self.gp_rows[int(doc.vocab.strings[key])]
+            span = doc[s:e]
+            sent = span.sent
+            if sent.start_char in request_sents or _negated(doc, span, sent):
+                continue  # asking for good practice, or denying it, is not offering it
+            if any(t.norm_ in _FUTURE for t in sent) and r["cue"] not in ("happy to share", "willing to share",
+                                                                          "positive to share", "idea to share",
+                                                                          "worth sharing"):
+                continue  # plans are not practice yet
+            per_sent.setdefault(sent.start, []).append((float(r["weight"]), r["cue"]))
+        if not per_sent:
+            return Practice(0.0, False, "")
+        total = sum(w for hits in per_sent.values() for w, _ in hits)
+        best = max(per_sent, key=lambda k: sum(w for w, _ in per_sent[k]))
+        score = round(min(1.0, total / (2 * _GP_THRESHOLD)), 3)
+        cues = tuple(dict.fromkeys(c for hits in per_sent.values() for _, c in hits))
+        return Practice(score, total >= _GP_THRESHOLD, doc[best].sent.text.strip(), cues)
+
+
+def practice_title(themes: list[str], locality: str, qid: str) -> str:
+    """A short, deterministic title for a good-practice candidate drawn from an answer."""
+    names = [THEME_NAMES[t] for t in THEMES if t in themes][:2]
+    topic = " and ".join(names) if names else f"Question {qid}"
+    return f"{topic}: {locality} ({qid})"
