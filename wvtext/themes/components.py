@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.attrs import IDX, NORM, SENT_START
 from spacy.tokens import Doc, Span
 
 from .lexicon import THEMES, Lexicon, load_lexicon, pattern_variants
@@ -23,10 +24,6 @@ __all__ = ["Mention", "ThemeScore", "SPANS_KEY", "THRESHOLD"]
 SPANS_KEY = "wvtext_themes"
 THRESHOLD = 0.5  # a theme is carried when its confidence reaches this
 
-for _name, _default in (("wv_term", None), ("wv_weight", 0.0), ("wv_negated", False), ("wv_hedged", False),
-                        ("wv_in_list", False)):
-    if not Span.has_extension(_name):
-        Span.set_extension(_name, default=_default)
 if not Doc.has_extension("wv_themes"):
     Doc.set_extension("wv_themes", default=None)
 
@@ -90,80 +87,123 @@ class ThemeMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
+        view = None
         for matcher in (self.norm_matcher, self.case_matcher):
             for key, start, end in matcher(doc):
                 term = self.terms[int(doc.vocab.strings[key])]
-                span = Span(doc, start, end, label=term.theme)
-                if term.context and not _in_context(span.sent, term.context):
-                    continue
-                span._.wv_term = term.term
-                span._.wv_weight = term.weight
-                found.append(span)
+                if term.context:
+                    view = view or doc_view(doc)
+                    if not view.sentence_has(start, term.context):
+                        continue
+                found.append((term.theme, start, end, term))
         # Within a theme keep the longest of overlapping mentions ("NHS England specialised
         # commissioning" over "NHS England").
-        found.sort(key=lambda s: (s.label_, s.start, -(s.end - s.start)))
-        kept: list[Span] = []
-        for span in found:
-            if kept and kept[-1].label_ == span.label_ and span.start < kept[-1].end:
+        found.sort(key=lambda f: (f[0], f[1], -(f[2] - f[1])))
+        kept: list[tuple] = []
+        for f in found:
+            if kept and kept[-1][0] == f[0] and f[1] < kept[-1][2]:
                 continue
-            kept.append(span)
-        doc.spans[SPANS_KEY] = kept
+            kept.append(f)
+        doc.spans[SPANS_KEY] = [Span(doc, s, e, label=t) for t, s, e, _ in kept]
+        doc.user_data[_RAW] = kept
         return doc
 
 
-def _in_context(sent: Span, context: tuple[str, ...]) -> bool:
-    """A context word matches a sentence word equal to it, or, from five letters up, starting
-    with it ("prevent" matches "prevented", "prevention")."""
-    for t in sent:
-        n = t.norm_
-        for c in context:
-            if n == c or (len(c) >= 5 and n.startswith(c)):
+_RAW, _MENTIONS, _VIEW = "wvtext_raw_mentions", "wvtext_mentions", "wvtext_view"
+
+
+class _DocView:
+    """Token norms, offsets and sentence bounds of a doc as plain lists, built once per doc:
+    the cue checks below run on these instead of creating a Python token per look-up."""
+
+    __slots__ = ("doc", "norms", "idx", "sent_of", "bounds", "strings")
+
+    def __init__(self, doc: Doc):
+        arr = doc.to_array([NORM, IDX, SENT_START])
+        self.doc = doc
+        self.strings = doc.vocab.strings
+        self.norms = [self.strings[h] for h in arr[:, 0].tolist()]
+        self.idx = arr[:, 1].tolist()
+        starts = [i for i, v in enumerate(arr[:, 2].tolist()) if v == 1 or i == 0]
+        self.bounds = [(b, starts[j + 1] if j + 1 < len(starts) else len(doc)) for j, b in enumerate(starts)]
+        self.sent_of = [0] * len(doc)
+        for j, (b, e) in enumerate(self.bounds):
+            for i in range(b, e):
+                self.sent_of[i] = j
+
+    def sent(self, i: int) -> tuple[int, int]:
+        return self.bounds[self.sent_of[i]] if self.norms else (0, 0)
+
+    def char_end(self, i: int) -> int:
+        tok = self.doc[i]
+        return tok.idx + len(tok.text)
+
+    def sentence_has(self, i: int, words: tuple[str, ...]) -> bool:
+        """A context word matches a sentence word equal to it, or, from five letters up, starting
+        with it ("prevent" matches "prevented", "prevention")."""
+        b, e = self.sent(i)
+        for n in self.norms[b:e]:
+            for c in words:
+                if n == c or (len(c) >= 5 and n.startswith(c)):
+                    return True
+        return False
+
+    def negated(self, start: int, end: int) -> bool:
+        b, e = self.sent(start)
+        norms = self.norms
+        i = start - 1
+        while i >= max(b, start - _PRE_WINDOW):
+            n = norms[i]
+            if n in TERMINATORS:
+                break
+            if n in NEG_PRE and (n, norms[i + 1] if i + 1 < len(norms) else "") not in PSEUDO_NEG:
                 return True
-    return False
+            i -= 1
+        for j in range(end, min(e, end + _POST_WINDOW)):
+            n = norms[j]
+            if n in TERMINATORS or n in (",", "."):
+                break
+            if n in NEG_POST and (n, norms[j + 1] if j + 1 < len(norms) else "") not in PSEUDO_NEG:
+                return True
+        return False
+
+    def hedged(self, start: int) -> bool:
+        b, e = self.sent(start)
+        return any(n in HEDGES for n in self.norms[b:e])
+
+    def in_list(self, start: int, end: int) -> bool:
+        """True when the mention is an item of an enumeration ("CCGs, LA, LAT, CQC and providers")."""
+        b, e = self.sent(start)
+        return sum(1 for n in self.norms[max(b, start - 6):min(e, end + 6)] if n == ",") >= 2
 
 
 @Language.component("wvtext_negation", requires=["doc.spans"])
 def negation(doc: Doc) -> Doc:
-    for span in doc.spans.get(SPANS_KEY, []):
-        sent = span.sent
-        span._.wv_negated = _negated(doc, span, sent)
-        span._.wv_hedged = span._.wv_negated and _says_not_yet(doc, span, sent) or any(
-            t.norm_ in HEDGES for t in sent)
-        span._.wv_in_list = _in_list(doc, span, sent)
+    """Turn the matcher's finds into `Mention`s: negated, hedged, in a list, with offsets."""
+    raw = doc.user_data.get(_RAW, [])
+    mentions = []
+    if raw:
+        view = doc_view(doc)
+        for theme, s, e, term in raw:
+            b, se = view.sent(s)
+            mentions.append(Mention(theme, term.term, view.idx[s], view.char_end(e - 1), view.idx[b],
+                                    view.char_end(se - 1), view.negated(s, e), view.hedged(s), term.weight,
+                                    view.in_list(s, e)))
+    doc.user_data[_MENTIONS] = mentions
     return doc
 
 
-def _says_not_yet(doc, span, sent) -> bool:
-    return any(t.norm_ == "yet" for t in sent)
+def doc_view(doc: Doc) -> _DocView:
+    """The doc's `_DocView`, built once and kept with the doc."""
+    view = doc.user_data.get(_VIEW)
+    if view is None or view.doc is not doc:
+        view = doc.user_data[_VIEW] = _DocView(doc)
+    return view
 
 
-def _negated(doc: Doc, span: Span, sent: Span) -> bool:
-    lo = max(sent.start, span.start - _PRE_WINDOW)
-    i = span.start - 1
-    while i >= lo:
-        norm = doc[i].norm_
-        if norm in TERMINATORS:
-            break
-        nxt = doc[i + 1].norm_ if i + 1 < len(doc) else ""
-        if norm in NEG_PRE and (norm, nxt) not in PSEUDO_NEG:
-            return True
-        i -= 1
-    hi = min(sent.end, span.end + _POST_WINDOW)
-    for j in range(span.end, hi):
-        norm = doc[j].norm_
-        if norm in TERMINATORS or norm in (",", "."):
-            break
-        nxt = doc[j + 1].norm_ if j + 1 < len(doc) else ""
-        if norm in NEG_POST and (norm, nxt) not in PSEUDO_NEG:
-            return True
-    return False
-
-
-def _in_list(doc: Doc, span: Span, sent: Span) -> bool:
-    """True when the mention is an item of an enumeration ("CCGs, LA, LAT, CQC and providers")."""
-    lo, hi = max(sent.start, span.start - 6), min(sent.end, span.end + 6)
-    commas = sum(1 for t in doc[lo:hi] if t.text == ",")
-    return commas >= 2
+def _negated(doc: Doc, span: Span, sent: Span | None = None) -> bool:
+    """Whether `span` is negated in its sentence (for the stance and practice readers)."""
+    return doc_view(doc).negated(span.start, span.end)
 
 
 @Language.factory("wvtext_theme_scorer", default_config={"k": 1.2, "repeat": 0.25, "list_discount": 0.6,
@@ -183,23 +223,21 @@ class ThemeScorer:
         self.k, self.repeat, self.list_discount, self.negated_factor = k, repeat, list_discount, negated_factor
 
     def __call__(self, doc: Doc) -> Doc:
-        by_theme: dict[str, list[Span]] = {}
-        for span in doc.spans.get(SPANS_KEY, []):
-            by_theme.setdefault(span.label_, []).append(span)
+        by_theme: dict[str, list[Mention]] = {}
+        for m in doc.user_data.get(_MENTIONS, []):
+            by_theme.setdefault(m.theme, []).append(m)
         scores: dict[str, ThemeScore] = {}
         for theme in THEMES:
-            spans = by_theme.get(theme)
-            if not spans:
+            mentions = by_theme.get(theme)
+            if not mentions:
                 continue
             total, seen = 0.0, set()
-            for s in spans:
-                w = s._.wv_weight * (self.list_discount if s._.wv_in_list else 1.0)
-                w *= self.negated_factor if s._.wv_negated else 1.0
-                total += w * (self.repeat if s._.wv_term in seen else 1.0)
-                seen.add(s._.wv_term)
+            for m in mentions:
+                w = m.weight * (self.list_discount if m.in_list else 1.0)
+                w *= self.negated_factor if m.negated else 1.0
+                total += w * (self.repeat if m.term in seen else 1.0)
+                seen.add(m.term)
             conf = 1.0 - math.exp(-self.k * total)
-            mentions = [Mention(theme, s._.wv_term, s.start_char, s.end_char, s.sent.start_char, s.sent.end_char,
-                                s._.wv_negated, s._.wv_hedged, s._.wv_weight, s._.wv_in_list) for s in spans]
             scores[theme] = ThemeScore(theme, round(conf, 4), all(m.negated for m in mentions), mentions)
         doc._.wv_themes = scores
         return doc
