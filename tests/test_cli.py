@@ -27,15 +27,17 @@ def test_cli_analyse_shipped_corpus_writes_contract(analysed):
     with open(out / "answers.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0])[: len(ANSWERS_COLUMNS)] == list(ANSWERS_COLUMNS)
-    leics = [r for r in rows if r["locality"] == "Leicestershire"]
-    assert len(leics) == 61
+    leics = [r for r in rows if r["return_id"] == "leicestershire"]
+    assert len(leics) == 61 and {r["synthetic"] for r in leics} == {"0"}
+    synthetic = [r for r in rows if r["return_id"].startswith("synthetic-")]
+    assert len({r["return_id"] for r in synthetic}) == 152 and {r["synthetic"] for r in synthetic} == {"1"}
     r35 = next(r for r in leics if r["qid"] == "3.5")
     assert (r35["code"], r35["code_valid"], r35["code_class"]) == ("3", "0", "")
     assert next(r for r in leics if r["qid"] == "1.2")["code"] == "5, 6, 7"
     with open(out / "returns.csv", encoding="utf-8") as fh:
         rets = list(csv.DictReader(fh))
     assert list(rets[0])[: len(RETURNS_COLUMNS)] == list(RETURNS_COLUMNS)
-    row = next(r for r in rets if r["locality"] == "Leicestershire")
+    row = next(r for r in rets if r["return_id"] == "leicestershire")
     assert (row["region"], row["answers"]) == ("East Midlands", "61")
 
 

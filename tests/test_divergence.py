@@ -149,3 +149,9 @@ def test_divergence_small_region_shrinks_to_national():
     returns = [_ret(f"n{i}", "Big", base) for i in range(10)] + [_ret("alone", "Tiny", base)]
     alone = next(o for o in score_out_of_step(returns) if o.return_id == "alone")
     assert alone.profile_distance < 0.5 and not alone.flagged
+
+
+def test_divergence_plans_beside_existing_arrangements_do_not_crash(nlp, reader, codebook):
+    # Regression: plan cues folded into in_progress must carry their evidence sentence.
+    st = read(nlp, reader, codebook, "2.3", "A section 75 agreement is in place and has been agreed. We plan to refresh it.")
+    assert st.text_class in ("yes", "partial", "in_progress") and st.evidence

@@ -74,9 +74,10 @@ def score_divergence(question: Question, *, codes: list[int], code_valid: bool, 
         named = set(stance.partners)
         if not coded or not named:
             return Divergence(False, 0.0, "", ev)
+        # answer-classes.md: "the partners coded differ from the partners the narrative names".
         miss = 1.0 - _jaccard(coded, named)
         score = round(0.4 + 0.6 * miss, 3) if miss else 0.0
-        return Divergence(score >= FLAG_AT and miss >= 0.3, score, "partners_mismatch" if miss >= 0.3 else "", ev)
+        return Divergence(miss > 0, score, "partners_mismatch" if miss > 0 else "", ev)
     if question.kind == "categorical":
         coded = set(codes)
         named = set(stance.obstacles) or ({0} if stance.text_class == "unclear" else set())
@@ -120,15 +121,26 @@ class OutOfStep:
     drivers: list[str] = field(default_factory=list)
 
 
-def score_out_of_step(returns: list[dict], *, shrink: float = 5.0, flag_at: float = 0.5) -> list[OutOfStep]:
+def _ramp(x: float, lo: float, hi: float) -> float:
+    """0 below `lo`, 1 above `hi`, linear between."""
+    return min(1.0, max(0.0, (x - lo) / (hi - lo)))
+
+
+def score_out_of_step(returns: list[dict], *, shrink: float = 5.0, flag_at: float = 0.75) -> list[OutOfStep]:
     """Score each return against its region and the nation.
 
     `returns`: dicts with `return_id`, `region`, and `answers`: dicts with `qid`, `code_class`,
     `divergent`, `divergence_type`. The code profile is compared question by question with the
     region's mean (leaving the return out, shrunk toward the national mean by `shrink` returns
     of weight so that a region of two is not its own yardstick), in national standard deviations.
-    The score combines that distance (40%), the divergence rate (35%) and the rate of answers coded
-    above what their narrative supports (25%), each on a fixed scale so a lone return is scored too.
+    Three signals, each on a fixed 0..1 ramp so that a lone return is scored too: a systematic
+    shift of the whole profile (z-statistic of the mean deviation, 2.5 -> 5.5), the divergence
+    rate (10% -> 30%), and one-directional mismatch, the larger of answers coded above or below
+    what their narrative supports (5% -> 20%). They combine as a noisy-or (weights 0.85, 0.6,
+    0.8): any one strong signal is enough to look, they add up, and a return whose codes claim
+    more (or less) than its narratives again and again ranks above a mere profile outlier.
+    The flag (`flag_at` 0.75) needs one signal at full strength (shift 0.85, mismatch 0.8) or
+    several strong ones; a high divergence rate alone (0.6) is not enough.
     """
     vals: dict[str, dict[str, float]] = {}
     for r in returns:
@@ -158,20 +170,29 @@ def score_out_of_step(returns: list[dict], *, shrink: float = 5.0, flag_at: floa
             mean_reg = (reg_sum[reg][q] - x) / n_reg if n_reg > 0 else mean_nat
             target = (n_reg * mean_reg + shrink * mean_nat) / (n_reg + shrink)
             zs.append(((x - target) / sd, q))
-        dist = math.sqrt(sum(z * z for z, _ in zs) / len(zs)) if zs else 0.0
-        optimism = sum(z for z, _ in zs) / len(zs) if zs else 0.0
+        n_q = len(zs)
+        dist = math.sqrt(sum(z * z for z, _ in zs) / n_q) if zs else 0.0
+        optimism = sum(z for z, _ in zs) / n_q if zs else 0.0
+        # A systematic shift (every answer a little ahead of or behind the region) is the signal;
+        # single-question deviations are mostly noise. |mean z| * sqrt(n) is its z-statistic.
+        shift_z = abs(optimism) * math.sqrt(n_q) if zs else 0.0
         answers = r["answers"]
+        n = max(len(answers), 1)
         div = sum(1 for a in answers if a.get("divergent"))
         over = sum(1 for a in answers if a.get("divergence_type") in ("overstated", "contradiction")
-                   and a.get("code_class") == "yes")
-        n = max(len(answers), 1)
-        s_dist = min(1.0, max(0.0, (dist - 0.8) / 1.2))
-        s_div = min(1.0, div / n / 0.3)
-        s_over = min(1.0, over / n / 0.2)
-        score = round(0.4 * s_dist + 0.35 * s_div + 0.25 * s_over, 3)
+                   and a.get("code_class") in ("yes", "partial"))
+        under = sum(1 for a in answers if a.get("divergence_type") in ("understated", "contradiction", "hidden_issue")
+                    and a.get("code_class") in ("no", "unclear"))
+        s_shift = _ramp(shift_z, 2.5, 5.5)
+        s_div = _ramp(div / n, 0.10, 0.30)
+        s_dir = _ramp(max(over, under) / n, 0.05, 0.20)
+        # Any one strong signal is enough to look (noisy-or); together they add up.
+        score = round(1 - (1 - 0.85 * s_shift) * (1 - 0.6 * s_div) * (1 - 0.8 * s_dir), 3)
         drivers = [f"{q} ({z:+.1f} sd)" for z, q in sorted(zs, key=lambda t: -abs(t[0]))[:3] if abs(z) >= 1.0]
+        if s_shift > 0:
+            drivers.insert(0, f"codes {'ahead of' if optimism > 0 else 'behind'} region ({optimism:+.2f} sd on average)")
         drivers += [f"{a['qid']} {a['divergence_type']}" for a in answers
-                    if a.get("divergence_type") in ("overstated", "contradiction", "hidden_issue")][:4]
+                    if a.get("divergence_type") in ("overstated", "contradiction", "hidden_issue", "understated")][:4]
         out.append(OutOfStep(rid, len(answers), div, round(div / n, 3), over, round(dist, 3), round(optimism, 3),
                              score, score >= flag_at, drivers))
     return out

@@ -45,11 +45,14 @@ class IngestSummary:
 
 
 def default_inputs() -> list[Path]:
-    """The shipped corpus: every return in corpus/returns and the items in corpus/items."""
+    """The shipped corpus: the real returns in corpus/returns, the SYNTHETIC national corpus in
+    corpus/synthetic (its label tables left out), and the good-practice items in corpus/items."""
     from .paths import corpus_dir
 
     root = corpus_dir()
-    files = sorted((root / "returns").glob("*")) + sorted((root / "items").glob("*.csv"))
+    synthetic = [p for p in sorted((root / "synthetic").glob("SYNTHETIC_*"))
+                 if p.suffix in (".csv", ".xlsx", ".txt") and not p.name.startswith(("SYNTHETIC_labels", "SYNTHETIC_returns"))]
+    files = sorted((root / "returns").glob("*")) + synthetic + sorted((root / "items").glob("*.csv"))
     return [_shown(p) for p in files if p.is_file() and not p.name.startswith((".", "README"))]
 
 

@@ -38,7 +38,13 @@ CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable")
 CUE_CLASSES = CLASSES + ("plan",)  # "plan": future intent with nothing yet underway
 ANSWER_ORDINAL = {"no": 0, "in_progress": 1, "partial": 2, "yes": 3}
 _NEG = {"not", "no", "n't", "never", "nor", "without"}
-_ISSUE_WORDS = {"issue", "dispute", "risk", "concern", "problem", "difficulty", "disagreement", "challenge"}
+# Stems: "disput" covers dispute, disputed, disputes; "determination" an OR determination.
+_ISSUE_STEMS = ("issue", "disput", "risk", "concern", "problem", "difficult", "disagree", "challeng", "determination",
+                "exposure", "contest", "unresolved", "escalat")
+_FUTURE_BEFORE = {"will", "shall", "to", "expected", "intend", "planned", "aim", "hope", "going"}
+_LIMITERS = {"only", "some", "partly", "partially", "except", "most", "certain", "limited"}
+_CONTRAST = {"but", "though", "although", "however", "whilst", "while", "yet"}
+_FUTURE_QUESTION = re.compile(r"\bwill\b|\bconfident\b|\bexpect", re.I)
 _FIRST_WEIGHT = 1.5
 _ECHO_WEIGHT = 1.2
 _ECHO_STOP = {"there", "your", "with", "have", "been", "this", "that", "from", "they", "their", "what", "which",
@@ -136,7 +142,7 @@ class StanceReader:
             if issue is not None:
                 cls = "yes" if issue[0] else "no"
                 return Stance(cls, 0.75, issue[1], scores, xref, False, issues_affirmed=issue[0], hedged=hedged)
-        return self._decide(doc, scores, best_sent, xref, hedged)
+        return self._decide(doc, scores, best_sent, xref, hedged, question)
 
     # -- pieces ----------------------------------------------------------------------
     def _xref(self, text: str, question: Question | None) -> tuple[str, bool]:
@@ -173,8 +179,13 @@ class StanceReader:
                 continue
             taken.update(range(s, e))
             _cue, cls, w, _start = self.cues[i]
+            _start = _start and s == opening
             if cls in ("yes", "in_progress", "plan") and any(doc[j].norm_ in _NEG for j in range(max(0, s - 3), s)):
                 cls = "no"  # "is not in place", "not being developed"
+            elif cls == "yes" and not _start and any(doc[j].norm_ in _FUTURE_BEFORE for j in range(max(doc[s].sent.start, s - 3), s)):
+                cls = "plan"  # "will be in place by October": not yet in place
+            elif cls == "yes" and not _start and any(doc[j].norm_ in _LIMITERS for j in range(e, min(doc[s].sent.end, e + 6))):
+                cls = "partial"  # "in place in some areas only"
             if cls in ("in_progress", "plan"):
                 hedged = True
             weight = w * (_FIRST_WEIGHT if s < first_end else 1.0)
@@ -208,23 +219,34 @@ class StanceReader:
         return doc[start].sent.text.strip()
 
     def _decide(self, doc: Doc, scores: dict[str, float], best: dict[str, tuple[float, int]], xref: str,
-                hedged: bool) -> Stance:
+                hedged: bool, question: Question | None = None) -> Stance:
         if scores["not_applicable"] >= 1.5:
             return self._stance("not_applicable", scores, best, doc, xref, hedged)
         first = next(iter(doc.sents))
         opening = next((t for t in doc if t.is_alpha), None)
+        future_question = bool(question is not None and _FUTURE_QUESTION.search(question.text))
         if opening is not None and opening.norm_ == "yes":
+            # "Yes but challenging", "Yes, though ...": yes with a stated caveat (answer-classes: partial).
+            if any(t.norm_ in _CONTRAST for t in first) and (scores["partial"] > 0 or scores["no"] > 0):
+                return self._stance("partial", scores, best, doc, xref, hedged)
             # "Yes, the register is being analysed ..." describes work underway, not something in place.
             in_first = self._first_sentence_scores(doc, first)
-            if in_first["in_progress"] + in_first["plan"] > in_first["yes"] + 0.2 and in_first["no"] == 0:
+            if (not future_question and in_first["in_progress"] + in_first["plan"] > in_first["yes"] + 0.2
+                    and in_first["no"] == 0):
                 return self._stance("in_progress", scores, best, doc, xref, hedged, bonus=0.1)
         scores = dict(scores)
         plan = scores.pop("plan")
-        if plan:
+        if plan and future_question:
+            # "Are you confident the target will be achieved?" - "we expect all moves to be
+            # completed" answers it; the future is the question's, not a sign of not-yet.
+            scores["yes"] += plan
+            best.setdefault("yes", best.get("plan", (0.0, first.start)))
+        elif plan:
             # Plans alone mean "not yet done" ("No, this is planned"); beside work underway or
             # something in place they are part of progress.
             if scores["in_progress"] > 0 or scores["yes"] >= 1.0:
                 scores["in_progress"] += 0.5 * plan
+                best.setdefault("in_progress", best.get("plan", (0.0, first.start)))
             else:
                 scores["no"] += plan
                 best.setdefault("no", best.get("plan", (0.0, first.start)))
@@ -235,7 +257,7 @@ class StanceReader:
             if y >= 1.0 and o >= 1.0 and min(y, o) >= 0.5 * max(y, o) and (
                     other == "in_progress" or best["no"][1] != best["yes"][1]):
                 scores["partial"] = max(scores["partial"], max(y, o) + 0.1)
-                best.setdefault("partial", best[other])
+                best.setdefault("partial", best.get(other, best.get("yes", (0.0, first.start))))
         ranked = sorted(("yes", "no", "in_progress", "partial"), key=lambda c: (-scores[c], ("no", "in_progress", "partial", "yes").index(c)))
         top = ranked[0]
         if scores[top] == 0:
@@ -268,7 +290,7 @@ class StanceReader:
     def _issues(self, doc: Doc) -> tuple[bool, str] | None:
         affirmed, denied = [], []
         for t in doc:
-            if t.norm_ in _ISSUE_WORDS:
+            if t.norm_.startswith(_ISSUE_STEMS):
                 span = doc[t.i : t.i + 1]
                 (denied if _negated(doc, span, t.sent) else affirmed).append(t)
         if affirmed:

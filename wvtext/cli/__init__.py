@@ -23,6 +23,7 @@ app = typer.Typer(
 from . import codebook as _codebook  # noqa: E402  (registers commands)
 from . import run as _run  # noqa: E402,F401
 from . import info as _info  # noqa: E402,F401
+from . import synth as _synth  # noqa: E402,F401
 from . import themes as _themes  # noqa: E402,F401
 from . import flags as _flags  # noqa: E402,F401
 

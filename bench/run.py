@@ -1,0 +1,199 @@
+"""The benchmark: speed, memory and accuracy in one command.
+
+    .venv/bin/python bench/run.py            # x1, x4, x10 scales; writes bench/results/latest.{md,json}
+    .venv/bin/python bench/run.py --quick    # x1 only
+
+Speed: the whole `wvtext analyse` (ingest, text stages, out-of-step, exports and reports) on the
+SYNTHETIC national corpus at x1 / x4 / x10 the country, each in a fresh process (wall time, time
+per stage, answers/s, words/s, peak memory), and the ratio of the text stages to a bare
+spacy.blank("en") tokenizer pass over the same narratives (the floor for any spaCy pipeline).
+Accuracy: every labelled set, REAL and SYNTHETIC side by side (synthetic figures are optimistic:
+its phrase bank shares vocabulary with the rules).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+PY = sys.executable
+
+
+def machine() -> dict:
+    import spacy
+
+    cpu = ""
+    try:
+        cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except (OSError, StopIteration):
+        cpu = platform.processor()
+    mem = ""
+    try:
+        mem = f"{int(next(l.split()[1] for l in open('/proc/meminfo') if l.startswith('MemTotal'))) / 1048576:.0f} GiB"
+    except (OSError, StopIteration):
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory": mem, "python": platform.python_version(),
+            "spacy": spacy.__version__, "platform": platform.platform(), "date": time.strftime("%Y-%m-%d")}
+
+
+def corpus_files(folder: Path) -> list[Path]:
+    return [p for p in sorted(folder.glob("SYNTHETIC_*")) if p.suffix in (".csv", ".xlsx", ".txt")
+            and not p.name.startswith(("SYNTHETIC_labels", "SYNTHETIC_returns"))]
+
+
+def run_scale(scale: int, work: Path) -> dict:
+    from wvtext.synth import generate
+
+    folder = work / f"x{scale}"
+    if scale == 1:
+        folder = ROOT / "corpus" / "synthetic"
+    else:
+        t = time.perf_counter()
+        generate(folder, scale=scale, seed=13)
+        print(f"  generated x{scale} in {time.perf_counter() - t:.1f}s", file=sys.stderr)
+    files = corpus_files(folder)
+    res = subprocess.run([PY, str(BENCH / "_analyse_once.py"), str(work / f"out{scale}"), str(work / f"x{scale}.db"),
+                          *map(str, files)], capture_output=True, text=True, cwd=ROOT)
+    if res.returncode:
+        raise SystemExit(f"analyse failed at x{scale}:\n{res.stderr[-2000:]}")
+    r = json.loads(res.stdout.strip().splitlines()[-1])
+    n, words = r["counts"]["answers"], r["counts"]["words_themed"]
+    r.update(scale=scale, answers=n, returns=r["counts"]["returns"], words=words,
+             answers_per_s=int(n / r["wall_s"]), words_per_s=int(words / r["wall_s"]))
+    return r
+
+
+def tokenizer_floor(folder: Path) -> dict:
+    """Text stages vs a bare blank-English tokenizer pass over the same narratives (both warm)."""
+    import spacy
+
+    from wvtext.ingest import read_input
+    from wvtext.themes.pipeline import _default_nlp
+
+    texts = [a.narrative for p in corpus_files(folder) for r in read_input(p).returns for a in r.answers]
+    words = sum(len(t.split()) for t in texts)
+    blank = spacy.blank("en")
+    nlp = _default_nlp(None)
+    list(nlp.pipe(texts[:500]))
+    t = time.perf_counter()
+    for _ in blank.pipe(texts, batch_size=512):
+        pass
+    floor = time.perf_counter() - t
+    t = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=512):
+        pass
+    full = time.perf_counter() - t
+    return {"texts": len(texts), "words": words, "blank_tokenizer_s": round(floor, 3),
+            "theme_pipeline_s": round(full, 3), "ratio": round(full / floor, 2),
+            "theme_pipeline_words_per_s": int(words / full)}
+
+
+def accuracy() -> dict:
+    out = {}
+    for name in ("themes", "divergence", "practice", "cluster"):
+        path = BENCH / f"{name}.py"
+        if not path.exists():
+            continue
+        with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
+            res = subprocess.run([PY, str(path), "--json", tmp.name], capture_output=True, text=True, cwd=ROOT)
+            if res.returncode:
+                out[name] = {"error": res.stderr[-500:]}
+                continue
+            out[name] = json.loads(Path(tmp.name).read_text())
+    return out
+
+
+def _f(x, nd=3):
+    return "-" if x is None else f"{x:.{nd}f}"
+
+
+def markdown(res: dict) -> str:
+    m = res["machine"]
+    lines = ["# wvtext benchmark (latest)", "",
+             f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; Python {m['python']}, spaCy {m['spacy']}; {m['date']}.",
+             "Command: `.venv/bin/python bench/run.py`.", "",
+             "## Speed and memory: `wvtext analyse` end to end on the SYNTHETIC national corpus", "",
+             "| scale | returns | answers | words | wall s | answers/s | words/s | peak MB | " +
+             " | ".join(f"{k} s" for k in res["scales"][0]["timings_s"] if k != "total") + " |",
+             "|---|---|---|---|---|---|---|---|" + "---|" * (len(res["scales"][0]["timings_s"]) - 1)]
+    for r in res["scales"]:
+        lines.append(f"| x{r['scale']} | {r['returns']} | {r['answers']} | {r['words']:,} | {r['wall_s']:.2f} | "
+                     f"{r['answers_per_s']:,} | {r['words_per_s']:,} | {r['peak_mb']:.0f} | " +
+                     " | ".join(f"{v:.2f}" for k, v in r["timings_s"].items() if k != "total") + " |")
+    if len(res["scales"]) > 1:
+        a, b = res["scales"][0], res["scales"][-1]
+        lines += ["", f"Growth x{a['scale']} -> x{b['scale']}: answers x{b['answers'] / a['answers']:.1f}, "
+                      f"wall time x{b['wall_s'] / a['wall_s']:.1f} (linear would be x{b['answers'] / a['answers']:.1f})."]
+    fl = res["floor"]
+    lines += ["", f"Text pipeline vs bare `spacy.blank(\"en\")` tokenizer over the same {fl['texts']:,} synthetic narratives "
+                  f"({fl['words']:,} words): {fl['theme_pipeline_s']:.2f}s vs {fl['blank_tokenizer_s']:.2f}s, "
+                  f"ratio {fl['ratio']}; {fl['theme_pipeline_words_per_s']:,} words/s.", "",
+              "## Accuracy: REAL labelled sets beside SYNTHETIC labels", "",
+              "| measure | REAL | SYNTHETIC |", "|---|---|---|"]
+    acc = res["accuracy"]
+    th = acc.get("themes", {})
+    if "real_combined" in th:
+        lines.append(f"| themes micro F1 (real: 61 Leicestershire answers + 80 seed items) | {_f(th['real_combined']['micro']['f1'])} | "
+                     f"{_f(th.get('synthetic', {}).get('micro', {}).get('f1'))} |")
+        lines.append(f"| themes macro F1 | {_f(th['real_combined']['macro']['f1'])} | {_f(th.get('synthetic', {}).get('macro', {}).get('f1'))} |")
+        for t in ("ordinary_residence", "chc", "pooled_budgets", "crisis_response"):
+            lines.append(f"| themes F1 {t} (real n={th['real_combined']['per_label'][t]['support']}) | "
+                         f"{_f(th['real_combined']['per_label'][t]['f1'])} | {_f(th.get('synthetic', {}).get('per_label', {}).get(t, {}).get('f1'))} |")
+        if "speed" in th:
+            lines.append(f"| theme stage words/s, one core (real text) | {th['speed']['words_per_s']:,} | |")
+    dv = acc.get("divergence", {})
+    if "real_leicestershire" in dv:
+        r, s = dv["real_leicestershire"], dv.get("synthetic_x1", {})
+        lines.append(f"| narrative class accuracy | {_f(r['text_class_accuracy'])} (annotators agree {_f(r.get('annotator_agreement'))}) | {_f(s.get('text_class_accuracy'))} |")
+        for k in ("precision", "recall", "f1"):
+            lines.append(f"| divergence flag {k} | {_f(r['flag'][k])} | {_f(s.get('flag', {}).get(k))} |")
+        for t, v in s.get("per_type", {}).items():
+            rv = r["per_type"].get(t, {})
+            lines.append(f"| recall {t} | {_f(rv.get('recall'))} (n={rv.get('planted', 0)}) | {_f(v.get('recall'))} (n={v['planted']}) |")
+        if "out_of_step" in s:
+            o = s["out_of_step"]
+            lines.append(f"| out-of-step returns found (planted {o['planted']}) | - | P {_f(o['precision'])} R {_f(o['recall'])} |")
+    pr = acc.get("practice", {})
+    if "real_leicestershire" in pr:
+        for k in ("support_request", "good_practice"):
+            lines.append(f"| {k} F1 | {_f(pr['real_leicestershire'][k]['f1'])} | {_f(pr.get('synthetic_x1', {}).get(k, {}).get('f1'))} |")
+    cl = acc.get("cluster", {})
+    for k, v in cl.items():
+        if isinstance(v, (int, float)):
+            lines.append(f"| cluster {k} | {v} | |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="x1 only")
+    ap.add_argument("--out", type=Path, default=BENCH / "results")
+    args = ap.parse_args()
+    scales = [1] if args.quick else [1, 4, 10]
+    res = {"machine": machine(), "scales": []}
+    with tempfile.TemporaryDirectory() as work:
+        for s in scales:
+            print(f"x{s} ...", file=sys.stderr)
+            res["scales"].append(run_scale(s, Path(work)))
+    res["floor"] = tokenizer_floor(ROOT / "corpus" / "synthetic")
+    print("accuracy ...", file=sys.stderr)
+    res["accuracy"] = accuracy()
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "latest.json").write_text(json.dumps(res, indent=1, sort_keys=True) + "\n")
+    md = markdown(res)
+    (args.out / "latest.md").write_text(md)
+    print(md)
+
+
+if __name__ == "__main__":
+    main()
