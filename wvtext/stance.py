@@ -254,7 +254,11 @@ class StanceReader:
         # and absent for others: "exists ... with a stated gap" (answer-classes.md), i.e. partial.
         for other in ("in_progress", "no"):
             y, o = scores["yes"], scores[other]
-            if y >= 1.0 and o >= 1.0 and min(y, o) >= 0.5 * max(y, o) and (
+            balanced = min(y, o) >= 0.5 * max(y, o)
+            # "Yes, for adults ... Apart from X, there are no services for children": in place,
+            # absent elsewhere, with an exception marked - partial however strong the opening Yes.
+            marked = other == "no" and scores["partial"] >= 0.5
+            if y >= 1.0 and o >= 1.0 and (balanced or marked) and (
                     other == "in_progress" or best["no"][1] != best["yes"][1]):
                 scores["partial"] = max(scores["partial"], max(y, o) + 0.1)
                 best.setdefault("partial", best.get(other, best.get("yes", (0.0, first.start))))
