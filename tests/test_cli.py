@@ -88,6 +88,12 @@ def test_cli_codebook_shows_question():
 def test_cli_codebook_unknown_question_is_usage_error():
     res = run("codebook", "--question", "12.1")
     assert res.returncode == 2 and "no question '12.1'" in res.stderr
+    assert "internal error" not in res.stderr and "Usage" in res.stderr
+
+
+def test_cli_missing_argument_is_usage_error():
+    res = run("ingest")
+    assert res.returncode == 2 and "Missing" in res.stderr and "internal error" not in res.stderr
 
 
 def test_cli_localities_lookup():

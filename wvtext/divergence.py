@@ -80,7 +80,8 @@ def score_divergence(question: Question, *, codes: list[int], code_valid: bool, 
         return Divergence(miss > 0, score, "partners_mismatch" if miss > 0 else "", ev)
     if question.kind == "categorical":
         coded = set(codes)
-        named = set(stance.obstacles) or ({0} if stance.text_class == "unclear" else set())
+        # Only an explicit "None" names no obstacle; an obstacle we did not recognise is not one.
+        named = set(stance.obstacles) or ({0} if stance.text_class == "no" else set())
         if not named or coded == {0} and not stance.obstacles:
             return Divergence(False, 0.0, "", ev)
         miss = 1.0 - _jaccard(coded, named)

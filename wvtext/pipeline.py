@@ -23,7 +23,8 @@ from .schema import (ANSWERS_COLUMNS, ANSWERS_EXTRA, EVIDENCE_COLUMNS, GOOD_PRAC
 from .store import open_store
 from .themes.lexicon import THEMES
 
-__all__ = ["IngestSummary", "ingest_files", "run_text_stages", "run_themes", "run_out_of_step", "analyse",
+__all__ = ["IngestSummary", "ingest_files", "run_text_stages", "run_themes", "run_out_of_step", "run_collections",
+           "analyse",
            "default_inputs", "item_text"]
 
 SEED = 13  # every stochastic stage is seeded from this
@@ -260,6 +261,28 @@ def _item_rows(store, item_ids: list[str]) -> list[dict]:
     return rows
 
 
+def run_collections(store, item_ids: list[str], return_ids: list[str], out_dir: Path, *, run_id: str | None = None,
+                    progress: Progress | None = None) -> dict:
+    """Merge near-duplicates and group the run's items (from files, and good practice drawn
+    from its answers) into collections; store them and write items.csv, collections.csv,
+    collections.json and collections/*.html. Returns counts."""
+    from .cluster import cluster_items, write_outputs
+
+    items = store.items(item_ids) if item_ids else []
+    items += store.answer_items(return_ids) if return_ids else []
+    if not items:
+        return {"items": 0, "collections": 0, "duplicate_groups": 0}
+    themes_by = {}
+    for r in store.item_themes([i["item_id"] for i in items]):
+        if r["carried"]:
+            themes_by.setdefault(r["item_id"], []).append(r["theme"])
+    result = cluster_items(items, themes=[themes_by.get(i["item_id"], []) for i in items], progress=progress)
+    write_outputs(result, out_dir)
+    store.save_collections(result.collections, result.items, run_id=run_id)
+    return {"items": len(items), "collections": len(result.collections),
+            "duplicate_groups": len(result.duplicates.groups)}
+
+
 def _write_practice(store, return_ids: list[str], out_dir: Path) -> None:
     """support_requests.csv, support_requests_summary.csv (by theme and by question, like the
     national report's table) and good_practice.csv."""
@@ -384,6 +407,11 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
         write_csv(out_dir / "returns.csv", RETURNS_COLUMNS + RETURNS_EXTRA, returns)
         write_csv(out_dir / "theme_evidence.csv", EVIDENCE_COLUMNS, _evidence_rows(store, return_ids, item_ids))
         _write_practice(store, return_ids, out_dir)
+        timings["export"] = time.perf_counter() - t
+        t = time.perf_counter()
+        collection_counts = run_collections(store, item_ids, return_ids, out_dir, run_id=run_id, progress=progress)
+        timings["collections"] = time.perf_counter() - t
+        t = time.perf_counter()
         write_csv(out_dir / "item_themes.csv", ITEM_THEMES_COLUMNS, _item_rows(store, item_ids))
         files = [f["path"] for f in ing.files]
         problems = store.problems(return_ids=return_ids, source_files=files)
@@ -391,7 +419,7 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
 
         write_csv(out_dir / "problems.csv", PROBLEMS_COLUMNS,
                   ({**p, "kind": PROBLEM_CODES.get(p["code"], "")} for p in problems))
-        timings["export"] = time.perf_counter() - t
+        timings["export"] += time.perf_counter() - t
         timings["total"] = time.perf_counter() - t0
         manifest = {
             "run_id": run_id,
@@ -406,9 +434,12 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
             "inputs": ing.files,
             "errors": ing.errors,
             "counts": {"returns": len(returns), "answers": len(answers), "items": len(item_ids),
-                       "problems": len(problems), "words_themed": theme_counts["words"]},
+                       "problems": len(problems), "words_themed": theme_counts["words"],
+                       "support_requests": theme_counts["support_requests"],
+                       "good_practice_answers": theme_counts["good_practice"], **{
+                           f"collection_{k}": v for k, v in collection_counts.items()}},
             "timings_s": {k: round(v, 4) for k, v in timings.items()},
-            "outputs": sorted(p.name for p in out_dir.iterdir() if p.is_file()) + ["manifest.json"],
+            "outputs": sorted({p.name for p in out_dir.iterdir() if p.is_file()} | {"manifest.json"}),
         }
         write_json(out_dir / "manifest.json", manifest)
         store.finish_run(run_id, status="ok" if ing.ok else "partial", inputs=ing.files,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import namedtuple
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -29,10 +30,12 @@ from spacy.tokens import Doc
 
 from .codebook import Codebook, Question
 from .errors import WvtextError
-from .themes.components import _negated
+from .themes.components import _negated, doc_view
 from .themes.lexicon import normalize_word, pattern_variants
 
 __all__ = ["Stance", "StanceReader", "resolve_references", "ANSWER_ORDINAL"]
+
+_First = namedtuple("_First", "start end")
 
 CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable")
 CUE_CLASSES = CLASSES + ("plan",)  # "plan": future intent with nothing yet underway
@@ -134,7 +137,7 @@ class StanceReader:
         xref, xref_only = self._xref(text, question)
         if question is not None and question.kind != "yes_no":
             return self._categorical(doc, question, xref, xref_only)
-        scores, best_sent, hedged = self._score(doc, question)
+        scores, first_scores, best_sent, hedged = self._score(doc, question)
         if xref_only:
             return Stance("unclear", 0.5, text, scores, xref, True, hedged=hedged)
         if question is not None and question.asks_about_issues:
@@ -142,7 +145,7 @@ class StanceReader:
             if issue is not None:
                 cls = "yes" if issue[0] else "no"
                 return Stance(cls, 0.75, issue[1], scores, xref, False, issues_affirmed=issue[0], hedged=hedged)
-        return self._decide(doc, scores, best_sent, xref, hedged, question)
+        return self._decide(doc, scores, first_scores, best_sent, xref, hedged, question)
 
     # -- pieces ----------------------------------------------------------------------
     def _xref(self, text: str, question: Question | None) -> tuple[str, bool]:
@@ -158,18 +161,19 @@ class StanceReader:
             return qid, len(rest_words) <= 3
         return "", False
 
-    def _score(self, doc: Doc, question: Question | None = None) -> tuple[dict[str, float], dict[str, tuple[float, int]], bool]:
+    def _score(self, doc: Doc, question: Question | None = None):
+        """Cue weights per class over the whole narrative, the same for its first sentence
+        (without an opening Yes), the best (weight, sentence start) per class, and whether the
+        narrative plans or progresses (hedged). Works on the doc's arrays, one pass."""
+        v = doc_view(doc)
+        norms = v.norms
         scores = {c: 0.0 for c in CUE_CLASSES}
+        first = {c: 0.0 for c in CUE_CLASSES}
         best: dict[str, tuple[float, int]] = {}
-        sents = list(doc.sents)
-        first_end = sents[0].end if sents else len(doc)
-        opening = next((t.i for t in doc if t.is_alpha), 0)
-        spans = []
-        for key, s, e in self.start_matcher(doc):
-            if s == opening:
-                spans.append((s, e, int(doc.vocab.strings[key])))
-        for key, s, e in self.any_matcher(doc):
-            spans.append((s, e, int(doc.vocab.strings[key])))
+        first_end = v.bounds[0][1] if v.bounds else len(doc)
+        opening = next((i for i, n in enumerate(norms) if n[:1].isalpha()), 0)
+        spans = [(s, e, int(doc.vocab.strings[key])) for key, s, e in self.start_matcher(doc) if s == opening]
+        spans += [(s, e, int(doc.vocab.strings[key])) for key, s, e in self.any_matcher(doc)]
         # Longest cue wins where cues overlap ("not yet in place" over "in place").
         spans.sort(key=lambda x: (x[0], -(x[1] - x[0]), -self.cues[x[2]][2]))
         taken: set[int] = set()
@@ -178,59 +182,75 @@ class StanceReader:
             if any(t in taken for t in range(s, e)):
                 continue
             taken.update(range(s, e))
-            _cue, cls, w, _start = self.cues[i]
-            _start = _start and s == opening
-            if cls in ("yes", "in_progress", "plan") and any(doc[j].norm_ in _NEG for j in range(max(0, s - 3), s)):
+            cue, cls, w, start = self.cues[i]
+            start = start and s == opening
+            sb, se = v.sent(s)
+            if cls in ("yes", "in_progress", "plan") and any(norms[j] in _NEG for j in range(max(0, s - 3), s)):
                 cls = "no"  # "is not in place", "not being developed"
-            elif cls == "yes" and not _start and any(doc[j].norm_ in _FUTURE_BEFORE for j in range(max(doc[s].sent.start, s - 3), s)):
+            elif cls == "yes" and not start and any(norms[j] in _FUTURE_BEFORE for j in range(max(sb, s - 3), s)):
                 cls = "plan"  # "will be in place by October": not yet in place
-            elif cls == "yes" and not _start and any(doc[j].norm_ in _LIMITERS for j in range(e, min(doc[s].sent.end, e + 6))):
+            elif cls == "yes" and not start and any(norms[j] in _LIMITERS for j in range(e, min(se, e + 6))):
                 cls = "partial"  # "in place in some areas only"
             if cls in ("in_progress", "plan"):
                 hedged = True
             weight = w * (_FIRST_WEIGHT if s < first_end else 1.0)
             scores[cls] += weight
-            sent_i = doc[s].sent.start
+            if s < first_end and cue != "yes":
+                first[cls] += w
             if weight > best.get(cls, (0.0, 0))[0]:
-                best[cls] = (weight, sent_i)
-        echo = self._echo(doc, question) if question is not None else None
+                best[cls] = (weight, sb)
+        echo = self._echo(v, question) if question is not None else None
         if echo is not None:
             w = _ECHO_WEIGHT * (_FIRST_WEIGHT if echo < first_end else 1.0)
             scores["yes"] += w
+            if echo < first_end:
+                first["yes"] += _ECHO_WEIGHT
             if w > best.get("yes", (0.0, 0))[0]:
-                best["yes"] = (w, doc[echo].sent.start)
-        return scores, best, hedged
+                best["yes"] = (w, v.sent(echo)[0])
+        return scores, first, best, hedged
 
-    def _echo(self, doc: Doc, question: Question) -> int | None:
+    @staticmethod
+    @lru_cache(maxsize=128)
+    def _question_words(text: str) -> frozenset[str]:
+        return frozenset({normalize_word(w) for w in re.findall(r"[A-Za-z]{4,}", text)} - _ECHO_STOP)
+
+    def _echo(self, v, question: Question) -> int | None:
         """Token index where the narrative affirms the question in its own words ("Is there
         agreement about ...?" - "There is agreement about ..."), or None."""
-        content = {normalize_word(w) for w in re.findall(r"[A-Za-z]{4,}", question.text)} - _ECHO_STOP
-        for t in doc[:-1]:
-            two = (t.norm_, doc[t.i + 1].norm_)
-            if two in (("there", "is"), ("there", "are"), ("we", "have")):
-                after = [x for x in doc[t.i + 2 : t.i + 5]]
-                if after and after[0].norm_ in _NEG:
+        content = self._question_words(question.text)
+        norms = v.norms
+        for i in range(len(norms) - 2):
+            if (norms[i], norms[i + 1]) in (("there", "is"), ("there", "are"), ("we", "have")):
+                after = norms[i + 2 : i + 5]
+                if after and after[0] in _NEG:
                     continue
-                if any(x.norm_ in content for x in after):
-                    return t.i
+                if any(x in content for x in after):
+                    return i
         return None
 
     def _sentence(self, doc: Doc, start: int) -> str:
-        return doc[start].sent.text.strip()
+        v = doc_view(doc)
+        b, e = v.sent(start)
+        return doc.text[v.idx[b]:v.char_end(e - 1)].strip() if e > b else ""
 
-    def _decide(self, doc: Doc, scores: dict[str, float], best: dict[str, tuple[float, int]], xref: str,
-                hedged: bool, question: Question | None = None) -> Stance:
+    def _first_text(self, doc: Doc) -> str:
+        return self._sentence(doc, 0) if len(doc) else ""
+
+    def _decide(self, doc: Doc, scores: dict[str, float], in_first: dict[str, float],
+                best: dict[str, tuple[float, int]], xref: str, hedged: bool,
+                question: Question | None = None) -> Stance:
         if scores["not_applicable"] >= 1.5:
             return self._stance("not_applicable", scores, best, doc, xref, hedged)
-        first = next(iter(doc.sents))
-        opening = next((t for t in doc if t.is_alpha), None)
+        v = doc_view(doc)
+        first_end = v.bounds[0][1] if v.bounds else len(doc)
+        first = _First(0, first_end)
+        opening = next((n for n in v.norms if n[:1].isalpha()), None)
         future_question = bool(question is not None and _FUTURE_QUESTION.search(question.text))
-        if opening is not None and opening.norm_ == "yes":
+        if opening == "yes":
             # "Yes but challenging", "Yes, though ...": yes with a stated caveat (answer-classes: partial).
-            if any(t.norm_ in _CONTRAST for t in first) and (scores["partial"] > 0 or scores["no"] > 0):
+            if any(n in _CONTRAST for n in v.norms[:first_end]) and (scores["partial"] > 0 or scores["no"] > 0):
                 return self._stance("partial", scores, best, doc, xref, hedged)
             # "Yes, the register is being analysed ..." describes work underway, not something in place.
-            in_first = self._first_sentence_scores(doc, first)
             if (not future_question and in_first["in_progress"] + in_first["plan"] > in_first["yes"] + 0.2
                     and in_first["no"] == 0):
                 return self._stance("in_progress", scores, best, doc, xref, hedged, bonus=0.1)
@@ -265,42 +285,29 @@ class StanceReader:
         ranked = sorted(("yes", "no", "in_progress", "partial"), key=lambda c: (-scores[c], ("no", "in_progress", "partial", "yes").index(c)))
         top = ranked[0]
         if scores[top] == 0:
-            words = len([t for t in doc if t.is_alpha])
+            words = sum(1 for n in v.norms if n[:1].isalpha())
             if words >= _MIN_WORDS_DESCRIBING:
-                return Stance("yes", 0.5, first.text.strip(), scores, xref, hedged=hedged)
-            return Stance("unclear", 0.6, first.text.strip(), scores, xref, hedged=hedged)
+                return Stance("yes", 0.5, self._first_text(doc), scores, xref, hedged=hedged)
+            return Stance("unclear", 0.6, self._first_text(doc), scores, xref, hedged=hedged)
         return self._stance(top, scores, best, doc, xref, hedged)
-
-    def _first_sentence_scores(self, doc: Doc, first) -> dict[str, float]:
-        sub = {c: 0.0 for c in CUE_CLASSES}
-        for key, s, e in self.any_matcher(doc):
-            if s >= first.end:
-                continue
-            _cue, cls, w, _ = self.cues[int(doc.vocab.strings[key])]
-            if _cue == "yes":
-                continue
-            if cls in ("yes", "in_progress", "plan") and any(doc[j].norm_ in _NEG for j in range(max(0, s - 3), s)):
-                cls = "no"
-            sub[cls] += w
-        return sub
 
     def _stance(self, cls: str, scores, best, doc: Doc, xref: str, hedged: bool, bonus: float = 0.0) -> Stance:
         ordered = sorted((v for k, v in scores.items() if k != cls), reverse=True)
         top, second = scores[cls], (ordered[0] if ordered else 0.0)
         conf = min(1.0, top / (top + second + 0.5) + bonus) if top else 0.5
-        sent = self._sentence(doc, best[cls][1]) if cls in best else next(iter(doc.sents)).text.strip()
+        sent = self._sentence(doc, best[cls][1]) if cls in best else self._first_text(doc)
         return Stance(cls, round(conf, 3), sent, {k: round(v, 3) for k, v in scores.items()}, xref, hedged=hedged)
 
     def _issues(self, doc: Doc) -> tuple[bool, str] | None:
+        v = doc_view(doc)
         affirmed, denied = [], []
-        for t in doc:
-            if t.norm_.startswith(_ISSUE_STEMS):
-                span = doc[t.i : t.i + 1]
-                (denied if _negated(doc, span, t.sent) else affirmed).append(t)
+        for i, n in enumerate(v.norms):
+            if n.startswith(_ISSUE_STEMS):
+                (denied if v.negated(i, i + 1) else affirmed).append(i)
         if affirmed:
-            return True, affirmed[0].sent.text.strip()
+            return True, self._sentence(doc, affirmed[0])
         if denied:
-            return False, denied[0].sent.text.strip()
+            return False, self._sentence(doc, denied[0])
         return None
 
     def _categorical(self, doc: Doc, question: Question, xref: str, xref_only: bool) -> Stance:
@@ -313,7 +320,8 @@ class StanceReader:
                 found.setdefault(code, span.sent.text.strip())
         codes = tuple(sorted(found))
         evidence = " ".join(dict.fromkeys(found[c] for c in codes))
-        cls = "yes" if codes else "unclear"
+        opening = next((n for n in doc_view(doc).norms if n[:1].isalpha()), "")
+        cls = "yes" if codes else ("no" if opening in ("none", "no", "nil") else "unclear")
         kw = {"partners": codes} if question.kind == "multi_select" else {"obstacles": codes}
         return Stance(cls, 0.7 if codes else 0.5, evidence or doc.text.strip()[:200], {}, xref, xref_only, **kw)
 

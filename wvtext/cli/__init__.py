@@ -26,8 +26,26 @@ from . import info as _info  # noqa: E402,F401
 from . import synth as _synth  # noqa: E402,F401
 from . import themes as _themes  # noqa: E402,F401
 from . import flags as _flags  # noqa: E402,F401
+from . import report as _report  # noqa: E402,F401
+from . import cluster as _cluster  # noqa: E402,F401
 
 app.add_typer(_codebook.app, name="codebook")
+
+
+def _click_exceptions() -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """ClickException and Abort of click and of the copy of click that newer typer bundles."""
+    import importlib
+
+    usage, abort = [], []
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            mod = importlib.import_module(name)
+        except ImportError:
+            continue
+        usage.append(mod.ClickException)
+        if hasattr(mod, "Abort"):
+            abort.append(mod.Abort)
+    return tuple(usage), tuple(abort)
 
 
 def main() -> None:
@@ -47,12 +65,11 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # click's usage errors and our own bugs
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+        usage, abort = _click_exceptions()
+        if isinstance(exc, usage):
             exc.show()
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, abort):
             sys.exit(1)
         if os.environ.get("WVTEXT_DEBUG"):
             raise

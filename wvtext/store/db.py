@@ -227,6 +227,21 @@ class Store:
         q = f"SELECT * FROM items WHERE origin='answer' AND return_id IN ({','.join('?' * len(return_ids))}) ORDER BY item_id"
         return [dict(r) for r in self.conn.execute(q, return_ids)]
 
+    def save_collections(self, collections: list[dict], items: list[dict], *, run_id: str | None = None) -> None:
+        """Replace the collections (they are made from all the items of a run) in one transaction."""
+        with self.transaction() as c:
+            c.execute("DELETE FROM item_collections")
+            c.execute("DELETE FROM collections")
+            c.executemany("INSERT INTO collections VALUES (?,?,?,?,?,?)",
+                          [(k["collection_id"], k["collection_label"], k["size"], k.get("top_terms", ""),
+                            k.get("themes", ""), run_id) for k in collections])
+            c.executemany("INSERT INTO item_collections VALUES (?,?,?,?,?)",
+                          [(i["item_id"], i["collection_id"], i.get("dup_group", ""), i.get("similarity_to_collection"),
+                            i.get("why", "")) for i in items])
+
+    def collections(self) -> list[dict]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM collections ORDER BY collection_id")]
+
     def answer_themes(self, return_ids: list[str]) -> list[dict]:
         q = f"SELECT * FROM answer_themes WHERE return_id IN ({','.join('?' * len(return_ids))})"
         return [dict(r) for r in self.conn.execute(q, return_ids)]
@@ -277,7 +292,7 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         return {t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                for t in ("returns", "answers", "problems", "items", "runs")}
+                for t in ("returns", "answers", "problems", "items", "collections", "runs")}
 
 
 def open_store(path: Path | str) -> Store:

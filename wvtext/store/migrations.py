@@ -183,4 +183,24 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0006_collections",
+        """
+        CREATE TABLE collections (
+            collection_id    TEXT PRIMARY KEY,
+            collection_label TEXT NOT NULL,
+            size             INTEGER NOT NULL,
+            top_terms        TEXT NOT NULL DEFAULT '',
+            themes           TEXT NOT NULL DEFAULT '',
+            run_id           TEXT
+        );
+        CREATE TABLE item_collections (
+            item_id       TEXT PRIMARY KEY REFERENCES items(item_id) ON DELETE CASCADE,
+            collection_id TEXT NOT NULL REFERENCES collections(collection_id) ON DELETE CASCADE,
+            dup_group     TEXT NOT NULL DEFAULT '',
+            similarity    REAL,
+            why           TEXT NOT NULL DEFAULT ''
+        );
+        """,
+    ),
 ]

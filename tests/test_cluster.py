@@ -1,0 +1,223 @@
+"""Near-duplicate merging (wvtext.dedup), collections (wvtext.cluster) and `wvtext cluster`."""
+import csv
+import random
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from wvtext.cluster import (COLLECTIONS_COLUMNS, ITEMS_COLUMNS, PracticeClusterer, cluster_items, render_html,
+                            write_outputs)
+from wvtext.dedup import _Figure, _same_figure, find_near_duplicates
+from wvtext.ingest import read_input
+
+DUP_SET = ROOT / "corpus" / "labelled" / "items_duplicates.csv"
+SEEDS = ["seed001-03", "seed001-16", "seed001-20", "seed001-25", "seed002-06", "seed002-12", "seed003-14",
+         "seed003-15"]
+
+
+def _rows():
+    with open(DUP_SET, newline="", encoding="utf-8") as fh:
+        return {r["item_id"]: r for r in csv.DictReader(fh)}
+
+
+@pytest.fixture(scope="module")
+def dup_items():
+    return read_input(DUP_SET).items
+
+
+@pytest.fixture(scope="module")
+def subset(dup_items):
+    """A few seed items with their constructed duplicates and look-alikes (and two hard seed negatives)."""
+    rows = _rows()
+    keep = {i for i, r in rows.items() if i in SEEDS or r["dup_of"] in SEEDS or r["lookalike_of"] in SEEDS}
+    return [i for i in dup_items if i["item_id"] in keep]
+
+
+@pytest.fixture(scope="module")
+def subset_themes(subset):
+    from wvtext.pipeline import item_text
+    from wvtext.themes.pipeline import extract_themes
+
+    return list(extract_themes([item_text(i) for i in subset]))
+
+
+def _gold_pairs(items):
+    rows = _rows()
+    root = {i["item_id"]: rows[i["item_id"]]["dup_of"] or i["item_id"] for i in items}
+    ids = sorted(root)
+    return {(a, b) for k, a in enumerate(ids) for b in ids[k + 1:] if root[a] == root[b]}
+
+
+# -- dedup ---------------------------------------------------------------------------
+
+def test_dedup_finds_constructed_duplicates_and_keeps_lookalikes_apart(subset):
+    res = find_near_duplicates(subset)
+    assert res.duplicate_pairs() == _gold_pairs(subset)
+    looks = [i["item_id"] for i in subset if i["item_id"].startswith("look-")]
+    assert looks and all(res.group_of(i) == "" for i in looks)
+
+
+def test_dedup_group_keeps_every_member_with_provenance(subset):
+    res = find_near_duplicates(subset)
+    g = next(g for g in res.groups if "seed001-03" in g.item_ids)
+    assert g.item_ids == ("dup-seed001-03-a", "dup-seed001-03-b", "seed001-03")
+    assert g.canonical == "seed001-03" and g.group_id == "dg-seed001-03"
+    assert {m["source"] for m in g.members} == {"constructed-test", "001_e7624d2bb76c3c12.txt"}
+    assert all(0.0 <= p.score <= 1.0 and 0.0 <= p.similarity <= 1.0 for p in res.pairs)
+
+
+def test_dedup_does_not_depend_on_input_order(subset):
+    shuffled = subset[:]
+    random.Random(3).shuffle(shuffled)
+    a, b = find_near_duplicates(subset), find_near_duplicates(shuffled)
+    assert [g.item_ids for g in a.groups] == [g.item_ids for g in b.groups]
+    assert a.pairs == b.pairs
+
+
+@pytest.mark.parametrize("loc_a,loc_b,expected", [
+    ("Worcestershire", "Worcestershire", True),
+    ("Worcestershire", "", True),
+    ("Worcestershire", "Herefordshire", False),
+])
+def test_dedup_same_words_in_different_areas_are_not_one_example(loc_a, loc_b, expected):
+    text = "An accredited list of providers checked in the last 6 months is held by the Emergency Duty Team."
+    items = [{"item_id": "a", "title": "Accredited list", "description": text, "locality": loc_a},
+             {"item_id": "b", "title": "Provider list", "description": text, "locality": loc_b}]
+    assert bool(find_near_duplicates(items).groups) is expected
+
+
+@pytest.mark.parametrize("a,b,same", [
+    (_Figure(17, False), _Figure(20, False), True),   # "17" and "nearly 20": rounding
+    (_Figure(3.1e6, False), _Figure(3e6, False), True),
+    (_Figure(8, False), _Figure(14, False), False),
+    (_Figure(2, False), _Figure(3, False), False),     # small counts must match exactly
+    (_Figure(2012, True), _Figure(2014, True), False),
+    (_Figure(2012, True), _Figure(2012, True), True),
+])
+def test_dedup_figures_match_up_to_rounding(a, b, same):
+    assert _same_figure(a, b) is same
+
+
+def test_dedup_unknown_scorer_lists_the_valid_ones():
+    with pytest.raises(ValueError, match=r"'scorer' parameter .*token_set_ratio"):
+        find_near_duplicates(["a b", "a c"], scorer="levenshtein")
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"threshold": 1.5}, "threshold must be a number in"),
+    ({"linkage": "ward"}, "'linkage' parameter"),
+])
+def test_dedup_bad_knobs_say_what_is_allowed(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        find_near_duplicates(["a b", "a c"], **kwargs)
+
+
+# -- clustering ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def clustered(subset, subset_themes):
+    return cluster_items(subset, themes=subset_themes)
+
+
+def test_cluster_every_item_in_exactly_one_collection(clustered, subset):
+    assert [r["item_id"] for r in clustered.items] == [i["item_id"] for i in subset]
+    assert all(r["collection_id"] and r["collection_label"] for r in clustered.items)
+    assert sum(c["size"] for c in clustered.collections) == len(subset)
+    assert all(c["size"] >= 3 for c in clustered.collections) or len(clustered.collections) == 1
+    assert all(0.0 <= r["similarity_to_collection"] <= 1.0 and r["why"] for r in clustered.items)
+
+
+def test_cluster_duplicates_share_a_collection(clustered):
+    by_group = {}
+    for r in clustered.items:
+        if r["dup_group"]:
+            by_group.setdefault(r["dup_group"], set()).add(r["collection_id"])
+    assert by_group and all(len(c) == 1 for c in by_group.values())
+
+
+def test_cluster_same_input_twice_gives_identical_files(subset, subset_themes, tmp_path):
+    for name in ("one", "two"):
+        write_outputs(cluster_items(subset, themes=subset_themes), tmp_path / name)
+    for f in ("items.csv", "collections.csv", "collections.json", "collections/index.html"):
+        assert (tmp_path / "one" / f).read_bytes() == (tmp_path / "two" / f).read_bytes()
+
+
+def test_cluster_shuffled_input_gives_same_collections_and_ids(clustered, subset, subset_themes):
+    order = list(range(len(subset)))
+    random.Random(11).shuffle(order)
+    again = cluster_items([subset[k] for k in order], themes=[subset_themes[k] for k in order])
+    assert {r["item_id"]: r["collection_id"] for r in again.items} == \
+        {r["item_id"]: r["collection_id"] for r in clustered.items}
+    assert again.collections == clustered.collections
+
+
+def test_cluster_estimator_stores_params_and_learns_trailing_underscore_attributes():
+    from sklearn.base import clone
+
+    m = PracticeClusterer(min_size=2, theme_weight=0.0)
+    assert clone(m).get_params() == m.get_params()
+    texts = ["crisis respite beds", "respite beds for a crisis", "crisis beds and respite",
+             "independent advocacy contract", "advocacy for everyone", "independent advocate visits"]
+    labels = m.fit_predict(texts, ids=list("abcdef"))
+    assert m.n_collections_ == 2 and len(set(labels[:3])) == 1 and len(set(labels[3:])) == 1
+    assert not hasattr(PracticeClusterer(), "labels_")
+
+
+def test_cluster_bad_theme_weight_is_rejected_in_fit():
+    with pytest.raises(ValueError, match="'theme_weight' parameter of PracticeClusterer must be a float in"):
+        PracticeClusterer(theme_weight=2).fit(["a", "b", "c"])
+
+
+def test_cluster_html_escapes_item_text(subset, subset_themes):
+    evil = {"item_id": "evil-1", "title": "<b>Bold</b> & co", "description": "Crisis beds <script>alert(1)</script>",
+            "locality": "", "region": "", "source": "x.csv"}
+    res = cluster_items(subset + [evil], themes=subset_themes + [{}])
+    pages = render_html(res)
+    page = next(t for name, t in pages.items() if name != "index.html" and 'id="evil-1"' in t)
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in page
+    assert all("http://" not in t and "https://" not in t and "<script" not in t for t in pages.values())
+
+
+# -- command line ----------------------------------------------------------------------
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "wvtext", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_cli_cluster_writes_the_contract_columns(tmp_path, subset):
+    src = tmp_path / "items.csv"
+    with open(src, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=["item_id", "title", "description", "locality", "region", "source"],
+                           extrasaction="ignore")
+        w.writeheader()
+        w.writerows(subset)
+    out = tmp_path / "out"
+    res = _run("cluster", str(src), "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    with open(out / "items.csv", newline="", encoding="utf-8") as fh:
+        items = list(csv.DictReader(fh))
+    with open(out / "collections.csv", newline="", encoding="utf-8") as fh:
+        cols = list(csv.DictReader(fh))
+    assert list(items[0])[: len(ITEMS_COLUMNS)] == list(ITEMS_COLUMNS)
+    assert list(cols[0])[: len(COLLECTIONS_COLUMNS)] == list(COLLECTIONS_COLUMNS)
+    assert len(items) == len(subset) and sum(int(c["size"]) for c in cols) == len(subset)
+    assert {i["collection_id"] for i in items} == {c["collection_id"] for c in cols}
+    assert (out / "collections.json").exists() and (out / "collections" / "index.html").exists()
+    assert all((out / "collections" / f"{c['collection_id']}.html").exists() for c in cols)
+
+
+@pytest.mark.parametrize("name,message", [
+    ("empty.csv", "is empty"),
+    ("returns_long.csv", "not an items csv"),
+    ("does_not_exist.csv", "does not exist"),
+])
+def test_cli_cluster_bad_file_one_line_error(datapath, tmp_path, name, message):
+    path = datapath(name) if name != "does_not_exist.csv" else tmp_path / name
+    res = _run("cluster", str(path), "--out", str(tmp_path / "out"))
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and message in lines[0] and lines[0].startswith("error:")
