@@ -6,6 +6,7 @@ plug in here; this module owns the order and the run record, not the analysis.
 from __future__ import annotations
 
 import hashlib
+import json
 import platform
 import time
 from dataclasses import dataclass, field
@@ -441,6 +442,14 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
             "timings_s": {k: round(v, 4) for k, v in timings.items()},
             "outputs": sorted({p.name for p in out_dir.iterdir() if p.is_file()} | {"manifest.json"}),
         }
+        write_json(out_dir / "manifest.json", manifest)
+        if progress:
+            progress("writing reports", 1, 1)
+        from .report import build_reports
+
+        build_reports(out_dir)  # adds the report files and their timing to manifest.json
+        manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+        manifest["timings_s"]["total"] = round(time.perf_counter() - t0, 4)
         write_json(out_dir / "manifest.json", manifest)
         store.finish_run(run_id, status="ok" if ing.ok else "partial", inputs=ing.files,
                          summary=manifest["counts"] | {"errors": len(ing.errors)})

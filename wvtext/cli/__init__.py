@@ -26,6 +26,7 @@ from . import info as _info  # noqa: E402,F401
 from . import synth as _synth  # noqa: E402,F401
 from . import themes as _themes  # noqa: E402,F401
 from . import flags as _flags  # noqa: E402,F401
+from . import report as _report  # noqa: E402,F401
 from . import cluster as _cluster  # noqa: E402,F401
 
 app.add_typer(_codebook.app, name="codebook")

@@ -1,0 +1,428 @@
+"""The reports (wvtext.report): escaping, formula safety, workbook layout, manifest, REFI-QDA codebook,
+optional inputs, SYNTHETIC labelling and the `wvtext report` command. Built from small hand-made
+analysis folders (no analysis run, no browser)."""
+import csv
+from pathlib import Path
+import json
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import ROOT
+from wvtext.codebook import load_codebook
+from wvtext.export import write_csv, write_json
+from wvtext.schema import ANSWERS_COLUMNS, ANSWERS_EXTRA, PROBLEMS_COLUMNS, RETURNS_COLUMNS, RETURNS_EXTRA
+
+HOSTILE = "<script>alert(1)</script> Board </td></tr><b>debris</b> &amp; <img src=x onerror=alert(2)> ends."
+FORMULAS = {"2.2": "=HYPERLINK(\"http://evil\",\"x\")", "2.3": "+1+1", "2.4": "-2+3", "2.5": "@SUM(A1:A2)"}
+RETURNS = [  # return_id, locality, region, synthetic, class given at 1.3
+    ("realtown", "Realtown", "London", 0, "yes"),
+    ("synthetic-b", "Synth & <b>Borough</b>", "London", 1, "yes"),
+    ("synthetic-c", "Cville", "North East", 1, "in_progress"),
+    ("../evil/../d", "Dtown", "North East", 1, "no"),
+]
+SUPPORT_COLUMNS = ("locality", "region", "return_id", "qid", "sentence", "themes", "cues", "synthetic")
+GP_COLUMNS = ("item_id", "locality", "region", "return_id", "qid", "title", "themes", "score", "evidence", "text")
+
+
+def _code_for(q, cls):
+    for c in q.codes:
+        if c.answer_class == cls:
+            return str(c.code), cls
+    c = next((c for c in q.codes if c.answer_class == "yes"), q.codes[-1])
+    return str(c.code), c.answer_class
+
+
+def make_run(out, *, support=False, extras=False, flags=True):
+    """Write a small analysis folder: 4 returns x 61 answers (1 real, 3 synthetic)."""
+    cb = load_codebook()
+    answers, rets = [], []
+    for rid, loc, region, synth, cls11 in RETURNS:
+        for n, q in enumerate(cb):
+            if q.is_categorical:
+                code, cclass = ("5, 6, 7" if q.kind == "multi_select" else "1"), ""
+            else:
+                code, cclass = _code_for(q, cls11 if q.qid == "1.3" else ("yes" if n % 3 else "in_progress"))
+            narrative = f"{loc} answer to {q.qid}. It is in place and monitored by the board."
+            row = {"locality": loc, "qid": q.qid, "code": code, "narrative": narrative, "code_valid": 1,
+                   "code_class": cclass, "text_class": cclass or "yes", "divergent": 0, "divergence_score": 0.0,
+                   "divergence_type": "", "evidence": narrative.split(". ")[0] + ".", "themes": "governance_partnership",
+                   "support_request": (0 if flags else ""), "good_practice": (0 if flags else ""), "return_id": rid,
+                   "region": region, "section": q.section, "synthetic": synth, "text_confidence": 0.8,
+                   "resolved_from": "", "source_file": f"{rid}.csv", "source_row": n + 2}
+            if rid == "realtown" and q.qid == "2.1":
+                row.update(narrative=HOSTILE, evidence=HOSTILE, divergent=1, divergence_score=0.7,
+                           divergence_type="overstated", themes="finance_strategy")
+            if rid == "realtown" and q.qid in FORMULAS:
+                row.update(narrative=FORMULAS[q.qid], evidence=FORMULAS[q.qid])
+            answers.append(row)
+        rets.append({"locality": loc, "region": region, "answers": 61, "divergent": 1 if rid == "realtown" else 0,
+                     "divergence_rate": 0.016, "out_of_step_score": 0.6 if rid == "realtown" else 0.1,
+                     "out_of_step": 1 if rid == "realtown" else 0, "return_id": rid, "synthetic": synth,
+                     "out_of_step_drivers": "2.1 overstated", "source_file": f"{rid}.csv"})
+    write_csv(out / "answers.csv", ANSWERS_COLUMNS + ANSWERS_EXTRA, answers)
+    write_csv(out / "returns.csv", RETURNS_COLUMNS + RETURNS_EXTRA, rets)
+    write_csv(out / "problems.csv", PROBLEMS_COLUMNS, [{"code": "W104", "kind": "code outside the question's scheme",
+                                                       "source_file": "realtown.csv", "qid": "3.5",
+                                                       "message": "=cmd|' /C calc'!A0"}])
+    write_json(out / "manifest.json", {"run_id": "test-run", "wvtext_version": "0", "codebook_version": cb.version,
+                                       "inputs": [{"path": "realtown.csv", "format": "long_csv", "status": "ok",
+                                                   "returns": ["Realtown"], "answers": 61, "items": 0,
+                                                   "problems": 1, "sha256": "0" * 64}],
+                                       "outputs": ["answers.csv", "problems.csv", "returns.csv", "manifest.json"]})
+    if support:
+        write_csv(out / "support_requests.csv", SUPPORT_COLUMNS, [
+            {"locality": "Realtown", "region": "London", "return_id": "realtown", "qid": "1.9",
+             "sentence": "We would welcome support " + HOSTILE, "themes": "pooled_budgets", "synthetic": 0},
+            {"locality": "Cville", "region": "North East", "return_id": "synthetic-c", "qid": "4.5",
+             "sentence": "Guidance on registers would help.", "themes": "registers_information", "synthetic": 1}])
+    if extras:
+        write_csv(out / "good_practice.csv", GP_COLUMNS, [
+            {"item_id": "gp-1", "locality": "Realtown", "region": "London", "return_id": "realtown", "qid": "11.3",
+             "title": "Housing", "themes": "housing", "score": 0.9, "evidence": "Shared housing " + HOSTILE,
+             "text": "Shared housing broker."}])
+        write_csv(out / "items.csv", ("item_id", "collection_id", "collection_label", "dup_group", "themes"), [
+            {"item_id": "i1", "collection_id": "c1", "collection_label": "Housing brokers <i>", "dup_group": "",
+             "themes": "housing"}])
+        write_csv(out / "collections.csv", ("collection_id", "collection_label", "size", "top_terms", "themes"), [
+            {"collection_id": "c1", "collection_label": "Housing brokers <i>", "size": 1, "top_terms": "broker",
+             "themes": "housing"}])
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from wvtext.report import build_reports
+
+    out = make_run(tmp_path_factory.mktemp("rep"), flags=False)
+    return out, build_reports(out)
+
+
+@pytest.fixture(scope="module")
+def built_full(tmp_path_factory):
+    from wvtext.report import build_reports
+
+    out = make_run(tmp_path_factory.mktemp("full"), support=True, extras=True)
+    return out, build_reports(out, title="Test <title>")
+
+
+def _page(res, rid):
+    from pathlib import Path
+
+    return Path(res["localities"][rid]).read_text(encoding="utf-8")
+
+
+# -- HTML ------------------------------------------------------------------------------------
+
+def test_html_escapes_narratives_and_names(built_full):
+    out, res = built_full
+    report = (out / "report.html").read_text(encoding="utf-8")
+    page = _page(res, "realtown")
+    for html in (report, page):
+        assert "<script" not in html.lower()          # nothing from the data, and the pages carry no script
+        assert "<img src=x" not in html and "<b>debris</b>" not in html and "</td></tr><b>" not in html
+        assert "<b>Borough</b>" not in html and "<i>" not in html.replace("<img", "")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;b&gt;debris&lt;/b&gt; &amp;amp;" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report  # support request and good practice examples
+    assert "Synth &amp; &lt;b&gt;Borough&lt;/b&gt;" in report and "Housing brokers &lt;i&gt;" in report
+    assert "<title>Test &lt;title&gt;</title>" in report
+    # self-contained: no external resources, images inline
+    assert not re.search(r'(src|href)="(https?:)?//', report)
+    assert re.search(r'<img [^>]*src="data:image/png;base64,', report)
+    assert "Content-Security-Policy" in report and "Content-Security-Policy" in page
+
+
+def test_locality_page_is_a_local_analysis(built_full):
+    _, res = built_full
+    page = _page(res, "realtown")
+    assert "Local analysis: Realtown" in page and "Key strengths" in page and "Areas for development" in page
+    assert "Dimensions of the stocktake about which you have requested support" in page
+    assert "Guidance on registers" not in page            # another return's request
+    assert "We would welcome support" in page
+    assert "overstated" in page and "Coding table" in page
+    for qid in ("1.1", "6.10", "11.3"):
+        assert f"<td>{qid}</td>" in page
+    assert "SYNTHETIC RETURN" not in page
+
+
+def test_page_names_stay_inside_the_localities_folder(built_full):
+    out, res = built_full
+    from pathlib import Path
+
+    for rid, path in res["localities"].items():
+        p = Path(path).resolve()
+        assert p.parent == (out / "localities").resolve() and p.is_file(), rid
+    assert len({Path(p).name for p in res["localities"].values()}) == len(RETURNS)
+
+
+def test_synthetic_returns_are_labelled(built_full):
+    out, res = built_full
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "SYNTHETIC DATA" in report
+    assert "3 synthetic returns" in report and "1 real" in report
+    assert report.count(">SYNTHETIC<") >= 10  # banner, figures and every listing of a synthetic return
+    for rid in ("synthetic-b", "synthetic-c", "../evil/../d"):
+        assert "SYNTHETIC RETURN" in _page(res, rid)
+    assert res["synthetic_returns"] == 3 and res["real_returns"] == 1
+
+
+def test_collation_sentences_are_computed_from_the_data(built_full):
+    out, _ = built_full
+    from wvtext.report.data import load_run
+    from wvtext.report.national import question_rows, question_sentence
+
+    d = load_run(out)
+    q = d.codebook["1.3"]
+    c = d.distribution("1.3")
+    assert (c["yes"], c["in_progress"], c["no"]) == (2, 1, 1)
+    s = question_sentence(q, c, 4)
+    assert s.startswith("75% of localities (3 of 4) have concluded or are progressing this")
+    assert "50% yes / in place" in s and "25% in progress" in s and "25% no" in s
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert s.replace("/", "/") in report.replace("&#x27;", "'")
+    row = next(r for r in question_rows(d) if r["qid"] == "1.3")
+    assert row["concluded_or_progressing"] == 3 and row["concluded_or_progressing_pct"] == 75.0
+    london = d.ids_in_region("London")
+    assert d.distribution("1.3", london)["yes"] == 2
+
+
+# -- workbook -----------------------------------------------------------------------------------
+
+def test_workbook_sheets_headers_frozen_filtered(built_full):
+    out, _ = built_full
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out / "workbook.xlsx")
+    expected = ["about", "answers", "returns", "theme_evidence", "item_themes", "problems", "support_requests",
+                "good_practice", "items", "collections", "question_national", "question_region", "region_section"]
+    assert wb.sheetnames == expected
+    header = lambda ws: [c.value for c in next(ws.iter_rows(max_row=1))]  # noqa: E731
+    assert header(wb["answers"])[: len(ANSWERS_COLUMNS)] == list(ANSWERS_COLUMNS)
+    assert header(wb["returns"])[: len(RETURNS_COLUMNS)] == list(RETURNS_COLUMNS)
+    assert {"locality", "return_id", "qid", "sentence", "themes"} <= set(header(wb["support_requests"]))
+    assert header(wb["support_requests"])[:3] == ["locality", "region", "return_id"]  # the file's own order
+    assert header(wb["items"]) == ["item_id", "collection_id", "collection_label", "dup_group", "themes"]
+    assert header(wb["collections"]) == ["collection_id", "collection_label", "size", "top_terms", "themes"]
+    assert {"qid", "yes", "yes_pct", "summary"} <= set(header(wb["question_national"]))
+    assert {"region", "section", "in_place_pct"} <= set(header(wb["region_section"]))
+    for name in expected:
+        ws = wb[name]
+        assert ws.freeze_panes == "A2", name
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), name
+    ws = wb["answers"]
+    cols = header(ws)
+    narr = cols.index("narrative") + 1
+    letter = ws.cell(row=1, column=narr).column_letter
+    assert ws.column_dimensions[letter].width >= 40
+    assert ws.cell(row=2, column=narr).alignment.wrap_text
+    assert ws.max_row == 1 + 4 * 61
+    assert wb["question_national"].max_row == 62
+    nat = {r[1]: r for r in wb["question_national"].iter_rows(min_row=2, values_only=True)}
+    assert nat["1.3"][cols_index(wb["question_national"], "returns")] == 4
+    assert nat["1.3"][cols_index(wb["question_national"], "in_progress")] == 1
+
+
+def cols_index(ws, name):
+    return [c.value for c in next(ws.iter_rows(max_row=1))].index(name)
+
+
+def test_workbook_and_csv_neutralise_formulas(built_full):
+    out, _ = built_full
+    from openpyxl import load_workbook
+
+    raw = (out / "answers.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in raw and "'@SUM" in raw and "'+1+1" in raw and "'-2+3" in raw
+    wb = load_workbook(out / "workbook.xlsx")
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+    ws = wb["answers"]
+    cols = [c.value for c in next(ws.iter_rows(max_row=1))]
+    rows = [dict(zip(cols, r)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    got = {r["qid"]: r["narrative"] for r in rows if r["return_id"] == "realtown" and r["qid"] in FORMULAS}
+    assert got == {q: "'" + v for q, v in FORMULAS.items()}
+    msg = [r for r in wb["problems"].iter_rows(min_row=2, values_only=True)][0]
+    assert "'=cmd|' /C calc'!A0" in msg
+    # numbers stay numbers, ids stay text
+    r = next(r for r in rows if r["qid"] == "1.10" or r["qid"] == "1.1")
+    assert isinstance(r["qid"], str) and isinstance(r["code_valid"], int)
+
+
+# -- manifest, missing inputs ----------------------------------------------------------------
+
+def test_manifest_lists_report_outputs(built):
+    out, res = built
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert m["run_id"] == "test-run"  # the analysis' record is kept
+    for name in ("answers.csv", "report.html", "workbook.xlsx", "themes.qdc", "manifest.json"):
+        assert name in m["outputs"]
+    pages = [o for o in m["outputs"] if o.startswith("localities/")]
+    assert len(pages) == len(RETURNS) and all((out / p).is_file() for p in pages)
+    assert m["report"]["synthetic_returns"] == 3 and "report" in m["timings_s"]
+    assert set(m["report"]["not_available"]) == {"support_requests.csv", "good_practice.csv", "items.csv",
+                                                 "collections.csv"}
+
+
+def test_missing_optional_inputs_do_not_fail(built):
+    out, res = built
+    from openpyxl import load_workbook
+
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "Support requests: not available in this run." in report
+    assert "Good-practice collections: not available in this run." in report
+    assert "Support requests: not available in this run." in _page(res, "realtown")
+    wb = load_workbook(out / "workbook.xlsx")
+    assert wb["support_requests"].max_row == 1
+    about = {r[0]: r for r in wb["about"].iter_rows(min_row=2, values_only=True)}
+    assert about["support_requests"][3] == "not available in this run"
+    assert about["answers"][3] == "yes"
+
+
+def test_optional_inputs_are_used_when_present(built_full):
+    out, res = built_full
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "not available in this run" not in report
+    assert "Pooled budgets and s75" in report and "2 support requests from 2 localities" in report
+    assert "1 collections of 1 items" in report
+    assert res["not_available"] == []
+
+
+def test_rebuild_removes_pages_of_returns_no_longer_there(tmp_path):
+    from wvtext.report import build_reports
+
+    out = make_run(tmp_path)
+    (out / "localities").mkdir()
+    (out / "localities" / "gone.html").write_text("old")
+    (out / "localities" / "notes.txt").write_text("mine")
+    build_reports(out)
+    assert not (out / "localities" / "gone.html").exists() and (out / "localities" / "notes.txt").exists()
+    first = (out / "report.html").read_bytes(), (out / "localities" / "realtown.html").read_bytes()
+    build_reports(out)  # rebuilding the same folder gives the same pages
+    assert ((out / "report.html").read_bytes(), (out / "localities" / "realtown.html").read_bytes()) == first
+
+
+def test_no_answers_is_a_report_error(tmp_path):
+    from wvtext.report import ReportError, build_reports
+
+    with pytest.raises(ReportError, match="no answers.csv"):
+        build_reports(tmp_path)
+
+
+# -- REFI-QDA codebook --------------------------------------------------------------------
+
+QDA = "{urn:QDA-XML:codebook:1.0}"
+
+
+def test_qdc_validates_and_lists_all_themes(built):
+    out, _ = built
+    from wvtext.report.qdc import build_qdc, theme_descriptions, validate_qdc
+    from wvtext.themes.lexicon import THEME_NAMES, THEMES
+
+    path = out / "themes.qdc"
+    assert validate_qdc(path) == []
+    assert validate_qdc(path, use_lxml=False) == []
+    root = ET.parse(path).getroot()
+    assert root.tag == f"{QDA}CodeBook" and root.get("origin", "").startswith("wvtext")
+    codes = root.findall(f"{QDA}Codes/{QDA}Code")
+    assert [c.get("name") for c in codes] == [THEME_NAMES[t] for t in THEMES]
+    covers = {t["name"]: t["covers"] for t in theme_descriptions()}
+    for c in codes:
+        desc = c.find(f"{QDA}Description").text
+        assert c.get("isCodable") == "true" and re.fullmatch(r"#[0-9A-F]{6}", c.get("color"))
+        assert covers[c.get("name")][5:60] in desc and len(desc) > 40
+    assert len({c.get("guid") for c in codes}) == 23
+    assert path.read_bytes() == build_qdc()  # deterministic GUIDs and bytes
+
+
+def test_theme_descriptions_match_the_taxonomy():
+    from wvtext.report.qdc import theme_descriptions
+    from wvtext.themes.lexicon import THEMES
+
+    rows = theme_descriptions()
+    assert [r["id"] for r in rows] == list(THEMES)
+    assert next(r for r in rows if r["id"] == "chc")["covers"].startswith("CHC eligibility, the National Framework")
+
+
+@pytest.mark.parametrize("mutate, expect", [
+    (lambda s: s.replace('isCodable="true"', "", 1), "isCodable"),
+    (lambda s: s.replace('color="#', 'color="', 1), "RGBType"),
+    (lambda s: re.sub(r'guid="[^"]+"', 'guid="not-a-guid"', s, count=1), "GUIDType"),
+    (lambda s: s.replace("urn:QDA-XML:codebook:1.0", "urn:other", 1), "namespace"),
+    (lambda s: s.replace("<Codes>", "<Codes><Bogus/>", 1), "Bogus"),
+    (lambda s: s.replace("</Codes>", "</Codes><Codes/>", 1), "Codes"),
+    (lambda s: s.replace(re.search(r'guid="([^"]+)"', s.split("<Code ")[2]).group(1),
+                         re.search(r'guid="([^"]+)"', s).group(1), 1), "duplicate"),
+])
+def test_qdc_validator_rejects_broken_codebooks(mutate, expect):
+    from wvtext.report.qdc import build_qdc, validate_qdc
+
+    bad = mutate(build_qdc().decode("utf-8")).encode("utf-8")
+    errors = validate_qdc(bad, use_lxml=False)
+    assert errors and any(expect in e for e in errors), errors
+
+
+def test_shipped_xsd_is_the_codebook_schema():
+    from wvtext.report.qdc import XSD_PATH
+
+    root = ET.parse(XSD_PATH).getroot()
+    assert root.get("targetNamespace") == "urn:QDA-XML:codebook:1.0"
+    names = {e.get("name") for e in root}
+    assert {"CodeBook", "CodeBookType", "CodesType", "CodeType", "GUIDType", "RGBType", "SetsType"} <= names
+
+
+# -- command line ------------------------------------------------------------------------------
+
+def _wvtext(*args):
+    return subprocess.run([sys.executable, "-m", "wvtext", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_cli_report_without_answers_is_one_line_error(tmp_path):
+    res = _wvtext("report", "--out", str(tmp_path))
+    assert res.returncode == 1
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and "has no answers.csv" in lines[0] and "wvtext analyse" in lines[0]
+    assert "Traceback" not in res.stderr
+
+
+def test_cli_report_builds(tmp_path):
+    make_run(tmp_path, support=True)
+    res = _wvtext("report", "--out", str(tmp_path))
+    assert res.returncode == 0, res.stderr
+    assert "report.html" in res.stdout and "3 SYNTHETIC" in res.stdout
+    assert (tmp_path / "report.html").is_file() and (tmp_path / "workbook.xlsx").is_file()
+    help_ = _wvtext("report", "--help")
+    assert help_.returncode == 0 and "analysis folder" in help_.stdout.lower()
+
+
+def test_render_script_without_chromium_exits_2(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import render_report
+    finally:
+        sys.path.pop(0)
+    monkeypatch.setattr(render_report, "find_chromium", lambda: None)
+    assert render_report.main([str(tmp_path)]) == 2
+
+
+def test_report_qdc_validates_with_lxml_against_the_shipped_xsd(tmp_path):
+    from lxml import etree
+
+    from wvtext.report.qdc import write_qdc  # noqa: F401  (the writer the reports use)
+
+    import wvtext.report as report_pkg
+
+    xsd = Path(report_pkg.__file__).with_name("Codebook.xsd")
+    schema = etree.XMLSchema(etree.parse(str(xsd)))
+    out = tmp_path / "themes.qdc"
+    write_qdc(out)
+    doc = etree.parse(str(out))
+    assert schema.validate(doc), schema.error_log
+    ns = {"q": "urn:QDA-XML:codebook:1.0"}
+    codes = doc.findall(".//q:Code", ns)
+    assert len(codes) == 23 and all(c.find("q:Description", ns).text for c in codes)
+    broken = etree.fromstring(etree.tostring(doc).replace(b'isCodable="true"', b'isCodable="maybe"', 1))
+    assert not schema.validate(broken)

@@ -1,0 +1,41 @@
+"""`wvtext report`: build the reports from an analysis folder."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import app
+
+
+_HELP = (
+    "Build the reports from an existing analysis folder, offline.\n\n"
+    "Writes into DIR: report.html (national and regional collation per question with charts, support requests "
+    "by theme, flagged answers and out-of-step returns, themes, good practice, the run record; one self-contained "
+    "page), localities/<return_id>.html (a local analysis per return: strengths and areas for development per "
+    "section, the support asked for, the coding table), workbook.xlsx (a sheet per table, formula-safe) and "
+    "themes.qdc (the theme taxonomy as a REFI-QDA codebook for NVivo, MAXQDA and ATLAS.ti), and lists them in "
+    "DIR/manifest.json.\n\n"
+    "Synthetic returns are labelled SYNTHETIC wherever they appear. Inputs of later stages that are missing "
+    "(support_requests.csv, good_practice.csv, items.csv, collections.csv) are reported as not available in this run."
+)
+
+
+@app.command("report", help=_HELP)
+def report_cli(
+    out: Annotated[Path, typer.Option("--out", help="Analysis folder written by 'wvtext analyse --out DIR' "
+                                                    "(must hold answers.csv); the reports are written into it.")],
+    title: Annotated[Optional[str], typer.Option("--title", help="Title of report.html.")] = None,
+) -> None:
+    """Build the reports (see _HELP)."""
+    if not (out / "answers.csv").is_file():
+        typer.echo(f"error: {out} has no answers.csv: run 'wvtext analyse --out {out}' first.", err=True)
+        raise typer.Exit(1)
+    from ..report import build_reports
+
+    res = build_reports(out, title=title)
+    missing = f"; not available in this run: {', '.join(res['not_available'])}" if res["not_available"] else ""
+    synth = f" ({res['synthetic_returns']} SYNTHETIC)" if res["synthetic_returns"] else ""
+    typer.echo(f"wrote {out}/report.html, workbook.xlsx, themes.qdc and {len(res['locality_pages'])} locality "
+               f"pages for {res['returns']} returns{synth} in {res['seconds']:.1f}s{missing}")

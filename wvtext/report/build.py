@@ -1,0 +1,108 @@
+"""build_reports: turn an analysis folder into what analysts and advisers read.
+
+Reads the csv files `wvtext analyse` wrote (and the later stages' files when present) and
+writes, into the same folder:
+
+- report.html: the national and regional collation, one self-contained offline page;
+- localities/<return_id>.html: one local analysis per return;
+- workbook.xlsx: every table on its own sheet, formula-safe;
+- themes.qdc: the theme taxonomy as a REFI-QDA codebook;
+
+then adds them to manifest.json's `outputs`.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from ..export import _atomic_write, write_json
+from .common import page_name
+from .data import RunData, load_run
+from .locality import render_locality
+from .national import render_report
+from .qdc import write_qdc
+from .workbook import write_workbook
+
+__all__ = ["build_reports", "REPORT_FILES"]
+
+REPORT_FILES = ("report.html", "workbook.xlsx", "themes.qdc")
+LOCALITY_DIR = "localities"
+
+
+def _write_text(path: Path, text: str) -> None:
+    _atomic_write(path, lambda fh: fh.write(text))
+
+
+def _not_available(d: RunData) -> list[str]:
+    missing = []
+    if d.support_rows() is None:
+        missing.append("support_requests.csv")
+    if d.good_practice is None:
+        missing.append("good_practice.csv")
+    if d.items is None:
+        missing.append("items.csv")
+    if d.collections is None:
+        missing.append("collections.csv")
+    return missing
+
+
+def build_reports(out_dir: Path, *, title: str | None = None) -> dict:
+    """Build every report from the analysis folder `out_dir`; return what was written.
+
+    Raises ReportError (a WvtextError) when the folder has no answers.csv. Optional inputs
+    (support_requests.csv, good_practice.csv, items.csv, collections.csv) may be absent: the
+    reports then say "not available in this run".
+    """
+    t0 = time.perf_counter()
+    out_dir = Path(out_dir)
+    d = load_run(out_dir)
+    timings = {"load": time.perf_counter() - t0}
+
+    t = time.perf_counter()
+    loc_dir = out_dir / LOCALITY_DIR
+    taken: set[str] = set()
+    pages = {rid: page_name(rid, taken) for rid in d.return_ids}
+    loc_dir.mkdir(parents=True, exist_ok=True)
+    for rid, name in pages.items():
+        _write_text(loc_dir / name, render_locality(d, rid))
+    wanted = set(pages.values())
+    for old in loc_dir.glob("*.html"):  # pages of returns no longer in this folder's analysis
+        if old.name not in wanted:
+            old.unlink()
+    timings["localities"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    links = {rid: f"{LOCALITY_DIR}/{name}" for rid, name in pages.items()}
+    _write_text(out_dir / "report.html", render_report(d, title=title, locality_pages=links))
+    timings["report_html"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    sheets = write_workbook(d, out_dir / "workbook.xlsx")
+    timings["workbook"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    write_qdc(out_dir / "themes.qdc")
+    timings["qdc"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+
+    page_files = [f"{LOCALITY_DIR}/{n}" for n in sorted(wanted)]
+    missing = _not_available(d)
+    summary = {
+        "files": list(REPORT_FILES), "locality_pages": page_files,
+        "returns": d.n_returns, "real_returns": d.n_real, "synthetic_returns": d.n_synthetic,
+        "not_available": missing, "sheets": sheets,
+        "timings_s": {k: round(v, 4) for k, v in timings.items()},
+    }
+    manifest = dict(d.manifest) if d.manifest else {}
+    outputs = list(manifest.get("outputs") or [])
+    outputs = [o for o in outputs if not str(o).startswith(f"{LOCALITY_DIR}/")]
+    for name in [*REPORT_FILES, *page_files, "manifest.json"]:
+        if name not in outputs:
+            outputs.append(name)
+    manifest["outputs"] = outputs
+    manifest["report"] = summary
+    manifest.setdefault("timings_s", {})["report"] = round(timings["total"], 4)
+    write_json(out_dir / "manifest.json", manifest)
+    return {"out_dir": str(out_dir), "report": str(out_dir / "report.html"), "workbook": str(out_dir / "workbook.xlsx"),
+            "qdc": str(out_dir / "themes.qdc"), "localities": {rid: str(loc_dir / n) for rid, n in pages.items()},
+            **summary, "seconds": round(timings["total"], 3)}

@@ -1,0 +1,304 @@
+"""Reading an analysis folder back and the collations the reports show.
+
+Everything here works on the csv files that `wvtext analyse` (and the later stages) wrote,
+so the reports can be rebuilt from a folder without the store. Optional inputs that are
+missing come back as None, never as an error: the reports say "not available in this run".
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..codebook import Codebook, Question, load_codebook
+from ..errors import WvtextError
+from ..localities import REGIONS
+
+__all__ = ["BUCKETS", "BUCKET_LABELS", "BUCKET_COLORS", "ReportError", "RunData", "load_run", "read_table",
+           "bucket_of", "is_positive", "to_int", "to_float", "split_themes", "code_numbers"]
+
+# The collation buckets: the six answer classes, then the two ways an answer has no class.
+BUCKETS = ("yes", "in_progress", "partial", "no", "unclear", "not_applicable", "no_response", "invalid")
+BUCKET_LABELS = {
+    "yes": "Yes / in place", "in_progress": "In progress", "partial": "In part", "no": "No",
+    "unclear": "Not clear", "not_applicable": "N/A", "no_response": "No response", "invalid": "Invalid code",
+}
+BUCKET_COLORS = {
+    "yes": "#1a9850", "in_progress": "#91cf60", "partial": "#d9ef8b", "no": "#d73027", "unclear": "#fdae61",
+    "not_applicable": "#bdbdbd", "no_response": "#f0f0f0", "invalid": "#7b3294",
+}
+PROGRESSING = ("yes", "in_progress", "partial")  # "concluded or progressing"
+
+_NEUTRALISED = re.compile(r"^'[=+\-@\t\r]")
+
+
+class ReportError(WvtextError):
+    """The folder cannot be reported on (no answers.csv)."""
+
+
+def _restore(value: str) -> str:
+    """Undo `safe_cell` (a leading apostrophe before = + - @): the reports re-neutralise where needed."""
+    return value[1:] if _NEUTRALISED.match(value) else value
+
+
+def read_table(path: Path, headers: dict | None = None) -> list[dict] | None:
+    """Rows of a csv written by `write_csv` (strings, formula neutralising undone), or None if absent.
+    The header row goes into `headers[file name]` when a dict is given."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        rows = [{k: _restore(v or "") for k, v in row.items() if k is not None} for row in reader]
+        if headers is not None:
+            headers[path.name] = [c for c in (reader.fieldnames or []) if c]
+    return rows
+
+
+def to_int(value, default: int = 0) -> int:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def to_float(value, default: float = 0.0) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def split_themes(value: str) -> list[str]:
+    return [t for t in (value or "").replace(",", ";").split(";") if t.strip()] if value else []
+
+
+def code_numbers(code: str) -> list[int]:
+    return [int(c) for c in re.findall(r"\d+", code or "")]
+
+
+def bucket_of(answer: dict) -> str:
+    """The collation bucket of an answer's code ("" for a categorical code without a class)."""
+    if not (answer.get("code") or "").strip():
+        return "no_response"
+    if str(answer.get("code_valid", "1")).strip() == "0":
+        return "invalid"
+    return answer.get("code_class") or ""
+
+
+def is_positive(q: Question | None, cls: str) -> bool:
+    """Whether an answer class is the good answer to the question ('no issues' for an issues question)."""
+    if q is not None and q.asks_about_issues:
+        return cls == "no"
+    return cls == "yes"
+
+
+@dataclass
+class RunData:
+    out_dir: Path
+    codebook: Codebook
+    answers: list[dict]
+    returns: list[dict]
+    evidence: list[dict] | None = None
+    item_themes: list[dict] | None = None
+    problems: list[dict] | None = None
+    support_requests: list[dict] | None = None
+    good_practice: list[dict] | None = None
+    items: list[dict] | None = None
+    collections: list[dict] | None = None
+    manifest: dict = field(default_factory=dict)
+    headers: dict[str, list[str]] = field(default_factory=dict)  # file name -> its columns
+    # derived
+    return_ids: list[str] = field(default_factory=list)
+    return_by_id: dict[str, dict] = field(default_factory=dict)
+    answers_by_return: dict[str, list[dict]] = field(default_factory=dict)
+    synthetic_ids: set[str] = field(default_factory=set)
+    support_source: str = ""  # "support_requests.csv", "answers.csv", or "" (not available)
+
+    # -- who is in the run -------------------------------------------------------------
+    @property
+    def n_returns(self) -> int:
+        return len(self.return_ids)
+
+    @property
+    def n_synthetic(self) -> int:
+        return len(self.synthetic_ids)
+
+    @property
+    def n_real(self) -> int:
+        return self.n_returns - self.n_synthetic
+
+    def is_synthetic(self, return_id: str) -> bool:
+        return return_id in self.synthetic_ids
+
+    def region_of(self, return_id: str) -> str:
+        return (self.return_by_id.get(return_id) or {}).get("region", "") or ""
+
+    def name_of(self, return_id: str) -> str:
+        r = self.return_by_id.get(return_id) or {}
+        return r.get("locality") or return_id
+
+    def regions(self) -> list[str]:
+        """The regions present, in the ADASS order; '' (unknown) last."""
+        present = {self.region_of(r) for r in self.return_ids}
+        return [r for r in REGIONS if r in present] + sorted(present - set(REGIONS) - {""}) + \
+            ([""] if "" in present else [])
+
+    # -- collations --------------------------------------------------------------------
+    def distribution(self, qid: str, return_ids: list[str] | None = None) -> Counter:
+        """Bucket counts for one question over the given returns (all by default); a return
+        without a row for the question counts as no response."""
+        ids = tuple(self.return_ids if return_ids is None else return_ids)
+        key = ("dist", qid, ids)
+        if key not in self._memo:
+            buckets = self._buckets()
+            self._memo[key] = Counter(buckets.get((rid, qid), "no_response") for rid in ids)
+        return Counter(self._memo[key])
+
+    def code_label_counts(self, qid: str, return_ids: list[str] | None = None) -> Counter:
+        """For categorical questions: how many returns give each code."""
+        q = self.codebook.get(qid)
+        ids = self.return_ids if return_ids is None else return_ids
+        counts: Counter = Counter()
+        for rid in ids:
+            a = self._answer(rid, qid)
+            if a is None or not (a.get("code") or "").strip():
+                counts["(no response)"] += 1
+                continue
+            for n in sorted(set(code_numbers(a["code"]))):
+                c = q.code(n) if q else None
+                counts[c.label if c else f"invalid code {n}"] += 1
+        return counts
+
+    @property
+    def _memo(self) -> dict:
+        return self.__dict__.setdefault("_memo_store", {})
+
+    def _index(self) -> dict[tuple[str, str], dict]:
+        idx = self.__dict__.get("_idx")
+        if idx is None:
+            idx = self.__dict__["_idx"] = {(a["return_id"], a["qid"]): a for a in self.answers}
+        return idx
+
+    def _buckets(self) -> dict[tuple[str, str], str]:
+        b = self.__dict__.get("_bkt")
+        if b is None:
+            b = self.__dict__["_bkt"] = {k: bucket_of(a) for k, a in self._index().items()}
+        return b
+
+    def _answer(self, rid: str, qid: str) -> dict | None:
+        return self._index().get((rid, qid))
+
+    def answer(self, rid: str, qid: str) -> dict | None:
+        return self._answer(rid, qid)
+
+    def section_share(self, section: int, return_ids: list[str], classes=("yes",)) -> tuple[float, int]:
+        """Share of answers in `classes` over the section's yes/no questions (issues questions counted
+        by their positive answer), and the number of answers it is taken over."""
+        ids = tuple(return_ids)
+        key = ("share", section, tuple(classes), ids)
+        if key in self._memo:
+            return self._memo[key]
+        qs = [q for q in self.codebook if q.section == section and not q.is_categorical]
+        buckets = self._buckets()
+        hit = tot = 0
+        for q in qs:
+            for rid in ids:
+                b = buckets.get((rid, q.qid), "no_response")
+                tot += 1
+                if q.asks_about_issues:  # "any current issues?": No is the answer in place
+                    hit += b == "no"
+                else:
+                    hit += b in classes
+        self._memo[key] = res = ((hit / tot if tot else 0.0), tot)
+        return res
+
+    def ids_in_region(self, region: str) -> list[str]:
+        key = ("region", region)
+        if key not in self._memo:
+            self._memo[key] = [r for r in self.return_ids if self.region_of(r) == region]
+        return list(self._memo[key])
+
+    def support_rows(self) -> list[dict] | None:
+        """Support requests: support_requests.csv when present, else the answers flagged
+        `support_request`=1 (evidence as sentence); None when neither exists in this run."""
+        if self.support_requests is not None:
+            return self.support_requests
+        flagged = [a for a in self.answers if str(a.get("support_request", "")).strip() == "1"]
+        if not any(str(a.get("support_request", "")).strip() in ("0", "1") for a in self.answers):
+            return None
+        return [{"locality": a["locality"], "return_id": a["return_id"], "qid": a["qid"],
+                 "sentence": a.get("evidence") or a.get("narrative", ""), "themes": a.get("themes", "")}
+                for a in flagged]
+
+    def good_practice_rows(self) -> list[dict] | None:
+        if self.good_practice is not None:
+            return self.good_practice
+        if not any(str(a.get("good_practice", "")).strip() in ("0", "1") for a in self.answers):
+            return None
+        return [{"locality": a["locality"], "return_id": a["return_id"], "qid": a["qid"], "title": "",
+                 "text": a.get("evidence") or a.get("narrative", ""), "themes": a.get("themes", "")}
+                for a in self.answers if str(a.get("good_practice", "")).strip() == "1"]
+
+
+def load_run(out_dir: Path, *, codebook: Codebook | None = None) -> RunData:
+    """Read an analysis folder. Raises ReportError when it has no answers.csv."""
+    out_dir = Path(out_dir)
+    headers: dict[str, list[str]] = {}
+    answers = read_table(out_dir / "answers.csv", headers)
+    if answers is None:
+        raise ReportError(f"{out_dir} has no answers.csv", remedy=f"run 'wvtext analyse --out {out_dir}' first.")
+    returns = read_table(out_dir / "returns.csv", headers) or []
+    manifest = {}
+    if (out_dir / "manifest.json").is_file():
+        try:
+            manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            manifest = {}
+    data = RunData(
+        out_dir=out_dir, codebook=codebook or load_codebook(), answers=answers, returns=returns,
+        evidence=read_table(out_dir / "theme_evidence.csv", headers),
+        item_themes=read_table(out_dir / "item_themes.csv", headers),
+        problems=read_table(out_dir / "problems.csv", headers),
+        support_requests=read_table(out_dir / "support_requests.csv", headers),
+        good_practice=read_table(out_dir / "good_practice.csv", headers),
+        items=read_table(out_dir / "items.csv", headers), collections=read_table(out_dir / "collections.csv", headers),
+        manifest=manifest if isinstance(manifest, dict) else {}, headers=headers,
+    )
+    _derive(data)
+    return data
+
+
+def _derive(d: RunData) -> None:
+    # A return is known by return_id; older folders (or hand-made ones) may only have locality.
+    for row in d.answers:
+        row["return_id"] = row.get("return_id") or row.get("locality", "")
+    for row in d.returns:
+        row["return_id"] = row.get("return_id") or row.get("locality", "")
+    by_id: dict[str, dict] = {r["return_id"]: dict(r) for r in d.returns}
+    order = {q: i for i, q in enumerate(d.codebook.qids)}
+    per: dict[str, list[dict]] = defaultdict(list)
+    for a in d.answers:
+        per[a["return_id"]].append(a)
+        r = by_id.setdefault(a["return_id"], {"return_id": a["return_id"], "locality": a.get("locality", ""),
+                                              "region": a.get("region", ""), "synthetic": a.get("synthetic", "")})
+        if not r.get("region") and a.get("region"):
+            r["region"] = a["region"]
+        if str(a.get("synthetic", "")).strip() == "1":
+            r["synthetic"] = "1"
+    for rows in per.values():
+        rows.sort(key=lambda a: order.get(a["qid"], 999))
+    d.return_by_id = by_id
+    d.answers_by_return = dict(per)
+    d.return_ids = sorted(by_id, key=lambda k: (by_id[k].get("locality", "").lower(), k))
+    d.synthetic_ids = {k for k, r in by_id.items() if str(r.get("synthetic", "")).strip() == "1"}
+    for rows in (d.support_requests, d.good_practice):
+        for row in rows or []:
+            row["return_id"] = row.get("return_id") or row.get("locality", "")
+    if d.support_requests is not None:
+        d.support_source = "support_requests.csv"
+    elif d.support_rows() is not None:
+        d.support_source = "answers.csv (support_request flags)"
