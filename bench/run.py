@@ -168,9 +168,16 @@ def markdown(res: dict) -> str:
         for k in ("support_request", "good_practice"):
             lines.append(f"| {k} F1 | {_f(pr['real_leicestershire'][k]['f1'])} | {_f(pr.get('synthetic_x1', {}).get(k, {}).get('f1'))} |")
     cl = acc.get("cluster", {})
-    for k, v in cl.items():
-        if isinstance(v, (int, float)):
-            lines.append(f"| cluster {k} | {v} | |")
+    if "duplicates" in cl:
+        d, c, sp = cl["duplicates"], cl["collections"], cl["speed"]
+        lines.append(f"| duplicate pairs P / R / F1 (real seed items + constructed rewordings; holdout half) | "
+                     f"{_f(d['all']['precision'])} / {_f(d['all']['recall'])} / {_f(d['all']['f1'])} "
+                     f"(holdout F1 {_f(d['holdout']['f1'])}); look-alikes kept apart {d['lookalikes']['kept_apart_from_target']}"
+                     f"/{d['lookalikes']['total']} | |")
+        lines.append(f"| collections vs reference grouping of the 80 seed items: ARI / NMI | {_f(c['ari'])} / {_f(c['nmi'])} "
+                     f"({c['collections']} collections, {c['reference_groups']} reference groups) | |")
+        lines.append(f"| clustering 400 items (dedup + clustering, median) | {sp['dedup_plus_cluster_s_median']:.2f} s "
+                     f"(with themes {sp['with_themes_s_median']:.2f} s; {sp['synthetic_items']} of the 400 SYNTHETIC variants) | |")
     return "\n".join(lines) + "\n"
 
 

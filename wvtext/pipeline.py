@@ -142,6 +142,9 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
                                  "themes": ";".join(t for t in THEMES if t in inside) or answer_themes,
                                  "cues": ";".join(r.cues)})
             p = practice_reader.practice(doc, found)
+            if p.is_candidate and stances[a["return_id"]][a["qid"]].text_class not in ("yes", "partial"):
+                # Practice to share presupposes that it exists: not "Not currently, ..." or plans.
+                p = type(p)(p.score, False, p.evidence, p.cues)
             practice.append({"return_id": a["return_id"], "qid": a["qid"], "score": p.score,
                              "is_candidate": int(p.is_candidate), "evidence": p.evidence, "cues": ";".join(p.cues)})
             if p.is_candidate:

@@ -10,7 +10,8 @@ score with its evidence. Cues are data in `models/practice/`.
   frames ("we need") are required to be first person, so "people who need support" is not one.
 - A **good-practice candidate** is an answer whose sentences present something as working or
   worth sharing ("has been very successful", "happy to share", "innovative", "has resulted in"),
-  in the past or present, not only planned, and not a request for others' good practice.
+  in the past or present, not only planned, and not a request for others' good practice; the
+  pipeline also requires the narrative to say the thing is in place (class yes or partial).
 """
 from __future__ import annotations
 
@@ -122,7 +123,8 @@ class PracticeReader:
             per_sent.setdefault(sent.start, []).append((float(r["weight"]), r["cue"]))
         if not per_sent:
             return Practice(0.0, False, "")
-        total = sum(w for hits in per_sent.values() for w, _ in hits)
+        # Each cue counts once: "savings ... savings" is one signal, not two.
+        total = sum(dict((c, w) for hits in per_sent.values() for w, c in hits).values())
         best = max(per_sent, key=lambda k: sum(w for w, _ in per_sent[k]))
         score = round(min(1.0, total / (2 * _GP_THRESHOLD)), 3)
         cues = tuple(dict.fromkeys(c for hits in per_sent.values() for _, c in hits))
