@@ -50,7 +50,6 @@ def synthetic_set(nlp) -> dict | None:
     labels = CORPUS / "synthetic" / "SYNTHETIC_labels_x1.csv"
     if not labels.exists():
         return None
-    from wvtext.pipeline import default_inputs  # noqa: F401
 
     got = []
     for p in sorted((CORPUS / "synthetic").glob("SYNTHETIC_*")):

@@ -30,6 +30,14 @@ def codebook():
 
 
 @pytest.fixture(scope="session")
+def nlp():
+    """The default theme pipeline (spacy.blank("en") with wvtext's components), built once."""
+    from wvtext.themes.pipeline import make_nlp
+
+    return make_nlp()
+
+
+@pytest.fixture(scope="session")
 def seed_return():
     from wvtext.ingest import read_input
 

@@ -2,7 +2,6 @@
 import csv
 import re
 
-import pytest
 
 from wvtext.ingest import read_input
 from conftest import ROOT

@@ -3,12 +3,6 @@ import pytest
 
 from wvtext.divergence import score_divergence, score_out_of_step
 from wvtext.stance import StanceReader, resolve_references
-from wvtext.themes.pipeline import make_nlp
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return make_nlp()
 
 
 @pytest.fixture(scope="module")

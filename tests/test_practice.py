@@ -4,12 +4,6 @@ import csv
 import pytest
 
 from wvtext.practice import PracticeReader
-from wvtext.themes.pipeline import make_nlp
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return make_nlp()
 
 
 @pytest.fixture(scope="module")

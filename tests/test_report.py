@@ -1,7 +1,6 @@
 """The reports (wvtext.report): escaping, formula safety, workbook layout, manifest, REFI-QDA codebook,
 optional inputs, SYNTHETIC labelling and the `wvtext report` command. Built from small hand-made
 analysis folders (no analysis run, no browser)."""
-import csv
 from pathlib import Path
 import json
 import re

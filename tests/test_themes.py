@@ -6,11 +6,6 @@ from wvtext.themes.lexicon import THEMES, LexiconError, load_lexicon
 from wvtext.themes.pipeline import extract_themes, make_nlp, themes_string
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return make_nlp()
-
-
 def one(nlp, text):
     return next(extract_themes([normalize_text(text)], nlp=nlp))
 

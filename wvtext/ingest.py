@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .codebook import Codebook, Question, load_codebook
 from .errors import IngestError, Problem
-from .layout import RawLayout, RawRow, parse_layout
+from .layout import RawLayout, parse_layout
 from .localities import Localities, load_localities
 from .text import normalize_text
 

@@ -105,7 +105,7 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
     evidence (answers and items), the narrative's class and the code/narrative divergence
     (answers). Store the results; return counts."""
     from .divergence import score_divergence
-    from .stance import StanceReader, resolve_references
+    from .stance import resolve_references
     from .themes.pipeline import _default_nlp
 
     from .practice import PracticeReader, practice_title

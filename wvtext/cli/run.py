@@ -11,7 +11,7 @@ from ._util import DEFAULT_DB_PATH, DbOption, echo_err, progress_bar, report_pro
 
 
 def _problem_line(p: dict) -> str:
-    from ..errors import PROBLEM_CODES, Problem
+    from ..errors import Problem
 
     return str(Problem(p["code"], p["source_file"], p["source_row"], p["qid"] or "", p["field"] or "", p["message"]))
 
