@@ -50,6 +50,7 @@ _CONTRAST = {"but", "though", "although", "however", "whilst", "while", "yet"}
 _FUTURE_QUESTION = re.compile(r"\bwill\b|\bconfident\b|\bexpect", re.I)
 _FIRST_WEIGHT = 1.5
 _ECHO_WEIGHT = 1.2
+_PART_SHARE = 0.8
 _ECHO_STOP = {"there", "your", "with", "have", "been", "this", "that", "from", "they", "their", "what", "which",
               "local", "about", "including", "being", "people", "place", "does", "will", "should"}
 _MIN_WORDS_DESCRIBING = 8
@@ -282,6 +283,9 @@ class StanceReader:
                     other == "in_progress" or best["no"][1] != best["yes"][1]):
                 scores["partial"] = max(scores["partial"], max(y, o) + 0.1)
                 best.setdefault("partial", best.get(other, best.get("yes", (0.0, first.start))))
+        # A share below the whole ("approximately 70% of the case notes") is coverage in part.
+        if re.search(r"\b(?:[1-9]\d?)\s?(?:%|per ?cent)", doc.text):
+            scores["partial"] += _PART_SHARE
         ranked = sorted(("yes", "no", "in_progress", "partial"), key=lambda c: (-scores[c], ("no", "in_progress", "partial", "yes").index(c)))
         top = ranked[0]
         if scores[top] == 0:
