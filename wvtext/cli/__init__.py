@@ -29,7 +29,10 @@ from . import flags as _flags  # noqa: E402,F401
 from . import report as _report  # noqa: E402,F401
 from . import cluster as _cluster  # noqa: E402,F401
 
+from . import review as _review  # noqa: E402
+
 app.add_typer(_codebook.app, name="codebook")
+app.add_typer(_review.app, name="review")
 
 
 def _click_exceptions() -> tuple[tuple[type, ...], tuple[type, ...]]:

@@ -49,3 +49,19 @@ def report_problems(problems, *, limit: int) -> None:
         echo_err(f"  warning {p}")
     if len(problems) > limit:
         echo_err(f"  ... and {len(problems) - limit} more (see problems.csv, or --warnings {len(problems)})")
+
+
+def resolve_return(store, locality: str) -> str:
+    """The return id for a locality name ('Leics' works), a return id, or a BadParameter.
+    A real return is preferred to a synthetic one of the same locality."""
+    from ..localities import load_localities
+
+    returns = {r["return_id"]: r for r in store.returns()}
+    if locality in returns:
+        return locality
+    m = load_localities().match(locality)
+    cands = [k for k, r in returns.items() if m and r["locality"] == m.locality.name] or \
+            [k for k, r in returns.items() if r["locality"].lower() == locality.lower()]
+    if not cands:
+        raise typer.BadParameter(f"no return for {locality!r} in the database", param_hint="LOCALITY")
+    return sorted(cands, key=lambda k: (returns[k].get("synthetic", 0), k))[0]

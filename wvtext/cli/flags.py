@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import app
-from ._util import DEFAULT_DB_PATH, DbOption
+from ._util import DEFAULT_DB_PATH, DbOption, resolve_return
 
 
 @app.command("flags")
@@ -21,7 +21,7 @@ def flags_cli(
     Without a locality, list every analysed return by out-of-step score (the flag marks those an
     adviser should look at first) with the questions that drive it. Run 'wvtext analyse' first.
     """
-    from ..localities import load_localities
+    from ..review import decision_map
     from ..store import open_store
 
     store = open_store(db)
@@ -38,25 +38,27 @@ def flags_cli(
             typer.echo(f"{s['out_of_step_score']:>6.2f} {'*' if s['out_of_step'] else '':>4} {s['divergent']:>4}  "
                        f"{name[:29]:<30}{(r['region'] or '-')[:21]:<22}{s['drivers']}")
         return
-    rid = locality if locality in returns else None
-    if rid is None:
-        m = load_localities().match(locality)
-        cands = [k for k, r in returns.items() if m and r["locality"] == m.locality.name] or \
-                [k for k, r in returns.items() if r["locality"].lower() == locality.lower()]
-        if not cands:
-            raise typer.BadParameter(f"no analysed return for {locality!r}", param_hint="LOCALITY")
-        rid = sorted(cands, key=lambda k: (returns[k].get("synthetic", 0), k))[0]
+    rid = resolve_return(store, locality)
     s = scores.get(rid, {})
     r = returns[rid]
     typer.echo(f"{r['locality']} ({r['region'] or 'region unknown'}){' [SYNTHETIC]' if r.get('synthetic') else ''}: "
                f"{s.get('divergent', 0)} flagged answers, divergence rate {s.get('divergence_rate', 0):.2f}, "
                f"out-of-step score {s.get('out_of_step_score', 0):.2f}{' (flagged)' if s.get('out_of_step') else ''}")
+    decided = decision_map(store)
     rows = [a for a in store.answer_analysis([rid]) if all_answers or a["divergent"]]
     codes = {a["qid"]: a for a in store.answers([rid])}
+    hidden = 0
     for a in sorted(rows, key=lambda a: -a["divergence_score"]):
+        d = decided.get(("divergence", rid, a["qid"], "", ""))
+        if d and d["decision"] == "dismiss" and not all_answers:
+            hidden += 1
+            continue
         code = codes[a["qid"]]["code_raw"] or "blank"
+        mark = f"  [{d['decision']}ed by {d['reviewer'] or 'an analyst'}]" if d else ""
         typer.echo(f"\n{a['qid']:<5} {a['divergence_score']:.2f} {a['divergence_type'] or '-':<18} "
-                   f"code {code} ({a['code_class'] or '-'}) vs narrative {a['text_class']}")
+                   f"code {code} ({a['code_class'] or '-'}) vs narrative {a['text_class']}{mark}")
         if a["evidence"]:
             typer.echo(f"      \"{a['evidence'][:300]}\"")
+    if hidden:
+        typer.echo(f"\n({hidden} flag(s) dismissed in review are hidden; --all shows them)")
     store.close()

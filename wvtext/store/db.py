@@ -239,6 +239,23 @@ class Store:
                           [(i["item_id"], i["collection_id"], i.get("dup_group", ""), i.get("similarity_to_collection"),
                             i.get("why", "")) for i in items])
 
+    def add_review(self, row: dict) -> int:
+        """Record an analyst's decision (history is kept; the latest per key counts)."""
+        cols = ("kind", "return_id", "qid", "item_id", "theme", "decision", "value", "note", "reviewer")
+        with self.transaction() as c:
+            cur = c.execute(f"INSERT INTO reviews({','.join(cols)}, decided_at) VALUES ({','.join('?' * len(cols))}, ?)",
+                            [row.get(k, "") or "" for k in cols] + [_now()])
+            return cur.lastrowid
+
+    def reviews(self, *, latest: bool = True) -> list[dict]:
+        rows = [dict(r) for r in self.conn.execute("SELECT * FROM reviews ORDER BY id")]
+        if not latest:
+            return rows
+        last: dict[tuple, dict] = {}
+        for r in rows:
+            last[(r["kind"], r["return_id"], r["qid"], r["item_id"], r["theme"])] = r
+        return list(last.values())
+
     def collections(self) -> list[dict]:
         return [dict(r) for r in self.conn.execute("SELECT * FROM collections ORDER BY collection_id")]
 

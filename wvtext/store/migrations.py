@@ -203,4 +203,23 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0007_reviews",
+        """
+        CREATE TABLE reviews (
+            id          INTEGER PRIMARY KEY,
+            kind        TEXT NOT NULL,
+            return_id   TEXT NOT NULL DEFAULT '',
+            qid         TEXT NOT NULL DEFAULT '',
+            item_id     TEXT NOT NULL DEFAULT '',
+            theme       TEXT NOT NULL DEFAULT '',
+            decision    TEXT NOT NULL,
+            value       TEXT NOT NULL DEFAULT '',
+            note        TEXT NOT NULL DEFAULT '',
+            reviewer    TEXT NOT NULL DEFAULT '',
+            decided_at  TEXT NOT NULL
+        );
+        CREATE INDEX reviews_key ON reviews(kind, return_id, qid, item_id, theme);
+        """,
+    ),
 ]

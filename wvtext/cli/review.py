@@ -1,0 +1,89 @@
+"""`wvtext review`: the analyst review loop."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ._util import DEFAULT_DB_PATH, DbOption, echo_err, resolve_return
+
+app = typer.Typer(help="Review what wvtext found: see what to look at next, record decisions, export them.\n\n"
+                       "Decisions are kept in the database and survive re-imports and re-analysis; dismissed "
+                       "flags are hidden by 'wvtext flags'.", no_args_is_help=True)
+
+KindOption = Annotated[str, typer.Option("--kind", "-k", help="divergence, theme, support_request or good_practice.")]
+
+
+@app.command("next")
+def next_cli(
+    locality: Annotated[Optional[str], typer.Argument(help="Only this return (locality or return id).")] = None,
+    kind: KindOption = "divergence",
+    top: Annotated[int, typer.Option(help="How many to show.")] = 20,
+    db: DbOption = DEFAULT_DB_PATH,
+    decided: Annotated[bool, typer.Option("--decided", help="Also show what has been decided.")] = False,
+) -> None:
+    """What to review next: flags by divergence score, themes least certain first, requests,
+    good practice by score. Each line gives the command's key (return id and question)."""
+    from ..errors import WvtextError
+    from ..review import review_queue
+    from ..store import open_store
+
+    store = open_store(db)
+    rids = [resolve_return(store, locality)] if locality else None
+    try:
+        rows = review_queue(store, kind=kind, return_ids=rids, top=top, include_decided=decided)
+    except WvtextError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--kind")
+    if not rows:
+        typer.echo(f"nothing to review ({kind})" + ("" if decided else "; --decided shows what was decided"))
+    for r in rows:
+        theme = f" {r['theme']}" if r.get("theme") else ""
+        done = f"  [{r['decision']}]" if r["decision"] else ""
+        typer.echo(f"{r['return_id']} {r['qid']}{theme}  {r['score']:.2f}  {r['what']}  {r['detail']}{done}")
+        if r["evidence"]:
+            typer.echo(f"    \"{r['evidence'][:240]}\"")
+    store.close()
+
+
+@app.command("decide")
+def decide_cli(
+    locality: Annotated[str, typer.Argument(help="The return: locality or return id.")],
+    qid: Annotated[str, typer.Argument(help="The question, e.g. 1.8.")],
+    decision: Annotated[str, typer.Argument(help="confirm or dismiss (themes also: add).")],
+    kind: KindOption = "divergence",
+    theme: Annotated[Optional[str], typer.Option(help="The theme id, for --kind theme.")] = None,
+    value: Annotated[str, typer.Option(help="The right value, e.g. the divergence type or narrative class.")] = "",
+    note: Annotated[str, typer.Option(help="Why.")] = "",
+    reviewer: Annotated[str, typer.Option(help="Who decided.")] = "",
+    db: DbOption = DEFAULT_DB_PATH,
+) -> None:
+    """Record a decision on one flag, theme, support request or good-practice candidate."""
+    from ..review import record_decision
+    from ..store import open_store
+
+    store = open_store(db)
+    rid = resolve_return(store, locality)
+    record_decision(store, kind=kind, return_id=rid, qid=qid, theme=theme or "", decision=decision, value=value,
+                    note=note, reviewer=reviewer)
+    echo_err(f"recorded: {kind} {rid} {qid}{' ' + theme if theme else ''} {decision}")
+    store.close()
+
+
+@app.command("export")
+def export_cli(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The csv file to write.")],
+    db: DbOption = DEFAULT_DB_PATH,
+    history: Annotated[bool, typer.Option(help="Every decision, not only the latest per key.")] = False,
+) -> None:
+    """Write the decisions to a csv (kind, return_id, qid, item_id, theme, decision, value, note,
+    reviewer, decided_at), e.g. to measure wvtext against what analysts decided."""
+    from ..export import write_csv
+    from ..store import open_store
+
+    store = open_store(db)
+    rows = store.reviews(latest=not history)
+    cols = ("kind", "return_id", "qid", "item_id", "theme", "decision", "value", "note", "reviewer", "decided_at")
+    n = write_csv(out, cols, rows)
+    echo_err(f"wrote {n} decisions to {out}")
+    store.close()
