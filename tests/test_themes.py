@@ -125,13 +125,13 @@ def test_themes_seed_return_mission_themes(seed_return, nlp):
 
 
 def test_themes_stored_and_replaced(store, seed_return):
-    from wvtext.pipeline import ingest_files, run_themes
+    from wvtext.pipeline import ingest_files, run_text_stages
     from conftest import SEED_RETURN
 
     ingest_files([SEED_RETURN], store)
-    run_themes(store, ["leicestershire"], [])
+    run_text_stages(store, ["leicestershire"], [])
     first = len(store.theme_mentions(return_ids=["leicestershire"]))
-    run_themes(store, ["leicestershire"], [])
+    run_text_stages(store, ["leicestershire"], [])
     assert first > 0 and len(store.theme_mentions(return_ids=["leicestershire"])) == first
     ingest_files([SEED_RETURN], store)  # re-import drops the old analysis with the answers
     assert store.theme_mentions(return_ids=["leicestershire"]) == []

@@ -24,7 +24,7 @@ from .schema import (ANSWERS_COLUMNS, ANSWERS_EXTRA, EVIDENCE_COLUMNS, GOOD_PRAC
 from .store import open_store
 from .themes.lexicon import THEMES
 
-__all__ = ["IngestSummary", "ingest_files", "run_text_stages", "run_themes", "run_out_of_step", "run_collections",
+__all__ = ["IngestSummary", "ingest_files", "run_text_stages", "run_out_of_step", "run_collections",
            "analyse",
            "default_inputs", "item_text"]
 
@@ -105,7 +105,7 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
     evidence (answers and items), the narrative's class and the code/narrative divergence
     (answers). Store the results; return counts."""
     from .divergence import score_divergence
-    from .stance import resolve_references
+    from .stance import StanceReader, resolve_references
     from .themes.pipeline import _default_nlp
 
     from .practice import PracticeReader, practice_title
@@ -113,8 +113,8 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
 
     codebook = load_codebook()
     nlp = _default_nlp(lexicon_path)
-    reader = _stance_reader(nlp)
-    practice_reader = _READERS.setdefault(("practice", id(nlp)), PracticeReader(nlp))
+    reader = _reader(StanceReader, nlp)
+    practice_reader = _reader(PracticeReader, nlp)
     requests, practice, gp_items = [], [], []
     answers = store.answers(return_ids) if return_ids else []
     items = store.items(item_ids) if item_ids else []
@@ -180,20 +180,15 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
             "good_practice": len(gp_items)}
 
 
-def run_themes(store, return_ids: list[str], item_ids: list[str], **kwargs) -> dict:
-    """The text stages (themes are found together with the narrative class: one parse)."""
-    return run_text_stages(store, return_ids, item_ids, **kwargs)
-
-
 _READERS: dict = {}
 
 
-def _stance_reader(nlp):
-    from .stance import StanceReader
-
-    if id(nlp) not in _READERS:
-        _READERS[id(nlp)] = StanceReader(nlp)
-    return _READERS[id(nlp)]
+def _reader(cls, nlp):
+    """One reader of each kind per pipeline: their matchers are built once."""
+    key = (cls.__name__, id(nlp))
+    if key not in _READERS:
+        _READERS[key] = cls(nlp)
+    return _READERS[key]
 
 
 def run_out_of_step(store) -> None:

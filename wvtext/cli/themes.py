@@ -42,7 +42,7 @@ def themes_cli(
         return
 
     from ..export import write_csv
-    from ..pipeline import _evidence_rows, _item_rows, run_themes
+    from ..pipeline import _evidence_rows, _item_rows, run_text_stages
     from ..schema import EVIDENCE_COLUMNS, ITEM_THEMES_COLUMNS
     from ..store import open_store
     from ..themes.lexicon import THEMES
@@ -54,7 +54,7 @@ def themes_cli(
         echo_err(f"{db} holds no returns or items: run 'wvtext ingest' first.")
         raise typer.Exit(1)
     with progress_bar() as progress:
-        counts = run_themes(store, return_ids, item_ids, lexicon_path=str(lexicon) if lexicon else None, progress=progress)
+        counts = run_text_stages(store, return_ids, item_ids, lexicon_path=str(lexicon) if lexicon else None, progress=progress)
     carried = [r for r in store.answer_themes(return_ids) if r["carried"]] if return_ids else []
     icarried = [r for r in store.item_themes(item_ids) if r["carried"]] if item_ids else []
     typer.echo(f"{counts['texts']} texts, {counts['words']:,} words")
