@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import namedtuple
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -35,7 +34,6 @@ from .themes.lexicon import normalize_word, pattern_variants
 
 __all__ = ["Stance", "StanceReader", "resolve_references", "ANSWER_ORDINAL"]
 
-_First = namedtuple("_First", "start end")
 
 CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable")
 CUE_CLASSES = CLASSES + ("plan",)  # "plan": future intent with nothing yet underway
@@ -244,7 +242,6 @@ class StanceReader:
             return self._stance("not_applicable", scores, best, doc, xref, hedged)
         v = doc_view(doc)
         first_end = v.bounds[0][1] if v.bounds else len(doc)
-        first = _First(0, first_end)
         opening = next((n for n in v.norms if n[:1].isalpha()), None)
         future_question = bool(question is not None and _FUTURE_QUESTION.search(question.text))
         if opening == "yes":
@@ -261,16 +258,16 @@ class StanceReader:
             # "Are you confident the target will be achieved?" - "we expect all moves to be
             # completed" answers it; the future is the question's, not a sign of not-yet.
             scores["yes"] += plan
-            best.setdefault("yes", best.get("plan", (0.0, first.start)))
+            best.setdefault("yes", best.get("plan", (0.0, 0)))
         elif plan:
             # Plans alone mean "not yet done" ("No, this is planned"); beside work underway or
             # something in place they are part of progress.
             if scores["in_progress"] > 0 or scores["yes"] >= 1.0:
                 scores["in_progress"] += 0.5 * plan
-                best.setdefault("in_progress", best.get("plan", (0.0, first.start)))
+                best.setdefault("in_progress", best.get("plan", (0.0, 0)))
             else:
                 scores["no"] += plan
-                best.setdefault("no", best.get("plan", (0.0, first.start)))
+                best.setdefault("no", best.get("plan", (0.0, 0)))
         # Something in place together with substantial work still underway, or in place for some
         # and absent for others: "exists ... with a stated gap" (answer-classes.md), i.e. partial.
         for other in ("in_progress", "no"):
@@ -282,7 +279,7 @@ class StanceReader:
             if y >= 1.0 and o >= 1.0 and (balanced or marked) and (
                     other == "in_progress" or best["no"][1] != best["yes"][1]):
                 scores["partial"] = max(scores["partial"], max(y, o) + 0.1)
-                best.setdefault("partial", best.get(other, best.get("yes", (0.0, first.start))))
+                best.setdefault("partial", best.get(other, best.get("yes", (0.0, 0))))
         # A share below the whole ("approximately 70% of the case notes") is coverage in part.
         if re.search(r"\b(?:[1-9]\d?)\s?(?:%|per ?cent)", doc.text):
             scores["partial"] += _PART_SHARE

@@ -449,18 +449,8 @@ class _Renderer:
             if name in ("Short", "short"):
                 s = take(self.short)
                 return _cap(s) if name == "Short" else s
-            if name == "is":
-                return "are" if plural else "is"
-            if name == "has":
-                return "have" if plural else "has"
-            if name == "was":
-                return "were" if plural else "was"
-            if name == "s":
-                return "" if plural else "s"
-            if name == "it":
-                return "they" if plural else "it"
-            if name == "It":
-                return "They" if plural else "It"
+            if name in _AGREEMENT:
+                return _AGREEMENT[name][plural]
             if name == "does":
                 if "practice" in v:
                     return take(Phrase(v["practice"]["does"], tuple(v["practice"]["themes"])))
@@ -547,6 +537,11 @@ class _Answer:
     hint: int | None = None
     partners: list = field(default_factory=list)
     obstacles: list = field(default_factory=list)
+
+
+# Words that agree with a plural subject: name -> (singular, plural).
+_AGREEMENT = {"is": ("is", "are"), "has": ("has", "have"), "was": ("was", "were"), "s": ("s", ""),
+              "it": ("it", "they"), "It": ("It", "They")}
 
 
 class _ReturnMaker:

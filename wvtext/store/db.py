@@ -295,11 +295,13 @@ class Store:
         return [dict(r) for r in self.conn.execute(sql, args)]
 
     def problems(self, return_ids: list[str] | None = None, source_files: list[str] | None = None) -> list[dict]:
-        rows = [dict(r) for r in self.conn.execute("SELECT * FROM problems ORDER BY source_file, source_row, id")]
-        if return_ids is None and source_files is None:
-            return rows
-        rids, files = set(return_ids or []), set(source_files or [])
-        return [r for r in rows if r["return_id"] in rids or (r["return_id"] is None and r["source_file"] in files)]
+        sql, args = "SELECT * FROM problems", []
+        if return_ids is not None or source_files is not None:
+            rids, files = list(return_ids or []), list(source_files or [])
+            sql += (f" WHERE return_id IN ({','.join('?' * len(rids))})"
+                    f" OR (return_id IS NULL AND source_file IN ({','.join('?' * len(files))}))")
+            args = rids + files
+        return [dict(r) for r in self.conn.execute(sql + " ORDER BY source_file, source_row, id", args)]
 
     def items(self, item_ids: list[str] | None = None) -> list[dict]:
         if item_ids is None:
