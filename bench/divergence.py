@@ -26,11 +26,11 @@ from wvtext.store import open_store  # noqa: E402
 CORPUS = ROOT / "corpus"
 
 
-def analysed(paths: list[Path]):
+def analysed(paths: list[Path], learned: str = "themes"):
     tmp = tempfile.mkdtemp()
     store = open_store(Path(tmp) / "bench.db")
     s = ingest_files(paths, store)
-    run_text_stages(store, s.return_ids, [])
+    run_text_stages(store, s.return_ids, [], learned=learned)
     run_out_of_step(store)
     return store, s.return_ids
 
@@ -56,9 +56,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--errors", action="store_true")
+    ap.add_argument("--learned", default="themes", choices=("themes", "all", "none"),
+                    help="learned layers in use, as `wvtext analyse --learned` (default themes: the narrative class by rules)")
     args = ap.parse_args()
     out = {}
-    store, rids = analysed([CORPUS / "returns" / "leicestershire_2013_stocktake.txt"])
+    store, rids = analysed([CORPUS / "returns" / "leicestershire_2013_stocktake.txt"], args.learned)
     pred = {a["qid"]: a for a in store.answer_analysis(rids)}
     gold = read_labels(CORPUS / "labelled" / "leicestershire_answers.csv", "qid")
     out["real_leicestershire"] = score_against(pred, gold)
@@ -78,7 +80,7 @@ def main() -> None:
     if labels.exists():
         files = [p for p in sorted((CORPUS / "synthetic").glob("SYNTHETIC_*"))
                  if p.suffix in (".csv", ".xlsx", ".txt") and not p.name.startswith(("SYNTHETIC_labels", "SYNTHETIC_returns"))]
-        store, rids = analysed(files)
+        store, rids = analysed(files, args.learned)
         pred = {(a["return_id"], a["qid"]): a for a in store.answer_analysis(rids)}
         gold = read_labels(labels, ("return_id", "qid"))
         out["synthetic_x1"] = score_against(pred, gold)

@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 
 from . import __version__
 from .codebook import load_codebook
-from .errors import IngestError
+from .errors import IngestError, WvtextError
 from .export import write_csv, write_json
 from .ingest import read_input
 from .localities import load_localities
@@ -100,10 +100,14 @@ def item_text(item: dict) -> str:
 
 
 def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexicon_path: str | None = None,
-                    progress: Progress | None = None) -> dict:
+                    learned: str = "themes", progress: Progress | None = None) -> dict:
     """Parse every narrative and item once and run the text stages on the parse: themes with
     evidence (answers and items), the narrative's class and the code/narrative divergence
-    (answers). Store the results; return counts."""
+    (answers). `learned` says which learned layers of models/learned/ decide beside the rules:
+    "themes" (the default), "all" (themes and the narrative class) or "none". Store the
+    results; return counts."""
+    if learned not in LEARNED_CHOICES:
+        raise WvtextError(f"--learned must be one of {', '.join(LEARNED_CHOICES)}, not {learned!r}.")
     from .divergence import score_divergence
     from .stance import StanceReader, resolve_references
     from .themes.pipeline import _default_nlp
@@ -112,8 +116,8 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
     from .themes.pipeline import themes_string
 
     codebook = load_codebook()
-    nlp = _default_nlp(lexicon_path)
-    reader = _reader(StanceReader, nlp)
+    nlp = _default_nlp(lexicon_path, learned != "none")
+    reader = _reader(StanceReader, nlp, learned=learned == "all")
     practice_reader = _reader(PracticeReader, nlp)
     requests, practice, gp_items = [], [], []
     answers = store.answers(return_ids) if return_ids else []
@@ -183,11 +187,11 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
 _READERS: dict = {}
 
 
-def _reader(cls, nlp):
-    """One reader of each kind per pipeline: their matchers are built once."""
-    key = (cls.__name__, id(nlp))
+def _reader(cls, nlp, **kw):
+    """One reader of each kind (and settings) per pipeline: their matchers are built once."""
+    key = (cls.__name__, id(nlp), tuple(sorted(kw.items())))
     if key not in _READERS:
-        _READERS[key] = cls(nlp)
+        _READERS[key] = cls(nlp, **kw)
     return _READERS[key]
 
 
@@ -372,7 +376,7 @@ def _return_rows(store, return_ids: list[str], answers: list[dict]) -> list[dict
 
 
 def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_path: str | None = None,
-            progress: Progress | None = None) -> dict:
+            learned: str = "themes", progress: Progress | None = None) -> dict:
     """Run the whole job and return the run manifest (also written to OUT/manifest.json)."""
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
@@ -381,7 +385,8 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
     from .themes.lexicon import load_lexicon
 
     lexicon = load_lexicon(lexicon_path)
-    settings = {"seed": SEED, "db": str(db_path), "out": str(out_dir), "lexicon": lexicon_path or "default"}
+    settings = {"seed": SEED, "db": str(db_path), "out": str(out_dir), "lexicon": lexicon_path or "default",
+                "learned": learned}
     run_id = store.start_run("analyse", settings=settings, wvtext_version=__version__,
                              codebook_version=codebook.version)
     try:
@@ -392,7 +397,8 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
         item_ids = list(dict.fromkeys(ing.item_ids))
 
         t = time.perf_counter()
-        theme_counts = run_text_stages(store, return_ids, item_ids, lexicon_path=lexicon_path, progress=progress)
+        theme_counts = run_text_stages(store, return_ids, item_ids, lexicon_path=lexicon_path, learned=learned,
+                                       progress=progress)
         timings["text_stages"] = time.perf_counter() - t
         t = time.perf_counter()
         run_out_of_step(store)
@@ -426,6 +432,7 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
             "wvtext_version": __version__,
             "codebook_version": codebook.version,
             "lexicon_version": lexicon.version,
+            "learned_models": learned_models(learned),
             "localities_sha256": _sha_file(_localities_path()),
             "python": platform.python_version(),
             "seed": SEED,
@@ -457,6 +464,27 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
         raise
     finally:
         store.close()
+
+
+LEARNED_CHOICES = ("themes", "all", "none")
+
+
+def learned_models(learned: str) -> dict:
+    """The learned model files a run used, with their sha256 and the settings they were made with."""
+    from .learned import learned_dir
+    from .stance import STANCE_MODEL_FILE
+    from .themes.model import THEME_MODEL_FILE
+
+    names = {"themes": [THEME_MODEL_FILE], "all": [THEME_MODEL_FILE, STANCE_MODEL_FILE], "none": []}[learned]
+    out = {}
+    for name in names:
+        path = learned_dir() / name
+        if path.exists():
+            meta = json.loads(path.read_text(encoding="utf-8")).get("meta", {})
+            out[name] = {"sha256": _sha_file(path), **{k: meta[k] for k in ("C", "blend", "threshold", "words") if k in meta}}
+        else:
+            out[name] = "absent: the rules decided alone"
+    return out
 
 
 def _localities_path() -> Path:

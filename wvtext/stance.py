@@ -27,12 +27,17 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+import numpy as np
+
 from .codebook import Codebook, Question
 from .errors import WvtextError
+from .learned import doc_bow, learned_dir, load_model, softmax, stance_features
 from .themes.components import _negated, doc_view
 from .themes.lexicon import normalize_word, pattern_variants
 
-__all__ = ["Stance", "StanceReader", "resolve_references", "ANSWER_ORDINAL"]
+__all__ = ["Stance", "StanceReader", "resolve_references", "ANSWER_ORDINAL", "STANCE_MODEL_FILE"]
+
+STANCE_MODEL_FILE = "stance_model.json"
 
 
 CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable")
@@ -67,6 +72,7 @@ class Stance:
     obstacles: tuple[int, ...] = ()
     issues_affirmed: bool | None = None
     hedged: bool = False
+    rule_class: str = ""  # what the rules alone said, where the learned model decided
 
 
 def _models() -> Path:
@@ -110,9 +116,13 @@ def _code_terms(path: str) -> list[tuple[str, int]]:
 class StanceReader:
     """Reads stance from parsed narratives; build once per `nlp` and reuse."""
 
-    def __init__(self, nlp: Language, *, models: Path | None = None):
+    def __init__(self, nlp: Language, *, models: Path | None = None, learned: bool = False):
         models = models or _models()
         self.nlp = nlp
+        self.model = load_model(str(learned_dir() / STANCE_MODEL_FILE)) if learned else None
+        if self.model is not None and self.model.kind != "stance":
+            raise WvtextError(f"{learned_dir() / STANCE_MODEL_FILE}: not a narrative-class model.",
+                              remedy="Rebuild it with `wvtext train`.")
         self.cues = _cues(str(models / "cues.csv"))
         self.xrefs = _xrefs(str(models / "xrefs.csv"))
         self.any_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
@@ -144,9 +154,47 @@ class StanceReader:
             if issue is not None:
                 cls = "yes" if issue[0] else "no"
                 return Stance(cls, 0.75, issue[1], scores, xref, False, issues_affirmed=issue[0], hedged=hedged)
-        return self._decide(doc, scores, first_scores, best_sent, xref, hedged, question)
+        rule = self._decide(doc, scores, first_scores, best_sent, xref, hedged, question)
+        if self.model is None:
+            return rule
+        return self._learned(doc, question, rule, scores, first_scores, best_sent, hedged)
 
-    # -- pieces ----------------------------------------------------------------------
+    def rule_features(self, doc: Doc, question: Question | None) -> list[float] | None:
+        """The learned model's features of a narrative, or None where the rules decide alone
+        (empty, categorical, cross-reference only, an "any issues?" answer the rules read)."""
+        text = doc.text.strip()
+        if not text or (question is not None and question.kind != "yes_no"):
+            return None
+        if self._xref(text, question)[1]:
+            return None
+        scores, first_scores, best_sent, hedged = self._score(doc, question)
+        if question is not None and question.asks_about_issues and self._issues(doc) is not None:
+            return None
+        rule = self._decide(doc, scores, first_scores, dict(best_sent), "", hedged, question)
+        return self._features(doc, question, rule, scores, first_scores, hedged)
+
+    def _features(self, doc: Doc, question, rule: Stance, scores, first_scores, hedged) -> list[float]:
+        v = doc_view(doc)
+        return stance_features(v.norms, len(v.bounds), scores, first_scores, rule.text_class, rule.confidence,
+                               hedged, doc.text, question.text if question is not None else "")
+
+    def _learned(self, doc: Doc, question, rule: Stance, scores, first_scores, best, hedged) -> Stance:
+        """The learned model's class probabilities blended with the rules' decision (the model
+        file says how much each counts); the rules' evidence sentence for the chosen class where
+        they have one."""
+        m = self.model
+        dense = np.asarray(self._features(doc, question, rule, scores, first_scores, hedged))
+        probs = m.blend * softmax(m.bias + m.dense_w @ dense + m.bow_logits(doc_bow(doc)))
+        probs[m.labels.index(rule.text_class)] += 1 - m.blend
+        j = int(probs.argmax())
+        cls = m.labels[j]
+        if cls == rule.text_class:
+            evidence = rule.evidence
+        else:
+            evidence = self._sentence(doc, best[cls][1]) if cls in best else self._first_text(doc)
+        return Stance(cls, round(float(probs[j]), 3), evidence, rule.scores, rule.xref, hedged=hedged,
+                      rule_class=rule.text_class)
+
     def _xref(self, text: str, question: Question | None) -> tuple[str, bool]:
         for pattern, target in self.xrefs:
             m = pattern.search(text)

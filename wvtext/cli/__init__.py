@@ -28,6 +28,7 @@ from . import themes as _themes  # noqa: E402,F401
 from . import flags as _flags  # noqa: E402,F401
 from . import report as _report  # noqa: E402,F401
 from . import cluster as _cluster  # noqa: E402,F401
+from . import train as _train  # noqa: E402,F401
 
 from . import review as _review  # noqa: E402
 

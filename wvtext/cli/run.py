@@ -58,6 +58,10 @@ def analyse_cli(
     db: DbOption = DEFAULT_DB_PATH,
     lexicon: Annotated[Optional[Path], typer.Option(help="Theme lexicon csv (default models/themes/lexicon.csv).")] = None,
     warnings: Annotated[int, typer.Option(help="Show at most this many warnings.")] = 10,
+    learned: Annotated[str, typer.Option(
+        help="Learned layers of models/learned/ that decide beside the rules: 'themes' (default: the "
+             "theme decision), 'all' (also the narrative class; see models/learned/README.md for why "
+             "it is not the default) or 'none' (rules and lexicon alone).")] = "themes",
 ) -> None:
     """Read the returns into the database, analyse them and write the outputs to --out.
 
@@ -72,7 +76,8 @@ def analyse_cli(
     if not paths:
         raise typer.BadParameter("no inputs given and no shipped corpus found", param_hint="INPUTS")
     with progress_bar() as progress:
-        manifest = analyse(paths, out, db_path=db, lexicon_path=str(lexicon) if lexicon else None, progress=progress)
+        manifest = analyse(paths, out, db_path=db, lexicon_path=str(lexicon) if lexicon else None,
+                           learned=learned, progress=progress)
     for f in manifest["inputs"]:
         if f["status"] == "ok":
             what = ", ".join(f["returns"]) or f"{f['items']} items"

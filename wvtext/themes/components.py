@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.attrs import IDX, NORM, SENT_START
+import numpy as np
+from spacy.attrs import IDX, IS_PUNCT, NORM, ORTH, SENT_START
 from spacy.tokens import Doc, Span
 
 from .lexicon import THEMES, Lexicon, load_lexicon, pattern_variants
@@ -62,6 +63,7 @@ class ThemeScore:
     confidence: float
     negated: bool  # every mention denies the theme
     mentions: list[Mention] = field(default_factory=list)
+    lexicon_confidence: float | None = None  # the lexicon's own score, where a learned model decided
 
     @property
     def carried(self) -> bool:
@@ -175,6 +177,39 @@ class _DocView:
         """True when the mention is an item of an enumeration ("CCGs, LA, LAT, CQC and providers")."""
         b, e = self.sent(start)
         return sum(1 for n in self.norms[max(b, start - 6):min(e, end + 6)] if n == ",") >= 2
+
+
+@Language.factory("wvtext_sentencizer", assigns=["token.is_sent_start"])
+def make_sentencizer(nlp: Language, name: str):
+    return FastSentencizer(nlp)
+
+
+class FastSentencizer:
+    """spaCy's rule sentencizer, read off the doc's arrays instead of token objects: a sentence
+    starts at the first token after end punctuation that is neither end punctuation nor other
+    punctuation (a closing quote or bracket). The same boundaries, several times faster."""
+
+    def __init__(self, nlp: Language):
+        from spacy.pipeline import Sentencizer
+
+        self.punct = {nlp.vocab.strings.add(c) for c in Sentencizer.default_punct_chars}
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        arr = doc.to_array([ORTH, IS_PUNCT]).tolist()
+        punct = self.punct
+        start = [-1] * len(arr)
+        start[0] = 1
+        seen = False
+        for i, (orth, is_punct) in enumerate(arr):
+            if orth in punct:
+                seen = True
+            elif seen and not is_punct:
+                start[i] = 1
+                seen = False
+        doc.from_array([SENT_START], np.array(start, dtype=np.int64).astype(np.uint64).reshape(-1, 1))
+        return doc
 
 
 @Language.component("wvtext_negation", requires=["doc.spans"])

@@ -16,15 +16,17 @@ from spacy.attrs import NORM
 from spacy.util import compile_infix_regex
 from spacy.language import Language
 
-from . import components  # noqa: F401  (registers the factories)
+from . import components, model  # noqa: F401  (registers the factories)
 from .components import THRESHOLD, ThemeScore
 from .lexicon import THEMES, load_lexicon, normalize_word
 
 __all__ = ["make_nlp", "extract_themes", "themes_string", "THRESHOLD"]
 
 
-def make_nlp(lexicon_path: Path | str | None = None) -> Language:
-    """Return spacy.blank("en") with sentence splitting, word normalisation and the theme components."""
+def make_nlp(lexicon_path: Path | str | None = None, *, learned: bool = True) -> Language:
+    """Return spacy.blank("en") with sentence splitting, word normalisation and the theme components;
+    with `learned`, the learned theme decision of `models/learned/` (where present) after the
+    lexicon's scorer."""
     lexicon = load_lexicon(lexicon_path)
     nlp = spacy.blank("en")
     # Hyphenated words stay one token ("co-located", "14-25"); their norm drops the hyphen and
@@ -34,17 +36,19 @@ def make_nlp(lexicon_path: Path | str | None = None) -> Language:
     spelling = dict(lexicon.spelling)
     # NORM is computed once per word type (lexemes are cached), so matching on it costs nothing per token.
     nlp.vocab.lex_attr_getters[NORM] = lambda s: normalize_word(s, spelling)
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("wvtext_sentencizer")
     nlp.add_pipe("wvtext_theme_matcher", config={"lexicon_path": str(lexicon_path) if lexicon_path else None})
     nlp.add_pipe("wvtext_negation")
     nlp.add_pipe("wvtext_theme_scorer")
+    if learned:
+        nlp.add_pipe("wvtext_theme_model")
     nlp.meta["wvtext_lexicon_version"] = lexicon.version
     return nlp
 
 
-@lru_cache(maxsize=2)
-def _default_nlp(lexicon_path: str | None) -> Language:
-    return make_nlp(lexicon_path)
+@lru_cache(maxsize=4)
+def _default_nlp(lexicon_path: str | None, learned: bool = True) -> Language:
+    return make_nlp(lexicon_path, learned=learned)
 
 
 def extract_themes(texts: Iterable[str], *, nlp: Language | None = None, lexicon_path: str | None = None,

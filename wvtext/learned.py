@@ -1,0 +1,198 @@
+"""Learned layers over the rules: linear models trained on labelled examples (`wvtext train`),
+stored as plain JSON in `models/learned/` and applied with numpy (no scikit-learn at run time).
+
+- **Themes**: for each theme, a logistic model over the lexicon's evidence for that theme (the
+  mentions' weights, how many distinct terms, in a list or not, negated, hedged, how much of the
+  text they cover) and the text's words (binary unigrams and bigrams of the normalised tokens).
+  It decides whether a theme said something substantive, which the lexicon alone cannot.
+- **Narrative class**: a multinomial logistic model over the stance rules' cue scores, their
+  decision, the opening word, how much of the question the narrative covers, and the words.
+
+Consumes the parsed `Doc` the theme pipeline made (one parse serves every stage). The features
+are built here, once, for both training and use, so the two cannot drift apart.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .errors import WvtextError
+
+__all__ = ["bow_keys", "doc_bow", "theme_features", "stance_features", "LinearModel", "load_model", "learned_dir",
+           "THEME_FEATURES", "STANCE_FEATURES", "STANCE_CLASSES"]
+
+STANCE_CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable")
+_CUE_CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable", "plan")
+_OPENINGS = ("yes", "no", "not", "none", "partly", "partially", "ongoing", "n/a", "na", "see", "as")
+_QSTOP = {"there", "your", "with", "have", "been", "this", "that", "from", "they", "their", "what", "which",
+          "about", "including", "being", "does", "will", "should", "these", "those", "into", "other", "whether",
+          "place", "people", "local", "arrangements", "arrangement"}
+
+THEME_FEATURES = ("has_mention", "lexicon_confidence", "weight_sum", "distinct_terms", "mentions", "max_weight",
+                  "share_in_list", "all_negated", "any_hedged", "share_of_sentences", "in_first_sentence")
+STANCE_FEATURES = (
+    tuple(f"score_{c}" for c in _CUE_CLASSES) + tuple(f"first_{c}" for c in _CUE_CLASSES)
+    + tuple(f"rule_{c}" for c in STANCE_CLASSES) + ("rule_confidence",)
+    + tuple(f"opening_{o}" for o in _OPENINGS)
+    + ("hedged", "share_percent", "log_words", "sentences", "future_question", "question_coverage", "two_part_question")
+)
+
+
+def learned_dir() -> Path:
+    """`models/learned`, or the folder `WVTEXT_LEARNED` names (one without model files: the
+    rules decide alone, as they do when the files are absent)."""
+    import os
+
+    if os.environ.get("WVTEXT_LEARNED"):
+        return Path(os.environ["WVTEXT_LEARNED"])
+    from .paths import models_dir
+
+    return models_dir() / "learned"
+
+
+def bow_keys(norms: list[str]) -> set[str]:
+    """Binary bag of words of a text: its normalised words and adjacent word pairs (a pair never
+    spans punctuation or a number), e.g. {"not", "yet", "not yet", ...}."""
+    keys: set[str] = set()
+    add = keys.add
+    prev = ""
+    for n in norms:
+        if n[:1].isalpha():
+            add(n)
+            if prev:
+                add(prev + " " + n)
+            prev = n
+        else:
+            prev = ""
+    return keys
+
+
+def doc_bow(doc) -> set[str]:
+    """`bow_keys` of a parsed doc, computed once and kept with the doc."""
+    keys = doc.user_data.get(_BOW)
+    if keys is None:
+        from .themes.components import doc_view
+
+        keys = doc.user_data[_BOW] = bow_keys(doc_view(doc).norms)
+    return keys
+
+
+_BOW = "wvtext_bow"
+
+
+def theme_features(score, n_sentences: int) -> list[float]:
+    """The lexicon's evidence for one theme of one text (`score` a ThemeScore or None)."""
+    if score is None or not score.mentions:
+        return [0.0] * len(THEME_FEATURES)
+    ms = score.mentions
+    terms = {m.term for m in ms}
+    sents = {m.sent_start for m in ms}
+    first = min(m.sent_start for m in ms) == 0
+    return [1.0, score.confidence, min(sum(m.weight for m in ms), 4.0) / 4.0, math.log1p(len(terms)),
+            math.log1p(len(ms)), max(m.weight for m in ms), sum(m.in_list for m in ms) / len(ms),
+            float(score.negated), float(any(m.hedged for m in ms)), len(sents) / max(1, n_sentences), float(first)]
+
+
+@lru_cache(maxsize=256)
+def _question_words(text: str) -> frozenset[str]:
+    from .themes.lexicon import normalize_word
+
+    return frozenset(normalize_word(w) for w in re.findall(r"[A-Za-z]{4,}", text)) - _QSTOP
+
+
+def stance_features(norms: list[str], n_sentences: int, scores: dict, first: dict, rule_class: str,
+                    rule_confidence: float, hedged: bool, text: str, question_text: str) -> list[float]:
+    """What the stance rules found in a narrative, and how the narrative sits against its question."""
+    opening = next((n for n in norms if n[:1].isalpha()), "")
+    words = [n for n in norms if n[:1].isalpha()]
+    qwords = _question_words(question_text) if question_text else frozenset()
+    coverage = len(qwords & set(words)) / len(qwords) if qwords else 0.0
+    two_part = float(bool(re.search(r"\band\s+(?:are|is|have|has|do|does)\b|\.\s+\w+.*\?|\band\s+how\b",
+                                    question_text or "", re.I)))
+    return ([math.log1p(max(0.0, scores.get(c, 0.0))) for c in _CUE_CLASSES]
+            + [math.log1p(max(0.0, first.get(c, 0.0))) for c in _CUE_CLASSES]
+            + [float(rule_class == c) for c in STANCE_CLASSES] + [rule_confidence]
+            + [float(opening == o) for o in _OPENINGS]
+            + [float(hedged), float(bool(re.search(r"\b(?:[1-9]\d?)\s?(?:%|per ?cent)", text))),
+               math.log1p(len(words)) / 5.0, min(n_sentences, 10) / 10.0,
+               float(bool(re.search(r"\bwill\b|\bconfident\b|\bexpect", question_text or "", re.I))),
+               coverage, two_part])
+
+
+@dataclass
+class LinearModel:
+    """Logistic model(s) over dense features and a binary bag of words: for each output j,
+    logit_j = bias_j + dense . dense_w[:, j] + sum(bow_w[key, j] for key in the text) / sqrt(n keys)."""
+
+    kind: str  # "themes" (one binary model per label) or "stance" (one multinomial model)
+    labels: tuple[str, ...]
+    dense_names: tuple[str, ...]
+    vocab: dict[str, int]
+    dense_w: np.ndarray  # (n_dense, n_labels), or (n_labels, n_dense) per-label for themes
+    bow_w: np.ndarray  # (n_vocab, n_labels)
+    bias: np.ndarray  # (n_labels,)
+    threshold: float
+    meta: dict
+    blend: float = 1.0  # weight of this model beside the rules' own decision (1 - blend)
+
+    def bow_logits(self, keys: set[str]) -> np.ndarray:
+        idx = [self.vocab[k] for k in keys if k in self.vocab]
+        if not idx:
+            return np.zeros(len(self.labels))
+        return self.bow_w[idx].sum(axis=0) / math.sqrt(len(idx))
+
+    def contributions(self, keys: set[str], label: int) -> list[tuple[str, float]]:
+        """The words that pushed `label` up, strongest first (evidence for a learned decision)."""
+        got = [(k, float(self.bow_w[self.vocab[k], label])) for k in keys if k in self.vocab]
+        return sorted((g for g in got if g[1] > 0), key=lambda g: (-g[1], g[0]))
+
+    def to_json(self) -> dict:
+        r = lambda a: [round(float(x), 5) for x in a]  # noqa: E731
+        vocab = sorted(self.vocab, key=self.vocab.get)
+        return {"kind": self.kind, "labels": list(self.labels), "dense_names": list(self.dense_names),
+                "threshold": self.threshold, "blend": self.blend, "meta": self.meta, "bias": r(self.bias),
+                "dense_w": [r(row) for row in self.dense_w], "vocab": vocab,
+                "bow_w": [r(row) for row in self.bow_w]}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "LinearModel":
+        vocab = {k: i for i, k in enumerate(d["vocab"])}
+        labels = tuple(d["labels"])
+        bow = np.asarray(d["bow_w"], dtype=np.float64).reshape(len(vocab), len(labels))
+        return cls(d["kind"], labels, tuple(d["dense_names"]), vocab, np.asarray(d["dense_w"], dtype=np.float64),
+                   bow, np.asarray(d["bias"], dtype=np.float64), float(d["threshold"]), d.get("meta", {}),
+                   float(d.get("blend", 1.0)))
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str) -> LinearModel | None:
+    """The model at `path`, or None when there is none (the rules then decide alone)."""
+    p = Path(path)
+    if not p.exists():
+        return None
+    try:
+        d = json.loads(p.read_text(encoding="utf-8"))
+        model = LinearModel.from_json(d)
+    except (ValueError, KeyError, TypeError) as e:
+        raise WvtextError(f"{p}: not a wvtext model file ({e}).",
+                          remedy="Rebuild it with `wvtext train`, or restore models/learned/ from the repository.")
+    expected = THEME_FEATURES if model.kind == "themes" else STANCE_FEATURES
+    if model.dense_names != expected:
+        raise WvtextError(f"{p}: made for other features than this wvtext computes.",
+                          remedy="Rebuild it with `wvtext train`.")
+    return model
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max())
+    return e / e.sum()

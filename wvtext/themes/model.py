@@ -1,0 +1,125 @@
+"""`wvtext_theme_model`: the learned theme decision (see `wvtext.learned`), after the scorer.
+
+For each theme it combines the lexicon's evidence with the text's words into a probability that
+the text says something substantive about the theme; the theme's confidence is that probability
+blended with the lexicon's own score (the model file says how much each counts), scaled so that
+0.5 is the decision point. A
+theme the lexicon found nothing for can still be carried when the words make it likely; its
+evidence is then the sentence whose words weigh most for it, with those words as the matched
+terms (marked `learned:`), so every carried theme still points at text an analyst can check.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..learned import THEME_FEATURES, LinearModel, bow_keys, doc_bow, learned_dir, load_model, sigmoid, theme_features
+from .components import THRESHOLD, Mention, ThemeScore, doc_view
+from .lexicon import THEMES
+
+__all__ = ["ThemeModel", "THEME_MODEL_FILE"]
+
+THEME_MODEL_FILE = "themes_model.json"
+_INDEX = {t: i for i, t in enumerate(THEMES)}
+
+
+@Language.factory("wvtext_theme_model", default_config={"model_path": None},
+                  requires=["doc._.wv_themes"], assigns=["doc._.wv_themes"])
+def make_theme_model(nlp: Language, name: str, model_path: str | None):
+    model = load_model(model_path or str(learned_dir() / THEME_MODEL_FILE))
+    return ThemeModel(model)
+
+
+def _rescale(p: np.ndarray, threshold: float) -> np.ndarray:
+    """Map blended probabilities so that the model's decision threshold falls on THRESHOLD (0.5),
+    piecewise linearly: confidence stays in 0..1, and `carried` keeps one meaning everywhere."""
+    low = THRESHOLD * p / threshold
+    high = THRESHOLD + (1 - THRESHOLD) * (p - threshold) / (1 - threshold)
+    return np.round(np.where(p < threshold, low, high), 4)
+
+
+class ThemeModel:
+    def __init__(self, model: LinearModel | None):
+        self.model = model
+        if model is not None:
+            if model.kind != "themes" or tuple(model.labels) != THEMES:
+                raise ValueError("the theme model's labels are not the 23 theme ids")
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs, batch_size: int = 256):
+        """Score a batch at once: one sparse product for the words of every doc in it."""
+        if self.model is None:
+            yield from docs
+            return
+        batch = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._batch(batch)
+                batch = []
+        if batch:
+            yield from self._batch(batch)
+
+    def _batch(self, docs: list[Doc]) -> list[Doc]:
+        from scipy.sparse import csr_matrix
+
+        m = self.model
+        vocab = m.vocab
+        indices, indptr, data = [], [0], []
+        lexicon = np.zeros((len(docs), len(THEMES)))
+        dense = np.zeros((len(docs), len(THEMES), len(THEME_FEATURES)))
+        for r, doc in enumerate(docs):
+            idx = [i for i in map(vocab.get, doc_bow(doc)) if i is not None]
+            indices += idx
+            if idx:
+                data += [1.0 / math.sqrt(len(idx))] * len(idx)
+            indptr.append(len(indices))
+            found = doc._.wv_themes or {}
+            if found:
+                n_sent = len(doc_view(doc).bounds)
+                for theme, score in found.items():
+                    j = _INDEX[theme]
+                    dense[r, j] = theme_features(score, n_sent)
+                    lexicon[r, j] = score.confidence
+        bow = csr_matrix((data, indices, indptr), shape=(len(docs), len(vocab))) @ m.bow_w
+        probs = sigmoid(m.bias + (dense * m.dense_w).sum(axis=2) + bow)
+        conf = _rescale(m.blend * probs + (1 - m.blend) * lexicon, m.threshold)
+        keep = (conf >= THRESHOLD) | (lexicon > 0)
+        for r, doc in enumerate(docs):
+            found = doc._.wv_themes or {}
+            out: dict[str, ThemeScore] = {}
+            for j in np.flatnonzero(keep[r]).tolist():
+                theme, c = THEMES[j], float(conf[r, j])
+                s = found.get(theme)
+                if s is not None:
+                    out[theme] = ThemeScore(theme, c, s.negated, s.mentions, s.confidence)
+                elif len(doc):
+                    mention = self._learned_mention(doc, doc_view(doc), doc_bow(doc), j, theme)
+                    if mention is not None:
+                        out[theme] = ThemeScore(theme, c, False, [mention], 0.0)
+            doc._.wv_themes = out
+        return docs
+
+    def _learned_mention(self, doc: Doc, v, keys: set[str], j: int, theme: str) -> Mention | None:
+        """The sentence whose own words weigh most for theme j, with those words."""
+        weights = dict(self.model.contributions(keys, j))
+        if not weights:
+            return None
+        best, best_score, best_words = None, 0.0, []
+        for b, e in v.bounds:
+            sent_keys = bow_keys(v.norms[b:e])
+            words = sorted((k for k in sent_keys if k in weights), key=lambda k: (-weights[k], k))
+            score = sum(weights[k] for k in words)
+            if score > best_score:
+                best, best_score, best_words = (b, e), score, words
+        if best is None:
+            return None
+        b, e = best
+        term = "learned: " + ", ".join(best_words[:3])
+        start, end = v.idx[b], v.char_end(e - 1)
+        return Mention(theme, term, start, end, start, end, False, v.hedged(b), 0.0, False)

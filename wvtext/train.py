@@ -1,0 +1,366 @@
+"""Train the learned layers (`wvtext train`): the theme decision and the narrative class.
+
+Consumes the training sets of `corpus/training/` (see its README): narratives labelled with their
+class and themes, good-practice items and report passages labelled with themes, written or
+labelled independently of the real development sets. The model weights are fitted on those alone.
+
+Three settings are chosen, not fitted: the regularisation strength, how much the model counts
+beside the rules (the blend) and, for themes, the decision threshold. They maximise the mean of
+two scores: leave-one-group-out cross-validation on the training sets (a writer's voice held out
+at a time: what carries over to a voice not trained on) and the real development sets of
+`corpus/labelled/` (a real return and real items, labelled by one annotator). So the development
+figures are slightly optimistic, and the held-out-voice figures are the unbiased ones; both are
+kept in the model file and reported by `bench/`.
+
+Produces `models/learned/themes_model.json` and `stance_model.json` with what made them.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .errors import WvtextError
+from .learned import (STANCE_CLASSES, STANCE_FEATURES, THEME_FEATURES, LinearModel, doc_bow, learned_dir,
+                      theme_features)
+
+__all__ = ["TrainingSet", "read_training", "train_all"]
+
+SEED = 13
+_C_GRID = (1.0, 3.0, 10.0, 30.0)
+_WORDS = (True, False)
+_BLENDS = (0.25, 0.5, 0.6, 0.7, 0.8, 1.0)
+_THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5)
+_SELECTION = ("C, blend and threshold maximise the mean of two scores: leave-one-group-out cross-validation on the "
+              "training sets (a voice held out at a time) and the real development sets of corpus/labelled. The "
+              "weights are fitted on the training sets only.")
+_MIN_DF = 2
+
+
+@dataclass
+class Example:
+    group: str  # cross-validation group: a writer's voice, items, passages
+    text: str
+    themes: frozenset[str]
+    qid: str = ""  # narratives only
+    text_class: str = ""  # narratives only
+
+
+@dataclass
+class TrainingSet:
+    examples: list[Example]
+    files: dict[str, str]  # file name -> sha256
+
+
+def training_dir() -> Path:
+    from .paths import corpus_dir
+
+    return corpus_dir() / "training"
+
+
+def _split(value: str) -> frozenset[str]:
+    return frozenset(v.strip() for v in (value or "").split(";") if v.strip())
+
+
+def read_training(folder: Path | None = None) -> TrainingSet:
+    """Every training file of `folder`: `*voices*.csv` (narratives), `*items*.csv`, `*passages*.csv`.
+    Checks each row and reports file, row and field of a problem."""
+    from .pipeline import item_text
+    from .text import normalize_text
+    from .themes.lexicon import THEMES
+
+    folder = folder or training_dir()
+    files = sorted(p for p in folder.glob("*.csv"))
+    if not files:
+        raise WvtextError(f"{folder}: no training files (*.csv).", remedy="See corpus/training/README.md.")
+    out, hashes = [], {}
+    for path in files:
+        hashes[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(path, newline="", encoding="utf-8") as fh:
+            for row, r in enumerate(csv.DictReader(fh), start=2):
+                themes = _split(r.get("themes", ""))
+                bad = sorted(themes - set(THEMES))
+                if bad:
+                    raise WvtextError(f"{path.name}, row {row}, field themes: unknown theme id(s) {', '.join(bad)}.",
+                                      remedy="Use the ids of shared/spec/themes.md.")
+                if "voices" in path.name:
+                    if r.get("text_class") not in STANCE_CLASSES:
+                        raise WvtextError(f"{path.name}, row {row}, field text_class: {r.get('text_class')!r} is not "
+                                          f"one of {', '.join(STANCE_CLASSES)}.")
+                    out.append(Example("voice " + r["voice"], normalize_text(r["narrative"]), themes, r["qid"],
+                                       r["text_class"]))
+                elif "items" in path.name:
+                    text = item_text({"title": normalize_text(r["title"]), "description": normalize_text(r["description"])})
+                    out.append(Example("items", text, themes))
+                elif "passages" in path.name:
+                    out.append(Example("passages " + path.name.split("_")[0], normalize_text(r["text"]), themes))
+                else:
+                    raise WvtextError(f"{path.name}: not a training file kind (name must contain voices, items or passages).")
+    return TrainingSet(out, hashes)
+
+
+# -- features ----------------------------------------------------------------------------------
+
+def doc_view(doc):
+    from .themes.components import doc_view as view
+
+    return view(doc)
+
+
+def _parse(texts: list[str]):
+    from .themes.pipeline import make_nlp
+
+    nlp = make_nlp(learned=False)  # the lexicon's evidence alone: what the model builds on
+    return nlp, list(nlp.pipe(texts, batch_size=256))
+
+
+def _vocab(key_sets: list[set[str]]) -> dict[str, int]:
+    df: dict[str, int] = {}
+    for ks in key_sets:
+        for k in ks:
+            df[k] = df.get(k, 0) + 1
+    return {k: i for i, k in enumerate(sorted(k for k, n in df.items() if n >= _MIN_DF))}
+
+
+def _bow_matrix(key_sets: list[set[str]], vocab: dict[str, int]):
+    from scipy.sparse import csr_matrix
+
+    rows, cols, vals = [], [], []
+    for i, ks in enumerate(key_sets):
+        idx = sorted(vocab[k] for k in ks if k in vocab)
+        for j in idx:
+            rows.append(i)
+            cols.append(j)
+            vals.append(1.0 / math.sqrt(len(idx)))
+    return csr_matrix((vals, (rows, cols)), shape=(len(key_sets), len(vocab)))
+
+
+# -- fitting -----------------------------------------------------------------------------------
+
+def _fit_binary(X, y, C: float):
+    from sklearn.linear_model import LogisticRegression
+
+    if y.min() == y.max():  # a theme absent (or everywhere) in these rows: a constant
+        return None, (-8.0 if y.max() == 0 else 8.0)
+    clf = LogisticRegression(C=C, solver="liblinear", max_iter=2000, random_state=SEED)
+    clf.fit(X, y)
+    return clf.coef_[0], float(clf.intercept_[0])
+
+
+def _theme_design(docs, key_sets, vocab, theme: str):
+    from scipy.sparse import csr_matrix, hstack
+
+    dense = np.array([theme_features((d._.wv_themes or {}).get(theme), len(doc_view(d).bounds)) for d in docs])
+    return hstack([csr_matrix(dense), _bow_matrix(key_sets, vocab)]).tocsr()
+
+
+def _micro_f1(gold: np.ndarray, pred: np.ndarray) -> float:
+    tp = int((gold & pred).sum())
+    fp = int((~gold & pred).sum())
+    fn = int((gold & ~pred).sum())
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def dev_sets():
+    """The real development sets (corpus/labelled): the Leicestershire answers with their
+    questions, classes and themes, and the seed items with their themes."""
+    from .evaluate import read_labels, split_set
+    from .ingest import read_input
+    from .paths import corpus_dir
+    from .pipeline import item_text
+
+    c = corpus_dir()
+    ret = read_input(c / "returns" / "leicestershire_2013_stocktake.txt").returns[0]
+    gold_a = read_labels(c / "labelled" / "leicestershire_answers.csv", "qid")
+    items = read_input(c / "items" / "seed_items.csv").items
+    gold_i = read_labels(c / "labelled" / "seed_items_themes.csv", "item_id")
+    out = [Example("dev", a.narrative, frozenset(split_set(gold_a[a.qid]["themes"])), a.qid, gold_a[a.qid]["text_class"])
+           for a in ret.answers if a.qid in gold_a]
+    out += [Example("dev", item_text(i), frozenset(split_set(gold_i[i["item_id"]]["themes"])))
+            for i in items if i["item_id"] in gold_i]
+    return out
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def train_themes(ts: TrainingSet, dev: list[Example], progress: Callable[[str], None] = print) -> LinearModel:
+    from .themes.lexicon import THEMES
+
+    ex = ts.examples
+    _, docs = _parse([e.text for e in ex])
+    _, ddocs = _parse([e.text for e in dev])
+    key_sets = [doc_bow(d) for d in docs]
+    dkeys = [doc_bow(d) for d in ddocs]
+    Y = np.array([[t in e.themes for t in THEMES] for e in ex])
+    DY = np.array([[t in e.themes for t in THEMES] for e in dev])
+    lex = lambda ds: np.array([[(d._.wv_themes or {})[t].confidence if t in (d._.wv_themes or {}) else 0.0  # noqa: E731
+                                for t in THEMES] for d in ds])
+    LX, DLX = lex(docs), lex(ddocs)
+    groups = np.array([e.group for e in ex])
+    folds = []
+    for g in sorted(set(groups)):
+        tr, te = groups != g, groups == g
+        folds.append((tr, te, _vocab([key_sets[i] for i in np.flatnonzero(tr)])))
+    vocab = _vocab(key_sets)
+    designs, fitted, results = {}, {}, []
+    for C in _C_GRID:
+        cvp = np.zeros(Y.shape)
+        for fi, (tr, te, fvocab) in enumerate(folds):
+            for j, theme in enumerate(THEMES):
+                X = designs.get((fi, j))
+                if X is None:
+                    X = designs[(fi, j)] = _theme_design(docs, key_sets, fvocab, theme)
+                w, b = _fit_binary(X[tr], Y[tr, j], C)
+                cvp[te, j] = _sigmoid(X[te] @ w + b) if w is not None else _sigmoid(b)
+        full, devp = [], np.zeros(DY.shape)
+        for j, theme in enumerate(THEMES):
+            w, b = _fit_binary(_theme_design(docs, key_sets, vocab, theme), Y[:, j], C)
+            full.append((w, b))
+            DX = _theme_design(ddocs, dkeys, vocab, theme)
+            devp[:, j] = _sigmoid(DX @ w + b) if w is not None else _sigmoid(b)
+        fitted[C] = full
+        for blend in _BLENDS:
+            for th in _THRESHOLDS:
+                cv = _micro_f1(Y, blend * cvp + (1 - blend) * LX >= th)
+                dv = _micro_f1(DY, blend * devp + (1 - blend) * DLX >= th)
+                results.append(((cv + dv) / 2, cv, dv, C, blend, th))
+        best_c = max((r for r in results if r[3] == C), key=lambda r: r[0])
+        progress(f"themes: C={C}: best blend {best_c[4]}, threshold {best_c[5]}: held-out voices micro F1 "
+                 f"{best_c[1]:.3f}, development sets {best_c[2]:.3f}")
+    base_cv = max(_micro_f1(Y, LX >= th) for th in (0.5,))
+    base_dv = _micro_f1(DY, DLX >= 0.5)
+    score, cv, dv, C, blend, th = max(results, key=lambda r: (r[0], -r[3], r[4]))
+    bow_w = np.zeros((len(vocab), len(THEMES)))
+    dense_w = np.zeros((len(THEMES), len(THEME_FEATURES)))
+    bias = np.zeros(len(THEMES))
+    for j, (w, b) in enumerate(fitted[C]):
+        bias[j] = b
+        if w is not None:
+            dense_w[j] = w[: len(THEME_FEATURES)]
+            bow_w[:, j] = w[len(THEME_FEATURES):]
+    meta = {"C": C, "blend": blend, "threshold": th, "selection": _SELECTION,
+            "heldout_voices_micro_f1": round(cv, 4), "development_micro_f1": round(dv, 4),
+            "lexicon_alone": {"heldout_voices_micro_f1": round(base_cv, 4), "development_micro_f1": round(base_dv, 4)},
+            "groups": sorted(set(groups.tolist())), "examples": len(ex), "vocabulary": len(vocab),
+            "training_files": ts.files, "seed": SEED}
+    progress(f"themes: chose C={C}, blend {blend}, threshold {th}: held-out voices micro F1 {cv:.3f} "
+             f"(lexicon alone {base_cv:.3f}), development sets {dv:.3f} (lexicon alone {base_dv:.3f}); {len(vocab)} words")
+    return LinearModel("themes", tuple(THEMES), THEME_FEATURES, vocab, dense_w, bow_w, bias, th, meta, blend)
+
+
+def _stance_rows(reader, codebook, examples, docs):
+    rows, dense = [], []
+    for i, (e, d) in enumerate(zip(examples, docs)):
+        if e.text_class not in STANCE_CLASSES:
+            continue
+        f = reader.rule_features(d, codebook.get(e.qid))
+        if f is not None:
+            rows.append(i)
+            dense.append(f)
+    return rows, np.array(dense)
+
+
+def train_stance(ts: TrainingSet, dev: list[Example], progress: Callable[[str], None] = print) -> LinearModel:
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.linear_model import LogisticRegression
+
+    from .codebook import load_codebook
+    from .stance import StanceReader
+
+    codebook = load_codebook()
+    ex = [e for e in ts.examples if e.text_class]
+    dev = [e for e in dev if e.qid]
+    nlp, docs = _parse([e.text for e in ex])
+    _, ddocs = _parse([e.text for e in dev])
+    reader = StanceReader(nlp, learned=False)
+    rows, dense = _stance_rows(reader, codebook, ex, docs)
+    drows, ddense = _stance_rows(reader, codebook, dev, ddocs)
+    ex, dev = [ex[i] for i in rows], [dev[i] for i in drows]
+    key_sets, dkeys = [doc_bow(docs[i]) for i in rows], [doc_bow(ddocs[i]) for i in drows]
+    y = np.array([STANCE_CLASSES.index(e.text_class) for e in ex])
+    dy = np.array([STANCE_CLASSES.index(e.text_class) for e in dev])
+    groups = np.array([e.group for e in ex])
+    r0 = STANCE_FEATURES.index("rule_yes")
+    rule, drule = dense[:, r0:r0 + len(STANCE_CLASSES)], ddense[:, r0:r0 + len(STANCE_CLASSES)]
+
+    def design(d, ks, vocab):
+        return hstack([csr_matrix(d), _bow_matrix(ks, vocab)]).tocsr()
+
+    def fit(idx, vocab, C):
+        clf = LogisticRegression(C=C, max_iter=5000, random_state=SEED)
+        return clf.fit(design(dense[idx], [key_sets[i] for i in idx], vocab), y[idx])
+
+    def proba(clf, X):
+        p = np.zeros((X.shape[0], len(STANCE_CLASSES)))
+        p[:, clf.classes_] = clf.predict_proba(X)
+        return p
+
+    full_vocab = _vocab(key_sets)
+    results, fitted = [], {}
+    # With and without the words: the rules' cue scores alone carry less risk of learning a
+    # writer's habits as signs of a class.
+    for words in _WORDS:
+        for C in _C_GRID:
+            cvp = np.zeros((len(y), len(STANCE_CLASSES)))
+            for g in sorted(set(groups)):
+                tr, te = np.flatnonzero(groups != g), np.flatnonzero(groups == g)
+                fvocab = _vocab([key_sets[i] for i in tr]) if words else {}
+                cvp[te] = proba(fit(tr, fvocab, C), design(dense[te], [key_sets[i] for i in te], fvocab))
+            vocab = full_vocab if words else {}
+            clf = fitted[(words, C)] = (fit(np.arange(len(y)), vocab, C), vocab)
+            devp = proba(clf[0], design(ddense, dkeys, vocab))
+            for blend in _BLENDS:
+                cv = float(np.mean((blend * cvp + (1 - blend) * rule).argmax(axis=1) == y))
+                dv = float(np.mean((blend * devp + (1 - blend) * drule).argmax(axis=1) == dy))
+                results.append(((cv + dv) / 2, cv, dv, words, C, blend))
+            b = max((r for r in results if r[3:5] == (words, C)), key=lambda r: r[0])
+            progress(f"narrative class: {'words and cues' if words else 'cues only'}, C={C}: best blend {b[5]}: "
+                     f"held-out voices accuracy {b[1]:.3f}, development return {b[2]:.3f}")
+    base_cv, base_dv = float(np.mean(rule.argmax(axis=1) == y)), float(np.mean(drule.argmax(axis=1) == dy))
+    score, cv, dv, words, C, blend = max(results, key=lambda r: (r[0], not r[3], -r[4], r[5]))
+    clf, vocab = fitted[(words, C)]
+    coef = np.zeros((len(STANCE_CLASSES), clf.coef_.shape[1]))
+    bias = np.full(len(STANCE_CLASSES), -30.0)  # a class never seen in training is never chosen
+    for k, cls in enumerate(clf.classes_):
+        coef[cls] = clf.coef_[k]
+        bias[cls] = clf.intercept_[k]
+    nd = len(STANCE_FEATURES)
+    meta = {"C": C, "blend": blend, "words": words, "selection": _SELECTION, "heldout_voices_accuracy": round(cv, 4),
+            "development_accuracy": round(dv, 4),
+            "rules_alone": {"heldout_voices_accuracy": round(base_cv, 4), "development_accuracy": round(base_dv, 4)},
+            "examples": len(ex), "development_examples": len(dev), "vocabulary": len(vocab),
+            "training_files": ts.files, "seed": SEED}
+    progress(f"narrative class: chose {'words and cues' if words else 'cues only'}, C={C}, blend {blend}: held-out voices accuracy {cv:.3f} (rules alone "
+             f"{base_cv:.3f}), development return {dv:.3f} (rules alone {base_dv:.3f}); {len(vocab)} words")
+    return LinearModel("stance", STANCE_CLASSES, STANCE_FEATURES, vocab, coef[:, :nd], coef[:, nd:].T.copy(),
+                       bias, 0.0, meta, blend)
+
+
+def train_all(out_dir: Path | None = None, folder: Path | None = None,
+              progress: Callable[[str], None] = print) -> dict[str, Path]:
+    import json
+
+    from .stance import STANCE_MODEL_FILE
+    from .themes.model import THEME_MODEL_FILE
+
+    ts = read_training(folder)
+    dev = dev_sets()
+    progress(f"{len(ts.examples)} training examples from {len(ts.files)} files; {len(dev)} development examples")
+    out_dir = out_dir or learned_dir()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for name, model in ((THEME_MODEL_FILE, train_themes(ts, dev, progress)),
+                        (STANCE_MODEL_FILE, train_stance(ts, dev, progress))):
+        path = out_dir / name
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(model.to_json(), sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+        tmp.replace(path)
+        written[name] = path
+    return written
