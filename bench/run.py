@@ -100,7 +100,7 @@ def tokenizer_floor(folder: Path) -> dict:
 
 def accuracy() -> dict:
     out = {}
-    for name in ("themes", "divergence", "practice", "cluster"):
+    for name in ("themes", "divergence", "practice", "cluster", "learned"):
         path = BENCH / f"{name}.py"
         if not path.exists():
             continue
@@ -178,6 +178,24 @@ def markdown(res: dict) -> str:
                      f"({c['collections']} collections, {c['reference_groups']} reference groups) | |")
         lines.append(f"| clustering 400 items (dedup + clustering, median) | {sp['dedup_plus_cluster_s_median']:.2f} s "
                      f"(with themes {sp['with_themes_s_median']:.2f} s; {sp['synthetic_items']} of the 400 SYNTHETIC variants) | |")
+    ln = acc.get("learned", {})
+    if "themes" in ln:
+        lines += ["", "## Learned layers against the rules alone (`bench/learned.py`)", "",
+                  "Held-out voices: SYNTHETIC narratives and items by other writers (corpus/training), each voice scored by a "
+                  "model trained on the others. Real: the development sets, which also chose each model's blend and threshold.", "",
+                  "| themes micro F1 | real Leicestershire | real items | real both | held-out voices | synthetic |",
+                  "|---|---|---|---|---|---|"]
+        for mode, r in ln["themes"].items():
+            if mode != "settings":
+                lines.append(f"| {mode} | {_f(r['real_leicestershire'])} | {_f(r['real_items'])} | {_f(r['real_combined'])} | "
+                             f"{_f(r['heldout_voices'])} | {_f(r['synthetic'])} |")
+        lines += ["", "| narrative class | real accuracy | real flag P / R | held-out voices accuracy | synthetic accuracy | synthetic flag P / R |",
+                  "|---|---|---|---|---|---|"]
+        for mode, r in ln["narrative_class"].items():
+            if mode != "settings":
+                lines.append(f"| {mode} | {_f(r['real_accuracy'])} | {_f(r['real_flag']['precision'])} / {_f(r['real_flag']['recall'])} | "
+                             f"{_f(r['heldout_voices_accuracy'])} | {_f(r['synthetic_accuracy'])} | "
+                             f"{_f(r['synthetic_flag']['precision'])} / {_f(r['synthetic_flag']['recall'])} |")
     return "\n".join(lines) + "\n"
 
 

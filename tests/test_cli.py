@@ -47,6 +47,8 @@ def test_cli_analyse_manifest_records_what_produced_it(analysed):
     assert m["codebook_version"] and m["wvtext_version"] and m["seed"] == 13
     assert all(len(f["sha256"]) == 64 for f in m["inputs"])
     assert "answers.csv" in m["outputs"] and "ingest" in m["timings_s"]
+    assert m["settings"]["learned"] == "themes"
+    assert len(m["learned_models"]["themes_model.json"]["sha256"]) == 64
 
 
 def test_cli_analyse_is_deterministic(analysed, tmp_path):
@@ -55,6 +57,21 @@ def test_cli_analyse_is_deterministic(analysed, tmp_path):
     assert res.returncode == 0
     for name in ("answers.csv", "returns.csv", "problems.csv"):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes()
+
+
+def test_cli_analyse_unknown_learned_setting_is_one_line_error(tmp_path):
+    res = run("analyse", "corpus/returns/leicestershire_2013_stocktake.txt", "--out", str(tmp_path),
+              "--db", str(tmp_path / "w.db"), "--learned", "everything")
+    assert res.returncode == 1
+    assert "--learned must be one of themes, all, none" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_cli_analyse_learned_all_records_both_models(tmp_path):
+    res = run("analyse", "corpus/returns/leicestershire_2013_stocktake.txt", "--out", str(tmp_path),
+              "--db", str(tmp_path / "w.db"), "--learned", "all")
+    assert res.returncode == 0, res.stderr
+    m = json.loads((tmp_path / "manifest.json").read_text())
+    assert set(m["learned_models"]) == {"themes_model.json", "stance_model.json"}
 
 
 def test_cli_bad_file_one_line_error_no_traceback(tmp_path, datapath):

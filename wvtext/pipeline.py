@@ -378,6 +378,8 @@ def _return_rows(store, return_ids: list[str], answers: list[dict]) -> list[dict
 def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_path: str | None = None,
             learned: str = "themes", progress: Progress | None = None) -> dict:
     """Run the whole job and return the run manifest (also written to OUT/manifest.json)."""
+    if learned not in LEARNED_CHOICES:  # before anything is stored
+        raise WvtextError(f"--learned must be one of {', '.join(LEARNED_CHOICES)}, not {learned!r}.")
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     codebook = load_codebook()

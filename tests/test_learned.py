@@ -1,0 +1,161 @@
+"""The learned layers: the theme model blended with the lexicon, its evidence, the opt-in
+narrative-class model, `wvtext train` on small data, and the errors a bad file gets."""
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from wvtext.errors import WvtextError
+from wvtext.learned import STANCE_FEATURES, THEME_FEATURES, LinearModel, bow_keys, load_model
+from wvtext.text import normalize_text
+from wvtext.themes.lexicon import THEMES
+from wvtext.themes.pipeline import extract_themes, make_nlp
+
+TRAINING = ROOT / "corpus" / "training"
+
+
+def test_learned_bow_keys_are_words_and_adjacent_pairs():
+    assert bow_keys(["not", "yet", ",", "in", "place", "2013"]) == {"not", "yet", "not yet", "in", "place", "in place"}
+
+
+def test_learned_shipped_theme_model_keeps_every_carried_theme_evidenced(nlp, seed_return):
+    texts = [a.narrative for a in seed_return.answers]
+    for text, scores in zip(texts, extract_themes(texts, nlp=nlp)):
+        for theme, s in scores.items():
+            assert 0.0 <= s.confidence <= 1.0
+            assert s.mentions, theme
+            for m in s.mentions:
+                assert 0 <= m.sent_start <= m.start_char < m.end_char <= m.sent_end <= len(text)
+
+
+def test_learned_theme_model_changes_the_lexicons_decision_somewhere(nlp, seed_return):
+    """The blend is in use: some theme's confidence differs from the lexicon's own score."""
+    texts = [a.narrative for a in seed_return.answers]
+    pairs = [(s.confidence, s.lexicon_confidence) for scores in extract_themes(texts, nlp=nlp) for s in scores.values()]
+    assert pairs and all(lex is not None for _, lex in pairs)
+    assert any(abs(c - lex) > 0.05 for c, lex in pairs)
+
+
+def _one_word_model(word: str, theme: str) -> LinearModel:
+    """A model that knows one word, strongly tied to one theme, and nothing else."""
+    j = THEMES.index(theme)
+    bow = np.zeros((1, len(THEMES)))
+    bow[0, j] = 12.0
+    return LinearModel("themes", THEMES, THEME_FEATURES, {word: 0}, np.zeros((len(THEMES), len(THEME_FEATURES))),
+                       bow, np.full(len(THEMES), -6.0), 0.5, {}, 1.0)
+
+
+def test_learned_theme_without_lexicon_mention_points_at_its_sentence(tmp_path, monkeypatch):
+    folder = tmp_path / "learned"
+    folder.mkdir()
+    (folder / "themes_model.json").write_text(json.dumps(_one_word_model("zorbling", "housing").to_json()))
+    monkeypatch.setenv("WVTEXT_LEARNED", str(folder))
+    nlp = make_nlp()
+    text = "The board met twice. Our zorbling scheme is running well. Nothing else to add."
+    scores = next(extract_themes([text], nlp=nlp))
+    assert "housing" in scores and scores["housing"].carried
+    m = scores["housing"].mentions[0]
+    assert m.term == "learned: zorbling"
+    assert text[m.start_char:m.end_char] == "Our zorbling scheme is running well."
+    # The same text without the word: nothing learned, nothing carried.
+    assert "housing" not in next(extract_themes(["The board met twice."], nlp=nlp))
+
+
+def test_learned_rules_alone_when_the_folder_has_no_model(tmp_path, monkeypatch):
+    monkeypatch.setenv("WVTEXT_LEARNED", str(tmp_path))
+    nlp = make_nlp()
+    s = next(extract_themes([normalize_text("We have a pooled budget under a section 75 agreement.")], nlp=nlp))
+    assert s["pooled_budgets"].carried and s["pooled_budgets"].lexicon_confidence is None
+
+
+def test_learned_corrupt_model_file_names_the_file(tmp_path):
+    bad = tmp_path / "themes_model.json"
+    bad.write_text("{not json")
+    with pytest.raises(WvtextError, match="themes_model.json: not a wvtext model file") as info:
+        load_model(str(bad))
+    assert "wvtext train" in info.value.remedy
+
+
+def test_learned_model_for_other_features_is_refused(tmp_path):
+    d = _one_word_model("x", "housing").to_json()
+    d["dense_names"] = ["something_else"] * len(THEME_FEATURES)
+    p = tmp_path / "old_model.json"
+    p.write_text(json.dumps(d))
+    with pytest.raises(WvtextError, match="other features"):
+        load_model(str(p))
+
+
+def test_learned_narrative_class_is_opt_in(nlp, codebook):
+    from wvtext.stance import StanceReader
+
+    doc = nlp(normalize_text("Yes, the partnership board will receive regular updates from next year."))
+    rules = StanceReader(nlp).read(doc, codebook.get("1.4"))
+    assert rules.rule_class == "" and rules.text_class == "in_progress"
+    learned = StanceReader(nlp, learned=True)
+    assert learned.model is not None and learned.model.dense_names == STANCE_FEATURES
+    st = learned.read(doc, codebook.get("1.4"))
+    assert st.rule_class == "in_progress" and 0.0 < st.confidence <= 1.0
+    # Cross-references and categorical questions stay with the rules.
+    assert learned.read(nlp("See 1.3 above."), codebook.get("8.1")).rule_class == ""
+    assert learned.read(nlp("CCGs and housing."), codebook.get("1.2")).rule_class == ""
+
+
+def _small_training(folder: Path, per_file: int = 24) -> None:
+    folder.mkdir()
+    for src in sorted(TRAINING.glob("*.csv")):
+        with open(src, newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        with open(folder / src.name, "w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows[:: max(1, len(rows) // per_file)][:per_file])
+
+
+def test_learned_train_is_deterministic_and_records_its_data(tmp_path, monkeypatch):
+    import wvtext.train as train
+
+    monkeypatch.setattr(train, "_C_GRID", (1.0,))
+    monkeypatch.setattr(train, "_BLENDS", (0.5, 1.0))
+    monkeypatch.setattr(train, "_THRESHOLDS", (0.4, 0.5))
+    monkeypatch.setattr(train, "_WORDS", (True,))
+    _small_training(tmp_path / "training")
+    first = train.train_all(tmp_path / "a", tmp_path / "training", progress=lambda m: None)
+    second = train.train_all(tmp_path / "b", tmp_path / "training", progress=lambda m: None)
+    for name in first:
+        assert first[name].read_bytes() == second[name].read_bytes()
+    meta = json.loads(first["themes_model.json"].read_text())["meta"]
+    assert set(meta["training_files"]) == {p.name for p in TRAINING.glob("*.csv")}
+    assert meta["blend"] in (0.5, 1.0) and meta["threshold"] in (0.4, 0.5)
+    assert len(meta["groups"]) == 6  # four voices, items, passages: one held out at a time
+    model = load_model(str(first["themes_model.json"]))
+    assert model.kind == "themes" and model.labels == THEMES and model.vocab
+
+
+def test_learned_train_bad_row_names_file_row_field(tmp_path):
+    from wvtext.train import read_training
+
+    folder = tmp_path / "training"
+    folder.mkdir()
+    shutil.copy(TRAINING / "SYNTHETIC_items.csv", folder)
+    with open(folder / "SYNTHETIC_voices_X.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "qid", "voice", "text_class", "themes", "negated_themes", "narrative", "note"])
+        w.writerow(["X-1", "2.4", "X", "yes", "pooled_budgets", "", "We have a pooled budget.", ""])
+        w.writerow(["X-2", "2.4", "X", "maybe", "", "", "Possibly.", ""])
+    with pytest.raises(WvtextError, match=r"SYNTHETIC_voices_X.csv, row 3, field text_class: 'maybe'"):
+        read_training(folder)
+
+
+def test_learned_fast_sentencizer_matches_spacys(nlp):
+    from spacy.pipeline import Sentencizer
+
+    ref = Sentencizer()
+    texts = [".", "Yes. Done!", "A. b", '"Quoted." Next one.', "One... two?! Three", "No full stop",
+             "Ends (see 2.4). Then more.", "Yes!!! Really. ", "3.5 above. As per 6.9.", "<p>First.</p> <p>Second</p>"]
+    for t in texts:
+        assert [s.start for s in nlp(t).sents] == [s.start for s in ref(nlp.make_doc(t)).sents], t
+    assert list(nlp("").sents) == []
