@@ -106,8 +106,7 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
     (answers). `learned` says which learned layers of models/learned/ decide beside the rules:
     "themes" (the default), "all" (themes and the narrative class) or "none". Store the
     results; return counts."""
-    if learned not in LEARNED_CHOICES:
-        raise WvtextError(f"--learned must be one of {', '.join(LEARNED_CHOICES)}, not {learned!r}.")
+    _check_learned(learned)
     from .divergence import score_divergence
     from .stance import StanceReader, resolve_references
     from .themes.pipeline import _default_nlp
@@ -378,8 +377,7 @@ def _return_rows(store, return_ids: list[str], answers: list[dict]) -> list[dict
 def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_path: str | None = None,
             learned: str = "themes", progress: Progress | None = None) -> dict:
     """Run the whole job and return the run manifest (also written to OUT/manifest.json)."""
-    if learned not in LEARNED_CHOICES:  # before anything is stored
-        raise WvtextError(f"--learned must be one of {', '.join(LEARNED_CHOICES)}, not {learned!r}.")
+    _check_learned(learned)  # before anything is stored
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     codebook = load_codebook()
@@ -469,6 +467,11 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
 
 
 LEARNED_CHOICES = ("themes", "all", "none")
+
+
+def _check_learned(learned: str) -> None:
+    if learned not in LEARNED_CHOICES:
+        raise WvtextError(f"--learned must be one of {', '.join(LEARNED_CHOICES)}, not {learned!r}.")
 
 
 def learned_models(learned: str) -> dict:

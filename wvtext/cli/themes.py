@@ -22,9 +22,12 @@ def themes_cli(
 ) -> None:
     """Find the 23 themes (themes.md) in every answer and item in the database, with evidence.
 
-    A theme is carried when its confidence (0..1, from the weights of the lexicon terms found)
-    reaches 0.5; each mention keeps its sentence, offsets, term, and whether it is negated
-    ("there are no Ordinary Residence issues") or hedged. `wvtext analyse` runs this too.
+    A theme is carried when its confidence (0..1) reaches 0.5. The confidence blends the lexicon's
+    score (from the weights of the terms found) with the learned theme model of models/learned/
+    (the text's words and the lexicon's evidence); a theme found by the model alone shows the
+    words that decided it as "learned: ...". Each mention keeps its sentence, offsets, term, and
+    whether it is negated ("there are no Ordinary Residence issues") or hedged. `wvtext analyse`
+    runs this too.
     """
     from ..themes.pipeline import extract_themes, make_nlp
 
@@ -34,7 +37,8 @@ def themes_cli(
         if not scores:
             typer.echo("no theme terms found")
         for theme, s in scores.items():
-            typer.echo(f"{theme}\tconfidence {s.confidence:.2f}\t{'carried' if s.carried else 'not carried'}"
+            lex = f" (lexicon {s.lexicon_confidence:.2f})" if s.lexicon_confidence is not None else ""
+            typer.echo(f"{theme}\tconfidence {s.confidence:.2f}{lex}\t{'carried' if s.carried else 'not carried'}"
                        f"{'  (negated)' if s.negated else ''}")
             for m in s.mentions:
                 flags = ", ".join(f for f, on in (("negated", m.negated), ("hedged", m.hedged), ("in a list", m.in_list)) if on)

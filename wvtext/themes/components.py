@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 import numpy as np
-from spacy.attrs import IDX, IS_PUNCT, NORM, ORTH, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, LENGTH, NORM, ORTH, SENT_START
 from spacy.tokens import Doc, Span
 
 from .lexicon import THEMES, Lexicon, load_lexicon, pattern_variants
@@ -118,14 +118,15 @@ class _DocView:
     """Token norms, offsets and sentence bounds of a doc as plain lists, built once per doc:
     the cue checks below run on these instead of creating a Python token per look-up."""
 
-    __slots__ = ("doc", "norms", "idx", "sent_of", "bounds", "strings")
+    __slots__ = ("doc", "norms", "idx", "ends", "sent_of", "bounds", "strings")
 
     def __init__(self, doc: Doc):
-        arr = doc.to_array([NORM, IDX, SENT_START])
+        arr = doc.to_array([NORM, IDX, SENT_START, LENGTH])
         self.doc = doc
         self.strings = doc.vocab.strings
         self.norms = [self.strings[h] for h in arr[:, 0].tolist()]
         self.idx = arr[:, 1].tolist()
+        self.ends = (arr[:, 1] + arr[:, 3]).tolist()
         starts = [i for i, v in enumerate(arr[:, 2].tolist()) if v == 1 or i == 0]
         self.bounds = [(b, starts[j + 1] if j + 1 < len(starts) else len(doc)) for j, b in enumerate(starts)]
         self.sent_of = [0] * len(doc)
@@ -137,8 +138,7 @@ class _DocView:
         return self.bounds[self.sent_of[i]] if self.norms else (0, 0)
 
     def char_end(self, i: int) -> int:
-        tok = self.doc[i]
-        return tok.idx + len(tok.text)
+        return self.ends[i]
 
     def sentence_has(self, i: int, words: tuple[str, ...]) -> bool:
         """A context word matches a sentence word equal to it, or, from five letters up, starting
@@ -171,7 +171,7 @@ class _DocView:
 
     def hedged(self, start: int) -> bool:
         b, e = self.sent(start)
-        return any(n in HEDGES for n in self.norms[b:e])
+        return not HEDGES.isdisjoint(self.norms[b:e])
 
     def in_list(self, start: int, end: int) -> bool:
         """True when the mention is an item of an enumeration ("CCGs, LA, LAT, CQC and providers")."""
