@@ -160,3 +160,64 @@ def test_learned_fast_sentencizer_matches_spacys(nlp):
     for t in texts:
         assert [s.start for s in nlp(t).sents] == [s.start for s in ref(nlp.make_doc(t)).sents], t
     assert list(nlp("").sents) == []
+
+
+def test_learned_reviews_become_partial_labels_without_the_development_sets(tmp_path):
+    from wvtext.pipeline import ingest_files
+    from wvtext.review import record_decision
+    from wvtext.store import open_store
+    from wvtext.train import read_reviews
+
+    db = tmp_path / "w.db"
+    store = open_store(db)
+    s = ingest_files([ROOT / "corpus" / "synthetic" / "SYNTHETIC_sutton.txt",
+                      ROOT / "corpus" / "returns" / "leicestershire_2013_stocktake.txt"], store)
+    sutton = next(r for r in s.return_ids if r.startswith("synthetic-"))
+    record_decision(store, kind="theme", return_id=sutton, qid="2.4", theme="pooled_budgets", decision="confirm")
+    record_decision(store, kind="theme", return_id=sutton, qid="2.4", theme="housing", decision="dismiss")
+    record_decision(store, kind="theme", return_id=sutton, qid="3.1", theme="community_teams", decision="add")
+    record_decision(store, kind="theme", return_id="leicestershire", qid="1.8", theme="housing", decision="add")
+    store.close()
+    examples, left_out = read_reviews(db)
+    assert left_out == 1  # the decision on the real development return is not learned from
+    by_qid = {e.qid: e for e in examples}
+    assert set(by_qid) == {"2.4", "3.1"} and {e.group for e in examples} == {"reviews"}
+    assert by_qid["2.4"].themes == {"pooled_budgets"} and by_qid["2.4"].known == {"pooled_budgets", "housing"}
+    assert by_qid["3.1"].themes == by_qid["3.1"].known == {"community_teams"}
+
+
+def test_learned_reviews_of_a_missing_database_is_a_clear_error(tmp_path):
+    from wvtext.train import read_reviews
+
+    with pytest.raises(WvtextError, match="no such database"):
+        read_reviews(tmp_path / "nothing.db")
+
+
+def test_learned_micro_f1_counts_only_known_labels():
+    from wvtext.train import _micro_f1
+
+    gold = np.array([[True, False], [False, True]])
+    pred = np.array([[True, True], [False, False]])
+    known = np.array([[True, False], [True, True]])
+    # Known cells: (0,0) tp, (1,0) tn, (1,1) fn; the unknown (0,1) false positive does not count.
+    assert _micro_f1(gold, pred, known) == pytest.approx(2 / 3)
+    assert _micro_f1(gold, pred) == pytest.approx(0.5)
+
+
+def test_learned_train_with_reviews_records_them(tmp_path, monkeypatch):
+    import wvtext.train as train
+    from wvtext.pipeline import ingest_files
+    from wvtext.review import record_decision
+    from wvtext.store import open_store
+
+    for name, value in (("_C_GRID", (1.0,)), ("_BLENDS", (0.5,)), ("_THRESHOLDS", (0.5,)), ("_WORDS", (False,))):
+        monkeypatch.setattr(train, name, value)
+    db = tmp_path / "w.db"
+    store = open_store(db)
+    rid = ingest_files([ROOT / "corpus" / "synthetic" / "SYNTHETIC_sutton.txt"], store).return_ids[0]
+    record_decision(store, kind="theme", return_id=rid, qid="2.4", theme="pooled_budgets", decision="confirm")
+    store.close()
+    _small_training(tmp_path / "training", per_file=12)
+    written = train.train_all(tmp_path / "m", tmp_path / "training", progress=lambda m: None, reviews=db)
+    meta = json.loads(written["themes_model.json"].read_text())["meta"]
+    assert "reviews:w.db" in meta["training_files"] and "reviews" in meta["groups"]

@@ -16,18 +16,24 @@ def train_cli(
         "--training", help="Folder of training csv files (default: corpus/training).")] = None,
     out: Annotated[Optional[Path], typer.Option(
         "--out", "-o", help="Folder to write the models into (default: models/learned).")] = None,
+    reviews: Annotated[Optional[Path], typer.Option(
+        "--reviews", help="Also learn from the theme decisions recorded in this database with "
+                          "'wvtext review decide --kind theme' (confirm, add, dismiss).")] = None,
 ) -> None:
     """Train the learned layers over the rules: which themes a text says something substantive
     about, and what a narrative says about its question (its answer class).
 
     Reads the labelled training sets (corpus/training/README.md says what they are and how they
-    were made), chooses each model's settings by leave-one-group-out cross-validation (a writer's
-    voice held out at a time), and writes models/learned/themes_model.json and stance_model.json.
-    The same files give the same models. The real development sets of corpus/labelled are not
-    read: bench/themes.py and bench/divergence.py measure the models on them.
+    were made) and, with --reviews, analysts' theme decisions, so the theme model learns the
+    conventions of the people who use it. Each model's settings are chosen by leave-one-group-out
+    cross-validation (a writer's voice, or the reviews, held out at a time) among those that do no
+    worse than the rules alone on the real development sets of corpus/labelled, which are never
+    fitted to (decisions about them are left out). Writes models/learned/themes_model.json and
+    stance_model.json; the same inputs give the same files. bench/learned.py compares them with the
+    rules alone.
     """
     from ..train import train_all
 
-    written = train_all(out, training, progress=echo_err)
+    written = train_all(out, training, progress=echo_err, reviews=reviews)
     for name, path in written.items():
         echo_err(f"wrote {path}")
