@@ -72,6 +72,7 @@ def test_cli_analyse_learned_all_records_both_models(tmp_path):
     assert res.returncode == 0, res.stderr
     m = json.loads((tmp_path / "manifest.json").read_text())
     assert set(m["learned_models"]) == {"themes_model.json", "stance_model.json"}
+    assert all(len(v["sha256"]) == 64 for v in m["learned_models"].values())
 
 
 def test_cli_bad_file_one_line_error_no_traceback(tmp_path, datapath):

@@ -115,25 +115,66 @@ def _small_training(folder: Path, per_file: int = 24) -> None:
             w.writerows(rows[:: max(1, len(rows) // per_file)][:per_file])
 
 
-def test_learned_train_is_deterministic_and_records_its_data(tmp_path, monkeypatch):
-    import wvtext.train as train
+def test_learned_train_is_deterministic_and_records_its_data(tmp_path):
+    """Two fresh processes under different hash seeds write byte-identical models."""
+    import os
+    import subprocess
+    import sys
 
-    monkeypatch.setattr(train, "_C_GRID", (1.0,))
-    monkeypatch.setattr(train, "_BLENDS", (0.5, 1.0))
-    monkeypatch.setattr(train, "_THRESHOLDS", (0.4, 0.5))
-    monkeypatch.setattr(train, "_WORDS", (True,))
     _small_training(tmp_path / "training")
-    first = train.train_all(tmp_path / "a", tmp_path / "training", progress=lambda m: None)
-    second = train.train_all(tmp_path / "b", tmp_path / "training", progress=lambda m: None)
-    for name in first:
-        assert first[name].read_bytes() == second[name].read_bytes()
-    meta = json.loads(first["themes_model.json"].read_text())["meta"]
+    script = (
+        "import sys, wvtext.train as t\n"
+        "t._C_GRID, t._BLENDS, t._THRESHOLDS, t._WORDS = (1.0,), (0.5, 1.0), (0.4, 0.5), (True,)\n"
+        "t.train_all(__import__('pathlib').Path(sys.argv[1]), __import__('pathlib').Path(sys.argv[2]), progress=lambda m: None)\n")
+    for out, seed in (("a", "1"), ("b", "2")):
+        res = subprocess.run([sys.executable, "-c", script, str(tmp_path / out), str(tmp_path / "training")],
+                             env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, cwd=ROOT)
+        assert res.returncode == 0, res.stderr
+    for name in ("themes_model.json", "stance_model.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    meta = json.loads((tmp_path / "a" / "themes_model.json").read_text())["meta"]
     assert set(meta["training_files"]) == {p.name for p in TRAINING.glob("*.csv")}
     assert meta["blend"] in (0.5, 1.0) and meta["threshold"] in (0.4, 0.5)
     voices = len(list(TRAINING.glob("*voices*.csv")))
     assert len(meta["groups"]) == voices + 2  # each voice, the items, the passages: one held out at a time
-    model = load_model(str(first["themes_model.json"]))
+    model = load_model(str(tmp_path / "a" / "themes_model.json"))
     assert model.kind == "themes" and model.labels == THEMES and model.vocab
+
+
+def test_learned_train_needs_two_groups(tmp_path):
+    from wvtext.train import train_all
+
+    folder = tmp_path / "training"
+    folder.mkdir()
+    shutil.copy(TRAINING / "SYNTHETIC_items.csv", folder)
+    with pytest.raises(WvtextError, match="needs at least 2"):
+        train_all(tmp_path / "m", folder, progress=lambda m: None)
+
+
+def test_learned_training_file_missing_column_is_named(tmp_path):
+    from wvtext.train import read_training
+
+    folder = tmp_path / "training"
+    folder.mkdir()
+    (folder / "mine_voices_Z.csv").write_text("id,qid,text_class,themes,narrative\nZ-1,2.4,yes,,We pool.\n")
+    with pytest.raises(WvtextError, match="mine_voices_Z.csv: missing column"):
+        read_training(folder)
+
+
+def test_learned_damaged_model_file_is_refused(tmp_path):
+    d = _one_word_model("x", "housing").to_json()
+    d["bias"] = d["bias"][:-1]
+    p = tmp_path / "damaged_model.json"
+    p.write_text(json.dumps(d))
+    with pytest.raises(WvtextError, match="damaged_model.json: damaged model file"):
+        load_model(str(p))
+
+
+def test_learned_confidence_just_under_the_threshold_is_not_carried():
+    from wvtext.themes.model import _rescale
+
+    got = _rescale(np.array([0.449999, 0.45, 0.0, 1.0, 0.7]), 0.45)
+    assert got[0] < 0.5 <= got[1] and got[2] == 0.0 and got[3] == 1.0 and 0.5 < got[4] < 1.0
 
 
 def test_learned_train_bad_row_names_file_row_field(tmp_path):

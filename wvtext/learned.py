@@ -128,13 +128,15 @@ def stance_features(norms: list[str], n_sentences: int, scores: dict, first: dic
 @dataclass
 class LinearModel:
     """Logistic model(s) over dense features and a binary bag of words: for each output j,
-    logit_j = bias_j + dense . dense_w[:, j] + sum(bow_w[key, j] for key in the text) / sqrt(n keys)."""
+    logit_j = bias_j + dense_j . dense_w[j] + sum(bow_w[key, j] for key in the text) / sqrt(n keys),
+    where dense_j is the text's dense features for output j (themes: that theme's lexicon evidence;
+    stance: the same features for every class)."""
 
     kind: str  # "themes" (one binary model per label) or "stance" (one multinomial model)
     labels: tuple[str, ...]
     dense_names: tuple[str, ...]
     vocab: dict[str, int]
-    dense_w: np.ndarray  # (n_dense, n_labels), or (n_labels, n_dense) per-label for themes
+    dense_w: np.ndarray  # (n_labels, n_dense)
     bow_w: np.ndarray  # (n_vocab, n_labels)
     bias: np.ndarray  # (n_labels,)
     threshold: float
@@ -142,7 +144,7 @@ class LinearModel:
     blend: float = 1.0  # weight of this model beside the rules' own decision (1 - blend)
 
     def bow_logits(self, keys: set[str]) -> np.ndarray:
-        idx = [self.vocab[k] for k in keys if k in self.vocab]
+        idx = sorted(self.vocab[k] for k in keys if k in self.vocab)  # sorted: the same sum under any hash seed
         if not idx:
             return np.zeros(len(self.labels))
         return self.bow_w[idx].sum(axis=0) / math.sqrt(len(idx))
@@ -182,10 +184,19 @@ def load_model(path: str) -> LinearModel | None:
     except (ValueError, KeyError, TypeError) as e:
         raise WvtextError(f"{p}: not a wvtext model file ({e}).",
                           remedy="Rebuild it with `wvtext train`, or restore models/learned/ from the repository.")
-    expected = THEME_FEATURES if model.kind == "themes" else STANCE_FEATURES
+    expected = {"themes": THEME_FEATURES, "stance": STANCE_FEATURES}.get(model.kind)
+    if expected is None:
+        raise WvtextError(f"{p}: model kind {model.kind!r} is neither 'themes' nor 'stance'.",
+                          remedy="Rebuild it with `wvtext train`.")
     if model.dense_names != expected:
         raise WvtextError(f"{p}: made for other features than this wvtext computes.",
                           remedy="Rebuild it with `wvtext train`.")
+    n = len(model.labels)
+    shapes_ok = (model.dense_w.shape == (n, len(expected)) and model.bias.shape == (n,)
+                 and model.bow_w.shape == (len(model.vocab), n))
+    if not shapes_ok or not 0.0 <= model.blend <= 1.0 or (model.kind == "themes" and not 0.0 < model.threshold < 1.0):
+        raise WvtextError(f"{p}: damaged model file (weights of the wrong shape, or blend/threshold out of range).",
+                          remedy="Rebuild it with `wvtext train`, or restore models/learned/ from the repository.")
     return model
 
 

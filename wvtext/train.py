@@ -70,41 +70,74 @@ def _split(value: str) -> frozenset[str]:
     return frozenset(v.strip() for v in (value or "").split(";") if v.strip())
 
 
+_KINDS = {  # file-name part -> the columns a file of that kind needs
+    "_voices": ("id", "qid", "voice", "text_class", "themes", "narrative"),
+    "_items": ("id", "title", "description", "themes"),
+    "_passages": ("id", "text", "themes"),
+}
+
+
+def _kind(path: Path) -> str:
+    found = [k for k in _KINDS if k in path.stem]
+    if len(found) != 1:
+        raise WvtextError(f"{path.name}: not a training file kind.",
+                          remedy="Name it ..._voices_X.csv (narratives), ..._items.csv or ..._passages_....csv; "
+                                 "see corpus/training/README.md.")
+    return found[0]
+
+
 def read_training(folder: Path | None = None) -> TrainingSet:
-    """Every training file of `folder`: `*voices*.csv` (narratives), `*items*.csv`, `*passages*.csv`.
-    Checks each row and reports file, row and field of a problem."""
+    """Every training file of `folder`: `*_voices*.csv` (narratives), `*_items*.csv`,
+    `*_passages*.csv`. Checks each file and row and reports file, row and field of a problem."""
+    from .codebook import load_codebook
     from .pipeline import item_text
     from .text import normalize_text
     from .themes.lexicon import THEMES
 
     folder = folder or training_dir()
+    if not folder.is_dir():
+        raise WvtextError(f"{folder}: no such folder.", remedy="Give --training a folder of training csv files.")
     files = sorted(p for p in folder.glob("*.csv"))
     if not files:
         raise WvtextError(f"{folder}: no training files (*.csv).", remedy="See corpus/training/README.md.")
+    qids = set(load_codebook().qids)
     out, hashes = [], {}
     for path in files:
+        kind = _kind(path)
         hashes[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
-        with open(path, newline="", encoding="utf-8") as fh:
-            for row, r in enumerate(csv.DictReader(fh), start=2):
-                themes = _split(r.get("themes", ""))
-                bad = sorted(themes - set(THEMES))
-                if bad:
-                    raise WvtextError(f"{path.name}, row {row}, field themes: unknown theme id(s) {', '.join(bad)}.",
-                                      remedy="Use the ids of shared/spec/themes.md.")
-                if "voices" in path.name:
-                    if r.get("text_class") not in STANCE_CLASSES:
-                        raise WvtextError(f"{path.name}, row {row}, field text_class: {r.get('text_class')!r} is not "
-                                          f"one of {', '.join(STANCE_CLASSES)}.")
-                    out.append(Example("voice " + r["voice"], normalize_text(r["narrative"]), themes, r["qid"],
-                                       r["text_class"]))
-                elif "items" in path.name:
-                    text = item_text({"title": normalize_text(r["title"]), "description": normalize_text(r["description"])})
-                    out.append(Example("items", text, themes))
-                elif "passages" in path.name:
-                    out.append(Example("passages " + path.name.split("_")[0], normalize_text(r["text"]), themes))
-                else:
-                    raise WvtextError(f"{path.name}: not a training file kind (name must contain voices, items or passages).")
+        try:
+            with open(path, newline="", encoding="utf-8") as fh:
+                reader = csv.DictReader(fh)
+                missing = [c for c in _KINDS[kind] if c not in (reader.fieldnames or [])]
+                if missing:
+                    raise WvtextError(f"{path.name}: missing column(s) {', '.join(missing)}.",
+                                      remedy=f"A {kind.strip('_')} file needs {', '.join(_KINDS[kind])}.")
+                for row, r in enumerate(reader, start=2):
+                    out.append(_example(path, kind, row, r, qids, THEMES, normalize_text, item_text))
+        except UnicodeDecodeError:
+            raise WvtextError(f"{path.name}: not UTF-8 text.", remedy="Save it as UTF-8 csv.")
     return TrainingSet(out, hashes)
+
+
+def _example(path, kind, row, r, qids, themes_ids, normalize_text, item_text) -> Example:
+    where = f"{path.name}, row {row}"
+    themes = _split(r.get("themes", ""))
+    bad = sorted(themes - set(themes_ids))
+    if bad:
+        raise WvtextError(f"{where}, field themes: unknown theme id(s) {', '.join(bad)}.",
+                          remedy="Use the ids of shared/spec/themes.md.")
+    if kind == "_voices":
+        if r["text_class"] not in STANCE_CLASSES:
+            raise WvtextError(f"{where}, field text_class: {r['text_class']!r} is not one of {', '.join(STANCE_CLASSES)}.")
+        if r["qid"] not in qids:
+            raise WvtextError(f"{where}, field qid: {r['qid']!r} is not a question of the codebook.")
+        if not (r["voice"] or "").strip():
+            raise WvtextError(f"{where}, field voice: empty; every narrative needs its writer's voice (the CV group).")
+        return Example("voice " + r["voice"].strip(), normalize_text(r["narrative"]), themes, r["qid"], r["text_class"])
+    if kind == "_items":
+        return Example("items", item_text({"title": normalize_text(r["title"]),
+                                           "description": normalize_text(r["description"])}), themes)
+    return Example("passages " + path.name.split("_")[0], normalize_text(r["text"]), themes)
 
 
 def _dev_keys() -> tuple[str, set[str]]:
@@ -197,6 +230,8 @@ def _bow_matrix(key_sets: list[set[str]], vocab: dict[str, int]):
 def _fit_binary(X, y, C: float):
     from sklearn.linear_model import LogisticRegression
 
+    if not len(y):  # no row with this theme's label known
+        return None, -8.0
     if y.min() == y.max():  # a theme absent (or everywhere) in these rows: a constant
         return None, (-8.0 if y.max() == 0 else 8.0)
     clf = LogisticRegression(C=C, solver="liblinear", max_iter=2000, random_state=SEED)
@@ -299,7 +334,7 @@ def train_themes(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
                 dv = _micro_f1(DY, blend * devp + (1 - blend) * DLX >= th)
                 results.append((cv, dv, C, blend, th))
         best_c = max((r for r in results if r[2] == C), key=lambda r: (r[1] >= base_dv, r[0]))
-        progress(f"themes: C={C}: best blend {best_c[3]}, threshold {best_c[4]}: held-out voices micro F1 "
+        progress(f"themes: C={C}: best blend {best_c[3]}, threshold {best_c[4]}: held-out groups micro F1 "
                  f"{best_c[0]:.3f}, development sets {best_c[1]:.3f}")
     cv, dv, C, blend, th = _choose(results, base_dv)
     bow_w = np.zeros((len(vocab), len(THEMES)))
@@ -315,9 +350,21 @@ def train_themes(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
             "lexicon_alone": {"heldout_voices_micro_f1": round(base_cv, 4), "development_micro_f1": round(base_dv, 4)},
             "groups": sorted(set(groups.tolist())), "examples": len(ex), "vocabulary": len(vocab),
             "training_files": ts.files, "seed": SEED}
-    progress(f"themes: chose C={C}, blend {blend}, threshold {th}: held-out voices micro F1 {cv:.3f} "
+    progress(f"themes: chose C={C}, blend {blend}, threshold {th}: held-out groups micro F1 {cv:.3f} "
              f"(lexicon alone {base_cv:.3f}), development sets {dv:.3f} (lexicon alone {base_dv:.3f}); {len(vocab)} words")
     return LinearModel("themes", tuple(THEMES), THEME_FEATURES, vocab, dense_w, bow_w, bias, th, meta, blend)
+
+
+class _OneClass:
+    """Stands in for a classifier where the training rows hold a single class."""
+
+    def __init__(self, cls: int, n_features: int):
+        self.classes_ = np.array([cls])
+        self.coef_ = np.zeros((1, n_features))
+        self.intercept_ = np.array([0.0])
+
+    def predict_proba(self, X):
+        return np.ones((X.shape[0], 1))
 
 
 def _stance_rows(reader, codebook, examples, docs):
@@ -360,8 +407,10 @@ def train_stance(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
         return hstack([csr_matrix(d), _bow_matrix(ks, vocab)]).tocsr()
 
     def fit(idx, vocab, C):
-        clf = LogisticRegression(C=C, max_iter=5000, random_state=SEED)
-        return clf.fit(design(dense[idx], [key_sets[i] for i in idx], vocab), y[idx])
+        X = design(dense[idx], [key_sets[i] for i in idx], vocab)
+        if len(set(y[idx].tolist())) < 2:  # a fold with one class: that class, always
+            return _OneClass(int(y[idx][0]), X.shape[1])
+        return LogisticRegression(C=C, max_iter=5000, random_state=SEED).fit(X, y[idx])
 
     def proba(clf, X):
         p = np.zeros((X.shape[0], len(STANCE_CLASSES)))
@@ -393,9 +442,12 @@ def train_stance(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
     clf, vocab = fitted[(words, C)]
     coef = np.zeros((len(STANCE_CLASSES), clf.coef_.shape[1]))
     bias = np.full(len(STANCE_CLASSES), -30.0)  # a class never seen in training is never chosen
+    rows = clf.coef_, clf.intercept_
+    if len(clf.classes_) == 2 and clf.coef_.shape[0] == 1:  # binary: one row for the second class
+        rows = np.vstack([np.zeros_like(clf.coef_[0]), clf.coef_[0]]), np.array([0.0, clf.intercept_[0]])
     for k, cls in enumerate(clf.classes_):
-        coef[cls] = clf.coef_[k]
-        bias[cls] = clf.intercept_[k]
+        coef[cls] = rows[0][k]
+        bias[cls] = rows[1][k]
     nd = len(STANCE_FEATURES)
     meta = {"C": C, "blend": blend, "words": words, "selection": _SELECTION, "heldout_voices_accuracy": round(cv, 4),
             "development_accuracy": round(dv, 4),
@@ -428,6 +480,17 @@ def train_all(out_dir: Path | None = None, folder: Path | None = None,
         ts = TrainingSet(ts.examples + found, {**ts.files, f"reviews:{Path(reviews).name}": _reviews_hash(found)})
         progress(f"{len(found)} reviewed texts ({sum(len(e.known or ()) for e in found)} theme decisions) from {reviews}"
                  + (f"; {left_out} decisions on the development sets left out" if left_out else ""))
+    groups = {e.group for e in ts.examples}
+    if len(groups) < 2:
+        raise WvtextError(f"{folder or training_dir()}: the training examples form {len(groups)} group(s); "
+                          "cross-validation holds out one group at a time and needs at least 2.",
+                          remedy="Add another voices file, or an items or passages file.")
+    voices = {e.group for e in ts.examples if e.text_class}
+    classes = {e.text_class for e in ts.examples if e.text_class}
+    if len(voices) < 2 or len(classes) < 2:
+        raise WvtextError(f"{folder or training_dir()}: the narrative class needs narratives of at least 2 voices "
+                          f"and 2 classes (found {len(voices)} voice(s), {len(classes)} class(es)).",
+                          remedy="Add ..._voices_X.csv files; see corpus/training/README.md.")
     dev = dev_sets()
     progress(f"{len(ts.examples)} training examples from {len(ts.files)} files; {len(dev)} development examples")
     out_dir = out_dir or learned_dir()

@@ -19,6 +19,9 @@ def themes_cli(
     lexicon: LexiconOption = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write theme_evidence.csv and item_themes.csv here.")] = None,
     text: Annotated[Optional[str], typer.Option("--text", "-t", help="Only show the themes of this text, with evidence; touches no database.")] = None,
+    learned: Annotated[bool, typer.Option(
+        "--learned/--no-learned", help="Blend in the learned theme model (models/learned/), as 'wvtext analyse' does by "
+                                       "default; --no-learned: the lexicon alone (as --learned none).")] = True,
 ) -> None:
     """Find the 23 themes (themes.md) in every answer and item in the database, with evidence.
 
@@ -32,7 +35,7 @@ def themes_cli(
     from ..themes.pipeline import extract_themes, make_nlp
 
     if text is not None:
-        nlp = make_nlp(str(lexicon) if lexicon else None)
+        nlp = make_nlp(str(lexicon) if lexicon else None, learned=learned)
         scores = next(extract_themes([text], nlp=nlp))
         if not scores:
             typer.echo("no theme terms found")
@@ -58,7 +61,8 @@ def themes_cli(
         echo_err(f"{db} holds no returns or items: run 'wvtext ingest' first.")
         raise typer.Exit(1)
     with progress_bar() as progress:
-        counts = run_text_stages(store, return_ids, item_ids, lexicon_path=str(lexicon) if lexicon else None, progress=progress)
+        counts = run_text_stages(store, return_ids, item_ids, lexicon_path=str(lexicon) if lexicon else None,
+                                 learned="themes" if learned else "none", progress=progress)
     carried = [r for r in store.answer_themes(return_ids) if r["carried"]] if return_ids else []
     icarried = [r for r in store.item_themes(item_ids) if r["carried"]] if item_ids else []
     typer.echo(f"{counts['texts']} texts, {counts['words']:,} words")

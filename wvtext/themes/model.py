@@ -29,8 +29,8 @@ _INDEX = {t: i for i, t in enumerate(THEMES)}
 @Language.factory("wvtext_theme_model", default_config={"model_path": None},
                   requires=["doc._.wv_themes"], assigns=["doc._.wv_themes"])
 def make_theme_model(nlp: Language, name: str, model_path: str | None):
-    model = load_model(model_path or str(learned_dir() / THEME_MODEL_FILE))
-    return ThemeModel(model)
+    path = model_path or str(learned_dir() / THEME_MODEL_FILE)
+    return ThemeModel(load_model(path), path)
 
 
 def _rescale(p: np.ndarray, threshold: float) -> np.ndarray:
@@ -38,15 +38,18 @@ def _rescale(p: np.ndarray, threshold: float) -> np.ndarray:
     piecewise linearly: confidence stays in 0..1, and `carried` keeps one meaning everywhere."""
     low = THRESHOLD * p / threshold
     high = THRESHOLD + (1 - THRESHOLD) * (p - threshold) / (1 - threshold)
-    return np.round(np.where(p < threshold, low, high), 4)
+    # Rounded down to 4 places: a value just under the threshold never rounds up to it.
+    return np.floor(np.round(np.where(p < threshold, low, high) * 1e4, 6)) / 1e4
 
 
 class ThemeModel:
-    def __init__(self, model: LinearModel | None):
+    def __init__(self, model: LinearModel | None, path: str = ""):
         self.model = model
-        if model is not None:
-            if model.kind != "themes" or tuple(model.labels) != THEMES:
-                raise ValueError("the theme model's labels are not the 23 theme ids")
+        if model is not None and (model.kind != "themes" or tuple(model.labels) != THEMES):
+            from ..errors import WvtextError
+
+            raise WvtextError(f"{path}: not a theme model for the 23 theme ids of themes.md.",
+                              remedy="Rebuild it with `wvtext train`.")
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
@@ -74,7 +77,7 @@ class ThemeModel:
         lexicon = np.zeros((len(docs), len(THEMES)))
         dense = np.zeros((len(docs), len(THEMES), len(THEME_FEATURES)))
         for r, doc in enumerate(docs):
-            idx = [i for i in map(vocab.get, doc_bow(doc)) if i is not None]
+            idx = sorted(i for i in map(vocab.get, doc_bow(doc)) if i is not None)
             indices += idx
             if idx:
                 data += [1.0 / math.sqrt(len(idx))] * len(idx)

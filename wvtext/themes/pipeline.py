@@ -46,8 +46,13 @@ def make_nlp(lexicon_path: Path | str | None = None, *, learned: bool = True) ->
     return nlp
 
 
-@lru_cache(maxsize=4)
 def _default_nlp(lexicon_path: str | None, learned: bool = True) -> Language:
+    """One pipeline per (lexicon, learned) in a process."""
+    return _cached_nlp(lexicon_path, bool(learned))
+
+
+@lru_cache(maxsize=4)
+def _cached_nlp(lexicon_path: str | None, learned: bool) -> Language:
     return make_nlp(lexicon_path, learned=learned)
 
 
