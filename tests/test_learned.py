@@ -262,3 +262,13 @@ def test_learned_train_with_reviews_records_them(tmp_path, monkeypatch):
     written = train.train_all(tmp_path / "m", tmp_path / "training", progress=lambda m: None, reviews=db)
     meta = json.loads(written["themes_model.json"].read_text())["meta"]
     assert "reviews:w.db" in meta["training_files"] and "reviews" in meta["groups"]
+
+
+def test_learned_indices_equal_the_keys_looked_up(nlp, seed_return):
+    from wvtext.learned import learned_dir
+    from wvtext.themes.components import doc_view
+
+    model = load_model(str(learned_dir() / "themes_model.json"))
+    for a in seed_return.answers[:30]:
+        norms = doc_view(nlp(a.narrative)).norms
+        assert model.indices(norms) == sorted(model.vocab[k] for k in bow_keys(norms) if k in model.vocab)

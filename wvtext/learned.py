@@ -143,6 +143,42 @@ class LinearModel:
     meta: dict
     blend: float = 1.0  # weight of this model beside the rules' own decision (1 - blend)
 
+    def indices(self, norms: list[str]) -> list[int]:
+        """The sorted vocabulary indices of `bow_keys(norms)`, found without building the keys:
+        a bigram is looked up word by word in a map built once from the vocabulary."""
+        uni, bi = self._maps()
+        found: set[int] = set()
+        prev = ""
+        for n in norms:
+            if n[:1].isalpha():
+                i = uni.get(n)
+                if i is not None:
+                    found.add(i)
+                if prev:
+                    j = bi.get(prev)
+                    if j is not None:
+                        i = j.get(n)
+                        if i is not None:
+                            found.add(i)
+                prev = n
+            else:
+                prev = ""
+        return sorted(found)
+
+    def _maps(self) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+        maps = self.__dict__.get("_bow_maps")
+        if maps is None:
+            uni: dict[str, int] = {}
+            bi: dict[str, dict[str, int]] = {}
+            for k, i in self.vocab.items():
+                a, _, b = k.partition(" ")
+                if b:
+                    bi.setdefault(a, {})[b] = i
+                else:
+                    uni[a] = i
+            maps = self.__dict__["_bow_maps"] = (uni, bi)
+        return maps
+
     def bow_logits(self, keys: set[str]) -> np.ndarray:
         idx = sorted(self.vocab[k] for k in keys if k in self.vocab)  # sorted: the same sum under any hash seed
         if not idx:

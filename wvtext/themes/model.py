@@ -77,7 +77,7 @@ class ThemeModel:
         lexicon = np.zeros((len(docs), len(THEMES)))
         dense = np.zeros((len(docs), len(THEMES), len(THEME_FEATURES)))
         for r, doc in enumerate(docs):
-            idx = sorted(i for i in map(vocab.get, doc_bow(doc)) if i is not None)
+            idx = m.indices(doc_view(doc).norms)
             indices += idx
             if idx:
                 data += [1.0 / math.sqrt(len(idx))] * len(idx)
