@@ -519,7 +519,10 @@ def _run(d: RunData) -> Safe:
         return not_available("Run manifest", "the folder has no manifest.json.")
     kv = [("Run", m.get("run_id", "")), ("Command", m.get("command", "")),
           ("wvtext", m.get("wvtext_version", "")), ("Codebook version", m.get("codebook_version", "")),
-          ("Lexicon version", m.get("lexicon_version", "")), ("Localities list sha256",
+          ("Lexicon version", m.get("lexicon_version", "")),
+          ("Learned models", "; ".join(f"{k} {str(v.get('sha256', ''))[:12] if isinstance(v, dict) else v}"
+                                       for k, v in (m.get("learned_models") or {}).items()) or "none: rules alone"),
+          ("Localities list sha256",
                                                                str(m.get("localities_sha256", ""))[:16]),
           ("Python", m.get("python", "")), ("Seed", m.get("seed", "")),
           ("Returns", f"{d.n_returns} ({d.n_real} real, {d.n_synthetic} synthetic)")]
@@ -561,6 +564,10 @@ def _method(d: RunData) -> Safe:
         "1.2 (partners) and 6.10 (obstacles) are categorical: their codes are listed, not classed.",
         "Narrative classes, flags, themes, support requests and good practice are read from the narratives by "
         "wvtext; each flag carries the sentence that decided it (see the locality pages and workbook.xlsx).",
+        "Themes: a lexicon of terms finds the candidates and keeps the evidence; a learned model (trained on "
+        "labelled example texts, and on analysts' reviewed decisions where they were given to it) weighs the lexicon's evidence and the text's words to "
+        "decide whether the narrative says something substantive about each theme. The run record lists the "
+        "model used; the narrative class is read by rules unless the run says otherwise.",
         "Synthetic returns are generated data for testing the method at national scale; they are labelled "
         "SYNTHETIC wherever they appear.",
     ]
