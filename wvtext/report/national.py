@@ -565,9 +565,10 @@ def _method(d: RunData) -> Safe:
         "Narrative classes, flags, themes, support requests and good practice are read from the narratives by "
         "wvtext; each flag carries the sentence that decided it (see the locality pages and workbook.xlsx).",
         "Themes: a lexicon of terms finds the candidates and keeps the evidence; a learned model (trained on "
-        "labelled example texts, and on analysts' reviewed decisions where they were given to it) weighs the lexicon's evidence and the text's words to "
-        "decide whether the narrative says something substantive about each theme. The run record lists the "
-        "model used; the narrative class is read by rules unless the run says otherwise.",
+        "labelled example texts, and on analysts' reviewed decisions where they were given to it) weighs the "
+        "lexicon's evidence and the text's words to decide whether the narrative says something substantive "
+        "about each theme. The run record lists the model used; the narrative class is read by rules unless "
+        "the run says otherwise.",
         "Synthetic returns are generated data for testing the method at national scale; they are labelled "
         "SYNTHETIC wherever they appear.",
     ]
