@@ -5,8 +5,9 @@
 Three domains, never mixed:
 - REAL: the Leicestershire return (61 answers) and the 80 seed items (corpus/labelled); they also
   chose the blend and threshold of each model (3 numbers), so they flatter the models a little;
-- HELD-OUT VOICES (SYNTHETIC, written by other writers to a brief, corpus/training): each voice
-  scored by a model trained on the other voices (figures kept in the model files by `wvtext train`);
+- HELD-OUT GROUPS (corpus/training: SYNTHETIC voices written by other writers to a brief, SYNTHETIC
+  items, and for themes real passages of the national summary): each group scored by a model
+  trained on the others (figures kept in the model files by `wvtext train`);
 - SYNTHETIC phrase bank (corpus/synthetic): generated returns whose phrases share vocabulary with
   the rules, so the rules look better there than anywhere else.
 """
@@ -78,7 +79,7 @@ def main() -> None:
     args = ap.parse_args()
     res = {"themes": themes(), "narrative_class": narrative_class()}
     f = lambda x: "-" if x is None else f"{x:.3f}"  # noqa: E731
-    print("themes micro F1             real Leics  real items  real both  held-out voices  synthetic")
+    print("themes micro F1             real Leics  real items  real both  held-out groups  synthetic")
     for mode in ("lexicon alone", "learned (default)"):
         r = res["themes"][mode]
         print(f"  {mode:<26}{f(r['real_leicestershire']):>11}{f(r['real_items']):>12}{f(r['real_combined']):>11}"

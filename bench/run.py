@@ -181,9 +181,9 @@ def markdown(res: dict) -> str:
     ln = acc.get("learned", {})
     if "themes" in ln:
         lines += ["", "## Learned layers against the rules alone (`bench/learned.py`)", "",
-                  "Held-out voices: SYNTHETIC narratives and items by other writers (corpus/training), each voice scored by a "
-                  "model trained on the others. Real: the development sets, which also chose each model's blend and threshold.", "",
-                  "| themes micro F1 | real Leicestershire | real items | real both | held-out voices | synthetic |",
+                  "Held-out groups: SYNTHETIC narratives and items by other writers and real passages of the national summary "
+                  "(corpus/training), each group scored by a model trained on the others. Real: the development sets, which also chose each model's blend and threshold.", "",
+                  "| themes micro F1 | real Leicestershire | real items | real both | held-out groups | synthetic |",
                   "|---|---|---|---|---|---|"]
         for mode, r in ln["themes"].items():
             if mode != "settings":
