@@ -272,3 +272,15 @@ def test_learned_indices_equal_the_keys_looked_up(nlp, seed_return):
     for a in seed_return.answers[:30]:
         norms = doc_view(nlp(a.narrative)).norms
         assert model.indices(norms) == sorted(model.vocab[k] for k in bow_keys(norms) if k in model.vocab)
+
+
+def test_learned_shipped_models_were_made_from_the_shipped_training_files():
+    """A training file edited without `wvtext train` leaves a stale model: the hashes say so."""
+    import hashlib
+
+    from wvtext.learned import learned_dir
+
+    current = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in TRAINING.glob("*.csv")}
+    for name in ("themes_model.json", "stance_model.json"):
+        meta = json.loads((learned_dir() / name).read_text())["meta"]
+        assert meta["training_files"] == current, f"{name} is stale: run wvtext train"
