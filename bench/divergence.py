@@ -35,6 +35,12 @@ def analysed(paths: list[Path], learned: str = "themes"):
     return store, s.return_ids
 
 
+def synthetic_files() -> list[Path]:
+    """The shipped SYNTHETIC returns (not their label files)."""
+    return [p for p in sorted((CORPUS / "synthetic").glob("SYNTHETIC_*"))
+            if p.suffix in (".csv", ".xlsx", ".txt") and not p.name.startswith(("SYNTHETIC_labels", "SYNTHETIC_returns"))]
+
+
 def score_against(pred: dict, gold: dict, *, class_key="text_class") -> dict:
     keys = [k for k in gold if k in pred]
     acc = sum(pred[k]["text_class"] == gold[k][class_key] for k in keys) / len(keys)
@@ -78,9 +84,7 @@ def main() -> None:
                 print(f"{q}: gold {g['text_class']}/{g['divergence_type'] or '-'}  pred {p['text_class']}/{p['divergence_type'] or '-'} ({p['divergence_score']})")
     labels = CORPUS / "synthetic" / "SYNTHETIC_labels_x1.csv"
     if labels.exists():
-        files = [p for p in sorted((CORPUS / "synthetic").glob("SYNTHETIC_*"))
-                 if p.suffix in (".csv", ".xlsx", ".txt") and not p.name.startswith(("SYNTHETIC_labels", "SYNTHETIC_returns"))]
-        store, rids = analysed(files, args.learned)
+        store, rids = analysed(synthetic_files(), args.learned)
         pred = {(a["return_id"], a["qid"]): a for a in store.answer_analysis(rids)}
         gold = read_labels(labels, ("return_id", "qid"))
         out["synthetic_x1"] = score_against(pred, gold)

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from divergence import CORPUS, analysed, score_against  # noqa: E402
+from divergence import CORPUS, analysed, score_against, synthetic_files  # noqa: E402
 from themes import real_sets, synthetic_set  # noqa: E402
 from wvtext.evaluate import read_labels  # noqa: E402
 from wvtext.learned import learned_dir  # noqa: E402
@@ -56,8 +56,7 @@ def narrative_class() -> dict:
     meta = _meta("stance_model.json")
     gold_real = read_labels(CORPUS / "labelled" / "leicestershire_answers.csv", "qid")
     gold_syn = read_labels(CORPUS / "synthetic" / "SYNTHETIC_labels_x1.csv", ("return_id", "qid"))
-    files = [p for p in sorted((CORPUS / "synthetic").glob("SYNTHETIC_*"))
-             if p.suffix in (".csv", ".xlsx", ".txt") and not p.name.startswith(("SYNTHETIC_labels", "SYNTHETIC_returns"))]
+    files = synthetic_files()
     out = {}
     for mode, learned in (("rules alone (default)", "themes"), ("learned (--learned all)", "all")):
         store, rids = analysed([CORPUS / "returns" / "leicestershire_2013_stocktake.txt"], learned)

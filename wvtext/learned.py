@@ -179,8 +179,9 @@ class LinearModel:
             maps = self.__dict__["_bow_maps"] = (uni, bi)
         return maps
 
-    def bow_logits(self, keys: set[str]) -> np.ndarray:
-        idx = sorted(self.vocab[k] for k in keys if k in self.vocab)  # sorted: the same sum under any hash seed
+    def bow_logits(self, norms: list[str]) -> np.ndarray:
+        """The words' part of the logits of a text with these normalised tokens."""
+        idx = self.indices(norms)  # sorted: the same sum under any hash seed
         if not idx:
             return np.zeros(len(self.labels))
         return self.bow_w[idx].sum(axis=0) / math.sqrt(len(idx))

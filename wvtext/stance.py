@@ -31,7 +31,7 @@ import numpy as np
 
 from .codebook import Codebook, Question
 from .errors import WvtextError
-from .learned import doc_bow, learned_dir, load_model, softmax, stance_features
+from .learned import learned_dir, load_model, softmax, stance_features
 from .themes.components import _negated, doc_view
 from .themes.lexicon import normalize_word, pattern_variants
 
@@ -184,7 +184,7 @@ class StanceReader:
         they have one."""
         m = self.model
         dense = np.asarray(self._features(doc, question, rule, scores, first_scores, hedged))
-        probs = m.blend * softmax(m.bias + m.dense_w @ dense + m.bow_logits(doc_bow(doc)))
+        probs = m.blend * softmax(m.bias + m.dense_w @ dense + m.bow_logits(doc_view(doc).norms))
         probs[m.labels.index(rule.text_class)] += 1 - m.blend
         j = int(probs.argmax())
         cls = m.labels[j]

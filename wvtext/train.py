@@ -197,11 +197,21 @@ def doc_view(doc):
     return view(doc)
 
 
+_NLP: list = []  # the lexicon-only pipeline, built once per process
+_DOCS: dict[str, object] = {}  # text -> its parse, so each text is parsed once per `wvtext train`
+
+
 def _parse(texts: list[str]):
+    """The lexicon-only pipeline (the lexicon's evidence alone: what the models build on) and the
+    parse of each text; texts parsed before (by the other model's training) are not parsed again."""
     from .themes.pipeline import make_nlp
 
-    nlp = make_nlp(learned=False)  # the lexicon's evidence alone: what the model builds on
-    return nlp, list(nlp.pipe(texts, batch_size=256))
+    if not _NLP:
+        _NLP.append(make_nlp(learned=False))
+    nlp = _NLP[0]
+    new = [t for t in dict.fromkeys(texts) if t not in _DOCS]
+    _DOCS.update(zip(new, nlp.pipe(new, batch_size=256)))
+    return nlp, [_DOCS[t] for t in texts]
 
 
 def _vocab(key_sets: list[set[str]]) -> dict[str, int]:
@@ -496,8 +506,11 @@ def train_all(out_dir: Path | None = None, folder: Path | None = None,
     out_dir = out_dir or learned_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
-    for name, model in ((THEME_MODEL_FILE, train_themes(ts, dev, progress)),
-                        (STANCE_MODEL_FILE, train_stance(ts, dev, progress))):
+    try:
+        models = ((THEME_MODEL_FILE, train_themes(ts, dev, progress)), (STANCE_MODEL_FILE, train_stance(ts, dev, progress)))
+    finally:
+        _DOCS.clear()
+    for name, model in models:
         path = out_dir / name
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(model.to_json(), sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")

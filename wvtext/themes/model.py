@@ -72,7 +72,6 @@ class ThemeModel:
         from scipy.sparse import csr_matrix
 
         m = self.model
-        vocab = m.vocab
         indices, indptr, data = [], [0], []
         lexicon = np.zeros((len(docs), len(THEMES)))
         dense = np.zeros((len(docs), len(THEMES), len(THEME_FEATURES)))
@@ -89,7 +88,7 @@ class ThemeModel:
                     j = _INDEX[theme]
                     dense[r, j] = theme_features(score, n_sent)
                     lexicon[r, j] = score.confidence
-        bow = csr_matrix((data, indices, indptr), shape=(len(docs), len(vocab))) @ m.bow_w
+        bow = csr_matrix((data, indices, indptr), shape=(len(docs), len(m.vocab))) @ m.bow_w
         probs = sigmoid(m.bias + (dense * m.dense_w).sum(axis=2) + bow)
         conf = _rescale(m.blend * probs + (1 - m.blend) * lexicon, m.threshold)
         keep = (conf >= THRESHOLD) | (lexicon > 0)
