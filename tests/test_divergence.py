@@ -27,6 +27,13 @@ def read(nlp, reader, codebook, qid, text):
         ("4.2", "N/A - none funded by specialist commissioning.", "not_applicable"),
         ("1.5", "The Health and Wellbeing Board is fully engaged and receives regular reports.", "yes"),
         ("4.1", "There is agreement about the numbers of people affected.", "yes"),
+        # The progressive aspect is work underway, whatever the verb; negated, it is not being done.
+        ("2.7", "We're putting one together with the finance leads of both organisations.", "in_progress"),
+        ("6.3", "The CCG is reconciling its placement list with the council's records.", "in_progress"),
+        ("5.7", "We are not pursuing a separate workstream for this group.", "no"),
+        ("3.1", "There is nothing in place for this group.", "no"),
+        ("4.7", "The audit protocol is working well and is repeated every quarter.", "yes"),
+        ("4.2", "Arrangements are the subject of further discussion with the Local Area Team.", "in_progress"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):

@@ -100,12 +100,14 @@ def item_text(item: dict) -> str:
 
 
 def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexicon_path: str | None = None,
-                    learned: str = "themes", progress: Progress | None = None) -> dict:
+                    learned: str = "themes", across: bool = False, progress: Progress | None = None) -> dict:
     """Parse every narrative and item once and run the text stages on the parse: themes with
     evidence (answers and items), the narrative's class and the code/narrative divergence
     (answers). `learned` says which learned layers of models/learned/ decide beside the rules:
-    "themes" (the default), "all" (themes and the narrative class) or "none". Store the
-    results; return counts."""
+    "themes" (the default), "all" (themes and the narrative class) or "none". `across`: blend
+    the narrative class with out-of-fold models of the codes of the returns in this run
+    (`across.py`; nothing happens with fewer than `across.MIN_RETURNS` returns). Store the
+    results; return counts (with "across": what the cross-return model did, when asked)."""
     _check_learned(learned)
     from .divergence import score_divergence
     from .stance import StanceReader, resolve_references
@@ -123,12 +125,23 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
     items = store.items(item_ids) if item_ids else []
     texts = [a["narrative"] for a in answers] + [item_text(i) for i in items]
     theme_results, stances = [], {}
+    across_entries, across_evidence = [], {}
+    if across:
+        from .across import AcrossEntry
+        from .learned import doc_bow
     for n, doc in enumerate(nlp.pipe(texts, batch_size=512)):
         scores = doc._.wv_themes or {}
         theme_results.append(scores)
         if n < len(answers):
             a = answers[n]
-            stances.setdefault(a["return_id"], {})[a["qid"]] = reader.read(doc, codebook.get(a["qid"]))
+            q = codebook.get(a["qid"])
+            st = stances.setdefault(a["return_id"], {})[a["qid"]] = reader.read(doc, q)
+            if across and q is not None and not st.xref_only:
+                dense = reader.rule_features(doc, q)
+                if dense is not None:
+                    across_entries.append(AcrossEntry((a["return_id"], a["qid"]), a["return_id"], a["qid"],
+                                                      a["code_class"] if a["code_valid"] else "", set(doc_bow(doc)), dense))
+                    across_evidence[(a["return_id"], a["qid"])] = reader.class_evidence(doc, q)
             found = practice_reader.requests(doc)
             answer_themes = themes_string(scores)
             sent_ends = [sent.end_char for sent in doc.sents]
@@ -160,6 +173,25 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
             progress("reading narratives", n + 1, len(texts))
     store.save_themes([(a["return_id"], a["qid"], s) for a, s in zip(answers, theme_results)],
                       [(i["item_id"], s) for i, s in zip(items, theme_results[len(answers):])])
+    across_summary = None
+    if across:
+        from .across import blend_class, fit_across_returns
+        from .stance import Stance
+
+        if progress:
+            progress("learning across returns", 0, 1)
+        result = fit_across_returns(across_entries)
+        across_summary = result.summary() | {"reclassed": 0}
+        for (rid, qid), probs in result.probs.items():
+            st = stances[rid][qid]
+            cls, conf = blend_class(st.text_class, st.confidence, probs)
+            if cls != st.text_class:
+                across_summary["reclassed"] += 1
+                evidence = across_evidence[(rid, qid)].get(cls) or st.evidence
+                stances[rid][qid] = Stance(cls, conf, evidence, st.scores, st.xref, hedged=st.hedged,
+                                           rule_class=st.rule_class or st.text_class)
+        if progress:
+            progress("learning across returns", 1, 1)
     rows = []
     by_key = {(a["return_id"], a["qid"]): a for a in answers}
     for rid, per_q in stances.items():
@@ -180,7 +212,7 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
         by_key = {(a["return_id"], a["qid"]): s for a, s in zip(answers, theme_results)}
         store.save_themes([], [(i["item_id"], by_key[(i["return_id"], i["qid"])]) for i in gp_items])
     return {"texts": len(texts), "words": sum(len(t.split()) for t in texts), "support_requests": len(requests),
-            "good_practice": len(gp_items)}
+            "good_practice": len(gp_items), "across": across_summary}
 
 
 _READERS: dict = {}
@@ -375,7 +407,7 @@ def _return_rows(store, return_ids: list[str], answers: list[dict]) -> list[dict
 
 
 def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_path: str | None = None,
-            learned: str = "themes", progress: Progress | None = None) -> dict:
+            learned: str = "themes", across: bool = False, progress: Progress | None = None) -> dict:
     """Run the whole job and return the run manifest (also written to OUT/manifest.json)."""
     _check_learned(learned)  # before anything is stored
     t0 = time.perf_counter()
@@ -386,7 +418,7 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
 
     lexicon = load_lexicon(lexicon_path)
     settings = {"seed": SEED, "db": str(db_path), "out": str(out_dir), "lexicon": lexicon_path or "default",
-                "learned": learned}
+                "learned": learned, "across_returns": across}
     run_id = store.start_run("analyse", settings=settings, wvtext_version=__version__,
                              codebook_version=codebook.version)
     try:
@@ -398,7 +430,7 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
 
         t = time.perf_counter()
         theme_counts = run_text_stages(store, return_ids, item_ids, lexicon_path=lexicon_path, learned=learned,
-                                       progress=progress)
+                                       across=across, progress=progress)
         timings["text_stages"] = time.perf_counter() - t
         t = time.perf_counter()
         run_out_of_step(store)
@@ -433,6 +465,7 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
             "codebook_version": codebook.version,
             "lexicon_version": lexicon.version,
             "learned_models": learned_models(learned),
+            "across_returns": theme_counts["across"],
             "localities_sha256": _sha_file(_localities_path()),
             "python": platform.python_version(),
             "seed": SEED,

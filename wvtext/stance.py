@@ -11,7 +11,8 @@ Rules, in order:
 2. categorical questions (1.2 partners, 6.10 obstacles) read the partners/obstacles named;
 3. "any issues?" questions (1.8) read whether issues are affirmed or denied;
 4. otherwise cue weights add up per class (the first sentence counts 1.5x; a cue of existence
-   under a local negation counts for "no"); "Yes, ... will be" with only future/progress content
+   under a local negation counts for "no"; the progressive "we are putting ... together" counts
+   for in_progress); "Yes, ... will be" with only future/progress content
    in its first sentence is in_progress; text with no cue that describes arrangements reads yes,
    weakly; an empty or very short cue-less text is unclear.
 """
@@ -43,7 +44,7 @@ STANCE_MODEL_FILE = "stance_model.json"
 CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable")
 CUE_CLASSES = CLASSES + ("plan",)  # "plan": future intent with nothing yet underway
 ANSWER_ORDINAL = {"no": 0, "in_progress": 1, "partial": 2, "yes": 3}
-_NEG = {"not", "no", "n't", "never", "nor", "without"}
+_NEG = {"not", "no", "n't", "never", "nor", "without", "nothing"}
 # Stems: "disput" covers dispute, disputed, disputes; "determination" an OR determination.
 _ISSUE_STEMS = ("issue", "disput", "risk", "concern", "problem", "difficult", "disagree", "challeng", "determination",
                 "exposure", "contest", "unresolved", "escalat")
@@ -57,6 +58,14 @@ _PART_SHARE = 0.8
 _ECHO_STOP = {"there", "your", "with", "have", "been", "this", "that", "from", "they", "their", "what", "which",
               "local", "about", "including", "being", "people", "place", "does", "will", "should"}
 _MIN_WORDS_DESCRIBING = 8
+# The progressive aspect ("we are putting one together", "the CCG is gathering information",
+# "we're designing an audit tool") describes work underway: a verb of English grammar, not a
+# cue word, so it is read off the token sequence. Words in -ing after "is"/"are" that are not
+# verbs are left out.
+_PROGRESSIVE_AUX = {"is", "are", "am", "'re", "currently"}
+_NOT_VERBS_ING = {"nothing", "something", "anything", "everything", "during", "including", "according",
+                  "following", "regarding", "concerning", "pending", "being", "ongoing"}
+_PROGRESSIVE_WEIGHT = 0.8
 
 
 @dataclass
@@ -173,6 +182,16 @@ class StanceReader:
         rule = self._decide(doc, scores, first_scores, dict(best_sent), "", hedged, question)
         return self._features(doc, question, rule, scores, first_scores, hedged)
 
+    def class_evidence(self, doc: Doc, question: Question | None) -> dict[str, str]:
+        """For each class the cues support, the sentence that supports it most (what an answer
+        re-classed by a learned layer shows as its evidence)."""
+        _scores, _first, best, _hedged = self._score(doc, question)
+        out = {c: self._sentence(doc, start) for c, (_w, start) in best.items() if c in CLASSES}
+        if "plan" in best:
+            out.setdefault("no", self._sentence(doc, best["plan"][1]))
+            out.setdefault("in_progress", self._sentence(doc, best["plan"][1]))
+        return out
+
     def _features(self, doc: Doc, question, rule: Stance, scores, first_scores, hedged) -> list[float]:
         v = doc_view(doc)
         return stance_features(v.norms, len(v.bounds), scores, first_scores, rule.text_class, rule.confidence,
@@ -246,6 +265,24 @@ class StanceReader:
                 first[cls] += w
             if weight > best.get(cls, (0.0, 0))[0]:
                 best[cls] = (weight, sb)
+        for i in range(len(norms) - 1):
+            # "is/are [not] <verb>ing": work underway, or (negated) not being done.
+            negated = norms[i] in _NEG and i > 0 and norms[i - 1] in _PROGRESSIVE_AUX
+            verb = norms[i + 1]
+            if not (negated or norms[i] in _PROGRESSIVE_AUX) or i + 1 in taken:
+                continue
+            if len(verb) <= 5 or not verb.endswith("ing") or verb in _NOT_VERBS_ING:
+                continue
+            if not negated and i > 0 and norms[i - 1] in _NEG:
+                continue
+            cls = "no" if negated else "in_progress"
+            hedged = hedged or not negated
+            weight = _PROGRESSIVE_WEIGHT * (_FIRST_WEIGHT if i < first_end else 1.0)
+            scores[cls] += weight
+            if i < first_end:
+                first[cls] += _PROGRESSIVE_WEIGHT
+            if weight > best.get(cls, (0.0, 0))[0]:
+                best[cls] = (weight, v.sent(i)[0])
         echo = self._echo(v, question) if question is not None else None
         if echo is not None:
             w = _ECHO_WEIGHT * (_FIRST_WEIGHT if echo < first_end else 1.0)

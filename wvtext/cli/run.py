@@ -62,6 +62,12 @@ def analyse_cli(
         help="Learned layers of models/learned/ that decide beside the rules: 'themes' (default: the "
              "theme decision), 'all' (also the narrative class; see models/learned/README.md for why "
              "it is not the default) or 'none' (rules and lexicon alone).")] = "themes",
+    across_returns: Annotated[bool, typer.Option(
+        "--across-returns/--no-across-returns",
+        help="Also learn how these returns write from their own codes: out-of-fold models of each "
+             "answer's code class, trained on the other returns, blended with the rules' narrative "
+             "class. Needs 20+ returns in the run (fewer: the rules decide alone). Off by default: "
+             "where many areas code Yes over plans, it learns that habit (see wvtext/across.py).")] = False,
 ) -> None:
     """Read the returns into the database, analyse them and write the outputs to --out.
 
@@ -77,7 +83,12 @@ def analyse_cli(
         raise typer.BadParameter("no inputs given and no shipped corpus found", param_hint="INPUTS")
     with progress_bar() as progress:
         manifest = analyse(paths, out, db_path=db, lexicon_path=str(lexicon) if lexicon else None,
-                           learned=learned, progress=progress)
+                           learned=learned, across=across_returns, progress=progress)
+    if across_returns and manifest.get("across_returns"):
+        a = manifest["across_returns"]
+        echo_err(f"across returns: {a['skipped']}; the rules decided alone" if a["skipped"] else
+                 f"across returns: {a['trained_on']} coded answers of {a['returns']} returns; out-of-fold agreement "
+                 f"with the codes {a['oof_agreement_with_codes']:.3f}; {a['reclassed']} narrative classes changed")
     for f in manifest["inputs"]:
         if f["status"] == "ok":
             what = ", ".join(f["returns"]) or f"{f['items']} items"
