@@ -100,7 +100,7 @@ def tokenizer_floor(folder: Path) -> dict:
 
 def accuracy() -> dict:
     out = {}
-    for name in ("themes", "divergence", "practice", "cluster", "learned"):
+    for name in ("themes", "divergence", "practice", "cluster", "learned", "across"):
         path = BENCH / f"{name}.py"
         if not path.exists():
             continue
@@ -196,6 +196,16 @@ def markdown(res: dict) -> str:
                 lines.append(f"| {mode} | {_f(r['real_accuracy'])} | {_f(r['real_flag']['precision'])} / {_f(r['real_flag']['recall'])} | "
                              f"{_f(r['heldout_voices_accuracy'])} | {_f(r['synthetic_accuracy'])} | "
                              f"{_f(r['synthetic_flag']['precision'])} / {_f(r['synthetic_flag']['recall'])} |")
+    ac = acc.get("across", {})
+    if ac and "error" not in ac:
+        lines += ["", "## Learning across returns (`bench/across.py`, `--across-returns`; SYNTHETIC national corpus only)", "",
+                  "Habitual overstating: in a share of the returns every narrative of work in progress is re-coded Yes; "
+                  "the last column is how many of those re-coded answers are still flagged.", "",
+                  "| scenario | class accuracy | flag P / R | overstated recall | re-coded answers flagged |",
+                  "|---|---|---|---|---|"]
+        for name, r in ac.items():
+            lines.append(f"| {name} | {_f(r['text_class_accuracy'])} | {_f(r['flag']['precision'])} / {_f(r['flag']['recall'])} | "
+                         f"{_f(r['recall_per_type'].get('overstated'))} | {_f(r.get('recoded_recall'))} |")
     return "\n".join(lines) + "\n"
 
 

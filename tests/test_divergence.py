@@ -34,6 +34,16 @@ def read(nlp, reader, codebook, qid, text):
         ("3.1", "There is nothing in place for this group.", "no"),
         ("4.7", "The audit protocol is working well and is repeated every quarter.", "yes"),
         ("4.2", "Arrangements are the subject of further discussion with the Local Area Team.", "in_progress"),
+        ("1.4", "Reporting route to the partnership board being set up; first report due in January.", "in_progress"),
+        # "being" after a word for people names the cohort, not work underway.
+        ("4.1", "A named worker for each person being reviewed has been agreed and is in place.", "yes"),
+        # A contrast followed by a denial in one sentence, or an affirmative opening with a gap later: partial.
+        ("8.2", "There's a crisis service for adults, but nothing for under-18s, who still end up in A&E.", "partial"),
+        ("5.5", "The board monitors safeguarding alerts and DoLS for people in placements. Restraint is not yet within "
+                "its remit, and the board receives no data on restraint from providers.", "partial"),
+        # A narrative with no stance cue that does not touch its question gives no answer.
+        ("9.1", "Our approach is person centred and outcome focused across all of our teams.", "unclear"),
+        ("6.4", "Yes, commissioning intentions agreed.", "yes"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):

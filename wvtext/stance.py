@@ -12,9 +12,11 @@ Rules, in order:
 3. "any issues?" questions (1.8) read whether issues are affirmed or denied;
 4. otherwise cue weights add up per class (the first sentence counts 1.5x; a cue of existence
    under a local negation counts for "no"; the progressive "we are putting ... together" counts
-   for in_progress); "Yes, ... will be" with only future/progress content
+   for in_progress, and a contrast followed by a denial in one sentence for partial); an affirmative first sentence with a gap stated later is partial;
+   "Yes, ... will be" with only future/progress content
    in its first sentence is in_progress; text with no cue that describes arrangements reads yes,
-   weakly; an empty or very short cue-less text is unclear.
+   weakly, if it shares a word with the question; an empty, very short or off-question cue-less
+   text is unclear.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -66,6 +69,20 @@ _PROGRESSIVE_AUX = {"is", "are", "am", "'re", "currently"}
 _NOT_VERBS_ING = {"nothing", "something", "anything", "everything", "during", "including", "according",
                   "following", "regarding", "concerning", "pending", "being", "ongoing"}
 _PROGRESSIVE_WEIGHT = 0.8
+# "being" + a participle without its auxiliary, as in notes ("clinical lead post being recruited
+# to"; "reporting route being set up"): the progressive passive. Words after "being" that are no
+# participle are left out.
+_NOT_PARTICIPLE = {"able", "unable", "the", "a", "an", "in", "on", "of", "at", "for", "to", "and", "or", "with", "by",
+                   "as", "so", "very", "more", "less", "well", "human", "there"}
+# A contrast followed by a denial in the same sentence ("There's a crisis service for adults, but
+# nothing for under-18s"; "They're clear, but we still aren't sure ...") states a gap: partial.
+_CONTRAST_GAP = {"but", "however", "although", "though", "yet", "nevertheless", "whereas", "except"}
+_CONTRAST_GAP_WEIGHT = 1.0
+# "the people being reviewed", "each person being moved": a participle after a word for people
+# says who the programme is about, not that an arrangement is being made.
+_PEOPLE = {"people", "person", "persons", "individual", "individuals", "patient", "patients", "those", "cohort",
+           "everyone", "anyone", "adult", "adults", "child", "children", "men", "women", "them"}
+_GAP_LATER = True  # an affirmative opening with a gap stated later reads partial (see _decide)
 
 
 @dataclass
@@ -251,6 +268,8 @@ class StanceReader:
             cue, cls, w, start = self.cues[i]
             start = start and s == opening
             sb, se = v.sent(s)
+            if norms[s] == "being" and s > 0 and norms[s - 1] in _PEOPLE:
+                continue  # "each person being reviewed": who the programme is about, not work underway
             if cls in ("yes", "in_progress", "plan") and any(norms[j] in _NEG for j in range(max(0, s - 3), s)):
                 cls = "no"  # "is not in place", "not being developed"
             elif cls == "yes" and not start and any(norms[j] in _FUTURE_BEFORE for j in range(max(sb, s - 3), s)):
@@ -266,14 +285,21 @@ class StanceReader:
             if weight > best.get(cls, (0.0, 0))[0]:
                 best[cls] = (weight, sb)
         for i in range(len(norms) - 1):
-            # "is/are [not] <verb>ing": work underway, or (negated) not being done.
-            negated = norms[i] in _NEG and i > 0 and norms[i - 1] in _PROGRESSIVE_AUX
-            verb = norms[i + 1]
-            if not (negated or norms[i] in _PROGRESSIVE_AUX) or i + 1 in taken:
+            # "is/are [not] <verb>ing": work underway, or (negated) not being done; "being <done>"
+            # standing alone: work underway.
+            if i in taken or i + 1 in taken:
                 continue
-            if len(verb) <= 5 or not verb.endswith("ing") or verb in _NOT_VERBS_ING:
+            prev, word, verb = (norms[i - 1] if i else ""), norms[i], norms[i + 1]
+            negated = word in _NEG and prev in _PROGRESSIVE_AUX
+            if word == "being":
+                if not verb[:1].isalpha() or verb in _NOT_PARTICIPLE or prev in _PROGRESSIVE_AUX or prev in _NEG \
+                        or prev == "been" or prev in _PEOPLE:
+                    continue
+            elif not (negated or word in _PROGRESSIVE_AUX):
                 continue
-            if not negated and i > 0 and norms[i - 1] in _NEG:
+            elif len(verb) <= 5 or not verb.endswith("ing") or verb in _NOT_VERBS_ING:
+                continue
+            elif not negated and prev in _NEG:
                 continue
             cls = "no" if negated else "in_progress"
             hedged = hedged or not negated
@@ -283,6 +309,17 @@ class StanceReader:
                 first[cls] += _PROGRESSIVE_WEIGHT
             if weight > best.get(cls, (0.0, 0))[0]:
                 best[cls] = (weight, v.sent(i)[0])
+        for b, e in v.bounds:
+            c = next((i for i in range(b, e) if norms[i] in _CONTRAST_GAP
+                      and not (norms[i] == "yet" and i > b and norms[i - 1] in _NEG)), None)  # "not yet" is no contrast
+            if c is None or not any(norms[i] in _NEG for i in range(c + 1, e)):
+                continue
+            weight = _CONTRAST_GAP_WEIGHT * (_FIRST_WEIGHT if b < first_end else 1.0)
+            scores["partial"] += weight
+            if b < first_end:
+                first["partial"] += _CONTRAST_GAP_WEIGHT
+            if weight > best.get("partial", (0.0, 0))[0]:
+                best["partial"] = (weight, b)
         echo = self._echo(v, question) if question is not None else None
         if echo is not None:
             w = _ECHO_WEIGHT * (_FIRST_WEIGHT if echo < first_end else 1.0)
@@ -312,6 +349,21 @@ class StanceReader:
                     return i
         return None
 
+    def _on_question(self, v, question: Question | None, start: int = 0, end: int | None = None) -> bool:
+        """Whether a narrative (or its tokens start:end) shares a content word with its question
+        (five-letter stems: "reviews" - "reviewed"). A narrative with no stance cue that describes
+        something the question does not ask about ("Our approach is person centred") gives no
+        answer; a denial that is not about the question states no gap in the answer."""
+        if question is None:
+            return True
+        asked = self._question_stems(question.text)
+        return any(n[:5] in asked for n in v.norms[start:end] if len(n) >= 4 and n not in STOP_WORDS)
+
+    @staticmethod
+    @lru_cache(maxsize=128)
+    def _question_stems(text: str) -> frozenset[str]:
+        return frozenset(w[:5] for w in StanceReader._question_words(text) if w not in STOP_WORDS)
+
     def _sentence(self, doc: Doc, start: int) -> str:
         v = doc_view(doc)
         b, e = v.sent(start)
@@ -338,6 +390,17 @@ class StanceReader:
                     and in_first["no"] == 0):
                 return self._stance("in_progress", scores, best, doc, xref, hedged, bonus=0.1)
         scores = dict(scores)
+        # An affirmative opening (no negation, nothing underway or planned) followed by a gap in a
+        # later sentence ("Numbers agreed. Support for families not yet in place.") is in place
+        # with a stated gap: partial, not no. An answer that opens with its denial stays no.
+        if _GAP_LATER and len(v.bounds) >= 2 and scores["no"] > 0 and in_first["no"] == 0 and opening not in ("no", "not", "none") \
+                and in_first["in_progress"] + in_first["plan"] == 0:
+            first_words = [n for n in v.norms[:first_end] if n[:1].isalpha()]
+            b, e = v.sent(best["no"][1]) if "no" in best else (0, 0)
+            if len(first_words) >= 3 and not any(n in _NEG for n in v.norms[:first_end]) \
+                    and self._on_question(v, question, b, e):
+                scores["partial"] = max(scores["partial"], scores["no"] + 0.1)
+                best.setdefault("partial", best.get("no", (0.0, 0)))
         plan = scores.pop("plan")
         if plan and future_question:
             # "Are you confident the target will be achieved?" - "we expect all moves to be
@@ -372,7 +435,7 @@ class StanceReader:
         top = ranked[0]
         if scores[top] == 0:
             words = sum(1 for n in v.norms if n[:1].isalpha())
-            if words >= _MIN_WORDS_DESCRIBING:
+            if words >= _MIN_WORDS_DESCRIBING and self._on_question(v, question):
                 return Stance("yes", 0.5, self._first_text(doc), scores, xref, hedged=hedged)
             return Stance("unclear", 0.6, self._first_text(doc), scores, xref, hedged=hedged)
         return self._stance(top, scores, best, doc, xref, hedged)
