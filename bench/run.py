@@ -100,7 +100,7 @@ def tokenizer_floor(folder: Path) -> dict:
 
 def accuracy() -> dict:
     out = {}
-    for name in ("themes", "divergence", "practice", "cluster", "learned", "across"):
+    for name in ("themes", "divergence", "practice", "cluster", "learned", "voices", "across"):
         path = BENCH / f"{name}.py"
         if not path.exists():
             continue
@@ -196,6 +196,17 @@ def markdown(res: dict) -> str:
                 lines.append(f"| {mode} | {_f(r['real_accuracy'])} | {_f(r['real_flag']['precision'])} / {_f(r['real_flag']['recall'])} | "
                              f"{_f(r['heldout_voices_accuracy'])} | {_f(r['synthetic_accuracy'])} | "
                              f"{_f(r['synthetic_flag']['precision'])} / {_f(r['synthetic_flag']['recall'])} |")
+    vo = acc.get("voices", {})
+    if vo and "error" not in vo:
+        lines += ["", "## Narrative class and themes by writer (`bench/voices.py`; SYNTHETIC voices)", "",
+                  "training: voices A-F, in-sample (the models are trained on them and the stance rules were developed on them); "
+                  "heldout: voices G-I, written later, nothing fitted or tuned to them.", "",
+                  "| folder | narrative class, rules (default) | narrative class, learned | themes F1, lexicon | themes F1, learned (default) |",
+                  "|---|---|---|---|---|"]
+        for name, r in vo.items():
+            lines.append(f"| {name} | {_f(r['narrative class, rules alone (default)']['accuracy'])} | "
+                         f"{_f(r['narrative class, learned (--learned all)']['accuracy'])} | {_f(r['themes, lexicon alone']['f1'])} | "
+                         f"{_f(r['themes, learned (default)']['f1'])} |")
     ac = acc.get("across", {})
     if ac and "error" not in ac:
         lines += ["", "## Learning across returns (`bench/across.py`, `--across-returns`; SYNTHETIC national corpus only)", "",

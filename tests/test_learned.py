@@ -284,3 +284,35 @@ def test_learned_shipped_models_were_made_from_the_shipped_training_files():
     for name in ("themes_model.json", "stance_model.json"):
         meta = json.loads((learned_dir() / name).read_text())["meta"]
         assert meta["training_files"] == current, f"{name} is stale: run wvtext train"
+
+
+def test_learned_heldout_voices_are_well_formed_and_never_trained_on():
+    """corpus/heldout measures writing nothing was fitted to: it must parse, use known ids, and
+    share no narrative with the training sets that `wvtext train` reads."""
+    import csv
+
+    from wvtext.codebook import load_codebook
+    from wvtext.learned import STANCE_CLASSES
+    from wvtext.themes.lexicon import THEMES
+
+    heldout = sorted((ROOT / "corpus" / "heldout").glob("SYNTHETIC_voices_*.csv"))
+    assert len(heldout) == 3
+    qids = set(load_codebook().qids)
+    seen = set()
+    for path in heldout:
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        assert len(rows) == 118, path.name
+        for r in rows:
+            assert r["qid"] in qids and r["qid"] not in ("1.2", "6.10")
+            assert r["text_class"] in STANCE_CLASSES
+            assert {t for t in r["themes"].split(";") if t} <= set(THEMES)
+            seen.add(r["narrative"].strip())
+    trained = set()
+    for path in TRAINING.glob("*.csv"):
+        with open(path, newline="", encoding="utf-8") as fh:
+            trained |= {(r.get("narrative") or r.get("description") or r.get("text") or "").strip() for r in csv.DictReader(fh)}
+    # Short cross-references ("As per 6.1 above.") may coincide; no answer of substance may.
+    assert not {t for t in seen & trained if len(t.split()) >= 6}
+    meta = json.loads((ROOT / "models" / "learned" / "stance_model.json").read_text())["meta"]
+    assert not any("heldout" in name for name in meta["training_files"])
