@@ -316,3 +316,38 @@ def test_learned_heldout_voices_are_well_formed_and_never_trained_on():
     assert not {t for t in seen & trained if len(t.split()) >= 6}
     meta = json.loads((ROOT / "models" / "learned" / "stance_model.json").read_text())["meta"]
     assert not any("heldout" in name for name in meta["training_files"])
+
+
+def test_learned_reviewed_narrative_classes_become_class_labels(tmp_path, monkeypatch):
+    import wvtext.train as train
+    from wvtext.pipeline import ingest_files, run_text_stages
+    from wvtext.review import record_decision, review_queue
+    from wvtext.store import open_store
+
+    db = tmp_path / "w.db"
+    store = open_store(db)
+    s = ingest_files([ROOT / "corpus" / "synthetic" / "SYNTHETIC_sutton.txt",
+                      ROOT / "corpus" / "returns" / "leicestershire_2013_stocktake.txt"], store)
+    run_text_stages(store, s.return_ids, [])
+    sutton = next(r for r in s.return_ids if r.startswith("synthetic-"))
+    queue = review_queue(store, kind="text_class", return_ids=[sutton], top=0)
+    assert queue and queue[0]["score"] == min(r["score"] for r in queue)  # the least certain first
+    given = {a["qid"]: a["text_class"] for a in store.answer_analysis([sutton])}
+    record_decision(store, kind="text_class", return_id=sutton, qid="2.4", decision="set", value="partial")
+    record_decision(store, kind="text_class", return_id=sutton, qid="3.1", decision="confirm")
+    record_decision(store, kind="text_class", return_id="leicestershire", qid="1.7", decision="set", value="partial")
+    with pytest.raises(WvtextError, match="must be one of"):
+        record_decision(store, kind="text_class", return_id=sutton, qid="2.5", decision="set", value="maybe")
+    store.close()
+    examples, left_out = train.read_reviews(db)
+    assert left_out == 1
+    by_qid = {e.qid: e for e in examples}
+    assert by_qid["2.4"].text_class == "partial" and by_qid["3.1"].text_class == given["3.1"]
+    assert by_qid["2.4"].known == frozenset()  # no theme was decided: no theme label
+
+    for name, value in (("_C_GRID", (1.0,)), ("_BLENDS", (0.5,)), ("_THRESHOLDS", (0.5,)), ("_WORDS", (False,))):
+        monkeypatch.setattr(train, name, value)
+    _small_training(tmp_path / "training", per_file=12)
+    written = train.train_all(tmp_path / "m", tmp_path / "training", progress=lambda m: None, reviews=db)
+    meta = json.loads(written["stance_model.json"].read_text())["meta"]
+    assert "reviews" in meta["groups"] and "reviews:w.db" in meta["training_files"]

@@ -50,6 +50,9 @@ def test_review_decisions_survive_reimport(analysed):
         ({"kind": "theme", "decision": "add"}, "needs the theme"),
         ({"kind": "theme", "decision": "add", "theme": "weather"}, "not a theme id"),
         ({"kind": "divergence", "decision": "confirm", "qid": "12.1"}, "no answer '12.1'"),
+        ({"kind": "text_class", "decision": "set"}, "narrative class must be one of"),
+        ({"kind": "text_class", "decision": "set", "value": "probably"}, "narrative class must be one of"),
+        ({"kind": "text_class", "decision": "dismiss"}, "must be one of confirm, set"),
     ],
 )
 def test_review_bad_decisions_are_refused(analysed, kwargs, message):
@@ -57,3 +60,21 @@ def test_review_bad_decisions_are_refused(analysed, kwargs, message):
     with pytest.raises(WvtextError, match=message):
         record_decision(analysed, **kw)
     assert analysed.reviews() == []
+
+
+def test_review_narrative_class_from_the_command_line(analysed, tmp_path):
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+
+    db = str(analysed.path)
+    res = CliRunner().invoke(app, ["review", "next", "leicestershire", "--kind", "text_class", "--top", "3", "--db", db])
+    assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(app, ["review", "decide", "leicestershire", "1.7", "set", "--kind", "text_class",
+                                   "--value", "partial", "--db", db])
+    assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(app, ["review", "decide", "leicestershire", "1.1", "confirm", "--kind", "text_class", "--db", db])
+    assert res.exit_code == 0, res.output
+    latest = {r["qid"]: r["value"] for r in analysed.reviews() if r["kind"] == "text_class"}
+    given = {a["qid"]: a["text_class"] for a in analysed.answer_analysis(["leicestershire"])}
+    assert latest == {"1.7": "partial", "1.1": given["1.1"]}

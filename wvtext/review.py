@@ -11,6 +11,9 @@ Kinds and decisions:
 - `divergence` (a flagged answer): `confirm` or `dismiss`; `value` may give the right type.
 - `theme` (a theme on an answer or item): `confirm` or `dismiss`; or `add` with the theme.
 - `support_request`, `good_practice` (an answer): `confirm` or `dismiss`.
+- `text_class` (what an answer's narrative says about its question): `confirm` (the class wvtext
+  gave is right; it is kept as the value) or `set` with the right class as the value. These are
+  labels: `wvtext train --reviews DB` learns the narrative class from them.
 """
 from __future__ import annotations
 
@@ -18,9 +21,11 @@ from .errors import WvtextError
 
 __all__ = ["KINDS", "DECISIONS", "review_queue", "record_decision", "decision_map"]
 
-KINDS = ("divergence", "theme", "support_request", "good_practice")
+KINDS = ("divergence", "theme", "support_request", "good_practice", "text_class")
 DECISIONS = {"divergence": ("confirm", "dismiss"), "theme": ("confirm", "dismiss", "add"),
-             "support_request": ("confirm", "dismiss"), "good_practice": ("confirm", "dismiss")}
+             "support_request": ("confirm", "dismiss"), "good_practice": ("confirm", "dismiss"),
+             "text_class": ("confirm", "set")}
+TEXT_CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable")
 
 
 def _key(r: dict) -> tuple:
@@ -61,6 +66,15 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
                          "what": "carried" if t["carried"] else "not carried",
                          "detail": "negated" if t["negated"] else "", "evidence": ans["narrative"][:300]})
         rows.sort(key=lambda r: abs(r["score"] - 0.5))  # the least certain first
+    elif kind == "text_class":
+        for a in store.answer_analysis(rids):
+            ans = answers[(a["return_id"], a["qid"])]
+            if not (ans["narrative"] or "").strip() or a["partners"] or a["obstacles"]:
+                continue
+            rows.append({"kind": kind, "return_id": a["return_id"], "qid": a["qid"], "locality": ans["locality"],
+                         "score": a["text_confidence"], "what": a["text_class"],
+                         "detail": f"code {ans['code_raw'] or 'blank'} ({a['code_class'] or '-'})", "evidence": a["evidence"]})
+        rows.sort(key=lambda r: (r["score"], r["return_id"], r["qid"]))  # the least certain first
     elif kind == "support_request":
         for r in store.support_requests(rids):
             rows.append({"kind": kind, "return_id": r["return_id"], "qid": r["qid"], "locality": r["locality"],
@@ -90,6 +104,9 @@ def record_decision(store, *, kind: str, return_id: str = "", qid: str = "", ite
         raise WvtextError(f"decision {decision!r} for {kind} must be one of {', '.join(DECISIONS[kind])}.")
     if kind == "theme" and not theme:
         raise WvtextError("a theme decision needs the theme (--theme ID).")
+    if kind == "text_class" and decision == "set" and value not in TEXT_CLASSES:
+        raise WvtextError(f"a narrative class must be one of {', '.join(TEXT_CLASSES)}, not {value!r}.",
+                          remedy="Give it with --value, e.g. --value partial.")
     if theme:
         from .themes.lexicon import THEMES
 
@@ -102,5 +119,14 @@ def record_decision(store, *, kind: str, return_id: str = "", qid: str = "", ite
         if not any(a["qid"] == qid for a in store.answers([return_id])):
             raise WvtextError(f"no answer {qid!r} for return {return_id!r} in the database.",
                               remedy="See 'wvtext review next' for what can be reviewed.")
+    if kind == "text_class":
+        if item_id:
+            raise WvtextError("a narrative class is decided for an answer, not an item.")
+        if decision == "confirm":
+            got = [a for a in store.answer_analysis([return_id]) if a["qid"] == qid]
+            if not got or not got[0]["text_class"]:
+                raise WvtextError(f"answer {qid} of {return_id} has not been analysed, so there is no class to confirm.",
+                                  remedy="Run 'wvtext analyse' first, or use 'set' with --value.")
+            value = got[0]["text_class"]
     return store.add_review({"kind": kind, "return_id": return_id, "qid": qid, "item_id": item_id, "theme": theme,
                              "decision": decision, "value": value, "note": note, "reviewer": reviewer})

@@ -152,9 +152,10 @@ def _dev_keys() -> tuple[str, set[str]]:
 
 
 def read_reviews(db_path: Path) -> tuple[list[Example], int]:
-    """Analysts' theme decisions in a wvtext database (`wvtext review decide ... --kind theme`) as
-    training examples: confirm and add say the theme is there, dismiss that it is not; the other
-    themes of that text stay unknown. Decisions on the real development sets (the Leicestershire
+    """Analysts' theme and narrative-class decisions in a wvtext database (`wvtext review decide
+    ... --kind theme` / `--kind text_class`) as training examples: confirm and add say the theme is
+    there, dismiss that it is not, and the other themes of that text stay unknown; a narrative
+    class confirmed or set is that answer's class label. Decisions on the real development sets (the Leicestershire
     return, the seed items) are left out, so that they keep measuring. Returns the examples and
     how many decisions were left out."""
     from .pipeline import item_text
@@ -166,14 +167,21 @@ def read_reviews(db_path: Path) -> tuple[list[Example], int]:
     store = open_store(db_path)
     try:
         by_text: dict[tuple[str, str, str], dict[str, bool]] = {}
+        classes: dict[tuple[str, str, str], str] = {}
         left_out = 0
         for r in store.reviews():
-            if r["kind"] != "theme" or not r["theme"]:
+            if r["kind"] not in ("theme", "text_class") or (r["kind"] == "theme" and not r["theme"]):
                 continue
             if (r["return_id"] == dev_return and not r["item_id"]) or r["item_id"] in dev_items:
                 left_out += 1
                 continue
-            by_text.setdefault((r["return_id"], r["qid"], r["item_id"]), {})[r["theme"]] = r["decision"] != "dismiss"
+            key = (r["return_id"], r["qid"], r["item_id"])
+            if r["kind"] == "text_class":
+                if r["value"] in STANCE_CLASSES and not r["item_id"]:
+                    classes[key] = r["value"]
+                    by_text.setdefault(key, {})
+                continue
+            by_text.setdefault(key, {})[r["theme"]] = r["decision"] != "dismiss"
         out = []
         for (rid, qid, item_id), decided in sorted(by_text.items()):
             if item_id:
@@ -183,7 +191,7 @@ def read_reviews(db_path: Path) -> tuple[list[Example], int]:
                 text = next((a["narrative"] for a in store.answers([rid]) if a["qid"] == qid), "")
             if text:
                 out.append(Example("reviews", text, frozenset(t for t, on in decided.items() if on), qid if not item_id else "",
-                                   known=frozenset(decided)))
+                                   classes.get((rid, qid, item_id), ""), known=frozenset(decided)))
         return out, left_out
     finally:
         store.close()
@@ -462,8 +470,8 @@ def train_stance(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
     meta = {"C": C, "blend": blend, "words": words, "selection": _SELECTION, "heldout_voices_accuracy": round(cv, 4),
             "development_accuracy": round(dv, 4),
             "rules_alone": {"heldout_voices_accuracy": round(base_cv, 4), "development_accuracy": round(base_dv, 4)},
-            "examples": len(ex), "development_examples": len(dev), "vocabulary": len(vocab),
-            "training_files": ts.files, "seed": SEED}
+            "examples": len(ex), "groups": sorted({e.group for e in ex}), "development_examples": len(dev),
+            "vocabulary": len(vocab), "training_files": ts.files, "seed": SEED}
     progress(f"narrative class: chose {'words and cues' if words else 'cues only'}, C={C}, blend {blend}: held-out voices accuracy {cv:.3f} (rules alone "
              f"{base_cv:.3f}), development return {dv:.3f} (rules alone {base_dv:.3f}); {len(vocab)} words")
     return LinearModel("stance", STANCE_CLASSES, STANCE_FEATURES, vocab, coef[:, :nd], coef[:, nd:].T.copy(),
@@ -473,7 +481,7 @@ def train_stance(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
 def _reviews_hash(examples: list[Example]) -> str:
     h = hashlib.sha256()
     for e in examples:
-        h.update(f"{e.text}\t{sorted(e.themes)}\t{sorted(e.known or ())}\n".encode())
+        h.update(f"{e.text}\t{sorted(e.themes)}\t{sorted(e.known or ())}\t{e.text_class}\n".encode())
     return h.hexdigest()
 
 
@@ -488,7 +496,8 @@ def train_all(out_dir: Path | None = None, folder: Path | None = None,
     if reviews is not None:
         found, left_out = read_reviews(reviews)
         ts = TrainingSet(ts.examples + found, {**ts.files, f"reviews:{Path(reviews).name}": _reviews_hash(found)})
-        progress(f"{len(found)} reviewed texts ({sum(len(e.known or ()) for e in found)} theme decisions) from {reviews}"
+        progress(f"{len(found)} reviewed texts ({sum(len(e.known or ()) for e in found)} theme decisions, "
+                 f"{sum(1 for e in found if e.text_class)} narrative classes) from {reviews}"
                  + (f"; {left_out} decisions on the development sets left out" if left_out else ""))
     groups = {e.group for e in ts.examples}
     if len(groups) < 2:

@@ -12,7 +12,8 @@ app = typer.Typer(help="Review what wvtext found: see what to look at next, reco
                        "Decisions are kept in the database and survive re-imports and re-analysis; dismissed "
                        "flags are hidden by 'wvtext flags'.", no_args_is_help=True)
 
-KindOption = Annotated[str, typer.Option("--kind", "-k", help="divergence, theme, support_request or good_practice.")]
+KindOption = Annotated[str, typer.Option("--kind", "-k", help="divergence, theme, support_request, good_practice or "
+                                                               "text_class (the narrative's class).")]
 
 
 @app.command("next")
@@ -50,7 +51,7 @@ def next_cli(
 def decide_cli(
     locality: Annotated[str, typer.Argument(help="The return: locality or return id.")],
     qid: Annotated[str, typer.Argument(help="The question, e.g. 1.8.")],
-    decision: Annotated[str, typer.Argument(help="confirm or dismiss (themes also: add).")],
+    decision: Annotated[str, typer.Argument(help="confirm or dismiss (themes also: add; text_class: confirm or set).")],
     kind: KindOption = "divergence",
     theme: Annotated[Optional[str], typer.Option(help="The theme id, for --kind theme.")] = None,
     value: Annotated[str, typer.Option(help="The right value, e.g. the divergence type or narrative class.")] = "",
@@ -58,7 +59,9 @@ def decide_cli(
     reviewer: Annotated[str, typer.Option(help="Who decided.")] = "",
     db: DbOption = DEFAULT_DB_PATH,
 ) -> None:
-    """Record a decision on one flag, theme, support request or good-practice candidate."""
+    """Record a decision on one flag, theme, support request or good-practice candidate, or the
+    right narrative class of an answer (--kind text_class: confirm, or set --value partial).
+    Theme and narrative-class decisions are labels that 'wvtext train --reviews' learns from."""
     from ..review import record_decision
     from ..store import open_store
 
@@ -66,7 +69,7 @@ def decide_cli(
     rid = resolve_return(store, locality)
     record_decision(store, kind=kind, return_id=rid, qid=qid, theme=theme or "", decision=decision, value=value,
                     note=note, reviewer=reviewer)
-    echo_err(f"recorded: {kind} {rid} {qid}{' ' + theme if theme else ''} {decision}")
+    echo_err(f"recorded: {kind} {rid} {qid}{' ' + theme if theme else ''} {decision}{' ' + value if value else ''}")
     store.close()
 
 
