@@ -111,3 +111,5 @@ def test_cli_records_what_the_cross_return_model_did(tmp_path):
     assert manifest["settings"]["across_returns"] is True
     assert manifest["across_returns"]["skipped"].startswith("1 return(s)")
     assert "the rules decided alone" in res.output
+    assert "Learning across returns" in (out / "report.html").read_text(encoding="utf-8")
+    assert "asked for, not used: 1 return(s)" in (out / "report.html").read_text(encoding="utf-8")

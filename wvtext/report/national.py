@@ -522,8 +522,8 @@ def _run(d: RunData) -> Safe:
           ("Lexicon version", m.get("lexicon_version", "")),
           ("Learned models", "; ".join(f"{k} {str(v.get('sha256', ''))[:12] if isinstance(v, dict) else v}"
                                        for k, v in (m.get("learned_models") or {}).items()) or "none: rules alone"),
-          ("Localities list sha256",
-                                                               str(m.get("localities_sha256", ""))[:16]),
+          ("Learning across returns", _across(m)),
+          ("Localities list sha256", str(m.get("localities_sha256", ""))[:16]),
           ("Python", m.get("python", "")), ("Seed", m.get("seed", "")),
           ("Returns", f"{d.n_returns} ({d.n_real} real, {d.n_synthetic} synthetic)")]
     for k, v in (m.get("counts") or {}).items():
@@ -552,6 +552,16 @@ def _run(d: RunData) -> Safe:
     return join(out)
 
 
+def _across(m: dict) -> str:
+    a = m.get("across_returns")
+    if not a:
+        return "off: the rules read each narrative on its own"
+    if a.get("skipped"):
+        return f"asked for, not used: {a['skipped']}"
+    return (f"on: out-of-fold models of the codes of {a['returns']} returns ({a['trained_on']} coded answers, "
+            f"agreement with the codes {a['oof_agreement_with_codes']}) changed {a['reclassed']} narrative classes")
+
+
 def _method(d: RunData) -> Safe:
     items = [
         "Answer classes come from the codebook: each code of each question has a class (Yes / in place, in "
@@ -568,7 +578,9 @@ def _method(d: RunData) -> Safe:
         "labelled example texts, and on analysts' reviewed decisions where they were given to it) weighs the "
         "lexicon's evidence and the text's words to decide whether the narrative says something substantive "
         "about each theme. The run record lists the model used; the narrative class is read by rules unless "
-        "the run says otherwise.",
+        "the run says otherwise. With learning across returns, each answer's class is also predicted from "
+        "its narrative by a model of the codes of the other returns, which agrees with honest coding and "
+        "learns habitual over-coding too: read flags from such a run beside a run without it.",
         "Synthetic returns are generated data for testing the method at national scale; they are labelled "
         "SYNTHETIC wherever they appear.",
     ]
