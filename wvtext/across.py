@@ -88,10 +88,10 @@ def _matrix(entries: list[AcrossEntry], vocab: dict[str, int], qids: dict[str, i
 
 
 def fit_across_returns(entries: list[AcrossEntry], *, folds: int = FOLDS, min_returns: int = MIN_RETURNS,
-                       seed: int = 0) -> AcrossResult:
+                       seed: int = 0, progress=None) -> AcrossResult:
     """Out-of-fold probabilities of each answer's code class given its narrative, every answer
     scored by a model fitted on the other folds' returns. Deterministic: folds are fixed by
-    sorted return id, and the solver is seeded."""
+    sorted return id, and the solver is seeded. `progress(stage, done, total)` is told of each fold."""
     from sklearn.linear_model import LogisticRegression
 
     returns = sorted({e.return_id for e in entries})
@@ -133,6 +133,8 @@ def fit_across_returns(entries: list[AcrossEntry], *, folds: int = FOLDS, min_re
             probs[e.key] = dist
             if e.code_class in classes and max(dist, key=dist.get) == e.code_class:
                 agree += 1
+        if progress:
+            progress("learning across returns", f + 1, folds)
     n_coded = sum(1 for e in coded if e.key in probs)
     return AcrossResult(probs, classes, len(returns), len(coded), agree / n_coded if n_coded else 0.0)
 

@@ -178,9 +178,7 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
         from .across import blend_class, fit_across_returns
         from .stance import Stance
 
-        if progress:
-            progress("learning across returns", 0, 1)
-        result = fit_across_returns(across_entries)
+        result = fit_across_returns(across_entries, progress=progress)
         across_summary = result.summary() | {"reclassed": 0}
         for (rid, qid), probs in result.probs.items():
             st = stances[rid][qid]
@@ -190,8 +188,6 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
                 evidence = across_evidence[(rid, qid)].get(cls) or st.evidence
                 stances[rid][qid] = Stance(cls, conf, evidence, st.scores, st.xref, hedged=st.hedged,
                                            rule_class=st.rule_class or st.text_class)
-        if progress:
-            progress("learning across returns", 1, 1)
     rows = []
     by_key = {(a["return_id"], a["qid"]): a for a in answers}
     for rid, per_q in stances.items():
