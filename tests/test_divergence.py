@@ -44,6 +44,16 @@ def read(nlp, reader, codebook, qid, text):
         # A narrative with no stance cue that does not touch its question gives no answer.
         ("9.1", "Our approach is person centred and outcome focused across all of our teams.", "unclear"),
         ("6.4", "Yes, commissioning intentions agreed.", "yes"),
+        # The question does not apply: said outright, or by an answer that opens with nobody placed.
+        ("2.5", "As we do not operate a pooled budget for this group, the question of contributions does not arise.",
+         "not_applicable"),
+        ("6.5", "Nobody from our area is funded through NHS England specialised commissioning at present.",
+         "not_applicable"),
+        ("5.7", "Considered by the Community Safety Partnership in June; no specific action needed given small numbers.",
+         "not_applicable"),
+        # ... while the same sentence after an answer is context, not the answer.
+        ("4.4", "A joint register is in place and updated monthly. Nobody in the current cohort is placed out of area.",
+         "yes"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):

@@ -12,7 +12,8 @@ Rules, in order:
 3. "any issues?" questions (1.8) read whether issues are affirmed or denied;
 4. otherwise cue weights add up per class (the first sentence counts 1.5x; a cue of existence
    under a local negation counts for "no"; the progressive "we are putting ... together" counts
-   for in_progress, and a contrast followed by a denial in one sentence for partial); an affirmative first sentence with a gap stated later is partial;
+   for in_progress, a contrast followed by a denial in one sentence for partial, and an answer
+   opening "Nobody ... is placed" for not applicable); an affirmative first sentence with a gap stated later is partial;
    "Yes, ... will be" with only future/progress content
    in its first sentence is in_progress; text with no cue that describes arrangements reads yes,
    weakly, if it shares a word with the question; an empty, very short or off-question cue-less
@@ -82,6 +83,10 @@ _CONTRAST_GAP_WEIGHT = 1.0
 # says who the programme is about, not that an arrangement is being made.
 _PEOPLE = {"people", "person", "persons", "individual", "individuals", "patient", "patients", "those", "cohort",
            "everyone", "anyone", "adult", "adults", "child", "children", "men", "women", "them"}
+# "Nobody from our area is placed by specialist commissioning": an answer that opens by saying no
+# one is placed, funded or in hospital says the question's subject does not exist here.
+_NOBODY_SUBJECT = {"placed", "funded", "commissioned", "hospital", "inpatient", "patient", "secure"}
+_NOBODY_WEIGHT = 1.5
 _GAP_LATER = True  # an affirmative opening with a gap stated later reads partial (see _decide)
 
 
@@ -320,6 +325,14 @@ class StanceReader:
                 first["partial"] += _CONTRAST_GAP_WEIGHT
             if weight > best.get("partial", (0.0, 0))[0]:
                 best["partial"] = (weight, b)
+        if v.bounds:  # only as the answer's opening: later, it is context ("None of the cohort is in secure care.")
+            b, e = v.bounds[0]
+            words = [n for n in norms[b:e] if n[:1].isalpha()]
+            if words and (words[0] in ("nobody", "none") or words[:2] == ["no", "one"]) \
+                    and any(n in _NOBODY_SUBJECT for n in norms[b:e]):
+                scores["not_applicable"] += _NOBODY_WEIGHT
+                if _NOBODY_WEIGHT > best.get("not_applicable", (0.0, 0))[0]:
+                    best["not_applicable"] = (_NOBODY_WEIGHT, b)
         echo = self._echo(v, question) if question is not None else None
         if echo is not None:
             w = _ECHO_WEIGHT * (_FIRST_WEIGHT if echo < first_end else 1.0)
