@@ -13,8 +13,8 @@ Rules, in order:
 4. otherwise cue weights add up per class (the first sentence counts 1.5x; a cue of existence
    under a local negation counts for "no"; the progressive "we are putting ... together" counts
    for in_progress, a contrast followed by a denial in one sentence for partial, and an answer
-   opening "Nobody ... is placed" for not applicable); an affirmative first sentence with a gap stated later is partial;
-   "Yes, ... will be" with only future/progress content
+   opening "Nobody ... is placed" for not applicable); an affirmative first sentence with a gap
+   stated later is partial; "Yes, ... will be" with only future/progress content
    in its first sentence is in_progress; text with no cue that describes arrangements reads yes,
    weakly, if it shares a word with the question; an empty, very short or off-question cue-less
    text is unclear.
@@ -87,7 +87,6 @@ _PEOPLE = {"people", "person", "persons", "individual", "individuals", "patient"
 # one is placed, funded or in hospital says the question's subject does not exist here.
 _NOBODY_SUBJECT = {"placed", "funded", "commissioned", "hospital", "inpatient", "patient", "secure"}
 _NOBODY_WEIGHT = 1.5
-_GAP_LATER = True  # an affirmative opening with a gap stated later reads partial (see _decide)
 
 
 @dataclass
@@ -266,6 +265,17 @@ class StanceReader:
         spans.sort(key=lambda x: (x[0], -(x[1] - x[0]), -self.cues[x[2]][2]))
         taken: set[int] = set()
         hedged = False
+
+        def add(cls: str, w: float, at: int, *, count_first: bool = True, boost: bool = True) -> None:
+            """Count weight `w` for `cls` at token `at` (1.5x in the first sentence when `boost`);
+            keep the sentence of the heaviest evidence per class."""
+            weight = w * (_FIRST_WEIGHT if boost and at < first_end else 1.0)
+            scores[cls] += weight
+            if count_first and at < first_end:
+                first[cls] += w
+            if weight > best.get(cls, (0.0, 0))[0]:
+                best[cls] = (weight, v.sent(at)[0])
+
         for s, e, i in spans:
             if any(t in taken for t in range(s, e)):
                 continue
@@ -283,12 +293,7 @@ class StanceReader:
                 cls = "partial"  # "in place in some areas only"
             if cls in ("in_progress", "plan"):
                 hedged = True
-            weight = w * (_FIRST_WEIGHT if s < first_end else 1.0)
-            scores[cls] += weight
-            if s < first_end and cue != "yes":
-                first[cls] += w
-            if weight > best.get(cls, (0.0, 0))[0]:
-                best[cls] = (weight, sb)
+            add(cls, w, s, count_first=cue != "yes")
         for i in range(len(norms) - 1):
             # "is/are [not] <verb>ing": work underway, or (negated) not being done; "being <done>"
             # standing alone: work underway.
@@ -306,41 +311,22 @@ class StanceReader:
                 continue
             elif not negated and prev in _NEG:
                 continue
-            cls = "no" if negated else "in_progress"
             hedged = hedged or not negated
-            weight = _PROGRESSIVE_WEIGHT * (_FIRST_WEIGHT if i < first_end else 1.0)
-            scores[cls] += weight
-            if i < first_end:
-                first[cls] += _PROGRESSIVE_WEIGHT
-            if weight > best.get(cls, (0.0, 0))[0]:
-                best[cls] = (weight, v.sent(i)[0])
+            add("no" if negated else "in_progress", _PROGRESSIVE_WEIGHT, i)
         for b, e in v.bounds:
             c = next((i for i in range(b, e) if norms[i] in _CONTRAST_GAP
                       and not (norms[i] == "yet" and i > b and norms[i - 1] in _NEG)), None)  # "not yet" is no contrast
-            if c is None or not any(norms[i] in _NEG for i in range(c + 1, e)):
-                continue
-            weight = _CONTRAST_GAP_WEIGHT * (_FIRST_WEIGHT if b < first_end else 1.0)
-            scores["partial"] += weight
-            if b < first_end:
-                first["partial"] += _CONTRAST_GAP_WEIGHT
-            if weight > best.get("partial", (0.0, 0))[0]:
-                best["partial"] = (weight, b)
+            if c is not None and any(norms[i] in _NEG for i in range(c + 1, e)):
+                add("partial", _CONTRAST_GAP_WEIGHT, b)
         if v.bounds:  # only as the answer's opening: later, it is context ("None of the cohort is in secure care.")
             b, e = v.bounds[0]
             words = [n for n in norms[b:e] if n[:1].isalpha()]
             if words and (words[0] in ("nobody", "none") or words[:2] == ["no", "one"]) \
                     and any(n in _NOBODY_SUBJECT for n in norms[b:e]):
-                scores["not_applicable"] += _NOBODY_WEIGHT
-                if _NOBODY_WEIGHT > best.get("not_applicable", (0.0, 0))[0]:
-                    best["not_applicable"] = (_NOBODY_WEIGHT, b)
+                add("not_applicable", _NOBODY_WEIGHT, b, count_first=False, boost=False)
         echo = self._echo(v, question) if question is not None else None
         if echo is not None:
-            w = _ECHO_WEIGHT * (_FIRST_WEIGHT if echo < first_end else 1.0)
-            scores["yes"] += w
-            if echo < first_end:
-                first["yes"] += _ECHO_WEIGHT
-            if w > best.get("yes", (0.0, 0))[0]:
-                best["yes"] = (w, v.sent(echo)[0])
+            add("yes", _ECHO_WEIGHT, echo)
         return scores, first, best, hedged
 
     @staticmethod
@@ -406,7 +392,7 @@ class StanceReader:
         # An affirmative opening (no negation, nothing underway or planned) followed by a gap in a
         # later sentence ("Numbers agreed. Support for families not yet in place.") is in place
         # with a stated gap: partial, not no. An answer that opens with its denial stays no.
-        if _GAP_LATER and len(v.bounds) >= 2 and scores["no"] > 0 and in_first["no"] == 0 and opening not in ("no", "not", "none") \
+        if len(v.bounds) >= 2 and scores["no"] > 0 and in_first["no"] == 0 and opening not in ("no", "not", "none") \
                 and in_first["in_progress"] + in_first["plan"] == 0:
             first_words = [n for n in v.norms[:first_end] if n[:1].isalpha()]
             b, e = v.sent(best["no"][1]) if "no" in best else (0, 0)
