@@ -113,3 +113,23 @@ def test_cli_records_what_the_cross_return_model_did(tmp_path):
     assert "the rules decided alone" in res.output
     assert "Learning across returns" in (out / "report.html").read_text(encoding="utf-8")
     assert "asked for, not used: 1 return(s)" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_returns_already_in_the_store_teach_the_model(tmp_path):
+    from wvtext.synth import generate
+
+    summary = generate(tmp_path / "corpus", seed=13, limit=24, extra_formats=False)
+    paths = [tmp_path / "corpus" / f for f in summary["files"] if f.startswith("SYNTHETIC_national")]
+    store = open_store(tmp_path / "w.db")
+    rids = sorted(set(ingest_files(paths, store).return_ids))
+    first, later = rids[:16], rids[16:]
+    # 16 returns in the run would be too few; the 8 others in the database make 24.
+    a = run_text_stages(store, first, [], across=True)["across"]
+    assert a["returns"] == 24 and not a["skipped"] and a["reclassed"] > 0
+    assert store.answer_analysis(later) == []  # only this run's answers are written
+    before = {(x["return_id"], x["qid"]): x["text_class"] for x in store.answer_analysis(first)}
+    a = run_text_stages(store, later, [], across=True)["across"]
+    assert a["returns"] == 24 and not a["skipped"]
+    # The earlier run's returns trained the model; their stored classes were not touched.
+    assert {(x["return_id"], x["qid"]): x["text_class"] for x in store.answer_analysis(first)} == before
+    store.close()

@@ -14,7 +14,9 @@ features (`StanceReader.rule_features`). Produces, per answer, out-of-fold proba
 yes / no / in_progress / partial, and the narrative class blended from them and the rules.
 
 Opt-in (`wvtext analyse --across-returns`) and never needed: with fewer than `MIN_RETURNS`
-returns, or too few coded answers of a class, nothing is learned and the rules decide alone.
+returns in the database, or too few coded answers of a class, nothing is learned and the rules
+decide alone. Every return in the database trains the model; only the answers of the returns
+being analysed are re-classed (the others keep the classes their own run gave them).
 Why not on by default: codes are labels with a bias, not noise. Where many areas code "Yes" over
 narratives of plans, the model learns that plans mean yes and would hide exactly the overstated
 answers advisers look for; the blend with the rules limits this but cannot remove it.

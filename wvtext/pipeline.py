@@ -105,8 +105,8 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
     evidence (answers and items), the narrative's class and the code/narrative divergence
     (answers). `learned` says which learned layers of models/learned/ decide beside the rules:
     "themes" (the default), "all" (themes and the narrative class) or "none". `across`: blend
-    the narrative class with out-of-fold models of the codes of the returns in this run
-    (`across.py`; nothing happens with fewer than `across.MIN_RETURNS` returns). Store the
+    the narrative class of this run's answers with out-of-fold models of the codes of every
+    return in the store (`across.py`; nothing happens with fewer than `across.MIN_RETURNS`). Store the
     results; return counts (with "across": what the cross-return model did, when asked)."""
     _check_learned(learned)
     from .divergence import score_divergence
@@ -178,9 +178,20 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
         from .across import blend_class, fit_across_returns
         from .stance import Stance
 
+        # The returns already in the store teach the model too (their own classes stay as stored).
+        in_run = set(return_ids)
+        earlier = [a for a in store.answers() if a["return_id"] not in in_run and (a["narrative"] or "").strip()]
+        for a, doc in zip(earlier, nlp.pipe((a["narrative"] for a in earlier), batch_size=512)):
+            q = codebook.get(a["qid"])
+            dense = reader.rule_features(doc, q) if q is not None else None
+            if dense is not None:
+                across_entries.append(AcrossEntry((a["return_id"], a["qid"]), a["return_id"], a["qid"],
+                                                  a["code_class"] if a["code_valid"] else "", set(doc_bow(doc)), dense))
         result = fit_across_returns(across_entries, progress=progress)
         across_summary = result.summary() | {"reclassed": 0}
         for (rid, qid), probs in result.probs.items():
+            if rid not in in_run:
+                continue
             st = stances[rid][qid]
             cls, conf = blend_class(st.text_class, st.confidence, probs)
             if cls != st.text_class:

@@ -66,7 +66,7 @@ def analyse_cli(
         "--across-returns/--no-across-returns",
         help="Also learn how these returns write from their own codes: out-of-fold models of each "
              "answer's code class, trained on the other returns, blended with the rules' narrative "
-             "class. Needs 20+ returns in the run (fewer: the rules decide alone). Off by default: "
+             "class. Needs 20+ returns in the database (fewer: the rules decide alone). Off by default: "
              "where many areas code Yes over plans, it learns that habit (see wvtext/across.py).")] = False,
 ) -> None:
     """Read the returns into the database, analyse them and write the outputs to --out.
