@@ -126,9 +126,6 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
     texts = [a["narrative"] for a in answers] + [item_text(i) for i in items]
     theme_results, stances = [], {}
     across_entries, across_evidence = [], {}
-    if across:
-        from .across import AcrossEntry
-        from .learned import doc_bow
     for n, doc in enumerate(nlp.pipe(texts, batch_size=512)):
         scores = doc._.wv_themes or {}
         theme_results.append(scores)
@@ -136,12 +133,11 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
             a = answers[n]
             q = codebook.get(a["qid"])
             st = stances.setdefault(a["return_id"], {})[a["qid"]] = reader.read(doc, q)
-            if across and q is not None and not st.xref_only:
-                dense = reader.rule_features(doc, q)
-                if dense is not None:
-                    across_entries.append(AcrossEntry((a["return_id"], a["qid"]), a["return_id"], a["qid"],
-                                                      a["code_class"] if a["code_valid"] else "", set(doc_bow(doc)), dense))
-                    across_evidence[(a["return_id"], a["qid"])] = reader.class_evidence(doc, q)
+            if across and not st.xref_only:
+                entry = _across_entry(reader, a, doc, q)
+                if entry is not None:
+                    across_entries.append(entry)
+                    across_evidence[entry.key] = reader.class_evidence(doc, q)
             found = practice_reader.requests(doc)
             answer_themes = themes_string(scores)
             sent_ends = [sent.end_char for sent in doc.sents]
@@ -173,32 +169,8 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
             progress("reading narratives", n + 1, len(texts))
     store.save_themes([(a["return_id"], a["qid"], s) for a, s in zip(answers, theme_results)],
                       [(i["item_id"], s) for i, s in zip(items, theme_results[len(answers):])])
-    across_summary = None
-    if across:
-        from .across import blend_class, fit_across_returns
-        from .stance import Stance
-
-        # The returns already in the store teach the model too (their own classes stay as stored).
-        in_run = set(return_ids)
-        earlier = [a for a in store.answers() if a["return_id"] not in in_run and (a["narrative"] or "").strip()]
-        for a, doc in zip(earlier, nlp.pipe((a["narrative"] for a in earlier), batch_size=512)):
-            q = codebook.get(a["qid"])
-            dense = reader.rule_features(doc, q) if q is not None else None
-            if dense is not None:
-                across_entries.append(AcrossEntry((a["return_id"], a["qid"]), a["return_id"], a["qid"],
-                                                  a["code_class"] if a["code_valid"] else "", set(doc_bow(doc)), dense))
-        result = fit_across_returns(across_entries, progress=progress)
-        across_summary = result.summary() | {"reclassed": 0}
-        for (rid, qid), probs in result.probs.items():
-            if rid not in in_run:
-                continue
-            st = stances[rid][qid]
-            cls, conf = blend_class(st.text_class, st.confidence, probs)
-            if cls != st.text_class:
-                across_summary["reclassed"] += 1
-                evidence = across_evidence[(rid, qid)].get(cls) or st.evidence
-                stances[rid][qid] = Stance(cls, conf, evidence, st.scores, st.xref, hedged=st.hedged,
-                                           rule_class=st.rule_class or st.text_class)
+    across_summary = (_learn_across(store, return_ids, stances, across_entries, across_evidence, nlp, reader,
+                                    codebook, progress) if across else None)
     rows = []
     by_key = {(a["return_id"], a["qid"]): a for a in answers}
     for rid, per_q in stances.items():
@@ -220,6 +192,46 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
         store.save_themes([], [(i["item_id"], by_key[(i["return_id"], i["qid"])]) for i in gp_items])
     return {"texts": len(texts), "words": sum(len(t.split()) for t in texts), "support_requests": len(requests),
             "good_practice": len(gp_items), "across": across_summary}
+
+
+def _across_entry(reader, a: dict, doc, q):
+    """An answer as the cross-return model sees it, or None where the rules decide alone."""
+    from .across import AcrossEntry
+    from .learned import doc_bow
+
+    dense = reader.rule_features(doc, q) if q is not None else None
+    if dense is None:
+        return None
+    return AcrossEntry((a["return_id"], a["qid"]), a["return_id"], a["qid"],
+                       a["code_class"] if a["code_valid"] else "", set(doc_bow(doc)), dense)
+
+
+def _learn_across(store, return_ids, stances, entries, evidence, nlp, reader, codebook, progress) -> dict:
+    """Fit the out-of-fold models of the codes (`across.py`) on every return in the store and
+    blend their predictions into this run's narrative classes (`stances`, changed in place).
+    Returns what was done, for the manifest."""
+    from .across import blend_class, fit_across_returns
+    from .stance import Stance
+
+    # The returns already in the store teach the model too (their own classes stay as stored).
+    in_run = set(return_ids)
+    earlier = [a for a in store.answers() if a["return_id"] not in in_run and (a["narrative"] or "").strip()]
+    for a, doc in zip(earlier, nlp.pipe((a["narrative"] for a in earlier), batch_size=512)):
+        entry = _across_entry(reader, a, doc, codebook.get(a["qid"]))
+        if entry is not None:
+            entries.append(entry)
+    result = fit_across_returns(entries, progress=progress)
+    summary = result.summary() | {"reclassed": 0}
+    for (rid, qid), probs in result.probs.items():
+        if rid not in in_run:
+            continue
+        st = stances[rid][qid]
+        cls, conf = blend_class(st.text_class, st.confidence, probs)
+        if cls != st.text_class:
+            summary["reclassed"] += 1
+            stances[rid][qid] = Stance(cls, conf, evidence[(rid, qid)].get(cls) or st.evidence, st.scores, st.xref,
+                                       hedged=st.hedged, rule_class=st.rule_class or st.text_class)
+    return summary
 
 
 _READERS: dict = {}
