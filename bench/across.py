@@ -17,7 +17,6 @@ The real Leicestershire return is one return, so the model is never fitted on it
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -27,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from divergence import CORPUS, score_against, synthetic_files  # noqa: E402
+from wvtext.export import write_json  # noqa: E402
 from wvtext.evaluate import read_labels  # noqa: E402
 from wvtext.pipeline import ingest_files, run_text_stages  # noqa: E402
 from wvtext.store import open_store  # noqa: E402
@@ -76,8 +76,7 @@ def main() -> None:
                   + (f"; out-of-fold agreement with codes {r['across']['oof_agreement_with_codes']}, "
                      f"{r['across']['reclassed']} re-classed" if r["across"] else ""))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(out, indent=1, sort_keys=True))
+        write_json(args.json, out)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import random
 import re
 import statistics
@@ -34,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from wvtext.export import write_json  # noqa: E402
 from wvtext.cluster import cluster_items  # noqa: E402
 from wvtext.dedup import find_near_duplicates, strip_places  # noqa: E402
 from wvtext.ingest import read_input  # noqa: E402
@@ -239,8 +239,7 @@ def main() -> int:
           f"order-independent {speed['same_assignment_when_shuffled']}")
     result = {"duplicates": dup, "collections": col, "speed": speed}
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        write_json(args.json, result)
     return 0
 
 

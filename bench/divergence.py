@@ -9,7 +9,6 @@ agreement). Synthetic: corpus/synthetic/SYNTHETIC_labels_x1.csv with its planted
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from collections import Counter
@@ -18,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from wvtext.export import write_json  # noqa: E402
 from wvtext.divergence import DIVERGENCE_TYPES  # noqa: E402
 from wvtext.evaluate import prf, read_labels  # noqa: E402
 from wvtext.pipeline import ingest_files, run_out_of_step, run_text_stages  # noqa: E402
@@ -110,8 +110,7 @@ def main() -> None:
             print(f"    out of step: planted {o['planted']}, flagged {o['flagged']}, P {o['precision']:.3f} R {o['recall']:.3f}, "
                   f"planted in top {o['planted']}: {o['planted_in_top_k']}")
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(out, indent=1, sort_keys=True))
+        write_json(args.json, out)
 
 
 if __name__ == "__main__":

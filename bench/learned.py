@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from divergence import CORPUS, analysed, score_against, synthetic_files  # noqa: E402
 from themes import real_sets, synthetic_set  # noqa: E402
+from wvtext.export import write_json  # noqa: E402
 from wvtext.evaluate import read_labels  # noqa: E402
 from wvtext.learned import learned_dir  # noqa: E402
 from wvtext.themes.pipeline import make_nlp  # noqa: E402
@@ -90,8 +91,7 @@ def main() -> None:
               f"{f(r['heldout_voices_accuracy']):>21}{f(r['synthetic_accuracy']):>15}"
               f"   {f(r['synthetic_flag']['precision'])}/{f(r['synthetic_flag']['recall'])}")
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(res, indent=1, sort_keys=True))
+        write_json(args.json, res)
 
 
 if __name__ == "__main__":

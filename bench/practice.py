@@ -6,7 +6,6 @@ and on the synthetic labels.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from divergence import CORPUS, analysed  # noqa: E402
+from wvtext.export import write_json  # noqa: E402
 from wvtext.evaluate import prf, read_labels  # noqa: E402
 
 
@@ -48,7 +48,7 @@ def main() -> None:
         for k, v in r.items():
             print(f"{name:<22}{k:<17} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f} (tp {v['tp']} fp {v['fp']} fn {v['fn']})")
     if args.json:
-        args.json.write_text(json.dumps(out, indent=1, sort_keys=True))
+        write_json(args.json, out)
 
 
 if __name__ == "__main__":

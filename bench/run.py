@@ -117,6 +117,12 @@ def _f(x, nd=3):
     return "-" if x is None else f"{x:.{nd}f}"
 
 
+def _table(title: str, note: str, header: tuple[str, ...], rows: list[tuple]) -> list[str]:
+    """A titled markdown table with a note under the title."""
+    return (["", f"## {title}", "", note, "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+            + ["| " + " | ".join(map(str, r)) + " |" for r in rows])
+
+
 def markdown(res: dict) -> str:
     m = res["machine"]
     lines = ["# wvtext benchmark (latest)", "",
@@ -198,25 +204,24 @@ def markdown(res: dict) -> str:
                              f"{_f(r['synthetic_flag']['precision'])} / {_f(r['synthetic_flag']['recall'])} |")
     vo = acc.get("voices", {})
     if vo and "error" not in vo:
-        lines += ["", "## Narrative class and themes by writer (`bench/voices.py`; SYNTHETIC voices)", "",
-                  "training: voices A-F, in-sample (the models are trained on them and the stance rules were developed on them); "
-                  "heldout: voices G-I, written later, nothing fitted or tuned to them.", "",
-                  "| folder | narrative class, rules (default) | narrative class, learned | themes F1, lexicon | themes F1, learned (default) |",
-                  "|---|---|---|---|---|"]
-        for name, r in vo.items():
-            lines.append(f"| {name} | {_f(r['narrative class, rules alone (default)']['accuracy'])} | "
-                         f"{_f(r['narrative class, learned (--learned all)']['accuracy'])} | {_f(r['themes, lexicon alone']['f1'])} | "
-                         f"{_f(r['themes, learned (default)']['f1'])} |")
+        lines += _table(
+            "Narrative class and themes by writer (`bench/voices.py`; SYNTHETIC voices)",
+            "training: voices A-F, in-sample (the models are trained on them and the stance rules were developed on them); "
+            "heldout: voices G-I, written later, nothing fitted or tuned to them.",
+            ("folder", "narrative class, rules (default)", "narrative class, learned", "themes F1, lexicon",
+             "themes F1, learned (default)"),
+            [(name, _f(r["narrative class, rules alone (default)"]["accuracy"]),
+              _f(r["narrative class, learned (--learned all)"]["accuracy"]), _f(r["themes, lexicon alone"]["f1"]),
+              _f(r["themes, learned (default)"]["f1"])) for name, r in vo.items()])
     ac = acc.get("across", {})
     if ac and "error" not in ac:
-        lines += ["", "## Learning across returns (`bench/across.py`, `--across-returns`; SYNTHETIC national corpus only)", "",
-                  "Habitual overstating: in a share of the returns every narrative of work in progress is re-coded Yes; "
-                  "the last column is how many of those re-coded answers are still flagged.", "",
-                  "| scenario | class accuracy | flag P / R | overstated recall | re-coded answers flagged |",
-                  "|---|---|---|---|---|"]
-        for name, r in ac.items():
-            lines.append(f"| {name} | {_f(r['text_class_accuracy'])} | {_f(r['flag']['precision'])} / {_f(r['flag']['recall'])} | "
-                         f"{_f(r['recall_per_type'].get('overstated'))} | {_f(r.get('recoded_recall'))} |")
+        lines += _table(
+            "Learning across returns (`bench/across.py`, `--across-returns`; SYNTHETIC national corpus only)",
+            "Habitual overstating: in a share of the returns every narrative of work in progress is re-coded Yes; "
+            "the last column is how many of those re-coded answers are still flagged.",
+            ("scenario", "class accuracy", "flag P / R", "overstated recall", "re-coded answers flagged"),
+            [(name, _f(r["text_class_accuracy"]), f"{_f(r['flag']['precision'])} / {_f(r['flag']['recall'])}",
+              _f(r["recall_per_type"].get("overstated")), _f(r.get("recoded_recall"))) for name, r in ac.items()])
     return "\n".join(lines) + "\n"
 
 

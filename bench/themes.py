@@ -9,7 +9,6 @@ theme stage on one core, against a bare spacy.blank("en") tokenizer pass over th
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from wvtext.export import write_json  # noqa: E402
 from wvtext.evaluate import multilabel_scores, read_labels, split_set  # noqa: E402
 from wvtext.ingest import read_input  # noqa: E402
 from wvtext.pipeline import item_text  # noqa: E402
@@ -119,8 +119,7 @@ def main() -> None:
                 if fp or fn:
                     print(f"{kind} {k}: FP {sorted(fp)} FN {sorted(fn)}")
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(out, indent=1, sort_keys=True))
+        write_json(args.json, out)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -25,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from wvtext.export import write_json  # noqa: E402
 from wvtext.codebook import load_codebook  # noqa: E402
 from wvtext.evaluate import multilabel_scores  # noqa: E402
 from wvtext.stance import StanceReader  # noqa: E402
@@ -94,8 +94,7 @@ def main() -> None:
             elif k.startswith("themes,"):
                 print(f"  {k}: micro F1 {v['f1']:.3f} (P {v['precision']:.3f} R {v['recall']:.3f})")
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(out, indent=1, sort_keys=True))
+        write_json(args.json, out)
 
 
 if __name__ == "__main__":

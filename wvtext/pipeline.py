@@ -134,10 +134,9 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
             q = codebook.get(a["qid"])
             st = stances.setdefault(a["return_id"], {})[a["qid"]] = reader.read(doc, q)
             if across and not st.xref_only:
-                entry = _across_entry(reader, a, doc, q)
+                entry = _across_entry(reader, a, doc, q, evidence=across_evidence)
                 if entry is not None:
                     across_entries.append(entry)
-                    across_evidence[entry.key] = reader.class_evidence(doc, q)
             found = practice_reader.requests(doc)
             answer_themes = themes_string(scores)
             sent_ends = [sent.end_char for sent in doc.sents]
@@ -194,12 +193,21 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
             "good_practice": len(gp_items), "across": across_summary}
 
 
-def _across_entry(reader, a: dict, doc, q):
-    """An answer as the cross-return model sees it, or None where the rules decide alone."""
+def _across_entry(reader, a: dict, doc, q, *, evidence: dict | None = None):
+    """An answer as the cross-return model sees it, or None where the rules decide alone; with
+    `evidence`, also keep there the sentence for each class it could be re-classed to."""
     from .across import AcrossEntry
     from .learned import doc_bow
 
-    dense = reader.rule_features(doc, q) if q is not None else None
+    if q is None:
+        return None
+    if evidence is None:
+        dense = reader.rule_features(doc, q)
+    else:
+        got = reader.features_and_evidence(doc, q)
+        dense = got[0] if got else None
+        if got:
+            evidence[(a["return_id"], a["qid"])] = got[1]
     if dense is None:
         return None
     return AcrossEntry((a["return_id"], a["qid"]), a["return_id"], a["qid"],

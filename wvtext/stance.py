@@ -192,6 +192,23 @@ class StanceReader:
     def rule_features(self, doc: Doc, question: Question | None) -> list[float] | None:
         """The learned model's features of a narrative, or None where the rules decide alone
         (empty, categorical, cross-reference only, an "any issues?" answer the rules read)."""
+        parts = self._rule_parts(doc, question)
+        return parts[0] if parts else None
+
+    def features_and_evidence(self, doc: Doc, question: Question | None) -> tuple[list[float], dict[str, str]] | None:
+        """`rule_features` and, for each class the cues support, the sentence that supports it
+        most (what an answer re-classed by a learned layer shows as its evidence); one pass."""
+        parts = self._rule_parts(doc, question)
+        if parts is None:
+            return None
+        features, best = parts
+        out = {c: self._sentence(doc, start) for c, (_w, start) in best.items() if c in CLASSES}
+        if "plan" in best:
+            out.setdefault("no", self._sentence(doc, best["plan"][1]))
+            out.setdefault("in_progress", self._sentence(doc, best["plan"][1]))
+        return features, out
+
+    def _rule_parts(self, doc: Doc, question: Question | None):
         text = doc.text.strip()
         if not text or (question is not None and question.kind != "yes_no"):
             return None
@@ -201,17 +218,7 @@ class StanceReader:
         if question is not None and question.asks_about_issues and self._issues(doc) is not None:
             return None
         rule = self._decide(doc, scores, first_scores, dict(best_sent), "", hedged, question)
-        return self._features(doc, question, rule, scores, first_scores, hedged)
-
-    def class_evidence(self, doc: Doc, question: Question | None) -> dict[str, str]:
-        """For each class the cues support, the sentence that supports it most (what an answer
-        re-classed by a learned layer shows as its evidence)."""
-        _scores, _first, best, _hedged = self._score(doc, question)
-        out = {c: self._sentence(doc, start) for c, (_w, start) in best.items() if c in CLASSES}
-        if "plan" in best:
-            out.setdefault("no", self._sentence(doc, best["plan"][1]))
-            out.setdefault("in_progress", self._sentence(doc, best["plan"][1]))
-        return out
+        return self._features(doc, question, rule, scores, first_scores, hedged), best_sent
 
     def _features(self, doc: Doc, question, rule: Stance, scores, first_scores, hedged) -> list[float]:
         v = doc_view(doc)
