@@ -3,8 +3,8 @@
     .venv/bin/python bench/divergence.py [--json OUT] [--errors]
 
 Real: the 61 Leicestershire answers (corpus/labelled/leicestershire_answers.csv; a second
-annotator's narrative classes in leicestershire_text_class_annotator2.csv give the human
-agreement). Synthetic: corpus/synthetic/SYNTHETIC_labels_x1.csv with its planted divergences.
+annotator's narrative classes in leicestershire_text_class_annotator2.csv, and an independent
+reader's, blind to the codes and to both, in leicestershire_reader3.csv, give the human agreement). Synthetic: corpus/synthetic/SYNTHETIC_labels_x1.csv with its planted divergences.
 """
 from __future__ import annotations
 
@@ -77,6 +77,13 @@ def main() -> None:
             sum(pred[q]["text_class"] == second[q]["text_class"] for q in second) / len(second), 3)
         out["real_leicestershire"]["annotator_agreement"] = round(
             sum(gold[q]["text_class"] == second[q]["text_class"] for q in second) / len(second), 3)
+    r3 = CORPUS / "labelled" / "leicestershire_reader3.csv"
+    if r3.exists():  # an independent reader, blind to the codes and to the other annotations
+        third = read_labels(r3, "qid")
+        out["real_leicestershire"]["text_class_accuracy_vs_reader3"] = round(
+            sum(pred[q]["text_class"] == third[q]["text_class"] for q in third) / len(third), 3)
+        out["real_leicestershire"]["reader3_agreement_with_annotator1"] = round(
+            sum(gold[q]["text_class"] == third[q]["text_class"] for q in third) / len(third), 3)
     if args.errors:
         for q, g in gold.items():
             p = pred[q]
@@ -101,6 +108,8 @@ def main() -> None:
         print(f"{name}: n={r['n']} text_class accuracy {r['text_class_accuracy']:.3f}"
               + (f" (vs annotator 2: {r['text_class_accuracy_vs_annotator2']:.3f}; annotators agree {r['annotator_agreement']:.3f})"
                  if "annotator_agreement" in r else "")
+              + (f" (vs independent reader 3: {r['text_class_accuracy_vs_reader3']:.3f}; reader 3 agrees with annotator 1 "
+                 f"{r['reader3_agreement_with_annotator1']:.3f})" if "reader3_agreement_with_annotator1" in r else "")
               + f"; flag P {f['precision']:.3f} R {f['recall']:.3f} F1 {f['f1']:.3f} (tp {f['tp']} fp {f['fp']} fn {f['fn']})")
         for t, v in r["per_type"].items():
             if v["planted"]:

@@ -38,7 +38,14 @@ def real_sets(nlp) -> dict:
     neg = {}
     for a, s in zip(ret.answers, extract_themes([a.narrative for a in ret.answers], nlp=nlp)):
         neg[a.qid] = {t for t, v in s.items() if v.carried and v.negated}
+    human = {}
+    for name, (path, key, gold) in {"leicestershire_answers": ("leicestershire_reader3.csv", "qid", gold_a),
+                                    "seed_items": ("seed_items_themes_reader3.csv", "item_id", gold_i)}.items():
+        if (CORPUS / "labelled" / path).exists():  # an independent reader, blind to the other annotations
+            third = {k: split_set(r["themes"]) for k, r in read_labels(CORPUS / "labelled" / path, key).items()}
+            human[name] = multilabel_scores(gold, third, list(THEMES))["micro"]["f1"]
     return {
+        "reader3_agreement_micro_f1": human,
         "leicestershire_answers": multilabel_scores(gold_a, pred_a, list(THEMES)),
         "seed_items": multilabel_scores(gold_i, pred_i, list(THEMES)),
         "real_combined": multilabel_scores(both_g, both_p, list(THEMES)),
@@ -107,7 +114,9 @@ def main() -> None:
         extra = f"   {syn['per_label'][t]['f1']:.2f}" if syn else ""
         print(f"{t:<28}{fmt(a):>20}{fmt(i):>20}{c['f1']:>9.2f}{c['support']:>5}{extra}")
     for k in ("leicestershire_answers", "seed_items", "real_combined") + (("synthetic",) if syn else ()):
-        print(f"{k:<24} micro F1 {out[k]['micro']['f1']:.3f} (P {out[k]['micro']['precision']:.3f} R {out[k]['micro']['recall']:.3f})  macro F1 {out[k]['macro']['f1']:.3f}  n={out[k]['n']}")
+        human = out["reader3_agreement_micro_f1"].get(k)
+        print(f"{k:<24} micro F1 {out[k]['micro']['f1']:.3f} (P {out[k]['micro']['precision']:.3f} R {out[k]['micro']['recall']:.3f})  macro F1 {out[k]['macro']['f1']:.3f}  n={out[k]['n']}"
+              + (f"  (independent reader 3 vs the annotator: {human:.3f})" if human is not None else ""))
     s = out["speed"]
     print(f"speed: {s['words_per_s']:,} words/s on one core ({s['words']:,} words); bare blank tokenizer "
           f"{s['blank_tokenizer_words_per_s']:,} words/s; ratio {s['ratio_to_blank']}")

@@ -11,7 +11,9 @@ Two kinds of folder, never mixed:
 
 Narrative class: the stance rules alone (the default) and with the learned model (`--learned
 all`); cross-references are not followed (each narrative stands alone). Themes: micro F1 of the
-lexicon alone and of the learned decision (the default).
+lexicon alone and of the learned decision (the default). Each is scored against the writers' own
+labels and, where a file has them, against an independent reader's (the reader_* columns: the
+convention of the real development sets).
 """
 from __future__ import annotations
 
@@ -42,6 +44,15 @@ def _rows(folder: Path) -> list[dict]:
     return rows
 
 
+def _label_sets(rows: list[dict]) -> dict[str, tuple[str, str]]:
+    """Whose labels to score against: the writers' own and, where every row has them, the
+    independent reader's (corpus/training/README.md)."""
+    sets = {"writers": ("text_class", "themes")}
+    if all((r.get("reader_text_class") or "").strip() for r in rows):
+        sets["readers"] = ("reader_text_class", "reader_themes")
+    return sets
+
+
 def measure(folder: Path) -> dict:
     rows = _rows(folder)
     if not rows:
@@ -49,29 +60,41 @@ def measure(folder: Path) -> dict:
     codebook = load_codebook()
     texts = [r["narrative"] for r in rows]
     out: dict = {"n": len(rows), "voices": sorted({r["voice"] for r in rows})}
+    label_sets = _label_sets(rows)
+    n_voice = Counter(r["voice"] for r in rows)
     for mode, learned in (("rules alone (default)", False), ("learned (--learned all)", True)):
         nlp = make_nlp(learned=False)
         reader = StanceReader(nlp, learned=learned)
-        ok, per_voice, confusion = 0, Counter(), Counter()
-        for r, doc in zip(rows, nlp.pipe(texts, batch_size=256)):
-            cls = reader.read(doc, codebook.get(r["qid"])).text_class
-            if cls == r["text_class"]:
-                ok += 1
-                per_voice[r["voice"]] += 1
-            else:
-                confusion[f"{r['text_class']}->{cls}"] += 1
-        n_voice = Counter(r["voice"] for r in rows)
-        out[f"narrative class, {mode}"] = {
-            "accuracy": round(ok / len(rows), 3),
-            "per_voice": {v: round(per_voice[v] / n_voice[v], 3) for v in sorted(n_voice)},
-            "confusion": dict(confusion.most_common(8))}
-    gold = {i: {t for t in r["themes"].split(";") if t} for i, r in enumerate(rows)}
+        pred = [reader.read(doc, codebook.get(r["qid"])).text_class
+                for r, doc in zip(rows, nlp.pipe(texts, batch_size=256))]
+        for who, (col, _) in label_sets.items():
+            ok, confusion = Counter(), Counter()
+            for r, cls in zip(rows, pred):
+                if cls == r[col]:
+                    ok[r["voice"]] += 1
+                else:
+                    confusion[f"{r[col]}->{cls}"] += 1
+            out[f"narrative class, {mode}, vs {who}"] = {
+                "accuracy": round(sum(ok.values()) / len(rows), 3),
+                "per_voice": {v: round(ok[v] / n_voice[v], 3) for v in sorted(n_voice)},
+                "confusion": dict(confusion.most_common(8))}
+    for who, (col, themes_col) in label_sets.items():
+        if who == "readers":
+            agree = sum(r["text_class"] == r[col] for r in rows) / len(rows)
+            out["writers and readers agree (narrative class)"] = round(agree, 3)
+    golds = {who: {i: {t for t in r[tc].split(";") if t} for i, r in enumerate(rows)}
+             for who, (_, tc) in label_sets.items()}
     for mode, learned in (("lexicon alone", False), ("learned (default)", True)):
         res = extract_themes(texts, nlp=make_nlp(learned=learned))
         pred = {i: {t for t, s in sc.items() if s.carried} for i, sc in enumerate(res)}
-        m = multilabel_scores(gold, pred, list(THEMES))["micro"]
-        out[f"themes, {mode}"] = {k: round(m[k], 3) for k in ("f1", "precision", "recall")}
-    out["themes per text (labels)"] = round(sum(map(len, gold.values())) / len(gold), 2)
+        for who, gold in golds.items():
+            m = multilabel_scores(gold, pred, list(THEMES))["micro"]
+            out[f"themes, {mode}, vs {who}"] = {k: round(m[k], 3) for k in ("f1", "precision", "recall")}
+    for who, gold in golds.items():
+        out[f"themes per text ({who})"] = round(sum(map(len, gold.values())) / len(gold), 2)
+    if "readers" in golds:
+        m = multilabel_scores(golds["readers"], golds["writers"], list(THEMES))["micro"]
+        out["writers and readers agree (themes micro F1)"] = round(m["f1"], 3)
     return out
 
 
@@ -87,12 +110,14 @@ def main() -> None:
             continue
         name = folder.name
         out[name] = res
-        print(f"{name} (voices {', '.join(res['voices'])}; n={res['n']}; {res['themes per text (labels)']} themes per text):")
+        print(f"{name} (voices {', '.join(res['voices'])}; n={res['n']}):")
         for k, v in res.items():
             if k.startswith("narrative class"):
                 print(f"  {k}: accuracy {v['accuracy']:.3f}  per voice {v['per_voice']}")
             elif k.startswith("themes,"):
                 print(f"  {k}: micro F1 {v['f1']:.3f} (P {v['precision']:.3f} R {v['recall']:.3f})")
+            elif k.startswith(("themes per text", "writers and readers")):
+                print(f"  {k}: {v}")
     if args.json:
         write_json(args.json, out)
 

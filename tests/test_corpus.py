@@ -41,3 +41,24 @@ def test_corpus_labelled_leicestershire_matches_the_return(seed_return, codebook
         assert r["code"] == by[r["qid"]].code_raw, r["qid"]
         if r["code_class"] not in ("", "invalid"):
             assert r["code_class"] == by[r["qid"]].code_class, r["qid"]
+
+
+def test_corpus_other_annotations_cover_the_same_rows_with_valid_labels(codebook):
+    """The second annotation and the independent reader label every row of the development sets,
+    with known theme ids and answer classes (they measure human agreement)."""
+    from wvtext.learned import STANCE_CLASSES
+    from wvtext.themes.lexicon import THEMES
+
+    with open(CORPUS / "items" / "seed_items.csv", encoding="utf-8") as fh:
+        item_ids = [r["item_id"] for r in csv.DictReader(fh)]
+    for name, key, ids in (("leicestershire_reader3.csv", "qid", codebook.qids),
+                           ("leicestershire_themes_annotator2.csv", "qid", codebook.qids),
+                           ("seed_items_themes_reader3.csv", "item_id", item_ids),
+                           ("seed_items_themes_annotator2.csv", "item_id", item_ids)):
+        with open(CORPUS / "labelled" / name, encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        assert [r[key] for r in rows] == ids, name
+        for r in rows:
+            assert {t for t in r["themes"].split(";") if t} <= set(THEMES), (name, r[key])
+            if "text_class" in r:
+                assert r["text_class"] in STANCE_CLASSES, (name, r[key])

@@ -351,3 +351,41 @@ def test_learned_reviewed_narrative_classes_become_class_labels(tmp_path, monkey
     written = train.train_all(tmp_path / "m", tmp_path / "training", progress=lambda m: None, reviews=db)
     meta = json.loads(written["stance_model.json"].read_text())["meta"]
     assert "reviews" in meta["groups"] and "reviews:w.db" in meta["training_files"]
+
+
+def _voices_with_readers(folder: Path, reader_class_row3: str = "partial") -> None:
+    folder.mkdir(exist_ok=True)
+    with open(folder / "SYNTHETIC_voices_R.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "qid", "voice", "text_class", "themes", "negated_themes", "narrative", "note",
+                    "reader_text_class", "reader_themes", "reader_negated_themes", "reader_note"])
+        w.writerow(["R-1", "2.4", "R", "yes", "pooled_budgets", "", "We have a pooled budget with the CCG.", "",
+                    "yes", "pooled_budgets;governance_partnership", "", ""])
+        w.writerow(["R-2", "2.4", "R", "yes", "", "", "A pooled budget for adults; none for children yet.", "",
+                    reader_class_row3, "pooled_budgets;transition", "", "children"])
+
+
+def test_learned_reader_labels_are_used_unless_writers_are_asked_for(tmp_path):
+    """A training file may carry an independent reader's labels beside its writer's; training uses
+    the reader's by default (the real development sets' convention) and the writer's on request."""
+    from wvtext.train import read_training
+
+    _voices_with_readers(tmp_path / "training")
+    readers = read_training(tmp_path / "training").examples
+    assert [e.text_class for e in readers] == ["yes", "partial"]
+    assert readers[1].themes == {"pooled_budgets", "transition"}
+    writers = read_training(tmp_path / "training", "writers").examples
+    assert [e.text_class for e in writers] == ["yes", "yes"]
+    assert writers[1].themes == frozenset()
+    assert read_training(tmp_path / "training").labels == "readers"
+    with pytest.raises(WvtextError, match="'somebody' is not one of readers, writers"):
+        read_training(tmp_path / "training", "somebody")
+
+
+def test_learned_reader_labels_missing_on_a_row_name_file_row_field(tmp_path):
+    from wvtext.train import read_training
+
+    _voices_with_readers(tmp_path / "training", reader_class_row3="")
+    with pytest.raises(WvtextError, match=r"SYNTHETIC_voices_R.csv, row 3, field reader_text_class: empty"):
+        read_training(tmp_path / "training")
+    assert len(read_training(tmp_path / "training", "writers").examples) == 2

@@ -90,6 +90,34 @@ def test_themes_passing_mention_of_a_body_is_not_enough(nlp):
     assert not ("specialist_commissioning" in s and s["specialist_commissioning"].carried)
 
 
+@pytest.mark.parametrize("text", [
+    "The offer to children, young people and adults with complex needs will be reshaped.",
+    "A reference group of adults, young people and children who use services has met twice.",
+])
+def test_themes_every_age_group_named_together_is_not_transition(nlp, text):
+    """themes.md's labelling rule: "children, young people and adults" means everyone."""
+    assert "transition" not in one(nlp, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Children and young people in residential schools are reviewed from the age of 14.",
+    "Young people moving to adult services have a named transition worker.",
+])
+def test_themes_children_and_transition_still_found_beside_adults(nlp, text):
+    assert one(nlp, text)["transition"].carried
+
+
+def test_themes_two_age_groups_working_together_are_not_everyone(nlp):
+    from wvtext.themes.components import doc_view
+
+    view = doc_view(nlp("Children's and adults' services work together, for children, young people and adults."))
+    norms = view.norms
+    first = norms.index("children")
+    assert not view.age_span(first, first + 1)
+    last = len(norms) - 1 - norms[::-1].index("children")
+    assert view.age_span(last, last + 1)
+
+
 def test_themes_substantive_specialist_commissioning(nlp):
     s = one(nlp, "Placements are funded by NHS England specialised commissioning.")
     assert s["specialist_commissioning"].carried

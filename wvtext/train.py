@@ -58,6 +58,7 @@ class Example:
 class TrainingSet:
     examples: list[Example]
     files: dict[str, str]  # file name -> sha256
+    labels: str = "writers"  # whose labels: "readers" (an independent reader's, where a file has them) or "writers"
 
 
 def training_dir() -> Path:
@@ -86,9 +87,19 @@ def _kind(path: Path) -> str:
     return found[0]
 
 
-def read_training(folder: Path | None = None) -> TrainingSet:
+LABELS = ("readers", "writers")
+_READER = "reader_"  # column prefix of an independent reader's labels beside the writer's own
+
+
+def read_training(folder: Path | None = None, labels: str = "readers") -> TrainingSet:
     """Every training file of `folder`: `*_voices*.csv` (narratives), `*_items*.csv`,
-    `*_passages*.csv`. Checks each file and row and reports file, row and field of a problem."""
+    `*_passages*.csv`. Checks each file and row and reports file, row and field of a problem.
+
+    `labels`: "readers" takes the labels of the independent reader (`reader_text_class`,
+    `reader_themes`) where a file has them, the writer's own labels elsewhere; "writers" takes the
+    writer's labels always."""
+    if labels not in LABELS:
+        raise WvtextError(f"labels: {labels!r} is not one of {', '.join(LABELS)}.")
     from .codebook import load_codebook
     from .pipeline import item_text
     from .text import normalize_text
@@ -112,11 +123,26 @@ def read_training(folder: Path | None = None) -> TrainingSet:
                 if missing:
                     raise WvtextError(f"{path.name}: missing column(s) {', '.join(missing)}.",
                                       remedy=f"A {kind.strip('_')} file needs {', '.join(_KINDS[kind])}.")
+                use_readers = labels == "readers" and _READER + "themes" in (reader.fieldnames or [])
                 for row, r in enumerate(reader, start=2):
+                    if use_readers:
+                        r = _reader_labels(path, kind, row, r)
                     out.append(_example(path, kind, row, r, qids, THEMES, normalize_text, item_text))
         except UnicodeDecodeError:
             raise WvtextError(f"{path.name}: not UTF-8 text.", remedy="Save it as UTF-8 csv.")
-    return TrainingSet(out, hashes)
+    return TrainingSet(out, hashes, labels)
+
+
+def _reader_labels(path: Path, kind: str, row: int, r: dict) -> dict:
+    """The row with the reader's labels in place of the writer's."""
+    r = dict(r)
+    for col in ("themes", "negated_themes") + (("text_class",) if kind == "_voices" else ()):
+        value = r.get(_READER + col)
+        if value is None or (col == "text_class" and not value.strip()):
+            raise WvtextError(f"{path.name}, row {row}, field {_READER}{col}: empty; a file with reader labels "
+                              "needs them on every row.", remedy="Fill it in, or train with --labels writers.")
+        r[col] = value
+    return r
 
 
 def _example(path, kind, row, r, qids, themes_ids, normalize_text, item_text) -> Example:
@@ -367,7 +393,7 @@ def train_themes(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
             "heldout_voices_micro_f1": round(cv, 4), "development_micro_f1": round(dv, 4),
             "lexicon_alone": {"heldout_voices_micro_f1": round(base_cv, 4), "development_micro_f1": round(base_dv, 4)},
             "groups": sorted(set(groups.tolist())), "examples": len(ex), "vocabulary": len(vocab),
-            "training_files": ts.files, "seed": SEED}
+            "training_files": ts.files, "labels": ts.labels, "seed": SEED}
     progress(f"themes: chose C={C}, blend {blend}, threshold {th}: held-out groups micro F1 {cv:.3f} "
              f"(lexicon alone {base_cv:.3f}), development sets {dv:.3f} (lexicon alone {base_dv:.3f}); {len(vocab)} words")
     return LinearModel("themes", tuple(THEMES), THEME_FEATURES, vocab, dense_w, bow_w, bias, th, meta, blend)
@@ -471,7 +497,7 @@ def train_stance(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
             "development_accuracy": round(dv, 4),
             "rules_alone": {"heldout_voices_accuracy": round(base_cv, 4), "development_accuracy": round(base_dv, 4)},
             "examples": len(ex), "groups": sorted({e.group for e in ex}), "development_examples": len(dev),
-            "vocabulary": len(vocab), "training_files": ts.files, "seed": SEED}
+            "vocabulary": len(vocab), "training_files": ts.files, "labels": ts.labels, "seed": SEED}
     progress(f"narrative class: chose {'words and cues' if words else 'cues only'}, C={C}, blend {blend}: held-out voices accuracy {cv:.3f} (rules alone "
              f"{base_cv:.3f}), development return {dv:.3f} (rules alone {base_dv:.3f}); {len(vocab)} words")
     return LinearModel("stance", STANCE_CLASSES, STANCE_FEATURES, vocab, coef[:, :nd], coef[:, nd:].T.copy(),
@@ -486,16 +512,17 @@ def _reviews_hash(examples: list[Example]) -> str:
 
 
 def train_all(out_dir: Path | None = None, folder: Path | None = None,
-              progress: Callable[[str], None] = print, reviews: Path | None = None) -> dict[str, Path]:
+              progress: Callable[[str], None] = print, reviews: Path | None = None,
+              labels: str = "readers") -> dict[str, Path]:
     import json
 
     from .stance import STANCE_MODEL_FILE
     from .themes.model import THEME_MODEL_FILE
 
-    ts = read_training(folder)
+    ts = read_training(folder, labels)
     if reviews is not None:
         found, left_out = read_reviews(reviews)
-        ts = TrainingSet(ts.examples + found, {**ts.files, f"reviews:{Path(reviews).name}": _reviews_hash(found)})
+        ts = TrainingSet(ts.examples + found, {**ts.files, f"reviews:{Path(reviews).name}": _reviews_hash(found)}, ts.labels)
         progress(f"{len(found)} reviewed texts ({sum(len(e.known or ()) for e in found)} theme decisions, "
                  f"{sum(1 for e in found if e.text_class)} narrative classes) from {reviews}"
                  + (f"; {left_out} decisions on the development sets left out" if left_out else ""))

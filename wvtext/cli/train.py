@@ -19,6 +19,10 @@ def train_cli(
     reviews: Annotated[Optional[Path], typer.Option(
         "--reviews", help="Also learn from the theme decisions recorded in this database with "
                           "'wvtext review decide --kind theme' (confirm, add, dismiss).")] = None,
+    labels: Annotated[str, typer.Option(
+        "--labels", help="Whose labels to learn from: 'readers' (an independent reader's labels, the "
+                         "reader_* columns, where a training file has them; else the writer's) or 'writers' "
+                         "(the writers' own labels).")] = "readers",
 ) -> None:
     """Train the learned layers over the rules: which themes a text says something substantive
     about, and what a narrative says about its question (its answer class).
@@ -34,6 +38,6 @@ def train_cli(
     """
     from ..train import train_all
 
-    written = train_all(out, training, progress=echo_err, reviews=reviews)
+    written = train_all(out, training, progress=echo_err, reviews=reviews, labels=labels)
     for name, path in written.items():
         echo_err(f"wrote {path}")

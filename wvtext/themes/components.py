@@ -178,6 +178,32 @@ class _DocView:
         b, e = self.sent(start)
         return sum(1 for n in self.norms[max(b, start - 6):min(e, end + 6)] if n == ",") >= 2
 
+    def age_span(self, start: int, end: int) -> bool:
+        """True when the mention is part of the formula that names every age group ("children,
+        young people and adults", "adults, young people and children"): that means everyone, and
+        says nothing about children or transition in particular. Two groups ("children's and
+        adults' services working together") are left alone."""
+        norms = self.norms
+        if _YOUNG.isdisjoint(norms[start:end]):
+            return False
+        b, e = self.sent(start)
+        window = norms[max(b, start - 6):min(e, end + 6)]
+        return (any(n in _CHILD for n in window) and "young" in window and any(n in _ADULT for n in window)
+                and any(n in _COORD for n in window))
+        b, e = self.sent(start)
+        for j in range(max(b, start - 5), min(e, end + 5)):
+            if norms[j] in _ADULT:
+                between = norms[end:j] if j >= end else norms[j + 1:start]
+                if any(n in _COORD for n in between) and len(between) <= 4:
+                    return True
+        return False
+
+
+_YOUNG = frozenset({"child", "children", "young", "youth", "cyp", "adolescent", "teenager"})
+_CHILD = frozenset({"child", "children"})
+_ADULT = frozenset({"adult", "adults"})
+_COORD = frozenset({"and", "or", ",", "&", "/"})
+
 
 @Language.factory("wvtext_sentencizer", assigns=["token.is_sent_start"])
 def make_sentencizer(nlp: Language, name: str):
@@ -220,6 +246,8 @@ def negation(doc: Doc) -> Doc:
     if raw:
         view = doc_view(doc)
         for theme, s, e, term in raw:
+            if theme == "transition" and view.age_span(s, e):
+                continue  # "children, young people and adults": everyone, not children in particular
             b, se = view.sent(s)
             mentions.append(Mention(theme, term.term, view.idx[s], view.char_end(e - 1), view.idx[b],
                                     view.char_end(se - 1), view.negated(s, e), view.hedged(s), term.weight,
