@@ -54,10 +54,26 @@ def read(nlp, reader, codebook, qid, text):
         # ... while the same sentence after an answer is context, not the answer.
         ("4.4", "A joint register is in place and updated monthly. Nobody in the current cohort is placed out of area.",
          "yes"),
+        # "We do not have any people placed" denies people in a situation, not an arrangement: as the
+        # opening, the question does not apply; after an answer, context ...
+        ("4.2", "We do not have any young people currently placed by specialist commissioning.", "not_applicable"),
+        ("4.2", "Case managers review every patient every six months. At present we do not have any young people "
+                "placed in secure units.", "yes"),
+        # ... while a denial of an arrangement, or a gap in who it covers, is still what it says.
+        ("3.5", "We do not allocate named workers to people in out-of-area hospitals.", "no"),
+        ("4.4", "A register exists. It does not yet include everyone funded wholly by health, so it is not complete.",
+         "partial"),
+        # The simple present denied ("we don't use", "does not monitor") is a denial, as the progressive is.
+        ("2.3", "We don't use section 75 for learning disability services.", "no"),
+        ("5.5", "The Safeguarding Board does not monitor restraint in these placements.", "no"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):
     assert read(nlp, reader, codebook, qid, text).text_class == expected
+
+
+def test_divergence_not_envisaging_a_problem_is_no_denial(nlp, reader, codebook):
+    assert read(nlp, reader, codebook, "6.9", "We do not envisage any difficulty in meeting the target date.").text_class != "no"
 
 
 def test_divergence_see_above_resolves_to_previous_answer(nlp, reader, codebook):

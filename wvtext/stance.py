@@ -70,6 +70,10 @@ _PROGRESSIVE_AUX = {"is", "are", "am", "'re", "currently"}
 _NOT_VERBS_ING = {"nothing", "something", "anything", "everything", "during", "including", "according",
                   "following", "regarding", "concerning", "pending", "being", "ongoing"}
 _PROGRESSIVE_WEIGHT = 0.8
+# Verbs of opinion, expectation or need after "do not": "we do not envisage problems" denies no
+# arrangement.
+_NOT_DENIAL_VERBS = {"know", "think", "believe", "expect", "anticipate", "envisage", "foresee", "see", "feel",
+                     "consider", "need", "require", "apply", "arise", "have"}
 # "being" + a participle without its auxiliary, as in notes ("clinical lead post being recruited
 # to"; "reporting route being set up"): the progressive passive. Words after "being" that are no
 # participle are left out.
@@ -298,6 +302,13 @@ class StanceReader:
                 cls = "plan"  # "will be in place by October": not yet in place
             elif cls == "yes" and not start and any(norms[j] in _LIMITERS for j in range(e, min(se, e + 6))):
                 cls = "partial"  # "in place in some areas only"
+            if cls == "no" and self._nobody_here(norms, e, se):
+                # "We do not have any young people currently placed": no one in that situation,
+                # not a missing arrangement. As the answer's opening it says the question does not
+                # apply here; later it is context.
+                if sb == 0:
+                    add("not_applicable", _NOBODY_WEIGHT, s, count_first=False, boost=False)
+                continue
             if cls in ("in_progress", "plan"):
                 hedged = True
             add(cls, w, s, count_first=cue != "yes")
@@ -320,6 +331,15 @@ class StanceReader:
                 continue
             hedged = hedged or not negated
             add("no" if negated else "in_progress", _PROGRESSIVE_WEIGHT, i)
+        for i in range(len(norms) - 2):
+            # "we do not allocate ...", "the board does not monitor ...": the simple present denied,
+            # as "is not being done" is the progressive denied. Not verbs of opinion or expectation
+            # ("we do not envisage any difficulty" is no denial of the thing asked about).
+            if norms[i] not in ("do", "does", "did") or norms[i + 1] != "not" or i in taken or i + 1 in taken:
+                continue
+            j = i + 3 if norms[i + 2] in ("currently", "yet", "always", "routinely") else i + 2
+            if j < len(norms) and j not in taken and norms[j][:1].isalpha() and norms[j] not in _NOT_DENIAL_VERBS:
+                add("no", _PROGRESSIVE_WEIGHT, i)
         for b, e in v.bounds:
             c = next((i for i in range(b, e) if norms[i] in _CONTRAST_GAP
                       and not (norms[i] == "yet" and i > b and norms[i - 1] in _NEG)), None)  # "not yet" is no contrast
@@ -335,6 +355,17 @@ class StanceReader:
         if echo is not None:
             add("yes", _ECHO_WEIGHT, echo)
         return scores, first, best, hedged
+
+    @staticmethod
+    def _nobody_here(norms: list[str], end: int, sent_end: int) -> bool:
+        """Whether a denial ending at `end` says there are no people in a situation ("we do not
+        have any young people currently placed", "there are no patients in secure care"), not
+        that an arrangement is missing. Only a denial of having or being ("do not have", "no",
+        "not ... any"): "does not include everyone funded by health" states a gap."""
+        after = norms[end:min(sent_end, end + 4)]
+        existential = norms[end - 1] in ("have", "has", "had", "no") or (after[:1] and after[0] in ("any", "anyone", "anybody"))
+        return bool(existential) and any(n in _PEOPLE or n in ("anyone", "anybody") for n in after) \
+            and any(n in _NOBODY_SUBJECT for n in norms[end:sent_end])
 
     @staticmethod
     @lru_cache(maxsize=128)
