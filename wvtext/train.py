@@ -99,7 +99,7 @@ def read_training(folder: Path | None = None, labels: str = "readers") -> Traini
     `reader_themes`) where a file has them, the writer's own labels elsewhere; "writers" takes the
     writer's labels always."""
     if labels not in LABELS:
-        raise WvtextError(f"labels: {labels!r} is not one of {', '.join(LABELS)}.")
+        raise WvtextError(f"--labels: {labels!r} is not one of {', '.join(LABELS)}.", remedy="Use --labels readers (the default) or --labels writers.")
     from .codebook import load_codebook
     from .pipeline import item_text
     from .text import normalize_text

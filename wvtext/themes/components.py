@@ -190,13 +190,6 @@ class _DocView:
         window = norms[max(b, start - 6):min(e, end + 6)]
         return (any(n in _CHILD for n in window) and "young" in window and any(n in _ADULT for n in window)
                 and any(n in _COORD for n in window))
-        b, e = self.sent(start)
-        for j in range(max(b, start - 5), min(e, end + 5)):
-            if norms[j] in _ADULT:
-                between = norms[end:j] if j >= end else norms[j + 1:start]
-                if any(n in _COORD for n in between) and len(between) <= 4:
-                    return True
-        return False
 
 
 _YOUNG = frozenset({"child", "children", "young", "youth", "cyp", "adolescent", "teenager"})
