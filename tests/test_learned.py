@@ -389,3 +389,23 @@ def test_learned_reader_labels_missing_on_a_row_name_file_row_field(tmp_path):
     with pytest.raises(WvtextError, match=r"SYNTHETIC_voices_R.csv, row 3, field reader_text_class: empty"):
         read_training(tmp_path / "training")
     assert len(read_training(tmp_path / "training", "writers").examples) == 2
+
+
+def test_learned_narrative_class_features_see_the_order_of_what_sentences_say(nlp, codebook):
+    """The learned narrative class sees each sentence's own reading in order: in place, then a gap
+    ("partial" in answer-classes.md), is another pattern from a denial followed by an alternative."""
+    from wvtext.learned import STANCE_FEATURES
+    from wvtext.stance import StanceReader
+
+    reader = StanceReader(nlp)
+    at = {name: i for i, name in enumerate(STANCE_FEATURES)}
+
+    def features(text):
+        return reader.rule_features(nlp(text), codebook.get("4.4"))
+
+    f = features("A joint register is in place. It is not yet shared with providers.")
+    assert f[at["affirmed_then_gap"]] == 1.0 and f[at["gap_then_affirmed"]] == 0.0
+    assert f[at["first_sentence_yes"]] == 1.0 and f[at["last_sentence_no"]] == 1.0
+    g = features("There is no joint register. A register of adults in hospital is in place.")
+    assert g[at["gap_then_affirmed"]] == 1.0 and g[at["affirmed_then_gap"]] == 0.0
+    assert g[at["share_sentences_no"]] == 0.5 and g[at["share_sentences_yes"]] == 0.5

@@ -29,6 +29,7 @@ __all__ = ["bow_keys", "doc_bow", "theme_features", "stance_features", "LinearMo
 
 STANCE_CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable")
 _CUE_CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable", "plan")
+_SENTENCE_CLASSES = ("yes", "no", "progress", "partial", "not_applicable", "")  # what one sentence's cues say
 _OPENINGS = ("yes", "no", "not", "none", "partly", "partially", "ongoing", "n/a", "na", "see", "as")
 _QSTOP = {"there", "your", "with", "have", "been", "this", "that", "from", "they", "their", "what", "which",
           "about", "including", "being", "does", "will", "should", "these", "those", "into", "other", "whether",
@@ -41,6 +42,10 @@ STANCE_FEATURES = (
     + tuple(f"rule_{c}" for c in STANCE_CLASSES) + ("rule_confidence",)
     + tuple(f"opening_{o}" for o in _OPENINGS)
     + ("hedged", "share_percent", "log_words", "sentences", "future_question", "question_coverage", "two_part_question")
+    + tuple(f"first_sentence_{c or 'none'}" for c in _SENTENCE_CLASSES)
+    + tuple(f"last_sentence_{c or 'none'}" for c in _SENTENCE_CLASSES)
+    + tuple(f"share_sentences_{c or 'none'}" for c in _SENTENCE_CLASSES)
+    + ("affirmed_then_gap", "gap_then_affirmed")
 )
 
 
@@ -107,8 +112,10 @@ def _question_words(text: str) -> frozenset[str]:
 
 
 def stance_features(norms: list[str], n_sentences: int, scores: dict, first: dict, rule_class: str,
-                    rule_confidence: float, hedged: bool, text: str, question_text: str) -> list[float]:
-    """What the stance rules found in a narrative, and how the narrative sits against its question."""
+                    rule_confidence: float, hedged: bool, text: str, question_text: str,
+                    sentences: list[str] | None = None) -> list[float]:
+    """What the stance rules found in a narrative, how the narrative sits against its question, and
+    the order of what its sentences say ("in place." then "not yet for children.": affirmed, then a gap)."""
     opening = next((n for n in norms if n[:1].isalpha()), "")
     words = [n for n in norms if n[:1].isalpha()]
     qwords = _question_words(question_text) if question_text else frozenset()
@@ -122,7 +129,17 @@ def stance_features(norms: list[str], n_sentences: int, scores: dict, first: dic
             + [float(hedged), float(bool(re.search(r"\b(?:[1-9]\d?)\s?(?:%|per ?cent)", text))),
                math.log1p(len(words)) / 5.0, min(n_sentences, 10) / 10.0,
                float(bool(re.search(r"\bwill\b|\bconfident\b|\bexpect", question_text or "", re.I))),
-               coverage, two_part])
+               coverage, two_part]
+            + _sentence_pattern(sentences or [""]))
+
+
+def _sentence_pattern(sentences: list[str]) -> list[float]:
+    gaps = ("no", "partial", "progress")
+    first, last, later = sentences[0], sentences[-1], sentences[1:]
+    return ([float(first == c) for c in _SENTENCE_CLASSES] + [float(last == c) for c in _SENTENCE_CLASSES]
+            + [sentences.count(c) / len(sentences) for c in _SENTENCE_CLASSES]
+            + [float(first in ("yes", "") and any(c in gaps for c in later)),
+               float(first in ("no", "progress") and "yes" in later)])
 
 
 @dataclass

@@ -70,6 +70,16 @@ _PROGRESSIVE_AUX = {"is", "are", "am", "'re", "currently"}
 _NOT_VERBS_ING = {"nothing", "something", "anything", "everything", "during", "including", "according",
                   "following", "regarding", "concerning", "pending", "being", "ongoing"}
 _PROGRESSIVE_WEIGHT = 0.8
+_SENTENCE_SCORES = "wv_stance_sentences"
+
+
+def _sentence_class(weights: dict[str, float]) -> str:
+    """What one sentence's cues say on their own: yes, no, progress (underway or planned), partial,
+    not_applicable, or "" (no cue)."""
+    merged = {"progress": weights.get("in_progress", 0.0) + weights.get("plan", 0.0)}
+    merged.update({c: weights.get(c, 0.0) for c in ("yes", "no", "partial", "not_applicable")})
+    top = max(merged, key=lambda c: (merged[c], c == "yes"))
+    return top if merged[top] > 0 else ""
 # Verbs of opinion, expectation or need after "do not": "we do not envisage problems" denies no
 # arrangement.
 _NOT_DENIAL_VERBS = {"know", "think", "believe", "expect", "anticipate", "envisage", "foresee", "see", "feel",
@@ -226,8 +236,10 @@ class StanceReader:
 
     def _features(self, doc: Doc, question, rule: Stance, scores, first_scores, hedged) -> list[float]:
         v = doc_view(doc)
+        by_sent = doc.user_data.get(_SENTENCE_SCORES, {})
+        sentences = [_sentence_class(by_sent.get(b, {})) for b, _e in v.bounds]
         return stance_features(v.norms, len(v.bounds), scores, first_scores, rule.text_class, rule.confidence,
-                               hedged, doc.text, question.text if question is not None else "")
+                               hedged, doc.text, question.text if question is not None else "", sentences)
 
     def _learned(self, doc: Doc, question, rule: Stance, scores, first_scores, best, hedged) -> Stance:
         """The learned model's class probabilities blended with the rules' decision (the model
@@ -276,12 +288,15 @@ class StanceReader:
         spans.sort(key=lambda x: (x[0], -(x[1] - x[0]), -self.cues[x[2]][2]))
         taken: set[int] = set()
         hedged = False
+        by_sent: dict[int, dict[str, float]] = {}  # sentence start -> cue weight per class (the learned model's)
 
         def add(cls: str, w: float, at: int, *, count_first: bool = True, boost: bool = True) -> None:
             """Count weight `w` for `cls` at token `at` (1.5x in the first sentence when `boost`);
             keep the sentence of the heaviest evidence per class."""
             weight = w * (_FIRST_WEIGHT if boost and at < first_end else 1.0)
             scores[cls] += weight
+            sent = by_sent.setdefault(v.sent(at)[0], {})
+            sent[cls] = sent.get(cls, 0.0) + w
             if count_first and at < first_end:
                 first[cls] += w
             if weight > best.get(cls, (0.0, 0))[0]:
@@ -354,6 +369,7 @@ class StanceReader:
         echo = self._echo(v, question) if question is not None else None
         if echo is not None:
             add("yes", _ECHO_WEIGHT, echo)
+        doc.user_data[_SENTENCE_SCORES] = by_sent
         return scores, first, best, hedged
 
     @staticmethod
