@@ -84,6 +84,12 @@ def main() -> None:
             sum(pred[q]["text_class"] == third[q]["text_class"] for q in third) / len(third), 3)
         out["real_leicestershire"]["reader3_agreement_with_annotator1"] = round(
             sum(gold[q]["text_class"] == third[q]["text_class"] for q in third) / len(third), 3)
+        if a2.exists():  # the class at least two of the three annotations give, where there is one
+            votes = {q: Counter((gold[q]["text_class"], second[q]["text_class"], third[q]["text_class"])).most_common(1)[0]
+                     for q in third if q in second}
+            majority = {q: c for q, (c, n) in votes.items() if n >= 2}
+            out["real_leicestershire"]["text_class_accuracy_vs_majority"] = {
+                "n": len(majority), "accuracy": round(sum(pred[q]["text_class"] == c for q, c in majority.items()) / len(majority), 3)}
     if args.errors:
         for q, g in gold.items():
             p = pred[q]
@@ -110,6 +116,8 @@ def main() -> None:
                  if "annotator_agreement" in r else "")
               + (f" (vs independent reader 3: {r['text_class_accuracy_vs_reader3']:.3f}; reader 3 agrees with annotator 1 "
                  f"{r['reader3_agreement_with_annotator1']:.3f})" if "reader3_agreement_with_annotator1" in r else "")
+              + (f" (vs the majority of the three, n={r['text_class_accuracy_vs_majority']['n']}: "
+                 f"{r['text_class_accuracy_vs_majority']['accuracy']:.3f})" if "text_class_accuracy_vs_majority" in r else "")
               + f"; flag P {f['precision']:.3f} R {f['recall']:.3f} F1 {f['f1']:.3f} (tp {f['tp']} fp {f['fp']} fn {f['fn']})")
         for t, v in r["per_type"].items():
             if v["planted"]:

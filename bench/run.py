@@ -163,7 +163,9 @@ def markdown(res: dict) -> str:
     if "real_leicestershire" in dv:
         r, s = dv["real_leicestershire"], dv.get("synthetic_x1", {})
         lines.append(f"| narrative class accuracy | {_f(r['text_class_accuracy'])} (annotators agree {_f(r.get('annotator_agreement'))}; "
-                     f"an independent reader agrees with the annotator {_f(r.get('reader3_agreement_with_annotator1'))}) | {_f(s.get('text_class_accuracy'))} |")
+                     f"an independent reader agrees with the annotator {_f(r.get('reader3_agreement_with_annotator1'))}; "
+                     f"wvtext against the majority of the three annotations {_f(r.get('text_class_accuracy_vs_majority', {}).get('accuracy'))}) "
+                     f"| {_f(s.get('text_class_accuracy'))} |")
         for k in ("precision", "recall", "f1"):
             lines.append(f"| divergence flag {k} | {_f(r['flag'][k])} | {_f(s.get('flag', {}).get(k))} |")
         for t, v in s.get("per_type", {}).items():
