@@ -292,15 +292,16 @@ class StanceReader:
 
         def add(cls: str, w: float, at: int, *, count_first: bool = True, boost: bool = True) -> None:
             """Count weight `w` for `cls` at token `at` (1.5x in the first sentence when `boost`);
-            keep the sentence of the heaviest evidence per class."""
+            keep the sentence of the heaviest evidence per class, and each sentence's own weights."""
             weight = w * (_FIRST_WEIGHT if boost and at < first_end else 1.0)
             scores[cls] += weight
-            sent = by_sent.setdefault(v.sent(at)[0], {})
-            sent[cls] = sent.get(cls, 0.0) + w
+            sent_start = v.sent(at)[0]
+            in_sent = by_sent.setdefault(sent_start, {})
+            in_sent[cls] = in_sent.get(cls, 0.0) + w
             if count_first and at < first_end:
                 first[cls] += w
             if weight > best.get(cls, (0.0, 0))[0]:
-                best[cls] = (weight, v.sent(at)[0])
+                best[cls] = (weight, sent_start)
 
         for s, e, i in spans:
             if any(t in taken for t in range(s, e)):
