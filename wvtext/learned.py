@@ -22,12 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
+from .codebook import ANSWER_CLASSES
 from .errors import WvtextError
 
 __all__ = ["bow_keys", "doc_bow", "theme_features", "stance_features", "LinearModel", "load_model", "learned_dir",
            "THEME_FEATURES", "STANCE_FEATURES", "STANCE_CLASSES"]
 
-STANCE_CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable")
+STANCE_CLASSES = ANSWER_CLASSES  # the answer classes of the spec, in the models' label order
 _CUE_CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable", "plan")
 _SENTENCE_CLASSES = ("yes", "no", "progress", "partial", "not_applicable", "")  # what one sentence's cues say
 _OPENINGS = ("yes", "no", "not", "none", "partly", "partially", "ongoing", "n/a", "na", "see", "as")

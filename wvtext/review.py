@@ -17,6 +17,7 @@ Kinds and decisions:
 """
 from __future__ import annotations
 
+from .codebook import ANSWER_CLASSES as TEXT_CLASSES
 from .errors import WvtextError
 
 __all__ = ["KINDS", "DECISIONS", "review_queue", "record_decision", "decision_map"]
@@ -25,7 +26,6 @@ KINDS = ("divergence", "theme", "support_request", "good_practice", "text_class"
 DECISIONS = {"divergence": ("confirm", "dismiss"), "theme": ("confirm", "dismiss", "add"),
              "support_request": ("confirm", "dismiss"), "good_practice": ("confirm", "dismiss"),
              "text_class": ("confirm", "set")}
-TEXT_CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable")
 
 
 def _key(r: dict) -> tuple:

@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 
 import numpy as np
 
-from .codebook import Codebook, Question
+from .codebook import ANSWER_CLASSES, Codebook, Question
 from .errors import WvtextError
 from .learned import learned_dir, load_model, softmax, stance_features
 from .themes.components import _negated, doc_view
@@ -45,7 +45,7 @@ __all__ = ["Stance", "StanceReader", "resolve_references", "ANSWER_ORDINAL", "ST
 STANCE_MODEL_FILE = "stance_model.json"
 
 
-CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable")
+CLASSES = ANSWER_CLASSES
 CUE_CLASSES = CLASSES + ("plan",)  # "plan": future intent with nothing yet underway
 ANSWER_ORDINAL = {"no": 0, "in_progress": 1, "partial": 2, "yes": 3}
 _NEG = {"not", "no", "n't", "never", "nor", "without", "nothing"}
@@ -70,16 +70,7 @@ _PROGRESSIVE_AUX = {"is", "are", "am", "'re", "currently"}
 _NOT_VERBS_ING = {"nothing", "something", "anything", "everything", "during", "including", "according",
                   "following", "regarding", "concerning", "pending", "being", "ongoing"}
 _PROGRESSIVE_WEIGHT = 0.8
-_SENTENCE_SCORES = "wv_stance_sentences"
-
-
-def _sentence_class(weights: dict[str, float]) -> str:
-    """What one sentence's cues say on their own: yes, no, progress (underway or planned), partial,
-    not_applicable, or "" (no cue)."""
-    merged = {"progress": weights.get("in_progress", 0.0) + weights.get("plan", 0.0)}
-    merged.update({c: weights.get(c, 0.0) for c in ("yes", "no", "partial", "not_applicable")})
-    top = max(merged, key=lambda c: (merged[c], c == "yes"))
-    return top if merged[top] > 0 else ""
+_SENTENCE_SCORES = "wv_stance_sentences"  # doc.user_data key: each sentence's cue weights (for the learned model)
 # Verbs of opinion, expectation or need after "do not": "we do not envisage problems" denies no
 # arrangement.
 _NOT_DENIAL_VERBS = {"know", "think", "believe", "expect", "anticipate", "envisage", "foresee", "see", "feel",
@@ -101,6 +92,15 @@ _PEOPLE = {"people", "person", "persons", "individual", "individuals", "patient"
 # one is placed, funded or in hospital says the question's subject does not exist here.
 _NOBODY_SUBJECT = {"placed", "funded", "commissioned", "hospital", "inpatient", "patient", "secure"}
 _NOBODY_WEIGHT = 1.5
+
+
+def _sentence_class(weights: dict[str, float]) -> str:
+    """What one sentence's cues say on their own: yes, no, progress (underway or planned), partial,
+    not_applicable, or "" (no cue)."""
+    merged = {"progress": weights.get("in_progress", 0.0) + weights.get("plan", 0.0)}
+    merged.update({c: weights.get(c, 0.0) for c in ("yes", "no", "partial", "not_applicable")})
+    top = max(merged, key=lambda c: (merged[c], c == "yes"))
+    return top if merged[top] > 0 else ""
 
 
 @dataclass

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .codebook import Codebook, Question, load_codebook
+from .codebook import ANSWER_CLASSES, Codebook, Question, load_codebook
 from .errors import WvtextError
 from .export import safe_cell
 from .ingest import return_id_for
@@ -66,7 +66,7 @@ __all__ = [
 
 # -- the model --------------------------------------------------------------------------
 
-CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable")
+CLASSES = ANSWER_CLASSES
 THEMES = (
     "ordinary_residence", "chc", "pooled_budgets", "crisis_response", "specialist_commissioning",
     "advocacy", "transition", "housing", "workforce", "safeguarding", "mental_capacity",
