@@ -71,7 +71,7 @@ def synthetic_set(nlp) -> dict | None:
     return multilabel_scores(gold, pred, list(THEMES))
 
 
-def speed(nlp, texts: list[str], repeat: int = 3) -> dict:
+def speed(nlp, texts: list[str], repeat: int = 5) -> dict:
     import spacy
 
     words = sum(len(t.split()) for t in texts)

@@ -5,9 +5,13 @@
 Two kinds of folder, never mixed:
 - corpus/training (voices A-F, SYNTHETIC): the learned models are trained on them, and the stance
   rules' later changes were developed against them, so their figures are in-sample for both;
-- corpus/heldout (voices G-I, SYNTHETIC): written after those changes by writers who saw neither
-  the code nor the other sets; nothing was fitted or tuned to them. These are the figures that
-  say how the rules and models do on writing they have not seen.
+- corpus/heldout (voices G-I, SYNTHETIC): written in session 3 by writers who saw neither the code
+  nor the other sets; nothing was fitted or tuned to them, but they have been looked at several
+  times since (corpus/heldout/README.md);
+- corpus/heldout2 (voices J-L, SYNTHETIC): written in session 5 in the register of real returns,
+  after the first round of that session's rule changes, and looked at only as recorded in
+  corpus/heldout2/README.md. These two are the figures that say how the rules and models do on
+  writing they have not seen.
 
 Narrative class: the stance rules alone (the default) and with the learned model (`--learned
 all`); cross-references are not followed (each narrative stands alone). Themes: micro F1 of the
@@ -33,7 +37,7 @@ from wvtext.stance import StanceReader  # noqa: E402
 from wvtext.themes.lexicon import THEMES  # noqa: E402
 from wvtext.themes.pipeline import extract_themes, make_nlp  # noqa: E402
 
-FOLDERS = (ROOT / "corpus" / "training", ROOT / "corpus" / "heldout")
+FOLDERS = (ROOT / "corpus" / "training", ROOT / "corpus" / "heldout", ROOT / "corpus" / "heldout2")
 
 
 def _rows(folder: Path) -> list[dict]:

@@ -66,6 +66,46 @@ def read(nlp, reader, codebook, qid, text):
         # The simple present denied ("we don't use", "does not monitor") is a denial, as the progressive is.
         ("2.3", "We don't use section 75 for learning disability services.", "no"),
         ("5.5", "The Safeguarding Board does not monitor restraint in these placements.", "no"),
+        # A state denied after an affirmation is a gap: "is not included", and in note style
+        # without its verb ("Ethnicity not recorded").
+        ("10.1", "Adult commissioning covers it. Children's placements are not included in the joint plan.", "partial"),
+        ("9.2", "Age and gender considered. Ethnicity not recorded on most files.", "partial"),
+        # An affirmation, then a denial after a contrast or a semicolon: partial outweighs the denial ...
+        ("5.4", "The adults' board gets a report at every meeting, but the children's board has not been briefed.",
+         "partial"),
+        ("7.2", "Quarterly activity figures are received from the provider; outcomes for people are not reported.",
+         "partial"),
+        # ... but not after a denial, and not when what follows is an aside about issues or absent people.
+        ("1.4", "No, but we are discussing it with the chair.", "no"),
+        ("1.3", "Yes, a joint planning group meets monthly. There are no young people in transition in the current "
+                "cohort.", "yes"),
+        ("1.3", "Yes, a joint planning group meets monthly. Ordinary Residence has not been an issue for anyone here.",
+         "yes"),
+        # An account of what was done that mentions the future in passing still says it is done;
+        # a plan alone does not.
+        ("6.1", "The assessment of commissioning requirements was finished in the spring, covering each person's "
+                "housing, support and health needs, and the joint commissioning group signed it off in June. It will "
+                "be refreshed each year as part of the annual review cycle.", "yes"),
+        ("6.1", "An assessment will be done next year.", "no"),
+        # A commitment, a wish or praise in place of an answer gives no answer.
+        ("5.8", "Safeguarding is taken very seriously by all partners.", "unclear"),
+        ("11.3", "We would welcome the chance to learn from other areas.", "unclear"),
+        # ... but where the question asks what further support an area would use, a wish answers it.
+        ("1.9", "We would welcome support with CHC and with information sharing.", "yes"),
+        # An echo of the question that is itself qualified answers in part.
+        ("3.1", "We have co-located community teams for adults.", "partial"),
+        ("3.1", "We have an integrated community team for adults and children.", "yes"),
+        # Asked whether something is joint, a part said to be separate is a gap.
+        ("6.2", "Reviews are done jointly. Commissioning is still separate, with each partner buying its own "
+                "services.", "partial"),
+        # A split of money is no coverage in part; a share of something is.
+        ("2.5", "Contributions were agreed in March: 60 per cent from the council and 40 per cent from the CCG.",
+         "yes"),
+        ("4.7", "About 70% of the case files have been audited.", "partial"),
+        # A caveat word that names the question's own subject ("gap analysis") is no caveat.
+        ("11.2", "The gap analysis was refreshed in the summer and shared with providers.", "yes"),
+        # The contraction "there's no" denies as "there is no" does.
+        ("5.5", "Alerts and DoLS are covered. There's no agreed way of monitoring restraint yet.", "partial"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):

@@ -163,35 +163,23 @@ class LinearModel:
 
     def indices(self, norms: list[str]) -> list[int]:
         """The sorted vocabulary indices of `bow_keys(norms)`, found without building the keys:
-        a bigram is looked up word by word in a map built once from the vocabulary."""
+        each distinct word and each distinct adjacent pair is looked up once. Every vocabulary
+        key is made of words that start with a letter (`bow_keys`), so a pair found here never
+        spans punctuation or a number, as in `bow_keys`."""
         uni, bi = self._maps()
-        found: set[int] = set()
-        prev = ""
-        for n in norms:
-            if n[:1].isalpha():
-                i = uni.get(n)
-                if i is not None:
-                    found.add(i)
-                if prev:
-                    j = bi.get(prev)
-                    if j is not None:
-                        i = j.get(n)
-                        if i is not None:
-                            found.add(i)
-                prev = n
-            else:
-                prev = ""
+        found = {uni[n] for n in set(norms) if n in uni}
+        found.update(bi[p] for p in set(zip(norms, norms[1:])) if p in bi)
         return sorted(found)
 
-    def _maps(self) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    def _maps(self) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
         maps = self.__dict__.get("_bow_maps")
         if maps is None:
             uni: dict[str, int] = {}
-            bi: dict[str, dict[str, int]] = {}
+            bi: dict[tuple[str, str], int] = {}
             for k, i in self.vocab.items():
                 a, _, b = k.partition(" ")
                 if b:
-                    bi.setdefault(a, {})[b] = i
+                    bi[(a, b)] = i
                 else:
                     uni[a] = i
             maps = self.__dict__["_bow_maps"] = (uni, bi)

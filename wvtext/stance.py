@@ -62,6 +62,9 @@ _PART_SHARE = 0.8
 _ECHO_STOP = {"there", "your", "with", "have", "been", "this", "that", "from", "they", "their", "what", "which",
               "local", "about", "including", "being", "people", "place", "does", "will", "should"}
 _MIN_WORDS_DESCRIBING = 8
+# Plan cues under this weight in an account of at least this many words are incidental to it.
+_INCIDENTAL_PLAN = 1.0
+_MIN_WORDS_ACCOUNT = 25
 # The progressive aspect ("we are putting one together", "the CCG is gathering information",
 # "we're designing an audit tool") describes work underway: a verb of English grammar, not a
 # cue word, so it is read off the token sequence. Words in -ing after "is"/"are" that are not
@@ -70,6 +73,22 @@ _PROGRESSIVE_AUX = {"is", "are", "am", "'re", "currently"}
 _NOT_VERBS_ING = {"nothing", "something", "anything", "everything", "during", "including", "according",
                   "following", "regarding", "concerning", "pending", "being", "ongoing"}
 _PROGRESSIVE_WEIGHT = 0.8
+# The state denied ("children's commissioning is not aligned", "ethnicity is not recorded
+# consistently", "the LSCB has not been linked in", "advocacy isn't routinely offered"): a form of
+# "be" or "have", "not", at most one adverb, then a participle or a word of state. A gap in the
+# arrangement asked about, read off English grammar as the denied progressive is. Not a denial of
+# need or expectation ("is not required", "is not expected to"), nor "not limited to" (more, not less).
+_STATE_AUX = {"is", "are", "was", "were", "'s", "'re", "has", "have", "had", "been", "be"}
+_STATE_ADVERBS = {"yet", "routinely", "consistently", "currently", "always", "fully", "formally", "properly",
+                  "systematically", "regularly", "clearly", "sufficiently", "well", "adequately", "widely",
+                  "specifically", "directly", "automatically", "as", "so", "been", "being"}
+_STATE_WORDS = {"available", "clear", "known", "complete", "possible", "sufficient", "adequate", "consistent",
+                "routine", "shown", "done", "seen", "given", "taken", "held", "met", "set", "built", "drawn",
+                "written", "undertaken", "made", "kept", "understood", "joined", "up", "there", "present",
+                "robust", "in", "part", "covered", "resolved", "signed", "agreed"}
+_NOT_STATE = {"required", "needed", "expected", "anticipated", "envisaged", "limited", "restricted", "confined",
+              "aware", "concerned", "surprised", "applicable", "appropriate", "necessary", "intended",
+              "unusual", "uncommon", "only", "just", "simply", "merely", "always", "a", "an", "the"}
 _SENTENCE_SCORES = "wv_stance_sentences"  # doc.user_data key: each sentence's cue weights (for the learned model)
 # Verbs of opinion, expectation or need after "do not": "we do not envisage problems" denies no
 # arrangement.
@@ -84,6 +103,12 @@ _NOT_PARTICIPLE = {"able", "unable", "the", "a", "an", "in", "on", "of", "at", "
 # nothing for under-18s"; "They're clear, but we still aren't sure ...") states a gap: partial.
 _CONTRAST_GAP = {"but", "however", "although", "though", "yet", "nevertheless", "whereas", "except"}
 _CONTRAST_GAP_WEIGHT = 1.0
+# A question that asks what support an area would like: a wish is its answer, not an evasion.
+_ASKS_WISHES = re.compile(r"\b(?:further|additional|more|extra)\s+(?:support|help)\b"
+                          r"|\bwould\s+(?:you\s+)?(?:like|welcome)\b", re.I)
+_JOINT = {"joint", "jointly", "integrated", "integrate", "shared", "single", "together"}
+_SEPARATE_WEIGHT = 0.8
+_HTML_ENTITIES = {"amp", "nbsp", "quot", "lt", "gt", "apos"}  # "&amp;": its ";" joins no clauses
 # "the people being reviewed", "each person being moved": a participle after a word for people
 # says who the programme is about, not that an arrangement is being made.
 _PEOPLE = {"people", "person", "persons", "individual", "individuals", "patient", "patients", "those", "cohort",
@@ -169,6 +194,7 @@ class StanceReader:
                               remedy="Rebuild it with `wvtext train`.")
         self.cues = _cues(str(models / "cues.csv"))
         self.xrefs = _xrefs(str(models / "xrefs.csv"))
+        self._qnorms: dict[str, frozenset[str]] = {}
         self.any_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.start_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for i, (cue, _cls, _w, start) in enumerate(self.cues):
@@ -287,6 +313,7 @@ class StanceReader:
         # Longest cue wins where cues overlap ("not yet in place" over "in place").
         spans.sort(key=lambda x: (x[0], -(x[1] - x[0]), -self.cues[x[2]][2]))
         taken: set[int] = set()
+        qualified: set[int] = set()  # tokens of partial cues ("co-located", "informal")
         hedged = False
         by_sent: dict[int, dict[str, float]] = {}  # sentence start -> cue weight per class (the learned model's)
 
@@ -310,6 +337,10 @@ class StanceReader:
             cue, cls, w, start = self.cues[i]
             start = start and s == opening
             sb, se = v.sent(s)
+            if cls == "partial" and question is not None and set(norms[s:e]) <= self._question_norms(question.text):
+                continue  # "gap" in an answer about a gap analysis names the subject, not a caveat
+            if cls == "unclear" and question is not None and _ASKS_WISHES.search(question.text):
+                continue  # "we would welcome support with ..." answers "where might you use further support?"
             if norms[s] == "being" and s > 0 and norms[s - 1] in _PEOPLE:
                 continue  # "each person being reviewed": who the programme is about, not work underway
             if cls in ("yes", "in_progress", "plan") and any(norms[j] in _NEG for j in range(max(0, s - 3), s)):
@@ -327,6 +358,8 @@ class StanceReader:
                 continue
             if cls in ("in_progress", "plan"):
                 hedged = True
+            if cls == "partial":
+                qualified.update(range(s, e))
             add(cls, w, s, count_first=cue != "yes")
         for i in range(len(norms) - 1):
             # "is/are [not] <verb>ing": work underway, or (negated) not being done; "being <done>"
@@ -356,22 +389,87 @@ class StanceReader:
             j = i + 3 if norms[i + 2] in ("currently", "yet", "always", "routinely") else i + 2
             if j < len(norms) and j not in taken and norms[j][:1].isalpha() and norms[j] not in _NOT_DENIAL_VERBS:
                 add("no", _PROGRESSIVE_WEIGHT, i)
+        for i in range(1, len(norms) - 1):
+            # The state denied: "<is|has been> not [adverb] <participle or state word>".
+            if norms[i] not in ("not", "n't") or i in taken:
+                continue
+            sb = v.sent(i)[0]
+            # In note style the verb is left out: "LSCB not linked in", "Ethnicity not recorded".
+            notes = 1 <= i - sb <= 3 and all(norms[k][:1].isalpha() and norms[k] not in STOP_WORDS
+                                             for k in range(sb, i))
+            if norms[i - 1] not in _STATE_AUX and not notes:
+                continue
+            j = i + 1
+            while j < len(norms) - 1 and j - i <= 2 and norms[j] in _STATE_ADVERBS and norms[j + 1][:1].isalpha():
+                j += 1
+            w = norms[j]
+            if j in taken or w in _NOT_STATE or not w[:1].isalpha():
+                continue
+            if (len(w) > 4 and w.endswith("ed")) or w in _STATE_WORDS:
+                add("no", _PROGRESSIVE_WEIGHT, i)
         for b, e in v.bounds:
             c = next((i for i in range(b, e) if norms[i] in _CONTRAST_GAP
                       and not (norms[i] == "yet" and i > b and norms[i - 1] in _NEG)), None)  # "not yet" is no contrast
             if c is not None and any(norms[i] in _NEG for i in range(c + 1, e)):
-                add("partial", _CONTRAST_GAP_WEIGHT, b)
+                add("partial", self._gap_weight(norms, b, c, e, by_sent.get(b, {})), b)
+            elif c is None:
+                # Two clauses joined by a semicolon, an affirmation then a denial ("Carers involved
+                # via the board; Healthwatch not yet engaged"): the same gap, in note style.
+                c = next((i for i in range(b + 1, e) if norms[i] == ";" and norms[i - 1] not in _HTML_ENTITIES), None)
+                if c is not None and any(norms[i] in _NEG for i in range(c + 1, e)) \
+                        and self._affirmed_then_gap(norms, b, c, e):
+                    add("partial", self._gap_weight(norms, b, c, e, by_sent.get(b, {})), b)
+        if question is not None and not _JOINT.isdisjoint(self._question_norms(question.text)):
+            # Asked whether something is joint or integrated, an answer that says a part of it is
+            # separate ("Commissioning is still separate"; "South still has separate teams")
+            # states a gap, unless it denies the separateness ("no longer separate").
+            for i, n in enumerate(norms):
+                if n in ("separate", "separately") and i not in taken \
+                        and not any(norms[j] in _NEG or norms[j] == "longer" for j in range(max(0, i - 3), i)):
+                    add("partial", _SEPARATE_WEIGHT, i)
+                    break
         if v.bounds:  # only as the answer's opening: later, it is context ("None of the cohort is in secure care.")
             b, e = v.bounds[0]
             words = [n for n in norms[b:e] if n[:1].isalpha()]
             if words and (words[0] in ("nobody", "none") or words[:2] == ["no", "one"]) \
                     and any(n in _NOBODY_SUBJECT for n in norms[b:e]):
                 add("not_applicable", _NOBODY_WEIGHT, b, count_first=False, boost=False)
-        echo = self._echo(v, question) if question is not None else None
+        echo = self._echo(v, question, qualified) if question is not None else None
         if echo is not None:
             add("yes", _ECHO_WEIGHT, echo)
         doc.user_data[_SENTENCE_SCORES] = by_sent
         return scores, first, best, hedged
+
+    def _gap_weight(self, norms: list[str], b: int, c: int, e: int, in_sent: dict[str, float]) -> float:
+        """The weight of a gap stated after a contrast or semicolon at `c` in sentence b:e. When the
+        clause before it affirms (two words or more, no denial) and the clause after is no aside
+        about issues or absent people, the sentence says "in place, with a gap": partial outweighs
+        the denial it contains. Otherwise the plain contrast weight."""
+        if self._affirmed_then_gap(norms, b, c, e):
+            return max(_CONTRAST_GAP_WEIGHT, in_sent.get("no", 0.0) + 0.2)
+        return _CONTRAST_GAP_WEIGHT
+
+    def _affirmed_then_gap(self, norms: list[str], b: int, c: int, e: int) -> bool:
+        """Whether the clause b:c affirms (two words or more, no denial) and the clause after c
+        is no aside about issues or absent people."""
+        pre = [n for n in norms[b:c] if n[:1].isalpha()]
+        return len(pre) >= 2 and not any(n in _NEG for n in pre) and not self._existential(norms[c + 1:e])
+
+    def _describes(self, v, question: Question | None) -> bool:
+        """A narrative long enough to describe an arrangement, and about its question."""
+        return sum(1 for n in v.norms if n[:1].isalpha()) >= _MIN_WORDS_ACCOUNT and self._on_question(v, question)
+
+    @staticmethod
+    def _existential(norms: list[str]) -> bool:
+        """Whether a sentence states that something does not exist ("There are no young people in
+        transition", "No Ordinary Residence issues") or speaks of issues or needs: an aside about
+        the area when it is not about the question, where a sentence that denies a state ("the
+        LSCB is not linked in") speaks to the arrangement described before it."""
+        if any(n.startswith(("issue", "problem", "concern", "difficult", "need", "requir", "necessar")) for n in norms):
+            return True  # "OR has not been an issue for anyone", "not thought to need action": not a gap
+        words = [n for n in norms if n[:1].isalpha()][:4]
+        return bool(words) and (words[0] in ("no", "none", "nobody", "nothing")
+                                or (words[0] == "there" and any(w in ("no", "not", "n't") for w in words[1:])))
 
     @staticmethod
     def _nobody_here(norms: list[str], end: int, sent_end: int) -> bool:
@@ -384,14 +482,23 @@ class StanceReader:
         return bool(existential) and any(n in _PEOPLE or n in ("anyone", "anybody") for n in after) \
             and any(n in _NOBODY_SUBJECT for n in norms[end:sent_end])
 
+    def _question_norms(self, text: str) -> frozenset[str]:
+        """The question's token norms, as the narrative's are compared (made once per question)."""
+        found = self._qnorms.get(text)
+        if found is None:
+            found = self._qnorms[text] = frozenset(t.norm_ for t in self.nlp.make_doc(text))
+        return found
+
     @staticmethod
     @lru_cache(maxsize=128)
     def _question_words(text: str) -> frozenset[str]:
         return frozenset({normalize_word(w) for w in re.findall(r"[A-Za-z]{4,}", text)} - _ECHO_STOP)
 
-    def _echo(self, v, question: Question) -> int | None:
+    def _echo(self, v, question: Question, qualified: set[int] = frozenset()) -> int | None:
         """Token index where the narrative affirms the question in its own words ("Is there
-        agreement about ...?" - "There is agreement about ..."), or None."""
+        agreement about ...?" - "There is agreement about ..."), or None. Not where the echo
+        itself is qualified ("We have co-located community teams" to "Do you have a joint,
+        integrated community team?" answers in part)."""
         content = self._question_words(question.text)
         norms = v.norms
         for i in range(len(norms) - 2):
@@ -399,7 +506,7 @@ class StanceReader:
                 after = norms[i + 2 : i + 5]
                 if after and after[0] in _NEG:
                     continue
-                if any(x in content for x in after):
+                if any(x in content for x in after) and qualified.isdisjoint(range(i + 2, i + 5)):
                     return i
         return None
 
@@ -446,14 +553,17 @@ class StanceReader:
         scores = dict(scores)
         # An affirmative opening (no negation, nothing underway or planned) followed by a gap in a
         # later sentence ("Numbers agreed. Support for families not yet in place.") is in place
-        # with a stated gap: partial, not no. An answer that opens with its denial stays no.
+        # with a stated gap: partial, not no; and not yes either when the gap weighs at least half
+        # as much as the affirmation. The gap must be about the question, or at least no aside
+        # about issues or absent people. An answer that opens with its denial stays no.
         if len(v.bounds) >= 2 and scores["no"] > 0 and in_first["no"] == 0 and opening not in ("no", "not", "none") \
                 and in_first["in_progress"] + in_first["plan"] == 0:
             first_words = [n for n in v.norms[:first_end] if n[:1].isalpha()]
             b, e = v.sent(best["no"][1]) if "no" in best else (0, 0)
-            if len(first_words) >= 3 and not any(n in _NEG for n in v.norms[:first_end]) \
-                    and self._on_question(v, question, b, e):
-                scores["partial"] = max(scores["partial"], scores["no"] + 0.1)
+            if len(first_words) >= 2 and not any(n in _NEG for n in v.norms[:first_end]) \
+                    and (self._on_question(v, question, b, e) or not self._existential(v.norms[b:e])):
+                top = scores["yes"] if scores["no"] >= 0.5 * scores["yes"] else 0.0
+                scores["partial"] = max(scores["partial"], scores["no"] + 0.1, top + 0.1)
                 best.setdefault("partial", best.get("no", (0.0, 0)))
         plan = scores.pop("plan")
         if plan and future_question:
@@ -467,6 +577,11 @@ class StanceReader:
             if scores["in_progress"] > 0 or scores["yes"] >= 1.0:
                 scores["in_progress"] += 0.5 * plan
                 best.setdefault("in_progress", best.get("plan", (0.0, 0)))
+            elif plan < _INCIDENTAL_PLAN and scores["no"] == 0 and self._describes(v, question):
+                # A long account of what was done that mentions a date or a next step in passing
+                # ("The assessment was endorsed in June ... it will be refreshed each quarter")
+                # describes the thing asked about; the future is incidental, not "only plans".
+                pass
             else:
                 scores["no"] += plan
                 best.setdefault("no", best.get("plan", (0.0, 0)))
@@ -483,12 +598,17 @@ class StanceReader:
                 scores["partial"] = max(scores["partial"], max(y, o) + 0.1)
                 best.setdefault("partial", best.get(other, best.get("yes", (0.0, 0))))
         # A share below the whole ("approximately 70% of the case notes") is coverage in part.
-        if re.search(r"\b(?:[1-9]\d?)\s?(?:%|per ?cent)", doc.text):
+        # Not a split of money ("62 per cent from the council"): a share "of" something.
+        if re.search(r"\b(?:[1-9]\d?)\s?(?:%|per ?cent)\s+of\b", doc.text):
             scores["partial"] += _PART_SHARE
         ranked = sorted(("yes", "no", "in_progress", "partial"), key=lambda c: (-scores[c], ("no", "in_progress", "partial", "yes").index(c)))
         top = ranked[0]
         if scores[top] == 0:
             words = sum(1 for n in v.norms if n[:1].isalpha())
+            if scores["unclear"] > 0:
+                # Nothing answers the question, and what is said is a commitment, a priority, a wish
+                # or praise ("Safeguarding is taken very seriously here"): no answer given.
+                return self._stance("unclear", scores, best, doc, xref, hedged)
             if words >= _MIN_WORDS_DESCRIBING and self._on_question(v, question):
                 return Stance("yes", 0.5, self._first_text(doc), scores, xref, hedged=hedged)
             return Stance("unclear", 0.6, self._first_text(doc), scores, xref, hedged=hedged)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -114,6 +115,18 @@ class ThemeMatcher:
 _RAW, _MENTIONS, _VIEW = "wvtext_raw_mentions", "wvtext_mentions", "wvtext_view"
 
 
+@lru_cache(maxsize=None)
+def _context_split(words: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A term's context words as a set for exact look-up and a tuple of the words of five
+    letters or more, which also match as prefixes (one `str.startswith` call per token)."""
+    return frozenset(words), tuple(c for c in words if len(c) >= 5)
+
+
+# Norm hash -> string, shared by every doc: a dict look-up instead of a StringStore call per token.
+# Hashes are the strings' own (spaCy's 64-bit hash), so the map is the same for every vocab.
+_NORM_STRINGS: dict[int, str] = {}
+
+
 class _DocView:
     """Token norms, offsets and sentence bounds of a doc as plain lists, built once per doc:
     the cue checks below run on these instead of creating a Python token per look-up."""
@@ -124,15 +137,22 @@ class _DocView:
         arr = doc.to_array([NORM, IDX, SENT_START, LENGTH])
         self.doc = doc
         self.strings = doc.vocab.strings
-        self.norms = [self.strings[h] for h in arr[:, 0].tolist()]
+        strings, known = self.strings, _NORM_STRINGS
+        norms = []
+        for h in arr[:, 0].tolist():
+            n = known.get(h)
+            if n is None:
+                n = known[h] = strings[h]
+            norms.append(n)
+        self.norms = norms
         self.idx = arr[:, 1].tolist()
         self.ends = (arr[:, 1] + arr[:, 3]).tolist()
         starts = [i for i, v in enumerate(arr[:, 2].tolist()) if v == 1 or i == 0]
         self.bounds = [(b, starts[j + 1] if j + 1 < len(starts) else len(doc)) for j, b in enumerate(starts)]
-        self.sent_of = [0] * len(doc)
+        sent_of: list[int] = []
         for j, (b, e) in enumerate(self.bounds):
-            for i in range(b, e):
-                self.sent_of[i] = j
+            sent_of += [j] * (e - b)
+        self.sent_of = sent_of or [0] * len(doc)
 
     def sent(self, i: int) -> tuple[int, int]:
         return self.bounds[self.sent_of[i]] if self.norms else (0, 0)
@@ -144,11 +164,11 @@ class _DocView:
         """A context word matches a sentence word equal to it, or, from five letters up, starting
         with it ("prevent" matches "prevented", "prevention")."""
         b, e = self.sent(i)
-        for n in self.norms[b:e]:
-            for c in words:
-                if n == c or (len(c) >= 5 and n.startswith(c)):
-                    return True
-        return False
+        exact, prefixes = _context_split(words)
+        sent = self.norms[b:e]
+        if not exact.isdisjoint(sent):
+            return True
+        return bool(prefixes) and any(n.startswith(prefixes) for n in sent)
 
     def negated(self, start: int, end: int) -> bool:
         b, e = self.sent(start)
