@@ -131,7 +131,7 @@ class _DocView:
     """Token norms, offsets and sentence bounds of a doc as plain lists, built once per doc:
     the cue checks below run on these instead of creating a Python token per look-up."""
 
-    __slots__ = ("doc", "norms", "idx", "ends", "sent_of", "bounds", "strings")
+    __slots__ = ("doc", "norms", "idx", "ends", "sent_of", "bounds", "strings", "hedges")
 
     def __init__(self, doc: Doc):
         arr = doc.to_array([NORM, IDX, SENT_START, LENGTH])
@@ -153,6 +153,7 @@ class _DocView:
         for j, (b, e) in enumerate(self.bounds):
             sent_of += [j] * (e - b)
         self.sent_of = sent_of or [0] * len(doc)
+        self.hedges: dict[int, bool] = {}  # sentence number -> whether it plans or hedges
 
     def sent(self, i: int) -> tuple[int, int]:
         return self.bounds[self.sent_of[i]] if self.norms else (0, 0)
@@ -190,13 +191,17 @@ class _DocView:
         return False
 
     def hedged(self, start: int) -> bool:
-        b, e = self.sent(start)
-        return not HEDGES.isdisjoint(self.norms[b:e])
+        j = self.sent_of[start] if self.norms else 0
+        found = self.hedges.get(j)
+        if found is None:
+            b, e = self.sent(start)
+            found = self.hedges[j] = not HEDGES.isdisjoint(self.norms[b:e])
+        return found
 
     def in_list(self, start: int, end: int) -> bool:
         """True when the mention is an item of an enumeration ("CCGs, LA, LAT, CQC and providers")."""
         b, e = self.sent(start)
-        return sum(1 for n in self.norms[max(b, start - 6):min(e, end + 6)] if n == ",") >= 2
+        return self.norms[max(b, start - 6):min(e, end + 6)].count(",") >= 2
 
     def age_span(self, start: int, end: int) -> bool:
         """True when the mention is part of the formula that names every age group ("children,
