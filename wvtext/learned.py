@@ -97,12 +97,20 @@ def theme_features(score, n_sentences: int) -> list[float]:
     if score is None or not score.mentions:
         return [0.0] * len(THEME_FEATURES)
     ms = score.mentions
-    terms = {m.term for m in ms}
-    sents = {m.sent_start for m in ms}
-    first = min(m.sent_start for m in ms) == 0
-    return [1.0, score.confidence, min(sum(m.weight for m in ms), 4.0) / 4.0, math.log1p(len(terms)),
-            math.log1p(len(ms)), max(m.weight for m in ms), sum(m.in_list for m in ms) / len(ms),
-            float(score.negated), float(any(m.hedged for m in ms)), len(sents) / max(1, n_sentences), float(first)]
+    terms, sents = set(), set()
+    total = top = 0.0
+    listed = 0
+    hedged = False
+    for m in ms:  # one pass: this runs for every candidate theme of every text
+        terms.add(m.term)
+        sents.add(m.sent_start)
+        total += m.weight
+        top = max(top, m.weight)
+        listed += m.in_list
+        hedged = hedged or m.hedged
+    return [1.0, score.confidence, min(total, 4.0) / 4.0, math.log1p(len(terms)),
+            math.log1p(len(ms)), top, listed / len(ms),
+            float(score.negated), float(hedged), len(sents) / max(1, n_sentences), float(0 in sents)]
 
 
 @lru_cache(maxsize=256)
@@ -167,8 +175,8 @@ class LinearModel:
         key is made of words that start with a letter (`bow_keys`), so a pair found here never
         spans punctuation or a number, as in `bow_keys`."""
         uni, bi = self._maps()
-        found = {uni[n] for n in set(norms) if n in uni}
-        found.update(bi[p] for p in set(zip(norms, norms[1:])) if p in bi)
+        found = [uni[n] for n in uni.keys() & set(norms)]
+        found += [bi[p] for p in bi.keys() & set(zip(norms, norms[1:]))]
         return sorted(found)
 
     def _maps(self) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
