@@ -213,7 +213,8 @@ def markdown(res: dict) -> str:
             "Narrative class and themes by writer (`bench/voices.py`; SYNTHETIC voices)",
             "training: voices A-F, in-sample (the models are trained on them and the stance rules were developed on them); "
             "heldout: voices G-I (session 3), nothing fitted or tuned to them, looked at several times since; "
-            "heldout2: voices J-L (session 5, the register of real returns), looked at twice. Labels: the writers' own, and an "
+            "heldout2: voices J-L (session 5, written to carry the mess of real returns), nothing fitted or tuned to them; "
+            "each look is listed in corpus/heldout2/README.md. Labels: the writers' own, and an "
             "independent reader's (the convention of the real development sets).",
             ("folder", "labels", "narrative class, rules (default)", "narrative class, learned", "themes F1, lexicon",
              "themes F1, learned (default)"),
