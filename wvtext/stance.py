@@ -411,14 +411,15 @@ class StanceReader:
             c = next((i for i in range(b, e) if norms[i] in _CONTRAST_GAP
                       and not (norms[i] == "yet" and i > b and norms[i - 1] in _NEG)), None)  # "not yet" is no contrast
             if c is not None and any(norms[i] in _NEG for i in range(c + 1, e)):
-                add("partial", self._gap_weight(norms, b, c, e, by_sent.get(b, {})), b)
+                affirmed = self._affirmed_then_gap(norms, b, c, e)
+                add("partial", self._gap_weight(affirmed, by_sent.get(b, {})), b)
             elif c is None:
                 # Two clauses joined by a semicolon, an affirmation then a denial ("Carers involved
                 # via the board; Healthwatch not yet engaged"): the same gap, in note style.
                 c = next((i for i in range(b + 1, e) if norms[i] == ";" and norms[i - 1] not in _HTML_ENTITIES), None)
                 if c is not None and any(norms[i] in _NEG for i in range(c + 1, e)) \
                         and self._affirmed_then_gap(norms, b, c, e):
-                    add("partial", self._gap_weight(norms, b, c, e, by_sent.get(b, {})), b)
+                    add("partial", self._gap_weight(True, by_sent.get(b, {})), b)
         if question is not None and not _JOINT.isdisjoint(self._question_norms(question.text)):
             # Asked whether something is joint or integrated, an answer that says a part of it is
             # separate ("Commissioning is still separate"; "South still has separate teams")
@@ -440,14 +441,13 @@ class StanceReader:
         doc.user_data[_SENTENCE_SCORES] = by_sent
         return scores, first, best, hedged
 
-    def _gap_weight(self, norms: list[str], b: int, c: int, e: int, in_sent: dict[str, float]) -> float:
-        """The weight of a gap stated after a contrast or semicolon at `c` in sentence b:e. When the
-        clause before it affirms (two words or more, no denial) and the clause after is no aside
-        about issues or absent people, the sentence says "in place, with a gap": partial outweighs
-        the denial it contains. Otherwise the plain contrast weight."""
-        if self._affirmed_then_gap(norms, b, c, e):
-            return max(_CONTRAST_GAP_WEIGHT, in_sent.get("no", 0.0) + 0.2)
-        return _CONTRAST_GAP_WEIGHT
+    @staticmethod
+    def _gap_weight(affirmed: bool, in_sent: dict[str, float]) -> float:
+        """The weight of a gap stated after a contrast or semicolon. When the clause before it
+        affirms and the clause after is no aside (`_affirmed_then_gap`), the sentence says "in
+        place, with a gap": partial outweighs the denial it contains (`in_sent`: the sentence's
+        cue weights so far). Otherwise the plain contrast weight."""
+        return max(_CONTRAST_GAP_WEIGHT, in_sent.get("no", 0.0) + 0.2) if affirmed else _CONTRAST_GAP_WEIGHT
 
     def _affirmed_then_gap(self, norms: list[str], b: int, c: int, e: int) -> bool:
         """Whether the clause b:c affirms (two words or more, no denial) and the clause after c
