@@ -212,7 +212,8 @@ def markdown(res: dict) -> str:
         lines += _table(
             "Narrative class and themes by writer (`bench/voices.py`; SYNTHETIC voices)",
             "training: voices A-F, in-sample (the models are trained on them and the stance rules were developed on them); "
-            "heldout: voices G-I (session 3), nothing fitted or tuned to them, looked at several times since; "
+            "heldout: voices G-I (session 3), never trained on, looked at several times since and, with the training sets, "
+            "used in session 5 to choose which lexicon additions to keep (so their lexicon figures are no longer held out); "
             "heldout2: voices J-L (session 5, written to carry the mess of real returns), nothing fitted or tuned to them; "
             "each look is listed in corpus/heldout2/README.md. Labels: the writers' own, and an "
             "independent reader's (the convention of the real development sets).",

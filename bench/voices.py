@@ -6,8 +6,8 @@ Two kinds of folder, never mixed:
 - corpus/training (voices A-F, SYNTHETIC): the learned models are trained on them, and the stance
   rules' later changes were developed against them, so their figures are in-sample for both;
 - corpus/heldout (voices G-I, SYNTHETIC): written in session 3 by writers who saw neither the code
-  nor the other sets; nothing was fitted or tuned to them, but they have been looked at several
-  times since (corpus/heldout/README.md);
+  nor the other sets; never trained on, but looked at several times since, and used in session 5
+  (with the training sets) to choose which lexicon additions to keep (corpus/heldout/README.md);
 - corpus/heldout2 (voices J-L, SYNTHETIC): written in session 5 in the register of real returns,
   after the first round of that session's rule changes, and looked at only as recorded in
   corpus/heldout2/README.md. These two are the figures that say how the rules and models do on
