@@ -158,7 +158,10 @@ def markdown(res: dict) -> str:
             lines.append(f"| themes F1 {t} (real n={th['real_combined']['per_label'][t]['support']}) | "
                          f"{_f(th['real_combined']['per_label'][t]['f1'])} | {_f(th.get('synthetic', {}).get('per_label', {}).get(t, {}).get('f1'))} |")
         if "speed" in th:
-            lines.append(f"| theme stage words/s, one core (real text) | {th['speed']['words_per_s']:,} | |")
+            sp = th["speed"]
+            lines.append(f"| theme stage words/s, one core (real text; best of 5) | {sp['words_per_s']:,} (the bare "
+                         f"tokenizer in the same run: {sp['blank_tokenizer_words_per_s']:,}, {sp['ratio_to_blank']}x faster; "
+                         f"it varies by a third between runs on this machine) | |")
     dv = acc.get("divergence", {})
     if "real_leicestershire" in dv:
         r, s = dv["real_leicestershire"], dv.get("synthetic_x1", {})
