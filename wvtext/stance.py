@@ -177,6 +177,16 @@ def _xrefs(path: str) -> list[tuple[re.Pattern, str]]:
     return [(re.compile(r["pattern"], re.I), r["target"]) for _, r in _read(Path(path), ("pattern", "target"))]
 
 
+def _contracted(cue: str) -> str:
+    """The cue as written with "'s" ("there is no" -> "there's no"), or "". spaCy normalises
+    "'re", "'ve" and "n't" to "are", "have" and "not", but leaves "'s" as it is (it may be "is",
+    "has" or a possessive), so a cue that starts with a pronoun and "is" or "has" needs this form."""
+    words = cue.split()
+    if len(words) >= 2 and words[0].lower() in ("there", "it", "that", "he", "she", "what") and words[1] in ("is", "has"):
+        return " ".join([words[0] + "'s"] + words[2:])
+    return ""
+
+
 @lru_cache(maxsize=4)
 def _code_terms(path: str) -> list[tuple[str, int]]:
     return [(r["term"], int(r["code"])) for _, r in _read(Path(path), ("term", "code"))]
@@ -198,7 +208,8 @@ class StanceReader:
         self.any_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.start_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for i, (cue, _cls, _w, start) in enumerate(self.cues):
-            (self.start_matcher if start else self.any_matcher).add(str(i), [nlp.make_doc(v) for v in pattern_variants(cue)])
+            forms = [v for c in (cue, _contracted(cue)) if c for v in pattern_variants(c)]
+            (self.start_matcher if start else self.any_matcher).add(str(i), [nlp.make_doc(v) for v in forms])
         self.partner_matcher = self._code_matcher(models / "partners.csv")
         self.obstacle_matcher = self._code_matcher(models / "obstacles.csv")
 
