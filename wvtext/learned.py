@@ -30,6 +30,9 @@ __all__ = ["bow_keys", "doc_bow", "theme_features", "stance_features", "LinearMo
 
 STANCE_CLASSES = ANSWER_CLASSES  # the answer classes of the spec, in the models' label order
 _CUE_CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable", "plan")
+# A question about the future ("Are you confident the target will be achieved?"): its answers speak
+# of the future without being plans (the stance rules and the narrative-class model both use it).
+FUTURE_QUESTION = re.compile(r"\bwill\b|\bconfident\b|\bexpect", re.I)
 _SENTENCE_CLASSES = ("yes", "no", "progress", "partial", "not_applicable", "")  # what one sentence's cues say
 _OPENINGS = ("yes", "no", "not", "none", "partly", "partially", "ongoing", "n/a", "na", "see", "as")
 _QSTOP = {"there", "your", "with", "have", "been", "this", "that", "from", "they", "their", "what", "which",
@@ -137,7 +140,7 @@ def stance_features(norms: list[str], n_sentences: int, scores: dict, first: dic
             + [float(opening == o) for o in _OPENINGS]
             + [float(hedged), float(bool(re.search(r"\b(?:[1-9]\d?)\s?(?:%|per ?cent)", text))),
                math.log1p(len(words)) / 5.0, min(n_sentences, 10) / 10.0,
-               float(bool(re.search(r"\bwill\b|\bconfident\b|\bexpect", question_text or "", re.I))),
+               float(bool(FUTURE_QUESTION.search(question_text or ""))),
                coverage, two_part]
             + _sentence_pattern(sentences or [""]))
 

@@ -36,7 +36,7 @@ import numpy as np
 
 from .codebook import ANSWER_CLASSES, Codebook, Question
 from .errors import WvtextError
-from .learned import learned_dir, load_model, softmax, stance_features
+from .learned import FUTURE_QUESTION, learned_dir, load_model, softmax, stance_features
 from .themes.components import _negated, doc_view
 from .themes.lexicon import normalize_word, pattern_variants
 
@@ -55,7 +55,6 @@ _ISSUE_STEMS = ("issue", "disput", "risk", "concern", "problem", "difficult", "d
 _FUTURE_BEFORE = {"will", "shall", "to", "expected", "intend", "planned", "aim", "hope", "going"}
 _LIMITERS = {"only", "some", "partly", "partially", "except", "most", "certain", "limited"}
 _CONTRAST = {"but", "though", "although", "however", "whilst", "while", "yet"}
-_FUTURE_QUESTION = re.compile(r"\bwill\b|\bconfident\b|\bexpect", re.I)
 _FIRST_WEIGHT = 1.5
 _ECHO_WEIGHT = 1.2
 _PART_SHARE = 0.8
@@ -552,7 +551,7 @@ class StanceReader:
         v = doc_view(doc)
         first_end = v.bounds[0][1] if v.bounds else len(doc)
         opening = next((n for n in v.norms if n[:1].isalpha()), None)
-        future_question = bool(question is not None and _FUTURE_QUESTION.search(question.text))
+        future_question = bool(question is not None and FUTURE_QUESTION.search(question.text))
         if opening == "yes":
             # "Yes but challenging", "Yes, though ...": yes with a stated caveat (answer-classes: partial).
             if any(n in _CONTRAST for n in v.norms[:first_end]) and (scores["partial"] > 0 or scores["no"] > 0):
