@@ -106,6 +106,19 @@ def read(nlp, reader, codebook, qid, text):
         ("11.2", "The gap analysis was refreshed in the summer and shared with providers.", "yes"),
         # The contraction "there's no" denies as "there is no" does.
         ("5.5", "Alerts and DoLS are covered. There's no agreed way of monitoring restraint yet.", "partial"),
+        # A state denied with an irregular participle, or with "never".
+        ("6.1", "The joint assessment of commissioning requirements has not begun.", "no"),
+        ("4.7", "The quality of the reviews was never audited.", "no"),
+        # "people expected to move" says who, not what the area plans; the later gap makes it partial.
+        ("6.1", "Requirements have been assessed for the six people expected to move this year. For the other "
+                "two, whose discharge is further off, the work has not begun.", "partial"),
+        # One sentence that affirms and then states a gap weighs as a whole, over its own affirmation.
+        ("7.3", "We have enough trained assessors for DoLS, but they are not routinely part of care planning.",
+         "partial"),
+        # A reference to a document the return does not hold gives no answer; one beside an answer is context.
+        ("8.3", "Please see the workforce chapter of our joint strategy.", "unclear"),
+        ("8.3", "As described in our joint strategy, a workforce and skills assessment was completed in May and "
+                "shared with providers.", "yes"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):
@@ -232,3 +245,16 @@ def test_divergence_plans_beside_existing_arrangements_do_not_crash(nlp, reader,
     # Regression: plan cues folded into in_progress must carry their evidence sentence.
     st = read(nlp, reader, codebook, "2.3", "A section 75 agreement is in place and has been agreed. We plan to refresh it.")
     assert st.text_class in ("yes", "partial", "in_progress") and st.evidence
+
+
+def test_divergence_bad_xref_target_is_a_clear_error(nlp, tmp_path):
+    import shutil
+
+    from wvtext.errors import WvtextError
+    from wvtext.stance import _models
+    for f in _models().iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    with open(tmp_path / "xrefs.csv", "a", encoding="utf-8") as fh:
+        fh.write('"\\bsee the plan\\b",elsewhere,a target that does not exist\n')
+    with pytest.raises(WvtextError, match=r"xrefs.csv, row \d+, field target"):
+        StanceReader(nlp, models=tmp_path)

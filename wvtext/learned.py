@@ -32,6 +32,9 @@ STANCE_CLASSES = ANSWER_CLASSES  # the answer classes of the spec, in the models
 _CUE_CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable", "plan")
 # A question about the future ("Are you confident the target will be achieved?"): its answers speak
 # of the future without being plans (the stance rules and the narrative-class model both use it).
+# A share below the whole ("approximately 70% of the case notes"), not a split of money
+# ("62 per cent from the council"): the rules' partial cue and a learned feature.
+SHARE_OF = re.compile(r"\b(?:[1-9]\d?)\s?(?:%|per ?cent)\s+of\b")
 FUTURE_QUESTION = re.compile(r"\bwill\b|\bconfident\b|\bexpect", re.I)
 _SENTENCE_CLASSES = ("yes", "no", "progress", "partial", "not_applicable", "")  # what one sentence's cues say
 _OPENINGS = ("yes", "no", "not", "none", "partly", "partially", "ongoing", "n/a", "na", "see", "as")
@@ -138,7 +141,7 @@ def stance_features(norms: list[str], n_sentences: int, scores: dict, first: dic
             + [math.log1p(max(0.0, first.get(c, 0.0))) for c in _CUE_CLASSES]
             + [float(rule_class == c) for c in STANCE_CLASSES] + [rule_confidence]
             + [float(opening == o) for o in _OPENINGS]
-            + [float(hedged), float(bool(re.search(r"\b(?:[1-9]\d?)\s?(?:%|per ?cent)", text))),
+            + [float(hedged), float(bool(SHARE_OF.search(text))),
                math.log1p(len(words)) / 5.0, min(n_sentences, 10) / 10.0,
                float(bool(FUTURE_QUESTION.search(question_text or ""))),
                coverage, two_part]

@@ -36,7 +36,7 @@ import numpy as np
 
 from .codebook import ANSWER_CLASSES, Codebook, Question
 from .errors import WvtextError
-from .learned import FUTURE_QUESTION, learned_dir, load_model, softmax, stance_features
+from .learned import FUTURE_QUESTION, SHARE_OF, learned_dir, load_model, softmax, stance_features
 from .themes.components import _negated, doc_view
 from .themes.lexicon import normalize_word, pattern_variants
 
@@ -84,10 +84,12 @@ _STATE_ADVERBS = {"yet", "routinely", "consistently", "currently", "always", "fu
 _STATE_WORDS = {"available", "clear", "known", "complete", "possible", "sufficient", "adequate", "consistent",
                 "routine", "shown", "done", "seen", "given", "taken", "held", "met", "set", "built", "drawn",
                 "written", "undertaken", "made", "kept", "understood", "joined", "up", "there", "present",
-                "robust", "in", "part", "covered", "resolved", "signed", "agreed"}
+                "robust", "in", "part", "covered", "resolved", "signed", "agreed", "begun", "sought", "brought",
+                "found", "run", "put", "sent", "got", "gone"}
 _NOT_STATE = {"required", "needed", "expected", "anticipated", "envisaged", "limited", "restricted", "confined",
               "aware", "concerned", "surprised", "applicable", "appropriate", "necessary", "intended",
               "unusual", "uncommon", "only", "just", "simply", "merely", "always", "a", "an", "the"}
+XREF_TARGETS = ("qid", "previous", "document")  # what a cross-reference of models/stance/xrefs.csv points at
 _SENTENCE_SCORES = "wv_stance_sentences"  # doc.user_data key: each sentence's cue weights (for the learned model)
 # Verbs of opinion, expectation or need after "do not": "we do not envisage problems" denies no
 # arrangement.
@@ -173,7 +175,20 @@ def _cues(path: str) -> list[tuple[str, str, float, bool]]:
 
 @lru_cache(maxsize=2)
 def _xrefs(path: str) -> list[tuple[re.Pattern, str]]:
-    return [(re.compile(r["pattern"], re.I), r["target"]) for _, r in _read(Path(path), ("pattern", "target"))]
+    out = []
+    for row, r in _read(Path(path), ("pattern", "target")):
+        try:
+            pattern = re.compile(r["pattern"], re.I)
+        except re.error as exc:
+            raise WvtextError(f"{path}, row {row}, field pattern: not a valid regular expression ({exc}).",
+                              remedy="Fix the pattern (Python re syntax).")
+        if r["target"] not in XREF_TARGETS or (r["target"] == "qid") != ("qid" in pattern.groupindex):
+            raise WvtextError(f"{path}, row {row}, field target: {r['target']!r} must be one of "
+                              f"{', '.join(XREF_TARGETS)}, and 'qid' exactly when the pattern has a (?P<qid>...) group.",
+                              remedy="qid: the pattern names the question; previous: the answer before; "
+                                     "document: a document the return does not hold.")
+        out.append((pattern, r["target"]))
+    return out
 
 
 def _contracted(cue: str) -> str:
@@ -299,7 +314,8 @@ class StanceReader:
             m = pattern.search(text)
             if not m:
                 continue
-            qid = m.group("qid") if target == "qid" else "@previous"
+            # a question of the return, the answer before, or a document the return does not hold
+            qid = m.group("qid") if target == "qid" else "@document" if target == "document" else "@previous"
             rest = (text[: m.start()] + " " + text[m.end():]).strip()
             # Only a reference when little else is said ("See 1.3 above.", "As per previous answer").
             rest_words = [w for w in re.findall(r"[A-Za-z]+", rest) if w.lower() not in
@@ -351,8 +367,10 @@ class StanceReader:
                 continue  # "gap" in an answer about a gap analysis names the subject, not a caveat
             if cls == "unclear" and question is not None and _ASKS_WISHES.search(question.text):
                 continue  # "we would welcome support with ..." answers "where might you use further support?"
-            if norms[s] == "being" and s > 0 and norms[s - 1] in _PEOPLE:
-                continue  # "each person being reviewed": who the programme is about, not work underway
+            if norms[s] in ("being", "expected", "due", "planned", "proposed") and s > 0 and norms[s - 1] in _PEOPLE:
+                # "each person being reviewed", "the four people expected to leave hospital": who
+                # the programme is about, not work underway or a plan of the answer's own
+                continue
             if cls in ("yes", "in_progress", "plan") and any(norms[j] in _NEG for j in range(max(0, s - 3), s)):
                 cls = "no"  # "is not in place", "not being developed"
             elif cls == "yes" and not start and any(norms[j] in _FUTURE_BEFORE for j in range(max(sb, s - 3), s)):
@@ -401,7 +419,7 @@ class StanceReader:
                 add("no", _PROGRESSIVE_WEIGHT, i)
         for i in range(1, len(norms) - 1):
             # The state denied: "<is|has been> not [adverb] <participle or state word>".
-            if norms[i] not in ("not", "n't") or i in taken:
+            if norms[i] not in ("not", "n't", "never") or i in taken:
                 continue
             sb = v.sent(i)[0]
             # In note style the verb is left out: "LSCB not linked in", "Ethnicity not recorded".
@@ -417,6 +435,11 @@ class StanceReader:
                 continue
             if (len(w) > 4 and w.endswith("ed")) or w in _STATE_WORDS:
                 add("no", _PROGRESSIVE_WEIGHT, i)
+        # The question echoed ("There is agreement about ..."), counted before the gaps below so
+        # that a sentence that affirms and then states a gap weighs as a whole.
+        echo = self._echo(v, question, qualified) if question is not None else None
+        if echo is not None:
+            add("yes", _ECHO_WEIGHT, echo)
         for b, e in v.bounds:
             c = next((i for i in range(b, e) if norms[i] in _CONTRAST_GAP
                       and not (norms[i] == "yet" and i > b and norms[i - 1] in _NEG)), None)  # "not yet" is no contrast
@@ -445,9 +468,6 @@ class StanceReader:
             if words and (words[0] in ("nobody", "none") or words[:2] == ["no", "one"]) \
                     and any(n in _NOBODY_SUBJECT for n in norms[b:e]):
                 add("not_applicable", _NOBODY_WEIGHT, b, count_first=False, boost=False)
-        echo = self._echo(v, question, qualified) if question is not None else None
-        if echo is not None:
-            add("yes", _ECHO_WEIGHT, echo)
         doc.user_data[_SENTENCE_SCORES] = by_sent
         return scores, first, best, hedged
 
@@ -457,7 +477,9 @@ class StanceReader:
         affirms and the clause after is no aside (`_affirmed_then_gap`), the sentence says "in
         place, with a gap": partial outweighs the denial it contains (`in_sent`: the sentence's
         cue weights so far). Otherwise the plain contrast weight."""
-        return max(_CONTRAST_GAP_WEIGHT, in_sent.get("no", 0.0) + 0.2) if affirmed else _CONTRAST_GAP_WEIGHT
+        if not affirmed:
+            return _CONTRAST_GAP_WEIGHT
+        return max(_CONTRAST_GAP_WEIGHT, in_sent.get("no", 0.0) + 0.2, in_sent.get("yes", 0.0) + 0.2)
 
     def _affirmed_then_gap(self, norms: list[str], b: int, c: int, e: int) -> bool:
         """Whether the clause b:c affirms (two words or more, no denial) and the clause after c
@@ -609,7 +631,7 @@ class StanceReader:
                 best.setdefault("partial", best.get(other, best.get("yes", (0.0, 0))))
         # A share below the whole ("approximately 70% of the case notes") is coverage in part.
         # Not a split of money ("62 per cent from the council"): a share "of" something.
-        if re.search(r"\b(?:[1-9]\d?)\s?(?:%|per ?cent)\s+of\b", doc.text):
+        if SHARE_OF.search(doc.text):
             scores["partial"] += _PART_SHARE
         ranked = sorted(("yes", "no", "in_progress", "partial"), key=lambda c: (-scores[c], ("no", "in_progress", "partial", "yes").index(c)))
         top = ranked[0]
