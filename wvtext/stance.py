@@ -90,6 +90,7 @@ _NOT_STATE = {"required", "needed", "expected", "anticipated", "envisaged", "lim
               "aware", "concerned", "surprised", "applicable", "appropriate", "necessary", "intended",
               "unusual", "uncommon", "only", "just", "simply", "merely", "always", "a", "an", "the"}
 XREF_TARGETS = ("qid", "previous", "document")  # what a cross-reference of models/stance/xrefs.csv points at
+_SCORED = "wv_stance_scored"  # doc.user_data key: the last `_score` result and its question
 _SENTENCE_SCORES = "wv_stance_sentences"  # doc.user_data key: each sentence's cue weights (for the learned model)
 # Verbs of opinion, expectation or need after "do not": "we do not envisage problems" denies no
 # arrangement.
@@ -241,7 +242,7 @@ class StanceReader:
         xref, xref_only = self._xref(text, question)
         if question is not None and question.kind != "yes_no":
             return self._categorical(doc, question, xref, xref_only)
-        scores, first_scores, best_sent, hedged = self._score(doc, question)
+        scores, first_scores, best_sent, hedged = self._scored(doc, question)
         if xref_only:
             return Stance("unclear", 0.5, text, scores, xref, True, hedged=hedged)
         if question is not None and question.asks_about_issues:
@@ -279,7 +280,7 @@ class StanceReader:
             return None
         if self._xref(text, question)[1]:
             return None
-        scores, first_scores, best_sent, hedged = self._score(doc, question)
+        scores, first_scores, best_sent, hedged = self._scored(doc, question)
         if question is not None and question.asks_about_issues and self._issues(doc) is not None:
             return None
         rule = self._decide(doc, scores, first_scores, dict(best_sent), "", hedged, question)
@@ -322,6 +323,19 @@ class StanceReader:
                           {"above", "below", "previous", "answer", "response", "question", "also", "please", "the", "and"}]
             return qid, len(rest_words) <= 3
         return "", False
+
+    def _scored(self, doc: Doc, question: Question | None):
+        """`_score`, once per (doc, question): `read` and `features_and_evidence` on the same doc
+        (the across-returns layer) share it. Copies, since `_decide` adds to `best`."""
+        key = question.text if question is not None else None
+        cached = doc.user_data.get(_SCORED)
+        if cached is None or cached[0] != key:
+            scores, first, best, hedged = self._score(doc, question)
+            cached = doc.user_data[_SCORED] = (key, scores, first, best, hedged, doc.user_data[_SENTENCE_SCORES])
+        else:
+            doc.user_data[_SENTENCE_SCORES] = cached[5]
+        _key, scores, first, best, hedged, _by_sent = cached
+        return dict(scores), dict(first), dict(best), hedged
 
     def _score(self, doc: Doc, question: Question | None = None):
         """Cue weights per class over the whole narrative, the same for its first sentence
