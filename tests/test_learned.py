@@ -409,3 +409,37 @@ def test_learned_narrative_class_features_see_the_order_of_what_sentences_say(nl
     g = features("There is no joint register. A register of adults in hospital is in place.")
     assert g[at["gap_then_affirmed"]] == 1.0 and g[at["affirmed_then_gap"]] == 0.0
     assert g[at["share_sentences_no"]] == 0.5 and g[at["share_sentences_yes"]] == 0.5
+
+
+def test_learned_dismissed_divergence_flags_become_class_labels(tmp_path):
+    """A flag an adviser dismisses says the narrative agrees with its code: the code's class is
+    the label. A confirmed flag gives none; a class decision on the same answer wins."""
+    from wvtext.pipeline import ingest_files, run_text_stages
+    from wvtext.review import record_decision
+    from wvtext.store import open_store
+    from wvtext.train import read_reviews
+
+    db = tmp_path / "w.db"
+    store = open_store(db)
+    s = ingest_files([ROOT / "corpus" / "synthetic" / "SYNTHETIC_sutton.txt",
+                      ROOT / "corpus" / "returns" / "leicestershire_2013_stocktake.txt"], store)
+    run_text_stages(store, s.return_ids, [])
+    sutton = next(r for r in s.return_ids if r.startswith("synthetic-"))
+    flagged = [a for a in store.answer_analysis([sutton]) if a["divergent"]
+               and a["divergence_type"] in ("contradiction", "overstated", "understated")]
+    assert len(flagged) >= 3
+    first, second, third = flagged[:3]
+    record_decision(store, kind="divergence", return_id=sutton, qid=first["qid"], decision="dismiss")
+    record_decision(store, kind="divergence", return_id=sutton, qid=second["qid"], decision="confirm")
+    record_decision(store, kind="divergence", return_id=sutton, qid=third["qid"], decision="dismiss")
+    record_decision(store, kind="text_class", return_id=sutton, qid=third["qid"], decision="set", value="unclear")
+    leics = next(a for a in store.answer_analysis(["leicestershire"]) if a["divergent"])
+    record_decision(store, kind="divergence", return_id="leicestershire", qid=leics["qid"], decision="dismiss")
+    store.close()
+    examples, left_out = read_reviews(db)
+    assert left_out == 1  # the real development return keeps measuring
+    by_qid = {e.qid: e for e in examples}
+    assert set(by_qid) == {first["qid"], third["qid"]}
+    assert by_qid[first["qid"]].text_class == first["code_class"] != first["text_class"]
+    assert by_qid[third["qid"]].text_class == "unclear"
+    assert by_qid[first["qid"]].known == frozenset()  # no theme label from a divergence decision

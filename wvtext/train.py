@@ -161,7 +161,8 @@ def _example(path, kind, row, r, qids, themes_ids, normalize_text, item_text) ->
             raise WvtextError(f"{where}, field voice: empty; every narrative needs its writer's voice (the CV group).")
         return Example("voice " + r["voice"].strip(), normalize_text(r["narrative"]), themes, r["qid"], r["text_class"])
     if kind == "_items":
-        return Example("items", item_text({"title": normalize_text(r["title"]),
+        # one cross-validation group per items file: each was written by its own writer
+        return Example("items " + path.stem, item_text({"title": normalize_text(r["title"]),
                                            "description": normalize_text(r["description"])}), themes)
     return Example("passages " + path.name.split("_")[0], normalize_text(r["text"]), themes)
 
@@ -177,11 +178,18 @@ def _dev_keys() -> tuple[str, set[str]]:
     return rid, set(read_labels(c / "labelled" / "seed_items_themes.csv", "item_id"))
 
 
+_CLASS_DIVERGENCES = ("contradiction", "overstated", "understated", "hidden_issue")  # flags about the class
+
+
 def read_reviews(db_path: Path) -> tuple[list[Example], int]:
     """Analysts' theme and narrative-class decisions in a wvtext database (`wvtext review decide
     ... --kind theme` / `--kind text_class`) as training examples: confirm and add say the theme is
     there, dismiss that it is not, and the other themes of that text stay unknown; a narrative
-    class confirmed or set is that answer's class label. Decisions on the real development sets (the Leicestershire
+    class confirmed or set is that answer's class label. A divergence flag dismissed (`--kind
+    divergence`, dismiss) on a contradiction, overstated, understated or hidden-issue flag says the
+    narrative agrees with its code: the code's class becomes that answer's class label, unless a
+    class decision on the same answer says otherwise. (A confirmed flag says only that the classes
+    differ, not which class the narrative has, so it gives no label.) Decisions on the real development sets (the Leicestershire
     return, the seed items) are left out, so that they keep measuring. Returns the examples and
     how many decisions were left out."""
     from .pipeline import item_text
@@ -194,8 +202,20 @@ def read_reviews(db_path: Path) -> tuple[list[Example], int]:
     try:
         by_text: dict[tuple[str, str, str], dict[str, bool]] = {}
         classes: dict[tuple[str, str, str], str] = {}
+        agreed: dict[tuple[str, str, str], str] = {}  # dismissed flags: the narrative says what the code says
+        analysis: dict[str, dict[str, dict]] = {}
         left_out = 0
         for r in store.reviews():
+            if r["kind"] == "divergence" and r["decision"] == "dismiss" and not r["item_id"]:
+                if r["return_id"] == dev_return:
+                    left_out += 1
+                    continue
+                if r["return_id"] not in analysis:
+                    analysis[r["return_id"]] = {a["qid"]: a for a in store.answer_analysis([r["return_id"]])}
+                a = analysis[r["return_id"]].get(r["qid"])
+                if a and a.get("divergence_type") in _CLASS_DIVERGENCES and a.get("code_class") in STANCE_CLASSES:
+                    agreed[(r["return_id"], r["qid"], "")] = a["code_class"]
+                continue
             if r["kind"] not in ("theme", "text_class") or (r["kind"] == "theme" and not r["theme"]):
                 continue
             if (r["return_id"] == dev_return and not r["item_id"]) or r["item_id"] in dev_items:
@@ -208,6 +228,11 @@ def read_reviews(db_path: Path) -> tuple[list[Example], int]:
                     by_text.setdefault(key, {})
                 continue
             by_text.setdefault(key, {})[r["theme"]] = r["decision"] != "dismiss"
+        for key, cls in agreed.items():
+            # An analyst's own class decision on the same answer wins over what a dismissal implies.
+            if key not in classes:
+                classes[key] = cls
+                by_text.setdefault(key, {})
         out = []
         for (rid, qid, item_id), decided in sorted(by_text.items()):
             if item_id:
