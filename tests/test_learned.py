@@ -136,7 +136,9 @@ def test_learned_train_is_deterministic_and_records_its_data(tmp_path):
     assert set(meta["training_files"]) == {p.name for p in TRAINING.glob("*.csv")}
     assert meta["blend"] in (0.5, 1.0) and meta["threshold"] in (0.4, 0.5)
     voices = len(list(TRAINING.glob("*voices*.csv")))
-    assert len(meta["groups"]) == voices + 2  # each voice, the items, the passages: one held out at a time
+    items = len(list(TRAINING.glob("*items*.csv")))
+    # each voice, each items file, the passages: one held out at a time
+    assert len(meta["groups"]) == voices + items + 1
     model = load_model(str(tmp_path / "a" / "themes_model.json"))
     assert model.kind == "themes" and model.labels == THEMES and model.vocab
 

@@ -17,8 +17,9 @@ def train_cli(
     out: Annotated[Optional[Path], typer.Option(
         "--out", "-o", help="Folder to write the models into (default: models/learned).")] = None,
     reviews: Annotated[Optional[Path], typer.Option(
-        "--reviews", help="Also learn from the theme decisions recorded in this database with "
-                          "'wvtext review decide --kind theme' (confirm, add, dismiss).")] = None,
+        "--reviews", help="Also learn from the decisions recorded in this database with 'wvtext review "
+                          "decide': --kind theme (confirm, add, dismiss), --kind text_class (confirm, set) "
+                          "and dismissed --kind divergence flags (the narrative agrees with its code).")] = None,
     labels: Annotated[str, typer.Option(
         "--labels", help="Whose labels to learn from: 'readers' (an independent reader's labels, the "
                          "reader_* columns, where a training file has them; else the writer's) or 'writers' "
@@ -28,8 +29,8 @@ def train_cli(
     about, and what a narrative says about its question (its answer class).
 
     Reads the labelled training sets (corpus/training/README.md says what they are and how they
-    were made) and, with --reviews, analysts' theme decisions, so the theme model learns the
-    conventions of the people who use it. Each model's settings are chosen by leave-one-group-out
+    were made) and, with --reviews, analysts' theme and class decisions and the divergence flags
+    advisers dismissed, so the models learn the conventions of the people who use them. Each model's settings are chosen by leave-one-group-out
     cross-validation (a writer's voice, or the reviews, held out at a time) among those that do no
     worse than the rules alone on the real development sets of corpus/labelled, which are never
     fitted to (decisions about them are left out). Writes models/learned/themes_model.json and
