@@ -115,6 +115,12 @@ def read(nlp, reader, codebook, qid, text):
         # One sentence that affirms and then states a gap weighs as a whole, over its own affirmation.
         ("7.3", "We have enough trained assessors for DoLS, but they are not routinely part of care planning.",
          "partial"),
+        # A caveat about the question in a later sentence limits what the opening affirmed;
+        # one about something else is an aside.
+        ("1.4", "Monitoring is in place: the Partnership Board receives a progress report each quarter. Its "
+                "monitoring of children's services is limited and less well developed.", "partial"),
+        ("1.4", "Monitoring is in place: the Partnership Board receives a progress report each quarter. Housing "
+                "for people leaving hospital is found case by case.", "yes"),
         # A reference to a document the return does not hold gives no answer; one beside an answer is context.
         ("8.3", "Please see the workforce chapter of our joint strategy.", "unclear"),
         ("8.3", "As described in our joint strategy, a workforce and skills assessment was completed in May and "

@@ -611,6 +611,15 @@ class StanceReader:
                 top = scores["yes"] if scores["no"] >= 0.5 * scores["yes"] else 0.0
                 scores["partial"] = max(scores["partial"], scores["no"] + 0.1, top + 0.1)
                 best.setdefault("partial", best.get("no", (0.0, 0)))
+        # The same with a caveat in a later sentence ("Locally the lines are clear. Less clear is
+        # where the Local Area Team fits."): in place, with a stated limit, when the caveat is
+        # about the question and weighs at least half as much as the affirmation.
+        if len(v.bounds) >= 2 and in_first["partial"] == 0 and in_first["no"] == 0 \
+                and in_first["in_progress"] + in_first["plan"] == 0 and opening not in ("no", "not", "none") \
+                and scores["yes"] > 0 and scores["partial"] >= 0.5 * scores["yes"] and "partial" in best \
+                and not any(n in _NEG for n in v.norms[:first_end]) \
+                and self._on_question(v, question, *v.sent(best["partial"][1])):
+            scores["partial"] = max(scores["partial"], scores["yes"] + 0.1)
         plan = scores.pop("plan")
         if plan and future_question:
             # "Are you confident the target will be achieved?" - "we expect all moves to be
