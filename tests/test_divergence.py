@@ -121,6 +121,9 @@ def read(nlp, reader, codebook, qid, text):
                 "monitoring of children's services is limited and less well developed.", "partial"),
         ("1.4", "Monitoring is in place: the Partnership Board receives a progress report each quarter. Housing "
                 "for people leaving hospital is found case by case.", "yes"),
+        # A speaker's label before the answer ("LA:", "CCG:") is not its opening word.
+        ("2.3", "LA: No s75 for learning disability. CCG: No.", "no"),
+        ("2.3", "Yes: a section 75 agreement covers the pooled budget.", "yes"),
         # A reference to a document the return does not hold gives no answer; one beside an answer is context.
         ("8.3", "Please see the workforce chapter of our joint strategy.", "unclear"),
         ("8.3", "As described in our joint strategy, a workforce and skills assessment was completed in May and "

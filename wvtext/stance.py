@@ -121,6 +121,24 @@ _NOBODY_SUBJECT = {"placed", "funded", "commissioned", "hospital", "inpatient", 
 _NOBODY_WEIGHT = 1.5
 
 
+_NOT_LABELS = {"yes", "no", "not", "none", "nil", "partially", "partly", "in", "n", "na", "ongoing", "update", "see", "as"}
+
+
+def _opening(norms: list[str]) -> int:
+    """The index of the answer's first word, after a speaker's label of up to three words and a
+    colon: in a return whose council and CCG answered in turn, "LA: No. CCG: No." opens with
+    "No". An opening answer word ("Yes: ...", "Partially: ...") is no label."""
+    first = next((i for i, n in enumerate(norms) if n[:1].isalpha()), 0)
+    for j in range(first + 1, min(len(norms), first + 4)):
+        if norms[j] == ":":
+            if norms[first] not in _NOT_LABELS:
+                return next((i for i in range(j + 1, len(norms)) if norms[i][:1].isalpha()), first)
+            break
+        if not norms[j][:1].isalpha():
+            break
+    return first
+
+
 def _sentence_class(weights: dict[str, float]) -> str:
     """What one sentence's cues say on their own: yes, no, progress (underway or planned), partial,
     not_applicable, or "" (no cue)."""
@@ -347,7 +365,7 @@ class StanceReader:
         first = {c: 0.0 for c in CUE_CLASSES}
         best: dict[str, tuple[float, int]] = {}
         first_end = v.bounds[0][1] if v.bounds else len(doc)
-        opening = next((i for i, n in enumerate(norms) if n[:1].isalpha()), 0)
+        opening = _opening(norms)
         spans = [(s, e, int(doc.vocab.strings[key])) for key, s, e in self.start_matcher(doc) if s == opening]
         spans += [(s, e, int(doc.vocab.strings[key])) for key, s, e in self.any_matcher(doc)]
         # Longest cue wins where cues overlap ("not yet in place" over "in place").
@@ -586,7 +604,7 @@ class StanceReader:
             return self._stance("not_applicable", scores, best, doc, xref, hedged)
         v = doc_view(doc)
         first_end = v.bounds[0][1] if v.bounds else len(doc)
-        opening = next((n for n in v.norms if n[:1].isalpha()), None)
+        opening = v.norms[_opening(v.norms)] if any(n[:1].isalpha() for n in v.norms) else None
         future_question = bool(question is not None and FUTURE_QUESTION.search(question.text))
         if opening == "yes":
             # "Yes but challenging", "Yes, though ...": yes with a stated caveat (answer-classes: partial).
@@ -698,7 +716,8 @@ class StanceReader:
                 found.setdefault(code, span.sent.text.strip())
         codes = tuple(sorted(found))
         evidence = " ".join(dict.fromkeys(found[c] for c in codes))
-        opening = next((n for n in doc_view(doc).norms if n[:1].isalpha()), "")
+        norms = doc_view(doc).norms
+        opening = norms[_opening(norms)] if any(n[:1].isalpha() for n in norms) else ""
         cls = "yes" if codes else ("no" if opening in ("none", "no", "nil") else "unclear")
         kw = {"partners": codes} if question.kind == "multi_select" else {"obstacles": codes}
         return Stance(cls, 0.7 if codes else 0.5, evidence or doc.text.strip()[:200], {}, xref, xref_only, **kw)
