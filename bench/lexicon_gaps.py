@@ -7,7 +7,8 @@ counts the training texts labelled with the theme in which the lexicon found no 
 the words occur ("helps"), and the texts neither labelled nor mentioned in which they occur
 ("harms"). Lists the candidates that help in at least --min-texts texts, from at least
 --min-groups writers (cross-validation groups), with helps / (helps + harms) >= --min-precision,
-leaving out words written capitalised everywhere (names of invented places and schemes).
+leaving out words written capitalised in more than half the texts they occur in (names of
+invented places and schemes).
 
 A list for a curator to judge, not terms to add blindly: the training labels are the readers'
 (corpus/training/README.md), and a word that passes may still be generic.

@@ -126,6 +126,11 @@ def read(nlp, reader, codebook, qid, text):
         ("2.3", "Yes: a section 75 agreement covers the pooled budget.", "yes"),
         # A reference to a document the return does not hold gives no answer; one beside an answer is context.
         ("8.3", "Please see the workforce chapter of our joint strategy.", "unclear"),
+        ("8.3", "No. See attached.", "no"),
+        ("1.4", "We will see the plan through.", "no"),
+        # "never" before a failure affirms; words before a colon that are no speaker are the answer's.
+        ("1.4", "The Partnership Board monitors progress and has never missed a quarterly review.", "yes"),
+        ("2.3", "Under development: a section 75 agreement is being drafted.", "in_progress"),
         ("8.3", "As described in our joint strategy, a workforce and skills assessment was completed in May and "
                 "shared with providers.", "yes"),
     ],
@@ -267,3 +272,34 @@ def test_divergence_bad_xref_target_is_a_clear_error(nlp, tmp_path):
         fh.write('"\\bsee the plan\\b",elsewhere,a target that does not exist\n')
     with pytest.raises(WvtextError, match=r"xrefs.csv, row \d+, field target"):
         StanceReader(nlp, models=tmp_path)
+
+
+def test_divergence_bad_xref_pattern_is_a_clear_error(nlp, tmp_path):
+    import shutil
+
+    from wvtext.errors import WvtextError
+    from wvtext.stance import _models
+    for f in _models().iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    with open(tmp_path / "xrefs.csv", "a", encoding="utf-8") as fh:
+        fh.write('"see (?P<qid>\\d+",qid,an unclosed group\n')
+    with pytest.raises(WvtextError, match=r"xrefs.csv, row \d+, field pattern"):
+        StanceReader(nlp, models=tmp_path)
+
+
+def test_divergence_readers_with_other_cues_do_not_share_scores(nlp, codebook, tmp_path):
+    """A doc read by one reader and then by another with a different cue set is scored afresh."""
+    import csv
+    import shutil
+
+    from wvtext.stance import _models
+    for f in _models().iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    with open(_models() / "cues.csv", newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.reader(fh) if r[0] != "in place"]
+    with open(tmp_path / "cues.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    doc = nlp("A section 75 agreement is in place.")
+    first = StanceReader(nlp).read(doc, codebook["2.3"])
+    second = StanceReader(nlp, models=tmp_path).read(doc, codebook["2.3"])
+    assert first.scores.get("yes", 0) > 0 and second.scores.get("yes", 0) < first.scores["yes"]

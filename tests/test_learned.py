@@ -424,9 +424,10 @@ def test_learned_dismissed_divergence_flags_become_class_labels(tmp_path):
     db = tmp_path / "w.db"
     store = open_store(db)
     s = ingest_files([ROOT / "corpus" / "synthetic" / "SYNTHETIC_sutton.txt",
+                      ROOT / "corpus" / "synthetic" / "SYNTHETIC_peterborough.txt",
                       ROOT / "corpus" / "returns" / "leicestershire_2013_stocktake.txt"], store)
     run_text_stages(store, s.return_ids, [])
-    sutton = next(r for r in s.return_ids if r.startswith("synthetic-"))
+    sutton, peterborough = "synthetic-sutton", "synthetic-peterborough"
     flagged = [a for a in store.answer_analysis([sutton]) if a["divergent"]
                and a["divergence_type"] in ("contradiction", "overstated", "understated")]
     assert len(flagged) >= 3
@@ -435,13 +436,17 @@ def test_learned_dismissed_divergence_flags_become_class_labels(tmp_path):
     record_decision(store, kind="divergence", return_id=sutton, qid=second["qid"], decision="confirm")
     record_decision(store, kind="divergence", return_id=sutton, qid=third["qid"], decision="dismiss")
     record_decision(store, kind="text_class", return_id=sutton, qid=third["qid"], decision="set", value="unclear")
+    other = next(a for a in store.answer_analysis([peterborough]) if a["divergent"]
+                 and a["divergence_type"] not in ("contradiction", "overstated", "understated", "hidden_issue"))
+    # a flag about something other than the class (a missing narrative, a categorical answer): no class label
+    record_decision(store, kind="divergence", return_id=peterborough, qid=other["qid"], decision="dismiss")
     leics = next(a for a in store.answer_analysis(["leicestershire"]) if a["divergent"])
     record_decision(store, kind="divergence", return_id="leicestershire", qid=leics["qid"], decision="dismiss")
     store.close()
     examples, left_out = read_reviews(db)
     assert left_out == 1  # the real development return keeps measuring
+    assert len(examples) == 2 and {e.qid for e in examples} == {first["qid"], third["qid"]}
     by_qid = {e.qid: e for e in examples}
-    assert set(by_qid) == {first["qid"], third["qid"]}
     assert by_qid[first["qid"]].text_class == first["code_class"] != first["text_class"]
     assert by_qid[third["qid"]].text_class == "unclear"
     assert by_qid[first["qid"]].known == frozenset()  # no theme label from a divergence decision

@@ -126,13 +126,34 @@ def _question_words(text: str) -> frozenset[str]:
     return frozenset(normalize_word(w) for w in re.findall(r"[A-Za-z]{4,}", text)) - _QSTOP
 
 
+# The words of a speaker's label: in a return whose council and CCG answered in turn ("LA: No.
+# CCG: No.", "Health response: ..."), the answer opens after the label.
+_SPEAKERS = {"la", "ccg", "ccgs", "council", "health", "nhs", "nhse", "lat", "csu", "trust", "asc", "social",
+             "care", "response", "comment", "comments", "commissioner", "commissioners", "local", "authority"}
+
+
+def opening_index(norms: list[str]) -> int:
+    """The index of an answer's first word, after a speaker's label of up to three words
+    (`_SPEAKERS`) and a colon. Other words before a colon ("Under development: ...") are the
+    answer's own."""
+    first = next((i for i, n in enumerate(norms) if n[:1].isalpha()), 0)
+    for j in range(first + 1, min(len(norms), first + 4)):
+        if norms[j] == ":":
+            if all(n in _SPEAKERS for n in norms[first:j]):
+                return next((i for i in range(j + 1, len(norms)) if norms[i][:1].isalpha()), first)
+            break
+        if norms[j] not in _SPEAKERS:
+            break
+    return first
+
+
 def stance_features(norms: list[str], n_sentences: int, scores: dict, first: dict, rule_class: str,
                     rule_confidence: float, hedged: bool, text: str, question_text: str,
                     sentences: list[str] | None = None) -> list[float]:
     """What the stance rules found in a narrative, how the narrative sits against its question, and
     the order of what its sentences say ("in place." then "not yet for children.": affirmed, then a gap)."""
-    opening = next((n for n in norms if n[:1].isalpha()), "")
     words = [n for n in norms if n[:1].isalpha()]
+    opening = norms[opening_index(norms)] if words else ""
     qwords = _question_words(question_text) if question_text else frozenset()
     coverage = len(qwords & set(words)) / len(qwords) if qwords else 0.0
     two_part = float(bool(re.search(r"\band\s+(?:are|is|have|has|do|does)\b|\.\s+\w+.*\?|\band\s+how\b",

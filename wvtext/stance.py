@@ -36,7 +36,7 @@ import numpy as np
 
 from .codebook import ANSWER_CLASSES, Codebook, Question
 from .errors import WvtextError
-from .learned import FUTURE_QUESTION, SHARE_OF, learned_dir, load_model, softmax, stance_features
+from .learned import FUTURE_QUESTION, SHARE_OF, learned_dir, opening_index, load_model, softmax, stance_features
 from .themes.components import _negated, doc_view
 from .themes.lexicon import normalize_word, pattern_variants
 
@@ -89,6 +89,10 @@ _STATE_WORDS = {"available", "clear", "known", "complete", "possible", "sufficie
 _NOT_STATE = {"required", "needed", "expected", "anticipated", "envisaged", "limited", "restricted", "confined",
               "aware", "concerned", "surprised", "applicable", "appropriate", "necessary", "intended",
               "unusual", "uncommon", "only", "just", "simply", "merely", "always", "a", "an", "the"}
+# "never" before a failure affirms: "has never missed a quarterly review", "reviews have never lapsed"
+_FAILURES = {"missed", "lapsed", "failed", "breached", "exceeded", "slipped", "overspent", "broken", "lost",
+             "fallen", "stopped", "ceased", "declined", "refused"}
+_ANSWER_WORDS = {"yes", "no", "not", "none", "partly", "partially", "nil"}
 XREF_TARGETS = ("qid", "previous", "document")  # what a cross-reference of models/stance/xrefs.csv points at
 _SCORED = "wv_stance_scored"  # doc.user_data key: the last `_score` result and its question
 _SENTENCE_SCORES = "wv_stance_sentences"  # doc.user_data key: each sentence's cue weights (for the learned model)
@@ -119,24 +123,6 @@ _PEOPLE = {"people", "person", "persons", "individual", "individuals", "patient"
 # one is placed, funded or in hospital says the question's subject does not exist here.
 _NOBODY_SUBJECT = {"placed", "funded", "commissioned", "hospital", "inpatient", "patient", "secure"}
 _NOBODY_WEIGHT = 1.5
-
-
-_NOT_LABELS = {"yes", "no", "not", "none", "nil", "partially", "partly", "in", "n", "na", "ongoing", "update", "see", "as"}
-
-
-def _opening(norms: list[str]) -> int:
-    """The index of the answer's first word, after a speaker's label of up to three words and a
-    colon: in a return whose council and CCG answered in turn, "LA: No. CCG: No." opens with
-    "No". An opening answer word ("Yes: ...", "Partially: ...") is no label."""
-    first = next((i for i, n in enumerate(norms) if n[:1].isalpha()), 0)
-    for j in range(first + 1, min(len(norms), first + 4)):
-        if norms[j] == ":":
-            if norms[first] not in _NOT_LABELS:
-                return next((i for i in range(j + 1, len(norms)) if norms[i][:1].isalpha()), first)
-            break
-        if not norms[j][:1].isalpha():
-            break
-    return first
 
 
 def _sentence_class(weights: dict[str, float]) -> str:
@@ -339,20 +325,25 @@ class StanceReader:
             # Only a reference when little else is said ("See 1.3 above.", "As per previous answer").
             rest_words = [w for w in re.findall(r"[A-Za-z]+", rest) if w.lower() not in
                           {"above", "below", "previous", "answer", "response", "question", "also", "please", "the", "and"}]
+            if target == "document" and any(w.lower() in _ANSWER_WORDS for w in rest_words):
+                return qid, False  # "No. See attached.": answered, with a document beside it
             return qid, len(rest_words) <= 3
         return "", False
 
     def _scored(self, doc: Doc, question: Question | None):
-        """`_score`, once per (doc, question): `read` and `features_and_evidence` on the same doc
-        (the across-returns layer) share it. Copies, since `_decide` adds to `best`."""
+        """`_score`, kept on the doc for the last (cue set, question text) it was scored with:
+        `read` and `features_and_evidence` on the same doc (the across-returns layer) share it; a
+        reader with other cues, or another question, scores afresh. Copies, since `_decide` adds
+        to `best`."""
         key = question.text if question is not None else None
         cached = doc.user_data.get(_SCORED)
-        if cached is None or cached[0] != key:
+        if cached is None or cached[0] is not self.cues or cached[1] != key:
             scores, first, best, hedged = self._score(doc, question)
-            cached = doc.user_data[_SCORED] = (key, scores, first, best, hedged, doc.user_data[_SENTENCE_SCORES])
+            cached = doc.user_data[_SCORED] = (self.cues, key, scores, first, best, hedged,
+                                               doc.user_data[_SENTENCE_SCORES])
         else:
-            doc.user_data[_SENTENCE_SCORES] = cached[5]
-        _key, scores, first, best, hedged, _by_sent = cached
+            doc.user_data[_SENTENCE_SCORES] = cached[6]
+        _cues, _key, scores, first, best, hedged, _by_sent = cached
         return dict(scores), dict(first), dict(best), hedged
 
     def _score(self, doc: Doc, question: Question | None = None):
@@ -365,7 +356,7 @@ class StanceReader:
         first = {c: 0.0 for c in CUE_CLASSES}
         best: dict[str, tuple[float, int]] = {}
         first_end = v.bounds[0][1] if v.bounds else len(doc)
-        opening = _opening(norms)
+        opening = opening_index(norms)
         spans = [(s, e, int(doc.vocab.strings[key])) for key, s, e in self.start_matcher(doc) if s == opening]
         spans += [(s, e, int(doc.vocab.strings[key])) for key, s, e in self.any_matcher(doc)]
         # Longest cue wins where cues overlap ("not yet in place" over "in place").
@@ -451,8 +442,9 @@ class StanceReader:
                 add("no", _PROGRESSIVE_WEIGHT, i)
         for i in range(1, len(norms) - 1):
             # The state denied: "<is|has been> not [adverb] <participle or state word>".
-            if norms[i] not in ("not", "n't", "never") or i in taken:
-                continue
+            if norms[i] not in ("not", "n't", "never") or i in taken \
+                    or (norms[i] == "never" and i + 1 < len(norms) and norms[i + 1] in _FAILURES):
+                continue  # "has never missed a review" affirms
             sb = v.sent(i)[0]
             # In note style the verb is left out: "LSCB not linked in", "Ethnicity not recorded".
             notes = 1 <= i - sb <= 3 and all(norms[k][:1].isalpha() and norms[k] not in STOP_WORDS
@@ -604,7 +596,7 @@ class StanceReader:
             return self._stance("not_applicable", scores, best, doc, xref, hedged)
         v = doc_view(doc)
         first_end = v.bounds[0][1] if v.bounds else len(doc)
-        opening = v.norms[_opening(v.norms)] if any(n[:1].isalpha() for n in v.norms) else None
+        opening = v.norms[opening_index(v.norms)] if any(n[:1].isalpha() for n in v.norms) else None
         future_question = bool(question is not None and FUTURE_QUESTION.search(question.text))
         if opening == "yes":
             # "Yes but challenging", "Yes, though ...": yes with a stated caveat (answer-classes: partial).
@@ -717,7 +709,7 @@ class StanceReader:
         codes = tuple(sorted(found))
         evidence = " ".join(dict.fromkeys(found[c] for c in codes))
         norms = doc_view(doc).norms
-        opening = norms[_opening(norms)] if any(n[:1].isalpha() for n in norms) else ""
+        opening = norms[opening_index(norms)] if any(n[:1].isalpha() for n in norms) else ""
         cls = "yes" if codes else ("no" if opening in ("none", "no", "nil") else "unclear")
         kw = {"partners": codes} if question.kind == "multi_select" else {"obstacles": codes}
         return Stance(cls, 0.7 if codes else 0.5, evidence or doc.text.strip()[:200], {}, xref, xref_only, **kw)

@@ -213,7 +213,8 @@ def read_reviews(db_path: Path) -> tuple[list[Example], int]:
                 if r["return_id"] not in analysis:
                     analysis[r["return_id"]] = {a["qid"]: a for a in store.answer_analysis([r["return_id"]])}
                 a = analysis[r["return_id"]].get(r["qid"])
-                if a and a.get("divergence_type") in _CLASS_DIVERGENCES and a.get("code_class") in STANCE_CLASSES:
+                if a and a.get("divergent") and a.get("divergence_type") in _CLASS_DIVERGENCES \
+                        and a.get("code_class") in STANCE_CLASSES:
                     agreed[(r["return_id"], r["qid"], "")] = a["code_class"]
                 continue
             if r["kind"] not in ("theme", "text_class") or (r["kind"] == "theme" and not r["theme"]):
