@@ -3,8 +3,9 @@
     .venv/bin/python bench/voices.py [--json OUT] [--folder DIR ...]
 
 Two kinds of folder, never mixed:
-- corpus/training (voices A-F, SYNTHETIC): the learned models are trained on them, and the stance
-  rules' later changes were developed against them, so their figures are in-sample for both;
+- corpus/training (voices A-F and, since session 6, M-O, SYNTHETIC): the learned models are trained
+  on them, and the stance rules' later changes were developed against them, so their figures are
+  in-sample for both;
 - corpus/heldout (voices G-I, SYNTHETIC): written in session 3 by writers who saw neither the code
   nor the other sets; never trained on, but looked at several times since, and used in session 5
   (with the training sets) to choose which lexicon additions to keep (corpus/heldout/README.md);
