@@ -218,7 +218,8 @@ def markdown(res: dict) -> str:
             "heldout: voices G-I (session 3), never trained on, looked at several times since and, with the training sets, "
             "used in session 5 to choose which lexicon additions to keep (so their lexicon figures are no longer held out); "
             "heldout2: voices J-L (session 5, written to carry the mess of real returns), nothing fitted or tuned to them; "
-            "each look is listed in corpus/heldout2/README.md. Labels: the writers' own, and an "
+            "each look is listed in corpus/heldout2/README.md; heldout3: voices R-S (session 6), likewise, looks listed "
+            "in corpus/heldout3/README.md. Labels: the writers' own, and an "
             "independent reader's (the convention of the real development sets).",
             ("folder", "labels", "narrative class, rules (default)", "narrative class, learned", "themes F1, lexicon",
              "themes F1, learned (default)"),
@@ -226,6 +227,16 @@ def markdown(res: dict) -> str:
               _f(r[f"narrative class, learned (--learned all), vs {who}"]["accuracy"]),
               _f(r[f"themes, lexicon alone, vs {who}"]["f1"]), _f(r[f"themes, learned (default), vs {who}"]["f1"]))
              for name, r in vo.items() for who in ("writers", "readers") if f"themes, lexicon alone, vs {who}" in r])
+        if vo.get("items"):
+            lines += _table(
+                "Themes of good-practice items by writer (`bench/voices.py`; SYNTHETIC items)",
+                "training: the items files the theme model is trained on (in-sample); heldout3: items T (session 6), "
+                "never trained on, each look listed in corpus/heldout3/README.md.",
+                ("folder", "items", "labels", "themes F1, lexicon", "themes F1, learned (default)"),
+                [(name, r["n"], who, _f(r[f"themes, lexicon alone, vs {who}"]["f1"]),
+                  _f(r[f"themes, learned (default), vs {who}"]["f1"]))
+                 for name, r in vo["items"].items() for who in ("writers", "readers")
+                 if f"themes, lexicon alone, vs {who}" in r])
     ac = acc.get("across", {})
     if ac and "error" not in ac:
         lines += _table(

@@ -36,9 +36,12 @@ from wvtext.codebook import load_codebook  # noqa: E402
 from wvtext.evaluate import multilabel_scores  # noqa: E402
 from wvtext.stance import StanceReader  # noqa: E402
 from wvtext.themes.lexicon import THEMES  # noqa: E402
+from wvtext.pipeline import item_text  # noqa: E402
+from wvtext.text import normalize_text  # noqa: E402
 from wvtext.themes.pipeline import extract_themes, make_nlp  # noqa: E402
 
-FOLDERS = (ROOT / "corpus" / "training", ROOT / "corpus" / "heldout", ROOT / "corpus" / "heldout2")
+FOLDERS = (ROOT / "corpus" / "training", ROOT / "corpus" / "heldout", ROOT / "corpus" / "heldout2",
+           ROOT / "corpus" / "heldout3")
 
 
 def _rows(folder: Path) -> list[dict]:
@@ -103,6 +106,31 @@ def measure(folder: Path) -> dict:
     return out
 
 
+def measure_items(folder: Path) -> dict:
+    """Themes of the good-practice items files of a folder (SYNTHETIC_items*.csv): micro F1 of the
+    lexicon alone and of the learned decision, against the writers' and the readers' labels."""
+    rows = []
+    for path in sorted(folder.glob("SYNTHETIC_items*.csv")):
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows += list(csv.DictReader(fh))
+    if not rows:
+        return {}
+    texts = [item_text({"title": normalize_text(r["title"]), "description": normalize_text(r["description"])})
+             for r in rows]
+    cols = {"writers": "themes"}
+    if all("reader_themes" in r for r in rows):
+        cols["readers"] = "reader_themes"
+    out: dict = {"n": len(rows)}
+    for mode, learned in (("lexicon alone", False), ("learned (default)", True)):
+        res = extract_themes(texts, nlp=make_nlp(learned=learned))
+        pred = {i: {t for t, sc in s.items() if sc.carried} for i, s in enumerate(res)}
+        for who, col in cols.items():
+            gold = {i: {t for t in r[col].split(";") if t} for i, r in enumerate(rows)}
+            m = multilabel_scores(gold, pred, list(THEMES))["micro"]
+            out[f"themes, {mode}, vs {who}"] = {k: round(m[k], 3) for k in ("f1", "precision", "recall")}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--json", type=Path)
@@ -111,6 +139,13 @@ def main() -> None:
     out = {}
     for folder in args.folder or FOLDERS:
         res = measure(folder)
+        items = measure_items(folder)
+        if items:
+            out.setdefault("items", {})[folder.name] = items
+            print(f"{folder.name} items (n={items['n']}):")
+            for k, v in items.items():
+                if k != "n":
+                    print(f"  {k}: micro F1 {v['f1']:.3f} (P {v['precision']:.3f} R {v['recall']:.3f})")
         if not res:
             continue
         name = folder.name
