@@ -205,6 +205,17 @@ def test_learned_fast_sentencizer_matches_spacys(nlp):
     assert list(nlp("").sents) == []
 
 
+def test_sentencizer_a_run_of_dots_before_a_capital_ends_a_sentence():
+    nlp = make_nlp(learned=False)
+    sents = lambda t: [s.text for s in nlp(t).sents]  # noqa: E731
+    assert sents("It shaped future provision.. Idea to share with other areas") == [
+        "It shaped future provision..", "Idea to share with other areas"]
+    assert sents("Reviews done... CCG to confirm.") == ["Reviews done...", "CCG to confirm."]
+    # an ellipsis inside a sentence, before a lower-case word or a number, does not end it
+    assert len(sents("Training, supervision... and more are planned.")) == 1
+    assert len(sents("We have 3 ... 4 people placed.")) == 1
+
+
 def test_learned_reviews_become_partial_labels_without_the_development_sets(tmp_path):
     from wvtext.pipeline import ingest_files
     from wvtext.review import record_decision

@@ -16,7 +16,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 import numpy as np
-from spacy.attrs import IDX, IS_PUNCT, LENGTH, NORM, ORTH, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, IS_TITLE, IS_UPPER, LENGTH, NORM, ORTH, SENT_START
 from spacy.tokens import Doc, Span
 
 from .lexicon import THEMES, Lexicon, load_lexicon, pattern_variants
@@ -231,27 +231,35 @@ def make_sentencizer(nlp: Language, name: str):
 class FastSentencizer:
     """spaCy's rule sentencizer, read off the doc's arrays instead of token objects: a sentence
     starts at the first token after end punctuation that is neither end punctuation nor other
-    punctuation (a closing quote or bracket). The same boundaries, several times faster."""
+    punctuation (a closing quote or bracket). The same boundaries, several times faster, with one
+    addition: a run of dots ("..", "...", typed for a full stop or an ellipsis) before a word with
+    a capital letter also ends a sentence ("future provision.. Idea to share"), where spaCy's rule
+    keeps the two together."""
 
     def __init__(self, nlp: Language):
         from spacy.pipeline import Sentencizer
 
         self.punct = {nlp.vocab.strings.add(c) for c in Sentencizer.default_punct_chars}
+        self.dots = {nlp.vocab.strings.add("." * n) for n in range(2, 7)}
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        arr = doc.to_array([ORTH, IS_PUNCT]).tolist()
-        punct = self.punct
+        arr = doc.to_array([ORTH, IS_PUNCT, IS_TITLE, IS_UPPER]).tolist()
+        punct, dots = self.punct, self.dots
         start = [-1] * len(arr)
         start[0] = 1
-        seen = False
-        for i, (orth, is_punct) in enumerate(arr):
+        seen = dotted = False
+        for i, (orth, is_punct, is_title, is_upper) in enumerate(arr):
             if orth in punct:
                 seen = True
-            elif seen and not is_punct:
+            elif orth in dots:
+                dotted = True
+            elif (seen or (dotted and (is_title or is_upper))) and not is_punct:
                 start[i] = 1
-                seen = False
+                seen = dotted = False
+            elif not is_punct:
+                dotted = False
         doc.from_array([SENT_START], np.array(start, dtype=np.int64).astype(np.uint64).reshape(-1, 1))
         return doc
 
