@@ -261,45 +261,38 @@ def test_divergence_plans_beside_existing_arrangements_do_not_crash(nlp, reader,
     assert st.text_class in ("yes", "partial", "in_progress") and st.evidence
 
 
-def test_divergence_bad_xref_target_is_a_clear_error(nlp, tmp_path):
+@pytest.fixture()
+def stance_models(tmp_path):
+    """A copy of models/stance/ to edit."""
     import shutil
 
-    from wvtext.errors import WvtextError
     from wvtext.stance import _models
     for f in _models().iterdir():
         shutil.copy(f, tmp_path / f.name)
-    with open(tmp_path / "xrefs.csv", "a", encoding="utf-8") as fh:
-        fh.write('"\\bsee the plan\\b",elsewhere,a target that does not exist\n')
-    with pytest.raises(WvtextError, match=r"xrefs.csv, row \d+, field target"):
-        StanceReader(nlp, models=tmp_path)
+    return tmp_path
 
 
-def test_divergence_bad_xref_pattern_is_a_clear_error(nlp, tmp_path):
-    import shutil
-
+@pytest.mark.parametrize("row, field", [
+    ('"\\bsee the plan\\b",elsewhere,a target that does not exist', "target"),
+    ('"see (?P<qid>\\d+",qid,an unclosed group', "pattern"),
+])
+def test_divergence_bad_xref_row_is_a_clear_error(nlp, stance_models, row, field):
     from wvtext.errors import WvtextError
-    from wvtext.stance import _models
-    for f in _models().iterdir():
-        shutil.copy(f, tmp_path / f.name)
-    with open(tmp_path / "xrefs.csv", "a", encoding="utf-8") as fh:
-        fh.write('"see (?P<qid>\\d+",qid,an unclosed group\n')
-    with pytest.raises(WvtextError, match=r"xrefs.csv, row \d+, field pattern"):
-        StanceReader(nlp, models=tmp_path)
+    with open(stance_models / "xrefs.csv", "a", encoding="utf-8") as fh:
+        fh.write(row + "\n")
+    with pytest.raises(WvtextError, match=rf"xrefs.csv, row \d+, field {field}"):
+        StanceReader(nlp, models=stance_models)
 
 
-def test_divergence_readers_with_other_cues_do_not_share_scores(nlp, codebook, tmp_path):
+def test_divergence_readers_with_other_cues_do_not_share_scores(nlp, codebook, stance_models):
     """A doc read by one reader and then by another with a different cue set is scored afresh."""
     import csv
-    import shutil
 
-    from wvtext.stance import _models
-    for f in _models().iterdir():
-        shutil.copy(f, tmp_path / f.name)
-    with open(_models() / "cues.csv", newline="", encoding="utf-8") as fh:
+    with open(stance_models / "cues.csv", newline="", encoding="utf-8") as fh:
         rows = [r for r in csv.reader(fh) if r[0] != "in place"]
-    with open(tmp_path / "cues.csv", "w", newline="", encoding="utf-8") as fh:
+    with open(stance_models / "cues.csv", "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(rows)
     doc = nlp("A section 75 agreement is in place.")
     first = StanceReader(nlp).read(doc, codebook["2.3"])
-    second = StanceReader(nlp, models=tmp_path).read(doc, codebook["2.3"])
+    second = StanceReader(nlp, models=stance_models).read(doc, codebook["2.3"])
     assert first.scores.get("yes", 0) > 0 and second.scores.get("yes", 0) < first.scores["yes"]
