@@ -32,10 +32,10 @@ STANCE_CLASSES = ANSWER_CLASSES  # the answer classes of the spec, in the models
 _CUE_CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable", "plan")
 # A question about the future ("Are you confident the target will be achieved?"): its answers speak
 # of the future without being plans (the stance rules and the narrative-class model both use it).
+FUTURE_QUESTION = re.compile(r"\bwill\b|\bconfident\b|\bexpect", re.I)
 # A share below the whole ("approximately 70% of the case notes"), not a split of money
 # ("62 per cent from the council"): the rules' partial cue and a learned feature.
 SHARE_OF = re.compile(r"\b(?:[1-9]\d?)\s?(?:%|per ?cent)\s+of\b")
-FUTURE_QUESTION = re.compile(r"\bwill\b|\bconfident\b|\bexpect", re.I)
 _SENTENCE_CLASSES = ("yes", "no", "progress", "partial", "not_applicable", "")  # what one sentence's cues say
 _OPENINGS = ("yes", "no", "not", "none", "partly", "partially", "ongoing", "n/a", "na", "see", "as")
 _QSTOP = {"there", "your", "with", "have", "been", "this", "that", "from", "they", "their", "what", "which",
@@ -147,13 +147,18 @@ def opening_index(norms: list[str]) -> int:
     return first
 
 
+def opening_word(norms: list[str]) -> str:
+    """The answer's first word (`opening_index`), or "" where it has none."""
+    return norms[opening_index(norms)] if any(n[:1].isalpha() for n in norms) else ""
+
+
 def stance_features(norms: list[str], n_sentences: int, scores: dict, first: dict, rule_class: str,
                     rule_confidence: float, hedged: bool, text: str, question_text: str,
                     sentences: list[str] | None = None) -> list[float]:
     """What the stance rules found in a narrative, how the narrative sits against its question, and
     the order of what its sentences say ("in place." then "not yet for children.": affirmed, then a gap)."""
+    opening = opening_word(norms)
     words = [n for n in norms if n[:1].isalpha()]
-    opening = norms[opening_index(norms)] if words else ""
     qwords = _question_words(question_text) if question_text else frozenset()
     coverage = len(qwords & set(words)) / len(qwords) if qwords else 0.0
     two_part = float(bool(re.search(r"\band\s+(?:are|is|have|has|do|does)\b|\.\s+\w+.*\?|\band\s+how\b",

@@ -36,7 +36,8 @@ import numpy as np
 
 from .codebook import ANSWER_CLASSES, Codebook, Question
 from .errors import WvtextError
-from .learned import FUTURE_QUESTION, SHARE_OF, learned_dir, opening_index, load_model, softmax, stance_features
+from .learned import (FUTURE_QUESTION, SHARE_OF, learned_dir, load_model, opening_index, opening_word, softmax,
+                      stance_features)
 from .themes.components import _negated, doc_view
 from .themes.lexicon import normalize_word, pattern_variants
 
@@ -596,7 +597,7 @@ class StanceReader:
             return self._stance("not_applicable", scores, best, doc, xref, hedged)
         v = doc_view(doc)
         first_end = v.bounds[0][1] if v.bounds else len(doc)
-        opening = v.norms[opening_index(v.norms)] if any(n[:1].isalpha() for n in v.norms) else None
+        opening = opening_word(v.norms)
         future_question = bool(question is not None and FUTURE_QUESTION.search(question.text))
         if opening == "yes":
             # "Yes but challenging", "Yes, though ...": yes with a stated caveat (answer-classes: partial).
@@ -708,8 +709,7 @@ class StanceReader:
                 found.setdefault(code, span.sent.text.strip())
         codes = tuple(sorted(found))
         evidence = " ".join(dict.fromkeys(found[c] for c in codes))
-        norms = doc_view(doc).norms
-        opening = norms[opening_index(norms)] if any(n[:1].isalpha() for n in norms) else ""
+        opening = opening_word(doc_view(doc).norms)
         cls = "yes" if codes else ("no" if opening in ("none", "no", "nil") else "unclear")
         kw = {"partners": codes} if question.kind == "multi_select" else {"obstacles": codes}
         return Stance(cls, 0.7 if codes else 0.5, evidence or doc.text.strip()[:200], {}, xref, xref_only, **kw)

@@ -189,9 +189,9 @@ def read_reviews(db_path: Path) -> tuple[list[Example], int]:
     divergence`, dismiss) on a contradiction, overstated, understated or hidden-issue flag says the
     narrative agrees with its code: the code's class becomes that answer's class label, unless a
     class decision on the same answer says otherwise. (A confirmed flag says only that the classes
-    differ, not which class the narrative has, so it gives no label.) Decisions on the real development sets (the Leicestershire
-    return, the seed items) are left out, so that they keep measuring. Returns the examples and
-    how many decisions were left out."""
+    differ, not which class the narrative has, so it gives no label.) Decisions on the real
+    development sets (the Leicestershire return, the seed items) are left out, so that they keep
+    measuring. Returns the examples and how many decisions were left out."""
     from .pipeline import item_text
     from .store import open_store
 

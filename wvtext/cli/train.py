@@ -30,8 +30,9 @@ def train_cli(
 
     Reads the labelled training sets (corpus/training/README.md says what they are and how they
     were made) and, with --reviews, analysts' theme and class decisions and the divergence flags
-    advisers dismissed, so the models learn the conventions of the people who use them. Each model's settings are chosen by leave-one-group-out
-    cross-validation (a writer's voice, or the reviews, held out at a time) among those that do no
+    advisers dismissed, so the models learn the conventions of the people who use them. Each
+    model's settings are chosen by leave-one-group-out cross-validation (a writer's voice, or the
+    reviews, held out at a time) among those that do no
     worse than the rules alone on the real development sets of corpus/labelled, which are never
     fitted to (decisions about them are left out). Writes models/learned/themes_model.json and
     stance_model.json; the same inputs give the same files. bench/learned.py compares them with the
