@@ -613,11 +613,12 @@ class StanceReader:
         # with a stated gap: partial, not no; and not yes either when the gap weighs at least half
         # as much as the affirmation. The gap must be about the question, or at least no aside
         # about issues or absent people. An answer that opens with its denial stays no.
-        if len(v.bounds) >= 2 and scores["no"] > 0 and in_first["no"] == 0 and opening not in ("no", "not", "none") \
-                and in_first["in_progress"] + in_first["plan"] == 0:
+        affirmative_opening = len(v.bounds) >= 2 and in_first["no"] == 0 and opening not in ("no", "not", "none") \
+            and in_first["in_progress"] + in_first["plan"] == 0 and not any(n in _NEG for n in v.norms[:first_end])
+        if affirmative_opening and scores["no"] > 0:
             first_words = [n for n in v.norms[:first_end] if n[:1].isalpha()]
             b, e = v.sent(best["no"][1]) if "no" in best else (0, 0)
-            if len(first_words) >= 2 and not any(n in _NEG for n in v.norms[:first_end]) \
+            if len(first_words) >= 2 \
                     and (self._on_question(v, question, b, e) or not self._existential(v.norms[b:e])):
                 top = scores["yes"] if scores["no"] >= 0.5 * scores["yes"] else 0.0
                 scores["partial"] = max(scores["partial"], scores["no"] + 0.1, top + 0.1)
@@ -625,10 +626,8 @@ class StanceReader:
         # The same with a caveat in a later sentence ("Locally the lines are clear. Less clear is
         # where the Local Area Team fits."): in place, with a stated limit, when the caveat is
         # about the question and weighs at least half as much as the affirmation.
-        if len(v.bounds) >= 2 and in_first["partial"] == 0 and in_first["no"] == 0 \
-                and in_first["in_progress"] + in_first["plan"] == 0 and opening not in ("no", "not", "none") \
-                and scores["yes"] > 0 and scores["partial"] >= 0.5 * scores["yes"] and "partial" in best \
-                and not any(n in _NEG for n in v.norms[:first_end]) \
+        if affirmative_opening and in_first["partial"] == 0 and scores["yes"] > 0 \
+                and scores["partial"] >= 0.5 * scores["yes"] and "partial" in best \
                 and self._on_question(v, question, *v.sent(best["partial"][1])):
             scores["partial"] = max(scores["partial"], scores["yes"] + 0.1)
         plan = scores.pop("plan")
