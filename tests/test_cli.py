@@ -130,3 +130,24 @@ def test_cli_every_command_documented_in_readme():
     assert {"analyse", "ingest", "codebook", "flags", "themes", "cluster", "synth"} <= set(commands)
     for name in commands:
         assert f"wvtext {name}" in readme, name
+
+
+def test_cli_help_paragraphs_are_reflowed_to_the_terminal_width():
+    """In an 80-column terminal a command's description is reflowed, not broken where the
+    docstring's lines happen to end (which left "theme_evidence.csv" alone on a line), and names
+    with <placeholders> survive the markup."""
+    import os
+
+    env = os.environ | {"COLUMNS": "80", "TERM": "dumb"}
+    res = subprocess.run([sys.executable, "-m", "wvtext", "analyse", "--help"], capture_output=True, text=True,
+                         cwd=ROOT, env=env)
+    assert res.returncode == 0, res.stderr
+    lines = [ln.strip() for ln in res.stdout.splitlines()]
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("Writes answers.csv"))
+    end = next(i for i in range(start, len(lines)) if "Exit code 1" in lines[i] or not lines[i])
+    assert end > start
+    assert all(len(ln) > 60 for ln in lines[start:end]), lines[start:end + 1]
+    assert max(len(ln) for ln in res.stdout.splitlines()) <= 80
+    synth = subprocess.run([sys.executable, "-m", "wvtext", "synth", "--help"], capture_output=True, text=True,
+                           cwd=ROOT, env=env)
+    assert "SYNTHETIC_<locality>.xlsx" in synth.stdout

@@ -26,8 +26,8 @@ def synth_cli(
     detection and to benchmark speed.
 
     Writes SYNTHETIC_national_x{scale}.csv (long csv), SYNTHETIC_labels_x{scale}.csv and
-    SYNTHETIC_returns_x{scale}.csv, and unless --no-extra-formats three SYNTHETIC_<locality>.xlsx
-    and three SYNTHETIC_<locality>.txt returns (which are then not in the long csv).
+    SYNTHETIC_returns_x{scale}.csv, and unless --no-extra-formats three `SYNTHETIC_<locality>.xlsx`
+    and three `SYNTHETIC_<locality>.txt` returns (which are then not in the long csv).
 
     Accuracy measured on this corpus is optimistic: report it beside accuracy on real text.
     For --scale above 1 give an --out outside the repository (x10 is about 30 MB).
