@@ -80,7 +80,13 @@ def tokenizer_floor(folder: Path) -> dict:
     from wvtext.ingest import read_input
     from wvtext.themes.pipeline import _default_nlp
 
-    texts = [a.narrative for p in corpus_files(folder) for r in read_input(p).returns for a in r.answers]
+    from wvtext.codebook import load_codebook
+    from wvtext.themes.pipeline import with_questions
+
+    answers = [a for p in corpus_files(folder) for r in read_input(p).returns for a in r.answers]
+    texts = [a.narrative for a in answers]
+    codebook = load_codebook()
+    questions = [codebook.get(a.qid).text if codebook.get(a.qid) else None for a in answers]
     words = sum(len(t.split()) for t in texts)
     blank = spacy.blank("en")
     nlp = _default_nlp(None)
@@ -90,7 +96,7 @@ def tokenizer_floor(folder: Path) -> dict:
         pass
     floor = time.perf_counter() - t
     t = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=512):
+    for _ in nlp.pipe(with_questions(nlp, texts, questions), batch_size=512):
         pass
     full = time.perf_counter() - t
     return {"texts": len(texts), "words": words, "blank_tokenizer_s": round(floor, 3),

@@ -93,7 +93,7 @@ def measure(folder: Path) -> dict:
     golds = {who: {i: {t for t in r[tc].split(";") if t} for i, r in enumerate(rows)}
              for who, (_, tc) in label_sets.items()}
     for mode, learned in (("lexicon alone", False), ("learned (default)", True)):
-        res = extract_themes(texts, nlp=make_nlp(learned=learned))
+        res = extract_themes(texts, nlp=make_nlp(learned=learned), questions=[codebook.get(r["qid"]).text for r in rows])
         pred = {i: {t for t, s in sc.items() if s.carried} for i, sc in enumerate(res)}
         for who, gold in golds.items():
             m = multilabel_scores(gold, pred, list(THEMES))["micro"]

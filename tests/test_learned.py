@@ -65,6 +65,49 @@ def test_learned_theme_without_lexicon_mention_points_at_its_sentence(tmp_path, 
     assert "housing" not in next(extract_themes(["The board met twice."], nlp=nlp))
 
 
+def test_learned_theme_model_reads_the_question_a_narrative_answers(tmp_path, monkeypatch):
+    """The `asked` feature: a theme the narrative mentions counts for more when its question asks
+    about that theme. A model that carries housing only through that feature shows the question
+    reaching the decision: under 1.2 ("Please comment on housing...") yes; under 2.3 (s75) or as
+    an item, no."""
+    j, asked = THEMES.index("housing"), THEME_FEATURES.index("asked")
+    dense = np.zeros((len(THEMES), len(THEME_FEATURES)))
+    dense[j, asked] = 20.0
+    model = LinearModel("themes", THEMES, THEME_FEATURES, {"zorbling": 0}, dense, np.zeros((1, len(THEMES))),
+                        np.full(len(THEMES), -6.0), 0.5, {}, 1.0)
+    folder = tmp_path / "learned"
+    folder.mkdir()
+    (folder / "themes_model.json").write_text(json.dumps(model.to_json()))
+    monkeypatch.setenv("WVTEXT_LEARNED", str(folder))
+    from wvtext.codebook import load_codebook
+
+    cb = load_codebook()
+    nlp = make_nlp()
+    text = "The council's housing team and two landlords are part of the group."
+    under = lambda qid: next(extract_themes([text], nlp=nlp, questions=[cb.get(qid).text]))  # noqa: E731
+    assert under("1.2")["housing"].carried
+    assert not under("2.3")["housing"].carried
+    assert not next(extract_themes([text], nlp=nlp))["housing"].carried  # an item: no question
+    assert not next(extract_themes([text], nlp=nlp, questions=[None]))["housing"].carried
+
+
+def test_learned_question_evidence_is_the_same_in_training_and_use():
+    """`wvtext train` and the pipeline read a question with the same components: the features
+    cannot drift apart."""
+    from wvtext.codebook import load_codebook
+    from wvtext.learned import question_evidence
+    from wvtext.train import Example, _questions
+
+    cb = load_codebook()
+    got = _questions([Example("voice X", "text", frozenset(), "1.8"), Example("items", "text", frozenset())])
+    assert got[1] is None
+    assert got[0] and got[0].get("ordinary_residence", 0) > 0
+    nlp = make_nlp()
+    model = nlp.get_pipe("wvtext_theme_model")
+    assert model._question(cb.get("1.8").text) == got[0]
+    assert question_evidence(make_nlp(learned=False)(cb.get("1.8").text)) == got[0]
+
+
 def test_learned_rules_alone_when_the_folder_has_no_model(tmp_path, monkeypatch):
     monkeypatch.setenv("WVTEXT_LEARNED", str(tmp_path))
     nlp = make_nlp()

@@ -3,7 +3,8 @@ stored as plain JSON in `models/learned/` and applied with numpy (no scikit-lear
 
 - **Themes**: for each theme, a logistic model over the lexicon's evidence for that theme (the
   mentions' weights, how many distinct terms, in a list or not, negated, hedged, how much of the
-  text they cover) and the text's words (binary unigrams and bigrams of the normalised tokens).
+  text they cover, and for a narrative how much its question asks about the theme) and the text's
+  words (binary unigrams and bigrams of the normalised tokens).
   It decides whether a theme said something substantive, which the lexicon alone cannot.
 - **Narrative class**: a multinomial logistic model over the stance rules' cue scores, their
   decision, the opening word, how much of the question the narrative covers, and the words.
@@ -25,8 +26,8 @@ import numpy as np
 from .codebook import ANSWER_CLASSES
 from .errors import WvtextError
 
-__all__ = ["bow_keys", "doc_bow", "theme_features", "stance_features", "LinearModel", "load_model", "learned_dir",
-           "THEME_FEATURES", "STANCE_FEATURES", "STANCE_CLASSES"]
+__all__ = ["bow_keys", "doc_bow", "theme_features", "question_evidence", "stance_features", "LinearModel", "load_model",
+           "learned_dir", "QUESTION_KEY", "THEME_FEATURES", "STANCE_FEATURES", "STANCE_CLASSES"]
 
 STANCE_CLASSES = ANSWER_CLASSES  # the answer classes of the spec, in the models' label order
 _CUE_CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable", "plan")
@@ -43,7 +44,15 @@ _QSTOP = {"there", "your", "with", "have", "been", "this", "that", "from", "they
           "place", "people", "local", "arrangements", "arrangement"}
 
 THEME_FEATURES = ("has_mention", "lexicon_confidence", "weight_sum", "distinct_terms", "mentions", "max_weight",
-                  "share_in_list", "all_negated", "any_hedged", "share_of_sentences", "in_first_sentence")
+                  "share_in_list", "all_negated", "any_hedged", "share_of_sentences", "in_first_sentence",
+                  "asked")
+# doc.user_data key: the text of the question a narrative answers (absent for an item). Every
+# return answers the same 61 questions, and a theme a narrative mentions is more likely said
+# something substantive about when its question asks about it (`asked`: "providers" under "Is an
+# assessment of local market capacity in progress" rather than in passing under a question on
+# reviews). What a question asks about is read from its wording by the lexicon, so a new or
+# reworded codebook needs no new data.
+QUESTION_KEY = "wvtext_question"
 STANCE_FEATURES = (
     tuple(f"score_{c}" for c in _CUE_CLASSES) + tuple(f"first_{c}" for c in _CUE_CLASSES)
     + tuple(f"rule_{c}" for c in STANCE_CLASSES) + ("rule_confidence",)
@@ -98,10 +107,19 @@ def doc_bow(doc) -> set[str]:
 _BOW = "wvtext_bow"
 
 
-def theme_features(score, n_sentences: int) -> list[float]:
-    """The lexicon's evidence for one theme of one text (`score` a ThemeScore or None)."""
+def question_evidence(doc) -> dict[str, float]:
+    """What a question asks about: the lexicon's confidence for each theme found in the parsed
+    question text (the same lexicon components that read the narratives)."""
+    return {t: s.confidence for t, s in (doc._.wv_themes or {}).items()}
+
+
+def theme_features(score, n_sentences: int, question: dict[str, float] | None = None, theme: str = "") -> list[float]:
+    """The lexicon's evidence for one theme of one text (`score` a ThemeScore or None) and, for a
+    narrative (`question` not None: `question_evidence` of its question), how much its question
+    asks about the theme."""
     if score is None or not score.mentions:
         return [0.0] * len(THEME_FEATURES)
+    asked = [0.0 if question is None else question.get(theme, 0.0)]
     ms = score.mentions
     terms, sents = set(), set()
     total = top = 0.0
@@ -116,7 +134,7 @@ def theme_features(score, n_sentences: int) -> list[float]:
         hedged = hedged or m.hedged
     return [1.0, score.confidence, min(total, 4.0) / 4.0, math.log1p(len(terms)),
             math.log1p(len(ms)), top, listed / len(ms),
-            float(score.negated), float(hedged), len(sents) / max(1, n_sentences), float(0 in sents)]
+            float(score.negated), float(hedged), len(sents) / max(1, n_sentences), float(0 in sents)] + asked
 
 
 @lru_cache(maxsize=256)

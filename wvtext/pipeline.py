@@ -99,6 +99,12 @@ def item_text(item: dict) -> str:
     return f"{title}. {desc}" if title and desc else title or desc
 
 
+def _question_text(codebook, qid: str) -> str | None:
+    """The wording of question `qid` (what the learned theme decision reads beside its answers)."""
+    q = codebook.get(qid)
+    return q.text if q is not None else None
+
+
 def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexicon_path: str | None = None,
                     learned: str = "themes", across: bool = False, progress: Progress | None = None) -> dict:
     """Parse every narrative and item once and run the text stages on the parse: themes with
@@ -114,7 +120,7 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
     from .themes.pipeline import _default_nlp
 
     from .practice import PracticeReader, practice_title
-    from .themes.pipeline import themes_string
+    from .themes.pipeline import themes_string, with_questions
 
     codebook = load_codebook()
     nlp = _default_nlp(lexicon_path, learned != "none")
@@ -124,9 +130,10 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
     answers = store.answers(return_ids) if return_ids else []
     items = store.items(item_ids) if item_ids else []
     texts = [a["narrative"] for a in answers] + [item_text(i) for i in items]
+    questions = [_question_text(codebook, a["qid"]) for a in answers] + [None] * len(items)
     theme_results, stances = [], {}
     across_entries, across_evidence = [], {}
-    for n, doc in enumerate(nlp.pipe(texts, batch_size=512)):
+    for n, doc in enumerate(nlp.pipe(with_questions(nlp, texts, questions), batch_size=512)):
         scores = doc._.wv_themes or {}
         theme_results.append(scores)
         if n < len(answers):
@@ -220,11 +227,13 @@ def _learn_across(store, return_ids, stances, entries, evidence, nlp, reader, co
     Returns what was done, for the manifest."""
     from .across import blend_class, fit_across_returns
     from .stance import Stance
+    from .themes.pipeline import with_questions
 
     # The returns already in the store teach the model too (their own classes stay as stored).
     in_run = set(return_ids)
     earlier = [a for a in store.answers() if a["return_id"] not in in_run and (a["narrative"] or "").strip()]
-    for a, doc in zip(earlier, nlp.pipe((a["narrative"] for a in earlier), batch_size=512)):
+    docs = with_questions(nlp, (a["narrative"] for a in earlier), (_question_text(codebook, a["qid"]) for a in earlier))
+    for a, doc in zip(earlier, nlp.pipe(docs, batch_size=512)):
         entry = _across_entry(reader, a, doc, codebook.get(a["qid"]))
         if entry is not None:
             entries.append(entry)

@@ -29,7 +29,7 @@ import numpy as np
 
 from .errors import WvtextError
 from .learned import (STANCE_CLASSES, STANCE_FEATURES, THEME_FEATURES, LinearModel, doc_bow, learned_dir,
-                      theme_features)
+                      question_evidence, theme_features)
 
 __all__ = ["TrainingSet", "read_training", "train_all"]
 
@@ -309,10 +309,23 @@ def _fit_binary(X, y, C: float):
     return clf.coef_[0], float(clf.intercept_[0])
 
 
-def _theme_design(docs, key_sets, vocab, theme: str):
+def _questions(examples: list[Example]) -> list[dict[str, float] | None]:
+    """`question_evidence` of the question each narrative answers (None for items and passages),
+    read by the same lexicon components as at run time."""
+    from .codebook import load_codebook
+
+    codebook = load_codebook()
+    texts = {e.qid: codebook.get(e.qid).text for e in examples if e.qid and codebook.get(e.qid) is not None}
+    _, qdocs = _parse(list(texts.values()))
+    evidence = {qid: question_evidence(d) for qid, d in zip(texts, qdocs)}
+    return [evidence.get(e.qid) for e in examples]
+
+
+def _theme_design(docs, key_sets, vocab, theme: str, questions: list[dict[str, float] | None]):
     from scipy.sparse import csr_matrix, hstack
 
-    dense = np.array([theme_features((d._.wv_themes or {}).get(theme), len(doc_view(d).bounds)) for d in docs])
+    dense = np.array([theme_features((d._.wv_themes or {}).get(theme), len(doc_view(d).bounds), q, theme)
+                      for d, q in zip(docs, questions)])
     return hstack([csr_matrix(dense), _bow_matrix(key_sets, vocab)]).tocsr()
 
 
@@ -365,6 +378,7 @@ def train_themes(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
     ex = ts.examples
     _, docs = _parse([e.text for e in ex])
     _, ddocs = _parse([e.text for e in dev])
+    qs, dqs = _questions(ex), _questions(dev)
     key_sets = [doc_bow(d) for d in docs]
     dkeys = [doc_bow(d) for d in ddocs]
     Y = np.array([[t in e.themes for t in THEMES] for e in ex])
@@ -387,15 +401,15 @@ def train_themes(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
             for j, theme in enumerate(THEMES):
                 X = designs.get((fi, j))
                 if X is None:
-                    X = designs[(fi, j)] = _theme_design(docs, key_sets, fvocab, theme)
+                    X = designs[(fi, j)] = _theme_design(docs, key_sets, fvocab, theme, qs)
                 rows = tr & K[:, j]
                 w, b = _fit_binary(X[rows], Y[rows, j], C)
                 cvp[te, j] = _sigmoid(X[te] @ w + b) if w is not None else _sigmoid(b)
         full, devp = [], np.zeros(DY.shape)
         for j, theme in enumerate(THEMES):
-            w, b = _fit_binary(_theme_design(docs, key_sets, vocab, theme)[K[:, j]], Y[K[:, j], j], C)
+            w, b = _fit_binary(_theme_design(docs, key_sets, vocab, theme, qs)[K[:, j]], Y[K[:, j], j], C)
             full.append((w, b))
-            DX = _theme_design(ddocs, dkeys, vocab, theme)
+            DX = _theme_design(ddocs, dkeys, vocab, theme, dqs)
             devp[:, j] = _sigmoid(DX @ w + b) if w is not None else _sigmoid(b)
         fitted[C] = full
         for blend in _BLENDS:

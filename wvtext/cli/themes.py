@@ -22,6 +22,9 @@ def themes_cli(
     learned: Annotated[bool, typer.Option(
         "--learned/--no-learned", help="Blend in the learned theme model (models/learned/), as 'wvtext analyse' does by "
                                        "default; --no-learned: the lexicon alone (as --learned none).")] = True,
+    question: Annotated[Optional[str], typer.Option(
+        "--question", "-q", help="With --text: read it as the answer to this question of the codebook (e.g. 2.4), as "
+                                 "'wvtext analyse' reads narratives; without it the text is read as an item.")] = None,
 ) -> None:
     """Find the 23 themes (themes.md) in every answer and item in the database, with evidence.
 
@@ -35,8 +38,18 @@ def themes_cli(
     from ..themes.pipeline import extract_themes, make_nlp
 
     if text is not None:
+        question_text = None
+        if question is not None:
+            from ..codebook import load_codebook
+
+            q = load_codebook().get(question.strip())
+            if q is None:
+                echo_err(f"error: --question: {question!r} is not a question of the codebook. "
+                         "Give a question id such as 1.8 or 2.4 (corpus/codebook.json lists them).")
+                raise typer.Exit(2)
+            question_text = q.text
         nlp = make_nlp(str(lexicon) if lexicon else None, learned=learned)
-        scores = next(extract_themes([text], nlp=nlp))
+        scores = next(extract_themes([text], nlp=nlp, questions=[question_text]))
         if not scores:
             typer.echo("no theme terms found")
         for theme, s in scores.items():

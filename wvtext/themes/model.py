@@ -16,7 +16,8 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..learned import THEME_FEATURES, LinearModel, bow_keys, doc_bow, learned_dir, load_model, sigmoid, theme_features
+from ..learned import (QUESTION_KEY, THEME_FEATURES, LinearModel, bow_keys, doc_bow, learned_dir, load_model,
+                       question_evidence, sigmoid, theme_features)
 from .components import THRESHOLD, Mention, ThemeScore, doc_view
 from .lexicon import THEMES
 
@@ -30,7 +31,7 @@ _INDEX = {t: i for i, t in enumerate(THEMES)}
                   requires=["doc._.wv_themes"], assigns=["doc._.wv_themes"])
 def make_theme_model(nlp: Language, name: str, model_path: str | None):
     path = model_path or str(learned_dir() / THEME_MODEL_FILE)
-    return ThemeModel(load_model(path), path)
+    return ThemeModel(load_model(path), path, nlp)
 
 
 def _rescale(p: np.ndarray, threshold: float) -> np.ndarray:
@@ -43,8 +44,10 @@ def _rescale(p: np.ndarray, threshold: float) -> np.ndarray:
 
 
 class ThemeModel:
-    def __init__(self, model: LinearModel | None, path: str = ""):
+    def __init__(self, model: LinearModel | None, path: str = "", nlp: Language | None = None):
         self.model = model
+        self.nlp = nlp  # the pipeline this component sits in: its earlier components read the questions
+        self._questions: dict[str, dict[str, float]] = {}
         if model is not None and (model.kind != "themes" or tuple(model.labels) != THEMES):
             from ..errors import WvtextError
 
@@ -82,11 +85,12 @@ class ThemeModel:
                 data += [1.0 / math.sqrt(len(idx))] * len(idx)
             indptr.append(len(indices))
             found = doc._.wv_themes or {}
+            question = self._question(doc.user_data.get(QUESTION_KEY))
             if found:
                 n_sent = len(doc_view(doc).bounds)
                 for theme, score in found.items():
                     j = _INDEX[theme]
-                    dense[r, j] = theme_features(score, n_sent)
+                    dense[r, j] = theme_features(score, n_sent, question, theme)
                     lexicon[r, j] = score.confidence
         bow = csr_matrix((data, indices, indptr), shape=(len(docs), len(m.vocab))) @ m.bow_w
         probs = sigmoid(m.bias + (dense * m.dense_w).sum(axis=2) + bow)
@@ -106,6 +110,23 @@ class ThemeModel:
                         out[theme] = ThemeScore(theme, c, False, [mention], 0.0)
             doc._.wv_themes = out
         return docs
+
+    def _question(self, text: str | None) -> dict[str, float] | None:
+        """`question_evidence` of a question text, read by this pipeline's components before this
+        one (so exactly as `wvtext train` reads it), once per question."""
+        if text is None:
+            return None
+        got = self._questions.get(text)
+        if got is None:
+            if self.nlp is None:
+                return {}
+            doc = self.nlp.make_doc(text)
+            for _, proc in self.nlp.pipeline:
+                if proc is self:
+                    break
+                doc = proc(doc)
+            got = self._questions[text] = question_evidence(doc)
+        return got
 
     def _learned_mention(self, doc: Doc, v, keys: set[str], j: int, theme: str) -> Mention | None:
         """The sentence whose own words weigh most for theme j, with those words."""

@@ -15,12 +15,14 @@ import spacy
 from spacy.attrs import NORM
 from spacy.util import compile_infix_regex
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from . import components, model  # noqa: F401  (registers the factories)
+from ..learned import QUESTION_KEY
 from .components import THRESHOLD, ThemeScore
 from .lexicon import THEMES, load_lexicon, normalize_word
 
-__all__ = ["make_nlp", "extract_themes", "themes_string", "THRESHOLD"]
+__all__ = ["make_nlp", "extract_themes", "with_questions", "themes_string", "THRESHOLD"]
 
 
 def make_nlp(lexicon_path: Path | str | None = None, *, learned: bool = True) -> Language:
@@ -56,11 +58,23 @@ def _cached_nlp(lexicon_path: str | None, learned: bool) -> Language:
     return make_nlp(lexicon_path, learned=learned)
 
 
+def with_questions(nlp: Language, texts: Iterable[str], questions: Iterable[str | None]) -> Iterator[Doc]:
+    """Tokenised docs for `nlp.pipe`, each narrative carrying the text of the question it answers
+    (None for an item), which the learned theme decision reads."""
+    for text, question in zip(texts, questions):
+        doc = nlp.make_doc(text or "")
+        if question:
+            doc.user_data[QUESTION_KEY] = question
+        yield doc
+
+
 def extract_themes(texts: Iterable[str], *, nlp: Language | None = None, lexicon_path: str | None = None,
-                   batch_size: int = 512) -> Iterator[dict[str, ThemeScore]]:
-    """Yield {theme: ThemeScore} for each text, in order (every theme with at least one mention)."""
+                   batch_size: int = 512, questions: Iterable[str | None] | None = None) -> Iterator[dict[str, ThemeScore]]:
+    """Yield {theme: ThemeScore} for each text, in order (every theme with at least one mention).
+    `questions`: for narratives, the text of the question each answers (None for an item)."""
     nlp = nlp or _default_nlp(lexicon_path)
-    for doc in nlp.pipe((t or "" for t in texts), batch_size=batch_size):
+    docs = (t or "" for t in texts) if questions is None else with_questions(nlp, texts, questions)
+    for doc in nlp.pipe(docs, batch_size=batch_size):
         yield doc._.wv_themes or {}
 
 
