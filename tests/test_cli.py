@@ -103,6 +103,19 @@ def test_cli_codebook_shows_question():
     assert res.returncode == 0 and "0=No (no)  1=Yes (yes)  2=Not clear (unclear)" in res.stdout
 
 
+def test_cli_themes_text_read_as_the_answer_to_a_question():
+    res = run("themes", "--text", "Advice on Ordinary Residence is provided by Legal Services when needed.",
+              "--question", "2.3")
+    assert res.returncode == 0 and "ordinary_residence" in res.stdout and "carried" in res.stdout
+
+
+def test_cli_themes_question_errors_are_usage_errors():
+    res = run("themes", "--text", "OR dispute with the city.", "--question", "99.9")
+    assert res.returncode == 2 and "'99.9' is not a question of the codebook" in res.stderr
+    res = run("themes", "--question", "1.8")
+    assert res.returncode == 2 and "give the text with --text" in res.stderr and "Traceback" not in res.stderr
+
+
 def test_cli_codebook_unknown_question_is_usage_error():
     res = run("codebook", "--question", "12.1")
     assert res.returncode == 2 and "no question '12.1'" in res.stderr

@@ -37,6 +37,10 @@ def themes_cli(
     """
     from ..themes.pipeline import extract_themes, make_nlp
 
+    if question is not None and text is None:
+        echo_err("error: --question reads one text as the answer to a question: give the text with --text. "
+                 "(The narratives in the database are read with their own questions.)")
+        raise typer.Exit(2)
     if text is not None:
         question_text = None
         if question is not None:
