@@ -11,8 +11,10 @@ Two kinds of folder, never mixed:
   (with the training sets) to choose which lexicon additions to keep (corpus/heldout/README.md);
 - corpus/heldout2 (voices J-L, SYNTHETIC): written in session 5 in the register of real returns,
   after the first round of that session's rule changes, and looked at only as recorded in
-  corpus/heldout2/README.md. These two are the figures that say how the rules and models do on
-  writing they have not seen.
+  corpus/heldout2/README.md;
+- corpus/heldout3 (voices R-S and items T, session 6) and corpus/heldout4 (voice Y and items Z,
+  session 8, written after that session's changes), likewise; each folder's README lists its looks.
+  These are the figures that say how the rules and models do on writing they have not seen.
 
 Narrative class: the stance rules alone (the default) and with the learned model (`--learned
 all`); cross-references are not followed (each narrative stands alone). Themes: micro F1 of the
@@ -41,7 +43,7 @@ from wvtext.text import normalize_text  # noqa: E402
 from wvtext.themes.pipeline import extract_themes, make_nlp  # noqa: E402
 
 FOLDERS = (ROOT / "corpus" / "training", ROOT / "corpus" / "heldout", ROOT / "corpus" / "heldout2",
-           ROOT / "corpus" / "heldout3")
+           ROOT / "corpus" / "heldout3", ROOT / "corpus" / "heldout4")
 
 
 def _rows(folder: Path) -> list[dict]:
