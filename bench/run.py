@@ -81,12 +81,13 @@ def tokenizer_floor(folder: Path) -> dict:
     from wvtext.themes.pipeline import _default_nlp
 
     from wvtext.codebook import load_codebook
+    from wvtext.pipeline import question_text
     from wvtext.themes.pipeline import with_questions
 
     answers = [a for p in corpus_files(folder) for r in read_input(p).returns for a in r.answers]
     texts = [a.narrative for a in answers]
     codebook = load_codebook()
-    questions = [codebook.get(a.qid).text if codebook.get(a.qid) else None for a in answers]
+    questions = [question_text(codebook, a.qid) for a in answers]
     words = sum(len(t.split()) for t in texts)
     blank = spacy.blank("en")
     nlp = _default_nlp(None)

@@ -20,7 +20,7 @@ from wvtext.codebook import load_codebook  # noqa: E402
 from wvtext.export import write_json  # noqa: E402
 from wvtext.evaluate import multilabel_scores, read_labels, split_set  # noqa: E402
 from wvtext.ingest import read_input  # noqa: E402
-from wvtext.pipeline import item_text  # noqa: E402
+from wvtext.pipeline import item_text, question_text  # noqa: E402
 from wvtext.themes.lexicon import THEMES  # noqa: E402
 from wvtext.themes.pipeline import extract_themes, make_nlp, themes_string  # noqa: E402
 
@@ -30,7 +30,7 @@ CORPUS = ROOT / "corpus"
 def real_sets(nlp) -> dict:
     ret = read_input(CORPUS / "returns" / "leicestershire_2013_stocktake.txt").returns[0]
     codebook = load_codebook()
-    questions = [codebook.get(a.qid).text for a in ret.answers]
+    questions = [question_text(codebook, a.qid) for a in ret.answers]
     gold_a = {q: split_set(r["themes"]) for q, r in read_labels(CORPUS / "labelled" / "leicestershire_answers.csv", "qid").items()}
     pred_a = {a.qid: split_set(themes_string(s)) for a, s in zip(ret.answers, extract_themes([a.narrative for a in ret.answers], nlp=nlp, questions=questions))}
     items = read_input(CORPUS / "items" / "seed_items.csv").items
@@ -71,7 +71,7 @@ def synthetic_set(nlp) -> dict | None:
     codebook = load_codebook()
     pred = {(rid, a.qid): split_set(themes_string(s))
             for (rid, a), s in zip(answers, extract_themes([a.narrative for _, a in answers], nlp=nlp,
-                                                           questions=[codebook.get(a.qid).text for _, a in answers]))}
+                                                           questions=[question_text(codebook, a.qid) for _, a in answers]))}
     gold = {k: v for k, v in gold.items() if k in pred}
     return multilabel_scores(gold, pred, list(THEMES))
 
@@ -114,7 +114,7 @@ def main() -> None:
     codebook = load_codebook()
     items = read_input(CORPUS / "items" / "seed_items.csv").items
     base = [a.narrative for a in ret.answers] + [item_text(i) for i in items]
-    base_q = [codebook.get(a.qid).text for a in ret.answers] + [None] * len(items)
+    base_q = [question_text(codebook, a.qid) for a in ret.answers] + [None] * len(items)
     times = max(1, 300000 // sum(len(t.split()) for t in base))
     out["speed"] = speed(nlp, base * times, base_q * times)
     print(f"{'theme':<28}{'leics P/R/F1':>20}{'items P/R/F1':>20}{'real F1':>9}{'n':>5}" + ("   synth F1" if syn else ""))

@@ -38,7 +38,7 @@ from wvtext.codebook import load_codebook  # noqa: E402
 from wvtext.evaluate import multilabel_scores  # noqa: E402
 from wvtext.stance import StanceReader  # noqa: E402
 from wvtext.themes.lexicon import THEMES  # noqa: E402
-from wvtext.pipeline import item_text  # noqa: E402
+from wvtext.pipeline import item_text, question_text  # noqa: E402
 from wvtext.text import normalize_text  # noqa: E402
 from wvtext.themes.pipeline import extract_themes, make_nlp  # noqa: E402
 
@@ -95,7 +95,7 @@ def measure(folder: Path) -> dict:
     golds = {who: {i: {t for t in r[tc].split(";") if t} for i, r in enumerate(rows)}
              for who, (_, tc) in label_sets.items()}
     for mode, learned in (("lexicon alone", False), ("learned (default)", True)):
-        res = extract_themes(texts, nlp=make_nlp(learned=learned), questions=[codebook.get(r["qid"]).text for r in rows])
+        res = extract_themes(texts, nlp=make_nlp(learned=learned), questions=[question_text(codebook, r["qid"]) for r in rows])
         pred = {i: {t for t, s in sc.items() if s.carried} for i, sc in enumerate(res)}
         for who, gold in golds.items():
             m = multilabel_scores(gold, pred, list(THEMES))["micro"]

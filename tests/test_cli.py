@@ -104,9 +104,20 @@ def test_cli_codebook_shows_question():
 
 
 def test_cli_themes_text_read_as_the_answer_to_a_question():
-    res = run("themes", "--text", "Advice on Ordinary Residence is provided by Legal Services when needed.",
-              "--question", "2.3")
-    assert res.returncode == 0 and "ordinary_residence" in res.stdout and "carried" in res.stdout
+    """The same text read as an item and as the answer to 1.8 (ordinary residence): the question
+    reaches the learned decision, so the confidence differs."""
+    text = "Advice on Ordinary Residence is provided by Legal Services when needed."
+
+    def confidence(*extra):
+        res = run("themes", "--text", text, *extra)
+        assert res.returncode == 0, res.stderr
+        line = next(ln for ln in res.stdout.splitlines() if ln.startswith("ordinary_residence\t"))
+        assert "\tcarried" in line
+        return float(line.split("\t")[1].split()[1])
+
+    assert confidence("--question", "1.8") > confidence()
+    res = run("themes", "--text", text, "--question", "1.2")
+    assert res.returncode == 0 and "1.2 is a categorical question" in res.stderr
 
 
 def test_cli_themes_question_errors_are_usage_errors():

@@ -68,8 +68,9 @@ def test_learned_theme_without_lexicon_mention_points_at_its_sentence(tmp_path, 
 def test_learned_theme_model_reads_the_question_a_narrative_answers(tmp_path, monkeypatch):
     """The `asked` feature: a theme the narrative mentions counts for more when its question asks
     about that theme. A model that carries housing only through that feature shows the question
-    reaching the decision: under 1.2 ("Please comment on housing...") yes; under 2.3 (s75) or as
-    an item, no."""
+    reaching the decision: read beside the wording of 1.2 ("... key partners ... housing ...") yes;
+    beside 2.3 (s75) or as an item, no. (`wvtext analyse` reads the answers of 1.2 as items, see
+    `question_text`; the wording is used here only because it names housing.)"""
     j, asked = THEMES.index("housing"), THEME_FEATURES.index("asked")
     dense = np.zeros((len(THEMES), len(THEME_FEATURES)))
     dense[j, asked] = 20.0
@@ -331,7 +332,8 @@ def test_learned_indices_equal_the_keys_looked_up(nlp, seed_return):
 
 
 def test_learned_shipped_models_were_made_from_the_shipped_training_files():
-    """A training file edited without `wvtext train` leaves a stale model: the hashes say so."""
+    """A training file edited without `wvtext train` leaves a stale model: the hashes say so. The
+    theme model also reads the questions' wording (`asked`): a reworded codebook makes it stale."""
     import hashlib
 
     from wvtext.learned import learned_dir
@@ -340,6 +342,34 @@ def test_learned_shipped_models_were_made_from_the_shipped_training_files():
     for name in ("themes_model.json", "stance_model.json"):
         meta = json.loads((learned_dir() / name).read_text())["meta"]
         assert meta["training_files"] == current, f"{name} is stale: run wvtext train"
+    codebook = hashlib.sha256((ROOT / "corpus" / "codebook.json").read_bytes()).hexdigest()
+    assert json.loads((learned_dir() / "themes_model.json").read_text())["meta"]["codebook"] == codebook, \
+        "themes_model.json was made with another codebook: run wvtext train"
+
+
+def test_learned_categorical_questions_and_unknown_ids_are_read_as_items():
+    """1.2 (partners) and 6.10 (obstacles) list bodies rather than ask about a theme, and no
+    training narrative answers them: training and use both read their answers without the
+    question, as they read an unknown qid."""
+    from wvtext.codebook import load_codebook
+    from wvtext.pipeline import question_text
+    from wvtext.train import Example, _questions
+
+    cb = load_codebook()
+    assert question_text(cb, "1.8") == cb.get("1.8").text
+    assert question_text(cb, "1.2") is None and question_text(cb, "6.10") is None and question_text(cb, "12.9") is None
+    got = _questions([Example("voice X", "text", frozenset(), "1.2"), Example("voice X", "text", frozenset(), "1.8")])
+    assert got[0] is None and got[1]
+
+
+def test_learned_question_texts_pair_one_to_one_with_texts():
+    from wvtext.themes.pipeline import extract_themes
+
+    nlp = make_nlp()
+    with pytest.raises(ValueError):
+        list(extract_themes(["housing a", "housing b"], nlp=nlp, questions=[None]))
+    with pytest.raises(TypeError):
+        list(extract_themes(["housing a"], nlp=nlp, questions="Is there a housing plan?"))
 
 
 def test_learned_heldout_voices_are_well_formed_and_never_trained_on():

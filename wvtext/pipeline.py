@@ -99,10 +99,13 @@ def item_text(item: dict) -> str:
     return f"{title}. {desc}" if title and desc else title or desc
 
 
-def _question_text(codebook, qid: str) -> str | None:
-    """The wording of question `qid` (what the learned theme decision reads beside its answers)."""
+def question_text(codebook, qid: str) -> str | None:
+    """The wording of question `qid`, which the learned theme decision reads beside its answers;
+    None (read as an item) for an unknown qid and for the categorical questions (1.2 partners, 6.10
+    obstacles), whose wording lists bodies and obstacles rather than asking about a theme and which
+    no training narrative answers. `wvtext train` reads questions through this too."""
     q = codebook.get(qid)
-    return q.text if q is not None else None
+    return q.text if q is not None and not q.is_categorical else None
 
 
 def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexicon_path: str | None = None,
@@ -130,7 +133,7 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
     answers = store.answers(return_ids) if return_ids else []
     items = store.items(item_ids) if item_ids else []
     texts = [a["narrative"] for a in answers] + [item_text(i) for i in items]
-    questions = [_question_text(codebook, a["qid"]) for a in answers] + [None] * len(items)
+    questions = [question_text(codebook, a["qid"]) for a in answers] + [None] * len(items)
     theme_results, stances = [], {}
     across_entries, across_evidence = [], {}
     for n, doc in enumerate(nlp.pipe(with_questions(nlp, texts, questions), batch_size=512)):
@@ -232,7 +235,7 @@ def _learn_across(store, return_ids, stances, entries, evidence, nlp, reader, co
     # The returns already in the store teach the model too (their own classes stay as stored).
     in_run = set(return_ids)
     earlier = [a for a in store.answers() if a["return_id"] not in in_run and (a["narrative"] or "").strip()]
-    docs = with_questions(nlp, (a["narrative"] for a in earlier), (_question_text(codebook, a["qid"]) for a in earlier))
+    docs = with_questions(nlp, (a["narrative"] for a in earlier), (question_text(codebook, a["qid"]) for a in earlier))
     for a, doc in zip(earlier, nlp.pipe(docs, batch_size=512)):
         entry = _across_entry(reader, a, doc, codebook.get(a["qid"]))
         if entry is not None:

@@ -313,9 +313,10 @@ def _questions(examples: list[Example]) -> list[dict[str, float] | None]:
     """`question_evidence` of the question each narrative answers (None for items and passages),
     read by the same lexicon components as at run time."""
     from .codebook import load_codebook
+    from .pipeline import question_text
 
     codebook = load_codebook()
-    texts = {e.qid: codebook.get(e.qid).text for e in examples if e.qid and codebook.get(e.qid) is not None}
+    texts = {e.qid: t for e in examples if e.qid and (t := question_text(codebook, e.qid)) is not None}
     _, qdocs = _parse(list(texts.values()))
     evidence = {qid: question_evidence(d) for qid, d in zip(texts, qdocs)}
     return [evidence.get(e.qid) for e in examples]
@@ -433,7 +434,7 @@ def train_themes(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
             "heldout_voices_micro_f1": round(cv, 4), "development_micro_f1": round(dv, 4),
             "lexicon_alone": {"heldout_voices_micro_f1": round(base_cv, 4), "development_micro_f1": round(base_dv, 4)},
             "groups": sorted(set(groups.tolist())), "examples": len(ex), "vocabulary": len(vocab),
-            "training_files": ts.files, "labels": ts.labels, "seed": SEED}
+            "training_files": ts.files, "codebook": _codebook_hash(), "labels": ts.labels, "seed": SEED}
     progress(f"themes: chose C={C}, blend {blend}, threshold {th}: held-out groups micro F1 {cv:.3f} "
              f"(lexicon alone {base_cv:.3f}), development sets {dv:.3f} (lexicon alone {base_dv:.3f}); {len(vocab)} words")
     return LinearModel("themes", tuple(THEMES), THEME_FEATURES, vocab, dense_w, bow_w, bias, th, meta, blend)
@@ -544,10 +545,17 @@ def train_stance(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
                        bias, 0.0, meta, blend)
 
 
+def _codebook_hash() -> str:
+    """sha256 of the codebook whose question wording the theme model's `asked` feature reads."""
+    from .paths import corpus_dir
+
+    return hashlib.sha256((corpus_dir() / "codebook.json").read_bytes()).hexdigest()
+
+
 def _reviews_hash(examples: list[Example]) -> str:
     h = hashlib.sha256()
     for e in examples:
-        h.update(f"{e.text}\t{sorted(e.themes)}\t{sorted(e.known or ())}\t{e.text_class}\n".encode())
+        h.update(f"{e.text}\t{sorted(e.themes)}\t{sorted(e.known or ())}\t{e.text_class}\t{e.qid}\n".encode())
     return h.hexdigest()
 
 

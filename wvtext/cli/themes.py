@@ -24,7 +24,8 @@ def themes_cli(
                                        "default; --no-learned: the lexicon alone (as --learned none).")] = True,
     question: Annotated[Optional[str], typer.Option(
         "--question", "-q", help="With --text: read it as the answer to this question of the codebook (e.g. 2.4), as "
-                                 "'wvtext analyse' reads narratives; without it the text is read as an item.")] = None,
+                                 "'wvtext analyse' reads narratives (the learned decision reads the question; the lexicon "
+                                 "alone, --no-learned, does not); without it the text is read as an item.")] = None,
 ) -> None:
     """Find the 23 themes (themes.md) in every answer and item in the database, with evidence.
 
@@ -46,12 +47,17 @@ def themes_cli(
         if question is not None:
             from ..codebook import load_codebook
 
-            q = load_codebook().get(question.strip())
-            if q is None:
+            from ..pipeline import question_text as read_beside
+
+            codebook = load_codebook()
+            if codebook.get(question.strip()) is None:
                 echo_err(f"error: --question: {question!r} is not a question of the codebook. "
                          "Give a question id such as 1.8 or 2.4 (corpus/codebook.json lists them).")
                 raise typer.Exit(2)
-            question_text = q.text
+            question_text = read_beside(codebook, question.strip())
+            if question_text is None:
+                echo_err(f"note: {question.strip()} is a categorical question (partners or obstacles): its answers "
+                         "are read as items, without the question, as 'wvtext analyse' reads them.")
         nlp = make_nlp(str(lexicon) if lexicon else None, learned=learned)
         scores = next(extract_themes([text], nlp=nlp, questions=[question_text]))
         if not scores:

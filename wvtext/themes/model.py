@@ -119,7 +119,7 @@ class ThemeModel:
         got = self._questions.get(text)
         if got is None:
             if self.nlp is None:
-                return {}
+                raise ValueError("ThemeModel reads questions with the pipeline it sits in: build it with make_nlp()")
             doc = self.nlp.make_doc(text)
             for _, proc in self.nlp.pipeline:
                 if proc is self:

@@ -61,7 +61,9 @@ def _cached_nlp(lexicon_path: str | None, learned: bool) -> Language:
 def with_questions(nlp: Language, texts: Iterable[str], questions: Iterable[str | None]) -> Iterator[Doc]:
     """Tokenised docs for `nlp.pipe`, each narrative carrying the text of the question it answers
     (None for an item), which the learned theme decision reads."""
-    for text, question in zip(texts, questions):
+    if isinstance(questions, str):
+        raise TypeError("questions: one question text (or None) per text, not a single string")
+    for text, question in zip(texts, questions, strict=True):
         doc = nlp.make_doc(text or "")
         if question:
             doc.user_data[QUESTION_KEY] = question
