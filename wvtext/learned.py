@@ -113,13 +113,12 @@ def question_evidence(doc) -> dict[str, float]:
     return {t: s.confidence for t, s in (doc._.wv_themes or {}).items()}
 
 
-def theme_features(score, n_sentences: int, question: dict[str, float] | None = None, theme: str = "") -> list[float]:
+def theme_features(score, n_sentences: int, asked: float = 0.0) -> list[float]:
     """The lexicon's evidence for one theme of one text (`score` a ThemeScore or None) and, for a
-    narrative (`question` not None: `question_evidence` of its question), how much its question
-    asks about the theme."""
+    narrative, how much its question asks about the theme (`asked`: the theme's value in
+    `question_evidence` of the question; 0 for an item)."""
     if score is None or not score.mentions:
         return [0.0] * len(THEME_FEATURES)
-    asked = [0.0 if question is None else question.get(theme, 0.0)]
     ms = score.mentions
     terms, sents = set(), set()
     total = top = 0.0
@@ -134,7 +133,7 @@ def theme_features(score, n_sentences: int, question: dict[str, float] | None = 
         hedged = hedged or m.hedged
     return [1.0, score.confidence, min(total, 4.0) / 4.0, math.log1p(len(terms)),
             math.log1p(len(ms)), top, listed / len(ms),
-            float(score.negated), float(hedged), len(sents) / max(1, n_sentences), float(0 in sents)] + asked
+            float(score.negated), float(hedged), len(sents) / max(1, n_sentences), float(0 in sents), asked]
 
 
 @lru_cache(maxsize=256)

@@ -325,8 +325,8 @@ def _questions(examples: list[Example]) -> list[dict[str, float] | None]:
 def _theme_design(docs, key_sets, vocab, theme: str, questions: list[dict[str, float] | None]):
     from scipy.sparse import csr_matrix, hstack
 
-    dense = np.array([theme_features((d._.wv_themes or {}).get(theme), len(doc_view(d).bounds), q, theme)
-                      for d, q in zip(docs, questions)])
+    dense = np.array([theme_features((d._.wv_themes or {}).get(theme), len(doc_view(d).bounds),
+                                     (q or {}).get(theme, 0.0)) for d, q in zip(docs, questions)])
     return hstack([csr_matrix(dense), _bow_matrix(key_sets, vocab)]).tocsr()
 
 

@@ -43,23 +43,22 @@ def themes_cli(
                  "(The narratives in the database are read with their own questions.)")
         raise typer.Exit(2)
     if text is not None:
-        question_text = None
+        asked_text = None
         if question is not None:
             from ..codebook import load_codebook
-
-            from ..pipeline import question_text as read_beside
+            from ..pipeline import question_text
 
             codebook = load_codebook()
             if codebook.get(question.strip()) is None:
                 echo_err(f"error: --question: {question!r} is not a question of the codebook. "
                          "Give a question id such as 1.8 or 2.4 (corpus/codebook.json lists them).")
                 raise typer.Exit(2)
-            question_text = read_beside(codebook, question.strip())
-            if question_text is None:
+            asked_text = question_text(codebook, question.strip())
+            if asked_text is None:
                 echo_err(f"note: {question.strip()} is a categorical question (partners or obstacles): its answers "
                          "are read as items, without the question, as 'wvtext analyse' reads them.")
         nlp = make_nlp(str(lexicon) if lexicon else None, learned=learned)
-        scores = next(extract_themes([text], nlp=nlp, questions=[question_text]))
+        scores = next(extract_themes([text], nlp=nlp, questions=[asked_text]))
         if not scores:
             typer.echo("no theme terms found")
         for theme, s in scores.items():

@@ -85,12 +85,12 @@ class ThemeModel:
                 data += [1.0 / math.sqrt(len(idx))] * len(idx)
             indptr.append(len(indices))
             found = doc._.wv_themes or {}
-            question = self._question(doc.user_data.get(QUESTION_KEY))
             if found:
                 n_sent = len(doc_view(doc).bounds)
+                asked = self._question(doc.user_data.get(QUESTION_KEY)) or {}
                 for theme, score in found.items():
                     j = _INDEX[theme]
-                    dense[r, j] = theme_features(score, n_sent, question, theme)
+                    dense[r, j] = theme_features(score, n_sent, asked.get(theme, 0.0))
                     lexicon[r, j] = score.confidence
         bow = csr_matrix((data, indices, indptr), shape=(len(docs), len(m.vocab))) @ m.bow_w
         probs = sigmoid(m.bias + (dense * m.dense_w).sum(axis=2) + bow)
