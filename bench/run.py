@@ -166,8 +166,9 @@ def markdown(res: dict) -> str:
                          f"{_f(th['real_combined']['per_label'][t]['f1'])} | {_f(th.get('synthetic', {}).get('per_label', {}).get(t, {}).get('f1'))} |")
         if "speed" in th:
             sp = th["speed"]
-            lines.append(f"| theme stage words/s, one core (real text; best of 5) | {sp['words_per_s']:,} (the bare "
-                         f"tokenizer in the same run: {sp['blank_tokenizer_words_per_s']:,}, {sp['ratio_to_blank']}x faster; "
+            lines.append(f"| theme stage words/s, one core (real text; median of {sp.get('passes', 5)} passes) | {sp['words_per_s']:,} "
+                         f"(best {sp.get('words_per_s_best', sp['words_per_s']):,}, worst {sp.get('words_per_s_worst', sp['words_per_s']):,}; "
+                         f"the bare tokenizer in the same run: {sp['blank_tokenizer_words_per_s']:,}, {sp['ratio_to_blank']}x faster; "
                          f"it varies by a third between runs on this machine) | |")
     dv = acc.get("divergence", {})
     if "real_leicestershire" in dv:

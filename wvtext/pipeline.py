@@ -17,6 +17,7 @@ from . import __version__
 from .codebook import load_codebook
 from .errors import IngestError, WvtextError
 from .export import write_csv, write_json
+from .gcpolicy import bulk_allocations
 from .ingest import read_input
 from .localities import load_localities
 from .schema import (ANSWERS_COLUMNS, ANSWERS_EXTRA, EVIDENCE_COLUMNS, GOOD_PRACTICE_COLUMNS, ITEM_THEMES_COLUMNS,
@@ -108,6 +109,7 @@ def question_text(codebook, qid: str) -> str | None:
     return q.text if q is not None and not q.is_categorical else None
 
 
+@bulk_allocations()  # millions of small objects held until stored: collect less often (gcpolicy.py)
 def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexicon_path: str | None = None,
                     learned: str = "themes", across: bool = False, progress: Progress | None = None) -> dict:
     """Parse every narrative and item once and run the text stages on the parse: themes with

@@ -264,13 +264,15 @@ _DOCS: dict[str, object] = {}  # text -> its parse, so each text is parsed once 
 def _parse(texts: list[str]):
     """The lexicon-only pipeline (the lexicon's evidence alone: what the models build on) and the
     parse of each text; texts parsed before (by the other model's training) are not parsed again."""
+    from .gcpolicy import bulk_allocations
     from .themes.pipeline import make_nlp
 
     if not _NLP:
         _NLP.append(make_nlp(learned=False))
     nlp = _NLP[0]
     new = [t for t in dict.fromkeys(texts) if t not in _DOCS]
-    _DOCS.update(zip(new, nlp.pipe(new, batch_size=256)))
+    with bulk_allocations():
+        _DOCS.update(zip(new, nlp.pipe(new, batch_size=256)))
     return nlp, [_DOCS[t] for t in texts]
 
 

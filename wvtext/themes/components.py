@@ -131,11 +131,14 @@ class _DocView:
     """Token norms, offsets and sentence bounds of a doc as plain lists, built once per doc:
     the cue checks below run on these instead of creating a Python token per look-up."""
 
-    __slots__ = ("doc", "norms", "idx", "ends", "sent_of", "bounds", "strings", "hedges")
+    __slots__ = ("doc_id", "norms", "idx", "ends", "sent_of", "bounds", "strings", "hedges")
 
     def __init__(self, doc: Doc):
         arr = doc.to_array([NORM, IDX, SENT_START, LENGTH])
-        self.doc = doc
+        # The doc's identity, not the doc: a view that held its doc (kept in the doc's own
+        # user_data) would make a reference cycle per doc, freed only by the cyclic garbage
+        # collector, which then ran often enough to take a large share of the theme stage's time.
+        self.doc_id = id(doc)
         self.strings = doc.vocab.strings
         strings, known = self.strings, _NORM_STRINGS
         norms = []
@@ -285,7 +288,7 @@ def negation(doc: Doc) -> Doc:
 def doc_view(doc: Doc) -> _DocView:
     """The doc's `_DocView`, built once and kept with the doc."""
     view = doc.user_data.get(_VIEW)
-    if view is None or view.doc is not doc:
+    if view is None or view.doc_id != id(doc):
         view = doc.user_data[_VIEW] = _DocView(doc)
     return view
 

@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import components, model  # noqa: F401  (registers the factories)
+from ..gcpolicy import bulk_allocations
 from ..learned import QUESTION_KEY
 from .components import THRESHOLD, ThemeScore
 from .lexicon import THEMES, load_lexicon, normalize_word
@@ -76,8 +77,9 @@ def extract_themes(texts: Iterable[str], *, nlp: Language | None = None, lexicon
     `questions`: for narratives, the text of the question each answers (None for an item)."""
     nlp = nlp or _default_nlp(lexicon_path)
     docs = (t or "" for t in texts) if questions is None else with_questions(nlp, texts, questions)
-    for doc in nlp.pipe(docs, batch_size=batch_size):
-        yield doc._.wv_themes or {}
+    with bulk_allocations():
+        for doc in nlp.pipe(docs, batch_size=batch_size):
+            yield doc._.wv_themes or {}
 
 
 def themes_string(scores: dict[str, ThemeScore]) -> str:
