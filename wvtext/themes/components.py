@@ -44,7 +44,7 @@ HEDGES = {"may", "might", "could", "would", "possibly", "possible", "potential",
 _PRE_WINDOW, _POST_WINDOW = 8, 5
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     theme: str
     term: str
@@ -58,7 +58,7 @@ class Mention:
     in_list: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class ThemeScore:
     theme: str
     confidence: float
