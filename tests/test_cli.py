@@ -92,6 +92,17 @@ def test_cli_warnings_name_file_row_question(tmp_path, datapath):
     assert "W104 code outside the question's scheme: " in res.stderr and "row 7, question 1.6" in res.stderr
 
 
+def test_cli_analyse_warning_without_a_row_prints_no_empty_row(tmp_path, datapath):
+    """W107 (missing questions) belongs to no row: the line names the file and question only."""
+    out = tmp_path / "o"
+    res = run("analyse", str(datapath("return_problems.csv")), "--out", str(out), "--db", str(tmp_path / "w.db"),
+              "--warnings", "50")
+    assert res.returncode == 0, res.stderr
+    w107 = [l for l in res.stderr.splitlines() if "W107" in l]
+    assert w107 and "row ," not in w107[0] and "question 9.2" in w107[0]
+    assert "row 7, question 1.6" in res.stderr
+
+
 @pytest.mark.parametrize("cmd", [[], ["ingest"], ["analyse"], ["codebook"], ["codebook", "build"], ["localities"], ["status"]])
 def test_cli_every_command_has_help(cmd):
     res = run(*cmd, "--help")

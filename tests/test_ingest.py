@@ -76,7 +76,7 @@ def test_ingest_problem_reported_with_file_row_question(datapath, code, qid, row
 
 def test_ingest_invalid_and_unreadable_codes_are_kept(datapath):
     by = {a.qid: a for a in read_return_file(datapath("return_problems.csv")).answers}
-    assert by["1.5"].code_raw == "Yes" and not by["1.5"].code_valid
+    assert by["1.5"].code_raw == "TBC" and not by["1.5"].code_valid
     assert by["1.6"].codes == [7] and not by["1.6"].code_valid
     assert by["1.7"].codes == [] and by["1.7"].code_valid and by["1.7"].code_class == ""  # blank = No Response
     assert by["1.1"].code_raw == "3"  # the first of the duplicates is kept
@@ -132,3 +132,161 @@ def test_ingest_long_csv_return_id_and_synthetic_columns(tmp_path, seed_return):
     got = read_input(path)
     assert [r.return_id for r in got.returns] == ["synthetic-leics-1", "synthetic-leics-2"]
     assert all(r.synthetic and r.region == "East Midlands" for r in got.returns)
+
+
+# -- files as other people save them (each case a way a real return was seen to be written) ----
+
+def _long_rows(seed_return, n=None):
+    return [(a.qid, a.code_raw, a.narrative) for a in seed_return.answers[:n]]
+
+
+def _write_long_xlsx(path, rows, *, header=("locality", "qid", "code", "narrative"), qid_as_number=False):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(list(header))
+    for qid, code, narrative in rows:
+        ws.append(["Leicestershire", float(qid) if qid_as_number else qid, code, narrative])
+    wb.save(path)
+
+
+def test_long_table_saved_as_xlsx_is_read_as_one(tmp_path, seed_return):
+    path = tmp_path / "leics_long.xlsx"
+    _write_long_xlsx(path, _long_rows(seed_return))
+    got = read_input(path)
+    assert got.format == "long_xlsx"
+    assert _key(got.returns[0]) == _key(seed_return)
+
+
+def test_qid_typed_as_a_number_in_excel_gives_6_10_back(tmp_path, seed_return):
+    """Excel keeps "6.10" typed in a cell as the number 6.1: the second 6.1 of a return is 6.10."""
+    path = tmp_path / "numeric_qids.xlsx"
+    _write_long_xlsx(path, _long_rows(seed_return), qid_as_number=True)
+    ret = read_input(path).returns[0]
+    assert _key(ret) == _key(seed_return)
+    w = [p for p in ret.problems if p.code == "W115"]
+    assert len(w) == 1 and w[0].qid == "6.10" and "text" in w[0].message
+
+
+def test_items_table_saved_as_xlsx(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["item_id", "title", "description"])
+    ws.append(["x1", "Crisis team", "A crisis team that prevents admission."])
+    wb.save(tmp_path / "items.xlsx")
+    got = read_input(tmp_path / "items.xlsx")
+    assert got.format == "items_xlsx" and [i["item_id"] for i in got.items] == ["x1"]
+
+
+def test_unquoted_separator_in_narrative_is_joined_back_with_a_warning(tmp_path, seed_return):
+    path = tmp_path / "unquoted.csv"
+    lines = ["locality,qid,code,narrative"] + [f'Leicestershire,{q},"{c}","{n}"' for q, c, n in _long_rows(seed_return, 3)]
+    lines.append("Leicestershire,2.3,2,Yes, S75 in place, reviewed annually")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    got = read_input(path)
+    a = {a.qid: a for a in got.returns[0].answers}["2.3"]
+    assert a.narrative == "Yes, S75 in place, reviewed annually"
+    w = [p for p in got.problems if p.code == "W112"]
+    assert len(w) == 1 and w[0].row == 5 and w[0].qid == "2.3"
+
+
+@pytest.mark.parametrize("qid", ["1.1.", "1,1", "Q 1.1"])
+def test_qid_spellings(tmp_path, qid):
+    path = tmp_path / "qids.csv"
+    path.write_text(f"locality;qid;code;narrative\nLeicestershire;{qid};1;Yes, a joint board.\n", encoding="utf-8")
+    ret = read_input(path).returns[0]
+    assert [a.qid for a in ret.answers] == ["1.1"]
+
+
+def test_no_known_question_id_is_an_error_not_an_empty_return(tmp_path):
+    path = tmp_path / "bad_qids.csv"
+    path.write_text("locality,qid,code,narrative\nLeicestershire,A1,1,Yes.\nLeicestershire,A2,0,No.\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"no row with a question id .*'A1'.*1\.1, 1\.2"):
+        read_input(path)
+
+
+def test_locality_given_once_is_filled_down_with_one_warning(tmp_path, seed_return):
+    path = tmp_path / "filled.csv"
+    rows = _long_rows(seed_return, 4)
+    lines = ["locality,qid,code,narrative"] + [
+        f'{"Leicestershire" if i == 0 else ""},{q},"{c}","{n}"' for i, (q, c, n) in enumerate(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    got = read_input(path)
+    assert len(got.returns) == 1 and len(got.returns[0].answers) == 4
+    assert [(p.code, p.row) for p in got.problems] == [("W113", 3)]
+
+
+def test_rows_before_any_locality_are_reported_not_imported(tmp_path):
+    path = tmp_path / "no_loc.csv"
+    path.write_text("locality,qid,code,narrative\n,1.1,1,Yes.\nLeicestershire,1.2,5,Partners.\n", encoding="utf-8")
+    got = read_input(path)
+    assert [a.qid for a in got.returns[0].answers] == ["1.2"]
+    assert [(p.code, p.row) for p in got.problems] == [("W114", 2)]
+
+
+def test_code_written_as_its_exact_label(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("locality,qid,code,narrative\nLeicestershire,1.5,Yes,The board is engaged.\n"
+                    "Leicestershire,1.8,no,No issues.\nLeicestershire,1.4,In progress,Underway.\n"
+                    "Leicestershire,1.6,Maybe,Unsure.\n", encoding="utf-8")
+    ret = read_input(path).returns[0]
+    by = {a.qid: a for a in ret.answers}
+    assert (by["1.5"].codes, by["1.5"].code_class) == ([1], "yes")
+    assert (by["1.8"].codes, by["1.8"].code_class) == ([0], "no")
+    assert by["1.4"].codes == [5] and by["1.4"].code_valid
+    assert not by["1.6"].code_valid and [p.code for p in ret.problems if p.qid == "1.6"] == ["W103"]
+
+
+def test_xlsx_with_another_name_is_read_by_its_content(tmp_path, datapath, seed_return):
+    path = tmp_path / "leics.xls"
+    path.write_bytes(datapath("return_leicestershire.xlsx").read_bytes())
+    got = read_input(path)
+    assert got.format == "xlsx" and _key(got.returns[0]) == _key(seed_return)
+
+
+def test_formula_codes_without_saved_values_are_an_error(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["locality", "qid", "code", "narrative"])
+    ws.append(["Leicestershire", "1.1", "=0+1", "Yes, a joint board."])
+    wb.save(tmp_path / "formulas.xlsx")  # openpyxl saves formulas without a computed value
+    with pytest.raises(IngestError, match=r"formula cell\(s\) with no saved value .*cell C2.*save it"):
+        read_input(tmp_path / "formulas.xlsx")
+
+
+@pytest.mark.parametrize("members, message", [
+    ({"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"}, "OpenDocument spreadsheet"),
+    ({"word/document.xml": "<x/>"}, "Word document"),
+    ({"returns/a.csv": "locality,qid,code,narrative\n"}, "zip archive"),
+])
+def test_other_zip_files_are_named_for_what_they_are(tmp_path, members, message):
+    import zipfile
+
+    path = tmp_path / "upload.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        for k, v in members.items():
+            z.writestr(k, v)
+    with pytest.raises(IngestError, match=message):
+        read_input(path)
+
+
+def test_missing_title_row_says_the_locality_came_from_the_file_name(tmp_path, datapath):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(datapath("return_leicestershire.xlsx"))
+    ws = wb.active
+    title = next(r for r in range(1, 6) if "stocktake" in str(ws.cell(r, 1).value or "").lower())
+    ws.delete_rows(title)
+    wb.save(tmp_path / "return_no_title.xlsx")
+    ret = read_input(tmp_path / "return_no_title.xlsx").returns[0]
+    assert len(ret.answers) == 61
+    w = [p for p in ret.problems if p.code == "W109"]
+    assert len(w) == 1 and "file has no locality" in w[0].message and "Name the file" in w[0].message
+    wb.save(tmp_path / "27_leicestershire.xlsx")
+    named = read_input(tmp_path / "27_leicestershire.xlsx").returns[0]
+    assert named.locality == "Leicestershire" and not [p for p in named.problems if p.code == "W109"]

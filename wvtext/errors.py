@@ -48,6 +48,10 @@ PROBLEM_CODES = {
     "W109": "unknown locality",
     "W110": "several codes for a single-code question",
     "W111": "narrative continued on the next line",
+    "W112": "more cells than the header",
+    "W113": "locality filled down",
+    "W114": "row without a locality",
+    "W115": "question id read as a number",
 }
 
 

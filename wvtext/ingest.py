@@ -9,7 +9,8 @@ Formats are recognised from the content, not the name or a flag:
 - long csv: `locality, qid, code, narrative[, region, return_id, synthetic]` (any delimiter
   Excel writes). `return_id` keeps apart several returns of one locality (the synthetic scale
   copies); `synthetic` (1/0) marks generated data, as does SYNTHETIC in the file name;
-- items csv: `item_id, title, description[, locality, region]`.
+- items csv: `item_id, title, description[, locality, region]`;
+- the long and items tables also as an xlsx sheet whose first row is their header.
 A file that cannot be read raises `IngestError` (one line, with a remedy); nothing
 is stored for it.
 """
@@ -35,7 +36,8 @@ ITEM_COLUMNS = ("item_id", "title", "description")
 
 _CODE_LIST_RE = re.compile(r"^\d{1,2}(?:\s*(?:[,;&/+]|\band\b)\s*\d{1,2})*$", re.I)
 _CODE_LABEL_RE = re.compile(r"^(\d{1,2})\s*(?:[-:.)=]\s*)?([A-Za-z(].*)$", re.S)
-_QID_RE = re.compile(r"^\s*(?:Q\s*)?(\d{1,2})\s*\.\s*(\d{1,2})\s*$", re.I)
+# "1.1", "Q1.1", "1.1." and "1,1" (a decimal comma, as European Excel writes numbers)
+_QID_RE = re.compile(r"^\s*(?:Q\s*)?(\d{1,2})\s*[.,]\s*(\d{1,2})\s*\.?\s*$", re.I)
 
 
 @dataclass
@@ -68,7 +70,7 @@ class ReturnData:
 @dataclass
 class InputFile:
     path: str
-    format: str  # "xlsx", "text", "long_csv", "items_csv"
+    format: str  # "xlsx", "text", "long_csv", "long_xlsx", "items_csv", "items_xlsx"
     sha256: str
     returns: list[ReturnData] = field(default_factory=list)
     items: list[dict] = field(default_factory=list)
@@ -151,33 +153,118 @@ def _csv_header(line: str) -> list[str]:
 
 # -- readers -----------------------------------------------------------------------
 
-def _read_xlsx_rows(name: str, path: Path) -> list[tuple[int, list]]:
+def _zip_kind(data: bytes) -> str:
+    """What a zip container holds: "xlsx", "ods", "docx" or "zip" (anything else)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):
+                return "xlsx"
+            if "mimetype" in names and b"opendocument.spreadsheet" in z.read("mimetype"):
+                return "ods"
+            if "word/document.xml" in names:
+                return "docx"
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError):
+        return "xlsx"  # a damaged workbook: openpyxl says what is wrong with it
+    return "zip"
+
+
+def _load_workbook(name: str, data: bytes, *, data_only: bool):
     from zipfile import BadZipFile
 
     try:
         import openpyxl
 
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # From the bytes, not the path: openpyxl refuses a workbook whose name does not end .xlsx.
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except (BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
         raise IngestError(name, f"is not a readable xlsx workbook ({type(exc).__name__}: {exc}).",
                           remedy="Open it in Excel and save it again as .xlsx, or export the return as csv.")
     except Exception as exc:  # openpyxl raises assorted errors on damaged parts
         raise IngestError(name, f"is not a readable xlsx workbook ({type(exc).__name__}).",
                           remedy="Open it in Excel and save it again as .xlsx, or export the return as csv.")
+
+
+def _sheet_rows(ws) -> tuple[list[tuple[int, list]], list[tuple[int, int]]]:
+    """A sheet's rows of values, and the (row, column) of every formula cell."""
+    rows, formulas = [], []
+    for i, r in enumerate(ws.iter_rows(), start=1):
+        values = []
+        for j, cell in enumerate(r):
+            if getattr(cell, "data_type", None) == "f":
+                formulas.append((i, j))
+            values.append(getattr(cell, "value", None))
+        rows.append((i, values))
+    return rows, formulas
+
+
+def _header_kind(rows: list[tuple[int, list]]) -> tuple[str, int]:
+    """("long"/"items", index of the header row) when the first non-empty row of a sheet is the
+    header of a long return table or of an items table; ("layout", 0) otherwise."""
+    for k, (_i, r) in enumerate(rows[:20]):
+        cells = [str(c).strip().lower() for c in r if c is not None and str(c).strip()]
+        if not cells:
+            continue
+        if set(ITEM_COLUMNS) <= set(cells):
+            return "items", k
+        if {"locality", "qid", "narrative"} <= set(cells):
+            return "long", k
+        break
+    return "layout", 0
+
+
+def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[int, list]]]:
+    """The rows of the sheet that holds the return: the stocktake layout ("layout": a sheet that
+    names its "Coded as" / "Codes used" columns, else the first sheet with rows), or a long
+    return table or an items table ("long", "items": header row first) saved as xlsx. Formula
+    cells are read through the values Excel saved with them; a formula without one (a workbook
+    written by a script and never opened in Excel) is an error, since its value is unknown."""
+    wb = _load_workbook(name, data, data_only=False)
     try:
-        best: list[tuple[int, list]] = []
-        for ws in wb.worksheets:
-            rows = [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
+        chosen = None
+        sheets = []
+        for n, ws in enumerate(wb.worksheets):
+            rows, formulas = _sheet_rows(ws)
+            sheets.append((ws.title, rows, formulas))
+            kind, at = _header_kind(rows)
             text = " ".join(str(c) for _, r in rows[:80] for c in r if c is not None).lower()
+            if kind != "layout":
+                chosen = (n, kind, rows[at:])
+                break
             if "coded as" in text or "codes used" in text:
-                return rows
-            best = best or rows
-        return best
+                chosen = (n, "layout", rows)
+                break
+        if chosen is None:
+            n = next((k for k, (_t, rows, _f) in enumerate(sheets) if rows), 0)
+            chosen = (n, "layout", sheets[n][1] if sheets else [])
+    except IngestError:
+        raise
     except Exception as exc:
         raise IngestError(name, f"is a damaged xlsx workbook ({type(exc).__name__}: {exc}).",
                           remedy="Open it in Excel and save it again as .xlsx.")
     finally:
         wb.close()
+    n, kind, rows = chosen
+    title, _all, formulas = sheets[n]
+    if formulas:
+        wanted = {i for i, _ in rows}
+        cached = _load_workbook(name, data, data_only=True)
+        try:
+            saved = {i: r for i, r in _sheet_rows(cached.worksheets[n])[0] if i in wanted}
+        finally:
+            cached.close()
+        from openpyxl.utils import get_column_letter
+
+        unsaved = [(i, j) for i, j in formulas if i in wanted and (j >= len(saved.get(i, [])) or saved[i][j] is None)]
+        if unsaved:
+            i, j = unsaved[0]
+            raise IngestError(name, f"has {len(unsaved)} formula cell(s) with no saved value (first: sheet {title!r}, "
+                                    f"cell {get_column_letter(j + 1)}{i}, row {i}), so their values are unknown.",
+                              remedy="Open the workbook in Excel (or LibreOffice) and save it, or paste the cells as values.")
+        rows = [(i, list(saved.get(i, r))) for i, r in rows]
+    return kind, rows
 
 
 def _text_rows(text: str) -> list[tuple[int, list[str]]]:
@@ -189,7 +276,7 @@ def read_layout(path: Path) -> RawLayout:
     name = str(path)
     data = _read_bytes(path)
     if data.startswith(b"PK\x03\x04"):
-        return parse_layout(_read_xlsx_rows(name, path))
+        return parse_layout(_read_xlsx_rows(name, data)[1])
     return parse_layout(_text_rows(_decode(name, data)))
 
 
@@ -220,7 +307,21 @@ def read_input(path: Path | str, *, codebook: Codebook | None = None,
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise IngestError(name, "is a legacy Excel .xls workbook.", remedy="Open it in Excel and save it as .xlsx.")
     if data.startswith(b"PK\x03\x04"):
-        layout = parse_layout(_read_xlsx_rows(name, path))
+        container = _zip_kind(data)
+        if container == "ods":
+            raise IngestError(name, "is an OpenDocument spreadsheet (.ods), not an xlsx workbook.",
+                              remedy="Save it as .xlsx (File > Save As > Excel 2007-365) or export the return as csv.")
+        if container == "docx":
+            raise IngestError(name, "is a Word document, not a return.",
+                              remedy="Give the return's xlsx workbook, or copy its table into a csv.")
+        if container == "zip":
+            raise IngestError(name, "is a zip archive.", remedy="Extract it and give wvtext the files inside.")
+        kind, rows = _read_xlsx_rows(name, data)
+        if kind == "long":
+            return _read_long_rows(name, digest, "long_xlsx", [_cells(r) for _, r in rows], codebook, localities)
+        if kind == "items":
+            return _read_items_rows(name, digest, [_cells(r) for _, r in rows], localities, "items_xlsx")
+        layout = parse_layout(rows)
         ret = _from_layout(name, "xlsx", digest, layout, codebook, localities, path)
         return InputFile(name, "xlsx", digest, returns=[ret])
     if data.startswith(b"%PDF"):
@@ -261,9 +362,12 @@ def _locate(name: str, raw: str, path: Path, localities: Localities, problems: l
         if m:
             return m.locality.name, raw or path.name, m.locality.region, m.score
     shown = raw or path.stem
+    whence = (f"locality {shown!r}" if raw else
+              f"the file has no locality (no title row), and its name {shown!r}")
     problems.append(Problem("W109", name, row, "", "locality",
-                            f"locality {shown!r} is not one of the 152 stocktake localities; kept with a blank region. "
-                            "Check the spelling or add an alias to corpus/localities.csv."))
+                            f"{whence} is not one of the 152 stocktake localities; kept with a blank region. "
+                            + ("Check the spelling or add an alias to corpus/localities.csv." if raw else
+                               "Name the file after its locality (e.g. 27_leicestershire.xlsx) or restore the title row.")))
     return shown, raw, "", 0.0
 
 
@@ -282,35 +386,87 @@ def _from_layout(name: str, fmt: str, digest: str, layout: RawLayout, codebook: 
             problems.append(Problem("W111", name, r.row, r.qid, "narrative",
                                     "the narrative ran onto following lines; they were joined."))
     _add_answers(ret, [(r.row, r.qid, r.code, r.narrative) for r in layout.rows], codebook, truncatable=True)
+    if not ret.answers:
+        raise IngestError(name, f"has no row with a question id of the stocktake (1.1 to 11.3); the first given is "
+                                f"{layout.rows[0].qid!r}.", remedy="Number the question rows 1.1, 1.2, ... 11.3.")
     return ret
+
+
+def _cells(row: list) -> list[str]:
+    """Worksheet values as the strings a csv would hold: 2.0 -> "2", a blank -> ""."""
+    out = []
+    for v in row:
+        if v is None:
+            out.append("")
+        elif isinstance(v, float) and v.is_integer():
+            out.append(str(int(v)))
+        else:
+            out.append(str(v))
+    return out
 
 
 def _read_long_csv(name: str, digest: str, text: str, codebook: Codebook, localities: Localities) -> InputFile:
     first = next(l for l in text.splitlines() if l.strip())
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(first))
-    rows = list(reader)
+    delimiter = _delimiter(first)
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return _read_long_rows(name, digest, "long_csv", rows, codebook, localities, delimiter=delimiter)
+
+
+def _read_long_rows(name: str, digest: str, fmt: str, rows: list[list[str]], codebook: Codebook,
+                    localities: Localities, *, delimiter: str = ",") -> InputFile:
+    """One return per locality (and return_id) of a long table: header first, one row per answer."""
     header = [c.strip().lower() for c in rows[0]]
+    while header and not header[-1]:
+        header.pop()
     missing = [c for c in RETURN_COLUMNS if c not in header]
     if missing:
         raise IngestError(name, f"is missing required column(s) {', '.join(missing)}; found {', '.join(header)}.",
                           remedy="A long csv needs columns locality, qid, code, narrative (region optional).")
     idx = {c: header.index(c) for c in (*RETURN_COLUMNS, "region", "return_id", "synthetic") if c in header}
+    narrative_last = idx["narrative"] == len(header) - 1
     groups: dict[tuple[str, str], list[tuple[int, list[str]]]] = {}
     file_problems: list[Problem] = []
+    filled: list[int] = []
+    previous = ""
     for rownum, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
+        extra = [c for c in cells[len(header):]]
+        if any(c.strip() for c in extra):
+            qid = cells[idx["qid"]].strip() if idx["qid"] < len(cells) else ""
+            if narrative_last:
+                # An unquoted separator inside the narrative ("Yes, S75 in place, reviewed annually").
+                cells = cells[: len(header) - 1] + [delimiter.join(cells[len(header) - 1:])]
+                file_problems.append(Problem("W112", name, rownum, qid, "narrative",
+                                             f"row has {len(extra)} more cell(s) than the header; they were joined to the "
+                                             "narrative (an unquoted separator in the text?). Quote the narrative to be sure."))
+            else:
+                file_problems.append(Problem("W112", name, rownum, qid, "",
+                                             f"row has {len(extra)} more cell(s) than the header; they were not read. "
+                                             "Quote cells that contain the separator."))
         cells = cells + [""] * (len(header) - len(cells))
         loc = cells[idx["locality"]].strip()
+        if not loc and previous:
+            # The locality written once for its return, as spreadsheets are often filled in.
+            loc = previous
+            filled.append(rownum)
         if not loc:
-            file_problems.append(Problem("W109", name, rownum, cells[idx["qid"]].strip(), "locality",
-                                         "row has no locality; it was not imported. Fill the locality column."))
+            file_problems.append(Problem("W114", name, rownum, cells[idx["qid"]].strip(), "locality",
+                                         "row has no locality (and no row above it has one); it was not imported. "
+                                         "Fill the locality column."))
             continue
+        previous = loc
         rid = cells[idx["return_id"]].strip() if "return_id" in idx else ""
         groups.setdefault((loc, rid), []).append((rownum, cells))
-    out = InputFile(name, "long_csv", digest, problems=file_problems)
+    if filled:
+        file_problems.append(Problem("W113", name, filled[0], "", "locality",
+                                     f"{len(filled)} row(s) have a blank locality (first at row {filled[0]}); each was "
+                                     "given the locality of the row above. Fill the column if that is wrong."))
+    out = InputFile(name, fmt, digest, problems=file_problems)
     path = Path(name)
     file_synthetic = "synthetic" in path.name.lower()
+    empty: list[str] = []
+    first_qids: list[str] = []
     for (loc_raw, rid), grows in groups.items():
         problems: list[Problem] = []
         locality, raw, region, score = _locate(name, loc_raw, path, localities, problems, row=grows[0][0])
@@ -320,7 +476,7 @@ def _read_long_csv(name: str, digest: str, text: str, codebook: Codebook, locali
 
             region = given if given in REGIONS else ""
         flag = grows[0][1][idx["synthetic"]].strip().lower() if "synthetic" in idx else ""
-        ret = ReturnData(return_id_for(rid or locality), locality, raw, region, score, name, "long_csv", digest,
+        ret = ReturnData(return_id_for(rid or locality), locality, raw, region, score, name, fmt, digest,
                          problems=problems, synthetic=file_synthetic or flag in ("1", "true", "yes"))
         entries = []
         for rownum, cells in grows:
@@ -328,9 +484,19 @@ def _read_long_csv(name: str, digest: str, text: str, codebook: Codebook, locali
             qid = f"{int(m.group(1))}.{int(m.group(2))}" if m else cells[idx["qid"]].strip()
             entries.append((rownum, qid, cells[idx["code"]], cells[idx["narrative"]]))
         _add_answers(ret, entries, codebook, truncatable=False)
+        if not ret.answers:
+            empty.append(locality)
+            first_qids.append(entries[0][1])
+            continue
         out.returns.append(ret)
-    if not out.returns:
+    if not groups:
         raise IngestError(name, "has a header but no answer rows.", remedy="Check that the csv is complete.")
+    if not out.returns:
+        raise IngestError(name, f"has no row with a question id of the stocktake (1.1 to 11.3); the first given is "
+                                f"{first_qids[0]!r}.", remedy="Write the qid column as 1.1, 1.2, ... 11.3.")
+    if empty:
+        out.problems.append(Problem("W101", name, None, "", "qid",
+                                    f"no row of {', '.join(empty)} has a known question id; nothing of it was imported."))
     return out
 
 
@@ -346,9 +512,14 @@ def interpret_code(raw: str, q: Question) -> tuple[list[int], bool, str, str | N
     else:
         m = _CODE_LABEL_RE.match(text)
         label = q.code(int(m.group(1))) if m else None
-        if not (m and label and _same_label(m.group(2), label.label)):
-            return [], False, "", "W103"
-        codes = [int(m.group(1))]
+        if m and label and _same_label(m.group(2), label.label):
+            codes = [int(m.group(1))]
+        else:
+            # A label without its number ("Yes", "In progress"), written out exactly as in the scheme.
+            same = [c.code for c in q.codes if _plain(c.label) == _plain(text)]
+            if len(same) != 1:
+                return [], False, "", "W103"
+            codes = same
     if any(c not in q.code_values for c in codes):
         return codes, False, "", "W104"
     if len(codes) > 1 and q.kind == "yes_no":
@@ -357,6 +528,10 @@ def interpret_code(raw: str, q: Question) -> tuple[list[int], bool, str, str | N
     if q.kind == "yes_no":
         code_class = q.code(codes[0]).answer_class
     return codes, True, code_class, None
+
+
+def _plain(label: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", label.lower()))
 
 
 def _same_label(given: str, label: str) -> bool:
@@ -369,12 +544,19 @@ def _add_answers(ret: ReturnData, entries: list[tuple[int | None, str, str, str]
                  *, truncatable: bool) -> None:
     name, problems = ret.source_file, ret.problems
     seen: dict[str, int | None] = {}
+    given = {e[1] for e in entries}
     for rownum, qid, code_raw, narrative_raw in entries:
         q = codebook.get(qid)
         if q is None:
             problems.append(Problem("W101", name, rownum, qid, "qid",
                                     f"question {qid!r} is not in the stocktake codebook (1.1 to 11.3); the row was not imported."))
             continue
+        if qid in seen and codebook.get(qid + "0") is not None and qid + "0" not in seen and qid + "0" not in given:
+            # Excel stores "6.10" typed in a cell as the number 6.1: the second 6.1 of a return is 6.10.
+            problems.append(Problem("W115", name, rownum, qid + "0", "qid",
+                                    f"question {qid} appears again (first at row {seen[qid]}) and {qid}0 is missing; "
+                                    f"read as {qid}0, which a spreadsheet shows as {qid}. Format the qid column as text."))
+            qid, q = qid + "0", codebook.get(qid + "0")
         if qid in seen:
             problems.append(Problem("W102", name, rownum, qid, "qid",
                                     f"question {qid} appears again (first at row {seen[qid]}); the first was kept, this row was not imported."))
@@ -431,8 +613,13 @@ def _check_missing(ret: ReturnData, codebook: Codebook, truncatable: bool) -> No
 def _read_items_csv(name: str, digest: str, text: str, localities: Localities) -> InputFile:
     first = next(l for l in text.splitlines() if l.strip())
     rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(first)))
+    return _read_items_rows(name, digest, rows, localities)
+
+
+def _read_items_rows(name: str, digest: str, rows: list[list[str]], localities: Localities,
+                     fmt: str = "items_csv") -> InputFile:
     header = [c.strip().lower() for c in rows[0]]
-    out = InputFile(name, "items_csv", digest)
+    out = InputFile(name, fmt, digest)
     seen: dict[str, int] = {}
     for rownum, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):

@@ -49,7 +49,7 @@ def main() -> None:
     # Every row-level problem in one long csv (real narratives, damaged rows).
     rows = [dict(a) for a in answers]
     by = {a["qid"]: a for a in rows}
-    by["1.5"]["code"] = "Yes"                      # W103 unreadable code
+    by["1.5"]["code"] = "TBC"                      # W103 unreadable code
     by["1.6"]["code"] = "7"                        # W104 outside the 0-3 scheme
     by["1.7"]["code"] = ""                         # W105 blank code with a narrative
     by["2.1"]["narrative"] = ""                    # W106 empty narrative

@@ -42,13 +42,14 @@ def progress_bar(enabled: bool = True) -> Iterator:
         yield update
 
 
-def report_problems(problems, *, limit: int) -> None:
-    """Print problems (objects or dicts), at most `limit`, then a count of the rest."""
+def report_problems(problems, *, limit: int, where: str | None = "problems.csv") -> None:
+    """Print problems (lines), at most `limit`, then a count of the rest and where to see them all."""
     problems = list(problems)
     for p in problems[:limit]:
         echo_err(f"  warning {p}")
     if len(problems) > limit:
-        echo_err(f"  ... and {len(problems) - limit} more (see problems.csv, or --warnings {len(problems)})")
+        see = f"see {where}, or " if where else ""
+        echo_err(f"  ... and {len(problems) - limit} more ({see}--warnings {len(problems)})")
 
 
 def resolve_return(store, locality: str) -> str:

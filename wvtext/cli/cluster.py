@@ -53,7 +53,7 @@ def cluster_cli(
     try:
         for path in items:
             got = read_input(path)
-            if got.format != "items_csv":
+            if not got.format.startswith("items"):
                 echo_err(f"error: {path}: reads as a {got.format.replace('_', ' ')} of returns, not an items csv "
                          "(expected columns item_id,title,description).")
                 raise typer.Exit(1)

@@ -40,7 +40,7 @@ def ingest_cli(
             echo_err(f"read {f['path']} ({f['format']}): {what}; {f['answers']} answers, {f['problems']} warnings")
     report_problems(map(_problem_line, store.problems(return_ids=summary.return_ids,
                                                       source_files=[f["path"] for f in summary.files])),
-                    limit=warnings)
+                    limit=warnings, where=None)
     for e in summary.errors:
         echo_err(f"error: {e}")
     counts = store.counts()
@@ -97,8 +97,9 @@ def analyse_cli(
 
     with open(Path(out) / "problems.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    report_problems([f"{r['code']} {r['kind']}: {r['source_file']}, row {r['source_row']}, question {r['qid']}: "
-                     f"{r['message'].lstrip(chr(39))}" for r in rows], limit=warnings)
+    report_problems([_problem_line({**r, "source_row": int(r["source_row"]) if r["source_row"] else None,
+                                    "message": r["message"].lstrip(chr(39))}) for r in rows],
+                    limit=warnings, where="problems.csv")
     for e in manifest["errors"]:
         echo_err(f"error: {e}")
     c = manifest["counts"]
