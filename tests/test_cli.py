@@ -86,6 +86,21 @@ def test_cli_bad_file_one_line_error_no_traceback(tmp_path, datapath):
     assert "1 returns, 61 answers" in res.stderr  # what was stored before is intact
 
 
+def test_cli_flags_lists_a_returns_flags_with_evidence_and_cross_references(analysed):
+    out, _ = analysed
+    res = run("flags", "Leics", "--db", str(out / "w.db"))
+    assert res.returncode == 0, res.stderr
+    assert "Leicestershire (East Midlands)" in res.stdout
+    lines = res.stdout.splitlines()
+    invalid = next(i for i, l in enumerate(lines) if l.startswith("3.5 "))
+    assert "invalid_code" in lines[invalid] and lines[invalid + 1].strip().startswith('"')
+    assert any(l.startswith("1.8 ") and "hidden_issue" in l for l in lines)
+    scores = [float(l.split()[1]) for l in lines if l[:1].isdigit() and "." in l.split()[0]]
+    assert scores == sorted(scores, reverse=True)
+    every = run("flags", "Leics", "--all", "--db", str(out / "w.db")).stdout
+    assert "the narrative class is that of the answer to 11.1" in every  # 11.2 "See above."
+
+
 def test_cli_warnings_name_file_row_question(tmp_path, datapath):
     res = run("ingest", str(datapath("return_problems.csv")), "--db", str(tmp_path / "w.db"), "--warnings", "50")
     assert res.returncode == 0

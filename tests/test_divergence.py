@@ -157,6 +157,16 @@ def test_divergence_explicit_reference_resolves(nlp, reader, codebook):
     assert resolve_references(st, codebook)["8.1"].resolved_from == "1.3"
 
 
+def test_divergence_reference_from_the_support_question_is_not_followed(nlp, reader, codebook):
+    """1.9 asks where further support would help: "See 2.4" names a topic for support, and the
+    answer to 2.4 (how far pooling has got) says nothing about whether support is wanted."""
+    st = {"2.4": read(nlp, reader, codebook, "2.4", "Nothing is in place yet; a pooled budget is being discussed."),
+          "1.9": read(nlp, reader, codebook, "1.9", "See 2.4")}
+    assert st["1.9"].xref_only
+    out = resolve_references(st, codebook)
+    assert out["1.9"].text_class == "unclear" and not out["1.9"].resolved_from
+
+
 def test_divergence_unfollowable_reference_is_unclear(nlp, reader, codebook):
     st = {"11.2": read(nlp, reader, codebook, "11.2", "As per previous answer.")}
     assert resolve_references(st, codebook)["11.2"].text_class == "unclear"

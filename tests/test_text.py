@@ -23,3 +23,8 @@ def test_text_normalize_text(raw, expected):
 def test_text_normalize_keeps_comparison_signs():
     # Only tags are removed, not every '<'.
     assert normalize_text("fewer than 5 < 10 people") == "fewer than 5 < 10 people"
+
+
+def test_text_bullets_of_every_kind_become_one_bullet():
+    raw = "Partners:\n\u2022 Adult social care\r\n\uf0b7Housing <ul><li>NHS</li><li>CCG</li></ul> \u25aa LAT"
+    assert normalize_text(raw) == "Partners: \u2022 Adult social care \u2022 Housing \u2022 NHS \u2022 CCG \u2022 LAT"

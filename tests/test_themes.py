@@ -185,3 +185,18 @@ def test_themes_stored_and_replaced(store, seed_return):
     assert first > 0 and len(store.theme_mentions(return_ids=["leicestershire"])) == first
     ingest_files([SEED_RETURN], store)  # re-import drops the old analysis with the answers
     assert store.theme_mentions(return_ids=["leicestershire"]) == []
+
+
+def test_themes_each_bullet_is_a_sentence_and_a_short_item_is_a_list_item(nlp):
+    """A bulleted list is not one run-on sentence: a plan in one item does not hedge the others,
+    and a body named alone in a short item is a name in a list (not enough on its own)."""
+    text = normalize_text("Partners:\n\u2022 Housing (Cornwall Housing Ltd)\n\u2022 Out of hours crisis line in place"
+                          "\n\u2022 Advocacy will be expanded next year")
+    doc = nlp(text)
+    assert [s.text for s in doc.sents] == ["Partners:", "\u2022 Housing (Cornwall Housing Ltd)",
+                                           "\u2022 Out of hours crisis line in place",
+                                           "\u2022 Advocacy will be expanded next year"]
+    scores = doc._.wv_themes
+    assert not any(m.hedged for m in scores["crisis_response"].mentions)
+    assert all(m.hedged for m in scores["advocacy"].mentions)
+    assert all(m.in_list for m in scores["housing"].mentions) and not scores["housing"].carried

@@ -79,6 +79,21 @@ _PROGRESSIVE_WEIGHT = 0.8
 # arrangement asked about, read off English grammar as the denied progressive is. Not a denial of
 # need or expectation ("is not required", "is not expected to"), nor "not limited to" (more, not less).
 _STATE_AUX = {"is", "are", "was", "were", "'s", "'re", "has", "have", "had", "been", "be"}
+# A discourse adverb set off by commas inside a denial ("has not, however, been engaged", "do not,
+# as yet, extend to"): the denial reads through it.
+_PARENTHETICAL = {"however", "though", "yet", "as", "so", "far", "still", "currently", "unfortunately",
+                  "regrettably", "at", "present", "this", "stage", "point", "time"}
+
+
+def _past_parenthetical(norms: list[str], j: int) -> int:
+    """The index after a parenthetical of one to three words set off by commas starting at j
+    (", however ,", ", as yet ,", ", at this stage ,"); j itself when there is none."""
+    if j >= len(norms) or norms[j] != ",":
+        return j
+    k = j + 1
+    while k < len(norms) and k - j <= 3 and norms[k] in _PARENTHETICAL:
+        k += 1
+    return k + 1 if k > j + 1 and k < len(norms) and norms[k] == "," else j
 _STATE_ADVERBS = {"yet", "routinely", "consistently", "currently", "always", "fully", "formally", "properly",
                   "systematically", "regularly", "clearly", "sufficiently", "well", "adequately", "widely",
                   "specifically", "directly", "automatically", "as", "so", "been", "being"}
@@ -438,7 +453,8 @@ class StanceReader:
             # ("we do not envisage any difficulty" is no denial of the thing asked about).
             if norms[i] not in ("do", "does", "did") or norms[i + 1] != "not" or i in taken or i + 1 in taken:
                 continue
-            j = i + 3 if norms[i + 2] in ("currently", "yet", "always", "routinely") else i + 2
+            j = _past_parenthetical(norms, i + 2)
+            j = j + 1 if j < len(norms) and norms[j] in ("currently", "yet", "always", "routinely") else j
             if j < len(norms) and j not in taken and norms[j][:1].isalpha() and norms[j] not in _NOT_DENIAL_VERBS:
                 add("no", _PROGRESSIVE_WEIGHT, i)
         for i in range(1, len(norms) - 1):
@@ -452,9 +468,12 @@ class StanceReader:
                                              for k in range(sb, i))
             if norms[i - 1] not in _STATE_AUX and not notes:
                 continue
-            j = i + 1
-            while j < len(norms) - 1 and j - i <= 2 and norms[j] in _STATE_ADVERBS and norms[j + 1][:1].isalpha():
+            j = _past_parenthetical(norms, i + 1)
+            start = j
+            while j < len(norms) - 1 and j - start <= 1 and norms[j] in _STATE_ADVERBS and norms[j + 1][:1].isalpha():
                 j += 1
+            if j >= len(norms):
+                continue
             w = norms[j]
             if j in taken or w in _NOT_STATE or not w[:1].isalpha():
                 continue
@@ -721,6 +740,13 @@ def resolve_references(stances: dict[str, Stance], codebook: Codebook) -> dict[s
     out = dict(stances)
     for qid, st in stances.items():
         if not st.xref_only:
+            continue
+        q = codebook.get(qid)
+        if q is not None and _ASKS_WISHES.search(q.text):
+            # "Where would you like further support?" - "See 2.4": the reference names a topic
+            # support is wanted for; the answer to 2.4 says how far pooling has got, not whether
+            # support is wanted, so its class is not this answer's.
+            out[qid] = Stance("unclear", 0.6, st.evidence, st.scores, st.xref, True)
             continue
         seen, cur, target = {qid}, st, None
         for _ in range(5):

@@ -7,6 +7,7 @@ import unicodedata
 
 __all__ = ["normalize_text", "strip_html"]
 
+_LIST_ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
 _BLOCK_TAGS = re.compile(r"<\s*/?\s*(p|br|div|li|ul|ol|tr|td|th|h[1-6]|table)\b[^>]*>", re.I)
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
 _WS = re.compile(r"\s+")
@@ -15,7 +16,11 @@ _TRANSLATE = str.maketrans(
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
         "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
-        "\u2022": " ", "\u25aa": " ", "\uf0b7": " ", "\u00a0": " ", "\u200b": "", "\ufeff": "",
+        # Bullets of every kind become one bullet between spaces: each item starts a sentence
+        # (themes/components.py), so a list is not read as one run-on sentence.
+        "\u2022": " \u2022 ", "\u25aa": " \u2022 ", "\uf0b7": " \u2022 ", "\u25cf": " \u2022 ", "\u25e6": " \u2022 ",
+        "\u2023": " \u2022 ", "\u2043": " \u2022 ", "\uf0a7": " \u2022 ",
+        "\u00a0": " ", "\u200b": "", "\ufeff": "",
         "\u2026": "...",
     }
 )
@@ -29,6 +34,7 @@ def strip_html(text: str) -> str:
         if unescaped == text:
             break
         text = unescaped
+    text = _LIST_ITEM.sub(" \u2022 ", text)  # an HTML list item is a bullet
     text = _BLOCK_TAGS.sub(" ", text)
     return _TAG.sub("", text)
 

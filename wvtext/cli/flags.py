@@ -59,6 +59,8 @@ def flags_cli(
                    f"code {code} ({a['code_class'] or '-'}) vs narrative {a['text_class']}{mark}")
         if a["evidence"]:
             typer.echo(f"      \"{a['evidence'][:300]}\"")
+        if a.get("resolved_from"):
+            typer.echo(f"      (a cross-reference: the narrative class is that of the answer to {a['resolved_from']})")
     if hidden:
         typer.echo(f"\n({hidden} flag(s) dismissed in review are hidden; --all shows them)")
     store.close()

@@ -202,9 +202,13 @@ class _DocView:
         return found
 
     def in_list(self, start: int, end: int) -> bool:
-        """True when the mention is an item of an enumeration ("CCGs, LA, LAT, CQC and providers")."""
+        """True when the mention is an item of an enumeration ("CCGs, LA, LAT, CQC and providers"),
+        or a short item of a bulleted list ("• Housing (Cornwall Housing Ltd)"): a name in a list."""
         b, e = self.sent(start)
-        return self.norms[max(b, start - 6):min(e, end + 6)].count(",") >= 2
+        norms = self.norms
+        if norms[b] == "\u2022" and sum(1 for n in norms[b + 1:e] if n[:1].isalnum()) <= 5:
+            return True
+        return norms[max(b, start - 6):min(e, end + 6)].count(",") >= 2
 
     def age_span(self, start: int, end: int) -> bool:
         """True when the mention is part of the formula that names every age group ("children,
@@ -234,16 +238,18 @@ def make_sentencizer(nlp: Language, name: str):
 class FastSentencizer:
     """spaCy's rule sentencizer, read off the doc's arrays instead of token objects: a sentence
     starts at the first token after end punctuation that is neither end punctuation nor other
-    punctuation (a closing quote or bracket). The same boundaries, several times faster, with one
-    addition: a run of dots ("..", "...", typed for a full stop or an ellipsis) before a word with
+    punctuation (a closing quote or bracket). The same boundaries, several times faster, with two
+    additions: a run of dots ("..", "...", typed for a full stop or an ellipsis) before a word with
     a capital letter also ends a sentence ("future provision.. Idea to share"), where spaCy's rule
-    keeps the two together."""
+    keeps the two together; and a bullet ("•", as `normalize_text` writes every kind) starts one,
+    so each item of a list is a sentence."""
 
     def __init__(self, nlp: Language):
         from spacy.pipeline import Sentencizer
 
         self.punct = {nlp.vocab.strings.add(c) for c in Sentencizer.default_punct_chars}
         self.dots = {nlp.vocab.strings.add("." * n) for n in range(2, 7)}
+        self.bullet = nlp.vocab.strings.add("\u2022")  # text.normalize_text writes every bullet so
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
@@ -253,8 +259,12 @@ class FastSentencizer:
         start = [-1] * len(arr)
         start[0] = 1
         seen = dotted = False
+        bullet = self.bullet
         for i, (orth, is_punct, is_title, is_upper) in enumerate(arr):
-            if orth in punct:
+            if orth == bullet:  # a list item starts a sentence of its own
+                start[i] = 1
+                seen = dotted = False
+            elif orth in punct:
                 seen = True
             elif orth in dots:
                 dotted = True
