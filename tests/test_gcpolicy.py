@@ -25,6 +25,29 @@ def test_generator_restores_threshold_when_closed_early():
     assert gc.get_threshold() == before
 
 
+def test_overlapping_generators_restore_the_first_threshold():
+    """Two theme generators consumed side by side end in either order: the threshold in force
+    before the first began comes back when both are done."""
+    before = gc.get_threshold()
+    a = extract_themes(["Crisis team in place."] * 2)
+    b = extract_themes(["Pooled budget agreed."] * 3)
+    list(zip(a, b))  # a, begun first, ends first; b is left open
+    assert gc.get_threshold()[0] >= BULK_THRESHOLD
+    b.close()
+    assert gc.get_threshold() == before
+
+
+def test_a_collector_switched_off_stays_off():
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(0)
+        with bulk_allocations():
+            assert gc.get_threshold()[0] == 0
+        assert gc.get_threshold()[0] == 0
+    finally:
+        gc.set_threshold(*before)
+
+
 def test_theme_stage_leaves_no_cyclic_garbage():
     """Each doc is freed by reference counting: the per-doc view kept in user_data must not point
     back at its doc (a cycle per doc made the collector take a large share of the stage's time)."""

@@ -290,3 +290,103 @@ def test_missing_title_row_says_the_locality_came_from_the_file_name(tmp_path, d
     wb.save(tmp_path / "27_leicestershire.xlsx")
     named = read_input(tmp_path / "27_leicestershire.xlsx").returns[0]
     assert named.locality == "Leicestershire" and not [p for p in named.problems if p.code == "W109"]
+
+
+def test_unquoted_separator_when_the_narrative_is_not_the_last_column(tmp_path):
+    path = tmp_path / "mid.csv"
+    path.write_text("locality,qid,code,narrative,region\n"
+                    "Leicestershire,1.2,5,Yes, S75 in place,East Midlands\n", encoding="utf-8")
+    got = read_input(path)
+    ret = got.returns[0]
+    assert ret.return_id == "leicestershire" and ret.region == "East Midlands"
+    assert ret.answers[0].narrative == "Yes, S75 in place"
+    assert [p.code for p in got.problems] == ["W112"]
+
+
+def test_cells_beyond_the_header_of_a_sheet_are_not_joined(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([])
+    ws.append([])
+    ws.append(["locality", "qid", "code", "narrative"])
+    ws.append(["Leicestershire", "1.1", 1, "A joint board.", "reviewer: check this"])
+    ws.append([None, "1.2", "TBC", "Partners named."])
+    wb.save(tmp_path / "offset.xlsx")
+    got = read_input(tmp_path / "offset.xlsx")
+    ret = got.returns[0]
+    assert [a.narrative for a in ret.answers] == ["A joint board.", "Partners named."]
+    # the sheet's own row numbers: header on row 3
+    assert {p.code: p.row for p in got.all_problems} == {"W112": 4, "W113": 5, "W103": 5, "W107": None}
+
+
+def test_a_repeated_6_1_is_6_10_only_where_6_10_would_stand(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("locality,qid,code,narrative\nLeicestershire,6.1,1,First.\nLeicestershire,6.1,1,Again.\n",
+                    encoding="utf-8")
+    ret = read_input(path).returns[0]
+    assert [a.qid for a in ret.answers] == ["6.1"]
+    assert [p.code for p in ret.problems if p.code in ("W102", "W115")] == ["W102"]
+
+
+def test_return_id_is_filled_down_with_the_locality(tmp_path):
+    path = tmp_path / "rid.csv"
+    path.write_text("locality,qid,code,narrative,return_id\nLeicestershire,1.1,1,Yes.,leics-a\n,1.2,5,Partners.,\n",
+                    encoding="utf-8")
+    got = read_input(path)
+    assert [(r.return_id, len(r.answers)) for r in got.returns] == [("leics-a", 2)]
+
+
+def test_rows_without_any_locality_are_an_error_that_says_so(tmp_path):
+    path = tmp_path / "noloc.csv"
+    path.write_text("locality,qid,code,narrative\n,1.1,1,Yes.\n,1.2,5,Partners.\n", encoding="utf-8")
+    with pytest.raises(IngestError, match="none gives its locality"):
+        read_input(path)
+
+
+def test_formula_with_a_saved_empty_result_is_read(tmp_path):
+    """Excel saves a formula whose result is "" with an empty string value: that is a saved value."""
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["locality", "qid", "code", "narrative", "check"])
+    ws.append(["Leicestershire", "1.1", 1, "Yes, a joint board.", '=IF(C2="","missing","")'])
+    wb.save(tmp_path / "f.xlsx")
+    # Write the cached result as Excel does: <c t="str"><f>...</f><v></v></c>
+    src, dst = tmp_path / "f.xlsx", tmp_path / "excel_saved.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode("utf-8")
+                start = text.index('<c r="E2"')
+                end = text.index("</c>", start) + 4
+                text = text[:start] + '<c r="E2" t="str"><f>IF(C2="","missing","")</f><v></v></c>' + text[end:]
+                data = text.encode("utf-8")
+            zout.writestr(item, data)
+    ret = read_input(dst).returns[0]
+    assert [(a.qid, a.codes) for a in ret.answers] == [("1.1", [1])]
+
+
+def test_workbook_without_worksheets_is_an_error(tmp_path):
+    import openpyxl
+
+    from openpyxl.chart import BarChart
+
+    wb = openpyxl.Workbook()
+    wb.create_chartsheet().add_chart(BarChart())
+    wb.remove(wb.active)
+    wb.save(tmp_path / "charts.xlsx")
+    with pytest.raises(IngestError, match="no worksheet"):
+        read_input(tmp_path / "charts.xlsx")
+
+
+def test_a_narrative_of_bullets_alone_is_empty(tmp_path):
+    path = tmp_path / "bullet.csv"
+    path.write_text("locality,qid,code,narrative\nLeicestershire,1.1,1,\u2022\n", encoding="utf-8")
+    ret = read_input(path).returns[0]
+    assert ret.answers[0].narrative == "" and [p.code for p in ret.problems if p.qid == "1.1"] == ["W106"]

@@ -60,3 +60,16 @@ def test_store_not_a_database(tmp_path):
     path.write_text("this is not sqlite " * 200)
     with pytest.raises(StoreError, match="cannot open the wvtext database"):
         open_store(path)
+
+
+def test_file_warnings_are_replaced_on_reimport(tmp_path):
+    from wvtext.ingest import read_input
+    from wvtext.store import open_store
+
+    path = tmp_path / "filled.csv"
+    path.write_text("locality,qid,code,narrative\nLeicestershire,1.1,1,Yes.\n,1.2,5,Partners.\n", encoding="utf-8")
+    store = open_store(tmp_path / "w.db")
+    for _ in range(2):
+        store.save_input(read_input(path))
+    codes = [p["code"] for p in store.problems(source_files=[str(path)])]
+    assert codes.count("W113") == 1

@@ -246,18 +246,27 @@ def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[int, list]]
                           remedy="Open it in Excel and save it again as .xlsx.")
     finally:
         wb.close()
+    if not sheets:
+        raise IngestError(name, "has no worksheet with cells (only chart sheets, or none).",
+                          remedy="Give the workbook whose sheet holds the return.")
     n, kind, rows = chosen
     title, _all, formulas = sheets[n]
     if formulas:
         wanted = {i for i, _ in rows}
         cached = _load_workbook(name, data, data_only=True)
+        saved: dict[int, list] = {}
+        missing: set[tuple[int, int]] = set()  # cells with no saved result at all (not a saved "")
         try:
-            saved = {i: r for i, r in _sheet_rows(cached.worksheets[n])[0] if i in wanted}
+            for i, r in enumerate(cached.worksheets[n].iter_rows(), start=1):
+                if i in wanted:
+                    saved[i] = [getattr(c, "value", None) for c in r]
+                    missing.update((i, j) for j, c in enumerate(r)
+                                   if getattr(c, "value", None) is None and getattr(c, "data_type", "n") == "n")
         finally:
             cached.close()
         from openpyxl.utils import get_column_letter
 
-        unsaved = [(i, j) for i, j in formulas if i in wanted and (j >= len(saved.get(i, [])) or saved[i][j] is None)]
+        unsaved = [(i, j) for i, j in formulas if i in wanted and (j >= len(saved.get(i, [])) or (i, j) in missing)]
         if unsaved:
             i, j = unsaved[0]
             raise IngestError(name, f"has {len(unsaved)} formula cell(s) with no saved value (first: sheet {title!r}, "
@@ -318,9 +327,9 @@ def read_input(path: Path | str, *, codebook: Codebook | None = None,
             raise IngestError(name, "is a zip archive.", remedy="Extract it and give wvtext the files inside.")
         kind, rows = _read_xlsx_rows(name, data)
         if kind == "long":
-            return _read_long_rows(name, digest, "long_xlsx", [_cells(r) for _, r in rows], codebook, localities)
+            return _read_long_rows(name, digest, "long_xlsx", [(i, _cells(r)) for i, r in rows], codebook, localities)
         if kind == "items":
-            return _read_items_rows(name, digest, [_cells(r) for _, r in rows], localities, "items_xlsx")
+            return _read_items_rows(name, digest, [(i, _cells(r)) for i, r in rows], localities, "items_xlsx")
         layout = parse_layout(rows)
         ret = _from_layout(name, "xlsx", digest, layout, codebook, localities, path)
         return InputFile(name, "xlsx", digest, returns=[ret])
@@ -409,54 +418,63 @@ def _read_long_csv(name: str, digest: str, text: str, codebook: Codebook, locali
     first = next(l for l in text.splitlines() if l.strip())
     delimiter = _delimiter(first)
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    return _read_long_rows(name, digest, "long_csv", rows, codebook, localities, delimiter=delimiter)
+    return _read_long_rows(name, digest, "long_csv", list(enumerate(rows, start=1)), codebook, localities,
+                           delimiter=delimiter)
 
 
-def _read_long_rows(name: str, digest: str, fmt: str, rows: list[list[str]], codebook: Codebook,
-                    localities: Localities, *, delimiter: str = ",") -> InputFile:
-    """One return per locality (and return_id) of a long table: header first, one row per answer."""
-    header = [c.strip().lower() for c in rows[0]]
+def _table_word(fmt: str) -> str:
+    return "sheet" if fmt.endswith("xlsx") else "csv"
+
+
+def _read_long_rows(name: str, digest: str, fmt: str, rows: list[tuple[int, list[str]]], codebook: Codebook,
+                    localities: Localities, *, delimiter: str | None = None) -> InputFile:
+    """One return per locality (and return_id) of a long table: (row number, cells), header
+    first, one row per answer. `delimiter`: the csv's separator (None for a worksheet, where a
+    cell cannot have been split by a separator)."""
+    header = [c.strip().lower() for c in rows[0][1]]
     while header and not header[-1]:
         header.pop()
+    table = _table_word(fmt)
     missing = [c for c in RETURN_COLUMNS if c not in header]
     if missing:
         raise IngestError(name, f"is missing required column(s) {', '.join(missing)}; found {', '.join(header)}.",
-                          remedy="A long csv needs columns locality, qid, code, narrative (region optional).")
+                          remedy=f"A long {table} needs columns locality, qid, code, narrative (region optional).")
     idx = {c: header.index(c) for c in (*RETURN_COLUMNS, "region", "return_id", "synthetic") if c in header}
-    narrative_last = idx["narrative"] == len(header) - 1
+    n_cols, at = len(header), idx["narrative"]
     groups: dict[tuple[str, str], list[tuple[int, list[str]]]] = {}
     file_problems: list[Problem] = []
     filled: list[int] = []
-    previous = ""
-    for rownum, cells in enumerate(rows[1:], start=2):
+    previous, previous_rid = "", ""
+    for rownum, cells in rows[1:]:
         if not any(c.strip() for c in cells):
             continue
-        extra = [c for c in cells[len(header):]]
-        if any(c.strip() for c in extra):
+        extra = len(cells) - n_cols
+        if extra > 0 and any(c.strip() for c in cells[n_cols:]):
             qid = cells[idx["qid"]].strip() if idx["qid"] < len(cells) else ""
-            if narrative_last:
-                # An unquoted separator inside the narrative ("Yes, S75 in place, reviewed annually").
-                cells = cells[: len(header) - 1] + [delimiter.join(cells[len(header) - 1:])]
+            if delimiter is not None:
+                # An unquoted separator inside the narrative ("Yes, S75 in place, reviewed annually"):
+                # the narrative's cell and the surplus after it are one cell, wherever it stands.
+                cells = cells[:at] + [delimiter.join(cells[at:at + 1 + extra])] + cells[at + 1 + extra:]
                 file_problems.append(Problem("W112", name, rownum, qid, "narrative",
-                                             f"row has {len(extra)} more cell(s) than the header; they were joined to the "
+                                             f"row has {extra} more cell(s) than the header; they were joined to the "
                                              "narrative (an unquoted separator in the text?). Quote the narrative to be sure."))
             else:
                 file_problems.append(Problem("W112", name, rownum, qid, "",
-                                             f"row has {len(extra)} more cell(s) than the header; they were not read. "
-                                             "Quote cells that contain the separator."))
-        cells = cells + [""] * (len(header) - len(cells))
+                                             f"row has {extra} filled cell(s) beyond the header's columns; they were not read. "
+                                             "Give them a header or delete them."))
+        cells = cells[:n_cols] + [""] * (n_cols - len(cells))
         loc = cells[idx["locality"]].strip()
+        rid = cells[idx["return_id"]].strip() if "return_id" in idx else ""
         if not loc and previous:
             # The locality written once for its return, as spreadsheets are often filled in.
-            loc = previous
+            loc, rid = previous, rid or previous_rid
             filled.append(rownum)
         if not loc:
             file_problems.append(Problem("W114", name, rownum, cells[idx["qid"]].strip(), "locality",
                                          "row has no locality (and no row above it has one); it was not imported. "
                                          "Fill the locality column."))
             continue
-        previous = loc
-        rid = cells[idx["return_id"]].strip() if "return_id" in idx else ""
+        previous, previous_rid = loc, rid
         groups.setdefault((loc, rid), []).append((rownum, cells))
     if filled:
         file_problems.append(Problem("W113", name, filled[0], "", "locality",
@@ -489,8 +507,11 @@ def _read_long_rows(name: str, digest: str, fmt: str, rows: list[list[str]], cod
             first_qids.append(entries[0][1])
             continue
         out.returns.append(ret)
+    if not groups and file_problems:
+        raise IngestError(name, "has answer rows but none gives its locality.",
+                          remedy="Fill the locality column (at least on the first row of each return).")
     if not groups:
-        raise IngestError(name, "has a header but no answer rows.", remedy="Check that the csv is complete.")
+        raise IngestError(name, "has a header but no answer rows.", remedy=f"Check that the {table} is complete.")
     if not out.returns:
         raise IngestError(name, f"has no row with a question id of the stocktake (1.1 to 11.3); the first given is "
                                 f"{first_qids[0]!r}.", remedy="Write the qid column as 1.1, 1.2, ... 11.3.")
@@ -545,13 +566,18 @@ def _add_answers(ret: ReturnData, entries: list[tuple[int | None, str, str, str]
     name, problems = ret.source_file, ret.problems
     seen: dict[str, int | None] = {}
     given = {e[1] for e in entries}
+    order = codebook.qids
+    before_tenth = {q: order[k - 1] for k, q in enumerate(order) if k and q.endswith(".10")}  # "6.10" -> "6.9"
+    prev_qid = ""
     for rownum, qid, code_raw, narrative_raw in entries:
+        prev, prev_qid = prev_qid, qid  # the question of the row before this one
         q = codebook.get(qid)
         if q is None:
             problems.append(Problem("W101", name, rownum, qid, "qid",
                                     f"question {qid!r} is not in the stocktake codebook (1.1 to 11.3); the row was not imported."))
             continue
-        if qid in seen and codebook.get(qid + "0") is not None and qid + "0" not in seen and qid + "0" not in given:
+        if qid in seen and codebook.get(qid + "0") is not None and qid + "0" not in seen and qid + "0" not in given \
+                and prev == before_tenth.get(qid + "0"):
             # Excel stores "6.10" typed in a cell as the number 6.1: the second 6.1 of a return is 6.10.
             problems.append(Problem("W115", name, rownum, qid + "0", "qid",
                                     f"question {qid} appears again (first at row {seen[qid]}) and {qid}0 is missing; "
@@ -613,15 +639,15 @@ def _check_missing(ret: ReturnData, codebook: Codebook, truncatable: bool) -> No
 def _read_items_csv(name: str, digest: str, text: str, localities: Localities) -> InputFile:
     first = next(l for l in text.splitlines() if l.strip())
     rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(first)))
-    return _read_items_rows(name, digest, rows, localities)
+    return _read_items_rows(name, digest, list(enumerate(rows, start=1)), localities)
 
 
-def _read_items_rows(name: str, digest: str, rows: list[list[str]], localities: Localities,
+def _read_items_rows(name: str, digest: str, rows: list[tuple[int, list[str]]], localities: Localities,
                      fmt: str = "items_csv") -> InputFile:
-    header = [c.strip().lower() for c in rows[0]]
+    header = [c.strip().lower() for c in rows[0][1]]
     out = InputFile(name, fmt, digest)
     seen: dict[str, int] = {}
-    for rownum, cells in enumerate(rows[1:], start=2):
+    for rownum, cells in rows[1:]:
         if not any(c.strip() for c in cells):
             continue
         rec = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}

@@ -11,6 +11,7 @@ _LIST_ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
 _BLOCK_TAGS = re.compile(r"<\s*/?\s*(p|br|div|li|ul|ol|tr|td|th|h[1-6]|table)\b[^>]*>", re.I)
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
 _WS = re.compile(r"\s+")
+_TRAILING_BULLETS = re.compile(r"(?:\s*\u2022)+$")
 _TRANSLATE = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -50,4 +51,6 @@ def normalize_text(text: str | None) -> str:
         return ""
     text = strip_html(str(text))
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    return _WS.sub(" ", text).strip()
+    text = _TRAILING_BULLETS.sub("", _WS.sub(" ", text).strip())
+    # A cell of bullets alone ("•", an empty <li>) says nothing: it is empty, as before bullets were kept.
+    return text if text.replace("\u2022", "").strip() else ""

@@ -123,8 +123,8 @@ class Store:
                     "VALUES (?,?,?,?,?,?,?,?)",
                     [(ret.return_id, p.file, p.row, p.qid, p.field, p.code, p.message, run_id) for p in ret.problems],
                 )
-            if got.format.startswith("items"):
-                c.execute("DELETE FROM problems WHERE return_id IS NULL AND source_file = ?", (got.path,))
+            # The file's own warnings (not tied to one return) are replaced, not added to, on re-import.
+            c.execute("DELETE FROM problems WHERE return_id IS NULL AND source_file = ?", (got.path,))
             c.executemany("DELETE FROM items WHERE item_id = ?", [(i["item_id"],) for i in got.items])
             c.executemany(
                 "INSERT INTO items(item_id, title, description, description_raw, source, locality, region, "

@@ -203,10 +203,12 @@ class _DocView:
 
     def in_list(self, start: int, end: int) -> bool:
         """True when the mention is an item of an enumeration ("CCGs, LA, LAT, CQC and providers"),
-        or a short item of a bulleted list ("• Housing (Cornwall Housing Ltd)"): a name in a list."""
+        or a short item of a bulleted list of two or more ("• Housing (Cornwall Housing Ltd)"): a
+        name in a list."""
         b, e = self.sent(start)
         norms = self.norms
-        if norms[b] == "\u2022" and sum(1 for n in norms[b + 1:e] if n[:1].isalnum()) <= 5:
+        if norms[b] == "\u2022" and sum(1 for n in norms[b + 1:e] if n[:1].isalnum()) <= 5 \
+                and norms.count("\u2022") >= 2:
             return True
         return norms[max(b, start - 6):min(e, end + 6)].count(",") >= 2
 
