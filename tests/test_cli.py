@@ -201,3 +201,38 @@ def test_cli_help_paragraphs_are_reflowed_to_the_terminal_width():
     synth = subprocess.run([sys.executable, "-m", "wvtext", "synth", "--help"], capture_output=True, text=True,
                            cwd=ROOT, env=env)
     assert "SYNTHETIC_<locality>.xlsx" in synth.stdout
+
+
+def test_cli_path_mistakes_are_one_line_errors(tmp_path):
+    """A folder where a file is needed, a file where a folder is needed: an error, not a traceback."""
+    (tmp_path / "afolder").mkdir()
+    (tmp_path / "afile").write_text("x")
+    db = tmp_path / "w.db"
+    assert run("ingest", str(ROOT / "corpus/returns/leicestershire_2013_stocktake.txt"), "--db", str(db)).returncode == 0
+    for args in (["review", "export", "--out", str(tmp_path / "afolder"), "--db", str(db)],
+                 ["synth", "--out", str(tmp_path / "afile"), "--scale", "1"],
+                 ["lexicon", str(tmp_path / "afolder")]):
+        res = run(*args)
+        assert res.returncode == 1, (args, res.stderr)
+        assert res.stderr.startswith("error:") and "Traceback" not in res.stderr and "internal error" not in res.stderr
+
+
+def test_cli_reading_commands_do_not_create_a_database(tmp_path):
+    missing = tmp_path / "nodir" / "typo.db"
+    for args in (["status"], ["flags"], ["review", "next"]):
+        res = run(*args, "--db", str(missing))
+        assert res.returncode == 1 and "no such database" in res.stderr, (args, res.stderr)
+    assert not missing.exists() and not missing.parent.exists()
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    import os
+
+    from wvtext.export import write_csv
+
+    mask = os.umask(0o022)
+    try:
+        write_csv(tmp_path / "t.csv", ["a"], [{"a": 1}])
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "t.csv").stat().st_mode & 0o777 == 0o666 & ~mask

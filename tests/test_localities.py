@@ -39,3 +39,36 @@ def test_localities_match(table, query, name, region):
 @pytest.mark.parametrize("query", ["Atlantis", "", "Stocktake return", "Kingston"])
 def test_localities_no_match(table, query):
     assert table.match(query) is None
+
+
+@pytest.mark.parametrize("name", ["Cheshire West", "cheshire_west_2013.xlsx"])
+def test_localities_a_part_of_a_longer_name_finds_it(name):
+    assert load_localities().match(name).locality.name == "Cheshire West and Chester"
+
+
+@pytest.mark.parametrize("name", [
+    "Bath & NE Somerset",  # not Somerset
+    "South Yorkshire",  # not North Yorkshire
+    "East Berkshire",  # not West Berkshire
+    "Newcastle-under-Lyme",  # not Newcastle upon Tyne
+    "New York",  # not York
+    "Greater Manchester",  # not Manchester
+    "Birmingham and Solihull",  # two areas
+])
+def test_localities_never_another_place_with_a_similar_name(name):
+    """A wrong locality is worse than none: a return filed under another area replaces that area's."""
+    assert load_localities().match(name) is None
+
+
+def test_localities_a_name_beside_a_word_that_is_no_place_still_found():
+    assert load_localities().match("Tameside and Glossop").locality.name == "Tameside"
+    # an area beside part of another is two areas, not the first of them
+    assert load_localities().match("Sandwell and West Birmingham") is None
+    assert load_localities().match("East Leicestershire and Rutland CCG") is None
+
+
+@pytest.mark.parametrize("name, locality", [("South Warwickshire CCG", "Warwickshire"),
+                                            ("West Leicestershire CCG", "Leicestershire"),
+                                            ("NHS South Worcestershire CCG", "Worcestershire")])
+def test_localities_a_direction_before_a_county_names_a_part_of_it(name, locality):
+    assert load_localities().match(name).locality.name == locality

@@ -311,6 +311,36 @@ def test_no_answers_is_a_report_error(tmp_path):
         build_reports(tmp_path)
 
 
+def _damage(out: Path, how: str) -> None:
+    path = out / "answers.csv"
+    data = path.read_bytes()
+    if how == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif how == "latin1":
+        path.write_bytes(data.replace(b"answer to 1.1", "r\u00e9ponse".encode("latin-1"), 1))
+    elif how == "semicolons":
+        path.write_bytes(data.replace(b",", b";"))
+    elif how == "header only":
+        path.write_bytes(data.split(b"\n", 1)[0] + b"\n")
+
+
+@pytest.mark.parametrize("how, message", [
+    ("truncated", r"row \d+: has \d+ cells where the header has \d+: the file is cut off"),
+    ("latin1", "is not UTF-8 text"),
+    ("semicolons", "separated by ';'"),
+    ("header only", "has a header but no answers"),
+])
+def test_a_damaged_answers_csv_is_a_report_error_not_a_report(tmp_path, how, message):
+    """A cut-off or re-saved answers.csv must not quietly become a report of part of the data."""
+    from wvtext.report import ReportError, build_reports
+
+    out = make_run(tmp_path / "run")
+    _damage(out, how)
+    with pytest.raises(ReportError, match=message):
+        build_reports(out)
+    assert not (out / "report.html").exists()
+
+
 # -- REFI-QDA codebook --------------------------------------------------------------------
 
 QDA = "{urn:QDA-XML:codebook:1.0}"

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
-__all__ = ["safe_cell", "write_csv", "write_json"]
+__all__ = ["safe_cell", "write_csv", "write_json", "publish", "writable_target"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -28,14 +28,49 @@ def safe_cell(value):
     return value
 
 
-def _atomic_write(path: Path, write) -> None:
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_MODE = 0o666 & ~_umask()  # what open() would give a new file: temporary files are created 0600
+
+
+def publish(tmp: str, path: Path) -> None:
+    """Move a finished temporary file into place with the permissions a plain new file gets."""
+    os.chmod(tmp, _MODE)
+    os.replace(tmp, path)
+
+
+def writable_target(path: Path) -> Path:
+    """`path` as a file to write, or a WvtextError that says why it cannot be (a folder in the
+    way, a file where a folder is needed, no permission)."""
+    from .errors import WvtextError
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    if path.is_dir():
+        raise WvtextError(f"{path} is a folder; give a file name to write.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WvtextError(f"cannot create the folder {path.parent} for {path.name} ({exc.strerror}).",
+                          remedy="Give a path in a folder you can write to (a file may stand where a folder is needed).")
+    return path
+
+
+def _atomic_write(path: Path, write) -> None:
+    from .errors import WvtextError
+
+    path = writable_target(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise WvtextError(f"cannot write {path} ({exc.strerror}).", remedy="Give a path in a folder you can write to.")
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
             write(fh)
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise

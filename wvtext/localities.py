@@ -27,6 +27,15 @@ _NOISE = {
     "txt", "nhs", "ccg", "ccgs", "and", "partnership", "analysis", "of",
 }
 _FUZZY_CUTOFF = 86.0
+# Words that make a different place of the name beside them: "Newcastle-under-Lyme" is not
+# Newcastle upon Tyne, "Greater Manchester" not Manchester, "New York" not York.
+_OTHER_PLACE = {"greater", "new", "upon", "under", "on", "upper", "lower", "inner", "outer"}
+# A direction beside a name mostly names a part of that area ("South Warwickshire CCG" is in
+# Warwickshire), except where another locality's own name holds that name with a direction
+# ("Bath & NE Somerset" is not Somerset); and a fuzzy match never swaps one side for another
+# ("South Yorkshire" is not North Yorkshire).
+_DIRECTIONS = {"north", "south", "east", "west", "ne", "nw", "se", "sw", "northern", "southern", "eastern",
+               "western", "central", "mid"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,13 @@ class Localities:
     def __len__(self) -> int:
         return len(self.all)
 
+    def _directed_elsewhere(self, gram: str, loc: Locality) -> bool:
+        """Whether another locality's name holds `gram` beside a direction ("somerset" in Bath
+        and North East Somerset), so that a direction before it may name that other area."""
+        words = set(gram.split())
+        return any(other != loc and words <= set(name.split()) and set(name.split()) & _DIRECTIONS
+                   for name, other in self._stripped.items())
+
     def match(self, text: str | None) -> LocalityMatch | None:
         """Return the best match for `text` (a name, alias or file name), or None."""
         if not text or not text.strip():
@@ -83,19 +99,38 @@ class Localities:
         stripped = _strip_noise(key)
         if stripped in self._stripped:
             return LocalityMatch(self._stripped[stripped], 1.0, text)
-        # A file name or title: look for the longest run of words that names a locality.
+        # A file name or title: look for the longest run of words that names a locality, and not
+        # beside a word that makes another place of it; two places named alike: refuse to guess.
         words = key.split()
         for size in range(min(5, len(words)), 0, -1):
+            found, modified = set(), set()
             for i in range(len(words) - size + 1):
                 gram = " ".join(words[i : i + size])
                 loc = self._exact.get(gram) or self._stripped.get(gram)
-                if loc and gram not in _NOISE:
-                    return LocalityMatch(loc, 0.95, text)
+                if not loc or gram in _NOISE:
+                    continue
+                beside = {words[i - 1] if i else "", words[i + size] if i + size < len(words) else ""}
+                other_place = bool(beside & _OTHER_PLACE) or (
+                    bool(beside & _DIRECTIONS) and self._directed_elsewhere(gram, loc))
+                (modified if other_place else found).add(loc)
+            if len(found) == 1 and not modified - found:
+                return LocalityMatch(found.pop(), 0.95, text)
+            if found or modified:
+                # "Birmingham and Solihull", "East Leicestershire and Rutland": two areas, or an
+                # area beside part of another; "South Yorkshire": another place.
+                return None
         if not stripped:
             return None
         from rapidfuzz import fuzz, process
 
-        best = process.extract(stripped, self._choices, scorer=fuzz.ratio, limit=3, score_cutoff=_FUZZY_CUTOFF)
+        asked = set(stripped.split())
+        # The query's words all in one locality's name ("Cheshire West" in Cheshire West and Chester).
+        within = {self._stripped[c] for c in self._choices if len(asked) >= 2 and asked <= set(c.split())}
+        if len(within) == 1:
+            return LocalityMatch(within.pop(), 0.9, text)
+        best = [b for b in process.extract(stripped, self._choices, scorer=fuzz.ratio, limit=5,
+                                           score_cutoff=_FUZZY_CUTOFF)
+                if (asked & _DIRECTIONS) == (set(b[0].split()) & _DIRECTIONS)]  # a spelling slip, never another side
         if not best:
             return None
         top = self._stripped[best[0][0]]

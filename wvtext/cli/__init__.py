@@ -68,6 +68,11 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
+    except OSError as exc:  # a path that is a folder, a file, missing or not ours to write
+        where = f"{exc.filename}: " if exc.filename else ""
+        typer.echo(f"error: {where}{exc.strerror or exc}. Check the path: a file where a folder is needed "
+                   "(or the reverse), a missing folder, or no permission to write there.", err=True)
+        sys.exit(1)
     except SystemExit:
         raise
     except Exception as exc:  # click's usage errors and our own bugs

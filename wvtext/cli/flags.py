@@ -24,7 +24,7 @@ def flags_cli(
     from ..review import decision_map
     from ..store import open_store
 
-    store = open_store(db)
+    store = open_store(db, create=False)
     returns = {r["return_id"]: r for r in store.returns()}
     scores = store.return_scores()
     if not scores:

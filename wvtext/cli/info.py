@@ -34,7 +34,7 @@ def status_cli(db: DbOption = DEFAULT_DB_PATH) -> None:
     """Show what the database holds: migrations, counts, recent runs."""
     from ..store import open_store
 
-    store = open_store(db)
+    store = open_store(db, create=False)
     typer.echo(f"{db}")
     for name, at in store.migrations():
         typer.echo(f"  migration {name} ({at})")

@@ -30,7 +30,7 @@ def next_cli(
     from ..review import review_queue
     from ..store import open_store
 
-    store = open_store(db)
+    store = open_store(db, create=False)
     rids = [resolve_return(store, locality)] if locality else None
     try:
         rows = review_queue(store, kind=kind, return_ids=rids, top=top, include_decided=decided)
@@ -65,7 +65,7 @@ def decide_cli(
     from ..review import record_decision
     from ..store import open_store
 
-    store = open_store(db)
+    store = open_store(db, create=False)
     rid = resolve_return(store, locality)
     record_decision(store, kind=kind, return_id=rid, qid=qid, theme=theme or "", decision=decision, value=value,
                     note=note, reviewer=reviewer)
@@ -84,7 +84,7 @@ def export_cli(
     from ..export import write_csv
     from ..store import open_store
 
-    store = open_store(db)
+    store = open_store(db, create=False)
     rows = store.reviews(latest=not history)
     cols = ("kind", "return_id", "qid", "item_id", "theme", "decision", "value", "note", "reviewer", "decided_at")
     n = write_csv(out, cols, rows)

@@ -76,7 +76,7 @@ def themes_cli(
     from ..store import open_store
     from ..themes.lexicon import THEMES
 
-    store = open_store(db)
+    store = open_store(db, create=False)
     return_ids = [r["return_id"] for r in store.returns()]
     item_ids = [i["item_id"] for i in store.items()]
     if not return_ids and not item_ids:

@@ -36,7 +36,7 @@ _NEUTRALISED = re.compile(r"^'[=+\-@\t\r]")
 
 
 class ReportError(WvtextError):
-    """The folder cannot be reported on (no answers.csv)."""
+    """The folder cannot be reported on (no answers.csv, or a damaged one)."""
 
 
 def _restore(value: str) -> str:
@@ -50,11 +50,25 @@ def read_table(path: Path, headers: dict | None = None) -> list[dict] | None:
     path = Path(path)
     if not path.is_file():
         return None
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        rows = [{k: _restore(v or "") for k, v in row.items() if k is not None} for row in reader]
-        if headers is not None:
-            headers[path.name] = [c for c in (reader.fieldnames or []) if c]
+    rows = []
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            for row in reader:
+                if None in row or None in row.values():  # more or fewer cells than the header
+                    width = len(reader.fieldnames or [])
+                    cells = width + len(row[None]) if None in row else sum(v is not None for v in row.values())
+                    raise ReportError(f"{path}, row {reader.line_num}: has {cells} cells where the header has {width}: "
+                                      "the file is cut off or damaged.",
+                                      remedy="Run 'wvtext analyse' again to rewrite it, or repair that row.")
+                rows.append({k: _restore(v or "") for k, v in row.items()})
+            if headers is not None:
+                headers[path.name] = [c for c in (reader.fieldnames or []) if c]
+    except UnicodeDecodeError as exc:
+        raise ReportError(f"{path}: is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}).",
+                          remedy="Save it as UTF-8 (in Excel: 'CSV UTF-8'), or run 'wvtext analyse' again.")
+    except csv.Error as exc:
+        raise ReportError(f"{path}: is not a readable csv ({exc}).", remedy="Run 'wvtext analyse' again to rewrite it.")
     return rows
 
 
@@ -251,6 +265,15 @@ def load_run(out_dir: Path, *, codebook: Codebook | None = None) -> RunData:
     answers = read_table(out_dir / "answers.csv", headers)
     if answers is None:
         raise ReportError(f"{out_dir} has no answers.csv", remedy=f"run 'wvtext analyse --out {out_dir}' first.")
+    found = headers.get("answers.csv", [])
+    if "qid" not in found or not {"return_id", "locality"} & set(found):
+        sep = next((c for c in (";", "\t", "|") if any(c in h for h in found)), None)
+        raise ReportError(f"{out_dir / 'answers.csv'}: needs columns qid and locality (or return_id); found "
+                          f"{', '.join(found) or 'none'}" + (f" (one column holding {sep!r}: separated by {sep!r}?)" if sep else "") + ".",
+                          remedy="Give the answers.csv that 'wvtext analyse' wrote (comma-separated, UTF-8).")
+    if not answers:
+        raise ReportError(f"{out_dir / 'answers.csv'}: has a header but no answers.",
+                          remedy=f"run 'wvtext analyse --out {out_dir}' again.")
     returns = read_table(out_dir / "returns.csv", headers) or []
     manifest = {}
     if (out_dir / "manifest.json").is_file():

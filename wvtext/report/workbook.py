@@ -182,13 +182,14 @@ def write_workbook(d: RunData, path: Path) -> dict:
         rows = tables[name]
         columns = _SHEET_COLUMNS.get(name) or _columns(d.headers.get(source) if source else None, rows, contract)
         _sheet(wb, name, columns, rows or [], styles)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from ..export import publish, writable_target
+
+    path = writable_target(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
         wb.save(tmp)
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -314,6 +314,13 @@ class Store:
                 for t in ("returns", "answers", "problems", "items", "collections", "runs")}
 
 
-def open_store(path: Path | str) -> Store:
-    """Open (creating and migrating if needed) the wvtext database at `path`."""
+def open_store(path: Path | str, *, create: bool = True) -> Store:
+    """Open (creating and migrating if needed) the wvtext database at `path`. With
+    `create=False` (commands that read what an analysis stored) a missing database is an error,
+    not a new empty one: a mistyped --db should not look like an empty analysis."""
+    if not create and not Path(path).exists():
+        from ..errors import StoreError
+
+        raise StoreError(f"{path}: no such database.",
+                         remedy="Run 'wvtext analyse --db PATH' (or 'wvtext ingest') first, or give the right --db.")
     return Store(path)
