@@ -236,3 +236,21 @@ def test_written_files_get_ordinary_permissions(tmp_path):
     finally:
         os.umask(mask)
     assert (tmp_path / "t.csv").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+@pytest.mark.parametrize("qid", ["Q1.8", "1,8", "1.8."])
+def test_cli_question_ids_written_as_in_input_files(qid):
+    res = run("codebook", "-q", qid)
+    assert res.returncode == 0 and "1.8" in res.stdout, res.stderr
+    res = run("themes", "--text", "There are no Ordinary Residence issues.", "--question", qid)
+    assert res.returncode == 0 and "ordinary_residence" in res.stdout, res.stderr
+
+
+def test_cli_lexicon_copied_without_its_spelling_file_says_so(tmp_path):
+    import shutil
+
+    shutil.copy(ROOT / "models/themes/lexicon.csv", tmp_path / "lexicon.csv")
+    res = run("lexicon", str(tmp_path / "lexicon.csv"))
+    assert res.returncode == 0 and "no spelling.csv beside" in res.stderr
+    shutil.copy(ROOT / "models/themes/spelling.csv", tmp_path / "spelling.csv")
+    assert "no spelling.csv" not in run("lexicon", str(tmp_path / "lexicon.csv")).stderr

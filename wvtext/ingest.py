@@ -29,7 +29,8 @@ from .layout import RawLayout, parse_layout
 from .localities import Localities, load_localities
 from .text import normalize_text
 
-__all__ = ["Answer", "ReturnData", "InputFile", "read_input", "read_return_file", "read_layout", "return_id_for"]
+__all__ = ["Answer", "ReturnData", "InputFile", "read_input", "read_return_file", "read_layout", "return_id_for",
+           "normalize_qid"]
 
 RETURN_COLUMNS = ("locality", "qid", "code", "narrative")
 ITEM_COLUMNS = ("item_id", "title", "description")
@@ -82,6 +83,13 @@ class InputFile:
         for r in self.returns:
             out.extend(r.problems)
         return out
+
+
+def normalize_qid(text: str) -> str:
+    """A question id as the codebook writes it: "Q1.8", "1.8.", "1,8" and " 1.8" give "1.8";
+    anything else is returned stripped (and is then no question of the codebook)."""
+    m = _QID_RE.match(text or "")
+    return f"{int(m.group(1))}.{int(m.group(2))}" if m else (text or "").strip()
 
 
 def return_id_for(locality: str) -> str:
@@ -498,8 +506,7 @@ def _read_long_rows(name: str, digest: str, fmt: str, rows: list[tuple[int, list
                          problems=problems, synthetic=file_synthetic or flag in ("1", "true", "yes"))
         entries = []
         for rownum, cells in grows:
-            m = _QID_RE.match(cells[idx["qid"]])
-            qid = f"{int(m.group(1))}.{int(m.group(2))}" if m else cells[idx["qid"]].strip()
+            qid = normalize_qid(cells[idx["qid"]])
             entries.append((rownum, qid, cells[idx["code"]], cells[idx["narrative"]]))
         _add_answers(ret, entries, codebook, truncatable=False)
         if not ret.answers:

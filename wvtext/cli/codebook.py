@@ -23,6 +23,10 @@ def show(
     from ..codebook import load_codebook
 
     cb = load_codebook()
+    if question is not None:
+        from ..ingest import normalize_qid
+
+        question = normalize_qid(question)
     qs = [q for q in cb if question is None or q.qid == question]
     if question and not qs:
         raise typer.BadParameter(f"no question {question!r}; questions run from 1.1 to 11.3", param_hint="--question")

@@ -58,7 +58,8 @@ def flags_cli(
         typer.echo(f"\n{a['qid']:<5} {a['divergence_score']:.2f} {a['divergence_type'] or '-':<18} "
                    f"code {code} ({a['code_class'] or '-'}) vs narrative {a['text_class']}{mark}")
         if a["evidence"]:
-            typer.echo(f"      \"{a['evidence'][:300]}\"")
+            ev = a["evidence"]
+            typer.echo(f"      \"{ev[:300]}{'…' if len(ev) > 300 else ''}\"")
         if a.get("resolved_from"):
             typer.echo(f"      (a cross-reference: the narrative class is that of the answer to {a['resolved_from']})")
     if hidden:

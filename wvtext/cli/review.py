@@ -20,7 +20,7 @@ KindOption = Annotated[str, typer.Option("--kind", "-k", help="divergence, theme
 def next_cli(
     locality: Annotated[Optional[str], typer.Argument(help="Only this return (locality or return id).")] = None,
     kind: KindOption = "divergence",
-    top: Annotated[int, typer.Option(help="How many to show.")] = 20,
+    top: Annotated[int, typer.Option(min=0, help="How many to show (0: all).")] = 20,
     db: DbOption = DEFAULT_DB_PATH,
     decided: Annotated[bool, typer.Option("--decided", help="Also show what has been decided.")] = False,
 ) -> None:
@@ -65,8 +65,11 @@ def decide_cli(
     from ..review import record_decision
     from ..store import open_store
 
+    from ..ingest import normalize_qid
+
     store = open_store(db, create=False)
     rid = resolve_return(store, locality)
+    qid = normalize_qid(qid) if qid else qid
     record_decision(store, kind=kind, return_id=rid, qid=qid, theme=theme or "", decision=decision, value=value,
                     note=note, reviewer=reviewer)
     echo_err(f"recorded: {kind} {rid} {qid}{' ' + theme if theme else ''} {decision}{' ' + value if value else ''}")

@@ -48,12 +48,15 @@ def themes_cli(
             from ..codebook import load_codebook
             from ..pipeline import question_text
 
+            from ..ingest import normalize_qid
+
             codebook = load_codebook()
-            if codebook.get(question.strip()) is None:
+            question = normalize_qid(question)
+            if codebook.get(question) is None:
                 echo_err(f"error: --question: {question!r} is not a question of the codebook. "
                          "Give a question id such as 1.8 or 2.4 (corpus/codebook.json lists them).")
                 raise typer.Exit(2)
-            asked_text = question_text(codebook, question.strip())
+            asked_text = question_text(codebook, question)
             if asked_text is None:
                 echo_err(f"note: {question.strip()} is a categorical question (partners or obstacles): its answers "
                          "are read as items, without the question, as 'wvtext analyse' reads them.")
@@ -111,6 +114,9 @@ def lexicon_cli(
 
     lex = load_lexicon(path)
     by = lex.by_theme()
+    if path is not None and not (Path(path).parent / "spelling.csv").is_file():
+        echo_err(f"note: no spelling.csv beside {path}: no misspellings are corrected with this lexicon "
+                 "(copy models/themes/spelling.csv next to it to keep them).")
     typer.echo(f"{lex.path}: {len(lex.terms)} terms, {len(lex.spelling)} spelling variants, version {lex.version}")
     for t in THEMES:
         strong = sum(1 for x in by[t] if x.weight >= 0.9)
