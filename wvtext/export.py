@@ -8,10 +8,11 @@ import csv
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
-__all__ = ["safe_cell", "write_csv", "write_json", "publish", "writable_target"]
+__all__ = ["safe_cell", "write_csv", "write_json", "atomic_path"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -37,13 +38,7 @@ def _umask() -> int:
 _MODE = 0o666 & ~_umask()  # what open() would give a new file: temporary files are created 0600
 
 
-def publish(tmp: str, path: Path) -> None:
-    """Move a finished temporary file into place with the permissions a plain new file gets."""
-    os.chmod(tmp, _MODE)
-    os.replace(tmp, path)
-
-
-def writable_target(path: Path) -> Path:
+def _writable(path: Path) -> Path:
     """`path` as a file to write, or a WvtextError that says why it cannot be (a folder in the
     way, a file where a folder is needed, no permission)."""
     from .errors import WvtextError
@@ -59,21 +54,32 @@ def writable_target(path: Path) -> Path:
     return path
 
 
-def _atomic_write(path: Path, write) -> None:
+@contextmanager
+def atomic_path(path: Path, *, suffix: str = "") -> Iterator[str]:
+    """A temporary file name beside `path` to write to; when the block ends without an error
+    the file is moved into place, with the permissions a plain new file gets (temporary files are
+    created 0600); on an error it is removed and `path` is left as it was."""
     from .errors import WvtextError
 
-    path = writable_target(path)
+    path = _writable(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
     except OSError as exc:
         raise WvtextError(f"cannot write {path} ({exc.strerror}).", remedy="Give a path in a folder you can write to.")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            write(fh)
-        publish(tmp, path)
+        yield tmp
+        os.chmod(tmp, _MODE)
+        os.replace(tmp, path)
     except BaseException:
-        os.unlink(tmp)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
         raise
+
+
+def _atomic_write(path: Path, write) -> None:
+    with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
+        write(fh)
 
 
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict]) -> int:

@@ -168,7 +168,7 @@ def _zip_kind(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
-            if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):
+            if any(n.startswith("xl/") for n in names):
                 return "xlsx"
             if "mimetype" in names and b"opendocument.spreadsheet" in z.read("mimetype"):
                 return "ods"
@@ -237,18 +237,13 @@ def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[int, list]]
             rows, formulas = _sheet_rows(ws)
             sheets.append((ws.title, rows, formulas))
             kind, at = _header_kind(rows)
-            text = " ".join(str(c) for _, r in rows[:80] for c in r if c is not None).lower()
             if kind != "layout":
                 chosen = (n, kind, rows[at:])
                 break
+            text = " ".join(str(c) for _, r in rows[:80] for c in r if c is not None).lower()
             if "coded as" in text or "codes used" in text:
                 chosen = (n, "layout", rows)
                 break
-        if chosen is None:
-            n = next((k for k, (_t, rows, _f) in enumerate(sheets) if rows), 0)
-            chosen = (n, "layout", sheets[n][1] if sheets else [])
-    except IngestError:
-        raise
     except Exception as exc:
         raise IngestError(name, f"is a damaged xlsx workbook ({type(exc).__name__}: {exc}).",
                           remedy="Open it in Excel and save it again as .xlsx.")
@@ -257,6 +252,9 @@ def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[int, list]]
     if not sheets:
         raise IngestError(name, "has no worksheet with cells (only chart sheets, or none).",
                           remedy="Give the workbook whose sheet holds the return.")
+    if chosen is None:  # no sheet names its columns: the first sheet with rows
+        n = next((k for k, (_t, rows, _f) in enumerate(sheets) if rows), 0)
+        chosen = (n, "layout", sheets[n][1])
     n, kind, rows = chosen
     title, _all, formulas = sheets[n]
     if formulas:
@@ -458,7 +456,7 @@ def _read_long_rows(name: str, digest: str, fmt: str, rows: list[tuple[int, list
             continue
         extra = len(cells) - n_cols
         if extra > 0 and any(c.strip() for c in cells[n_cols:]):
-            qid = cells[idx["qid"]].strip() if idx["qid"] < len(cells) else ""
+            qid = cells[idx["qid"]].strip()
             if delimiter is not None:
                 # An unquoted separator inside the narrative ("Yes, S75 in place, reviewed annually"):
                 # the narrative's cell and the surplus after it are one cell, wherever it stands.
@@ -491,8 +489,7 @@ def _read_long_rows(name: str, digest: str, fmt: str, rows: list[tuple[int, list
     out = InputFile(name, fmt, digest, problems=file_problems)
     path = Path(name)
     file_synthetic = "synthetic" in path.name.lower()
-    empty: list[str] = []
-    first_qids: list[str] = []
+    empty: list[tuple[str, str]] = []  # (locality, its first question id) of returns with no known question
     for (loc_raw, rid), grows in groups.items():
         problems: list[Problem] = []
         locality, raw, region, score = _locate(name, loc_raw, path, localities, problems, row=grows[0][0])
@@ -510,8 +507,7 @@ def _read_long_rows(name: str, digest: str, fmt: str, rows: list[tuple[int, list
             entries.append((rownum, qid, cells[idx["code"]], cells[idx["narrative"]]))
         _add_answers(ret, entries, codebook, truncatable=False)
         if not ret.answers:
-            empty.append(locality)
-            first_qids.append(entries[0][1])
+            empty.append((locality, entries[0][1]))
             continue
         out.returns.append(ret)
     if not groups and file_problems:
@@ -521,10 +517,11 @@ def _read_long_rows(name: str, digest: str, fmt: str, rows: list[tuple[int, list
         raise IngestError(name, "has a header but no answer rows.", remedy=f"Check that the {table} is complete.")
     if not out.returns:
         raise IngestError(name, f"has no row with a question id of the stocktake (1.1 to 11.3); the first given is "
-                                f"{first_qids[0]!r}.", remedy="Write the qid column as 1.1, 1.2, ... 11.3.")
+                                f"{empty[0][1]!r}.", remedy="Write the qid column as 1.1, 1.2, ... 11.3.")
     if empty:
         out.problems.append(Problem("W101", name, None, "", "qid",
-                                    f"no row of {', '.join(empty)} has a known question id; nothing of it was imported."))
+                                    f"no row of {', '.join(loc for loc, _ in empty)} has a known question id; "
+                                    "nothing of it was imported."))
     return out
 
 

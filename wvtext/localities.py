@@ -78,6 +78,7 @@ class Localities:
                 if s:
                     self._stripped.setdefault(s, loc)
         self._choices = list(self._stripped)
+        self._words = {c: frozenset(c.split()) for c in self._choices}  # each stripped name's words
 
     def __len__(self) -> int:
         return len(self.all)
@@ -86,7 +87,7 @@ class Localities:
         """Whether another locality's name holds `gram` beside a direction ("somerset" in Bath
         and North East Somerset), so that a direction before it may name that other area."""
         words = set(gram.split())
-        return any(other != loc and words <= set(name.split()) and set(name.split()) & _DIRECTIONS
+        return any(other != loc and words <= self._words[name] and self._words[name] & _DIRECTIONS
                    for name, other in self._stripped.items())
 
     def match(self, text: str | None) -> LocalityMatch | None:
@@ -125,12 +126,12 @@ class Localities:
 
         asked = set(stripped.split())
         # The query's words all in one locality's name ("Cheshire West" in Cheshire West and Chester).
-        within = {self._stripped[c] for c in self._choices if len(asked) >= 2 and asked <= set(c.split())}
+        within = {self._stripped[c] for c in self._choices if len(asked) >= 2 and asked <= self._words[c]}
         if len(within) == 1:
             return LocalityMatch(within.pop(), 0.9, text)
         best = [b for b in process.extract(stripped, self._choices, scorer=fuzz.ratio, limit=5,
                                            score_cutoff=_FUZZY_CUTOFF)
-                if (asked & _DIRECTIONS) == (set(b[0].split()) & _DIRECTIONS)]  # a spelling slip, never another side
+                if asked & _DIRECTIONS == self._words[b[0]] & _DIRECTIONS]  # a spelling slip, never another side
         if not best:
             return None
         top = self._stripped[best[0][0]]

@@ -46,9 +46,8 @@ def themes_cli(
         asked_text = None
         if question is not None:
             from ..codebook import load_codebook
-            from ..pipeline import question_text
-
             from ..ingest import normalize_qid
+            from ..pipeline import question_text
 
             codebook = load_codebook()
             question = normalize_qid(question)
@@ -58,7 +57,7 @@ def themes_cli(
                 raise typer.Exit(2)
             asked_text = question_text(codebook, question)
             if asked_text is None:
-                echo_err(f"note: {question.strip()} is a categorical question (partners or obstacles): its answers "
+                echo_err(f"note: {question} is a categorical question (partners or obstacles): its answers "
                          "are read as items, without the question, as 'wvtext analyse' reads them.")
         nlp = make_nlp(str(lexicon) if lexicon else None, learned=learned)
         scores = next(extract_themes([text], nlp=nlp, questions=[asked_text]))

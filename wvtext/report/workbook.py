@@ -7,9 +7,7 @@ little memory) to a temporary file, then moved into place.
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from copy import copy
 from pathlib import Path
 
@@ -182,16 +180,8 @@ def write_workbook(d: RunData, path: Path) -> dict:
         rows = tables[name]
         columns = _SHEET_COLUMNS.get(name) or _columns(d.headers.get(source) if source else None, rows, contract)
         _sheet(wb, name, columns, rows or [], styles)
-    from ..export import publish, writable_target
+    from ..export import atomic_path
 
-    path = writable_target(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path, suffix=".xlsx") as tmp:
         wb.save(tmp)
-        publish(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
     return counts
