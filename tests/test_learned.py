@@ -544,3 +544,13 @@ def test_learned_dismissed_divergence_flags_become_class_labels(tmp_path):
     assert by_qid[first["qid"]].text_class == first["code_class"] != first["text_class"]
     assert by_qid[third["qid"]].text_class == "unclear"
     assert by_qid[first["qid"]].known == frozenset()  # no theme label from a divergence decision
+
+
+def test_shipped_theme_model_was_trained_on_the_shipped_lexicon():
+    """The theme model reads the lexicon's evidence as features: after a lexicon edit it must be
+    retrained (`wvtext train --out models/learned`), which records the lexicon's version."""
+    from wvtext.learned import learned_dir
+    from wvtext.themes.lexicon import load_lexicon
+
+    meta = json.loads((learned_dir() / "themes_model.json").read_text(encoding="utf-8"))["meta"]
+    assert meta.get("lexicon") == load_lexicon().version

@@ -107,6 +107,18 @@ def test_themes_ambiguous_term_alone_is_only_supporting_evidence(text, theme):
     assert s is not None and not s.carried  # still found, as evidence, but not carried
 
 
+@pytest.mark.parametrize("text, pooled", [
+    ("Housing providers have agreed a shared risk assessment template with the community team.", False),
+    ("A shared risk assessment protocol is used for every move.", False),
+    ("The partners have agreed a shared risk arrangement for the cost of high-cost placements.", True),
+])
+def test_themes_shared_risk_is_pooled_budgets_only_beside_money(text, pooled):
+    """"Shared risk" is most often a jointly agreed risk assessment of a person; it is a pooled
+    budget's risk share only beside a money word (models/themes/README.md, session 10)."""
+    s = one(make_nlp(learned=False), text).get("pooled_budgets")
+    assert (s is not None and s.carried) == pooled
+
+
 def test_themes_passing_mention_of_a_body_is_not_enough(nlp):
     s = one(nlp, "Attendees included the CCG, the LA, NHS England, CQC and providers.")
     assert not ("specialist_commissioning" in s and s["specialist_commissioning"].carried)

@@ -436,7 +436,8 @@ def train_themes(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
             "heldout_voices_micro_f1": round(cv, 4), "development_micro_f1": round(dv, 4),
             "lexicon_alone": {"heldout_voices_micro_f1": round(base_cv, 4), "development_micro_f1": round(base_dv, 4)},
             "groups": sorted(set(groups.tolist())), "examples": len(ex), "vocabulary": len(vocab),
-            "training_files": ts.files, "codebook": _codebook_hash(), "labels": ts.labels, "seed": SEED}
+            "training_files": ts.files, "codebook": _codebook_hash(), "lexicon": _lexicon_version(),
+            "labels": ts.labels, "seed": SEED}
     progress(f"themes: chose C={C}, blend {blend}, threshold {th}: held-out groups micro F1 {cv:.3f} "
              f"(lexicon alone {base_cv:.3f}), development sets {dv:.3f} (lexicon alone {base_dv:.3f}); {len(vocab)} words")
     return LinearModel("themes", tuple(THEMES), THEME_FEATURES, vocab, dense_w, bow_w, bias, th, meta, blend)
@@ -552,6 +553,14 @@ def _codebook_hash() -> str:
     from .paths import corpus_dir
 
     return hashlib.sha256((corpus_dir() / "codebook.json").read_bytes()).hexdigest()
+
+
+def _lexicon_version() -> str:
+    """The version (hash of lexicon.csv and spelling.csv) of the shipped lexicon whose evidence the
+    theme model's features read: a model trained on another lexicon is out of date."""
+    from .themes.lexicon import load_lexicon
+
+    return load_lexicon().version
 
 
 def _reviews_hash(examples: list[Example]) -> str:
