@@ -27,4 +27,4 @@ fixtures: $(STAMP)
 	$(BIN)/python tests/data/make_fixtures.py
 
 clean:
-	rm -rf $(VENV) out wvtext-out *.egg-info
+	rm -rf $(VENV) out wvtext-out wvtext-synth wvtext-learned *.egg-info

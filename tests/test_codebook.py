@@ -75,3 +75,24 @@ def test_codebook_parse_scheme_keeps_preamble():
 )
 def test_codebook_classify_label(label, cls):
     assert classify_label(label) == cls
+
+
+def test_cli_codebook_build_writes_into_the_working_folder_by_default(tmp_path, monkeypatch):
+    """Without --out the codebook goes into ./codebook.json, not into the corpus wvtext reads."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus, ignore=shutil.ignore_patterns("synthetic", "training", "heldout*"))
+    monkeypatch.setenv("WVTEXT_CORPUS", str(corpus))
+    shipped = (corpus / "codebook.json").stat().st_mtime_ns
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    res = CliRunner().invoke(app, ["codebook", "build"])
+    assert res.exit_code == 0, res.output
+    assert json.loads((work / "codebook.json").read_text(encoding="utf-8")) == build_codebook(SEED_RETURN)
+    assert (corpus / "codebook.json").stat().st_mtime_ns == shipped

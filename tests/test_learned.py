@@ -321,6 +321,31 @@ def test_learned_train_with_reviews_records_them(tmp_path, monkeypatch):
     assert "reviews:w.db" in meta["training_files"] and "reviews" in meta["groups"]
 
 
+def test_cli_train_writes_into_the_working_folder_by_default(tmp_path, monkeypatch):
+    """Without --out (and WVTEXT_LEARNED) the models go into wvtext-learned/ where the user is,
+    never over the models wvtext reads."""
+    from typer.testing import CliRunner
+
+    import wvtext.train as train
+    from wvtext.cli import app
+
+    for name, value in (("_C_GRID", (1.0,)), ("_BLENDS", (0.5,)), ("_THRESHOLDS", (0.5,)), ("_WORDS", (False,))):
+        monkeypatch.setattr(train, name, value)
+    models = tmp_path / "models"
+    shutil.copytree(ROOT / "models", models)
+    monkeypatch.setenv("WVTEXT_MODELS", str(models))
+    monkeypatch.delenv("WVTEXT_LEARNED", raising=False)
+    shipped = {p.name: p.read_bytes() for p in (models / "learned").glob("*.json")}
+    _small_training(tmp_path / "training", per_file=12)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    res = CliRunner().invoke(app, ["train", "--training", str(tmp_path / "training")])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in (work / "wvtext-learned").iterdir()) == ["stance_model.json", "themes_model.json"]
+    assert {p.name: p.read_bytes() for p in (models / "learned").glob("*.json")} == shipped
+
+
 def test_learned_indices_equal_the_keys_looked_up(nlp, seed_return):
     from wvtext.learned import learned_dir
     from wvtext.themes.components import doc_view

@@ -49,7 +49,14 @@ def test_review_decisions_survive_reimport(analysed):
         ({"kind": "divergence", "decision": "maybe"}, "must be one of confirm, dismiss"),
         ({"kind": "theme", "decision": "add"}, "needs the theme"),
         ({"kind": "theme", "decision": "add", "theme": "weather"}, "not a theme id"),
-        ({"kind": "divergence", "decision": "confirm", "qid": "12.1"}, "no answer '12.1'"),
+        ({"kind": "divergence", "decision": "confirm", "qid": "12.1"}, "no question '12.1' in the stocktake codebook"),
+        ({"kind": "divergence", "decision": "confirm", "return_id": "atlantis"}, "no return 'atlantis'"),
+        ({"kind": "divergence", "decision": "confirm", "value": "wrong"}, "'wrong' is not one of contradiction, "),
+        ({"kind": "divergence", "decision": "confirm", "value": "partial"}, "is not one of contradiction, "),
+        ({"kind": "divergence", "decision": "dismiss", "value": "overstated"}, "a dismissed flag has no divergence type"),
+        ({"kind": "theme", "decision": "confirm", "theme": "ordinary_residence", "value": "yes"}, "takes no --value"),
+        ({"kind": "support_request", "decision": "dismiss", "value": "x"}, "takes no --value"),
+        ({"kind": "text_class", "decision": "confirm", "value": "not_applicable"}, "'confirm' keeps the class"),
         ({"kind": "text_class", "decision": "set"}, "narrative class must be one of"),
         ({"kind": "text_class", "decision": "set", "value": "probably"}, "narrative class must be one of"),
         ({"kind": "text_class", "decision": "dismiss"}, "must be one of confirm, set"),
@@ -78,3 +85,84 @@ def test_review_narrative_class_from_the_command_line(analysed, tmp_path):
     latest = {r["qid"]: r["value"] for r in analysed.reviews() if r["kind"] == "text_class"}
     given = {a["qid"]: a["text_class"] for a in analysed.answer_analysis(["leicestershire"])}
     assert latest == {"1.7": "partial", "1.1": given["1.1"]}
+
+
+def test_review_decision_on_a_question_missing_from_the_return_is_refused(store, datapath):
+    """return_problems.csv has no 9.2 (W107): a decision on it names the return and the question."""
+    rid = ingest_files([datapath("return_problems.csv")], store).return_ids[0]
+    with pytest.raises(WvtextError, match=rf"return '{rid}' has no answer to question 9.2"):
+        record_decision(store, kind="divergence", return_id=rid, qid="9.2", decision="confirm")
+    assert store.reviews() == []
+
+
+def _decide(db, *args):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    return subprocess.run([sys.executable, "-m", "wvtext", "review", "decide", *args, "--db", str(db)],
+                          capture_output=True, text=True, cwd=ROOT)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["Atlantis", "1.8", "confirm"], "no return for 'Atlantis' in the database (it holds leicestershire)"),
+        (["Leics", "12.1", "confirm"], "no question '12.1' in the stocktake codebook. Questions run from 1.1"),
+        (["Leics", "1.8", "confirm", "--value", "banana"],
+         "divergence type 'banana' is not one of contradiction, overstated, understated, hidden_issue"),
+        (["Leics", "1.8", "dismiss", "--value", "hidden_issue"], "a dismissed flag has no divergence type"),
+        (["Leics", "1.8", "confirm", "--kind", "text_class", "--value", "partial"], "give another class with 'set --value CLASS'"),
+    ],
+)
+def test_cli_review_decide_refuses_with_one_error_line_and_stores_nothing(analysed, args, message):
+    res = _decide(analysed.path, *args)
+    lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+    assert res.returncode == 1, res.stderr
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], res.stderr
+    assert analysed.reviews() == []
+
+
+def test_cli_review_decide_a_divergence_wvtext_missed_with_its_type(analysed):
+    """An answer that exists but is not flagged can be confirmed as a divergence, with its type."""
+    flagged = {a["qid"] for a in analysed.answer_analysis(["leicestershire"]) if a["divergent"]}
+    assert "1.1" not in flagged and "1.8" in flagged
+    assert _decide(analysed.path, "Leics", "1.1", "confirm", "--value", "overstated").returncode == 0
+    assert _decide(analysed.path, "Leics", "Q1.8", "confirm", "--value", "hidden_issue").returncode == 0
+    got = {(r["qid"], r["decision"], r["value"]) for r in analysed.reviews()}
+    assert got == {("1.1", "confirm", "overstated"), ("1.8", "confirm", "hidden_issue")}
+
+
+def test_cli_flags_overview_leaves_out_dismissed_flags(analysed):
+    """After 'review decide ... dismiss', the overview's flag count and drivers leave that flag out
+    and say how many were dismissed; the return's own listing counts it apart."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    def flags(*args):
+        res = subprocess.run([sys.executable, "-m", "wvtext", "flags", *args, "--db", str(analysed.path)],
+                             capture_output=True, text=True, cwd=ROOT)
+        assert res.returncode == 0, res.stderr
+        return res.stdout
+
+    def overview():
+        out = flags()
+        header, row = out.splitlines()[0], next(ln for ln in out.splitlines() if "Leicestershire" in ln)
+        return out, int(row[12:16]), row[header.index("drivers"):]
+
+    _, div, drivers = overview()
+    assert "1.8 hidden_issue" in drivers.split("; ") and "dismissed" not in drivers
+    assert _decide(analysed.path, "Leics", "1.8", "dismiss", "--note", "not an OR issue").returncode == 0
+    out, div_after, drivers_after = overview()
+    assert div_after == div - 1
+    assert "1.8" not in drivers_after and drivers_after.endswith(" (1 dismissed)")
+    # the next flag that claims more or less than the narrative takes its place among the four
+    open_flags = [f"{a['qid']} {a['divergence_type']}" for a in analysed.answer_analysis(["leicestershire"])
+                  if a["qid"] != "1.8" and a["divergence_type"] in ("overstated", "contradiction", "hidden_issue",
+                                                                    "understated")]
+    assert drivers_after.removesuffix(" (1 dismissed)") == "; ".join(open_flags[:4])
+    assert "1 flag(s) dismissed in review are not counted" in out
+    assert f"{div - 1} flagged answers (1 more dismissed in review)" in flags("Leics")

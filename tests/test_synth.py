@@ -249,3 +249,17 @@ def test_shipped_corpus_equals_a_fresh_generation(x1):
     stale = {p.name for p in SHIPPED.glob("SYNTHETIC_*")} - set(summary["files"])
     assert not stale, f"files in corpus/synthetic not made by 'wvtext synth' x1: {sorted(stale)}"
     assert sum((SHIPPED / n).stat().st_size for n in summary["files"]) < 6_000_000
+
+
+def test_cli_synth_writes_into_the_working_folder_by_default(tmp_path, monkeypatch):
+    """Without --out the corpus goes into wvtext-synth/ where the user is, never into the checkout."""
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(app, ["synth", "--no-extra-formats"])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wvtext-synth"]
+    assert (tmp_path / "wvtext-synth" / "SYNTHETIC_national_x1.csv").is_file()
+    assert "wvtext-synth" in CliRunner().invoke(app, ["synth", "--help"]).output

@@ -256,9 +256,10 @@ def _load(path: str) -> Codebook:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         return _from_dict(data)
     except FileNotFoundError:
-        raise WvtextError(f"codebook not found at {path}.", remedy="Run 'wvtext codebook build'.")
+        raise WvtextError(f"codebook not found at {path}.", remedy=f"Run 'wvtext codebook build --out {path}'.")
     except (KeyError, TypeError, json.JSONDecodeError) as exc:
-        raise WvtextError(f"{path}: not a valid codebook ({exc}).", remedy="Rebuild it with 'wvtext codebook build'.")
+        raise WvtextError(f"{path}: not a valid codebook ({exc}).",
+                          remedy=f"Rebuild it with 'wvtext codebook build --out {path}'.")
 
 
 def load_codebook(path: Path | None = None) -> Codebook:

@@ -23,15 +23,21 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .codebook import Question
-from .stance import ANSWER_ORDINAL, Stance
 
-__all__ = ["Divergence", "score_divergence", "OutOfStep", "score_out_of_step", "FLAG_AT", "DIVERGENCE_TYPES"]
+if TYPE_CHECKING:  # stance brings spaCy; the types and drivers are wanted without it ('wvtext flags')
+    from .stance import Stance
+
+__all__ = ["Divergence", "score_divergence", "OutOfStep", "score_out_of_step", "FLAG_AT", "DIVERGENCE_TYPES",
+           "DRIVER_TYPES", "flag_drivers"]
 
 FLAG_AT = 0.4
 DIVERGENCE_TYPES = ("contradiction", "overstated", "understated", "hidden_issue", "invalid_code", "no_response",
                     "partners_mismatch", "obstacle_mismatch")
+# The flags named among the drivers of an out-of-step score: the code claims more or less than the narrative.
+DRIVER_TYPES = ("overstated", "contradiction", "hidden_issue", "understated")
 _BASE = {
     ("yes", "no"): ("contradiction", 0.95), ("no", "yes"): ("contradiction", 0.9),
     ("yes", "in_progress"): ("overstated", 0.8), ("yes", "partial"): ("overstated", 0.6),
@@ -59,6 +65,8 @@ def _jaccard(a: set[int], b: set[int]) -> float:
 def score_divergence(question: Question, *, codes: list[int], code_valid: bool, code_class: str,
                      narrative: str, stance: Stance) -> Divergence:
     """Return how far an answer's code and narrative disagree, why, and the deciding sentence."""
+    from .stance import ANSWER_ORDINAL
+
     ev = stance.evidence
     if not code_valid:
         scheme = ", ".join(str(c.code) for c in question.codes)
@@ -143,6 +151,8 @@ def score_out_of_step(returns: list[dict], *, shrink: float = 5.0, flag_at: floa
     The flag (`flag_at` 0.75) needs one signal at full strength (shift 0.85, mismatch 0.8) or
     several strong ones; a high divergence rate alone (0.6) is not enough.
     """
+    from .stance import ANSWER_ORDINAL
+
     vals: dict[str, dict[str, float]] = {}
     for r in returns:
         vals[r["return_id"]] = {a["qid"]: ANSWER_ORDINAL[a["code_class"]] for a in r["answers"]
@@ -192,8 +202,12 @@ def score_out_of_step(returns: list[dict], *, shrink: float = 5.0, flag_at: floa
         drivers = [f"{q} ({z:+.1f} sd)" for z, q in sorted(zs, key=lambda t: -abs(t[0]))[:3] if abs(z) >= 1.0]
         if s_shift > 0:
             drivers.insert(0, f"codes {'ahead of' if optimism > 0 else 'behind'} region ({optimism:+.2f} sd on average)")
-        drivers += [f"{a['qid']} {a['divergence_type']}" for a in answers
-                    if a.get("divergence_type") in ("overstated", "contradiction", "hidden_issue", "understated")][:4]
+        drivers += flag_drivers(answers)
         out.append(OutOfStep(rid, len(answers), div, round(div / n, 3), over, round(dist, 3), round(optimism, 3),
                              score, score >= flag_at, drivers))
     return out
+
+
+def flag_drivers(answers: list[dict], limit: int = 4) -> list[str]:
+    """The flags among a return's drivers, "qid type", in the answers' order (at most `limit`)."""
+    return [f"{a['qid']} {a['divergence_type']}" for a in answers if a.get("divergence_type") in DRIVER_TYPES][:limit]

@@ -283,20 +283,22 @@ def load_model(path: str) -> LinearModel | None:
         model = LinearModel.from_json(d)
     except (ValueError, KeyError, TypeError) as e:
         raise WvtextError(f"{p}: not a wvtext model file ({e}).",
-                          remedy="Rebuild it with `wvtext train`, or restore models/learned/ from the repository.")
+                          remedy=f"Rebuild it with `wvtext train --out {p.parent}`, or restore models/learned/ from "
+                                 "the repository.")
     expected = {"themes": THEME_FEATURES, "stance": STANCE_FEATURES}.get(model.kind)
     if expected is None:
         raise WvtextError(f"{p}: model kind {model.kind!r} is neither 'themes' nor 'stance'.",
-                          remedy="Rebuild it with `wvtext train`.")
+                          remedy=f"Rebuild it with `wvtext train --out {p.parent}`.")
     if model.dense_names != expected:
         raise WvtextError(f"{p}: made for other features than this wvtext computes.",
-                          remedy="Rebuild it with `wvtext train`.")
+                          remedy=f"Rebuild it with `wvtext train --out {p.parent}`.")
     n = len(model.labels)
     shapes_ok = (model.dense_w.shape == (n, len(expected)) and model.bias.shape == (n,)
                  and model.bow_w.shape == (len(model.vocab), n))
     if not shapes_ok or not 0.0 <= model.blend <= 1.0 or (model.kind == "themes" and not 0.0 < model.threshold < 1.0):
         raise WvtextError(f"{p}: damaged model file (weights of the wrong shape, or blend/threshold out of range).",
-                          remedy="Rebuild it with `wvtext train`, or restore models/learned/ from the repository.")
+                          remedy=f"Rebuild it with `wvtext train --out {p.parent}`, or restore models/learned/ from "
+                                 "the repository.")
     return model
 
 

@@ -8,9 +8,10 @@ re-analysis; the latest decision per key counts and the history is kept. Exporte
 the columns of the labelled sets in corpus/labelled, so reviewed answers can be measured against.
 
 Kinds and decisions:
-- `divergence` (a flagged answer): `confirm` or `dismiss`; `value` may give the right type.
-- `theme` (a theme on an answer or item): `confirm` or `dismiss`; or `add` with the theme.
-- `support_request`, `good_practice` (an answer): `confirm` or `dismiss`.
+- `divergence` (an answer, flagged or one wvtext missed): `confirm` or `dismiss`; a confirmation
+  may give the right type as the value (one of `divergence.DIVERGENCE_TYPES`); a dismissal takes none.
+- `theme` (a theme on an answer or item): `confirm` or `dismiss`; or `add` with the theme. No value.
+- `support_request`, `good_practice` (an answer): `confirm` or `dismiss`. No value.
 - `text_class` (what an answer's narrative says about its question): `confirm` (the class wvtext
   gave is right; it is kept as the value) or `set` with the right class as the value. These are
   labels: `wvtext train --reviews DB` learns the narrative class from them.
@@ -18,6 +19,7 @@ Kinds and decisions:
 from __future__ import annotations
 
 from .codebook import ANSWER_CLASSES as TEXT_CLASSES
+from .divergence import DIVERGENCE_TYPES
 from .errors import WvtextError
 
 __all__ = ["KINDS", "DECISIONS", "review_queue", "record_decision", "decision_map"]
@@ -107,6 +109,17 @@ def record_decision(store, *, kind: str, return_id: str = "", qid: str = "", ite
     if kind == "text_class" and decision == "set" and value not in TEXT_CLASSES:
         raise WvtextError(f"a narrative class must be one of {', '.join(TEXT_CLASSES)}, not {value!r}.",
                           remedy="Give it with --value, e.g. --value partial.")
+    if kind == "divergence" and value:
+        if decision == "dismiss":
+            raise WvtextError(f"a dismissed flag has no divergence type, so --value {value!r} cannot go with it.",
+                              remedy="Leave --value out to dismiss, or 'confirm --value TYPE' to give the right type.")
+        if value not in DIVERGENCE_TYPES:
+            raise WvtextError(f"divergence type {value!r} is not one of {', '.join(DIVERGENCE_TYPES)}.",
+                              remedy="Give one of these with --value, or leave --value out to keep wvtext's type.")
+    if kind in ("theme", "support_request", "good_practice") and value:
+        raise WvtextError(f"a {kind} decision takes no --value (given {value!r}).",
+                          remedy="Only --kind divergence (a divergence type) and --kind text_class (a narrative "
+                                 "class) take one" + ("; the theme is given with --theme." if kind == "theme" else "."))
     if theme:
         from .themes.lexicon import THEMES
 
@@ -116,9 +129,17 @@ def record_decision(store, *, kind: str, return_id: str = "", qid: str = "", ite
         if not store.items([item_id]):
             raise WvtextError(f"no item {item_id!r} in the database.")
     else:
+        if not any(r["return_id"] == return_id for r in store.returns()):
+            raise WvtextError(f"no return {return_id!r} in the database.",
+                              remedy="'wvtext flags' lists the analysed returns (their locality or return id).")
         if not any(a["qid"] == qid for a in store.answers([return_id])):
-            raise WvtextError(f"no answer {qid!r} for return {return_id!r} in the database.",
-                              remedy="See 'wvtext review next' for what can be reviewed.")
+            from .codebook import load_codebook
+
+            if qid not in load_codebook().qids:
+                raise WvtextError(f"no question {qid!r} in the stocktake codebook.",
+                                  remedy="Questions run from 1.1 to 11.3; 'wvtext codebook' lists them.")
+            raise WvtextError(f"return {return_id!r} has no answer to question {qid} (missing from its file).",
+                              remedy=f"'wvtext flags {return_id} --all' lists the answers it holds.")
     if kind == "text_class":
         if item_id:
             raise WvtextError("a narrative class is decided for an answer, not an item.")
@@ -127,6 +148,11 @@ def record_decision(store, *, kind: str, return_id: str = "", qid: str = "", ite
             if not got or not got[0]["text_class"]:
                 raise WvtextError(f"answer {qid} of {return_id} has not been analysed, so there is no class to confirm.",
                                   remedy="Run 'wvtext analyse' first, or use 'set' with --value.")
+            if value and value != got[0]["text_class"]:
+                raise WvtextError(f"'confirm' keeps the class wvtext gave answer {qid} of {return_id} "
+                                  f"({got[0]['text_class']}), not {value!r}.",
+                                  remedy=f"Leave --value out to confirm it, or give another class with 'set --value "
+                                         f"CLASS' (one of {', '.join(TEXT_CLASSES)}).")
             value = got[0]["text_class"]
     return store.add_review({"kind": kind, "return_id": return_id, "qid": qid, "item_id": item_id, "theme": theme,
                              "decision": decision, "value": value, "note": note, "reviewer": reviewer})

@@ -236,7 +236,7 @@ class StanceReader:
         self.model = load_model(str(learned_dir() / STANCE_MODEL_FILE)) if learned else None
         if self.model is not None and self.model.kind != "stance":
             raise WvtextError(f"{learned_dir() / STANCE_MODEL_FILE}: not a narrative-class model.",
-                              remedy="Rebuild it with `wvtext train`.")
+                              remedy=f"Rebuild it with `wvtext train --out {learned_dir()}`.")
         self.cues = _cues(str(models / "cues.csv"))
         self.xrefs = _xrefs(str(models / "xrefs.csv"))
         self._qnorms: dict[str, frozenset[str]] = {}

@@ -53,8 +53,9 @@ def report_problems(problems, *, limit: int, where: str | None = "problems.csv")
 
 
 def resolve_return(store, locality: str) -> str:
-    """The return id for a locality name ('Leics' works), a return id, or a BadParameter.
-    A real return is preferred to a synthetic one of the same locality."""
+    """The return id for a locality name ('Leics' works) or a return id; an unknown one is a
+    one-line error. A real return is preferred to a synthetic one of the same locality."""
+    from ..errors import WvtextError
     from ..localities import load_localities
 
     returns = {r["return_id"]: r for r in store.returns()}
@@ -64,5 +65,8 @@ def resolve_return(store, locality: str) -> str:
     cands = [k for k, r in returns.items() if m and r["locality"] == m.locality.name] or \
             [k for k, r in returns.items() if r["locality"].lower() == locality.lower()]
     if not cands:
-        raise typer.BadParameter(f"no return for {locality!r} in the database", param_hint="LOCALITY")
+        held = f" (it holds {', '.join(sorted(returns))})" if 0 < len(returns) <= 5 else ""
+        raise WvtextError(f"no return for {locality!r} in the database{held}.",
+                          remedy="'wvtext flags' lists the analysed returns; give a locality ('Leics' works) or a "
+                                 "return id, and the --db the returns were read into.")
     return sorted(cands, key=lambda k: (returns[k].get("synthetic", 0), k))[0]

@@ -65,14 +65,16 @@ def show(
 def build(
     source: Annotated[Optional[Path], typer.Argument(help="A return in the stocktake layout (xlsx or text dump). "
                                                      "Default: the shipped Leicestershire return.")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="Where to write it. Default: corpus/codebook.json.")] = None,
+    out: Annotated[Path, typer.Option(help="Where to write it (the one wvtext reads: --out corpus/codebook.json "
+                                           "in the checkout).")] = Path("codebook.json"),
 ) -> None:
-    """Parse the codebook (question texts, schemes, answer classes) from a real return."""
+    """Parse the codebook (question texts, schemes, answer classes) from a real return.
+
+    Writes codebook.json in the working folder unless --out says otherwise."""
     from ..codebook import build_codebook, write_codebook
     from ..paths import corpus_dir
 
     source = source or corpus_dir() / "returns" / "leicestershire_2013_stocktake.txt"
-    out = out or corpus_dir() / "codebook.json"
     data = build_codebook(source)
     write_codebook(data, out)
     typer.echo(f"wrote {out}: {len(data['questions'])} questions, version {data['version']}", err=True)

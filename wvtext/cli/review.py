@@ -54,14 +54,22 @@ def decide_cli(
     decision: Annotated[str, typer.Argument(help="confirm or dismiss (themes also: add; text_class: confirm or set).")],
     kind: KindOption = "divergence",
     theme: Annotated[Optional[str], typer.Option(help="The theme id, for --kind theme.")] = None,
-    value: Annotated[str, typer.Option(help="The right value, e.g. the divergence type or narrative class.")] = "",
+    value: Annotated[str, typer.Option(help="Only with --kind divergence confirm: the right divergence type "
+                                            "(contradiction, overstated, understated, hidden_issue, invalid_code, "
+                                            "no_response, partners_mismatch, obstacle_mismatch); with --kind text_class "
+                                            "set: the narrative's class (yes, no, in_progress, partial, unclear, "
+                                            "not_applicable).")] = "",
     note: Annotated[str, typer.Option(help="Why.")] = "",
     reviewer: Annotated[str, typer.Option(help="Who decided.")] = "",
     db: DbOption = DEFAULT_DB_PATH,
 ) -> None:
     """Record a decision on one flag, theme, support request or good-practice candidate, or the
     right narrative class of an answer (--kind text_class: confirm, or set --value partial).
-    Theme and narrative-class decisions are labels that 'wvtext train --reviews' learns from."""
+    Theme and narrative-class decisions are labels that 'wvtext train --reviews' learns from.
+
+    The answer must be in the database (a question of the codebook, answered in that return); it
+    need not be flagged: confirming a divergence wvtext missed, with --value TYPE, records it.
+    Anything else is refused with an error and nothing is stored."""
     from ..review import record_decision
     from ..store import open_store
 

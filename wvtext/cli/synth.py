@@ -12,7 +12,9 @@ from ._util import echo_err
 
 @app.command("synth")
 def synth_cli(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the SYNTHETIC files into.")] = Path("corpus/synthetic"),
+    out: Annotated[Path, typer.Option("--out", "-o", help=(
+        "Folder to write the SYNTHETIC files into (the shipped corpus: --out corpus/synthetic in the "
+        "checkout)."))] = Path("wvtext-synth"),
     scale: Annotated[int, typer.Option("--scale", min=1, help="Copies of each of the 152 localities (1, 4, 10 ...).")] = 1,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed and scale give byte-identical files.")] = 13,
     extra_formats: Annotated[bool, typer.Option(
@@ -30,7 +32,8 @@ def synth_cli(
     and three `SYNTHETIC_<locality>.txt` returns (which are then not in the long csv).
 
     Accuracy measured on this corpus is optimistic: report it beside accuracy on real text.
-    For --scale above 1 give an --out outside the repository (x10 is about 30 MB).
+    The files go into wvtext-synth/ in the working folder unless --out says otherwise; for
+    --scale above 1 give an --out outside the repository (x10 is about 30 MB).
     """
     from ..synth import generate
 

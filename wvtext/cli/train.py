@@ -15,7 +15,8 @@ def train_cli(
     training: Annotated[Optional[Path], typer.Option(
         "--training", help="Folder of training csv files (default: corpus/training).")] = None,
     out: Annotated[Optional[Path], typer.Option(
-        "--out", "-o", help="Folder to write the models into (default: models/learned).")] = None,
+        "--out", "-o", help="Folder to write the models into (default: $WVTEXT_LEARNED, else wvtext-learned/ in "
+                            "the working folder; --out models/learned replaces the shipped models).")] = None,
     reviews: Annotated[Optional[Path], typer.Option(
         "--reviews", help="Also learn from the decisions recorded in this database with 'wvtext review "
                           "decide': --kind theme (confirm, add, dismiss), --kind text_class (confirm, set) "
@@ -34,12 +35,16 @@ def train_cli(
     model's settings are chosen by leave-one-group-out cross-validation (a writer's voice, or the
     reviews, held out at a time) among those that do no
     worse than the rules alone on the real development sets of corpus/labelled, which are never
-    fitted to (decisions about them are left out). Writes models/learned/themes_model.json and
-    stance_model.json; the same inputs give the same files. bench/learned.py compares them with the
-    rules alone.
+    fitted to (decisions about them are left out). Writes themes_model.json and stance_model.json
+    into --out (wvtext-learned/ unless WVTEXT_LEARNED names a folder); the same inputs give the same
+    files. WVTEXT_LEARNED=DIR makes wvtext analyse with the models in DIR. bench/learned.py compares
+    them with the rules alone.
     """
+    import os
+
     from ..train import train_all
 
+    out = out or Path(os.environ.get("WVTEXT_LEARNED") or "wvtext-learned")
     written = train_all(out, training, progress=echo_err, reviews=reviews, labels=labels)
     for name, path in written.items():
         echo_err(f"wrote {path}")

@@ -49,10 +49,12 @@ class ThemeModel:
         self.nlp = nlp  # the pipeline this component sits in: its earlier components read the questions
         self._questions: dict[str, dict[str, float]] = {}
         if model is not None and (model.kind != "themes" or tuple(model.labels) != THEMES):
+            from pathlib import Path
+
             from ..errors import WvtextError
 
             raise WvtextError(f"{path}: not a theme model for the 23 theme ids of themes.md.",
-                              remedy="Rebuild it with `wvtext train`.")
+                              remedy=f"Rebuild it with `wvtext train --out {Path(path).parent}`.")
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
