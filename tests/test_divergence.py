@@ -236,6 +236,11 @@ def test_divergence_leicestershire_required_flags(tmp_path):
     assert (by["3.5"]["divergent"], by["3.5"]["divergence_type"]) == (1, "invalid_code")
     assert (by["1.8"]["divergent"], by["1.8"]["divergence_type"]) == (1, "hidden_issue")
     assert "leicestershire" in store.return_scores()
+    # outputs.md: the type is empty when the answer is not divergent, even where the code and the
+    # narrative lean apart below the flag (3.2 and 4.2 did, as "understated").
+    leaning = {q for q, r in by.items() if not r["divergent"] and r["divergence_score"]}
+    assert leaning and all(by[q]["divergence_type"] == "" for q in leaning)
+    assert all(r["divergence_type"] for r in by.values() if r["divergent"])
 
 
 def _ret(rid, region, classes, div_types=()):

@@ -62,6 +62,14 @@ def _jaccard(a: set[int], b: set[int]) -> float:
     return len(a & b) / len(a | b) if a | b else 1.0
 
 
+def _flagged(score: float, kind: str, evidence: str) -> Divergence:
+    """A divergence of `kind` when its score reaches the flag; below it the score stays (how far
+    code and narrative lean apart) but the type is empty, as outputs.md has it for an answer that
+    is not divergent."""
+    flag = score > 0 and score >= FLAG_AT
+    return Divergence(flag, score, kind if flag else "", evidence)
+
+
 def score_divergence(question: Question, *, codes: list[int], code_valid: bool, code_class: str,
                      narrative: str, stance: Stance) -> Divergence:
     """Return how far an answer's code and narrative disagree, why, and the deciding sentence."""
@@ -94,20 +102,18 @@ def score_divergence(question: Question, *, codes: list[int], code_valid: bool, 
             return Divergence(False, 0.0, "", ev)
         miss = 1.0 - _jaccard(coded, named)
         score = round(0.4 + 0.6 * miss, 3) if miss else 0.0
-        return Divergence(miss > 0 and score >= FLAG_AT, score, "obstacle_mismatch" if miss > 0 else "", ev)
+        return _flagged(score if miss > 0 else 0.0, "obstacle_mismatch", ev)
     tc, cc = stance.text_class, code_class
     factor = _confidence_factor(stance)
     if question.asks_about_issues and cc == "no" and tc == "yes":
-        score = round(0.85 * factor + 0.1, 3)
-        return Divergence(score >= FLAG_AT, min(1.0, score), "hidden_issue", ev)
+        return _flagged(min(1.0, round(0.85 * factor + 0.1, 3)), "hidden_issue", ev)
     if (cc, tc) in _BASE:
         kind, base = _BASE[(cc, tc)]
         if kind == "understated" and stance.scores.get("yes", 0.0) < 1.0:
             # "describes the thing clearly in place": a narrative read as yes only for want of
             # any cue is not clear enough to say the code understates it.
             base *= 0.5
-        score = round(base * factor, 3)
-        return Divergence(score >= FLAG_AT, score, kind, ev)
+        return _flagged(round(base * factor, 3), kind, ev)
     if cc in ANSWER_ORDINAL and tc in ANSWER_ORDINAL:
         score = round(abs(ANSWER_ORDINAL[cc] - ANSWER_ORDINAL[tc]) / 3 * 0.5 * factor, 3)
         return Divergence(False, score, "", ev)
@@ -189,10 +195,11 @@ def score_out_of_step(returns: list[dict], *, shrink: float = 5.0, flag_at: floa
         shift_z = abs(optimism) * math.sqrt(n_q) if zs else 0.0
         answers = r["answers"]
         n = max(len(answers), 1)
-        div = sum(1 for a in answers if a.get("divergent"))
-        over = sum(1 for a in answers if a.get("divergence_type") in ("overstated", "contradiction")
+        flagged = [a for a in answers if a.get("divergent")]
+        div = len(flagged)
+        over = sum(1 for a in flagged if a.get("divergence_type") in ("overstated", "contradiction")
                    and a.get("code_class") in ("yes", "partial"))
-        under = sum(1 for a in answers if a.get("divergence_type") in ("understated", "contradiction", "hidden_issue")
+        under = sum(1 for a in flagged if a.get("divergence_type") in ("understated", "contradiction", "hidden_issue")
                     and a.get("code_class") in ("no", "unclear"))
         s_shift = _ramp(shift_z, 2.5, 5.5)
         s_div = _ramp(div / n, 0.10, 0.30)
@@ -210,4 +217,5 @@ def score_out_of_step(returns: list[dict], *, shrink: float = 5.0, flag_at: floa
 
 def flag_drivers(answers: list[dict], limit: int = 4) -> list[str]:
     """The flags among a return's drivers, "qid type", in the answers' order (at most `limit`)."""
-    return [f"{a['qid']} {a['divergence_type']}" for a in answers if a.get("divergence_type") in DRIVER_TYPES][:limit]
+    return [f"{a['qid']} {a['divergence_type']}" for a in answers
+            if a.get("divergent") and a.get("divergence_type") in DRIVER_TYPES][:limit]
