@@ -1,6 +1,7 @@
 """The command line, run as a user runs it (a subprocess), and its contract outputs."""
 import csv
 import json
+import re
 import subprocess
 import sys
 
@@ -122,6 +123,18 @@ def test_cli_analyse_warning_without_a_row_prints_no_empty_row(tmp_path, datapat
 def test_cli_every_command_has_help(cmd):
     res = run(*cmd, "--help")
     assert res.returncode == 0 and "Usage" in res.stdout
+
+
+@pytest.mark.parametrize("cmd", [["flags"], ["status"], ["review", "next"], ["review", "decide"], ["themes"]])
+def test_cli_commands_reading_the_store_say_it_must_exist(cmd, tmp_path):
+    """These refuse a database that does not exist (a mistyped --db), so --help must not promise
+    to create one; the refusal itself is one line."""
+    res = run(*cmd, "--help")
+    help_text = " ".join(re.sub("[\u2500-\u257f]", " ", res.stdout).split())  # without the box drawing
+    assert res.returncode == 0 and "created if missing" not in help_text and "must exist" in help_text
+    if cmd != ["review", "decide"]:
+        res = run(*cmd, "--db", str(tmp_path / "nope.db"))
+        assert res.returncode != 0 and "no such database" in res.stderr and not (tmp_path / "nope.db").exists()
 
 
 def test_cli_codebook_shows_question():

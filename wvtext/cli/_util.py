@@ -12,6 +12,12 @@ from ..paths import DEFAULT_DB
 DbOption = Annotated[
     Path, typer.Option("--db", help="SQLite database file (created if missing). Env: WVTEXT_DB.", show_default=True)
 ]
+# For the commands that read what `wvtext analyse` stored: a mistyped path is an error, not a new
+# empty database.
+ExistingDbOption = Annotated[
+    Path, typer.Option("--db", help="SQLite database that 'wvtext analyse' wrote (it must exist). Env: WVTEXT_DB.",
+                       show_default=True)
+]
 DEFAULT_DB_PATH = DEFAULT_DB
 
 

@@ -6,14 +6,14 @@ from typing import Annotated, Optional
 import typer
 
 from . import app
-from ._util import DEFAULT_DB_PATH, DbOption, resolve_return
+from ._util import DEFAULT_DB_PATH, ExistingDbOption, resolve_return
 
 
 @app.command("flags")
 def flags_cli(
     locality: Annotated[Optional[str], typer.Argument(help="A return: its locality ('Leics' works) or return id. "
                                                        "None: list the returns, most out of step first.")] = None,
-    db: DbOption = DEFAULT_DB_PATH,
+    db: ExistingDbOption = DEFAULT_DB_PATH,
     all_answers: Annotated[bool, typer.Option("--all", help="Also list answers that are not flagged.")] = False,
 ) -> None:
     """List a return's flagged answers, highest divergence score first, with the evidence sentence.

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from . import app
-from ._util import DEFAULT_DB_PATH, DbOption
+from ._util import DEFAULT_DB_PATH, ExistingDbOption
 
 
 @app.command("localities")
@@ -30,7 +30,7 @@ def localities_cli(
 
 
 @app.command("status")
-def status_cli(db: DbOption = DEFAULT_DB_PATH) -> None:
+def status_cli(db: ExistingDbOption = DEFAULT_DB_PATH) -> None:
     """Show what the database holds: migrations, counts, recent runs."""
     from ..store import open_store
 

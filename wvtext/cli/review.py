@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._util import DEFAULT_DB_PATH, DbOption, echo_err, resolve_return
+from ._util import DEFAULT_DB_PATH, ExistingDbOption, echo_err, resolve_return
 
 app = typer.Typer(help="Review what wvtext found: see what to look at next, record decisions, export them.\n\n"
                        "Decisions are kept in the database and survive re-imports and re-analysis; dismissed "
@@ -21,7 +21,7 @@ def next_cli(
     locality: Annotated[Optional[str], typer.Argument(help="Only this return (locality or return id).")] = None,
     kind: KindOption = "divergence",
     top: Annotated[int, typer.Option(min=0, help="How many to show (0: all).")] = 20,
-    db: DbOption = DEFAULT_DB_PATH,
+    db: ExistingDbOption = DEFAULT_DB_PATH,
     decided: Annotated[bool, typer.Option("--decided", help="Also show what has been decided.")] = False,
 ) -> None:
     """What to review next: flags by divergence score, themes least certain first, requests,
@@ -61,7 +61,7 @@ def decide_cli(
                                             "not_applicable).")] = "",
     note: Annotated[str, typer.Option(help="Why.")] = "",
     reviewer: Annotated[str, typer.Option(help="Who decided.")] = "",
-    db: DbOption = DEFAULT_DB_PATH,
+    db: ExistingDbOption = DEFAULT_DB_PATH,
 ) -> None:
     """Record a decision on one flag, theme, support request or good-practice candidate, or the
     right narrative class of an answer (--kind text_class: confirm, or set --value partial).
@@ -87,7 +87,7 @@ def decide_cli(
 @app.command("export")
 def export_cli(
     out: Annotated[Path, typer.Option("--out", "-o", help="The csv file to write.")],
-    db: DbOption = DEFAULT_DB_PATH,
+    db: ExistingDbOption = DEFAULT_DB_PATH,
     history: Annotated[bool, typer.Option(help="Every decision, not only the latest per key.")] = False,
 ) -> None:
     """Write the decisions to a csv (kind, return_id, qid, item_id, theme, decision, value, note,

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import app
-from ._util import DEFAULT_DB_PATH, DbOption, echo_err, progress_bar
+from ._util import DEFAULT_DB_PATH, ExistingDbOption, echo_err, progress_bar
 
 LexiconOption = Annotated[Optional[Path], typer.Option(
     "--lexicon", help="Theme lexicon csv (default models/themes/lexicon.csv; spelling.csv beside it is used).")]
@@ -15,7 +15,7 @@ LexiconOption = Annotated[Optional[Path], typer.Option(
 
 @app.command("themes")
 def themes_cli(
-    db: DbOption = DEFAULT_DB_PATH,
+    db: ExistingDbOption = DEFAULT_DB_PATH,
     lexicon: LexiconOption = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write theme_evidence.csv and item_themes.csv here.")] = None,
     text: Annotated[Optional[str], typer.Option("--text", "-t", help="Only show the themes of this text, with evidence; touches no database.")] = None,
