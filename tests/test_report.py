@@ -188,6 +188,64 @@ def test_collation_sentences_are_computed_from_the_data(built_full):
     assert d.distribution("1.3", london)["yes"] == 2
 
 
+def test_charts_are_cut_as_savefig_cuts_a_tight_box():
+    """png_data_uri draws a chart once and cuts it to the tight box savefig(bbox_inches="tight")
+    finds by drawing it twice: same size, same picture, also where labels reach past the figure."""
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from wvtext.report import charts
+    from wvtext.report.data import BUCKET_COLORS, BUCKET_LABELS, BUCKETS
+
+    rows = [("1.1 a question whose label is long enough to reach past the figure's left edge",
+             {"yes": 5, "no": 2, "in_progress": 3}), ("1.2 short", {"yes": 1, "partial": 4})]
+    made = []
+    real = charts.png_data_uri
+    charts.png_data_uri = lambda fig: made.append(fig) or real(fig)
+    try:
+        ours = [charts.stacked_classes(rows, BUCKETS, BUCKET_LABELS, BUCKET_COLORS, title="Section 1"),
+                charts.stacked_columns(["1.1", "1.2"], {"overstated": [3, 1], "contradiction": [0, 2]},
+                                       {"overstated": "#b2182b"}, title="Flags", ylabel="flags")]
+    finally:
+        charts.png_data_uri = real
+
+    def pixels(data: bytes):
+        return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+
+    plt = charts._plt()
+    for uri, fig in zip(ours, made):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+        plt.close(fig)
+        got, want = pixels(base64.b64decode(uri.split(",", 1)[1])), pixels(buf.getvalue())
+        assert got.shape == want.shape
+        assert (got != want).any(axis=2).mean() < 0.002
+
+
+def test_read_table_reads_as_csv_dictreader(tmp_path):
+    import csv
+
+    from wvtext.report.data import ReportError, read_table
+
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,,c\n1,'=x,\"q,\"\"r\"\"\",\n\n'plain,,'-2,'\n", encoding="utf-8-sig")
+    headers = {}
+    got = read_table(path, headers)
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        want = [{k: (v[1:] if v[:2] in ("'=", "'-") else v) for k, v in r.items()} for r in csv.DictReader(fh)]
+    assert got == want == [{"a": "1", "b": "=x", "": 'q,"r"', "c": ""}, {"a": "'plain", "b": "", "": "-2", "c": "'"}]
+    assert headers == {"t.csv": ["a", "b", "c"]}
+    path.write_text("a,b\n1,2,3\n", encoding="utf-8")
+    with pytest.raises(ReportError, match="row 2: has 3 cells where the header has 2"):
+        read_table(path)
+    path.write_text("a,b\n1\n", encoding="utf-8")
+    with pytest.raises(ReportError, match="row 2: has 1 cells where the header has 2"):
+        read_table(path)
+
+
 # -- workbook -----------------------------------------------------------------------------------
 
 def test_workbook_sheets_headers_frozen_filtered(built_full):
@@ -217,11 +275,71 @@ def test_workbook_sheets_headers_frozen_filtered(built_full):
     letter = ws.cell(row=1, column=narr).column_letter
     assert ws.column_dimensions[letter].width >= 40
     assert ws.cell(row=2, column=narr).alignment.wrap_text
+    assert not ws.cell(row=2, column=cols.index("qid") + 1).alignment.wrap_text
+    for name in expected:  # header rows styled on every sheet
+        head = wb[name]["A1"]
+        assert head.font.bold and head.fill.fgColor.rgb.endswith("DCE6F1"), name
+    assert not ws.cell(row=2, column=1).font.bold
     assert ws.max_row == 1 + 4 * 61
     assert wb["question_national"].max_row == 62
     nat = {r[1]: r for r in wb["question_national"].iter_rows(min_row=2, values_only=True)}
     assert nat["1.3"][cols_index(wb["question_national"], "returns")] == 4
     assert nat["1.3"][cols_index(wb["question_national"], "in_progress")] == 1
+
+
+def test_workbook_rows_are_written_as_openpyxl_writes_them():
+    """The data rows are written as XML directly (fast); they must be what openpyxl's own cell
+    writer makes of the same values: text, escaping, whitespace, numbers, styles, truncation."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
+
+    from wvtext.export import safe_cell
+    from wvtext.report.workbook import _ILLEGAL, _NUMERIC, _WIDE, _num, _rows_xml
+
+    columns = ["narrative", "qid", "code", "divergence_score", "source_row", "themes"]
+    texts = [" leading space", "trailing space ", "a & b < c > d \"q\" 'a'", "line\r\nbreak\tand tab",
+             "£ é — “quoted” \u2028 😀", "=SUM(A1:A2)", "+1", "-", "@x", "#N/A", "#DIV/0!", "ctrl\x01\x1fchars",
+             "x" * 40000, "", "0", "plain"]
+    numbers = ["3", "0.1", "1e-7", "12345678901234567890", "-5", "nan", "inf", "2.50", "", "n/a", 7, 0.25]
+    rows = []
+    for i, t in enumerate(texts):
+        n = numbers[i % len(numbers)]
+        rows.append({"narrative": t, "qid": texts[-1 - i], "code": t[:5], "divergence_score": n,
+                     "source_row": numbers[-1 - i % len(numbers)], "themes": t[::-1][:30]})
+    rows.append({})  # a row with nothing in it
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("s")
+    wrapped = WriteOnlyCell(ws)
+    wrapped.alignment = Alignment(wrap_text=True, vertical="top")
+    wrap_style = wrapped.style_id
+    ws.append([])  # row 1: the header's place
+    for r in rows:
+        out = []
+        for c in columns:
+            v = r.get(c, "")
+            v = _num(v) if c in _NUMERIC else v
+            if v is None or v == "":
+                out.append(None)
+                continue
+            if isinstance(v, str):
+                v = safe_cell(_ILLEGAL.sub("", v))
+            if c in _WIDE:
+                cell = WriteOnlyCell(ws, value=v)
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                out.append(cell)
+            else:
+                out.append(v)
+        ws.append(out)
+    buf = io.BytesIO()
+    wb.save(buf)
+    sheet = zipfile.ZipFile(buf).read("xl/worksheets/sheet1.xml").decode("ascii")
+    theirs = sheet[sheet.index('<row r="2">'):sheet.index("</sheetData>")]
+    ours = b"".join(_rows_xml(columns, rows, wrap_style)).decode("ascii")
+    assert ours == theirs
 
 
 def cols_index(ws, name):

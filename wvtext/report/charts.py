@@ -21,10 +21,23 @@ def _plt():
     return plt
 
 
+_DPI = 110
+
+
 def png_data_uri(fig) -> str:
+    """The figure as a PNG data URI, cut to its drawing plus a small margin (a tight box).
+
+    savefig(bbox_inches="tight") draws the whole figure once only to measure it, then again to
+    render it; the same box is measured here without that first drawing (text and ticks are laid
+    out on demand) and handed to savefig, which then draws once."""
     plt = _plt()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    fig.set_dpi(_DPI)  # text is measured at the dpi it is drawn at
+    pad = plt.rcParams["savefig.pad_inches"]  # the margin savefig leaves around a tight box
+    box = fig.get_tightbbox(FigureCanvasAgg(fig).get_renderer()).padded(pad)
+    fig.savefig(buf, format="png", dpi=_DPI, bbox_inches=box, metadata={"Software": None})
     plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
