@@ -287,61 +287,6 @@ def test_workbook_sheets_headers_frozen_filtered(built_full):
     assert nat["1.3"][cols_index(wb["question_national"], "in_progress")] == 1
 
 
-def test_workbook_rows_are_written_as_openpyxl_writes_them():
-    """The data rows are written as XML directly (fast); they must be what openpyxl's own cell
-    writer makes of the same values: text, escaping, whitespace, numbers, styles, truncation."""
-    import io
-    import zipfile
-
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment
-
-    from wvtext.export import safe_cell
-    from wvtext.report.workbook import _ILLEGAL, _NUMERIC, _WIDE, _num, _rows_xml
-
-    columns = ["narrative", "qid", "code", "divergence_score", "source_row", "themes"]
-    texts = [" leading space", "trailing space ", "a & b < c > d \"q\" 'a'", "line\r\nbreak\tand tab",
-             "£ é — “quoted” \u2028 😀", "=SUM(A1:A2)", "+1", "-", "@x", "#N/A", "#DIV/0!", "ctrl\x01\x1fchars",
-             "x" * 40000, "", "0", "plain"]
-    numbers = ["3", "0.1", "1e-7", "12345678901234567890", "-5", "nan", "inf", "2.50", "", "n/a", 7, 0.25]
-    rows = []
-    for i, t in enumerate(texts):
-        n = numbers[i % len(numbers)]
-        rows.append({"narrative": t, "qid": texts[-1 - i], "code": t[:5], "divergence_score": n,
-                     "source_row": numbers[-1 - i % len(numbers)], "themes": t[::-1][:30]})
-    rows.append({})  # a row with nothing in it
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("s")
-    wrapped = WriteOnlyCell(ws)
-    wrapped.alignment = Alignment(wrap_text=True, vertical="top")
-    wrap_style = wrapped.style_id
-    ws.append([])  # row 1: the header's place
-    for r in rows:
-        out = []
-        for c in columns:
-            v = r.get(c, "")
-            v = _num(v) if c in _NUMERIC else v
-            if v is None or v == "":
-                out.append(None)
-                continue
-            if isinstance(v, str):
-                v = safe_cell(_ILLEGAL.sub("", v))
-            if c in _WIDE:
-                cell = WriteOnlyCell(ws, value=v)
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                out.append(cell)
-            else:
-                out.append(v)
-        ws.append(out)
-    buf = io.BytesIO()
-    wb.save(buf)
-    sheet = zipfile.ZipFile(buf).read("xl/worksheets/sheet1.xml").decode("ascii")
-    theirs = sheet[sheet.index('<row r="2">'):sheet.index("</sheetData>")]
-    ours = b"".join(_rows_xml(columns, rows, wrap_style)).decode("ascii")
-    assert ours == theirs
-
-
 def cols_index(ws, name):
     return [c.value for c in next(ws.iter_rows(max_row=1))].index(name)
 

@@ -2,22 +2,13 @@
 
 Header row frozen, auto filter on, readable widths, narratives wrapped. Every string cell
 goes through `safe_cell`, so a narrative that starts with = + - @ is stored as text with a
-leading apostrophe and never runs as a formula.
-
-openpyxl (write-only mode) writes the package: styles, column widths, frozen header, auto filter
-and the header rows. The data rows (half a million cells at the size of the country) are then
-written straight into each sheet's <sheetData> as the same XML openpyxl's cell writer makes
-(inline strings, ASCII with character references), several times faster than a cell object
-per value. Written to a temporary file, then moved into place.
+leading apostrophe and never runs as a formula. Written in openpyxl's write-only mode (fast,
+little memory) to a temporary file, then moved into place.
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-import zipfile
-from decimal import Decimal
-from math import isfinite
+from copy import copy
 from pathlib import Path
 
 from ..export import safe_cell
@@ -109,11 +100,10 @@ def _letter(i: int) -> str:
     return get_column_letter(i)
 
 
-def _sheet(wb, name: str, columns: list[str], rows: list[dict], styles):
-    """Add sheet `name` with its layout and header row; return the worksheet (rows go in later)."""
+def _sheet(wb, name: str, columns: list[str], rows: list[dict], styles) -> None:
     from openpyxl.cell import WriteOnlyCell
 
-    header_font, header_fill = styles[:2]
+    header_font, header_fill, wrap = styles
     ws = wb.create_sheet(name)
     widths = []
     sample = rows[:200]
@@ -131,87 +121,31 @@ def _sheet(wb, name: str, columns: list[str], rows: list[dict], styles):
         cell.font, cell.fill = header_font, header_fill
         head.append(cell)
     ws.append(head)
-    return ws
-
-
-# What openpyxl writes for a value (openpyxl.cell._writer.lxml_write_cell on a bound cell): text
-# as an inline string, numbers "%.16g", booleans 1/0, Excel's error literals as errors.
-_ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
-
-
-def _text(v: str) -> str:
-    return v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-
-
-def _cell_xml(ref: str, v, style: str) -> str:
-    if isinstance(v, str):
-        v = v[:32767]  # Excel's limit (openpyxl cuts there too)
-        if v in _ERROR_CODES:
-            return f'<c r="{ref}"{style} t="e"><v>{v}</v></c>'
-        space = ' xml:space="preserve"' if v != v.strip() else ""
-        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_text(v)}</t></is></c>'
-    if isinstance(v, bool):
-        return f'<c r="{ref}"{style} t="b"><v>{int(v)}</v></c>'
-    if isinstance(v, (int, float, Decimal)) or hasattr(v, "__float__"):
-        num = "%.16g" % v if isfinite(v) else ""
-        return f'<c r="{ref}"{style} t="n"><v>{num}</v></c>'
-    raise ValueError(f"Cannot convert {v!r} to Excel")
-
-
-def _rows_xml(columns: list[str], rows: list[dict], wrap_style: int):
-    """The <row> elements of the data rows (from row 2), in chunks of ASCII bytes; wide columns'
-    cells take the cell style `wrap_style` (wrapped, top aligned)."""
-    from openpyxl.utils import get_column_letter
-
-    cols = [(c, get_column_letter(i), c in _NUMERIC, f' s="{wrap_style}"' if c in _WIDE else "")
-            for i, c in enumerate(columns, 1)]
-    illegal, chunk = _ILLEGAL.sub, []
-    for n, r in enumerate(rows, 2):
-        out = [f'<row r="{n}">']
-        get = r.get
-        for c, letter, numeric, style in cols:
-            v = get(c, "")
-            if numeric:
-                v = _num(v)
+    wide = {c for c in columns if c in _WIDE}
+    template = WriteOnlyCell(ws)
+    template.alignment = wrap  # registered once; each wrapped cell copies the style array (no lookups)
+    for r in rows:
+        out = []
+        for c in columns:
+            v = r.get(c, "")
+            v = _num(v) if c in _NUMERIC else v
             if v is None or v == "":
-                continue  # empty cells are not written at all
-            if isinstance(v, str):
-                v = safe_cell(illegal("", v))
-            out.append(_cell_xml(f"{letter}{n}", v, style))
-        out.append("</row>")
-        chunk.append("".join(out))
-        if len(chunk) >= 500:
-            yield "".join(chunk).encode("ascii", "xmlcharrefreplace")
-            chunk = []
-    if chunk:
-        yield "".join(chunk).encode("ascii", "xmlcharrefreplace")
-
-
-def _fill_rows(skeleton: Path, path: str, data: dict[str, tuple[list[str], list[dict]]], wrap_style: int,
-               tmp_dir: str) -> None:
-    """Copy the package openpyxl wrote to `path`, putting the data rows into each sheet's <sheetData>."""
-    with zipfile.ZipFile(skeleton) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info)
-            columns_rows = data.get(info.filename)
-            if not columns_rows or not columns_rows[1]:  # not a sheet, or no data rows
-                dst.writestr(info, body)
+                out.append(None)  # empty cells are not written at all
                 continue
-            at = body.index(b"</sheetData>")  # after the header row; text in cells is escaped, so unique
-            part = os.path.join(tmp_dir, "sheet.xml")
-            with open(part, "wb") as fh:
-                fh.write(body[:at])
-                for block in _rows_xml(*columns_rows, wrap_style):
-                    fh.write(block)
-                fh.write(body[at:])
-            dst.write(part, info.filename)  # as openpyxl adds its sheets (zip64 where one is that large)
-            os.unlink(part)
+            if isinstance(v, str):
+                v = safe_cell(_ILLEGAL.sub("", v))
+            if c in wide:
+                cell = WriteOnlyCell(ws, value=v)
+                cell._style = copy(template._style)
+                out.append(cell)
+            else:
+                out.append(v)
+        ws.append(out)
 
 
 def write_workbook(d: RunData, path: Path) -> dict:
     """Write the workbook; return {sheet: rows} (None for an input not available in this run)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
 
     styles = (Font(bold=True), PatternFill("solid", fgColor="DCE6F1"), Alignment(wrap_text=True, vertical="top"))
@@ -241,20 +175,13 @@ def write_workbook(d: RunData, path: Path) -> dict:
         about.append({"sheet": name, "source": source or "computed from answers.csv", "what": what,
                       "rows": "" if rows is None else len(rows),
                       "available": "yes" if rows is not None else "not available in this run"})
-    about_cols = ["sheet", "source", "rows", "available", "what"]
-    sheets = [(_sheet(wb, "about", about_cols, about, styles), about_cols, about)]
-    wrapped = WriteOnlyCell(sheets[0][0])
-    wrapped.alignment = styles[2]
-    wrap_style = wrapped.style_id  # registered after the header style, as when openpyxl wrote every cell
+    _sheet(wb, "about", ["sheet", "source", "rows", "available", "what"], about, styles)
     for name, source, contract, what in SHEETS:
-        rows = tables[name] or []
+        rows = tables[name]
         columns = _SHEET_COLUMNS.get(name) or _columns(d.headers.get(source) if source else None, rows, contract)
-        sheets.append((_sheet(wb, name, columns, rows, styles), columns, rows))
+        _sheet(wb, name, columns, rows or [], styles)
     from ..export import atomic_path
 
-    with tempfile.TemporaryDirectory(prefix="wvtext-xlsx-") as tmp_dir, atomic_path(path, suffix=".xlsx") as tmp:
-        skeleton = Path(tmp_dir) / "skeleton.xlsx"
-        wb.save(skeleton)  # numbers the sheets' parts
-        data = {ws.path.lstrip("/"): (columns, rows) for ws, columns, rows in sheets}
-        _fill_rows(skeleton, tmp, data, wrap_style, tmp_dir)
+    with atomic_path(path, suffix=".xlsx") as tmp:
+        wb.save(tmp)
     return counts
