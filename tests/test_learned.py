@@ -344,6 +344,7 @@ def test_cli_train_writes_into_the_working_folder_by_default(tmp_path, monkeypat
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in (work / "wvtext-learned").iterdir()) == ["stance_model.json", "themes_model.json"]
     assert {p.name: p.read_bytes() for p in (models / "learned").glob("*.json")} == shipped
+    assert "WVTEXT_LEARNED=wvtext-learned" in res.output  # how to analyse with them
 
 
 def test_learned_indices_equal_the_keys_looked_up(nlp, seed_return):

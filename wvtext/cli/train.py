@@ -48,3 +48,8 @@ def train_cli(
     written = train_all(out, training, progress=echo_err, reviews=reviews, labels=labels)
     for name, path in written.items():
         echo_err(f"wrote {path}")
+    from ..learned import learned_dir
+
+    if out.resolve() != learned_dir().resolve():
+        echo_err(f"wvtext analyses with the models in {learned_dir()}; to use these, run it with "
+                 f"WVTEXT_LEARNED={out}")
