@@ -12,8 +12,9 @@ Two kinds of folder, never mixed:
 - corpus/heldout2 (voices J-L, SYNTHETIC): written in session 5 in the register of real returns,
   after the first round of that session's rule changes, and looked at only as recorded in
   corpus/heldout2/README.md;
-- corpus/heldout3 (voices R-S and items T, session 6) and corpus/heldout4 (voice Y and items Z,
-  session 8, written after that session's changes), likewise; each folder's README lists its looks.
+- corpus/heldout3 (voices R-S and items T, session 6), corpus/heldout4 (voice Y and items Z,
+  session 8, written after that session's changes) and corpus/heldout5 (voice AA and items AB,
+  session 10, the same way): likewise; each folder's README lists its looks.
   These are the figures that say how the rules and models do on writing they have not seen.
 
 Narrative class: the stance rules alone (the default) and with the learned model (`--learned
@@ -43,7 +44,7 @@ from wvtext.text import normalize_text  # noqa: E402
 from wvtext.themes.pipeline import extract_themes, make_nlp  # noqa: E402
 
 FOLDERS = (ROOT / "corpus" / "training", ROOT / "corpus" / "heldout", ROOT / "corpus" / "heldout2",
-           ROOT / "corpus" / "heldout3", ROOT / "corpus" / "heldout4")
+           ROOT / "corpus" / "heldout3", ROOT / "corpus" / "heldout4", ROOT / "corpus" / "heldout5")
 
 
 def _rows(folder: Path) -> list[dict]:

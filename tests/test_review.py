@@ -60,6 +60,11 @@ def test_review_decisions_survive_reimport(analysed):
         ({"kind": "text_class", "decision": "set"}, "narrative class must be one of"),
         ({"kind": "text_class", "decision": "set", "value": "probably"}, "narrative class must be one of"),
         ({"kind": "text_class", "decision": "dismiss"}, "must be one of confirm, set"),
+        ({"kind": "support_request", "decision": "confirm", "theme": "housing"}, "--theme goes only with --kind theme"),
+        ({"kind": "divergence", "decision": "dismiss", "theme": "ordinary_residence"}, "--theme goes only with"),
+        # 1.1 is not flagged: a dismissal (or an untyped confirmation) there would hide a later flag
+        ({"kind": "divergence", "decision": "dismiss", "qid": "1.1"}, "answer 1.1 of leicestershire is not flagged"),
+        ({"kind": "divergence", "decision": "confirm", "qid": "1.1"}, "is not flagged"),
     ],
 )
 def test_review_bad_decisions_are_refused(analysed, kwargs, message):
@@ -114,6 +119,8 @@ def _decide(db, *args):
          "divergence type 'banana' is not one of contradiction, overstated, understated, hidden_issue"),
         (["Leics", "1.8", "dismiss", "--value", "hidden_issue"], "a dismissed flag has no divergence type"),
         (["Leics", "1.8", "confirm", "--kind", "text_class", "--value", "partial"], "give another class with 'set --value CLASS'"),
+        (["Leics", "1.1", "dismiss"], "answer 1.1 of leicestershire is not flagged, so there is no flag to dismiss"),
+        (["Leics", "1.8", "confirm", "--kind", "good_practice", "--theme", "housing"], "--theme goes only with"),
     ],
 )
 def test_cli_review_decide_refuses_with_one_error_line_and_stores_nothing(analysed, args, message):
@@ -166,3 +173,44 @@ def test_cli_flags_overview_leaves_out_dismissed_flags(analysed):
     assert drivers_after.removesuffix(" (1 dismissed)") == "; ".join(open_flags[:4])
     assert "1 flag(s) dismissed in review are not counted" in out
     assert f"{div - 1} flagged answers (1 more dismissed in review)" in flags("Leics")
+
+
+def test_cli_flags_overview_keeps_the_code_drivers_when_a_flag_is_dismissed(tmp_path):
+    """With several returns, drivers about the codes ("3.2 (-2.2 sd)", "codes ahead of region")
+    stay first when a flag is dismissed; only the dismissed flag leaves, the next open one comes in."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    from wvtext.pipeline import ingest_files, run_out_of_step, run_text_stages
+    from wvtext.store import open_store
+    from wvtext.synth import generate
+
+    summary = generate(tmp_path / "corpus", seed=13, limit=24, extra_formats=False)
+    paths = [tmp_path / "corpus" / f for f in summary["files"] if f.startswith("SYNTHETIC_national")]
+    store = open_store(tmp_path / "w.db")
+    rids = sorted(set(ingest_files(paths, store).return_ids))
+    run_text_stages(store, rids, [])
+    run_out_of_step(store)
+    scores = store.return_scores()
+    by_rid = {}
+    for a in store.answer_analysis(rids):
+        by_rid.setdefault(a["return_id"], []).append(a)
+    # a return with a driver about its codes and at least five flags among its drivers' kinds
+    rid = next(r for r in rids if " sd" in scores[r]["drivers"]
+               and sum(1 for a in by_rid[r] if a["divergent"] and a["divergence_type"] in
+                       ("overstated", "contradiction", "hidden_issue", "understated")) >= 5)
+    code_drivers = [d for d in scores[rid]["drivers"].split("; ") if " sd" in d]
+    flagged = [f"{a['qid']} {a['divergence_type']}" for a in by_rid[rid] if a["divergent"]
+               and a["divergence_type"] in ("overstated", "contradiction", "hidden_issue", "understated")]
+    first = flagged[0].split()[0]
+    record_decision(store, kind="divergence", return_id=rid, qid=first, decision="dismiss")
+    res = subprocess.run([sys.executable, "-m", "wvtext", "flags", "--db", str(tmp_path / "w.db")],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0, res.stderr
+    header = res.stdout.splitlines()[0]
+    name = next(r["locality"] for r in store.returns() if r["return_id"] == rid)
+    row = next(ln for ln in res.stdout.splitlines() if ln[18:].startswith(name[:20]))
+    drivers = row[header.index("drivers"):].removesuffix(" (1 dismissed)").split("; ")
+    assert row.endswith(" (1 dismissed)")
+    assert drivers == code_drivers + flagged[1:5]

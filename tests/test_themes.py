@@ -110,6 +110,8 @@ def test_themes_ambiguous_term_alone_is_only_supporting_evidence(text, theme):
 @pytest.mark.parametrize("text, pooled", [
     ("Housing providers have agreed a shared risk assessment template with the community team.", False),
     ("A shared risk assessment protocol is used for every move.", False),
+    ("A shared risk assessment template is agreed with providers under the Section 117 aftercare arrangements.", False),
+    ("As set out in section 5, a shared risk assessment is used for every move.", False),
     ("The partners have agreed a shared risk arrangement for the cost of high-cost placements.", True),
 ])
 def test_themes_shared_risk_is_pooled_budgets_only_beside_money(text, pooled):

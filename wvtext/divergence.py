@@ -66,7 +66,7 @@ def _flagged(score: float, kind: str, evidence: str) -> Divergence:
     """A divergence of `kind` when its score reaches the flag; below it the score stays (how far
     code and narrative lean apart) but the type is empty, as outputs.md has it for an answer that
     is not divergent."""
-    flag = score > 0 and score >= FLAG_AT
+    flag = score >= FLAG_AT
     return Divergence(flag, score, kind if flag else "", evidence)
 
 
@@ -92,8 +92,7 @@ def score_divergence(question: Question, *, codes: list[int], code_valid: bool, 
             return Divergence(False, 0.0, "", ev)
         # answer-classes.md: "the partners coded differ from the partners the narrative names".
         miss = 1.0 - _jaccard(coded, named)
-        score = round(0.4 + 0.6 * miss, 3) if miss else 0.0
-        return Divergence(miss > 0, score, "partners_mismatch" if miss > 0 else "", ev)
+        return _flagged(round(0.4 + 0.6 * miss, 3) if miss else 0.0, "partners_mismatch", ev)
     if question.kind == "categorical":
         coded = set(codes)
         # Only an explicit "None" names no obstacle; an obstacle we did not recognise is not one.
@@ -101,8 +100,7 @@ def score_divergence(question: Question, *, codes: list[int], code_valid: bool, 
         if not named or coded == {0} and not stance.obstacles:
             return Divergence(False, 0.0, "", ev)
         miss = 1.0 - _jaccard(coded, named)
-        score = round(0.4 + 0.6 * miss, 3) if miss else 0.0
-        return _flagged(score if miss > 0 else 0.0, "obstacle_mismatch", ev)
+        return _flagged(round(0.4 + 0.6 * miss, 3) if miss else 0.0, "obstacle_mismatch", ev)
     tc, cc = stance.text_class, code_class
     factor = _confidence_factor(stance)
     if question.asks_about_issues and cc == "no" and tc == "yes":

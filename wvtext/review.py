@@ -120,6 +120,9 @@ def record_decision(store, *, kind: str, return_id: str = "", qid: str = "", ite
         raise WvtextError(f"a {kind} decision takes no --value (given {value!r}).",
                           remedy="Only --kind divergence (a divergence type) and --kind text_class (a narrative "
                                  "class) take one" + ("; the theme is given with --theme." if kind == "theme" else "."))
+    if theme and kind != "theme":
+        raise WvtextError(f"--theme goes only with --kind theme (this is a {kind} decision).",
+                          remedy="Leave --theme out, or give --kind theme.")
     if theme:
         from .themes.lexicon import THEMES
 
@@ -135,11 +138,19 @@ def record_decision(store, *, kind: str, return_id: str = "", qid: str = "", ite
         if not any(a["qid"] == qid for a in store.answers([return_id])):
             from .codebook import load_codebook
 
-            if qid not in load_codebook().qids:
+            qids = load_codebook().qids
+            if qid not in qids:
                 raise WvtextError(f"no question {qid!r} in the stocktake codebook.",
-                                  remedy="Questions run from 1.1 to 11.3; 'wvtext codebook' lists them.")
+                                  remedy=f"Questions run from {qids[0]} to {qids[-1]}; 'wvtext codebook' lists them.")
             raise WvtextError(f"return {return_id!r} has no answer to question {qid} (missing from its file).",
                               remedy=f"'wvtext flags {return_id} --all' lists the answers it holds.")
+    if kind == "divergence" and not value:
+        # Dismissing, or confirming without a type, is about a flag wvtext raised. Kept for an answer
+        # it did not flag, the decision would hide a flag a later analysis raises there.
+        got = [a for a in store.answer_analysis([return_id]) if a["qid"] == qid]
+        if not got or not got[0]["divergent"]:
+            raise WvtextError(f"answer {qid} of {return_id} is not flagged, so there is no flag to {decision}.",
+                              remedy="To record a divergence wvtext missed, give its type: 'confirm --value TYPE'.")
     if kind == "text_class":
         if item_id:
             raise WvtextError("a narrative class is decided for an answer, not an item.")

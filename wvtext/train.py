@@ -28,10 +28,10 @@ from typing import Callable
 import numpy as np
 
 from .errors import WvtextError
-from .learned import (STANCE_CLASSES, STANCE_FEATURES, THEME_FEATURES, LinearModel, doc_bow, learned_dir,
+from .learned import (STANCE_CLASSES, STANCE_FEATURES, THEME_FEATURES, LinearModel, doc_bow,
                       question_evidence, theme_features)
 
-__all__ = ["TrainingSet", "read_training", "train_all"]
+__all__ = ["TrainingSet", "read_training", "train_all", "default_out"]
 
 SEED = 13
 _C_GRID = (1.0, 3.0, 10.0, 30.0)
@@ -570,6 +570,14 @@ def _reviews_hash(examples: list[Example]) -> str:
     return h.hexdigest()
 
 
+def default_out() -> Path:
+    """Where `wvtext train` writes without --out: the folder `WVTEXT_LEARNED` names (which analysis
+    reads), else `wvtext-learned/` in the working folder; never over the shipped models."""
+    import os
+
+    return Path(os.environ.get("WVTEXT_LEARNED") or "wvtext-learned")
+
+
 def train_all(out_dir: Path | None = None, folder: Path | None = None,
               progress: Callable[[str], None] = print, reviews: Path | None = None,
               labels: str = "readers") -> dict[str, Path]:
@@ -598,7 +606,7 @@ def train_all(out_dir: Path | None = None, folder: Path | None = None,
                           remedy="Add ..._voices_X.csv files; see corpus/training/README.md.")
     dev = dev_sets()
     progress(f"{len(ts.examples)} training examples from {len(ts.files)} files; {len(dev)} development examples")
-    out_dir = out_dir or learned_dir()
+    out_dir = out_dir or default_out()
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     try:

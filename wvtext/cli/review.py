@@ -6,6 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..codebook import ANSWER_CLASSES
+from ..divergence import DIVERGENCE_TYPES
 from ._util import DEFAULT_DB_PATH, ExistingDbOption, echo_err, resolve_return
 
 app = typer.Typer(help="Review what wvtext found: see what to look at next, record decisions, export them.\n\n"
@@ -55,10 +57,9 @@ def decide_cli(
     kind: KindOption = "divergence",
     theme: Annotated[Optional[str], typer.Option(help="The theme id, for --kind theme.")] = None,
     value: Annotated[str, typer.Option(help="Only with --kind divergence confirm: the right divergence type "
-                                            "(contradiction, overstated, understated, hidden_issue, invalid_code, "
-                                            "no_response, partners_mismatch, obstacle_mismatch); with --kind text_class "
-                                            "set: the narrative's class (yes, no, in_progress, partial, unclear, "
-                                            "not_applicable).")] = "",
+                                            f"({', '.join(DIVERGENCE_TYPES)}; an answer wvtext did not flag needs "
+                                            "one); with --kind text_class set: the narrative's class "
+                                            f"({', '.join(ANSWER_CLASSES)}).")] = "",
     note: Annotated[str, typer.Option(help="Why.")] = "",
     reviewer: Annotated[str, typer.Option(help="Who decided.")] = "",
     db: ExistingDbOption = DEFAULT_DB_PATH,
@@ -67,9 +68,10 @@ def decide_cli(
     right narrative class of an answer (--kind text_class: confirm, or set --value partial).
     Theme and narrative-class decisions are labels that 'wvtext train --reviews' learns from.
 
-    The answer must be in the database (a question of the codebook, answered in that return); it
-    need not be flagged: confirming a divergence wvtext missed, with --value TYPE, records it.
-    Anything else is refused with an error and nothing is stored."""
+    The answer must be in the database (a question of the codebook, answered in that return). A
+    divergence wvtext missed is recorded by confirming it with its type (--value TYPE); dismissing,
+    or confirming without a type, needs a flag. --theme goes only with --kind theme. Anything else
+    is refused with an error and nothing is stored."""
     from ..review import record_decision
     from ..store import open_store
 

@@ -40,11 +40,9 @@ def train_cli(
     files. WVTEXT_LEARNED=DIR makes wvtext analyse with the models in DIR. bench/learned.py compares
     them with the rules alone.
     """
-    import os
+    from ..train import default_out, train_all
 
-    from ..train import train_all
-
-    out = out or Path(os.environ.get("WVTEXT_LEARNED") or "wvtext-learned")
+    out = out or default_out()
     written = train_all(out, training, progress=echo_err, reviews=reviews, labels=labels)
     for name, path in written.items():
         echo_err(f"wrote {path}")

@@ -193,7 +193,9 @@ def _load(path: Path, spelling_path: Path | None) -> Lexicon:
         raise LexiconError(f"invalid lexicon: {shown}.", remedy="Fix these rows (format: models/themes/README.md).")
     if not terms:
         raise LexiconError(f"{path}: the lexicon has no terms.", remedy="Add rows theme,term,weight.")
-    digest = hashlib.sha256(path.read_bytes() + (spelling_path.read_bytes() if spelling_path and spelling_path.exists() else b""))
+    # The version is the files' content, whatever line endings a checkout gives them.
+    digest = hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n") + (
+        spelling_path.read_bytes().replace(b"\r\n", b"\n") if spelling_path and spelling_path.exists() else b""))
     return Lexicon(tuple(terms), spelling, digest.hexdigest()[:12], str(path))
 
 
