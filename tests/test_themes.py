@@ -112,11 +112,13 @@ def test_themes_ambiguous_term_alone_is_only_supporting_evidence(text, theme):
     ("A shared risk assessment protocol is used for every move.", False),
     ("A shared risk assessment template is agreed with providers under the Section 117 aftercare arrangements.", False),
     ("As set out in section 5, a shared risk assessment is used for every move.", False),
+    ("A shared risk assessment template is used across the pool of approved providers.", False),
     ("The partners have agreed a shared risk arrangement for the cost of high-cost placements.", True),
 ])
 def test_themes_shared_risk_is_pooled_budgets_only_beside_money(text, pooled):
     """"Shared risk" is most often a jointly agreed risk assessment of a person; it is a pooled
-    budget's risk share only beside a money word (models/themes/README.md, session 10)."""
+    budget's risk share only beside a money word, and "risk" does not make a "pool" of providers
+    a pooled budget (models/themes/README.md, session 10)."""
     s = one(make_nlp(learned=False), text).get("pooled_budgets")
     assert (s is not None and s.carried) == pooled
 
