@@ -23,22 +23,19 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .codebook import Codebook, Question, load_codebook
+from .codebook import Codebook, Question, load_codebook, normalize_qid
 from .errors import IngestError, Problem
 from .layout import RawLayout, parse_layout
 from .localities import Localities, load_localities
 from .text import normalize_text
 
-__all__ = ["Answer", "ReturnData", "InputFile", "read_input", "read_return_file", "read_layout", "return_id_for",
-           "normalize_qid"]
+__all__ = ["Answer", "ReturnData", "InputFile", "read_input", "read_return_file", "read_layout", "return_id_for"]
 
 RETURN_COLUMNS = ("locality", "qid", "code", "narrative")
 ITEM_COLUMNS = ("item_id", "title", "description")
 
 _CODE_LIST_RE = re.compile(r"^\d{1,2}(?:\s*(?:[,;&/+]|\band\b)\s*\d{1,2})*$", re.I)
 _CODE_LABEL_RE = re.compile(r"^(\d{1,2})\s*(?:[-:.)=]\s*)?([A-Za-z(].*)$", re.S)
-# "1.1", "Q1.1", "1.1." and "1,1" (a decimal comma, as European Excel writes numbers)
-_QID_RE = re.compile(r"^\s*(?:Q\s*)?(\d{1,2})\s*[.,]\s*(\d{1,2})\s*\.?\s*$", re.I)
 
 
 @dataclass
@@ -83,13 +80,6 @@ class InputFile:
         for r in self.returns:
             out.extend(r.problems)
         return out
-
-
-def normalize_qid(text: str) -> str:
-    """A question id as the codebook writes it: "Q1.8", "1.8.", "1,8" and " 1.8" give "1.8";
-    anything else is returned stripped (and is then no question of the codebook)."""
-    m = _QID_RE.match(text or "")
-    return f"{int(m.group(1))}.{int(m.group(2))}" if m else (text or "").strip()
 
 
 def return_id_for(locality: str) -> str:

@@ -97,6 +97,11 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
     return out[:top] if top else out
 
 
+def _analysis(store, return_id: str, qid: str) -> dict | None:
+    """What the last analysis stored for one answer (class, flag ...), or None."""
+    return next((a for a in store.answer_analysis([return_id]) if a["qid"] == qid), None)
+
+
 def record_decision(store, *, kind: str, return_id: str = "", qid: str = "", item_id: str = "", theme: str = "",
                     decision: str, value: str = "", note: str = "", reviewer: str = "") -> int:
     """Store one decision after checking it names something the store holds."""
@@ -147,23 +152,22 @@ def record_decision(store, *, kind: str, return_id: str = "", qid: str = "", ite
     if kind == "divergence" and not value:
         # Dismissing, or confirming without a type, is about a flag wvtext raised. Kept for an answer
         # it did not flag, the decision would hide a flag a later analysis raises there.
-        got = [a for a in store.answer_analysis([return_id]) if a["qid"] == qid]
-        if not got or not got[0]["divergent"]:
+        if not (_analysis(store, return_id, qid) or {}).get("divergent"):
             raise WvtextError(f"answer {qid} of {return_id} is not flagged, so there is no flag to {decision}.",
                               remedy="To record a divergence wvtext missed, give its type: 'confirm --value TYPE'.")
     if kind == "text_class":
         if item_id:
             raise WvtextError("a narrative class is decided for an answer, not an item.")
         if decision == "confirm":
-            got = [a for a in store.answer_analysis([return_id]) if a["qid"] == qid]
-            if not got or not got[0]["text_class"]:
+            given = (_analysis(store, return_id, qid) or {}).get("text_class")
+            if not given:
                 raise WvtextError(f"answer {qid} of {return_id} has not been analysed, so there is no class to confirm.",
                                   remedy="Run 'wvtext analyse' first, or use 'set' with --value.")
-            if value and value != got[0]["text_class"]:
+            if value and value != given:
                 raise WvtextError(f"'confirm' keeps the class wvtext gave answer {qid} of {return_id} "
-                                  f"({got[0]['text_class']}), not {value!r}.",
+                                  f"({given}), not {value!r}.",
                                   remedy=f"Leave --value out to confirm it, or give another class with 'set --value "
                                          f"CLASS' (one of {', '.join(TEXT_CLASSES)}).")
-            value = got[0]["text_class"]
+            value = given
     return store.add_review({"kind": kind, "return_id": return_id, "qid": qid, "item_id": item_id, "theme": theme,
                              "decision": decision, "value": value, "note": note, "reviewer": reviewer})

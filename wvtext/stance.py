@@ -79,21 +79,6 @@ _PROGRESSIVE_WEIGHT = 0.8
 # arrangement asked about, read off English grammar as the denied progressive is. Not a denial of
 # need or expectation ("is not required", "is not expected to"), nor "not limited to" (more, not less).
 _STATE_AUX = {"is", "are", "was", "were", "'s", "'re", "has", "have", "had", "been", "be"}
-# A discourse adverb set off by commas inside a denial ("has not, however, been engaged", "do not,
-# as yet, extend to"): the denial reads through it.
-_PARENTHETICAL = {"however", "though", "yet", "as", "so", "far", "still", "currently", "unfortunately",
-                  "regrettably", "at", "present", "this", "stage", "point", "time"}
-
-
-def _past_parenthetical(norms: list[str], j: int) -> int:
-    """The index after a parenthetical of one to three words set off by commas starting at j
-    (", however ,", ", as yet ,", ", at this stage ,"); j itself when there is none."""
-    if j >= len(norms) or norms[j] != ",":
-        return j
-    k = j + 1
-    while k < len(norms) and k - j <= 3 and norms[k] in _PARENTHETICAL:
-        k += 1
-    return k + 1 if k > j + 1 and k < len(norms) and norms[k] == "," else j
 _STATE_ADVERBS = {"yet", "routinely", "consistently", "currently", "always", "fully", "formally", "properly",
                   "systematically", "regularly", "clearly", "sufficiently", "well", "adequately", "widely",
                   "specifically", "directly", "automatically", "as", "so", "been", "being"}
@@ -105,6 +90,10 @@ _STATE_WORDS = {"available", "clear", "known", "complete", "possible", "sufficie
 _NOT_STATE = {"required", "needed", "expected", "anticipated", "envisaged", "limited", "restricted", "confined",
               "aware", "concerned", "surprised", "applicable", "appropriate", "necessary", "intended",
               "unusual", "uncommon", "only", "just", "simply", "merely", "always", "a", "an", "the"}
+# A discourse adverb set off by commas inside a denial ("has not, however, been engaged", "do not,
+# as yet, extend to"): the denial reads through it.
+_PARENTHETICAL = {"however", "though", "yet", "as", "so", "far", "still", "currently", "unfortunately",
+                  "regrettably", "at", "present", "this", "stage", "point", "time"}
 # "never" before a failure affirms: "has never missed a quarterly review", "reviews have never lapsed"
 _FAILURES = {"missed", "lapsed", "failed", "breached", "exceeded", "slipped", "overspent", "broken", "lost",
              "fallen", "stopped", "ceased", "declined", "refused"}
@@ -139,6 +128,17 @@ _PEOPLE = {"people", "person", "persons", "individual", "individuals", "patient"
 # one is placed, funded or in hospital says the question's subject does not exist here.
 _NOBODY_SUBJECT = {"placed", "funded", "commissioned", "hospital", "inpatient", "patient", "secure"}
 _NOBODY_WEIGHT = 1.5
+
+
+def _past_parenthetical(norms: list[str], j: int) -> int:
+    """The index after a parenthetical of one to three words set off by commas starting at j
+    (", however ,", ", as yet ,", ", at this stage ,"); j itself when there is none."""
+    if j >= len(norms) or norms[j] != ",":
+        return j
+    k = j + 1
+    while k < len(norms) and k - j <= 3 and norms[k] in _PARENTHETICAL:
+        k += 1
+    return k + 1 if k > j + 1 and k < len(norms) and norms[k] == "," else j
 
 
 def _sentence_class(weights: dict[str, float]) -> str:

@@ -19,8 +19,7 @@ _TRANSLATE = str.maketrans(
         "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
         # Bullets of every kind become one bullet between spaces: each item starts a sentence
         # (themes/components.py), so a list is not read as one run-on sentence.
-        "\u2022": " \u2022 ", "\u25aa": " \u2022 ", "\uf0b7": " \u2022 ", "\u25cf": " \u2022 ", "\u25e6": " \u2022 ",
-        "\u2023": " \u2022 ", "\u2043": " \u2022 ", "\uf0a7": " \u2022 ",
+        **dict.fromkeys("\u2022\u25aa\uf0b7\u25cf\u25e6\u2023\u2043\uf0a7", " \u2022 "),
         "\u00a0": " ", "\u200b": "", "\ufeff": "",
         "\u2026": "...",
     }

@@ -20,12 +20,10 @@ def show(
     """Show the codebook: each question with its kind and each code with its answer class."""
     if ctx.invoked_subcommand:
         return
-    from ..codebook import load_codebook
+    from ..codebook import load_codebook, normalize_qid
 
     cb = load_codebook()
     if question is not None:
-        from ..ingest import normalize_qid
-
         question = normalize_qid(question)
     qs = [q for q in cb if question is None or q.qid == question]
     if question and not qs:

@@ -63,12 +63,13 @@ def flags_cli(
     rid = resolve_return(store, locality)
     s = scores.get(rid, {})
     r = returns[rid]
-    gone = sum(1 for a in store.answer_analysis([rid]) if a["divergent"] and (rid, a["qid"]) in dismissed)
+    analysis = store.answer_analysis([rid])
+    gone = sum(1 for a in analysis if a["divergent"] and (rid, a["qid"]) in dismissed)
     typer.echo(f"{r['locality']} ({r['region'] or 'region unknown'}){' [SYNTHETIC]' if r.get('synthetic') else ''}: "
                f"{s.get('divergent', 0) - gone} flagged answers{f' ({gone} more dismissed in review)' if gone else ''}, "
                f"divergence rate {s.get('divergence_rate', 0):.2f}, "
                f"out-of-step score {s.get('out_of_step_score', 0):.2f}{' (flagged)' if s.get('out_of_step') else ''}")
-    rows = [a for a in store.answer_analysis([rid]) if all_answers or a["divergent"]]
+    rows = [a for a in analysis if all_answers or a["divergent"]]
     codes = {a["qid"]: a for a in store.answers([rid])}
     hidden = 0
     for a in sorted(rows, key=lambda a: -a["divergence_score"]):

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..codebook import ANSWER_CLASSES
+from ..codebook import ANSWER_CLASSES, normalize_qid
 from ..divergence import DIVERGENCE_TYPES
 from ._util import DEFAULT_DB_PATH, ExistingDbOption, echo_err, resolve_return
 
@@ -75,11 +75,9 @@ def decide_cli(
     from ..review import record_decision
     from ..store import open_store
 
-    from ..ingest import normalize_qid
-
     store = open_store(db, create=False)
     rid = resolve_return(store, locality)
-    qid = normalize_qid(qid) if qid else qid
+    qid = normalize_qid(qid)
     record_decision(store, kind=kind, return_id=rid, qid=qid, theme=theme or "", decision=decision, value=value,
                     note=note, reviewer=reviewer)
     echo_err(f"recorded: {kind} {rid} {qid}{' ' + theme if theme else ''} {decision}{' ' + value if value else ''}")

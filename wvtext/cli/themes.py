@@ -45,8 +45,7 @@ def themes_cli(
     if text is not None:
         asked_text = None
         if question is not None:
-            from ..codebook import load_codebook
-            from ..ingest import normalize_qid
+            from ..codebook import load_codebook, normalize_qid
             from ..pipeline import question_text
 
             codebook = load_codebook()

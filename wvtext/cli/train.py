@@ -40,14 +40,13 @@ def train_cli(
     files. WVTEXT_LEARNED=DIR makes wvtext analyse with the models in DIR. bench/learned.py compares
     them with the rules alone.
     """
+    from ..learned import learned_dir
     from ..train import default_out, train_all
 
     out = out or default_out()
     written = train_all(out, training, progress=echo_err, reviews=reviews, labels=labels)
     for name, path in written.items():
         echo_err(f"wrote {path}")
-    from ..learned import learned_dir
-
     if out.resolve() != learned_dir().resolve():
         echo_err(f"wvtext analyses with the models in {learned_dir()}; to use these, run it with "
                  f"WVTEXT_LEARNED={out}")

@@ -5,6 +5,7 @@ the returns (narratives, locality names, file names) can never become markup.
 """
 from __future__ import annotations
 
+import html
 import re
 from typing import Iterable, Sequence
 
@@ -18,10 +19,7 @@ class Safe(str):
 def esc(value) -> Safe:
     if isinstance(value, Safe):
         return value
-    # html.escape(text, quote=True), inlined: the reports escape a few hundred thousand strings
-    text = "" if value is None else str(value)
-    return Safe(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-                .replace("'", "&#x27;"))
+    return Safe(html.escape("" if value is None else str(value), quote=True))
 
 
 def join(parts: Iterable, sep: str = "") -> Safe:

@@ -194,8 +194,8 @@ def _load(path: Path, spelling_path: Path | None) -> Lexicon:
     if not terms:
         raise LexiconError(f"{path}: the lexicon has no terms.", remedy="Add rows theme,term,weight.")
     # The version is the files' content, whatever line endings a checkout gives them.
-    digest = hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n") + (
-        spelling_path.read_bytes().replace(b"\r\n", b"\n") if spelling_path and spelling_path.exists() else b""))
+    files = [path] + ([spelling_path] if spelling_path and spelling_path.exists() else [])
+    digest = hashlib.sha256(b"".join(p.read_bytes().replace(b"\r\n", b"\n") for p in files))
     return Lexicon(tuple(terms), spelling, digest.hexdigest()[:12], str(path))
 
 
