@@ -367,6 +367,45 @@ def test_rebuild_removes_pages_of_returns_no_longer_there(tmp_path):
     assert ((out / "report.html").read_bytes(), (out / "localities" / "realtown.html").read_bytes()) == first
 
 
+def _sheets(path: Path) -> dict:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    return {ws.title: [[(c.value, c.alignment.wrap_text, c.font.bold) for c in row] for row in ws.iter_rows()]
+            for ws in wb.worksheets}
+
+
+def test_workbook_written_beside_the_pages_is_the_one_written_in_process(tmp_path, monkeypatch):
+    """On a machine with two cores the workbook is written by a second process while the pages are
+    rendered; it must be the same workbook as the one written in this process."""
+    from wvtext.report import build_reports
+    from wvtext.report import build as build_mod
+
+    beside = make_run(tmp_path / "beside", support=True, extras=True)
+    monkeypatch.setattr(build_mod.os, "cpu_count", lambda: 2)
+    build_reports(beside)
+    inproc = make_run(tmp_path / "inproc", support=True, extras=True)
+    monkeypatch.setenv("WVTEXT_REPORT_JOBS", "1")
+    build_reports(inproc)
+    assert _sheets(beside / "workbook.xlsx") == _sheets(inproc / "workbook.xlsx")
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # openpyxl's abandoned writers
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_unwritable_workbook_is_a_one_line_error_in_either_process(tmp_path, monkeypatch, jobs):
+    from wvtext.errors import WvtextError
+    from wvtext.report import build_reports
+    from wvtext.report import build as build_mod
+
+    out = make_run(tmp_path / "run")
+    (out / "workbook.xlsx").mkdir()  # a folder where the workbook should go: it cannot be replaced
+    monkeypatch.setattr(build_mod.os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("WVTEXT_REPORT_JOBS", jobs)
+    with pytest.raises(WvtextError, match="workbook.xlsx"):
+        build_reports(out)
+    assert (out / "workbook.xlsx").is_dir()
+
+
 def test_no_answers_is_a_report_error(tmp_path):
     from wvtext.report import ReportError, build_reports
 

@@ -12,6 +12,8 @@ then adds them to manifest.json's `outputs`.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from pathlib import Path
 
@@ -46,6 +48,47 @@ def _not_available(d: RunData) -> list[str]:
     return missing
 
 
+def _workbook_job(d: RunData, path: Path) -> tuple:
+    """Write the workbook; an error comes back as its message (a forked child's exception may not pickle)."""
+    from ..errors import WvtextError
+
+    t = time.perf_counter()
+    try:
+        return "ok", write_workbook(d, path), time.perf_counter() - t
+    except WvtextError as exc:
+        return "error", exc.message, exc.remedy
+    except OSError as exc:
+        return "error", f"cannot write {path} ({exc.strerror or exc}).", "Give a path in a folder you can write to."
+
+
+def _workbook_beside(d: RunData, path: Path):
+    """Start the workbook in a second process where the machine has a second core and can fork,
+    so it is written while the pages are rendered (the two are independent; the same bytes either
+    way). Returns a function that waits for it and gives (sheets, seconds)."""
+    from ..errors import WvtextError
+
+    def result(outcome: tuple):
+        if outcome[0] == "error":
+            raise WvtextError(outcome[1], remedy=outcome[2])
+        return outcome[1], outcome[2]
+
+    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods() \
+            or os.environ.get("WVTEXT_REPORT_JOBS") == "1":
+        outcome = _workbook_job(d, path)
+        return lambda: result(outcome)
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    future = pool.submit(_workbook_job, d, path)
+
+    def wait():
+        try:
+            return result(future.result())
+        finally:
+            pool.shutdown()
+    return wait
+
+
 def build_reports(out_dir: Path, *, title: str | None = None) -> dict:
     """Build every report from the analysis folder `out_dir`; return what was written.
 
@@ -57,6 +100,8 @@ def build_reports(out_dir: Path, *, title: str | None = None) -> dict:
     out_dir = Path(out_dir)
     d = load_run(out_dir)
     timings = {"load": time.perf_counter() - t0}
+
+    workbook = _workbook_beside(d, out_dir / "workbook.xlsx")
 
     t = time.perf_counter()
     loc_dir = out_dir / LOCALITY_DIR
@@ -77,8 +122,8 @@ def build_reports(out_dir: Path, *, title: str | None = None) -> dict:
     timings["report_html"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    sheets = write_workbook(d, out_dir / "workbook.xlsx")
-    timings["workbook"] = time.perf_counter() - t
+    sheets, timings["workbook"] = workbook()
+    timings["workbook_wait"] = time.perf_counter() - t
 
     t = time.perf_counter()
     write_qdc(out_dir / "themes.qdc")
