@@ -254,7 +254,8 @@ def test_workbook_sheets_headers_frozen_filtered(built_full):
 
     wb = load_workbook(out / "workbook.xlsx")
     expected = ["about", "answers", "returns", "theme_evidence", "item_themes", "problems", "support_requests",
-                "good_practice", "items", "collections", "question_national", "question_region", "region_section"]
+                "good_practice", "items", "collections", "reviews", "question_national", "question_region",
+                "region_section"]
     assert wb.sheetnames == expected
     header = lambda ws: [c.value for c in next(ws.iter_rows(max_row=1))]  # noqa: E731
     assert header(wb["answers"])[: len(ANSWERS_COLUMNS)] == list(ANSWERS_COLUMNS)
@@ -557,3 +558,61 @@ def test_report_qdc_validates_with_lxml_against_the_shipped_xsd(tmp_path):
     assert len(codes) == 23 and all(c.find("q:Description", ns).text for c in codes)
     broken = etree.fromstring(etree.tostring(doc).replace(b'isCodable="true"', b'isCodable="maybe"', 1))
     assert not schema.validate(broken)
+
+
+# -- analysts' review decisions ------------------------------------------------------------------
+
+def _with_reviews(out: Path, rows: list[dict]) -> Path:
+    from wvtext.schema import REVIEW_COLUMNS
+
+    write_csv(out / "reviews.csv", REVIEW_COLUMNS, [{"decided_at": "2026-12-02T00:00:00+00:00", **r} for r in rows])
+    return out
+
+
+def test_reports_apply_the_review_decisions_and_say_what_wvtext_had(tmp_path):
+    """A dismissed flag and support request are left out, a flag wvtext missed is in, a narrative class
+    set in review replaces wvtext's, a dismissed theme goes; each reviewed answer says what changed."""
+    from openpyxl import load_workbook
+
+    from wvtext.report import build_reports
+
+    out = _with_reviews(make_run(tmp_path / "run", support=True, extras=True), [
+        {"kind": "divergence", "return_id": "realtown", "qid": "2.1", "decision": "dismiss"},
+        {"kind": "divergence", "return_id": "synthetic-c", "qid": "1.1", "decision": "confirm", "value": "overstated"},
+        {"kind": "text_class", "return_id": "realtown", "qid": "1.4", "decision": "set", "value": "partial"},
+        {"kind": "support_request", "return_id": "realtown", "qid": "1.9", "decision": "dismiss"},
+        {"kind": "theme", "return_id": "realtown", "qid": "1.5", "theme": "governance_partnership",
+         "decision": "dismiss"},
+        {"kind": "theme", "return_id": "realtown", "qid": "1.5", "theme": "housing", "decision": "add"},
+    ])
+    res = build_reports(out)
+    page = _page(res, "realtown")
+    assert "flag overstated dismissed" in page and "narrative class partial (wvtext: in_progress)" in page
+    assert "theme governance_partnership dismissed; theme housing added" in page
+    assert "We would welcome support" not in page  # the dismissed request is not among the dimensions
+    assert re.search(r"<b>0</b>\s*<span>flagged for discussion", page)
+    assert "flag overstated added (wvtext did not flag it)" in _page(res, "synthetic-c")
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "flags added: 1, flags dismissed: 1" in report and "support requests dismissed: 1" in report
+    wb = load_workbook(out / "workbook.xlsx")
+    head = [c.value for c in next(wb["answers"].iter_rows(max_row=1))]
+    rows = {(r[head.index("return_id")], r[head.index("qid")]): r for r in wb["answers"].iter_rows(min_row=2, values_only=True)}
+    assert rows[("realtown", "1.4")][head.index("text_class")] == "partial"
+    assert rows[("realtown", "2.1")][head.index("divergent")] == 0
+    assert rows[("realtown", "1.5")][head.index("themes")] == "housing"
+    assert wb["reviews"].max_row == 7
+    analysed = {r["qid"]: r for r in csv_rows(out / "answers.csv") if r["return_id"] == "realtown"}
+    assert analysed["2.1"]["divergent"] == "1" and analysed["1.4"]["text_class"] == "in_progress"  # as analysed
+
+
+def test_no_reviews_leaves_the_reports_as_analysed(built_full):
+    out, res = built_full
+    assert "reviewed:" not in _page(res, "realtown")
+    assert "review decisions are applied" not in (out / "report.html").read_text(encoding="utf-8")
+
+
+def csv_rows(path: Path) -> list[dict]:
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))

@@ -214,3 +214,41 @@ def test_cli_flags_overview_keeps_the_code_drivers_when_a_flag_is_dismissed(tmp_
     drivers = row[header.index("drivers"):].removesuffix(" (1 dismissed)").split("; ")
     assert row.endswith(" (1 dismissed)")
     assert drivers == code_drivers + flagged[1:5]
+
+
+def test_report_db_writes_the_folders_decisions_and_applies_them(analysed, tmp_path):
+    """'wvtext report --db' takes the decisions about this folder's returns from the database (not
+    other returns'), writes them to reviews.csv and applies them to the pages."""
+    import csv
+
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+    from wvtext.export import write_csv
+    from wvtext.review import decisions_for
+
+    flagged = {a["qid"]: a for a in analysed.answer_analysis(["leicestershire"]) if a["divergent"]}
+    record_decision(analysed, kind="divergence", return_id="leicestershire", qid="1.8", decision="dismiss")
+    record_decision(analysed, kind="text_class", return_id="leicestershire", qid="1.1", decision="set", value="no")
+    analysed.add_review({"kind": "theme", "return_id": "elsewhere", "qid": "1.1", "item_id": "", "theme": "chc",
+                         "decision": "add", "value": "", "note": "", "reviewer": ""})  # another return's
+    assert {r["qid"] for r in decisions_for(analysed, ["leicestershire"])} == {"1.8", "1.1"}
+    out = tmp_path / "out"
+    write_csv(out / "answers.csv", ("locality", "return_id", "qid", "divergent", "divergence_type", "text_class"),
+              [{"locality": "Leicestershire", "return_id": "leicestershire", "qid": q,
+                "divergent": 1 if q in flagged else 0, "divergence_type": flagged.get(q, {}).get("divergence_type", ""),
+                "text_class": "yes"} for q in ("1.1", "1.8", "3.5")])
+    res = CliRunner().invoke(app, ["report", "--out", str(out), "--db", str(analysed.path)])
+    assert res.exit_code == 0, res.output
+    with open(out / "reviews.csv", newline="", encoding="utf-8") as fh:
+        assert sorted(r["qid"] for r in csv.DictReader(fh)) == ["1.1", "1.8"]
+    page = (out / "localities" / "leicestershire.html").read_text(encoding="utf-8")
+    assert "flag hidden_issue dismissed" in page and "narrative class no (wvtext: yes)" in page
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    res = subprocess.run([sys.executable, "-m", "wvtext", "report", "--out", str(out), "--db",
+                          str(tmp_path / "missing.db")], capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 1 and "no such database" in res.stderr and "Traceback" not in res.stderr

@@ -21,7 +21,7 @@ from .gcpolicy import bulk_allocations
 from .ingest import read_input
 from .localities import load_localities
 from .schema import (ANSWERS_COLUMNS, ANSWERS_EXTRA, EVIDENCE_COLUMNS, GOOD_PRACTICE_COLUMNS, ITEM_THEMES_COLUMNS,
-                     PROBLEMS_COLUMNS, RETURNS_COLUMNS, RETURNS_EXTRA, SUPPORT_REQUEST_COLUMNS)
+                     PROBLEMS_COLUMNS, RETURNS_COLUMNS, RETURNS_EXTRA, REVIEW_COLUMNS, SUPPORT_REQUEST_COLUMNS)
 from .store import open_store
 from .themes.lexicon import THEMES
 
@@ -497,6 +497,9 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
 
         write_csv(out_dir / "problems.csv", PROBLEMS_COLUMNS,
                   ({**p, "kind": PROBLEM_CODES.get(p["code"], "")} for p in problems))
+        from .review import decisions_for
+
+        write_csv(out_dir / "reviews.csv", REVIEW_COLUMNS, decisions_for(store, return_ids, item_ids))
         timings["export"] += time.perf_counter() - t
         timings["total"] = time.perf_counter() - t0
         manifest = {

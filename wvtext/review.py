@@ -22,7 +22,7 @@ from .codebook import ANSWER_CLASSES as TEXT_CLASSES
 from .divergence import DIVERGENCE_TYPES
 from .errors import WvtextError
 
-__all__ = ["KINDS", "DECISIONS", "review_queue", "record_decision", "decision_map"]
+__all__ = ["KINDS", "DECISIONS", "review_queue", "record_decision", "decision_map", "decisions_for"]
 
 KINDS = ("divergence", "theme", "support_request", "good_practice", "text_class")
 DECISIONS = {"divergence": ("confirm", "dismiss"), "theme": ("confirm", "dismiss", "add"),
@@ -38,6 +38,14 @@ def _key(r: dict) -> tuple:
 def decision_map(store) -> dict[tuple, dict]:
     """The latest decision per (kind, return_id, qid, item_id, theme)."""
     return {_key(r): r for r in store.reviews()}
+
+
+def decisions_for(store, return_ids, item_ids=()) -> list[dict]:
+    """The latest decision per key about these returns' answers and these items, in the order
+    they were made (the rows of reviews.csv)."""
+    rids, iids = set(return_ids), set(item_ids)
+    return [r for r in store.reviews()
+            if (r["item_id"] in iids if r["item_id"] else r["return_id"] in rids)]
 
 
 def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | None = None, top: int = 20,

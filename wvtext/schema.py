@@ -4,7 +4,7 @@ The contract columns come first, in this order; extra columns follow them.
 """
 from __future__ import annotations
 
-__all__ = ["ANSWERS_COLUMNS", "ANSWERS_EXTRA", "RETURNS_COLUMNS", "RETURNS_EXTRA", "PROBLEMS_COLUMNS",
+__all__ = ["ANSWERS_COLUMNS", "ANSWERS_EXTRA", "RETURNS_COLUMNS", "RETURNS_EXTRA", "PROBLEMS_COLUMNS", "REVIEW_COLUMNS",
            "EVIDENCE_COLUMNS", "ITEM_THEMES_COLUMNS", "SUPPORT_REQUEST_COLUMNS", "GOOD_PRACTICE_COLUMNS"]
 
 ANSWERS_COLUMNS = (
@@ -30,4 +30,7 @@ EVIDENCE_COLUMNS = (
 )
 ITEM_THEMES_COLUMNS = ("item_id", "title", "locality", "region", "source", "themes", "theme_confidences", "description")
 SUPPORT_REQUEST_COLUMNS = ("locality", "region", "return_id", "qid", "sentence", "themes", "cues", "synthetic")
+# reviews.csv: the analysts' latest decision per answer, theme or item (`wvtext review`).
+REVIEW_COLUMNS = ("kind", "return_id", "qid", "item_id", "theme", "decision", "value", "note", "reviewer",
+                  "decided_at")
 GOOD_PRACTICE_COLUMNS = ("item_id", "locality", "region", "return_id", "qid", "title", "themes", "score", "evidence", "text")

@@ -18,7 +18,10 @@ _HELP = (
     "themes.qdc (the theme taxonomy as a REFI-QDA codebook for NVivo, MAXQDA and ATLAS.ti), and lists them in "
     "DIR/manifest.json.\n\n"
     "Synthetic returns are labelled SYNTHETIC wherever they appear. Inputs of later stages that are missing "
-    "(support_requests.csv, good_practice.csv, items.csv, collections.csv) are reported as not available in this run."
+    "(support_requests.csv, good_practice.csv, items.csv, collections.csv) are reported as not available in this run.\n\n"
+    "Analysts' review decisions (DIR/reviews.csv, or the database's with --db) are applied: a dismissed flag, "
+    "support request or theme is left out, an added one is in, a narrative class set in review replaces "
+    "wvtext's, and each reviewed answer says what wvtext had. answers.csv stays as analysed."
 )
 
 
@@ -27,6 +30,10 @@ def report_cli(
     out: Annotated[Path, typer.Option("--out", help="Analysis folder written by 'wvtext analyse --out DIR' "
                                                     "(must hold answers.csv); the reports are written into it.")],
     title: Annotated[Optional[str], typer.Option("--title", help="Title of report.html.")] = None,
+    db: Annotated[Optional[Path], typer.Option(
+        "--db", help="Database whose review decisions ('wvtext review decide') the reports apply: DIR/reviews.csv "
+                     "is written afresh from it for this folder's returns and items. Without --db, the "
+                     "reviews.csv that 'wvtext analyse' wrote is used as it is.")] = None,
 ) -> None:
     """Build the reports (see _HELP)."""
     if not (out / "answers.csv").is_file():
@@ -34,6 +41,12 @@ def report_cli(
         raise typer.Exit(1)
     from ..report import build_reports
 
+    if db is not None:
+        from ..report.build import refresh_reviews
+
+        n = refresh_reviews(out, db)
+        typer.echo(f"{n} review decision{'s' if n != 1 else ''} from {db} applied (written to {out}/reviews.csv)",
+                   err=True)
     res = build_reports(out, title=title)
     missing = f"; not available in this run: {', '.join(res['not_available'])}" if res["not_available"] else ""
     synth = f" ({res['synthetic_returns']} SYNTHETIC)" if res["synthetic_returns"] else ""

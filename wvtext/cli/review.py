@@ -93,11 +93,11 @@ def export_cli(
     """Write the decisions to a csv (kind, return_id, qid, item_id, theme, decision, value, note,
     reviewer, decided_at), e.g. to measure wvtext against what analysts decided."""
     from ..export import write_csv
+    from ..schema import REVIEW_COLUMNS
     from ..store import open_store
 
     store = open_store(db, create=False)
     rows = store.reviews(latest=not history)
-    cols = ("kind", "return_id", "qid", "item_id", "theme", "decision", "value", "note", "reviewer", "decided_at")
-    n = write_csv(out, cols, rows)
+    n = write_csv(out, REVIEW_COLUMNS, rows)
     echo_err(f"wrote {n} decisions to {out}")
     store.close()

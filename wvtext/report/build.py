@@ -19,13 +19,13 @@ from pathlib import Path
 
 from ..export import _atomic_write, write_json
 from .common import page_name
-from .data import RunData, load_run
+from .data import ReportError, RunData, load_run
 from .locality import render_locality
 from .national import render_report
 from .qdc import write_qdc
 from .workbook import write_workbook
 
-__all__ = ["build_reports", "REPORT_FILES"]
+__all__ = ["build_reports", "refresh_reviews", "REPORT_FILES"]
 
 REPORT_FILES = ("report.html", "workbook.xlsx", "themes.qdc")
 LOCALITY_DIR = "localities"
@@ -48,6 +48,30 @@ def _not_available(d: RunData) -> list[str]:
     return missing
 
 
+def refresh_reviews(out_dir: Path, db_path: Path) -> int:
+    """Write DIR/reviews.csv afresh from the database's decisions about the returns and items of
+    this analysis folder (after 'wvtext review decide'); return how many there are."""
+    from ..export import write_csv
+    from ..review import decisions_for
+    from ..schema import REVIEW_COLUMNS
+    from ..store import open_store
+    from .data import read_table
+
+    out_dir = Path(out_dir)
+    answers = read_table(out_dir / "answers.csv")
+    if answers is None:
+        raise ReportError(f"{out_dir} has no answers.csv", remedy=f"run 'wvtext analyse --out {out_dir}' first.")
+    rids = {a.get("return_id") or a.get("locality", "") for a in answers}
+    items = read_table(out_dir / "items.csv") or read_table(out_dir / "item_themes.csv") or []
+    store = open_store(db_path, create=False)
+    try:
+        rows = decisions_for(store, rids, {i.get("item_id", "") for i in items})
+    finally:
+        store.close()
+    write_csv(out_dir / "reviews.csv", REVIEW_COLUMNS, rows)
+    return len(rows)
+
+
 def _workbook_job(d: RunData, path: Path) -> tuple:
     """Write the workbook; an error comes back as its message (a forked child's exception may not pickle)."""
     from ..errors import WvtextError
@@ -61,31 +85,48 @@ def _workbook_job(d: RunData, path: Path) -> tuple:
         return "error", f"cannot write {path} ({exc.strerror or exc}).", "Give a path in a folder you can write to."
 
 
+def _workbook_child(d: RunData, path: Path, send) -> None:
+    try:
+        outcome = _workbook_job(d, path)
+    except Exception as exc:  # a bug: the parent raises it as one
+        outcome = ("bug", f"{type(exc).__name__}: {exc}")
+    send.send(outcome)
+    send.close()
+
+
 def _workbook_beside(d: RunData, path: Path):
     """Start the workbook in a second process where the machine has a second core and can fork,
     so it is written while the pages are rendered (the two are independent; the same bytes either
-    way). Returns a function that waits for it and gives (sheets, seconds)."""
+    way). The child gets the run by the fork itself (nothing is pickled but its small result).
+    Returns a function that waits for it and gives (sheets, seconds)."""
     from ..errors import WvtextError
 
     def result(outcome: tuple):
         if outcome[0] == "error":
             raise WvtextError(outcome[1], remedy=outcome[2])
+        if outcome[0] == "bug":
+            raise RuntimeError(f"writing workbook.xlsx: {outcome[1]}")
         return outcome[1], outcome[2]
 
     if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods() \
             or os.environ.get("WVTEXT_REPORT_JOBS") == "1":
         outcome = _workbook_job(d, path)
         return lambda: result(outcome)
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    future = pool.submit(_workbook_job, d, path)
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_workbook_child, args=(d, path, send), daemon=True)
+    proc.start()
+    send.close()
 
     def wait():
         try:
-            return result(future.result())
+            outcome = recv.recv()
+        except EOFError:  # the child died without a word (killed, out of memory)
+            outcome = ("bug", f"the process writing it ended with exit code {proc.exitcode}")
         finally:
-            pool.shutdown()
+            recv.close()
+            proc.join()
+        return result(outcome)
     return wait
 
 

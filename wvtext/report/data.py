@@ -125,6 +125,7 @@ class RunData:
     good_practice: list[dict] | None = None
     items: list[dict] | None = None
     collections: list[dict] | None = None
+    reviews: list[dict] | None = None  # reviews.csv: the analysts' decisions, applied by _apply_reviews
     manifest: dict = field(default_factory=dict)
     headers: dict[str, list[str]] = field(default_factory=dict)  # file name -> its columns
     # derived
@@ -133,6 +134,7 @@ class RunData:
     answers_by_return: dict[str, list[dict]] = field(default_factory=dict)
     synthetic_ids: set[str] = field(default_factory=set)
     support_source: str = ""  # "support_requests.csv", "answers.csv", or "" (not available)
+    review_counts: Counter = field(default_factory=Counter)  # what the decisions changed, by what
 
     # -- who is in the run -------------------------------------------------------------
     @property
@@ -291,10 +293,114 @@ def load_run(out_dir: Path, *, codebook: Codebook | None = None) -> RunData:
         support_requests=read_table(out_dir / "support_requests.csv", headers),
         good_practice=read_table(out_dir / "good_practice.csv", headers),
         items=read_table(out_dir / "items.csv", headers), collections=read_table(out_dir / "collections.csv", headers),
+        reviews=read_table(out_dir / REVIEWS_FILE, headers),
         manifest=manifest if isinstance(manifest, dict) else {}, headers=headers,
     )
+    _apply_reviews(data)
     _derive(data)
     return data
+
+
+REVIEWS_FILE = "reviews.csv"
+
+
+def _review_answer(a: dict, decisions: list[dict], counts: Counter) -> list[str]:
+    """Apply one answer's decisions to it; return what changed, for its `review` column."""
+    notes = []
+    for r in decisions:
+        kind, decision, value = r.get("kind", ""), r.get("decision", ""), r.get("value", "") or ""
+        if kind == "divergence":
+            was = a.get("divergence_type", "") or ""
+            flagged = str(a.get("divergent", "")) == "1"
+            if decision == "dismiss":
+                a["divergent"], a["divergence_type"] = "0", ""
+                notes.append(f"flag {was or 'divergent'} dismissed" if flagged else "flag dismissed")
+                counts["flags dismissed"] += flagged
+            elif decision == "confirm":
+                a["divergent"], a["divergence_type"] = "1", value or was
+                if not flagged:
+                    notes.append(f"flag {value} added (wvtext did not flag it)")
+                    counts["flags added"] += 1
+                elif value and value != was:
+                    notes.append(f"flag confirmed as {value} (wvtext: {was or 'no type'})")
+                    counts["flags confirmed"] += 1
+                else:
+                    notes.append("flag confirmed")
+                    counts["flags confirmed"] += 1
+        elif kind == "text_class":
+            if decision == "set" and value and value != a.get("text_class"):
+                notes.append(f"narrative class {value} (wvtext: {a.get('text_class') or '-'})")
+                a["text_class"] = value
+                counts["narrative classes set"] += 1
+            else:
+                notes.append("narrative class confirmed")
+        elif kind in ("support_request", "good_practice"):
+            what = kind.replace("_", " ")
+            a[kind] = "0" if decision == "dismiss" else "1"
+            notes.append(f"{what} {_DONE.get(decision, decision)}")
+            counts[f"{what}s {_DONE.get(decision, decision)}"] += 1
+        elif kind == "theme":
+            notes += _review_themes(a, r, counts)
+    return notes
+
+
+_DONE = {"dismiss": "dismissed", "add": "added", "confirm": "confirmed"}
+
+
+def _review_themes(row: dict, r: dict, counts: Counter) -> list[str]:
+    themes, theme, decision = split_themes(row.get("themes", "")), r.get("theme", ""), r.get("decision", "")
+    if decision not in _DONE or not theme:
+        return []
+    had = theme in themes
+    if decision == "dismiss" and had:
+        themes.remove(theme)
+    elif decision == "add" and not had:
+        themes.append(theme)
+    row["themes"] = ";".join(themes)
+    counts[f"themes {_DONE[decision]}"] += 1
+    return [f"theme {theme} {_DONE[decision]}" + ("" if had == (decision != "add") else
+                                                    " (wvtext had it)" if had else " (wvtext did not have it)")]
+
+
+def _apply_reviews(d: RunData) -> None:
+    """Read the run as the analysts reviewed it: each of their latest decisions (reviews.csv, which
+    `wvtext analyse` and `wvtext report --db` write from the database) overrides what wvtext found
+    for that answer, theme or item, and the answer's `review` column says what changed and what
+    wvtext had. answers.csv itself stays as analysed. Out-of-step scores are as analysed."""
+    if not d.reviews:
+        return
+    per_answer: dict[tuple, list[dict]] = defaultdict(list)
+    per_item: dict[str, list[dict]] = defaultdict(list)
+    for r in d.reviews:
+        if r.get("item_id"):
+            per_item[r["item_id"]].append(r)
+        else:
+            per_answer[(r.get("return_id", ""), r.get("qid", ""))].append(r)
+    for a in d.answers:
+        key = (a.get("return_id") or a.get("locality", ""), a.get("qid", ""))
+        a["review"] = "; ".join(_review_answer(a, per_answer.get(key, []), d.review_counts))
+    for kind, rows in (("support_request", d.support_requests), ("good_practice", d.good_practice)):
+        if rows is None:
+            continue
+        said = {k: r["decision"] for k, decs in per_answer.items() for r in decs if r.get("kind") == kind}
+        have = {(x.get("return_id") or x.get("locality", ""), x.get("qid", "")) for x in rows}
+        rows[:] = [x for x in rows if said.get((x.get("return_id") or x.get("locality", ""), x.get("qid", ""))) != "dismiss"]
+        for a in d.answers:  # a request or offer wvtext missed, confirmed in review: the answer's evidence is its text
+            key = (a.get("return_id") or a.get("locality", ""), a.get("qid", ""))
+            if said.get(key) == "confirm" and key not in have:
+                text = a.get("evidence") or a.get("narrative", "")
+                rows.append({"locality": a.get("locality", ""), "region": a.get("region", ""), "return_id": key[0],
+                             "qid": key[1], "sentence": text, "evidence": text, "text": a.get("narrative", ""),
+                             "themes": a.get("themes", ""), "title": "added in review",
+                             "synthetic": a.get("synthetic", "")})
+    counted = d.items if d.items is not None else d.item_themes  # an item is counted once
+    for rows in (d.items, d.item_themes):
+        for row in rows or []:
+            notes = []
+            for r in per_item.get(row.get("item_id", ""), []):
+                if r.get("kind") == "theme":
+                    notes += _review_themes(row, r, d.review_counts if rows is counted else Counter())
+            row["review"] = "; ".join(notes)
 
 
 def _derive(d: RunData) -> None:
@@ -320,6 +426,9 @@ def _derive(d: RunData) -> None:
     d.answers_by_return = dict(per)
     d.return_ids = sorted(by_id, key=lambda k: (by_id[k].get("locality", "").lower(), k))
     d.synthetic_ids = {k for k, r in by_id.items() if str(r.get("synthetic", "")).strip() == "1"}
+    if d.reviews:  # a return's flagged answers as reviewed (its out-of-step score stays as analysed)
+        for rid, rows in per.items():
+            by_id[rid]["divergent"] = str(sum(1 for a in rows if str(a.get("divergent")) == "1"))
     for rows in (d.support_requests, d.good_practice):
         for row in rows or []:
             row["return_id"] = row.get("return_id") or row.get("locality", "")

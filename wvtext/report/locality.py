@@ -188,6 +188,11 @@ def render_locality(d: RunData, rid: str, *, report_href: str = "../report.html"
         (sum(len(v) for v in sup_by_q.values()) if sup_rows is not None else "n/a", "support requests"),
     ]
     body.append(el("div", *[el("div", el("b", v), el("span", lab), cls="stat") for v, lab in stats], cls="stats"))
+    reviewed = [a["qid"] for a in answers if a.get("review")]
+    if reviewed:
+        body.append(el("p", f"An analyst reviewed {len(reviewed)} answer{'s' if len(reviewed) != 1 else ''} "
+                            f"({', '.join(reviewed)}): their decisions are applied throughout this page, and the "
+                            "Flags column of the coding table says what wvtext had.", cls="note"))
     if ret.get("out_of_step_score", "") != "":
         oos = str(ret.get("out_of_step")) == "1"
         body.append(el("p", f"Out-of-step score {to_float(ret.get('out_of_step_score')):.2f} ",
@@ -265,6 +270,8 @@ def render_locality(d: RunData, rid: str, *, report_href: str = "../report.html"
             flags.append(badge("support", "grey"))
         if a["qid"] in gp_by_q or str(a.get("good_practice")) == "1":
             flags.append(badge("good practice", "ok"))
+        if a.get("review"):
+            flags.append(badge(f"reviewed: {a['review']}", "grey"))
         b = bucket_of(a)
         rows.append([a["qid"], el("span", q.text if q else "", cls="q"), _code_label(q, a.get("code", "")),
                      _PLAIN.get(b, b or "categorical"), _PLAIN.get(a.get("text_class", ""), a.get("text_class", "")),

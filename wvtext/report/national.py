@@ -154,6 +154,12 @@ def _synthetic_banner(d: RunData) -> Safe:
     return el("p", f"All {d.n_returns} returns in this run are real returns (none synthetic).", cls="note")
 
 
+def review_note(d: RunData) -> Safe:
+    done = ", ".join(f"{what}: {n}" for what, n in sorted(d.review_counts.items()))
+    return el("p", f"Analysts' review decisions are applied (reviews.csv: {done}). Flag counts are as reviewed; "
+                   "out-of-step scores are as analysed.", cls="note")
+
+
 def _headlines(d: RunData) -> Safe:
     out = []
     flagged = [a for a in d.answers if str(a.get("divergent")) == "1"]
@@ -171,6 +177,8 @@ def _headlines(d: RunData) -> Safe:
     if d.items is not None or d.item_themes is not None:
         stats.append(_stat(len(d.items if d.items is not None else d.item_themes), "good-practice items"))
     out.append(el("div", *stats, cls="stats"))
+    if d.review_counts:
+        out.append(review_note(d))
     ranked = []
     for q in d.codebook:
         if q.is_categorical or q.asks_about_issues:
@@ -337,6 +345,8 @@ def _divergence(d: RunData) -> Safe:
     flagged = [a for a in d.answers if str(a.get("divergent")) == "1"]
     out = [el("p", f"{len(flagged)} of {len(d.answers)} answers ({pct(len(flagged), len(d.answers))}) are flagged "
                    "because the code and the narrative disagree enough for an adviser to look. ", synth_note(d))]
+    if d.review_counts:
+        out.append(review_note(d))
     if not flagged:
         return join(out)
     by_type = Counter(a.get("divergence_type") or "(unspecified)" for a in flagged)

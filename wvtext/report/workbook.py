@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..export import safe_cell
 from ..schema import (ANSWERS_COLUMNS, ANSWERS_EXTRA, EVIDENCE_COLUMNS, ITEM_THEMES_COLUMNS, PROBLEMS_COLUMNS,
-                      RETURNS_COLUMNS, RETURNS_EXTRA)
+                      RETURNS_COLUMNS, RETURNS_EXTRA, REVIEW_COLUMNS)
 from .data import BUCKETS, RunData
 from .national import question_rows, region_section_rows
 
@@ -48,6 +48,8 @@ SHEETS = (
     ("good_practice", "good_practice.csv", OPTIONAL_COLUMNS["good_practice"], "practice offered in the returns"),
     ("items", "items.csv", OPTIONAL_COLUMNS["items"], "good-practice items and their collections"),
     ("collections", "collections.csv", OPTIONAL_COLUMNS["collections"], "collections of good-practice items"),
+    ("reviews", "reviews.csv", REVIEW_COLUMNS,
+     "the analysts' latest decisions, applied to the other sheets (their column review says what wvtext had)"),
     ("question_national", "", QUESTION_COLUMNS, "per question: national distribution of code classes"),
     ("question_region", "", QUESTION_COLUMNS, "per question and region: distribution of code classes"),
     ("region_section", "", REGION_SECTION_COLUMNS, "per region and section: share of answers in place"),
@@ -155,7 +157,7 @@ def write_workbook(d: RunData, path: Path) -> dict:
         "theme_evidence": None if d.evidence is None else [r for r in d.evidence if str(r.get("carried")) == "1"],
         "item_themes": d.item_themes,
         "problems": d.problems, "support_requests": d.support_requests, "good_practice": d.good_practice,
-        "items": d.items, "collections": d.collections,
+        "items": d.items, "collections": d.collections, "reviews": d.reviews,
     }
     nat = question_rows(d)
     reg = []
