@@ -383,7 +383,7 @@ def test_workbook_written_beside_the_pages_is_the_one_written_in_process(tmp_pat
     from wvtext.report import build as build_mod
 
     beside = make_run(tmp_path / "beside", support=True, extras=True)
-    monkeypatch.setattr(build_mod.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(build_mod, "_cores", lambda: 2)
     build_reports(beside)
     inproc = make_run(tmp_path / "inproc", support=True, extras=True)
     monkeypatch.setenv("WVTEXT_REPORT_JOBS", "1")
@@ -400,7 +400,7 @@ def test_an_unwritable_workbook_is_a_one_line_error_in_either_process(tmp_path, 
 
     out = make_run(tmp_path / "run")
     (out / "workbook.xlsx").mkdir()  # a folder where the workbook should go: it cannot be replaced
-    monkeypatch.setattr(build_mod.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(build_mod, "_cores", lambda: 2)
     monkeypatch.setenv("WVTEXT_REPORT_JOBS", jobs)
     with pytest.raises(WvtextError, match="workbook.xlsx"):
         build_reports(out)
@@ -616,3 +616,82 @@ def csv_rows(path: Path) -> list[dict]:
 
     with open(path, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
+
+
+def test_a_page_that_cannot_be_written_leaves_the_last_workbook_and_no_part_file(tmp_path, monkeypatch):
+    from wvtext.report import build_reports
+    from wvtext.report import build as build_mod
+
+    monkeypatch.setattr(build_mod, "_cores", lambda: 2)
+    out = make_run(tmp_path / "run")
+    build_reports(out)
+    before = (out / "workbook.xlsx").read_bytes()
+    (out / "report.html").unlink()
+    (out / "report.html").mkdir()  # the national page cannot be written
+    with pytest.raises(Exception):
+        build_reports(out)
+    assert (out / "workbook.xlsx").read_bytes() == before
+    assert not list(out.glob(".workbook.xlsx.*"))
+    import multiprocessing
+
+    assert not multiprocessing.active_children()
+
+
+def test_a_reviews_csv_without_its_columns_is_a_report_error(tmp_path):
+    from wvtext.report import ReportError, build_reports
+
+    out = make_run(tmp_path / "run")
+    (out / "reviews.csv").write_text("kind,return_id,qid\nsupport_request,realtown,1.9\n", encoding="utf-8")
+    with pytest.raises(ReportError, match="reviews.csv: needs columns decision"):
+        build_reports(out)
+
+
+def test_review_decisions_that_change_nothing_are_not_counted_and_confirms_apply(tmp_path):
+    """A confirmed theme the answer lacks is put in; a narrative class confirmed with another value
+    than wvtext now gives is applied; dismissing what wvtext did not find is not counted."""
+    from wvtext.report.data import load_run
+
+    out = _with_reviews(make_run(tmp_path / "run", support=True, extras=True), [
+        {"kind": "theme", "return_id": "realtown", "qid": "1.5", "theme": "housing", "decision": "confirm"},
+        {"kind": "theme", "return_id": "realtown", "qid": "1.6", "theme": "chc", "decision": "dismiss"},
+        {"kind": "text_class", "return_id": "realtown", "qid": "1.4", "decision": "confirm", "value": "partial"},
+        {"kind": "divergence", "return_id": "realtown", "qid": "1.1", "decision": "dismiss"},
+        {"kind": "support_request", "return_id": "realtown", "qid": "1.2", "decision": "dismiss"},
+    ])
+    d = load_run(out)
+    a = {x["qid"]: x for x in d.answers_by_return["realtown"]}
+    assert "housing" in a["1.5"]["themes"].split(";") and a["1.4"]["text_class"] == "partial"
+    assert dict(d.review_counts) == {"themes added": 1, "narrative classes set": 1}
+
+
+def test_review_decisions_find_answers_by_locality_and_recount_the_return(tmp_path):
+    """A folder whose answers.csv has no return_id column: decisions match by locality; the
+    return's flagged answers and rate are recounted in the returns sheet too."""
+    from wvtext.report.data import load_run
+
+    out = make_run(tmp_path / "run")
+    rows = csv_rows(out / "answers.csv")
+    cols = [c for c in rows[0] if c != "return_id"]
+    write_csv(out / "answers.csv", cols, rows)
+    rets = csv_rows(out / "returns.csv")
+    write_csv(out / "returns.csv", [c for c in rets[0] if c != "return_id"], rets)
+    _with_reviews(out, [{"kind": "divergence", "return_id": "realtown", "locality": "Realtown", "qid": "2.1",
+                         "decision": "dismiss"}])
+    d = load_run(out)
+    a = next(x for x in d.answers if x["locality"] == "Realtown" and x["qid"] == "2.1")
+    assert a["divergent"] == "0" and a["review"] == "flag overstated dismissed"
+    ret = next(r for r in d.returns if r["locality"] == "Realtown")
+    assert ret["divergent"] == "0" and float(ret["divergence_rate"]) == 0
+
+
+def test_a_dismissed_good_practice_offer_leaves_the_items(tmp_path):
+    from wvtext.report.data import load_run
+
+    out = make_run(tmp_path / "run", extras=True)
+    write_csv(out / "items.csv", ("item_id", "collection_id", "collection_label", "dup_group", "themes"), [
+        {"item_id": "gp-1", "collection_id": "c1", "collection_label": "Housing", "themes": "housing"},
+        {"item_id": "i1", "collection_id": "c1", "collection_label": "Housing", "themes": "housing"}])
+    _with_reviews(out, [{"kind": "good_practice", "return_id": "realtown", "qid": "11.3", "decision": "dismiss"}])
+    d = load_run(out)
+    assert [i["item_id"] for i in d.items] == ["i1"] and d.good_practice == []
+    assert dict(d.review_counts) == {"good-practice offers dismissed": 1}

@@ -499,7 +499,8 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
                   ({**p, "kind": PROBLEM_CODES.get(p["code"], "")} for p in problems))
         from .review import decisions_for
 
-        write_csv(out_dir / "reviews.csv", REVIEW_COLUMNS, decisions_for(store, return_ids, item_ids))
+        answer_items = [i["item_id"] for i in store.answer_items(return_ids)] if return_ids else []
+        write_csv(out_dir / "reviews.csv", REVIEW_COLUMNS, decisions_for(store, return_ids, item_ids + answer_items))
         timings["export"] += time.perf_counter() - t
         timings["total"] = time.perf_counter() - t0
         manifest = {

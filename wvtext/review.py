@@ -40,12 +40,19 @@ def decision_map(store) -> dict[tuple, dict]:
     return {_key(r): r for r in store.reviews()}
 
 
-def decisions_for(store, return_ids, item_ids=()) -> list[dict]:
-    """The latest decision per key about these returns' answers and these items, in the order
-    they were made (the rows of reviews.csv)."""
-    rids, iids = set(return_ids), set(item_ids)
-    return [r for r in store.reviews()
-            if (r["item_id"] in iids if r["item_id"] else r["return_id"] in rids)]
+def decisions_for(store, return_ids=None, item_ids=(), *, history: bool = False) -> list[dict]:
+    """The latest decision per key (every decision with `history`) about these returns' answers
+    (given by return id or locality; None: every return) and these items, in the order they were
+    made, each with its return's locality (the rows of reviews.csv)."""
+    locality = {r["return_id"]: r["locality"] for r in store.returns()}
+    wanted, iids = set(return_ids or ()), set(item_ids)
+    out = []
+    for r in store.reviews(latest=not history):
+        r = {**r, "locality": locality.get(r["return_id"], "")}
+        if return_ids is None or (r["item_id"] in iids if r["item_id"] else
+                                  (r["return_id"] in wanted or r["locality"] in wanted)):
+            out.append(r)
+    return out
 
 
 def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | None = None, top: int = 20,

@@ -31,6 +31,6 @@ EVIDENCE_COLUMNS = (
 ITEM_THEMES_COLUMNS = ("item_id", "title", "locality", "region", "source", "themes", "theme_confidences", "description")
 SUPPORT_REQUEST_COLUMNS = ("locality", "region", "return_id", "qid", "sentence", "themes", "cues", "synthetic")
 # reviews.csv: the analysts' latest decision per answer, theme or item (`wvtext review`).
-REVIEW_COLUMNS = ("kind", "return_id", "qid", "item_id", "theme", "decision", "value", "note", "reviewer",
-                  "decided_at")
+REVIEW_COLUMNS = ("kind", "return_id", "locality", "qid", "item_id", "theme", "decision", "value", "note",
+                  "reviewer", "decided_at")
 GOOD_PRACTICE_COLUMNS = ("item_id", "locality", "region", "return_id", "qid", "title", "themes", "score", "evidence", "text")

@@ -90,14 +90,14 @@ def export_cli(
     db: ExistingDbOption = DEFAULT_DB_PATH,
     history: Annotated[bool, typer.Option(help="Every decision, not only the latest per key.")] = False,
 ) -> None:
-    """Write the decisions to a csv (kind, return_id, qid, item_id, theme, decision, value, note,
-    reviewer, decided_at), e.g. to measure wvtext against what analysts decided."""
+    """Write the decisions to a csv (kind, return_id, locality, qid, item_id, theme, decision, value,
+    note, reviewer, decided_at), e.g. to measure wvtext against what analysts decided."""
     from ..export import write_csv
+    from ..review import decisions_for
     from ..schema import REVIEW_COLUMNS
     from ..store import open_store
 
     store = open_store(db, create=False)
-    rows = store.reviews(latest=not history)
-    n = write_csv(out, REVIEW_COLUMNS, rows)
+    n = write_csv(out, REVIEW_COLUMNS, decisions_for(store, history=history))
     echo_err(f"wrote {n} decisions to {out}")
     store.close()

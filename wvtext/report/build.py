@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -62,10 +63,11 @@ def refresh_reviews(out_dir: Path, db_path: Path) -> int:
     if answers is None:
         raise ReportError(f"{out_dir} has no answers.csv", remedy=f"run 'wvtext analyse --out {out_dir}' first.")
     rids = {a.get("return_id") or a.get("locality", "") for a in answers}
-    items = read_table(out_dir / "items.csv") or read_table(out_dir / "item_themes.csv") or []
+    items = {i.get("item_id", "") for name in ("items.csv", "item_themes.csv", "good_practice.csv")
+             for i in read_table(out_dir / name) or []}
     store = open_store(db_path, create=False)
     try:
-        rows = decisions_for(store, rids, {i.get("item_id", "") for i in items})
+        rows = decisions_for(store, rids, items - {""})
     finally:
         store.close()
     write_csv(out_dir / "reviews.csv", REVIEW_COLUMNS, rows)
@@ -94,11 +96,21 @@ def _workbook_child(d: RunData, path: Path, send) -> None:
     send.close()
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may use, not the machine's
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def _workbook_beside(d: RunData, path: Path):
-    """Start the workbook in a second process where the machine has a second core and can fork,
-    so it is written while the pages are rendered (the two are independent; the same bytes either
-    way). The child gets the run by the fork itself (nothing is pickled but its small result).
-    Returns a function that waits for it and gives (sheets, seconds)."""
+    """Start the workbook in a second process where Linux gives this process a second core, so it
+    is written while the pages are rendered (the two are independent; the same workbook either
+    way). The child gets the run by the fork itself (nothing is pickled but its small result) and
+    writes a part file beside the workbook, which replaces it only once the pages are written too.
+
+    Returns (finish, abandon): finish() waits and gives (sheets, seconds); abandon() waits for the
+    child and removes its part file, leaving workbook.xlsx as it was."""
     from ..errors import WvtextError
 
     def result(outcome: tuple):
@@ -108,42 +120,44 @@ def _workbook_beside(d: RunData, path: Path):
             raise RuntimeError(f"writing workbook.xlsx: {outcome[1]}")
         return outcome[1], outcome[2]
 
-    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods() \
-            or os.environ.get("WVTEXT_REPORT_JOBS") == "1":
-        outcome = _workbook_job(d, path)
-        return lambda: result(outcome)
+    if _cores() < 2 or not sys.platform.startswith("linux") or os.environ.get("WVTEXT_REPORT_JOBS") == "1":
+        return (lambda: result(_workbook_job(d, path))), (lambda: None)
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
     ctx = multiprocessing.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_workbook_child, args=(d, path, send), daemon=True)
+    proc = ctx.Process(target=_workbook_child, args=(d, part, send), daemon=True)
     proc.start()
     send.close()
 
-    def wait():
+    def join() -> tuple:
         try:
-            outcome = recv.recv()
+            return recv.recv()
         except EOFError:  # the child died without a word (killed, out of memory)
-            outcome = ("bug", f"the process writing it ended with exit code {proc.exitcode}")
+            return ("error", f"the process writing {path} ended with exit code {proc.exitcode} (killed?).",
+                    "Run again; with WVTEXT_REPORT_JOBS=1 the workbook is written in the one process.")
         finally:
             recv.close()
             proc.join()
+
+    def finish():
+        outcome = join()
+        if outcome[0] == "ok":
+            try:
+                os.replace(part, path)
+            except OSError as exc:
+                part.unlink(missing_ok=True)
+                outcome = ("error", f"cannot write {path} ({exc.strerror or exc}).",
+                           "Give a path in a folder you can write to.")
         return result(outcome)
-    return wait
+
+    def abandon():
+        join()
+        part.unlink(missing_ok=True)
+    return finish, abandon
 
 
-def build_reports(out_dir: Path, *, title: str | None = None) -> dict:
-    """Build every report from the analysis folder `out_dir`; return what was written.
-
-    Raises ReportError (a WvtextError) when the folder has no answers.csv. Optional inputs
-    (support_requests.csv, good_practice.csv, items.csv, collections.csv) may be absent: the
-    reports then say "not available in this run".
-    """
-    t0 = time.perf_counter()
-    out_dir = Path(out_dir)
-    d = load_run(out_dir)
-    timings = {"load": time.perf_counter() - t0}
-
-    workbook = _workbook_beside(d, out_dir / "workbook.xlsx")
-
+def _write_pages(d: RunData, out_dir: Path, title: str | None, timings: dict) -> dict[str, str]:
+    """The locality pages and report.html; returns {return id: page file name}."""
     t = time.perf_counter()
     loc_dir = out_dir / LOCALITY_DIR
     taken: set[str] = set()
@@ -161,9 +175,30 @@ def build_reports(out_dir: Path, *, title: str | None = None) -> dict:
     links = {rid: f"{LOCALITY_DIR}/{name}" for rid, name in pages.items()}
     _write_text(out_dir / "report.html", render_report(d, title=title, locality_pages=links))
     timings["report_html"] = time.perf_counter() - t
+    return pages
+
+
+def build_reports(out_dir: Path, *, title: str | None = None) -> dict:
+    """Build every report from the analysis folder `out_dir`; return what was written.
+
+    Raises ReportError (a WvtextError) when the folder has no answers.csv. Optional inputs
+    (support_requests.csv, good_practice.csv, items.csv, collections.csv) may be absent: the
+    reports then say "not available in this run".
+    """
+    t0 = time.perf_counter()
+    out_dir = Path(out_dir)
+    d = load_run(out_dir)
+    timings = {"load": time.perf_counter() - t0}
+
+    finish, abandon = _workbook_beside(d, out_dir / "workbook.xlsx")
+    try:
+        pages = _write_pages(d, out_dir, title, timings)
+    except BaseException:
+        abandon()  # the workbook of a run whose pages failed does not replace the last good one
+        raise
 
     t = time.perf_counter()
-    sheets, timings["workbook"] = workbook()
+    sheets, timings["workbook"] = finish()
     timings["workbook_wait"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -171,7 +206,8 @@ def build_reports(out_dir: Path, *, title: str | None = None) -> dict:
     timings["qdc"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
 
-    page_files = [f"{LOCALITY_DIR}/{n}" for n in sorted(wanted)]
+    loc_dir = out_dir / LOCALITY_DIR
+    page_files = [f"{LOCALITY_DIR}/{n}" for n in sorted(pages.values())]
     missing = _not_available(d)
     summary = {
         "files": list(REPORT_FILES), "locality_pages": page_files,

@@ -302,10 +302,25 @@ def load_run(out_dir: Path, *, codebook: Codebook | None = None) -> RunData:
 
 
 REVIEWS_FILE = "reviews.csv"
+_REVIEW_NEEDS = ("kind", "decision")
+_DONE = {"dismiss": "dismissed", "add": "added", "confirm": "confirmed", "set": "set"}
+_STAGE_NAMES = {"support_request": "support request", "good_practice": "good-practice offer"}
+
+
+def _check_reviews(d: RunData) -> None:
+    cols = d.headers.get(REVIEWS_FILE, [])
+    if d.reviews is None or not cols:
+        return
+    missing = [c for c in _REVIEW_NEEDS if c not in cols] + ([] if {"return_id", "item_id"} & set(cols) else
+                                                              ["return_id or item_id"])
+    if missing:
+        raise ReportError(f"{d.out_dir / REVIEWS_FILE}: needs columns {', '.join(missing)}; found {', '.join(cols)}.",
+                          remedy="Write it again with 'wvtext report --out DIR --db PATH' (or 'wvtext review export').")
 
 
 def _review_answer(a: dict, decisions: list[dict], counts: Counter) -> list[str]:
-    """Apply one answer's decisions to it; return what changed, for its `review` column."""
+    """Apply one answer's decisions to it; return what changed, for its `review` column. Counts
+    only decisions that change or affirm something wvtext found."""
     notes = []
     for r in decisions:
         kind, decision, value = r.get("kind", ""), r.get("decision", ""), r.get("value", "") or ""
@@ -314,59 +329,81 @@ def _review_answer(a: dict, decisions: list[dict], counts: Counter) -> list[str]
             flagged = str(a.get("divergent", "")) == "1"
             if decision == "dismiss":
                 a["divergent"], a["divergence_type"] = "0", ""
-                notes.append(f"flag {was or 'divergent'} dismissed" if flagged else "flag dismissed")
-                counts["flags dismissed"] += flagged
+                if flagged:
+                    notes.append(f"flag {was or 'divergent'} dismissed")
+                    counts["flags dismissed"] += 1
             elif decision == "confirm":
                 a["divergent"], a["divergence_type"] = "1", value or was
                 if not flagged:
-                    notes.append(f"flag {value} added (wvtext did not flag it)")
+                    notes.append(f"flag {value + ' ' if value else ''}added (wvtext did not flag it)")
                     counts["flags added"] += 1
-                elif value and value != was:
-                    notes.append(f"flag confirmed as {value} (wvtext: {was or 'no type'})")
-                    counts["flags confirmed"] += 1
                 else:
-                    notes.append("flag confirmed")
+                    notes.append(f"flag confirmed as {value} (wvtext: {was or 'no type'})" if value and value != was
+                                 else "flag confirmed")
                     counts["flags confirmed"] += 1
-        elif kind == "text_class":
-            if decision == "set" and value and value != a.get("text_class"):
+        elif kind == "text_class" and decision in ("set", "confirm"):
+            if value and value != a.get("text_class"):
                 notes.append(f"narrative class {value} (wvtext: {a.get('text_class') or '-'})")
                 a["text_class"] = value
                 counts["narrative classes set"] += 1
             else:
                 notes.append("narrative class confirmed")
-        elif kind in ("support_request", "good_practice"):
-            what = kind.replace("_", " ")
-            a[kind] = "0" if decision == "dismiss" else "1"
-            notes.append(f"{what} {_DONE.get(decision, decision)}")
-            counts[f"{what}s {_DONE.get(decision, decision)}"] += 1
+                counts["narrative classes confirmed"] += 1
+        elif kind in ("support_request", "good_practice") and decision in _DONE:
+            what, had = _STAGE_NAMES[kind], str(a.get(kind, "")) == "1" or a.get(f"_{kind}_row")
+            if decision == "dismiss":
+                a[kind] = "0"
+                if had:
+                    notes.append(f"{what} dismissed")
+                    counts[f"{what}s dismissed"] += 1
+            else:
+                a[kind] = "1"
+                notes.append(f"{what} confirmed" if had else f"{what} added (wvtext did not find it)")
+                counts[f"{what}s {'confirmed' if had else 'added'}"] += 1
         elif kind == "theme":
             notes += _review_themes(a, r, counts)
     return notes
 
 
-_DONE = {"dismiss": "dismissed", "add": "added", "confirm": "confirmed"}
-
-
 def _review_themes(row: dict, r: dict, counts: Counter) -> list[str]:
+    """A theme decision on an answer or item: dismiss takes it away; confirm and add keep or put it in."""
     themes, theme, decision = split_themes(row.get("themes", "")), r.get("theme", ""), r.get("decision", "")
-    if decision not in _DONE or not theme:
+    if decision not in ("dismiss", "confirm", "add") or not theme:
         return []
     had = theme in themes
-    if decision == "dismiss" and had:
+    if decision == "dismiss":
+        if not had:
+            return []
         themes.remove(theme)
-    elif decision == "add" and not had:
+        done = "dismissed"
+    elif had:
+        done = "confirmed"
+    else:
         themes.append(theme)
+        done = "added"
     row["themes"] = ";".join(themes)
-    counts[f"themes {_DONE[decision]}"] += 1
-    return [f"theme {theme} {_DONE[decision]}" + ("" if had == (decision != "add") else
-                                                    " (wvtext had it)" if had else " (wvtext did not have it)")]
+    counts[f"themes {done}"] += 1
+    return [f"theme {theme} {done}" + (" (wvtext did not carry it)" if done == "added" else "")]
+
+
+def _row_key(x: dict) -> tuple[str, str]:
+    return x.get("return_id") or x.get("locality", ""), x.get("qid", "")
+
+
+_ADDED_COLUMNS = {  # the columns an offer or request added in review fills (as the stage's own rows have)
+    "support_request": ("locality", "region", "return_id", "qid", "sentence", "themes", "synthetic"),
+    "good_practice": ("locality", "region", "return_id", "qid", "title", "themes", "evidence", "text"),
+}
 
 
 def _apply_reviews(d: RunData) -> None:
     """Read the run as the analysts reviewed it: each of their latest decisions (reviews.csv, which
     `wvtext analyse` and `wvtext report --db` write from the database) overrides what wvtext found
     for that answer, theme or item, and the answer's `review` column says what changed and what
-    wvtext had. answers.csv itself stays as analysed. Out-of-step scores are as analysed."""
+    wvtext had. answers.csv itself stays as analysed; so do out-of-step scores and collections.
+    A decision finds its answer by return id, or by locality where the folder's answers have no
+    return id."""
+    _check_reviews(d)
     if not d.reviews:
         return
     per_answer: dict[tuple, list[dict]] = defaultdict(list)
@@ -376,23 +413,41 @@ def _apply_reviews(d: RunData) -> None:
             per_item[r["item_id"]].append(r)
         else:
             per_answer[(r.get("return_id", ""), r.get("qid", ""))].append(r)
+            if r.get("locality"):
+                per_answer[(r["locality"], r.get("qid", ""))].append(r)
+    stage_rows = {"support_request": d.support_requests, "good_practice": d.good_practice}
+    have = {k: {_row_key(x) for x in rows or []} for k, rows in stage_rows.items()}
     for a in d.answers:
-        key = (a.get("return_id") or a.get("locality", ""), a.get("qid", ""))
-        a["review"] = "; ".join(_review_answer(a, per_answer.get(key, []), d.review_counts))
-    for kind, rows in (("support_request", d.support_requests), ("good_practice", d.good_practice)):
+        key = _row_key(a)
+        decisions = per_answer.get(key) or ([] if a.get("return_id") else per_answer.get((a.get("locality", ""), key[1]), []))
+        for kind in stage_rows:
+            a[f"_{kind}_row"] = key in have[kind]
+        a["review"] = "; ".join(_review_answer(a, decisions, d.review_counts))
+    dropped_items = set()
+    for kind, rows in stage_rows.items():
         if rows is None:
             continue
-        said = {k: r["decision"] for k, decs in per_answer.items() for r in decs if r.get("kind") == kind}
-        have = {(x.get("return_id") or x.get("locality", ""), x.get("qid", "")) for x in rows}
-        rows[:] = [x for x in rows if said.get((x.get("return_id") or x.get("locality", ""), x.get("qid", ""))) != "dismiss"]
-        for a in d.answers:  # a request or offer wvtext missed, confirmed in review: the answer's evidence is its text
-            key = (a.get("return_id") or a.get("locality", ""), a.get("qid", ""))
-            if said.get(key) == "confirm" and key not in have:
+        status = {_row_key(a): str(a.get(kind, "")) for a in d.answers}
+        kept = []
+        for x in rows:
+            if status.get(_row_key(x)) == "0" and any(r.get("kind") == kind for r in per_answer.get(_row_key(x), [])):
+                dropped_items.add(x.get("item_id", ""))
+            else:
+                kept.append(x)
+        rows[:] = kept
+        for a in d.answers:  # one wvtext missed, confirmed in review: the answer's evidence is its text
+            if str(a.get(kind, "")) == "1" and _row_key(a) not in have[kind]:
                 text = a.get("evidence") or a.get("narrative", "")
-                rows.append({"locality": a.get("locality", ""), "region": a.get("region", ""), "return_id": key[0],
-                             "qid": key[1], "sentence": text, "evidence": text, "text": a.get("narrative", ""),
-                             "themes": a.get("themes", ""), "title": "added in review",
-                             "synthetic": a.get("synthetic", "")})
+                full = {**a, "sentence": text, "evidence": text, "text": a.get("narrative", ""),
+                        "title": "added in review"}
+                rows.append({c: full.get(c, "") for c in _ADDED_COLUMNS[kind]})
+    for a in d.answers:
+        for kind in stage_rows:
+            a.pop(f"_{kind}_row", None)
+    dropped_items.discard("")
+    for rows in (d.items, d.item_themes):  # a dismissed offer's item leaves the items (collections are as analysed)
+        if rows is not None and dropped_items:
+            rows[:] = [x for x in rows if x.get("item_id") not in dropped_items]
     counted = d.items if d.items is not None else d.item_themes  # an item is counted once
     for rows in (d.items, d.item_themes):
         for row in rows or []:
@@ -426,9 +481,12 @@ def _derive(d: RunData) -> None:
     d.answers_by_return = dict(per)
     d.return_ids = sorted(by_id, key=lambda k: (by_id[k].get("locality", "").lower(), k))
     d.synthetic_ids = {k for k, r in by_id.items() if str(r.get("synthetic", "")).strip() == "1"}
-    if d.reviews:  # a return's flagged answers as reviewed (its out-of-step score stays as analysed)
+    if d.reviews:  # a return's flagged answers and rate as reviewed (its out-of-step score stays as analysed)
+        analysed = {r["return_id"]: r for r in d.returns}
         for rid, rows in per.items():
-            by_id[rid]["divergent"] = str(sum(1 for a in rows if str(a.get("divergent")) == "1"))
+            n = sum(1 for a in rows if str(a.get("divergent")) == "1")
+            for r in (by_id[rid], analysed.get(rid, {})):
+                r["divergent"], r["divergence_rate"] = str(n), str(round(n / len(rows), 3) if rows else 0)
     for rows in (d.support_requests, d.good_practice):
         for row in rows or []:
             row["return_id"] = row.get("return_id") or row.get("locality", "")

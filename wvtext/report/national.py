@@ -157,7 +157,7 @@ def _synthetic_banner(d: RunData) -> Safe:
 def review_note(d: RunData) -> Safe:
     done = ", ".join(f"{what}: {n}" for what, n in sorted(d.review_counts.items()))
     return el("p", f"Analysts' review decisions are applied (reviews.csv: {done}). Flag counts are as reviewed; "
-                   "out-of-step scores are as analysed.", cls="note")
+                   "out-of-step scores and collections are as analysed.", cls="note")
 
 
 def _headlines(d: RunData) -> Safe:

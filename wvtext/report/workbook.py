@@ -49,7 +49,8 @@ SHEETS = (
     ("items", "items.csv", OPTIONAL_COLUMNS["items"], "good-practice items and their collections"),
     ("collections", "collections.csv", OPTIONAL_COLUMNS["collections"], "collections of good-practice items"),
     ("reviews", "reviews.csv", REVIEW_COLUMNS,
-     "the analysts' latest decisions, applied to the other sheets (their column review says what wvtext had)"),
+     "the analysts' latest decisions, applied to the answers, returns, support, practice and items sheets (the "
+     "answers' and items' column review says what wvtext had)"),
     ("question_national", "", QUESTION_COLUMNS, "per question: national distribution of code classes"),
     ("question_region", "", QUESTION_COLUMNS, "per question and region: distribution of code classes"),
     ("region_section", "", REGION_SECTION_COLUMNS, "per region and section: share of answers in place"),
