@@ -380,13 +380,13 @@ def test_workbook_written_beside_the_pages_is_the_one_written_in_process(tmp_pat
     """On a machine with two cores the workbook is written by a second process while the pages are
     rendered; it must be the same workbook as the one written in this process."""
     from wvtext.report import build_reports
-    from wvtext.report import build as build_mod
+    from wvtext import beside as beside_mod
 
     beside = make_run(tmp_path / "beside", support=True, extras=True)
-    monkeypatch.setattr(build_mod, "_cores", lambda: 2)
+    monkeypatch.setattr(beside_mod, "cores", lambda: 2)
     build_reports(beside)
     inproc = make_run(tmp_path / "inproc", support=True, extras=True)
-    monkeypatch.setenv("WVTEXT_REPORT_JOBS", "1")
+    monkeypatch.setenv("WVTEXT_JOBS", "1")
     build_reports(inproc)
     assert _sheets(beside / "workbook.xlsx") == _sheets(inproc / "workbook.xlsx")
 
@@ -396,12 +396,12 @@ def test_workbook_written_beside_the_pages_is_the_one_written_in_process(tmp_pat
 def test_an_unwritable_workbook_is_a_one_line_error_in_either_process(tmp_path, monkeypatch, jobs):
     from wvtext.errors import WvtextError
     from wvtext.report import build_reports
-    from wvtext.report import build as build_mod
+    from wvtext import beside as beside_mod
 
     out = make_run(tmp_path / "run")
     (out / "workbook.xlsx").mkdir()  # a folder where the workbook should go: it cannot be replaced
-    monkeypatch.setattr(build_mod, "_cores", lambda: 2)
-    monkeypatch.setenv("WVTEXT_REPORT_JOBS", jobs)
+    monkeypatch.setattr(beside_mod, "cores", lambda: 2)
+    monkeypatch.setenv("WVTEXT_JOBS", jobs)
     with pytest.raises(WvtextError, match="workbook.xlsx"):
         build_reports(out)
     assert (out / "workbook.xlsx").is_dir()
@@ -620,9 +620,9 @@ def csv_rows(path: Path) -> list[dict]:
 
 def test_a_page_that_cannot_be_written_leaves_the_last_workbook_and_no_part_file(tmp_path, monkeypatch):
     from wvtext.report import build_reports
-    from wvtext.report import build as build_mod
+    from wvtext import beside as beside_mod
 
-    monkeypatch.setattr(build_mod, "_cores", lambda: 2)
+    monkeypatch.setattr(beside_mod, "cores", lambda: 2)
     out = make_run(tmp_path / "run")
     build_reports(out)
     before = (out / "workbook.xlsx").read_bytes()

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import __version__
+from .beside import Beside, parallel
 from .codebook import load_codebook
 from .errors import IngestError, WvtextError
 from .export import write_csv, write_json
@@ -109,35 +110,46 @@ def question_text(codebook, qid: str) -> str | None:
     return q.text if q is not None and not q.is_categorical else None
 
 
-@bulk_allocations()  # millions of small objects held until stored: collect less often (gcpolicy.py)
-def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexicon_path: str | None = None,
-                    learned: str = "themes", across: bool = False, progress: Progress | None = None) -> dict:
-    """Parse every narrative and item once and run the text stages on the parse: themes with
-    evidence (answers and items), the narrative's class and the code/narrative divergence
-    (answers). `learned` says which learned layers of models/learned/ decide beside the rules:
-    "themes" (the default), "all" (themes and the narrative class) or "none". `across`: blend
-    the narrative class of this run's answers with out-of-fold models of the codes of every
-    return in the store (`across.py`; nothing happens with fewer than `across.MIN_RETURNS`). Store the
-    results; return counts (with "across": what the cross-return model did, when asked)."""
-    _check_learned(learned)
-    from .divergence import score_divergence
-    from .stance import StanceReader, resolve_references
-    from .themes.pipeline import _default_nlp
+_SPLIT_FROM = 2000  # texts: below this a second process costs more than it saves
 
-    from .practice import PracticeReader, practice_title
+
+@dataclass
+class _Read:
+    """What reading a run of texts gives, in the texts' order."""
+    themes: list = field(default_factory=list)
+    stances: dict = field(default_factory=dict)  # return id -> {qid: Stance}, in reading order
+    requests: list = field(default_factory=list)
+    practice: list = field(default_factory=list)
+    gp_items: list = field(default_factory=list)
+    across_entries: list = field(default_factory=list)
+    across_evidence: dict = field(default_factory=dict)
+
+    def extend(self, later: "_Read") -> None:
+        self.themes += later.themes
+        for rid, per_q in later.stances.items():
+            self.stances.setdefault(rid, {}).update(per_q)
+        self.requests += later.requests
+        self.practice += later.practice
+        self.gp_items += later.gp_items
+        self.across_entries += later.across_entries
+        self.across_evidence.update(later.across_evidence)
+
+
+@bulk_allocations()  # millions of small objects held until stored: collect less often (gcpolicy.py)
+def _read_texts(tools, answers: list[dict], items: list[dict], *, progress: Progress | None = None,
+                total: int | None = None) -> _Read:
+    """Parse the answers' narratives and then the items once each and run the text stages on each
+    parse (themes, narrative class, support requests, good practice)."""
+    from .practice import practice_title
     from .themes.pipeline import themes_string, with_questions
 
-    codebook = load_codebook()
-    nlp = _default_nlp(lexicon_path, learned != "none")
-    reader = _reader(StanceReader, nlp, learned=learned == "all")
-    practice_reader = _reader(PracticeReader, nlp)
-    requests, practice, gp_items = [], [], []
-    answers = store.answers(return_ids) if return_ids else []
-    items = store.items(item_ids) if item_ids else []
+    nlp, reader, practice_reader, codebook, across = tools
     texts = [a["narrative"] for a in answers] + [item_text(i) for i in items]
     questions = [question_text(codebook, a["qid"]) for a in answers] + [None] * len(items)
-    theme_results, stances = [], {}
-    across_entries, across_evidence = [], {}
+    got = _Read()
+    theme_results, stances, requests, practice, gp_items = got.themes, got.stances, got.requests, got.practice, got.gp_items
+    across_entries, across_evidence = got.across_entries, got.across_evidence
+    total = total or len(texts)
     for n, doc in enumerate(nlp.pipe(with_questions(nlp, texts, questions), batch_size=512)):
         scores = doc._.wv_themes or {}
         theme_results.append(scores)
@@ -177,7 +189,50 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
                                  "locality": a["locality"], "region": a["region"] or "",
                                  "return_id": a["return_id"], "qid": a["qid"]})
         if progress and ((n + 1) % 500 == 0 or n + 1 == len(texts)):
-            progress("reading narratives", n + 1, len(texts))
+            progress("reading narratives", n + 1, total)
+    return got
+
+
+@bulk_allocations()
+def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexicon_path: str | None = None,
+                    learned: str = "themes", across: bool = False, progress: Progress | None = None) -> dict:
+    """Parse every narrative and item once and run the text stages on the parse: themes with
+    evidence (answers and items), the narrative's class and the code/narrative divergence
+    (answers). `learned` says which learned layers of models/learned/ decide beside the rules:
+    "themes" (the default), "all" (themes and the narrative class) or "none". `across`: blend
+    the narrative class of this run's answers with out-of-fold models of the codes of every
+    return in the store (`across.py`; nothing happens with fewer than `across.MIN_RETURNS`). Store the
+    results; return counts (with "across": what the cross-return model did, when asked)."""
+    _check_learned(learned)
+    from .divergence import score_divergence
+    from .stance import StanceReader, resolve_references
+    from .practice import PracticeReader
+    from .themes.pipeline import _default_nlp
+
+    codebook = load_codebook()
+    nlp = _default_nlp(lexicon_path, learned != "none")
+    reader = _reader(StanceReader, nlp, learned=learned == "all")
+    practice_reader = _reader(PracticeReader, nlp)
+    answers = store.answers(return_ids) if return_ids else []
+    items = store.items(item_ids) if item_ids else []
+    tools = (nlp, reader, practice_reader, codebook, across)
+    n_texts = len(answers) + len(items)
+    if across or n_texts < _SPLIT_FROM or not parallel():
+        got = _read_texts(tools, answers, items, progress=progress)
+    else:
+        # Two halves of the text, one in a forked child: each text is read on its own, so the
+        # results, put back in order, are those of one pass (tests/test_cli.py checks this).
+        half = len(answers) // 2 if len(answers) >= len(items) else len(answers)
+        other = Beside(_read_texts, tools, answers[half:], items, what="reading the narratives")
+        try:
+            got = _read_texts(tools, answers[:half], [], progress=progress, total=n_texts)
+        except BaseException:
+            other.abandon()
+            raise
+        got.extend(other.result())
+    theme_results, stances, requests, practice, gp_items = (got.themes, got.stances, got.requests, got.practice,
+                                                            got.gp_items)
+    across_entries, across_evidence = got.across_entries, got.across_evidence
     store.save_themes([(a["return_id"], a["qid"], s) for a, s in zip(answers, theme_results)],
                       [(i["item_id"], s) for i, s in zip(items, theme_results[len(answers):])])
     across_summary = (_learn_across(store, return_ids, stances, across_entries, across_evidence, nlp, reader,
@@ -201,7 +256,8 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
         # Items drawn from answers get their themes too (the answer's own, already found).
         by_key = {(a["return_id"], a["qid"]): s for a, s in zip(answers, theme_results)}
         store.save_themes([], [(i["item_id"], by_key[(i["return_id"], i["qid"])]) for i in gp_items])
-    return {"texts": len(texts), "words": sum(len(t.split()) for t in texts), "support_requests": len(requests),
+    words = sum(len(a["narrative"].split()) for a in answers) + sum(len(item_text(i).split()) for i in items)
+    return {"texts": n_texts, "words": words, "support_requests": len(requests),
             "good_practice": len(gp_items), "across": across_summary}
 
 
@@ -459,7 +515,7 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
 
     lexicon = load_lexicon(lexicon_path)
     settings = {"seed": SEED, "db": str(db_path), "out": str(out_dir), "lexicon": lexicon_path or "default",
-                "learned": learned, "across_returns": across}
+                "learned": learned, "across_returns": across, "processes": 2 if parallel() else 1}
     run_id = store.start_run("analyse", settings=settings, wvtext_version=__version__,
                              codebook_version=codebook.version)
     try:

@@ -12,12 +12,12 @@ then adds them to manifest.json's `outputs`.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
-import sys
 import time
 from pathlib import Path
 
+from ..beside import Beside, parallel
+from ..errors import WvtextError
 from ..export import _atomic_write, write_json
 from .common import page_name
 from .data import ReportError, RunData, load_run
@@ -74,86 +74,44 @@ def refresh_reviews(out_dir: Path, db_path: Path) -> int:
     return len(rows)
 
 
-def _workbook_job(d: RunData, path: Path) -> tuple:
-    """Write the workbook; an error comes back as its message (a forked child's exception may not pickle)."""
-    from ..errors import WvtextError
-
+def _write_workbook(d: RunData, path: Path) -> tuple:
+    """Write the workbook; return (sheets, seconds)."""
     t = time.perf_counter()
     try:
-        return "ok", write_workbook(d, path), time.perf_counter() - t
-    except WvtextError as exc:
-        return "error", exc.message, exc.remedy
+        return write_workbook(d, path), time.perf_counter() - t
     except OSError as exc:
-        return "error", f"cannot write {path} ({exc.strerror or exc}).", "Give a path in a folder you can write to."
+        raise WvtextError(f"cannot write {path} ({exc.strerror or exc}).",
+                          remedy="Give a path in a folder you can write to.")
 
 
-def _workbook_child(d: RunData, path: Path, send) -> None:
-    try:
-        outcome = _workbook_job(d, path)
-    except Exception as exc:  # a bug: the parent raises it as one
-        outcome = ("bug", f"{type(exc).__name__}: {exc}")
-    send.send(outcome)
-    send.close()
+class _WorkbookBeside:
+    """The workbook, written beside the pages (`wvtext.beside`): into a part file that replaces
+    workbook.xlsx only once the pages are written too, so a run whose pages fail leaves the last
+    good workbook (and no part file). The same workbook either way."""
 
+    def __init__(self, d: RunData, path: Path):
+        self.path = path
+        self.part = path.with_name(f".{path.name}.{os.getpid()}.part") if parallel() else path
+        self.job = Beside(_write_workbook, d, self.part, what=f"writing {path}")
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))  # the cores this process may use, not the machine's
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
-def _workbook_beside(d: RunData, path: Path):
-    """Start the workbook in a second process where Linux gives this process a second core, so it
-    is written while the pages are rendered (the two are independent; the same workbook either
-    way). The child gets the run by the fork itself (nothing is pickled but its small result) and
-    writes a part file beside the workbook, which replaces it only once the pages are written too.
-
-    Returns (finish, abandon): finish() waits and gives (sheets, seconds); abandon() waits for the
-    child and removes its part file, leaving workbook.xlsx as it was."""
-    from ..errors import WvtextError
-
-    def result(outcome: tuple):
-        if outcome[0] == "error":
-            raise WvtextError(outcome[1], remedy=outcome[2])
-        if outcome[0] == "bug":
-            raise RuntimeError(f"writing workbook.xlsx: {outcome[1]}")
-        return outcome[1], outcome[2]
-
-    if _cores() < 2 or not sys.platform.startswith("linux") or os.environ.get("WVTEXT_REPORT_JOBS") == "1":
-        return (lambda: result(_workbook_job(d, path))), (lambda: None)
-    part = path.with_name(f".{path.name}.{os.getpid()}.part")
-    ctx = multiprocessing.get_context("fork")
-    recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_workbook_child, args=(d, part, send), daemon=True)
-    proc.start()
-    send.close()
-
-    def join() -> tuple:
+    def finish(self) -> tuple:
         try:
-            return recv.recv()
-        except EOFError:  # the child died without a word (killed, out of memory)
-            return ("error", f"the process writing {path} ended with exit code {proc.exitcode} (killed?).",
-                    "Run again; with WVTEXT_REPORT_JOBS=1 the workbook is written in the one process.")
+            got = self.job.result()
+            if self.part != self.path:
+                try:
+                    os.replace(self.part, self.path)
+                except OSError as exc:
+                    raise WvtextError(f"cannot write {self.path} ({exc.strerror or exc}).",
+                                      remedy="Give a path in a folder you can write to.")
+            return got
         finally:
-            recv.close()
-            proc.join()
+            if self.part != self.path:
+                self.part.unlink(missing_ok=True)
 
-    def finish():
-        outcome = join()
-        if outcome[0] == "ok":
-            try:
-                os.replace(part, path)
-            except OSError as exc:
-                part.unlink(missing_ok=True)
-                outcome = ("error", f"cannot write {path} ({exc.strerror or exc}).",
-                           "Give a path in a folder you can write to.")
-        return result(outcome)
-
-    def abandon():
-        join()
-        part.unlink(missing_ok=True)
-    return finish, abandon
+    def abandon(self) -> None:
+        self.job.abandon()
+        if self.part != self.path:
+            self.part.unlink(missing_ok=True)
 
 
 def _write_pages(d: RunData, out_dir: Path, title: str | None, timings: dict) -> dict[str, str]:
@@ -190,15 +148,15 @@ def build_reports(out_dir: Path, *, title: str | None = None) -> dict:
     d = load_run(out_dir)
     timings = {"load": time.perf_counter() - t0}
 
-    finish, abandon = _workbook_beside(d, out_dir / "workbook.xlsx")
+    workbook = _WorkbookBeside(d, out_dir / "workbook.xlsx")
     try:
         pages = _write_pages(d, out_dir, title, timings)
     except BaseException:
-        abandon()  # the workbook of a run whose pages failed does not replace the last good one
+        workbook.abandon()  # the workbook of a run whose pages failed does not replace the last good one
         raise
 
     t = time.perf_counter()
-    sheets, timings["workbook"] = finish()
+    sheets, timings["workbook"] = workbook.finish()
     timings["workbook_wait"] = time.perf_counter() - t
 
     t = time.perf_counter()
