@@ -20,8 +20,11 @@ def main() -> None:
     manifest = analyse([Path(p) for p in inputs], Path(out), db_path=Path(db))
     wall = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"wall_s": round(wall, 3), "peak_mb": round(peak_mb, 1), "timings_s": manifest["timings_s"],
-                      "counts": manifest["counts"]}))
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest child
+    print(json.dumps({"wall_s": round(wall, 3), "peak_mb": round(peak_mb, 1), "child_peak_mb": round(child_mb, 1),
+                      "timings_s": manifest["timings_s"],
+                      "counts": manifest["counts"],
+                      "processes": manifest["settings"].get("processes", 1)}))
 
 
 if __name__ == "__main__":

@@ -143,6 +143,12 @@ def markdown(res: dict) -> str:
         lines.append(f"| x{r['scale']} | {r['returns']} | {r['answers']} | {r['words']:,} | {r['wall_s']:.2f} | "
                      f"{r['answers_per_s']:,} | {r['words_per_s']:,} | {r['peak_mb']:.0f} | " +
                      " | ".join(f"{v:.2f}" for k, v in r["timings_s"].items() if k != "total") + " |")
+    procs = sorted({r.get("processes", 1) for r in res["scales"]})
+    lines += ["", f"Processes: {' / '.join(map(str, procs))} (on Linux with two or more cores `analyse` reads half "
+                  "the narratives and writes the workbook in a second process; `WVTEXT_JOBS=1` for one). Peak MB "
+                  "is the main process's; the largest child's (forked: it shares the parent's pages until it "
+                  "writes them) peaked at " + " / ".join(f"x{r['scale']} {r.get('child_peak_mb', 0):.0f} MB"
+                                                        for r in res["scales"]) + "."]
     if len(res["scales"]) > 1:
         a, b = res["scales"][0], res["scales"][-1]
         lines += ["", f"Growth x{a['scale']} -> x{b['scale']}: answers x{b['answers'] / a['answers']:.1f}, "
