@@ -596,7 +596,8 @@ def test_reports_apply_the_review_decisions_and_say_what_wvtext_had(tmp_path):
     assert "flags added: 1, flags dismissed: 1" in report and "support requests dismissed: 1" in report
     wb = load_workbook(out / "workbook.xlsx")
     head = [c.value for c in next(wb["answers"].iter_rows(max_row=1))]
-    rows = {(r[head.index("return_id")], r[head.index("qid")]): r for r in wb["answers"].iter_rows(min_row=2, values_only=True)}
+    rows = {(r[head.index("return_id")], r[head.index("qid")]): r
+            for r in wb["answers"].iter_rows(min_row=2, values_only=True)}
     assert rows[("realtown", "1.4")][head.index("text_class")] == "partial"
     assert rows[("realtown", "2.1")][head.index("divergent")] == 0
     assert rows[("realtown", "1.5")][head.index("themes")] == "housing"

@@ -147,8 +147,8 @@ def _read_texts(tools, answers: list[dict], items: list[dict], *, progress: Prog
     texts = [a["narrative"] for a in answers] + [item_text(i) for i in items]
     questions = [question_text(codebook, a["qid"]) for a in answers] + [None] * len(items)
     got = _Read()
-    theme_results, stances, requests, practice, gp_items = got.themes, got.stances, got.requests, got.practice, got.gp_items
-    across_entries, across_evidence = got.across_entries, got.across_evidence
+    theme_results, stances, requests, practice = got.themes, got.stances, got.requests, got.practice
+    gp_items, across_entries, across_evidence = got.gp_items, got.across_entries, got.across_evidence
     total = total or len(texts)
     for n, doc in enumerate(nlp.pipe(with_questions(nlp, texts, questions), batch_size=512)):
         scores = doc._.wv_themes or {}

@@ -419,7 +419,7 @@ def _apply_reviews(d: RunData) -> None:
     have = {k: {_row_key(x) for x in rows or []} for k, rows in stage_rows.items()}
     for a in d.answers:
         key = _row_key(a)
-        decisions = per_answer.get(key) or ([] if a.get("return_id") else per_answer.get((a.get("locality", ""), key[1]), []))
+        decisions = per_answer.get(key, [])  # by return id, or by locality where the answer has no return id
         for kind in stage_rows:
             a[f"_{kind}_row"] = key in have[kind]
         a["review"] = "; ".join(_review_answer(a, decisions, d.review_counts))
