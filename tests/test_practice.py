@@ -43,6 +43,10 @@ def test_practice_not_a_support_request(nlp, reader, text):
     [
         "Our accommodation broker has been very successful and a number of people have left residential care.",
         "The crisis team is an innovative model that we would be happy to share with other areas.",
+        # an offer in a sentence with "would"; "the delivery plan" is a noun, not an intention
+        "Our peer mentoring scheme is an area of good practice we would be pleased to share.",
+        "An example of innovative practice is our carers' forum, which co-produces the delivery plan.",
+        "Our intensive support team has avoided several admissions and has improved how crises are handled.",
     ],
 )
 def test_practice_good_practice_candidate(nlp, reader, text):
@@ -55,6 +59,8 @@ def test_practice_good_practice_candidate(nlp, reader, text):
     [
         "Any good practice examples from other areas would be welcomed.",
         "We plan to develop an innovative crisis service next year.",
+        "We hope that the new service will be an example of good practice.",
+        "Partners expect to publish an innovative practice guide in the spring.",
         "A register is in place.",
     ],
 )
@@ -77,3 +83,18 @@ def test_practice_leicestershire_required(tmp_path):
     with open(tmp_path / "out" / "support_requests_summary.csv", encoding="utf-8") as fh:
         summary = list(csv.DictReader(fh))
     assert {("question", q) for q in ("1.9", "4.5", "5.6")} <= {(r["dimension"], r["key"]) for r in summary}
+
+
+@pytest.mark.parametrize("row, message", [
+    ("innovative,high,,", r"row 2, weight: 'high' is not a number"),
+    ("happy to share,1.5,yes,", r"row 2, offer: 'yes' must be 1 \(an offer to share\) or empty"),
+])
+def test_practice_cue_file_errors_name_row_and_field(nlp, tmp_path, row, message):
+    from wvtext.errors import WvtextError
+    from wvtext.paths import models_dir
+
+    (tmp_path / "requests.csv").write_text((models_dir() / "practice" / "requests.csv").read_text(encoding="utf-8"),
+                                           encoding="utf-8")
+    (tmp_path / "good_practice.csv").write_text("cue,weight,offer,note\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(WvtextError, match=message):
+        PracticeReader(nlp, folder=tmp_path)

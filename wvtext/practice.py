@@ -10,8 +10,10 @@ score with its evidence. Cues are data in `models/practice/`.
   frames ("we need") are required to be first person, so "people who need support" is not one.
 - A **good-practice candidate** is an answer whose sentences present something as working or
   worth sharing ("has been very successful", "happy to share", "innovative", "has resulted in"),
-  in the past or present, not only planned, and not a request for others' good practice; the
-  pipeline also requires the narrative to say the thing is in place (class yes or partial).
+  in the past or present, not only planned, and not a request for others' good practice; an
+  offer to share (the cue file's `offer` column: "we would be pleased to share") counts in a
+  sentence about the future too. The pipeline also requires the narrative to say the thing is in
+  place (class yes or partial).
 """
 from __future__ import annotations
 
@@ -30,8 +32,25 @@ from .themes.lexicon import THEME_NAMES, THEMES, pattern_variants
 
 __all__ = ["Request", "Practice", "PracticeReader"]
 
-_FUTURE = {"will", "plan", "planned", "intend", "propose", "proposed", "aim", "hope", "would", "could", "should",
-           "consider", "considering", "expect", "expected"}
+# A sentence about the future: a modal or a plan-participle anywhere, or a verb of intent used as
+# one ("we plan to", "we hope that"; not the noun in "the delivery plan" or "our aim").
+_MODAL = {"will", "would", "could", "should", "consider", "considering", "planned", "proposed", "expected",
+          "intended"}
+_INTENT = {"plan", "plans", "aim", "aims", "hope", "hopes", "intend", "intends", "propose", "proposes", "expect",
+           "expects"}
+
+
+def _about_future(sent) -> bool:
+    toks = list(sent)
+    for i, t in enumerate(toks):
+        if t.lower_ in _MODAL or t.norm_ in ("will", "would", "could", "should"):
+            return True
+        if t.lower_ in _INTENT:
+            after = toks[i + 1].lower_ if i + 1 < len(toks) else ""
+            before = toks[i - 1].lower_ if i else ""
+            if after in ("to", "that") or before in ("we", "i", "they"):
+                return True
+    return False
 _GP_THRESHOLD = 1.2
 
 
@@ -60,6 +79,12 @@ def _read(path: Path, cols: tuple[str, ...]) -> list[dict]:
     for i, r in enumerate(rows, start=2):
         if any(not r.get(c) for c in cols):
             raise WvtextError(f"{path}, row {i}: needs {', '.join(cols)}.")
+        try:
+            float(r["weight"])
+        except ValueError:
+            raise WvtextError(f"{path}, row {i}, weight: {r['weight']!r} is not a number.", remedy="Give e.g. 0.8.")
+        if (r.get("offer") or "") not in ("", "0", "1"):
+            raise WvtextError(f"{path}, row {i}, offer: {r['offer']!r} must be 1 (an offer to share) or empty.")
     return rows
 
 
@@ -116,10 +141,8 @@ class PracticeReader:
             sent = span.sent
             if sent.start_char in request_sents or _negated(doc, span, sent):
                 continue  # asking for good practice, or denying it, is not offering it
-            if any(t.norm_ in _FUTURE for t in sent) and r["cue"] not in ("happy to share", "willing to share",
-                                                                          "positive to share", "idea to share",
-                                                                          "worth sharing"):
-                continue  # plans are not practice yet
+            if r.get("offer") != "1" and _about_future(sent):
+                continue  # plans are not practice yet; an offer to share ("we would be happy to share") is one
             per_sent.setdefault(sent.start, []).append((float(r["weight"]), r["cue"]))
         if not per_sent:
             return Practice(0.0, False, "")
