@@ -61,6 +61,7 @@ def test_practice_good_practice_candidate(nlp, reader, text):
         "We plan to develop an innovative crisis service next year.",
         "We hope that the new service will be an example of good practice.",
         "Partners expect to publish an innovative practice guide in the spring.",
+        "Both partners face significant savings targets over the next three years.",  # one word, two cues
         "A register is in place.",
     ],
 )

@@ -135,8 +135,15 @@ class PracticeReader:
     def practice(self, doc: Doc, requests: list[Request]) -> Practice:
         request_sents = {r.start_char for r in requests}
         per_sent: dict[int, list[tuple[float, str]]] = {}
-        for key, s, e in self.gp(doc):
-            r = self.gp_rows[int(doc.vocab.strings[key])]
+        # Words matched by several cues count once, for the weightiest ("savings" is the cue
+        # "saving" and the cue "savings"; "area of good practice" holds "good practice").
+        hits = sorted(((self.gp_rows[int(doc.vocab.strings[key])], s, e) for key, s, e in self.gp(doc)),
+                      key=lambda h: (-float(h[0]["weight"]), h[1] - h[2], h[1]))
+        taken: set[int] = set()
+        for r, s, e in hits:
+            if taken & set(range(s, e)):
+                continue
+            taken.update(range(s, e))
             span = doc[s:e]
             sent = span.sent
             if sent.start_char in request_sents or _negated(doc, span, sent):
