@@ -19,6 +19,8 @@ def reader(nlp):
         "Clarity from the national team on specialised commissioning would help.",
         "We are keen to learn from areas that have pooled budgets across health and social care.",
         "Any examples of good practice from other areas would be appreciated.",
+        "Support from the national programme with agreeing contributions to a pooled budget would be valued.",
+        "Guidance on the CHC framework would be beneficial.",
     ],
 )
 def test_practice_support_request_found(nlp, reader, text):
