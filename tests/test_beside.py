@@ -58,3 +58,18 @@ def test_a_child_that_dies_is_an_error_that_says_so(monkeypatch):
     monkeypatch.delenv("WVTEXT_JOBS", raising=False)
     with pytest.raises(WvtextError, match=r"ended with exit code -9 \(killed\?\)"):
         beside_mod.Beside(_fails, "die", what="the test").result()
+
+
+def test_progress_reaches_the_end_when_half_is_read_beside(tmp_path, monkeypatch):
+    from wvtext import pipeline
+    from wvtext.store import open_store
+
+    monkeypatch.setattr(beside_mod, "cores", lambda: 2)
+    monkeypatch.delenv("WVTEXT_JOBS", raising=False)
+    monkeypatch.setattr(pipeline, "_SPLIT_FROM", 10)
+    seen = []
+    store = open_store(tmp_path / "p.db")
+    ing = pipeline.ingest_files([SEED_RETURN], store)
+    pipeline.run_text_stages(store, ing.return_ids, [], progress=lambda label, n, total: seen.append((n, total)))
+    store.close()
+    assert seen[-1] == (61, 61) and all(t == 61 for _, t in seen)

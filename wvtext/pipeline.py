@@ -230,6 +230,8 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
             other.abandon()
             raise
         got.extend(other.result())
+        if progress:
+            progress("reading narratives", n_texts, n_texts)  # the other half, read beside
     theme_results, stances, requests, practice, gp_items = (got.themes, got.stances, got.requests, got.practice,
                                                             got.gp_items)
     across_entries, across_evidence = got.across_entries, got.across_evidence
