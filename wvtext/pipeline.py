@@ -123,8 +123,10 @@ class _Read:
     gp_items: list = field(default_factory=list)
     across_entries: list = field(default_factory=list)
     across_evidence: dict = field(default_factory=dict)
+    words: int = 0
 
     def extend(self, later: "_Read") -> None:
+        self.words += later.words
         self.themes += later.themes
         for rid, per_q in later.stances.items():
             self.stances.setdefault(rid, {}).update(per_q)
@@ -146,7 +148,7 @@ def _read_texts(tools, answers: list[dict], items: list[dict], *, progress: Prog
     nlp, reader, practice_reader, codebook, across = tools
     texts = [a["narrative"] for a in answers] + [item_text(i) for i in items]
     questions = [question_text(codebook, a["qid"]) for a in answers] + [None] * len(items)
-    got = _Read()
+    got = _Read(words=sum(len(t.split()) for t in texts))
     theme_results, stances, requests, practice = got.themes, got.stances, got.requests, got.practice
     gp_items, across_entries, across_evidence = got.gp_items, got.across_entries, got.across_evidence
     total = total or len(texts)
@@ -232,12 +234,10 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
         got.extend(other.result())
         if progress:
             progress("reading narratives", n_texts, n_texts)  # the other half, read beside
-    theme_results, stances, requests, practice, gp_items = (got.themes, got.stances, got.requests, got.practice,
-                                                            got.gp_items)
-    across_entries, across_evidence = got.across_entries, got.across_evidence
-    store.save_themes([(a["return_id"], a["qid"], s) for a, s in zip(answers, theme_results)],
-                      [(i["item_id"], s) for i, s in zip(items, theme_results[len(answers):])])
-    across_summary = (_learn_across(store, return_ids, stances, across_entries, across_evidence, nlp, reader,
+    stances = got.stances
+    store.save_themes([(a["return_id"], a["qid"], s) for a, s in zip(answers, got.themes)],
+                      [(i["item_id"], s) for i, s in zip(items, got.themes[len(answers):])])
+    across_summary = (_learn_across(store, return_ids, stances, got.across_entries, got.across_evidence, nlp, reader,
                                     codebook, progress) if across else None)
     rows = []
     by_key = {(a["return_id"], a["qid"]): a for a in answers}
@@ -253,14 +253,13 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
                          "obstacles": ";".join(map(str, st.obstacles)), "hedged": int(st.hedged),
                          "divergent": int(d.divergent), "divergence_score": d.score, "divergence_type": d.type})
     store.save_answer_analysis(rows)
-    store.save_practice([(a["return_id"], a["qid"]) for a in answers], requests, practice, gp_items)
-    if gp_items:
+    store.save_practice([(a["return_id"], a["qid"]) for a in answers], got.requests, got.practice, got.gp_items)
+    if got.gp_items:
         # Items drawn from answers get their themes too (the answer's own, already found).
-        by_key = {(a["return_id"], a["qid"]): s for a, s in zip(answers, theme_results)}
-        store.save_themes([], [(i["item_id"], by_key[(i["return_id"], i["qid"])]) for i in gp_items])
-    words = sum(len(a["narrative"].split()) for a in answers) + sum(len(item_text(i).split()) for i in items)
-    return {"texts": n_texts, "words": words, "support_requests": len(requests),
-            "good_practice": len(gp_items), "across": across_summary}
+        by_key = {(a["return_id"], a["qid"]): s for a, s in zip(answers, got.themes)}
+        store.save_themes([], [(i["item_id"], by_key[(i["return_id"], i["qid"])]) for i in got.gp_items])
+    return {"texts": n_texts, "words": got.words, "support_requests": len(got.requests),
+            "good_practice": len(got.gp_items), "across": across_summary}
 
 
 def _across_entry(reader, a: dict, doc, q, *, evidence: dict | None = None):

@@ -16,7 +16,7 @@ import os
 import time
 from pathlib import Path
 
-from ..beside import Beside, parallel
+from ..beside import Beside
 from ..errors import WvtextError
 from ..export import _atomic_write, write_json
 from .common import page_name
@@ -91,27 +91,24 @@ class _WorkbookBeside:
 
     def __init__(self, d: RunData, path: Path):
         self.path = path
-        self.part = path.with_name(f".{path.name}.{os.getpid()}.part") if parallel() else path
+        self.part = path.with_name(f".{path.name}.{os.getpid()}.part")
         self.job = Beside(_write_workbook, d, self.part, what=f"writing {path}")
 
     def finish(self) -> tuple:
         try:
             got = self.job.result()
-            if self.part != self.path:
-                try:
-                    os.replace(self.part, self.path)
-                except OSError as exc:
-                    raise WvtextError(f"cannot write {self.path} ({exc.strerror or exc}).",
-                                      remedy="Give a path in a folder you can write to.")
+            try:
+                os.replace(self.part, self.path)
+            except OSError as exc:
+                raise WvtextError(f"cannot write {self.path} ({exc.strerror or exc}).",
+                                  remedy="Give a path in a folder you can write to.")
             return got
         finally:
-            if self.part != self.path:
-                self.part.unlink(missing_ok=True)
+            self.part.unlink(missing_ok=True)
 
     def abandon(self) -> None:
         self.job.abandon()
-        if self.part != self.path:
-            self.part.unlink(missing_ok=True)
+        self.part.unlink(missing_ok=True)
 
 
 def _write_pages(d: RunData, out_dir: Path, title: str | None, timings: dict) -> dict[str, str]:

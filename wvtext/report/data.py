@@ -318,9 +318,10 @@ def _check_reviews(d: RunData) -> None:
                           remedy="Write it again with 'wvtext report --out DIR --db PATH' (or 'wvtext review export').")
 
 
-def _review_answer(a: dict, decisions: list[dict], counts: Counter) -> list[str]:
+def _review_answer(a: dict, decisions: list[dict], counts: Counter, listed: dict[str, bool]) -> list[str]:
     """Apply one answer's decisions to it; return what changed, for its `review` column. Counts
-    only decisions that change or affirm something wvtext found."""
+    only decisions that change or affirm something wvtext found. `listed`: whether the answer is
+    among the support requests and the good-practice offers."""
     notes = []
     for r in decisions:
         kind, decision, value = r.get("kind", ""), r.get("decision", ""), r.get("value", "") or ""
@@ -350,7 +351,7 @@ def _review_answer(a: dict, decisions: list[dict], counts: Counter) -> list[str]
                 notes.append("narrative class confirmed")
                 counts["narrative classes confirmed"] += 1
         elif kind in ("support_request", "good_practice") and decision in _DONE:
-            what, had = _STAGE_NAMES[kind], str(a.get(kind, "")) == "1" or a.get(f"_{kind}_row")
+            what, had = _STAGE_NAMES[kind], str(a.get(kind, "")) == "1" or listed[kind]
             if decision == "dismiss":
                 a[kind] = "0"
                 if had:
@@ -420,9 +421,8 @@ def _apply_reviews(d: RunData) -> None:
     for a in d.answers:
         key = _row_key(a)
         decisions = per_answer.get(key, [])  # by return id, or by locality where the answer has no return id
-        for kind in stage_rows:
-            a[f"_{kind}_row"] = key in have[kind]
-        a["review"] = "; ".join(_review_answer(a, decisions, d.review_counts))
+        listed = {kind: key in have[kind] for kind in stage_rows}
+        a["review"] = "; ".join(_review_answer(a, decisions, d.review_counts, listed))
     dropped_items = set()
     for kind, rows in stage_rows.items():
         if rows is None:
@@ -441,9 +441,6 @@ def _apply_reviews(d: RunData) -> None:
                 full = {**a, "sentence": text, "evidence": text, "text": a.get("narrative", ""),
                         "title": "added in review"}
                 rows.append({c: full.get(c, "") for c in _ADDED_COLUMNS[kind]})
-    for a in d.answers:
-        for kind in stage_rows:
-            a.pop(f"_{kind}_row", None)
     dropped_items.discard("")
     for rows in (d.items, d.item_themes):  # a dismissed offer's item leaves the items (collections are as analysed)
         if rows is not None and dropped_items:
