@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from wvtext.schema import ANSWERS_COLUMNS, RETURNS_COLUMNS
+from wvtext.themes.lexicon import THEME_NAMES
 from conftest import ROOT
 
 
@@ -56,8 +57,60 @@ def test_cli_analyse_is_deterministic(analysed, tmp_path):
     out, _ = analysed
     res = run("analyse", "--out", str(tmp_path), "--db", str(tmp_path / "w.db"))
     assert res.returncode == 0
-    for name in ("answers.csv", "returns.csv", "problems.csv"):
+    for name in ("answers.csv", "returns.csv", "problems.csv", "project.qdpx"):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes()
+
+
+def _qdpx(path):
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as z:
+        qde = z.read("project.qde")
+        texts = {n: z.read(n).decode("utf-8") for n in z.namelist() if n != "project.qde"}
+    return qde, etree.fromstring(qde), texts
+
+
+def test_cli_analyse_writes_a_refi_qda_project_coded_where_wvtext_found_things(analysed):
+    """project.qdpx: valid against the shipped schema, one source per return and item, and every coded
+    selection of the real return and the real items holds the terms and sentences that decided it."""
+    from wvtext.report.qdc import theme_guid
+    from wvtext.report.qdpx import validate_qde
+
+    out, _ = analysed
+    qde, doc, texts = _qdpx(out / "project.qdpx")
+    assert validate_qde(qde) == []
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    sources = {s.get("name"): s for s in doc.iterfind("q:Sources/q:TextSource", ns)}
+    assert len(sources) == 153 + 80  # the shipped returns and seed items
+    leics = sources["Leicestershire"]
+    text = texts["Sources/" + leics.get("plainTextPath").removeprefix("internal://")]
+    with open(out / "answers.csv", encoding="utf-8") as fh:
+        answers = [r for r in csv.DictReader(fh) if r["return_id"] == "leicestershire"]
+    assert all(a["narrative"] in text for a in answers)
+    codes = {c.get("guid"): c.get("name") for c in doc.iter("{urn:QDA-XML:project:1.0}Code")}
+    coded = []  # (code name, start, end)
+    for sel in leics.iterfind("q:PlainTextSelection", ns):
+        start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
+        note = sel.findtext("q:Description", namespaces=ns)
+        for term in re.findall(r": '([^']+)'", note):
+            assert term.lower() in text[start:end].lower(), (term, text[start:end])
+        coded += [(codes[c.get("targetGUID")], start, end) for c in sel.iterfind("q:Coding/q:CodeRef", ns)]
+    for a in answers:
+        if not a["narrative"]:
+            continue
+        at = text.index("\n" + a["narrative"]) + 1
+        inside = {n for n, s, e in coded if at <= s and e <= at + len(a["narrative"])}
+        assert {THEME_NAMES[t] for t in a["themes"].split(";") if t} <= inside, a["qid"]
+        if a["qid"] == "1.8":
+            assert {"divergent: hidden_issue", "Ordinary Residence"} <= inside
+            assert ("divergent: hidden_issue", a["evidence"]) in {(n, text[s:e]) for n, s, e in coded}
+    case = next(c for c in doc.iterfind("q:Cases/q:Case", ns) if c.get("name") == "Leicestershire")
+    assert "East Midlands" in [v.text for v in case.iter("{urn:QDA-XML:project:1.0}TextValue")]
+    item = next(s for n, s in sources.items() if n.startswith("seed"))
+    assert item.find("q:PlainTextSelection", ns) is not None
+    assert theme_guid("chc") in codes  # the same code GUIDs as themes.qdc
 
 
 def test_cli_analyse_unknown_learned_setting_is_one_line_error(tmp_path):

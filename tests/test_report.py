@@ -696,3 +696,75 @@ def test_a_dismissed_good_practice_offer_leaves_the_items(tmp_path):
     d = load_run(out)
     assert [i["item_id"] for i in d.items] == ["i1"] and d.good_practice == []
     assert dict(d.review_counts) == {"good-practice offers dismissed": 1}
+
+
+# -- REFI-QDA project ------------------------------------------------------------------------------
+
+def _qdpx_codings(out: Path, source: str) -> list[tuple[str, str]]:
+    """(code name, selected text) for each coding of one text source of out/project.qdpx."""
+    import zipfile
+
+    from lxml import etree
+
+    from wvtext.report.qdpx import validate_qde
+
+    with zipfile.ZipFile(out / "project.qdpx") as z:
+        qde = z.read("project.qde")
+        assert validate_qde(qde) == []
+        doc = etree.fromstring(qde)
+        q = "{urn:QDA-XML:project:1.0}"
+        codes = {c.get("guid"): c.get("name") for c in doc.iter(f"{q}Code")}
+        src = next(s for s in doc.iter(f"{q}TextSource") if s.get("name") == source)
+        text = z.read("Sources/" + src.get("plainTextPath").removeprefix("internal://")).decode("utf-8")
+    return [(codes[c.get("targetGUID")], text[int(sel.get("startPosition")):int(sel.get("endPosition"))])
+            for sel in src.iter(f"{q}PlainTextSelection") for c in sel.iter(f"{q}CodeRef")]
+
+
+def test_qdpx_codes_what_the_reports_show_after_review(tmp_path):
+    """A theme dismissed in review is not coded, one added codes the whole narrative, a dismissed flag
+    is not coded; a theme's evidence codes its sentence, and a support request its sentence."""
+    from wvtext.report import build_reports
+    from wvtext.schema import EVIDENCE_COLUMNS
+
+    out = make_run(tmp_path / "run", support=True)
+    narrative = "Realtown answer to 1.4. It is in place and monitored by the board."
+    write_csv(out / "theme_evidence.csv", EVIDENCE_COLUMNS, [
+        {"object": "answer", "locality": "Realtown", "return_id": "realtown", "qid": qid, "theme": "governance_partnership",
+         "confidence": 0.9, "carried": 1, "term": "board", "matched": "board", "start_char": narrative.index("board"),
+         "end_char": narrative.index("board") + 5, "negated": 0, "sentence": "It is in place and monitored by the board."}
+        for qid in ("1.4", "1.5")])
+    build_reports(out)
+    before = _qdpx_codings(out, "Realtown")
+    assert ("Governance and partnership", "It is in place and monitored by the board.") in before
+    assert ("divergent: overstated", HOSTILE) in before
+    assert ("support request", "We would welcome support " + HOSTILE) not in before  # not in its narrative
+    _with_reviews(out, [
+        {"kind": "divergence", "return_id": "realtown", "qid": "2.1", "decision": "dismiss"},
+        {"kind": "theme", "return_id": "realtown", "qid": "1.5", "theme": "governance_partnership", "decision": "dismiss"},
+        {"kind": "theme", "return_id": "realtown", "qid": "1.5", "theme": "housing", "decision": "add"},
+    ])
+    build_reports(out)
+    after = _qdpx_codings(out, "Realtown")
+    assert ("divergent: overstated", HOSTILE) not in after
+    assert ("Housing and accommodation", "Realtown answer to 1.5. It is in place and monitored by the board.") in after
+    assert after.count(("Governance and partnership", "It is in place and monitored by the board.")) == 1  # 1.4's only
+
+
+@pytest.mark.parametrize("mutate, expect", [
+    (lambda s: s.replace(b'isCodable="true"', b'isCodable="maybe"', 1), "isCodable"),
+    (lambda s: s.replace(b'<CodeRef targetGUID="', b'<CodeRef targetGUID="00000000-0000-0000-0000-00000000000', 1),
+     "reference(s) to no element"),
+    (lambda s: s.replace(b'startPosition="', b'startPosition="x', 1), "startPosition"),
+    (lambda s: s.replace(b"<Users>", b"<Extra/><Users>", 1), "Extra"),
+])
+def test_qdpx_validator_rejects_broken_projects(built_full, mutate, expect):
+    import zipfile
+
+    from wvtext.report.qdpx import validate_qde
+
+    out, _ = built_full
+    with zipfile.ZipFile(out / "project.qdpx") as z:
+        qde = z.read("project.qde")
+    assert validate_qde(qde) == []
+    errors = validate_qde(mutate(qde))
+    assert errors and expect in " ".join(errors)

@@ -7,6 +7,7 @@ writes, into the same folder:
 - localities/<return_id>.html: one local analysis per return;
 - workbook.xlsx: every table on its own sheet, formula-safe;
 - themes.qdc: the theme taxonomy as a REFI-QDA codebook;
+- project.qdpx: the returns and items with what wvtext found coded in them, a REFI-QDA project;
 
 then adds them to manifest.json's `outputs`.
 """
@@ -24,11 +25,12 @@ from .data import ReportError, RunData, load_run
 from .locality import render_locality
 from .national import render_report
 from .qdc import write_qdc
+from .qdpx import write_qdpx
 from .workbook import write_workbook
 
 __all__ = ["build_reports", "refresh_reviews", "REPORT_FILES"]
 
-REPORT_FILES = ("report.html", "workbook.xlsx", "themes.qdc")
+REPORT_FILES = ("report.html", "workbook.xlsx", "themes.qdc", "project.qdpx")
 LOCALITY_DIR = "localities"
 
 
@@ -153,6 +155,14 @@ def build_reports(out_dir: Path, *, title: str | None = None) -> dict:
         raise
 
     t = time.perf_counter()
+    try:
+        qdpx = write_qdpx(d, out_dir / "project.qdpx")  # while the workbook is written beside
+    except BaseException:
+        workbook.abandon()
+        raise
+    timings["qdpx"] = time.perf_counter() - t
+
+    t = time.perf_counter()
     sheets, timings["workbook"] = workbook.finish()
     timings["workbook_wait"] = time.perf_counter() - t
 
@@ -167,7 +177,7 @@ def build_reports(out_dir: Path, *, title: str | None = None) -> dict:
     summary = {
         "files": list(REPORT_FILES), "locality_pages": page_files,
         "returns": d.n_returns, "real_returns": d.n_real, "synthetic_returns": d.n_synthetic,
-        "not_available": missing, "sheets": sheets,
+        "not_available": missing, "sheets": sheets, "qdpx": qdpx,
         "timings_s": {k: round(v, 4) for k, v in timings.items()},
     }
     manifest = dict(d.manifest) if d.manifest else {}
@@ -181,5 +191,5 @@ def build_reports(out_dir: Path, *, title: str | None = None) -> dict:
     manifest.setdefault("timings_s", {})["report"] = round(timings["total"], 4)
     write_json(out_dir / "manifest.json", manifest)
     return {"out_dir": str(out_dir), "report": str(out_dir / "report.html"), "workbook": str(out_dir / "workbook.xlsx"),
-            "qdc": str(out_dir / "themes.qdc"), "localities": {rid: str(loc_dir / n) for rid, n in pages.items()},
+            "qdc": str(out_dir / "themes.qdc"), "qdpx": str(out_dir / "project.qdpx"), "localities": {rid: str(loc_dir / n) for rid, n in pages.items()},
             **summary, "seconds": round(timings["total"], 3)}

@@ -1,0 +1,331 @@
+"""project.qdpx: the analysis as a REFI-QDA project, to open in NVivo, MAXQDA, ATLAS.ti or QualCoder.
+
+An analyst who tags themes by hand can start from what wvtext found instead of from nothing,
+and see each finding in its place in the text:
+
+- one text source per return (its answers in question order: the question, the code, the
+  narrative) and one per good-practice item (title and description);
+- the 23 themes as codes (the same GUIDs as themes.qdc), and wvtext's other findings as codes
+  under "wvtext findings": divergent (one child per type), support request, good-practice
+  candidate;
+- a coded selection for each sentence that is evidence of a carried theme (its description
+  names the matched terms, and says when a mention is negated), for each divergent answer's
+  evidence sentence, each support request and each good-practice candidate;
+- a case per return with its region, divergence rate and out-of-step score as variables, and a
+  set per region.
+
+It follows the run as the reports show it: the analysts' review decisions (reviews.csv) are
+applied, so a dismissed theme or flag is not coded and one added in review codes the whole
+narrative. Positions count characters of the source text, as the standard has it. GUIDs are
+uuid5 of what they name and the archive's timestamps are fixed, so the same analysis gives the
+same file. `validate_qde` checks project.qde against the shipped `Project.xsd`.
+"""
+from __future__ import annotations
+
+import uuid
+import zipfile
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from lxml import etree as ET
+
+from .. import __version__
+from ..divergence import DIVERGENCE_TYPES
+from ..export import atomic_path
+from ..pipeline import item_text
+from ..themes.lexicon import THEME_NAMES, THEMES
+from .data import RunData, code_numbers, split_themes
+from .qdc import _COLORS, theme_descriptions, theme_guid
+
+__all__ = ["QDE_NS", "PROJECT_XSD", "build_qdpx", "write_qdpx", "validate_qde"]
+
+QDE_NS = "urn:QDA-XML:project:1.0"
+PROJECT_XSD = Path(__file__).with_name("Project.xsd")
+_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/wvtext/qdpx")
+_STAMP = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip member can carry: the archive does not depend on the clock
+_FINDINGS = ("support request", "good-practice candidate")
+_VARIABLES = (("region", "Text"), ("divergence_rate", "Float"), ("out_of_step_score", "Float"),
+              ("out_of_step", "Boolean"), ("synthetic", "Boolean"))
+
+
+def _guid(*key: str) -> str:
+    return str(uuid.uuid5(_NS, "\x1f".join(key))).upper()
+
+
+def _el(parent, tag: str, attrs: dict | None = None, text: str | None = None):
+    e = ET.SubElement(parent, f"{{{QDE_NS}}}{tag}", {k: str(v) for k, v in (attrs or {}).items()})
+    if text is not None:
+        e.text = text
+    return e
+
+
+class _Source:
+    """One text source: its text, built piece by piece, and its coded selections."""
+
+    def __init__(self, key: str, name: str, description: str):
+        self.guid, self.name, self.description = _guid("source", key), name, description
+        self.parts: list[str] = []
+        self.length = 0
+        self.spans: dict[tuple[int, int], dict] = {}  # (start, end) -> {"codes": [...], "notes": [...]}
+
+    def add(self, text: str) -> int:
+        """Append text; return where it starts."""
+        at = self.length
+        self.parts.append(text)
+        self.length += len(text)
+        return at
+
+    def code(self, start: int, end: int, code_guid: str, note: str) -> None:
+        span = self.spans.setdefault((start, end), {"codes": [], "notes": []})
+        if code_guid not in span["codes"]:
+            span["codes"].append(code_guid)
+        if note and note not in span["notes"]:
+            span["notes"].append(note)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _sentence_span(narrative: str, sentence: str, near: int = 0) -> tuple[int, int]:
+    """Where `sentence` stands in `narrative` (the occurrence that starts at or before `near`,
+    else the first); the whole narrative when it is not there."""
+    sentence = (sentence or "").strip()
+    if sentence:
+        i = narrative.rfind(sentence, 0, near + 1)
+        if i < 0:
+            i = narrative.find(sentence)
+        if i >= 0:
+            return i, i + len(sentence)
+    return 0, len(narrative)
+
+
+def _code_text(d: RunData, a: dict) -> str:
+    q = d.codebook.get(a.get("qid", ""))
+    code = (a.get("code") or "").strip()
+    if not code:
+        return "blank (no response)"
+    labels = [c.label for n in code_numbers(code) if q and (c := q.code(n)) is not None]
+    return f"{code} ({'; '.join(labels)})" if labels else f"{code} (not in the question's scheme)"
+
+
+def _return_sources(d: RunData, theme_codes: dict, flag_codes: dict) -> list[_Source]:
+    evidence = defaultdict(list)
+    for e in d.evidence or []:
+        if e.get("object") == "answer" and str(e.get("carried", "1")) == "1":
+            evidence[(e.get("return_id", ""), e.get("qid", ""))].append(e)
+    support = defaultdict(list)
+    for s in d.support_rows() or []:
+        support[(s.get("return_id") or s.get("locality", ""), s.get("qid", ""))].append(s.get("sentence", ""))
+    practice = defaultdict(list)
+    for g in d.good_practice_rows() or []:
+        practice[(g.get("return_id") or g.get("locality", ""), g.get("qid", ""))].append(g.get("evidence") or g.get("text", ""))
+    order = {q.qid: i for i, q in enumerate(d.codebook)}
+    names = {rid: d.name_of(rid) + (" (SYNTHETIC)" if d.is_synthetic(rid) else "") for rid in d.return_ids}
+    taken = Counter(names.values())
+    sources = []
+    for rid in d.return_ids:
+        r = d.return_by_id.get(rid) or {}
+        answers = sorted(d.answers_by_return.get(rid, []), key=lambda a: (order.get(a.get("qid", ""), len(order)), a.get("qid", "")))
+        src = _Source(f"return:{rid}", names[rid] + (f" [{rid}]" if taken[names[rid]] > 1 else ""),
+                      f"Stocktake return of {d.name_of(rid)} ({d.region_of(rid) or 'region unknown'}), {len(answers)} "
+                      f"answers, as analysed by wvtext {__version__}" + (" (SYNTHETIC)" if d.is_synthetic(rid) else "")
+                      + (f"; read from {r['source_file']}" if r.get("source_file") else "") + ".")
+        src.add(f"{d.name_of(rid)}: Winterbourne View stocktake return\n\n")
+        for a in answers:
+            qid, narrative = a.get("qid", ""), a.get("narrative", "") or ""
+            q = d.codebook.get(qid)
+            src.add(f"{qid} {q.text if q else ''}".rstrip() + f"\nCode: {_code_text(d, a)}\n")
+            at = src.add(narrative)
+            src.add("\n\n")
+            if not narrative:
+                continue
+            carried = set(split_themes(a.get("themes", "")))
+            found = set()
+            for e in evidence.get((rid, qid), []):
+                theme = e.get("theme", "")
+                if theme not in carried:  # dismissed in review
+                    continue
+                found.add(theme)
+                start, end = int(e.get("start_char") or 0), int(e.get("end_char") or 0)
+                s, t = _sentence_span(narrative, e.get("sentence", ""), start)
+                note = f"{THEME_NAMES.get(theme, theme)}: '{e.get('matched') or e.get('term', '')}'" + \
+                       (" (negated)" if str(e.get("negated", "0")) == "1" else "")
+                src.code(at + s, at + t, theme_codes[theme], note)
+            for theme in sorted(carried - found, key=lambda t: THEMES.index(t) if t in THEMES else len(THEMES)):
+                if theme in theme_codes:  # carried without evidence: added in review
+                    src.code(at, at + len(narrative), theme_codes[theme], f"{THEME_NAMES[theme]}: added in review")
+            kind = a.get("divergence_type", "") or ""
+            if str(a.get("divergent", "0")) == "1" and kind in flag_codes:
+                s, t = _sentence_span(narrative, a.get("evidence", ""))
+                src.code(at + s, at + t, flag_codes[kind],
+                         f"divergent ({kind}): code {a.get('code_class') or a.get('code') or 'blank'}, "
+                         f"narrative {a.get('text_class', '')}, score {a.get('divergence_score', '')}")
+            for finding, rows in (("support request", support), ("good-practice candidate", practice)):
+                for sentence in rows.get((rid, qid), []):
+                    s, t = _sentence_span(narrative, sentence)
+                    src.code(at + s, at + t, flag_codes[finding], finding)
+        sources.append(src)
+    return sources
+
+
+def _item_sources(d: RunData, theme_codes: dict) -> list[_Source]:
+    evidence = defaultdict(list)
+    for e in d.evidence or []:
+        if e.get("object") == "item" and str(e.get("carried", "1")) == "1":
+            evidence[e.get("item_id", "")].append(e)
+    sources = []
+    for item in sorted(d.item_themes or [], key=lambda i: i.get("item_id", "")):
+        iid, text = item.get("item_id", ""), item_text(item)
+        if not iid or not text:
+            continue
+        src = _Source(f"item:{iid}", f"{iid}: {item.get('title', '')}".strip().rstrip(":")[:200],
+                      f"Good-practice item {iid}" + (f" ({item['locality']})" if item.get("locality") else "")
+                      + (f", from {item['source']}" if item.get("source") else "") + ".")
+        src.add(text)
+        carried = set(split_themes(item.get("themes", "")))
+        for e in evidence.get(iid, []):
+            theme = e.get("theme", "")
+            if theme not in carried:
+                continue
+            start = int(e.get("start_char") or 0)
+            s, t = _sentence_span(text, e.get("sentence", ""), start)
+            src.code(s, t, theme_codes[theme], f"{THEME_NAMES.get(theme, theme)}: '{e.get('matched') or e.get('term', '')}'"
+                     + (" (negated)" if str(e.get("negated", "0")) == "1" else ""))
+        sources.append(src)
+    return sources
+
+
+def _codebook(project) -> tuple[dict, dict]:
+    codes = _el(_el(project, "CodeBook"), "Codes")
+    theme_codes = {}
+    for i, t in enumerate(theme_descriptions()):
+        theme_codes[t["id"]] = theme_guid(t["id"])
+        c = _el(codes, "Code", {"guid": theme_codes[t["id"]], "name": t["name"], "isCodable": "true",
+                                "color": _COLORS[i % len(_COLORS)]})
+        _el(c, "Description", text=f"{t['covers'][:1].upper()}{t['covers'][1:]}. (wvtext theme id: {t['id']})")
+    findings = _el(codes, "Code", {"guid": _guid("code", "findings"), "name": "wvtext findings", "isCodable": "false"})
+    _el(findings, "Description", text="What wvtext found besides themes (outputs.md): divergent answers, support requests "
+                                 "and good-practice candidates.")
+    flag_codes = {}
+    divergent = _el(findings, "Code", {"guid": _guid("code", "divergent"), "name": "divergent", "isCodable": "false"})
+    _el(divergent, "Description", text="The answer's code and narrative disagree enough to flag for an adviser; the "
+                                  "selection is the sentence that decided it.")
+    for kind in DIVERGENCE_TYPES:
+        flag_codes[kind] = _guid("code", "divergent", kind)
+        _el(divergent, "Code", {"guid": flag_codes[kind], "name": f"divergent: {kind}", "isCodable": "true"})
+    for finding in _FINDINGS:
+        flag_codes[finding] = _guid("code", finding)
+        _el(findings, "Code", {"guid": flag_codes[finding], "name": finding, "isCodable": "true"})
+    return theme_codes, flag_codes
+
+
+def build_qdpx(d: RunData) -> tuple[bytes, dict[str, str], dict]:
+    """project.qde (UTF-8 bytes), the source texts by archive name, and counts of what is in it."""
+    user = _guid("user", "wvtext")
+    project = ET.Element(f"{{{QDE_NS}}}Project", {"name": "wvtext analysis",
+                                                   "origin": f"wvtext {__version__}", "creatingUserGUID": user},
+                         nsmap={None: QDE_NS})
+    _el(_el(project, "Users"), "User", {"guid": user, "name": "wvtext"})
+    theme_codes, flag_codes = _codebook(project)
+    returns = _return_sources(d, theme_codes, flag_codes)
+    items = _item_sources(d, theme_codes)
+
+    variables = _el(project, "Variables")
+    var_guid = {name: _guid("variable", name) for name, _ in _VARIABLES}
+    for name, kind in _VARIABLES:
+        _el(variables, "Variable", {"guid": var_guid[name], "name": name, "typeOfVariable": kind})
+    if returns:
+        cases = _el(project, "Cases")
+        for rid, src in zip(d.return_ids, returns):
+            r = d.return_by_id.get(rid) or {}
+            case = _el(cases, "Case", {"guid": _guid("case", rid), "name": src.name})
+            values = {"region": ("TextValue", d.region_of(rid) or "unknown"),
+                      "synthetic": ("BooleanValue", "true" if d.is_synthetic(rid) else "false")}
+            for name in ("divergence_rate", "out_of_step_score"):
+                if str(r.get(name, "")).strip():
+                    values[name] = ("FloatValue", str(r[name]).strip())
+            if str(r.get("out_of_step", "")).strip() in ("0", "1"):
+                values["out_of_step"] = ("BooleanValue", "true" if str(r["out_of_step"]).strip() == "1" else "false")
+            for name, _ in _VARIABLES:
+                if name in values:
+                    vv = _el(case, "VariableValue")
+                    _el(vv, "VariableRef", {"targetGUID": var_guid[name]})
+                    _el(vv, values[name][0], text=values[name][1])
+            _el(case, "SourceRef", {"targetGUID": src.guid})
+
+    files: dict[str, str] = {}
+    selections = 0
+    if returns or items:
+        sources = _el(project, "Sources")
+        for src in returns + items:
+            node = _el(sources, "TextSource", {"guid": src.guid, "name": src.name,
+                                                "plainTextPath": f"internal://{src.guid}.txt"})
+            _el(node, "Description", text=src.description)
+            for (start, end), span in sorted(src.spans.items()):
+                sel = _el(node, "PlainTextSelection", {
+                    "guid": _guid("selection", src.guid, str(start), str(end)), "name": f"{start}-{end}",
+                    "startPosition": start, "endPosition": end, "creatingUser": user})
+                _el(sel, "Description", text="; ".join(span["notes"]))
+                for code in span["codes"]:
+                    coding = _el(sel, "Coding", {"guid": _guid("coding", src.guid, str(start), str(end), code),
+                                                 "creatingUser": user})
+                    _el(coding, "CodeRef", {"targetGUID": code})
+                selections += 1
+            files[f"Sources/{src.guid}.txt"] = src.text
+
+    groups = defaultdict(list)
+    for rid, src in zip(d.return_ids, returns):
+        groups[f"region: {d.region_of(rid) or 'unknown'}"].append(src.guid)
+    if items:
+        groups["good-practice items"] = [s.guid for s in items]
+    if groups:
+        sets = _el(project, "Sets")
+        for name in sorted(groups):
+            s = _el(sets, "Set", {"guid": _guid("set", name), "name": name})
+            for g in groups[name]:
+                _el(s, "MemberSource", {"targetGUID": g})
+    m = d.manifest
+    _el(project, "Description", text=f"Themes, divergence, support requests and good-practice candidates found by "
+                                     f"wvtext {__version__} (codebook {m.get('codebook_version', 'unknown')}, lexicon "
+                                     f"{m.get('lexicon_version', 'unknown')}) for {len(returns)} returns and {len(items)} items.")
+    ET.indent(project, space=" ")
+    qde = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(project, encoding="utf-8") + b"\n"
+    return qde, files, {"returns": len(returns), "items": len(items), "selections": selections}
+
+
+def write_qdpx(d: RunData, path: Path) -> dict:
+    """Write the project archive (atomically); return the counts of what is in it."""
+    qde, files, counts = build_qdpx(d)
+    with atomic_path(Path(path), suffix=".part") as tmp:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
+            for name, data in [("project.qde", qde), *((n, t.encode("utf-8")) for n, t in files.items())]:
+                info = zipfile.ZipInfo(name, date_time=_STAMP)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                z.writestr(info, data)
+    return counts
+
+
+def validate_qde(data: bytes, *, xsd: Path = PROJECT_XSD) -> list[str]:
+    """Problems found in a project.qde against the shipped schema, and references that point at
+    nothing (which the schema cannot express); [] when it is valid."""
+    schema = ET.XMLSchema(ET.parse(str(xsd)))
+    try:
+        doc = ET.fromstring(data)
+    except ET.XMLSyntaxError as exc:
+        return [f"not well-formed XML: {exc}"]
+    errors = [] if schema.validate(doc) else [f"line {e.line}: {e.message}" for e in schema.error_log]
+    guids: Counter = Counter()
+    refs = set()
+    for el in doc.iter():
+        if el.get("guid"):
+            guids[el.get("guid")] += 1
+        refs.update(el.get(a) for a in ("targetGUID", "creatingUser", "creatingUserGUID") if el.get(a))
+    dup = sorted(g for g, n in guids.items() if n > 1)
+    if dup:
+        errors.append(f"duplicate guid(s): {', '.join(dup[:5])}")
+    dangling = sorted(refs - set(guids))
+    if dangling:
+        errors.append(f"reference(s) to no element: {', '.join(dangling[:5])}")
+    return errors
