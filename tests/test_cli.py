@@ -140,6 +140,19 @@ def test_cli_bad_file_one_line_error_no_traceback(tmp_path, datapath):
     assert "1 returns, 61 answers" in res.stderr  # what was stored before is intact
 
 
+def test_cli_analyse_with_nothing_readable_names_each_file_and_leaves_the_folder_alone(tmp_path, datapath):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "answers.csv").write_text("an earlier run's answers", encoding="utf-8")
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    res = run("analyse", str(datapath("return_corrupt.xlsx")), str(empty), "--out", str(out), "--db", str(tmp_path / "w.db"))
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert "nothing was analysed" in res.stderr and "return_corrupt.xlsx" in res.stderr and "empty.csv: is empty" in res.stderr
+    assert (out / "answers.csv").read_text(encoding="utf-8") == "an earlier run's answers"
+    assert sorted(p.name for p in out.iterdir()) == ["answers.csv"]
+
+
 def test_cli_flags_lists_a_returns_flags_with_evidence_and_cross_references(analysed):
     out, _ = analysed
     res = run("flags", "Leics", "--db", str(out / "w.db"))

@@ -25,6 +25,22 @@ def test_store_reimport_replaces(store):
 def test_store_same_return_in_another_format_replaces(store, datapath):
     ingest_files([SEED_RETURN, datapath("returns_semicolon_bom.csv")], store)
     assert store.counts()["returns"] == 1 and store.counts()["answers"] == 10
+    warned = [p for p in store.problems() if p["code"] == "W120"]  # given twice in one run: said so
+    assert len(warned) == 1 and str(SEED_RETURN) in warned[0]["message"]
+
+
+def test_a_return_replaced_from_another_file_is_a_warning_the_same_file_again_is_not(store, tmp_path):
+    ingest_files([SEED_RETURN], store)
+    ingest_files([SEED_RETURN], store)
+    copy = tmp_path / "copy_of_the_return.txt"
+    copy.write_bytes(SEED_RETURN.read_bytes())
+    ingest_files([copy], store)  # the same content by another path is no news
+    assert not [p for p in store.problems() if p["code"] in ("W120", "W121")]
+    other = tmp_path / "another_area.csv"  # another file that names the same locality replaces it: said so
+    other.write_text("locality,qid,code,narrative\nLeicestershire,1.1,1,Yes.\n", encoding="utf-8")
+    ingest_files([other], store)
+    warned = [p for p in store.problems() if p["code"] == "W121"]
+    assert len(warned) == 1 and str(copy) in warned[0]["message"] and warned[0]["source_file"] == str(other)
 
 
 def test_store_failing_file_leaves_store_as_it_was(store, datapath):
@@ -58,8 +74,31 @@ def test_store_refuses_database_from_newer_version(tmp_path):
 def test_store_not_a_database(tmp_path):
     path = tmp_path / "notes.db"
     path.write_text("this is not sqlite " * 200)
-    with pytest.raises(StoreError, match="cannot open the wvtext database"):
+    with pytest.raises(StoreError, match="not a wvtext database"):
         open_store(path)
+
+
+@pytest.mark.parametrize("create", [True, False])
+def test_store_never_writes_into_a_file_it_did_not_make(tmp_path, create):
+    """An empty file is not a database to read (SQLite would make it one); another program's
+    SQLite database is never given wvtext's tables."""
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    if create:
+        open_store(empty).close()  # writing into an empty file named on purpose is fine
+    else:
+        with pytest.raises(StoreError, match="empty file"):
+            open_store(empty, create=False)
+        assert empty.read_bytes() == b""
+    other = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE budget (line TEXT)")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    with pytest.raises(StoreError, match="did not write"):
+        open_store(other, create=create)
+    assert other.read_bytes() == before
 
 
 def test_file_warnings_are_replaced_on_reimport(tmp_path):

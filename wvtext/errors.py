@@ -52,6 +52,8 @@ PROBLEM_CODES = {
     "W113": "locality filled down",
     "W114": "row without a locality",
     "W115": "question id read as a number",
+    "W120": "return given twice in one run",
+    "W121": "stored return replaced from another file",
 }
 
 

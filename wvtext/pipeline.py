@@ -73,6 +73,7 @@ def ingest_files(paths: Sequence[Path], store, *, run_id: str | None = None,
     """Read each file and store it in its own transaction; unreadable files are reported, not stored."""
     codebook, localities = load_codebook(), load_localities()
     summary = IngestSummary()
+    read_from: dict[str, str] = {}  # return id -> the file of this run it was read from
     for n, path in enumerate(paths, start=1):
         if progress:
             progress(f"reading {Path(path).name}", n, len(paths))
@@ -82,6 +83,7 @@ def ingest_files(paths: Sequence[Path], store, *, run_id: str | None = None,
             summary.errors.append(str(exc))
             summary.files.append({"path": str(path), "status": "error", "error": str(exc)})
             continue
+        _warn_replaced(got, store, read_from)
         store.save_input(got, run_id=run_id)
         probs = got.all_problems
         summary.problems += len(probs)
@@ -93,6 +95,28 @@ def ingest_files(paths: Sequence[Path], store, *, run_id: str | None = None,
             "items": len(got.items), "problems": len(probs),
         })
     return summary
+
+
+def _warn_replaced(got, store, read_from: dict[str, str]) -> None:
+    """A return replaces the stored one of its locality (importing it again updates it); say so
+    when that one came from another file, earlier in this run (W120) or before it (W121), since a
+    misread locality would otherwise replace another area's return without a word."""
+    from .errors import Problem
+
+    stored = {r["return_id"]: r for r in store.returns([r.return_id for r in got.returns])}
+    for r in got.returns:
+        earlier = read_from.get(r.return_id)
+        if earlier is not None and earlier != got.path:
+            r.problems.append(Problem("W120", got.path, None, "", "locality",
+                                      f"{r.locality} was also read from {earlier} in this run; this file's return "
+                                      f"replaces it. Check the locality of each file (its title or file name)."))
+        elif earlier is None and r.return_id in stored and stored[r.return_id]["source_file"] not in (None, got.path) \
+                and stored[r.return_id]["source_sha256"] != got.sha256:  # the same file by another path is no news
+            r.problems.append(Problem("W121", got.path, None, "", "locality",
+                                      f"replaces the return of {r.locality} stored from "
+                                      f"{stored[r.return_id]['source_file']}. If this file is another area's "
+                                      f"return, give its locality in the title, the file name or a locality column."))
+        read_from[r.return_id] = got.path
 
 
 def item_text(item: dict) -> str:
@@ -525,6 +549,10 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
         timings["ingest"] = time.perf_counter() - t
         return_ids = list(dict.fromkeys(ing.return_ids))
         item_ids = list(dict.fromkeys(ing.item_ids))
+        if not return_ids and not item_ids:
+            # Nothing to analyse: the outputs of an earlier run in out_dir stay as they were.
+            raise WvtextError(f"none of the {len(inputs)} input(s) could be read, so nothing was analysed and "
+                              f"{out_dir} was left as it was:\n  " + "\n  ".join(ing.errors or ["(no returns or items)"]))
 
         t = time.perf_counter()
         theme_counts = run_text_stages(store, return_ids, item_ids, lexicon_path=lexicon_path, learned=learned,

@@ -319,8 +319,33 @@ def open_store(path: Path | str, *, create: bool = True) -> Store:
     `create=False` (commands that read what an analysis stored) a missing database is an error,
     not a new empty one: a mistyped --db should not look like an empty analysis."""
     if not create and not Path(path).exists():
-        from ..errors import StoreError
-
         raise StoreError(f"{path}: no such database.",
                          remedy="Run 'wvtext analyse --db PATH' (or 'wvtext ingest') first, or give the right --db.")
+    if str(path) != ":memory:" and Path(path).is_file():
+        _check_existing(Path(path), create)
     return Store(path)
+
+
+def _check_existing(path: Path, create: bool) -> None:
+    """Open only a wvtext database (or, to write one, an empty file): SQLite would take any empty
+    file as a new database and wvtext would add its tables to another program's database."""
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    remedy = "Give the database 'wvtext analyse --db PATH' wrote, or a new path."
+    if not head:
+        if not create:
+            raise StoreError(f"{path}: is an empty file, not a wvtext database.", remedy=remedy)
+        return
+    if head != b"SQLite format 3\x00":
+        raise StoreError(f"{path}: is not a wvtext database (not an SQLite file).", remedy=remedy)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: cannot open the wvtext database ({exc}).", remedy=remedy)
+    if names and "_wvtext_migrations" not in names:
+        raise StoreError(f"{path}: is an SQLite database that wvtext did not write (tables: "
+                         f"{', '.join(sorted(names)[:5])}); wvtext will not add its tables to it.", remedy=remedy)
