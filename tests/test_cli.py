@@ -153,6 +153,22 @@ def test_cli_analyse_with_nothing_readable_names_each_file_and_leaves_the_folder
     assert sorted(p.name for p in out.iterdir()) == ["answers.csv"]
 
 
+def test_cli_analyse_whole_store_adds_a_late_return_to_what_the_database_holds(tmp_path):
+    db, out = tmp_path / "w.db", tmp_path / "out"
+    assert run("ingest", str(ROOT / "corpus/returns/leicestershire_2013_stocktake.txt"), "--db", str(db)).returncode == 0
+    late = tmp_path / "late.csv"
+    late.write_text("locality,qid,code,narrative\nSomerset,1.1,1,Yes. A joint board oversees the programme.\n",
+                    encoding="utf-8")
+    res = run("analyse", str(late), "--whole-store", "--out", str(out), "--db", str(db))
+    assert res.returncode == 0, res.stderr
+    with open(out / "returns.csv", encoding="utf-8") as fh:
+        assert sorted(r["locality"] for r in csv.DictReader(fh)) == ["Leicestershire", "Somerset"]
+    assert json.loads((out / "manifest.json").read_text())["settings"]["whole_store"] is True
+    res = run("analyse", str(late), "--out", str(out), "--db", str(db))  # the default: this run's inputs only
+    with open(out / "returns.csv", encoding="utf-8") as fh:
+        assert [r["locality"] for r in csv.DictReader(fh)] == ["Somerset"]
+
+
 def test_cli_flags_lists_a_returns_flags_with_evidence_and_cross_references(analysed):
     out, _ = analysed
     res = run("flags", "Leics", "--db", str(out / "w.db"))

@@ -529,8 +529,11 @@ def _return_rows(store, return_ids: list[str], answers: list[dict]) -> list[dict
 
 
 def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_path: str | None = None,
-            learned: str = "themes", across: bool = False, progress: Progress | None = None) -> dict:
-    """Run the whole job and return the run manifest (also written to OUT/manifest.json)."""
+            learned: str = "themes", across: bool = False, whole_store: bool = False,
+            progress: Progress | None = None) -> dict:
+    """Run the whole job and return the run manifest (also written to OUT/manifest.json). With
+    `whole_store`, every return and item file stored in the database is analysed and reported, not
+    only those read in this run (a late return added to a national analysis)."""
     _check_learned(learned)  # before anything is stored
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
@@ -540,7 +543,8 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
 
     lexicon = load_lexicon(lexicon_path)
     settings = {"seed": SEED, "db": str(db_path), "out": str(out_dir), "lexicon": lexicon_path or "default",
-                "learned": learned, "across_returns": across, "processes": 2 if parallel() else 1}
+                "learned": learned, "across_returns": across, "whole_store": whole_store,
+                "processes": 2 if parallel() else 1}
     run_id = store.start_run("analyse", settings=settings, wvtext_version=__version__,
                              codebook_version=codebook.version)
     try:
@@ -549,6 +553,13 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
         timings["ingest"] = time.perf_counter() - t
         return_ids = list(dict.fromkeys(ing.return_ids))
         item_ids = list(dict.fromkeys(ing.item_ids))
+        if whole_store:
+            read_r, read_i = set(return_ids), set(item_ids)
+            return_ids += [r["return_id"] for r in store.returns() if r["return_id"] not in read_r]
+            item_ids += [i["item_id"] for i in store.items() if i["origin"] == "file" and i["item_id"] not in read_i]
+        if not return_ids and not item_ids and not inputs:
+            raise WvtextError(f"{db_path} holds no returns or items, so nothing was analysed.",
+                              remedy="Give the returns to analyse, or the --db that holds them.")
         if not return_ids and not item_ids:
             # Nothing to analyse: the outputs of an earlier run in out_dir stay as they were.
             raise WvtextError(f"none of the {len(inputs)} input(s) could be read, so nothing was analysed and "

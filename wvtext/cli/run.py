@@ -68,6 +68,11 @@ def analyse_cli(
              "answer's code class, trained on the other returns, blended with the rules' narrative "
              "class. Needs 20+ returns in the database (fewer: the rules decide alone). Off by default: "
              "where many areas code Yes over plans, it learns that habit (see wvtext/across.py).")] = False,
+    whole_store: Annotated[bool, typer.Option(
+        "--whole-store/--inputs-only",
+        help="Analyse and report every return and item file in the database, not only the INPUTS of this "
+             "run: to add a late return to a national analysis (regional comparisons need every return). "
+             "With no INPUTS it analyses what the database holds.")] = False,
 ) -> None:
     """Read the returns into the database, analyse them and write the outputs to --out.
 
@@ -78,12 +83,12 @@ def analyse_cli(
     """
     from ..pipeline import analyse, default_inputs
 
-    paths = list(inputs) if inputs else default_inputs()
-    if not paths:
+    paths = list(inputs) if inputs else ([] if whole_store else default_inputs())
+    if not paths and not whole_store:
         raise typer.BadParameter("no inputs given and no shipped corpus found", param_hint="INPUTS")
     with progress_bar() as progress:
         manifest = analyse(paths, out, db_path=db, lexicon_path=str(lexicon) if lexicon else None,
-                           learned=learned, across=across_returns, progress=progress)
+                           learned=learned, across=across_returns, whole_store=whole_store, progress=progress)
     if across_returns and manifest.get("across_returns"):
         a = manifest["across_returns"]
         echo_err(f"across returns: {a['skipped']}; the rules decided alone" if a["skipped"] else
