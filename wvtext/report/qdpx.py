@@ -100,6 +100,21 @@ def _sentence_span(narrative: str, sentence: str, near: int = 0) -> tuple[int, i
     return 0, len(narrative)
 
 
+def _code_evidence(src: _Source, at: int, text: str, rows: list[dict], carried: set[str], theme_codes: dict) -> set[str]:
+    """Code the sentence of each evidence row of a carried theme (one dismissed in review is not);
+    `text` stands at `at` in the source. Returns the themes coded."""
+    found = set()
+    for e in rows:
+        theme = e.get("theme", "")
+        if theme not in carried:
+            continue
+        found.add(theme)
+        s, t = _sentence_span(text, e.get("sentence", ""), int(e.get("start_char") or 0))
+        src.code(at + s, at + t, theme_codes[theme], f"{THEME_NAMES.get(theme, theme)}: '{e.get('matched') or e.get('term', '')}'"
+                 + (" (negated)" if str(e.get("negated", "0")) == "1" else ""))
+    return found
+
+
 def _code_text(d: RunData, a: dict) -> str:
     q = d.codebook.get(a.get("qid", ""))
     code = (a.get("code") or "").strip()
@@ -141,17 +156,7 @@ def _return_sources(d: RunData, theme_codes: dict, flag_codes: dict) -> list[_So
             if not narrative:
                 continue
             carried = set(split_themes(a.get("themes", "")))
-            found = set()
-            for e in evidence.get((rid, qid), []):
-                theme = e.get("theme", "")
-                if theme not in carried:  # dismissed in review
-                    continue
-                found.add(theme)
-                start, end = int(e.get("start_char") or 0), int(e.get("end_char") or 0)
-                s, t = _sentence_span(narrative, e.get("sentence", ""), start)
-                note = f"{THEME_NAMES.get(theme, theme)}: '{e.get('matched') or e.get('term', '')}'" + \
-                       (" (negated)" if str(e.get("negated", "0")) == "1" else "")
-                src.code(at + s, at + t, theme_codes[theme], note)
+            found = _code_evidence(src, at, narrative, evidence.get((rid, qid), []), carried, theme_codes)
             for theme in sorted(carried - found, key=lambda t: THEMES.index(t) if t in THEMES else len(THEMES)):
                 if theme in theme_codes:  # carried without evidence: added in review
                     src.code(at, at + len(narrative), theme_codes[theme], f"{THEME_NAMES[theme]}: added in review")
@@ -182,16 +187,8 @@ def _item_sources(d: RunData, theme_codes: dict) -> list[_Source]:
         src = _Source(f"item:{iid}", f"{iid}: {item.get('title', '')}".strip().rstrip(":")[:200],
                       f"Good-practice item {iid}" + (f" ({item['locality']})" if item.get("locality") else "")
                       + (f", from {item['source']}" if item.get("source") else "") + ".")
-        src.add(text)
-        carried = set(split_themes(item.get("themes", "")))
-        for e in evidence.get(iid, []):
-            theme = e.get("theme", "")
-            if theme not in carried:
-                continue
-            start = int(e.get("start_char") or 0)
-            s, t = _sentence_span(text, e.get("sentence", ""), start)
-            src.code(s, t, theme_codes[theme], f"{THEME_NAMES.get(theme, theme)}: '{e.get('matched') or e.get('term', '')}'"
-                     + (" (negated)" if str(e.get("negated", "0")) == "1" else ""))
+        _code_evidence(src, src.add(text), text, evidence.get(iid, []), set(split_themes(item.get("themes", ""))),
+                       theme_codes)
         sources.append(src)
     return sources
 
