@@ -389,6 +389,7 @@ def test_workbook_written_beside_the_pages_is_the_one_written_in_process(tmp_pat
     monkeypatch.setenv("WVTEXT_JOBS", "1")
     build_reports(inproc)
     assert _sheets(beside / "workbook.xlsx") == _sheets(inproc / "workbook.xlsx")
+    assert (beside / "workbook.xlsx").read_bytes() == (inproc / "workbook.xlsx").read_bytes()
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # openpyxl's abandoned writers

@@ -1,18 +1,22 @@
 """Writing tables to files. Narratives are data: cells that a spreadsheet would
 run as a formula are neutralised, and nothing is written half-way (each file is
-written to a temporary name and moved into place).
+written to a temporary name and moved into place). An xlsx carries no time of
+writing, so the same content always gives the same bytes (`save_xlsx`).
 """
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import tempfile
+import zipfile
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-__all__ = ["safe_cell", "write_csv", "write_json", "atomic_path"]
+__all__ = ["safe_cell", "write_csv", "write_json", "atomic_path", "save_xlsx", "XLSX_DATE"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -100,3 +104,48 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict]) -> int:
 
 def write_json(path: Path, data) -> None:
     _atomic_write(path, lambda fh: fh.write(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"))
+
+
+# The stocktake's year. Any fixed date would do: it stands where openpyxl and zipfile would
+# stamp the time of writing, so that an xlsx's bytes depend on its content alone.
+XLSX_DATE = datetime(2013, 6, 1)
+_ZIP_DATES = (datetime(1980, 1, 1), datetime(2107, 12, 31, 23, 59, 58))  # what a zip member's date can hold
+
+
+def _xlsx_date() -> datetime:
+    """The date an xlsx is stamped with: SOURCE_DATE_EPOCH (seconds since 1970, UTC) when set,
+    as reproducible builds set it, else XLSX_DATE; never the time of writing."""
+    from .errors import WvtextError
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return XLSX_DATE
+    try:
+        return datetime.fromtimestamp(int(epoch), timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError, OSError):
+        raise WvtextError(f"SOURCE_DATE_EPOCH is {epoch!r}, not a number of seconds since 1970.",
+                          remedy="Set it to a whole number of seconds (e.g. the last commit's time) or unset it.")
+
+
+def save_xlsx(wb, path, *, when: datetime | None = None) -> None:
+    """Save the openpyxl workbook `wb` to `path` with the same bytes every time: its created and
+    modified dates and every zip member's date are `when` (default SOURCE_DATE_EPOCH, as
+    reproducible builds set it, else XLSX_DATE), where openpyxl and zipfile would stamp the time
+    of writing. Members keep their order and are deflated."""
+    from openpyxl.xml.functions import tostring
+
+    when = _xlsx_date() if when is None else when
+    saved = io.BytesIO()
+    wb.save(saved)
+    wb.properties.created = wb.properties.modified = when  # openpyxl stamps `modified` as it saves
+    member_date = min(max(when, _ZIP_DATES[0]), _ZIP_DATES[1]).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = tostring(wb.properties.to_tree()) if info.filename == "docProps/core.xml" else zin.read(info)
+            member = zipfile.ZipInfo(info.filename, date_time=member_date)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.create_system = 3  # Unix, wherever it is written
+            member.external_attr = 0o600 << 16
+            zout.writestr(member, data)
+    Path(path).write_bytes(out.getvalue())

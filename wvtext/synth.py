@@ -34,20 +34,18 @@ a return does not depend on the order in which others were made; `hash()` is nev
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import random
 import re
 import time
-import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from .codebook import ANSWER_CLASSES, Codebook, Question, load_codebook
 from .errors import WvtextError
-from .export import safe_cell
+from .export import XLSX_DATE, safe_cell
 from .ingest import return_id_for
 from .localities import REGIONS, load_localities
 
@@ -189,8 +187,6 @@ _FORCED = {
     "partners_mismatch": ("1.2", None), "obstacle_mismatch": ("6.10", None),
 }
 _N_EXTRA = 3  # returns written as xlsx, and as many again as text dumps
-_FIXED_ZIP_TIME = (2013, 6, 1, 0, 0, 0)
-_FIXED_XML_TIME = "2013-06-01T00:00:00Z"
 
 
 # -- the phrase bank --------------------------------------------------------------------
@@ -1161,24 +1157,6 @@ def _oos_reason(kind: str, rows: list[dict], maker: _ReturnMaker) -> str:
     return f"profile far ahead of its region: maturity {maker.maturity:+.1f}, {yes} answers coded Yes and {no} coded No"
 
 
-def _normalise_xlsx(path: Path) -> None:
-    """Make an xlsx byte-identical across runs: fixed zip timestamps and document dates."""
-    with zipfile.ZipFile(path) as zin:
-        items = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, data in items:
-            if name == "docProps/core.xml":
-                text = data.decode("utf-8")
-                text = re.sub(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rf"\g<1>{_FIXED_XML_TIME}\g<2>", text)
-                data = text.encode("utf-8")
-            info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            zout.writestr(info, data)
-    path.write_bytes(buf.getvalue())
-
-
 def _write_rows(path: Path, columns, rows) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
@@ -1229,9 +1207,9 @@ def generate(out_dir: Path, *, scale: int = 1, seed: int = 13, extra_formats: bo
 
     for fname, spec, answers in extra_writes:
         path = out_dir / fname
-        if spec.fmt == "xlsx":
-            write_return_xlsx(path, spec.locality, answers, codebook=codebook, title_number=spec.index + 1)
-            _normalise_xlsx(path)
+        if spec.fmt == "xlsx":  # dated XLSX_DATE whatever SOURCE_DATE_EPOCH says: the corpus is seed and scale alone
+            write_return_xlsx(path, spec.locality, answers, codebook=codebook, title_number=spec.index + 1,
+                              when=XLSX_DATE)
         else:
             write_return_text(path, spec.locality, answers, codebook=codebook, title_number=spec.index + 1)
         files.append(fname)

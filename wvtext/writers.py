@@ -6,11 +6,12 @@ content.
 from __future__ import annotations
 
 import csv
+from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
 from .codebook import Codebook, load_codebook
-from .export import safe_cell
+from .export import safe_cell, save_xlsx
 
 __all__ = ["write_return_xlsx", "write_return_text", "write_long_csv"]
 
@@ -39,8 +40,8 @@ def _layout_rows(locality: str, answers: list[dict], codebook: Codebook, *, titl
 
 
 def write_return_xlsx(path: Path, locality: str, answers: list[dict], *, codebook: Codebook | None = None,
-                      title_number: int | str = "") -> None:
-    """Write one return as an xlsx workbook in the stocktake layout."""
+                      title_number: int | str = "", when: datetime | None = None) -> None:
+    """Write one return as an xlsx workbook in the stocktake layout, dated `when` (see `save_xlsx`)."""
     import openpyxl
     from openpyxl.styles import Alignment, Font
 
@@ -62,7 +63,7 @@ def write_return_xlsx(path: Path, locality: str, answers: list[dict], *, codeboo
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    save_xlsx(wb, path, when=when)
 
 
 def write_return_text(path: Path, locality: str, answers: list[dict], *, codebook: Codebook | None = None,

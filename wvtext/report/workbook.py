@@ -3,7 +3,8 @@
 Header row frozen, auto filter on, readable widths, narratives wrapped. Every string cell
 goes through `safe_cell`, so a narrative that starts with = + - @ is stored as text with a
 leading apostrophe and never runs as a formula. Written in openpyxl's write-only mode (fast,
-little memory) to a temporary file, then moved into place.
+little memory) to a temporary file, then moved into place. The same run gives the same bytes: the
+workbook is dated SOURCE_DATE_EPOCH or a fixed date, not the time of writing (`save_xlsx`).
 """
 from __future__ import annotations
 
@@ -183,8 +184,8 @@ def write_workbook(d: RunData, path: Path) -> dict:
         rows = tables[name]
         columns = _SHEET_COLUMNS.get(name) or _columns(d.headers.get(source) if source else None, rows, contract)
         _sheet(wb, name, columns, rows or [], styles)
-    from ..export import atomic_path
+    from ..export import atomic_path, save_xlsx
 
     with atomic_path(path, suffix=".xlsx") as tmp:
-        wb.save(tmp)
+        save_xlsx(wb, tmp)
     return counts
