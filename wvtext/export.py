@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-__all__ = ["safe_cell", "write_csv", "write_json", "atomic_path", "save_xlsx", "XLSX_DATE"]
+__all__ = ["safe_cell", "write_csv", "write_json", "atomic_path", "save_xlsx", "zip_member", "XLSX_DATE"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -138,14 +138,20 @@ def save_xlsx(wb, path, *, when: datetime | None = None) -> None:
     saved = io.BytesIO()
     wb.save(saved)
     wb.properties.created = wb.properties.modified = when  # openpyxl stamps `modified` as it saves
-    member_date = min(max(when, _ZIP_DATES[0]), _ZIP_DATES[1]).timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(saved) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = tostring(wb.properties.to_tree()) if info.filename == "docProps/core.xml" else zin.read(info)
-            member = zipfile.ZipInfo(info.filename, date_time=member_date)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.create_system = 3  # Unix, wherever it is written
-            member.external_attr = 0o600 << 16
-            zout.writestr(member, data)
+            zout.writestr(zip_member(info.filename, when), data)
     Path(path).write_bytes(out.getvalue())
+
+
+def zip_member(name: str, when: datetime | None = None) -> zipfile.ZipInfo:
+    """A deflated zip member dated `when` (default as `save_xlsx`), never the time of writing,
+    with the same system and permissions wherever it is written."""
+    when = _xlsx_date() if when is None else when
+    member = zipfile.ZipInfo(name, date_time=min(max(when, _ZIP_DATES[0]), _ZIP_DATES[1]).timetuple()[:6])
+    member.compress_type = zipfile.ZIP_DEFLATED
+    member.create_system = 3  # Unix
+    member.external_attr = 0o600 << 16
+    return member

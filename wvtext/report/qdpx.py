@@ -17,8 +17,9 @@ and see each finding in its place in the text:
 It follows the run as the reports show it: the analysts' review decisions (reviews.csv) are
 applied, so a dismissed theme or flag is not coded and one added in review codes the whole
 narrative. Positions count characters of the source text, as the standard has it. GUIDs are
-uuid5 of what they name and the archive's timestamps are fixed, so the same analysis gives the
-same file. `validate_qde` checks project.qde against the shipped `Project.xsd`.
+uuid5 of what they name and the archive is dated as the workbook is (`export.zip_member`), so
+the same analysis gives the same file. `validate_qde` checks project.qde against the shipped
+`Project.xsd`.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from lxml import etree as ET
 
 from .. import __version__
 from ..divergence import DIVERGENCE_TYPES
-from ..export import atomic_path
+from ..export import atomic_path, zip_member
 from ..pipeline import item_text
 from ..themes.lexicon import THEME_NAMES, THEMES
 from .data import RunData, code_numbers, split_themes
@@ -42,7 +43,6 @@ __all__ = ["QDE_NS", "PROJECT_XSD", "build_qdpx", "write_qdpx", "validate_qde"]
 QDE_NS = "urn:QDA-XML:project:1.0"
 PROJECT_XSD = Path(__file__).with_name("Project.xsd")
 _NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/wvtext/qdpx")
-_STAMP = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip member can carry: the archive does not depend on the clock
 _FINDINGS = ("support request", "good-practice candidate")
 _VARIABLES = (("region", "Text"), ("divergence_rate", "Float"), ("out_of_step_score", "Float"),
               ("out_of_step", "Boolean"), ("synthetic", "Boolean"))
@@ -297,10 +297,7 @@ def write_qdpx(d: RunData, path: Path) -> dict:
     with atomic_path(Path(path), suffix=".part") as tmp:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
             for name, data in [("project.qde", qde), *((n, t.encode("utf-8")) for n, t in files.items())]:
-                info = zipfile.ZipInfo(name, date_time=_STAMP)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                z.writestr(info, data)
+                z.writestr(zip_member(name), data)
     return counts
 
 
