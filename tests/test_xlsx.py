@@ -77,3 +77,28 @@ def test_a_malformed_source_date_epoch_is_a_one_line_error(tmp_path, seed_return
     with pytest.raises(WvtextError, match="SOURCE_DATE_EPOCH is 'yesterday'"):
         write_return_xlsx(tmp_path / "r.xlsx", "Leicestershire", _answers(seed_return))
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_a_narrative_longer_than_an_excel_cell_is_cut_with_a_note(tmp_path):
+    """Excel holds 32,767 characters in a cell; a longer narrative (a pasted strategy) is cut in the
+    workbook with a note saying where the whole text is, and answers.csv keeps it whole."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    from test_report import make_run
+    from wvtext.export import write_csv
+    from wvtext.report import build_reports
+    from wvtext.schema import ANSWERS_COLUMNS, ANSWERS_EXTRA
+
+    out = make_run(tmp_path / "run")
+    with open(out / "answers.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    long_text = "The strategy sets out our plans. " * 2000  # 66,000 characters
+    rows[0]["narrative"] = long_text
+    write_csv(out / "answers.csv", ANSWERS_COLUMNS + ANSWERS_EXTRA, rows)
+    build_reports(out)
+    ws = load_workbook(out / "workbook.xlsx", read_only=True)["answers"]
+    head = [c.value for c in next(ws.iter_rows(max_row=1))]
+    cell = next(ws.iter_rows(min_row=2, max_row=2, values_only=True))[head.index("narrative")]
+    assert len(cell) == 32767 and cell.startswith(long_text[:1000]) and cell.endswith("the whole text is in the csv files]")

@@ -104,6 +104,15 @@ def _letter(i: int) -> str:
     return get_column_letter(i)
 
 
+_CELL_LIMIT = 32767  # characters Excel holds in one cell
+_CUT = " [... cut here: an Excel cell holds 32,767 characters; the whole text is in the csv files]"
+
+
+def _fit(text: str) -> str:
+    """A text too long for one cell, cut with a note saying so (Excel would cut it silently)."""
+    return text if len(text) <= _CELL_LIMIT else text[:_CELL_LIMIT - len(_CUT)] + _CUT
+
+
 def _sheet(wb, name: str, columns: list[str], rows: list[dict], styles) -> None:
     from openpyxl.cell import WriteOnlyCell
 
@@ -137,7 +146,7 @@ def _sheet(wb, name: str, columns: list[str], rows: list[dict], styles) -> None:
                 out.append(None)  # empty cells are not written at all
                 continue
             if isinstance(v, str):
-                v = safe_cell(_ILLEGAL.sub("", v))
+                v = _fit(safe_cell(_ILLEGAL.sub("", v)))
             if c in wide:
                 cell = WriteOnlyCell(ws, value=v)
                 cell._style = copy(template._style)
