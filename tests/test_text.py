@@ -28,3 +28,14 @@ def test_text_normalize_keeps_comparison_signs():
 def test_text_bullets_of_every_kind_become_one_bullet():
     raw = "Partners:\n\u2022 Adult social care\r\n\uf0b7Housing <ul><li>NHS</li><li>CCG</li></ul> \u25aa LAT"
     assert normalize_text(raw) == "Partners: \u2022 Adult social care \u2022 Housing \u2022 NHS \u2022 CCG \u2022 LAT"
+
+
+@pytest.mark.parametrize("raw, want", [
+    ("Email <commissioning@council.gov.uk> for details.", "Email <commissioning@council.gov.uk> for details."),
+    ("See <http://www.example.org/plan> for the plan.", "See <http://www.example.org/plan> for the plan."),
+    ("Fewer than <5 people are placed out of area.", "Fewer than <5 people are placed out of area."),
+    ("<p class=\"MsoNormal\">Yes<o:p></o:p></p><BR >Done", "Yes Done"),
+    ("<span style=\"font-size:11pt\">In place</span>", "In place"),
+])
+def test_only_tags_are_removed_not_other_text_in_angle_brackets(raw, want):
+    assert normalize_text(raw) == want

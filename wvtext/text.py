@@ -9,7 +9,9 @@ __all__ = ["normalize_text", "strip_html"]
 
 _LIST_ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
 _BLOCK_TAGS = re.compile(r"<\s*/?\s*(p|br|div|li|ul|ol|tr|td|th|h[1-6]|table)\b[^>]*>", re.I)
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
+# A tag is a name (letters, digits, ':' as in Word's <o:p>) then attributes, '/' or '>': not any
+# text in angle brackets ("Email <team@council.gov.uk>", "<http://...>", "<5 people>" stay).
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?\s*>")
 _WS = re.compile(r"\s+")
 _TRAILING_BULLETS = re.compile(r"(?:\s*\u2022)+$")
 _TRANSLATE = str.maketrans(
