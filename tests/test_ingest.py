@@ -108,7 +108,7 @@ def test_ingest_unknown_locality_kept_with_blank_region(datapath):
     [
         ("empty.csv", "is empty"),
         ("return_corrupt.xlsx", "not a readable xlsx"),
-        ("returns_missing_columns.csv", r"missing required column\(s\) qid, code, narrative"),
+        ("returns_missing_columns.csv", r"missing required column\(s\) code, narrative; found locality, question"),
         ("returns_undecodable.csv", "could not be decoded as UTF-8"),
         ("notes_unrecognised.txt", "not in a format wvtext reads"),
         ("legacy.xls", r"legacy Excel \.xls"),
@@ -390,3 +390,216 @@ def test_a_narrative_of_bullets_alone_is_empty(tmp_path):
     path.write_text("locality,qid,code,narrative\nLeicestershire,1.1,1,\u2022\n", encoding="utf-8")
     ret = read_input(path).returns[0]
     assert ret.answers[0].narrative == "" and [p.code for p in ret.problems if p.qid == "1.1"] == ["W106"]
+
+
+# -- files as the reviewers' returns were saved (each case a defect once seen) -------------------
+
+def _write_long_csv(path, rows, *, header="locality,qid,code,narrative", locality="Leicestershire"):
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header.split(","))
+        for qid, code, narrative in rows:
+            w.writerow(([locality] if header.startswith("locality") else []) + [qid, code, narrative])
+
+
+def test_a_narrative_over_the_csv_field_limit_is_read(tmp_path, seed_return):
+    """A strategy pasted into one cell: 170,000 characters, over the csv module's default 131,072."""
+    rows = _long_rows(seed_return, 3)
+    long_text = "The strategy sets out our plan. " * 5400
+    rows[1] = (rows[1][0], rows[1][1], long_text)
+    _write_long_csv(tmp_path / "pasted.csv", rows)
+    ret = read_input(tmp_path / "pasted.csv").returns[0]
+    assert len(ret.answers) == 3 and len(ret.answers[1].narrative_raw) == len(long_text) > 170_000
+
+
+def test_a_csv_row_the_csv_module_refuses_is_an_error_naming_the_row(tmp_path, seed_return):
+    import csv
+
+    _write_long_csv(tmp_path / "big.csv", [("1.1", "1", "Short."), ("1.2", "5", "x" * 500)])
+    old = csv.field_size_limit(100)
+    try:
+        with pytest.raises(IngestError, match=r"big\.csv: row 3 \(line 3\) could not be read as csv .*field limit"):
+            read_input(tmp_path / "big.csv")
+    finally:
+        csv.field_size_limit(old)
+
+
+def test_a_file_a_library_trips_over_is_that_files_error_not_the_runs(tmp_path, seed_return, store, monkeypatch):
+    """Malformed content raising a library's own exception is reported for its file; the others are read."""
+    from wvtext import ingest
+    from wvtext.pipeline import ingest_files
+
+    _write_long_csv(tmp_path / "bad.csv", _long_rows(seed_return, 2))
+    _write_long_csv(tmp_path / "good.csv", _long_rows(seed_return, 2))
+    real = ingest._read_long_csv
+
+    def trips(name, *args, **kwargs):
+        if name.endswith("bad.csv"):
+            raise KeyError("xl/sharedStrings.xml")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(ingest, "_read_long_csv", trips)
+    summary = ingest_files([tmp_path / "bad.csv", tmp_path / "good.csv"], store)
+    assert len(summary.errors) == 1 and "bad.csv: could not be read (KeyError" in summary.errors[0]
+    assert "\n" not in summary.errors[0] and summary.return_ids == ["leicestershire"]
+
+
+@pytest.mark.parametrize("table", ["long", "items"])
+def test_a_table_under_a_title_block_in_xlsx_is_found(tmp_path, seed_return, table):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Leicestershire County Council - Winterbourne View stocktake export"])
+    ws.append(["Prepared by the Joint Commissioning Unit, July 2013"])
+    ws.append([])
+    if table == "long":
+        ws.append(["locality", "qid", "code", "narrative"])
+        for qid, code, narrative in _long_rows(seed_return):
+            ws.append(["Leicestershire", qid, code, narrative])
+    else:
+        ws.append(["item_id", "title", "description", "contact"])
+        ws.append(["L-1", "Crisis team", "A crisis team supports people at home.", "x@y"])
+    wb.save(tmp_path / f"{table}.xlsx")
+    got = read_input(tmp_path / f"{table}.xlsx")
+    if table == "long":
+        assert got.format == "long_xlsx" and _key(got.returns[0]) == _key(seed_return)
+        assert got.returns[0].answers[0].row == 5  # the sheet's own row numbers
+    else:
+        assert got.format == "items_xlsx" and [i["item_id"] for i in got.items] == ["L-1"]
+
+
+def _two_decimals(qid):
+    return f"{float(qid):.2f}"  # a qid column formatted 0.00: 1.1 -> "1.10", 6.10 (the number 6.1) -> "6.10"
+
+
+@pytest.mark.parametrize("order", ["codebook", "numeric"])
+def test_question_ids_written_with_two_decimals_are_read_with_one(tmp_path, seed_return, order):
+    rows = [(_two_decimals(q), c, n) for q, c, n in _long_rows(seed_return)]
+    if order == "numeric":
+        rows.sort(key=lambda r: float(r[0]))  # the sheet sorted by qid: the two "6.10" rows side by side
+    _write_long_csv(tmp_path / "two_dp.csv", rows)
+    got = read_input(tmp_path / "two_dp.csv")
+    assert sorted(_key(got.returns[0])) == sorted(_key(seed_return))
+    assert [p.code for p in got.problems] == ["W116"] and "text" in got.problems[0].message
+
+
+def test_a_single_6_10_with_two_decimals_is_6_10_only_after_6_9(tmp_path, seed_return):
+    rows = [(_two_decimals(q), c, n) for q, c, n in _long_rows(seed_return) if q != "6.1"]
+    _write_long_csv(tmp_path / "no_6_1.csv", rows)
+    ret = read_input(tmp_path / "no_6_1.csv").returns[0]
+    assert "6.10" in {a.qid for a in ret.answers} and "6.1" not in {a.qid for a in ret.answers}
+    rows = [(_two_decimals(q), c, n) for q, c, n in _long_rows(seed_return) if q != "6.10"]
+    _write_long_csv(tmp_path / "no_6_10.csv", rows)
+    ret = read_input(tmp_path / "no_6_10.csv").returns[0]
+    assert "6.1" in {a.qid for a in ret.answers} and "6.10" not in {a.qid for a in ret.answers}
+
+
+def test_a_file_of_mostly_unknown_question_ids_is_refused_not_stored_near_empty(tmp_path, seed_return):
+    rows = [(_two_decimals(q), c, n) for q, c, n in _long_rows(seed_return)]
+    rows[1] = ("1.2", rows[1][1], rows[1][2])  # not all written alike: no reading of the rest can be trusted
+    _write_long_csv(tmp_path / "mixed.csv", rows)
+    with pytest.raises(IngestError, match=r"mixed\.csv: has 58 row\(s\) whose question id is not one of the "
+                                          r"stocktake's .*'1\.10' at row 2, and only 2 that are"):
+        read_input(tmp_path / "mixed.csv")
+
+
+def test_excel_escapes_in_xlsx_text_are_decoded(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["locality", "qid", "code", "narrative"])
+    ws.append(["Leicestershire", "1.1", 1, "The Joint Board oversees this._x000D_\nIt meets monthly._x0009_Carers attend."])
+    ws.append(["Leicestershire", "1.2", 5, "A cell that says _x005F_x000D_ in so many words."])
+    wb.save(tmp_path / "crlf.xlsx")
+    a, b = read_input(tmp_path / "crlf.xlsx").returns[0].answers
+    assert a.narrative_raw == "The Joint Board oversees this.\r\nIt meets monthly.\tCarers attend."
+    assert a.narrative == "The Joint Board oversees this. It meets monthly. Carers attend."
+    assert b.narrative == "A cell that says _x000D_ in so many words."
+
+
+def test_a_password_protected_workbook_is_named_as_such(tmp_path):
+    """Excel's "Encrypt with Password" saves an OLE compound file holding an EncryptedPackage stream."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    entries = b"".join(n.encode("utf-16-le").ljust(128, b"\x00") for n in ("Root Entry", "EncryptionInfo", "EncryptedPackage"))
+    (tmp_path / "protected.xlsx").write_bytes(header + entries + b"\x00" * 512)
+    with pytest.raises(IngestError, match=r"protected\.xlsx: is password-protected.*Encrypt with Password"):
+        read_input(tmp_path / "protected.xlsx")
+
+
+@pytest.mark.parametrize("header", ["Item ID,Title,Description", "ID,Title,Description", "item_id,TITLE,Description"])
+def test_items_header_variants(tmp_path, header):
+    (tmp_path / "items.csv").write_text(f"{header},Locality,Contact email\nA1,Crisis team,A crisis team.,Leics,a@b\n",
+                                        encoding="utf-8")
+    got = read_input(tmp_path / "items.csv")
+    assert got.format == "items_csv" and [(i["item_id"], i["locality"]) for i in got.items] == [("A1", "Leicestershire")]
+
+
+def test_long_header_variants(tmp_path, seed_return):
+    rows = _long_rows(seed_return, 3)
+    lines = ["Locality,Question number,Coded as,Locality response,Question"] + [
+        f'Leicestershire,{q},"{c}","{n}",The question' for q, c, n in rows]
+    (tmp_path / "variants.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert _key(read_input(tmp_path / "variants.csv").returns[0]) == _key(seed_return)[:3]
+
+
+def test_a_table_with_neither_header_says_what_each_needs(tmp_path):
+    (tmp_path / "half.csv").write_text("item,title,description\nA1,Crisis team,A crisis team.\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"missing required column\(s\) item_id; found item, title, description\. "
+                                          r"A csv of returns needs columns qid, code, narrative and locality.*"
+                                          r"items needs item_id, title, description"):
+        read_input(tmp_path / "half.csv")
+
+
+def test_trailing_empty_columns_are_not_joined_to_the_narrative(tmp_path):
+    (tmp_path / "trailing.csv").write_text("locality,qid,code,narrative,,,\n"
+                                           'Leicestershire,1.1,1,"A joint board.",,,\n'
+                                           "Leicestershire,1.2,5,Partners, with carers.,,,\n", encoding="utf-8")
+    got = read_input(tmp_path / "trailing.csv")
+    assert [a.narrative for a in got.returns[0].answers] == ["A joint board.", "Partners, with carers."]
+    w = [p for p in got.problems if p.code == "W112"]
+    assert len(w) == 1 and w[0].row == 3 and "1 more cell(s)" in w[0].message
+
+
+def test_a_second_6_1_beside_the_first_is_6_10_in_a_sheet_sorted_by_number(tmp_path, seed_return):
+    rows = sorted(_long_rows(seed_return), key=lambda r: float(r[0]))  # 6.1, 6.10 (= 6.1), 6.2, ...
+    path = tmp_path / "sorted.xlsx"
+    _write_long_xlsx(path, rows, qid_as_number=True)
+    ret = read_input(path).returns[0]
+    assert sorted(_key(ret)) == sorted(_key(seed_return))
+    assert [(p.code, p.qid) for p in ret.problems if p.code in ("W102", "W115")] == [("W115", "6.10")]
+
+
+@pytest.mark.parametrize("header, blank", [("qid,code,narrative", ""), ("locality,qid,code,narrative", "blank")])
+def test_one_return_without_a_locality_is_named_after_the_file(tmp_path, seed_return, header, blank):
+    path = tmp_path / "27_leicestershire.csv"
+    _write_long_csv(path, _long_rows(seed_return), header=header, locality="")
+    got = read_input(path)
+    ret = got.returns[0]
+    assert (ret.locality, ret.region) == ("Leicestershire", "East Midlands") and _key(ret) == _key(seed_return)
+    w = [p for p in ret.problems if p.code == "W113"]
+    assert len(w) == 1 and "file name" in w[0].message and ("blank" in w[0].message) == bool(blank)
+
+
+def test_several_returns_without_a_locality_are_still_refused(tmp_path, seed_return):
+    rows = _long_rows(seed_return, 3) * 2
+    _write_long_csv(tmp_path / "27_leicestershire.csv", rows, header="qid,code,narrative")
+    with pytest.raises(IngestError, match=r"missing required column\(s\) locality"):
+        read_input(tmp_path / "27_leicestershire.csv")
+    _write_long_csv(tmp_path / "atlantis.csv", _long_rows(seed_return, 3), locality="")
+    with pytest.raises(IngestError, match="none gives its locality, and its file name names no locality"):
+        read_input(tmp_path / "atlantis.csv")
+
+
+def test_a_return_of_mostly_unknown_ids_among_others_is_left_out_with_a_warning(tmp_path, seed_return):
+    lines = ["locality,qid,code,narrative"]
+    lines += [f'Leicestershire,{q},"{c}","{n}"' for q, c, n in _long_rows(seed_return, 3)]
+    lines += ["Rutland,1.1,1,Yes.", "Rutland,A2,1,Yes.", "Rutland,A3,0,No."]
+    (tmp_path / "two.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    got = read_input(tmp_path / "two.csv")
+    assert [r.locality for r in got.returns] == ["Leicestershire"]
+    w = [p for p in got.problems if p.code == "W101"]
+    assert len(w) == 1 and w[0].message.startswith("Rutland: 2 row(s) have no known question id (first 'A2' at row 6)")

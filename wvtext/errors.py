@@ -49,9 +49,10 @@ PROBLEM_CODES = {
     "W110": "several codes for a single-code question",
     "W111": "narrative continued on the next line",
     "W112": "more cells than the header",
-    "W113": "locality filled down",
+    "W113": "locality filled in",
     "W114": "row without a locality",
     "W115": "question id read as a number",
+    "W116": "question ids with two decimals",
     "W120": "return given twice in one run",
     "W121": "stored return replaced from another file",
 }

@@ -8,24 +8,33 @@ Formats are recognised from the content, not the name or a flag:
 - plain-text dump of a return (tab-separated rows with question ids);
 - long csv: `locality, qid, code, narrative[, region, return_id, synthetic]` (any delimiter
   Excel writes). `return_id` keeps apart several returns of one locality (the synthetic scale
-  copies); `synthetic` (1/0) marks generated data, as does SYNTHETIC in the file name;
+  copies); `synthetic` (1/0) marks generated data, as does SYNTHETIC in the file name. One
+  return's rows without a locality are named after the file, as a layout without its title row;
 - items csv: `item_id, title, description[, locality, region]`;
-- the long and items tables also as an xlsx sheet whose first row is their header.
+- the long and items tables also as an xlsx sheet, their header row first or under a title block.
+Header names are matched without case, spaces or underscores, with the usual other names
+("Question" for qid, "Coded as" for code, "Response" for narrative, "ID" for item_id).
 A file that cannot be read raises `IngestError` (one line, with a remedy); nothing
-is stored for it.
+is stored for it. So does malformed content that trips a library (csv, zip, xml): one bad
+file among many is reported like any other, never an internal error.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
+import os
 import re
+import struct
+import zipfile
+import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .codebook import Codebook, Question, load_codebook, normalize_qid
-from .errors import IngestError, Problem
-from .layout import RawLayout, parse_layout
+from .errors import IngestError, Problem, WvtextError
+from .layout import QID_RE, RawLayout, is_layout_header, parse_layout
 from .localities import Localities, load_localities
 from .text import normalize_text
 
@@ -34,6 +43,15 @@ __all__ = ["Answer", "ReturnData", "InputFile", "read_input", "read_return_file"
 RETURN_COLUMNS = ("locality", "qid", "code", "narrative")
 ITEM_COLUMNS = ("item_id", "title", "description")
 
+# Other names people give the columns, keyed as `_column` spells a header cell.
+_COLUMN_ALIASES = {
+    "question": "qid", "question_number": "qid", "question_no": "qid", "question_id": "qid",
+    "coded_as": "code", "response_code": "code",
+    "response": "narrative", "locality_response": "narrative", "narrative_response": "narrative",
+    "id": "item_id", "itemid": "item_id",
+}
+_TWO_DECIMALS_RE = re.compile(r"^(\d{1,2})\.([1-9])0$")  # "1.10": 1.1 in a column formatted 0.00
+_XLSX_ESCAPE_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _CODE_LIST_RE = re.compile(r"^\d{1,2}(?:\s*(?:[,;&/+]|\band\b)\s*\d{1,2})*$", re.I)
 _CODE_LABEL_RE = re.compile(r"^(\d{1,2})\s*(?:[-:.)=]\s*)?([A-Za-z(].*)$", re.S)
 
@@ -116,8 +134,44 @@ def _decode(name: str, data: bytes) -> str:
             )
 
 
+def _encrypted_ooxml(data: bytes) -> bool:
+    """Whether an OLE compound file is a password-protected xlsx: Excel's "Encrypt with Password"
+    wraps the workbook in one, as an EncryptedPackage stream beside EncryptionInfo (MS-OFFCRYPTO),
+    which is why it starts like a legacy .xls. Directory entry names are UTF-16LE."""
+    return "EncryptedPackage".encode("utf-16-le") in data
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _raise_csv_field_limit() -> None:
+    """A narrative may be a pasted strategy of 170,000 characters, over the csv module's default
+    limit of 131,072 per field. 2**31-1 fits a C long everywhere; halve it where it does not."""
+    limit = 2**31 - 1
+    while limit > csv.field_size_limit():
+        try:
+            csv.field_size_limit(limit)
+            return
+        except OverflowError:
+            limit //= 2
+
+
+_raise_csv_field_limit()
+
+
+def _csv_rows(name: str, text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """(row number, cells) of a csv; a row the csv module cannot read is an error naming it."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows: list[list[str]] = []
+    try:
+        for cells in reader:
+            rows.append(cells)
+    except csv.Error as exc:
+        raise IngestError(name, f"row {len(rows) + 1} (line {reader.line_num}) could not be read as csv ({exc}).",
+                          remedy="Check that row's quotes (a stray double quote runs a cell on to the end of the "
+                                 "file), or save the file again from Excel as CSV UTF-8.")
+    return list(enumerate(rows, start=1))
 
 
 # -- format sniffing ---------------------------------------------------------------
@@ -131,12 +185,21 @@ def _sniff_text(text: str) -> str:
         1 for l in lines if re.match(r"^\s*\d{1,3}\t\s*(?:Q\s*)?\d{1,2}\.\d{1,2}\b", l)
     ) >= 2:
         return "text"
-    header = _csv_header(lines[0])
-    if set(ITEM_COLUMNS) <= set(header):
-        return "items_csv"
-    if {"locality", "qid"} & set(header) or "narrative" in header:
-        return "long_csv"
-    return "unknown"
+    kind = _table_kind(_csv_header(lines[0]))
+    return f"{kind}_csv" if kind else "unknown"
+
+
+def _table_kind(header: list[str]) -> str | None:
+    """"items" or "long" for the header of an items or a long return table (whose missing columns
+    the reader then names), None for anything else."""
+    cols = set(header)
+    if set(ITEM_COLUMNS) <= cols:
+        return "items"
+    if {"qid", "narrative"} & cols or ("locality" in cols and not {"title", "description"} & cols):
+        return "long"
+    if "item_id" in cols or {"title", "description"} <= cols:
+        return "items"
+    return None
 
 
 def _delimiter(first_line: str) -> str:
@@ -145,8 +208,36 @@ def _delimiter(first_line: str) -> str:
 
 
 def _csv_header(line: str) -> list[str]:
-    cells = next(csv.reader([line], delimiter=_delimiter(line)), [])
-    return [c.strip().strip('"').lower() for c in cells]
+    return _header(next(csv.reader([line], delimiter=_delimiter(line)), []))
+
+
+def _column(cell) -> str:
+    """The column a header cell names: case, spaces and underscores aside ("Item ID" -> "item_id")."""
+    return re.sub(r"[\s_\-]+", "_", str(cell if cell is not None else "").strip().strip('"').lower()).strip("_")
+
+
+def _header(cells: list) -> list[str]:
+    """A header row's column names, the other names people give them read as ours ("Question" ->
+    qid, "Coded as" -> code, "ID" -> item_id), unless the file also has the column by our name."""
+    keys = [_column(c) for c in cells]
+    out, taken = [], set(keys)
+    for key in keys:
+        alias = _COLUMN_ALIASES.get(key)
+        if alias and alias not in taken:
+            taken.add(alias)
+            key = alias
+        out.append(key)
+    return out
+
+
+def _missing_columns(name: str, table: str, cells: list, missing: list[str]) -> IngestError:
+    """The error for a table whose header row (`cells`, as written) lacks columns: what each kind
+    of table needs, since the file may be meant as the other."""
+    found = ", ".join(str(c).strip() for c in cells if c is not None and str(c).strip()) or "no column names"
+    return IngestError(name, f"is missing required column(s) {', '.join(missing)}; found {found}.",
+                       remedy=f"A {table} of returns needs columns qid, code, narrative and locality (region "
+                              f"optional; one return may take its locality from the file name); a {table} of "
+                              "good-practice items needs item_id, title, description (locality, region optional).")
 
 
 # -- readers -----------------------------------------------------------------------
@@ -185,6 +276,15 @@ def _load_workbook(name: str, data: bytes, *, data_only: bool):
                           remedy="Open it in Excel and save it again as .xlsx, or export the return as csv.")
 
 
+def _cell_value(cell):
+    """A cell's value, its text with Excel's `_xHHHH_` escapes decoded: a line break typed in Excel on
+    Windows is stored as "_x000D_" plus a newline, and openpyxl leaves the escape in the text."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, str) and "_x" in value:
+        value = _XLSX_ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    return value
+
+
 def _sheet_rows(ws) -> tuple[list[tuple[int, list]], list[tuple[int, int]]]:
     """A sheet's rows of values, and the (row, column) of every formula cell."""
     rows, formulas = [], []
@@ -193,30 +293,37 @@ def _sheet_rows(ws) -> tuple[list[tuple[int, list]], list[tuple[int, int]]]:
         for j, cell in enumerate(r):
             if getattr(cell, "data_type", None) == "f":
                 formulas.append((i, j))
-            values.append(getattr(cell, "value", None))
+            values.append(_cell_value(cell))
         rows.append((i, values))
     return rows, formulas
 
 
 def _header_kind(rows: list[tuple[int, list]]) -> tuple[str, int]:
-    """("long"/"items", index of the header row) when the first non-empty row of a sheet is the
-    header of a long return table or of an items table; ("layout", 0) otherwise."""
-    for k, (_i, r) in enumerate(rows[:20]):
-        cells = [str(c).strip().lower() for c in r if c is not None and str(c).strip()]
+    """("long"/"items", index of the header row) when one of the first 20 non-empty rows of a sheet
+    is the header of a long return table or of an items table (under a title block, perhaps);
+    ("layout", 0) otherwise, and as soon as the stocktake layout's own header row comes."""
+    seen = 0
+    for k, (_i, r) in enumerate(rows):
+        cells = [c for c in r if c is not None and str(c).strip()]
         if not cells:
             continue
-        if set(ITEM_COLUMNS) <= set(cells):
+        if is_layout_header(list(r)):
+            break
+        cols = set(_header(cells))
+        if set(ITEM_COLUMNS) <= cols:
             return "items", k
-        if {"locality", "qid", "narrative"} <= set(cells):
+        if {"qid", "code", "narrative"} <= cols or {"locality", "qid", "narrative"} <= cols:
             return "long", k
-        break
+        seen += 1
+        if seen == 20:
+            break
     return "layout", 0
 
 
 def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[int, list]]]:
     """The rows of the sheet that holds the return: the stocktake layout ("layout": a sheet that
     names its "Coded as" / "Codes used" columns, else the first sheet with rows), or a long
-    return table or an items table ("long", "items": header row first) saved as xlsx. Formula
+    return table or an items table ("long", "items": from their header row) saved as xlsx. Formula
     cells are read through the values Excel saved with them; a formula without one (a workbook
     written by a script and never opened in Excel) is an error, since its value is unknown."""
     wb = _load_workbook(name, data, data_only=False)
@@ -255,7 +362,7 @@ def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[int, list]]
         try:
             for i, r in enumerate(cached.worksheets[n].iter_rows(), start=1):
                 if i in wanted:
-                    saved[i] = [getattr(c, "value", None) for c in r]
+                    saved[i] = [_cell_value(c) for c in r]
                     missing.update((i, j) for j, c in enumerate(r)
                                    if getattr(c, "value", None) is None and getattr(c, "data_type", "n") == "n")
         finally:
@@ -308,8 +415,32 @@ def read_input(path: Path | str, *, codebook: Codebook | None = None,
     codebook = codebook or load_codebook()
     localities = localities or load_localities()
     data = _read_bytes(path)
+    try:
+        return _read_data(path, data, codebook, localities)
+    except WvtextError:
+        raise
+    except _CONTENT_ERRORS as exc:
+        # Malformed content that a library trips over: this file's error, not the whole run's.
+        if os.environ.get("WVTEXT_DEBUG"):
+            raise
+        raise IngestError(name, f"could not be read ({type(exc).__name__}: {exc}).",
+                          remedy="Open it in the program that wrote it and save it again (as .xlsx, or as CSV "
+                                 "UTF-8); if it still fails, report the file.") from exc
+
+
+# What malformed bytes raise from the csv, zip, xml and openpyxl code that reads them.
+_CONTENT_ERRORS = (csv.Error, UnicodeError, zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError,
+                   SyntaxError, KeyError, IndexError, ValueError, TypeError, AttributeError)
+
+
+def _read_data(path: Path, data: bytes, codebook: Codebook, localities: Localities) -> InputFile:
+    name = str(path)
     digest = _sha256(data)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
+        if _encrypted_ooxml(data):
+            raise IngestError(name, "is password-protected (an encrypted workbook), so its cells cannot be read.",
+                              remedy="Remove the password in Excel (File > Info > Protect Workbook > Encrypt with "
+                                     "Password, clear it) and save it again.")
         raise IngestError(name, "is a legacy Excel .xls workbook.", remedy="Open it in Excel and save it as .xlsx.")
     if data.startswith(b"PK\x03\x04"):
         container = _zip_kind(data)
@@ -390,10 +521,18 @@ def _from_layout(name: str, fmt: str, digest: str, layout: RawLayout, codebook: 
         if r.continued:
             problems.append(Problem("W111", name, r.row, r.qid, "narrative",
                                     "the narrative ran onto following lines; they were joined."))
-    _add_answers(ret, [(r.row, r.qid, r.code, r.narrative) for r in layout.rows], codebook, truncatable=True)
+    entries = [(r.row, r.qid, r.code, r.narrative) for r in layout.rows]
+    one_decimal = _one_decimal_ids([e[1] for e in entries], codebook)
+    if one_decimal:
+        problems.append(_two_decimals_problem(name, entries[0][0], [e[1] for e in entries]))
+        entries = [(row, qid, code, text) for (row, _q, code, text), qid in zip(entries, one_decimal)]
+    unknown = [(row, qid) for row, qid, *_ in entries if codebook.get(qid) is None]
+    _add_answers(ret, entries, codebook, truncatable=True)
     if not ret.answers:
         raise IngestError(name, f"has no row with a question id of the stocktake (1.1 to 11.3); the first given is "
                                 f"{layout.rows[0].qid!r}.", remedy="Number the question rows 1.1, 1.2, ... 11.3.")
+    if len(unknown) > len(ret.answers):
+        raise _mostly_unknown(name, unknown, len(ret.answers))
     return ret
 
 
@@ -413,8 +552,7 @@ def _cells(row: list) -> list[str]:
 def _read_long_csv(name: str, digest: str, text: str, codebook: Codebook, localities: Localities) -> InputFile:
     first = next(l for l in text.splitlines() if l.strip())
     delimiter = _delimiter(first)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    return _read_long_rows(name, digest, "long_csv", list(enumerate(rows, start=1)), codebook, localities,
+    return _read_long_rows(name, digest, "long_csv", _csv_rows(name, text, delimiter), codebook, localities,
                            delimiter=delimiter)
 
 
@@ -427,25 +565,24 @@ def _read_long_rows(name: str, digest: str, fmt: str, rows: list[tuple[int, list
     """One return per locality (and return_id) of a long table: (row number, cells), header
     first, one row per answer. `delimiter`: the csv's separator (None for a worksheet, where a
     cell cannot have been split by a separator)."""
-    header = [c.strip().lower() for c in rows[0][1]]
+    header = _header(rows[0][1])
     while header and not header[-1]:
         header.pop()
     table = _table_word(fmt)
-    missing = [c for c in RETURN_COLUMNS if c not in header]
+    missing = [c for c in RETURN_COLUMNS if c not in header and c != "locality"]
     if missing:
-        raise IngestError(name, f"is missing required column(s) {', '.join(missing)}; found {', '.join(header)}.",
-                          remedy=f"A long {table} needs columns locality, qid, code, narrative (region optional).")
+        raise _missing_columns(name, table, rows[0][1], missing)
     idx = {c: header.index(c) for c in (*RETURN_COLUMNS, "region", "return_id", "synthetic") if c in header}
     n_cols, at = len(header), idx["narrative"]
-    groups: dict[tuple[str, str], list[tuple[int, list[str]]]] = {}
     file_problems: list[Problem] = []
-    filled: list[int] = []
-    previous, previous_rid = "", ""
+    body: list[tuple[int, list[str]]] = []
     for rownum, cells in rows[1:]:
         if not any(c.strip() for c in cells):
             continue
+        while len(cells) > n_cols and not cells[-1].strip():
+            cells = cells[:-1]  # blank columns after the table (",,," on every row) hold nothing
         extra = len(cells) - n_cols
-        if extra > 0 and any(c.strip() for c in cells[n_cols:]):
+        if extra > 0:
             qid = cells[idx["qid"]].strip()
             if delimiter is not None:
                 # An unquoted separator inside the narrative ("Yes, S75 in place, reviewed annually"):
@@ -458,20 +595,43 @@ def _read_long_rows(name: str, digest: str, fmt: str, rows: list[tuple[int, list
                 file_problems.append(Problem("W112", name, rownum, qid, "",
                                              f"row has {extra} filled cell(s) beyond the header's columns; they were not read. "
                                              "Give them a header or delete them."))
-        cells = cells[:n_cols] + [""] * (n_cols - len(cells))
-        loc = cells[idx["locality"]].strip()
+        body.append((rownum, cells[:n_cols] + [""] * (n_cols - len(cells))))
+    if not body:
+        raise IngestError(name, "has a header but no answer rows.", remedy=f"Check that the {table} is complete.")
+    qids = [_qid(cells[idx["qid"]]) for _, cells in body]
+    one_decimal = _one_decimal_ids(qids, codebook)
+    if one_decimal:
+        file_problems.append(_two_decimals_problem(name, body[0][0], qids))
+        qids = one_decimal
+    # No locality column, or a blank one: one return's rows take the locality the file's name gives,
+    # as a return in the stocktake layout without its title row does; several returns' rows cannot.
+    no_locality = "no locality column" if "locality" not in idx else (
+        "a blank locality column" if not any(cells[idx["locality"]].strip() for _, cells in body) else "")
+    one = bool(no_locality) and _one_return(qids, codebook)
+    if no_locality and not (one and localities.match(Path(name).name)):
+        if "locality" not in idx:
+            raise _missing_columns(name, table, rows[0][1], ["locality"])
+        raise IngestError(name, "has answer rows but none gives its locality"
+                                + (", and its file name names no locality." if one else "."),
+                          remedy="Fill the locality column (at least on the first row of each return)"
+                                 + (", or name the file after its locality (e.g. 27_leicestershire.csv)." if one else "."))
+    groups: dict[tuple[str, str], list[tuple[int, str, list[str]]]] = {}
+    filled: list[int] = []
+    previous, previous_rid = "", ""
+    for (rownum, cells), qid in zip(body, qids):
+        loc = cells[idx["locality"]].strip() if not no_locality else ""
         rid = cells[idx["return_id"]].strip() if "return_id" in idx else ""
         if not loc and previous:
             # The locality written once for its return, as spreadsheets are often filled in.
             loc, rid = previous, rid or previous_rid
             filled.append(rownum)
-        if not loc:
-            file_problems.append(Problem("W114", name, rownum, cells[idx["qid"]].strip(), "locality",
+        if not loc and not no_locality:
+            file_problems.append(Problem("W114", name, rownum, qid, "locality",
                                          "row has no locality (and no row above it has one); it was not imported. "
                                          "Fill the locality column."))
             continue
         previous, previous_rid = loc, rid
-        groups.setdefault((loc, rid), []).append((rownum, cells))
+        groups.setdefault((loc, rid), []).append((rownum, qid, cells))
     if filled:
         file_problems.append(Problem("W113", name, filled[0], "", "locality",
                                      f"{len(filled)} row(s) have a blank locality (first at row {filled[0]}); each was "
@@ -479,40 +639,94 @@ def _read_long_rows(name: str, digest: str, fmt: str, rows: list[tuple[int, list
     out = InputFile(name, fmt, digest, problems=file_problems)
     path = Path(name)
     file_synthetic = "synthetic" in path.name.lower()
-    empty: list[tuple[str, str]] = []  # (locality, its first question id) of returns with no known question
+    refused: list[tuple[str, list[tuple[int, str]], int]] = []  # (locality, its unknown (row, qid), answers kept)
     for (loc_raw, rid), grows in groups.items():
         problems: list[Problem] = []
         locality, raw, region, score = _locate(name, loc_raw, path, localities, problems, row=grows[0][0])
+        if no_locality:
+            problems.append(Problem("W113", name, grows[0][0], "", "locality",
+                                    f"the {table} has {no_locality}; its rows were read as one return of {locality}, "
+                                    "the locality its file name gives. Fill the locality column if that is wrong."))
         if not region and "region" in idx:
-            given = grows[0][1][idx["region"]].strip()
+            given = grows[0][2][idx["region"]].strip()
             from .localities import REGIONS
 
             region = given if given in REGIONS else ""
-        flag = grows[0][1][idx["synthetic"]].strip().lower() if "synthetic" in idx else ""
+        flag = grows[0][2][idx["synthetic"]].strip().lower() if "synthetic" in idx else ""
         ret = ReturnData(return_id_for(rid or locality), locality, raw, region, score, name, fmt, digest,
                          problems=problems, synthetic=file_synthetic or flag in ("1", "true", "yes"))
-        entries = []
-        for rownum, cells in grows:
-            qid = normalize_qid(cells[idx["qid"]])
-            entries.append((rownum, qid, cells[idx["code"]], cells[idx["narrative"]]))
+        entries = [(rownum, qid, cells[idx["code"]], cells[idx["narrative"]]) for rownum, qid, cells in grows]
+        unknown = [(rownum, qid) for rownum, qid, *_ in entries if codebook.get(qid) is None]
         _add_answers(ret, entries, codebook, truncatable=False)
-        if not ret.answers:
-            empty.append((locality, entries[0][1]))
+        if len(unknown) > len(ret.answers):
+            # Mostly rows of no question: storing the few left would replace a full return stored before.
+            refused.append((locality, unknown, len(ret.answers)))
             continue
         out.returns.append(ret)
-    if not groups and file_problems:
-        raise IngestError(name, "has answer rows but none gives its locality.",
-                          remedy="Fill the locality column (at least on the first row of each return).")
-    if not groups:
-        raise IngestError(name, "has a header but no answer rows.", remedy=f"Check that the {table} is complete.")
     if not out.returns:
-        raise IngestError(name, f"has no row with a question id of the stocktake (1.1 to 11.3); the first given is "
-                                f"{empty[0][1]!r}.", remedy="Write the qid column as 1.1, 1.2, ... 11.3.")
-    if empty:
+        _, unknown, kept = refused[0]
+        if not kept:
+            raise IngestError(name, f"has no row with a question id of the stocktake (1.1 to 11.3); the first given is "
+                                    f"{unknown[0][1]!r}.", remedy="Write the qid column as 1.1, 1.2, ... 11.3.")
+        raise _mostly_unknown(name, unknown, kept)
+    for locality, unknown, kept in refused:
         out.problems.append(Problem("W101", name, None, "", "qid",
-                                    f"no row of {', '.join(loc for loc, _ in empty)} has a known question id; "
-                                    "nothing of it was imported."))
+                                    f"{locality}: {len(unknown)} row(s) have no known question id (first {unknown[0][1]!r} at "
+                                    f"row {unknown[0][0]}) and {kept} have one; nothing of it was imported, rather than "
+                                    "replace a stored return by a near-empty one."))
     return out
+
+
+def _qid(cell: str) -> str:
+    """A qid cell's question id; a cell that also holds the question's text ("1.1 Are you
+    establishing ...", under a "Question" header) gives the id it starts with."""
+    qid = normalize_qid(cell)
+    if re.fullmatch(r"\d{1,2}\.\d{1,2}", qid):
+        return qid
+    m = QID_RE.match(cell or "")
+    return f"{int(m.group(1))}.{int(m.group(2))}" if m and m.group(3).strip() else qid
+
+
+def _one_decimal_ids(qids: list[str], codebook: Codebook) -> list[str] | None:
+    """The ids of a qid column formatted as numbers with two decimals ("1.10", "1.20", ... "11.30")
+    read as written (1.1, 1.2, ...), or None when the ids are not all so written. Such a column
+    writes 6.1 and 6.10 alike as "6.10": it is 6.10 where 6.10 stands, right after 6.9, and 6.1
+    elsewhere (a second 6.1 is then read as 6.10 by `_add_answers`, as for a numeric qid)."""
+    ids = [q for q in qids if re.fullmatch(r"\d{1,2}\.\d{1,2}", q)]
+    if not ids or not all(_TWO_DECIMALS_RE.match(q) for q in ids) or all(codebook.get(q) for q in ids):
+        return None
+    order = codebook.qids
+    out, prev = [], ""
+    for q in qids:
+        m = _TWO_DECIMALS_RE.match(q)
+        if m and not (codebook.get(q) is not None and prev == order[order.index(q) - 1]):
+            q = f"{m.group(1)}.{m.group(2)}"
+        out.append(q)
+        prev = q
+    return out
+
+
+def _two_decimals_problem(name: str, row: int | None, qids: list[str]) -> Problem:
+    shown = ", ".join(repr(q) for q in qids[:2])
+    return Problem("W116", name, row, "", "qid",
+                   f"question ids are written with two decimals ({shown}, ...), as a qid column formatted as numbers "
+                   "0.00 writes them; each was read without its last 0 (1.10 as 1.1), and 6.10 as 6.10 where it "
+                   "follows 6.9 or repeats 6.1. Format the qid column as text.")
+
+
+def _one_return(qids: list[str], codebook: Codebook) -> bool:
+    """Whether rows are one return's answers: no question twice, but for a second 6.1 where 6.10
+    is missing (6.10 typed in a cell Excel keeps as a number)."""
+    counts = Counter(q for q in qids if codebook.get(q) is not None)
+    return all(n == 1 or (n == 2 and codebook.get(q + "0") is not None and q + "0" not in counts)
+               for q, n in counts.items())
+
+
+def _mostly_unknown(name: str, unknown: list[tuple[int, str]], kept: int) -> IngestError:
+    return IngestError(name, f"has {len(unknown)} row(s) whose question id is not one of the stocktake's (1.1 to "
+                             f"11.3), the first {unknown[0][1]!r} at row {unknown[0][0]}, and only {kept} that are; it was "
+                             "not imported, rather than replace a stored return by a near-empty one.",
+                       remedy="Write the question ids as 1.1, 1.2, ... 11.3 (format the column as text).")
 
 
 def interpret_code(raw: str, q: Question) -> tuple[list[int], bool, str, str | None]:
@@ -562,17 +776,16 @@ def _add_answers(ret: ReturnData, entries: list[tuple[int | None, str, str, str]
     given = {e[1] for e in entries}
     order = codebook.qids
     before_tenth = {q: order[k - 1] for k, q in enumerate(order) if k and q.endswith(".10")}  # "6.10" -> "6.9"
-    prev_qid = ""
     for rownum, qid, code_raw, narrative_raw in entries:
-        prev, prev_qid = prev_qid, qid  # the question of the row before this one
         q = codebook.get(qid)
         if q is None:
             problems.append(Problem("W101", name, rownum, qid, "qid",
                                     f"question {qid!r} is not in the stocktake codebook (1.1 to 11.3); the row was not imported."))
             continue
         if qid in seen and codebook.get(qid + "0") is not None and qid + "0" not in seen and qid + "0" not in given \
-                and prev == before_tenth.get(qid + "0"):
-            # Excel stores "6.10" typed in a cell as the number 6.1: the second 6.1 of a return is 6.10.
+                and before_tenth.get(qid + "0") in given:
+            # Excel stores "6.10" typed in a cell as the number 6.1: the second 6.1 of a return that
+            # reaches 6.9 but has no 6.10 is 6.10, after 6.9 or beside the first 6.1 (rows sorted by qid).
             problems.append(Problem("W115", name, rownum, qid + "0", "qid",
                                     f"question {qid} appears again (first at row {seen[qid]}) and {qid}0 is missing; "
                                     f"read as {qid}0, which a spreadsheet shows as {qid}. Format the qid column as text."))
@@ -632,13 +845,15 @@ def _check_missing(ret: ReturnData, codebook: Codebook, truncatable: bool) -> No
 
 def _read_items_csv(name: str, digest: str, text: str, localities: Localities) -> InputFile:
     first = next(l for l in text.splitlines() if l.strip())
-    rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(first)))
-    return _read_items_rows(name, digest, list(enumerate(rows, start=1)), localities)
+    return _read_items_rows(name, digest, _csv_rows(name, text, _delimiter(first)), localities)
 
 
 def _read_items_rows(name: str, digest: str, rows: list[tuple[int, list[str]]], localities: Localities,
                      fmt: str = "items_csv") -> InputFile:
-    header = [c.strip().lower() for c in rows[0][1]]
+    header = _header(rows[0][1])
+    missing = [c for c in ITEM_COLUMNS if c not in header]
+    if missing:
+        raise _missing_columns(name, _table_word(fmt), rows[0][1], missing)
     out = InputFile(name, fmt, digest)
     seen: dict[str, int] = {}
     for rownum, cells in rows[1:]:

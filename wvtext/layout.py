@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-__all__ = ["RawRow", "RawLayout", "parse_layout", "QID_RE", "split_fused_code"]
+__all__ = ["RawRow", "RawLayout", "parse_layout", "QID_RE", "split_fused_code", "is_layout_header"]
 
 QID_RE = re.compile(r"^\s*(?:Q\s*)?(\d{1,2})\s*\.\s*(\d{1,2})(?!\d)\.?\s*(.*)$", re.S)
 _SECTION_RE = re.compile(r"^\s*(?:<[^>]+>\s*)*(\d{1,2})\s*(?:\.\s*|\s+)([A-Za-z].*?)\s*(?:<[^>]+>\s*)*$", re.S)
@@ -74,6 +74,12 @@ def _find_columns(cells: list[str]) -> dict[str, int] | None:
         cols["question"] = cols["scheme"] - 1 if cols["scheme"] > 0 else 0
         return cols
     return None
+
+
+def is_layout_header(cells: list) -> bool:
+    """True for the layout's header row ("Codes Used", "Coded as", "...Response..."): a sheet whose
+    first rows hold one is a return in the stocktake layout, whatever other words stand above it."""
+    return _find_columns([_clean(c) for c in cells]) is not None
 
 
 def _title_locality(cells: list[str]) -> str:
