@@ -66,6 +66,7 @@ class Beside:
         try:
             return pickle.loads(self.recv.recv_bytes())
         except EOFError:
+            self.proc.join()  # the pipe closes as the child dies, a moment before its exit code is known
             return ("error", f"the process doing {self.what} ended with exit code {self.proc.exitcode} (killed?).",
                     "Run again; with WVTEXT_JOBS=1 wvtext works in one process.")
         finally:
