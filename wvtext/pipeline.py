@@ -20,7 +20,7 @@ from .errors import IngestError, WvtextError
 from .export import write_csv, write_json
 from .gcpolicy import bulk_allocations
 from .ingest import read_input
-from .localities import load_localities
+from .localities import abbreviations_path, load_localities
 from .schema import (ANSWERS_COLUMNS, ANSWERS_EXTRA, EVIDENCE_COLUMNS, GOOD_PRACTICE_COLUMNS, ITEM_THEMES_COLUMNS,
                      PROBLEMS_COLUMNS, RETURNS_COLUMNS, RETURNS_EXTRA, REVIEW_COLUMNS, SUPPORT_REQUEST_COLUMNS)
 from .store import open_store
@@ -608,6 +608,7 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
             "learned_models": learned_models(learned),
             "across_returns": theme_counts["across"],
             "localities_sha256": _sha_file(_localities_path()),
+            "locality_abbreviations_sha256": _sha_file(abbreviations_path(_localities_path())),
             "python": platform.python_version(),
             "seed": SEED,
             "settings": settings,
