@@ -603,3 +603,17 @@ def test_a_return_of_mostly_unknown_ids_among_others_is_left_out_with_a_warning(
     assert [r.locality for r in got.returns] == ["Leicestershire"]
     w = [p for p in got.problems if p.code == "W101"]
     assert len(w) == 1 and w[0].message.startswith("Rutland: 2 row(s) have no known question id (first 'A2' at row 6)")
+
+
+def test_a_title_and_a_file_name_that_name_two_localities_are_a_warning(tmp_path, seed_return):
+    """The title is read (as before), and W117 says the file name names another area, whose return
+    that may be; a file name that agrees, or names none, says nothing."""
+    from wvtext.writers import write_return_xlsx
+
+    answers = [{"qid": a.qid, "code": a.code_raw, "narrative": a.narrative} for a in seed_return.answers]
+    for name, warned in (("wirral_stocktake.xlsx", True), ("sefton_stocktake.xlsx", False), ("return.xlsx", False)):
+        write_return_xlsx(tmp_path / name, "Sefton", answers)
+        got = read_input(tmp_path / name)
+        assert got.returns[0].locality == "Sefton"
+        w117 = [p for p in got.all_problems if p.code == "W117"]
+        assert bool(w117) == warned and all("Wirral" in p.message for p in w117), name

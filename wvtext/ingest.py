@@ -492,10 +492,18 @@ def read_return_file(path: Path | str, **kwargs) -> ReturnData:
 
 def _locate(name: str, raw: str, path: Path, localities: Localities, problems: list[Problem],
             row: int | None = None) -> tuple[str, str, str, float]:
-    """Return (locality, locality_raw, region, score); unknown places keep their raw name."""
+    """Return (locality, locality_raw, region, score); unknown places keep their raw name. A
+    return's title is taken before its file name; where they name two localities, W117 says so
+    (only one return of the two areas is kept, and the other may be the right one)."""
     for candidate in (raw, path.name):
         m = localities.match(candidate)
         if m:
+            other = localities.match(path.name) if candidate == raw and row is None else None
+            if other and other.locality.name != m.locality.name:
+                problems.append(Problem("W117", name, row, "", "locality",
+                                        f"the title names {m.locality.name} ({raw!r}) but the file name names "
+                                        f"{other.locality.name}; read as {m.locality.name}. If it is "
+                                        f"{other.locality.name}'s return, correct the title row."))
             return m.locality.name, raw or path.name, m.locality.region, m.score
     shown = raw or path.stem
     whence = (f"locality {shown!r}" if raw else
