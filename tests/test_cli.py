@@ -169,6 +169,22 @@ def test_cli_analyse_whole_store_adds_a_late_return_to_what_the_database_holds(t
         assert [r["locality"] for r in csv.DictReader(fh)] == ["Somerset"]
 
 
+def test_cli_a_bad_source_date_epoch_is_one_line(tmp_path):
+    import os
+
+    res = subprocess.run([sys.executable, "-m", "wvtext", "analyse", "--out", str(tmp_path / "o"), "--db",
+                          str(tmp_path / "w.db")], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "SOURCE_DATE_EPOCH": "yesterday"})
+    assert res.returncode == 1 and "Traceback" not in res.stderr and "internal error" not in res.stderr
+    assert res.stderr.startswith("error: SOURCE_DATE_EPOCH") and not (tmp_path / "w.db").exists()
+
+
+def test_cli_whole_store_of_a_missing_database_creates_nothing(tmp_path):
+    res = run("analyse", "--whole-store", "--out", str(tmp_path / "o"), "--db", str(tmp_path / "none.db"))
+    assert res.returncode == 1 and "no such database" in res.stderr
+    assert not (tmp_path / "none.db").exists() and not (tmp_path / "o").exists()
+
+
 def test_cli_flags_lists_a_returns_flags_with_evidence_and_cross_references(analysed):
     out, _ = analysed
     res = run("flags", "Leics", "--db", str(out / "w.db"))

@@ -617,3 +617,15 @@ def test_a_title_and_a_file_name_that_name_two_localities_are_a_warning(tmp_path
         assert got.returns[0].locality == "Sefton"
         w117 = [p for p in got.all_problems if p.code == "W117"]
         assert bool(w117) == warned and all("Wirral" in p.message for p in w117), name
+
+
+def test_two_spellings_of_one_locality_in_a_file_are_one_return(tmp_path):
+    path = tmp_path / "twice.csv"
+    path.write_text("locality,qid,code,narrative\nRutland,1.1,1,We have a programme board.\n"
+                    "Rutland County Council,1.3,1,A joint post leads the work.\n"
+                    "Rutland,1.1,0,A second answer to 1.1.\n", encoding="utf-8")
+    got = read_input(path)
+    assert len(got.returns) == 1 and [a.qid for a in got.returns[0].answers] == ["1.1", "1.3"]
+    assert got.returns[0].answers[0].narrative == "We have a programme board."
+    codes = [p.code for p in got.all_problems]
+    assert codes.count("W118") == 1 and codes.count("W102") == 1 and codes.count("W107") == 1

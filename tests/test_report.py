@@ -769,3 +769,46 @@ def test_qdpx_validator_rejects_broken_projects(built_full, mutate, expect):
     assert validate_qde(qde) == []
     errors = validate_qde(mutate(qde))
     assert errors and expect in " ".join(errors)
+
+
+def test_qdpx_spans_hold_the_occurrence_and_every_sentence_of_the_evidence():
+    from wvtext.report.qdpx import _sentence_span, _spans
+
+    text = "We have a programme board. The CCG agreed. We have a programme board."
+    assert _sentence_span(text, "We have a programme board.", near=53) == (43, 69)  # the copy holding the term
+    assert _sentence_span(text, "We have a programme board.", near=10) == (0, 26)
+    assert _spans(text, "We have a programme board. We have a programme board.") == [(0, 26), (0, 26)]
+    assert _spans("One. Two. Three.", "One. Three.") == [(0, 4), (10, 16)]  # two sentences not next to each other
+    assert _spans("One. Two.", "Elsewhere.") == [(0, 9)]  # not there: the whole narrative
+
+
+def test_qdpx_is_valid_with_control_characters_in_names_and_codes_themes_without_evidence(tmp_path):
+    """XML cannot hold most control characters: names and notes lose them, the sources keep the text.
+    A theme with no evidence row codes the whole text and says why; one added in review to an item
+    codes the item."""
+    import csv
+
+    from wvtext.report import build_reports
+    from wvtext.schema import ITEM_THEMES_COLUMNS
+
+    out = make_run(tmp_path / "run", extras=True)
+    for name in ("answers.csv", "returns.csv"):
+        with open(out / name, newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        for r in rows:
+            r["locality"] = r["locality"].replace("Realtown", "Real\x01town")
+        write_csv(out / name, list(rows[0]), rows)
+    write_csv(out / "item_themes.csv", ITEM_THEMES_COLUMNS, [
+        {"item_id": "i1", "title": "Broker\x0b scheme", "locality": "Realtown", "region": "London", "source": "x.csv",
+         "themes": "housing", "theme_confidences": "0.9", "description": "An accommodation broker finds homes."}])
+    _with_reviews(out, [{"kind": "theme", "item_id": "i1", "theme": "advocacy", "decision": "add"}])
+    build_reports(out)  # no theme_evidence.csv in this folder
+    codings = _qdpx_codings(out, "Real town")
+    assert ("Governance and partnership", "Realtown answer to 1.1. It is in place and monitored by the board.") in codings
+    item = _qdpx_codings(out, "i1: Broker  scheme")
+    whole = "Broker\x0b scheme. An accommodation broker finds homes."
+    assert ("Housing and accommodation", whole) in item and ("Advocacy", whole) in item
+    import zipfile
+
+    qde = zipfile.ZipFile(out / "project.qdpx").read("project.qde").decode("utf-8")
+    assert "Advocacy: added in review" in qde and "no theme_evidence.csv in this folder" in qde

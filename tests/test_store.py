@@ -1,4 +1,5 @@
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -112,3 +113,25 @@ def test_file_warnings_are_replaced_on_reimport(tmp_path):
         store.save_input(read_input(path))
     codes = [p["code"] for p in store.problems(source_files=[str(path)])]
     assert codes.count("W113") == 1
+
+
+def test_the_same_file_by_another_spelling_of_its_path_is_no_news(store, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "edit.csv"
+    path.write_text("locality,qid,code,narrative\nRutland,1.1,1,Yes.\n", encoding="utf-8")
+    ingest_files([Path("edit.csv")], store)
+    path.write_text("locality,qid,code,narrative\nRutland,1.1,1,Yes, a board.\n", encoding="utf-8")  # edited
+    ingest_files([path], store)
+    assert not [p for p in store.problems() if p["code"] in ("W120", "W121")]
+
+
+def test_a_reading_command_refuses_an_sqlite_file_without_tables(tmp_path):
+    path = tmp_path / "blank.db"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="no tables"):
+        open_store(path, create=False)
+    assert path.read_bytes() == before

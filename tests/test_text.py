@@ -39,3 +39,9 @@ def test_text_bullets_of_every_kind_become_one_bullet():
 ])
 def test_only_tags_are_removed_not_other_text_in_angle_brackets(raw, want):
     assert normalize_text(raw) == want
+
+
+@pytest.mark.parametrize("raw", ["We support <five people> in hospital.", "Contact <Jane Smith> for details.",
+                                 "Costs in hospital < those at home and > last year."])
+def test_words_in_angle_brackets_are_not_tags(raw):
+    assert normalize_text(raw) == raw

@@ -102,3 +102,14 @@ def test_a_narrative_longer_than_an_excel_cell_is_cut_with_a_note(tmp_path):
     head = [c.value for c in next(ws.iter_rows(max_row=1))]
     cell = next(ws.iter_rows(min_row=2, max_row=2, values_only=True))[head.index("narrative")]
     assert len(cell) == 32767 and cell.startswith(long_text[:1000]) and cell.endswith("the whole text is in the csv files]")
+
+
+def test_the_cell_limit_counts_as_excel_does():
+    """Excel counts UTF-16 units: a character beyond U+FFFF is two, and a pair is never cut in half."""
+    from wvtext.report.workbook import _CELL_LIMIT, _fit
+
+    wide = "\U0001F600" * 20000  # 40,000 units in 20,000 characters
+    cut = _fit(wide)
+    assert len(cut.encode("utf-16-le")) // 2 <= _CELL_LIMIT and cut.endswith("csv files]")
+    assert set(cut[:cut.index(" [")]) == {"\U0001F600"}
+    assert _fit("\U0001F600" * 16000) == "\U0001F600" * 16000  # 32,000 units: fits

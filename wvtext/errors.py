@@ -54,6 +54,7 @@ PROBLEM_CODES = {
     "W115": "question id read as a number",
     "W116": "question ids with two decimals",
     "W117": "title and file name name two localities",
+    "W118": "two spellings of one locality",
     "W120": "return given twice in one run",
     "W121": "stored return replaced from another file",
 }

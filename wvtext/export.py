@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-__all__ = ["safe_cell", "write_csv", "write_json", "atomic_path", "save_xlsx", "zip_member", "XLSX_DATE"]
+__all__ = ["safe_cell", "write_csv", "write_json", "atomic_path", "save_xlsx", "zip_member", "xlsx_date", "XLSX_DATE"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -112,7 +112,7 @@ XLSX_DATE = datetime(2013, 6, 1)
 _ZIP_DATES = (datetime(1980, 1, 1), datetime(2107, 12, 31, 23, 59, 58))  # what a zip member's date can hold
 
 
-def _xlsx_date() -> datetime:
+def xlsx_date() -> datetime:
     """The date an xlsx is stamped with: SOURCE_DATE_EPOCH (seconds since 1970, UTC) when set,
     as reproducible builds set it, else XLSX_DATE; never the time of writing."""
     from .errors import WvtextError
@@ -134,7 +134,7 @@ def save_xlsx(wb, path, *, when: datetime | None = None) -> None:
     of writing. Members keep their order and are deflated."""
     from openpyxl.xml.functions import tostring
 
-    when = _xlsx_date() if when is None else when
+    when = xlsx_date() if when is None else when
     saved = io.BytesIO()
     wb.save(saved)
     wb.properties.created = wb.properties.modified = when  # openpyxl stamps `modified` as it saves
@@ -149,7 +149,7 @@ def save_xlsx(wb, path, *, when: datetime | None = None) -> None:
 def zip_member(name: str, when: datetime | None = None) -> zipfile.ZipInfo:
     """A deflated zip member dated `when` (default as `save_xlsx`), never the time of writing,
     with the same system and permissions wherever it is written."""
-    when = _xlsx_date() if when is None else when
+    when = xlsx_date() if when is None else when
     member = zipfile.ZipInfo(name, date_time=min(max(when, _ZIP_DATES[0]), _ZIP_DATES[1]).timetuple()[:6])
     member.compress_type = zipfile.ZIP_DEFLATED
     member.create_system = 3  # Unix

@@ -647,7 +647,8 @@ def _read_long_rows(name: str, digest: str, fmt: str, rows: list[tuple[int, list
     out = InputFile(name, fmt, digest, problems=file_problems)
     path = Path(name)
     file_synthetic = "synthetic" in path.name.lower()
-    refused: list[tuple[str, list[tuple[int, str]], int]] = []  # (locality, its unknown (row, qid), answers kept)
+    refused: list[tuple[str, list[tuple[int, str]], int, ReturnData]] = []  # (locality, its unknown (row, qid), answers kept, return)
+    spelt: dict[str, tuple] = {}  # return id -> (first spelling, its return, problems before its answers, its rows)
     for (loc_raw, rid), grows in groups.items():
         problems: list[Problem] = []
         locality, raw, region, score = _locate(name, loc_raw, path, localities, problems, row=grows[0][0])
@@ -664,20 +665,32 @@ def _read_long_rows(name: str, digest: str, fmt: str, rows: list[tuple[int, list
         ret = ReturnData(return_id_for(rid or locality), locality, raw, region, score, name, fmt, digest,
                          problems=problems, synthetic=file_synthetic or flag in ("1", "true", "yes"))
         entries = [(rownum, qid, cells[idx["code"]], cells[idx["narrative"]]) for rownum, qid, cells in grows]
+        if ret.return_id in spelt:
+            # Two spellings of one locality ("Rutland", "Rutland County Council") are one return:
+            # its rows are read together, so a question given under both is a duplicate (W102).
+            first_raw, first, base, earlier = spelt[ret.return_id]
+            problems.append(Problem("W118", name, grows[0][0], "", "locality",
+                                    f"{loc_raw!r} is {locality}, as {first_raw!r} is; their rows were read as one return."))
+            out.returns = [r for r in out.returns if r is not first]
+            refused = [r for r in refused if r[3] is not first]
+            first.problems[:] = base + problems
+            first.answers.clear()
+            ret, entries, loc_raw = first, earlier + entries, first_raw
+        spelt[ret.return_id] = (loc_raw, ret, list(ret.problems), entries)
         unknown = [(rownum, qid) for rownum, qid, *_ in entries if codebook.get(qid) is None]
         _add_answers(ret, entries, codebook, truncatable=False)
         if len(unknown) > len(ret.answers):
             # Mostly rows of no question: storing the few left would replace a full return stored before.
-            refused.append((locality, unknown, len(ret.answers)))
+            refused.append((locality, unknown, len(ret.answers), ret))
             continue
         out.returns.append(ret)
     if not out.returns:
-        _, unknown, kept = refused[0]
+        _, unknown, kept, _ = refused[0]
         if not kept:
             raise IngestError(name, f"has no row with a question id of the stocktake (1.1 to 11.3); the first given is "
                                     f"{unknown[0][1]!r}.", remedy="Write the qid column as 1.1, 1.2, ... 11.3.")
         raise _mostly_unknown(name, unknown, kept)
-    for locality, unknown, kept in refused:
+    for locality, unknown, kept, _ in refused:
         out.problems.append(Problem("W101", name, None, "", "qid",
                                     f"{locality}: {len(unknown)} row(s) have no known question id (first {unknown[0][1]!r} at "
                                     f"row {unknown[0][0]}) and {kept} have one; nothing of it was imported, rather than "

@@ -110,7 +110,8 @@ def _warn_replaced(got, store, read_from: dict[str, str]) -> None:
             r.problems.append(Problem("W120", got.path, None, "", "locality",
                                       f"{r.locality} was also read from {earlier} in this run; this file's return "
                                       f"replaces it. Check the locality of each file (its title or file name)."))
-        elif earlier is None and r.return_id in stored and stored[r.return_id]["source_file"] not in (None, got.path) \
+        elif earlier is None and r.return_id in stored and stored[r.return_id]["source_file"] \
+                and Path(stored[r.return_id]["source_file"]).resolve() != Path(got.path).resolve() \
                 and stored[r.return_id]["source_sha256"] != got.sha256:  # the same file by another path is no news
             r.problems.append(Problem("W121", got.path, None, "", "locality",
                                       f"replaces the return of {r.locality} stored from "
@@ -538,7 +539,7 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     codebook = load_codebook()
-    store = open_store(db_path)
+    store = open_store(db_path, create=bool(inputs) or not whole_store)
     from .themes.lexicon import load_lexicon
 
     lexicon = load_lexicon(lexicon_path)

@@ -9,9 +9,17 @@ __all__ = ["normalize_text", "strip_html"]
 
 _LIST_ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
 _BLOCK_TAGS = re.compile(r"<\s*/?\s*(p|br|div|li|ul|ol|tr|td|th|h[1-6]|table)\b[^>]*>", re.I)
-# A tag is a name (letters, digits, ':' as in Word's <o:p>) then attributes, '/' or '>': not any
-# text in angle brackets ("Email <team@council.gov.uk>", "<http://...>", "<5 people>" stay).
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?\s*>")
+# A tag is an HTML element's name, or a prefixed one (Word's <o:p>, <st1:place>), then attributes,
+# '/' or '>': other text in angle brackets stays ("Email <team@council.gov.uk>", "<http://...>",
+# "<5 people>", "<Jane Smith>", "fewer < 5 and > 2").
+_HTML_NAMES = (
+    "a abbr acronym address area article aside b base basefont bdi bdo big blockquote body br button caption "
+    "center cite code col colgroup dd del dfn dir div dl dt em fieldset figcaption figure font footer form frame "
+    "frameset h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins kbd label legend li link main map mark "
+    "meta nav nobr noscript object ol optgroup option p param pre q s samp script section select small span strike "
+    "strong style sub sup table tbody td textarea tfoot th thead title tr tt u ul var wbr xml"
+).split()
+_TAG = re.compile(r"<\s*/?\s*(?:(?:%s)|[a-zA-Z]\w*:[\w.-]+)(?:\s[^<>]*)?/?\s*>" % "|".join(_HTML_NAMES), re.I)
 _WS = re.compile(r"\s+")
 _TRAILING_BULLETS = re.compile(r"(?:\s*\u2022)+$")
 _TRANSLATE = str.maketrans(

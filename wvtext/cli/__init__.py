@@ -59,6 +59,9 @@ def main() -> None:
     from ..errors import WvtextError
 
     try:
+        from ..export import xlsx_date
+
+        xlsx_date()  # a bad SOURCE_DATE_EPOCH is one line here, before a library reads it on import
         # Without standalone mode click returns the code of typer.Exit instead of exiting.
         rc = app(standalone_mode=False)
         sys.exit(rc if isinstance(rc, int) else 0)

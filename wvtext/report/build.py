@@ -19,13 +19,13 @@ from pathlib import Path
 
 from ..beside import Beside
 from ..errors import WvtextError
-from ..export import _atomic_write, write_json
+from ..export import _atomic_write, write_json, xlsx_date
 from .common import page_name
 from .data import ReportError, RunData, load_run
 from .locality import render_locality
 from .national import render_report
 from .qdc import write_qdc
-from .qdpx import write_qdpx
+from .qdpx import build_qdpx, write_qdpx
 from .workbook import write_workbook
 
 __all__ = ["build_reports", "refresh_reviews", "REPORT_FILES"]
@@ -144,23 +144,22 @@ def build_reports(out_dir: Path, *, title: str | None = None) -> dict:
     """
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
+    xlsx_date()  # the dates the workbook and project carry: a bad SOURCE_DATE_EPOCH fails before any output
     d = load_run(out_dir)
     timings = {"load": time.perf_counter() - t0}
 
     workbook = _WorkbookBeside(d, out_dir / "workbook.xlsx")
     try:
+        t = time.perf_counter()
+        project = build_qdpx(d)  # in memory first: if it fails, no output has been replaced yet
+        timings["qdpx"] = time.perf_counter() - t
         pages = _write_pages(d, out_dir, title, timings)
+        t = time.perf_counter()
+        qdpx = write_qdpx(project, out_dir / "project.qdpx")  # while the workbook is written beside
+        timings["qdpx"] += time.perf_counter() - t
     except BaseException:
         workbook.abandon()  # the workbook of a run whose pages failed does not replace the last good one
         raise
-
-    t = time.perf_counter()
-    try:
-        qdpx = write_qdpx(d, out_dir / "project.qdpx")  # while the workbook is written beside
-    except BaseException:
-        workbook.abandon()
-        raise
-    timings["qdpx"] = time.perf_counter() - t
 
     t = time.perf_counter()
     sheets, timings["workbook"] = workbook.finish()

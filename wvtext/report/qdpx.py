@@ -23,6 +23,7 @@ the same analysis gives the same file. `validate_qde` checks project.qde against
 """
 from __future__ import annotations
 
+import re
 import uuid
 import zipfile
 from collections import Counter, defaultdict
@@ -52,10 +53,15 @@ def _guid(*key: str) -> str:
     return str(uuid.uuid5(_NS, "\x1f".join(key))).upper()
 
 
+# Characters XML 1.0 cannot hold (C0 controls but tab, newline, carriage return; lone surrogates;
+# U+FFFE, U+FFFF): a narrative or a name may carry them, the project document may not.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _el(parent, tag: str, attrs: dict | None = None, text: str | None = None):
-    e = ET.SubElement(parent, f"{{{QDE_NS}}}{tag}", {k: str(v) for k, v in (attrs or {}).items()})
+    e = ET.SubElement(parent, f"{{{QDE_NS}}}{tag}", {k: _NOT_XML.sub(" ", str(v)) for k, v in (attrs or {}).items()})
     if text is not None:
-        e.text = text
+        e.text = _NOT_XML.sub(" ", text)
     return e
 
 
@@ -88,11 +94,11 @@ class _Source:
 
 
 def _sentence_span(narrative: str, sentence: str, near: int = 0) -> tuple[int, int]:
-    """Where `sentence` stands in `narrative` (the occurrence that starts at or before `near`,
-    else the first); the whole narrative when it is not there."""
+    """Where `sentence` stands in `narrative` (the occurrence holding position `near`, else the
+    first); the whole narrative when it is not there."""
     sentence = (sentence or "").strip()
     if sentence:
-        i = narrative.rfind(sentence, 0, near + 1)
+        i = narrative.rfind(sentence, 0, near + len(sentence))
         if i < 0:
             i = narrative.find(sentence)
         if i >= 0:
@@ -100,19 +106,48 @@ def _sentence_span(narrative: str, sentence: str, near: int = 0) -> tuple[int, i
     return 0, len(narrative)
 
 
-def _code_evidence(src: _Source, at: int, text: str, rows: list[dict], carried: set[str], theme_codes: dict) -> set[str]:
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _spans(narrative: str, evidence: str) -> list[tuple[int, int]]:
+    """Where an evidence text stands in `narrative`: itself, or each of its sentences where it
+    joins sentences that are not next to each other; the whole narrative when none is there."""
+    whole = _sentence_span(narrative, evidence)
+    if whole != (0, len(narrative)) or not evidence:
+        return [whole]
+    parts = [_sentence_span(narrative, p) for p in _SENTENCE_END.split(evidence.strip()) if p.strip()]
+    found = [p for p in parts if p != (0, len(narrative))]
+    return found or [whole]
+
+
+def _code_themes(src: _Source, at: int, text: str, rows: list[dict], carried: set[str], added: set[str],
+                 theme_codes: dict, *, have_evidence: bool) -> None:
     """Code the sentence of each evidence row of a carried theme (one dismissed in review is not);
-    `text` stands at `at` in the source. Returns the themes coded."""
+    a carried theme with no evidence row codes the whole text, saying why. `text` stands at `at`."""
     found = set()
     for e in rows:
         theme = e.get("theme", "")
-        if theme not in carried:
+        if theme not in carried or theme not in theme_codes:
             continue
         found.add(theme)
         s, t = _sentence_span(text, e.get("sentence", ""), int(e.get("start_char") or 0))
         src.code(at + s, at + t, theme_codes[theme], f"{THEME_NAMES.get(theme, theme)}: '{e.get('matched') or e.get('term', '')}'"
                  + (" (negated)" if str(e.get("negated", "0")) == "1" else ""))
-    return found
+    for theme in sorted(carried - found, key=lambda t: THEMES.index(t) if t in THEMES else len(THEMES)):
+        if theme in theme_codes:
+            why = ("added in review" if theme in added else
+                   "carried; no evidence sentence" + ("" if have_evidence else " (no theme_evidence.csv in this folder)"))
+            src.code(at, at + len(text), theme_codes[theme], f"{THEME_NAMES[theme]}: {why}")
+
+
+def _added_in_review(d: RunData) -> dict:
+    """(return id, qid) or item id -> the themes an analyst added or confirmed in review."""
+    added = defaultdict(set)
+    for r in d.reviews or []:
+        if r.get("kind") == "theme" and r.get("decision") in ("add", "confirm") and r.get("theme"):
+            key = r["item_id"] if r.get("item_id") else (r.get("return_id") or r.get("locality", ""), r.get("qid", ""))
+            added[key].add(r["theme"])
+    return added
 
 
 def _code_text(d: RunData, a: dict) -> str:
@@ -125,6 +160,7 @@ def _code_text(d: RunData, a: dict) -> str:
 
 
 def _return_sources(d: RunData, theme_codes: dict, flag_codes: dict) -> list[_Source]:
+    added = _added_in_review(d)
     evidence = defaultdict(list)
     for e in d.evidence or []:
         if e.get("object") == "answer" and str(e.get("carried", "1")) == "1":
@@ -155,26 +191,24 @@ def _return_sources(d: RunData, theme_codes: dict, flag_codes: dict) -> list[_So
             src.add("\n\n")
             if not narrative:
                 continue
-            carried = set(split_themes(a.get("themes", "")))
-            found = _code_evidence(src, at, narrative, evidence.get((rid, qid), []), carried, theme_codes)
-            for theme in sorted(carried - found, key=lambda t: THEMES.index(t) if t in THEMES else len(THEMES)):
-                if theme in theme_codes:  # carried without evidence: added in review
-                    src.code(at, at + len(narrative), theme_codes[theme], f"{THEME_NAMES[theme]}: added in review")
+            _code_themes(src, at, narrative, evidence.get((rid, qid), []), set(split_themes(a.get("themes", ""))),
+                         added.get((rid, qid), set()), theme_codes, have_evidence=d.evidence is not None)
             kind = a.get("divergence_type", "") or ""
             if str(a.get("divergent", "0")) == "1" and kind in flag_codes:
-                s, t = _sentence_span(narrative, a.get("evidence", ""))
-                src.code(at + s, at + t, flag_codes[kind],
-                         f"divergent ({kind}): code {a.get('code_class') or a.get('code') or 'blank'}, "
-                         f"narrative {a.get('text_class', '')}, score {a.get('divergence_score', '')}")
+                for s, t in _spans(narrative, a.get("evidence", "")):
+                    src.code(at + s, at + t, flag_codes[kind],
+                             f"divergent ({kind}): code {a.get('code_class') or a.get('code') or 'blank'}, "
+                             f"narrative {a.get('text_class', '')}, score {a.get('divergence_score', '')}")
             for finding, rows in (("support request", support), ("good-practice candidate", practice)):
                 for sentence in rows.get((rid, qid), []):
-                    s, t = _sentence_span(narrative, sentence)
-                    src.code(at + s, at + t, flag_codes[finding], finding)
+                    for s, t in _spans(narrative, sentence):
+                        src.code(at + s, at + t, flag_codes[finding], finding)
         sources.append(src)
     return sources
 
 
 def _item_sources(d: RunData, theme_codes: dict) -> list[_Source]:
+    added = _added_in_review(d)
     evidence = defaultdict(list)
     for e in d.evidence or []:
         if e.get("object") == "item" and str(e.get("carried", "1")) == "1":
@@ -187,8 +221,8 @@ def _item_sources(d: RunData, theme_codes: dict) -> list[_Source]:
         src = _Source(f"item:{iid}", f"{iid}: {item.get('title', '')}".strip().rstrip(":")[:200],
                       f"Good-practice item {iid}" + (f" ({item['locality']})" if item.get("locality") else "")
                       + (f", from {item['source']}" if item.get("source") else "") + ".")
-        _code_evidence(src, src.add(text), text, evidence.get(iid, []), set(split_themes(item.get("themes", ""))),
-                       theme_codes)
+        _code_themes(src, src.add(text), text, evidence.get(iid, []), set(split_themes(item.get("themes", ""))),
+                     added.get(iid, set()), theme_codes, have_evidence=d.evidence is not None)
         sources.append(src)
     return sources
 
@@ -291,9 +325,9 @@ def build_qdpx(d: RunData) -> tuple[bytes, dict[str, str], dict]:
     return qde, files, {"returns": len(returns), "items": len(items), "selections": selections}
 
 
-def write_qdpx(d: RunData, path: Path) -> dict:
-    """Write the project archive (atomically); return the counts of what is in it."""
-    qde, files, counts = build_qdpx(d)
+def write_qdpx(built: tuple[bytes, dict[str, str], dict], path: Path) -> dict:
+    """Write the project archive that `build_qdpx` made (atomically); return the counts of what is in it."""
+    qde, files, counts = built
     with atomic_path(Path(path), suffix=".part") as tmp:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
             for name, data in [("project.qde", qde), *((n, t.encode("utf-8")) for n, t in files.items())]:

@@ -104,13 +104,19 @@ def _letter(i: int) -> str:
     return get_column_letter(i)
 
 
-_CELL_LIMIT = 32767  # characters Excel holds in one cell
+_CELL_LIMIT = 32767  # what Excel holds in one cell, counted in UTF-16 units (a character beyond U+FFFF is two)
 _CUT = " [... cut here: an Excel cell holds 32,767 characters; the whole text is in the csv files]"
 
 
 def _fit(text: str) -> str:
     """A text too long for one cell, cut with a note saying so (Excel would cut it silently)."""
-    return text if len(text) <= _CELL_LIMIT else text[:_CELL_LIMIT - len(_CUT)] + _CUT
+    if len(text) <= _CELL_LIMIT // 2:
+        return text
+    units = text.encode("utf-16-le")
+    if len(units) <= 2 * _CELL_LIMIT:
+        return text
+    keep = units[:2 * (_CELL_LIMIT - len(_CUT))].decode("utf-16-le", errors="ignore")  # never half a pair
+    return keep + _CUT
 
 
 def _sheet(wb, name: str, columns: list[str], rows: list[dict], styles) -> None:

@@ -346,6 +346,8 @@ def _check_existing(path: Path, create: bool) -> None:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot open the wvtext database ({exc}).", remedy=remedy)
+    if not names and not create:
+        raise StoreError(f"{path}: is an SQLite database with no tables, not one wvtext wrote.", remedy=remedy)
     if names and "_wvtext_migrations" not in names:
         raise StoreError(f"{path}: is an SQLite database that wvtext did not write (tables: "
                          f"{', '.join(sorted(names)[:5])}); wvtext will not add its tables to it.", remedy=remedy)
