@@ -756,7 +756,7 @@ def test_qdpx_codes_what_the_reports_show_after_review(tmp_path):
     (lambda s: s.replace(b'<CodeRef targetGUID="', b'<CodeRef targetGUID="00000000-0000-0000-0000-00000000000', 1),
      "reference(s) to no element"),
     (lambda s: s.replace(b'startPosition="', b'startPosition="x', 1), "startPosition"),
-    (lambda s: s.replace(b"<Users>", b"<Extra/><Users>", 1), "Extra"),
+    (lambda s: s.replace(b"<Users ", b"<Extra/><Users ", 1), "Extra"),
 ])
 def test_qdpx_validator_rejects_broken_projects(built_full, mutate, expect):
     import zipfile

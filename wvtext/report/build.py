@@ -25,7 +25,7 @@ from .data import ReportError, RunData, load_run
 from .locality import render_locality
 from .national import render_report
 from .qdc import write_qdc
-from .qdpx import build_qdpx, write_qdpx
+from .qdpx import write_qdpx
 from .workbook import write_workbook
 
 __all__ = ["build_reports", "refresh_reviews", "REPORT_FILES"]
@@ -86,6 +86,18 @@ def _write_workbook(d: RunData, path: Path) -> tuple:
                           remedy="Give a path in a folder you can write to.")
 
 
+def _part(path: Path) -> Path:
+    """The file an output is written to before it replaces `path`."""
+    return path.with_name(f".{path.name}.{os.getpid()}.part")
+
+
+def _replace(part: Path, path: Path) -> None:
+    try:
+        os.replace(part, path)
+    except OSError as exc:
+        raise WvtextError(f"cannot write {path} ({exc.strerror or exc}).", remedy="Give a path in a folder you can write to.")
+
+
 class _WorkbookBeside:
     """The workbook, written beside the pages (`wvtext.beside`): into a part file that replaces
     workbook.xlsx only once the pages are written too, so a run whose pages fail leaves the last
@@ -93,17 +105,13 @@ class _WorkbookBeside:
 
     def __init__(self, d: RunData, path: Path):
         self.path = path
-        self.part = path.with_name(f".{path.name}.{os.getpid()}.part")
+        self.part = _part(path)
         self.job = Beside(_write_workbook, d, self.part, what=f"writing {path}")
 
     def finish(self) -> tuple:
         try:
             got = self.job.result()
-            try:
-                os.replace(self.part, self.path)
-            except OSError as exc:
-                raise WvtextError(f"cannot write {self.path} ({exc.strerror or exc}).",
-                                  remedy="Give a path in a folder you can write to.")
+            _replace(self.part, self.path)
             return got
         finally:
             self.part.unlink(missing_ok=True)
@@ -149,16 +157,16 @@ def build_reports(out_dir: Path, *, title: str | None = None) -> dict:
     timings = {"load": time.perf_counter() - t0}
 
     workbook = _WorkbookBeside(d, out_dir / "workbook.xlsx")
+    project = _part(out_dir / "project.qdpx")
     try:
         t = time.perf_counter()
-        project = build_qdpx(d)  # in memory first: if it fails, no output has been replaced yet
+        qdpx = write_qdpx(d, project)  # first, into its part file: if it fails, no output has been replaced yet
         timings["qdpx"] = time.perf_counter() - t
         pages = _write_pages(d, out_dir, title, timings)
-        t = time.perf_counter()
-        qdpx = write_qdpx(project, out_dir / "project.qdpx")  # while the workbook is written beside
-        timings["qdpx"] += time.perf_counter() - t
+        _replace(project, out_dir / "project.qdpx")
     except BaseException:
         workbook.abandon()  # the workbook of a run whose pages failed does not replace the last good one
+        project.unlink(missing_ok=True)
         raise
 
     t = time.perf_counter()

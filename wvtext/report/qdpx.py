@@ -27,19 +27,21 @@ import re
 import uuid
 import zipfile
 from collections import Counter, defaultdict
+from itertools import chain
+from typing import Iterator
 from pathlib import Path
 
 from lxml import etree as ET
 
 from .. import __version__
 from ..divergence import DIVERGENCE_TYPES
-from ..export import atomic_path, zip_member
+from ..export import zip_member
 from ..pipeline import item_text
 from ..themes.lexicon import THEME_NAMES, THEMES
 from .data import RunData, code_numbers, split_themes
 from .qdc import _COLORS, theme_descriptions, theme_guid
 
-__all__ = ["QDE_NS", "PROJECT_XSD", "build_qdpx", "write_qdpx", "validate_qde"]
+__all__ = ["QDE_NS", "PROJECT_XSD", "write_qdpx", "validate_qde"]
 
 QDE_NS = "urn:QDA-XML:project:1.0"
 PROJECT_XSD = Path(__file__).with_name("Project.xsd")
@@ -65,11 +67,15 @@ def _el(parent, tag: str, attrs: dict | None = None, text: str | None = None):
     return e
 
 
+def _source_guid(key: str) -> str:
+    return _guid("source", key)
+
+
 class _Source:
     """One text source: its text, built piece by piece, and its coded selections."""
 
     def __init__(self, key: str, name: str, description: str):
-        self.guid, self.name, self.description = _guid("source", key), name, description
+        self.guid, self.name, self.description = _source_guid(key), name, description
         self.parts: list[str] = []
         self.length = 0
         self.spans: dict[tuple[int, int], dict] = {}  # (start, end) -> {"codes": [...], "notes": [...]}
@@ -159,7 +165,15 @@ def _code_text(d: RunData, a: dict) -> str:
     return f"{code} ({'; '.join(labels)})" if labels else f"{code} (not in the question's scheme)"
 
 
-def _return_sources(d: RunData, theme_codes: dict, flag_codes: dict) -> list[_Source]:
+def _return_names(d: RunData) -> dict[str, str]:
+    """A source name per return: its locality, marked SYNTHETIC, with the return id where two share it."""
+    names = {rid: d.name_of(rid) + (" (SYNTHETIC)" if d.is_synthetic(rid) else "") for rid in d.return_ids}
+    taken = Counter(names.values())
+    return {rid: name + (f" [{rid}]" if taken[name] > 1 else "") for rid, name in names.items()}
+
+
+def _return_sources(d: RunData, names: dict[str, str], theme_codes: dict, flag_codes: dict) -> Iterator[_Source]:
+    """One source per return, made one at a time (a national corpus's codings are not all held at once)."""
     added = _added_in_review(d)
     evidence = defaultdict(list)
     for e in d.evidence or []:
@@ -172,13 +186,10 @@ def _return_sources(d: RunData, theme_codes: dict, flag_codes: dict) -> list[_So
     for g in d.good_practice_rows() or []:
         practice[(g.get("return_id") or g.get("locality", ""), g.get("qid", ""))].append(g.get("evidence") or g.get("text", ""))
     order = {q.qid: i for i, q in enumerate(d.codebook)}
-    names = {rid: d.name_of(rid) + (" (SYNTHETIC)" if d.is_synthetic(rid) else "") for rid in d.return_ids}
-    taken = Counter(names.values())
-    sources = []
     for rid in d.return_ids:
         r = d.return_by_id.get(rid) or {}
         answers = sorted(d.answers_by_return.get(rid, []), key=lambda a: (order.get(a.get("qid", ""), len(order)), a.get("qid", "")))
-        src = _Source(f"return:{rid}", names[rid] + (f" [{rid}]" if taken[names[rid]] > 1 else ""),
+        src = _Source(f"return:{rid}", names[rid],
                       f"Stocktake return of {d.name_of(rid)} ({d.region_of(rid) or 'region unknown'}), {len(answers)} "
                       f"answers, as analysed by wvtext {__version__}" + (" (SYNTHETIC)" if d.is_synthetic(rid) else "")
                       + (f"; read from {r['source_file']}" if r.get("source_file") else "") + ".")
@@ -203,8 +214,7 @@ def _return_sources(d: RunData, theme_codes: dict, flag_codes: dict) -> list[_So
                 for sentence in rows.get((rid, qid), []):
                     for s, t in _spans(narrative, sentence):
                         src.code(at + s, at + t, flag_codes[finding], finding)
-        sources.append(src)
-    return sources
+        yield src
 
 
 def _item_sources(d: RunData, theme_codes: dict) -> list[_Source]:
@@ -227,8 +237,8 @@ def _item_sources(d: RunData, theme_codes: dict) -> list[_Source]:
     return sources
 
 
-def _codebook(project) -> tuple[dict, dict]:
-    codes = _el(_el(project, "CodeBook"), "Codes")
+def _codebook(book) -> tuple[dict, dict]:
+    codes = _el(book, "Codes")
     theme_codes = {}
     for i, t in enumerate(theme_descriptions()):
         theme_codes[t["id"]] = theme_guid(t["id"])
@@ -251,87 +261,99 @@ def _codebook(project) -> tuple[dict, dict]:
     return theme_codes, flag_codes
 
 
-def build_qdpx(d: RunData) -> tuple[bytes, dict[str, str], dict]:
-    """project.qde (UTF-8 bytes), the source texts by archive name, and counts of what is in it."""
-    user = _guid("user", "wvtext")
-    project = ET.Element(f"{{{QDE_NS}}}Project", {"name": "wvtext analysis",
-                                                   "origin": f"wvtext {__version__}", "creatingUserGUID": user},
-                         nsmap={None: QDE_NS})
-    _el(_el(project, "Users"), "User", {"guid": user, "name": "wvtext"})
-    theme_codes, flag_codes = _codebook(project)
-    returns = _return_sources(d, theme_codes, flag_codes)
-    items = _item_sources(d, theme_codes)
+def _root(tag: str, attrs: dict | None = None):
+    """An element written on its own into the project document (so it declares the namespace)."""
+    return ET.Element(f"{{{QDE_NS}}}{tag}", {k: _NOT_XML.sub(" ", str(v)) for k, v in (attrs or {}).items()},
+                      nsmap={None: QDE_NS})
 
-    variables = _el(project, "Variables")
+
+def _cases(d: RunData, names: dict[str, str], var_guid: dict[str, str]):
+    cases = _root("Cases")
+    for rid in d.return_ids:
+        r = d.return_by_id.get(rid) or {}
+        case = _el(cases, "Case", {"guid": _guid("case", rid), "name": names[rid]})
+        values = {"region": ("TextValue", d.region_of(rid) or "unknown"),
+                  "synthetic": ("BooleanValue", "true" if d.is_synthetic(rid) else "false")}
+        for name in ("divergence_rate", "out_of_step_score"):
+            if str(r.get(name, "")).strip():
+                values[name] = ("FloatValue", str(r[name]).strip())
+        if str(r.get("out_of_step", "")).strip() in ("0", "1"):
+            values["out_of_step"] = ("BooleanValue", "true" if str(r["out_of_step"]).strip() == "1" else "false")
+        for name, _ in _VARIABLES:
+            if name in values:
+                vv = _el(case, "VariableValue")
+                _el(vv, "VariableRef", {"targetGUID": var_guid[name]})
+                _el(vv, values[name][0], text=values[name][1])
+        _el(case, "SourceRef", {"targetGUID": _source_guid(f"return:{rid}")})
+    return cases
+
+
+def _text_source(src: _Source, user: str):
+    node = _root("TextSource", {"guid": src.guid, "name": src.name, "plainTextPath": f"internal://{src.guid}.txt"})
+    _el(node, "Description", text=src.description)
+    for (start, end), span in sorted(src.spans.items()):
+        sel = _el(node, "PlainTextSelection", {
+            "guid": _guid("selection", src.guid, str(start), str(end)), "name": f"{start}-{end}",
+            "startPosition": start, "endPosition": end, "creatingUser": user})
+        _el(sel, "Description", text="; ".join(span["notes"]))
+        for code in span["codes"]:
+            coding = _el(sel, "Coding", {"guid": _guid("coding", src.guid, str(start), str(end), code), "creatingUser": user})
+            _el(coding, "CodeRef", {"targetGUID": code})
+    return node
+
+
+def write_qdpx(d: RunData, path: Path) -> dict:
+    """Write the project archive to `path` (the caller moves it into place); return counts of what
+    is in it. project.qde is written as it is made, one source at a time, so a national corpus's
+    tens of thousands of codings are never all held in memory."""
+    user = _guid("user", "wvtext")
+    names = _return_names(d)
+    book = _root("CodeBook")
+    theme_codes, flag_codes = _codebook(book)
+    users = _root("Users")
+    _el(users, "User", {"guid": user, "name": "wvtext"})
+    variables = _root("Variables")
     var_guid = {name: _guid("variable", name) for name, _ in _VARIABLES}
     for name, kind in _VARIABLES:
         _el(variables, "Variable", {"guid": var_guid[name], "name": name, "typeOfVariable": kind})
-    if returns:
-        cases = _el(project, "Cases")
-        for rid, src in zip(d.return_ids, returns):
-            r = d.return_by_id.get(rid) or {}
-            case = _el(cases, "Case", {"guid": _guid("case", rid), "name": src.name})
-            values = {"region": ("TextValue", d.region_of(rid) or "unknown"),
-                      "synthetic": ("BooleanValue", "true" if d.is_synthetic(rid) else "false")}
-            for name in ("divergence_rate", "out_of_step_score"):
-                if str(r.get(name, "")).strip():
-                    values[name] = ("FloatValue", str(r[name]).strip())
-            if str(r.get("out_of_step", "")).strip() in ("0", "1"):
-                values["out_of_step"] = ("BooleanValue", "true" if str(r["out_of_step"]).strip() == "1" else "false")
-            for name, _ in _VARIABLES:
-                if name in values:
-                    vv = _el(case, "VariableValue")
-                    _el(vv, "VariableRef", {"targetGUID": var_guid[name]})
-                    _el(vv, values[name][0], text=values[name][1])
-            _el(case, "SourceRef", {"targetGUID": src.guid})
-
-    files: dict[str, str] = {}
-    selections = 0
-    if returns or items:
-        sources = _el(project, "Sources")
-        for src in returns + items:
-            node = _el(sources, "TextSource", {"guid": src.guid, "name": src.name,
-                                                "plainTextPath": f"internal://{src.guid}.txt"})
-            _el(node, "Description", text=src.description)
-            for (start, end), span in sorted(src.spans.items()):
-                sel = _el(node, "PlainTextSelection", {
-                    "guid": _guid("selection", src.guid, str(start), str(end)), "name": f"{start}-{end}",
-                    "startPosition": start, "endPosition": end, "creatingUser": user})
-                _el(sel, "Description", text="; ".join(span["notes"]))
-                for code in span["codes"]:
-                    coding = _el(sel, "Coding", {"guid": _guid("coding", src.guid, str(start), str(end), code),
-                                                 "creatingUser": user})
-                    _el(coding, "CodeRef", {"targetGUID": code})
-                selections += 1
-            files[f"Sources/{src.guid}.txt"] = src.text
-
-    groups = defaultdict(list)
-    for rid, src in zip(d.return_ids, returns):
-        groups[f"region: {d.region_of(rid) or 'unknown'}"].append(src.guid)
-    if items:
-        groups["good-practice items"] = [s.guid for s in items]
-    if groups:
-        sets = _el(project, "Sets")
-        for name in sorted(groups):
-            s = _el(sets, "Set", {"guid": _guid("set", name), "name": name})
-            for g in groups[name]:
-                _el(s, "MemberSource", {"targetGUID": g})
-    m = d.manifest
-    _el(project, "Description", text=f"Themes, divergence, support requests and good-practice candidates found by "
-                                     f"wvtext {__version__} (codebook {m.get('codebook_version', 'unknown')}, lexicon "
-                                     f"{m.get('lexicon_version', 'unknown')}) for {len(returns)} returns and {len(items)} items.")
-    ET.indent(project, space=" ")
-    qde = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(project, encoding="utf-8") + b"\n"
-    return qde, files, {"returns": len(returns), "items": len(items), "selections": selections}
-
-
-def write_qdpx(built: tuple[bytes, dict[str, str], dict], path: Path) -> dict:
-    """Write the project archive that `build_qdpx` made (atomically); return the counts of what is in it."""
-    qde, files, counts = built
-    with atomic_path(Path(path), suffix=".part") as tmp:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
-            for name, data in [("project.qde", qde), *((n, t.encode("utf-8")) for n, t in files.items())]:
-                z.writestr(zip_member(name), data)
+    items = list(_item_sources(d, theme_codes))
+    texts: dict[str, str] = {}
+    counts = {"returns": len(d.return_ids), "items": len(items), "selections": 0}
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        with z.open(zip_member("project.qde"), "w") as fh:
+            fh.write(b'<?xml version="1.0" encoding="utf-8"?>\n')
+            with ET.xmlfile(fh, encoding="utf-8") as xf:
+                with xf.element(f"{{{QDE_NS}}}Project", {"name": "wvtext analysis", "origin": f"wvtext {__version__}",
+                                                         "creatingUserGUID": user}, nsmap={None: QDE_NS}):
+                    for part in (users, book, variables) + ((_cases(d, names, var_guid),) if d.return_ids else ()):
+                        xf.write(part, pretty_print=True)
+                    if d.return_ids or items:
+                        with xf.element(f"{{{QDE_NS}}}Sources"):
+                            for src in chain(_return_sources(d, names, theme_codes, flag_codes), items):
+                                xf.write(_text_source(src, user), pretty_print=True)
+                                texts[f"Sources/{src.guid}.txt"] = src.text
+                                counts["selections"] += len(src.spans)
+                    groups = defaultdict(list)
+                    for rid in d.return_ids:
+                        groups[f"region: {d.region_of(rid) or 'unknown'}"].append(_source_guid(f"return:{rid}"))
+                    if items:
+                        groups["good-practice items"] = [s.guid for s in items]
+                    if groups:
+                        sets = _root("Sets")
+                        for name in sorted(groups):
+                            member = _el(sets, "Set", {"guid": _guid("set", name), "name": name})
+                            for g in groups[name]:
+                                _el(member, "MemberSource", {"targetGUID": g})
+                        xf.write(sets, pretty_print=True)
+                    m = d.manifest
+                    description = _root("Description")
+                    description.text = (f"Themes, divergence, support requests and good-practice candidates found by wvtext "
+                                        f"{__version__} (codebook {m.get('codebook_version', 'unknown')}, lexicon "
+                                        f"{m.get('lexicon_version', 'unknown')}) for {counts['returns']} returns and "
+                                        f"{counts['items']} items.")
+                    xf.write(description, pretty_print=True)
+        for name, text in texts.items():
+            z.writestr(zip_member(name), text.encode("utf-8"))
     return counts
 
 
