@@ -131,18 +131,20 @@ def save_xlsx(wb, path, *, when: datetime | None = None) -> None:
     """Save the openpyxl workbook `wb` to `path` with the same bytes every time: its created and
     modified dates and every zip member's date are `when` (default SOURCE_DATE_EPOCH, as
     reproducible builds set it, else XLSX_DATE), where openpyxl and zipfile would stamp the time
-    of writing. Members keep their order and are deflated."""
-    from openpyxl.xml.functions import tostring
+    of writing. Members keep their order and are deflated once."""
+    from openpyxl.writer.excel import ExcelWriter
 
     when = xlsx_date() if when is None else when
+    wb.properties.created = wb.properties.modified = when
     saved = io.BytesIO()
-    wb.save(saved)
-    wb.properties.created = wb.properties.modified = when  # openpyxl stamps `modified` as it saves
+    # openpyxl's own save stamps `modified` with the time and deflates every member; its writer,
+    # given a stored archive, keeps our date and leaves the one deflating to the copy below.
+    with zipfile.ZipFile(saved, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
     out = io.BytesIO()
     with zipfile.ZipFile(saved) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
-            data = tostring(wb.properties.to_tree()) if info.filename == "docProps/core.xml" else zin.read(info)
-            zout.writestr(zip_member(info.filename, when), data)
+            zout.writestr(zip_member(info.filename, when), zin.read(info))
     Path(path).write_bytes(out.getvalue())
 
 
