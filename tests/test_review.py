@@ -230,8 +230,8 @@ def test_report_db_writes_the_folders_decisions_and_applies_them(analysed, tmp_p
     flagged = {a["qid"]: a for a in analysed.answer_analysis(["leicestershire"]) if a["divergent"]}
     record_decision(analysed, kind="divergence", return_id="leicestershire", qid="1.8", decision="dismiss")
     record_decision(analysed, kind="text_class", return_id="leicestershire", qid="1.1", decision="set", value="no")
-    analysed.add_review({"kind": "theme", "return_id": "elsewhere", "qid": "1.1", "item_id": "", "theme": "chc",
-                         "decision": "add", "value": "", "note": "", "reviewer": ""})  # another return's
+    analysed.add_reviews([{"kind": "theme", "return_id": "elsewhere", "qid": "1.1", "item_id": "", "theme": "chc",
+                           "decision": "add", "value": "", "note": "", "reviewer": ""}])  # another return's
     assert {r["qid"] for r in decisions_for(analysed, ["leicestershire"])} == {"1.8", "1.1"}
     out = tmp_path / "out"
     write_csv(out / "answers.csv", ("locality", "return_id", "qid", "divergent", "divergence_type", "text_class"),
@@ -252,3 +252,104 @@ def test_report_db_writes_the_folders_decisions_and_applies_them(analysed, tmp_p
     res = subprocess.run([sys.executable, "-m", "wvtext", "report", "--out", str(out), "--db",
                           str(tmp_path / "missing.db")], capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == 1 and "no such database" in res.stderr and "Traceback" not in res.stderr
+
+
+# -- decisions from a project coded in a QDA tool ----------------------------------------------------
+
+def _recoded(src: "Path", dst: "Path", edit) -> None:
+    """Re-export src as another QDA tool might: new GUIDs for every code and source, CRLF line
+    ends and a heading before the text (so every position moves), after `edit(doc, text, ns)`."""
+    import uuid
+    import zipfile
+
+    from lxml import etree
+
+    ns = "{urn:QDA-XML:project:1.0}"
+    with zipfile.ZipFile(src) as z:
+        doc = etree.fromstring(z.read("project.qde"))
+        source = doc.find(f"{ns}Sources/{ns}TextSource")
+        text = z.read("Sources/" + source.get("plainTextPath").removeprefix("internal://")).decode("utf-8")
+    edit(doc, text, ns)
+    new = {}
+    for el in doc.iter(f"{ns}Code", f"{ns}TextSource"):
+        new[el.get("guid")] = str(uuid.uuid4())
+        el.set("guid", new[el.get("guid")])
+    for ref in doc.iter(f"{ns}CodeRef", f"{ns}SourceRef", f"{ns}MemberSource"):
+        ref.set("targetGUID", new.get(ref.get("targetGUID"), ref.get("targetGUID")))
+    head = "Exported project\r\n"
+    moved = lambda p: len(head) + p + text[:p].count("\n")  # noqa: E731
+    for sel in source.iter(f"{ns}PlainTextSelection"):
+        sel.set("startPosition", str(moved(int(sel.get("startPosition")))))
+        sel.set("endPosition", str(moved(int(sel.get("endPosition")))))
+    source.set("plainTextPath", f"internal://{source.get('guid')}.txt")
+    with zipfile.ZipFile(dst, "w") as z:
+        z.writestr("project.qde", etree.tostring(doc, xml_declaration=True, encoding="utf-8"))
+        z.writestr(f"sources/{source.get('guid')}.txt", head + text.replace("\n", "\r\n"))
+
+
+def test_theme_decisions_come_back_from_a_project_coded_in_a_qda_tool(tmp_path):
+    """The real return's project.qdpx, re-exported unchanged, decides nothing; with one theme's
+    codings deleted from answer 1.1 and another theme coded there, it dismisses the one and adds the
+    other, and nothing else, though every GUID and position was changed by the export."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    from wvtext.pipeline import analyse
+    from wvtext.review import decisions_for
+    from wvtext.review_qdpx import decisions_from_qdpx
+    from wvtext.store import open_store
+    from wvtext.themes.lexicon import THEME_NAMES
+
+    out, db = tmp_path / "out", tmp_path / "w.db"
+    analyse([SEED_RETURN], out, db_path=db)
+    store = open_store(db, create=False)
+    same = tmp_path / "same.qdpx"
+    _recoded(out / "project.qdpx", same, lambda doc, text, ns: None)
+    assert decisions_from_qdpx(store, same).decisions == []
+    narrative = next(a["narrative"] for a in store.answers(["leicestershire"]) if a["qid"] == "1.1")
+    carried = {t["theme"] for t in store.answer_themes(["leicestershire"]) if t["qid"] == "1.1" and t["carried"]}
+    assert "governance_partnership" in carried and "housing" not in carried
+
+    def edit(doc, text, ns):
+        from lxml import etree
+
+        codes = {c.get("name"): c.get("guid") for c in doc.iter(f"{ns}Code")}
+        gov, housing = codes[THEME_NAMES["governance_partnership"]], codes[THEME_NAMES["housing"]]
+        at = text.index(narrative)
+        source = doc.find(f"{ns}Sources/{ns}TextSource")
+        for sel in list(source.iter(f"{ns}PlainTextSelection")):
+            if at <= int(sel.get("startPosition")) < at + len(narrative):
+                for coding in sel.findall(f"{ns}Coding"):
+                    if coding.find(f"{ns}CodeRef").get("targetGUID") == gov:
+                        sel.remove(coding)
+        sel = etree.SubElement(source, f"{ns}PlainTextSelection", guid="0F0F0F0F-0000-4000-8000-000000000001",
+                               startPosition=str(at), endPosition=str(at + 40))
+        coding = etree.SubElement(sel, f"{ns}Coding", guid="0F0F0F0F-0000-4000-8000-000000000002")
+        etree.SubElement(coding, f"{ns}CodeRef", targetGUID=housing)
+
+    coded = tmp_path / "coded.qdpx"
+    _recoded(out / "project.qdpx", coded, edit)
+    got = decisions_from_qdpx(store, coded)
+    assert sorted((d["qid"], d["theme"], d["decision"]) for d in got.decisions) == [
+        ("1.1", "governance_partnership", "dismiss"), ("1.1", "housing", "add")]
+    assert got.returns == 1 and not got.unplaced and not got.unplaced_selections
+    store.close()
+    res = subprocess.run([sys.executable, "-m", "wvtext", "review", "import", str(coded), "--db", str(db),
+                          "--reviewer", "analyst"], capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0, res.stderr
+    assert "1 themes added, 1 dismissed" in res.stderr
+    store = open_store(db, create=False)
+    assert {(r["qid"], r["theme"], r["decision"], r["reviewer"]) for r in decisions_for(store)} == {
+        ("1.1", "governance_partnership", "dismiss", "analyst"), ("1.1", "housing", "add", "analyst")}
+    assert decisions_from_qdpx(store, coded).decisions == []  # decided already: nothing new
+    store.close()
+
+
+def test_a_file_that_is_no_project_is_a_one_line_error(tmp_path, store):
+    from wvtext.review_qdpx import decisions_from_qdpx
+
+    bad = tmp_path / "notes.qdpx"
+    bad.write_text("not a zip", encoding="utf-8")
+    with pytest.raises(WvtextError, match="not a REFI-QDA project archive"):
+        decisions_from_qdpx(store, bad)

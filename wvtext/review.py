@@ -22,7 +22,7 @@ from .codebook import ANSWER_CLASSES as TEXT_CLASSES
 from .divergence import DIVERGENCE_TYPES
 from .errors import WvtextError
 
-__all__ = ["KINDS", "DECISIONS", "review_queue", "record_decision", "decision_map", "decisions_for"]
+__all__ = ["KINDS", "DECISIONS", "review_queue", "record_decision", "check_decision", "decision_map", "decisions_for"]
 
 KINDS = ("divergence", "theme", "support_request", "good_practice", "text_class")
 DECISIONS = {"divergence": ("confirm", "dismiss"), "theme": ("confirm", "dismiss", "add"),
@@ -117,9 +117,15 @@ def _analysis(store, return_id: str, qid: str) -> dict | None:
     return next((a for a in store.answer_analysis([return_id]) if a["qid"] == qid), None)
 
 
-def record_decision(store, *, kind: str, return_id: str = "", qid: str = "", item_id: str = "", theme: str = "",
-                    decision: str, value: str = "", note: str = "", reviewer: str = "") -> int:
-    """Store one decision after checking it names something the store holds."""
+def record_decision(store, **decision) -> int:
+    """Store one decision after checking it names something the store holds (`check_decision`)."""
+    return store.add_reviews([check_decision(store, **decision)])
+
+
+def check_decision(store, *, kind: str, return_id: str = "", qid: str = "", item_id: str = "", theme: str = "",
+                   decision: str, value: str = "", note: str = "", reviewer: str = "") -> dict:
+    """The review row of one decision, once it is checked to name something the store holds and
+    to be a decision of its kind; an error that says what is wrong otherwise."""
     if kind not in KINDS:
         raise WvtextError(f"review kind {kind!r} is not one of {', '.join(KINDS)}.")
     if decision not in DECISIONS[kind]:
@@ -184,5 +190,5 @@ def record_decision(store, *, kind: str, return_id: str = "", qid: str = "", ite
                                   remedy=f"Leave --value out to confirm it, or give another class with 'set --value "
                                          f"CLASS' (one of {', '.join(TEXT_CLASSES)}).")
             value = given
-    return store.add_review({"kind": kind, "return_id": return_id, "qid": qid, "item_id": item_id, "theme": theme,
-                             "decision": decision, "value": value, "note": note, "reviewer": reviewer})
+    return {"kind": kind, "return_id": return_id, "qid": qid, "item_id": item_id, "theme": theme,
+            "decision": decision, "value": value, "note": note, "reviewer": reviewer}

@@ -101,3 +101,39 @@ def export_cli(
     n = write_csv(out, REVIEW_COLUMNS, decisions_for(store, history=history))
     echo_err(f"wrote {n} decisions to {out}")
     store.close()
+
+
+@app.command("import")
+def import_cli(
+    project: Annotated[Path, typer.Argument(help="A REFI-QDA project (.qdpx) exported from NVivo, MAXQDA, ATLAS.ti "
+                                                 "or QualCoder after coding wvtext's project.qdpx.")],
+    db: ExistingDbOption = DEFAULT_DB_PATH,
+    reviewer: Annotated[str, typer.Option(help="Who coded it.")] = "",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List the decisions; store nothing.")] = False,
+) -> None:
+    """Record theme decisions from a project an analyst coded in a QDA tool: a theme coded on an
+    answer or item where wvtext carried none is added; one wvtext carried there that the analyst
+    no longer codes is dismissed. Sources are matched to returns and items by GUID or name, each
+    coded selection to the answer whose narrative it overlaps; only the returns and items in the
+    project are compared. The decisions are stored together, or none."""
+    from ..review import check_decision
+    from ..review_qdpx import decisions_from_qdpx
+    from ..store import open_store
+
+    store = open_store(db, create=False)
+    got = decisions_from_qdpx(store, project)
+    for d in got.decisions:
+        where = d["item_id"] or f"{d['return_id']} {d['qid']}"
+        echo_err(f"{'would record' if dry_run else 'recorded'}: theme {where} {d['theme']} {d['decision']}")
+    if not dry_run and got.decisions:
+        store.add_reviews([check_decision(store, **d, reviewer=reviewer, note=f"coded in {project.name}")
+                           for d in got.decisions])
+    adds = sum(d["decision"] == "add" for d in got.decisions)
+    echo_err(f"{project}: {got.returns} returns and {got.items} items compared; {adds} themes added, "
+             f"{len(got.decisions) - adds} dismissed" + (" (dry run: nothing stored)" if dry_run else ""))
+    if got.unplaced:
+        echo_err(f"  {len(got.unplaced)} source(s) are no return or item in {db}, left out: "
+                 f"{', '.join(got.unplaced[:5])}{' ...' if len(got.unplaced) > 5 else ''}")
+    if got.unplaced_selections:
+        echo_err(f"  {got.unplaced_selections} coded selection(s) lie outside every narrative of their return, left out")
+    store.close()

@@ -239,13 +239,16 @@ class Store:
                           [(i["item_id"], i["collection_id"], i.get("dup_group", ""), i.get("similarity_to_collection"),
                             i.get("why", "")) for i in items])
 
-    def add_review(self, row: dict) -> int:
-        """Record an analyst's decision (history is kept; the latest per key counts)."""
+    def add_reviews(self, rows: list[dict]) -> int:
+        """Record analysts' decisions, all or none (history is kept; the latest per key counts);
+        return the id of the last."""
         cols = ("kind", "return_id", "qid", "item_id", "theme", "decision", "value", "note", "reviewer")
+        last = 0
         with self.transaction() as c:
-            cur = c.execute(f"INSERT INTO reviews({','.join(cols)}, decided_at) VALUES ({','.join('?' * len(cols))}, ?)",
-                            [row.get(k, "") or "" for k in cols] + [_now()])
-            return cur.lastrowid
+            for row in rows:
+                last = c.execute(f"INSERT INTO reviews({','.join(cols)}, decided_at) VALUES ({','.join('?' * len(cols))}, ?)",
+                                 [row.get(k, "") or "" for k in cols] + [_now()]).lastrowid
+        return last
 
     def reviews(self, *, latest: bool = True) -> list[dict]:
         rows = [dict(r) for r in self.conn.execute("SELECT * FROM reviews ORDER BY id")]

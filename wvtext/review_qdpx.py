@@ -1,0 +1,193 @@
+"""Theme decisions from a REFI-QDA project an analyst coded: the way back from NVivo, MAXQDA,
+ATLAS.ti or QualCoder into the review loop.
+
+`wvtext analyse` writes project.qdpx with wvtext's themes coded on the returns and items
+(`report/qdpx.py`). An analyst codes on in a QDA tool (deletes codings they disagree with, adds
+their own) and exports the project again as .qdpx. This reads that export and turns the
+difference into theme decisions (`review.record_decision`): a theme the analyst coded on an
+answer or item where wvtext carried none is `add`; a theme wvtext carried there and the analyst
+no longer codes is `dismiss`. `wvtext train --reviews` then learns from them, and the reports
+apply them.
+
+How the export is read, so that other tools' exports work:
+- a theme code is known by its GUID (themes.qdc's, kept by tools that import the codebook) or
+  by its name (the theme's name or id); other codes (wvtext's findings, the analyst's own) are
+  not themes and are left alone;
+- a source is a return or an item by its GUID (as wvtext wrote it) or its name (the return's
+  locality, or "ITEM_ID: title"); a source it cannot place is reported, not guessed;
+- a selection belongs to the answer whose narrative it overlaps most: each narrative is found
+  in the source's text in question order, so positions shifted by a tool (line endings, a
+  heading) do not matter;
+- only sources present in the export are compared, so an analyst who worked on three returns
+  decides nothing about the others.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .errors import WvtextError
+
+__all__ = ["QdpxDecisions", "decisions_from_qdpx"]
+
+_NS = "{urn:QDA-XML:project:1.0}"
+
+
+@dataclass
+class QdpxDecisions:
+    decisions: list[dict] = field(default_factory=list)  # record_decision keyword arguments
+    returns: int = 0
+    items: int = 0
+    unplaced: list[str] = field(default_factory=list)  # names of sources that are no return or item
+    unplaced_selections: int = 0  # coded selections in a return outside every narrative
+
+
+def _guid(value: str | None) -> str:
+    return (value or "").strip("{}").upper()
+
+
+def _read(path: Path):
+    from lxml import etree
+
+    try:
+        z = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise WvtextError(f"{path}: is not a REFI-QDA project archive ({exc}).",
+                          remedy="Export the project from the QDA tool as REFI-QDA project (.qdpx).")
+    with z:
+        names = {n.lower(): n for n in z.namelist()}
+        qde = next((names[n] for n in names if PurePosixPath(n).suffix == ".qde"), None)
+        if qde is None:
+            raise WvtextError(f"{path}: holds no project.qde, so it is not a REFI-QDA project.",
+                              remedy="Export the project from the QDA tool as REFI-QDA project (.qdpx).")
+        try:
+            doc = etree.fromstring(z.read(qde))
+        except etree.XMLSyntaxError as exc:
+            raise WvtextError(f"{path}: its {qde} is not well-formed XML ({exc}).")
+        by_base = {PurePosixPath(n).name.lower(): n for n in z.namelist()}
+        sources = []  # (TextSource element, its text)
+        for src in doc.iter(f"{_NS}TextSource"):
+            inline = src.findtext(f"{_NS}PlainTextContent")
+            ref = re.sub(r"^internal://", "", src.get("plainTextPath") or "", flags=re.I)
+            member = by_base.get(PurePosixPath(ref).name.lower()) if ref else None
+            sources.append((src, inline if inline is not None else (
+                z.read(member).decode("utf-8-sig", errors="replace") if member else "")))
+    return doc, sources
+
+
+def _theme_codes(doc) -> dict[str, str]:
+    """Code GUID -> theme id, for the codes that are themes."""
+    from .report.qdc import theme_guid
+    from .themes.lexicon import THEME_NAMES, THEMES
+
+    by_guid = {theme_guid(t): t for t in THEMES}
+    by_name = {n.lower(): t for t, n in THEME_NAMES.items()} | {t: t for t in THEMES}
+    out = {}
+    for code in doc.iter(f"{_NS}Code"):
+        theme = by_guid.get(_guid(code.get("guid"))) or by_name.get((code.get("name") or "").strip().lower())
+        if theme:
+            out[_guid(code.get("guid"))] = theme
+    return out
+
+
+def _coded(node, codes: dict[str, str]) -> set[str]:
+    return {codes[g] for c in node.findall(f"{_NS}Coding")
+            if (g := _guid(c.find(f"{_NS}CodeRef").get("targetGUID") if c.find(f"{_NS}CodeRef") is not None else ""))
+            in codes}
+
+
+def _place(store, names: dict, guid_of: dict, src) -> tuple[str, str] | None:
+    """("return", return id) or ("item", item id) for a source, or None."""
+    hit = guid_of.get(_guid(src.get("guid")))
+    if hit:
+        return hit
+    name = (src.get("name") or "").strip()
+    m = re.search(r"\[([^\]]+)\]$", name)
+    if m and ("return", m.group(1)) in guid_of.values():
+        return "return", m.group(1)
+    bare = re.sub(r"\s*\((?:SYNTHETIC)\)$", "", re.sub(r"\s*\[[^\]]+\]$", "", name)).lower()
+    if bare in names:
+        return "return", names[bare]
+    iid = name.split(":", 1)[0].strip()
+    if iid and store.items([iid]):
+        return "item", iid
+    return None
+
+
+def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
+    """The theme decisions an analyst's coded .qdpx implies against what the store holds."""
+    from .report.qdpx import _source_guid
+    from .review import decision_map
+
+    doc, sources = _read(Path(path))
+    codes = _theme_codes(doc)
+    if not codes:
+        raise WvtextError(f"{path}: has no theme codes (none with the GUID or the name of a theme of themes.md).",
+                          remedy="Code with the themes of the project.qdpx (or themes.qdc) wvtext wrote.")
+    returns = store.returns()
+    real_first = sorted(returns, key=lambda r: (r.get("synthetic", 0) or 0, r["return_id"]))
+    names = {}
+    for r in real_first:
+        names.setdefault(r["locality"].lower(), r["return_id"])
+    guid_of = {_source_guid(f"return:{r['return_id']}"): ("return", r["return_id"]) for r in returns}
+    guid_of |= {_source_guid(f"item:{i['item_id']}"): ("item", i["item_id"]) for i in store.items()}
+    latest = decision_map(store)
+    out = QdpxDecisions()
+
+    def decide(theme: str, decision: str, *, return_id: str = "", qid: str = "", item_id: str = "") -> None:
+        key = ("theme", return_id, qid, item_id, theme)
+        if latest.get(key, {}).get("decision") != decision:  # already decided so: nothing new
+            out.decisions.append({"kind": "theme", "return_id": return_id, "qid": qid, "item_id": item_id,
+                                  "theme": theme, "decision": decision})
+
+    for src, text in sources:
+        where = _place(store, names, guid_of, src)
+        if where is None:
+            out.unplaced.append(src.get("name") or src.get("guid") or "?")
+            continue
+        kind, key = where
+        selections = [(int(s.get("startPosition", 0)), int(s.get("endPosition", 0)), _coded(s, codes))
+                      for s in src.iter(f"{_NS}PlainTextSelection")]
+        if kind == "item":
+            out.items += 1
+            analyst = _coded(src, codes).union(*[c for _, _, c in selections])
+            carried = {t["theme"] for t in store.item_themes([key]) if t["carried"]}
+            for theme in sorted(analyst - carried):
+                decide(theme, "add", item_id=key)
+            for theme in sorted(carried - analyst):
+                decide(theme, "dismiss", item_id=key)
+            continue
+        out.returns += 1
+        cursor, spans = 0, []
+        for a in sorted(store.answers([key]), key=lambda a: _qid_order(a["qid"])):
+            at = text.find(a["narrative"], cursor) if a["narrative"] else -1
+            if at >= 0:
+                spans.append((at, at + len(a["narrative"]), a["qid"]))
+                cursor = at + len(a["narrative"])
+        analyst = defaultdict(set)
+        for start, end, themes in selections:
+            if not themes:
+                continue
+            best = max(spans, key=lambda s: min(end, s[1]) - max(start, s[0]), default=None)
+            if best is None or min(end, best[1]) - max(start, best[0]) <= 0:
+                out.unplaced_selections += 1
+                continue
+            analyst[best[2]] |= themes
+        carried = defaultdict(set)
+        for t in store.answer_themes([key]):
+            if t["carried"]:
+                carried[t["qid"]].add(t["theme"])
+        for _, _, qid in spans:
+            for theme in sorted(analyst[qid] - carried[qid]):
+                decide(theme, "add", return_id=key, qid=qid)
+            for theme in sorted(carried[qid] - analyst[qid]):
+                decide(theme, "dismiss", return_id=key, qid=qid)
+    return out
+
+
+def _qid_order(qid: str) -> tuple[int, int]:
+    major, _, minor = qid.partition(".")
+    return (int(major), int(minor)) if major.isdigit() and minor.isdigit() else (99, 99)
