@@ -6,9 +6,9 @@ writing, so the same content always gives the same bytes (`save_xlsx`).
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
+import shutil
 import tempfile
 import zipfile
 from contextlib import contextmanager
@@ -131,21 +131,25 @@ def save_xlsx(wb, path, *, when: datetime | None = None) -> None:
     """Save the openpyxl workbook `wb` to `path` with the same bytes every time: its created and
     modified dates and every zip member's date are `when` (default SOURCE_DATE_EPOCH, as
     reproducible builds set it, else XLSX_DATE), where openpyxl and zipfile would stamp the time
-    of writing. Members keep their order and are deflated once."""
+    of writing. Members keep their order and are deflated once, one at a time (a national
+    workbook is never held in memory whole)."""
     from openpyxl.writer.excel import ExcelWriter
 
     when = xlsx_date() if when is None else when
     wb.properties.created = wb.properties.modified = when
-    saved = io.BytesIO()
-    # openpyxl's own save stamps `modified` with the time and deflates every member; its writer,
-    # given a stored archive, keeps our date and leaves the one deflating to the copy below.
-    with zipfile.ZipFile(saved, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).save()
-    out = io.BytesIO()
-    with zipfile.ZipFile(saved) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            zout.writestr(zip_member(info.filename, when), zin.read(info))
-    Path(path).write_bytes(out.getvalue())
+    path = Path(path)
+    raw = path.with_name(f".{path.name}.raw")
+    try:
+        # openpyxl's own save stamps `modified` with the time and deflates every member; its writer,
+        # given a stored archive, keeps our date and leaves the one deflating to the copy below.
+        with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+            ExcelWriter(wb, archive).save()
+        with zipfile.ZipFile(raw) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                with zin.open(info) as src, zout.open(zip_member(info.filename, when), "w") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+    finally:
+        raw.unlink(missing_ok=True)
 
 
 def zip_member(name: str, when: datetime | None = None) -> zipfile.ZipInfo:
