@@ -91,15 +91,19 @@ def test_store_never_writes_into_a_file_it_did_not_make(tmp_path, create):
         with pytest.raises(StoreError, match="empty file"):
             open_store(empty, create=False)
         assert empty.read_bytes() == b""
-    other = tmp_path / "other.sqlite"
-    conn = sqlite3.connect(other)
-    conn.execute("CREATE TABLE budget (line TEXT)")
+    _refused_untouched(tmp_path / "other.sqlite", "CREATE TABLE budget (line TEXT)", "did not write", create)
+
+
+def _refused_untouched(path, sql: str, message: str, create: bool) -> None:
+    """An SQLite file made with `sql` is refused with `message`, and left byte for byte as it was."""
+    conn = sqlite3.connect(path)
+    conn.execute(sql)
     conn.commit()
     conn.close()
-    before = other.read_bytes()
-    with pytest.raises(StoreError, match="did not write"):
-        open_store(other, create=create)
-    assert other.read_bytes() == before
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=message):
+        open_store(path, create=create)
+    assert path.read_bytes() == before
 
 
 def test_file_warnings_are_replaced_on_reimport(tmp_path):
@@ -126,12 +130,4 @@ def test_the_same_file_by_another_spelling_of_its_path_is_no_news(store, tmp_pat
 
 
 def test_a_reading_command_refuses_an_sqlite_file_without_tables(tmp_path):
-    path = tmp_path / "blank.db"
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version = 3")
-    conn.commit()
-    conn.close()
-    before = path.read_bytes()
-    with pytest.raises(StoreError, match="no tables"):
-        open_store(path, create=False)
-    assert path.read_bytes() == before
+    _refused_untouched(tmp_path / "blank.db", "PRAGMA user_version = 3", "no tables", create=False)
