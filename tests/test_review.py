@@ -289,8 +289,9 @@ def _recoded(src: "Path", dst: "Path", edit) -> None:
 
 def test_theme_decisions_come_back_from_a_project_coded_in_a_qda_tool(tmp_path):
     """The real return's project.qdpx, re-exported unchanged, decides nothing; with one theme's
-    codings deleted from answer 1.1 and another theme coded there, it dismisses the one and adds the
-    other, and nothing else, though every GUID and position was changed by the export."""
+    codings deleted from answer 1.1, another theme and a support request coded there and 1.8's
+    hidden-issue flag uncoded, it decides exactly those four, though every GUID and position was
+    changed by the export."""
     import subprocess
     import sys
 
@@ -325,23 +326,30 @@ def test_theme_decisions_come_back_from_a_project_coded_in_a_qda_tool(tmp_path):
                         sel.remove(coding)
         sel = etree.SubElement(source, f"{ns}PlainTextSelection", guid="0F0F0F0F-0000-4000-8000-000000000001",
                                startPosition=str(at), endPosition=str(at + 40))
-        coding = etree.SubElement(sel, f"{ns}Coding", guid="0F0F0F0F-0000-4000-8000-000000000002")
-        etree.SubElement(coding, f"{ns}CodeRef", targetGUID=housing)
+        for n, code in enumerate((housing, codes["support request"])):  # a theme and a request wvtext missed
+            coding = etree.SubElement(sel, f"{ns}Coding", guid=f"0F0F0F0F-0000-4000-8000-00000000000{n + 2}")
+            etree.SubElement(coding, f"{ns}CodeRef", targetGUID=code)
+        hidden = codes["divergent: hidden_issue"]  # 1.8's flag, which the analyst does not keep
+        for coding in list(source.iter(f"{ns}Coding")):
+            if coding.find(f"{ns}CodeRef").get("targetGUID") == hidden:
+                coding.getparent().remove(coding)
 
     coded = tmp_path / "coded.qdpx"
     _recoded(out / "project.qdpx", coded, edit)
     got = decisions_from_qdpx(store, coded)
-    assert sorted((d["qid"], d["theme"], d["decision"]) for d in got.decisions) == [
-        ("1.1", "governance_partnership", "dismiss"), ("1.1", "housing", "add")]
+    assert sorted((d["kind"], d["qid"], d["theme"], d["decision"]) for d in got.decisions) == [
+        ("divergence", "1.8", "", "dismiss"), ("support_request", "1.1", "", "confirm"),
+        ("theme", "1.1", "governance_partnership", "dismiss"), ("theme", "1.1", "housing", "add")]
     assert got.returns == 1 and not got.unplaced and not got.unplaced_selections
     store.close()
     res = subprocess.run([sys.executable, "-m", "wvtext", "review", "import", str(coded), "--db", str(db),
                           "--reviewer", "analyst"], capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == 0, res.stderr
-    assert "1 themes added, 1 dismissed" in res.stderr
+    assert "1 themes added, 1 dismissed, 2 decisions on flags" in res.stderr
     store = open_store(db, create=False)
-    assert {(r["qid"], r["theme"], r["decision"], r["reviewer"]) for r in decisions_for(store)} == {
-        ("1.1", "governance_partnership", "dismiss", "analyst"), ("1.1", "housing", "add", "analyst")}
+    assert {(r["kind"], r["qid"], r["theme"], r["decision"], r["reviewer"]) for r in decisions_for(store)} == {
+        ("divergence", "1.8", "", "dismiss", "analyst"), ("support_request", "1.1", "", "confirm", "analyst"),
+        ("theme", "1.1", "governance_partnership", "dismiss", "analyst"), ("theme", "1.1", "housing", "add", "analyst")}
     assert decisions_from_qdpx(store, coded).decisions == []  # decided already: nothing new
     store.close()
 

@@ -4,15 +4,17 @@ ATLAS.ti or QualCoder into the review loop.
 `wvtext analyse` writes project.qdpx with wvtext's themes coded on the returns and items
 (`report/qdpx.py`). An analyst codes on in a QDA tool (deletes codings they disagree with, adds
 their own) and exports the project again as .qdpx. This reads that export and turns the
-difference into theme decisions (`review.record_decision`): a theme the analyst coded on an
+difference into review decisions (`review.check_decision`): a theme the analyst coded on an
 answer or item where wvtext carried none is `add`; a theme wvtext carried there and the analyst
-no longer codes is `dismiss`. `wvtext train --reviews` then learns from them, and the reports
-apply them.
+no longer codes is `dismiss`. wvtext's findings on answers (its "divergent: TYPE", "support
+request" and "good-practice candidate" codes) likewise: one removed is `dismiss`, one added is
+`confirm` (a divergent code of another type confirms that type). `wvtext train --reviews` then
+learns from them, and the reports apply them.
 
 How the export is read, so that other tools' exports work:
 - a theme code is known by its GUID (themes.qdc's, kept by tools that import the codebook) or
-  by its name (the theme's name or id); other codes (wvtext's findings, the analyst's own) are
-  not themes and are left alone;
+  by its name (the theme's name or id), a finding's by the GUID or name project.qdpx gives it;
+  the analyst's own codes are left alone;
 - a source is a return or an item by its GUID (as wvtext wrote it) or its name (the return's
   locality, or "ITEM_ID: title"); a source it cannot place is reported, not guessed;
 - a selection belongs to the answer whose narrative it overlaps most: each narrative is found
@@ -93,6 +95,21 @@ def _theme_codes(doc) -> dict[str, str]:
     return out
 
 
+def _finding_codes(doc) -> dict[str, str]:
+    """Code GUID -> wvtext finding ("divergence:TYPE", "support_request", "good_practice"), by the
+    GUIDs and names project.qdpx gives them."""
+    from .divergence import DIVERGENCE_TYPES
+    from .report.qdpx import _guid as code_guid
+
+    known = {f"divergence:{k}": (code_guid("code", "divergent", k), f"divergent: {k}") for k in DIVERGENCE_TYPES}
+    known |= {"support_request": (code_guid("code", "support request"), "support request"),
+              "good_practice": (code_guid("code", "good-practice candidate"), "good-practice candidate")}
+    by_guid = {g: f for f, (g, _) in known.items()}
+    by_name = {n: f for f, (_, n) in known.items()}
+    return {_guid(c.get("guid")): f for c in doc.iter(f"{_NS}Code")
+            if (f := by_guid.get(_guid(c.get("guid"))) or by_name.get((c.get("name") or "").strip().lower()))}
+
+
 def _coded(node, codes: dict[str, str]) -> set[str]:
     return {codes[g] for c in node.findall(f"{_NS}Coding")
             if (g := _guid(c.find(f"{_NS}CodeRef").get("targetGUID") if c.find(f"{_NS}CodeRef") is not None else ""))
@@ -123,7 +140,7 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
     from .review import decision_map
 
     doc, sources = _read(Path(path))
-    codes = _theme_codes(doc)
+    codes, findings = _theme_codes(doc), _finding_codes(doc)
     if not codes:
         raise WvtextError(f"{path}: has no theme codes (none with the GUID or the name of a theme of themes.md).",
                           remedy="Code with the themes of the project.qdpx (or themes.qdc) wvtext wrote.")
@@ -137,11 +154,12 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
     latest = decision_map(store)
     out = QdpxDecisions()
 
-    def decide(theme: str, decision: str, *, return_id: str = "", qid: str = "", item_id: str = "") -> None:
-        key = ("theme", return_id, qid, item_id, theme)
-        if latest.get(key, {}).get("decision") != decision:  # already decided so: nothing new
-            out.decisions.append({"kind": "theme", "return_id": return_id, "qid": qid, "item_id": item_id,
-                                  "theme": theme, "decision": decision})
+    def decide(theme: str, decision: str, *, return_id: str = "", qid: str = "", item_id: str = "",
+               kind: str = "theme", value: str = "") -> None:
+        before = latest.get((kind, return_id, qid, item_id, theme), {})
+        if (before.get("decision"), before.get("value") or "") != (decision, value):  # already decided so: nothing new
+            out.decisions.append({"kind": kind, "return_id": return_id, "qid": qid, "item_id": item_id,
+                                  "theme": theme, "decision": decision, **({"value": value} if value else {})})
 
     for src, text in sources:
         where = _place(store, names, guid_of, src)
@@ -149,11 +167,11 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
             out.unplaced.append(src.get("name") or src.get("guid") or "?")
             continue
         kind, key = where
-        selections = [(int(s.get("startPosition", 0)), int(s.get("endPosition", 0)), _coded(s, codes))
-                      for s in src.iter(f"{_NS}PlainTextSelection")]
+        selections = [(int(s.get("startPosition", 0)), int(s.get("endPosition", 0)), _coded(s, codes),
+                       _coded(s, findings)) for s in src.iter(f"{_NS}PlainTextSelection")]
         if kind == "item":
             out.items += 1
-            analyst = _coded(src, codes).union(*[c for _, _, c in selections])
+            analyst = _coded(src, codes).union(*[c for _, _, c, _ in selections])
             carried = {t["theme"] for t in store.item_themes([key]) if t["carried"]}
             for theme in sorted(analyst - carried):
                 decide(theme, "add", item_id=key)
@@ -167,24 +185,50 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
             if at >= 0:
                 spans.append((at, at + len(a["narrative"]), a["qid"]))
                 cursor = at + len(a["narrative"])
-        analyst = defaultdict(set)
-        for start, end, themes in selections:
-            if not themes:
+        analyst, found = defaultdict(set), defaultdict(set)
+        for start, end, themes, flags in selections:
+            if not themes and not flags:
                 continue
             best = max(spans, key=lambda s: min(end, s[1]) - max(start, s[0]), default=None)
             if best is None or min(end, best[1]) - max(start, best[0]) <= 0:
                 out.unplaced_selections += 1
                 continue
             analyst[best[2]] |= themes
+            found[best[2]] |= flags
         carried = defaultdict(set)
         for t in store.answer_themes([key]):
             if t["carried"]:
                 carried[t["qid"]].add(t["theme"])
+        wvtext = _findings(store, key)
         for _, _, qid in spans:
             for theme in sorted(analyst[qid] - carried[qid]):
                 decide(theme, "add", return_id=key, qid=qid)
             for theme in sorted(carried[qid] - analyst[qid]):
                 decide(theme, "dismiss", return_id=key, qid=qid)
+            had, now = wvtext[qid], found[qid]
+            for kind in ("support_request", "good_practice"):
+                if (kind in had) != (kind in now):
+                    decide("", "confirm" if kind in now else "dismiss", return_id=key, qid=qid, kind=kind)
+            flagged = next((f for f in had if f.startswith("divergence:")), None)
+            coded = sorted(f for f in now if f.startswith("divergence:"))
+            if flagged and not coded:
+                decide("", "dismiss", return_id=key, qid=qid, kind="divergence")
+            elif coded and flagged not in coded:  # a flag wvtext missed, or another type
+                decide("", "confirm", return_id=key, qid=qid, kind="divergence", value=coded[0].split(":", 1)[1])
+    return out
+
+
+def _findings(store, return_id: str) -> dict[str, set[str]]:
+    """qid -> what wvtext found on the answer, as `_finding_codes` names it."""
+    out = defaultdict(set)
+    for a in store.answer_analysis([return_id]):
+        if a["divergent"] and a["divergence_type"]:
+            out[a["qid"]].add(f"divergence:{a['divergence_type']}")
+    for r in store.support_requests([return_id]):
+        out[r["qid"]].add("support_request")
+    for g in store.good_practice([return_id]):
+        if g["is_candidate"]:
+            out[g["qid"]].add("good_practice")
     return out
 
 

@@ -111,9 +111,11 @@ def import_cli(
     reviewer: Annotated[str, typer.Option(help="Who coded it.")] = "",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List the decisions; store nothing.")] = False,
 ) -> None:
-    """Record theme decisions from a project an analyst coded in a QDA tool: a theme coded on an
-    answer or item where wvtext carried none is added; one wvtext carried there that the analyst
-    no longer codes is dismissed. Sources are matched to returns and items by GUID or name, each
+    """Record decisions from a project an analyst coded in a QDA tool: a theme coded on an answer
+    or item where wvtext carried none is added; one wvtext carried there that the analyst no longer
+    codes is dismissed. Likewise wvtext's findings on answers: a divergent, support-request or
+    good-practice coding removed is dismissed, one added is confirmed (a divergent code of another
+    type confirms that type). Sources are matched to returns and items by GUID or name, each
     coded selection to the answer whose narrative it overlaps; only the returns and items in the
     project are compared. The decisions are stored together, or none."""
     from ..review import check_decision
@@ -124,13 +126,16 @@ def import_cli(
     got = decisions_from_qdpx(store, project)
     for d in got.decisions:
         where = d["item_id"] or f"{d['return_id']} {d['qid']}"
-        echo_err(f"{'would record' if dry_run else 'recorded'}: theme {where} {d['theme']} {d['decision']}")
+        what = " ".join(x for x in (d["kind"], where, d["theme"], d["decision"], d.get("value", "")) if x)
+        echo_err(f"{'would record' if dry_run else 'recorded'}: {what}")
     if not dry_run and got.decisions:
         store.add_reviews([check_decision(store, **d, reviewer=reviewer, note=f"coded in {project.name}")
                            for d in got.decisions])
-    adds = sum(d["decision"] == "add" for d in got.decisions)
+    themes = [d for d in got.decisions if d["kind"] == "theme"]
+    adds = sum(d["decision"] == "add" for d in themes)
     echo_err(f"{project}: {got.returns} returns and {got.items} items compared; {adds} themes added, "
-             f"{len(got.decisions) - adds} dismissed" + (" (dry run: nothing stored)" if dry_run else ""))
+             f"{len(themes) - adds} dismissed, {len(got.decisions) - len(themes)} decisions on flags, support "
+             "requests and good practice" + (" (dry run: nothing stored)" if dry_run else ""))
     if got.unplaced:
         echo_err(f"  {len(got.unplaced)} source(s) are no return or item in {db}, left out: "
                  f"{', '.join(got.unplaced[:5])}{' ...' if len(got.unplaced) > 5 else ''}")
