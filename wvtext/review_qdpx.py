@@ -97,13 +97,10 @@ def _theme_codes(doc) -> dict[str, str]:
 
 def _finding_codes(doc) -> dict[str, str]:
     """Code GUID -> wvtext finding ("divergence:TYPE", "support_request", "good_practice"), by the
-    GUIDs and names project.qdpx gives them."""
-    from .divergence import DIVERGENCE_TYPES
-    from .report.qdpx import _guid as code_guid
+    GUIDs and names project.qdpx gives them (`report.qdpx.finding_codes`)."""
+    from .report.qdpx import finding_codes
 
-    known = {f"divergence:{k}": (code_guid("code", "divergent", k), f"divergent: {k}") for k in DIVERGENCE_TYPES}
-    known |= {"support_request": (code_guid("code", "support request"), "support request"),
-              "good_practice": (code_guid("code", "good-practice candidate"), "good-practice candidate")}
+    known = finding_codes()
     by_guid = {g: f for f, (g, _) in known.items()}
     by_name = {n: f for f, (_, n) in known.items()}
     return {_guid(c.get("guid")): f for c in doc.iter(f"{_NS}Code")
@@ -122,12 +119,8 @@ def _place(store, names: dict, guid_of: dict, src) -> tuple[str, str] | None:
     if hit:
         return hit
     name = (src.get("name") or "").strip()
-    m = re.search(r"\[([^\]]+)\]$", name)
-    if m and ("return", m.group(1)) in guid_of.values():
-        return "return", m.group(1)
-    bare = re.sub(r"\s*\((?:SYNTHETIC)\)$", "", re.sub(r"\s*\[[^\]]+\]$", "", name)).lower()
-    if bare in names:
-        return "return", names[bare]
+    if name.lower() in names:
+        return "return", names[name.lower()]
     iid = name.split(":", 1)[0].strip()
     if iid and store.items([iid]):
         return "item", iid
@@ -136,7 +129,8 @@ def _place(store, names: dict, guid_of: dict, src) -> tuple[str, str] | None:
 
 def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
     """The theme decisions an analyst's coded .qdpx implies against what the store holds."""
-    from .report.qdpx import _source_guid
+    from .codebook import load_codebook
+    from .report.qdpx import _source_guid, source_names
     from .review import decision_map
 
     doc, sources = _read(Path(path))
@@ -145,13 +139,15 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
         raise WvtextError(f"{path}: has no theme codes (none with the GUID or the name of a theme of themes.md).",
                           remedy="Code with the themes of the project.qdpx (or themes.qdc) wvtext wrote.")
     returns = store.returns()
-    real_first = sorted(returns, key=lambda r: (r.get("synthetic", 0) or 0, r["return_id"]))
-    names = {}
-    for r in real_first:
+    # The names project.qdpx gives, then a bare locality (a renamed source), a real return first.
+    names = {n.lower(): rid for rid, n in source_names(
+        [(r["return_id"], r["locality"], bool(r.get("synthetic"))) for r in returns]).items()}
+    for r in sorted(returns, key=lambda r: (r.get("synthetic", 0) or 0, r["return_id"])):
         names.setdefault(r["locality"].lower(), r["return_id"])
     guid_of = {_source_guid(f"return:{r['return_id']}"): ("return", r["return_id"]) for r in returns}
     guid_of |= {_source_guid(f"item:{i['item_id']}"): ("item", i["item_id"]) for i in store.items()}
     latest = decision_map(store)
+    order = {q: i for i, q in enumerate(load_codebook().qids)}
     out = QdpxDecisions()
 
     def decide(theme: str, decision: str, *, return_id: str = "", qid: str = "", item_id: str = "",
@@ -180,7 +176,7 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
             continue
         out.returns += 1
         cursor, spans = 0, []
-        for a in sorted(store.answers([key]), key=lambda a: _qid_order(a["qid"])):
+        for a in sorted(store.answers([key]), key=lambda a: order.get(a["qid"], len(order))):
             at = text.find(a["narrative"], cursor) if a["narrative"] else -1
             if at >= 0:
                 spans.append((at, at + len(a["narrative"]), a["qid"]))
@@ -230,8 +226,3 @@ def _findings(store, return_id: str) -> dict[str, set[str]]:
         if g["is_candidate"]:
             out[g["qid"]].add("good_practice")
     return out
-
-
-def _qid_order(qid: str) -> tuple[int, int]:
-    major, _, minor = qid.partition(".")
-    return (int(major), int(minor)) if major.isdigit() and minor.isdigit() else (99, 99)

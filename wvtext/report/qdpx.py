@@ -41,12 +41,19 @@ from ..themes.lexicon import THEME_NAMES, THEMES
 from .data import RunData, code_numbers, split_themes
 from .qdc import _COLORS, theme_descriptions, theme_guid
 
-__all__ = ["QDE_NS", "PROJECT_XSD", "write_qdpx", "validate_qde"]
+__all__ = ["QDE_NS", "PROJECT_XSD", "finding_codes", "source_names", "write_qdpx", "validate_qde"]
 
 QDE_NS = "urn:QDA-XML:project:1.0"
 PROJECT_XSD = Path(__file__).with_name("Project.xsd")
 _NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/wvtext/qdpx")
 _FINDINGS = ("support request", "good-practice candidate")
+
+
+def finding_codes() -> dict[str, tuple[str, str]]:
+    """wvtext's findings as the project codes them: ("divergence:TYPE", "support_request",
+    "good_practice") -> (code GUID, code name); `review import` reads them back by either."""
+    codes = {f"divergence:{k}": (_guid("code", "divergent", k), f"divergent: {k}") for k in DIVERGENCE_TYPES}
+    return codes | {key: (_guid("code", name), name) for key, name in zip(("support_request", "good_practice"), _FINDINGS)}
 _VARIABLES = (("region", "Text"), ("divergence_rate", "Float"), ("out_of_step_score", "Float"),
               ("out_of_step", "Boolean"), ("synthetic", "Boolean"))
 
@@ -60,8 +67,12 @@ def _guid(*key: str) -> str:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def _attrs(attrs: dict | None) -> dict[str, str]:
+    return {k: _NOT_XML.sub(" ", str(v)) for k, v in (attrs or {}).items()}
+
+
 def _el(parent, tag: str, attrs: dict | None = None, text: str | None = None):
-    e = ET.SubElement(parent, f"{{{QDE_NS}}}{tag}", {k: _NOT_XML.sub(" ", str(v)) for k, v in (attrs or {}).items()})
+    e = ET.SubElement(parent, f"{{{QDE_NS}}}{tag}", _attrs(attrs))
     if text is not None:
         e.text = _NOT_XML.sub(" ", text)
     return e
@@ -165,9 +176,10 @@ def _code_text(d: RunData, a: dict) -> str:
     return f"{code} ({'; '.join(labels)})" if labels else f"{code} (not in the question's scheme)"
 
 
-def _return_names(d: RunData) -> dict[str, str]:
-    """A source name per return: its locality, marked SYNTHETIC, with the return id where two share it."""
-    names = {rid: d.name_of(rid) + (" (SYNTHETIC)" if d.is_synthetic(rid) else "") for rid in d.return_ids}
+def source_names(returns: list[tuple[str, str, bool]]) -> dict[str, str]:
+    """A source name per return (return id, locality, synthetic): its locality, marked SYNTHETIC,
+    with the return id where two share it; `review import` finds returns by these names too."""
+    names = {rid: locality + (" (SYNTHETIC)" if synthetic else "") for rid, locality, synthetic in returns}
     taken = Counter(names.values())
     return {rid: name + (f" [{rid}]" if taken[name] > 1 else "") for rid, name in names.items()}
 
@@ -252,18 +264,16 @@ def _codebook(book) -> tuple[dict, dict]:
     divergent = _el(findings, "Code", {"guid": _guid("code", "divergent"), "name": "divergent", "isCodable": "false"})
     _el(divergent, "Description", text="The answer's code and narrative disagree enough to flag for an adviser; the "
                                   "selection is the sentence that decided it.")
-    for kind in DIVERGENCE_TYPES:
-        flag_codes[kind] = _guid("code", "divergent", kind)
-        _el(divergent, "Code", {"guid": flag_codes[kind], "name": f"divergent: {kind}", "isCodable": "true"})
-    for finding in _FINDINGS:
-        flag_codes[finding] = _guid("code", finding)
-        _el(findings, "Code", {"guid": flag_codes[finding], "name": finding, "isCodable": "true"})
+    for key, (guid, name) in finding_codes().items():
+        kind = key.partition("divergence:")[2]  # "" for a finding that is no divergence
+        flag_codes[kind or name] = guid
+        _el(divergent if kind else findings, "Code", {"guid": guid, "name": name, "isCodable": "true"})
     return theme_codes, flag_codes
 
 
 def _root(tag: str, attrs: dict | None = None):
     """An element written on its own into the project document (so it declares the namespace)."""
-    return ET.Element(f"{{{QDE_NS}}}{tag}", {k: _NOT_XML.sub(" ", str(v)) for k, v in (attrs or {}).items()},
+    return ET.Element(f"{{{QDE_NS}}}{tag}", _attrs(attrs),
                       nsmap={None: QDE_NS})
 
 
@@ -307,7 +317,7 @@ def write_qdpx(d: RunData, path: Path) -> dict:
     is in it. project.qde is written as it is made, one source at a time, so a national corpus's
     tens of thousands of codings are never all held in memory."""
     user = _guid("user", "wvtext")
-    names = _return_names(d)
+    names = source_names([(rid, d.name_of(rid), d.is_synthetic(rid)) for rid in d.return_ids])
     book = _root("CodeBook")
     theme_codes, flag_codes = _codebook(book)
     users = _root("Users")
