@@ -357,6 +357,25 @@ def test_learned_indices_equal_the_keys_looked_up(nlp, seed_return):
         assert model.indices(norms) == sorted(model.vocab[k] for k in bow_keys(norms) if k in model.vocab)
 
 
+def test_learned_batch_indices_equal_the_indices_of_each_text(nlp, seed_return):
+    """The batch look-up by NORM ids gives each text exactly its `indices`: words whose norm is one
+    of spaCy's symbols ("number"), pairs, a pair across punctuation (never), an empty text, and a
+    pair whose words are in the vocabulary but not as that pair."""
+    from wvtext.learned import learned_dir
+    from wvtext.themes.components import doc_view
+
+    model = load_model(str(learned_dir() / "themes_model.json"))
+    assert "number" in model.vocab and any(" " in k for k in model.vocab)
+    texts = [a.narrative for a in seed_return.answers] + ["", "A number of people.", "number. of people",
+                                                           "people number"]
+    views = [doc_view(nlp(t)) for t in texts]
+    indptr, indices = model.batch_indices([v.hashes for v in views])
+    got = [indices[indptr[i]:indptr[i + 1]].tolist() for i in range(len(texts))]
+    assert got == [model.indices(v.norms) for v in views]
+    assert got[-4] == [] and model.vocab["number"] in got[-3]
+    assert len(model.batch_indices([])[0]) == 1
+
+
 def test_learned_shipped_models_were_made_from_the_shipped_training_files():
     """A training file edited without `wvtext train` leaves a stale model: the hashes say so. The
     theme model also reads the questions' wording (`asked`): a reworded codebook makes it stale."""

@@ -200,6 +200,9 @@ def _sentence_pattern(sentences: list[str]) -> list[float]:
                float(first in ("no", "progress") and "yes" in later)])
 
 
+_PAIR_MUL = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit multiplier: a pair's key is a * _PAIR_MUL + b
+
+
 @dataclass
 class LinearModel:
     """Logistic model(s) over dense features and a binary bag of words: for each output j,
@@ -227,6 +230,57 @@ class LinearModel:
         found = [uni[n] for n in uni.keys() & set(norms)]
         found += [bi[p] for p in bi.keys() & set(zip(norms, norms[1:]))]
         return sorted(found)
+
+    def batch_indices(self, hashes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """`indices` of many texts at once, from their tokens' NORM ids (spaCy's 64-bit hash of each
+        norm string, or a symbol's id): the CSR `indptr` and `indices` (sorted within each text) of their binary
+        bags of words. Looked up with sorted arrays instead of a set per text; a pair is matched on
+        a combined key and then checked word by word, so the result is exactly `indices`'."""
+        uni_h, uni_i, bi_k, bi_a, bi_b, bi_i = self._hash_maps()
+        lengths = np.fromiter((len(h) for h in hashes), dtype=np.int64, count=len(hashes))
+        H = np.concatenate(hashes).astype(np.uint64) if len(hashes) else np.zeros(0, np.uint64)
+        D = np.repeat(np.arange(len(hashes), dtype=np.int64), lengths)
+        rows, cols = [], []
+        if len(uni_h) and len(H):
+            pos = np.minimum(np.searchsorted(uni_h, H), len(uni_h) - 1)
+            hit = uni_h[pos] == H
+            rows.append(D[hit])
+            cols.append(uni_i[pos[hit]])
+        if len(bi_k) and len(H) > 1:
+            same = D[:-1] == D[1:]
+            a, b = H[:-1][same], H[1:][same]
+            with np.errstate(over="ignore"):
+                key = a * _PAIR_MUL + b
+            pos = np.minimum(np.searchsorted(bi_k, key), len(bi_k) - 1)
+            hit = (bi_k[pos] == key) & (bi_a[pos] == a) & (bi_b[pos] == b)
+            rows.append(D[:-1][same][hit])
+            cols.append(bi_i[pos[hit]])
+        n_vocab = max(1, len(self.vocab))
+        code = np.unique(np.concatenate(rows) * n_vocab + np.concatenate(cols)) if rows else np.zeros(0, np.int64)
+        indptr = np.zeros(len(hashes) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(code // n_vocab, minlength=len(hashes)), out=indptr[1:])
+        return indptr, code % n_vocab
+
+    def _hash_maps(self):
+        maps = self.__dict__.get("_hash_maps_")
+        if maps is None:
+            from spacy.strings import get_string_id  # the id a doc's NORM holds (symbols keep their small ids)
+
+            uni, bi = self._maps()
+            uh = np.array([get_string_id(w) for w in uni], dtype=np.uint64)
+            ui = np.array(list(uni.values()), dtype=np.int64)
+            order = np.argsort(uh, kind="stable")
+            ba = np.array([get_string_id(a) for a, _ in bi], dtype=np.uint64)
+            bb = np.array([get_string_id(b) for _, b in bi], dtype=np.uint64)
+            bi_i = np.array(list(bi.values()), dtype=np.int64)
+            with np.errstate(over="ignore"):
+                bk = ba * _PAIR_MUL + bb
+            border = np.argsort(bk, kind="stable")
+            if len(bk) and (np.diff(bk[border]) == 0).any():  # two pairs on one key: cannot look up by it
+                raise ValueError("bag-of-words pair keys collide; use indices()")
+            maps = self.__dict__["_hash_maps_"] = (uh[order], ui[order], bk[border], ba[border], bb[border],
+                                                   bi_i[border])
+        return maps
 
     def _maps(self) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
         maps = self.__dict__.get("_bow_maps")

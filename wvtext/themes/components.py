@@ -87,13 +87,16 @@ class ThemeMatcher:
             forms = [term.term] if term.case else pattern_variants(term.term)
             docs = [nlp.make_doc(f) for f in forms]
             (self.case_matcher if term.case else self.norm_matcher).add(str(i), docs)
+        # match key -> term, and theme -> its label's id: no string look-up per match
+        self.by_key = {nlp.vocab.strings.add(str(i)): term for i, term in enumerate(self.terms)}
+        self.labels = {t: nlp.vocab.strings.add(t) for t in THEMES}
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
         view = None
         for matcher in (self.norm_matcher, self.case_matcher):
             for key, start, end in matcher(doc):
-                term = self.terms[int(doc.vocab.strings[key])]
+                term = self.by_key[key]
                 if term.context:
                     view = view or doc_view(doc)
                     if not view.sentence_has(start, term.context):
@@ -107,7 +110,8 @@ class ThemeMatcher:
             if kept and kept[-1][0] == f[0] and f[1] < kept[-1][2]:
                 continue
             kept.append(f)
-        doc.spans[SPANS_KEY] = [Span(doc, s, e, label=t) for t, s, e, _ in kept]
+        labels = self.labels
+        doc.spans[SPANS_KEY] = [Span(doc, s, e, label=labels[t]) for t, s, e, _ in kept]
         doc.user_data[_RAW] = kept
         return doc
 
@@ -131,7 +135,7 @@ class _DocView:
     """Token norms, offsets and sentence bounds of a doc as plain lists, built once per doc:
     the cue checks below run on these instead of creating a Python token per look-up."""
 
-    __slots__ = ("doc_id", "norms", "idx", "ends", "sent_of", "bounds", "strings", "hedges")
+    __slots__ = ("doc_id", "norms", "hashes", "idx", "ends", "sent_of", "bounds", "strings", "hedges")
 
     def __init__(self, doc: Doc):
         arr = doc.to_array([NORM, IDX, SENT_START, LENGTH])
@@ -140,6 +144,7 @@ class _DocView:
         # collector, which then ran often enough to take a large share of the theme stage's time.
         self.doc_id = id(doc)
         self.strings = doc.vocab.strings
+        self.hashes = arr[:, 0].copy()  # the norms' ids, for look-ups by array (`LinearModel.batch_indices`)
         strings, known = self.strings, _NORM_STRINGS
         norms = []
         for h in arr[:, 0].tolist():
@@ -174,11 +179,11 @@ class _DocView:
             return True
         return bool(prefixes) and any(n.startswith(prefixes) for n in sent)
 
-    def negated(self, start: int, end: int) -> bool:
-        b, e = self.sent(start)
+    def negated(self, start: int, end: int, sent: tuple[int, int] | None = None) -> bool:
+        b, e = sent or self.sent(start)
         norms = self.norms
-        i = start - 1
-        while i >= max(b, start - _PRE_WINDOW):
+        i, lo = start - 1, max(b, start - _PRE_WINDOW)
+        while i >= lo:
             n = norms[i]
             if n in TERMINATORS:
                 break
@@ -201,11 +206,11 @@ class _DocView:
             found = self.hedges[j] = not HEDGES.isdisjoint(self.norms[b:e])
         return found
 
-    def in_list(self, start: int, end: int) -> bool:
+    def in_list(self, start: int, end: int, sent: tuple[int, int] | None = None) -> bool:
         """True when the mention is an item of an enumeration ("CCGs, LA, LAT, CQC and providers"),
         or a short item of a bulleted list of two or more ("• Housing (Cornwall Housing Ltd)"): a
         name in a list."""
-        b, e = self.sent(start)
+        b, e = sent or self.sent(start)
         norms = self.norms
         if norms[b] == "\u2022" and sum(1 for n in norms[b + 1:e] if n[:1].isalnum()) <= 5 \
                 and norms.count("\u2022") >= 2:
@@ -289,10 +294,9 @@ def negation(doc: Doc) -> Doc:
         for theme, s, e, term in raw:
             if theme == "transition" and view.age_span(s, e):
                 continue  # "children, young people and adults": everyone, not children in particular
-            b, se = view.sent(s)
-            mentions.append(Mention(theme, term.term, view.idx[s], view.char_end(e - 1), view.idx[b],
-                                    view.char_end(se - 1), view.negated(s, e), view.hedged(s), term.weight,
-                                    view.in_list(s, e)))
+            sent = b, se = view.sent(s)
+            mentions.append(Mention(theme, term.term, view.idx[s], view.ends[e - 1], view.idx[b], view.ends[se - 1],
+                                    view.negated(s, e, sent), view.hedged(s), term.weight, view.in_list(s, e, sent)))
     doc.user_data[_MENTIONS] = mentions
     return doc
 

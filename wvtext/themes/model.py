@@ -10,7 +10,6 @@ terms (marked `learned:`), so every carried theme still points at text an analys
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 from spacy.language import Language
@@ -77,15 +76,12 @@ class ThemeModel:
         from scipy.sparse import csr_matrix
 
         m = self.model
-        indices, indptr, data = [], [0], []
         lexicon = np.zeros((len(docs), len(THEMES)))
         dense = np.zeros((len(docs), len(THEMES), len(THEME_FEATURES)))
+        indptr, indices = m.batch_indices([doc_view(doc).hashes for doc in docs])
+        counts = np.diff(indptr)
+        data = np.repeat(1.0 / np.sqrt(np.maximum(counts, 1)), counts)
         for r, doc in enumerate(docs):
-            idx = m.indices(doc_view(doc).norms)
-            indices += idx
-            if idx:
-                data += [1.0 / math.sqrt(len(idx))] * len(idx)
-            indptr.append(len(indices))
             found = doc._.wv_themes or {}
             if found:
                 n_sent = len(doc_view(doc).bounds)
