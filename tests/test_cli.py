@@ -9,7 +9,7 @@ import pytest
 
 from wvtext.schema import ANSWERS_COLUMNS, RETURNS_COLUMNS
 from wvtext.themes.lexicon import THEME_NAMES
-from conftest import ROOT
+from conftest import ROOT, SEED_RETURN as SEED
 
 
 def run(*args, cwd=ROOT):
@@ -365,3 +365,35 @@ def test_cli_lexicon_copied_without_its_spelling_file_says_so(tmp_path):
     assert res.returncode == 0 and "no spelling.csv beside" in res.stderr
     shutil.copy(ROOT / "models/themes/spelling.csv", tmp_path / "spelling.csv")
     assert "no spelling.csv" not in run("lexicon", str(tmp_path / "lexicon.csv")).stderr
+
+
+def test_cli_a_synthetic_twin_is_named_as_flags_prints_it(analysed):
+    """The shipped corpus holds a real and a SYNTHETIC Leicestershire: a bare name takes the real
+    one and says so; the name as 'wvtext flags' prints the other ("... [SYNTHETIC]") takes that one."""
+    out, _ = analysed
+    real = run("flags", "Leics", "--db", str(out / "w.db"))
+    assert real.returncode == 0 and "2 returns match 'Leics'" in real.stderr and "using leicestershire" in real.stderr
+    assert real.stdout.startswith("Leicestershire (East Midlands):")
+    twin = run("flags", "Leicestershire [SYNTHETIC]", "--db", str(out / "w.db"))
+    assert twin.returncode == 0 and twin.stdout.startswith("Leicestershire (East Midlands) [SYNTHETIC]:")
+    assert "match" not in twin.stderr
+
+
+def test_cli_an_output_folder_that_is_a_file_is_refused_before_anything_is_stored(tmp_path):
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    res = run("analyse", str(SEED), "--out", str(tmp_path / "afile"), "--db", str(tmp_path / "x.db"))
+    assert res.returncode == 1 and "is a file, not a folder" in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "x.db").exists()
+    res = run("analyse", str(SEED), "--out", str(tmp_path / "afile" / "below"), "--db", str(tmp_path / "x.db"))
+    assert res.returncode == 1 and "is a file, so the folder cannot be made" in res.stderr
+    assert not (tmp_path / "x.db").exists()
+    res = run("report", "--out", str(tmp_path / "afile"))
+    assert res.returncode == 1 and "is a file" in res.stderr
+
+
+def test_cli_options_that_cannot_apply_are_said_so(tmp_path):
+    res = run("themes", "--text", "personal budgets", "--out", str(tmp_path / "t"))
+    assert res.returncode == 2 and "Give one of them" in res.stderr and not (tmp_path / "t").exists()
+    res = run("cluster", str(ROOT / "corpus" / "items" / "seed_items.csv"), "--out", str(tmp_path / "c"), "-k", "200")
+    assert res.returncode == 0, res.stderr
+    assert "note: 200 collections asked for" in res.stderr and "distinct examples" in res.stderr

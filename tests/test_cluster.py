@@ -221,3 +221,37 @@ def test_cli_cluster_bad_file_one_line_error(datapath, tmp_path, name, message):
     assert "Traceback" not in res.stderr
     lines = [line for line in res.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and message in lines[0] and lines[0].startswith("error:")
+
+
+def test_synthetic_items_are_marked_in_every_curators_output(subset, subset_themes, tmp_path):
+    """Items drawn from SYNTHETIC returns or files are marked as such in items.csv, collections.csv,
+    collections.json and the HTML pages: curators must never take generated text for practice."""
+    import json
+
+    items = [dict(i, synthetic=int(n % 2 == 0)) for n, i in enumerate(subset)]
+    res = cluster_items(items, themes=subset_themes)
+    write_outputs(res, tmp_path)
+    with open(tmp_path / "items.csv", newline="", encoding="utf-8") as fh:
+        marked = {r["item_id"]: r["synthetic"] for r in csv.DictReader(fh)}
+    assert marked == {i["item_id"]: str(i["synthetic"]) for i in items}
+    with open(tmp_path / "collections.csv", newline="", encoding="utf-8") as fh:
+        assert sum(int(r["synthetic_items"]) for r in csv.DictReader(fh)) == sum(i["synthetic"] for i in items)
+    members = [m for c in json.loads((tmp_path / "collections.json").read_text())["collections"] for m in c["members"]]
+    assert {m["item_id"]: m["synthetic"] for m in members} == {i["item_id"]: i["synthetic"] for i in items}
+    index = (tmp_path / "collections" / "index.html").read_text(encoding="utf-8")
+    assert f"{sum(i['synthetic'] for i in items)} of the {len(items)} items are SYNTHETIC" in index
+    synth = next(i for i in items if i["synthetic"])
+    real = next(i for i in items if not i["synthetic"])
+    pages = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "collections").glob("c*.html"))
+    assert f'<b>SYNTHETIC</b> &middot; {synth["item_id"]}' in pages
+    assert f'<b>SYNTHETIC</b> &middot; {real["item_id"]}' not in pages
+
+
+def test_store_marks_items_from_synthetic_files_and_returns(store, tmp_path):
+    from wvtext.pipeline import ingest_files
+
+    rows = "item_id,title,description\nx1,A scheme,A crisis team that works at night.\n"
+    (tmp_path / "SYNTHETIC_items_Q9.csv").write_text(rows.replace("x1", "s1"), encoding="utf-8")
+    (tmp_path / "real_items.csv").write_text(rows, encoding="utf-8")
+    ingest_files([tmp_path / "SYNTHETIC_items_Q9.csv", tmp_path / "real_items.csv"], store)
+    assert {i["item_id"]: i["synthetic"] for i in store.items()} == {"s1": 1, "x1": 0}

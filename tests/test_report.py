@@ -812,3 +812,31 @@ def test_qdpx_is_valid_with_control_characters_in_names_and_codes_themes_without
 
     qde = zipfile.ZipFile(out / "project.qdpx").read("project.qde").decode("utf-8")
     assert "Advocacy: added in review" in qde and "no theme_evidence.csv in this folder" in qde
+
+
+def test_reviewed_flags_and_themes_read_as_review_left_them(tmp_path):
+    """A flag an analyst added is shown as added, not with wvtext's 0.00 and a score it never gave;
+    a dismissed flag leaves the return's out-of-step drivers; a theme added in review takes its
+    place in themes.md order."""
+    from openpyxl import load_workbook
+
+    from wvtext.report import build_reports
+    from wvtext.report.data import load_run
+
+    out = _with_reviews(make_run(tmp_path / "run"), [
+        {"kind": "divergence", "return_id": "realtown", "qid": "2.1", "decision": "dismiss"},
+        {"kind": "divergence", "return_id": "realtown", "qid": "1.1", "decision": "confirm", "value": "understated"},
+        {"kind": "theme", "return_id": "realtown", "qid": "1.5", "theme": "chc", "decision": "add"},
+    ])
+    d = load_run(out)
+    a = {x["qid"]: x for x in d.answers_by_return["realtown"]}
+    assert a["1.5"]["themes"] == "chc;governance_partnership"
+    assert d.return_by_id["realtown"]["out_of_step_drivers"] == "1.1 understated"  # 2.1 dismissed, 1.1 added
+    build_reports(out)
+    page = (out / "localities" / "realtown.html").read_text(encoding="utf-8")
+    assert "Flag: understated (added in review)" in page and "understated 0.00" not in page
+    assert "2.1 overstated" not in page
+    ws = load_workbook(out / "workbook.xlsx", read_only=True)["answers"]
+    rows = list(ws.iter_rows(values_only=True))
+    col = rows[0].index("themes")
+    assert any(r[col] == "chc;governance_partnership" for r in rows[1:])

@@ -165,14 +165,14 @@ def test_cli_flags_overview_leaves_out_dismissed_flags(analysed):
     assert _decide(analysed.path, "Leics", "1.8", "dismiss", "--note", "not an OR issue").returncode == 0
     out, div_after, drivers_after = overview()
     assert div_after == div - 1
-    assert "1.8" not in drivers_after and drivers_after.endswith(" (1 dismissed)")
+    assert "1.8" not in drivers_after and drivers_after.endswith(" (1 dismissed in review)")
     # the next flag that claims more or less than the narrative takes its place among the four
     open_flags = [f"{a['qid']} {a['divergence_type']}" for a in analysed.answer_analysis(["leicestershire"])
                   if a["qid"] != "1.8" and a["divergence_type"] in ("overstated", "contradiction", "hidden_issue",
                                                                     "understated")]
-    assert drivers_after.removesuffix(" (1 dismissed)") == "; ".join(open_flags[:4])
-    assert "1 flag(s) dismissed in review are not counted" in out
-    assert f"{div - 1} flagged answers (1 more dismissed in review)" in flags("Leics")
+    assert drivers_after.removesuffix(" (1 dismissed in review)") == "; ".join(open_flags[:4])
+    assert "(flags 1 dismissed in review are counted as reviewed in div and drivers" in out
+    assert f"{div - 1} flagged answers (1 dismissed in review)" in flags("Leics")
 
 
 def test_cli_flags_overview_keeps_the_code_drivers_when_a_flag_is_dismissed(tmp_path):
@@ -210,9 +210,9 @@ def test_cli_flags_overview_keeps_the_code_drivers_when_a_flag_is_dismissed(tmp_
     assert res.returncode == 0, res.stderr
     header = res.stdout.splitlines()[0]
     name = next(r["locality"] for r in store.returns() if r["return_id"] == rid)
-    row = next(ln for ln in res.stdout.splitlines() if ln[18:].startswith(name[:20]))
-    drivers = row[header.index("drivers"):].removesuffix(" (1 dismissed)").split("; ")
-    assert row.endswith(" (1 dismissed)")
+    row = next(ln for ln in res.stdout.splitlines() if ln[18:].startswith(name[:40]))
+    drivers = row[header.index("drivers"):].removesuffix(" (1 dismissed in review)").split("; ")
+    assert row.endswith(" (1 dismissed in review)")
     assert drivers == code_drivers + flagged[1:5]
 
 
@@ -361,3 +361,115 @@ def test_a_file_that_is_no_project_is_a_one_line_error(tmp_path, store):
     bad.write_text("not a zip", encoding="utf-8")
     with pytest.raises(WvtextError, match="not a REFI-QDA project archive"):
         decisions_from_qdpx(store, bad)
+
+
+def test_flags_show_flags_added_and_retyped_in_review(analysed):
+    """'wvtext flags' shows a return's flags as review left them, as the reports do: a flag an
+    analyst added (confirm --value TYPE where wvtext had none) is listed and counted, a flag
+    confirmed as another type shows that type and wvtext's, a dismissed one is hidden."""
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+
+    flagged = {a["qid"]: a for a in analysed.answer_analysis(["leicestershire"]) if a["divergent"]}
+    quiet = next(a["qid"] for a in analysed.answer_analysis(["leicestershire"]) if not a["divergent"])
+    retype = next(q for q, a in flagged.items() if a["divergence_type"] == "overstated")
+    record_decision(analysed, kind="divergence", return_id="leicestershire", qid=quiet, decision="confirm",
+                    value="understated", reviewer="ann")
+    record_decision(analysed, kind="divergence", return_id="leicestershire", qid=retype, decision="confirm",
+                    value="contradiction", reviewer="ann")
+    record_decision(analysed, kind="divergence", return_id="leicestershire", qid="1.8", decision="dismiss")
+    res = CliRunner().invoke(app, ["flags", "Leics", "--db", str(analysed.path)])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert f"{len(flagged)} flagged answers (1 dismissed and 1 added in review)" in lines[0]
+    added = next(ln for ln in lines if ln.startswith(f"{quiet} "))
+    assert "understated" in added and "wvtext did not flag it" in added and " - " in added
+    retyped = next(ln for ln in lines if ln.startswith(f"{retype} "))
+    assert "contradiction" in retyped and "wvtext: overstated" in retyped
+    assert not any(ln.startswith("1.8 ") for ln in lines)
+    listed = CliRunner().invoke(app, ["review", "next", "Leics", "--decided", "--db", str(analysed.path)]).output
+    assert f"leicestershire {quiet} " in listed and "[confirm: understated]" in listed
+    everyone = CliRunner().invoke(app, ["flags", "--db", str(analysed.path)]).output
+    row = next(ln for ln in everyone.splitlines() if "Leicestershire" in ln)
+    assert int(row[12:16]) == len(flagged) and f"{retype} contradiction" in row and "1.8 hidden_issue" not in row
+
+
+def test_report_db_refuses_another_database_and_keeps_reviews_csv(analysed, tmp_path):
+    """A folder analysed into one database, reported with another: its reviews.csv would be
+    replaced by decisions that are not this analysis's. Refused, nothing written."""
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+    from wvtext.export import write_csv, write_json
+    from wvtext.store import open_store
+
+    out = tmp_path / "out"
+    write_csv(out / "answers.csv", ("locality", "return_id", "qid", "divergent", "divergence_type", "text_class"),
+              [{"locality": "Leicestershire", "return_id": "leicestershire", "qid": "1.1", "divergent": 0,
+                "divergence_type": "", "text_class": "yes"}])
+    write_json(out / "manifest.json", {"settings": {"db": str(analysed.path)}})
+    (out / "reviews.csv").write_text("kept\n", encoding="utf-8")
+    other = tmp_path / "other.db"
+    ingest_files([SEED_RETURN], open_store(other))
+    res = CliRunner().invoke(app, ["report", "--out", str(out), "--db", str(other)])
+    assert res.exit_code == 1 and f"was analysed into {analysed.path}" in str(res.exception)
+    assert (out / "reviews.csv").read_text(encoding="utf-8") == "kept\n" and not (out / "report.html").exists()
+    res = CliRunner().invoke(app, ["report", "--out", str(out), "--db", str(analysed.path)])
+    assert res.exit_code == 0, res.output
+
+
+def test_a_project_compares_with_the_answers_as_review_left_them(tmp_path):
+    """project.qdpx codes what review added (a theme, a flag). An analyst who uncodes them in the
+    QDA tool dismisses them; an unchanged re-export decides nothing."""
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+    from wvtext.pipeline import analyse
+    from wvtext.review_qdpx import decisions_from_qdpx
+    from wvtext.store import open_store
+    from wvtext.themes.lexicon import THEME_NAMES
+
+    out, db = tmp_path / "out", tmp_path / "w.db"
+    analyse([SEED_RETURN], out, db_path=db)
+    store = open_store(db, create=False)
+    quiet = next(a for a in store.answer_analysis(["leicestershire"]) if not a["divergent"] and a["evidence"])
+    record_decision(store, kind="theme", return_id="leicestershire", qid="1.1", theme="housing", decision="add")
+    record_decision(store, kind="divergence", return_id="leicestershire", qid=quiet["qid"], decision="confirm",
+                    value="understated")
+    store.close()
+    res = CliRunner().invoke(app, ["report", "--out", str(out), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    store = open_store(db, create=False)
+    same = tmp_path / "same.qdpx"
+    _recoded(out / "project.qdpx", same, lambda doc, text, ns: None)
+    assert decisions_from_qdpx(store, same).decisions == []
+
+    def edit(doc, text, ns):
+        codes = {c.get("name"): c.get("guid") for c in doc.iter(f"{ns}Code")}
+        gone = {codes[THEME_NAMES["housing"]], codes["divergent: understated"]}
+        for coding in list(doc.iter(f"{ns}Coding")):
+            if coding.find(f"{ns}CodeRef").get("targetGUID") in gone:
+                coding.getparent().remove(coding)
+
+    coded = tmp_path / "coded.qdpx"
+    _recoded(out / "project.qdpx", coded, edit)
+    got = {(d["kind"], d["qid"], d["theme"], d["decision"]) for d in decisions_from_qdpx(store, coded).decisions}
+    assert ("theme", "1.1", "housing", "dismiss") in got and ("divergence", quiet["qid"], "", "dismiss") in got
+    assert all(d[3] == "dismiss" for d in got)  # nothing else in the return was coded understated or housing by wvtext
+    store.close()
+    res = CliRunner().invoke(app, ["review", "import", str(coded), "--db", str(db)])  # checked and stored
+    assert res.exit_code == 0, res.output
+    store = open_store(db, create=False)
+    assert decision_map(store)[("divergence", "leicestershire", quiet["qid"], "", "")]["decision"] == "dismiss"
+    store.close()
+
+
+def test_a_support_request_or_offer_wvtext_did_not_find_cannot_be_dismissed(analysed):
+    found = {r["qid"] for r in analysed.support_requests(["leicestershire"])}
+    other = next(a["qid"] for a in analysed.answers(["leicestershire"]) if a["qid"] not in found)
+    with pytest.raises(WvtextError, match="is not a support request"):
+        record_decision(analysed, kind="support_request", return_id="leicestershire", qid=other, decision="dismiss")
+    record_decision(analysed, kind="support_request", return_id="leicestershire", qid=other, decision="confirm")
+    record_decision(analysed, kind="support_request", return_id="leicestershire", qid=other, decision="dismiss")
+    assert decision_map(analysed)[("support_request", "leicestershire", other, "", "")]["decision"] == "dismiss"

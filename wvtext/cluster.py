@@ -45,11 +45,11 @@ __all__ = ["PracticeClusterer", "cluster_items", "Clustering", "write_outputs", 
            "ITEMS_EXTRA", "COLLECTIONS_COLUMNS", "COLLECTIONS_EXTRA"]
 
 ITEMS_COLUMNS = ("item_id", "collection_id", "collection_label", "dup_group", "themes")
-ITEMS_EXTRA = ("title", "locality", "region", "source", "dup_score", "dup_canonical", "similarity_to_collection",
+ITEMS_EXTRA = ("title", "locality", "region", "source", "synthetic", "dup_score", "dup_canonical", "similarity_to_collection",
                "representative", "attached", "shared_themes", "shared_terms", "why", "description")
 COLLECTIONS_COLUMNS = ("collection_id", "collection_label", "size", "top_terms", "themes")
 COLLECTIONS_EXTRA = ("examples", "duplicates", "mean_similarity", "attached", "representatives", "theme_shares",
-                     "localities", "regions")
+                     "localities", "regions", "synthetic_items")
 
 Progress = Callable[[str, int, int], None]
 
@@ -345,6 +345,13 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
             self.shared_terms_.append([t for t in top if t in mine])
             cthemes = [t for t, _ in self.collection_themes_[c]]
             self.shared_themes_.append([t for t in cthemes if T[i, theme_order.index(t)] >= 0.5])
+        # Terms are compared folded ("processes" -> "processe", "self-advocates" -> "selfadvocate");
+        # readers get each word as the texts most often write it.
+        shown = _surface_forms(texts)
+        show = lambda t: shown.get(t) or " ".join(shown.get(w, w) for w in t.split())  # noqa: E731
+        self.collection_terms_ = [[(show(t), w) for t, w in ts] for ts in self.collection_terms_]
+        self.shared_terms_ = [[show(t) for t in ts] for ts in self.shared_terms_]
+        self.collection_labels_ = self._labels(K)
         self.vocabulary_size_ = 0 if W is None else W.shape[1]
         return self
 
@@ -537,6 +544,31 @@ def _identity(x):
     return x
 
 
+_TOKEN_RE = re.compile(r"[A-Za-z](?:[A-Za-z'’-]*[A-Za-z])?")
+
+
+def _surface_forms(texts: Sequence[str]) -> dict[str, str]:
+    """Folded term (a word, or two words that stand together) -> the form the texts most often
+    write it in: lower case, or as written where a word has capitals after its first letter (an
+    acronym such as "DoLS")."""
+    seen: dict[str, Counter] = {}
+    for text in texts:
+        prev: tuple[str, str] | None = None
+        for part in re.split(r"[.;:!?()\[\],\n]+", strip_places(text or "")):
+            prev = None
+            for tok in _TOKEN_RE.findall(part):
+                folded = normalise_words(tok, fold_numbers=False, expand=False)
+                if len(folded) != 1:
+                    prev = None
+                    continue
+                form = tok if any(ch.isupper() for ch in tok[1:]) else tok.lower()
+                seen.setdefault(folded[0], Counter())[form] += 1
+                if prev is not None:
+                    seen.setdefault(f"{prev[0]} {folded[0]}", Counter())[f"{prev[1]} {form}"] += 1
+                prev = (folded[0], form)
+    return {w: min(c.items(), key=lambda fc: (-fc[1], fc[0]))[0] for w, c in seen.items()}
+
+
 def _text_terms(text: str) -> list[str]:
     """The terms of a text, without its place names; phrases do not cross sentences or the
     title / description boundary."""
@@ -598,7 +630,9 @@ class Clustering:
                 "themes": [{"theme": t, "share": s} for t, s in c["_theme_shares"]],
                 "mean_similarity": c["mean_similarity"],
                 "representatives": c["representatives"].split(";") if c["representatives"] else [],
-                "members": [{k: r[k] for k in ("item_id", "title", "locality", "region", "source", "themes", "dup_group",
+                "synthetic_items": c["synthetic_items"],
+                "members": [{k: r[k] for k in ("item_id", "title", "locality", "region", "source", "synthetic", "themes",
+                                               "dup_group",
                                                "similarity_to_collection", "attached", "representative", "why")}
                             for r in sorted(mem, key=lambda r: (-r["similarity_to_collection"], r["item_id"]))],
             })
@@ -704,7 +738,8 @@ def cluster_items(
             "item_id": ids[k], "collection_id": cids[c], "collection_label": model.collection_labels_[c],
             "dup_group": groups[k], "themes": ";".join(carried[k]),
             "title": it.get("title", ""), "locality": it.get("locality", ""), "region": it.get("region", ""),
-            "source": it.get("source", ""), "dup_score": scores[ids[k]]["near_duplicate_score"],
+            "source": it.get("source", ""), "synthetic": int(it.get("synthetic") or 0),
+            "dup_score": scores[ids[k]]["near_duplicate_score"],
             "dup_canonical": canon.get(ids[k], ""), "similarity_to_collection": sim,
             "representative": int(k in reps), "attached": int(bool(model.attached_[k])),
             "shared_themes": ";".join(sth), "shared_terms": ";".join(st), "why": "; ".join(why),
@@ -726,6 +761,7 @@ def cluster_items(
             "theme_shares": ";".join(f"{t}={s:.2f}" for t, s in model.collection_themes_[c]),
             "localities": len({r["locality"] for r in mem if r["locality"]}),
             "regions": ";".join(sorted({r["region"] for r in mem if r["region"]})),
+            "synthetic_items": sum(r["synthetic"] for r in mem),
             "_theme_shares": [(t, round(s, 4)) for t, s in model.collection_themes_[c]],
         })
     step("done", 4, 4)
@@ -829,15 +865,20 @@ def render_html(result: Clustering) -> dict[str, str]:
         rows.append(f'<tr><td><a href="{e(cid)}.html">{e(cid)}</a></td><td><a href="{e(cid)}.html">'
                     f'{e(c["collection_label"])}</a></td><td>{c["size"]}</td><td>{c["examples"]}</td>'
                     f'<td>{tags(names.get(t, t) for t in c["themes"].split(";"))}</td>'
-                    f'<td>{tags(c["top_terms"].split(";"), "tag term")}</td></tr>')
+                    f'<td>{tags(c["top_terms"].split(";"), "tag term")}</td>'
+                    f'<td>{c.get("synthetic_items", 0) or ""}</td></tr>')
     n_items = len(result.items)
+    n_synth = sum(int(r.get("synthetic") or 0) for r in result.items)
     n_dup = sum(1 for r in result.items if r["dup_group"])
     index = (f"<h1>Good-practice collections</h1>\n<p class=\"meta\">{n_items} items in {len(result.collections)} "
              f"collections; {len(result.duplicates.groups)} near-duplicate groups ({n_dup} items) are counted as one "
              "example each. Labels are built from the collection's dominant themes and its most characteristic "
              "terms; each item page says why an item is where it is.</p>\n"
-             "<table><thead><tr><th>id</th><th>collection</th><th>items</th><th>examples</th><th>themes</th>"
-             "<th>characteristic terms</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>")
+             + (f'<p class="meta"><b>{n_synth} of the {n_items} items are SYNTHETIC</b>: drawn from generated '
+                "returns or generated item files (made for testing and benchmarks), not real practice; each is "
+                "marked SYNTHETIC on its collection's page.</p>\n" if n_synth else "")
+             + "<table><thead><tr><th>id</th><th>collection</th><th>items</th><th>examples</th><th>themes</th>"
+             "<th>characteristic terms</th><th>SYNTHETIC items</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>")
     pages["index.html"] = _page("Good-practice collections", index)
 
     for c in result.collections:
@@ -863,7 +904,8 @@ def render_html(result: Clustering) -> dict[str, str]:
             arts.append(
                 f'<article class="{"rep" if r["representative"] else ""}" id="{e(r["item_id"])}">'
                 f'<h3>{e(r["title"] or r["item_id"])}</h3>'
-                f'<p class="meta">{e(r["item_id"])} &middot; {e(where)} &middot; {e(r["source"])}'
+                f'<p class="meta">{"<b>SYNTHETIC</b> &middot; " if int(r.get("synthetic") or 0) else ""}'
+                f'{e(r["item_id"])} &middot; {e(where)} &middot; {e(r["source"])}'
                 f'{" &middot; representative" if r["representative"] else ""}</p>'
                 f'<p>{e(desc)}</p>{dup}'
                 f'<p>{tags(names.get(t, t) for t in r["themes"].split(";"))}</p>'

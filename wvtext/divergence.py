@@ -22,6 +22,7 @@ ordinal distance but not flagged.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:  # stance brings spaCy; the types and drivers are wanted witho
     from .stance import Stance
 
 __all__ = ["Divergence", "score_divergence", "OutOfStep", "score_out_of_step", "FLAG_AT", "DIVERGENCE_TYPES",
-           "DRIVER_TYPES", "flag_drivers"]
+           "DRIVER_TYPES", "flag_drivers", "reviewed_drivers", "reviewed_flag"]
 
 FLAG_AT = 0.4
 DIVERGENCE_TYPES = ("contradiction", "overstated", "understated", "hidden_issue", "invalid_code", "no_response",
@@ -214,6 +215,28 @@ def score_out_of_step(returns: list[dict], *, shrink: float = 5.0, flag_at: floa
 
 
 def flag_drivers(answers: list[dict], limit: int = 4) -> list[str]:
-    """The flags among a return's drivers, "qid type", in the answers' order (at most `limit`)."""
+    """The flags among a return's drivers, "qid type", in the answers' order (at most `limit`).
+    `divergent` may be a bool, an int or a csv string."""
     return [f"{a['qid']} {a['divergence_type']}" for a in answers
-            if a.get("divergent") and a.get("divergence_type") in DRIVER_TYPES][:limit]
+            if a.get("divergent") in (1, "1") and a.get("divergence_type") in DRIVER_TYPES][:limit]
+
+
+_FLAG_DRIVER = re.compile(r"^\S+ (?:" + "|".join(DRIVER_TYPES) + r")$")
+
+
+def reviewed_drivers(drivers: str, answers: list[dict]) -> str:
+    """A return's out-of-step drivers (the "; "-joined string of returns.csv) with its flags as
+    review left them (`answers`, each with `divergent` and `divergence_type` after the decisions):
+    the drivers about its codes stay as analysed; the flags among them are those of `answers`."""
+    kept = [d for d in (drivers or "").split("; ") if d and not _FLAG_DRIVER.match(d)]
+    return "; ".join(kept + flag_drivers(answers))
+
+
+def reviewed_flag(divergent: bool, divergence_type: str, decision: dict | None) -> tuple[bool, str]:
+    """An answer's flag as an analyst's latest divergence decision left it: a dismissal clears it;
+    a confirmation sets it, with the type the analyst gave, else wvtext's."""
+    if decision and decision.get("decision") == "dismiss":
+        return False, ""
+    if decision and decision.get("decision") == "confirm":
+        return True, decision.get("value") or divergence_type or ""
+    return bool(divergent), divergence_type or ""

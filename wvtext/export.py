@@ -58,6 +58,26 @@ def _writable(path: Path) -> Path:
     return path
 
 
+def check_out_dir(out_dir: Path) -> None:
+    """Refuse an output folder that cannot be one, before anything is read or stored: a file
+    where the folder (or a folder above it) should be, or a place that cannot be written to."""
+    import os
+
+    from .errors import WvtextError
+
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise WvtextError(f"--out {out_dir} is a file, not a folder.", remedy="Give a folder for the outputs.")
+    up = out_dir
+    while not up.exists() and up != up.parent:
+        up = up.parent
+    if up.exists() and not up.is_dir():
+        raise WvtextError(f"--out {out_dir}: {up} is a file, so the folder cannot be made.",
+                          remedy="Give a folder for the outputs.")
+    if up.is_dir() and not os.access(up, os.W_OK | os.X_OK):
+        raise WvtextError(f"--out {out_dir}: cannot write in {up}.", remedy="Give a folder you can write to.")
+
+
 @contextmanager
 def atomic_path(path: Path, *, suffix: str = "") -> Iterator[str]:
     """A temporary file name beside `path` to write to; when the block ends without an error

@@ -17,7 +17,7 @@ from . import __version__
 from .beside import Beside, parallel
 from .codebook import load_codebook
 from .errors import IngestError, WvtextError
-from .export import write_csv, write_json
+from .export import check_out_dir, write_csv, write_json
 from .gcpolicy import bulk_allocations
 from .ingest import read_input
 from .localities import abbreviations_path, load_localities
@@ -466,7 +466,7 @@ def _write_practice(store, return_ids: list[str], out_dir: Path) -> None:
         rows.append({"item_id": i["item_id"], "locality": i["locality"], "region": i["region"],
                      "return_id": i["return_id"], "qid": i["qid"], "title": i["title"],
                      "themes": themes.get(i["item_id"], {}).get("themes", ""), "score": g["score"],
-                     "evidence": g["evidence"], "text": i["description"]})
+                     "evidence": g["evidence"], "text": i["description"], "synthetic": i["synthetic"]})
     write_csv(out_dir / "good_practice.csv", GOOD_PRACTICE_COLUMNS, rows)
 
 
@@ -536,6 +536,7 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
     `whole_store`, every return and item file stored in the database is analysed and reported, not
     only those read in this run (a late return added to a national analysis)."""
     _check_learned(learned)  # before anything is stored
+    check_out_dir(out_dir)
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     codebook = load_codebook()

@@ -68,7 +68,8 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
     rows: list[dict] = []
     if kind == "divergence":
         for a in store.answer_analysis(rids):
-            if a["divergent"]:
+            # with include_decided, also a flag an analyst added where wvtext had none
+            if a["divergent"] or (include_decided and ("divergence", a["return_id"], a["qid"], "", "") in done):
                 ans = answers[(a["return_id"], a["qid"])]
                 rows.append({"kind": kind, "return_id": a["return_id"], "qid": a["qid"], "locality": ans["locality"],
                              "score": a["divergence_score"], "what": a["divergence_type"],
@@ -108,8 +109,22 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
         d = done.get(_key(r))
         if d and not include_decided:
             continue
-        out.append(r | {"decision": d["decision"] if d else "", "note": d["note"] if d else ""})
+        out.append(r | {"decision": d["decision"] if d else "", "value": d["value"] if d else "",
+                        "note": d["note"] if d else ""})
     return out[:top] if top else out
+
+
+def _added(store, kind: str, return_id: str, qid: str) -> bool:
+    """Whether the latest decision of this kind on the answer confirmed (added) the finding."""
+    d = decision_map(store).get((kind, return_id, qid, "", ""))
+    return bool(d) and d["decision"] == "confirm"
+
+
+def _found(store, kind: str, return_id: str, qid: str) -> bool:
+    """Whether wvtext found a support request or a good-practice candidate in the answer."""
+    if kind == "support_request":
+        return any(r["qid"] == qid for r in store.support_requests([return_id]))
+    return any(g["qid"] == qid and g["is_candidate"] for g in store.good_practice([return_id]))
 
 
 def _analysis(store, return_id: str, qid: str) -> dict | None:
@@ -171,11 +186,17 @@ def check_decision(store, *, kind: str, return_id: str = "", qid: str = "", item
             raise WvtextError(f"return {return_id!r} has no answer to question {qid} (missing from its file).",
                               remedy=f"'wvtext flags {return_id} --all' lists the answers it holds.")
     if kind == "divergence" and not value:
-        # Dismissing, or confirming without a type, is about a flag wvtext raised. Kept for an answer
-        # it did not flag, the decision would hide a flag a later analysis raises there.
-        if not (_analysis(store, return_id, qid) or {}).get("divergent"):
+        # Dismissing, or confirming without a type, is about a flag wvtext raised (or an analyst
+        # added). Kept for an answer nobody flagged, the decision would hide a flag a later
+        # analysis raises there.
+        if not (_analysis(store, return_id, qid) or {}).get("divergent") and not _added(store, kind, return_id, qid):
             raise WvtextError(f"answer {qid} of {return_id} is not flagged, so there is no flag to {decision}.",
                               remedy="To record a divergence wvtext missed, give its type: 'confirm --value TYPE'.")
+    if kind in ("support_request", "good_practice") and decision == "dismiss" and not item_id \
+            and not _found(store, kind, return_id, qid) and not _added(store, kind, return_id, qid):
+        what = "support request" if kind == "support_request" else "good-practice candidate"
+        raise WvtextError(f"answer {qid} of {return_id} is not a {what}, so there is none to dismiss.",
+                          remedy=f"'wvtext review next --kind {kind}' lists them; 'confirm' records one wvtext missed.")
     if kind == "text_class":
         if item_id:
             raise WvtextError("a narrative class is decided for an answer, not an item.")

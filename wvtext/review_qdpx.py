@@ -8,8 +8,10 @@ difference into review decisions (`review.check_decision`): a theme the analyst 
 answer or item where wvtext carried none is `add`; a theme wvtext carried there and the analyst
 no longer codes is `dismiss`. wvtext's findings on answers (its "divergent: TYPE", "support
 request" and "good-practice candidate" codes) likewise: one removed is `dismiss`, one added is
-`confirm` (a divergent code of another type confirms that type). `wvtext train --reviews` then
-learns from them, and the reports apply them.
+`confirm` (a divergent code of another type confirms that type). "Carried" and "found" mean as
+the latest review decisions left them, which is what the project codes: a theme or flag added in
+review and uncoded by the analyst is dismissed. `wvtext train --reviews` then learns from them,
+and the reports apply them.
 
 How the export is read, so that other tools' exports work:
 - a theme code is known by its GUID (themes.qdc's, kept by tools that import the codebook) or
@@ -169,9 +171,10 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
             out.items += 1
             analyst = _coded(src, codes).union(*[c for _, _, c, _ in selections])
             carried = {t["theme"] for t in store.item_themes([key]) if t["carried"]}
-            for theme in sorted(analyst - carried):
-                decide(theme, "add", item_id=key)
-            for theme in sorted(carried - analyst):
+            reviewed = _as_reviewed(carried, latest, "", "", item_id=key)
+            for theme in sorted(analyst - reviewed):
+                decide(theme, "confirm" if theme in carried else "add", item_id=key)
+            for theme in sorted(reviewed - analyst):
                 decide(theme, "dismiss", item_id=key)
             continue
         out.returns += 1
@@ -197,11 +200,14 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
                 carried[t["qid"]].add(t["theme"])
         wvtext = _findings(store, key)
         for _, _, qid in spans:
-            for theme in sorted(analyst[qid] - carried[qid]):
-                decide(theme, "add", return_id=key, qid=qid)
-            for theme in sorted(carried[qid] - analyst[qid]):
+            # compared with the answer as review left it (the project codes that), not as analysed:
+            # a theme or flag added in review and uncoded by the analyst is dismissed
+            reviewed = _as_reviewed(carried[qid], latest, key, qid)
+            for theme in sorted(analyst[qid] - reviewed):
+                decide(theme, "confirm" if theme in carried[qid] else "add", return_id=key, qid=qid)
+            for theme in sorted(reviewed - analyst[qid]):
                 decide(theme, "dismiss", return_id=key, qid=qid)
-            had, now = wvtext[qid], found[qid]
+            had, now = _findings_as_reviewed(wvtext[qid], latest, key, qid), found[qid]
             for kind in ("support_request", "good_practice"):
                 if (kind in had) != (kind in now):
                     decide("", "confirm" if kind in now else "dismiss", return_id=key, qid=qid, kind=kind)
@@ -211,6 +217,32 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
                 decide("", "dismiss", return_id=key, qid=qid, kind="divergence")
             elif coded and flagged not in coded:  # a flag wvtext missed, or another type
                 decide("", "confirm", return_id=key, qid=qid, kind="divergence", value=coded[0].split(":", 1)[1])
+    return out
+
+
+def _as_reviewed(carried: set[str], latest: dict, return_id: str, qid: str, item_id: str = "") -> set[str]:
+    """An answer's (or with `item_id`, an item's) themes as the latest review decisions left them,
+    as the reports and the project show them."""
+    out = set(carried)
+    for (kind, rid, q, item, theme), d in latest.items():
+        if kind == "theme" and theme and (item == item_id if item_id else (rid, q, item) == (return_id, qid, "")):
+            (out.discard if d["decision"] == "dismiss" else out.add)(theme)
+    return out
+
+
+def _findings_as_reviewed(found: set[str], latest: dict, return_id: str, qid: str) -> set[str]:
+    """An answer's findings (`_findings`) as the latest review decisions left them."""
+    from .divergence import reviewed_flag
+
+    out = {f for f in found if not f.startswith("divergence:")}
+    was = next((f.split(":", 1)[1] for f in found if f.startswith("divergence:")), "")
+    flag, kind = reviewed_flag(bool(was), was, latest.get(("divergence", return_id, qid, "", "")))
+    if flag and kind:
+        out.add(f"divergence:{kind}")
+    for k in ("support_request", "good_practice"):
+        d = latest.get((k, return_id, qid, "", ""))
+        if d:
+            (out.add if d["decision"] == "confirm" else out.discard)(k)
     return out
 
 

@@ -33,4 +33,5 @@ SUPPORT_REQUEST_COLUMNS = ("locality", "region", "return_id", "qid", "sentence",
 # reviews.csv: the analysts' latest decision per answer, theme or item (`wvtext review`).
 REVIEW_COLUMNS = ("kind", "return_id", "locality", "qid", "item_id", "theme", "decision", "value", "note",
                   "reviewer", "decided_at")
-GOOD_PRACTICE_COLUMNS = ("item_id", "locality", "region", "return_id", "qid", "title", "themes", "score", "evidence", "text")
+GOOD_PRACTICE_COLUMNS = ("item_id", "locality", "region", "return_id", "qid", "title", "themes", "score", "evidence", "text",
+                         "synthetic")

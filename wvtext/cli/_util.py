@@ -67,9 +67,21 @@ def resolve_return(store, locality: str) -> str:
     returns = {r["return_id"]: r for r in store.returns()}
     if locality in returns:
         return locality
+    asked = locality
+    synthetic = locality.rstrip().upper().endswith("[SYNTHETIC]")  # as 'wvtext flags' prints a synthetic return
+    if synthetic:
+        locality = locality.rstrip()[: -len("[SYNTHETIC]")].strip()
     m = load_localities().match(locality)
     cands = [k for k, r in returns.items() if m and r["locality"] == m.locality.name] or \
             [k for k, r in returns.items() if r["locality"].lower() == locality.lower()]
+    if synthetic:
+        cands = [k for k in cands if returns[k].get("synthetic")]
+    if len(cands) > 1:
+        chosen = sorted(cands, key=lambda k: (returns[k].get("synthetic", 0), k))[0]
+        echo_err(f"note: {len(cands)} returns match {asked!r} ({', '.join(sorted(cands))}); using {chosen}. "
+                 "Give a return id to choose another" + ("" if synthetic else ", or add ' [SYNTHETIC]' for a "
+                                                         "SYNTHETIC one") + ".")
+        return chosen
     if not cands:
         held = f" (it holds {', '.join(sorted(returns))})" if 0 < len(returns) <= 5 else ""
         raise WvtextError(f"no return for {locality!r} in the database{held}.",

@@ -84,6 +84,13 @@ def cluster_cli(
     except OSError as exc:
         echo_err(f"error: cannot write the outputs to {out}: {exc.strerror or exc}.")
         raise typer.Exit(1)
+    if collections is not None and len(result.collections) != collections:
+        units = result.params.get("n_units", len(loaded))
+        why = [f"there are only {units} distinct examples (near-duplicates count as one)"] if collections > units else []
+        if len(result.collections) < min(collections, units):
+            why.append(f"groups smaller than --min-size {min_size} joined their nearest collection")
+        why = "; ".join(why) or "the grouping could not be cut into that many"
+        echo_err(f"note: {collections} collections asked for, {len(result.collections)} made: {why}.")
     groups = result.duplicates.groups
     typer.echo(f"{len(loaded)} items, {len(groups)} near-duplicate groups ({sum(len(g.item_ids) for g in groups)} items), "
                f"{len(result.collections)} collections")

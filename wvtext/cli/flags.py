@@ -19,11 +19,13 @@ def flags_cli(
     """List a return's flagged answers, highest divergence score first, with the evidence sentence.
 
     Without a locality, list every analysed return by out-of-step score (the flag marks those an
-    adviser should look at first) with the questions that drive it. Flags dismissed in review
-    ('wvtext review decide ... dismiss') are not counted as flagged answers or drivers; the score
-    is as analysed. Run 'wvtext analyse' first.
+    adviser should look at first) with the questions that drive it. Flags are shown as review left
+    them: one dismissed ('wvtext review decide ... dismiss') is not counted as a flagged answer or
+    a driver, one confirmed with a type ('confirm --value TYPE') has that type, and one added
+    (confirmed where wvtext did not flag) is counted and listed; the score is as analysed. Run
+    'wvtext analyse' first.
     """
-    from ..divergence import flag_drivers
+    from ..divergence import reviewed_drivers, reviewed_flag
     from ..review import decision_map
     from ..store import open_store
 
@@ -33,53 +35,71 @@ def flags_cli(
     if not scores:
         typer.echo(f"{db} has no analysed returns: run 'wvtext analyse' first.", err=True)
         raise typer.Exit(1)
-    decided = decision_map(store)
-    dismissed = {(k[1], k[2]) for k, d in decided.items() if k[0] == "divergence" and not k[3] and not k[4]
-                 and d["decision"] == "dismiss"}
+    decided = {(k[1], k[2]): d for k, d in decision_map(store).items()
+               if k[0] == "divergence" and not k[3] and not k[4]}
+
+    def reviewed(answers: list[dict]) -> tuple[list[dict], int, int]:
+        """The answers with their flags as review left them, and how many flags review took away
+        and added."""
+        out, gone, added = [], 0, 0
+        for a in answers:
+            flag, kind = reviewed_flag(bool(a["divergent"]), a["divergence_type"], decided.get((a["return_id"], a["qid"])))
+            gone += bool(a["divergent"]) and not flag
+            added += flag and not a["divergent"]
+            out.append({**a, "divergent": int(flag), "divergence_type": kind, "analysed_type": a["divergence_type"]})
+        return out, gone, added
+
+    def changed(gone: int, added: int) -> str:
+        said = [f"{gone} dismissed" if gone else "", f"{added} added" if added else ""]
+        return " and ".join(x for x in said if x) + " in review" if gone or added else ""
+
     if locality is None:
         by_return: dict[str, list[dict]] = {}
-        for a in store.answer_analysis() if dismissed else ():
+        for a in store.answer_analysis() if decided else ():
             by_return.setdefault(a["return_id"], []).append(a)
-        typer.echo(f"{'score':>6} {'flag':>4} {'div':>4}  {'locality':<30}{'region':<22}drivers")
-        all_dismissed = 0
-        for rid, s in sorted(scores.items(), key=lambda kv: -kv[1]["out_of_step_score"]):
+        typer.echo(f"{'score':>6} {'flag':>4} {'div':>4}  {'locality':<42}{'region':<22}drivers")
+        all_gone = all_added = 0
+        for rid, s in sorted(scores.items(), key=lambda kv: (-kv[1]["out_of_step_score"], kv[0])):
             r = returns[rid]
             name = r["locality"] + (" [SYNTHETIC]" if r.get("synthetic") else "")
-            answers = by_return.get(rid, [])
-            gone = {a["qid"] for a in answers if a["divergent"] and (rid, a["qid"]) in dismissed}
-            all_dismissed += len(gone)
+            answers, gone, added = reviewed(by_return.get(rid, []))
+            all_gone, all_added = all_gone + gone, all_added + added
             drivers = s["drivers"]
-            if gone:  # the drivers without the dismissed flags: those about the codes, then the open flags
-                named = set(flag_drivers(answers, limit=len(answers)))
-                drivers = "; ".join([d for d in drivers.split("; ") if d and d not in named]
-                                    + flag_drivers([a for a in answers if a["qid"] not in gone]))
-                drivers += f" ({len(gone)} dismissed)"
+            if gone or added:  # the drivers about the codes as analysed, then the flags as reviewed
+                drivers = reviewed_drivers(drivers, answers) + f" ({changed(gone, added)})"
             typer.echo(f"{s['out_of_step_score']:>6.2f} {'*' if s['out_of_step'] else '':>4} "
-                       f"{s['divergent'] - len(gone):>4}  {name[:29]:<30}{(r['region'] or '-')[:21]:<22}{drivers}")
-        if all_dismissed:
-            typer.echo(f"\n({all_dismissed} flag(s) dismissed in review are not counted in div or drivers; "
+                       f"{s['divergent'] - gone + added:>4}  {name[:41]:<42}{(r['region'] or '-')[:21]:<22}{drivers}")
+        if all_gone or all_added:
+            typer.echo(f"\n(flags {changed(all_gone, all_added)} are counted as reviewed in div and drivers; "
                        "the scores are as analysed)")
         return
     rid = resolve_return(store, locality)
     s = scores.get(rid, {})
     r = returns[rid]
-    analysis = store.answer_analysis([rid])
-    gone = sum(1 for a in analysis if a["divergent"] and (rid, a["qid"]) in dismissed)
+    analysis, gone, added = reviewed(store.answer_analysis([rid]))
+    n = s.get("divergent", 0) - gone + added
     typer.echo(f"{r['locality']} ({r['region'] or 'region unknown'}){' [SYNTHETIC]' if r.get('synthetic') else ''}: "
-               f"{s.get('divergent', 0) - gone} flagged answers{f' ({gone} more dismissed in review)' if gone else ''}, "
-               f"divergence rate {s.get('divergence_rate', 0):.2f}, "
+               f"{n} flagged answers{f' ({changed(gone, added)})' if gone or added else ''}, "
+               f"divergence rate {n / max(1, len(analysis)):.2f}"
+               f"{' (as reviewed)' if gone or added else ''}, "
                f"out-of-step score {s.get('out_of_step_score', 0):.2f}{' (flagged)' if s.get('out_of_step') else ''}")
-    rows = [a for a in analysis if all_answers or a["divergent"]]
     codes = {a["qid"]: a for a in store.answers([rid])}
     hidden = 0
-    for a in sorted(rows, key=lambda a: -a["divergence_score"]):
-        d = decided.get(("divergence", rid, a["qid"], "", ""))
-        if d and d["decision"] == "dismiss" and not all_answers:
-            hidden += 1
+    shown = [a for a in analysis if all_answers or a["divergent"] or decided.get((rid, a["qid"]))]
+    for a in sorted(shown, key=lambda a: (-a["divergent"], -a["divergence_score"])):
+        d = decided.get((rid, a["qid"]))
+        if not a["divergent"] and not all_answers:
+            hidden += bool(d and d["decision"] == "dismiss")
             continue
         code = codes[a["qid"]]["code_raw"] or "blank"
-        mark = f"  [{d['decision']}ed by {d['reviewer'] or 'an analyst'}]" if d else ""
-        typer.echo(f"\n{a['qid']:<5} {a['divergence_score']:.2f} {a['divergence_type'] or '-':<18} "
+        mark = ""
+        if d:
+            retyped = a["divergence_type"] != a["analysed_type"] and a["analysed_type"] and a["divergent"]
+            mark = (f"  [{d['decision']}ed by {d['reviewer'] or 'an analyst'}"
+                    + (f"; wvtext: {a['analysed_type']}" if retyped else "")
+                    + ("; wvtext did not flag it" if a["divergent"] and not a["analysed_type"] else "") + "]")
+        score = f"{a['divergence_score']:.2f}" if a["analysed_type"] or not a["divergent"] else "  - "
+        typer.echo(f"\n{a['qid']:<5} {score} {a['divergence_type'] or '-':<18} "
                    f"code {code} ({a['code_class'] or '-'}) vs narrative {a['text_class']}{mark}")
         if a["evidence"]:
             ev = a["evidence"]

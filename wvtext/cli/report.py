@@ -15,9 +15,11 @@ _HELP = (
     "by theme, flagged answers and out-of-step returns, themes, good practice, the run record; one self-contained "
     "page), localities/<return_id>.html (a local analysis per return: strengths and areas for development per "
     "section, the support asked for, the coding table), workbook.xlsx (a sheet per table, formula-safe) and "
-    "themes.qdc (the theme taxonomy as a REFI-QDA codebook for NVivo, MAXQDA and ATLAS.ti), and lists them in "
+    "themes.qdc (the theme taxonomy as a REFI-QDA codebook for NVivo, MAXQDA and ATLAS.ti), project.qdpx (the "
+    "whole analysis as a REFI-QDA project: returns and items as sources, themes and findings coded on their "
+    "evidence; 'wvtext review import' reads an analyst's coded export of it back), and lists them in "
     "DIR/manifest.json.\n\n"
-    "Synthetic returns are labelled SYNTHETIC wherever they appear. Inputs of later stages that are missing "
+    "Synthetic returns and items are labelled SYNTHETIC wherever they appear. Inputs of later stages that are missing "
     "(support_requests.csv, good_practice.csv, items.csv, collections.csv) are reported as not available in this "
     "run.\n\n"
     "Analysts' review decisions (DIR/reviews.csv, or the database's with --db) are applied: a dismissed flag, "
@@ -37,6 +39,9 @@ def report_cli(
                      "reviews.csv that 'wvtext analyse' wrote is used as it is.")] = None,
 ) -> None:
     """Build the reports (see _HELP)."""
+    if out.exists() and not out.is_dir():
+        typer.echo(f"error: --out {out} is a file; give the analysis folder ('wvtext analyse --out DIR').", err=True)
+        raise typer.Exit(1)
     if not (out / "answers.csv").is_file():
         typer.echo(f"error: {out} has no answers.csv: run 'wvtext analyse --out {out}' first.", err=True)
         raise typer.Exit(1)
@@ -51,5 +56,5 @@ def report_cli(
     res = build_reports(out, title=title)
     missing = f"; not available in this run: {', '.join(res['not_available'])}" if res["not_available"] else ""
     synth = f" ({res['synthetic_returns']} SYNTHETIC)" if res["synthetic_returns"] else ""
-    typer.echo(f"wrote {out}/report.html, workbook.xlsx, themes.qdc and {len(res['locality_pages'])} locality "
+    typer.echo(f"wrote {out}/report.html, workbook.xlsx, themes.qdc, project.qdpx and {len(res['locality_pages'])} locality "
                f"pages for {res['returns']} returns{synth} in {res['seconds']:.1f}s{missing}")

@@ -33,6 +33,9 @@ def next_cli(
     from ..store import open_store
 
     store = open_store(db, create=False)
+    if not store.return_scores() and not store.items():
+        echo_err(f"error: {db} has no analysed returns or items: run 'wvtext analyse' first.")
+        raise typer.Exit(1)
     rids = [resolve_return(store, locality)] if locality else None
     try:
         rows = review_queue(store, kind=kind, return_ids=rids, top=top, include_decided=decided)
@@ -42,7 +45,7 @@ def next_cli(
         typer.echo(f"nothing to review ({kind})" + ("" if decided else "; --decided shows what was decided"))
     for r in rows:
         theme = f" {r['theme']}" if r.get("theme") else ""
-        done = f"  [{r['decision']}]" if r["decision"] else ""
+        done = f"  [{r['decision']}{': ' + r['value'] if r.get('value') else ''}]" if r["decision"] else ""
         typer.echo(f"{r['return_id']} {r['qid']}{theme}  {r['score']:.2f}  {r['what']}  {r['detail']}{done}")
         if r["evidence"]:
             typer.echo(f"    \"{r['evidence'][:240]}\"")
@@ -117,7 +120,11 @@ def import_cli(
     good-practice coding removed is dismissed, one added is confirmed (a divergent code of another
     type confirms that type). Sources are matched to returns and items by GUID or name, each
     coded selection to the answer whose narrative it overlaps; only the returns and items in the
-    project are compared. The decisions are stored together, or none."""
+    project are compared. The comparison is with the answers and items as the latest review
+    decisions left them, as project.qdpx shows them (a theme or flag added in review and uncoded
+    by the analyst is dismissed): after decisions recorded elsewhere, write the project afresh
+    ('wvtext report --out DIR --db PATH') before coding it. The decisions are stored together,
+    or none."""
     from ..review import check_decision
     from ..review_qdpx import decisions_from_qdpx
     from ..store import open_store

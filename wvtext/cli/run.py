@@ -53,7 +53,8 @@ def ingest_cli(
 @app.command("analyse")
 def analyse_cli(
     inputs: Annotated[Optional[list[Path]], typer.Argument(
-        help="Returns and item files. None: the shipped corpus (corpus/returns, corpus/items).")] = None,
+        help="Returns and item files. None: the shipped corpus (the real returns of corpus/returns, the "
+             "SYNTHETIC national corpus of corpus/synthetic, the items of corpus/items).")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for answers.csv, returns.csv and the reports.")] = Path("wvtext-out"),
     db: DbOption = DEFAULT_DB_PATH,
     lexicon: Annotated[Optional[Path], typer.Option(help="Theme lexicon csv (default models/themes/lexicon.csv).")] = None,

@@ -42,6 +42,10 @@ def themes_cli(
         echo_err("error: --question reads one text as the answer to a question: give the text with --text. "
                  "(The narratives in the database are read with their own questions.)")
         raise typer.Exit(2)
+    if text is not None and out is not None:
+        echo_err("error: --out writes the database's theme evidence; --text reads one text and touches no database. "
+                 "Give one of them.")
+        raise typer.Exit(2)
     if text is not None:
         asked_text = None
         if question is not None:

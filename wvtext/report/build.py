@@ -67,13 +67,45 @@ def refresh_reviews(out_dir: Path, db_path: Path) -> int:
     rids = {a.get("return_id") or a.get("locality", "") for a in answers}
     items = {i.get("item_id", "") for name in ("items.csv", "item_themes.csv", "good_practice.csv")
              for i in read_table(out_dir / name) or []}
+    recorded = _manifest_db_path(out_dir)
+    if recorded is not None and recorded.is_file() and Path(db_path).is_file() and not recorded.samefile(db_path):
+        raise ReportError(f"{out_dir} was analysed into {recorded}, not {db_path}; the decisions of another "
+                          "database would replace this analysis's reviews.csv, so nothing was written.",
+                          remedy=f"Give --db {recorded}, or analyse again into {db_path} "
+                                 f"('wvtext analyse ... --out {out_dir} --db {db_path}').")
     store = open_store(db_path, create=False)
     try:
+        # by return id; by locality only for a folder whose answers have no return id
+        by_locality = not any(a.get("return_id") for a in answers)
+        stored = {r["locality"] if by_locality else r["return_id"] for r in store.returns()}
+        if rids - {""} and not (rids & stored):
+            raise ReportError(f"{db_path} holds none of the {len(rids - {''})} returns of {out_dir}, so its review "
+                              "decisions are not this analysis's; reviews.csv is left as it was.",
+                              remedy=f"Give the --db that {out_dir} was analysed into"
+                                     f"{_manifest_db(out_dir)}.")
         rows = decisions_for(store, rids, items - {""})
     finally:
         store.close()
     write_csv(out_dir / "reviews.csv", REVIEW_COLUMNS, rows)
     return len(rows)
+
+
+def _manifest_db_path(out_dir: Path) -> Path | None:
+    """The database a folder's manifest.json says it was analysed into (relative to where the
+    analysis ran, as given), or None."""
+    import json
+
+    try:
+        db = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["settings"]["db"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return Path(db) if isinstance(db, str) and db else None
+
+
+def _manifest_db(out_dir: Path) -> str:
+    """ ("its manifest.json says DB") for a folder whose manifest names its database, else ""."""
+    db = _manifest_db_path(out_dir)
+    return f" (its manifest.json says {db})" if db else ""
 
 
 def _write_workbook(d: RunData, path: Path) -> tuple:

@@ -5,10 +5,10 @@ import re
 import textwrap
 
 from ..themes.lexicon import THEME_NAMES, THEMES
-from .data import RunData
+from .data import RunData, to_float
 from .html_util import Safe, badge, el, esc, join
 
-__all__ = ["SECTION_SHORT", "DIVERGENCE_TYPES", "DIVERGENCE_COLORS", "theme_name", "theme_names", "short",
+__all__ = ["flag_score", "SECTION_SHORT", "DIVERGENCE_TYPES", "DIVERGENCE_COLORS", "theme_name", "theme_names", "short",
            "locality_label", "synth_note", "not_available", "page_name", "first_sentence"]
 
 SECTION_SHORT = {
@@ -34,6 +34,15 @@ DIVERGENCE_COLORS = {
 }
 
 _THEME_ORDER = {t: i for i, t in enumerate(THEMES)}
+
+
+def flag_score(a: dict) -> str:
+    """How a flag is shown beside its type: wvtext's score, or what review did (a flag an analyst
+    added has no score of wvtext's)."""
+    review = a.get("flag_review", "")
+    if review == "added":
+        return "added in review"
+    return f"{to_float(a.get('divergence_score')):.2f}" + (f", {review}" if review else "")
 
 
 def theme_name(tid: str) -> str:

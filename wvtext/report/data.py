@@ -16,6 +16,7 @@ from pathlib import Path
 from ..codebook import Codebook, Question, load_codebook
 from ..errors import WvtextError
 from ..localities import REGIONS
+from ..themes.lexicon import THEMES
 
 __all__ = ["BUCKETS", "BUCKET_LABELS", "BUCKET_COLORS", "ReportError", "RunData", "load_run", "read_table",
            "bucket_of", "is_positive", "to_int", "to_float", "split_themes", "code_numbers"]
@@ -336,9 +337,12 @@ def _review_answer(a: dict, decisions: list[dict], counts: Counter, listed: dict
             elif decision == "confirm":
                 a["divergent"], a["divergence_type"] = "1", value or was
                 if not flagged:
+                    a["flag_review"] = "added"  # the pages say so, not wvtext's score
                     notes.append(f"flag {value + ' ' if value else ''}added (wvtext did not flag it)")
                     counts["flags added"] += 1
                 else:
+                    if value and value != was:
+                        a["flag_review"] = f"set in review (wvtext: {was or 'no type'})"
                     notes.append(f"flag confirmed as {value} (wvtext: {was or 'no type'})" if value and value != was
                                  else "flag confirmed")
                     counts["flags confirmed"] += 1
@@ -366,6 +370,9 @@ def _review_answer(a: dict, decisions: list[dict], counts: Counter, listed: dict
     return notes
 
 
+_THEME_ORDER = {t: i for i, t in enumerate(THEMES)}
+
+
 def _review_themes(row: dict, r: dict, counts: Counter) -> list[str]:
     """A theme decision on an answer or item: dismiss takes it away; confirm and add keep or put it in."""
     themes, theme, decision = split_themes(row.get("themes", "")), r.get("theme", ""), r.get("decision", "")
@@ -382,7 +389,7 @@ def _review_themes(row: dict, r: dict, counts: Counter) -> list[str]:
     else:
         themes.append(theme)
         done = "added"
-    row["themes"] = ";".join(themes)
+    row["themes"] = ";".join(sorted(themes, key=lambda t: _THEME_ORDER.get(t, len(_THEME_ORDER))))  # themes.md order
     counts[f"themes {done}"] += 1
     return [f"theme {theme} {done}" + (" (wvtext did not carry it)" if done == "added" else "")]
 
@@ -393,7 +400,7 @@ def _row_key(x: dict) -> tuple[str, str]:
 
 _ADDED_COLUMNS = {  # the columns an offer or request added in review fills (as the stage's own rows have)
     "support_request": ("locality", "region", "return_id", "qid", "sentence", "themes", "synthetic"),
-    "good_practice": ("locality", "region", "return_id", "qid", "title", "themes", "evidence", "text"),
+    "good_practice": ("locality", "region", "return_id", "qid", "title", "themes", "evidence", "text", "synthetic"),
 }
 
 
@@ -478,12 +485,16 @@ def _derive(d: RunData) -> None:
     d.answers_by_return = dict(per)
     d.return_ids = sorted(by_id, key=lambda k: (by_id[k].get("locality", "").lower(), k))
     d.synthetic_ids = {k for k, r in by_id.items() if str(r.get("synthetic", "")).strip() == "1"}
-    if d.reviews:  # a return's flagged answers and rate as reviewed (its out-of-step score stays as analysed)
+    if d.reviews:  # a return's flagged answers, rate and drivers as reviewed (its out-of-step score stays as analysed)
+        from ..divergence import reviewed_drivers
+
         analysed = {r["return_id"]: r for r in d.returns}
         for rid, rows in per.items():
             n = sum(1 for a in rows if str(a.get("divergent")) == "1")
             for r in (by_id[rid], analysed.get(rid, {})):
                 r["divergent"], r["divergence_rate"] = str(n), str(round(n / len(rows), 3) if rows else 0)
+                if r.get("out_of_step_drivers") is not None:
+                    r["out_of_step_drivers"] = reviewed_drivers(r["out_of_step_drivers"], rows)
     for rows in (d.support_requests, d.good_practice):
         for row in rows or []:
             row["return_id"] = row.get("return_id") or row.get("locality", "")

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from .. import __version__
 from ..codebook import Question
-from .common import DIVERGENCE_TYPES, first_sentence, not_available, short, synth_note, theme_names
+from .common import DIVERGENCE_TYPES, first_sentence, flag_score, not_available, short, synth_note, theme_names
 from .data import BUCKET_LABELS, RunData, bucket_of, code_numbers, to_float
 from .html_util import Safe, badge, el, esc, join, page, table
 
@@ -64,7 +64,7 @@ def answer_points(q: Question | None, a: dict, *, support: list[dict], practice:
     label = _code_label(q, a.get("code", ""))
     flag = None
     if div:
-        flag = el("span", f"Flag: {dtype or 'divergent'} ({to_float(a.get('divergence_score')):.2f}), "
+        flag = el("span", f"Flag: {dtype or 'divergent'} ({flag_score(a)}), "
                           f"{DIVERGENCE_TYPES.get(dtype, 'the code and the narrative disagree')}.", cls="reason")
     kind = q.kind if q else "yes_no"
     if kind == "multi_select":
@@ -262,8 +262,7 @@ def render_locality(d: RunData, rid: str, *, report_href: str = "../report.html"
         q = d.codebook.get(a["qid"])
         flags = []
         if str(a.get("divergent")) == "1":
-            flags.append(badge(f"{a.get('divergence_type') or 'divergent'} {to_float(a.get('divergence_score')):.2f}",
-                               "flag"))
+            flags.append(badge(f"{a.get('divergence_type') or 'divergent'} {flag_score(a)}", "flag"))
         if str(a.get("code_valid", "1")) == "0":
             flags.append(badge("invalid code", "flag"))
         if a["qid"] in sup_by_q or str(a.get("support_request")) == "1":

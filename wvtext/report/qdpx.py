@@ -221,7 +221,10 @@ def _return_sources(d: RunData, names: dict[str, str], theme_codes: dict, flag_c
                 for s, t in _spans(narrative, a.get("evidence", "")):
                     src.code(at + s, at + t, flag_codes[kind],
                              f"divergent ({kind}): code {a.get('code_class') or a.get('code') or 'blank'}, "
-                             f"narrative {a.get('text_class', '')}, score {a.get('divergence_score', '')}")
+                             f"narrative {a.get('text_class', '')}, "
+                             + ("added in review" if a.get("flag_review") == "added" else
+                                f"score {a.get('divergence_score', '')}"
+                                + (f", {a['flag_review']}" if a.get("flag_review") else "")))
             for finding, rows in (("support request", support), ("good-practice candidate", practice)):
                 for sentence in rows.get((rid, qid), []):
                     for s, t in _spans(narrative, sentence):

@@ -224,8 +224,9 @@ class Store:
         return [dict(r) for r in self.conn.execute(q, return_ids)]
 
     def answer_items(self, return_ids: list[str]) -> list[dict]:
-        q = f"SELECT * FROM items WHERE origin='answer' AND return_id IN ({','.join('?' * len(return_ids))}) ORDER BY item_id"
-        return [dict(r) for r in self.conn.execute(q, return_ids)]
+        q = (f"{_ITEMS_SELECT} WHERE i.origin='answer' AND i.return_id IN ({','.join('?' * len(return_ids))}) "
+             "ORDER BY i.item_id")
+        return _with_synthetic(self.conn.execute(q, return_ids))
 
     def save_collections(self, collections: list[dict], items: list[dict], *, run_id: str | None = None) -> None:
         """Replace the collections (they are made from all the items of a run) in one transaction."""
@@ -307,20 +308,40 @@ class Store:
         return [dict(r) for r in self.conn.execute(sql + " ORDER BY source_file, source_row, id", args)]
 
     def items(self, item_ids: list[str] | None = None) -> list[dict]:
+        """Items (from files, and good practice drawn from answers), each with `synthetic`: 1 for
+        an item drawn from a SYNTHETIC return or read from a file with SYNTHETIC in its name (the
+        same test as for returns)."""
         if item_ids is None:
-            return [dict(r) for r in self.conn.execute("SELECT * FROM items ORDER BY item_id")]
-        q = f"SELECT * FROM items WHERE item_id IN ({','.join('?' * len(item_ids))}) ORDER BY item_id"
-        return [dict(r) for r in self.conn.execute(q, item_ids)]
+            return _with_synthetic(self.conn.execute(f"{_ITEMS_SELECT} ORDER BY i.item_id"))
+        q = f"{_ITEMS_SELECT} WHERE i.item_id IN ({','.join('?' * len(item_ids))}) ORDER BY i.item_id"
+        return _with_synthetic(self.conn.execute(q, item_ids))
 
     def counts(self) -> dict[str, int]:
         return {t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                for t in ("returns", "answers", "problems", "items", "collections", "runs")}
+                for t in ("returns", "answers", "problems", "items", "collections", "reviews", "runs")}
+
+
+_ITEMS_SELECT = ("SELECT i.*, r.synthetic AS return_synthetic FROM items i "
+                 "LEFT JOIN returns r ON i.origin = 'answer' AND r.return_id = i.return_id")
+
+
+def _with_synthetic(rows) -> list[dict]:
+    out = []
+    for r in rows:
+        d = dict(r)
+        from_return = d.pop("return_synthetic", None)
+        d["synthetic"] = int(bool(from_return) or "synthetic" in Path(d.get("source_file") or "").name.lower())
+        out.append(d)
+    return out
 
 
 def open_store(path: Path | str, *, create: bool = True) -> Store:
     """Open (creating and migrating if needed) the wvtext database at `path`. With
     `create=False` (commands that read what an analysis stored) a missing database is an error,
     not a new empty one: a mistyped --db should not look like an empty analysis."""
+    if str(path) != ":memory:" and Path(path).is_dir():
+        raise StoreError(f"--db {path} is a folder, not a database file.",
+                         remedy=f"Give a file, e.g. --db {Path(path) / 'wvtext.db'}.")
     if not create and not Path(path).exists():
         raise StoreError(f"{path}: no such database.",
                          remedy="Run 'wvtext analyse --db PATH' (or 'wvtext ingest') first, or give the right --db.")
