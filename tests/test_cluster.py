@@ -255,3 +255,17 @@ def test_store_marks_items_from_synthetic_files_and_returns(store, tmp_path):
     (tmp_path / "real_items.csv").write_text(rows, encoding="utf-8")
     ingest_files([tmp_path / "SYNTHETIC_items_Q9.csv", tmp_path / "real_items.csv"], store)
     assert {i["item_id"]: i["synthetic"] for i in store.items()} == {"s1": 1, "x1": 0}
+
+
+def test_cluster_command_marks_the_items_of_a_synthetic_file(tmp_path):
+    rows = list(csv.DictReader(open(ROOT / "corpus" / "items" / "seed_items.csv", newline="", encoding="utf-8")))[:12]
+    path = tmp_path / "SYNTHETIC_items_test.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    res = subprocess.run([sys.executable, "-m", "wvtext", "cluster", str(path), "--out", str(tmp_path / "o")],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0, res.stderr
+    with open(tmp_path / "o" / "items.csv", newline="", encoding="utf-8") as fh:
+        assert {r["synthetic"] for r in csv.DictReader(fh)} == {"1"}

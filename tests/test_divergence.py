@@ -311,3 +311,15 @@ def test_divergence_readers_with_other_cues_do_not_share_scores(nlp, codebook, s
     first = StanceReader(nlp).read(doc, codebook["2.3"])
     second = StanceReader(nlp, models=stance_models).read(doc, codebook["2.3"])
     assert first.scores.get("yes", 0) > 0 and second.scores.get("yes", 0) < first.scores["yes"]
+
+
+def test_flag_drivers_are_in_question_order_whatever_order_the_answers_come_in():
+    from wvtext.divergence import flag_drivers, reviewed_drivers
+
+    answers = [{"qid": q, "divergent": d, "divergence_type": t} for q, d, t in [
+        ("10.1", 1, "overstated"), ("2.3", "1", "contradiction"), ("1.8", True, "hidden_issue"),
+        ("3.5", 1, "invalid_code"), ("1.1", "0", "overstated"), ("6.10", 1, "understated"), ("6.2", 1, "overstated")]]
+    assert flag_drivers(answers) == ["1.8 hidden_issue", "2.3 contradiction", "6.2 overstated", "6.10 understated"]
+    assert reviewed_drivers("4.1 (-2.2 sd); 9.9 overstated; codes ahead of region (+1.00 sd on average)",
+                            answers[:2]) == ("4.1 (-2.2 sd); codes ahead of region (+1.00 sd on average); "
+                                             "2.3 contradiction; 10.1 overstated")

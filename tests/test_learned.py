@@ -374,6 +374,10 @@ def test_learned_batch_indices_equal_the_indices_of_each_text(nlp, seed_return):
     assert got == [model.indices(v.norms) for v in views]
     assert got[-4] == [] and model.vocab["number"] in got[-3]
     assert len(model.batch_indices([])[0]) == 1
+    uni_h, uni_i, _, bi_a, bi_b, bi_i = model._hash_maps()  # as if two pairs shared a key: pairs looked up by words
+    model.__dict__["_hash_maps_"] = (uni_h, uni_i, None, bi_a, bi_b, bi_i)
+    indptr, indices = model.batch_indices([v.hashes for v in views])
+    assert [indices[indptr[i]:indptr[i + 1]].tolist() for i in range(len(texts))] == got
 
 
 def test_learned_shipped_models_were_made_from_the_shipped_training_files():

@@ -832,6 +832,7 @@ def test_reviewed_flags_and_themes_read_as_review_left_them(tmp_path):
     a = {x["qid"]: x for x in d.answers_by_return["realtown"]}
     assert a["1.5"]["themes"] == "chc;governance_partnership"
     assert d.return_by_id["realtown"]["out_of_step_drivers"] == "1.1 understated"  # 2.1 dismissed, 1.1 added
+    assert d.return_by_id["synthetic-c"]["out_of_step_drivers"] == "2.1 overstated"  # no decision: as analysed
     build_reports(out)
     page = (out / "localities" / "realtown.html").read_text(encoding="utf-8")
     assert "Flag: understated (added in review)" in page and "understated 0.00" not in page

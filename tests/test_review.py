@@ -171,7 +171,7 @@ def test_cli_flags_overview_leaves_out_dismissed_flags(analysed):
                   if a["qid"] != "1.8" and a["divergence_type"] in ("overstated", "contradiction", "hidden_issue",
                                                                     "understated")]
     assert drivers_after.removesuffix(" (1 dismissed in review)") == "; ".join(open_flags[:4])
-    assert "(flags 1 dismissed in review are counted as reviewed in div and drivers" in out
+    assert "(div and drivers are as reviewed: flags 1 dismissed in review; the scores are as analysed)" in out
     assert f"{div - 1} flagged answers (1 dismissed in review)" in flags("Leics")
 
 
@@ -417,6 +417,16 @@ def test_report_db_refuses_another_database_and_keeps_reviews_csv(analysed, tmp_
     assert (out / "reviews.csv").read_text(encoding="utf-8") == "kept\n" and not (out / "report.html").exists()
     res = CliRunner().invoke(app, ["report", "--out", str(out), "--db", str(analysed.path)])
     assert res.exit_code == 0, res.output
+    # as wvtext analyse writes it: the database as seen from the folder, wherever report runs
+    import os
+
+    write_json(out / "manifest.json", {"settings": {"db": "w.db", "db_from_out": os.path.relpath(analysed.path, out)}})
+    res = CliRunner().invoke(app, ["report", "--out", str(out), "--db", str(other)])
+    assert res.exit_code == 1 and f"was analysed into {analysed.path}" in str(res.exception)
+    # an older manifest with a relative path: relative to wherever that analysis ran, so not used
+    write_json(out / "manifest.json", {"settings": {"db": "w.db"}})
+    res = CliRunner().invoke(app, ["report", "--out", str(out), "--db", str(other)])
+    assert res.exit_code == 0, res.output
 
 
 def test_a_project_compares_with_the_answers_as_review_left_them(tmp_path):
@@ -473,3 +483,14 @@ def test_a_support_request_or_offer_wvtext_did_not_find_cannot_be_dismissed(anal
     record_decision(analysed, kind="support_request", return_id="leicestershire", qid=other, decision="confirm")
     record_decision(analysed, kind="support_request", return_id="leicestershire", qid=other, decision="dismiss")
     assert decision_map(analysed)[("support_request", "leicestershire", other, "", "")]["decision"] == "dismiss"
+
+
+def test_confirming_a_flag_an_analyst_added_keeps_its_type(analysed):
+    quiet = next(a["qid"] for a in analysed.answer_analysis(["leicestershire"]) if not a["divergent"])
+    record_decision(analysed, kind="divergence", return_id="leicestershire", qid=quiet, decision="confirm",
+                    value="understated")
+    record_decision(analysed, kind="divergence", return_id="leicestershire", qid=quiet, decision="confirm")
+    assert decision_map(analysed)[("divergence", "leicestershire", quiet, "", "")]["value"] == "understated"
+    record_decision(analysed, kind="divergence", return_id="leicestershire", qid=quiet, decision="dismiss")
+    with pytest.raises(WvtextError, match="is not flagged"):  # dismissed: nothing left to confirm without a type
+        record_decision(analysed, kind="divergence", return_id="leicestershire", qid=quiet, decision="confirm")

@@ -328,7 +328,6 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
             got = [(theme_order[j], float(shares[j])) for j in np.argsort(-shares, kind="stable")
                    if shares[j] >= self.theme_share and thr[idx, j].sum() >= min(2, len(idx))]
             self.collection_themes_.append(got)
-        self.collection_labels_ = self._labels(K)
         self.representatives_ = []
         for c in range(K):
             us = [u for u in range(U) if unit_labels[u] == c]
@@ -552,12 +551,15 @@ def _surface_forms(texts: Sequence[str]) -> dict[str, str]:
     write it in: lower case, or as written where a word has capitals after its first letter (an
     acronym such as "DoLS")."""
     seen: dict[str, Counter] = {}
+    folds: dict[str, list[str]] = {}  # token -> its folding, once per distinct token
     for text in texts:
         prev: tuple[str, str] | None = None
         for part in re.split(r"[.;:!?()\[\],\n]+", strip_places(text or "")):
             prev = None
             for tok in _TOKEN_RE.findall(part):
-                folded = normalise_words(tok, fold_numbers=False, expand=False)
+                folded = folds.get(tok)
+                if folded is None:
+                    folded = folds[tok] = normalise_words(tok, fold_numbers=False, expand=False)
                 if len(folded) != 1:
                     prev = None
                     continue
@@ -566,7 +568,9 @@ def _surface_forms(texts: Sequence[str]) -> dict[str, str]:
                 if prev is not None:
                     seen.setdefault(f"{prev[0]} {folded[0]}", Counter())[f"{prev[1]} {form}"] += 1
                 prev = (folded[0], form)
-    return {w: min(c.items(), key=lambda fc: (-fc[1], fc[0]))[0] for w, c in seen.items()}
+    # the commonest form, a possessive ("children's") only where the texts write it no other way
+    return {w: min(c.items(), key=lambda fc: ("'" in fc[0] or "’" in fc[0], -fc[1], fc[0]))[0]
+            for w, c in seen.items()}
 
 
 def _text_terms(text: str) -> list[str]:
@@ -859,6 +863,8 @@ def render_html(result: Clustering) -> dict[str, str]:
     def tags(values, cls="tag"):
         return "".join(f'<span class="{cls}">{e(v)}</span>' for v in values if v)
 
+    n_items = len(result.items)
+    n_synth = sum(int(r.get("synthetic") or 0) for r in result.items)
     rows = []
     for c in result.collections:
         cid = c["collection_id"]
@@ -866,9 +872,7 @@ def render_html(result: Clustering) -> dict[str, str]:
                     f'{e(c["collection_label"])}</a></td><td>{c["size"]}</td><td>{c["examples"]}</td>'
                     f'<td>{tags(names.get(t, t) for t in c["themes"].split(";"))}</td>'
                     f'<td>{tags(c["top_terms"].split(";"), "tag term")}</td>'
-                    f'<td>{c.get("synthetic_items", 0) or ""}</td></tr>')
-    n_items = len(result.items)
-    n_synth = sum(int(r.get("synthetic") or 0) for r in result.items)
+                    + (f'<td>{c.get("synthetic_items", 0) or ""}</td>' if n_synth else "") + "</tr>")
     n_dup = sum(1 for r in result.items if r["dup_group"])
     index = (f"<h1>Good-practice collections</h1>\n<p class=\"meta\">{n_items} items in {len(result.collections)} "
              f"collections; {len(result.duplicates.groups)} near-duplicate groups ({n_dup} items) are counted as one "
@@ -878,7 +882,8 @@ def render_html(result: Clustering) -> dict[str, str]:
                 "returns or generated item files (made for testing and benchmarks), not real practice; each is "
                 "marked SYNTHETIC on its collection's page.</p>\n" if n_synth else "")
              + "<table><thead><tr><th>id</th><th>collection</th><th>items</th><th>examples</th><th>themes</th>"
-             "<th>characteristic terms</th><th>SYNTHETIC items</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>")
+             "<th>characteristic terms</th>" + ("<th>SYNTHETIC items</th>" if n_synth else "")
+             + "</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>")
     pages["index.html"] = _page("Good-practice collections", index)
 
     for c in result.collections:

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .codebook import Question
+from .codebook import Question, load_codebook
 
 if TYPE_CHECKING:  # stance brings spaCy; the types and drivers are wanted without it ('wvtext flags')
     from .stance import Stance
@@ -215,10 +215,12 @@ def score_out_of_step(returns: list[dict], *, shrink: float = 5.0, flag_at: floa
 
 
 def flag_drivers(answers: list[dict], limit: int = 4) -> list[str]:
-    """The flags among a return's drivers, "qid type", in the answers' order (at most `limit`).
-    `divergent` may be a bool, an int or a csv string."""
-    return [f"{a['qid']} {a['divergence_type']}" for a in answers
-            if a.get("divergent") in (1, "1") and a.get("divergence_type") in DRIVER_TYPES][:limit]
+    """The flags among a return's drivers, "qid type", in question order (at most `limit`),
+    whatever order the answers come in. `divergent` may be a bool, an int or a csv string."""
+    order = {q: i for i, q in enumerate(load_codebook().qids)}
+    flagged = [a for a in answers if a.get("divergent") in (1, "1") and a.get("divergence_type") in DRIVER_TYPES]
+    flagged.sort(key=lambda a: order.get(a["qid"], len(order)))
+    return [f"{a['qid']} {a['divergence_type']}" for a in flagged][:limit]
 
 
 _FLAG_DRIVER = re.compile(r"^\S+ (?:" + "|".join(DRIVER_TYPES) + r")$")

@@ -246,15 +246,21 @@ class LinearModel:
             hit = uni_h[pos] == H
             rows.append(D[hit])
             cols.append(uni_i[pos[hit]])
-        if len(bi_k) and len(H) > 1:
+        if len(bi_a) and len(H) > 1:
             same = D[:-1] == D[1:]
             a, b = H[:-1][same], H[1:][same]
-            with np.errstate(over="ignore"):
-                key = a * _PAIR_MUL + b
-            pos = np.minimum(np.searchsorted(bi_k, key), len(bi_k) - 1)
-            hit = (bi_k[pos] == key) & (bi_a[pos] == a) & (bi_b[pos] == b)
-            rows.append(D[:-1][same][hit])
-            cols.append(bi_i[pos[hit]])
+            if bi_k is None:  # two pairs share a key (never seen): look the pairs up one by one
+                pairs = dict(zip(zip(bi_a.tolist(), bi_b.tolist()), bi_i.tolist()))
+                got = [(r, pairs.get(p)) for r, p in zip(D[:-1][same].tolist(), zip(a.tolist(), b.tolist()))]
+                rows.append(np.array([r for r, j in got if j is not None], dtype=np.int64))
+                cols.append(np.array([j for _, j in got if j is not None], dtype=np.int64))
+            else:
+                with np.errstate(over="ignore"):
+                    key = a * _PAIR_MUL + b
+                pos = np.minimum(np.searchsorted(bi_k, key), len(bi_k) - 1)
+                hit = (bi_k[pos] == key) & (bi_a[pos] == a) & (bi_b[pos] == b)
+                rows.append(D[:-1][same][hit])
+                cols.append(bi_i[pos[hit]])
         n_vocab = max(1, len(self.vocab))
         code = np.unique(np.concatenate(rows) * n_vocab + np.concatenate(cols)) if rows else np.zeros(0, np.int64)
         indptr = np.zeros(len(hashes) + 1, dtype=np.int64)
@@ -276,10 +282,10 @@ class LinearModel:
             with np.errstate(over="ignore"):
                 bk = ba * _PAIR_MUL + bb
             border = np.argsort(bk, kind="stable")
-            if len(bk) and (np.diff(bk[border]) == 0).any():  # two pairs on one key: cannot look up by it
-                raise ValueError("bag-of-words pair keys collide; use indices()")
-            maps = self.__dict__["_hash_maps_"] = (uh[order], ui[order], bk[border], ba[border], bb[border],
-                                                   bi_i[border])
+            keys = bk[border]
+            if len(keys) and (np.diff(keys) == 0).any():  # two pairs on one key: look pairs up by their words
+                keys = None
+            maps = self.__dict__["_hash_maps_"] = (uh[order], ui[order], keys, ba[border], bb[border], bi_i[border])
         return maps
 
     def _maps(self) -> tuple[dict[str, int], dict[tuple[str, str], int]]:

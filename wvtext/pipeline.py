@@ -60,6 +60,17 @@ def default_inputs() -> list[Path]:
     return [_shown(p) for p in files if p.is_file() and not p.name.startswith((".", "README"))]
 
 
+def _relative_to(path: Path, folder: Path) -> str:
+    """`path` as seen from `folder` (so a folder's manifest finds its database wherever it is
+    read from, and names no machine's absolute path)."""
+    import os
+
+    try:
+        return os.path.relpath(Path(path).resolve(), Path(folder).resolve())
+    except ValueError:  # another drive
+        return str(Path(path).resolve())
+
+
 def _shown(path: Path) -> Path:
     """The path relative to the working folder where it lies below it (outputs stay machine-neutral)."""
     try:
@@ -414,7 +425,7 @@ def _item_rows(store, item_ids: list[str]) -> list[dict]:
         rows.append({"item_id": i["item_id"], "title": i["title"], "locality": i["locality"], "region": i["region"],
                      "source": i["source"], "themes": ";".join(r["theme"] for r in found),
                      "theme_confidences": ";".join(f"{r['confidence']:.2f}" for r in found),
-                     "description": i["description"]})
+                     "description": i["description"], "synthetic": i["synthetic"]})
     return rows
 
 
@@ -544,7 +555,8 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
     from .themes.lexicon import load_lexicon
 
     lexicon = load_lexicon(lexicon_path)
-    settings = {"seed": SEED, "db": str(db_path), "out": str(out_dir), "lexicon": lexicon_path or "default",
+    settings = {"seed": SEED, "db": str(db_path), "db_from_out": _relative_to(db_path, out_dir), "out": str(out_dir),
+                "lexicon": lexicon_path or "default",
                 "learned": learned, "across_returns": across, "whole_store": whole_store,
                 "processes": 2 if parallel() else 1}
     run_id = store.start_run("analyse", settings=settings, wvtext_version=__version__,

@@ -69,10 +69,14 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
     if kind == "divergence":
         for a in store.answer_analysis(rids):
             # with include_decided, also a flag an analyst added where wvtext had none
-            if a["divergent"] or (include_decided and ("divergence", a["return_id"], a["qid"], "", "") in done):
+            d = done.get(("divergence", a["return_id"], a["qid"], "", ""))
+            if a["divergent"] or (include_decided and d):
                 ans = answers[(a["return_id"], a["qid"])]
+                added = not a["divergent"]  # a flag an analyst added: wvtext gave it no score or type
                 rows.append({"kind": kind, "return_id": a["return_id"], "qid": a["qid"], "locality": ans["locality"],
-                             "score": a["divergence_score"], "what": a["divergence_type"],
+                             "score": 1.0 if added else a["divergence_score"], "added": added,
+                             "what": (f"{d['value'] or 'divergent'} (added in review)" if d["decision"] == "confirm"
+                                      else "(added, then dismissed in review)") if added else a["divergence_type"],
                              "detail": f"code {ans['code_raw'] or 'blank'} ({a['code_class'] or '-'}) vs narrative "
                                        f"{a['text_class']}", "evidence": a["evidence"]})
         rows.sort(key=lambda r: -r["score"])
@@ -114,9 +118,14 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
     return out[:top] if top else out
 
 
+def _latest(store, kind: str, return_id: str, qid: str) -> dict | None:
+    """The latest decision of this kind on the answer, or None."""
+    return store.latest_review(kind, return_id, qid)
+
+
 def _added(store, kind: str, return_id: str, qid: str) -> bool:
     """Whether the latest decision of this kind on the answer confirmed (added) the finding."""
-    d = decision_map(store).get((kind, return_id, qid, "", ""))
+    d = _latest(store, kind, return_id, qid)
     return bool(d) and d["decision"] == "confirm"
 
 
@@ -189,9 +198,13 @@ def check_decision(store, *, kind: str, return_id: str = "", qid: str = "", item
         # Dismissing, or confirming without a type, is about a flag wvtext raised (or an analyst
         # added). Kept for an answer nobody flagged, the decision would hide a flag a later
         # analysis raises there.
-        if not (_analysis(store, return_id, qid) or {}).get("divergent") and not _added(store, kind, return_id, qid):
-            raise WvtextError(f"answer {qid} of {return_id} is not flagged, so there is no flag to {decision}.",
-                              remedy="To record a divergence wvtext missed, give its type: 'confirm --value TYPE'.")
+        if not (_analysis(store, return_id, qid) or {}).get("divergent"):
+            added = _latest(store, kind, return_id, qid)
+            if not added or added["decision"] != "confirm":
+                raise WvtextError(f"answer {qid} of {return_id} is not flagged, so there is no flag to {decision}.",
+                                  remedy="To record a divergence wvtext missed, give its type: 'confirm --value TYPE'.")
+            if decision == "confirm":
+                value = added["value"]  # confirming a flag an analyst added keeps the type they gave it
     if kind in ("support_request", "good_practice") and decision == "dismiss" and not item_id \
             and not _found(store, kind, return_id, qid) and not _added(store, kind, return_id, qid):
         what = "support request" if kind == "support_request" else "good-practice candidate"

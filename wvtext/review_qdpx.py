@@ -149,6 +149,7 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
     guid_of = {_source_guid(f"return:{r['return_id']}"): ("return", r["return_id"]) for r in returns}
     guid_of |= {_source_guid(f"item:{i['item_id']}"): ("item", i["item_id"]) for i in store.items()}
     latest = decision_map(store)
+    themes_decided = _theme_decisions(latest)
     order = {q: i for i, q in enumerate(load_codebook().qids)}
     out = QdpxDecisions()
 
@@ -171,7 +172,7 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
             out.items += 1
             analyst = _coded(src, codes).union(*[c for _, _, c, _ in selections])
             carried = {t["theme"] for t in store.item_themes([key]) if t["carried"]}
-            reviewed = _as_reviewed(carried, latest, "", "", item_id=key)
+            reviewed = _as_reviewed(carried, themes_decided.get(("item", key), []))
             for theme in sorted(analyst - reviewed):
                 decide(theme, "confirm" if theme in carried else "add", item_id=key)
             for theme in sorted(reviewed - analyst):
@@ -202,7 +203,7 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
         for _, _, qid in spans:
             # compared with the answer as review left it (the project codes that), not as analysed:
             # a theme or flag added in review and uncoded by the analyst is dismissed
-            reviewed = _as_reviewed(carried[qid], latest, key, qid)
+            reviewed = _as_reviewed(carried[qid], themes_decided.get((key, qid), []))
             for theme in sorted(analyst[qid] - reviewed):
                 decide(theme, "confirm" if theme in carried[qid] else "add", return_id=key, qid=qid)
             for theme in sorted(reviewed - analyst[qid]):
@@ -220,13 +221,22 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
     return out
 
 
-def _as_reviewed(carried: set[str], latest: dict, return_id: str, qid: str, item_id: str = "") -> set[str]:
-    """An answer's (or with `item_id`, an item's) themes as the latest review decisions left them,
-    as the reports and the project show them."""
-    out = set(carried)
+def _theme_decisions(latest: dict) -> dict[tuple, list[tuple[str, str]]]:
+    """The latest theme decisions by what they are about: (return id, qid) for an answer,
+    ("item", item id) for an item; each (theme, decision)."""
+    out: dict[tuple, list[tuple[str, str]]] = defaultdict(list)
     for (kind, rid, q, item, theme), d in latest.items():
-        if kind == "theme" and theme and (item == item_id if item_id else (rid, q, item) == (return_id, qid, "")):
-            (out.discard if d["decision"] == "dismiss" else out.add)(theme)
+        if kind == "theme" and theme:
+            out[("item", item) if item else (rid, q)].append((theme, d["decision"]))
+    return out
+
+
+def _as_reviewed(carried: set[str], decisions: list[tuple[str, str]]) -> set[str]:
+    """An answer's or item's themes as its latest review decisions left them, as the reports and
+    the project show them."""
+    out = set(carried)
+    for theme, decision in decisions:
+        (out.discard if decision == "dismiss" else out.add)(theme)
     return out
 
 

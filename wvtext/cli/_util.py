@@ -76,15 +76,16 @@ def resolve_return(store, locality: str) -> str:
             [k for k, r in returns.items() if r["locality"].lower() == locality.lower()]
     if synthetic:
         cands = [k for k in cands if returns[k].get("synthetic")]
+    real_first = lambda k: (returns[k].get("synthetic", 0), k)  # noqa: E731
     if len(cands) > 1:
-        chosen = sorted(cands, key=lambda k: (returns[k].get("synthetic", 0), k))[0]
+        chosen = sorted(cands, key=real_first)[0]
         echo_err(f"note: {len(cands)} returns match {asked!r} ({', '.join(sorted(cands))}); using {chosen}. "
                  "Give a return id to choose another" + ("" if synthetic else ", or add ' [SYNTHETIC]' for a "
                                                          "SYNTHETIC one") + ".")
         return chosen
     if not cands:
         held = f" (it holds {', '.join(sorted(returns))})" if 0 < len(returns) <= 5 else ""
-        raise WvtextError(f"no return for {locality!r} in the database{held}.",
+        raise WvtextError(f"no {'SYNTHETIC ' if synthetic else ''}return for {locality!r} in the database{held}.",
                           remedy="'wvtext flags' lists the analysed returns; give a locality ('Leics' works) or a "
                                  "return id, and the --db the returns were read into.")
-    return sorted(cands, key=lambda k: (returns[k].get("synthetic", 0), k))[0]
+    return cands[0]

@@ -63,6 +63,7 @@ def cluster_cli(
                              "item ids must be unique across files.")
                     raise typer.Exit(1)
                 origin[it["item_id"]] = str(path)
+                it.setdefault("synthetic", int("synthetic" in Path(path).name.lower()))  # as the store marks them
                 loaded.append(it)
             problems.extend(got.problems)
     except WvtextError as exc:

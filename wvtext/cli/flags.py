@@ -70,7 +70,7 @@ def flags_cli(
             typer.echo(f"{s['out_of_step_score']:>6.2f} {'*' if s['out_of_step'] else '':>4} "
                        f"{s['divergent'] - gone + added:>4}  {name[:41]:<42}{(r['region'] or '-')[:21]:<22}{drivers}")
         if all_gone or all_added:
-            typer.echo(f"\n(flags {changed(all_gone, all_added)} are counted as reviewed in div and drivers; "
+            typer.echo(f"\n(div and drivers are as reviewed: flags {changed(all_gone, all_added)}; "
                        "the scores are as analysed)")
         return
     rid = resolve_return(store, locality)

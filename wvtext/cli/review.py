@@ -46,7 +46,8 @@ def next_cli(
     for r in rows:
         theme = f" {r['theme']}" if r.get("theme") else ""
         done = f"  [{r['decision']}{': ' + r['value'] if r.get('value') else ''}]" if r["decision"] else ""
-        typer.echo(f"{r['return_id']} {r['qid']}{theme}  {r['score']:.2f}  {r['what']}  {r['detail']}{done}")
+        score = "  - " if r.get("added") else f"{r['score']:.2f}"
+        typer.echo(f"{r['return_id']} {r['qid']}{theme}  {score}  {r['what']}  {r['detail']}{done}")
         if r["evidence"]:
             typer.echo(f"    \"{r['evidence'][:240]}\"")
     store.close()

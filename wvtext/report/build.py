@@ -91,15 +91,24 @@ def refresh_reviews(out_dir: Path, db_path: Path) -> int:
 
 
 def _manifest_db_path(out_dir: Path) -> Path | None:
-    """The database a folder's manifest.json says it was analysed into (relative to where the
-    analysis ran, as given), or None."""
+    """The database a folder's manifest.json says it was analysed into, or None where it cannot
+    say for sure: `settings.db_from_out` is the database as seen from the folder; an older
+    manifest's `settings.db` counts only where it is an absolute path (a relative one was
+    relative to wherever the analysis ran)."""
     import json
 
     try:
-        db = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["settings"]["db"]
+        settings = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["settings"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return Path(db) if isinstance(db, str) and db else None
+    if not isinstance(settings, dict):
+        return None
+    rel, db = settings.get("db_from_out"), settings.get("db")
+    if isinstance(rel, str) and rel:
+        import os
+
+        return Path(os.path.normpath(out_dir / rel))
+    return Path(db) if isinstance(db, str) and db and Path(db).is_absolute() else None
 
 
 def _manifest_db(out_dir: Path) -> str:

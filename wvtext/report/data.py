@@ -489,11 +489,13 @@ def _derive(d: RunData) -> None:
         from ..divergence import reviewed_drivers
 
         analysed = {r["return_id"]: r for r in d.returns}
+        flagged = {k for r in d.reviews if r.get("kind") == "divergence" and not r.get("item_id")
+                   for k in (r.get("return_id"), r.get("locality")) if k}  # returns whose flags were reviewed
         for rid, rows in per.items():
             n = sum(1 for a in rows if str(a.get("divergent")) == "1")
             for r in (by_id[rid], analysed.get(rid, {})):
                 r["divergent"], r["divergence_rate"] = str(n), str(round(n / len(rows), 3) if rows else 0)
-                if r.get("out_of_step_drivers") is not None:
+                if r.get("out_of_step_drivers") is not None and (rid in flagged or r.get("locality") in flagged):
                     r["out_of_step_drivers"] = reviewed_drivers(r["out_of_step_drivers"], rows)
     for rows in (d.support_requests, d.good_practice):
         for row in rows or []:

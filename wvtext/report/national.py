@@ -487,7 +487,9 @@ def _good_practice(d: RunData) -> Safe:
     for it in d.items or []:
         members[it.get("collection_id", "")].append(it)
     dups = {it.get("dup_group") for it in d.items or [] if it.get("dup_group")}
+    n_synth = sum(1 for it in d.items or [] if str(it.get("synthetic", "")).strip() == "1")
     out.append(el("p", f"{len(d.collections)} collections of {len(d.items or [])} items"
+                       + (f" ({n_synth} of them SYNTHETIC, marked [SYNTHETIC] among the examples)" if n_synth else "")
                        + (f"; {len(dups)} groups of near-duplicates" if d.items is not None else "") + "."
                        + (" Each collection links to its page in collections/." if (d.out_dir / "collections").is_dir()
                           else "")))
@@ -496,7 +498,8 @@ def _good_practice(d: RunData) -> Safe:
     for c in cols[:40]:
         cid = c.get("collection_id", "")
         mem = sorted(members.get(cid, []), key=lambda i: (str(i.get("representative", "")) != "1", i.get("item_id", "")))
-        ex = [titles.get(i.get("item_id"), "") or i.get("item_id", "") for i in mem]
+        ex = [(titles.get(i.get("item_id"), "") or i.get("item_id", ""))
+              + (" [SYNTHETIC]" if str(i.get("synthetic", "")).strip() == "1" else "") for i in mem]
         label = c.get("collection_label", "")
         page = d.out_dir / "collections" / f"{cid}.html"
         if re.fullmatch(r"[A-Za-z0-9_-]+", cid or "") and page.is_file():

@@ -243,8 +243,11 @@ def _item_sources(d: RunData, theme_codes: dict) -> list[_Source]:
         iid, text = item.get("item_id", ""), item_text(item)
         if not iid or not text:
             continue
-        src = _Source(f"item:{iid}", f"{iid}: {item.get('title', '')}".strip().rstrip(":")[:200],
-                      f"Good-practice item {iid}" + (f" ({item['locality']})" if item.get("locality") else "")
+        synthetic = str(item.get("synthetic", "")).strip() == "1"
+        src = _Source(f"item:{iid}", f"{iid}: {item.get('title', '')}".strip().rstrip(":")[:186]
+                      + (" (SYNTHETIC)" if synthetic else ""),
+                      ("SYNTHETIC (generated, not real practice) good-practice item" if synthetic else "Good-practice item")
+                      + f" {iid}" + (f" ({item['locality']})" if item.get("locality") else "")
                       + (f", from {item['source']}" if item.get("source") else "") + ".")
         _code_themes(src, src.add(text), text, evidence.get(iid, []), set(split_themes(item.get("themes", ""))),
                      added.get(iid, set()), theme_codes, have_evidence=d.evidence is not None)

@@ -251,6 +251,12 @@ class Store:
                                  [row.get(k, "") or "" for k in cols] + [_now()]).lastrowid
         return last
 
+    def latest_review(self, kind: str, return_id: str, qid: str, item_id: str = "", theme: str = "") -> dict | None:
+        """The latest decision about one thing, or None."""
+        r = self.conn.execute("SELECT * FROM reviews WHERE kind=? AND return_id=? AND qid=? AND item_id=? AND theme=? "
+                              "ORDER BY id DESC LIMIT 1", (kind, return_id, qid, item_id, theme)).fetchone()
+        return dict(r) if r else None
+
     def reviews(self, *, latest: bool = True) -> list[dict]:
         rows = [dict(r) for r in self.conn.execute("SELECT * FROM reviews ORDER BY id")]
         if not latest:
