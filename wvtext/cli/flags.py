@@ -65,8 +65,8 @@ def flags_cli(
             answers, gone, added = reviewed(by_return.get(rid, []))
             all_gone, all_added = all_gone + gone, all_added + added
             drivers = s["drivers"]
-            if gone or added:  # the drivers about the codes as analysed, then the flags as reviewed
-                drivers = reviewed_drivers(drivers, answers) + f" ({changed(gone, added)})"
+            if any((rid, a["qid"]) in decided for a in answers):  # about the codes as analysed, the flags as reviewed
+                drivers = reviewed_drivers(drivers, answers) + (f" ({changed(gone, added)})" if gone or added else "")
             typer.echo(f"{s['out_of_step_score']:>6.2f} {'*' if s['out_of_step'] else '':>4} "
                        f"{s['divergent'] - gone + added:>4}  {name[:41]:<42}{(r['region'] or '-')[:21]:<22}{drivers}")
         if all_gone or all_added:
