@@ -841,3 +841,19 @@ def test_reviewed_flags_and_themes_read_as_review_left_them(tmp_path):
     rows = list(ws.iter_rows(values_only=True))
     col = rows[0].index("themes")
     assert any(r[col] == "chc;governance_partnership" for r in rows[1:])
+
+
+def test_synthetic_items_are_marked_among_the_collection_examples(tmp_path):
+    from wvtext.report import build_reports
+
+    out = make_run(tmp_path / "run", extras=True)
+    write_csv(out / "items.csv", ("item_id", "collection_id", "collection_label", "dup_group", "themes", "title",
+                                  "synthetic"), [
+        {"item_id": "i1", "collection_id": "c1", "collection_label": "Housing", "themes": "housing",
+         "title": "Real broker", "synthetic": 0},
+        {"item_id": "i2", "collection_id": "c1", "collection_label": "Housing", "themes": "housing",
+         "title": "Made-up broker", "synthetic": 1}])
+    build_reports(out)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Made-up broker [SYNTHETIC]" in page and "Real broker [SYNTHETIC]" not in page
+    assert "1 of them SYNTHETIC" in page

@@ -494,3 +494,24 @@ def test_confirming_a_flag_an_analyst_added_keeps_its_type(analysed):
     record_decision(analysed, kind="divergence", return_id="leicestershire", qid=quiet, decision="dismiss")
     with pytest.raises(WvtextError, match="is not flagged"):  # dismissed: nothing left to confirm without a type
         record_decision(analysed, kind="divergence", return_id="leicestershire", qid=quiet, decision="confirm")
+
+
+def test_a_synthetic_name_with_no_synthetic_return_says_so(analysed):
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+
+    res = CliRunner().invoke(app, ["flags", "Leicestershire [SYNTHETIC]", "--db", str(analysed.path)])
+    assert res.exit_code == 1 and "no SYNTHETIC return for 'Leicestershire'" in str(res.exception)
+
+
+def test_review_next_before_any_analysis_says_to_analyse(store, tmp_path):
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+
+    ingest_files([SEED_RETURN], store)
+    res = CliRunner().invoke(app, ["review", "next", "--db", str(store.path)])
+    assert res.exit_code == 1 and "run 'wvtext analyse' first" in res.output
+    res = CliRunner().invoke(app, ["status", "--db", str(tmp_path)])  # a folder is no database
+    assert res.exit_code == 1 and "is a folder, not a database file" in str(res.exception)
