@@ -269,3 +269,13 @@ def test_cluster_command_marks_the_items_of_a_synthetic_file(tmp_path):
     assert res.returncode == 0, res.stderr
     with open(tmp_path / "o" / "items.csv", newline="", encoding="utf-8") as fh:
         assert {r["synthetic"] for r in csv.DictReader(fh)} == {"1"}
+
+
+def test_collection_terms_are_shown_as_the_texts_write_them():
+    from wvtext.cluster import _surface_forms
+
+    shown = _surface_forms(["Service users and self-advocates met.", "Two service users, the children's team.",
+                            "Children and young people.", "The DoLS team processes it."])
+    assert shown["service user"] == "service users" and shown["selfadvocate"] == "self-advocates"
+    assert shown["children"] == "children"  # a possessive only where the texts write it no other way
+    assert shown["dol"] == "DoLS" and shown["processe"] == "processes"

@@ -513,5 +513,7 @@ def test_review_next_before_any_analysis_says_to_analyse(store, tmp_path):
     ingest_files([SEED_RETURN], store)
     res = CliRunner().invoke(app, ["review", "next", "--db", str(store.path)])
     assert res.exit_code == 1 and "run 'wvtext analyse' first" in res.output
+    record_decision(store, kind="text_class", return_id="leicestershire", qid="1.1", decision="set", value="yes")
+    assert "  reviews: 1" in CliRunner().invoke(app, ["status", "--db", str(store.path)]).output
     res = CliRunner().invoke(app, ["status", "--db", str(tmp_path)])  # a folder is no database
     assert res.exit_code == 1 and "is a folder, not a database file" in str(res.exception)
