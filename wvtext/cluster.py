@@ -260,7 +260,8 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
         theme_order = _theme_ids()
         T = np.vstack([_theme_vector(themes[i] if themes is not None else None, theme_order) for i in range(n)])
         # Place names are left out: a collection is a topic, not an area.
-        grams = [_text_terms(t) for t in texts]
+        placeless = [strip_places(t or "") for t in texts]
+        grams = [_text_terms(t) for t in placeless]
 
         from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -346,7 +347,7 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
             self.shared_themes_.append([t for t in cthemes if T[i, theme_order.index(t)] >= 0.5])
         # Terms are compared folded ("processes" -> "processe", "self-advocates" -> "selfadvocate");
         # readers get each word as the texts most often write it.
-        shown = _surface_forms(texts)
+        shown = _surface_forms(placeless)
         show = lambda t: shown.get(t) or " ".join(shown.get(w, w) for w in t.split())  # noqa: E731
         self.collection_terms_ = [[(show(t), w) for t, w in ts] for ts in self.collection_terms_]
         self.shared_terms_ = [[show(t) for t in ts] for ts in self.shared_terms_]
@@ -547,14 +548,14 @@ _TOKEN_RE = re.compile(r"[A-Za-z](?:[A-Za-z'’-]*[A-Za-z])?")
 
 
 def _surface_forms(texts: Sequence[str]) -> dict[str, str]:
-    """Folded term (a word, or two words that stand together) -> the form the texts most often
-    write it in: lower case, or as written where a word has capitals after its first letter (an
+    """Folded term (a word, or two words that stand together) -> the form the texts (without their
+    place names) most often write it in: lower case, or as written where a word has capitals after its first letter (an
     acronym such as "DoLS")."""
     seen: dict[str, Counter] = {}
     folds: dict[str, list[str]] = {}  # token -> its folding, once per distinct token
     for text in texts:
         prev: tuple[str, str] | None = None
-        for part in re.split(r"[.;:!?()\[\],\n]+", strip_places(text or "")):
+        for part in re.split(r"[.;:!?()\[\],\n]+", text or ""):
             prev = None
             for tok in _TOKEN_RE.findall(part):
                 folded = folds.get(tok)
@@ -574,10 +575,10 @@ def _surface_forms(texts: Sequence[str]) -> dict[str, str]:
 
 
 def _text_terms(text: str) -> list[str]:
-    """The terms of a text, without its place names; phrases do not cross sentences or the
-    title / description boundary."""
+    """The terms of a text (its place names already left out: `strip_places`); phrases do not
+    cross sentences or the title / description boundary."""
     out: list[str] = []
-    for part in re.split(r"[.;:!?()\[\]\n]+(?:\s|$)", strip_places(text)):
+    for part in re.split(r"[.;:!?()\[\]\n]+(?:\s|$)", text):
         out.extend(_terms(normalise_words(part, fold_numbers=False, expand=False)))
     return out
 

@@ -106,6 +106,14 @@ class Codebook:
     def qids(self) -> list[str]:
         return list(self.questions)
 
+    def position(self, qid: str) -> int:
+        """Where a question stands in the codebook's order (after every question if unknown): the
+        sort key that puts 2.3 before 10.1."""
+        order = self.__dict__.get("_order")
+        if order is None:
+            order = self.__dict__["_order"] = {q: i for i, q in enumerate(self.questions)}
+        return order.get(qid, len(order))
+
     def sections(self) -> dict[int, str]:
         out: dict[int, str] = {}
         for q in self:

@@ -217,9 +217,9 @@ def score_out_of_step(returns: list[dict], *, shrink: float = 5.0, flag_at: floa
 def flag_drivers(answers: list[dict], limit: int = 4) -> list[str]:
     """The flags among a return's drivers, "qid type", in question order (at most `limit`),
     whatever order the answers come in. `divergent` may be a bool, an int or a csv string."""
-    order = {q: i for i, q in enumerate(load_codebook().qids)}
+    codebook = load_codebook()
     flagged = [a for a in answers if a.get("divergent") in (1, "1") and a.get("divergence_type") in DRIVER_TYPES]
-    flagged.sort(key=lambda a: order.get(a["qid"], len(order)))
+    flagged.sort(key=lambda a: codebook.position(a["qid"]))
     return [f"{a['qid']} {a['divergence_type']}" for a in flagged][:limit]
 
 

@@ -38,7 +38,7 @@ from .layout import QID_RE, RawLayout, is_layout_header, parse_layout
 from .localities import Localities, load_localities
 from .text import normalize_text
 
-__all__ = ["Answer", "ReturnData", "InputFile", "read_input", "read_return_file", "read_layout", "return_id_for"]
+__all__ = ["Answer", "ReturnData", "InputFile", "read_input", "read_return_file", "read_layout", "return_id_for", "synthetic_file"]
 
 RETURN_COLUMNS = ("locality", "qid", "code", "narrative")
 ITEM_COLUMNS = ("item_id", "title", "description")
@@ -98,6 +98,11 @@ class InputFile:
         for r in self.returns:
             out.extend(r.problems)
         return out
+
+
+def synthetic_file(path: Path | str) -> bool:
+    """Whether a file holds generated data: SYNTHETIC in its name (returns and items alike)."""
+    return "synthetic" in Path(path).name.lower()
 
 
 def return_id_for(locality: str) -> str:
@@ -522,7 +527,7 @@ def _from_layout(name: str, fmt: str, digest: str, layout: RawLayout, codebook: 
         raise IngestError(name, "has no question rows (expected rows such as '1.1 Are you establishing ...').",
                           remedy="Check that this is a stocktake return; for a csv use columns locality,qid,code,narrative.")
     locality, raw, region, score = _locate(name, layout.title_locality, path, localities, problems)
-    synthetic = "synthetic" in path.name.lower()
+    synthetic = synthetic_file(path)
     rid = return_id_for(("synthetic " if synthetic else "") + locality)
     ret = ReturnData(rid, locality, raw, region, score, name, fmt, digest, problems=problems, synthetic=synthetic)
     for r in layout.rows:
@@ -646,7 +651,7 @@ def _read_long_rows(name: str, digest: str, fmt: str, rows: list[tuple[int, list
                                      "given the locality of the row above. Fill the column if that is wrong."))
     out = InputFile(name, fmt, digest, problems=file_problems)
     path = Path(name)
-    file_synthetic = "synthetic" in path.name.lower()
+    file_synthetic = synthetic_file(path)
     refused: list[tuple[str, list[tuple[int, str]], int, ReturnData]] = []  # (locality, its unknown (row, qid), answers kept, return)
     spelt: dict[str, tuple] = {}  # return id -> (first spelling, its return, problems before its answers, its rows)
     for (loc_raw, rid), grows in groups.items():

@@ -118,14 +118,9 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
     return out[:top] if top else out
 
 
-def _latest(store, kind: str, return_id: str, qid: str) -> dict | None:
-    """The latest decision of this kind on the answer, or None."""
-    return store.latest_review(kind, return_id, qid)
-
-
 def _added(store, kind: str, return_id: str, qid: str) -> bool:
     """Whether the latest decision of this kind on the answer confirmed (added) the finding."""
-    d = _latest(store, kind, return_id, qid)
+    d = store.latest_review(kind, return_id, qid)
     return bool(d) and d["decision"] == "confirm"
 
 
@@ -199,7 +194,7 @@ def check_decision(store, *, kind: str, return_id: str = "", qid: str = "", item
         # added). Kept for an answer nobody flagged, the decision would hide a flag a later
         # analysis raises there.
         if not (_analysis(store, return_id, qid) or {}).get("divergent"):
-            added = _latest(store, kind, return_id, qid)
+            added = store.latest_review(kind, return_id, qid)
             if not added or added["decision"] != "confirm":
                 raise WvtextError(f"answer {qid} of {return_id} is not flagged, so there is no flag to {decision}.",
                                   remedy="To record a divergence wvtext missed, give its type: 'confirm --value TYPE'.")

@@ -150,7 +150,7 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
     guid_of |= {_source_guid(f"item:{i['item_id']}"): ("item", i["item_id"]) for i in store.items()}
     latest = decision_map(store)
     themes_decided = _theme_decisions(latest)
-    order = {q: i for i, q in enumerate(load_codebook().qids)}
+    codebook = load_codebook()
     out = QdpxDecisions()
 
     def decide(theme: str, decision: str, *, return_id: str = "", qid: str = "", item_id: str = "",
@@ -180,7 +180,7 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
             continue
         out.returns += 1
         cursor, spans = 0, []
-        for a in sorted(store.answers([key]), key=lambda a: order.get(a["qid"], len(order))):
+        for a in sorted(store.answers([key]), key=lambda a: codebook.position(a["qid"])):
             at = text.find(a["narrative"], cursor) if a["narrative"] else -1
             if at >= 0:
                 spans.append((at, at + len(a["narrative"]), a["qid"]))

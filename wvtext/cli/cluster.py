@@ -45,7 +45,7 @@ def cluster_cli(
 ) -> None:
     """Read the items, find themes and near-duplicates, cluster, write the outputs (see _HELP)."""
     from ..errors import WvtextError
-    from ..ingest import read_input
+    from ..ingest import read_input, synthetic_file
 
     loaded: list[dict] = []
     origin: dict[str, str] = {}
@@ -63,7 +63,7 @@ def cluster_cli(
                              "item ids must be unique across files.")
                     raise typer.Exit(1)
                 origin[it["item_id"]] = str(path)
-                it.setdefault("synthetic", int("synthetic" in Path(path).name.lower()))  # as the store marks them
+                it.setdefault("synthetic", int(synthetic_file(path)))  # as the store marks them
                 loaded.append(it)
             problems.extend(got.problems)
     except WvtextError as exc:

@@ -33,7 +33,7 @@ def next_cli(
     from ..store import open_store
 
     store = open_store(db, create=False)
-    if not store.return_scores() and not store.items():
+    if not store.return_scores() and not store.counts()["items"]:
         echo_err(f"error: {db} has no analysed returns or items: run 'wvtext analyse' first.")
         raise typer.Exit(1)
     rids = [resolve_return(store, locality)] if locality else None

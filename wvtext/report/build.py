@@ -65,14 +65,14 @@ def refresh_reviews(out_dir: Path, db_path: Path) -> int:
     if answers is None:
         raise ReportError(f"{out_dir} has no answers.csv", remedy=f"run 'wvtext analyse --out {out_dir}' first.")
     rids = {a.get("return_id") or a.get("locality", "") for a in answers}
-    items = {i.get("item_id", "") for name in ("items.csv", "item_themes.csv", "good_practice.csv")
-             for i in read_table(out_dir / name) or []}
     recorded = _manifest_db_path(out_dir)
     if recorded is not None and recorded.is_file() and Path(db_path).is_file() and not recorded.samefile(db_path):
         raise ReportError(f"{out_dir} was analysed into {recorded}, not {db_path}; the decisions of another "
                           "database would replace this analysis's reviews.csv, so nothing was written.",
                           remedy=f"Give --db {recorded}, or analyse again into {db_path} "
                                  f"('wvtext analyse ... --out {out_dir} --db {db_path}').")
+    items = {i.get("item_id", "") for name in ("items.csv", "item_themes.csv", "good_practice.csv")
+             for i in read_table(out_dir / name) or []}
     store = open_store(db_path, create=False)
     try:
         # by return id; by locality only for a folder whose answers have no return id
@@ -82,7 +82,7 @@ def refresh_reviews(out_dir: Path, db_path: Path) -> int:
             raise ReportError(f"{db_path} holds none of the {len(rids - {''})} returns of {out_dir}, so its review "
                               "decisions are not this analysis's; reviews.csv is left as it was.",
                               remedy=f"Give the --db that {out_dir} was analysed into"
-                                     f"{_manifest_db(out_dir)}.")
+                                     + (f" (its manifest.json says {recorded})." if recorded else "."))
         rows = decisions_for(store, rids, items - {""})
     finally:
         store.close()
@@ -109,12 +109,6 @@ def _manifest_db_path(out_dir: Path) -> Path | None:
 
         return Path(os.path.normpath(out_dir / rel))
     return Path(db) if isinstance(db, str) and db and Path(db).is_absolute() else None
-
-
-def _manifest_db(out_dir: Path) -> str:
-    """ ("its manifest.json says DB") for a folder whose manifest names its database, else ""."""
-    db = _manifest_db_path(out_dir)
-    return f" (its manifest.json says {db})" if db else ""
 
 
 def _write_workbook(d: RunData, path: Path) -> tuple:

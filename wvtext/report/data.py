@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..codebook import Codebook, Question, load_codebook
 from ..errors import WvtextError
+from ..divergence import reviewed_flag
 from ..localities import REGIONS
 from ..themes.lexicon import THEMES
 
@@ -329,13 +330,13 @@ def _review_answer(a: dict, decisions: list[dict], counts: Counter, listed: dict
         if kind == "divergence":
             was = a.get("divergence_type", "") or ""
             flagged = str(a.get("divergent", "")) == "1"
+            flag, a["divergence_type"] = reviewed_flag(flagged, was, r)
+            a["divergent"] = "1" if flag else "0"
             if decision == "dismiss":
-                a["divergent"], a["divergence_type"] = "0", ""
                 if flagged:
                     notes.append(f"flag {was or 'divergent'} dismissed")
                     counts["flags dismissed"] += 1
             elif decision == "confirm":
-                a["divergent"], a["divergence_type"] = "1", value or was
                 if not flagged:
                     a["flag_review"] = "added"  # the pages say so, not wvtext's score
                     notes.append(f"flag {value + ' ' if value else ''}added (wvtext did not flag it)")

@@ -332,11 +332,13 @@ _ITEMS_SELECT = ("SELECT i.*, r.synthetic AS return_synthetic FROM items i "
 
 
 def _with_synthetic(rows) -> list[dict]:
+    from ..ingest import synthetic_file
+
     out = []
     for r in rows:
         d = dict(r)
         from_return = d.pop("return_synthetic", None)
-        d["synthetic"] = int(bool(from_return) or "synthetic" in Path(d.get("source_file") or "").name.lower())
+        d["synthetic"] = int(bool(from_return) or synthetic_file(d.get("source_file") or ""))
         out.append(d)
     return out
 
