@@ -215,11 +215,9 @@ def test_charts_are_cut_as_savefig_cuts_a_tight_box():
     def pixels(data: bytes):
         return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
 
-    plt = charts._plt()
     for uri, fig in zip(ours, made):
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
-        plt.close(fig)
         got, want = pixels(base64.b64decode(uri.split(",", 1)[1])), pixels(buf.getvalue())
         assert got.shape == want.shape
         assert (got != want).any(axis=2).mean() < 0.002
@@ -857,3 +855,17 @@ def test_synthetic_items_are_marked_among_the_collection_examples(tmp_path):
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "Made-up broker [SYNTHETIC]" in page and "Real broker [SYNTHETIC]" not in page
     assert "1 of them SYNTHETIC" in page
+
+
+def test_charts_do_not_need_pyplot():
+    """Charts are drawn through matplotlib's object interface: pyplot (its figure manager and its
+    import time) is never loaded, and no figure is left registered anywhere."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom wvtext.report import charts\n"
+            "uri = charts.hbar(['a', 'b'], [2, 1], title='t')\n"
+            "assert uri.startswith('data:image/png;base64,'), uri[:40]\n"
+            "print('matplotlib.pyplot' in sys.modules)")
+    got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert got.stdout.strip() == "False"

@@ -1,4 +1,8 @@
-"""Charts as base64 PNG (matplotlib, Agg backend: no display, no files, no fonts fetched)."""
+"""Charts as base64 PNG (matplotlib, Agg backend: no display, no files, no fonts fetched).
+
+Figures are made with matplotlib's object interface (`Figure`, drawn on a `FigureCanvasAgg`), not
+pyplot: nothing is registered with a figure manager, so nothing needs closing, and pyplot is never
+imported (a third of a second at every run)."""
 from __future__ import annotations
 
 import base64
@@ -10,15 +14,20 @@ __all__ = ["stacked_classes", "heatmap", "hbar", "stacked_columns", "png_data_ur
 _FONT = 8.5
 
 
-def _plt():
+_STYLE = {"font.size": _FONT, "font.family": "DejaVu Sans", "axes.spines.top": False,
+          "axes.spines.right": False, "svg.fonttype": "none"}
+
+
+def _figure(width: float, height: float):
+    """A new figure and its axes, in the report's style, drawn by Agg."""
     import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update({"font.size": _FONT, "font.family": "DejaVu Sans", "axes.spines.top": False,
-                         "axes.spines.right": False, "svg.fonttype": "none"})
-    return plt
+    matplotlib.rcParams.update(_STYLE)  # read when the figure and its artists are made
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots()
 
 
 _DPI = 110
@@ -30,15 +39,13 @@ def png_data_uri(fig) -> str:
     savefig(bbox_inches="tight") draws the whole figure once only to measure it, then again to
     render it; the same box is measured here without that first drawing (text and ticks are laid
     out on demand) and handed to savefig, which then draws once."""
-    plt = _plt()
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    import matplotlib
 
     buf = io.BytesIO()
     fig.set_dpi(_DPI)  # text is measured at the dpi it is drawn at
-    pad = plt.rcParams["savefig.pad_inches"]  # the margin savefig leaves around a tight box
-    box = fig.get_tightbbox(FigureCanvasAgg(fig).get_renderer()).padded(pad)
+    pad = matplotlib.rcParams["savefig.pad_inches"]  # the margin savefig leaves around a tight box
+    box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(pad)
     fig.savefig(buf, format="png", dpi=_DPI, bbox_inches=box, metadata={"Software": None})
-    plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -49,9 +56,8 @@ def _short(text: str, width: int) -> str:
 def stacked_classes(rows: list[tuple[str, dict[str, int]]], buckets: tuple[str, ...], labels: dict[str, str],
                     colors: dict[str, str], *, title: str = "") -> str:
     """Horizontal 100% stacked bars, one per row (label, counts by bucket)."""
-    plt = _plt()
     n = len(rows)
-    fig, ax = plt.subplots(figsize=(9.0, 0.34 * n + 1.25))
+    fig, ax = _figure(9.0, 0.34 * n + 1.25)
     y = list(range(n))[::-1]
     totals = [sum(c.values()) or 1 for _, c in rows]
     left = [0.0] * n
@@ -82,12 +88,12 @@ def stacked_classes(rows: list[tuple[str, dict[str, int]]], buckets: tuple[str, 
 def heatmap(values: list[list[float | None]], row_labels: list[str], col_labels: list[str], *,
             title: str = "", cbar_label: str = "") -> str:
     """A heat map of shares in [0, 1], each cell annotated in per cent."""
-    plt = _plt()
+    import matplotlib
     import numpy as np
 
     arr = np.array([[np.nan if v is None else v for v in row] for row in values], dtype=float)
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.72 * len(col_labels) + 2.6), 0.42 * len(row_labels) + 1.9))
-    cmap = plt.get_cmap("YlGn").with_extremes(bad="#eeeeee")
+    fig, ax = _figure(max(6.0, 0.72 * len(col_labels) + 2.6), 0.42 * len(row_labels) + 1.9)
+    cmap = matplotlib.colormaps["YlGn"].with_extremes(bad="#eeeeee")
     im = ax.imshow(arr, cmap=cmap, vmin=0, vmax=1, aspect="auto")
     for i in range(arr.shape[0]):
         for j in range(arr.shape[1]):
@@ -117,9 +123,8 @@ def hbar(labels: list[str], values: list[float], *, title: str = "", xlabel: str
          secondary: list[float] | None = None, secondary_label: str = "", primary_label: str = "",
          fmt: str = "{:g}", xmax: float | None = None) -> str:
     """Horizontal bars, largest first as given (top to bottom), values printed at the bar ends."""
-    plt = _plt()
     n = max(len(labels), 1)
-    fig, ax = plt.subplots(figsize=(7.6, 0.3 * n + 1.0))
+    fig, ax = _figure(7.6, 0.3 * n + 1.0)
     y = list(range(len(labels)))[::-1]
     h = 0.4 if secondary is not None else 0.7
     off = h / 2 if secondary is not None else 0
@@ -147,8 +152,7 @@ def hbar(labels: list[str], values: list[float], *, title: str = "", xlabel: str
 def stacked_columns(categories: list[str], series: dict[str, list[float]], colors: dict[str, str], *,
                     title: str = "", ylabel: str = "") -> str:
     """Vertical stacked columns (e.g. flags per question, stacked by type)."""
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(max(7.5, 0.15 * len(categories) + 2.0), 3.1))
+    fig, ax = _figure(max(7.5, 0.15 * len(categories) + 2.0), 3.1)
     x = list(range(len(categories)))
     bottom = [0.0] * len(categories)
     for name, vals in series.items():
