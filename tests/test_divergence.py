@@ -115,6 +115,11 @@ def read(nlp, reader, codebook, qid, text):
         # One sentence that affirms and then states a gap weighs as a whole, over its own affirmation.
         ("7.3", "We have enough trained assessors for DoLS, but they are not routinely part of care planning.",
          "partial"),
+        # The same with work still underway after the contrast; work underway on both sides is progress.
+        ("4.5", "The register is held by the CCG, but we are still agreeing who the first point of contact will "
+                "be for each person.", "partial"),
+        ("4.5", "The register is being rebuilt, but we are still agreeing who the first point of contact will "
+                "be for each person.", "in_progress"),
         # A caveat about the question in a later sentence limits what the opening affirmed;
         # one about something else is an aside.
         ("1.4", "Monitoring is in place: the Partnership Board receives a progress report each quarter. Its "

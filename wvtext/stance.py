@@ -381,6 +381,7 @@ class StanceReader:
         qualified: set[int] = set()  # tokens of partial cues ("co-located", "informal")
         hedged = False
         by_sent: dict[int, dict[str, float]] = {}  # sentence start -> cue weight per class (the learned model's)
+        underway: list[int] = []  # where work underway or planned is read (for a gap after a contrast)
 
         def add(cls: str, w: float, at: int, *, count_first: bool = True, boost: bool = True) -> None:
             """Count weight `w` for `cls` at token `at` (1.5x in the first sentence when `boost`);
@@ -390,6 +391,8 @@ class StanceReader:
             sent_start = v.sent(at)[0]
             in_sent = by_sent.setdefault(sent_start, {})
             in_sent[cls] = in_sent.get(cls, 0.0) + w
+            if cls in ("in_progress", "plan"):
+                underway.append(at)
             if count_first and at < first_end:
                 first[cls] += w
             if weight > best.get(cls, (0.0, 0))[0]:
@@ -490,6 +493,11 @@ class StanceReader:
             if c is not None and any(norms[i] in _NEG for i in range(c + 1, e)):
                 affirmed = self._affirmed_then_gap(norms, b, c, e)
                 add("partial", self._gap_weight(affirmed, by_sent.get(b, {})), b)
+            elif c is not None and any(c < i < e for i in underway) and self._affirmed_then_gap(norms, b, c, e) \
+                    and not any(b <= i < c for i in underway):
+                # "The register is in place, but we are still confirming who ...": in place, with
+                # the rest still underway.
+                add("partial", self._gap_weight(True, by_sent.get(b, {})), b)
             elif c is None:
                 # Two clauses joined by a semicolon, an affirmation then a denial ("Carers involved
                 # via the board; Healthwatch not yet engaged"): the same gap, in note style.
