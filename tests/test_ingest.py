@@ -1,4 +1,6 @@
 """Reading returns: the real return in each format, each problem kind, each unreadable file."""
+from pathlib import Path
+
 import pytest
 
 from wvtext.errors import IngestError
@@ -629,3 +631,206 @@ def test_two_spellings_of_one_locality_in_a_file_are_one_return(tmp_path):
     assert got.returns[0].answers[0].narrative == "We have a programme board."
     codes = [p.code for p in got.all_problems]
     assert codes.count("W118") == 1 and codes.count("W102") == 1 and codes.count("W107") == 1
+
+
+# -- returns written in ways the shipped files are not (other areas' exports) -----------------
+
+REAL_DUMP = Path(__file__).resolve().parent.parent / "corpus" / "returns" / "leicestershire_2013_stocktake.txt"
+
+
+def _dump_lines() -> list[str]:
+    return REAL_DUMP.read_text(encoding="utf-8").split("\n")
+
+
+def _row_index(lines: list[str], qid: str) -> int:
+    return next(i for i, ln in enumerate(lines) if ln.split("\t")[1:2] and ln.split("\t")[1].startswith(qid + " "))
+
+
+def _layout_sheet_rows(lines: list[str]) -> list[list[str]]:
+    """The dump's layout part (its title row on), as a sheet's rows of cells."""
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("Winterbourne View Local Stocktake"))
+    rows = [ln.split("\t") for ln in lines[start:]]
+    return [r + [""] * (5 - len(r)) if len(r) > 1 else r for r in rows]
+
+
+def _write_sheets(path, sheets: dict[str, list[list]]) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for r in rows:
+            ws.append([c if c != "" else None for c in r])
+    wb.save(path)
+
+
+NUMBERED = ["1. Adult placements funded jointly by CHC and social care",
+            "2. Children's complex care packages",
+            "3 posts have been funded from the pool"]
+
+
+def test_numbered_lines_inside_a_narrative_are_text_not_section_headings(tmp_path, seed_return):
+    """A line of a narrative that starts with a number ("2. Children's packages") is joined to the
+    narrative; only a number whose section's questions follow is a heading."""
+    lines = _dump_lines()
+    at = _row_index(lines, "1.1")
+    path = tmp_path / "leicestershire_numbered.txt"
+    path.write_text("\n".join(lines[:at + 1] + NUMBERED + lines[at + 1:]), encoding="utf-8")
+    ret = read_return_file(path)
+    by = {a.qid: a for a in ret.answers}
+    assert len(ret.answers) == 61
+    assert all(n.split(" ", 1)[1] in by["1.1"].narrative for n in NUMBERED)
+    assert _key(ret)[1:] == _key(seed_return)[1:]
+    assert [p.code for p in ret.problems if p.qid == "1.1"] == ["W111"]
+
+
+def test_numbered_rows_of_a_narrative_in_a_sheet_are_joined(tmp_path, seed_return):
+    rows = _layout_sheet_rows(_dump_lines())
+    at = next(i for i, r in enumerate(rows) if r[1:2] and r[1].startswith("1.1 "))
+    rows = rows[:at + 1] + [["", "", "", "", n] for n in NUMBERED] + rows[at + 1:]
+    _write_sheets(tmp_path / "leicestershire.xlsx", {"Return": rows})
+    ret = read_return_file(tmp_path / "leicestershire.xlsx")
+    assert all(n.split(" ", 1)[1] in {a.qid: a for a in ret.answers}["1.1"].narrative for n in NUMBERED)
+    assert _key(ret)[1:] == _key(seed_return)[1:]
+
+
+@pytest.mark.parametrize("heading", ["Section 2: Understanding the money", "2.0 Understanding the money",
+                                     "SECTION 2 - Understanding the money", "2) Understanding the money"])
+def test_section_headings_written_other_ways_are_headings(tmp_path, seed_return, heading):
+    lines = _dump_lines()
+    at = next(i for i, ln in enumerate(lines) if "2. Understanding the money" in ln)
+    lines[at] = heading
+    path = tmp_path / "leicestershire_headings.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    ret = read_return_file(path)
+    assert _key(ret) == _key(seed_return)  # 1.9's narrative does not end with the heading
+    assert not [p for p in ret.problems if p.code == "W111"]
+    from wvtext.ingest import read_layout
+
+    assert read_layout(path).sections["2"] == "Understanding the money"
+
+
+def test_a_tab_inside_a_narrative_of_a_dump_is_joined_with_a_warning(tmp_path, seed_return):
+    lines = _dump_lines()
+    at = _row_index(lines, "1.1")
+    cells = lines[at].split("\t")
+    cells[4:5] = ["We have:", "\u2022", "a joint Programme Board", "\u2022", "a stakeholder group"]
+    lines[at] = "\t".join(cells)
+    path = tmp_path / "leicestershire_tabs.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    ret = read_return_file(path)
+    assert {a.qid: a for a in ret.answers}["1.1"].narrative == "We have: \u2022 a joint Programme Board \u2022 a stakeholder group"
+    w112 = [p for p in ret.problems if p.code == "W112"]
+    assert [(p.row, p.qid, p.field) for p in w112] == [(at + 1, "1.1", "narrative")]
+
+
+def test_a_filled_cell_past_a_sheets_table_is_named_not_lost_silently(tmp_path, seed_return):
+    rows = _layout_sheet_rows(_dump_lines())
+    at = next(i for i, r in enumerate(rows) if r[1:2] and r[1].startswith("1.1 "))
+    rows[at] = rows[at][:5] + ["", "Note typed in column G"]
+    _write_sheets(tmp_path / "leicestershire.xlsx", {"Return": rows})
+    ret = read_return_file(tmp_path / "leicestershire.xlsx")
+    assert _key(ret) == _key(seed_return)
+    (w112,) = [p for p in ret.problems if p.code == "W112"]
+    assert w112.qid == "1.1" and w112.row == at + 1 and f"G{at + 1}" in w112.message and "not read" in w112.message
+
+
+def _per_section(rows: list[list[str]], keep_headings: bool = False) -> dict[str, list[list[str]]]:
+    """The layout split one sheet per section, each with the title and header rows (and each
+    section's heading, with `keep_headings`, as the last row of the sheet before)."""
+    title, header, body = rows[0], rows[1], rows[2:]
+    sheets: dict[str, list[list[str]]] = {}
+    current = "1"
+    for r in body:
+        if r[1:2] and r[1][:2].rstrip(".").isdigit() and r[1][:1].isdigit() and "." in r[1][:3]:
+            current = r[1].split(".")[0]
+        if r and not any(r[1:]) and r[0][:1] in "<0123456789" and not keep_headings:
+            continue  # the section's heading ("<b>2. Understanding the money</b>") is the sheet's name
+        sheets.setdefault(f"Section {current}", [title, header]).append(r)
+    return sheets
+
+
+@pytest.mark.parametrize("keep_headings", [False, True])
+def test_a_return_laid_out_one_sheet_per_section_is_read_whole(tmp_path, seed_return, keep_headings):
+    sheets = _per_section(_layout_sheet_rows(_dump_lines()), keep_headings)
+    assert len(sheets) == 11
+    _write_sheets(tmp_path / "leicestershire.xlsx", sheets)
+    ret = read_return_file(tmp_path / "leicestershire.xlsx")
+    assert _key(ret) == _key(seed_return)
+    assert not [p for p in ret.problems if p.code in ("W107", "W108")]
+
+
+def test_a_guidance_sheet_before_the_return_is_passed_over(tmp_path, seed_return):
+    guidance = [["Guidance"], ["Enter a code in the 'Coded as' column; the codes used for each question are "
+                               "listed beside it."]]
+    _write_sheets(tmp_path / "leicestershire.xlsx", {"Guidance": guidance, "Return": _layout_sheet_rows(_dump_lines())})
+    assert _key(read_return_file(tmp_path / "leicestershire.xlsx")) == _key(seed_return)
+
+
+def test_a_layout_whose_code_column_is_named_otherwise_and_stands_last(tmp_path, seed_return):
+    rows = _layout_sheet_rows(_dump_lines())
+    moved = [r[:3] + r[4:5] + r[3:4] if len(r) >= 5 else r for r in rows]  # the code after the narrative
+    moved[1] = ["Q", "Question", "Codes used", "Locality Response From Stocktake Return", "Response code"]
+    _write_sheets(tmp_path / "leicestershire.xlsx", {"Return": moved})
+    assert _key(read_return_file(tmp_path / "leicestershire.xlsx")) == _key(seed_return)
+
+
+def test_question_ids_in_a_column_of_their_own_are_found(tmp_path, seed_return):
+    rows = _layout_sheet_rows(_dump_lines())
+    split = []
+    for r in rows:
+        if r[1:2] and r[1][:1].isdigit() and " " in r[1] and r[0].isdigit():
+            qid, text = r[1].split(" ", 1)
+            r = [qid, text] + r[2:]
+        split.append(r)
+    split[1] = ["Ref", "Question", "Codes Used", "Coded as", "Response"]
+    _write_sheets(tmp_path / "leicestershire.xlsx", {"Return": split})
+    assert _key(read_return_file(tmp_path / "leicestershire.xlsx")) == _key(seed_return)
+
+
+def test_a_long_sheet_with_other_column_names_is_read_as_a_long_table(tmp_path, seed_return):
+    _write_long_xlsx(tmp_path / "leics.xlsx", _long_rows(seed_return),
+                     header=("Locality", "Question No.", "Response code", "Comments/Evidence"))
+    got = read_input(tmp_path / "leics.xlsx")
+    assert got.format == "long_xlsx" and _key(got.returns[0]) == _key(seed_return)
+
+
+def test_a_long_sheet_whose_columns_are_not_known_is_refused_naming_them(tmp_path, seed_return):
+    _write_long_xlsx(tmp_path / "leics.xlsx", _long_rows(seed_return, 3),
+                     header=("Locality", "Item", "Score", "What we said"))
+    with pytest.raises(IngestError) as err:
+        read_input(tmp_path / "leics.xlsx")
+    assert "missing required column(s) qid, code, narrative" in str(err.value) and "What we said" in str(err.value)
+
+
+def test_a_csv_under_a_title_line_or_that_mentions_the_stocktake_is_a_table(tmp_path, seed_return):
+    rows = _long_rows(seed_return, 3)
+    rows[0] = (rows[0][0], rows[0][1], "As set out in our local stocktake submission, " + rows[0][2])
+    plain = tmp_path / "mentions.csv"
+    _write_long_csv(plain, rows)
+    titled = tmp_path / "titled.csv"
+    titled.write_text("Winterbourne View Local Stocktake: Leicestershire\n\n" + plain.read_text(encoding="utf-8"),
+                      encoding="utf-8")
+    for path in (plain, titled):
+        ret = read_return_file(path)
+        assert [a.narrative for a in ret.answers] == [r[2] for r in rows]
+        assert ret.answers[0].row == (2 if path == plain else 4)  # the file's own row numbers
+
+
+def test_a_csv_with_old_mac_line_endings_is_read(tmp_path, seed_return):
+    rows = _long_rows(seed_return, 3)
+    _write_long_csv(tmp_path / "unix.csv", rows)
+    (tmp_path / "mac.csv").write_bytes((tmp_path / "unix.csv").read_bytes().replace(b"\r\n", b"\r"))
+    assert b"\n" not in (tmp_path / "mac.csv").read_bytes()
+    assert _key(read_return_file(tmp_path / "mac.csv")) == _key(read_return_file(tmp_path / "unix.csv"))
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_utf8_csv_with_one_windows_byte_is_refused_naming_the_line(tmp_path, bom):
+    text = ("locality,qid,code,narrative\nLeicestershire,1.1,3,\u00a34.2m pooled\n"
+            "Leicestershire,1.2,3,partners X").encode("utf-8").replace(b"partners X", b"partners \x96 all")
+    (tmp_path / "mixed.csv").write_bytes(bom + text)
+    with pytest.raises(IngestError) as err:
+        read_input(tmp_path / "mixed.csv")
+    assert "mixes two encodings" in str(err.value) and "0x96 on line 3" in str(err.value)

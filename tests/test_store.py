@@ -42,6 +42,7 @@ def test_a_return_replaced_from_another_file_is_a_warning_the_same_file_again_is
     ingest_files([other], store)
     warned = [p for p in store.problems() if p["code"] == "W121"]
     assert len(warned) == 1 and str(copy) in warned[0]["message"] and warned[0]["source_file"] == str(other)
+    assert "It has 1 answer(s) where the stored return had 61" in warned[0]["message"]  # a part of a return, said so
 
 
 def test_store_failing_file_leaves_store_as_it_was(store, datapath):

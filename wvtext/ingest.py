@@ -45,9 +45,13 @@ ITEM_COLUMNS = ("item_id", "title", "description")
 
 # Other names people give the columns, keyed as `_column` spells a header cell.
 _COLUMN_ALIASES = {
-    "question": "qid", "question_number": "qid", "question_no": "qid", "question_id": "qid",
-    "coded_as": "code", "response_code": "code",
+    "question": "qid", "question_number": "qid", "question_no": "qid", "question_id": "qid", "question_ref": "qid",
+    "q_no": "qid", "qno": "qid", "q_number": "qid", "q_ref": "qid", "qref": "qid",
+    "coded_as": "code", "response_code": "code", "answer_code": "code",
     "response": "narrative", "locality_response": "narrative", "narrative_response": "narrative",
+    "comments": "narrative", "comment": "narrative", "evidence": "narrative", "comments_evidence": "narrative",
+    "evidence_comments": "narrative", "commentary": "narrative", "response_text": "narrative",
+    "narrative_text": "narrative",
     "id": "item_id", "itemid": "item_id",
 }
 _TWO_DECIMALS_RE = re.compile(r"^(\d{1,2})\.([1-9])0$")  # "1.10": 1.1 in a column formatted 0.00
@@ -113,7 +117,22 @@ def return_id_for(locality: str) -> str:
 # -- bytes to text -----------------------------------------------------------------
 
 def _decode(name: str, data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
+    """A text file's text: UTF-8 (with or without a byte-order mark), UTF-16 with one, or Windows-1252
+    (Excel's "CSV"); line breaks of old Mac files (CR alone) read as line breaks."""
+    text = _decode_bytes(name, data)
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")  # Excel's "CSV (Macintosh)"
+    return text
+
+
+def _line_at(data: bytes, offset: int) -> str:
+    line = data.count(b"\n", 0, offset) + 1 if b"\n" in data else data.count(b"\r", 0, offset) + 1
+    return f"line {line}"
+
+
+def _decode_bytes(name: str, data: bytes) -> str:
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -127,14 +146,25 @@ def _decode(name: str, data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as utf8_error:
+        bad = utf8_error.start
+        where = f"byte 0x{data[bad]:02x} on {_line_at(data, bad)}"
+        if bom or any(ord(ch) > 127 and ch != "\ufffd" for ch in data.decode("utf-8", errors="replace")):
+            # UTF-8 elsewhere ("£" or "’" as UTF-8): decoding it all as Windows-1252 would garble
+            # every one of those characters without a word.
+            raise IngestError(
+                name,
+                f"mixes two encodings: it is UTF-8{' (it starts with a UTF-8 byte-order mark)' if bom else ''} except "
+                f"{where}, which is not UTF-8 (a character pasted from a Windows-1252 file?).",
+                remedy="Retype that character (and any others the error names next), or open the file in Excel and "
+                       "save it again as 'CSV UTF-8'.")
         try:
             # Excel on Windows writes cp1252 ("Save as CSV").
             return data.decode("cp1252")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
             raise IngestError(
                 name,
-                f"could not be decoded as UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start}) "
-                "nor as Windows-1252.",
+                f"could not be decoded as UTF-8 ({where}) nor as Windows-1252 "
+                f"(byte 0x{data[exc.start]:02x} on {_line_at(data, exc.start)}).",
                 remedy="Save it again as UTF-8 (in Excel: 'CSV UTF-8'), or check it with 'file'.",
             )
 
@@ -181,17 +211,37 @@ def _csv_rows(name: str, text: str, delimiter: str) -> list[tuple[int, list[str]
 
 # -- format sniffing ---------------------------------------------------------------
 
+_TITLE_LINES = 10  # how many lines a title block above a csv's header may take
+
+
 def _sniff_text(text: str) -> str:
+    """"text" for a text dump of the layout (tab-separated question rows), "long_csv" or
+    "items_csv" for a table whose header is one of its first lines (under a title, perhaps),
+    "empty" or "unknown". A dump's title ("... Local Stocktake: ...") decides only when neither
+    is found: a csv may say "local stocktake" in a narrative or a title line."""
     head = text[:20000]
     lines = [l for l in head.splitlines() if l.strip()]
     if not lines:
         return "empty"
-    if re.search(r"local\s+stocktake", head, re.I) or sum(
-        1 for l in lines if re.match(r"^\s*\d{1,3}\t\s*(?:Q\s*)?\d{1,2}\.\d{1,2}\b", l)
-    ) >= 2:
+    if sum(1 for l in lines if re.match(r"^\s*\d{1,3}\t\s*(?:Q\s*)?\d{1,2}\.\d{1,2}\b", l)) >= 2:
         return "text"
-    kind = _table_kind(_csv_header(lines[0]))
-    return f"{kind}_csv" if kind else "unknown"
+    for line in lines[:_TITLE_LINES]:
+        kind = _table_kind(_csv_header(line))
+        if kind:
+            return f"{kind}_csv"
+    if any(re.search(r"local\s+stocktake", l, re.I) for l in lines[:5]):
+        return "text"
+    return "unknown"
+
+
+def _table_rows(name: str, text: str) -> tuple[list[tuple[int, list[str]]], str]:
+    """A csv's rows from its header on (a title block above it is passed over), and its separator."""
+    lines = [l for l in text.splitlines() if l.strip()][:_TITLE_LINES]
+    first = next((l for l in lines if _table_kind(_csv_header(l))), lines[0])
+    delimiter = _delimiter(first)
+    rows = _csv_rows(name, text, delimiter)
+    at = next((k for k, (_n, cells) in enumerate(rows[:_TITLE_LINES * 2]) if _table_kind(_header(cells))), 0)
+    return rows[at:], delimiter
 
 
 def _table_kind(header: list[str]) -> str | None:
@@ -217,8 +267,9 @@ def _csv_header(line: str) -> list[str]:
 
 
 def _column(cell) -> str:
-    """The column a header cell names: case, spaces and underscores aside ("Item ID" -> "item_id")."""
-    return re.sub(r"[\s_\-]+", "_", str(cell if cell is not None else "").strip().strip('"').lower()).strip("_")
+    """The column a header cell names: case, spaces and punctuation aside ("Item ID" -> "item_id",
+    "Question No." -> "question_no", "Comments/Evidence" -> "comments_evidence")."""
+    return re.sub(r"[\W_]+", "_", str(cell if cell is not None else "").strip().strip('"').lower()).strip("_")
 
 
 def _header(cells: list) -> list[str]:
@@ -319,33 +370,47 @@ def _header_kind(rows: list[tuple[int, list]]) -> tuple[str, int]:
             return "items", k
         if {"qid", "code", "narrative"} <= cols or {"locality", "qid", "narrative"} <= cols:
             return "long", k
+        if "locality" in cols and len(cells) >= 3:
+            # A locality column marks a long table whatever else its header lacks: read as one, the
+            # missing columns are named, where the layout's fixed columns would misread it.
+            return "long", k
         seen += 1
         if seen == 20:
             break
     return "layout", 0
 
 
-def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[int, list]]]:
-    """The rows of the sheet that holds the return: the stocktake layout ("layout": a sheet that
-    names its "Coded as" / "Codes used" columns, else the first sheet with rows), or a long
-    return table or an items table ("long", "items": from their header row) saved as xlsx. Formula
-    cells are read through the values Excel saved with them; a formula without one (a workbook
-    written by a script and never opened in Excel) is an error, since its value is unknown."""
+def _has_layout_header(rows: list[tuple[int, list]], within: int = 30) -> bool:
+    """Whether one of a sheet's first `within` non-empty rows is the stocktake layout's header."""
+    filled = (r for _i, r in rows if any(c is not None and str(c).strip() for c in r))
+    return any(is_layout_header(list(r)) for r, _k in zip(filled, range(within)))
+
+
+def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[str, list[tuple[int, list]]]]]:
+    """The kind of table a workbook holds and the (sheet title, rows) that hold it.
+
+    "layout": every sheet whose first rows hold the stocktake layout's header ("Codes used",
+    "Coded as", "... Response"), in order, so a return laid out one sheet per section is read
+    whole and a guidance sheet before the return is passed over; failing that, the first sheet
+    that names those columns anywhere, else the first sheet with rows. "long", "items": the first
+    sheet (before any layout sheet) that holds a long return table or an items table, from its
+    header row. Formula cells are read through the values Excel saved with them; a formula without
+    one (a workbook written by a script and never opened in Excel) is an error, since its value is
+    unknown."""
     wb = _load_workbook(name, data, data_only=False)
     try:
-        chosen = None
         sheets = []
+        chosen: list[tuple[int, list]] = []
+        kind = "layout"
         for n, ws in enumerate(wb.worksheets):
             rows, formulas = _sheet_rows(ws)
             sheets.append((ws.title, rows, formulas))
-            kind, at = _header_kind(rows)
-            if kind != "layout":
-                chosen = (n, kind, rows[at:])
+            sheet_kind, at = _header_kind(rows)
+            if sheet_kind != "layout" and not chosen:
+                kind, chosen = sheet_kind, [(n, rows[at:])]
                 break
-            text = " ".join(str(c) for _, r in rows[:80] for c in r if c is not None).lower()
-            if "coded as" in text or "codes used" in text:
-                chosen = (n, "layout", rows)
-                break
+            if sheet_kind == "layout" and _has_layout_header(rows):
+                chosen.append((n, rows))
     except Exception as exc:
         raise IngestError(name, f"is a damaged xlsx workbook ({type(exc).__name__}: {exc}).",
                           remedy="Open it in Excel and save it again as .xlsx.")
@@ -354,34 +419,57 @@ def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[int, list]]
     if not sheets:
         raise IngestError(name, "has no worksheet with cells (only chart sheets, or none).",
                           remedy="Give the workbook whose sheet holds the return.")
-    if chosen is None:  # no sheet names its columns: the first sheet with rows
+    if not chosen:
+        for n, (_t, rows, _f) in enumerate(sheets):
+            text = " ".join(str(c) for _, r in rows[:80] for c in r if c is not None).lower()
+            if "coded as" in text or "codes used" in text:
+                chosen = [(n, rows)]
+                break
+    if not chosen:  # no sheet names its columns: the first sheet with rows
         n = next((k for k, (_t, rows, _f) in enumerate(sheets) if rows), 0)
-        chosen = (n, "layout", sheets[n][1])
-    n, kind, rows = chosen
-    title, _all, formulas = sheets[n]
-    if formulas:
-        wanted = {i for i, _ in rows}
-        cached = _load_workbook(name, data, data_only=True)
-        saved: dict[int, list] = {}
-        missing: set[tuple[int, int]] = set()  # cells with no saved result at all (not a saved "")
-        try:
-            for i, r in enumerate(cached.worksheets[n].iter_rows(), start=1):
-                if i in wanted:
-                    saved[i] = [_cell_value(c) for c in r]
-                    missing.update((i, j) for j, c in enumerate(r)
-                                   if getattr(c, "value", None) is None and getattr(c, "data_type", "n") == "n")
-        finally:
-            cached.close()
-        from openpyxl.utils import get_column_letter
+        chosen = [(n, sheets[n][1])]
+    return kind, [(sheets[n][0], _saved_values(name, data, n, sheets[n], rows)) for n, rows in chosen]
 
-        unsaved = [(i, j) for i, j in formulas if i in wanted and (j >= len(saved.get(i, [])) or (i, j) in missing)]
-        if unsaved:
-            i, j = unsaved[0]
-            raise IngestError(name, f"has {len(unsaved)} formula cell(s) with no saved value (first: sheet {title!r}, "
-                                    f"cell {get_column_letter(j + 1)}{i}, row {i}), so their values are unknown.",
-                              remedy="Open the workbook in Excel (or LibreOffice) and save it, or paste the cells as values.")
-        rows = [(i, list(saved.get(i, r))) for i, r in rows]
-    return kind, rows
+
+def _saved_values(name: str, data: bytes, n: int, sheet: tuple, rows: list[tuple[int, list]]) -> list[tuple[int, list]]:
+    """`rows` of sheet `n` with each formula cell replaced by the value Excel saved with it."""
+    title, _all, formulas = sheet
+    if not formulas:
+        return rows
+    wanted = {i for i, _ in rows}
+    cached = _load_workbook(name, data, data_only=True)
+    saved: dict[int, list] = {}
+    missing: set[tuple[int, int]] = set()  # cells with no saved result at all (not a saved "")
+    try:
+        for i, r in enumerate(cached.worksheets[n].iter_rows(), start=1):
+            if i in wanted:
+                saved[i] = [_cell_value(c) for c in r]
+                missing.update((i, j) for j, c in enumerate(r)
+                               if getattr(c, "value", None) is None and getattr(c, "data_type", "n") == "n")
+    finally:
+        cached.close()
+    from openpyxl.utils import get_column_letter
+
+    unsaved = [(i, j) for i, j in formulas if i in wanted and (j >= len(saved.get(i, [])) or (i, j) in missing)]
+    if unsaved:
+        i, j = unsaved[0]
+        raise IngestError(name, f"has {len(unsaved)} formula cell(s) with no saved value (first: sheet {title!r}, "
+                                f"cell {get_column_letter(j + 1)}{i}, row {i}), so their values are unknown.",
+                          remedy="Open the workbook in Excel (or LibreOffice) and save it, or paste the cells as values.")
+    return [(i, list(saved.get(i, r))) for i, r in rows]
+
+
+def _layout_of_sheets(sheets: list[tuple[str, list[tuple[int, list]]]]) -> RawLayout:
+    """One return laid out over one or more sheets (one per section, say), parsed sheet by sheet."""
+    layouts = [parse_layout(rows) for _title, rows in sheets]
+    out = layouts[0]
+    out.sheets = [title for title, _rows in sheets]
+    for more in layouts[1:]:
+        out.title_locality = out.title_locality or more.title_locality
+        out.rows += more.rows
+        for k, v in more.sections.items():
+            out.sections.setdefault(k, v)
+    return out
 
 
 def _text_rows(text: str) -> list[tuple[int, list[str]]]:
@@ -393,7 +481,7 @@ def read_layout(path: Path) -> RawLayout:
     name = str(path)
     data = _read_bytes(path)
     if data.startswith(b"PK\x03\x04"):
-        return parse_layout(_read_xlsx_rows(name, data)[1])
+        return _layout_of_sheets(_read_xlsx_rows(name, data)[1])
     return parse_layout(_text_rows(_decode(name, data)))
 
 
@@ -457,12 +545,14 @@ def _read_data(path: Path, data: bytes, codebook: Codebook, localities: Localiti
                               remedy="Give the return's xlsx workbook, or copy its table into a csv.")
         if container == "zip":
             raise IngestError(name, "is a zip archive.", remedy="Extract it and give wvtext the files inside.")
-        kind, rows = _read_xlsx_rows(name, data)
+        kind, sheets = _read_xlsx_rows(name, data)
         if kind == "long":
+            rows = sheets[0][1]
             return _read_long_rows(name, digest, "long_xlsx", [(i, _cells(r)) for i, r in rows], codebook, localities)
         if kind == "items":
+            rows = sheets[0][1]
             return _read_items_rows(name, digest, [(i, _cells(r)) for i, r in rows], localities, "items_xlsx")
-        layout = parse_layout(rows)
+        layout = _layout_of_sheets(sheets)
         ret = _from_layout(name, "xlsx", digest, layout, codebook, localities, path)
         return InputFile(name, "xlsx", digest, returns=[ret])
     if data.startswith(b"%PDF"):
@@ -524,8 +614,17 @@ def _from_layout(name: str, fmt: str, digest: str, layout: RawLayout, codebook: 
                  localities: Localities, path: Path) -> ReturnData:
     problems: list[Problem] = []
     if not layout.rows:
-        raise IngestError(name, "has no question rows (expected rows such as '1.1 Are you establishing ...').",
-                          remedy="Check that this is a stocktake return; for a csv use columns locality,qid,code,narrative.")
+        where = (f" in sheet(s) {', '.join(repr(t) for t in layout.sheets)}" if layout.sheets else "")
+        column = (f"column {layout.question_column + 1}" if fmt == "text" else
+                  f"column {_letter(layout.question_column)}")
+        found = (f" Header row {layout.header_row} was found; the question ids were looked for in its question "
+                 f"column ({column})." if layout.header_row is not None else
+                 f" No header row ('Codes used', 'Coded as', '... Response') was found, so the question ids were "
+                 f"looked for in {column}, the export's usual place.")
+        raise IngestError(name, f"has no question rows{where} (expected rows such as '1.1 Are you establishing "
+                                f"...').{found}",
+                          remedy="Check that this is a stocktake return, with the question ids (1.1 ... 11.3) at the "
+                                 "start of the question column; for a csv use columns locality,qid,code,narrative.")
     locality, raw, region, score = _locate(name, layout.title_locality, path, localities, problems)
     synthetic = synthetic_file(path)
     rid = return_id_for(("synthetic " if synthetic else "") + locality)
@@ -534,6 +633,18 @@ def _from_layout(name: str, fmt: str, digest: str, layout: RawLayout, codebook: 
         if r.continued:
             problems.append(Problem("W111", name, r.row, r.qid, "narrative",
                                     "the narrative ran onto following lines; they were joined."))
+        if r.extra and fmt == "text":
+            # A tab typed or pasted into a narrative ("We have:<tab>•<tab>a joint board") splits it
+            # over the dump's columns: the cells past the table are the narrative's.
+            r.narrative = " ".join([r.narrative, *(text for _i, text in r.extra)]).strip()
+            problems.append(Problem("W112", name, r.row, r.qid, "narrative",
+                                    f"the row has {len(r.extra)} more tab-separated cell(s) than the header; they were "
+                                    "joined to the narrative (a tab inside the text?)."))
+        elif r.extra:
+            where = ", ".join(f"{_letter(i)}{r.row}" for i, _t in r.extra)
+            problems.append(Problem("W112", name, r.row, r.qid, "",
+                                    f"filled cell(s) {where} stand past the table's header and were not read. Move "
+                                    "their text into the narrative's cell, or give the column a header."))
     entries = [(r.row, r.qid, r.code, r.narrative) for r in layout.rows]
     one_decimal = _one_decimal_ids([e[1] for e in entries], codebook)
     if one_decimal:
@@ -547,6 +658,12 @@ def _from_layout(name: str, fmt: str, digest: str, layout: RawLayout, codebook: 
     if len(unknown) > len(ret.answers):
         raise _mostly_unknown(name, unknown, len(ret.answers))
     return ret
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column + 1)
 
 
 def _cells(row: list) -> list[str]:
@@ -563,10 +680,8 @@ def _cells(row: list) -> list[str]:
 
 
 def _read_long_csv(name: str, digest: str, text: str, codebook: Codebook, localities: Localities) -> InputFile:
-    first = next(l for l in text.splitlines() if l.strip())
-    delimiter = _delimiter(first)
-    return _read_long_rows(name, digest, "long_csv", _csv_rows(name, text, delimiter), codebook, localities,
-                           delimiter=delimiter)
+    rows, delimiter = _table_rows(name, text)
+    return _read_long_rows(name, digest, "long_csv", rows, codebook, localities, delimiter=delimiter)
 
 
 def _table_word(fmt: str) -> str:
@@ -870,8 +985,7 @@ def _check_missing(ret: ReturnData, codebook: Codebook, truncatable: bool) -> No
 # -- items -------------------------------------------------------------------------
 
 def _read_items_csv(name: str, digest: str, text: str, localities: Localities) -> InputFile:
-    first = next(l for l in text.splitlines() if l.strip())
-    return _read_items_rows(name, digest, _csv_rows(name, text, _delimiter(first)), localities)
+    return _read_items_rows(name, digest, _table_rows(name, text)[0], localities)
 
 
 def _read_items_rows(name: str, digest: str, rows: list[tuple[int, list[str]]], localities: Localities,

@@ -14,7 +14,10 @@ from typing import Iterable
 __all__ = ["RawRow", "RawLayout", "parse_layout", "QID_RE", "split_fused_code", "is_layout_header"]
 
 QID_RE = re.compile(r"^\s*(?:Q\s*)?(\d{1,2})\s*\.\s*(\d{1,2})(?!\d)\.?\s*(.*)$", re.S)
-_SECTION_RE = re.compile(r"^\s*(?:<[^>]+>\s*)*(\d{1,2})\s*(?:\.\s*|\s+)([A-Za-z].*?)\s*(?:<[^>]+>\s*)*$", re.S)
+# A section heading: "2.Understanding the money", "2 Understanding ...", "2.0 Understanding ...",
+# "Section 2: Understanding ..." (HTML tags around it aside).
+_SECTION_RE = re.compile(r"^\s*(?:<[^>]+>\s*)*(?:section\s*)?(\d{1,2})(?:\.0)?(?:\s*[.:)\u2013-]\s*|\s+)([A-Za-z].*?)\s*"
+                         r"(?:<[^>]+>\s*)*$", re.S | re.I)
 _TITLE_RE = re.compile(r"local\s+stocktake", re.I)
 _ANALYSIS_RE = re.compile(r"local analysis:?\**\s*:?\s*(.+)$", re.I)
 # A code fused with its narrative in one cell: "3 Yes, the inpatient register ..."
@@ -34,6 +37,7 @@ class RawRow:
     section: str = ""
     fused: bool = False
     continued: bool = False
+    extra: list[tuple[int, str]] = field(default_factory=list)  # (column index, text) of filled cells past the header
 
 
 @dataclass
@@ -42,6 +46,8 @@ class RawLayout:
     rows: list[RawRow] = field(default_factory=list)
     sections: dict[str, str] = field(default_factory=dict)
     header_row: int | None = None
+    question_column: int = 1  # where the question ids were looked for (0-based)
+    sheets: list[str] = field(default_factory=list)  # the workbook's sheets it was read from (none for a text dump)
 
 
 def split_fused_code(cell: str) -> tuple[str, str] | None:
@@ -66,9 +72,11 @@ def _find_columns(cells: list[str]) -> dict[str, int] | None:
     for i, c in enumerate(low):
         if "codes used" in c or c.startswith("codes") or c == "scheme":
             cols.setdefault("scheme", i)
-        elif "coded as" in c or c == "code":
+        elif "narrative" in c:
+            cols.setdefault("narrative", i)
+        elif "coded as" in c or re.search(r"\bcode\b", c):  # "Code", "Response code"
             cols.setdefault("code", i)
-        elif "response" in c or "narrative" in c:
+        elif "response" in c:
             cols.setdefault("narrative", i)
     if {"scheme", "code", "narrative"} <= cols.keys():
         cols["question"] = cols["scheme"] - 1 if cols["scheme"] > 0 else 0
@@ -121,27 +129,82 @@ def parse_layout(rows: Iterable[tuple[int, list]]) -> RawLayout:
             head = cells[cols["question"]] if cols["question"] < len(cells) else ""
             ms = _SECTION_RE.match(head)
             if ms and not QID_RE.match(head):
-                out.sections[ms.group(1)] = ms.group(2).strip()
+                out.sections[str(int(ms.group(1)))] = ms.group(2).strip()
             break
     if cols is None:
         cols = dict(_DEFAULT_COLUMNS)
         body_start = 0
+    # The table's width: its header's last filled cell (at least the narrative's column). A filled
+    # cell past it in a question row is kept as `extra`, for the reader to join or report.
+    header = table[body_start - 1][1] if out.header_row is not None else []
+    width = max([max(cols.values()) + 1] + [i + 1 for i, c in enumerate(header) if c])
+    body = table[body_start:]
+    if not any(_question_match(cols, cells) for _n, cells in body):
+        # The ids in a column of their own before the question's text ("Ref | Question | Codes used ..."):
+        # the first column left of the scheme's that holds them.
+        alt = next((j for j in range(max(cols.values())) if j not in cols.values()
+                    and any(_question_match(cols | {"question": j}, cells) for _n, cells in body)), None)
+        if alt is not None:
+            cols = cols | {"question": alt}
+    out.question_column = cols["question"]
+    # The section of the next question row at or after each row: a one-cell line "2 Children's
+    # packages" is section 2's heading only if section 2's questions follow it.
+    coming: list[str] = [""] * len(body)
+    nxt = ""
+    for k in range(len(body) - 1, -1, -1):
+        nxt = _question_section(cols, body[k][1]) or nxt
+        coming[k] = nxt
     section = [next(iter(out.sections), "")]
-    for rownum, cells in table[body_start:]:
-        _parse_body_row(out, cols, rownum, cells, section)
+    for (rownum, cells), next_section in zip(body, coming):
+        _parse_body_row(out, cols, width, rownum, cells, section, next_section)
     if not out.title_locality:
         out.title_locality = analysis_locality
     return out
 
 
-def _parse_body_row(out: RawLayout, cols: dict[str, int], rownum: int, cells: list[str], section_ref: list[str]) -> None:
+def _question_match(cols: dict[str, int], cells: list[str]) -> re.Match | None:
+    """The question id's match when the row is a question row."""
     def cell(name: str) -> str:
         i = cols[name]
         return cells[i] if i < len(cells) else ""
 
-    qcell = cell("question")
-    m = QID_RE.match(qcell)
+    m = QID_RE.match(cell("question"))
     if m and (cell("scheme") or cell("code") or cell("narrative") or len([c for c in cells if c]) >= 2):
+        return m
+    return None
+
+
+def _question_section(cols: dict[str, int], cells: list[str]) -> str:
+    m = _question_match(cols, cells)
+    return str(int(m.group(1))) if m else ""
+
+
+def _heading(first: str, nonempty: list[str], out: RawLayout, next_section: str) -> re.Match | None:
+    """The heading's match when a one-cell line is a section heading: its number is the section
+    whose questions come next, and not the section of the question before it (or, with no question
+    after it, the section after the one before it). Otherwise a line such as "2. Children's
+    packages" or "3 posts have been funded" inside a narrative is text."""
+    ms = _SECTION_RE.match(first)
+    if not ms or len(nonempty) != 1 or len(first) >= 200:
+        return None
+    mq = QID_RE.match(first)
+    if mq and int(mq.group(2)) != 0:  # "2.0 Understanding the money" is a heading; "2.1 ..." a question
+        return None
+    number = str(int(ms.group(1)))
+    previous = out.rows[-1].qid.split(".")[0] if out.rows else ""
+    if not next_section and previous:  # the last line of a sheet: the heading of the next sheet's section
+        return ms if int(number) == int(previous) + 1 else None
+    return ms if number == next_section and number != previous else None
+
+
+def _parse_body_row(out: RawLayout, cols: dict[str, int], width: int, rownum: int, cells: list[str],
+                    section_ref: list[str], next_section: str) -> None:
+    def cell(name: str) -> str:
+        i = cols[name]
+        return cells[i] if i < len(cells) else ""
+
+    m = _question_match(cols, cells)
+    if m:
         qid = f"{int(m.group(1))}.{int(m.group(2))}"
         code, narrative, fused = cell("code"), cell("narrative"), False
         if not narrative and code:
@@ -150,15 +213,16 @@ def _parse_body_row(out: RawLayout, cols: dict[str, int], rownum: int, cells: li
                 code, narrative = parts
                 fused = True
         out.rows.append(
-            RawRow(rownum, qid, m.group(3).strip(), cell("scheme"), code, narrative, section_ref[0], fused)
+            RawRow(rownum, qid, m.group(3).strip(), cell("scheme"), code, narrative, section_ref[0], fused,
+                   extra=[(i, c) for i, c in enumerate(cells) if i >= width and c])
         )
         return
     nonempty = [c for c in cells if c]
     first = nonempty[0]
-    ms = _SECTION_RE.match(first)
-    if ms and len(nonempty) == 1 and not QID_RE.match(first) and len(first) < 200:
-        section_ref[0] = ms.group(1)
-        out.sections.setdefault(ms.group(1), re.sub(r"<[^>]+>", "", ms.group(2)).strip())
+    ms = _heading(first, nonempty, out, next_section)
+    if ms:
+        section_ref[0] = str(int(ms.group(1)))
+        out.sections.setdefault(section_ref[0], re.sub(r"<[^>]+>", "", ms.group(2)).strip())
         return
     if set(first) <= set("-| "):
         return  # a table rule ("----") left by the export

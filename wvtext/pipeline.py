@@ -124,9 +124,12 @@ def _warn_replaced(got, store, read_from: dict[str, str]) -> None:
         elif earlier is None and r.return_id in stored and stored[r.return_id]["source_file"] \
                 and Path(stored[r.return_id]["source_file"]).resolve() != Path(got.path).resolve() \
                 and stored[r.return_id]["source_sha256"] != got.sha256:  # the same file by another path is no news
+            had = len(store.answers([r.return_id]))
+            fewer = (f" It has {len(r.answers)} answer(s) where the stored return had {had}: check that this "
+                     f"file holds the whole return." if len(r.answers) < had else "")
             r.problems.append(Problem("W121", got.path, None, "", "locality",
                                       f"replaces the return of {r.locality} stored from "
-                                      f"{stored[r.return_id]['source_file']}. If this file is another area's "
+                                      f"{stored[r.return_id]['source_file']}.{fewer} If this file is another area's "
                                       f"return, give its locality in the title, the file name or a locality column."))
         read_from[r.return_id] = got.path
 
