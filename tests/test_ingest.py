@@ -242,6 +242,20 @@ def test_code_written_as_its_exact_label(tmp_path):
     assert not by["1.6"].code_valid and [p.code for p in ret.problems if p.qid == "1.6"] == ["W103"]
 
 
+def test_a_code_number_with_its_label_must_name_that_label(tmp_path):
+    """"2 - Not clear" and "5 - In prog" are codes 2 and 5; "2 - No", where 2 is "Not clear", says
+    two different things and is kept as given, invalid (not read as "Not clear" because "No" begins it)."""
+    path = tmp_path / "numbered_labels.csv"
+    path.write_text("locality,qid,code,narrative\nLeicestershire,1.5,2 - Not clear,Unsure.\n"
+                    "Leicestershire,1.4,5 - In prog,Underway.\nLeicestershire,1.6,2 - No,None.\n"
+                    "Leicestershire,1.7,1 - Yes,Clear.\n", encoding="utf-8")
+    ret = read_input(path).returns[0]
+    by = {a.qid: a for a in ret.answers}
+    assert by["1.5"].codes == [2] and by["1.4"].codes == [5] and by["1.7"].codes == [1]
+    assert not by["1.6"].code_valid and by["1.6"].codes == [] and by["1.6"].code_raw == "2 - No"
+    assert [p.code for p in ret.problems if p.qid == "1.6"] == ["W103"]
+
+
 def test_xlsx_with_another_name_is_read_by_its_content(tmp_path, datapath, seed_return):
     path = tmp_path / "leics.xls"
     path.write_bytes(datapath("return_leicestershire.xlsx").read_bytes())

@@ -905,9 +905,21 @@ def _plain(label: str) -> str:
 
 
 def _same_label(given: str, label: str) -> bool:
+    """Whether the label written beside a code number is that code's label: word for word as far
+    as the shorter goes ("Yes" for "Yes (Local)", "In process" for "In process (e.g. ...)", "Yes -
+    in place" for "Yes"), the last word perhaps cut short ("In prog"), or the same but for a typo
+    ("Not cleer"). Not a word that only begins another ("2 - No" where 2 is "Not clear")."""
+    g, lab = _plain(given).split(), _plain(label).split()
+    if not g or not lab:
+        return False
+    n = min(len(g), len(lab))
+    last, theirs = g[n - 1], lab[n - 1]
+    if g[:n - 1] == lab[:n - 1] and (last == theirs or (len(g) <= len(lab) and len(last) >= 3 and theirs.startswith(last))):
+        return True
     from rapidfuzz import fuzz
 
-    return fuzz.partial_ratio(given.lower(), label.lower()) >= 80
+    a, b = " ".join(g), " ".join(lab)
+    return min(len(a), len(b)) >= 3 and fuzz.ratio(a, b) >= 80
 
 
 def _add_answers(ret: ReturnData, entries: list[tuple[int | None, str, str, str]], codebook: Codebook,
