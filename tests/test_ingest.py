@@ -699,6 +699,23 @@ def test_numbered_lines_inside_a_narrative_are_text_not_section_headings(tmp_pat
     assert [p.code for p in ret.problems if p.qid == "1.1"] == ["W111"]
 
 
+def test_a_numbered_list_ending_a_section_keeps_its_items_before_the_next_heading(tmp_path, seed_return):
+    """"2. ..." as the last item of 1.9's list, just before "2. Understanding the money": the heading is
+    the last line that could head section 2 before its questions; the item stays in 1.9's narrative."""
+    lines = _dump_lines()
+    at = _row_index(lines, "1.9")
+    items = ["1. Information sharing with NHS England", "2. Section 117 funding arrangements"]
+    path = tmp_path / "leicestershire_list.txt"
+    path.write_text("\n".join(lines[:at + 1] + items + lines[at + 1:]), encoding="utf-8")
+    ret = read_return_file(path)
+    by = {a.qid: a for a in ret.answers}
+    assert by["1.9"].narrative.endswith("1. Information sharing with NHS England 2. Section 117 funding arrangements")
+    assert _key(ret)[:8] == _key(seed_return)[:8] and _key(ret)[9:] == _key(seed_return)[9:]
+    from wvtext.ingest import read_layout
+
+    assert read_layout(path).sections["2"] == "Understanding the money"
+
+
 def test_numbered_rows_of_a_narrative_in_a_sheet_are_joined(tmp_path, seed_return):
     rows = _layout_sheet_rows(_dump_lines())
     at = next(i for i, r in enumerate(rows) if r[1:2] and r[1].startswith("1.1 "))

@@ -147,16 +147,24 @@ def parse_layout(rows: Iterable[tuple[int, list]]) -> RawLayout:
         if alt is not None:
             cols = cols | {"question": alt}
     out.question_column = cols["question"]
-    # The section of the next question row at or after each row: a one-cell line "2 Children's
-    # packages" is section 2's heading only if section 2's questions follow it.
-    coming: list[str] = [""] * len(body)
-    nxt = ""
+    # For each row, the section of the next question row (a one-cell line "2 Children's packages"
+    # is section 2's heading only if section 2's questions follow it) and whether a later line
+    # before that question row could head the same section (then this one is a numbered line of
+    # the narrative above: "1. ...", "2. ...", then "2. Understanding the money").
+    coming: list[tuple[str, bool]] = [("", False)] * len(body)
+    nxt, later = "", set()
     for k in range(len(body) - 1, -1, -1):
-        nxt = _question_section(cols, body[k][1]) or nxt
-        coming[k] = nxt
+        cells = body[k][1]
+        here = _question_section(cols, cells)
+        if here:
+            nxt, later = here, set()
+        number = _heading_number(cells)
+        coming[k] = (nxt, number in later)
+        if number:
+            later.add(number)
     section = [next(iter(out.sections), "")]
-    for (rownum, cells), next_section in zip(body, coming):
-        _parse_body_row(out, cols, width, rownum, cells, section, next_section)
+    for (rownum, cells), (next_section, shadowed) in zip(body, coming):
+        _parse_body_row(out, cols, width, rownum, cells, section, next_section, shadowed)
     if not out.title_locality:
         out.title_locality = analysis_locality
     return out
@@ -179,16 +187,30 @@ def _question_section(cols: dict[str, int], cells: list[str]) -> str:
     return str(int(m.group(1))) if m else ""
 
 
-def _heading(first: str, nonempty: list[str], out: RawLayout, next_section: str) -> re.Match | None:
+def _heading_match(cells: list[str]) -> re.Match | None:
+    """The match of a one-cell line that could be a section heading ("2. Understanding the money",
+    "Section 2: ...", "2.0 ..."; not "2.1 ...", a question)."""
+    nonempty = [c for c in cells if c]
+    if len(nonempty) != 1 or len(nonempty[0]) >= 200:
+        return None
+    ms = _SECTION_RE.match(nonempty[0])
+    mq = QID_RE.match(nonempty[0])
+    return ms if ms and not (mq and int(mq.group(2)) != 0) else None
+
+
+def _heading_number(cells: list[str]) -> str:
+    ms = _heading_match(cells)
+    return str(int(ms.group(1))) if ms else ""
+
+
+def _heading(cells: list[str], out: RawLayout, next_section: str, shadowed: bool) -> re.Match | None:
     """The heading's match when a one-cell line is a section heading: its number is the section
     whose questions come next, and not the section of the question before it (or, with no question
-    after it, the section after the one before it). Otherwise a line such as "2. Children's
-    packages" or "3 posts have been funded" inside a narrative is text."""
-    ms = _SECTION_RE.match(first)
-    if not ms or len(nonempty) != 1 or len(first) >= 200:
-        return None
-    mq = QID_RE.match(first)
-    if mq and int(mq.group(2)) != 0:  # "2.0 Understanding the money" is a heading; "2.1 ..." a question
+    after it, the section after the one before it), and no later line before those questions could
+    head that section instead. Otherwise a line such as "2. Children's packages" or "3 posts have
+    been funded" inside a narrative is text."""
+    ms = _heading_match(cells)
+    if not ms or shadowed:
         return None
     number = str(int(ms.group(1)))
     previous = out.rows[-1].qid.split(".")[0] if out.rows else ""
@@ -198,7 +220,7 @@ def _heading(first: str, nonempty: list[str], out: RawLayout, next_section: str)
 
 
 def _parse_body_row(out: RawLayout, cols: dict[str, int], width: int, rownum: int, cells: list[str],
-                    section_ref: list[str], next_section: str) -> None:
+                    section_ref: list[str], next_section: str, shadowed: bool) -> None:
     def cell(name: str) -> str:
         i = cols[name]
         return cells[i] if i < len(cells) else ""
@@ -219,7 +241,7 @@ def _parse_body_row(out: RawLayout, cols: dict[str, int], width: int, rownum: in
         return
     nonempty = [c for c in cells if c]
     first = nonempty[0]
-    ms = _heading(first, nonempty, out, next_section)
+    ms = _heading(cells, out, next_section, shadowed)
     if ms:
         section_ref[0] = str(int(ms.group(1)))
         out.sections.setdefault(section_ref[0], re.sub(r"<[^>]+>", "", ms.group(2)).strip())
