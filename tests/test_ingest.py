@@ -229,13 +229,17 @@ def test_rows_before_any_locality_are_reported_not_imported(tmp_path):
     assert [(p.code, p.row) for p in got.problems] == [("W114", 2)]
 
 
-def test_code_written_as_its_exact_label(tmp_path):
-    path = tmp_path / "labels.csv"
-    path.write_text("locality,qid,code,narrative\nLeicestershire,1.5,Yes,The board is engaged.\n"
-                    "Leicestershire,1.8,no,No issues.\nLeicestershire,1.4,In progress,Underway.\n"
-                    "Leicestershire,1.6,Maybe,Unsure.\n", encoding="utf-8")
+def _read_codes(tmp_path, codes: dict[str, str]):
+    """A one-return csv with these codes (qid -> code cell); the return and its answers by qid."""
+    path = tmp_path / "codes.csv"
+    path.write_text("locality,qid,code,narrative\n" + "".join(f"Leicestershire,{q},{c},Some text.\n" for q, c in codes.items()),
+                    encoding="utf-8")
     ret = read_input(path).returns[0]
-    by = {a.qid: a for a in ret.answers}
+    return ret, {a.qid: a for a in ret.answers}
+
+
+def test_code_written_as_its_exact_label(tmp_path):
+    ret, by = _read_codes(tmp_path, {"1.5": "Yes", "1.8": "no", "1.4": "In progress", "1.6": "Maybe"})
     assert (by["1.5"].codes, by["1.5"].code_class) == ([1], "yes")
     assert (by["1.8"].codes, by["1.8"].code_class) == ([0], "no")
     assert by["1.4"].codes == [5] and by["1.4"].code_valid
@@ -245,12 +249,7 @@ def test_code_written_as_its_exact_label(tmp_path):
 def test_a_code_number_with_its_label_must_name_that_label(tmp_path):
     """"2 - Not clear" and "5 - In prog" are codes 2 and 5; "2 - No", where 2 is "Not clear", says
     two different things and is kept as given, invalid (not read as "Not clear" because "No" begins it)."""
-    path = tmp_path / "numbered_labels.csv"
-    path.write_text("locality,qid,code,narrative\nLeicestershire,1.5,2 - Not clear,Unsure.\n"
-                    "Leicestershire,1.4,5 - In prog,Underway.\nLeicestershire,1.6,2 - No,None.\n"
-                    "Leicestershire,1.7,1 - Yes,Clear.\n", encoding="utf-8")
-    ret = read_input(path).returns[0]
-    by = {a.qid: a for a in ret.answers}
+    ret, by = _read_codes(tmp_path, {"1.5": "2 - Not clear", "1.4": "5 - In prog", "1.6": "2 - No", "1.7": "1 - Yes"})
     assert by["1.5"].codes == [2] and by["1.4"].codes == [5] and by["1.7"].codes == [1]
     assert not by["1.6"].code_valid and by["1.6"].codes == [] and by["1.6"].code_raw == "2 - No"
     assert [p.code for p in ret.problems if p.qid == "1.6"] == ["W103"]
