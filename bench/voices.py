@@ -13,8 +13,9 @@ Two kinds of folder, never mixed:
   after the first round of that session's rule changes, and looked at only as recorded in
   corpus/heldout2/README.md;
 - corpus/heldout3 (voices R-S and items T, session 6), corpus/heldout4 (voice Y and items Z,
-  session 8, written after that session's changes) and corpus/heldout5 (voice AA and items AB,
-  session 10, the same way): likewise; each folder's README lists its looks.
+  session 8, written after that session's changes), corpus/heldout5 (voice AA and items AB,
+  session 10, the same way) and corpus/heldout6 (voice AC and items AD, session 14, the same way):
+  likewise; each folder's README lists its looks.
   These are the figures that say how the rules and models do on writing they have not seen.
 
 Narrative class: the stance rules alone (the default) and with the learned model (`--learned
@@ -44,7 +45,8 @@ from wvtext.text import normalize_text  # noqa: E402
 from wvtext.themes.pipeline import extract_themes, make_nlp  # noqa: E402
 
 FOLDERS = (ROOT / "corpus" / "training", ROOT / "corpus" / "heldout", ROOT / "corpus" / "heldout2",
-           ROOT / "corpus" / "heldout3", ROOT / "corpus" / "heldout4", ROOT / "corpus" / "heldout5")
+           ROOT / "corpus" / "heldout3", ROOT / "corpus" / "heldout4", ROOT / "corpus" / "heldout5",
+           ROOT / "corpus" / "heldout6")
 
 
 def _rows(folder: Path) -> list[dict]:

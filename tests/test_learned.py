@@ -432,7 +432,7 @@ def test_learned_heldout_voices_are_well_formed_and_never_trained_on():
     from wvtext.themes.lexicon import THEMES
 
     folders = sorted(p for p in (ROOT / "corpus").glob("heldout*") if p.is_dir())
-    assert [f.name for f in folders] == ["heldout", "heldout2", "heldout3", "heldout4", "heldout5"]
+    assert [f.name for f in folders] == ["heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"]
     assert len(sorted((ROOT / "corpus" / "heldout").glob("SYNTHETIC_voices_*.csv"))) == 3
     qids = set(load_codebook().qids)
     seen = set()
