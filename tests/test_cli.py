@@ -397,3 +397,26 @@ def test_cli_options_that_cannot_apply_are_said_so(tmp_path):
     res = run("cluster", str(ROOT / "corpus" / "items" / "seed_items.csv"), "--out", str(tmp_path / "c"), "-k", "200")
     assert res.returncode == 0, res.stderr
     assert "note: 200 collections asked for" in res.stderr and "distinct examples" in res.stderr
+
+
+def test_cli_analyse_items_alone_reports_them_and_a_later_run_without_items_drops_them(tmp_path):
+    """A curator's run of good-practice items alone is an analysis (reports and all, exit 0); a
+    later run into the same folder with no items does not keep showing the earlier run's."""
+    db, out = tmp_path / "w.db", tmp_path / "out"
+    items = ROOT / "corpus" / "items" / "seed_items.csv"
+    res = run("analyse", str(items), "--out", str(out), "--db", str(db))
+    assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
+    assert re.search(r"wrote .*: 0 returns, 0 answers, 80 items", res.stderr)
+    for name in ("report.html", "workbook.xlsx", "project.qdpx", "items.csv", "collections.csv", "collections/index.html"):
+        assert (out / name).is_file(), name
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "No returns in this run: only good-practice items were analysed" in page
+    assert '<div class="stat"><b>80</b><span>good-practice items</span>' in page
+    one_answer = tmp_path / "leicestershire.csv"
+    one_answer.write_text("locality,qid,code,narrative\nLeicestershire,2.1,1,Costs are known to both partners.\n",
+                          encoding="utf-8")
+    res = run("analyse", str(one_answer), "--out", str(out), "--db", str(db))
+    assert res.returncode == 0, res.stderr
+    assert not (out / "items.csv").exists() and not (out / "collections.csv").exists()
+    assert not (out / "collections").exists()
+    assert "Good-practice collections: not available in this run." in (out / "report.html").read_text(encoding="utf-8")

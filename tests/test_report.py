@@ -869,3 +869,26 @@ def test_charts_do_not_need_pyplot():
             "print('matplotlib.pyplot' in sys.modules)")
     got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert got.stdout.strip() == "False"
+
+
+def test_furthest_on_names_no_question_nobody_is_progressing_on(tmp_path):
+    """With every code blank (or no Yes, in progress or in part anywhere), no question is "furthest
+    on" at 0%: the headline says nobody is progressing instead."""
+    import csv
+
+    from wvtext.report import build_reports
+
+    make_run(tmp_path)
+    with open(tmp_path / "answers.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for r in rows:
+        r.update(code="", code_class="", code_valid="1")
+    with open(tmp_path / "answers.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    build_reports(tmp_path)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    furthest = page.split(">Furthest on<", 1)[1].split("<h3>", 1)[0]
+    assert "No locality has concluded or is progressing on any question" in furthest
+    assert "0% of localities have concluded" not in furthest

@@ -14,6 +14,14 @@ from wvtext.text import normalize_text
         ("line<br/>break", "line break"),
         ("", ""),
         (None, ""),
+        # Invisible format characters go; a cell with no letter or digit left says nothing.
+        ("co\u00adlocated\u200b teams\ufeff", "colocated teams"),
+        ("\u200b\u200f\ufeff", ""),
+        ("\u2022 \n\u2022 \n- \n* ", ""),
+        ("-", ""),
+        ("N/A", "N/A"),
+        ("0", "0"),
+        ("\u4e2d\u6587 \u0645\u0631\u062d\u0628\u0627", "\u4e2d\u6587 \u0645\u0631\u062d\u0628\u0627"),
     ],
 )
 def test_text_normalize_text(raw, expected):

@@ -442,6 +442,7 @@ def run_collections(store, item_ids: list[str], return_ids: list[str], out_dir: 
     items = store.items(item_ids) if item_ids else []
     items += store.answer_items(return_ids) if return_ids else []
     if not items:
+        _remove_collections(out_dir)  # an earlier run's items are not this run's
         return {"items": 0, "collections": 0, "duplicate_groups": 0}
     themes_by = {}
     for r in store.item_themes([i["item_id"] for i in items]):
@@ -452,6 +453,23 @@ def run_collections(store, item_ids: list[str], return_ids: list[str], out_dir: 
     store.save_collections(result.collections, result.items, run_id=run_id)
     return {"items": len(items), "collections": len(result.collections),
             "duplicate_groups": len(result.duplicates.groups)}
+
+
+def _remove_collections(out_dir: Path) -> None:
+    """Take an earlier run's items, collections and collection pages out of `out_dir`, so that a run
+    with no good-practice items shows none (the reports then say "not available in this run")."""
+    import re
+
+    out_dir = Path(out_dir)
+    for name in ("items.csv", "collections.csv", "collections.json"):
+        (out_dir / name).unlink(missing_ok=True)
+    pages = out_dir / "collections"
+    if pages.is_dir():
+        for page in pages.glob("*.html"):
+            if page.name == "index.html" or re.fullmatch(r"c\d+\.html", page.name):
+                page.unlink()
+        if not any(pages.iterdir()):
+            pages.rmdir()
 
 
 def _write_practice(store, return_ids: list[str], out_dir: Path) -> None:

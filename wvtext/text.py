@@ -21,6 +21,10 @@ _HTML_NAMES = (
 ).split()
 _TAG = re.compile(r"<\s*/?\s*(?:(?:%s)|[a-zA-Z]\w*:[\w.-]+)(?:\s[^<>]*)?/?\s*>" % "|".join(_HTML_NAMES), re.I)
 _WS = re.compile(r"\s+")
+# Invisible format characters pasted with text (zero-width spaces, byte-order marks, soft hyphens,
+# direction marks); the zero-width joiner of emoji sequences is kept.
+_FORMAT_CHARS = re.compile("[\u00ad\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_WORD_CHAR = re.compile(r"[^\W_]")  # a letter or a digit, in any script
 _TRAILING_BULLETS = re.compile(r"(?:\s*\u2022)+$")
 _TRANSLATE = str.maketrans(
     {
@@ -59,7 +63,8 @@ def normalize_text(text: str | None) -> str:
     if not text:
         return ""
     text = strip_html(str(text))
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    text = _FORMAT_CHARS.sub("", unicodedata.normalize("NFKC", text).translate(_TRANSLATE))
     text = _TRAILING_BULLETS.sub("", _WS.sub(" ", text).strip())
-    # A cell of bullets alone ("•", an empty <li>) says nothing: it is empty, as before bullets were kept.
-    return text if text.replace("\u2022", "").strip() else ""
+    # A cell with no letter or digit (bullets alone, "-", an empty <li>, invisible characters) says
+    # nothing: it is empty.
+    return text if _WORD_CHAR.search(text) else ""

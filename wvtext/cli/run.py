@@ -109,7 +109,8 @@ def analyse_cli(
     for e in manifest["errors"]:
         echo_err(f"error: {e}")
     c = manifest["counts"]
-    echo_err(f"wrote {out}/: {c['returns']} returns, {c['answers']} answers, {c['problems']} warnings "
+    items = f"{c['items']} items, " if c.get("items") else ""
+    echo_err(f"wrote {out}/: {c['returns']} returns, {c['answers']} answers, {items}{c['problems']} warnings "
              f"in {manifest['timings_s']['total']:.2f}s (run {manifest['run_id']})")
     if manifest["errors"]:
         raise typer.Exit(1)

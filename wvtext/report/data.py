@@ -277,9 +277,12 @@ def load_run(out_dir: Path, *, codebook: Codebook | None = None) -> RunData:
         raise ReportError(f"{out_dir / 'answers.csv'}: needs columns qid and locality (or return_id); found "
                           f"{', '.join(found) or 'none'}" + (f" (one column holding {sep!r}: separated by {sep!r}?)" if sep else "") + ".",
                           remedy="Give the answers.csv that 'wvtext analyse' wrote (comma-separated, UTF-8).")
-    if not answers:
-        raise ReportError(f"{out_dir / 'answers.csv'}: has a header but no answers.",
-                          remedy=f"run 'wvtext analyse --out {out_dir}' again.")
+    item_themes = read_table(out_dir / "item_themes.csv", headers)
+    if not answers and not item_themes:
+        raise ReportError(f"{out_dir / 'answers.csv'}: has a header but no answers, and the folder has no "
+                          "good-practice items either, so there is nothing to report.",
+                          remedy="Analyse returns or items into this folder ('wvtext analyse FILES --out "
+                                 f"{out_dir}').")
     returns = read_table(out_dir / "returns.csv", headers) or []
     manifest = {}
     if (out_dir / "manifest.json").is_file():
@@ -290,7 +293,7 @@ def load_run(out_dir: Path, *, codebook: Codebook | None = None) -> RunData:
     data = RunData(
         out_dir=out_dir, codebook=codebook or load_codebook(), answers=answers, returns=returns,
         evidence=read_table(out_dir / "theme_evidence.csv", headers),
-        item_themes=read_table(out_dir / "item_themes.csv", headers),
+        item_themes=item_themes,
         problems=read_table(out_dir / "problems.csv", headers),
         support_requests=read_table(out_dir / "support_requests.csv", headers),
         good_practice=read_table(out_dir / "good_practice.csv", headers),

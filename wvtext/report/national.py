@@ -132,6 +132,11 @@ def render_report(d: RunData, *, title: str | None = None, locality_pages: dict[
         ("run", "About this run", _run),
         ("method", "How the figures are made", _method),
     ]
+    if not n:  # only good-practice items were analysed: nothing to collate by question, region or return
+        about_returns = {"national", "regional", "support", "divergence", "outofstep", "localities"}
+        none = el("p", "No returns in this run: only good-practice items were analysed (see Themes and Good "
+                       "practice).", cls="note")
+        sections = [(a, t, (lambda _d: none) if a in about_returns else fn) for a, t, fn in sections]
     body.append(el("nav", el("ol", *[el("li", el("a", t, href=f"#{a}")) for a, t, _ in sections]), cls="toc"))
     for anchor, heading, fn in sections:
         body.append(Safe(f'<h2 id="{anchor}">{esc(heading)}</h2>'))
@@ -186,12 +191,15 @@ def _headlines(d: RunData) -> Safe:
         c = d.distribution(q.qid)
         ranked.append((sum(c.get(b, 0) for b in PROGRESSING), c.get("yes", 0), q))
     if ranked and d.n_returns:
-        ranked.sort(key=lambda t: (-t[0], -t[1], t[2].qid))
-        top, bottom = ranked[:5], sorted(ranked[-5:], key=lambda t: (t[0], t[1]))
+        ranked.sort(key=lambda t: (-t[0], -t[1], d.codebook.position(t[2].qid)))
+        top = [t for t in ranked[:5] if t[0] > 0]  # a question no locality is progressing on is not "furthest on"
+        bottom = sorted(ranked[-5:], key=lambda t: (t[0], t[1], d.codebook.position(t[2].qid)))
         out.append(el("h3", "Furthest on"))
         out.append(el("ul", *[el("li", f"{pct(p, d.n_returns)} of localities have concluded or are progressing: ",
                                  el("span", short(q.text, 150), cls="q"), f" ({q.qid}; {pct(y, d.n_returns)} "
-                                 "say it is in place).") for p, y, q in top], cls="tight"))
+                                 "say it is in place).") for p, y, q in top], cls="tight") if top else
+                   el("p", "No locality has concluded or is progressing on any question (no Yes, in progress or "
+                           "in part code was given)."))
         out.append(el("h3", "Least far on"))
         out.append(el("ul", *[el("li", f"{pct(p, d.n_returns)} of localities have concluded or are progressing: ",
                                  el("span", short(q.text, 150), cls="q"), f" ({q.qid}; {pct(y, d.n_returns)} "
