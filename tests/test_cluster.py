@@ -1,6 +1,7 @@
 """Near-duplicate merging (wvtext.dedup), collections (wvtext.cluster) and `wvtext cluster`."""
 import csv
 import random
+import re
 import subprocess
 import sys
 
@@ -279,3 +280,22 @@ def test_collection_terms_are_shown_as_the_texts_write_them():
     assert shown["service user"] == "service users" and shown["selfadvocate"] == "self-advocates"
     assert shown["children"] == "children"  # a possessive only where the texts write it no other way
     assert shown["dol"] == "DoLS" and shown["processe"] == "processes"
+
+
+def test_links_are_no_words_of_an_item():
+    """Two items that are only links to documents are not the same example, and a link's pieces
+    ("http", "www", "gov", "uk") are no terms of the collections they join."""
+    from wvtext.cluster import cluster_items
+    from wvtext.dedup import normalise_words
+
+    assert normalise_words("See https://www.example.gov.uk/plan.pdf or e-mail jo.bloggs@kelsey.nhs.uk today") == \
+        ["see", "or", "e", "mail", "today"]
+    links = [{"item_id": "d1", "title": "", "description": "https://www.example.gov.uk/winterbourne/plan.pdf"},
+             {"item_id": "d2", "title": "", "description": "http://www.cornwall.gov.uk/media/123456/jip-action-plan.docx"}]
+    assert not find_near_duplicates(links).groups
+    text = "A joint register of everyone in an inpatient setting, reviewed monthly by the CCG and the council."
+    items = links + [{"item_id": f"r{k}", "title": "Shared care register", "description": text + f" Area {k}."}
+                     for k in range(3)]
+    result = cluster_items(items, themes=[[] for _ in items])
+    words = " ".join(c["collection_label"] + " " + c["top_terms"] for c in result.collections).lower()
+    assert not {"http", "https", "www", "gov", "uk", "pdf", "docx"} & set(re.findall(r"[a-z]+", words))

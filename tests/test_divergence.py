@@ -328,3 +328,39 @@ def test_flag_drivers_are_in_question_order_whatever_order_the_answers_come_in()
     assert reviewed_drivers("4.1 (-2.2 sd); 9.9 overstated; codes ahead of region (+1.00 sd on average)",
                             answers[:2]) == ("4.1 (-2.2 sd); codes ahead of region (+1.00 sd on average); "
                                              "2.3 contradiction; 10.1 overstated")
+
+
+def test_an_out_of_step_score_from_flags_about_no_codes_names_them():
+    """A return whose only flags are no response and invalid codes scores on its divergence rate;
+    its drivers say so rather than leave the score unexplained."""
+    from wvtext.codebook import load_codebook
+
+    cb = load_codebook()
+
+    def answers(blank: int):
+        return [{"qid": q.qid, "code_class": "" if i < blank else "yes", "divergent": i < blank,
+                 "divergence_type": ("no_response" if i < blank - 2 else "invalid_code") if i < blank else ""}
+                for i, q in enumerate([q for q in cb if not q.is_categorical])]
+    returns = [{"return_id": f"r{k}", "region": "East Midlands", "answers": answers(20 if k == 0 else 0)} for k in range(4)]
+    scored = {s.return_id: s for s in score_out_of_step(returns)}
+    assert scored["r0"].score > 0
+    assert scored["r0"].drivers == ["20 of 59 answers flagged (invalid_code 2, no_response 18)"]
+    assert all(not scored[r].drivers and scored[r].score == 0 for r in ("r1", "r2", "r3"))
+
+
+def test_a_return_alone_in_its_region_is_said_to_be_ahead_of_the_nation():
+    """A return whose region has no other return is compared with the nation (its region's mean is
+    the national one): the driver names the yardstick it was measured against."""
+    from wvtext.codebook import load_codebook
+
+    qs = [q for q in load_codebook() if not q.is_categorical]
+
+    def answers(cls: str):
+        return [{"qid": q.qid, "code_class": cls, "divergent": False, "divergence_type": ""} for q in qs]
+    returns = [{"return_id": f"em{k}", "region": "East Midlands", "answers": answers("no" if k % 2 else "in_progress")}
+               for k in range(6)]
+    returns.append({"return_id": "sw", "region": "South West", "answers": answers("yes")})
+    returns.append({"return_id": "em-ahead", "region": "East Midlands", "answers": answers("yes")})
+    scored = {s.return_id: s for s in score_out_of_step(returns)}
+    assert scored["sw"].drivers[0].startswith("codes ahead of the nation (+")
+    assert scored["em-ahead"].drivers[0].startswith("codes ahead of region (+")

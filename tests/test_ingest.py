@@ -864,3 +864,11 @@ def test_a_utf8_csv_with_one_windows_byte_is_refused_naming_the_line(tmp_path, b
     with pytest.raises(IngestError) as err:
         read_input(tmp_path / "mixed.csv")
     assert "mixes two encodings" in str(err.value) and "0x96 on line 3" in str(err.value)
+
+
+def test_missing_questions_are_all_named_as_runs(tmp_path, seed_return):
+    """W107 names every missing question, as runs in question order, however many there are."""
+    keep = {"2.4", "5.1", "6.10"}
+    ret, _by = _read_codes(tmp_path, {a.qid: a.code_raw for a in seed_return.answers if a.qid in keep})
+    (w107,) = [p for p in ret.problems if p.code == "W107"]
+    assert w107.message.startswith("58 question(s) missing: 1.1-2.3, 2.5-4.9, 5.2-6.9, 7.1-11.3; ")

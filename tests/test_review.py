@@ -517,3 +517,26 @@ def test_review_next_before_any_analysis_says_to_analyse(store, tmp_path):
     assert "  reviews: 1" in CliRunner().invoke(app, ["status", "--db", str(store.path)]).output
     res = CliRunner().invoke(app, ["status", "--db", str(tmp_path)])  # a folder is no database
     assert res.exit_code == 1 and "is a folder, not a database file" in str(res.exception)
+
+
+def test_flags_and_review_next_list_tied_flags_in_question_order(tmp_path):
+    """Flags of the same score (here three blank codes over narratives that answer: no_response, 0.7)
+    come in question order, 1.9 before 2.1 before 10.1, not in the text order of their ids."""
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+
+    src = tmp_path / "leicestershire.csv"
+    src.write_text("locality,qid,code,narrative\n"
+                   "Leicestershire,10.1,,Children's and adults' commissioners plan transition together.\n"
+                   "Leicestershire,2.1,,The costs of current services are known to both partners.\n"
+                   "Leicestershire,1.9,,We would welcome support on information sharing.\n", encoding="utf-8")
+    db = tmp_path / "w.db"
+    res = CliRunner().invoke(app, ["analyse", str(src), "--out", str(tmp_path / "out"), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    listed = CliRunner().invoke(app, ["flags", "leicestershire", "--db", str(db)]).output
+    order = [ln.split()[0] for ln in listed.splitlines() if ln[:1].isdigit() and "no_response" in ln]
+    assert order == ["1.9", "2.1", "10.1"], listed
+    queue = CliRunner().invoke(app, ["review", "next", "--db", str(db)]).output
+    assert [q for q in ("1.9", "2.1", "10.1") if f"leicestershire {q} " in queue] == ["1.9", "2.1", "10.1"]
+    assert queue.index("leicestershire 1.9 ") < queue.index("leicestershire 2.1 ") < queue.index("leicestershire 10.1 ")

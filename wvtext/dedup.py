@@ -128,14 +128,18 @@ def _word(w: str) -> str:
     return got
 
 
+_URL_RE = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+", re.I)
+
+
 def normalise_words(text: str, *, fold_numbers: bool = True, stop_words: bool = False,
                     expand: bool = True) -> list[str]:
-    """Return the words `text` is compared on: lower case, `&` as "and", hyphenated prefixes
+    """Return the words `text` is compared on (links and e-mail addresses left out): lower case,
+    `&` as "and", hyphenated prefixes
     joined ("co-ordinator" -> "coordinator"), abbreviations spelled out, statute references as
     one word ("Sec 75" -> "s75"), figures as "#" (or dropped when `fold_numbers` is False),
     plurals and spelling variants folded; stop words dropped when `stop_words` is True;
     abbreviations kept as they are when `expand` is False."""
-    text = (text or "").replace("&", " and ")
+    text = _URL_RE.sub(" ", text or "").replace("&", " and ")  # a link's pieces are no words of the text
     text = _SECTION_RE.sub(lambda m: f" s{m.group(1)} ", text)
     text = _HYPHEN_PREFIX_RE.sub(r"\1", text).lower().replace("-", " ").replace("/", " ")
     text = _NUMBER_RE.sub(" # ", text)

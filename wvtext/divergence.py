@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -175,6 +176,7 @@ def score_out_of_step(returns: list[dict], *, shrink: float = 5.0, flag_at: floa
     for r in returns:
         rid, reg, mine = r["return_id"], r.get("region") or "", vals[r["return_id"]]
         zs: list[tuple[float, str]] = []
+        peers = False  # another return of the region answered one of these questions
         for q, x in mine.items():
             n_nat = nat_n[q] - 1
             if n_nat < 2:
@@ -183,6 +185,7 @@ def score_out_of_step(returns: list[dict], *, shrink: float = 5.0, flag_at: floa
             var = max((nat_sq[q] - x * x) / n_nat - mean_nat ** 2, 0.0)
             sd = max(math.sqrt(var), 0.5)
             n_reg = reg_n[reg][q] - 1 if reg else 0
+            peers = peers or n_reg > 0
             mean_reg = (reg_sum[reg][q] - x) / n_reg if n_reg > 0 else mean_nat
             target = (n_reg * mean_reg + shrink * mean_nat) / (n_reg + shrink)
             zs.append(((x - target) / sd, q))
@@ -207,8 +210,15 @@ def score_out_of_step(returns: list[dict], *, shrink: float = 5.0, flag_at: floa
         score = round(1 - (1 - 0.85 * s_shift) * (1 - 0.6 * s_div) * (1 - 0.8 * s_dir), 3)
         drivers = [f"{q} ({z:+.1f} sd)" for z, q in sorted(zs, key=lambda t: -abs(t[0]))[:3] if abs(z) >= 1.0]
         if s_shift > 0:
-            drivers.insert(0, f"codes {'ahead of' if optimism > 0 else 'behind'} region ({optimism:+.2f} sd on average)")
+            # Alone in its region (or with none given), a return is compared with the nation only.
+            yardstick = "region" if peers else "the nation"
+            drivers.insert(0, f"codes {'ahead of' if optimism > 0 else 'behind'} {yardstick} ({optimism:+.2f} sd on average)")
         drivers += flag_drivers(answers)
+        if score > 0 and not drivers:
+            # Only flags that are no claim about the codes (no response, invalid codes): say which.
+            kinds = Counter(a.get("divergence_type") for a in flagged)
+            drivers.append(f"{div} of {len(answers)} answers flagged ("
+                           + ", ".join(f"{t} {kinds[t]}" for t in DIVERGENCE_TYPES if kinds[t]) + ")")
         out.append(OutOfStep(rid, len(answers), div, round(div / n, 3), over, round(dist, 3), round(optimism, 3),
                              score, score >= flag_at, drivers))
     return out

@@ -60,6 +60,9 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
     """Return what to review next, most useful first (each row says why)."""
     if kind not in KINDS:
         raise WvtextError(f"review kind {kind!r} is not one of {', '.join(KINDS)}.")
+    from .codebook import load_codebook
+
+    at = load_codebook().position  # ties in question order (1.9 before 10.1), not as text
     done = decision_map(store)
     rids = return_ids if return_ids is not None else [r["return_id"] for r in store.returns()]
     if not rids:
@@ -79,7 +82,7 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
                                       else "(added, then dismissed in review)") if added else a["divergence_type"],
                              "detail": f"code {ans['code_raw'] or 'blank'} ({a['code_class'] or '-'}) vs narrative "
                                        f"{a['text_class']}", "evidence": a["evidence"]})
-        rows.sort(key=lambda r: -r["score"])
+        rows.sort(key=lambda r: (-r["score"], r["return_id"], at(r["qid"])))
     elif kind == "theme":
         for t in store.answer_themes(rids):
             ans = answers[(t["return_id"], t["qid"])]
@@ -87,7 +90,7 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
                          "locality": ans["locality"], "score": t["confidence"],
                          "what": "carried" if t["carried"] else "not carried",
                          "detail": "negated" if t["negated"] else "", "evidence": ans["narrative"][:300]})
-        rows.sort(key=lambda r: abs(r["score"] - 0.5))  # the least certain first
+        rows.sort(key=lambda r: (abs(r["score"] - 0.5), r["return_id"], at(r["qid"])))  # the least certain first
     elif kind == "text_class":
         for a in store.answer_analysis(rids):
             ans = answers[(a["return_id"], a["qid"])]
@@ -96,7 +99,7 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
             rows.append({"kind": kind, "return_id": a["return_id"], "qid": a["qid"], "locality": ans["locality"],
                          "score": a["text_confidence"], "what": a["text_class"],
                          "detail": f"code {ans['code_raw'] or 'blank'} ({a['code_class'] or '-'})", "evidence": a["evidence"]})
-        rows.sort(key=lambda r: (r["score"], r["return_id"], r["qid"]))  # the least certain first
+        rows.sort(key=lambda r: (r["score"], r["return_id"], at(r["qid"])))  # the least certain first
     elif kind == "support_request":
         for r in store.support_requests(rids):
             rows.append({"kind": kind, "return_id": r["return_id"], "qid": r["qid"], "locality": r["locality"],
@@ -107,7 +110,7 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
                 rows.append({"kind": kind, "return_id": g["return_id"], "qid": g["qid"], "locality": g["locality"],
                              "score": g["score"], "what": "candidate" if g["is_candidate"] else "near miss",
                              "detail": g["cues"], "evidence": g["evidence"]})
-        rows.sort(key=lambda r: -r["score"])
+        rows.sort(key=lambda r: (-r["score"], r["return_id"], at(r["qid"])))
     out = []
     for r in rows:
         d = done.get(_key(r))

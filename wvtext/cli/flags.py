@@ -86,7 +86,10 @@ def flags_cli(
     codes = {a["qid"]: a for a in store.answers([rid])}
     hidden = 0
     shown = [a for a in analysis if all_answers or a["divergent"] or decided.get((rid, a["qid"]))]
-    for a in sorted(shown, key=lambda a: (-a["divergent"], -a["divergence_score"])):
+    from ..codebook import load_codebook
+
+    at = load_codebook().position  # ties in question order (1.9 before 10.1)
+    for a in sorted(shown, key=lambda a: (-a["divergent"], -a["divergence_score"], at(a["qid"]))):
         d = decided.get((rid, a["qid"]))
         if not a["divergent"] and not all_answers:
             hidden += bool(d and d["decision"] == "dismiss")
