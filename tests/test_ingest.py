@@ -249,8 +249,10 @@ def test_code_written_as_its_exact_label(tmp_path):
 def test_a_code_number_with_its_label_must_name_that_label(tmp_path):
     """"2 - Not clear" and "5 - In prog" are codes 2 and 5; "2 - No", where 2 is "Not clear", says
     two different things and is kept as given, invalid (not read as "Not clear" because "No" begins it)."""
-    ret, by = _read_codes(tmp_path, {"1.5": "2 - Not clear", "1.4": "5 - In prog", "1.6": "2 - No", "1.7": "1 - Yes"})
+    ret, by = _read_codes(tmp_path, {"1.5": "2 - Not clear", "1.4": "5 - In prog", "1.6": "2 - No", "1.7": "1 - Yes",
+                                     "1.8": "0 - N", "1.9": "1 - Y", "2.1": "0 - None"})
     assert by["1.5"].codes == [2] and by["1.4"].codes == [5] and by["1.7"].codes == [1]
+    assert by["1.8"].codes == [0] and by["1.9"].codes == [1] and by["2.1"].codes == [0]  # short forms still read
     assert not by["1.6"].code_valid and by["1.6"].codes == [] and by["1.6"].code_raw == "2 - No"
     assert [p.code for p in ret.problems if p.qid == "1.6"] == ["W103"]
 
@@ -872,3 +874,115 @@ def test_missing_questions_are_all_named_as_runs(tmp_path, seed_return):
     ret, _by = _read_codes(tmp_path, {a.qid: a.code_raw for a in seed_return.answers if a.qid in keep})
     (w107,) = [p for p in ret.problems if p.code == "W107"]
     assert w107.message.startswith("58 question(s) missing: 1.1-2.3, 2.5-4.9, 5.2-6.9, 7.1-11.3; ")
+
+
+def test_a_locality_row_or_cover_sheet_does_not_make_a_layout_workbook_a_long_table(tmp_path, seed_return):
+    rows = _layout_sheet_rows(_dump_lines())
+    with_row = rows[:1] + [["Locality:", "Leicestershire", "Region:", "East Midlands"]] + rows[1:]
+    _write_sheets(tmp_path / "a1_leicestershire.xlsx", {"Return": with_row})
+    cover = [["Locality", "Lead officer", "Email"], ["Leicestershire", "A. Officer", "a@example.org"]]
+    _write_sheets(tmp_path / "a2_leicestershire.xlsx", {"Cover": cover, "Return": rows})
+    for name in ("a1_leicestershire.xlsx", "a2_leicestershire.xlsx"):
+        assert _key(read_return_file(tmp_path / name)) == _key(seed_return), name
+
+
+def test_a_short_dump_whose_header_names_a_question_column_is_a_dump(tmp_path, seed_return):
+    lines = _dump_lines()
+    at = next(i for i, ln in enumerate(lines) if ln.startswith("Q\t1.Models"))
+    lines[at] = "Question\tCodes used\tCoded as\tResponse"
+    body = ["\t".join(ln.split("\t")[1:]) if ln.split("\t")[0].isdigit() else ln for ln in lines[at + 1:]]
+    path = tmp_path / "leicestershire_short.txt"
+    path.write_text("\n".join(lines[at - 1:at + 1] + body), encoding="utf-8")
+    got = read_input(path)
+    assert got.format == "text" and _key(got.returns[0]) == _key(seed_return)
+
+
+@pytest.mark.parametrize("line", ["12 people have moved to community placements since April.",
+                                  "2 posts were funded from the pool."])
+def test_a_numbered_narrative_line_with_a_sections_number_is_not_its_heading(tmp_path, line):
+    """After the last answer, or standing where section 2's heading would: a numbered sentence whose
+    words are not the section's title stays in the narrative above."""
+    lines = _dump_lines()
+    if line.startswith("12"):
+        at = _row_index(lines, "11.3")
+        lines = lines[:at + 1] + [line] + lines[at + 1:]
+        qid = "11.3"
+    else:
+        at = next(i for i, ln in enumerate(lines) if "2. Understanding the money" in ln)
+        lines[at] = line
+        qid = "1.9"
+    path = tmp_path / "leicestershire_line.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    ret = read_return_file(path)
+    assert {a.qid: a for a in ret.answers}[qid].narrative.endswith(line)
+    assert "W111" in [p.code for p in ret.problems if p.qid == qid]
+
+
+def test_the_heading_of_a_section_whose_questions_were_left_out_is_still_a_heading(tmp_path, seed_return):
+    lines = [ln for ln in _dump_lines() if not (ln.split("\t")[1:2] and ln.split("\t")[1].startswith("9."))]
+    path = tmp_path / "leicestershire_no9.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    ret = read_return_file(path)
+    by = {a.qid: a for a in ret.answers}
+    assert by["8.3"].narrative == {a.qid: a for a in seed_return.answers}["8.3"].narrative
+    assert not [p for p in ret.problems if p.code == "W111" and p.qid == "8.3"]
+
+
+def test_a_continuation_line_with_a_pasted_bullet_across_cells_is_joined(tmp_path, seed_return):
+    lines = _dump_lines()
+    at = _row_index(lines, "1.2")
+    extra = ["Partners include:", "\u2022\tHousing services", "\u2022\tNHS England specialised commissioning"]
+    path = tmp_path / "leicestershire_bullets.txt"
+    path.write_text("\n".join(lines[:at + 1] + extra + lines[at + 1:]), encoding="utf-8")
+    narrative = {a.qid: a for a in read_return_file(path).answers}["1.2"].narrative
+    assert narrative.endswith("Partners include: \u2022 Housing services \u2022 NHS England specialised commissioning")
+
+
+def test_sheets_that_name_two_localities_are_refused_and_a_cell_past_the_table_names_its_sheet(tmp_path):
+    rows = _layout_sheet_rows(_dump_lines())
+    other = [[c.replace("Leicestershire", "Rutland") for c in rows[0]]] + rows[1:]
+    _write_sheets(tmp_path / "two.xlsx", {"Leics": rows, "Rutland": other})
+    with pytest.raises(IngestError) as err:
+        read_input(tmp_path / "two.xlsx")
+    assert "two localities" in str(err.value) and "'Leics'" in str(err.value) and "'Rutland'" in str(err.value)
+    sheets = _per_section(rows)
+    first = next(i for i, r in enumerate(sheets["Section 2"]) if r[1:2] and r[1].startswith("2.1 "))
+    sheets["Section 2"][first] = sheets["Section 2"][first][:5] + ["", "a note"]
+    _write_sheets(tmp_path / "leicestershire.xlsx", sheets)
+    (w112,) = [p for p in read_return_file(tmp_path / "leicestershire.xlsx").problems if p.code == "W112"]
+    assert f"sheet 'Section 2', G{first + 1}" in w112.message
+
+
+def test_a_headed_column_past_the_narrative_is_said_to_be_unread(tmp_path, seed_return):
+    rows = _layout_sheet_rows(_dump_lines())
+    rows[1] = rows[1][:5] + ["Additional comments"]
+    at = next(i for i, r in enumerate(rows) if r[1:2] and r[1].startswith("1.1 "))
+    rows[at] = rows[at][:5] + ["Board meets monthly."]
+    _write_sheets(tmp_path / "leicestershire.xlsx", {"Return": rows})
+    ret = read_return_file(tmp_path / "leicestershire.xlsx")
+    assert _key(ret) == _key(seed_return)
+    (w112,) = [p for p in ret.problems if p.code == "W112"]
+    assert "column F ('Additional comments')" in w112.message and "1 question row" in w112.message
+
+
+def test_a_mac_csv_with_a_line_break_inside_a_narrative(tmp_path):
+    data = b'locality,qid,code,narrative\rLeicestershire,1.1,3,"A board.\nIt meets monthly."\rLeicestershire,1.2,3,Partners.\r'
+    (tmp_path / "mac.csv").write_bytes(data)
+    ret = read_return_file(tmp_path / "mac.csv")
+    assert [a.narrative for a in ret.answers] == ["A board. It meets monthly.", "Partners."]
+
+
+def test_a_windows_1252_file_whose_bytes_happen_to_spell_utf8_is_still_windows_1252(tmp_path):
+    (tmp_path / "w.csv").write_bytes(b"locality,qid,code,narrative\nLeicestershire,1.1,3,Caf\xe9\xa0\x96 costs \xa3500\n")
+    assert read_return_file(tmp_path / "w.csv").answers[0].narrative == "Caf\u00e9 - costs \u00a3500"
+
+
+def test_the_better_name_wins_whatever_the_column_order(tmp_path, seed_return):
+    rows = _long_rows(seed_return, 2)
+    lines = ["Locality,Question No.,Evidence,Response,Code"] + [f'Leicestershire,{q},"see file","{n}","{c}"' for q, c, n in rows]
+    (tmp_path / "order.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert [a.narrative for a in read_return_file(tmp_path / "order.csv").answers] == [n for _q, _c, n in rows]
+    (tmp_path / "items.csv").write_text("Title,Description,Comments\nA register,Kept monthly.,ok\n", encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        read_input(tmp_path / "items.csv")
+    assert "item_id" in str(err.value)

@@ -45,13 +45,14 @@ ITEM_COLUMNS = ("item_id", "title", "description")
 
 # Other names people give the columns, keyed as `_column` spells a header cell.
 _COLUMN_ALIASES = {
-    "question": "qid", "question_number": "qid", "question_no": "qid", "question_id": "qid", "question_ref": "qid",
+    "question_number": "qid", "question_no": "qid", "question_id": "qid", "question_ref": "qid",
     "q_no": "qid", "qno": "qid", "q_number": "qid", "q_ref": "qid", "qref": "qid",
+    "question": "qid",  # last: beside "Question number" it is the question's text
     "coded_as": "code", "response_code": "code", "answer_code": "code",
     "response": "narrative", "locality_response": "narrative", "narrative_response": "narrative",
-    "comments": "narrative", "comment": "narrative", "evidence": "narrative", "comments_evidence": "narrative",
-    "evidence_comments": "narrative", "commentary": "narrative", "response_text": "narrative",
-    "narrative_text": "narrative",
+    "response_text": "narrative", "narrative_text": "narrative", "comments_evidence": "narrative",
+    "evidence_comments": "narrative", "comments": "narrative", "comment": "narrative", "commentary": "narrative",
+    "evidence": "narrative",
     "id": "item_id", "itemid": "item_id",
 }
 _TWO_DECIMALS_RE = re.compile(r"^(\d{1,2})\.([1-9])0$")  # "1.10": 1.1 in a column formatted 0.00
@@ -125,6 +126,11 @@ def _decode(name: str, data: bytes) -> str:
     return text
 
 
+# What UTF-8 elsewhere in a file looks like: "£", "é", a non-breaking space, "’" or "–" written as
+# UTF-8. Other characters that a few Windows-1252 bytes happen to spell are no evidence.
+_UTF8_TEXT = re.compile("[\u00a0-\u00ff\u2010-\u2027\u20ac]")
+
+
 def _line_at(data: bytes, offset: int) -> str:
     line = data.count(b"\n", 0, offset) + 1 if b"\n" in data else data.count(b"\r", 0, offset) + 1
     return f"line {line}"
@@ -148,7 +154,7 @@ def _decode_bytes(name: str, data: bytes) -> str:
     except UnicodeDecodeError as utf8_error:
         bad = utf8_error.start
         where = f"byte 0x{data[bad]:02x} on {_line_at(data, bad)}"
-        if bom or any(ord(ch) > 127 and ch != "\ufffd" for ch in data.decode("utf-8", errors="replace")):
+        if bom or _UTF8_TEXT.search(data.decode("utf-8", errors="replace")):
             # UTF-8 elsewhere ("£" or "’" as UTF-8): decoding it all as Windows-1252 would garble
             # every one of those characters without a word.
             raise IngestError(
@@ -197,7 +203,7 @@ _raise_csv_field_limit()
 
 def _csv_rows(name: str, text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     """(row number, cells) of a csv; a row the csv module cannot read is an error naming it."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # CR, LF or CRLF rows; LF in a cell kept
     rows: list[list[str]] = []
     try:
         for cells in reader:
@@ -226,6 +232,8 @@ def _sniff_text(text: str) -> str:
     if sum(1 for l in lines if re.match(r"^\s*\d{1,3}\t\s*(?:Q\s*)?\d{1,2}\.\d{1,2}\b", l)) >= 2:
         return "text"
     for line in lines[:_TITLE_LINES]:
+        if is_layout_header(line.split("\t")):  # "Question<tab>Codes used<tab>Coded as<tab>Response"
+            return "text"
         kind = _table_kind(_csv_header(line))
         if kind:
             return f"{kind}_csv"
@@ -248,11 +256,11 @@ def _table_kind(header: list[str]) -> str | None:
     """"items" or "long" for the header of an items or a long return table (whose missing columns
     the reader then names), None for anything else."""
     cols = set(header)
-    if set(ITEM_COLUMNS) <= cols:
-        return "items"
+    if set(ITEM_COLUMNS) <= cols or ({"title", "description"} <= cols and "qid" not in cols):
+        return "items"  # before the long table's test: "Comments" beside them reads as a narrative
     if {"qid", "narrative"} & cols or ("locality" in cols and not {"title", "description"} & cols):
         return "long"
-    if "item_id" in cols or {"title", "description"} <= cols:
+    if "item_id" in cols:
         return "items"
     return None
 
@@ -276,13 +284,15 @@ def _header(cells: list) -> list[str]:
     """A header row's column names, the other names people give them read as ours ("Question" ->
     qid, "Coded as" -> code, "ID" -> item_id), unless the file also has the column by our name."""
     keys = [_column(c) for c in cells]
-    out, taken = [], set(keys)
-    for key in keys:
-        alias = _COLUMN_ALIASES.get(key)
-        if alias and alias not in taken:
+    out, taken = list(keys), set(keys)
+    # Where two columns could be one of ours ("Question number" and "Question", "Evidence" and
+    # "Response"), the name listed first in _COLUMN_ALIASES wins, whatever the columns' order.
+    rank = {k: i for i, k in enumerate(_COLUMN_ALIASES)}
+    for i in sorted((i for i, k in enumerate(keys) if k in _COLUMN_ALIASES), key=lambda i: (rank[keys[i]], i)):
+        alias = _COLUMN_ALIASES[keys[i]]
+        if alias not in taken:
             taken.add(alias)
-            key = alias
-        out.append(key)
+            out[i] = alias
     return out
 
 
@@ -357,27 +367,30 @@ def _sheet_rows(ws) -> tuple[list[tuple[int, list]], list[tuple[int, int]]]:
 def _header_kind(rows: list[tuple[int, list]]) -> tuple[str, int]:
     """("long"/"items", index of the header row) when one of the first 20 non-empty rows of a sheet
     is the header of a long return table or of an items table (under a title block, perhaps);
-    ("layout", 0) otherwise, and as soon as the stocktake layout's own header row comes."""
+    ("layout", 0) otherwise, and as soon as the stocktake layout's own header row comes;
+    ("weak_long", index) for a row with a Locality column among others not known."""
     seen = 0
+    weak: tuple[str, int] | None = None
     for k, (_i, r) in enumerate(rows):
         cells = [c for c in r if c is not None and str(c).strip()]
         if not cells:
             continue
         if is_layout_header(list(r)):
-            break
+            return "layout", 0
         cols = set(_header(cells))
         if set(ITEM_COLUMNS) <= cols:
             return "items", k
         if {"qid", "code", "narrative"} <= cols or {"locality", "qid", "narrative"} <= cols:
             return "long", k
-        if "locality" in cols and len(cells) >= 3:
-            # A locality column marks a long table whatever else its header lacks: read as one, the
-            # missing columns are named, where the layout's fixed columns would misread it.
-            return "long", k
+        if "locality" in cols and len(cells) >= 3 and not weak:
+            weak = ("weak_long", k)
         seen += 1
         if seen == 20:
             break
-    return "layout", 0
+    # A row with a Locality column and others not known ("Locality | Lead officer | Email") marks a
+    # long table only in a workbook with no layout sheet (the caller decides): read as one, its
+    # missing columns are named, where the layout's fixed columns would misread it.
+    return weak or ("layout", 0)
 
 
 def _has_layout_header(rows: list[tuple[int, list]], within: int = 30) -> bool:
@@ -402,14 +415,17 @@ def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[str, list[t
         sheets = []
         chosen: list[tuple[int, list]] = []
         kind = "layout"
+        weak: list[tuple[int, list]] = []
         for n, ws in enumerate(wb.worksheets):
             rows, formulas = _sheet_rows(ws)
             sheets.append((ws.title, rows, formulas))
             sheet_kind, at = _header_kind(rows)
-            if sheet_kind != "layout" and not chosen:
+            if sheet_kind in ("long", "items") and not chosen:
                 kind, chosen = sheet_kind, [(n, rows[at:])]
                 break
-            if sheet_kind == "layout" and _has_layout_header(rows):
+            if sheet_kind == "weak_long" and not weak:
+                weak = [(n, rows[at:])]
+            elif sheet_kind == "layout" and _has_layout_header(rows):
                 chosen.append((n, rows))
     except Exception as exc:
         raise IngestError(name, f"is a damaged xlsx workbook ({type(exc).__name__}: {exc}).",
@@ -419,6 +435,8 @@ def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[str, list[t
     if not sheets:
         raise IngestError(name, "has no worksheet with cells (only chart sheets, or none).",
                           remedy="Give the workbook whose sheet holds the return.")
+    if not chosen and weak:
+        kind, chosen = "long", weak
     if not chosen:
         for n, (_t, rows, _f) in enumerate(sheets):
             text = " ".join(str(c) for _, r in rows[:80] for c in r if c is not None).lower()
@@ -459,15 +477,30 @@ def _saved_values(name: str, data: bytes, n: int, sheet: tuple, rows: list[tuple
     return [(i, list(saved.get(i, r))) for i, r in rows]
 
 
-def _layout_of_sheets(sheets: list[tuple[str, list[tuple[int, list]]]]) -> RawLayout:
-    """One return laid out over one or more sheets (one per section, say), parsed sheet by sheet."""
-    layouts = [parse_layout(rows) for _title, rows in sheets]
+def _layout_of_sheets(name: str, sheets: list[tuple[str, list[tuple[int, list]]]],
+                      titles: dict[int, str] | None = None) -> RawLayout:
+    """One return laid out over one or more sheets (one per section, say), parsed sheet by sheet.
+    Sheets whose titles name two localities are two returns: refused, naming them."""
+    layouts = [parse_layout(rows, section_titles=titles, more_sheets=k < len(sheets) - 1)
+               for k, (_title, rows) in enumerate(sheets)]
+    named = {(lay.title_locality or "").strip().lower(): title for (title, _r), lay in zip(sheets, layouts)
+             if lay.title_locality}
+    if len(named) > 1:
+        (a, sa), (b, sb) = list(named.items())[:2]
+        raise IngestError(name, f"has returns of two localities on its sheets: {sa!r} is titled {a!r} and {sb!r} "
+                                f"{b!r}.", remedy="Save each locality's return as a workbook of its own.")
     out = layouts[0]
     out.sheets = [title for title, _rows in sheets]
-    for more in layouts[1:]:
-        out.title_locality = out.title_locality or more.title_locality
-        out.rows += more.rows
-        for k, v in more.sections.items():
+    for (title, _rows), lay in zip(sheets, layouts):
+        if len(sheets) > 1:
+            for r in lay.rows:
+                r.sheet = title
+        if lay is out:
+            continue
+        out.title_locality = out.title_locality or lay.title_locality
+        out.rows += lay.rows
+        out.unread_columns += lay.unread_columns
+        for k, v in lay.sections.items():
             out.sections.setdefault(k, v)
     return out
 
@@ -481,7 +514,7 @@ def read_layout(path: Path) -> RawLayout:
     name = str(path)
     data = _read_bytes(path)
     if data.startswith(b"PK\x03\x04"):
-        return _layout_of_sheets(_read_xlsx_rows(name, data)[1])
+        return _layout_of_sheets(name, _read_xlsx_rows(name, data)[1])
     return parse_layout(_text_rows(_decode(name, data)))
 
 
@@ -552,7 +585,7 @@ def _read_data(path: Path, data: bytes, codebook: Codebook, localities: Localiti
         if kind == "items":
             rows = sheets[0][1]
             return _read_items_rows(name, digest, [(i, _cells(r)) for i, r in rows], localities, "items_xlsx")
-        layout = _layout_of_sheets(sheets)
+        layout = _layout_of_sheets(name, sheets, codebook.sections())
         ret = _from_layout(name, "xlsx", digest, layout, codebook, localities, path)
         return InputFile(name, "xlsx", digest, returns=[ret])
     if data.startswith(b"%PDF"):
@@ -560,7 +593,7 @@ def _read_data(path: Path, data: bytes, codebook: Codebook, localities: Localiti
     text = _decode(name, data)
     kind = _sniff_text(text)
     if kind == "text":
-        layout = parse_layout(_text_rows(text))
+        layout = parse_layout(_text_rows(text), section_titles=codebook.sections())
         ret = _from_layout(name, "text", digest, layout, codebook, localities, path)
         return InputFile(name, "text", digest, returns=[ret])
     if kind == "long_csv":
@@ -641,10 +674,16 @@ def _from_layout(name: str, fmt: str, digest: str, layout: RawLayout, codebook: 
                                     f"the row has {len(r.extra)} more tab-separated cell(s) than the header; they were "
                                     "joined to the narrative (a tab inside the text?)."))
         elif r.extra:
+            sheet = f"sheet {r.sheet!r}, " if r.sheet else ""
             where = ", ".join(f"{_letter(i)}{r.row}" for i, _t in r.extra)
             problems.append(Problem("W112", name, r.row, r.qid, "",
-                                    f"filled cell(s) {where} stand past the table's header and were not read. Move "
-                                    "their text into the narrative's cell, or give the column a header."))
+                                    f"filled cell(s) {sheet}{where} stand past the table's header and were not "
+                                    "read. Move their text into the narrative's cell to have it analysed."))
+    for col, header, n, first in layout.unread_columns:
+        problems.append(Problem("W112", name, first, "", "",
+                                f"column {_letter(col) if fmt != 'text' else col + 1} ({header!r}) stands past the "
+                                f"narrative's and is not read ({n} question row(s) fill it). Move its text into the "
+                                "narrative's cell to have it analysed."))
     entries = [(r.row, r.qid, r.code, r.narrative) for r in layout.rows]
     one_decimal = _one_decimal_ids([e[1] for e in entries], codebook)
     if one_decimal:
@@ -882,7 +921,7 @@ def interpret_code(raw: str, q: Question) -> tuple[list[int], bool, str, str | N
     else:
         m = _CODE_LABEL_RE.match(text)
         label = q.code(int(m.group(1))) if m else None
-        if m and label and _same_label(m.group(2), label.label):
+        if m and label and _same_label(m.group(2), label.label) and not _names_another(m.group(2), q, label.code):
             codes = [int(m.group(1))]
         else:
             # A label without its number ("Yes", "In progress"), written out exactly as in the scheme.
@@ -905,21 +944,19 @@ def _plain(label: str) -> str:
 
 
 def _same_label(given: str, label: str) -> bool:
-    """Whether the label written beside a code number is that code's label: word for word as far
-    as the shorter goes ("Yes" for "Yes (Local)", "In process" for "In process (e.g. ...)", "Yes -
-    in place" for "Yes"), the last word perhaps cut short ("In prog"), or the same but for a typo
-    ("Not cleer"). Not a word that only begins another ("2 - No" where 2 is "Not clear")."""
-    g, lab = _plain(given).split(), _plain(label).split()
-    if not g or not lab:
-        return False
-    n = min(len(g), len(lab))
-    last, theirs = g[n - 1], lab[n - 1]
-    if g[:n - 1] == lab[:n - 1] and (last == theirs or (len(g) <= len(lab) and len(last) >= 3 and theirs.startswith(last))):
-        return True
+    """Whether the label written beside a code number can be that code's: close to it, as a part
+    of it or short for it ("1 - Y", "5 - In prog", "2 - SAF" for "Yes (via SAF)")."""
     from rapidfuzz import fuzz
 
-    a, b = " ".join(g), " ".join(lab)
-    return min(len(a), len(b)) >= 3 and fuzz.ratio(a, b) >= 80
+    return fuzz.partial_ratio(given.lower(), label.lower()) >= 80
+
+
+def _names_another(given: str, q: Question, code: int) -> bool:
+    """Whether the label beside a number is, word for word, another code's label and not this one's
+    ("2 - No" where 0 is "No" and 2 "Not clear"): the cell says two things, and neither is taken."""
+    plain = _plain(given)
+    return any(_plain(c.label) == plain for c in q.codes if c.code != code) and \
+        not any(_plain(c.label) == plain for c in q.codes if c.code == code)
 
 
 def _add_answers(ret: ReturnData, entries: list[tuple[int | None, str, str, str]], codebook: Codebook,

@@ -16,9 +16,10 @@ __all__ = ["RawRow", "RawLayout", "parse_layout", "QID_RE", "split_fused_code", 
 QID_RE = re.compile(r"^\s*(?:Q\s*)?(\d{1,2})\s*\.\s*(\d{1,2})(?!\d)\.?\s*(.*)$", re.S)
 # A section heading: "2.Understanding the money", "2 Understanding ...", "2.0 Understanding ...",
 # "Section 2: Understanding ..." (HTML tags around it aside).
-_SECTION_RE = re.compile(r"^\s*(?:<[^>]+>\s*)*(?:section\s*)?(\d{1,2})(?:\.0)?(?:\s*[.:)\u2013-]\s*|\s+)([A-Za-z].*?)\s*"
+_SECTION_RE = re.compile(r"^\s*(?:<[^>]+>\s*)*(?:section\s*)?(\d{1,2})(?:\.0)?(?:\s*[.:)\u2013\u2014-]\s*|\s+)([A-Za-z].*?)\s*"
                          r"(?:<[^>]+>\s*)*$", re.S | re.I)
 _TITLE_RE = re.compile(r"local\s+stocktake", re.I)
+_BULLET = re.compile(r"^\s*(?:[\u2022\u25aa\u25cf\u2013\u2014*o\u00b7-]|\d{1,2}[.)])\s*$")  # a bullet alone in its cell
 _ANALYSIS_RE = re.compile(r"local analysis:?\**\s*:?\s*(.+)$", re.I)
 # A code fused with its narrative in one cell: "3 Yes, the inpatient register ..."
 _FUSED_RE = re.compile(r"^\s*(\d{1,2}(?:\s*[,;&]\s*\d{1,2})*)\s*(?:[-:.)]\s+)?(?=[A-Za-z\"'(<])(.+)$", re.S)
@@ -38,6 +39,7 @@ class RawRow:
     fused: bool = False
     continued: bool = False
     extra: list[tuple[int, str]] = field(default_factory=list)  # (column index, text) of filled cells past the header
+    sheet: str = ""  # the sheet it stands on, where a return has several
 
 
 @dataclass
@@ -48,6 +50,7 @@ class RawLayout:
     header_row: int | None = None
     question_column: int = 1  # where the question ids were looked for (0-based)
     sheets: list[str] = field(default_factory=list)  # the workbook's sheets it was read from (none for a text dump)
+    unread_columns: list[tuple[int, str, int, int]] = field(default_factory=list)  # (column, header, rows filled, first row)
 
 
 def split_fused_code(cell: str) -> tuple[str, str] | None:
@@ -104,11 +107,26 @@ def _title_locality(cells: list[str]) -> str:
 _DEFAULT_COLUMNS = {"question": 1, "scheme": 2, "code": 3, "narrative": 4}
 
 
-def parse_layout(rows: Iterable[tuple[int, list]]) -> RawLayout:
+@dataclass
+class _Body:
+    """What reading the rows below the header needs to know."""
+
+    cols: dict[str, int]
+    width: int  # columns of the table; a filled cell past them is `extra`
+    titles: dict[str, str]  # the codebook's section titles by number ("" when not known)
+    more_sheets: bool  # another sheet of the same return follows this one
+    section: str = ""
+
+
+def parse_layout(rows: Iterable[tuple[int, list]], *, section_titles: dict[str, str] | None = None,
+                 more_sheets: bool = False) -> RawLayout:
     """Parse `(row_number, cells)` pairs in the stocktake layout into a `RawLayout`.
 
     The header row ("Codes Used", "Coded as", "...Response...") fixes the columns;
     without one, the dump's order (n, question, scheme, code, narrative) is assumed.
+    `section_titles` (the codebook's, by section number) lets a one-cell line be taken as a
+    section heading only when it names its section; `more_sheets`: another sheet of the same
+    return follows, so a heading may end this one.
     """
     out = RawLayout()
     table = [(n, [_clean(c) for c in cells]) for n, cells in rows]
@@ -147,6 +165,11 @@ def parse_layout(rows: Iterable[tuple[int, list]]) -> RawLayout:
         if alt is not None:
             cols = cols | {"question": alt}
     out.question_column = cols["question"]
+    named = [(i, c) for i, c in enumerate(header) if c and i > max(cols.values())]
+    for i, name in named:  # a headed column past the narrative's: not read, but said
+        filled = [n for n, cells in body if i < len(cells) and cells[i] and _question_match(cols, cells)]
+        if filled:
+            out.unread_columns.append((i, name, len(filled), filled[0]))
     # For each row, the section of the next question row (a one-cell line "2 Children's packages"
     # is section 2's heading only if section 2's questions follow it) and whether a later line
     # before that question row could head the same section (then this one is a numbered line of
@@ -162,9 +185,10 @@ def parse_layout(rows: Iterable[tuple[int, list]]) -> RawLayout:
         coming[k] = (nxt, number in later)
         if number:
             later.add(number)
-    section = [next(iter(out.sections), "")]
+    ctx = _Body(cols, width, {str(k): v for k, v in (section_titles or {}).items()}, more_sheets,
+                next(iter(out.sections), ""))
     for (rownum, cells), (next_section, shadowed) in zip(body, coming):
-        _parse_body_row(out, cols, width, rownum, cells, section, next_section, shadowed)
+        _parse_body_row(out, ctx, rownum, cells, next_section, shadowed)
     if not out.title_locality:
         out.title_locality = analysis_locality
     return out
@@ -203,24 +227,37 @@ def _heading_number(cells: list[str]) -> str:
     return str(int(ms.group(1))) if ms else ""
 
 
-def _heading(cells: list[str], out: RawLayout, next_section: str, shadowed: bool) -> re.Match | None:
-    """The heading's match when a one-cell line is a section heading: its number is the section
-    whose questions come next, and not the section of the question before it (or, with no question
-    after it, the section after the one before it), and no later line before those questions could
-    head that section instead. Otherwise a line such as "2. Children's packages" or "3 posts have
-    been funded" inside a narrative is text."""
+def _heading(cells: list[str], out: RawLayout, ctx: _Body, next_section: str, shadowed: bool) -> re.Match | None:
+    """The heading's match when a one-cell line is a section heading: no later line before the
+    next questions could head that section instead; with the codebook's titles known, its title
+    is its section's (or it says "Section N"), and its number lies after the section of the
+    question before it and no later than that of the question after it (a section whose questions
+    were left out keeps its heading); without them, its number is that of the questions that
+    follow. A heading ends a sheet only when another sheet of the return follows. Otherwise a line
+    such as "2. Children's packages" or "3 posts have been funded" in a narrative is text."""
     ms = _heading_match(cells)
     if not ms or shadowed:
         return None
-    number = str(int(ms.group(1)))
-    previous = out.rows[-1].qid.split(".")[0] if out.rows else ""
-    if not next_section and previous:  # the last line of a sheet: the heading of the next sheet's section
-        return ms if int(number) == int(previous) + 1 else None
-    return ms if number == next_section and number != previous else None
+    number = int(ms.group(1))
+    previous = int(out.rows[-1].qid.split(".")[0]) if out.rows else 0
+    if ctx.titles:
+        from rapidfuzz import fuzz
+
+        title = re.sub(r"<[^>]+>", "", ms.group(2)).strip().lower()
+        said = re.match(r"\s*(?:<[^>]+>\s*)*section\b", next(c for c in cells if c), re.I)
+        if not said and fuzz.token_set_ratio(title, ctx.titles.get(str(number), "").lower()) < 70:
+            return None
+    if not next_section:
+        return ms if ctx.more_sheets and out.rows and number == previous + 1 else None
+    if ctx.titles:
+        return ms if previous < number <= int(next_section) else None
+    return ms if str(number) == next_section and number != previous else None
 
 
-def _parse_body_row(out: RawLayout, cols: dict[str, int], width: int, rownum: int, cells: list[str],
-                    section_ref: list[str], next_section: str, shadowed: bool) -> None:
+def _parse_body_row(out: RawLayout, ctx: _Body, rownum: int, cells: list[str], next_section: str,
+                    shadowed: bool) -> None:
+    cols = ctx.cols
+
     def cell(name: str) -> str:
         i = cols[name]
         return cells[i] if i < len(cells) else ""
@@ -235,21 +272,23 @@ def _parse_body_row(out: RawLayout, cols: dict[str, int], width: int, rownum: in
                 code, narrative = parts
                 fused = True
         out.rows.append(
-            RawRow(rownum, qid, m.group(3).strip(), cell("scheme"), code, narrative, section_ref[0], fused,
-                   extra=[(i, c) for i, c in enumerate(cells) if i >= width and c])
+            RawRow(rownum, qid, m.group(3).strip(), cell("scheme"), code, narrative, ctx.section, fused,
+                   extra=[(i, c) for i, c in enumerate(cells) if i >= ctx.width and c])
         )
         return
     nonempty = [c for c in cells if c]
     first = nonempty[0]
-    ms = _heading(cells, out, next_section, shadowed)
+    ms = _heading(cells, out, ctx, next_section, shadowed)
     if ms:
-        section_ref[0] = str(int(ms.group(1)))
-        out.sections.setdefault(section_ref[0], re.sub(r"<[^>]+>", "", ms.group(2)).strip())
+        ctx.section = str(int(ms.group(1)))
+        out.sections.setdefault(ctx.section, re.sub(r"<[^>]+>", "", ms.group(2)).strip())
         return
     if set(first) <= set("-| "):
         return  # a table rule ("----") left by the export
-    if out.rows and len(nonempty) == 1 and not first.isdigit():
-        # A narrative that ran onto the next line of the file.
+    at = next(i for i, c in enumerate(cells) if c)
+    if out.rows and (len(nonempty) == 1 and not first.isdigit() or at >= cols["narrative"] or _BULLET.match(first)):
+        # A narrative that ran onto the next line of the file (a pasted bullet "•<tab>Housing"
+        # across cells, or cells at and past the narrative's column, joined).
         last = out.rows[-1]
-        last.narrative = (last.narrative + "\n" + first).strip()
+        last.narrative = (last.narrative + "\n" + " ".join(nonempty)).strip()
         last.continued = True
