@@ -420,3 +420,24 @@ def test_cli_analyse_items_alone_reports_them_and_a_later_run_without_items_drop
     assert not (out / "items.csv").exists() and not (out / "collections.csv").exists()
     assert not (out / "collections").exists()
     assert "Good-practice collections: not available in this run." in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_cli_analyse_never_removes_files_it_did_not_write(tmp_path):
+    """A folder holding the user's own items.csv (no earlier run's manifest), or an items.csv that is
+    one of this run's inputs, keeps it when the run has no items."""
+    out = tmp_path / "data"
+    (out / "collections").mkdir(parents=True)
+    mine = out / "items.csv"
+    mine.write_text("not, an, items, table\n", encoding="utf-8")
+    (out / "collections" / "index.html").write_text("<p>my page</p>", encoding="utf-8")
+    one = tmp_path / "leicestershire.csv"
+    one.write_text("locality,qid,code,narrative\nLeicestershire,2.1,1,Costs are known.\n", encoding="utf-8")
+    res = run("analyse", str(one), "--out", str(out), "--db", str(tmp_path / "w.db"))
+    assert res.returncode == 0, res.stderr
+    assert mine.read_text(encoding="utf-8") == "not, an, items, table\n"
+    assert (out / "collections" / "index.html").read_text(encoding="utf-8") == "<p>my page</p>"
+    res = run("analyse", str(one), str(mine), "--out", str(out), "--db", str(tmp_path / "w.db"))
+    assert res.returncode == 1 and mine.is_file()  # unreadable input, kept
+    assert "items.csv" in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    res = run("analyse", str(one), "--out", str(out), "--db", str(tmp_path / "w.db"))
+    assert res.returncode == 0 and mine.read_text(encoding="utf-8") == "not, an, items, table\n"  # listed, not ours

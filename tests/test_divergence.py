@@ -364,3 +364,14 @@ def test_a_return_alone_in_its_region_is_said_to_be_ahead_of_the_nation():
     scored = {s.return_id: s for s in score_out_of_step(returns)}
     assert scored["sw"].drivers[0].startswith("codes ahead of the nation (+")
     assert scored["em-ahead"].drivers[0].startswith("codes ahead of region (+")
+
+
+def test_a_count_of_flags_among_the_drivers_is_recounted_after_review():
+    from wvtext.divergence import reviewed_drivers
+
+    answers = [{"qid": q, "divergent": 1, "divergence_type": "no_response"} for q in ("1.1", "1.3", "2.1")]
+    drivers = "3 of 9 answers flagged (no_response 3)"
+    assert reviewed_drivers(drivers, [dict(a, divergent=0) for a in answers]) == ""  # every flag dismissed
+    assert reviewed_drivers(drivers, answers[:2] + [dict(answers[2], divergent=0)]) == "2 of 3 answers flagged (no_response 2)"
+    added = answers + [{"qid": "1.6", "divergent": 1, "divergence_type": "overstated"}]
+    assert reviewed_drivers(drivers, added) == "1.6 overstated"  # a claim about the codes explains it now

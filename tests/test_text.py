@@ -22,6 +22,9 @@ from wvtext.text import normalize_text
         ("N/A", "N/A"),
         ("0", "0"),
         ("\u4e2d\u6587 \u0645\u0631\u062d\u0628\u0627", "\u4e2d\u6587 \u0645\u0631\u062d\u0628\u0627"),
+        ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"),  # ZWNJ spells the word
+        ("\u2713", "\u2713"),
+        ("\U0001f44d", "\U0001f44d"),
     ],
 )
 def test_text_normalize_text(raw, expected):

@@ -216,9 +216,7 @@ def score_out_of_step(returns: list[dict], *, shrink: float = 5.0, flag_at: floa
         drivers += flag_drivers(answers)
         if score > 0 and not drivers:
             # Only flags that are no claim about the codes (no response, invalid codes): say which.
-            kinds = Counter(a.get("divergence_type") for a in flagged)
-            drivers.append(f"{div} of {len(answers)} answers flagged ("
-                           + ", ".join(f"{t} {kinds[t]}" for t in DIVERGENCE_TYPES if kinds[t]) + ")")
+            drivers += _rate_driver(answers)
         out.append(OutOfStep(rid, len(answers), div, round(div / n, 3), over, round(dist, 3), round(optimism, 3),
                              score, score >= flag_at, drivers))
     return out
@@ -234,14 +232,32 @@ def flag_drivers(answers: list[dict], limit: int = 4) -> list[str]:
 
 
 _FLAG_DRIVER = re.compile(r"^\S+ (?:" + "|".join(DRIVER_TYPES) + r")$")
+_RATE_DRIVER = re.compile(r"^\d+ of \d+ answers flagged \(")
+
+
+def _rate_driver(answers: list[dict]) -> list[str]:
+    """["N of M answers flagged (type n, ...)"] for a return's flags, in DIVERGENCE_TYPES order
+    (any other type as "other"); [] when none is flagged."""
+    flagged = [a for a in answers if a.get("divergent") in (True, 1, "1")]
+    if not flagged:
+        return []
+    kinds = Counter(a.get("divergence_type") if a.get("divergence_type") in DIVERGENCE_TYPES else "other"
+                    for a in flagged)
+    return [f"{len(flagged)} of {len(answers)} answers flagged ("
+            + ", ".join(f"{t} {kinds[t]}" for t in (*DIVERGENCE_TYPES, "other") if kinds[t]) + ")"]
 
 
 def reviewed_drivers(drivers: str, answers: list[dict]) -> str:
     """A return's out-of-step drivers (the "; "-joined string of returns.csv) with its flags as
     review left them (`answers`, each with `divergent` and `divergence_type` after the decisions):
-    the drivers about its codes stay as analysed; the flags among them are those of `answers`."""
-    kept = [d for d in (drivers or "").split("; ") if d and not _FLAG_DRIVER.match(d)]
-    return "; ".join(kept + flag_drivers(answers))
+    the drivers about its codes stay as analysed; the flags among them are those of `answers`
+    (and a count of flagged answers, where that was all that explained the score, is recounted)."""
+    given = [d for d in (drivers or "").split("; ") if d]
+    kept = [d for d in given if not _FLAG_DRIVER.match(d) and not _RATE_DRIVER.match(d)]
+    flags = flag_drivers(answers)
+    if not kept and not flags and any(_RATE_DRIVER.match(d) for d in given):
+        flags = _rate_driver(answers)  # the flags a score came from, as review left them
+    return "; ".join(kept + flags)
 
 
 def reviewed_flag(divergent: bool, divergence_type: str, decision: dict | None) -> tuple[bool, str]:

@@ -433,7 +433,7 @@ def _item_rows(store, item_ids: list[str]) -> list[dict]:
 
 
 def run_collections(store, item_ids: list[str], return_ids: list[str], out_dir: Path, *, run_id: str | None = None,
-                    progress: Progress | None = None) -> dict:
+                    progress: Progress | None = None, inputs: Sequence[Path] = ()) -> dict:
     """Merge near-duplicates and group the run's items (from files, and good practice drawn
     from its answers) into collections; store them and write items.csv, collections.csv,
     collections.json and collections/*.html. Returns counts."""
@@ -442,7 +442,7 @@ def run_collections(store, item_ids: list[str], return_ids: list[str], out_dir: 
     items = store.items(item_ids) if item_ids else []
     items += store.answer_items(return_ids) if return_ids else []
     if not items:
-        _remove_collections(out_dir)  # an earlier run's items are not this run's
+        _remove_collections(out_dir, inputs)  # an earlier run's items are not this run's
         return {"items": 0, "collections": 0, "duplicate_groups": 0}
     themes_by = {}
     for r in store.item_themes([i["item_id"] for i in items]):
@@ -455,18 +455,38 @@ def run_collections(store, item_ids: list[str], return_ids: list[str], out_dir: 
             "duplicate_groups": len(result.duplicates.groups)}
 
 
-def _remove_collections(out_dir: Path) -> None:
+def _remove_collections(out_dir: Path, inputs: Sequence[Path] = ()) -> None:
     """Take an earlier run's items, collections and collection pages out of `out_dir`, so that a run
-    with no good-practice items shows none (the reports then say "not available in this run")."""
+    with no good-practice items shows none (the reports then say "not available in this run").
+    Only files the folder's manifest lists that begin as wvtext writes them (the pages only with
+    the collections.json they belong to), and never one of this run's inputs."""
     import re
 
     out_dir = Path(out_dir)
-    for name in ("items.csv", "collections.csv", "collections.json"):
-        (out_dir / name).unlink(missing_ok=True)
+    try:
+        written = set(json.loads((out_dir / "manifest.json").read_text(encoding="utf-8")).get("outputs") or [])
+    except (OSError, ValueError, AttributeError):
+        return  # no manifest of an earlier run: nothing here is known to be wvtext's
+    from .cluster import COLLECTIONS_COLUMNS, ITEMS_COLUMNS
+
+    given = {Path(p).resolve() for p in inputs}
+    heads = {"items.csv": ",".join(ITEMS_COLUMNS), "collections.csv": ",".join(COLLECTIONS_COLUMNS),
+             "collections.json": '{\n  "collections": ['}
+    ours = set()
+    for name, head in heads.items():
+        path = out_dir / name
+        try:
+            with open(path, encoding="utf-8") as fh:
+                mine = fh.read(len(head) + 2).lstrip("\ufeff").startswith(head)  # what wvtext writes first
+        except (OSError, UnicodeDecodeError):
+            continue
+        if mine and name in written and path.resolve() not in given:
+            path.unlink()
+            ours.add(name)
     pages = out_dir / "collections"
-    if pages.is_dir():
+    if "collections.json" in ours and pages.is_dir():
         for page in pages.glob("*.html"):
-            if page.name == "index.html" or re.fullmatch(r"c\d+\.html", page.name):
+            if (page.name == "index.html" or re.fullmatch(r"c\d+\.html", page.name)) and page.resolve() not in given:
                 page.unlink()
         if not any(pages.iterdir()):
             pages.rmdir()
@@ -618,7 +638,8 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
         _write_practice(store, return_ids, out_dir)
         timings["export"] = time.perf_counter() - t
         t = time.perf_counter()
-        collection_counts = run_collections(store, item_ids, return_ids, out_dir, run_id=run_id, progress=progress)
+        collection_counts = run_collections(store, item_ids, return_ids, out_dir, run_id=run_id, progress=progress,
+                                            inputs=inputs)
         timings["collections"] = time.perf_counter() - t
         t = time.perf_counter()
         write_csv(out_dir / "item_themes.csv", ITEM_THEMES_COLUMNS, _item_rows(store, item_ids))

@@ -22,9 +22,15 @@ _HTML_NAMES = (
 _TAG = re.compile(r"<\s*/?\s*(?:(?:%s)|[a-zA-Z]\w*:[\w.-]+)(?:\s[^<>]*)?/?\s*>" % "|".join(_HTML_NAMES), re.I)
 _WS = re.compile(r"\s+")
 # Invisible format characters pasted with text (zero-width spaces, byte-order marks, soft hyphens,
-# direction marks); the zero-width joiner of emoji sequences is kept.
-_FORMAT_CHARS = re.compile("[\u00ad\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# direction marks); the joiners that spell words in some scripts and emoji sequences are kept.
+_FORMAT_CHARS = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _WORD_CHAR = re.compile(r"[^\W_]")  # a letter or a digit, in any script
+
+
+def _says_something(text: str) -> bool:
+    """A letter or a digit, or a symbol that answers ("\u2713", a thumbs-up): not bullets,
+    dashes and punctuation alone."""
+    return bool(_WORD_CHAR.search(text)) or any(unicodedata.category(ch) == "So" and ch != "\u2022" for ch in text)
 _TRAILING_BULLETS = re.compile(r"(?:\s*\u2022)+$")
 _TRANSLATE = str.maketrans(
     {
@@ -65,6 +71,6 @@ def normalize_text(text: str | None) -> str:
     text = strip_html(str(text))
     text = _FORMAT_CHARS.sub("", unicodedata.normalize("NFKC", text).translate(_TRANSLATE))
     text = _TRAILING_BULLETS.sub("", _WS.sub(" ", text).strip())
-    # A cell with no letter or digit (bullets alone, "-", an empty <li>, invisible characters) says
-    # nothing: it is empty.
-    return text if _WORD_CHAR.search(text) else ""
+    # A cell with no letter, digit or symbol (bullets alone, "-", an empty <li>, invisible
+    # characters) says nothing: it is empty.
+    return text if _says_something(text) else ""

@@ -193,7 +193,7 @@ def _headlines(d: RunData) -> Safe:
     if ranked and d.n_returns:
         ranked.sort(key=lambda t: (-t[0], -t[1], d.codebook.position(t[2].qid)))
         top = [t for t in ranked[:5] if t[0] > 0]  # a question no locality is progressing on is not "furthest on"
-        bottom = sorted(ranked[-5:], key=lambda t: (t[0], t[1], d.codebook.position(t[2].qid)))
+        bottom = sorted(ranked, key=lambda t: (t[0], t[1], d.codebook.position(t[2].qid)))[:5]
         out.append(el("h3", "Furthest on"))
         out.append(el("ul", *[el("li", f"{pct(p, d.n_returns)} of localities have concluded or are progressing: ",
                                  el("span", short(q.text, 150), cls="q"), f" ({q.qid}; {pct(y, d.n_returns)} "
