@@ -406,8 +406,9 @@ def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[str, list[t
     "Coded as", "... Response"), in order, so a return laid out one sheet per section is read
     whole and a guidance sheet before the return is passed over; failing that, the first sheet
     that names those columns anywhere, else the first sheet with rows. "long", "items": the first
-    sheet (before any layout sheet) that holds a long return table or an items table, from its
-    header row. Formula cells are read through the values Excel saved with them; a formula without
+    sheet, before any sheet with the layout's header, that holds a long return table or an items
+    table, from its header row; a sheet whose only known column is Locality counts as a long table
+    only in a workbook with no layout sheet. Formula cells are read through the values Excel saved with them; a formula without
     one (a workbook written by a script and never opened in Excel) is an error, since its value is
     unknown."""
     wb = _load_workbook(name, data, data_only=False)
