@@ -441,3 +441,16 @@ def test_cli_analyse_never_removes_files_it_did_not_write(tmp_path):
     assert "items.csv" in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
     res = run("analyse", str(one), "--out", str(out), "--db", str(tmp_path / "w.db"))
     assert res.returncode == 0 and mine.read_text(encoding="utf-8") == "not, an, items, table\n"  # listed, not ours
+
+
+def test_a_locality_page_says_which_questions_and_sections_a_return_left_out(tmp_path):
+    src = tmp_path / "cornwall.csv"
+    src.write_text("locality,qid,code,narrative\nCornwall,2.4,1,There is a pooled budget under a section 75.\n",
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    res = run("analyse", str(src), "--out", str(out), "--db", str(tmp_path / "w.db"))
+    assert res.returncode == 0, res.stderr
+    (page,) = (out / "localities").glob("*.html")
+    text = page.read_text(encoding="utf-8")
+    assert "60 of the 61 questions are not in this return (1.1-2.3, 2.5-11.3); they are treated as not answered." in text
+    assert text.count("not answered</td>") == 10  # every section but section 2

@@ -106,6 +106,16 @@ class Codebook:
     def qids(self) -> list[str]:
         return list(self.questions)
 
+    def runs(self, qids) -> str:
+        """Question ids as runs in question order: "1.1-1.9, 2.3, 4.1-11.3" (every one, briefly)."""
+        runs: list[list[str]] = []
+        for q in sorted(qids, key=self.position):
+            if runs and self.position(q) == self.position(runs[-1][-1]) + 1:
+                runs[-1].append(q)
+            else:
+                runs.append([q])
+        return ", ".join(r[0] if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
     def position(self, qid: str) -> int:
         """Where a question stands in the codebook's order (after every question if unknown): the
         sort key that puts 2.3 before 10.1."""

@@ -1028,20 +1028,8 @@ def _check_missing(ret: ReturnData, codebook: Codebook, truncatable: bool) -> No
     inner = [q for q in missing if q not in tail]
     if inner:
         ret.problems.append(Problem("W107", ret.source_file, None, inner[0], "qid",
-                                    f"{len(inner)} question(s) missing: {_qid_ranges(inner, order)}; "
+                                    f"{len(inner)} question(s) missing: {codebook.runs(inner)}; "
                                     "they are treated as not answered."))
-
-
-def _qid_ranges(qids: list[str], order: list[str]) -> str:
-    """Question ids as runs in codebook order: "1.1-1.9, 2.3, 4.1-11.3" (every one of them, briefly)."""
-    at = {q: i for i, q in enumerate(order)}
-    runs: list[list[str]] = []
-    for q in sorted(qids, key=at.__getitem__):
-        if runs and at[q] == at[runs[-1][-1]] + 1:
-            runs[-1].append(q)
-        else:
-            runs.append([q])
-    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
 # -- items -------------------------------------------------------------------------

@@ -166,6 +166,11 @@ def render_locality(d: RunData, rid: str, *, report_href: str = "../report.html"
     if ret.get("source_file"):
         facts.append(f"source {ret['source_file']}")
     body.append(el("p", " · ".join(facts), cls="sub"))
+    missing = [q.qid for q in d.codebook if q.qid not in {a["qid"] for a in answers}]
+    if missing:
+        body.append(el("p", f"{len(missing)} of the {len(d.codebook.qids)} questions are not in this return "
+                            f"({d.codebook.runs(missing)}); they are treated as not answered.",
+                       cls="note"))
     body.append(el("p", "This analysis is in two parts. First, for each section of the stocktake, key strengths and "
                         "areas for development drawn from your return: strengths are answers whose code and "
                         "narrative both say the arrangement is in place, and practice you offered to share; areas "
@@ -241,12 +246,13 @@ def render_locality(d: RunData, rid: str, *, report_href: str = "../report.html"
     body.append(el("h2", "Your return beside your region and England"))
     reg_ids = d.ids_in_region(region) if region else []
     rows = []
+    given = {q.section for q in (d.codebook.get(a["qid"]) for a in answers) if q is not None}
     for s, stitle in d.codebook.sections().items():
         mine, _ = d.section_share(s, [rid])
         reg, _ = d.section_share(s, reg_ids) if reg_ids else (None, 0)
         nat, _ = d.section_share(s, d.return_ids)
-        rows.append([f"{s} {stitle}", f"{100 * mine:.0f}%", f"{100 * reg:.0f}%" if reg is not None else "-",
-                     f"{100 * nat:.0f}%"])
+        rows.append([f"{s} {stitle}", f"{100 * mine:.0f}%" if s in given else "not answered",
+                     f"{100 * reg:.0f}%" if reg is not None else "-", f"{100 * nat:.0f}%"])
     body.append(el("p", "Share of the section's yes/no answers coded Yes / in place (for 1.8, no current issues). "
                         f"Region: {len(reg_ids)} returns; England: {d.n_returns}. ", synth_note(d)))
     body.append(table(["Section", "Your return", f"{region or 'Region'}", "England"], rows, numeric=(1, 2, 3),
