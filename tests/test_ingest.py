@@ -986,3 +986,13 @@ def test_the_better_name_wins_whatever_the_column_order(tmp_path, seed_return):
     with pytest.raises(IngestError) as err:
         read_input(tmp_path / "items.csv")
     assert "item_id" in str(err.value)
+
+
+def test_a_sheet_of_question_rows_without_the_header_is_named_not_skipped_silently(tmp_path):
+    sheets = _per_section(_layout_sheet_rows(_dump_lines()))
+    sheets["Section 3"] = sheets["Section 3"][2:]  # a "continued" sheet: no title, no header
+    _write_sheets(tmp_path / "leicestershire.xlsx", sheets)
+    ret = read_return_file(tmp_path / "leicestershire.xlsx")
+    assert not any(a.qid.startswith("3.") for a in ret.answers) and len(ret.answers) == 56
+    (w119,) = [p for p in ret.problems if p.code == "W119"]
+    assert "'Section 3'" in w119.message and "header" in w119.message

@@ -55,6 +55,7 @@ PROBLEM_CODES = {
     "W116": "question ids with two decimals",
     "W117": "title and file name name two localities",
     "W118": "two spellings of one locality",
+    "W119": "sheet not read",
     "W120": "return given twice in one run",
     "W121": "stored return replaced from another file",
 }

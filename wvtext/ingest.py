@@ -399,8 +399,9 @@ def _has_layout_header(rows: list[tuple[int, list]], within: int = 30) -> bool:
     return any(is_layout_header(list(r)) for r, _k in zip(filled, range(within)))
 
 
-def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[str, list[tuple[int, list]]]]]:
-    """The kind of table a workbook holds and the (sheet title, rows) that hold it.
+def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[str, list[tuple[int, list]]]], list[str]]:
+    """The kind of table a workbook holds, the (sheet title, rows) that hold it, and the titles of
+    the other sheets that hold question rows (not read: W119).
 
     "layout": every sheet whose first rows hold the stocktake layout's header ("Codes used",
     "Coded as", "... Response"), in order, so a return laid out one sheet per section is read
@@ -447,7 +448,11 @@ def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[str, list[t
     if not chosen:  # no sheet names its columns: the first sheet with rows
         n = next((k for k, (_t, rows, _f) in enumerate(sheets) if rows), 0)
         chosen = [(n, sheets[n][1])]
-    return kind, [(sheets[n][0], _saved_values(name, data, n, sheets[n], rows)) for n, rows in chosen]
+    taken = {n for n, _rows in chosen}
+    # A sheet not read that holds question rows (a "continued" sheet without the header): said, by W119.
+    skipped = [t for k, (t, rows, _f) in enumerate(sheets) if k not in taken and kind == "layout"
+               and sum(1 for _i, r in rows if any(QID_RE.match(str(c)) for c in r[:3] if c is not None)) >= 2]
+    return kind, [(sheets[n][0], _saved_values(name, data, n, sheets[n], rows)) for n, rows in chosen], skipped
 
 
 def _saved_values(name: str, data: bytes, n: int, sheet: tuple, rows: list[tuple[int, list]]) -> list[tuple[int, list]]:
@@ -579,7 +584,7 @@ def _read_data(path: Path, data: bytes, codebook: Codebook, localities: Localiti
                               remedy="Give the return's xlsx workbook, or copy its table into a csv.")
         if container == "zip":
             raise IngestError(name, "is a zip archive.", remedy="Extract it and give wvtext the files inside.")
-        kind, sheets = _read_xlsx_rows(name, data)
+        kind, sheets, skipped = _read_xlsx_rows(name, data)
         if kind == "long":
             rows = sheets[0][1]
             return _read_long_rows(name, digest, "long_xlsx", [(i, _cells(r)) for i, r in rows], codebook, localities)
@@ -587,6 +592,7 @@ def _read_data(path: Path, data: bytes, codebook: Codebook, localities: Localiti
             rows = sheets[0][1]
             return _read_items_rows(name, digest, [(i, _cells(r)) for i, r in rows], localities, "items_xlsx")
         layout = _layout_of_sheets(name, sheets, codebook.sections())
+        layout.skipped_sheets = skipped
         ret = _from_layout(name, "xlsx", digest, layout, codebook, localities, path)
         return InputFile(name, "xlsx", digest, returns=[ret])
     if data.startswith(b"%PDF"):
@@ -680,6 +686,11 @@ def _from_layout(name: str, fmt: str, digest: str, layout: RawLayout, codebook: 
             problems.append(Problem("W112", name, r.row, r.qid, "",
                                     f"filled cell(s) {sheet}{where} stand past the table's header and were not "
                                     "read. Move their text into the narrative's cell to have it analysed."))
+    for title in layout.skipped_sheets:
+        problems.append(Problem("W119", name, None, "", "",
+                                f"sheet {title!r} holds question rows but not the header row ('Codes used', 'Coded "
+                                "as', '... Response') that says which column is which, so it was not read. Copy the "
+                                "header row onto it (or its rows onto the return's sheet)."))
     for col, header, n, first in layout.unread_columns:
         problems.append(Problem("W112", name, first, "", "",
                                 f"column {_letter(col) if fmt != 'text' else col + 1} ({header!r}) stands past the "

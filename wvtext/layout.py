@@ -51,6 +51,7 @@ class RawLayout:
     question_column: int = 1  # where the question ids were looked for (0-based)
     sheets: list[str] = field(default_factory=list)  # the workbook's sheets it was read from (none for a text dump)
     unread_columns: list[tuple[int, str, int, int]] = field(default_factory=list)  # (column, header, rows filled, first row)
+    skipped_sheets: list[str] = field(default_factory=list)  # sheets with question rows but no header: not read
 
 
 def split_fused_code(cell: str) -> tuple[str, str] | None:
