@@ -796,6 +796,11 @@ def _carried(scores, order: Sequence[str]) -> list[str]:
 
 # -- exports ------------------------------------------------------------------------------
 
+def is_collection_page(name: str) -> bool:
+    """Whether a file name in collections/ is one of the pages `write_outputs` writes."""
+    return name == "index.html" or re.fullmatch(r"c\d+\.html", name) is not None
+
+
 def write_outputs(result: Clustering, out_dir) -> list:
     """Write items.csv, collections.csv, collections.json and collections/*.html under `out_dir`;
     return the paths written. Every HTML page is self-contained (inline CSS, no scripts, no
@@ -815,8 +820,8 @@ def write_outputs(result: Clustering, out_dir) -> list:
     pages = render_html(result)
     html_dir = out / "collections"
     html_dir.mkdir(parents=True, exist_ok=True)
-    for old in html_dir.glob("c*.html"):  # pages of collections that no longer exist
-        if re.fullmatch(r"c\d+\.html", old.name) and old.name not in pages:
+    for old in html_dir.glob("*.html"):  # pages of collections that no longer exist
+        if is_collection_page(old.name) and old.name not in pages:
             old.unlink()
     for name, text in pages.items():
         _atomic_write(html_dir / name, lambda fh, t=text: fh.write(t))

@@ -484,9 +484,10 @@ def _saved_values(name: str, data: bytes, n: int, sheet: tuple, rows: list[tuple
 
 
 def _layout_of_sheets(name: str, sheets: list[tuple[str, list[tuple[int, list]]]],
-                      titles: dict[int, str] | None = None) -> RawLayout:
-    """One return laid out over one or more sheets (one per section, say), parsed sheet by sheet.
-    Sheets whose titles name two localities are two returns: refused, naming them."""
+                      titles: dict[int, str] | None = None, *, skipped: list[str] = ()) -> RawLayout:
+    """One return laid out over one or more sheets (one per section, say), parsed sheet by sheet;
+    `skipped`: the workbook's other sheets with question rows (W119). Sheets whose titles name two
+    localities are two returns: refused, naming them."""
     layouts = [parse_layout(rows, section_titles=titles, more_sheets=k < len(sheets) - 1)
                for k, (_title, rows) in enumerate(sheets)]
     named = {(lay.title_locality or "").strip().lower(): title for (title, _r), lay in zip(sheets, layouts)
@@ -497,6 +498,7 @@ def _layout_of_sheets(name: str, sheets: list[tuple[str, list[tuple[int, list]]]
                                 f"{b!r}.", remedy="Save each locality's return as a workbook of its own.")
     out = layouts[0]
     out.sheets = [title for title, _rows in sheets]
+    out.skipped_sheets = list(skipped)
     for (title, _rows), lay in zip(sheets, layouts):
         if len(sheets) > 1:
             for r in lay.rows:
@@ -591,8 +593,7 @@ def _read_data(path: Path, data: bytes, codebook: Codebook, localities: Localiti
         if kind == "items":
             rows = sheets[0][1]
             return _read_items_rows(name, digest, [(i, _cells(r)) for i, r in rows], localities, "items_xlsx")
-        layout = _layout_of_sheets(name, sheets, codebook.sections())
-        layout.skipped_sheets = skipped
+        layout = _layout_of_sheets(name, sheets, codebook.sections(), skipped=skipped)
         ret = _from_layout(name, "xlsx", digest, layout, codebook, localities, path)
         return InputFile(name, "xlsx", digest, returns=[ret])
     if data.startswith(b"%PDF"):
@@ -655,8 +656,7 @@ def _from_layout(name: str, fmt: str, digest: str, layout: RawLayout, codebook: 
     problems: list[Problem] = []
     if not layout.rows:
         where = (f" in sheet(s) {', '.join(repr(t) for t in layout.sheets)}" if layout.sheets else "")
-        column = (f"column {layout.question_column + 1}" if fmt == "text" else
-                  f"column {_letter(layout.question_column)}")
+        column = f"column {_column_name(fmt, layout.question_column)}"
         found = (f" Header row {layout.header_row} was found; the question ids were looked for in its question "
                  f"column ({column})." if layout.header_row is not None else
                  f" No header row ('Codes used', 'Coded as', '... Response') was found, so the question ids were "
@@ -693,7 +693,7 @@ def _from_layout(name: str, fmt: str, digest: str, layout: RawLayout, codebook: 
                                 "header row onto it (or its rows onto the return's sheet)."))
     for col, header, n, first in layout.unread_columns:
         problems.append(Problem("W112", name, first, "", "",
-                                f"column {_letter(col) if fmt != 'text' else col + 1} ({header!r}) stands past the "
+                                f"column {_column_name(fmt, col)} ({header!r}) stands past the "
                                 f"narrative's and is not read ({n} question row(s) fill it). Move its text into the "
                                 "narrative's cell to have it analysed."))
     entries = [(r.row, r.qid, r.code, r.narrative) for r in layout.rows]
@@ -715,6 +715,11 @@ def _letter(column: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(column + 1)
+
+
+def _column_name(fmt: str, column: int) -> str:
+    """A 0-based column as its reader names it: a sheet's letter, a text dump's number."""
+    return str(column + 1) if fmt == "text" else _letter(column)
 
 
 def _cells(row: list) -> list[str]:
@@ -933,7 +938,7 @@ def interpret_code(raw: str, q: Question) -> tuple[list[int], bool, str, str | N
     else:
         m = _CODE_LABEL_RE.match(text)
         label = q.code(int(m.group(1))) if m else None
-        if m and label and _same_label(m.group(2), label.label) and not _names_another(m.group(2), q, label.code):
+        if m and label and _same_label(m.group(2), label.label) and not _names_another(m.group(2), q, label):
             codes = [int(m.group(1))]
         else:
             # A label without its number ("Yes", "In progress"), written out exactly as in the scheme.
@@ -963,12 +968,12 @@ def _same_label(given: str, label: str) -> bool:
     return fuzz.partial_ratio(given.lower(), label.lower()) >= 80
 
 
-def _names_another(given: str, q: Question, code: int) -> bool:
+def _names_another(given: str, q: Question, label) -> bool:
     """Whether the label beside a number is, word for word, another code's label and not this one's
-    ("2 - No" where 0 is "No" and 2 "Not clear"): the cell says two things, and neither is taken."""
+    (`label`) ("2 - No" where 0 is "No" and 2 "Not clear"): the cell says two things, and neither
+    is taken."""
     plain = _plain(given)
-    return any(_plain(c.label) == plain for c in q.codes if c.code != code) and \
-        not any(_plain(c.label) == plain for c in q.codes if c.code == code)
+    return plain != _plain(label.label) and any(_plain(c.label) == plain for c in q.codes)
 
 
 def _add_answers(ret: ReturnData, entries: list[tuple[int | None, str, str, str]], codebook: Codebook,

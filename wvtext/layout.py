@@ -166,9 +166,11 @@ def parse_layout(rows: Iterable[tuple[int, list]], *, section_titles: dict[str, 
         if alt is not None:
             cols = cols | {"question": alt}
     out.question_column = cols["question"]
-    named = [(i, c) for i, c in enumerate(header) if c and i > max(cols.values())]
-    for i, name in named:  # a headed column past the narrative's: not read, but said
-        filled = [n for n, cells in body if i < len(cells) and cells[i] and _question_match(cols, cells)]
+    questions = [_question_match(cols, cells) for _n, cells in body]  # each row read once
+    headings = [None if q else _heading_match(cells) for q, (_n, cells) in zip(questions, body)]
+    for i, name in ((i, c) for i, c in enumerate(header) if c and i > max(cols.values())):
+        # a headed column past the narrative's: not read, but said
+        filled = [n for (n, cells), q in zip(body, questions) if q and i < len(cells) and cells[i]]
         if filled:
             out.unread_columns.append((i, name, len(filled), filled[0]))
     # For each row, the section of the next question row (a one-cell line "2 Children's packages"
@@ -178,18 +180,16 @@ def parse_layout(rows: Iterable[tuple[int, list]], *, section_titles: dict[str, 
     coming: list[tuple[str, bool]] = [("", False)] * len(body)
     nxt, later = "", set()
     for k in range(len(body) - 1, -1, -1):
-        cells = body[k][1]
-        here = _question_section(cols, cells)
-        if here:
-            nxt, later = here, set()
-        number = _heading_number(cells)
+        if questions[k]:
+            nxt, later = str(int(questions[k].group(1))), set()
+        number = int(headings[k].group(1)) if headings[k] else None
         coming[k] = (nxt, number in later)
-        if number:
+        if number is not None:
             later.add(number)
     ctx = _Body(cols, width, {str(k): v for k, v in (section_titles or {}).items()}, more_sheets,
                 next(iter(out.sections), ""))
-    for (rownum, cells), (next_section, shadowed) in zip(body, coming):
-        _parse_body_row(out, ctx, rownum, cells, next_section, shadowed)
+    for (rownum, cells), q, h, (next_section, shadowed) in zip(body, questions, headings, coming):
+        _parse_body_row(out, ctx, rownum, cells, q, None if shadowed else h, next_section)
     if not out.title_locality:
         out.title_locality = analysis_locality
     return out
@@ -207,11 +207,6 @@ def _question_match(cols: dict[str, int], cells: list[str]) -> re.Match | None:
     return None
 
 
-def _question_section(cols: dict[str, int], cells: list[str]) -> str:
-    m = _question_match(cols, cells)
-    return str(int(m.group(1))) if m else ""
-
-
 def _heading_match(cells: list[str]) -> re.Match | None:
     """The match of a one-cell line that could be a section heading ("2. Understanding the money",
     "Section 2: ...", "2.0 ..."; not "2.1 ...", a question)."""
@@ -223,47 +218,44 @@ def _heading_match(cells: list[str]) -> re.Match | None:
     return ms if ms and not (mq and int(mq.group(2)) != 0) else None
 
 
-def _heading_number(cells: list[str]) -> str:
-    ms = _heading_match(cells)
-    return str(int(ms.group(1))) if ms else ""
+def _heading_title(ms: re.Match) -> str:
+    return re.sub(r"<[^>]+>", "", ms.group(2)).strip()
 
 
-def _heading(cells: list[str], out: RawLayout, ctx: _Body, next_section: str, shadowed: bool) -> re.Match | None:
-    """The heading's match when a one-cell line is a section heading: no later line before the
-    next questions could head that section instead; with the codebook's titles known, its title
-    is its section's (or it says "Section N"), and its number lies after the section of the
+def _heading(ms: re.Match, out: RawLayout, ctx: _Body, next_section: str) -> bool:
+    """Whether a one-cell line that could head a section (`ms`, of `_heading_match`; the caller
+    passes none when a later line before the next questions could head it instead) does: with
+    the codebook's titles known, its title is its section's (or it says "Section N"), and its
+    number lies after the section of the
     question before it and no later than that of the question after it (a section whose questions
     were left out keeps its heading); without them, its number is that of the questions that
     follow. A heading ends a sheet only when another sheet of the return follows. Otherwise a line
     such as "2. Children's packages" or "3 posts have been funded" in a narrative is text."""
-    ms = _heading_match(cells)
-    if not ms or shadowed:
-        return None
     number = int(ms.group(1))
     previous = int(out.rows[-1].qid.split(".")[0]) if out.rows else 0
     if ctx.titles:
         from rapidfuzz import fuzz
 
-        title = re.sub(r"<[^>]+>", "", ms.group(2)).strip().lower()
-        said = re.match(r"\s*(?:<[^>]+>\s*)*section\b", next(c for c in cells if c), re.I)
-        if not said and fuzz.token_set_ratio(title, ctx.titles.get(str(number), "").lower()) < 70:
-            return None
+        said = re.match(r"\s*(?:<[^>]+>\s*)*section\b", ms.string, re.I)  # the cell it matched
+        if not said and fuzz.token_set_ratio(_heading_title(ms).lower(), ctx.titles.get(str(number), "").lower()) < 70:
+            return False
     if not next_section:
-        return ms if ctx.more_sheets and out.rows and number == previous + 1 else None
+        return ctx.more_sheets and bool(out.rows) and number == previous + 1
     if ctx.titles:
-        return ms if previous < number <= int(next_section) else None
-    return ms if str(number) == next_section and number != previous else None
+        return previous < number <= int(next_section)
+    return str(number) == next_section and number != previous
 
 
-def _parse_body_row(out: RawLayout, ctx: _Body, rownum: int, cells: list[str], next_section: str,
-                    shadowed: bool) -> None:
+def _parse_body_row(out: RawLayout, ctx: _Body, rownum: int, cells: list[str], m: re.Match | None,
+                    heading: re.Match | None, next_section: str) -> None:
+    """One row below the header: a question (`m`, `_question_match`), a section heading (`heading`,
+    a candidate for `_heading`), a table rule, or a line of the narrative above."""
     cols = ctx.cols
 
     def cell(name: str) -> str:
         i = cols[name]
         return cells[i] if i < len(cells) else ""
 
-    m = _question_match(cols, cells)
     if m:
         qid = f"{int(m.group(1))}.{int(m.group(2))}"
         code, narrative, fused = cell("code"), cell("narrative"), False
@@ -279,10 +271,9 @@ def _parse_body_row(out: RawLayout, ctx: _Body, rownum: int, cells: list[str], n
         return
     nonempty = [c for c in cells if c]
     first = nonempty[0]
-    ms = _heading(cells, out, ctx, next_section, shadowed)
-    if ms:
-        ctx.section = str(int(ms.group(1)))
-        out.sections.setdefault(ctx.section, re.sub(r"<[^>]+>", "", ms.group(2)).strip())
+    if heading and _heading(heading, out, ctx, next_section):
+        ctx.section = str(int(heading.group(1)))
+        out.sections.setdefault(ctx.section, _heading_title(heading))
         return
     if set(first) <= set("-| "):
         return  # a table rule ("----") left by the export

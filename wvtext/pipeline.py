@@ -460,14 +460,12 @@ def _remove_collections(out_dir: Path, inputs: Sequence[Path] = ()) -> None:
     with no good-practice items shows none (the reports then say "not available in this run").
     Only files the folder's manifest lists that begin as wvtext writes them (the pages only with
     the collections.json they belong to), and never one of this run's inputs."""
-    import re
-
     out_dir = Path(out_dir)
     try:
         written = set(json.loads((out_dir / "manifest.json").read_text(encoding="utf-8")).get("outputs") or [])
     except (OSError, ValueError, AttributeError):
         return  # no manifest of an earlier run: nothing here is known to be wvtext's
-    from .cluster import COLLECTIONS_COLUMNS, ITEMS_COLUMNS
+    from .cluster import COLLECTIONS_COLUMNS, ITEMS_COLUMNS, is_collection_page
 
     given = {Path(p).resolve() for p in inputs}
     heads = {"items.csv": ",".join(ITEMS_COLUMNS), "collections.csv": ",".join(COLLECTIONS_COLUMNS),
@@ -486,7 +484,7 @@ def _remove_collections(out_dir: Path, inputs: Sequence[Path] = ()) -> None:
     pages = out_dir / "collections"
     if "collections.json" in ours and pages.is_dir():
         for page in pages.glob("*.html"):
-            if (page.name == "index.html" or re.fullmatch(r"c\d+\.html", page.name)) and page.resolve() not in given:
+            if is_collection_page(page.name) and page.resolve() not in given:
                 page.unlink()
         if not any(pages.iterdir()):
             pages.rmdir()

@@ -62,7 +62,11 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
         raise WvtextError(f"review kind {kind!r} is not one of {', '.join(KINDS)}.")
     from .codebook import load_codebook
 
-    at = load_codebook().position  # ties in question order (1.9 before 10.1), not as text
+    at = load_codebook().position
+
+    def tie(r: dict) -> tuple:  # ties by return, then in question order (1.9 before 10.1), not as text
+        return r["return_id"], at(r["qid"])
+
     done = decision_map(store)
     rids = return_ids if return_ids is not None else [r["return_id"] for r in store.returns()]
     if not rids:
@@ -82,7 +86,7 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
                                       else "(added, then dismissed in review)") if added else a["divergence_type"],
                              "detail": f"code {ans['code_raw'] or 'blank'} ({a['code_class'] or '-'}) vs narrative "
                                        f"{a['text_class']}", "evidence": a["evidence"]})
-        rows.sort(key=lambda r: (-r["score"], r["return_id"], at(r["qid"])))
+        rows.sort(key=lambda r: (-r["score"], *tie(r)))
     elif kind == "theme":
         for t in store.answer_themes(rids):
             ans = answers[(t["return_id"], t["qid"])]
@@ -90,7 +94,7 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
                          "locality": ans["locality"], "score": t["confidence"],
                          "what": "carried" if t["carried"] else "not carried",
                          "detail": "negated" if t["negated"] else "", "evidence": ans["narrative"][:300]})
-        rows.sort(key=lambda r: (abs(r["score"] - 0.5), r["return_id"], at(r["qid"])))  # the least certain first
+        rows.sort(key=lambda r: (abs(r["score"] - 0.5), *tie(r)))  # the least certain first
     elif kind == "text_class":
         for a in store.answer_analysis(rids):
             ans = answers[(a["return_id"], a["qid"])]
@@ -99,7 +103,7 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
             rows.append({"kind": kind, "return_id": a["return_id"], "qid": a["qid"], "locality": ans["locality"],
                          "score": a["text_confidence"], "what": a["text_class"],
                          "detail": f"code {ans['code_raw'] or 'blank'} ({a['code_class'] or '-'})", "evidence": a["evidence"]})
-        rows.sort(key=lambda r: (r["score"], r["return_id"], at(r["qid"])))  # the least certain first
+        rows.sort(key=lambda r: (r["score"], *tie(r)))  # the least certain first
     elif kind == "support_request":
         for r in store.support_requests(rids):
             rows.append({"kind": kind, "return_id": r["return_id"], "qid": r["qid"], "locality": r["locality"],
@@ -110,7 +114,7 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
                 rows.append({"kind": kind, "return_id": g["return_id"], "qid": g["qid"], "locality": g["locality"],
                              "score": g["score"], "what": "candidate" if g["is_candidate"] else "near miss",
                              "detail": g["cues"], "evidence": g["evidence"]})
-        rows.sort(key=lambda r: (-r["score"], r["return_id"], at(r["qid"])))
+        rows.sort(key=lambda r: (-r["score"], *tie(r)))
     out = []
     for r in rows:
         d = done.get(_key(r))

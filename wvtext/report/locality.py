@@ -166,7 +166,8 @@ def render_locality(d: RunData, rid: str, *, report_href: str = "../report.html"
     if ret.get("source_file"):
         facts.append(f"source {ret['source_file']}")
     body.append(el("p", " · ".join(facts), cls="sub"))
-    missing = [q.qid for q in d.codebook if q.qid not in {a["qid"] for a in answers}]
+    asked = {a["qid"] for a in answers}
+    missing = [qid for qid in d.codebook.qids if qid not in asked]
     if missing:
         body.append(el("p", f"{len(missing)} of the {len(d.codebook.qids)} questions are not in this return "
                             f"({d.codebook.runs(missing)}); they are treated as not answered.",
@@ -246,7 +247,7 @@ def render_locality(d: RunData, rid: str, *, report_href: str = "../report.html"
     body.append(el("h2", "Your return beside your region and England"))
     reg_ids = d.ids_in_region(region) if region else []
     rows = []
-    given = {q.section for q in (d.codebook.get(a["qid"]) for a in answers) if q is not None}
+    given = {q.section for q in d.codebook if q.qid in asked}
     for s, stitle in d.codebook.sections().items():
         mine, _ = d.section_share(s, [rid])
         reg, _ = d.section_share(s, reg_ids) if reg_ids else (None, 0)
