@@ -950,7 +950,22 @@ def test_sheets_that_name_two_localities_are_refused_and_a_cell_past_the_table_n
     sheets["Section 2"][first] = sheets["Section 2"][first][:5] + ["", "a note"]
     _write_sheets(tmp_path / "leicestershire.xlsx", sheets)
     (w112,) = [p for p in read_return_file(tmp_path / "leicestershire.xlsx").problems if p.code == "W112"]
-    assert f"sheet 'Section 2', G{first + 1}" in w112.message
+    assert w112.sheet == "Section 2" and f"G{first + 1}" in w112.message
+    assert f"leicestershire.xlsx, sheet 'Section 2', row {first + 1}, question 2.1:" in str(w112)
+
+
+def test_a_question_given_on_two_sheets_names_both_sheets(tmp_path):
+    """Row numbers start again on every sheet: a repeated question's problem says which sheet each
+    of its rows stands on."""
+    sheets = _per_section(_layout_sheet_rows(_dump_lines()))
+    repeat = next(r for r in sheets["Section 2"] if r[1:2] and r[1].startswith("2.1 "))
+    sheets["Section 3"].append(repeat)
+    first = next(i for i, r in enumerate(sheets["Section 2"], start=1) if r is repeat)
+    _write_sheets(tmp_path / "leicestershire.xlsx", sheets)
+    ret = read_return_file(tmp_path / "leicestershire.xlsx")
+    (w102,) = [p for p in ret.problems if p.code == "W102"]
+    assert (w102.sheet, w102.row, w102.qid) == ("Section 3", len(sheets["Section 3"]), "2.1")
+    assert f"first at sheet 'Section 2' row {first}" in w102.message
 
 
 def test_a_headed_column_past_the_narrative_is_said_to_be_unread(tmp_path, seed_return):
@@ -988,11 +1003,24 @@ def test_the_better_name_wins_whatever_the_column_order(tmp_path, seed_return):
     assert "item_id" in str(err.value)
 
 
-def test_a_sheet_of_question_rows_without_the_header_is_named_not_skipped_silently(tmp_path):
+def test_a_continued_sheet_without_the_header_is_read_with_the_columns_of_the_sheet_before(tmp_path, seed_return):
+    rows = _layout_sheet_rows(_dump_lines())
+    rows = [r[:1] + [""] + r[1:] for r in rows]  # question ids in C, code in E, narrative in F
+    at = next(i for i, r in enumerate(rows) if r[2:3] and r[2].startswith("6.1 "))
+    _write_sheets(tmp_path / "leicestershire.xlsx", {"Return": rows[:at], "Sheet2": rows[at:]})  # no header on Sheet2
+    ret = read_return_file(tmp_path / "leicestershire.xlsx")
+    assert _key(ret) == _key(seed_return)
+    (w122,) = [p for p in ret.problems if p.code == "W122"]
+    assert w122.sheet == "Sheet2" and "sheet 'Return'" in w122.message and "code in E, narrative in F" in w122.message
+    assert not [p for p in ret.problems if p.code in ("W107", "W119")]
+
+
+def test_a_sheet_of_question_rows_that_does_not_fit_the_header_is_named_not_read(tmp_path):
     sheets = _per_section(_layout_sheet_rows(_dump_lines()))
-    sheets["Section 3"] = sheets["Section 3"][2:]  # a "continued" sheet: no title, no header
+    # no header, and its codes are not where the header sheet before it has them
+    sheets["Section 3"] = [[r[0], r[1], r[2], r[4], r[3]] if len(r) > 4 else r for r in sheets["Section 3"][2:]]
     _write_sheets(tmp_path / "leicestershire.xlsx", sheets)
     ret = read_return_file(tmp_path / "leicestershire.xlsx")
     assert not any(a.qid.startswith("3.") for a in ret.answers) and len(ret.answers) == 56
     (w119,) = [p for p in ret.problems if p.code == "W119"]
-    assert "'Section 3'" in w119.message and "header" in w119.message
+    assert w119.sheet == "Section 3" and "header" in w119.message and "sheet 'Section 3'" in str(w119)

@@ -56,6 +56,7 @@ PROBLEM_CODES = {
     "W117": "title and file name name two localities",
     "W118": "two spellings of one locality",
     "W119": "sheet not read",
+    "W122": "sheet read with another sheet's header",
     "W120": "return given twice in one run",
     "W121": "stored return replaced from another file",
 }
@@ -71,13 +72,14 @@ class Problem:
     qid: str
     field: str
     message: str
+    sheet: str = ""  # the workbook sheet the row stands on, where a return has several
 
     @property
     def kind(self) -> str:
         return PROBLEM_CODES.get(self.code, "problem")
 
     def __str__(self) -> str:
-        where = self.file + (f", row {self.row}" if self.row else "")
+        where = self.file + (f", sheet {self.sheet!r}" if self.sheet else "") + (f", row {self.row}" if self.row else "")
         if self.qid:
             where += f", question {self.qid}"
         if self.field:

@@ -29,7 +29,7 @@ import struct
 import zipfile
 import zlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .codebook import Codebook, Question, load_codebook, normalize_qid
@@ -399,9 +399,10 @@ def _has_layout_header(rows: list[tuple[int, list]], within: int = 30) -> bool:
     return any(is_layout_header(list(r)) for r, _k in zip(filled, range(within)))
 
 
-def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[str, list[tuple[int, list]]]], list[str]]:
-    """The kind of table a workbook holds, the (sheet title, rows) that hold it, and the titles of
-    the other sheets that hold question rows (not read: W119).
+def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[str, list[tuple[int, list]], bool]]]:
+    """The kind of table a workbook holds and the (sheet title, rows, headed) that hold it, in the
+    workbook's order, with (unheaded) the other sheets that hold question rows: a sheet
+    "continued" without the layout's header (see `_layout_of_sheets`).
 
     "layout": every sheet whose first rows hold the stocktake layout's header ("Codes used",
     "Coded as", "... Response"), in order, so a return laid out one sheet per section is read
@@ -448,11 +449,15 @@ def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[str, list[t
     if not chosen:  # no sheet names its columns: the first sheet with rows
         n = next((k for k, (_t, rows, _f) in enumerate(sheets) if rows), 0)
         chosen = [(n, sheets[n][1])]
-    taken = {n for n, _rows in chosen}
-    # A sheet not read that holds question rows (a "continued" sheet without the header): said, by W119.
-    skipped = [t for k, (t, rows, _f) in enumerate(sheets) if k not in taken and kind == "layout"
-               and sum(1 for _i, r in rows if any(QID_RE.match(str(c)) for c in r[:3] if c is not None)) >= 2]
-    return kind, [(sheets[n][0], _saved_values(name, data, n, sheets[n], rows)) for n, rows in chosen], skipped
+    taken = dict(chosen)
+    # Another sheet that holds question rows but not the header (a "continued" sheet) goes with
+    # them, unheaded, in the workbook's order.
+    for k, (_t, rows, _f) in enumerate(sheets):
+        if k not in taken and kind == "layout" and \
+                sum(1 for _i, r in rows if any(QID_RE.match(str(c)) for c in r[:3] if c is not None)) >= 2:
+            taken[k] = None
+    return kind, [(sheets[n][0], _saved_values(name, data, n, sheets[n], sheets[n][1] if rows is None else rows), rows is not None)
+                  for n, rows in sorted(taken.items())]
 
 
 def _saved_values(name: str, data: bytes, n: int, sheet: tuple, rows: list[tuple[int, list]]) -> list[tuple[int, list]]:
@@ -483,26 +488,40 @@ def _saved_values(name: str, data: bytes, n: int, sheet: tuple, rows: list[tuple
     return [(i, list(saved.get(i, r))) for i, r in rows]
 
 
-def _layout_of_sheets(name: str, sheets: list[tuple[str, list[tuple[int, list]]]],
-                      titles: dict[int, str] | None = None, *, skipped: list[str] = ()) -> RawLayout:
-    """One return laid out over one or more sheets (one per section, say), parsed sheet by sheet;
-    `skipped`: the workbook's other sheets with question rows (W119). Sheets whose titles name two
-    localities are two returns: refused, naming them."""
-    layouts = [parse_layout(rows, section_titles=titles, more_sheets=k < len(sheets) - 1)
-               for k, (_title, rows) in enumerate(sheets)]
-    named = {(lay.title_locality or "").strip().lower(): title for (title, _r), lay in zip(sheets, layouts)
-             if lay.title_locality}
+def _layout_of_sheets(name: str, sheets: list[tuple[str, list[tuple[int, list]], bool]],
+                      titles: dict[int, str] | None = None) -> RawLayout:
+    """One return laid out over one or more sheets (one per section, say), parsed sheet by sheet:
+    `(title, rows, headed)` in the workbook's order. A sheet of question rows without the header
+    (`headed` false: a "continued" sheet) is read with the columns of the header sheet before it
+    when its rows fit them (W122), else not read (W119). Sheets whose titles name two localities
+    are two returns: refused, naming them."""
+    read: list[tuple[str, RawLayout]] = []
+    skipped, continued, header_sheet = [], [], None
+    for k, (title, rows, headed) in enumerate(sheets):
+        more = k < len(sheets) - 1
+        if headed:
+            lay = parse_layout(rows, section_titles=titles, more_sheets=more)
+            header_sheet = (title, lay.columns)
+        elif header_sheet is not None and _fits(lay := parse_layout(rows, section_titles=titles, more_sheets=more,
+                                                                    columns=header_sheet[1])):
+            continued.append((title, *header_sheet))
+        else:
+            skipped.append(title)
+            continue
+        read.append((title, lay))
+    named = {(lay.title_locality or "").strip().lower(): title for title, lay in read if lay.title_locality}
     if len(named) > 1:
         (a, sa), (b, sb) = list(named.items())[:2]
         raise IngestError(name, f"has returns of two localities on its sheets: {sa!r} is titled {a!r} and {sb!r} "
                                 f"{b!r}.", remedy="Save each locality's return as a workbook of its own.")
-    out = layouts[0]
-    out.sheets = [title for title, _rows in sheets]
-    out.skipped_sheets = list(skipped)
-    for (title, _rows), lay in zip(sheets, layouts):
-        if len(sheets) > 1:
+    out = read[0][1]
+    out.sheets = [title for title, _lay in read]
+    out.skipped_sheets, out.continued_sheets = skipped, continued
+    for title, lay in read:
+        if len(read) > 1:
             for r in lay.rows:
                 r.sheet = title
+            lay.unread_columns = [(col, header, n, first, title) for col, header, n, first, _s in lay.unread_columns]
         if lay is out:
             continue
         out.title_locality = out.title_locality or lay.title_locality
@@ -511,6 +530,13 @@ def _layout_of_sheets(name: str, sheets: list[tuple[str, list[tuple[int, list]]]
         for k, v in lay.sections.items():
             out.sections.setdefault(k, v)
     return out
+
+
+def _fits(lay: RawLayout) -> bool:
+    """Whether a sheet read with another sheet's columns reads as question rows: ids in the
+    question column, and in the code column codes (a number first, or blank) in nearly every row."""
+    codes = [r.code for r in lay.rows]
+    return bool(codes) and sum(1 for c in codes if not c or c[:1].isdigit()) >= 0.8 * len(codes)
 
 
 def _text_rows(text: str) -> list[tuple[int, list[str]]]:
@@ -586,14 +612,14 @@ def _read_data(path: Path, data: bytes, codebook: Codebook, localities: Localiti
                               remedy="Give the return's xlsx workbook, or copy its table into a csv.")
         if container == "zip":
             raise IngestError(name, "is a zip archive.", remedy="Extract it and give wvtext the files inside.")
-        kind, sheets, skipped = _read_xlsx_rows(name, data)
+        kind, sheets = _read_xlsx_rows(name, data)
         if kind == "long":
             rows = sheets[0][1]
             return _read_long_rows(name, digest, "long_xlsx", [(i, _cells(r)) for i, r in rows], codebook, localities)
         if kind == "items":
             rows = sheets[0][1]
             return _read_items_rows(name, digest, [(i, _cells(r)) for i, r in rows], localities, "items_xlsx")
-        layout = _layout_of_sheets(name, sheets, codebook.sections(), skipped=skipped)
+        layout = _layout_of_sheets(name, sheets, codebook.sections())
         ret = _from_layout(name, "xlsx", digest, layout, codebook, localities, path)
         return InputFile(name, "xlsx", digest, returns=[ret])
     if data.startswith(b"%PDF"):
@@ -672,7 +698,7 @@ def _from_layout(name: str, fmt: str, digest: str, layout: RawLayout, codebook: 
     for r in layout.rows:
         if r.continued:
             problems.append(Problem("W111", name, r.row, r.qid, "narrative",
-                                    "the narrative ran onto following lines; they were joined."))
+                                    "the narrative ran onto following lines; they were joined.", r.sheet))
         if r.extra and fmt == "text":
             # A tab typed or pasted into a narrative ("We have:<tab>•<tab>a joint board") splits it
             # over the dump's columns: the cells past the table are the narrative's.
@@ -681,26 +707,31 @@ def _from_layout(name: str, fmt: str, digest: str, layout: RawLayout, codebook: 
                                     f"the row has {len(r.extra)} more tab-separated cell(s) than the header; they were "
                                     "joined to the narrative (a tab inside the text?)."))
         elif r.extra:
-            sheet = f"sheet {r.sheet!r}, " if r.sheet else ""
             where = ", ".join(f"{_letter(i)}{r.row}" for i, _t in r.extra)
             problems.append(Problem("W112", name, r.row, r.qid, "",
-                                    f"filled cell(s) {sheet}{where} stand past the table's header and were not "
-                                    "read. Move their text into the narrative's cell to have it analysed."))
+                                    f"filled cell(s) {where} stand past the table's header and were not "
+                                    "read. Move their text into the narrative's cell to have it analysed.", r.sheet))
+    for title, header_sheet, cols in layout.continued_sheets:
+        problems.append(Problem("W122", name, None, "", "",
+                                f"the sheet has no header row; it was read with the columns of sheet {header_sheet!r}'s "
+                                f"header (question ids in column {_letter(cols['question'])}, code in "
+                                f"{_letter(cols['code'])}, narrative in {_letter(cols['narrative'])}). If its columns "
+                                "differ, copy its own header row onto it.", title))
     for title in layout.skipped_sheets:
         problems.append(Problem("W119", name, None, "", "",
-                                f"sheet {title!r} holds question rows but not the header row ('Codes used', 'Coded "
-                                "as', '... Response') that says which column is which, so it was not read. Copy the "
-                                "header row onto it (or its rows onto the return's sheet)."))
-    for col, header, n, first in layout.unread_columns:
+                                "the sheet holds question rows but not the header row ('Codes used', 'Coded as', "
+                                "'... Response') that says which column is which, so it was not read. Copy the "
+                                "header row onto it (or its rows onto the return's sheet).", title))
+    for col, header, n, first, sheet in layout.unread_columns:
         problems.append(Problem("W112", name, first, "", "",
                                 f"column {_column_name(fmt, col)} ({header!r}) stands past the "
                                 f"narrative's and is not read ({n} question row(s) fill it). Move its text into the "
-                                "narrative's cell to have it analysed."))
-    entries = [(r.row, r.qid, r.code, r.narrative) for r in layout.rows]
+                                "narrative's cell to have it analysed.", sheet))
+    entries = [(r.row, r.qid, r.code, r.narrative, r.sheet) for r in layout.rows]
     one_decimal = _one_decimal_ids([e[1] for e in entries], codebook)
     if one_decimal:
         problems.append(_two_decimals_problem(name, entries[0][0], [e[1] for e in entries]))
-        entries = [(row, qid, code, text) for (row, _q, code, text), qid in zip(entries, one_decimal)]
+        entries = [(row, qid, *rest) for (row, _q, *rest), qid in zip(entries, one_decimal)]
     unknown = [(row, qid) for row, qid, *_ in entries if codebook.get(qid) is None]
     _add_answers(ret, entries, codebook, truncatable=True)
     if not ret.answers:
@@ -976,14 +1007,26 @@ def _names_another(given: str, q: Question, label) -> bool:
     return plain != _plain(label.label) and any(_plain(c.label) == plain for c in q.codes)
 
 
-def _add_answers(ret: ReturnData, entries: list[tuple[int | None, str, str, str]], codebook: Codebook,
-                 *, truncatable: bool) -> None:
-    name, problems = ret.source_file, ret.problems
-    seen: dict[str, int | None] = {}
+class _SheetProblems:
+    """A return's problem list that files each problem under the sheet being read."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems, self.sheet = problems, ""
+
+    def append(self, p: Problem) -> None:
+        self.problems.append(replace(p, sheet=self.sheet) if self.sheet and not p.sheet else p)
+
+
+def _add_answers(ret: ReturnData, entries: list[tuple], codebook: Codebook, *, truncatable: bool) -> None:
+    """Each entry (row, qid, code, narrative[, sheet]) as an answer of `ret`, with its problems."""
+    name = ret.source_file
+    seen: dict[str, str] = {}  # qid -> where it was first given ("row 12", "sheet 'S2' row 12")
+    problems = _SheetProblems(ret.problems)
     given = {e[1] for e in entries}
     order = codebook.qids
     before_tenth = {q: order[k - 1] for k, q in enumerate(order) if k and q.endswith(".10")}  # "6.10" -> "6.9"
-    for rownum, qid, code_raw, narrative_raw in entries:
+    for rownum, qid, code_raw, narrative_raw, *sheet in entries:
+        problems.sheet = sheet[0] if sheet else ""
         q = codebook.get(qid)
         if q is None:
             problems.append(Problem("W101", name, rownum, qid, "qid",
@@ -994,14 +1037,14 @@ def _add_answers(ret: ReturnData, entries: list[tuple[int | None, str, str, str]
             # Excel stores "6.10" typed in a cell as the number 6.1: the second 6.1 of a return that
             # reaches 6.9 but has no 6.10 is 6.10, after 6.9 or beside the first 6.1 (rows sorted by qid).
             problems.append(Problem("W115", name, rownum, qid + "0", "qid",
-                                    f"question {qid} appears again (first at row {seen[qid]}) and {qid}0 is missing; "
+                                    f"question {qid} appears again (first at {seen[qid]}) and {qid}0 is missing; "
                                     f"read as {qid}0, which a spreadsheet shows as {qid}. Format the qid column as text."))
             qid, q = qid + "0", codebook.get(qid + "0")
         if qid in seen:
             problems.append(Problem("W102", name, rownum, qid, "qid",
-                                    f"question {qid} appears again (first at row {seen[qid]}); the first was kept, this row was not imported."))
+                                    f"question {qid} appears again (first at {seen[qid]}); the first was kept, this row was not imported."))
             continue
-        seen[qid] = rownum
+        seen[qid] = (f"sheet {problems.sheet!r} " if problems.sheet else "") + f"row {rownum}"
         code_raw = "" if code_raw is None else str(code_raw).strip()
         narrative = normalize_text(narrative_raw)
         codes, valid, code_class, issue = interpret_code(code_raw, q)

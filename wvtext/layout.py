@@ -49,9 +49,11 @@ class RawLayout:
     sections: dict[str, str] = field(default_factory=dict)
     header_row: int | None = None
     question_column: int = 1  # where the question ids were looked for (0-based)
+    columns: dict[str, int] = field(default_factory=dict)  # the columns read: question, scheme, code, narrative
     sheets: list[str] = field(default_factory=list)  # the workbook's sheets it was read from (none for a text dump)
-    unread_columns: list[tuple[int, str, int, int]] = field(default_factory=list)  # (column, header, rows filled, first row)
+    unread_columns: list[tuple[int, str, int, int, str]] = field(default_factory=list)  # (column, header, rows filled, first row, sheet)
     skipped_sheets: list[str] = field(default_factory=list)  # sheets with question rows but no header: not read
+    continued_sheets: list[tuple[str, str, dict]] = field(default_factory=list)  # (sheet, header sheet, its columns)
 
 
 def split_fused_code(cell: str) -> tuple[str, str] | None:
@@ -120,11 +122,12 @@ class _Body:
 
 
 def parse_layout(rows: Iterable[tuple[int, list]], *, section_titles: dict[str, str] | None = None,
-                 more_sheets: bool = False) -> RawLayout:
+                 more_sheets: bool = False, columns: dict[str, int] | None = None) -> RawLayout:
     """Parse `(row_number, cells)` pairs in the stocktake layout into a `RawLayout`.
 
     The header row ("Codes Used", "Coded as", "...Response...") fixes the columns;
-    without one, the dump's order (n, question, scheme, code, narrative) is assumed.
+    without one, `columns` (another sheet's header's), else the dump's order (n, question, scheme,
+    code, narrative) is assumed.
     `section_titles` (the codebook's, by section number) lets a one-cell line be taken as a
     section heading only when it names its section; `more_sheets`: another sheet of the same
     return follows, so a heading may end this one.
@@ -151,7 +154,7 @@ def parse_layout(rows: Iterable[tuple[int, list]], *, section_titles: dict[str, 
                 out.sections[str(int(ms.group(1)))] = ms.group(2).strip()
             break
     if cols is None:
-        cols = dict(_DEFAULT_COLUMNS)
+        cols = dict(columns or _DEFAULT_COLUMNS)
         body_start = 0
     # The table's width: its header's last filled cell (at least the narrative's column). A filled
     # cell past it in a question row is kept as `extra`, for the reader to join or report.
@@ -165,14 +168,14 @@ def parse_layout(rows: Iterable[tuple[int, list]], *, section_titles: dict[str, 
                     and any(_question_match(cols | {"question": j}, cells) for _n, cells in body)), None)
         if alt is not None:
             cols = cols | {"question": alt}
-    out.question_column = cols["question"]
+    out.question_column, out.columns = cols["question"], dict(cols)
     questions = [_question_match(cols, cells) for _n, cells in body]  # each row read once
     headings = [None if q else _heading_match(cells) for q, (_n, cells) in zip(questions, body)]
     for i, name in ((i, c) for i, c in enumerate(header) if c and i > max(cols.values())):
         # a headed column past the narrative's: not read, but said
         filled = [n for (n, cells), q in zip(body, questions) if q and i < len(cells) and cells[i]]
         if filled:
-            out.unread_columns.append((i, name, len(filled), filled[0]))
+            out.unread_columns.append((i, name, len(filled), filled[0], ""))
     # For each row, the section of the next question row (a one-cell line "2 Children's packages"
     # is section 2's heading only if section 2's questions follow it) and whether a later line
     # before that question row could head the same section (then this one is a numbered line of

@@ -20,7 +20,7 @@ RETURNS_COLUMNS = (
 RETURNS_EXTRA = ("return_id", "synthetic", "overstated", "profile_distance", "out_of_step_drivers", "source_file",
                  "source_format", "invalid_codes", "no_response", "problems")
 
-PROBLEMS_COLUMNS = ("code", "kind", "source_file", "source_row", "qid", "field", "message")
+PROBLEMS_COLUMNS = ("code", "kind", "source_file", "source_sheet", "source_row", "qid", "field", "message")
 
 # One row per theme mention: offsets refer to answers.csv's `narrative` (answers) or to
 # "title. description" (items).

@@ -13,7 +13,8 @@ from ._util import DEFAULT_DB_PATH, DbOption, echo_err, progress_bar, report_pro
 def _problem_line(p: dict) -> str:
     from ..errors import Problem
 
-    return str(Problem(p["code"], p["source_file"], p["source_row"], p["qid"] or "", p["field"] or "", p["message"]))
+    return str(Problem(p["code"], p["source_file"], p["source_row"], p["qid"] or "", p["field"] or "", p["message"],
+                   p.get("source_sheet") or ""))
 
 
 @app.command("ingest")

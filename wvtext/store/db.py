@@ -119,9 +119,10 @@ class Store:
                       a.code_class, a.narrative_raw, a.narrative) for a in ret.answers],
                 )
                 c.executemany(
-                    "INSERT INTO problems(return_id, source_file, source_row, qid, field, code, message, run_id) "
-                    "VALUES (?,?,?,?,?,?,?,?)",
-                    [(ret.return_id, p.file, p.row, p.qid, p.field, p.code, p.message, run_id) for p in ret.problems],
+                    "INSERT INTO problems(return_id, source_file, source_sheet, source_row, qid, field, code, message, "
+                    "run_id) VALUES (?,?,?,?,?,?,?,?,?)",
+                    [(ret.return_id, p.file, p.sheet, p.row, p.qid, p.field, p.code, p.message, run_id)
+                     for p in ret.problems],
                 )
             # The file's own warnings (not tied to one return) are replaced, not added to, on re-import.
             c.execute("DELETE FROM problems WHERE return_id IS NULL AND source_file = ?", (got.path,))
@@ -133,9 +134,9 @@ class Store:
                   i["region"], i["kind"], got.path, got.sha256, now) for i in got.items],
             )
             c.executemany(
-                "INSERT INTO problems(return_id, source_file, source_row, qid, field, code, message, run_id) "
-                "VALUES (NULL,?,?,?,?,?,?,?)",
-                [(p.file, p.row, p.qid, p.field, p.code, p.message, run_id) for p in got.problems],
+                "INSERT INTO problems(return_id, source_file, source_sheet, source_row, qid, field, code, message, "
+                "run_id) VALUES (NULL,?,?,?,?,?,?,?,?)",
+                [(p.file, p.sheet, p.row, p.qid, p.field, p.code, p.message, run_id) for p in got.problems],
             )
 
     def save_themes(self, answers: list[tuple[str, str, dict]], items: list[tuple[str, str, dict]]) -> None:

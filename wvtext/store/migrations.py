@@ -222,4 +222,10 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX reviews_key ON reviews(kind, return_id, qid, item_id, theme);
         """,
     ),
+    (
+        "0008_problems_sheet",
+        """
+        ALTER TABLE problems ADD COLUMN source_sheet TEXT NOT NULL DEFAULT '';
+        """,
+    ),
 ]
