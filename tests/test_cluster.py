@@ -89,6 +89,34 @@ def test_dedup_same_words_in_different_areas_are_not_one_example(loc_a, loc_b, e
     assert bool(find_near_duplicates(items).groups) is expected
 
 
+def test_dedup_a_short_item_whose_words_all_occur_in_a_long_one_is_not_its_duplicate():
+    """A one-line item inside a whole strategy, or a bare title inside a longer title, shares all
+    its words with the other (fuzzy and content say 1.0) but is not the same example; a shortened
+    rewording that keeps the specifics still is."""
+    strategy = ("Our learning disability strategy sets out how health and social care will work together over "
+                "five years. It covers commissioning, workforce, housing and day opportunities, and a crisis "
+                "team working seven days a week. The strategy commits to a review of all day services, an "
+                "employment project with local businesses, a new respite unit and a carers forum that meets "
+                "every quarter at the civic centre. Progress is reported each year to the Health and Wellbeing "
+                "Board.")
+    items = [{"item_id": "s", "title": "Learning disability strategy", "description": strategy, "locality": "Derbyshire"},
+             {"item_id": "f", "title": "Carers forum", "description": "A carers forum meets every quarter at the "
+              "civic centre.", "locality": "Derbyshire"},
+             {"item_id": "h", "title": "Housing", "description": "", "locality": "Derbyshire"},
+             {"item_id": "p", "title": "Housing for people leaving hospital", "description": "Housing for people "
+              "leaving hospital.", "locality": "Derbyshire"},
+             {"item_id": "r", "title": "Derbyshire strategy", "description": "A five-year strategy for health and "
+              "social care working together: commissioning, workforce, housing, day opportunities, a seven-day "
+              "crisis team, a review of day services, an employment project, a respite unit and a quarterly carers "
+              "forum at the civic centre.", "locality": "Derbyshire"}]
+    res = find_near_duplicates(items)
+    assert [g.item_ids for g in res.groups] == [("r", "s")]
+    by = {(p.a, p.b): p for p in res.pairs}
+    assert by[("f", "s")].coverage < 0.3 and by[("f", "s")].content > 0.9 and not by[("f", "s")].is_duplicate
+    assert "of the longer item" in by[("f", "s")].reasons
+    assert find_near_duplicates(items, min_coverage=0).group_of("f")  # without the rule: merged, as before
+
+
 @pytest.mark.parametrize("a,b,same", [
     (_Figure(17, False), _Figure(20, False), True),   # "17" and "nearly 20": rounding
     (_Figure(3.1e6, False), _Figure(3e6, False), True),

@@ -183,6 +183,68 @@ def test_items_table_saved_as_xlsx(tmp_path):
     assert got.format == "items_xlsx" and [i["item_id"] for i in got.items] == ["x1"]
 
 
+def test_unquoted_separators_in_an_items_description_are_joined_back_and_cells_past_a_sheet_named(tmp_path):
+    (tmp_path / "items.csv").write_text(
+        "item_id,title,description,locality\n"
+        "u-01,Respite,The unit has 6 beds, is open all year, and takes emergency stays.,Derby\n"
+        "u-02,Carers forum,The forum meets every quarter.,Derby\n", encoding="utf-8")
+    got = read_input(tmp_path / "items.csv")
+    assert [(i["description"], i["locality"]) for i in got.items] == [
+        ("The unit has 6 beds, is open all year, and takes emergency stays.", "Derby"),
+        ("The forum meets every quarter.", "Derby")]
+    (w112,) = got.problems
+    assert (w112.code, w112.row, w112.field) == ("W112", 2, "description") and "joined" in w112.message
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in (["item_id", "title", "description"], ["x1", "Crisis team", "Open all week.", "a note in D"]):
+        wb.active.append(row)
+    wb.save(tmp_path / "items.xlsx")
+    got = read_input(tmp_path / "items.xlsx")
+    assert got.items[0]["description"] == "Open all week."
+    assert [(p.code, p.row) for p in got.problems] == [("W112", 2)] and "not read" in got.problems[0].message
+
+
+def test_a_repeated_header_row_is_skipped_with_a_warning_not_read_as_a_row(tmp_path, seed_return):
+    (tmp_path / "items.csv").write_text("item_id,title,description,locality\nd-01,Crisis team,Open all week.,Derby\n"
+                                        "item_id,title,description,locality\nn-01,Register,Kept monthly.,Nottingham\n",
+                                        encoding="utf-8")
+    got = read_input(tmp_path / "items.csv")
+    assert [i["item_id"] for i in got.items] == ["d-01", "n-01"]
+    assert [(p.code, p.row) for p in got.problems] == [("W123", 3)]
+    rows = _long_rows(seed_return, 4)
+    lines = ["locality,qid,code,narrative"] + [f'Leicestershire,{q},"{c}","{n}"' for q, c, n in rows[:2]]
+    lines += ["Locality,QID,Code,Narrative"] + [f'Leicestershire,{q},"{c}","{n}"' for q, c, n in rows[2:]]
+    (tmp_path / "long.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    got = read_input(tmp_path / "long.csv")
+    assert _key(got.returns[0]) == _key(seed_return)[:4]
+    assert [(p.code, p.row) for p in got.all_problems if p.code in ("W101", "W123")] == [("W123", 4)]
+
+
+def test_a_tab_delimited_items_file_is_items_even_when_titles_start_with_question_ids(tmp_path):
+    """Excel's "Text (Tab delimited)" export of an items sheet whose titles name their question:
+    its rows look like a dump's question rows ("1<tab>2.1 Pooled budget"), but the header says items."""
+    (tmp_path / "items.txt").write_text(
+        "item_id\ttitle\tdescription\tlocality\n1\t2.1 Pooled budget\tA section 75 pooled budget.\tLincolnshire\n"
+        "2\t7.2 Crisis team\tA crisis team works seven days a week.\tDerbyshire\n", encoding="utf-8")
+    got = read_input(tmp_path / "items.txt")
+    assert got.format == "items_csv" and not got.returns
+    assert [(i["item_id"], i["title"], i["locality"]) for i in got.items] == [
+        ("1", "2.1 Pooled budget", "Lincolnshire"), ("2", "7.2 Crisis team", "Derbyshire")]
+
+
+def test_an_items_unknown_locality_is_said(tmp_path):
+    (tmp_path / "items.csv").write_text("item_id,title,description,locality,region\n"
+                                        "t-01,Crisis team,Open all week.,Derby,\n"
+                                        "t-02,Register,Kept monthly.,Birmingham and Solihull,West Midlands\n",
+                                        encoding="utf-8")
+    got = read_input(tmp_path / "items.csv")
+    assert [(i["locality"], i["region"]) for i in got.items] == [("Derby", "East Midlands"),
+                                                                  ("Birmingham and Solihull", "West Midlands")]
+    (w109,) = got.problems
+    assert (w109.code, w109.row, w109.field) == ("W109", 3, "locality") and "'Birmingham and Solihull'" in w109.message
+
+
 def test_unquoted_separator_in_narrative_is_joined_back_with_a_warning(tmp_path, seed_return):
     path = tmp_path / "unquoted.csv"
     lines = ["locality,qid,code,narrative"] + [f'Leicestershire,{q},"{c}","{n}"' for q, c, n in _long_rows(seed_return, 3)]
@@ -441,6 +503,28 @@ def test_a_csv_row_the_csv_module_refuses_is_an_error_naming_the_row(tmp_path, s
             read_input(tmp_path / "big.csv")
     finally:
         csv.field_size_limit(old)
+
+
+@pytest.mark.parametrize("kind", ["items", "long"])
+def test_a_quoted_cell_left_open_is_an_error_naming_its_row_not_read_on_to_the_end(tmp_path, kind):
+    """A stray quote (or a file cut short inside a quoted cell) would swallow every later row into
+    one cell; the csv module says nothing unless asked."""
+    head = "item_id,title,description" if kind == "items" else "locality,qid,code,narrative"
+    rows = (['q-01,Crisis line,"A line open all day, every day."', 'q-02,Respite,"Six beds, open all year',
+             "q-03,Housing pathway,Moves planned a year ahead.", "q-04,Transitions panel,Meets monthly."]
+            if kind == "items" else
+            ['Derby,1.1,3,"A board, meeting monthly."', 'Derby,1.2,3,"Health, housing', "Derby,1.3,1,Yes.",
+             "Derby,1.4,1,Yes."])
+    (tmp_path / "open.csv").write_text("\n".join([head] + rows) + "\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"open\.csv: row 3 \(line 3\) opens a quoted cell that is never closed"):
+        read_input(tmp_path / "open.csv")
+    rows[1] += '"'  # closed: read as before, a quote inside an unquoted cell kept as written
+    rows[2] = rows[2].replace("planned", 'planned "early"') if kind == "items" else rows[2]
+    (tmp_path / "open.csv").write_text("\n".join([head] + rows) + "\n", encoding="utf-8")
+    got = read_input(tmp_path / "open.csv")
+    assert len(got.items) == 4 if kind == "items" else len(got.returns[0].answers) == 4
+    if kind == "items":
+        assert got.items[2]["description"] == 'Moves planned "early" a year ahead.'
 
 
 def test_a_file_a_library_trips_over_is_that_files_error_not_the_runs(tmp_path, seed_return, store, monkeypatch):

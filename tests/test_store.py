@@ -45,6 +45,29 @@ def test_a_return_replaced_from_another_file_is_a_warning_the_same_file_again_is
     assert "It has 1 answer(s) where the stored return had 61" in warned[0]["message"]  # a part of a return, said so
 
 
+def test_items_numbered_alike_in_two_files_are_refused_not_replaced(store, tmp_path):
+    """Curators number each file's items 1, 2, ...: a second file giving the same ids must not
+    replace the first file's items, in one run or a later one; a new version of a file (same name)
+    or the same content by another path replaces its own items as before."""
+    derby, leics = tmp_path / "derby_items.csv", tmp_path / "leics_items.csv"
+    derby.write_text("item_id,title,description\n1,Crisis line,A 24-hour crisis line for families.\n"
+                     "2,Housing panel,A monthly panel plans moves from hospital.\n", encoding="utf-8")
+    leics.write_text("item_id,title,description\n1,Carers forum,A carers forum meets quarterly.\n", encoding="utf-8")
+    summary = ingest_files([derby, leics], store)
+    assert len(summary.errors) == 1 and "item_id '1'" in summary.errors[0] and "derby_items.csv" in summary.errors[0]
+    assert [i["title"] for i in store.items()] == ["Crisis line", "Housing panel"]
+    summary = ingest_files([leics], store)  # a later run: the stored items are not replaced either
+    assert "stored in the database" in summary.errors[0]
+    assert [i["title"] for i in store.items()] == ["Crisis line", "Housing panel"]
+    derby.write_text("item_id,title,description\n1,Crisis line,A crisis line open every day.\n", encoding="utf-8")
+    assert ingest_files([derby], store).ok
+    assert [i["description"] for i in store.items(["1"])] == ["A crisis line open every day."]
+    copy = tmp_path / "copy" / "derby_items.csv"
+    copy.parent.mkdir()
+    copy.write_bytes(derby.read_bytes())
+    assert ingest_files([copy], store).ok
+
+
 def test_store_failing_file_leaves_store_as_it_was(store, datapath):
     ingest_files([SEED_RETURN], store)
     before = store.counts()

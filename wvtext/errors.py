@@ -37,12 +37,12 @@ class StoreError(WvtextError):
 
 # Stable codes so that users can filter or silence kinds of warning.
 PROBLEM_CODES = {
-    "W101": "unknown question",
-    "W102": "duplicate question",
+    "W101": "unknown question, or item without id",
+    "W102": "duplicate question or item id",
     "W103": "unreadable code",
     "W104": "code outside the question's scheme",
     "W105": "blank code with a narrative",
-    "W106": "empty narrative",
+    "W106": "empty narrative or item description",
     "W107": "missing question",
     "W108": "truncated file",
     "W109": "unknown locality",
@@ -57,6 +57,7 @@ PROBLEM_CODES = {
     "W118": "two spellings of one locality",
     "W119": "sheet not read",
     "W122": "sheet read with another sheet's header",
+    "W123": "header row repeated",
     "W120": "return given twice in one run",
     "W121": "stored return replaced from another file",
 }

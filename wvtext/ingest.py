@@ -202,16 +202,29 @@ _raise_csv_field_limit()
 
 
 def _csv_rows(name: str, text: str, delimiter: str) -> list[tuple[int, list[str]]]:
-    """(row number, cells) of a csv; a row the csv module cannot read is an error naming it."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # CR, LF or CRLF rows; LF in a cell kept
+    """(row number, cells) of a csv; a row the csv module cannot read is an error naming it, and
+    so is a quoted cell still open at the end of the file (a stray quote, or a file cut short),
+    which the csv module would otherwise read as running on over every later row."""
     rows: list[list[str]] = []
-    try:
-        for cells in reader:
-            rows.append(cells)
-    except csv.Error as exc:
-        raise IngestError(name, f"row {len(rows) + 1} (line {reader.line_num}) could not be read as csv ({exc}).",
-                          remedy="Check that row's quotes (a stray double quote runs a cell on to the end of the "
-                                 "file), or save the file again from Excel as CSV UTF-8.")
+    for strict in (True, False):
+        # CR, LF or CRLF rows; LF in a cell kept
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
+        rows, started = [], 1
+        try:
+            for cells in reader:
+                rows.append(cells)
+                started = reader.line_num + 1
+            return list(enumerate(rows, start=1))
+        except csv.Error as exc:
+            if strict and "unexpected end of data" in str(exc):
+                raise IngestError(name, f"row {len(rows) + 1} (line {started}) opens a quoted cell that is never "
+                                        "closed: it would run on over every later row to the end of the file.",
+                                  remedy="Close or remove that row's stray double quote; if the file was cut short, "
+                                         "save it again in full.")
+            if not strict:
+                raise IngestError(name, f"row {len(rows) + 1} (line {reader.line_num}) could not be read as csv "
+                                        f"({exc}).",
+                                  remedy="Check that row's quotes, or save the file again from Excel as CSV UTF-8.")
     return list(enumerate(rows, start=1))
 
 
@@ -229,6 +242,10 @@ def _sniff_text(text: str) -> str:
     lines = [l for l in head.splitlines() if l.strip()]
     if not lines:
         return "empty"
+    # An items table's header decides first: its ids and titles ("7<tab>2.1 Pooled budget ...") can
+    # look like a dump's question rows.
+    if next((k for k in map(_table_kind, map(_csv_header, lines[:_TITLE_LINES])) if k), None) == "items":
+        return "items_csv"
     if sum(1 for l in lines if re.match(r"^\s*\d{1,3}\t\s*(?:Q\s*)?\d{1,2}\.\d{1,2}\b", l)) >= 2:
         return "text"
     for line in lines[:_TITLE_LINES]:
@@ -771,6 +788,37 @@ def _read_long_csv(name: str, digest: str, text: str, codebook: Codebook, locali
     return _read_long_rows(name, digest, "long_csv", rows, codebook, localities, delimiter=delimiter)
 
 
+def _fit_row(name: str, rownum: int, cells: list[str], n_cols: int, at: int, field: str, delimiter: str | None,
+             problems: list[Problem], *, qid: str = "") -> list[str]:
+    """A table row cut or padded to the header's `n_cols` cells. Blank cells past the table hold
+    nothing; filled ones in a csv come from an unquoted separator inside the free text ("Yes, S75
+    in place, reviewed annually"): the text's cell (`at`, named `field`) and the surplus after it
+    are one cell, wherever it stands (W112). In a worksheet (`delimiter` None), where a cell cannot
+    have been split, they are named as not read (W112)."""
+    while len(cells) > n_cols and not cells[-1].strip():
+        cells = cells[:-1]  # blank columns after the table (",,," on every row) hold nothing
+    extra = len(cells) - n_cols
+    if extra > 0 and delimiter is not None:
+        cells = cells[:at] + [delimiter.join(cells[at:at + 1 + extra])] + cells[at + 1 + extra:]
+        problems.append(Problem("W112", name, rownum, qid, field,
+                                f"row has {extra} more cell(s) than the header; they were joined to the {field} (an "
+                                f"unquoted separator in the text?). Quote the {field} to be sure."))
+    elif extra > 0:
+        problems.append(Problem("W112", name, rownum, qid, "",
+                                f"row has {extra} filled cell(s) beyond the header's columns; they were not read. "
+                                "Give them a header or delete them."))
+    return cells[:n_cols] + [""] * (n_cols - len(cells))
+
+
+def _repeated_header(name: str, rownum: int, cells: list[str], header: list[str], problems: list[Problem]) -> bool:
+    """Whether a row repeats the table's header (two files pasted one under the other): skipped, said (W123)."""
+    if _header(cells)[:len(header)] != header:
+        return False
+    problems.append(Problem("W123", name, rownum, "", "", "the row repeats the header row; it was skipped (two "
+                                                           "tables pasted one under the other?)."))
+    return True
+
+
 def _table_word(fmt: str) -> str:
     return "sheet" if fmt.endswith("xlsx") else "csv"
 
@@ -792,25 +840,10 @@ def _read_long_rows(name: str, digest: str, fmt: str, rows: list[tuple[int, list
     file_problems: list[Problem] = []
     body: list[tuple[int, list[str]]] = []
     for rownum, cells in rows[1:]:
-        if not any(c.strip() for c in cells):
+        if not any(c.strip() for c in cells) or _repeated_header(name, rownum, cells, header, file_problems):
             continue
-        while len(cells) > n_cols and not cells[-1].strip():
-            cells = cells[:-1]  # blank columns after the table (",,," on every row) hold nothing
-        extra = len(cells) - n_cols
-        if extra > 0:
-            qid = cells[idx["qid"]].strip()
-            if delimiter is not None:
-                # An unquoted separator inside the narrative ("Yes, S75 in place, reviewed annually"):
-                # the narrative's cell and the surplus after it are one cell, wherever it stands.
-                cells = cells[:at] + [delimiter.join(cells[at:at + 1 + extra])] + cells[at + 1 + extra:]
-                file_problems.append(Problem("W112", name, rownum, qid, "narrative",
-                                             f"row has {extra} more cell(s) than the header; they were joined to the "
-                                             "narrative (an unquoted separator in the text?). Quote the narrative to be sure."))
-            else:
-                file_problems.append(Problem("W112", name, rownum, qid, "",
-                                             f"row has {extra} filled cell(s) beyond the header's columns; they were not read. "
-                                             "Give them a header or delete them."))
-        body.append((rownum, cells[:n_cols] + [""] * (n_cols - len(cells))))
+        body.append((rownum, _fit_row(name, rownum, cells, n_cols, at, "narrative", delimiter, file_problems,
+                                      qid=cells[idx["qid"]].strip())))
     if not body:
         raise IngestError(name, "has a header but no answer rows.", remedy=f"Check that the {table} is complete.")
     qids = [_qid(cells[idx["qid"]]) for _, cells in body]
@@ -1094,21 +1127,28 @@ def _check_missing(ret: ReturnData, codebook: Codebook, truncatable: bool) -> No
 # -- items -------------------------------------------------------------------------
 
 def _read_items_csv(name: str, digest: str, text: str, localities: Localities) -> InputFile:
-    return _read_items_rows(name, digest, _table_rows(name, text)[0], localities)
+    rows, delimiter = _table_rows(name, text)
+    return _read_items_rows(name, digest, rows, localities, delimiter=delimiter)
 
 
 def _read_items_rows(name: str, digest: str, rows: list[tuple[int, list[str]]], localities: Localities,
-                     fmt: str = "items_csv") -> InputFile:
+                     fmt: str = "items_csv", *, delimiter: str | None = None) -> InputFile:
+    """The items of an items table: (row number, cells), header first. `delimiter`: the csv's
+    separator (None for a worksheet)."""
     header = _header(rows[0][1])
+    while header and not header[-1]:
+        header.pop()
     missing = [c for c in ITEM_COLUMNS if c not in header]
     if missing:
         raise _missing_columns(name, _table_word(fmt), rows[0][1], missing)
     out = InputFile(name, fmt, digest)
     seen: dict[str, int] = {}
     for rownum, cells in rows[1:]:
-        if not any(c.strip() for c in cells):
+        if not any(c.strip() for c in cells) or _repeated_header(name, rownum, cells, header, out.problems):
             continue
-        rec = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
+        cells = _fit_row(name, rownum, cells, len(header), header.index("description"), "description", delimiter,
+                         out.problems)
+        rec = dict(zip(header, (c.strip() for c in cells)))
         item_id = rec.get("item_id", "")
         if not item_id:
             out.problems.append(Problem("W101", name, rownum, "", "item_id", "item has no item_id; it was not imported."))
@@ -1126,6 +1166,11 @@ def _read_items_rows(name: str, digest: str, rows: list[tuple[int, list[str]]], 
         m = localities.match(locality) if locality else None
         if m:
             locality, region = m.locality.name, m.locality.region
+        elif locality:
+            out.problems.append(Problem("W109", name, rownum, "", "locality",
+                                        f"item {item_id!r}: locality {locality!r} is not one of the 152 stocktake "
+                                        f"localities; kept as written{' with the region given' if region else ''}. "
+                                        "Check the spelling or add an alias to corpus/localities.csv."))
         out.items.append({
             "item_id": item_id,
             "title": normalize_text(rec.get("title")),

@@ -85,6 +85,7 @@ def ingest_files(paths: Sequence[Path], store, *, run_id: str | None = None,
     codebook, localities = load_codebook(), load_localities()
     summary = IngestSummary()
     read_from: dict[str, str] = {}  # return id -> the file of this run it was read from
+    items_from: dict[str, str] = {}  # item id -> the file of this run it was read from
     for n, path in enumerate(paths, start=1):
         if progress:
             progress(f"reading {Path(path).name}", n, len(paths))
@@ -94,6 +95,12 @@ def ingest_files(paths: Sequence[Path], store, *, run_id: str | None = None,
             summary.errors.append(str(exc))
             summary.files.append({"path": str(path), "status": "error", "error": str(exc)})
             continue
+        clash = _item_clash(got, store, items_from)
+        if clash:
+            summary.errors.append(clash)
+            summary.files.append({"path": str(path), "status": "error", "error": clash})
+            continue
+        items_from.update((i["item_id"], got.path) for i in got.items)
         _warn_replaced(got, store, read_from)
         store.save_input(got, run_id=run_id)
         probs = got.all_problems
@@ -106,6 +113,29 @@ def ingest_files(paths: Sequence[Path], store, *, run_id: str | None = None,
             "items": len(got.items), "problems": len(probs),
         })
     return summary
+
+
+def _item_clash(got, store, items_from: dict[str, str]) -> str:
+    """Why a file's items cannot be stored ("" when they can): an item id that another file gives,
+    earlier in this run or stored before it. Curators number each file's items 1, 2, ...; storing
+    them would replace the other file's items with a different practice under the same id.
+    Reading the same file again (a new version under the same name, or the same content by another
+    path) replaces its items."""
+    here = Path(got.path).resolve()
+    ids = [i["item_id"] for i in got.items]
+    others = [(i, items_from[i]) for i in ids if i in items_from and Path(items_from[i]).resolve() != here]
+    if not others and ids:
+        others = [(i["item_id"], i["source_file"]) for i in store.items(ids)
+                  if i.get("origin") == "file" and i["source_file"] and Path(i["source_file"]).resolve() != here
+                  and i["source_sha256"] != got.sha256]  # the same file by another path is no clash
+    if not others:
+        return ""
+    (first, other), more = others[0], len(others) - 1
+    when = "in this run" if first in items_from else "stored in the database"
+    return (f"{got.path}: item_id {first!r}{f' (and {more} more)' if more else ''} is also an item of {other} "
+            f"({when}); item ids must be unique across files, so nothing of this file was stored. Give this file's "
+            f"items ids of their own (e.g. prefixed with its area: 'area-{first}'); if it is a new version of "
+            f"{other}, give it that file's name.")
 
 
 def _warn_replaced(got, store, read_from: dict[str, str]) -> None:
