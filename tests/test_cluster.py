@@ -310,6 +310,29 @@ def test_collection_terms_are_shown_as_the_texts_write_them():
     assert shown["dol"] == "DoLS" and shown["processe"] == "processes"
 
 
+def test_labels_are_not_made_of_place_names_figures_or_broken_letters():
+    """Towns the texts write as names, county short forms, and phrases that only stand together
+    once a figure is dropped ("open seven days a week") make no label; "café" keeps its letter."""
+    from wvtext.cluster import _proper_names, _text_terms
+    from wvtext.dedup import strip_places
+
+    texts = ["In Bassetlaw two crisis beds are kept at Worksop, so people from Bassetlaw stay near home.",
+             "The Bassetlaw team covers Worksop seven days a week.", "The Board and the board's minutes.",
+             "Shared Lives carers in Worksop.", "The CQC visits."]
+    assert {"bassetlaw", "worksop"} <= _proper_names(texts)
+    assert not {"board", "shared", "live", "cqc", "crisis"} & _proper_names(texts)
+    assert strip_places("Leics and Notts share a crisis line.").split() == ["and", "share", "a", "crisis", "line."]
+    terms = _text_terms("The crisis café is open seven days a week.")
+    assert "crisis café" in terms and "open day" not in terms and "open" in terms
+    items = [{"item_id": f"m{k}", "title": "Mansfield " + t, "description": f"In Mansfield {d}", "locality": "Nottinghamshire"}
+             for k, (t, d) in enumerate([("crisis beds", "two crisis beds are kept for families."),
+                                         ("crisis line", "a crisis line runs for families overnight."),
+                                         ("crisis café", "a crisis café for families opens at weekends.")])]
+    result = cluster_items(items, themes=[{"crisis_response": 0.9}] * 3)
+    assert result.collections and all("mansfield" not in (c["collection_label"] + c["top_terms"]).lower()
+                                      for c in result.collections)
+
+
 def test_links_are_no_words_of_an_item():
     """Two items that are only links to documents are not the same example, and a link's pieces
     ("http", "www", "gov", "uk") are no terms of the collections they join."""

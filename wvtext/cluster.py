@@ -320,7 +320,7 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
         self.n_units_ = U
 
         # Terms (c-TF-IDF) and themes per collection, for labels and "why".
-        self.collection_terms_ = self._collection_terms(grams, members, unit_labels, K)
+        self.collection_terms_ = self._collection_terms(grams, members, unit_labels, K, _proper_names(placeless))
         self.collection_themes_ = []
         thr = T >= 0.5
         for c in range(K):
@@ -445,15 +445,16 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
                 attached.add(int(u))
         return labels, attached
 
-    def _collection_terms(self, grams, members, unit_labels, K) -> list[list[tuple[str, float]]]:
+    def _collection_terms(self, grams, members, unit_labels, K, names=frozenset()) -> list[list[tuple[str, float]]]:
         # Class-based TF-IDF (BERTopic's c-TF-IDF): tf of a term in the collection's joined text,
         # times log(1 + A / f_t), A = mean words per collection, f_t = the term's count overall.
         # A term counts once per unit, so a duplicate group or one long item cannot dominate.
+        # `names`: words the texts write as names (towns, schemes); no label is made of them.
         counts = [Counter() for _ in range(K)]  # units of the collection using the term
         for u, m in enumerate(members):
             seen = set()
             for i in m:
-                seen.update(t for t in grams[i] if not _is_label_stop(t))
+                seen.update(t for t in grams[i] if not _is_label_stop(t) and not names.intersection(t.split()))
             counts[unit_labels[u]].update(seen)
         total = Counter()
         for c in counts:
@@ -544,7 +545,39 @@ def _identity(x):
     return x
 
 
-_TOKEN_RE = re.compile(r"[A-Za-z](?:[A-Za-z'’-]*[A-Za-z])?")
+_TOKEN_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])*(?<=[^\W\d_])")  # a word of letters (any alphabet)
+
+
+def _proper_names(texts: Sequence[str]) -> frozenset[str]:
+    """Folded words the texts write as names: capitalised wherever they stand inside a sentence
+    (at least once there), never in lower case, and not acronyms ("Mansfield", "Worksop";
+    not "CQC", not "Board" where it is also written "board")."""
+    inside, lower = Counter(), set()
+    for text in texts:
+        for sentence in re.split(r"(?:[.;:!?()\[\]\n\u2022]|\s[-\u2013\u2014]\s)+", text or ""):
+            for k, tok in enumerate(_TOKEN_RE.findall(sentence)):
+                folded = normalise_words(tok, fold_numbers=False, expand=False)
+                if len(folded) != 1:
+                    continue
+                if tok[:1].islower():
+                    lower.add(folded[0])
+                elif k and tok[1:].islower():
+                    inside[folded[0]] += 1
+    return frozenset(w for w in inside if w not in lower and w not in _lexicon_words())
+
+
+def _lexicon_words() -> frozenset[str]:
+    """The words of the theme lexicon's terms: the domain's own names ("Shared Lives") stay label words."""
+    global _LEXICON_WORDS
+    if _LEXICON_WORDS is None:
+        from .themes.lexicon import load_lexicon
+
+        _LEXICON_WORDS = frozenset(w for term in load_lexicon().terms
+                                   for w in normalise_words(term.term, fold_numbers=False, expand=False))
+    return _LEXICON_WORDS
+
+
+_LEXICON_WORDS: frozenset[str] | None = None
 
 
 def _surface_forms(texts: Sequence[str]) -> dict[str, str]:
@@ -579,7 +612,8 @@ def _text_terms(text: str) -> list[str]:
     cross sentences or the title / description boundary."""
     out: list[str] = []
     for part in re.split(r"[.;:!?()\[\]\n]+(?:\s|$)", text):
-        out.extend(_terms(normalise_words(part, fold_numbers=False, expand=False)))
+        # a figure ("#") is no word but breaks a phrase: "open seven days a week" has no "open days"
+        out.extend(_terms(normalise_words(part, expand=False)))
     return out
 
 

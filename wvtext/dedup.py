@@ -78,7 +78,7 @@ _NUMBER_WORDS = {
 # "section 75", "Sec 75", "s.117": statute references are names, not figures.
 _SECTION_RE = re.compile(r"\b(?:section|sec|s)\s*\.?\s*(\d{2,3})\b", re.I)
 _NUMBER_RE = re.compile(r"(?<![\w.])([£$])?\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(%|m\b|k\b|bn\b|million\b)?", re.I)
-_WORD_RE = re.compile(r"[a-z0-9£$%#]+(?:'[a-z]+)?")
+_WORD_RE = re.compile(r"(?:[^\W_]|[£$%#])+(?:'[^\W\d_]+)?")  # letters of any alphabet ("café"), digits, £$%#
 _HYPHEN_PREFIX_RE = re.compile(r"\b(co|pre|re|non|multi|sub|inter|cross|self|well|anti|post)-(?=[a-z])", re.I)
 _STOP: frozenset[str] | None = None
 
@@ -220,19 +220,24 @@ class _Places:
     _JOIN = {"and", "of", "upon", "on", "with", "the"}
 
     def __init__(self) -> None:
-        from .localities import REGIONS, load_localities
+        from .localities import REGIONS, load_abbreviations, load_localities
 
         try:
             locs = load_localities()
             self.names = {loc.name: loc.region for loc in locs.all}
+            short_forms = load_abbreviations()
         except Exception:
-            self.names = {}
+            self.names, short_forms = {}, {}
         self.regions = set(REGIONS)
         self.keys: dict[str, tuple[str, str]] = {}
         for name in self.names:
             self.keys[self._key(name)] = ("locality", name)
         for reg in REGIONS:
             self.keys.setdefault(self._key(reg), ("region", reg))
+        # a county's or city's short form written as a word ("Leics", "Notts", "Nottm")
+        for short, (long, _before) in short_forms.items():
+            if self.keys.get(self._key(long), ("",))[0] == "locality":
+                self.keys.setdefault(short, self.keys[self._key(long)])
         self.max_len = max((k.count(" ") + 1 for k in self.keys), default=1)
 
     @staticmethod
