@@ -473,8 +473,8 @@ def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[str, list[t
         if k not in taken and kind == "layout" and \
                 sum(1 for _i, r in rows if any(QID_RE.match(str(c)) for c in r[:3] if c is not None)) >= 2:
             taken[k] = None
-    return kind, [(sheets[n][0], _saved_values(name, data, n, sheets[n], sheets[n][1] if rows is None else rows), rows is not None)
-                  for n, rows in sorted(taken.items())]
+    return kind, [(sheets[n][0], _saved_values(name, data, n, sheets[n], sheets[n][1] if rows is None else rows),
+                   rows is not None) for n, rows in sorted(taken.items())]
 
 
 def _saved_values(name: str, data: bytes, n: int, sheet: tuple, rows: list[tuple[int, list]]) -> list[tuple[int, list]]:
