@@ -138,6 +138,20 @@ def read(nlp, reader, codebook, qid, text):
         ("2.3", "Under development: a section 75 agreement is being drafted.", "in_progress"),
         ("8.3", "As described in our joint strategy, a workforce and skills assessment was completed in May and "
                 "shared with providers.", "yes"),
+        # What is waited for is not in place: a "once"/"when" clause after a future, "until", "pending".
+        ("2.1", "Costing will start once the budget is agreed.", "no"),
+        ("2.2", "Funding map will be completed when the structure is in place.", "no"),
+        ("2.6", "The pooled budget covers young people from 14 once they are known to the transitions team.", "yes"),
+        # A note's subject and what is to be done: a plan; what someone asks or requires is not.
+        ("4.4", "Register to be set up in the new year.", "no"),
+        ("1.5", "Reports to be presented to the Board in the new year.", "no"),
+        ("7.3", "The team's procedure requires one to be involved in care planning whenever a person lacks "
+                "capacity to agree to a move.", "yes"),
+        # "operational" before a noun names a kind of thing, not something in operation.
+        ("3.2", "Operational policy is being drafted.", "in_progress"),
+        ("3.2", "The community team is fully operational.", "yes"),
+        # A cue holds for either number of its subject ("is agreed", "are agreed").
+        ("1.1", "Joint arrangements with specialist commissioning are agreed.", "yes"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):
@@ -366,6 +380,28 @@ def test_a_return_alone_in_its_region_is_said_to_be_ahead_of_the_nation():
     assert scored["em-ahead"].drivers[0].startswith("codes ahead of region (+")
 
 
+def test_drivers_are_what_made_the_score():
+    """Single questions out of line add nothing to the score unless the whole profile shifts: a
+    return with no shift has none among its drivers, a return scoring 0 has no drivers at all, and
+    with a shift only the questions in its direction are named."""
+    from wvtext.codebook import load_codebook
+
+    qs = [q for q in load_codebook() if not q.is_categorical]
+
+    def answers(classes):
+        return [{"qid": q.qid, "code_class": c, "divergent": False, "divergence_type": ""} for q, c in zip(qs, classes)]
+    mixed = ["no" if k % 2 else "in_progress" for k in range(len(qs))]
+    returns = [{"return_id": f"em{k}", "region": "East Midlands", "answers": answers(mixed)} for k in range(6)]
+    one_off = ["yes"] + mixed[1:]  # one question far ahead of the region: no shift
+    odd = score_out_of_step(returns + [{"return_id": "odd", "region": "East Midlands", "answers": answers(one_off)}])
+    assert odd[-1].score == 0 and odd[-1].drivers == []
+    ahead = ["yes"] * (len(qs) - 1) + ["no"]
+    returns.append({"return_id": "ahead", "region": "East Midlands", "answers": answers(ahead)})
+    scored = {s.return_id: s for s in score_out_of_step(returns)}
+    assert scored["ahead"].drivers[0].startswith("codes ahead of region")
+    assert len(scored["ahead"].drivers) == 4 and all("(+" in d for d in scored["ahead"].drivers[1:])
+
+
 def test_a_count_of_flags_among_the_drivers_is_recounted_after_review():
     from wvtext.divergence import reviewed_drivers
 
@@ -375,3 +411,16 @@ def test_a_count_of_flags_among_the_drivers_is_recounted_after_review():
     assert reviewed_drivers(drivers, answers[:2] + [dict(answers[2], divergent=0)]) == "2 of 3 answers flagged (no_response 2)"
     added = answers + [{"qid": "1.6", "divergent": 1, "divergence_type": "overstated"}]
     assert reviewed_drivers(drivers, added) == "1.6 overstated"  # a claim about the codes explains it now
+
+
+def test_a_categorical_flag_says_what_the_narrative_names():
+    from wvtext.codebook import load_codebook
+    from wvtext.divergence import narrative_side
+
+    cb = load_codebook()
+    q12, q610 = cb.get("1.2"), cb.get("6.10")
+    named = narrative_side({"text_class": "yes", "partners": "3;7", "obstacles": ""}, q12)
+    labels = {c.code: c.label for c in q12.codes}
+    assert named == f"names 3 {labels[3]}, 7 {labels[7]}"
+    assert narrative_side({"text_class": "unclear", "partners": "", "obstacles": ""}, q610) == "names none"
+    assert narrative_side({"text_class": "partial"}, cb.get("1.1")) == "partial"

@@ -892,3 +892,16 @@ def test_furthest_on_names_no_question_nobody_is_progressing_on(tmp_path):
     furthest = page.split(">Furthest on<", 1)[1].split("<h3>", 1)[0]
     assert "No locality has concluded or is progressing on any question" in furthest
     assert "0% of localities have concluded" not in furthest
+
+
+def test_an_any_issues_headline_says_what_was_coded_and_what_the_narratives_describe():
+    from collections import Counter
+
+    from wvtext.codebook import load_codebook
+    from wvtext.report.national import question_sentence
+
+    q = load_codebook().get("1.8")
+    said = question_sentence(q, Counter({"no": 4}), 4, hidden=1)
+    assert said == "0% of localities (0 of 4) code current issues; 100% (4) code none; 1 of them describes issues " \
+                   "in the narrative (flagged hidden_issue)."
+    assert question_sentence(q, Counter({"yes": 1, "no": 3}), 4).endswith("code none.")

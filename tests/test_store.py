@@ -24,10 +24,13 @@ def test_store_reimport_replaces(store):
 
 
 def test_store_same_return_in_another_format_replaces(store, datapath):
-    ingest_files([SEED_RETURN, datapath("returns_semicolon_bom.csv")], store)
+    summary = ingest_files([SEED_RETURN, datapath("returns_semicolon_bom.csv")], store)
     assert store.counts()["returns"] == 1 and store.counts()["answers"] == 10
     warned = [p for p in store.problems() if p["code"] == "W120"]  # given twice in one run: said so
     assert len(warned) == 1 and str(SEED_RETURN) in warned[0]["message"]
+    first = summary.files[0]  # the run's record no longer credits the first file with the return
+    assert (first["returns"], first["answers"]) == ([], 0)
+    assert first["replaced"] == [f"Leicestershire by {datapath('returns_semicolon_bom.csv')}"]
 
 
 def test_a_return_replaced_from_another_file_is_a_warning_the_same_file_again_is_not(store, tmp_path):

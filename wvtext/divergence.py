@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # stance brings spaCy; the types and drivers are wanted witho
     from .stance import Stance
 
 __all__ = ["Divergence", "score_divergence", "OutOfStep", "score_out_of_step", "FLAG_AT", "DIVERGENCE_TYPES",
-           "DRIVER_TYPES", "flag_drivers", "reviewed_drivers", "reviewed_flag"]
+           "DRIVER_TYPES", "flag_drivers", "narrative_side", "reviewed_drivers", "reviewed_flag"]
 
 FLAG_AT = 0.4
 DIVERGENCE_TYPES = ("contradiction", "overstated", "understated", "hidden_issue", "invalid_code", "no_response",
@@ -208,18 +208,34 @@ def score_out_of_step(returns: list[dict], *, shrink: float = 5.0, flag_at: floa
         s_dir = _ramp(max(over, under) / n, 0.05, 0.20)
         # Any one strong signal is enough to look (noisy-or); together they add up.
         score = round(1 - (1 - 0.85 * s_shift) * (1 - 0.6 * s_div) * (1 - 0.8 * s_dir), 3)
-        drivers = [f"{q} ({z:+.1f} sd)" for z, q in sorted(zs, key=lambda t: -abs(t[0]))[:3] if abs(z) >= 1.0]
+        drivers: list[str] = []
         if s_shift > 0:
+            # The shift, and the questions furthest out in its direction, which make it up. (Single
+            # questions out of line the other way, or with no shift, add nothing to the score.)
             # Alone in its region (or with none given), a return is compared with the nation only.
             yardstick = "region" if peers else "the nation"
-            drivers.insert(0, f"codes {'ahead of' if optimism > 0 else 'behind'} {yardstick} ({optimism:+.2f} sd on average)")
+            drivers.append(f"codes {'ahead of' if optimism > 0 else 'behind'} {yardstick} ({optimism:+.2f} sd on average)")
+            drivers += [f"{q} ({z:+.1f} sd)" for z, q in sorted(zs, key=lambda t: -abs(t[0]))
+                        if abs(z) >= 1.0 and (z > 0) == (optimism > 0)][:3]
         drivers += flag_drivers(answers)
-        if score > 0 and not drivers:
+        if score == 0:
+            drivers = []  # nothing to explain
+        elif not drivers:
             # Only flags that are no claim about the codes (no response, invalid codes): say which.
             drivers += _rate_driver(answers)
         out.append(OutOfStep(rid, len(answers), div, round(div / n, 3), over, round(dist, 3), round(optimism, 3),
                              score, score >= flag_at, drivers))
     return out
+
+
+def narrative_side(a: dict, question) -> str:
+    """What the narrative says, as a flag shows it beside the code: its class, or for 1.2 and
+    6.10 the partners or obstacles it names ("names 3 Housing, 4 Children Services")."""
+    if question is None or not question.is_categorical:
+        return a.get("text_class") or "-"
+    named = [c for c in (a.get("partners") or a.get("obstacles") or "").split(";") if c]
+    labels = {str(c.code): c.label for c in question.codes}
+    return ("names " + ", ".join(f"{c} {labels.get(c, '')}".strip() for c in named)) if named else "names none"
 
 
 def flag_drivers(answers: list[dict], limit: int = 4) -> list[str]:

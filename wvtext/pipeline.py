@@ -86,6 +86,7 @@ def ingest_files(paths: Sequence[Path], store, *, run_id: str | None = None,
     summary = IngestSummary()
     read_from: dict[str, str] = {}  # return id -> the file of this run it was read from
     items_from: dict[str, str] = {}  # item id -> the file of this run it was read from
+    answers_of: dict[tuple[str, str], int] = {}  # (file, locality) -> answers read
     for n, path in enumerate(paths, start=1):
         if progress:
             progress(f"reading {Path(path).name}", n, len(paths))
@@ -101,8 +102,16 @@ def ingest_files(paths: Sequence[Path], store, *, run_id: str | None = None,
             summary.files.append({"path": str(path), "status": "error", "error": clash})
             continue
         items_from.update((i["item_id"], got.path) for i in got.items)
+        earlier = {r.return_id: read_from.get(r.return_id) for r in got.returns}
         _warn_replaced(got, store, read_from)
         store.save_input(got, run_id=run_id)
+        for r in got.returns:  # a return this file replaces is no longer the earlier file's
+            entry = next((f for f in summary.files if f["path"] == earlier[r.return_id] != got.path), None)
+            if entry is not None and r.locality in entry["returns"]:
+                entry["returns"].remove(r.locality)
+                entry["answers"] -= answers_of.pop((entry["path"], r.locality), 0)
+                entry.setdefault("replaced", []).append(f"{r.locality} by {got.path}")
+        answers_of.update(((str(path), r.locality), len(r.answers)) for r in got.returns)
         probs = got.all_problems
         summary.problems += len(probs)
         summary.return_ids.extend(r.return_id for r in got.returns)

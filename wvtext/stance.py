@@ -62,6 +62,14 @@ _PART_SHARE = 0.8
 _ECHO_STOP = {"there", "your", "with", "have", "been", "this", "that", "from", "they", "their", "what", "which",
               "local", "about", "including", "being", "people", "place", "does", "will", "should"}
 _MIN_WORDS_DESCRIBING = 8
+# Cues that affirm only as a predicate ("the team is operational"), not before a noun ("operational policy").
+_PREDICATIVE_ONLY = {"operational"}
+_IRREGULAR_PARTICIPLES = {"set", "put", "done", "made", "built", "held", "drawn", "written", "taken", "given",
+                          "undertaken", "brought", "begun", "sent", "run", "met", "seen", "chosen"}
+
+
+def _participle(word: str) -> bool:
+    return (len(word) > 4 and word.endswith("ed")) or word in _IRREGULAR_PARTICIPLES
 # Plan cues under this weight in an account of at least this many words are incidental to it.
 _INCIDENTAL_PLAN = 1.0
 _MIN_WORDS_ACCOUNT = 25
@@ -212,6 +220,14 @@ def _xrefs(path: str) -> list[tuple[re.Pattern, str]]:
     return out
 
 
+def _number_forms(cue: str) -> list[str]:
+    """The cue and its plural ("is agreed" -> "are agreed", "was agreed" -> "were agreed"): a cue
+    of English grammar holds for either number of its subject."""
+    words = cue.split()
+    other = {"is": "are", "was": "were", "has": "have"}.get(words[0]) if len(words) >= 2 else None
+    return [cue] + ([" ".join([other] + words[1:])] if other else [])
+
+
 def _contracted(cue: str) -> str:
     """The cue as written with "'s" ("there is no" -> "there's no"), or "". spaCy normalises
     "'re", "'ve" and "n't" to "are", "have" and "not", but leaves "'s" as it is (it may be "is",
@@ -243,7 +259,7 @@ class StanceReader:
         self.any_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.start_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for i, (cue, _cls, _w, start) in enumerate(self.cues):
-            forms = [v for c in (cue, _contracted(cue)) if c for v in pattern_variants(c)]
+            forms = sorted({v for c in (*_number_forms(cue), _contracted(cue)) if c for v in pattern_variants(c)})
             (self.start_matcher if start else self.any_matcher).add(str(i), [nlp.make_doc(v) for v in forms])
         self.partner_matcher = self._code_matcher(models / "partners.csv")
         self.obstacle_matcher = self._code_matcher(models / "obstacles.csv")
@@ -417,6 +433,11 @@ class StanceReader:
                 cls = "no"  # "is not in place", "not being developed"
             elif cls == "yes" and not start and any(norms[j] in _FUTURE_BEFORE for j in range(max(sb, s - 3), s)):
                 cls = "plan"  # "will be in place by October": not yet in place
+            elif cls == "yes" and not start and self._awaited(norms, sb, s):
+                cls = "plan"  # "Costing will start once the budget is agreed": waited for, not in place
+            elif cls == "yes" and cue in _PREDICATIVE_ONLY and e < se and norms[e][:1].isalpha() \
+                    and norms[e] not in STOP_WORDS:
+                continue  # "operational policy", "operational group": a kind of thing, not "is operational"
             elif cls == "yes" and not start and any(norms[j] in _LIMITERS for j in range(e, min(se, e + 6))):
                 cls = "partial"  # "in place in some areas only"
             if cls == "no" and self._nobody_here(norms, e, se):
@@ -450,6 +471,13 @@ class StanceReader:
                 continue
             hedged = hedged or not negated
             add("no" if negated else "in_progress", _PROGRESSIVE_WEIGHT, i)
+        for i in range(1, len(norms) - 2):
+            # "Register to be set up in the new year" (a note's subject, then what is to be done),
+            # "a protocol is to be agreed", "still to be confirmed": a plan. Not what someone asks
+            # or requires ("asked for the return to be presented", "requires one to be involved").
+            if norms[i] == "to" and norms[i + 1] == "be" and i not in taken and i + 1 not in taken \
+                    and _participle(norms[i + 2]) and self._to_be_done(norms, v.sent(i)[0], i):
+                add("plan", _PROGRESSIVE_WEIGHT, i)
         for i in range(len(norms) - 2):
             # "we do not allocate ...", "the board does not monitor ...": the simple present denied,
             # as "is not being done" is the progressive denied. Not verbs of opinion or expectation
@@ -522,6 +550,29 @@ class StanceReader:
                 add("not_applicable", _NOBODY_WEIGHT, b, count_first=False, boost=False)
         doc.user_data[_SENTENCE_SCORES] = by_sent
         return scores, first, best, hedged
+
+    @staticmethod
+    def _to_be_done(norms: list[str], sb: int, i: int) -> bool:
+        """Whether "to be" at `i` says what is still to be done: after "is", "are", "still" or
+        "yet", or after a note's subject of up to three words with no verb ("Reports to be set up")."""
+        if norms[i - 1] in ("is", "are", "still", "yet"):
+            return True
+        subject = norms[sb:i]
+        return 1 <= len(subject) <= 3 and all(n[:1].isalpha() and n not in STOP_WORDS for n in subject)
+
+    @staticmethod
+    def _awaited(norms: list[str], sb: int, s: int) -> bool:
+        """Whether a cue at `s` stands in a clause of what is waited for: after "once", "until" or
+        "pending", or after "when" in a sentence that speaks of the future ("will start when the
+        structure is in place"), with no clause break between."""
+        for j in range(s - 1, max(sb, s - 7) - 1, -1):
+            if norms[j] in (",", ";", "and", "but"):
+                return False
+            if norms[j] in ("until", "pending"):
+                return True
+            if norms[j] in ("once", "when"):
+                return any(norms[k] in ("will", "shall") for k in range(sb, j))
+        return False
 
     @staticmethod
     def _gap_weight(affirmed: bool, in_sent: dict[str, float]) -> float:

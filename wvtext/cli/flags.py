@@ -88,7 +88,10 @@ def flags_cli(
     shown = [a for a in analysis if all_answers or a["divergent"] or decided.get((rid, a["qid"]))]
     from ..codebook import load_codebook
 
-    at = load_codebook().position  # ties in question order (1.9 before 10.1)
+    from ..divergence import narrative_side
+
+    codebook = load_codebook()
+    at = codebook.position  # ties in question order (1.9 before 10.1)
     for a in sorted(shown, key=lambda a: (-a["divergent"], -a["divergence_score"], at(a["qid"]))):
         d = decided.get((rid, a["qid"]))
         if not a["divergent"] and not all_answers:
@@ -103,7 +106,8 @@ def flags_cli(
                     + ("; wvtext did not flag it" if a["divergent"] and not a["analysed_type"] else "") + "]")
         score = f"{a['divergence_score']:.2f}" if a["analysed_type"] or not a["divergent"] else "  - "
         typer.echo(f"\n{a['qid']:<5} {score} {a['divergence_type'] or '-':<18} "
-                   f"code {code} ({a['code_class'] or '-'}) vs narrative {a['text_class']}{mark}")
+                   f"code {code} ({a['code_class'] or '-'}) vs narrative {narrative_side(a, codebook.get(a['qid']))}"
+                   f"{mark}")
         if a["evidence"]:
             ev = a["evidence"]
             typer.echo(f"      \"{ev[:300]}{'…' if len(ev) > 300 else ''}\"")

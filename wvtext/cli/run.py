@@ -17,6 +17,15 @@ def _problem_line(p: dict) -> str:
                    p.get("source_sheet") or ""))
 
 
+def _what_was_read(f: dict) -> str:
+    """A read file's returns (or items), and the returns a later file of the run replaced."""
+    replaced = f.get("replaced") or []
+    parts = [", ".join(f["returns"]) or ("" if replaced else f"{f['items']} items")]
+    if replaced:
+        parts.append("replaced later in this run: " + ", ".join(replaced))
+    return "; ".join(p for p in parts if p)
+
+
 @app.command("ingest")
 def ingest_cli(
     paths: Annotated[list[Path], typer.Argument(help="Returns (xlsx, text dump, long csv) and item csv files.")],
@@ -37,8 +46,8 @@ def ingest_cli(
         summary = ingest_files(paths, store, progress=progress)
     for f in summary.files:
         if f["status"] == "ok":
-            what = ", ".join(f["returns"]) or f"{f['items']} items"
-            echo_err(f"read {f['path']} ({f['format']}): {what}; {f['answers']} answers, {f['problems']} warnings")
+            echo_err(f"read {f['path']} ({f['format']}): {_what_was_read(f)}; {f['answers']} answers, "
+                     f"{f['problems']} warnings")
     report_problems(map(_problem_line, store.problems(return_ids=summary.return_ids,
                                                       source_files=[f["path"] for f in summary.files])),
                     limit=warnings, where=None)
@@ -98,8 +107,7 @@ def analyse_cli(
                  f"with the codes {a['oof_agreement_with_codes']:.3f}; {a['reclassed']} narrative classes changed")
     for f in manifest["inputs"]:
         if f["status"] == "ok":
-            what = ", ".join(f["returns"]) or f"{f['items']} items"
-            echo_err(f"read {f['path']} ({f['format']}): {what}; {f['problems']} warnings")
+            echo_err(f"read {f['path']} ({f['format']}): {_what_was_read(f)}; {f['problems']} warnings")
     import csv
 
     with open(Path(out) / "problems.csv", encoding="utf-8") as fh:

@@ -201,10 +201,12 @@ def render_locality(d: RunData, rid: str, *, report_href: str = "../report.html"
                             "Flags column of the coding table says what wvtext had.", cls="note"))
     if ret.get("out_of_step_score", "") != "":
         oos = str(ret.get("out_of_step")) == "1"
+        alone = not region or len(d.ids_in_region(region)) < 2
+        yardstick = "the nation (no other return of its region)" if alone else "the region and the nation"
         body.append(el("p", f"Out-of-step score {to_float(ret.get('out_of_step_score')):.2f} ",
                        badge("out of step", "flag") if oos else "",
                        (f" · drivers: {ret.get('out_of_step_drivers')}" if ret.get("out_of_step_drivers") else ""),
-                       " (compared with the region and the nation: ", synth_note(d) or "real returns only", ")",
+                       f" (compared with {yardstick}: ", synth_note(d) or "real returns only", ")",
                        cls="muted"))
 
     # part 1

@@ -19,8 +19,10 @@ DEFAULT_TITLE = "Winterbourne View stocktake of progress: national and regional 
 
 # -- figures computed from the data -----------------------------------------------------
 
-def question_sentence(q: Question, counts: Counter, n: int, label_counts: Counter | None = None) -> str:
-    """One sentence an adviser can quote, computed from the counts."""
+def question_sentence(q: Question, counts: Counter, n: int, label_counts: Counter | None = None,
+                      hidden: int | None = None) -> str:
+    """One sentence an adviser can quote, computed from the counts; for an "any issues?"
+    question, `hidden`: how many answers coded none describe issues (flagged hidden_issue)."""
     if not n:
         return "No returns in this run."
     if q.is_categorical:
@@ -35,8 +37,10 @@ def question_sentence(q: Question, counts: Counter, n: int, label_counts: Counte
         return head + tail + "."
     if q.asks_about_issues:
         yes, no = counts.get("yes", 0), counts.get("no", 0)
-        return (f"{pct(yes, n)} of localities ({yes} of {n}) report current issues; "
-                f"{pct(no, n)} ({no}) report none.")
+        said = (f"; {hidden} of them describe{'s' if hidden == 1 else ''} issues in the narrative (flagged "
+                "hidden_issue)" if hidden else "")
+        return (f"{pct(yes, n)} of localities ({yes} of {n}) code current issues; "
+                f"{pct(no, n)} ({no}) code none{said}.")
     prog = sum(counts.get(b, 0) for b in PROGRESSING)
     detail = ", ".join(f"{pct(counts.get(b, 0), n)} {BUCKET_LABELS[b].lower()}" for b in PROGRESSING if counts.get(b))
     rest = [f"{pct(counts.get(b, 0), n)} {BUCKET_LABELS[b].lower()}" for b in ("no", "unclear", "not_applicable",
@@ -207,7 +211,9 @@ def _headlines(d: RunData) -> Safe:
         issues = [q for q in d.codebook if q.asks_about_issues]
         for q in issues:
             c = d.distribution(q.qid)
-            out.append(el("p", el("strong", f"{q.qid} "), question_sentence(q, c, d.n_returns),
+            hidden = sum(1 for a in d.answers if a.get("qid") == q.qid and str(a.get("divergent")) == "1"
+                         and a.get("divergence_type") == "hidden_issue")
+            out.append(el("p", el("strong", f"{q.qid} "), question_sentence(q, c, d.n_returns, hidden=hidden),
                           el("span", " " + short(q.text, 120), cls="q")))
         out.append(el("p", synth_note(d)))
     return join(out)
@@ -555,7 +561,9 @@ def _run(d: RunData) -> Safe:
     out = [table(["", ""], kv, cls="kv compact")]
     inputs = m.get("inputs") or []
     out.append(el("h3", f"Inputs ({len(inputs)})"))
-    rows = [[f.get("path", ""), f.get("format", ""), f.get("status", ""), len(f.get("returns") or []),
+    rows = [[f.get("path", ""), f.get("format", ""),
+             f.get("status", "") + (f" (replaced: {'; '.join(f['replaced'])})" if f.get("replaced") else ""),
+             len(f.get("returns") or []),
              f.get("answers", ""), f.get("items", ""), f.get("problems", ""), str(f.get("sha256", ""))[:12]]
             for f in inputs[:60]]
     out.append(table(["File", "Format", "Status", "Returns", "Answers", "Items", "Problems", "sha256"], rows,
