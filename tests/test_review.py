@@ -201,8 +201,11 @@ def test_cli_flags_overview_keeps_the_code_drivers_when_a_flag_is_dismissed(tmp_
                and sum(1 for a in by_rid[r] if a["divergent"] and a["divergence_type"] in
                        ("overstated", "contradiction", "hidden_issue", "understated")) >= 5)
     code_drivers = [d for d in scores[rid]["drivers"].split("; ") if " sd" in d]
-    flagged = [f"{a['qid']} {a['divergence_type']}" for a in by_rid[rid] if a["divergent"]
-               and a["divergence_type"] in ("overstated", "contradiction", "hidden_issue", "understated")]
+    from wvtext.codebook import load_codebook
+
+    at = load_codebook().position  # the drivers name flags in question order (4.7 before 10.2)
+    flagged = [f"{a['qid']} {a['divergence_type']}" for a in sorted(by_rid[rid], key=lambda a: at(a["qid"]))
+               if a["divergent"] and a["divergence_type"] in ("overstated", "contradiction", "hidden_issue", "understated")]
     first = flagged[0].split()[0]
     record_decision(store, kind="divergence", return_id=rid, qid=first, decision="dismiss")
     res = subprocess.run([sys.executable, "-m", "wvtext", "flags", "--db", str(tmp_path / "w.db")],
