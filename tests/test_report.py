@@ -892,3 +892,29 @@ def test_furthest_on_names_no_question_nobody_is_progressing_on(tmp_path):
     furthest = page.split(">Furthest on<", 1)[1].split("<h3>", 1)[0]
     assert "No locality has concluded or is progressing on any question" in furthest
     assert "0% of localities have concluded" not in furthest
+
+
+def test_reviewed_item_themes_keep_their_confidences_beside_them(tmp_path):
+    """A theme dismissed on an item takes its confidence with it; one added has a blank confidence
+    (wvtext gave it none), in item_themes as the reports and the workbook read them."""
+    import openpyxl
+
+    from wvtext.report import build_reports
+    from wvtext.report.data import load_run
+    from wvtext.schema import ITEM_THEMES_COLUMNS
+
+    out = make_run(tmp_path / "run")
+    write_csv(out / "item_themes.csv", ITEM_THEMES_COLUMNS, [
+        {"item_id": "i1", "title": "Talking Together", "locality": "Realtown", "region": "London", "source": "x.csv",
+         "themes": "pooled_budgets;advocacy;reviews_care_management;family_engagement",
+         "theme_confidences": "0.85;0.97;0.53;0.99", "description": "Self-advocates co-produce every review."}])
+    _with_reviews(out, [{"kind": "theme", "item_id": "i1", "theme": "housing", "decision": "add"},
+                        {"kind": "theme", "item_id": "i1", "theme": "advocacy", "decision": "dismiss"}])
+    row = load_run(out).item_themes[0]
+    assert row["themes"] == "pooled_budgets;housing;reviews_care_management;family_engagement"
+    assert row["theme_confidences"] == "0.85;;0.53;0.99"
+    build_reports(out)
+    ws = openpyxl.load_workbook(out / "workbook.xlsx")["item_themes"]
+    head = [c.value for c in ws[1]]
+    got = dict(zip(head, next(ws.iter_rows(min_row=2, values_only=True))))
+    assert (got["themes"], got["theme_confidences"]) == (row["themes"], "0.85;;0.53;0.99")

@@ -378,10 +378,13 @@ _THEME_ORDER = {t: i for i, t in enumerate(THEMES)}
 
 
 def _review_themes(row: dict, r: dict, counts: Counter) -> list[str]:
-    """A theme decision on an answer or item: dismiss takes it away; confirm and add keep or put it in."""
+    """A theme decision on an answer or item: dismiss takes it away; confirm and add keep or put it in.
+    A row's theme_confidences (item_themes) stay beside their themes; an added theme's is blank, as
+    wvtext gave it none."""
     themes, theme, decision = split_themes(row.get("themes", "")), r.get("theme", ""), r.get("decision", "")
     if decision not in ("dismiss", "confirm", "add") or not theme:
         return []
+    confidence = dict(zip(themes, (row.get("theme_confidences") or "").split(";")))
     had = theme in themes
     if decision == "dismiss":
         if not had:
@@ -393,7 +396,10 @@ def _review_themes(row: dict, r: dict, counts: Counter) -> list[str]:
     else:
         themes.append(theme)
         done = "added"
-    row["themes"] = ";".join(sorted(themes, key=lambda t: _THEME_ORDER.get(t, len(_THEME_ORDER))))  # themes.md order
+    themes.sort(key=lambda t: _THEME_ORDER.get(t, len(_THEME_ORDER)))  # themes.md order
+    row["themes"] = ";".join(themes)
+    if "theme_confidences" in row:
+        row["theme_confidences"] = ";".join(confidence.get(t, "") for t in themes)
     counts[f"themes {done}"] += 1
     return [f"theme {theme} {done}" + (" (wvtext did not carry it)" if done == "added" else "")]
 
