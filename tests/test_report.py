@@ -918,3 +918,31 @@ def test_reviewed_item_themes_keep_their_confidences_beside_them(tmp_path):
     head = [c.value for c in ws[1]]
     got = dict(zip(head, next(ws.iter_rows(min_row=2, values_only=True))))
     assert (got["themes"], got["theme_confidences"]) == (row["themes"], "0.85;;0.53;0.99")
+
+
+def test_a_dismissed_flag_leaves_the_key_strengths_and_areas_for_development(tmp_path):
+    """A contradiction dismissed in review (wvtext misread the narrative: it says what the code says)
+    is no longer an area for development on the locality page ("Coded 1 Yes, but the narrative says it
+    is not in place."): the answer is a strength, in place, as its code says."""
+    import re
+
+    from wvtext.report import build_reports
+
+    out = make_run(tmp_path / "run")
+    rows = csv_rows(out / "answers.csv")
+    a = next(r for r in rows if r["return_id"] == "realtown" and r["qid"] == "1.3")
+    assert a["code_class"] == "yes"
+    a.update(narrative="No.", evidence="No.", text_class="no", divergent="1", divergence_score="0.91",
+             divergence_type="contradiction")
+    write_csv(out / "answers.csv", list(rows[0]), rows)
+
+    def point():  # the page's line about 1.3 in "Key strengths and areas for development"
+        page = _page(build_reports(out), "realtown")
+        section = page[page.index("Key strengths and areas for development"):]
+        item = re.search(r"<li><b>1\.3</b>.*?</li>", section, re.S).group(0)
+        return re.sub(r"<[^>]+>", "", item)
+
+    assert "but the narrative says it is not in place" in point() or "Flag: contradiction" in point()
+    _with_reviews(out, [{"kind": "divergence", "return_id": "realtown", "qid": "1.3", "decision": "dismiss"}])
+    after = point()
+    assert "not in place" not in after and "Flag" not in after and "In place (1 Yes)" in after, after

@@ -337,6 +337,7 @@ def _review_answer(a: dict, decisions: list[dict], counts: Counter, listed: dict
             a["divergent"] = "1" if flag else "0"
             if decision == "dismiss":
                 if flagged:
+                    a["flag_review"] = "dismissed"  # the narrative says what the code says (the pages read it so)
                     notes.append(f"flag {was or 'divergent'} dismissed")
                     counts["flags dismissed"] += 1
             elif decision == "confirm":
