@@ -65,6 +65,9 @@ def test_review_decisions_survive_reimport(analysed):
         # 1.1 is not flagged: a dismissal (or an untyped confirmation) there would hide a later flag
         ({"kind": "divergence", "decision": "dismiss", "qid": "1.1"}, "answer 1.1 of leicestershire is not flagged"),
         ({"kind": "divergence", "decision": "confirm", "qid": "1.1"}, "is not flagged"),
+        # confirming a theme wvtext did not carry there would add it: that is 'add'
+        ({"kind": "theme", "decision": "confirm", "theme": "chc", "qid": "1.1"},
+         "wvtext did not carry theme chc on answer 1.1 of leicestershire, so there is no theme to confirm"),
     ],
 )
 def test_review_bad_decisions_are_refused(analysed, kwargs, message):
@@ -121,6 +124,8 @@ def _decide(db, *args):
         (["Leics", "1.8", "confirm", "--kind", "text_class", "--value", "partial"], "give another class with 'set --value CLASS'"),
         (["Leics", "1.1", "dismiss"], "answer 1.1 of leicestershire is not flagged, so there is no flag to dismiss"),
         (["Leics", "1.8", "confirm", "--kind", "good_practice", "--theme", "housing"], "--theme goes only with"),
+        (["Leics", "1.1", "confirm", "--kind", "theme", "--theme", "chc"],
+         "so there is no theme to confirm. To record that the answer is about it, use 'add'"),
     ],
 )
 def test_cli_review_decide_refuses_with_one_error_line_and_stores_nothing(analysed, args, message):

@@ -10,7 +10,8 @@ the columns of the labelled sets in corpus/labelled, so reviewed answers can be 
 Kinds and decisions:
 - `divergence` (an answer, flagged or one wvtext missed): `confirm` or `dismiss`; a confirmation
   may give the right type as the value (one of `divergence.DIVERGENCE_TYPES`); a dismissal takes none.
-- `theme` (a theme on an answer or item): `confirm` or `dismiss`; or `add` with the theme. No value.
+- `theme` (a theme on an answer or item): `confirm` one wvtext carried there, `add` one it did not,
+  `dismiss` either (a theme wvtext did not carry, dismissed, is a label that it is not there). No value.
 - `support_request`, `good_practice` (an answer): `confirm` or `dismiss`. No value.
 - `text_class` (what an answer's narrative says about its question): `confirm` (the class wvtext
   gave is right; it is kept as the value) or `set` with the right class as the value. These are
@@ -138,6 +139,13 @@ def _found(store, kind: str, return_id: str, qid: str) -> bool:
     return any(g["qid"] == qid and g["is_candidate"] for g in store.good_practice([return_id]))
 
 
+def _carried(store, return_id: str, qid: str, item_id: str) -> set[str]:
+    """The themes wvtext carried (as analysed) on an answer or an item."""
+    if item_id:
+        return {t["theme"] for t in store.item_themes([item_id]) if t["carried"]}
+    return {t["theme"] for t in store.answer_themes([return_id]) if t["qid"] == qid and t["carried"]}
+
+
 def _analysis(store, return_id: str, qid: str) -> dict | None:
     """What the last analysis stored for one answer (class, flag ...), or None."""
     return next((a for a in store.answer_analysis([return_id]) if a["qid"] == qid), None)
@@ -207,6 +215,11 @@ def check_decision(store, *, kind: str, return_id: str = "", qid: str = "", item
                                   remedy="To record a divergence wvtext missed, give its type: 'confirm --value TYPE'.")
             if decision == "confirm":
                 value = added["value"]  # confirming a flag an analyst added keeps the type they gave it
+    if kind == "theme" and decision == "confirm" and theme not in _carried(store, return_id, qid, item_id):
+        what = f"item {item_id}" if item_id else f"answer {qid} of {return_id}"
+        raise WvtextError(f"wvtext did not carry theme {theme} on {what}, so there is no theme to confirm.",
+                          remedy=f"To record that the {'item' if item_id else 'answer'} is about it, use 'add'; to agree "
+                                 "it is not, 'dismiss'.")
     if kind in ("support_request", "good_practice") and decision == "dismiss" and not item_id \
             and not _found(store, kind, return_id, qid) and not _added(store, kind, return_id, qid):
         what = "support request" if kind == "support_request" else "good-practice candidate"
