@@ -946,3 +946,39 @@ def test_a_dismissed_flag_leaves_the_key_strengths_and_areas_for_development(tmp
     _with_reviews(out, [{"kind": "divergence", "return_id": "realtown", "qid": "1.3", "decision": "dismiss"}])
     after = point()
     assert "not in place" not in after and "Flag" not in after and "In place (1 Yes)" in after, after
+
+
+def test_a_hand_edited_reviews_csv_is_checked_row_by_row(tmp_path):
+    """Each row of reviews.csv is checked as 'wvtext review decide' checks a decision: an unknown theme,
+    divergence type, kind or return is a warning naming the file, row and field, and is not applied
+    (not shown as added in review); "Q1.8" is question 1.8, as review decide reads it."""
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+    from wvtext.report.data import load_run
+
+    out = _with_reviews(make_run(tmp_path / "run"), [
+        {"kind": "divergence", "return_id": "realtown", "locality": "Realtown", "qid": "Q1.8", "decision": "confirm",
+         "value": "hidden_issue"},
+        {"kind": "bogus", "return_id": "realtown", "qid": "1.3", "decision": "frobnicate"},
+        {"kind": "divergence", "return_id": "nowhere", "qid": "1.3", "decision": "dismiss"},
+        {"kind": "theme", "return_id": "realtown", "qid": "1.1", "theme": "not_a_theme", "decision": "add"},
+        {"kind": "divergence", "return_id": "realtown", "qid": "1.1", "decision": "confirm", "value": "typo_type"},
+        {"kind": "divergence", "return_id": "realtown", "qid": "12.1", "decision": "confirm", "value": "overstated"},
+    ])
+    d = load_run(out)
+    reviews = out / "reviews.csv"
+    assert [w.split(": ", 1)[0] for w in d.review_warnings] == [
+        f"{reviews}, row 3, kind", f"{reviews}, row 4, return_id", f"{reviews}, row 5, theme",
+        f"{reviews}, row 6, value", f"{reviews}, row 7, qid"]
+    assert "theme 'not_a_theme' is not a theme id" in d.review_warnings[2]
+    assert "divergence type 'typo_type' is not one of" in d.review_warnings[3]
+    assert all(w.endswith("Not applied: correct the row, or write the file afresh ('wvtext report --out DIR --db "
+                          "PATH').") for w in d.review_warnings)
+    a = {x["qid"]: x for x in d.answers if x["return_id"] == "realtown"}
+    assert a["1.8"]["review"] == "flag hidden_issue added (wvtext did not flag it)"
+    assert a["1.1"]["review"] == "" and "not_a_theme" not in a["1.1"]["themes"]
+    res = CliRunner().invoke(app, ["report", "--out", str(out)])
+    assert res.exit_code == 0 and res.output.count("warning: ") == 5, res.output
+    page = (out / "localities" / "realtown.html").read_text(encoding="utf-8")
+    assert "not_a_theme" not in page and "typo_type" not in page

@@ -23,7 +23,8 @@ from .codebook import ANSWER_CLASSES as TEXT_CLASSES
 from .divergence import DIVERGENCE_TYPES
 from .errors import WvtextError
 
-__all__ = ["KINDS", "DECISIONS", "review_queue", "record_decision", "check_decision", "decision_map", "decisions_for"]
+__all__ = ["KINDS", "DECISIONS", "review_queue", "record_decision", "check_decision", "check_fields", "field_error",
+           "decision_map", "decisions_for"]
 
 KINDS = ("divergence", "theme", "support_request", "good_practice", "text_class")
 DECISIONS = {"divergence": ("confirm", "dismiss"), "theme": ("confirm", "dismiss", "add"),
@@ -156,38 +157,55 @@ def record_decision(store, **decision) -> int:
     return store.add_reviews([check_decision(store, **decision)])
 
 
-def check_decision(store, *, kind: str, return_id: str = "", qid: str = "", item_id: str = "", theme: str = "",
-                   decision: str, value: str = "", note: str = "", reviewer: str = "") -> dict:
-    """The review row of one decision, once it is checked to name something the store holds and
-    to be a decision of its kind; an error that says what is wrong otherwise."""
+def field_error(field: str, message: str, *, remedy: str | None = None) -> WvtextError:
+    err = WvtextError(message, remedy=remedy)
+    err.field = field  # the field of the decision (a column of reviews.csv) that is wrong
+    return err
+
+
+def check_fields(*, kind: str, decision: str, theme: str = "", value: str = "", item_id: str = "") -> None:
+    """The checks of a decision that need no database (its kind, decision, theme and value go
+    together): an error whose `field` names the wrong one. `check_decision` makes them first, and
+    the reports make them on each row of a reviews.csv."""
     if kind not in KINDS:
-        raise WvtextError(f"review kind {kind!r} is not one of {', '.join(KINDS)}.")
+        raise field_error("kind", f"review kind {kind!r} is not one of {', '.join(KINDS)}.")
     if decision not in DECISIONS[kind]:
-        raise WvtextError(f"decision {decision!r} for {kind} must be one of {', '.join(DECISIONS[kind])}.")
+        raise field_error("decision", f"decision {decision!r} for {kind} must be one of "
+                                      f"{', '.join(DECISIONS[kind])}.")
     if kind == "theme" and not theme:
-        raise WvtextError("a theme decision needs the theme (--theme ID).")
+        raise field_error("theme", "a theme decision needs the theme (--theme ID).")
     if kind == "text_class" and decision == "set" and value not in TEXT_CLASSES:
-        raise WvtextError(f"a narrative class must be one of {', '.join(TEXT_CLASSES)}, not {value!r}.",
-                          remedy="Give it with --value, e.g. --value partial.")
+        raise field_error("value", f"a narrative class must be one of {', '.join(TEXT_CLASSES)}, not {value!r}.",
+                     remedy="Give it with --value, e.g. --value partial.")
     if kind == "divergence" and value:
         if decision == "dismiss":
-            raise WvtextError(f"a dismissed flag has no divergence type, so --value {value!r} cannot go with it.",
+            raise field_error("value", f"a dismissed flag has no divergence type, so --value {value!r} cannot go "
+                                       "with it.",
                               remedy="Leave --value out to dismiss, or 'confirm --value TYPE' to give the right type.")
         if value not in DIVERGENCE_TYPES:
-            raise WvtextError(f"divergence type {value!r} is not one of {', '.join(DIVERGENCE_TYPES)}.",
+            raise field_error("value", f"divergence type {value!r} is not one of {', '.join(DIVERGENCE_TYPES)}.",
                               remedy="Give one of these with --value, or leave --value out to keep wvtext's type.")
     if kind in ("theme", "support_request", "good_practice") and value:
-        raise WvtextError(f"a {kind} decision takes no --value (given {value!r}).",
-                          remedy="Only --kind divergence (a divergence type) and --kind text_class (a narrative "
-                                 "class) take one" + ("; the theme is given with --theme." if kind == "theme" else "."))
+        raise field_error("value", f"a {kind} decision takes no --value (given {value!r}).",
+                     remedy="Only --kind divergence (a divergence type) and --kind text_class (a narrative "
+                            "class) take one" + ("; the theme is given with --theme." if kind == "theme" else "."))
     if theme and kind != "theme":
-        raise WvtextError(f"--theme goes only with --kind theme (this is a {kind} decision).",
-                          remedy="Leave --theme out, or give --kind theme.")
+        raise field_error("theme", f"--theme goes only with --kind theme (this is a {kind} decision).",
+                     remedy="Leave --theme out, or give --kind theme.")
     if theme:
         from .themes.lexicon import THEMES
 
         if theme not in THEMES:
-            raise WvtextError(f"theme {theme!r} is not a theme id of themes.md.")
+            raise field_error("theme", f"theme {theme!r} is not a theme id of themes.md.")
+    if kind == "text_class" and item_id:
+        raise field_error("item_id", "a narrative class is decided for an answer, not an item.")
+
+
+def check_decision(store, *, kind: str, return_id: str = "", qid: str = "", item_id: str = "", theme: str = "",
+                   decision: str, value: str = "", note: str = "", reviewer: str = "") -> dict:
+    """The review row of one decision, once it is checked to name something the store holds and
+    to be a decision of its kind; an error that says what is wrong otherwise."""
+    check_fields(kind=kind, decision=decision, theme=theme, value=value, item_id=item_id)
     if item_id:
         if not store.items([item_id]):
             raise WvtextError(f"no item {item_id!r} in the database.")
@@ -226,8 +244,6 @@ def check_decision(store, *, kind: str, return_id: str = "", qid: str = "", item
         raise WvtextError(f"answer {qid} of {return_id} is not a {what}, so there is none to dismiss.",
                           remedy=f"'wvtext review next --kind {kind}' lists them; 'confirm' records one wvtext missed.")
     if kind == "text_class":
-        if item_id:
-            raise WvtextError("a narrative class is decided for an answer, not an item.")
         if decision == "confirm":
             given = (_analysis(store, return_id, qid) or {}).get("text_class")
             if not given:
