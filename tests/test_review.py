@@ -571,14 +571,15 @@ def _opened(path):
         return etree.fromstring(z.read("project.qde")), {n: z.read(n) for n in z.namelist() if n != "project.qde"}
 
 
-def _leics_csv(path, narratives: dict[str, str] | None = None):
-    """The real Leicestershire return as a csv, with some narratives replaced."""
+def _leics_csv(path, narratives: dict[str, str] | None = None, locality: str = "Leicestershire"):
+    """The real Leicestershire return as a csv, with some narratives replaced (and under another
+    locality's name)."""
     from wvtext.export import write_csv
     from wvtext.ingest import read_input
 
     answers = read_input(SEED_RETURN).returns[0].answers
     write_csv(path, ("Locality", "Question No.", "Coded as", "Locality response"),
-              [{"Locality": "Leicestershire", "Question No.": a.qid, "Coded as": a.code_raw,
+              [{"Locality": locality, "Question No.": a.qid, "Coded as": a.code_raw,
                 "Locality response": (narratives or {}).get(a.qid, a.narrative)} for a in answers])
     return path
 
@@ -784,3 +785,25 @@ def test_an_item_whose_id_holds_a_colon_is_found_by_its_source_name(tmp_path):
     assert [(d["item_id"], d["theme"], d["decision"]) for d in got.decisions] == [
         ("seed001-01: extra", t, "dismiss") for t in carried]
     store.close()
+
+
+def test_a_return_read_but_not_analysed_has_no_flags_to_show_or_decide(analysed, tmp_path):
+    """A return ingested after the analysis: 'flags' says it is not analysed yet (not "0 flagged
+    answers"), the overview names it, and a divergence, support request or good-practice decision on it
+    is refused (a narrative class set on it is a label, and is kept)."""
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+
+    rid = ingest_files([_leics_csv(tmp_path / "rutland.csv", locality="Rutland")], analysed).return_ids[0]
+    qid = "1.8"
+    for kind, value in (("divergence", "overstated"), ("support_request", ""), ("good_practice", "")):
+        with pytest.raises(WvtextError, match=rf"answer {qid} of {rid} has not been analysed yet"):
+            record_decision(analysed, kind=kind, return_id=rid, qid=qid, decision="confirm", value=value)
+    assert analysed.reviews() == []
+    record_decision(analysed, kind="text_class", return_id=rid, qid=qid, decision="set", value="yes")
+    db = str(analysed.path)
+    res = CliRunner().invoke(app, ["flags", rid, "--db", db])
+    assert res.exit_code == 1 and "has not been analysed yet, so it has no flags" in str(res.exception), res.output
+    res = CliRunner().invoke(app, ["flags", "--db", db])
+    assert res.exit_code == 0 and f"1 return(s) read but not analysed yet, not listed: {rid}" in res.output

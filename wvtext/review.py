@@ -222,6 +222,11 @@ def check_decision(store, *, kind: str, return_id: str = "", qid: str = "", item
                                   remedy=f"Questions run from {qids[0]} to {qids[-1]}; 'wvtext codebook' lists them.")
             raise WvtextError(f"return {return_id!r} has no answer to question {qid} (missing from its file).",
                               remedy=f"'wvtext flags {return_id} --all' lists the answers it holds.")
+    if kind in ("divergence", "support_request", "good_practice") and not item_id \
+            and _analysis(store, return_id, qid) is None:
+        raise WvtextError(f"answer {qid} of {return_id} has not been analysed yet, so there is no {kind} finding of "
+                          "wvtext's there to decide on.",
+                          remedy="Run 'wvtext analyse' first ('--whole-store' takes in a return read in later).")
     if kind == "divergence" and not value:
         # Dismissing, or confirming without a type, is about a flag wvtext raised (or an analyst
         # added). Kept for an answer nobody flagged, the decision would hide a flag a later

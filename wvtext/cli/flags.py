@@ -72,8 +72,18 @@ def flags_cli(
         if all_gone or all_added:
             typer.echo(f"\n(div and drivers are as reviewed: flags {changed(all_gone, all_added)}; "
                        "the scores are as analysed)")
+        waiting = sorted(set(returns) - set(scores))
+        if waiting:
+            typer.echo(f"\n({len(waiting)} return(s) read but not analysed yet, not listed: {', '.join(waiting[:5])}"
+                       f"{' ...' if len(waiting) > 5 else ''}; 'wvtext analyse --whole-store' takes them in)")
         return
     rid = resolve_return(store, locality)
+    if rid not in scores:
+        from ..errors import WvtextError
+
+        raise WvtextError(f"return {rid} ({returns[rid]['locality']}) is in {db} but has not been analysed yet, so "
+                          "it has no flags.", remedy="Run 'wvtext analyse' ('--whole-store' takes in a return read in "
+                                                     "later).")
     s = scores.get(rid, {})
     r = returns[rid]
     analysis, gone, added = reviewed(store.answer_analysis([rid]))
