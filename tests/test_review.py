@@ -807,3 +807,46 @@ def test_a_return_read_but_not_analysed_has_no_flags_to_show_or_decide(analysed,
     assert res.exit_code == 1 and "has not been analysed yet, so it has no flags" in str(res.exception), res.output
     res = CliRunner().invoke(app, ["flags", "--db", db])
     assert res.exit_code == 0 and f"1 return(s) read but not analysed yet, not listed: {rid}" in res.output
+
+
+def test_a_name_two_real_returns_share_is_refused_for_a_decision(tmp_path):
+    """Two real returns of one locality (a draft and a final, by return id): 'review decide NAME' does
+    not pick one, it asks for the return id; 'flags' lists each with its id, and its note on a read
+    says nothing of SYNTHETIC returns where there are none."""
+    import csv
+
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+    from wvtext.store import open_store
+
+    one = tmp_path / "one.csv"
+    _leics_csv(one)
+    with open(one, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    both = tmp_path / "leicestershire_drafts.csv"
+    with open(both, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=["return_id", *rows[0]])
+        w.writeheader()
+        for rid in ("leics-draft", "leics-final"):
+            w.writerows({"return_id": rid, **r} for r in rows)
+    db = tmp_path / "w.db"
+    store = open_store(db)
+    rids = sorted(set(ingest_files([both], store).return_ids))
+    assert rids == ["leics-draft", "leics-final"]
+    run_text_stages(store, rids, [])
+    run_out_of_step(store)
+    store.close()
+    res = _decide(db, "Leicestershire", "1.1", "set", "--kind", "text_class", "--value", "yes")
+    assert res.returncode == 1 and res.stderr.startswith(
+        "error: 2 returns match 'Leicestershire' (leics-draft, leics-final), so it does not say which"), res.stderr
+    assert "Give the return id instead of the name." in res.stderr
+    assert _decide(db, "leics-final", "1.1", "set", "--kind", "text_class", "--value", "yes").returncode == 0
+    listed = CliRunner().invoke(app, ["flags", "--db", str(db)]).output
+    assert "Leicestershire [leics-draft]" in listed and "Leicestershire [leics-final]" in listed
+    res = CliRunner().invoke(app, ["flags", "Leicestershire", "--db", str(db)])
+    assert res.exit_code == 0 and "note: 2 returns match 'Leicestershire'" in res.output
+    assert "SYNTHETIC" not in res.output
+    store = open_store(db, create=False)
+    assert [(r["return_id"], r["qid"]) for r in store.reviews()] == [("leics-final", "1.1")]
+    store.close()

@@ -80,7 +80,7 @@ def decide_cli(
     from ..store import open_store
 
     store = open_store(db, create=False)
-    rid = resolve_return(store, locality)
+    rid = resolve_return(store, locality, write=True)
     qid = normalize_qid(qid)
     record_decision(store, kind=kind, return_id=rid, qid=qid, theme=theme or "", decision=decision, value=value,
                     note=note, reviewer=reviewer)
