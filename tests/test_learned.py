@@ -289,6 +289,13 @@ def test_learned_reviews_of_a_missing_database_is_a_clear_error(tmp_path):
 
     with pytest.raises(WvtextError, match="no such database"):
         read_reviews(tmp_path / "nothing.db")
+    empty = tmp_path / "reviews.db"
+    empty.write_bytes(b"")  # e.g. made by 'touch': refused as other commands refuse it, not made a database
+    with pytest.raises(WvtextError, match="reviews.db: is an empty file, not a wvtext database"):
+        read_reviews(empty)
+    assert empty.read_bytes() == b""
+    with pytest.raises(WvtextError, match=f"--reviews {tmp_path} is a folder, not a database file"):
+        read_reviews(tmp_path)
 
 
 def test_learned_micro_f1_counts_only_known_labels():
