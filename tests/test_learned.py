@@ -271,7 +271,7 @@ def test_learned_reviews_become_partial_labels_without_the_development_sets(tmp_
     s = ingest_files([ROOT / "corpus" / "synthetic" / "SYNTHETIC_sutton.txt",
                       ROOT / "corpus" / "returns" / "leicestershire_2013_stocktake.txt"], store)
     sutton = next(r for r in s.return_ids if r.startswith("synthetic-"))
-    record_decision(store, kind="theme", return_id=sutton, qid="2.4", theme="pooled_budgets", decision="confirm")
+    record_decision(store, kind="theme", return_id=sutton, qid="2.4", theme="pooled_budgets", decision="add")
     record_decision(store, kind="theme", return_id=sutton, qid="2.4", theme="housing", decision="dismiss")
     record_decision(store, kind="theme", return_id=sutton, qid="3.1", theme="community_teams", decision="add")
     record_decision(store, kind="theme", return_id="leicestershire", qid="1.8", theme="housing", decision="add")
@@ -289,6 +289,13 @@ def test_learned_reviews_of_a_missing_database_is_a_clear_error(tmp_path):
 
     with pytest.raises(WvtextError, match="no such database"):
         read_reviews(tmp_path / "nothing.db")
+    empty = tmp_path / "reviews.db"
+    empty.write_bytes(b"")  # e.g. made by 'touch': refused as other commands refuse it, not made a database
+    with pytest.raises(WvtextError, match="reviews.db: is an empty file, not a wvtext database"):
+        read_reviews(empty)
+    assert empty.read_bytes() == b""
+    with pytest.raises(WvtextError, match=f"--reviews {tmp_path} is a folder, not a database file"):
+        read_reviews(tmp_path)
 
 
 def test_learned_micro_f1_counts_only_known_labels():
@@ -313,7 +320,7 @@ def test_learned_train_with_reviews_records_them(tmp_path, monkeypatch):
     db = tmp_path / "w.db"
     store = open_store(db)
     rid = ingest_files([ROOT / "corpus" / "synthetic" / "SYNTHETIC_sutton.txt"], store).return_ids[0]
-    record_decision(store, kind="theme", return_id=rid, qid="2.4", theme="pooled_budgets", decision="confirm")
+    record_decision(store, kind="theme", return_id=rid, qid="2.4", theme="pooled_budgets", decision="add")
     store.close()
     _small_training(tmp_path / "training", per_file=12)
     written = train.train_all(tmp_path / "m", tmp_path / "training", progress=lambda m: None, reviews=db)

@@ -905,3 +905,91 @@ def test_an_any_issues_headline_says_what_was_coded_and_what_the_narratives_desc
     assert said == "0% of localities (0 of 4) code current issues; 100% (4) code none; 1 of them describes issues " \
                    "in the narrative (flagged hidden_issue)."
     assert question_sentence(q, Counter({"yes": 1, "no": 3}), 4).endswith("code none.")
+def test_reviewed_item_themes_keep_their_confidences_beside_them(tmp_path):
+    """A theme dismissed on an item takes its confidence with it; one added has a blank confidence
+    (wvtext gave it none), in item_themes as the reports and the workbook read them."""
+    import openpyxl
+
+    from wvtext.report import build_reports
+    from wvtext.report.data import load_run
+    from wvtext.schema import ITEM_THEMES_COLUMNS
+
+    out = make_run(tmp_path / "run")
+    write_csv(out / "item_themes.csv", ITEM_THEMES_COLUMNS, [
+        {"item_id": "i1", "title": "Talking Together", "locality": "Realtown", "region": "London", "source": "x.csv",
+         "themes": "pooled_budgets;advocacy;reviews_care_management;family_engagement",
+         "theme_confidences": "0.85;0.97;0.53;0.99", "description": "Self-advocates co-produce every review."}])
+    _with_reviews(out, [{"kind": "theme", "item_id": "i1", "theme": "housing", "decision": "add"},
+                        {"kind": "theme", "item_id": "i1", "theme": "advocacy", "decision": "dismiss"}])
+    row = load_run(out).item_themes[0]
+    assert row["themes"] == "pooled_budgets;housing;reviews_care_management;family_engagement"
+    assert row["theme_confidences"] == "0.85;;0.53;0.99"
+    build_reports(out)
+    ws = openpyxl.load_workbook(out / "workbook.xlsx")["item_themes"]
+    head = [c.value for c in ws[1]]
+    got = dict(zip(head, next(ws.iter_rows(min_row=2, values_only=True))))
+    assert (got["themes"], got["theme_confidences"]) == (row["themes"], "0.85;;0.53;0.99")
+
+
+def test_a_dismissed_flag_leaves_the_key_strengths_and_areas_for_development(tmp_path):
+    """A contradiction dismissed in review (wvtext misread the narrative: it says what the code says)
+    is no longer an area for development on the locality page ("Coded 1 Yes, but the narrative says it
+    is not in place."): the answer is a strength, in place, as its code says."""
+    import re
+
+    from wvtext.report import build_reports
+
+    out = make_run(tmp_path / "run")
+    rows = csv_rows(out / "answers.csv")
+    a = next(r for r in rows if r["return_id"] == "realtown" and r["qid"] == "1.3")
+    assert a["code_class"] == "yes"
+    a.update(narrative="No.", evidence="No.", text_class="no", divergent="1", divergence_score="0.91",
+             divergence_type="contradiction")
+    write_csv(out / "answers.csv", list(rows[0]), rows)
+
+    def point():  # the page's line about 1.3 in "Key strengths and areas for development"
+        page = _page(build_reports(out), "realtown")
+        section = page[page.index("Key strengths and areas for development"):]
+        item = re.search(r"<li><b>1\.3</b>.*?</li>", section, re.S).group(0)
+        return re.sub(r"<[^>]+>", "", item)
+
+    assert "but the narrative says it is not in place" in point() or "Flag: contradiction" in point()
+    _with_reviews(out, [{"kind": "divergence", "return_id": "realtown", "qid": "1.3", "decision": "dismiss"}])
+    after = point()
+    assert "not in place" not in after and "Flag" not in after and "In place (1 Yes)" in after, after
+
+
+def test_a_hand_edited_reviews_csv_is_checked_row_by_row(tmp_path):
+    """Each row of reviews.csv is checked as 'wvtext review decide' checks a decision: an unknown theme,
+    divergence type, kind or return is a warning naming the file, row and field, and is not applied
+    (not shown as added in review); "Q1.8" is question 1.8, as review decide reads it."""
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+    from wvtext.report.data import load_run
+
+    out = _with_reviews(make_run(tmp_path / "run"), [
+        {"kind": "divergence", "return_id": "realtown", "locality": "Realtown", "qid": "Q1.8", "decision": "confirm",
+         "value": "hidden_issue"},
+        {"kind": "bogus", "return_id": "realtown", "qid": "1.3", "decision": "frobnicate"},
+        {"kind": "divergence", "return_id": "nowhere", "qid": "1.3", "decision": "dismiss"},
+        {"kind": "theme", "return_id": "realtown", "qid": "1.1", "theme": "not_a_theme", "decision": "add"},
+        {"kind": "divergence", "return_id": "realtown", "qid": "1.1", "decision": "confirm", "value": "typo_type"},
+        {"kind": "divergence", "return_id": "realtown", "qid": "12.1", "decision": "confirm", "value": "overstated"},
+    ])
+    d = load_run(out)
+    reviews = out / "reviews.csv"
+    assert [w.split(": ", 1)[0] for w in d.review_warnings] == [
+        f"{reviews}, row 3, kind", f"{reviews}, row 4, return_id", f"{reviews}, row 5, theme",
+        f"{reviews}, row 6, value", f"{reviews}, row 7, qid"]
+    assert "theme 'not_a_theme' is not a theme id" in d.review_warnings[2]
+    assert "divergence type 'typo_type' is not one of" in d.review_warnings[3]
+    assert all(w.endswith("Not applied: correct the row, or write the file afresh ('wvtext report --out DIR --db "
+                          "PATH').") for w in d.review_warnings)
+    a = {x["qid"]: x for x in d.answers if x["return_id"] == "realtown"}
+    assert a["1.8"]["review"] == "flag hidden_issue added (wvtext did not flag it)"
+    assert a["1.1"]["review"] == "" and "not_a_theme" not in a["1.1"]["themes"]
+    res = CliRunner().invoke(app, ["report", "--out", str(out)])
+    assert res.exit_code == 0 and res.output.count("warning: ") == 5, res.output
+    page = (out / "localities" / "realtown.html").read_text(encoding="utf-8")
+    assert "not_a_theme" not in page and "typo_type" not in page

@@ -65,6 +65,9 @@ def test_review_decisions_survive_reimport(analysed):
         # 1.1 is not flagged: a dismissal (or an untyped confirmation) there would hide a later flag
         ({"kind": "divergence", "decision": "dismiss", "qid": "1.1"}, "answer 1.1 of leicestershire is not flagged"),
         ({"kind": "divergence", "decision": "confirm", "qid": "1.1"}, "is not flagged"),
+        # confirming a theme wvtext did not carry there would add it: that is 'add'
+        ({"kind": "theme", "decision": "confirm", "theme": "chc", "qid": "1.1"},
+         "wvtext did not carry theme chc on answer 1.1 of leicestershire, so there is no theme to confirm"),
     ],
 )
 def test_review_bad_decisions_are_refused(analysed, kwargs, message):
@@ -121,6 +124,8 @@ def _decide(db, *args):
         (["Leics", "1.8", "confirm", "--kind", "text_class", "--value", "partial"], "give another class with 'set --value CLASS'"),
         (["Leics", "1.1", "dismiss"], "answer 1.1 of leicestershire is not flagged, so there is no flag to dismiss"),
         (["Leics", "1.8", "confirm", "--kind", "good_practice", "--theme", "housing"], "--theme goes only with"),
+        (["Leics", "1.1", "confirm", "--kind", "theme", "--theme", "chc"],
+         "so there is no theme to confirm. To record that the answer is about it, use 'add'"),
     ],
 )
 def test_cli_review_decide_refuses_with_one_error_line_and_stores_nothing(analysed, args, message):
@@ -543,3 +548,308 @@ def test_flags_and_review_next_list_tied_flags_in_question_order(tmp_path):
     queue = CliRunner().invoke(app, ["review", "next", "--db", str(db)]).output
     assert [q for q in ("1.9", "2.1", "10.1") if f"leicestershire {q} " in queue] == ["1.9", "2.1", "10.1"]
     assert queue.index("leicestershire 1.9 ") < queue.index("leicestershire 2.1 ") < queue.index("leicestershire 10.1 ")
+
+
+# -- review import: where a narrative is, which sources are compared, what is refused ------------------
+
+def _project(doc, texts: dict[str, bytes], dst) -> None:
+    """Write a project archive: project.qde (an lxml document) and the source texts."""
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("project.qde", etree.tostring(doc, xml_declaration=True, encoding="utf-8"))
+        for name, data in texts.items():
+            z.writestr(name, data)
+
+
+def _opened(path):
+    """project.qde of a project archive as an lxml document, and its other members."""
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as z:
+        return etree.fromstring(z.read("project.qde")), {n: z.read(n) for n in z.namelist() if n != "project.qde"}
+
+
+def _leics_csv(path, narratives: dict[str, str] | None = None, locality: str = "Leicestershire"):
+    """The real Leicestershire return as a csv, with some narratives replaced (and under another
+    locality's name)."""
+    from wvtext.export import write_csv
+    from wvtext.ingest import read_input
+
+    answers = read_input(SEED_RETURN).returns[0].answers
+    write_csv(path, ("Locality", "Question No.", "Coded as", "Locality response"),
+              [{"Locality": locality, "Question No.": a.qid, "Coded as": a.code_raw,
+                "Locality response": (narratives or {}).get(a.qid, a.narrative)} for a in answers])
+    return path
+
+
+@pytest.fixture(scope="module")
+def leics_project(tmp_path_factory):
+    """The real return analysed with 1.7's narrative "Safeguarding Boards.", the end of 1.7's question
+    text (as in a real return): its project.qdpx and database."""
+    from wvtext.codebook import load_codebook
+    from wvtext.pipeline import analyse
+
+    tmp = tmp_path_factory.mktemp("leics")
+    question = load_codebook().get("1.7").text
+    assert question.endswith("Safeguarding Boards.")
+    analyse([_leics_csv(tmp / "leicestershire.csv", {"1.7": "Safeguarding Boards."})], tmp / "out", db_path=tmp / "w.db")
+    return tmp / "out" / "project.qdpx", tmp / "w.db"
+
+
+def test_an_unchanged_project_decides_nothing_though_a_narrative_is_in_its_question(leics_project, tmp_path):
+    """1.7's narrative is also the tail of its question's line: it is looked for after the question and
+    code lines, so wvtext's own coding of it stays with it and nothing is dismissed."""
+    from wvtext.review_qdpx import decisions_from_qdpx
+    from wvtext.store import open_store
+
+    project, db = leics_project
+    store = open_store(db, create=False)
+    assert ("1.7", "safeguarding") in {(t["qid"], t["theme"]) for t in store.answer_themes(["leicestershire"])
+                                       if t["carried"]}
+    for path in (project, tmp_path / "moved.qdpx"):
+        if path != project:
+            _recoded(project, path, lambda doc, text, ns: None)  # new GUIDs, CRLF, a heading
+        got = decisions_from_qdpx(store, path)
+        assert got.decisions == [] and got.returns == 1 and got.unplaced_selections == 0 and not got.mismatched
+    store.close()
+
+
+def test_a_project_of_another_database_decides_nothing_about_its_returns(leics_project, tmp_path):
+    """A's project imported into B: B's Leicestershire (the same return id, so the same GUID) has other
+    narratives, and B's SYNTHETIC Leicestershire is never taken for A's real one: nothing is compared,
+    nothing stored, and the sources are named."""
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+    from wvtext.pipeline import ingest_files, run_text_stages
+    from wvtext.review_qdpx import decisions_from_qdpx
+    from wvtext.store import open_store
+
+    project, _ = leics_project
+    for db, path, edits in (("b.db", "leicestershire.csv", {"1.7": "No.", "3.5": "No"}),
+                            ("c.db", "SYNTHETIC_leicestershire.csv", {})):
+        store = open_store(tmp_path / db)
+        # B: the same return but for two short answers, which a search for the text would find
+        # anywhere; C: the return as a SYNTHETIC one (of the same locality)
+        rids = ingest_files([_leics_csv(tmp_path / path, edits)], store).return_ids
+        run_text_stages(store, rids, [])
+        got = decisions_from_qdpx(store, project)
+        assert got.decisions == [] and got.returns == 0 and not got.unplaced and len(got.mismatched) == 1
+        if db == "b.db":
+            assert got.mismatched[0].startswith("Leicestershire (2 of the ") and "e.g. 1.7" in got.mismatched[0]
+        else:  # the same return id, so the same GUID; by name (new GUIDs) it is no return of C's at all
+            assert got.mismatched == ["Leicestershire (a real return's source, but return leicestershire is "
+                                      "SYNTHETIC here)"]
+            _recoded(project, tmp_path / "moved.qdpx", lambda doc, text, ns: None)
+            got = decisions_from_qdpx(store, tmp_path / "moved.qdpx")
+            assert got.decisions == [] and got.unplaced == ["Leicestershire"] and not got.mismatched
+        store.close()
+        res = CliRunner().invoke(app, ["review", "import", str(project), "--db", str(tmp_path / db)])
+        assert res.exit_code == 0 and "0 returns and 0 items compared" in res.output, res.output
+        assert "do not hold its text" in res.output
+        store = open_store(tmp_path / db)
+        assert store.reviews() == []
+        store.close()
+
+
+@pytest.mark.parametrize("damage, message", [
+    ("member", "crc.qdpx: its member project.qde cannot be read, the archive is damaged"),
+    ("position", "has startPosition 'x"),
+])
+def test_a_damaged_project_is_an_error_naming_the_file_and_nothing_is_stored(leics_project, tmp_path, damage, message):
+    import subprocess
+    import sys
+    import zipfile
+
+    from conftest import ROOT
+    from wvtext.store import open_store
+
+    project, db = leics_project
+    if damage == "member":  # one byte changed inside the compressed project.qde
+        bad = tmp_path / "crc.qdpx"
+        data = bytearray(project.read_bytes())
+        info = zipfile.ZipFile(project).getinfo("project.qde")
+        data[info.header_offset + 30 + len(info.filename) + len(info.extra) + 200] ^= 0xFF
+        bad.write_bytes(bytes(data))
+    else:
+        doc, texts = _opened(project)
+        sel = next(doc.iter("{urn:QDA-XML:project:1.0}PlainTextSelection"))
+        sel.set("startPosition", "x" + sel.get("startPosition"))
+        bad = tmp_path / "badpos.qdpx"
+        _project(doc, texts, bad)
+        message = f"selection {sel.get('guid')} of source 'Leicestershire' " + message
+    res = subprocess.run([sys.executable, "-m", "wvtext", "review", "import", str(bad), "--db", str(db)],
+                         capture_output=True, text=True, cwd=ROOT)
+    lines = res.stderr.strip().splitlines()
+    assert res.returncode == 1 and len(lines) == 1 and lines[0].startswith(f"error: {bad}") and message in lines[0], res.stderr
+    store = open_store(db, create=False)
+    assert store.reviews() == []
+    store.close()
+
+
+def test_a_theme_whose_code_is_not_in_the_project_is_not_dismissed(leics_project, tmp_path):
+    """A theme code renamed with a new GUID (a tool that re-creates codes), or taken out of the codebook
+    with its codings left: its codings are not the analyst uncoding the theme everywhere. Nothing is
+    decided about it, and the import says which code is missing and how many codings point nowhere."""
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+    from wvtext.review_qdpx import decisions_from_qdpx
+    from wvtext.store import open_store
+    from wvtext.themes.lexicon import THEME_NAMES
+
+    ns = "{urn:QDA-XML:project:1.0}"
+    project, db = leics_project
+    store = open_store(db, create=False)
+    carried = {t["theme"] for t in store.answer_themes(["leicestershire"]) if t["carried"]}
+    assert "safeguarding" in carried
+    name = THEME_NAMES["safeguarding"]
+    for how in ("renamed", "removed"):
+        doc, texts = _opened(project)
+        code = next(c for c in doc.iter(f"{ns}Code") if c.get("name") == name)
+        refs = [r for r in doc.iter(f"{ns}CodeRef") if r.get("targetGUID") == code.get("guid")]
+        assert refs
+        if how == "renamed":
+            code.set("guid", "0F0F0F0F-0000-4000-8000-00000000000A")
+            code.set("name", f"{name} (local)")
+            for r in refs:
+                r.set("targetGUID", code.get("guid"))
+        else:
+            code.getparent().remove(code)
+        _project(doc, texts, tmp_path / f"{how}.qdpx")
+        got = decisions_from_qdpx(store, tmp_path / f"{how}.qdpx")
+        assert got.decisions == [] and got.missing_codes == [name] and got.returns == 1
+        assert got.dangling == (0 if how == "renamed" else len(refs))
+        res = CliRunner().invoke(app, ["review", "import", str(tmp_path / f"{how}.qdpx"), "--db", str(db)])
+        assert res.exit_code == 0 and f"so nothing is decided about them: {name}." in res.output
+        assert (f"{len(refs)} coding(s) refer to a code that is not in" in res.output) == (how == "removed")
+    assert store.reviews() == []
+    store.close()
+
+
+def test_review_import_says_a_file_is_missing_or_its_source_texts_are(leics_project, tmp_path):
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+    from wvtext.review_qdpx import decisions_from_qdpx
+    from wvtext.store import open_store
+
+    project, db = leics_project
+    res = CliRunner().invoke(app, ["review", "import", str(tmp_path / "nothing.qdpx"), "--db", str(db)])
+    assert res.exit_code == 1 and str(res.exception).startswith(f"{tmp_path / 'nothing.qdpx'}: no such file.")
+    doc, texts = _opened(project)
+    _project(doc, {}, tmp_path / "nosrc.qdpx")  # the project without its Sources/*.txt
+    store = open_store(db, create=False)
+    got = decisions_from_qdpx(store, tmp_path / "nosrc.qdpx")
+    assert got.no_text == ["Leicestershire"] and got.returns == 0 and got.unplaced_selections == 0
+    store.close()
+    res = CliRunner().invoke(app, ["review", "import", str(tmp_path / "nosrc.qdpx"), "--db", str(db)])
+    assert "1 source(s) have no text in" in res.output and "Sources/*.txt members are missing" in res.output
+    assert "outside every narrative" not in res.output
+
+
+def test_an_item_whose_id_holds_a_colon_is_found_by_its_source_name(tmp_path):
+    """Item sources are named "ITEM_ID: title"; an id with ": " in it is still found by that name when a
+    tool gave the sources new GUIDs, and a theme uncoded there is dismissed on that item."""
+    import csv
+
+    from wvtext.pipeline import analyse
+    from wvtext.review_qdpx import decisions_from_qdpx
+    from wvtext.store import open_store
+
+    from conftest import ROOT
+
+    with open(ROOT / "corpus" / "items" / "seed_items.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))[:3]
+    rows[0]["item_id"] = "seed001-01: extra"
+    with open(tmp_path / "items.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    analyse([tmp_path / "items.csv"], tmp_path / "out", db_path=tmp_path / "w.db")
+    store = open_store(tmp_path / "w.db", create=False)
+    carried = sorted(t["theme"] for t in store.item_themes(["seed001-01: extra"]) if t["carried"])
+    assert carried
+    ns = "{urn:QDA-XML:project:1.0}"
+    doc, texts = _opened(tmp_path / "out" / "project.qdpx")
+    for n, src in enumerate(doc.iter(f"{ns}TextSource")):
+        src.set("guid", f"0F0F0F0F-0000-4000-8000-0000000000{n:02d}")
+        if src.get("name").startswith("seed001-01: extra: "):
+            for coding in list(src.iter(f"{ns}Coding")):
+                coding.getparent().remove(coding)
+    _project(doc, texts, tmp_path / "newguid.qdpx")
+    got = decisions_from_qdpx(store, tmp_path / "newguid.qdpx")
+    assert got.items == 3 and not got.unplaced
+    assert [(d["item_id"], d["theme"], d["decision"]) for d in got.decisions] == [
+        ("seed001-01: extra", t, "dismiss") for t in carried]
+    store.close()
+
+
+def test_a_return_read_but_not_analysed_has_no_flags_to_show_or_decide(analysed, tmp_path):
+    """A return ingested after the analysis: 'flags' says it is not analysed yet (not "0 flagged
+    answers"), the overview names it, and a divergence, support request or good-practice decision on it
+    is refused (a narrative class set on it is a label, and is kept)."""
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+
+    rid = ingest_files([_leics_csv(tmp_path / "rutland.csv", locality="Rutland")], analysed).return_ids[0]
+    qid = "1.8"
+    for kind, value in (("divergence", "overstated"), ("support_request", ""), ("good_practice", "")):
+        with pytest.raises(WvtextError, match=rf"answer {qid} of {rid} has not been analysed yet"):
+            record_decision(analysed, kind=kind, return_id=rid, qid=qid, decision="confirm", value=value)
+    assert analysed.reviews() == []
+    record_decision(analysed, kind="text_class", return_id=rid, qid=qid, decision="set", value="yes")
+    db = str(analysed.path)
+    res = CliRunner().invoke(app, ["flags", rid, "--db", db])
+    assert res.exit_code == 1 and "has not been analysed yet, so it has no flags" in str(res.exception), res.output
+    res = CliRunner().invoke(app, ["flags", "--db", db])
+    assert res.exit_code == 0 and f"1 return(s) read but not analysed yet, not listed: {rid}" in res.output
+
+
+def test_a_name_two_real_returns_share_is_refused_for_a_decision(tmp_path):
+    """Two real returns of one locality (a draft and a final, by return id): 'review decide NAME' does
+    not pick one, it asks for the return id; 'flags' lists each with its id, and its note on a read
+    says nothing of SYNTHETIC returns where there are none."""
+    import csv
+
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+    from wvtext.store import open_store
+
+    one = tmp_path / "one.csv"
+    _leics_csv(one)
+    with open(one, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    both = tmp_path / "leicestershire_drafts.csv"
+    with open(both, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=["return_id", *rows[0]])
+        w.writeheader()
+        for rid in ("leics-draft", "leics-final"):
+            w.writerows({"return_id": rid, **r} for r in rows)
+    db = tmp_path / "w.db"
+    store = open_store(db)
+    rids = sorted(set(ingest_files([both], store).return_ids))
+    assert rids == ["leics-draft", "leics-final"]
+    run_text_stages(store, rids, [])
+    run_out_of_step(store)
+    store.close()
+    res = _decide(db, "Leicestershire", "1.1", "set", "--kind", "text_class", "--value", "yes")
+    assert res.returncode == 1 and res.stderr.startswith(
+        "error: 2 returns match 'Leicestershire' (leics-draft, leics-final), so it does not say which"), res.stderr
+    assert "Give the return id instead of the name." in res.stderr
+    assert _decide(db, "leics-final", "1.1", "set", "--kind", "text_class", "--value", "yes").returncode == 0
+    listed = CliRunner().invoke(app, ["flags", "--db", str(db)]).output
+    assert "Leicestershire [leics-draft]" in listed and "Leicestershire [leics-final]" in listed
+    res = CliRunner().invoke(app, ["flags", "Leicestershire", "--db", str(db)])
+    assert res.exit_code == 0 and "note: 2 returns match 'Leicestershire'" in res.output
+    assert "SYNTHETIC" not in res.output
+    store = open_store(db, create=False)
+    assert [(r["return_id"], r["qid"]) for r in store.reviews()] == [("leics-final", "1.1")]
+    store.close()

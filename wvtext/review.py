@@ -10,7 +10,8 @@ the columns of the labelled sets in corpus/labelled, so reviewed answers can be 
 Kinds and decisions:
 - `divergence` (an answer, flagged or one wvtext missed): `confirm` or `dismiss`; a confirmation
   may give the right type as the value (one of `divergence.DIVERGENCE_TYPES`); a dismissal takes none.
-- `theme` (a theme on an answer or item): `confirm` or `dismiss`; or `add` with the theme. No value.
+- `theme` (a theme on an answer or item): `confirm` one wvtext carried there, `add` one it did not,
+  `dismiss` either (a theme wvtext did not carry, dismissed, is a label that it is not there). No value.
 - `support_request`, `good_practice` (an answer): `confirm` or `dismiss`. No value.
 - `text_class` (what an answer's narrative says about its question): `confirm` (the class wvtext
   gave is right; it is kept as the value) or `set` with the right class as the value. These are
@@ -22,7 +23,8 @@ from .codebook import ANSWER_CLASSES as TEXT_CLASSES
 from .divergence import DIVERGENCE_TYPES
 from .errors import WvtextError
 
-__all__ = ["KINDS", "DECISIONS", "review_queue", "record_decision", "check_decision", "decision_map", "decisions_for"]
+__all__ = ["KINDS", "DECISIONS", "review_queue", "record_decision", "check_decision", "check_fields", "field_error",
+           "decision_map", "decisions_for"]
 
 KINDS = ("divergence", "theme", "support_request", "good_practice", "text_class")
 DECISIONS = {"divergence": ("confirm", "dismiss"), "theme": ("confirm", "dismiss", "add"),
@@ -138,6 +140,13 @@ def _found(store, kind: str, return_id: str, qid: str) -> bool:
     return any(g["qid"] == qid and g["is_candidate"] for g in store.good_practice([return_id]))
 
 
+def _carried(store, return_id: str, qid: str, item_id: str) -> set[str]:
+    """The themes wvtext carried (as analysed) on an answer or an item."""
+    if item_id:
+        return {t["theme"] for t in store.item_themes([item_id]) if t["carried"]}
+    return {t["theme"] for t in store.answer_themes([return_id]) if t["qid"] == qid and t["carried"]}
+
+
 def _analysis(store, return_id: str, qid: str) -> dict | None:
     """What the last analysis stored for one answer (class, flag ...), or None."""
     return next((a for a in store.answer_analysis([return_id]) if a["qid"] == qid), None)
@@ -148,38 +157,55 @@ def record_decision(store, **decision) -> int:
     return store.add_reviews([check_decision(store, **decision)])
 
 
-def check_decision(store, *, kind: str, return_id: str = "", qid: str = "", item_id: str = "", theme: str = "",
-                   decision: str, value: str = "", note: str = "", reviewer: str = "") -> dict:
-    """The review row of one decision, once it is checked to name something the store holds and
-    to be a decision of its kind; an error that says what is wrong otherwise."""
+def field_error(field: str, message: str, *, remedy: str | None = None) -> WvtextError:
+    err = WvtextError(message, remedy=remedy)
+    err.field = field  # the field of the decision (a column of reviews.csv) that is wrong
+    return err
+
+
+def check_fields(*, kind: str, decision: str, theme: str = "", value: str = "", item_id: str = "") -> None:
+    """The checks of a decision that need no database (its kind, decision, theme and value go
+    together): an error whose `field` names the wrong one. `check_decision` makes them first, and
+    the reports make them on each row of a reviews.csv."""
     if kind not in KINDS:
-        raise WvtextError(f"review kind {kind!r} is not one of {', '.join(KINDS)}.")
+        raise field_error("kind", f"review kind {kind!r} is not one of {', '.join(KINDS)}.")
     if decision not in DECISIONS[kind]:
-        raise WvtextError(f"decision {decision!r} for {kind} must be one of {', '.join(DECISIONS[kind])}.")
+        raise field_error("decision", f"decision {decision!r} for {kind} must be one of "
+                                      f"{', '.join(DECISIONS[kind])}.")
     if kind == "theme" and not theme:
-        raise WvtextError("a theme decision needs the theme (--theme ID).")
+        raise field_error("theme", "a theme decision needs the theme (--theme ID).")
     if kind == "text_class" and decision == "set" and value not in TEXT_CLASSES:
-        raise WvtextError(f"a narrative class must be one of {', '.join(TEXT_CLASSES)}, not {value!r}.",
-                          remedy="Give it with --value, e.g. --value partial.")
+        raise field_error("value", f"a narrative class must be one of {', '.join(TEXT_CLASSES)}, not {value!r}.",
+                     remedy="Give it with --value, e.g. --value partial.")
     if kind == "divergence" and value:
         if decision == "dismiss":
-            raise WvtextError(f"a dismissed flag has no divergence type, so --value {value!r} cannot go with it.",
+            raise field_error("value", f"a dismissed flag has no divergence type, so --value {value!r} cannot go "
+                                       "with it.",
                               remedy="Leave --value out to dismiss, or 'confirm --value TYPE' to give the right type.")
         if value not in DIVERGENCE_TYPES:
-            raise WvtextError(f"divergence type {value!r} is not one of {', '.join(DIVERGENCE_TYPES)}.",
+            raise field_error("value", f"divergence type {value!r} is not one of {', '.join(DIVERGENCE_TYPES)}.",
                               remedy="Give one of these with --value, or leave --value out to keep wvtext's type.")
     if kind in ("theme", "support_request", "good_practice") and value:
-        raise WvtextError(f"a {kind} decision takes no --value (given {value!r}).",
-                          remedy="Only --kind divergence (a divergence type) and --kind text_class (a narrative "
-                                 "class) take one" + ("; the theme is given with --theme." if kind == "theme" else "."))
+        raise field_error("value", f"a {kind} decision takes no --value (given {value!r}).",
+                     remedy="Only --kind divergence (a divergence type) and --kind text_class (a narrative "
+                            "class) take one" + ("; the theme is given with --theme." if kind == "theme" else "."))
     if theme and kind != "theme":
-        raise WvtextError(f"--theme goes only with --kind theme (this is a {kind} decision).",
-                          remedy="Leave --theme out, or give --kind theme.")
+        raise field_error("theme", f"--theme goes only with --kind theme (this is a {kind} decision).",
+                     remedy="Leave --theme out, or give --kind theme.")
     if theme:
         from .themes.lexicon import THEMES
 
         if theme not in THEMES:
-            raise WvtextError(f"theme {theme!r} is not a theme id of themes.md.")
+            raise field_error("theme", f"theme {theme!r} is not a theme id of themes.md.")
+    if kind == "text_class" and item_id:
+        raise field_error("item_id", "a narrative class is decided for an answer, not an item.")
+
+
+def check_decision(store, *, kind: str, return_id: str = "", qid: str = "", item_id: str = "", theme: str = "",
+                   decision: str, value: str = "", note: str = "", reviewer: str = "") -> dict:
+    """The review row of one decision, once it is checked to name something the store holds and
+    to be a decision of its kind; an error that says what is wrong otherwise."""
+    check_fields(kind=kind, decision=decision, theme=theme, value=value, item_id=item_id)
     if item_id:
         if not store.items([item_id]):
             raise WvtextError(f"no item {item_id!r} in the database.")
@@ -196,6 +222,11 @@ def check_decision(store, *, kind: str, return_id: str = "", qid: str = "", item
                                   remedy=f"Questions run from {qids[0]} to {qids[-1]}; 'wvtext codebook' lists them.")
             raise WvtextError(f"return {return_id!r} has no answer to question {qid} (missing from its file).",
                               remedy=f"'wvtext flags {return_id} --all' lists the answers it holds.")
+    if kind in ("divergence", "support_request", "good_practice") and not item_id \
+            and _analysis(store, return_id, qid) is None:
+        raise WvtextError(f"answer {qid} of {return_id} has not been analysed yet, so there is no {kind} finding of "
+                          "wvtext's there to decide on.",
+                          remedy="Run 'wvtext analyse' first ('--whole-store' takes in a return read in later).")
     if kind == "divergence" and not value:
         # Dismissing, or confirming without a type, is about a flag wvtext raised (or an analyst
         # added). Kept for an answer nobody flagged, the decision would hide a flag a later
@@ -207,14 +238,17 @@ def check_decision(store, *, kind: str, return_id: str = "", qid: str = "", item
                                   remedy="To record a divergence wvtext missed, give its type: 'confirm --value TYPE'.")
             if decision == "confirm":
                 value = added["value"]  # confirming a flag an analyst added keeps the type they gave it
+    if kind == "theme" and decision == "confirm" and theme not in _carried(store, return_id, qid, item_id):
+        what = f"item {item_id}" if item_id else f"answer {qid} of {return_id}"
+        raise WvtextError(f"wvtext did not carry theme {theme} on {what}, so there is no theme to confirm.",
+                          remedy=f"To record that the {'item' if item_id else 'answer'} is about it, use 'add'; to agree "
+                                 "it is not, 'dismiss'.")
     if kind in ("support_request", "good_practice") and decision == "dismiss" and not item_id \
             and not _found(store, kind, return_id, qid) and not _added(store, kind, return_id, qid):
         what = "support request" if kind == "support_request" else "good-practice candidate"
         raise WvtextError(f"answer {qid} of {return_id} is not a {what}, so there is none to dismiss.",
                           remedy=f"'wvtext review next --kind {kind}' lists them; 'confirm' records one wvtext missed.")
     if kind == "text_class":
-        if item_id:
-            raise WvtextError("a narrative class is decided for an answer, not an item.")
         if decision == "confirm":
             given = (_analysis(store, return_id, qid) or {}).get("text_class")
             if not given:

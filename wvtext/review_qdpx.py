@@ -18,10 +18,17 @@ How the export is read, so that other tools' exports work:
   by its name (the theme's name or id), a finding's by the GUID or name project.qdpx gives it;
   the analyst's own codes are left alone;
 - a source is a return or an item by its GUID (as wvtext wrote it) or its name (the return's
-  locality, or "ITEM_ID: title"); a source it cannot place is reported, not guessed;
+  locality, or "ITEM_ID: title"); a source it cannot place is reported, not guessed. A source
+  is compared only when it holds the text of what it names (every narrative of the return, the
+  item's text) and is SYNTHETIC when that is: a project written from another database, or a
+  real return's source where the database has a SYNTHETIC return of that locality, decides nothing;
 - a selection belongs to the answer whose narrative it overlaps most: each narrative is found
-  in the source's text in question order, so positions shifted by a tool (line endings, a
-  heading) do not matter;
+  in the source's text in question order, right after its question's line and its "Code:" line
+  (a short narrative, "No.", is also in many a question or code line), so positions shifted by
+  a tool (line endings, a heading) do not matter;
+- a theme or finding whose code is not in the project (renamed with a new GUID, or deleted) is
+  not compared, so its codings are not read as the analyst uncoding it everywhere; the missing
+  codes and the codings that point at no code are reported;
 - only sources present in the export are compared, so an analyst who worked on three returns
   decides nothing about the others.
 """
@@ -29,7 +36,8 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections import defaultdict
+import zlib
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -47,6 +55,11 @@ class QdpxDecisions:
     items: int = 0
     unplaced: list[str] = field(default_factory=list)  # names of sources that are no return or item
     unplaced_selections: int = 0  # coded selections in a return outside every narrative
+    no_text: list[str] = field(default_factory=list)  # sources whose text the archive does not hold
+    # sources that name a return or item whose narratives (text) they do not hold: another database's
+    mismatched: list[str] = field(default_factory=list)
+    missing_codes: list[str] = field(default_factory=list)  # names of wvtext's codes not in the project
+    dangling: int = 0  # codings whose CodeRef names no code of the project
 
 
 def _guid(value: str | None) -> str:
@@ -54,13 +67,28 @@ def _guid(value: str | None) -> str:
 
 
 def _read(path: Path):
+    """The project document and each TextSource with its text (None where the archive does not
+    hold it)."""
     from lxml import etree
 
+    if not path.exists():
+        raise WvtextError(f"{path}: no such file.", remedy="Give the path of the .qdpx the QDA tool exported.")
+    if path.is_dir():
+        raise WvtextError(f"{path}: is a folder, not a REFI-QDA project (.qdpx).",
+                          remedy="Give the path of the .qdpx the QDA tool exported.")
     try:
         z = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as exc:
         raise WvtextError(f"{path}: is not a REFI-QDA project archive ({exc}).",
                           remedy="Export the project from the QDA tool as REFI-QDA project (.qdpx).")
+
+    def member(name: str) -> bytes:
+        try:
+            return z.read(name)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
+            raise WvtextError(f"{path}: its member {name} cannot be read, the archive is damaged ({exc}).",
+                              remedy="Export the project from the QDA tool again.")
+
     with z:
         names = {n.lower(): n for n in z.namelist()}
         qde = next((names[n] for n in names if PurePosixPath(n).suffix == ".qde"), None)
@@ -68,18 +96,29 @@ def _read(path: Path):
             raise WvtextError(f"{path}: holds no project.qde, so it is not a REFI-QDA project.",
                               remedy="Export the project from the QDA tool as REFI-QDA project (.qdpx).")
         try:
-            doc = etree.fromstring(z.read(qde))
+            doc = etree.fromstring(member(qde))
         except etree.XMLSyntaxError as exc:
             raise WvtextError(f"{path}: its {qde} is not well-formed XML ({exc}).")
         by_base = {PurePosixPath(n).name.lower(): n for n in z.namelist()}
-        sources = []  # (TextSource element, its text)
+        sources = []  # (TextSource element, its text or None)
         for src in doc.iter(f"{_NS}TextSource"):
             inline = src.findtext(f"{_NS}PlainTextContent")
             ref = re.sub(r"^internal://", "", src.get("plainTextPath") or "", flags=re.I)
-            member = by_base.get(PurePosixPath(ref).name.lower()) if ref else None
+            at = by_base.get(PurePosixPath(ref).name.lower()) if ref else None
             sources.append((src, inline if inline is not None else (
-                z.read(member).decode("utf-8-sig", errors="replace") if member else "")))
+                member(at).decode("utf-8-sig", errors="replace") if at else None)))
     return doc, sources
+
+
+def _positions(path: Path, src, sel) -> tuple[int, int]:
+    """A selection's start and end; an error naming the file, source and selection otherwise."""
+    try:
+        return int(sel.get("startPosition")), int(sel.get("endPosition"))
+    except (TypeError, ValueError):
+        raise WvtextError(f"{path}: selection {sel.get('guid') or sel.get('name') or '?'} of source "
+                          f"{src.get('name') or src.get('guid') or '?'!r} has startPosition "
+                          f"{sel.get('startPosition')!r} and endPosition {sel.get('endPosition')!r}; both must be "
+                          "whole numbers.", remedy="Export the project from the QDA tool again.")
 
 
 def _theme_codes(doc) -> dict[str, str]:
@@ -115,7 +154,7 @@ def _coded(node, codes: dict[str, str]) -> set[str]:
             in codes}
 
 
-def _place(store, names: dict, guid_of: dict, src) -> tuple[str, str] | None:
+def _place(names: dict, guid_of: dict, item_ids: set[str], src) -> tuple[str, str] | None:
     """("return", return id) or ("item", item id) for a source, or None."""
     hit = guid_of.get(_guid(src.get("guid")))
     if hit:
@@ -123,35 +162,77 @@ def _place(store, names: dict, guid_of: dict, src) -> tuple[str, str] | None:
     name = (src.get("name") or "").strip()
     if name.lower() in names:
         return "return", names[name.lower()]
-    iid = name.split(":", 1)[0].strip()
-    if iid and store.items([iid]):
-        return "item", iid
-    return None
+    # an item's source is named "ITEM_ID: title" (" (SYNTHETIC)" after it), and an id may itself
+    # hold ": ": the longest id the name starts with
+    iid = max((i for i in item_ids if name == i or name.startswith((f"{i}:", f"{i} (SYNTHETIC)"))), key=len, default="")
+    return ("item", iid) if iid else None
+
+
+def _narrative_spans(text: str, answers: list[dict]) -> list[tuple[int, int, str]]:
+    """(start, end, qid) of each answer's narrative (answers in question order) where its return's
+    source text holds it: right after its question's line and its "Code:" line, as project.qdpx
+    writes them. A narrative is looked for nowhere else, since a short one ("No.") is also found in
+    many a question or code line. Line ends may have become CRLF, and text put before the first
+    question (a heading) does no harm."""
+    spans, cursor = [], 0
+    for a in answers:
+        head = re.compile(rf"^{re.escape(a['qid'])}(?:[ \t][^\n]*)?\nCode:[^\n]*\n", re.M).search(text, cursor)
+        if head is None:
+            continue
+        cursor = head.end()
+        narrative = a["narrative"] or ""
+        found = narrative and re.compile(r"\r?\n".join(map(re.escape, narrative.split("\n")))).match(text, cursor)
+        if found:
+            spans.append((found.start(), found.end(), a["qid"]))
+            cursor = found.end()
+    return spans
+
+
+def _code_names(codes: dict[str, str], findings: dict[str, str]) -> list[str]:
+    """The names of wvtext's theme and finding codes the project does not have."""
+    from .report.qdpx import finding_codes
+    from .themes.lexicon import THEME_NAMES, THEMES
+
+    return ([THEME_NAMES[t] for t in THEMES if t not in set(codes.values())]
+            + [name for f, (_, name) in finding_codes().items() if f not in set(findings.values())])
 
 
 def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
-    """The theme decisions an analyst's coded .qdpx implies against what the store holds."""
+    """The decisions an analyst's coded .qdpx implies against what the store holds."""
     from .codebook import load_codebook
+    from .pipeline import item_text
     from .report.qdpx import _source_guid, source_names
     from .review import decision_map
 
-    doc, sources = _read(Path(path))
+    path = Path(path)
+    doc, sources = _read(path)
     codes, findings = _theme_codes(doc), _finding_codes(doc)
     if not codes:
         raise WvtextError(f"{path}: has no theme codes (none with the GUID or the name of a theme of themes.md).",
                           remedy="Code with the themes of the project.qdpx (or themes.qdc) wvtext wrote.")
+    out = QdpxDecisions()
+    # A theme or finding whose code is not in the project (renamed with a new GUID, or deleted) is
+    # not compared: its codings are not the analyst uncoding it everywhere.
+    out.missing_codes = _code_names(codes, findings)
+    themes_coded, findings_coded = set(codes.values()), set(findings.values())
+    known = {_guid(c.get("guid")) for c in doc.iter(f"{_NS}Code")}
+    out.dangling = sum(_guid(r.get("targetGUID")) not in known for r in doc.iter(f"{_NS}CodeRef"))
     returns = store.returns()
-    # The names project.qdpx gives, then a bare locality (a renamed source), a real return first.
+    returns_by_id = {r["return_id"]: r for r in returns}
+    # The names project.qdpx gives, then a bare locality (a renamed source) where one real return has it:
+    # a real return's source is never taken for a SYNTHETIC one, nor for one of two of its locality.
     names = {n.lower(): rid for rid, n in source_names(
         [(r["return_id"], r["locality"], bool(r.get("synthetic"))) for r in returns]).items()}
-    for r in sorted(returns, key=lambda r: (r.get("synthetic", 0) or 0, r["return_id"])):
-        names.setdefault(r["locality"].lower(), r["return_id"])
+    real = Counter(r["locality"].lower() for r in returns if not r.get("synthetic"))
+    for r in returns:
+        if not r.get("synthetic") and real[r["locality"].lower()] == 1:
+            names.setdefault(r["locality"].lower(), r["return_id"])
+    items = {i["item_id"]: i for i in store.items()}
     guid_of = {_source_guid(f"return:{r['return_id']}"): ("return", r["return_id"]) for r in returns}
-    guid_of |= {_source_guid(f"item:{i['item_id']}"): ("item", i["item_id"]) for i in store.items()}
+    guid_of |= {_source_guid(f"item:{iid}"): ("item", iid) for iid in items}
     latest = decision_map(store)
     themes_decided = _theme_decisions(latest)
     codebook = load_codebook()
-    out = QdpxDecisions()
 
     def decide(theme: str, decision: str, *, return_id: str = "", qid: str = "", item_id: str = "",
                kind: str = "theme", value: str = "") -> None:
@@ -160,31 +241,50 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
             out.decisions.append({"kind": kind, "return_id": return_id, "qid": qid, "item_id": item_id,
                                   "theme": theme, "decision": decision, **({"value": value} if value else {})})
 
+    def compare_themes(analyst: set[str], carried: set[str], decided: list, **where) -> None:
+        # compared with the answer or item as review left it (the project codes that), not as
+        # analysed: a theme added in review and uncoded by the analyst is dismissed
+        reviewed = _as_reviewed(carried, decided) & themes_coded
+        for theme in sorted(analyst - reviewed):
+            decide(theme, "confirm" if theme in carried else "add", **where)
+        for theme in sorted(reviewed - analyst):
+            decide(theme, "dismiss", **where)
+
     for src, text in sources:
-        where = _place(store, names, guid_of, src)
+        name = src.get("name") or src.get("guid") or "?"
+        where = _place(names, guid_of, set(items), src)
         if where is None:
-            out.unplaced.append(src.get("name") or src.get("guid") or "?")
+            out.unplaced.append(name)
+            continue
+        if text is None:
+            out.no_text.append(name)
             continue
         kind, key = where
-        selections = [(int(s.get("startPosition", 0)), int(s.get("endPosition", 0)), _coded(s, codes),
-                       _coded(s, findings)) for s in src.iter(f"{_NS}PlainTextSelection")]
+        marked = "SYNTHETIC" in name + (src.findtext(f"{_NS}Description") or "")  # as project.qdpx marks one
+        if marked != bool((returns_by_id.get(key) if kind == "return" else items[key]).get("synthetic")):
+            out.mismatched.append(f"{name} (a {'SYNTHETIC' if marked else 'real'} {kind}'s source, but {kind} {key} "
+                                  f"is {'real' if marked else 'SYNTHETIC'} here)")
+            continue
+        selections = [(*_positions(path, src, s), _coded(s, codes), _coded(s, findings))
+                      for s in src.iter(f"{_NS}PlainTextSelection")]
         if kind == "item":
+            if item_text(items[key]) not in text.replace("\r\n", "\n"):
+                out.mismatched.append(f"{name} (its text is not item {key}'s)")
+                continue
             out.items += 1
-            analyst = _coded(src, codes).union(*[c for _, _, c, _ in selections])
             carried = {t["theme"] for t in store.item_themes([key]) if t["carried"]}
-            reviewed = _as_reviewed(carried, themes_decided.get(("item", key), []))
-            for theme in sorted(analyst - reviewed):
-                decide(theme, "confirm" if theme in carried else "add", item_id=key)
-            for theme in sorted(reviewed - analyst):
-                decide(theme, "dismiss", item_id=key)
+            compare_themes(_coded(src, codes).union(*[c for _, _, c, _ in selections]), carried,
+                           themes_decided.get(("item", key), []), item_id=key)
+            continue
+        answers = sorted(store.answers([key]), key=lambda a: codebook.position(a["qid"]))
+        spans = _narrative_spans(text, answers)
+        said = [a["qid"] for a in answers if a["narrative"]]
+        if len(spans) < len(said):
+            lost = sorted(set(said) - {q for _, _, q in spans}, key=codebook.position)
+            out.mismatched.append(f"{name} ({len(lost)} of the {len(said)} narratives of return {key} are not in "
+                                  f"its text, e.g. {lost[0]})")
             continue
         out.returns += 1
-        cursor, spans = 0, []
-        for a in sorted(store.answers([key]), key=lambda a: codebook.position(a["qid"])):
-            at = text.find(a["narrative"], cursor) if a["narrative"] else -1
-            if at >= 0:
-                spans.append((at, at + len(a["narrative"]), a["qid"]))
-                cursor = at + len(a["narrative"])
         analyst, found = defaultdict(set), defaultdict(set)
         for start, end, themes, flags in selections:
             if not themes and not flags:
@@ -201,14 +301,9 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
                 carried[t["qid"]].add(t["theme"])
         wvtext = _findings(store, key)
         for _, _, qid in spans:
-            # compared with the answer as review left it (the project codes that), not as analysed:
-            # a theme or flag added in review and uncoded by the analyst is dismissed
-            reviewed = _as_reviewed(carried[qid], themes_decided.get((key, qid), []))
-            for theme in sorted(analyst[qid] - reviewed):
-                decide(theme, "confirm" if theme in carried[qid] else "add", return_id=key, qid=qid)
-            for theme in sorted(reviewed - analyst[qid]):
-                decide(theme, "dismiss", return_id=key, qid=qid)
-            had, now = _findings_as_reviewed(wvtext[qid], latest, key, qid), found[qid]
+            compare_themes(analyst[qid], carried[qid], themes_decided.get((key, qid), []), return_id=key, qid=qid)
+            had = _findings_as_reviewed(wvtext[qid], latest, key, qid) & findings_coded
+            now = found[qid]
             for kind in ("support_request", "good_practice"):
                 if (kind in had) != (kind in now):
                     decide("", "confirm" if kind in now else "dismiss", return_id=key, qid=qid, kind=kind)

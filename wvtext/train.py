@@ -195,10 +195,14 @@ def read_reviews(db_path: Path) -> tuple[list[Example], int]:
     from .pipeline import item_text
     from .store import open_store
 
+    if Path(db_path).is_dir():
+        raise WvtextError(f"--reviews {db_path} is a folder, not a database file.",
+                          remedy="Give the --db of the analysis you reviewed, e.g. --reviews "
+                                 f"{Path(db_path) / 'wvtext.db'}.")
     if not Path(db_path).exists():
         raise WvtextError(f"{db_path}: no such database.", remedy="Give the --db of the analysis you reviewed.")
     dev_return, dev_items = _dev_keys()
-    store = open_store(db_path)
+    store = open_store(db_path, create=False)  # an empty file is refused, not made into a database
     try:
         by_text: dict[tuple[str, str, str], dict[str, bool]] = {}
         classes: dict[tuple[str, str, str], str] = {}

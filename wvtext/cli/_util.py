@@ -58,9 +58,11 @@ def report_problems(problems, *, limit: int, where: str | None = "problems.csv")
         echo_err(f"  ... and {len(problems) - limit} more ({see}--warnings {len(problems)})")
 
 
-def resolve_return(store, locality: str) -> str:
+def resolve_return(store, locality: str, *, write: bool = False) -> str:
     """The return id for a locality name ('Leics' works) or a return id; an unknown one is a
-    one-line error. A real return is preferred to a synthetic one of the same locality."""
+    one-line error. A real return is preferred to a synthetic one of the same locality. A name
+    that several returns of the same kind share (two real ones) is read as the first by id with
+    a note, but for a `write` it is an error that lists the return ids to give instead."""
     from ..errors import WvtextError
     from ..localities import load_localities
 
@@ -78,10 +80,14 @@ def resolve_return(store, locality: str) -> str:
         cands = [k for k in cands if returns[k].get("synthetic")]
     real_first = lambda k: (returns[k].get("synthetic", 0), k)  # noqa: E731
     if len(cands) > 1:
-        chosen = sorted(cands, key=real_first)[0]
+        chosen, second = sorted(cands, key=real_first)[:2]
+        if write and real_first(chosen)[0] == real_first(second)[0]:
+            raise WvtextError(f"{len(cands)} returns match {asked!r} ({', '.join(sorted(cands))}), so it does not say "
+                              "which to record the decision on.", remedy="Give the return id instead of the name.")
+        some_synthetic = not synthetic and any(returns[k].get("synthetic") for k in cands)
         echo_err(f"note: {len(cands)} returns match {asked!r} ({', '.join(sorted(cands))}); using {chosen}. "
-                 "Give a return id to choose another" + ("" if synthetic else ", or add ' [SYNTHETIC]' for a "
-                                                         "SYNTHETIC one") + ".")
+                 "Give a return id to choose another" + (", or add ' [SYNTHETIC]' for a SYNTHETIC one"
+                                                         if some_synthetic else "") + ".")
         return chosen
     if not cands:
         held = f" (it holds {', '.join(sorted(returns))})" if 0 < len(returns) <= 5 else ""

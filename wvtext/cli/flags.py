@@ -1,6 +1,7 @@
 """`wvtext flags`: what an adviser looks at first."""
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated, Optional
 
 import typer
@@ -59,9 +60,12 @@ def flags_cli(
             by_return.setdefault(a["return_id"], []).append(a)
         typer.echo(f"{'score':>6} {'flag':>4} {'div':>4}  {'locality':<42}{'region':<22}drivers")
         all_gone = all_added = 0
+        shown = Counter(returns[rid]["locality"] + (" [SYNTHETIC]" if returns[rid].get("synthetic") else "")
+                        for rid in scores)
         for rid, s in sorted(scores.items(), key=lambda kv: (-kv[1]["out_of_step_score"], kv[0])):
             r = returns[rid]
             name = r["locality"] + (" [SYNTHETIC]" if r.get("synthetic") else "")
+            name += f" [{rid}]" if shown[name] > 1 else ""  # a name two returns share: the id says which
             answers, gone, added = reviewed(by_return.get(rid, []))
             all_gone, all_added = all_gone + gone, all_added + added
             drivers = s["drivers"]
@@ -72,8 +76,18 @@ def flags_cli(
         if all_gone or all_added:
             typer.echo(f"\n(div and drivers are as reviewed: flags {changed(all_gone, all_added)}; "
                        "the scores are as analysed)")
+        waiting = sorted(set(returns) - set(scores))
+        if waiting:
+            typer.echo(f"\n({len(waiting)} return(s) read but not analysed yet, not listed: {', '.join(waiting[:5])}"
+                       f"{' ...' if len(waiting) > 5 else ''}; 'wvtext analyse --whole-store' takes them in)")
         return
     rid = resolve_return(store, locality)
+    if rid not in scores:
+        from ..errors import WvtextError
+
+        raise WvtextError(f"return {rid} ({returns[rid]['locality']}) is in {db} but has not been analysed yet, so "
+                          "it has no flags.", remedy="Run 'wvtext analyse' ('--whole-store' takes in a return read in "
+                                                     "later).")
     s = scores.get(rid, {})
     r = returns[rid]
     analysis, gone, added = reviewed(store.answer_analysis([rid]))

@@ -54,6 +54,8 @@ def report_cli(
         typer.echo(f"{n} review decision{'s' if n != 1 else ''} from {db} applied (written to {out}/reviews.csv)",
                    err=True)
     res = build_reports(out, title=title)
+    for warning in res["review_warnings"]:
+        typer.echo(f"warning: {warning}", err=True)
     missing = f"; not available in this run: {', '.join(res['not_available'])}" if res["not_available"] else ""
     synth = f" ({res['synthetic_returns']} SYNTHETIC)" if res["synthetic_returns"] else ""
     typer.echo(f"wrote {out}/report.html, workbook.xlsx, themes.qdc, project.qdpx and {len(res['locality_pages'])} locality "

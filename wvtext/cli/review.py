@@ -80,7 +80,7 @@ def decide_cli(
     from ..store import open_store
 
     store = open_store(db, create=False)
-    rid = resolve_return(store, locality)
+    rid = resolve_return(store, locality, write=True)
     qid = normalize_qid(qid)
     record_decision(store, kind=kind, return_id=rid, qid=qid, theme=theme or "", decision=decision, value=value,
                     note=note, reviewer=reviewer)
@@ -144,9 +144,24 @@ def import_cli(
     echo_err(f"{project}: {got.returns} returns and {got.items} items compared; {adds} themes added, "
              f"{len(themes) - adds} dismissed, {len(got.decisions) - len(themes)} decisions on flags, support "
              "requests and good practice" + (" (dry run: nothing stored)" if dry_run else ""))
+    def listed(names: list[str]) -> str:
+        return f"{', '.join(names[:5])}{' ...' if len(names) > 5 else ''}"
+
     if got.unplaced:
-        echo_err(f"  {len(got.unplaced)} source(s) are no return or item in {db}, left out: "
-                 f"{', '.join(got.unplaced[:5])}{' ...' if len(got.unplaced) > 5 else ''}")
+        echo_err(f"  {len(got.unplaced)} source(s) are no return or item in {db}, left out: {listed(got.unplaced)}")
+    if got.mismatched:
+        echo_err(f"  {len(got.mismatched)} source(s) name a return or item of {db} but do not hold its text (a project "
+                 f"written from another database, or from an older reading of the file?), left out: "
+                 f"{listed(got.mismatched)}. Write the project afresh ('wvtext report --out DIR --db {db}') and code that.")
+    if got.no_text:
+        echo_err(f"  {len(got.no_text)} source(s) have no text in {project} (its Sources/*.txt members are missing), "
+                 f"left out: {listed(got.no_text)}. Export the project again with its sources.")
+    if got.missing_codes:
+        echo_err(f"  {len(got.missing_codes)} of wvtext's code(s) are not in {project} (renamed with a new GUID, or "
+                 f"deleted?), so nothing is decided about them: {listed(got.missing_codes)}. Give a renamed code its "
+                 "name back to have its codings read.")
+    if got.dangling:
+        echo_err(f"  {got.dangling} coding(s) refer to a code that is not in {project}'s codebook, left out")
     if got.unplaced_selections:
         echo_err(f"  {got.unplaced_selections} coded selection(s) lie outside every narrative of their return, left out")
     store.close()

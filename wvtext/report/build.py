@@ -234,4 +234,4 @@ def build_reports(out_dir: Path, *, title: str | None = None) -> dict:
     write_json(out_dir / "manifest.json", manifest)
     return {"out_dir": str(out_dir), "report": str(out_dir / "report.html"), "workbook": str(out_dir / "workbook.xlsx"),
             "qdc": str(out_dir / "themes.qdc"), "qdpx": str(out_dir / "project.qdpx"), "localities": {rid: str(loc_dir / n) for rid, n in pages.items()},
-            **summary, "seconds": round(timings["total"], 3)}
+            **summary, "review_warnings": d.review_warnings, "seconds": round(timings["total"], 3)}

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..codebook import Codebook, Question, load_codebook
+from ..codebook import Codebook, Question, load_codebook, normalize_qid
 from ..errors import WvtextError
 from ..divergence import reviewed_flag
 from ..localities import REGIONS
@@ -137,6 +137,7 @@ class RunData:
     synthetic_ids: set[str] = field(default_factory=set)
     support_source: str = ""  # "support_requests.csv", "answers.csv", or "" (not available)
     review_counts: Counter = field(default_factory=Counter)  # what the decisions changed, by what
+    review_warnings: list[str] = field(default_factory=list)  # reviews.csv rows not applied, and why
 
     # -- who is in the run -------------------------------------------------------------
     @property
@@ -321,6 +322,36 @@ def _check_reviews(d: RunData) -> None:
     if missing:
         raise ReportError(f"{d.out_dir / REVIEWS_FILE}: needs columns {', '.join(missing)}; found {', '.join(cols)}.",
                           remedy="Write it again with 'wvtext report --out DIR --db PATH' (or 'wvtext review export').")
+    # Each row is checked as 'wvtext review decide' checks a decision (against this folder's
+    # returns and items, not a database): a wrong one is a warning and is not applied.
+    from ..review import check_fields, field_error
+
+    returns = {k for a in d.answers for k in (a.get("return_id"), a.get("locality")) if k}
+    items = None if d.item_themes is None and d.items is None else \
+        {i.get("item_id") for rows in (d.item_themes, d.items) for i in rows or []}
+    kept = []
+    for n, r in enumerate(d.reviews, start=2):  # row 1 is the header
+        try:
+            check_fields(kind=r.get("kind", ""), decision=r.get("decision", ""), theme=r.get("theme", ""),
+                         value=r.get("value", ""), item_id=r.get("item_id", ""))
+            if r.get("item_id"):
+                if items is not None and r["item_id"] not in items:
+                    raise field_error("item_id", f"no item {r['item_id']!r} in this folder.")
+            else:
+                qid = normalize_qid(r.get("qid", ""))
+                if d.codebook.get(qid) is None:
+                    raise field_error("qid", f"no question {r.get('qid', '')!r} in the stocktake codebook.")
+                if not {r.get("return_id"), r.get("locality")} & returns:
+                    raise field_error("return_id", f"no return {r.get('return_id') or r.get('locality') or ''!r} among "
+                                            "this folder's answers.")
+                r["qid"] = qid  # "Q1.8" is 1.8, as 'review decide' reads it
+        except WvtextError as exc:
+            d.review_warnings.append(f"{d.out_dir / REVIEWS_FILE}, row {n}, {getattr(exc, 'field', '')}: {exc} Not "
+                                     "applied: correct the row, or write the file afresh ('wvtext report --out DIR "
+                                     "--db PATH').")
+            continue
+        kept.append(r)
+    d.reviews = kept
 
 
 def _review_answer(a: dict, decisions: list[dict], counts: Counter, listed: dict[str, bool]) -> list[str]:
@@ -337,6 +368,7 @@ def _review_answer(a: dict, decisions: list[dict], counts: Counter, listed: dict
             a["divergent"] = "1" if flag else "0"
             if decision == "dismiss":
                 if flagged:
+                    a["flag_review"] = "dismissed"  # the narrative says what the code says (the pages read it so)
                     notes.append(f"flag {was or 'divergent'} dismissed")
                     counts["flags dismissed"] += 1
             elif decision == "confirm":
@@ -378,10 +410,13 @@ _THEME_ORDER = {t: i for i, t in enumerate(THEMES)}
 
 
 def _review_themes(row: dict, r: dict, counts: Counter) -> list[str]:
-    """A theme decision on an answer or item: dismiss takes it away; confirm and add keep or put it in."""
+    """A theme decision on an answer or item: dismiss takes it away; confirm and add keep or put it in.
+    A row's theme_confidences (item_themes) stay beside their themes; an added theme's is blank, as
+    wvtext gave it none."""
     themes, theme, decision = split_themes(row.get("themes", "")), r.get("theme", ""), r.get("decision", "")
     if decision not in ("dismiss", "confirm", "add") or not theme:
         return []
+    confidence = dict(zip(themes, (row.get("theme_confidences") or "").split(";")))
     had = theme in themes
     if decision == "dismiss":
         if not had:
@@ -393,7 +428,10 @@ def _review_themes(row: dict, r: dict, counts: Counter) -> list[str]:
     else:
         themes.append(theme)
         done = "added"
-    row["themes"] = ";".join(sorted(themes, key=lambda t: _THEME_ORDER.get(t, len(_THEME_ORDER))))  # themes.md order
+    themes.sort(key=lambda t: _THEME_ORDER.get(t, len(_THEME_ORDER)))  # themes.md order
+    row["themes"] = ";".join(themes)
+    if "theme_confidences" in row:
+        row["theme_confidences"] = ";".join(confidence.get(t, "") for t in themes)
     counts[f"themes {done}"] += 1
     return [f"theme {theme} {done}" + (" (wvtext did not carry it)" if done == "added" else "")]
 

@@ -89,7 +89,9 @@ def answer_points(q: Question | None, a: dict, *, support: list[dict], practice:
         if flag:
             devs.append(_line(join([f"Coded {label}. ", flag]), _evidence(a)))
     else:
-        if b == "yes" and not div and t in ("yes", ""):
+        # a flag dismissed in review: wvtext misread the narrative, which says what the code says
+        agrees = t in ("yes", "") or a.get("flag_review") == "dismissed"
+        if b == "yes" and not div and agrees:
             strengths.append(_line(f"In place ({label}).", _evidence(a)))
         elif div and dtype == "understated":
             strengths.append(_line(f"The narrative describes this in place (coded {label}).", _evidence(a)))
@@ -97,7 +99,7 @@ def answer_points(q: Question | None, a: dict, *, support: list[dict], practice:
             devs.append(_line(join([f"Coded {label}. ", flag]), _evidence(a)))
         elif b in _CODED:
             devs.append(_line(f"{_CODED[b]} ({label}).", _evidence(a)))
-        elif t in _SAYS and b != "not_applicable":
+        elif t in _SAYS and b != "not_applicable" and not agrees:
             devs.append(_line(f"Coded {label}, but {_SAYS[t]}.", _evidence(a)))
     for g in practice:
         text = g.get("evidence") or first_sentence(g.get("text", ""), 360)
