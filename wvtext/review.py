@@ -20,7 +20,7 @@ Kinds and decisions:
 from __future__ import annotations
 
 from .codebook import ANSWER_CLASSES as TEXT_CLASSES
-from .divergence import DIVERGENCE_TYPES
+from .divergence import DIVERGENCE_TYPES, narrative_side
 from .errors import WvtextError
 
 __all__ = ["KINDS", "DECISIONS", "review_queue", "record_decision", "check_decision", "check_fields", "field_error",
@@ -64,7 +64,8 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
         raise WvtextError(f"review kind {kind!r} is not one of {', '.join(KINDS)}.")
     from .codebook import load_codebook
 
-    at = load_codebook().position
+    codebook = load_codebook()
+    at = codebook.position
 
     def tie(r: dict) -> tuple:  # ties by return, then in question order (1.9 before 10.1), not as text
         return r["return_id"], at(r["qid"])
@@ -87,7 +88,7 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
                              "what": (f"{d['value'] or 'divergent'} (added in review)" if d["decision"] == "confirm"
                                       else "(added, then dismissed in review)") if added else a["divergence_type"],
                              "detail": f"code {ans['code_raw'] or 'blank'} ({a['code_class'] or '-'}) vs narrative "
-                                       f"{a['text_class']}", "evidence": a["evidence"]})
+                                       f"{narrative_side(a, codebook.get(a['qid']))}", "evidence": a["evidence"]})
         rows.sort(key=lambda r: (-r["score"], *tie(r)))
     elif kind == "theme":
         for t in store.answer_themes(rids):
