@@ -650,8 +650,8 @@ def test_a_project_of_another_database_decides_nothing_about_its_returns(leics_p
             assert got.decisions == [] and got.unplaced == ["Leicestershire"] and not got.mismatched
         store.close()
         res = CliRunner().invoke(app, ["review", "import", str(project), "--db", str(tmp_path / db)])
-        assert res.exit_code == 0 and "0 returns and 0 items compared" in res.output, res.output
-        assert "do not hold its text" in res.output
+        assert res.exit_code == 1 and "0 returns and 0 items compared" in res.output, res.output
+        assert "do not hold its text" in res.output and "none of its sources could be compared" in res.output
         store = open_store(tmp_path / db)
         assert store.reviews() == []
         store.close()
@@ -750,7 +750,7 @@ def test_review_import_says_a_file_is_missing_or_its_source_texts_are(leics_proj
     store.close()
     res = CliRunner().invoke(app, ["review", "import", str(tmp_path / "nosrc.qdpx"), "--db", str(db)])
     assert "1 source(s) have no text in" in res.output and "Sources/*.txt members are missing" in res.output
-    assert "outside every narrative" not in res.output
+    assert "outside every narrative" not in res.output and res.exit_code == 1
 
 
 def test_an_item_whose_id_holds_a_colon_is_found_by_its_source_name(tmp_path):

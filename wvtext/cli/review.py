@@ -165,3 +165,9 @@ def import_cli(
     if got.unplaced_selections:
         echo_err(f"  {got.unplaced_selections} coded selection(s) lie outside every narrative of their return, left out")
     store.close()
+    if not got.returns and not got.items:
+        # Nothing in the project could be compared (another database's project, or sources without
+        # their texts): a failure, not a quiet success with nothing decided.
+        echo_err(f"error: {project}: none of its sources could be compared with {db} (see above), so nothing was "
+                 "decided. Code a project wvtext wrote from this database ('wvtext report --out DIR --db PATH').")
+        raise typer.Exit(1)
