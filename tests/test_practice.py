@@ -21,6 +21,8 @@ def reader(nlp):
         "Any examples of good practice from other areas would be appreciated.",
         "Support from the national programme with agreeing contributions to a pooled budget would be valued.",
         "Guidance on the CHC framework would be beneficial.",
+        "Not at present, however we are planning to ask the JIP for support with market development.",
+        "We will ask for advice from the regional team on pooled budgets.",
     ],
 )
 def test_practice_support_request_found(nlp, reader, text):
@@ -34,6 +36,8 @@ def test_practice_support_request_found(nlp, reader, text):
         "The Board received a report and has requested further updates.",
         "We offer an advice and support line for providers.",
         "We do not require any support at this stage.",
+        "The Board asked for a report on progress.",
+        "We will not ask for support at this stage.",
     ],
 )
 def test_practice_not_a_support_request(nlp, reader, text):
