@@ -320,7 +320,8 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
         self.n_units_ = U
 
         # Terms (c-TF-IDF) and themes per collection, for labels and "why".
-        self.collection_terms_ = self._collection_terms(grams, members, unit_labels, K, _proper_names(placeless))
+        folds: dict[str, list[str]] = {}  # token -> its folding, shared by both passes over the texts below
+        self.collection_terms_ = self._collection_terms(grams, members, unit_labels, K, _proper_names(placeless, folds))
         self.collection_themes_ = []
         thr = T >= 0.5
         for c in range(K):
@@ -347,7 +348,7 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
             self.shared_themes_.append([t for t in cthemes if T[i, theme_order.index(t)] >= 0.5])
         # Terms are compared folded ("processes" -> "processe", "self-advocates" -> "selfadvocate");
         # readers get each word as the texts most often write it.
-        shown = _surface_forms(placeless)
+        shown = _surface_forms(placeless, folds)
         show = lambda t: shown.get(t) or " ".join(shown.get(w, w) for w in t.split())  # noqa: E731
         self.collection_terms_ = [[(show(t), w) for t, w in ts] for ts in self.collection_terms_]
         self.shared_terms_ = [[show(t) for t in ts] for ts in self.shared_terms_]
@@ -548,15 +549,24 @@ def _identity(x):
 _TOKEN_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])*(?<=[^\W\d_])")  # a word of letters (any alphabet)
 
 
-def _proper_names(texts: Sequence[str]) -> frozenset[str]:
+def _fold(tok: str, folds: dict[str, list[str]]) -> list[str]:
+    """A token's folding as labels compare it, once per distinct token (`folds` keeps them)."""
+    got = folds.get(tok)
+    if got is None:
+        got = folds[tok] = normalise_words(tok, fold_numbers=False, expand=False)
+    return got
+
+
+def _proper_names(texts: Sequence[str], folds: dict[str, list[str]] | None = None) -> frozenset[str]:
     """Folded words the texts write as names: capitalised wherever they stand inside a sentence
     (at least once there), never in lower case, and not acronyms ("Mansfield", "Worksop";
     not "CQC", not "Board" where it is also written "board")."""
     inside, lower = Counter(), set()
+    folds = {} if folds is None else folds
     for text in texts:
         for sentence in re.split(r"(?:[.;:!?()\[\]\n\u2022]|\s[-\u2013\u2014]\s)+", text or ""):
             for k, tok in enumerate(_TOKEN_RE.findall(sentence)):
-                folded = normalise_words(tok, fold_numbers=False, expand=False)
+                folded = _fold(tok, folds)
                 if len(folded) != 1:
                     continue
                 if tok[:1].islower():
@@ -580,20 +590,18 @@ def _lexicon_words() -> frozenset[str]:
 _LEXICON_WORDS: frozenset[str] | None = None
 
 
-def _surface_forms(texts: Sequence[str]) -> dict[str, str]:
+def _surface_forms(texts: Sequence[str], folds: dict[str, list[str]] | None = None) -> dict[str, str]:
     """Folded term (a word, or two words that stand together) -> the form the texts (without their
     place names) most often write it in: lower case, or as written where a word has capitals after its first letter (an
     acronym such as "DoLS")."""
     seen: dict[str, Counter] = {}
-    folds: dict[str, list[str]] = {}  # token -> its folding, once per distinct token
+    folds = {} if folds is None else folds
     for text in texts:
         prev: tuple[str, str] | None = None
         for part in re.split(r"[.;:!?()\[\],\n]+", text or ""):
             prev = None
             for tok in _TOKEN_RE.findall(part):
-                folded = folds.get(tok)
-                if folded is None:
-                    folded = folds[tok] = normalise_words(tok, fold_numbers=False, expand=False)
+                folded = _fold(tok, folds)
                 if len(folded) != 1:
                     prev = None
                     continue

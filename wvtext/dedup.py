@@ -551,8 +551,9 @@ def find_near_duplicates(
         sa, sb = word_sets[i], word_sets[j]
         wa, wb = float(idf[list(sa)].sum()) if sa else 0.0, float(idf[list(sb)].sum()) if sb else 0.0
         shared = sa & sb
-        ct = float(idf[list(shared)].sum()) / min(wa, wb) if shared and min(wa, wb) > 0 else 0.0
-        cover = float(idf[list(shared)].sum()) / max(wa, wb) if shared else 0.0
+        ws = float(idf[list(shared)].sum()) if shared else 0.0
+        ct = ws / min(wa, wb) if shared and min(wa, wb) > 0 else 0.0
+        cover = ws / max(wa, wb) if shared else 0.0
         sim = float(w[0] * fz + w[1] * min(ct, 1.0) + w[2] * min(max(cos, 0.0), 1.0))
         pc = _place_conflict(where[i], where[j])
         fc = _figure_conflict(figures[i], figures[j])

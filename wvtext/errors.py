@@ -56,10 +56,10 @@ PROBLEM_CODES = {
     "W117": "title and file name name two localities",
     "W118": "two spellings of one locality",
     "W119": "sheet not read",
-    "W122": "sheet read with another sheet's header",
-    "W123": "header row repeated",
     "W120": "return given twice in one run",
     "W121": "stored return replaced from another file",
+    "W122": "sheet read with another sheet's header",
+    "W123": "header row repeated",
 }
 
 

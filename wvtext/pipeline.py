@@ -102,11 +102,10 @@ def ingest_files(paths: Sequence[Path], store, *, run_id: str | None = None,
             summary.files.append({"path": str(path), "status": "error", "error": clash})
             continue
         items_from.update((i["item_id"], got.path) for i in got.items)
-        earlier = {r.return_id: read_from.get(r.return_id) for r in got.returns}
-        _warn_replaced(got, store, read_from)
+        replaced = _warn_replaced(got, store, read_from)
         store.save_input(got, run_id=run_id)
-        for r in got.returns:  # a return this file replaces is no longer the earlier file's
-            entry = next((f for f in summary.files if f["path"] == earlier[r.return_id] != got.path), None)
+        for r, earlier in replaced:  # a return this file replaces is no longer the earlier file's
+            entry = next((f for f in summary.files if f["path"] == earlier), None)
             if entry is not None and r.locality in entry["returns"]:
                 entry["returns"].remove(r.locality)
                 entry["answers"] -= answers_of.pop((entry["path"], r.locality), 0)
@@ -147,16 +146,19 @@ def _item_clash(got, store, items_from: dict[str, str]) -> str:
             f"{other}, give it that file's name.")
 
 
-def _warn_replaced(got, store, read_from: dict[str, str]) -> None:
+def _warn_replaced(got, store, read_from: dict[str, str]) -> list[tuple]:
     """A return replaces the stored one of its locality (importing it again updates it); say so
     when that one came from another file, earlier in this run (W120) or before it (W121), since a
-    misread locality would otherwise replace another area's return without a word."""
+    misread locality would otherwise replace another area's return without a word. Returns the
+    (return, earlier file) pairs of the W120 case."""
     from .errors import Problem
 
     stored = {r["return_id"]: r for r in store.returns([r.return_id for r in got.returns])}
+    in_run = []
     for r in got.returns:
         earlier = read_from.get(r.return_id)
         if earlier is not None and earlier != got.path:
+            in_run.append((r, earlier))
             r.problems.append(Problem("W120", got.path, None, "", "locality",
                                       f"{r.locality} was also read from {earlier} in this run; this file's return "
                                       f"replaces it. Check the locality of each file (its title or file name)."))
@@ -171,6 +173,7 @@ def _warn_replaced(got, store, read_from: dict[str, str]) -> None:
                                       f"{stored[r.return_id]['source_file']}.{fewer} If this file is another area's "
                                       f"return, give its locality in the title, the file name or a locality column."))
         read_from[r.return_id] = got.path
+    return in_run
 
 
 def item_text(item: dict) -> str:

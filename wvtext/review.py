@@ -177,7 +177,7 @@ def check_fields(*, kind: str, decision: str, theme: str = "", value: str = "", 
         raise field_error("theme", "a theme decision needs the theme (--theme ID).")
     if kind == "text_class" and decision == "set" and value not in TEXT_CLASSES:
         raise field_error("value", f"a narrative class must be one of {', '.join(TEXT_CLASSES)}, not {value!r}.",
-                     remedy="Give it with --value, e.g. --value partial.")
+                          remedy="Give it with --value, e.g. --value partial.")
     if kind == "divergence" and value:
         if decision == "dismiss":
             raise field_error("value", f"a dismissed flag has no divergence type, so --value {value!r} cannot go "
@@ -188,11 +188,11 @@ def check_fields(*, kind: str, decision: str, theme: str = "", value: str = "", 
                               remedy="Give one of these with --value, or leave --value out to keep wvtext's type.")
     if kind in ("theme", "support_request", "good_practice") and value:
         raise field_error("value", f"a {kind} decision takes no --value (given {value!r}).",
-                     remedy="Only --kind divergence (a divergence type) and --kind text_class (a narrative "
-                            "class) take one" + ("; the theme is given with --theme." if kind == "theme" else "."))
+                          remedy="Only --kind divergence (a divergence type) and --kind text_class (a narrative "
+                                 "class) take one" + ("; the theme is given with --theme." if kind == "theme" else "."))
     if theme and kind != "theme":
         raise field_error("theme", f"--theme goes only with --kind theme (this is a {kind} decision).",
-                     remedy="Leave --theme out, or give --kind theme.")
+                          remedy="Leave --theme out, or give --kind theme.")
     if theme:
         from .themes.lexicon import THEMES
 

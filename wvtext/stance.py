@@ -66,10 +66,6 @@ _MIN_WORDS_DESCRIBING = 8
 _PREDICATIVE_ONLY = {"operational"}
 _IRREGULAR_PARTICIPLES = {"set", "put", "done", "made", "built", "held", "drawn", "written", "taken", "given",
                           "undertaken", "brought", "begun", "sent", "run", "met", "seen", "chosen"}
-
-
-def _participle(word: str) -> bool:
-    return (len(word) > 4 and word.endswith("ed")) or word in _IRREGULAR_PARTICIPLES
 # Plan cues under this weight in an account of at least this many words are incidental to it.
 _INCIDENTAL_PLAN = 1.0
 _MIN_WORDS_ACCOUNT = 25
@@ -218,6 +214,10 @@ def _xrefs(path: str) -> list[tuple[re.Pattern, str]]:
                                      "document: a document the return does not hold.")
         out.append((pattern, r["target"]))
     return out
+
+
+def _participle(word: str) -> bool:
+    return (len(word) > 4 and word.endswith("ed")) or word in _IRREGULAR_PARTICIPLES
 
 
 def _number_forms(cue: str) -> list[str]:

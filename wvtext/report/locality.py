@@ -201,9 +201,10 @@ def render_locality(d: RunData, rid: str, *, report_href: str = "../report.html"
         body.append(el("p", f"An analyst reviewed {len(reviewed)} answer{'s' if len(reviewed) != 1 else ''} "
                             f"({', '.join(reviewed)}): their decisions are applied throughout this page, and the "
                             "Flags column of the coding table says what wvtext had.", cls="note"))
+    reg_ids = d.ids_in_region(region) if region else []
     if ret.get("out_of_step_score", "") != "":
         oos = str(ret.get("out_of_step")) == "1"
-        alone = not region or len(d.ids_in_region(region)) < 2
+        alone = len(reg_ids) < 2
         yardstick = "the nation (no other return of its region)" if alone else "the region and the nation"
         body.append(el("p", f"Out-of-step score {to_float(ret.get('out_of_step_score')):.2f} ",
                        badge("out of step", "flag") if oos else "",
@@ -249,7 +250,6 @@ def render_locality(d: RunData, rid: str, *, report_href: str = "../report.html"
 
     # comparison
     body.append(el("h2", "Your return beside your region and England"))
-    reg_ids = d.ids_in_region(region) if region else []
     rows = []
     given = {q.section for q in d.codebook if q.qid in asked}
     for s, stitle in d.codebook.sections().items():
