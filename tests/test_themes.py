@@ -216,3 +216,22 @@ def test_themes_each_bullet_is_a_sentence_and_a_short_item_is_a_list_item(nlp):
     assert not any(m.hedged for m in scores["crisis_response"].mentions)
     assert all(m.hedged for m in scores["advocacy"].mentions)
     assert all(m.in_list for m in scores["housing"].mentions) and not scores["housing"].carried
+
+
+@pytest.mark.parametrize("text, theme, term, span", [
+    ("Both councils hold pooled/aligned budgets for this group.", "pooled_budgets", "pooled budget",
+     "pooled/aligned budgets"),
+    ("Staff record every use of physical/verbal intervention in the log.", "safeguarding", "physical intervention",
+     "physical/verbal intervention"),
+])
+def test_themes_words_before_a_slash_share_the_head_after_it(nlp, text, theme, term, span):
+    """'A/B C' is 'A C' and 'B C' (themes.md itself writes 'pooled/aligned budgets'); the mention
+    spans the alternatives, so its evidence offsets still point at the text."""
+    m = [m for m in one(nlp, text)[theme].mentions if m.term == term]
+    assert m and text[m[0].start_char:m[0].end_char] == span
+
+
+def test_themes_slash_between_spaced_words_or_at_the_end_joins_nothing(nlp):
+    assert "pooled budget" not in {m.term for s in one(nlp, "Funds are pooled / aligned budgets follow.").values()
+                                   for m in s.mentions}
+    assert not one(nlp, "We use the physical/ intervention rota.").get("safeguarding")

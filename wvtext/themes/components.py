@@ -95,7 +95,7 @@ class ThemeMatcher:
         found = []
         view = None
         for matcher in (self.norm_matcher, self.case_matcher):
-            for key, start, end in matcher(doc):
+            for key, start, end in self._matches(matcher, doc):
                 term = self.by_key[key]
                 if term.context:
                     view = view or doc_view(doc)
@@ -114,6 +114,35 @@ class ThemeMatcher:
         doc.spans[SPANS_KEY] = [Span(doc, s, e, label=labels[t]) for t, s, e, _ in kept]
         doc.user_data[_RAW] = kept
         return doc
+
+
+    @staticmethod
+    def _matches(matcher: PhraseMatcher, doc: Doc) -> list[tuple[int, int, int]]:
+        """The matcher's finds in the doc, and in its words with each slash-joined alternative
+        left out ("pooled/aligned budgets" read as "pooled budgets" too, "physical/behavioural
+        interventions" as "physical interventions"): the words before a slash share the head that
+        follows the last alternative. A find through a left-out alternative spans it in the doc."""
+        found = matcher(doc)
+        kept = _slash_heads(doc)
+        if kept is not None:
+            short = Doc(doc.vocab, words=[doc[i].text for i in kept])
+            found += [(key, kept[s], kept[e - 1] + 1) for key, s, e in matcher(short)
+                      if kept[e - 1] - kept[s] != e - 1 - s]  # only finds across a left-out alternative
+        return found
+
+
+def _slash_heads(doc: Doc) -> list[int] | None:
+    """The doc's token positions without each "/ B" of a slash-joined modifier ("A/B C": no spaces
+    around the slash, a word on each side and a word after B), or None when it has none."""
+    if "/" not in doc.text:
+        return None
+    drop: set[int] = set()
+    for t in doc[1:-2]:
+        i = t.i
+        if t.text == "/" and not doc[i - 1].whitespace_ and not t.whitespace_ \
+                and doc[i - 1].is_alpha and doc[i + 1].is_alpha and (doc[i + 2].is_alpha or doc[i + 2].text == "/"):
+            drop.update((i, i + 1))
+    return [i for i in range(len(doc)) if i not in drop] if drop else None
 
 
 _RAW, _MENTIONS, _VIEW = "wvtext_raw_mentions", "wvtext_mentions", "wvtext_view"
