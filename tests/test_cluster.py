@@ -82,11 +82,31 @@ def test_dedup_does_not_depend_on_input_order(subset):
     ("Worcestershire", "", True),
     ("Worcestershire", "Herefordshire", False),
 ])
-def test_dedup_same_words_in_different_areas_are_not_one_example(loc_a, loc_b, expected):
+def test_dedup_a_short_text_in_different_areas_is_not_one_example(loc_a, loc_b, expected):
+    """One sentence two areas both wrote ('an accredited list ... is held') says each has one."""
     text = "An accredited list of providers checked in the last 6 months is held by the Emergency Duty Team."
     items = [{"item_id": "a", "title": "Accredited list", "description": text, "locality": loc_a},
              {"item_id": "b", "title": "Provider list", "description": text, "locality": loc_b}]
     assert bool(find_near_duplicates(items).groups) is expected
+
+
+def test_dedup_a_whole_description_two_areas_sent_word_for_word_is_one_example():
+    """A scheme two areas run together, or one text passed on, sent by both: one example, with both
+    areas kept as its members' provenance; the same text reworded by the second area is two."""
+    text = ("The two councils and their CCGs fund a shared intensive support team of eight staff who work "
+            "with providers when a placement is at risk of breaking down, write a behaviour support plan "
+            "with the staff, and stay involved until the placement is settled. Admissions fell by half.")
+    reworded = ("A behaviour team works with providers in Herefordshire when a placement is about to break "
+                "down; it writes a plan with the staff and stays involved until things settle. Admissions "
+                "are down by half since the team started.")
+    items = [{"item_id": "a", "title": "Intensive support", "description": text, "locality": "Worcestershire"},
+             {"item_id": "b", "title": "Intensive support team", "description": text, "locality": "Herefordshire"},
+             {"item_id": "c", "title": "Behaviour team", "description": reworded, "locality": "Herefordshire"}]
+    res = find_near_duplicates(items)
+    assert [g.item_ids for g in res.groups] == [("a", "b")]
+    assert {m["locality"] for m in res.groups[0].members} == {"Worcestershire", "Herefordshire"}
+    pair = next(p for p in res.pairs if (p.a, p.b) == ("a", "b"))
+    assert pair.place_conflict and pair.same_words and "the same words" in pair.reasons
 
 
 def test_dedup_a_short_item_whose_words_all_occur_in_a_long_one_is_not_its_duplicate():

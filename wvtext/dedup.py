@@ -21,8 +21,9 @@ and then lowers it when the shorter item covers less than `min_coverage` (0.3) o
 one's distinctive words (a one-line item whose words all occur in a whole strategy is not the same
 example as the strategy, though the first two kinds of evidence call it a match), when the two
 items are placed in different areas (their `locality`, or
-else `region`, plus the places their text names, do not overlap) or cite figures that are not
-the same up to rounding (17 vs "nearly 20" is rounding; 8 vs 14 or 2012 vs 2014 is not).
+else `region`, plus the places their text names, do not overlap; not when the descriptions are the
+same word for word) or cite figures that are not the same up to rounding (17 vs "nearly 20" is
+rounding; 8 vs 14 or 2012 vs 2014 is not).
 
 Candidate pairs come from TF-IDF nearest neighbours (blocking), so the work grows with
 `n * neighbours`, not `n**2`; groups are formed with average linkage by default (every merge
@@ -298,6 +299,13 @@ class _Places:
         return frozenset(locs), frozenset(regs)
 
 
+# Two areas that sent the same description word for word (a scheme they run together, one text
+# passed on) sent one example: the place penalty is for two areas' own schemes told alike. Only for
+# a description of some length (the normalised words, stop words dropped, of about 12 words or
+# more): two one-line items such as "Crisis beds." say too little to be called the same example.
+_SAME_WORDS_CHARS = 80
+
+
 def _place_conflict(pa: tuple[frozenset, frozenset], pb: tuple[frozenset, frozenset]) -> bool:
     """Different areas: localities known on both sides and disjoint, or else regions disjoint."""
     (la, ra), (lb, rb) = pa, pb
@@ -325,12 +333,13 @@ class DuplicatePair:
     figure_conflict: float  # share of figures without a counterpart, 0 when either cites none
     is_duplicate: bool  # score >= threshold (group membership also depends on the linkage)
     coverage: float = 1.0  # share of the longer item's distinctive words (IDF-weighted) the shorter also uses
+    same_words: bool = False  # the same description word for word: different areas do not lower the score
 
     @property
     def reasons(self) -> str:
         why = [f"fuzzy {self.fuzzy:.2f}", f"content {self.content:.2f}", f"cosine {self.cosine:.2f}"]
         if self.place_conflict:
-            why.append("different areas")
+            why.append("different areas, the same words" if self.same_words else "different areas")
         if self.figure_conflict:
             why.append(f"different figures ({self.figure_conflict:.0%} unmatched)")
         if self.coverage < 1.0:
@@ -471,7 +480,7 @@ def find_near_duplicates(
         Every labelled near-duplicate pair covers 0.41 or more.
     place_penalty, figure_penalty : float, default=0.5
         The score is multiplied by `1 - place_penalty` when the items are placed in different
-        areas, and by `1 - figure_penalty * share` when `share` of their figures differ.
+        areas (not when their descriptions are the same word for word), and by `1 - figure_penalty * share` when `share` of their figures differ.
 
     Returns
     -------
@@ -556,14 +565,15 @@ def find_near_duplicates(
         cover = ws / max(wa, wb) if shared else 0.0
         sim = float(w[0] * fz + w[1] * min(ct, 1.0) + w[2] * min(max(cos, 0.0), 1.0))
         pc = _place_conflict(where[i], where[j])
+        same = pc and len(fuzzy_text[i]) >= _SAME_WORDS_CHARS and fuzzy_text[i] == fuzzy_text[j]
         fc = _figure_conflict(figures[i], figures[j])
-        s = sim * (1.0 - place_penalty if pc else 1.0) * (1.0 - figure_penalty * fc)
+        s = sim * (1.0 - place_penalty if pc and not same else 1.0) * (1.0 - figure_penalty * fc)
         if min_coverage:
             s *= min(cover / min_coverage, 1.0)
         s = min(max(s, 0.0), 1.0)
         a, b = (i, j) if ids[i] <= ids[j] else (j, i)
         return DuplicatePair(ids[a], ids[b], round(s, 4), round(sim, 4), round(fz, 4), round(ct, 4), round(cos, 4),
-                             pc, round(fc, 4), s >= threshold, round(min(cover, 1.0), 4))
+                             pc, round(fc, 4), s >= threshold, round(min(cover, 1.0), 4), same)
 
     scored: dict[tuple[int, int], DuplicatePair] = {}
     for (i, j), cos in candidates.items():
