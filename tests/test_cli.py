@@ -454,3 +454,24 @@ def test_a_locality_page_says_which_questions_and_sections_a_return_left_out(tmp
     text = page.read_text(encoding="utf-8")
     assert "60 of the 61 questions are not in this return (1.1-2.3, 2.5-11.3); they are treated as not answered." in text
     assert text.count("not answered</td>") == 10  # every section but section 2
+
+
+def test_cli_themes_db_writes_the_evidence_analyse_writes(tmp_path):
+    """'wvtext themes --db' over an analysed database: the same evidence rows as the analysis, each
+    quoting the words it matched (good practice drawn from answers keeps its answer's evidence and
+    is not read again as a titled item, whose offsets would point into the title)."""
+    out, db = tmp_path / "a", tmp_path / "w.db"
+    items = ROOT / "corpus" / "items" / "seed_items.csv"
+    assert run("analyse", str(SEED), str(items), "--out", str(out), "--db", str(db)).returncode == 0
+    res = run("themes", "--db", str(db), "--out", str(tmp_path / "t"))
+    assert res.returncode == 0, res.stderr
+
+    def rows(path):
+        with open(path, encoding="utf-8") as fh:
+            return list(csv.DictReader(fh))
+
+    again = rows(tmp_path / "t" / "theme_evidence.csv")
+    assert again == rows(out / "theme_evidence.csv")
+    assert not [r for r in again if r["item_id"].startswith("gp-")]
+    assert all(re.sub(r"\W", "", r["matched"]).lower()[:2] == re.sub(r"\W", "", r["term"]).lower()[:2]
+               for r in again if r["term"] and not r["term"].startswith("learned")), "matched words point elsewhere"

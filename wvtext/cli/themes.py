@@ -83,7 +83,9 @@ def themes_cli(
 
     store = open_store(db, create=False)
     return_ids = [r["return_id"] for r in store.returns()]
-    item_ids = [i["item_id"] for i in store.items()]
+    # Items read from files; the good practice drawn from answers carries its answer's themes and is
+    # drawn again from the answers here, as 'wvtext analyse' does.
+    item_ids = [i["item_id"] for i in store.items() if i["origin"] == "file"]
     if not return_ids and not item_ids:
         echo_err(f"{db} holds no returns or items: run 'wvtext ingest' first.")
         raise typer.Exit(1)
