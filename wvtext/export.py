@@ -18,7 +18,7 @@ from typing import Iterable, Iterator, Sequence
 
 __all__ = ["safe_cell", "write_csv", "write_json", "atomic_path", "save_xlsx", "zip_member", "xlsx_date", "XLSX_DATE"]
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
@@ -28,7 +28,7 @@ def safe_cell(value):
     >>> safe_cell("=HYPERLINK(1)"), safe_cell(3), safe_cell("-")
     ("'=HYPERLINK(1)", 3, "'-")
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 

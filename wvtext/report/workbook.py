@@ -1,8 +1,8 @@
 """workbook.xlsx: every table of the run on its own sheet, for analysts.
 
-Header row frozen, auto filter on, readable widths, narratives wrapped. Every string cell
-goes through `safe_cell`, so a narrative that starts with = + - @ is stored as text with a
-leading apostrophe and never runs as a formula. Written in openpyxl's write-only mode (fast,
+Header row frozen, auto filter on, readable widths, narratives wrapped. A text that starts with
+= + - @ is written as it is, in a cell typed as text (`_text_cell`), so it never runs as a formula
+and the workbook shows it unchanged (the csv files neutralise it with an apostrophe instead). Written in openpyxl's write-only mode (fast,
 little memory) to a temporary file, then moved into place. The same run gives the same bytes: the
 workbook is dated SOURCE_DATE_EPOCH or a fixed date, not the time of writing (`save_xlsx`).
 """
@@ -12,7 +12,7 @@ import re
 from copy import copy
 from pathlib import Path
 
-from ..export import safe_cell
+from ..export import FORMULA_START
 from ..schema import (ANSWERS_COLUMNS, ANSWERS_EXTRA, EVIDENCE_COLUMNS, ITEM_THEMES_COLUMNS, PROBLEMS_COLUMNS,
                       RETURNS_COLUMNS, RETURNS_EXTRA, REVIEW_COLUMNS)
 from .data import BUCKETS, RunData
@@ -119,6 +119,16 @@ def _fit(text: str) -> str:
     return keep + _CUT
 
 
+def _text_cell(ws, text: str):
+    """A cell that holds `text` as text: openpyxl types a string that starts with '=' as a formula,
+    so the type is set back; a text cell is shown as written and never calculated."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"
+    return cell
+
+
 def _sheet(wb, name: str, columns: list[str], rows: list[dict], styles) -> None:
     from openpyxl.cell import WriteOnlyCell
 
@@ -136,7 +146,7 @@ def _sheet(wb, name: str, columns: list[str], rows: list[dict], styles) -> None:
     ws.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 2)}"
     head = []
     for c in columns:
-        cell = WriteOnlyCell(ws, value=safe_cell(_ILLEGAL.sub("", c)))
+        cell = _text_cell(ws, _ILLEGAL.sub("", c))
         cell.font, cell.fill = header_font, header_fill
         head.append(cell)
     ws.append(head)
@@ -152,9 +162,11 @@ def _sheet(wb, name: str, columns: list[str], rows: list[dict], styles) -> None:
                 out.append(None)  # empty cells are not written at all
                 continue
             if isinstance(v, str):
-                v = _fit(safe_cell(_ILLEGAL.sub("", v)))
+                v = _fit(_ILLEGAL.sub("", v))
+                if c not in wide and v.startswith(FORMULA_START):
+                    v = _text_cell(ws, v)
             if c in wide:
-                cell = WriteOnlyCell(ws, value=v)
+                cell = _text_cell(ws, v) if isinstance(v, str) else WriteOnlyCell(ws, value=v)
                 cell._style = copy(template._style)
                 out.append(cell)
             else:
@@ -186,8 +198,8 @@ def write_workbook(d: RunData, path: Path) -> dict:
     counts = {}
     about = [{"sheet": "about", "source": "", "rows": "", "available": "yes",
               "what": f"this workbook: {d.n_returns} returns ({d.n_real} real, {d.n_synthetic} SYNTHETIC); "
-                      f"run {d.manifest.get('run_id', '-')}. Text cells that start with = + - @ carry a leading "
-                      "apostrophe so they never run as formulas."}]
+                      f"run {d.manifest.get('run_id', '-')}. Every text is a text cell: one that starts with = + - @ "
+                      "is shown as written and never runs as a formula."}]
     for name, source, contract, what in SHEETS:
         rows = tables[name]
         counts[name] = None if rows is None else len(rows)
