@@ -41,6 +41,10 @@ def test_cli_analyse_shipped_corpus_writes_contract(analysed):
     assert list(rets[0])[: len(RETURNS_COLUMNS)] == list(RETURNS_COLUMNS)
     row = next(r for r in rets if r["return_id"] == "leicestershire")
     assert (row["region"], row["answers"]) == ("East Midlands", "61")
+    with open(out / "item_themes.csv", encoding="utf-8") as fh:
+        kinds = {r["item_id"]: r["kind"] for r in csv.DictReader(fh)}
+    with open(ROOT / "corpus" / "items" / "seed_items.csv", encoding="utf-8") as fh:
+        assert {r["item_id"]: r["kind"] for r in csv.DictReader(fh)}.items() <= kinds.items()  # practice, plan, ...
 
 
 def test_cli_analyse_manifest_records_what_produced_it(analysed):

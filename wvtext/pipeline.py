@@ -468,7 +468,7 @@ def _item_rows(store, item_ids: list[str]) -> list[dict]:
     for i in store.items(item_ids) if item_ids else []:
         found = sorted((r for r in by_item.get(i["item_id"], []) if r["carried"]), key=lambda r: order[r["theme"]])
         rows.append({"item_id": i["item_id"], "title": i["title"], "locality": i["locality"], "region": i["region"],
-                     "source": i["source"], "themes": ";".join(r["theme"] for r in found),
+                     "source": i["source"], "kind": i["kind"] or "", "themes": ";".join(r["theme"] for r in found),
                      "theme_confidences": ";".join(f"{r['confidence']:.2f}" for r in found),
                      "description": i["description"], "synthetic": i["synthetic"]})
     return rows

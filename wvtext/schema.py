@@ -28,8 +28,8 @@ EVIDENCE_COLUMNS = (
     "object", "locality", "return_id", "qid", "item_id", "theme", "confidence", "carried", "theme_negated",
     "term", "matched", "start_char", "end_char", "negated", "hedged", "in_list", "sentence",
 )
-ITEM_THEMES_COLUMNS = ("item_id", "title", "locality", "region", "source", "themes", "theme_confidences", "description",
-                       "synthetic")
+ITEM_THEMES_COLUMNS = ("item_id", "title", "locality", "region", "source", "kind", "themes", "theme_confidences",
+                       "description", "synthetic")
 SUPPORT_REQUEST_COLUMNS = ("locality", "region", "return_id", "qid", "sentence", "themes", "cues", "synthetic")
 # reviews.csv: the analysts' latest decision per answer, theme or item (`wvtext review`).
 REVIEW_COLUMNS = ("kind", "return_id", "locality", "qid", "item_id", "theme", "decision", "value", "note",
