@@ -152,6 +152,9 @@ def read(nlp, reader, codebook, qid, text):
         ("3.2", "The community team is fully operational.", "yes"),
         # A cue holds for either number of its subject ("is agreed", "are agreed").
         ("1.1", "Joint arrangements with specialist commissioning are agreed.", "yes"),
+        # The longest cue wins where cues overlap, also where a shorter one starts first: "are
+        # being put in place" is work underway, not "in place".
+        ("6.2", "A shared commissioning framework is being put in place with the housing team.", "in_progress"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):

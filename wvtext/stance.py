@@ -391,8 +391,7 @@ class StanceReader:
         opening = opening_index(norms)
         spans = [(s, e, int(doc.vocab.strings[key])) for key, s, e in self.start_matcher(doc) if s == opening]
         spans += [(s, e, int(doc.vocab.strings[key])) for key, s, e in self.any_matcher(doc)]
-        # Longest cue wins where cues overlap ("not yet in place" over "in place").
-        spans.sort(key=lambda x: (x[0], -(x[1] - x[0]), -self.cues[x[2]][2]))
+        spans = self._longest_first(spans)
         taken: set[int] = set()
         qualified: set[int] = set()  # tokens of partial cues ("co-located", "informal")
         hedged = False
@@ -550,6 +549,18 @@ class StanceReader:
                 add("not_applicable", _NOBODY_WEIGHT, b, count_first=False, boost=False)
         doc.user_data[_SENTENCE_SCORES] = by_sent
         return scores, first, best, hedged
+
+    def _longest_first(self, spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """The cue spans that survive where cues overlap, in text order: the longest cue wins, then
+        the heavier ("not yet in place" over "in place"), also where the shorter starts first ("are
+        being" does not take the "being" of "are being put in place")."""
+        kept: list[tuple[int, int, int]] = []
+        covered: set[int] = set()
+        for s, e, i in sorted(spans, key=lambda x: (-(x[1] - x[0]), -self.cues[x[2]][2], x[0])):
+            if covered.isdisjoint(range(s, e)):
+                covered.update(range(s, e))
+                kept.append((s, e, i))
+        return sorted(kept)
 
     @staticmethod
     def _to_be_done(norms: list[str], sb: int, i: int) -> bool:
