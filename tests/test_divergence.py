@@ -155,6 +155,9 @@ def read(nlp, reader, codebook, qid, text):
         # The longest cue wins where cues overlap, also where a shorter one starts first: "are
         # being put in place" is work underway, not "in place".
         ("6.2", "A shared commissioning framework is being put in place with the housing team.", "in_progress"),
+        # Monitoring or following up in the progressive is a practice in operation, not work underway.
+        ("5.5", "Restraint figures from each provider are being monitored by the safeguarding board.", "yes"),
+        ("5.5", "Restraint figures from each provider are not being monitored.", "no"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):
