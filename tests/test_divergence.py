@@ -158,6 +158,9 @@ def read(nlp, reader, codebook, qid, text):
         # Monitoring or following up in the progressive is a practice in operation, not work underway.
         ("5.5", "Restraint figures from each provider are being monitored by the safeguarding board.", "yes"),
         ("5.5", "Restraint figures from each provider are not being monitored.", "no"),
+        # "working with" after a noun says who someone is; after "are" or opening a note, work underway.
+        ("5.6", "The trust runs a learning set for nurses working with people whose behaviour challenges.", "yes"),
+        ("5.6", "We are working with the trust on a learning set for nurses.", "in_progress"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):

@@ -428,6 +428,10 @@ class StanceReader:
                 # "each person being reviewed", "the four people expected to leave hospital": who
                 # the programme is about, not work underway or a plan of the answer's own
                 continue
+            if norms[s] == "working" and self._describes_noun(norms, s):
+                # "a network for staff working with people in hospital", "appointed in February,
+                # working with the Principal Social Worker": who someone is, not work underway
+                continue
             if cls in ("yes", "in_progress", "plan") and any(norms[j] in _NEG for j in range(max(0, s - 3), s)):
                 cls = "no"  # "is not in place", "not being developed"
             elif cls == "yes" and not start and any(norms[j] in _FUTURE_BEFORE for j in range(max(sb, s - 3), s)):
@@ -549,6 +553,15 @@ class StanceReader:
                 add("not_applicable", _NOBODY_WEIGHT, b, count_first=False, boost=False)
         doc.user_data[_SENTENCE_SCORES] = by_sent
         return scores, first, best, hedged
+
+    @staticmethod
+    def _describes_noun(norms: list[str], s: int) -> bool:
+        """Whether the participle at `s` follows a noun or a comma ("staff working with people",
+        "..., working alongside them"): it describes, where after "is", "are", "we" or an adverb
+        ("we are working with", "currently working on") or opening a note ("Working on it") it
+        says what is underway."""
+        prev = norms[s - 1] if s > 0 else ""
+        return prev == "," or (prev[:1].isalpha() and prev not in STOP_WORDS and prev not in _PROGRESSIVE_AUX)
 
     def _longest_first(self, spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         """The cue spans that survive where cues overlap, in text order: the longest cue wins, then
