@@ -161,6 +161,9 @@ def read(nlp, reader, codebook, qid, text):
         # "working with" after a noun says who someone is; after "are" or opening a note, work underway.
         ("5.6", "The trust runs a learning set for nurses working with people whose behaviour challenges.", "yes"),
         ("5.6", "We are working with the trust on a learning set for nurses.", "in_progress"),
+        # An answer that opens with "Nothing" denies, as one that opens with "None" does.
+        ("5.6", "Nothing joint with the hospitals has been arranged so far.", "no"),
+        ("11.3", "Nothing of note to put forward from this area.", "no"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):
