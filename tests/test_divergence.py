@@ -164,6 +164,10 @@ def read(nlp, reader, codebook, qid, text):
         # An answer that opens with "Nothing" denies, as one that opens with "None" does.
         ("5.6", "Nothing joint with the hospitals has been arranged so far.", "no"),
         ("11.3", "Nothing of note to put forward from this area.", "no"),
+        # An opening that denies only the manner or extent ("Not routinely", "Not fully") concedes the
+        # thing in another form: partial; one that denies it for now ("Not yet") is no.
+        ("4.6", "Not routinely; advocacy is arranged when a family asks for it.", "partial"),
+        ("1.4", "Not fully. The board sees an annual summary only.", "partial"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):
