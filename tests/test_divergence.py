@@ -168,6 +168,12 @@ def read(nlp, reader, codebook, qid, text):
         # thing in another form: partial; one that denies it for now ("Not yet") is no.
         ("4.6", "Not routinely; advocacy is arranged when a family asks for it.", "partial"),
         ("1.4", "Not fully. The board sees an annual summary only.", "partial"),
+        # A denial followed by what is done in its place is another arrangement: partial; after the
+        # bare answer "No." it is still no.
+        ("1.6", "There is no written escalation route. In practice, the two directors settle any disagreement "
+                "between them.", "partial"),
+        ("2.4", "We do not have a risk share. Instead, each partner pays for the people it places.", "partial"),
+        ("2.4", "No. In practice the council pays for everyone on its own.", "no"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):

@@ -14,7 +14,8 @@ Rules, in order:
    under a local negation counts for "no"; the progressive "we are putting ... together" counts
    for in_progress, a contrast followed by a denial in one sentence for partial, and an answer
    opening "Nobody ... is placed" for not applicable); an affirmative first sentence with a gap
-   stated later is partial; "Yes, ... will be" with only future/progress content
+   stated later is partial, and so is a denial followed by what is done in its place ("In
+   practice", "Instead"); "Yes, ... will be" with only future/progress content
    in its first sentence is in_progress; text with no cue that describes arrangements reads yes,
    weakly, if it shares a word with the question; an empty, very short or off-question cue-less
    text is unclear.
@@ -555,6 +556,27 @@ class StanceReader:
         return scores, first, best, hedged
 
     @staticmethod
+    def _alternatives(norms: list[str]) -> list[int]:
+        """Where an answer says what is done in place of something: "instead", a sentence that opens
+        "In practice" or "Alternative(ly)", or "as such" after a denial ("not a pooled budget as
+        such")."""
+        found = []
+        for i, n in enumerate(norms):
+            opens = i == 0 or not norms[i - 1][:1].isalnum()
+            if n == "instead" or (opens and n in ("alternative", "alternatively")) \
+                    or (opens and n == "in" and norms[i + 1:i + 2] == ["practice"]) \
+                    or (n == "as" and norms[i + 1:i + 2] == ["such"] and any(m in _NEG for m in norms[max(0, i - 6):i])):
+                found.append(i)
+        return found
+
+    @staticmethod
+    def _bare_answer(norms: list[str]) -> bool:
+        """Whether the answer opens with a bare "No", "Not" or "None" set off by punctuation ("No.",
+        "No -"), where "No pooled budget" denies a thing by name."""
+        i = opening_index(norms)
+        return norms[i] in ("no", "not", "none") and i + 1 < len(norms) and not norms[i + 1][:1].isalnum()
+
+    @staticmethod
     def _describes_noun(norms: list[str], s: int) -> bool:
         """Whether the participle at `s` follows a noun or a comma ("staff working with people",
         "..., working alongside them"): it describes, where after "is", "are", "we" or an adverb
@@ -764,6 +786,14 @@ class StanceReader:
                     other == "in_progress" or best["no"][1] != best["yes"][1]):
                 scores["partial"] = max(scores["partial"], max(y, o) + 0.1)
                 best.setdefault("partial", best.get(other, best.get("yes", (0.0, 0))))
+        # A denial followed by what is done in its place ("There is no written protocol. In practice,
+        # disputes go to the directors"; "No pooled budget. Instead ... a risk share"): another
+        # arrangement, partial (answer-classes: Other arrangement, Informal arrangements). Not after
+        # the bare answer "No." ("No. In practice the council leads on its own").
+        alternative = next((i for i in self._alternatives(v.norms) if any(n in _NEG for n in v.norms[:i])), None)
+        if alternative is not None and scores["no"] > 0 and not self._bare_answer(v.norms):
+            scores["partial"] = max(scores["partial"], scores["no"] + 0.1)
+            best.setdefault("partial", (0.0, v.sent(alternative)[0]))
         # A share below the whole ("approximately 70% of the case notes") is coverage in part.
         # Not a split of money ("62 per cent from the council"): a share "of" something.
         if SHARE_OF.search(doc.text):
