@@ -174,6 +174,8 @@ def read(nlp, reader, codebook, qid, text):
                 "between them.", "partial"),
         ("2.4", "We do not have a risk share. Instead, each partner pays for the people it places.", "partial"),
         ("2.4", "No. In practice the council pays for everyone on its own.", "no"),
+        # Some of a set done and the rest still to come is work underway (Most/Some completed with timescales).
+        ("6.1", "Eight of the ten assessments have been completed; the rest follow in the spring.", "in_progress"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):

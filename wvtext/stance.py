@@ -133,6 +133,17 @@ _PEOPLE = {"people", "person", "persons", "individual", "individuals", "patient"
 # one is placed, funded or in hospital says the question's subject does not exist here.
 _NOBODY_SUBJECT = {"placed", "funded", "commissioned", "hospital", "inpatient", "patient", "secure"}
 _NOBODY_WEIGHT = 1.5
+# "Nine of the eleven reviews are complete. The remaining two are booked for September": some of a
+# set done and the rest still to come (answer-classes: Most/Some completed with timescales is
+# in_progress). A count of the set done, then the rest named.
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_NUMBER = r"(\d{1,3}|" + "|".join(_NUMBER_WORDS) + r")(?:[- ]\w+)?"
+_DONE_COUNT = re.compile(_NUMBER + r"\s+of\s+(?:the\s+|our\s+|these\s+)?" + _NUMBER
+                         + r"(?:\s+[a-z]+){0,2}?\s+(?:(?:are|were|have\s+been|has\s+been)\s+)?"
+                         r"(?:done|complete|completed|finished|reviewed|held|carried\s+out)\b", re.I)
+_THE_REST = re.compile(r"\b(?:remaining|the\s+rest|the\s+other|the\s+last|outstanding)\b", re.I)
 
 
 def _past_parenthetical(norms: list[str], j: int) -> int:
@@ -556,6 +567,16 @@ class StanceReader:
         return scores, first, best, hedged
 
     @staticmethod
+    def _done_so_far(text: str) -> bool:
+        """Whether a text counts some of a set done ("13 of 15 done", "Nine of the eleven reviews are
+        complete") and then names the rest ("The remaining two are booked ...")."""
+        m = _DONE_COUNT.search(text)
+        if not m:
+            return False
+        part, whole = (int(g) if g.isdigit() else _NUMBER_WORDS.get(g.lower(), -1) for g in m.groups())
+        return 0 < part < whole and _THE_REST.search(text, m.end()) is not None
+
+    @staticmethod
     def _alternatives(norms: list[str]) -> list[int]:
         """Where an answer says what is done in place of something: "instead", a sentence that opens
         "In practice" or "Alternative(ly)", or "as such" after a denial ("not a pooled budget as
@@ -794,6 +815,11 @@ class StanceReader:
         if alternative is not None and scores["no"] > 0 and not self._bare_answer(v.norms):
             scores["partial"] = max(scores["partial"], scores["no"] + 0.1)
             best.setdefault("partial", (0.0, v.sent(alternative)[0]))
+        # Some of a set done and the rest named after it, in an answer that does not open with a
+        # denial: work underway, whatever the cues of what is done say.
+        if in_first["no"] == 0 and self._done_so_far(doc.text):
+            scores["in_progress"] = max(scores["in_progress"], max(scores.values()) + 0.1)
+            best.setdefault("in_progress", (0.0, 0))
         # A share below the whole ("approximately 70% of the case notes") is coverage in part.
         # Not a split of money ("62 per cent from the council"): a share "of" something.
         if SHARE_OF.search(doc.text):
