@@ -176,6 +176,8 @@ def read(nlp, reader, codebook, qid, text):
         ("2.4", "No. In practice the council pays for everyone on its own.", "no"),
         # Some of a set done and the rest still to come is work underway (Most/Some completed with timescales).
         ("6.1", "Eight of the ten assessments have been completed; the rest follow in the spring.", "in_progress"),
+        # "In process", a code of answer-classes, as an opening is work underway.
+        ("2.2", "In process. Each partner has sent its figures to the finance lead.", "in_progress"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):
