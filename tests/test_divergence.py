@@ -178,6 +178,10 @@ def read(nlp, reader, codebook, qid, text):
         ("6.1", "Eight of the ten assessments have been completed; the rest follow in the spring.", "in_progress"),
         # "In process", a code of answer-classes, as an opening is work underway.
         ("2.2", "In process. Each partner has sent its figures to the finance lead.", "in_progress"),
+        # An answer that opens with a code of answer-classes takes its class.
+        ("1.4", "Other arrangement: the carers forum hears about progress twice a year.", "partial"),
+        ("6.8", "Already completed. The plan was signed off in May, and reporting on it may need to change.", "yes"),
+        ("2.2", "Mostly: health funding is clear and social care funding is not.", "partial"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):
