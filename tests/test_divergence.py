@@ -182,6 +182,10 @@ def read(nlp, reader, codebook, qid, text):
         ("1.4", "Other arrangement: the carers forum hears about progress twice a year.", "partial"),
         ("6.8", "Already completed. The plan was signed off in May, and reporting on it may need to change.", "yes"),
         ("2.2", "Mostly: health funding is clear and social care funding is not.", "partial"),
+        # "being ..." after "of", in the past or in a "whenever" clause tells a circumstance, not work underway.
+        ("3.1", "The intensive support team takes on anyone at risk of being admitted to hospital.", "yes"),
+        ("7.3", "A best interests assessor joins the meeting whenever a move is being considered.", "yes"),
+        ("3.2", "The team role is being considered by the board.", "in_progress"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):

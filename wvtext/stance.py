@@ -440,6 +440,8 @@ class StanceReader:
                 # "each person being reviewed", "the four people expected to leave hospital": who
                 # the programme is about, not work underway or a plan of the answer's own
                 continue
+            if cls == "in_progress" and self._circumstance(norms, sb, s):
+                continue  # "whenever a move is being considered", "was being considered": no work underway now
             if norms[s] == "working" and self._describes_noun(norms, s):
                 # "a network for staff working with people in hospital", "appointed in February,
                 # working with the Principal Social Worker": who someone is, not work underway
@@ -476,7 +478,7 @@ class StanceReader:
             negated = word in _NEG and prev in _PROGRESSIVE_AUX
             if word == "being":
                 if not verb[:1].isalpha() or verb in _NOT_PARTICIPLE or prev in _PROGRESSIVE_AUX or prev in _NEG \
-                        or prev == "been" or prev in _PEOPLE:
+                        or prev == "been" or prev in _PEOPLE or self._circumstance(norms, v.sent(i)[0], i):
                     continue
             elif not (negated or word in _PROGRESSIVE_AUX):
                 continue
@@ -596,6 +598,26 @@ class StanceReader:
         "No -"), where "No pooled budget" denies a thing by name."""
         i = opening_index(norms)
         return norms[i] in ("no", "not", "none") and i + 1 < len(norms) and not norms[i + 1][:1].isalnum()
+
+    @staticmethod
+    def _circumstance(norms: list[str], sb: int, s: int) -> bool:
+        """Whether "being ..." at `s` tells a circumstance, not work underway now: in the past ("was
+        being considered"), in a clause of "whenever" or "if" ("whenever a move is being
+        considered"), or as the object of "of" with no form of "be" between ("at risk of losing
+        their home or being admitted", "within a fortnight of the posts being filled"; not "the
+        first point of contact is still being settled")."""
+        if norms[s] != "being":
+            return False
+        if s > 0 and norms[s - 1] in ("was", "were"):
+            return True
+        clause = s
+        while clause > max(sb, s - 7) and norms[clause - 1] not in (",", ";", "and", "but"):
+            clause -= 1
+        words = norms[clause:s]
+        if "whenever" in words or "if" in words:
+            return True
+        of = max((k for k, n in enumerate(words) if n == "of"), default=-1)
+        return of >= 0 and len(words) - of <= 5 and not any(n in _STATE_AUX or n == "am" for n in words[of:])
 
     @staticmethod
     def _describes_noun(norms: list[str], s: int) -> bool:
