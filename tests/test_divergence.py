@@ -152,6 +152,40 @@ def read(nlp, reader, codebook, qid, text):
         ("3.2", "The community team is fully operational.", "yes"),
         # A cue holds for either number of its subject ("is agreed", "are agreed").
         ("1.1", "Joint arrangements with specialist commissioning are agreed.", "yes"),
+        # The longest cue wins where cues overlap, also where a shorter one starts first: "are
+        # being put in place" is work underway, not "in place".
+        ("6.2", "A shared commissioning framework is being put in place with the housing team.", "in_progress"),
+        # Monitoring or following up in the progressive is a practice in operation, not work underway.
+        ("5.5", "Restraint figures from each provider are being monitored by the safeguarding board.", "yes"),
+        ("5.5", "Restraint figures from each provider are not being monitored.", "no"),
+        # "working with" after a noun says who someone is; after "are" or opening a note, work underway.
+        ("5.6", "The trust runs a learning set for nurses working with people whose behaviour challenges.", "yes"),
+        ("5.6", "We are working with the trust on a learning set for nurses.", "in_progress"),
+        # An answer that opens with "Nothing" denies, as one that opens with "None" does.
+        ("5.6", "Nothing joint with the hospitals has been arranged so far.", "no"),
+        ("11.3", "Nothing of note to put forward from this area.", "no"),
+        # An opening that denies only the manner or extent ("Not routinely", "Not fully") concedes the
+        # thing in another form: partial; one that denies it for now ("Not yet") is no.
+        ("4.6", "Not routinely; advocacy is arranged when a family asks for it.", "partial"),
+        ("1.4", "Not fully. The board sees an annual summary only.", "partial"),
+        # A denial followed by what is done in its place is another arrangement: partial; after the
+        # bare answer "No." it is still no.
+        ("1.6", "There is no written escalation route. In practice, the two directors settle any disagreement "
+                "between them.", "partial"),
+        ("2.4", "We do not have a risk share. Instead, each partner pays for the people it places.", "partial"),
+        ("2.4", "No. In practice the council pays for everyone on its own.", "no"),
+        # Some of a set done and the rest still to come is work underway (Most/Some completed with timescales).
+        ("6.1", "Eight of the ten assessments have been completed; the rest follow in the spring.", "in_progress"),
+        # "In process", a code of answer-classes, as an opening is work underway.
+        ("2.2", "In process. Each partner has sent its figures to the finance lead.", "in_progress"),
+        # An answer that opens with a code of answer-classes takes its class.
+        ("1.4", "Other arrangement: the carers forum hears about progress twice a year.", "partial"),
+        ("6.8", "Already completed. The plan was signed off in May, and reporting on it may need to change.", "yes"),
+        ("2.2", "Mostly: health funding is clear and social care funding is not.", "partial"),
+        # "being ..." after "of", in the past or in a "whenever" clause tells a circumstance, not work underway.
+        ("3.1", "The intensive support team takes on anyone at risk of being admitted to hospital.", "yes"),
+        ("7.3", "A best interests assessor joins the meeting whenever a move is being considered.", "yes"),
+        ("3.2", "The team role is being considered by the board.", "in_progress"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):

@@ -14,7 +14,8 @@ Rules, in order:
    under a local negation counts for "no"; the progressive "we are putting ... together" counts
    for in_progress, a contrast followed by a denial in one sentence for partial, and an answer
    opening "Nobody ... is placed" for not applicable); an affirmative first sentence with a gap
-   stated later is partial; "Yes, ... will be" with only future/progress content
+   stated later is partial, and so is a denial followed by what is done in its place ("In
+   practice", "Instead"); "Yes, ... will be" with only future/progress content
    in its first sentence is in_progress; text with no cue that describes arrangements reads yes,
    weakly, if it shares a word with the question; an empty, very short or off-question cue-less
    text is unclear.
@@ -132,6 +133,17 @@ _PEOPLE = {"people", "person", "persons", "individual", "individuals", "patient"
 # one is placed, funded or in hospital says the question's subject does not exist here.
 _NOBODY_SUBJECT = {"placed", "funded", "commissioned", "hospital", "inpatient", "patient", "secure"}
 _NOBODY_WEIGHT = 1.5
+# "Nine of the eleven reviews are complete. The remaining two are booked for September": some of a
+# set done and the rest still to come (answer-classes: Most/Some completed with timescales is
+# in_progress). A count of the set done, then the rest named.
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_NUMBER = r"(\d{1,3}|" + "|".join(_NUMBER_WORDS) + r")(?:[- ]\w+)?"
+_DONE_COUNT = re.compile(_NUMBER + r"\s+of\s+(?:the\s+|our\s+|these\s+)?" + _NUMBER
+                         + r"(?:\s+[a-z]+){0,2}?\s+(?:(?:are|were|have\s+been|has\s+been)\s+)?"
+                         r"(?:done|complete|completed|finished|reviewed|held|carried\s+out)\b", re.I)
+_THE_REST = re.compile(r"\b(?:remaining|the\s+rest|the\s+other|the\s+last|outstanding)\b", re.I)
 
 
 def _past_parenthetical(norms: list[str], j: int) -> int:
@@ -391,8 +403,7 @@ class StanceReader:
         opening = opening_index(norms)
         spans = [(s, e, int(doc.vocab.strings[key])) for key, s, e in self.start_matcher(doc) if s == opening]
         spans += [(s, e, int(doc.vocab.strings[key])) for key, s, e in self.any_matcher(doc)]
-        # Longest cue wins where cues overlap ("not yet in place" over "in place").
-        spans.sort(key=lambda x: (x[0], -(x[1] - x[0]), -self.cues[x[2]][2]))
+        spans = self._longest_first(spans)
         taken: set[int] = set()
         qualified: set[int] = set()  # tokens of partial cues ("co-located", "informal")
         hedged = False
@@ -429,6 +440,12 @@ class StanceReader:
                 # "each person being reviewed", "the four people expected to leave hospital": who
                 # the programme is about, not work underway or a plan of the answer's own
                 continue
+            if cls == "in_progress" and self._circumstance(norms, sb, s):
+                continue  # "whenever a move is being considered", "was being considered": no work underway now
+            if norms[s] == "working" and self._describes_noun(norms, s):
+                # "a network for staff working with people in hospital", "appointed in February,
+                # working with the Principal Social Worker": who someone is, not work underway
+                continue
             if cls in ("yes", "in_progress", "plan") and any(norms[j] in _NEG for j in range(max(0, s - 3), s)):
                 cls = "no"  # "is not in place", "not being developed"
             elif cls == "yes" and not start and any(norms[j] in _FUTURE_BEFORE for j in range(max(sb, s - 3), s)):
@@ -461,7 +478,7 @@ class StanceReader:
             negated = word in _NEG and prev in _PROGRESSIVE_AUX
             if word == "being":
                 if not verb[:1].isalpha() or verb in _NOT_PARTICIPLE or prev in _PROGRESSIVE_AUX or prev in _NEG \
-                        or prev == "been" or prev in _PEOPLE:
+                        or prev == "been" or prev in _PEOPLE or self._circumstance(norms, v.sent(i)[0], i):
                     continue
             elif not (negated or word in _PROGRESSIVE_AUX):
                 continue
@@ -550,6 +567,78 @@ class StanceReader:
                 add("not_applicable", _NOBODY_WEIGHT, b, count_first=False, boost=False)
         doc.user_data[_SENTENCE_SCORES] = by_sent
         return scores, first, best, hedged
+
+    @staticmethod
+    def _done_so_far(text: str) -> bool:
+        """Whether a text counts some of a set done ("13 of 15 done", "Nine of the eleven reviews are
+        complete") and then names the rest ("The remaining two are booked ...")."""
+        m = _DONE_COUNT.search(text)
+        if not m:
+            return False
+        part, whole = (int(g) if g.isdigit() else _NUMBER_WORDS.get(g.lower(), -1) for g in m.groups())
+        return 0 < part < whole and _THE_REST.search(text, m.end()) is not None
+
+    @staticmethod
+    def _alternatives(norms: list[str]) -> list[int]:
+        """Where an answer says what is done in place of something: "instead", a sentence that opens
+        "In practice" or "Alternative(ly)", or "as such" after a denial ("not a pooled budget as
+        such")."""
+        found = []
+        for i, n in enumerate(norms):
+            opens = i == 0 or not norms[i - 1][:1].isalnum()
+            if n == "instead" or (opens and n in ("alternative", "alternatively")) \
+                    or (opens and n == "in" and norms[i + 1:i + 2] == ["practice"]) \
+                    or (n == "as" and norms[i + 1:i + 2] == ["such"] and any(m in _NEG for m in norms[max(0, i - 6):i])):
+                found.append(i)
+        return found
+
+    @staticmethod
+    def _bare_answer(norms: list[str]) -> bool:
+        """Whether the answer opens with a bare "No", "Not" or "None" set off by punctuation ("No.",
+        "No -"), where "No pooled budget" denies a thing by name."""
+        i = opening_index(norms)
+        return norms[i] in ("no", "not", "none") and i + 1 < len(norms) and not norms[i + 1][:1].isalnum()
+
+    @staticmethod
+    def _circumstance(norms: list[str], sb: int, s: int) -> bool:
+        """Whether "being ..." at `s` tells a circumstance, not work underway now: in the past ("was
+        being considered"), in a clause of "whenever" or "if" ("whenever a move is being
+        considered"), or as the object of "of" with no form of "be" between ("at risk of losing
+        their home or being admitted", "within a fortnight of the posts being filled"; not "the
+        first point of contact is still being settled")."""
+        if norms[s] != "being":
+            return False
+        if s > 0 and norms[s - 1] in ("was", "were"):
+            return True
+        clause = s
+        while clause > max(sb, s - 7) and norms[clause - 1] not in (",", ";", "and", "but"):
+            clause -= 1
+        words = norms[clause:s]
+        if "whenever" in words or "if" in words:
+            return True
+        of = max((k for k, n in enumerate(words) if n == "of"), default=-1)
+        return of >= 0 and len(words) - of <= 5 and not any(n in _STATE_AUX or n == "am" for n in words[of:])
+
+    @staticmethod
+    def _describes_noun(norms: list[str], s: int) -> bool:
+        """Whether the participle at `s` follows a noun or a comma ("staff working with people",
+        "..., working alongside them"): it describes, where after "is", "are", "we" or an adverb
+        ("we are working with", "currently working on") or opening a note ("Working on it") it
+        says what is underway."""
+        prev = norms[s - 1] if s > 0 else ""
+        return prev == "," or (prev[:1].isalpha() and prev not in STOP_WORDS and prev not in _PROGRESSIVE_AUX)
+
+    def _longest_first(self, spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """The cue spans that survive where cues overlap, in text order: the longest cue wins, then
+        the heavier ("not yet in place" over "in place"), also where the shorter starts first ("are
+        being" does not take the "being" of "are being put in place")."""
+        kept: list[tuple[int, int, int]] = []
+        covered: set[int] = set()
+        for s, e, i in sorted(spans, key=lambda x: (-(x[1] - x[0]), -self.cues[x[2]][2], x[0])):
+            if covered.isdisjoint(range(s, e)):
+                covered.update(range(s, e))
+                kept.append((s, e, i))
+        return sorted(kept)
 
     @staticmethod
     def _to_be_done(norms: list[str], sb: int, i: int) -> bool:
@@ -740,6 +829,19 @@ class StanceReader:
                     other == "in_progress" or best["no"][1] != best["yes"][1]):
                 scores["partial"] = max(scores["partial"], max(y, o) + 0.1)
                 best.setdefault("partial", best.get(other, best.get("yes", (0.0, 0))))
+        # A denial followed by what is done in its place ("There is no written protocol. In practice,
+        # disputes go to the directors"; "No pooled budget. Instead ... a risk share"): another
+        # arrangement, partial (answer-classes: Other arrangement, Informal arrangements). Not after
+        # the bare answer "No." ("No. In practice the council leads on its own").
+        alternative = next((i for i in self._alternatives(v.norms) if any(n in _NEG for n in v.norms[:i])), None)
+        if alternative is not None and scores["no"] > 0 and not self._bare_answer(v.norms):
+            scores["partial"] = max(scores["partial"], scores["no"] + 0.1)
+            best.setdefault("partial", (0.0, v.sent(alternative)[0]))
+        # Some of a set done and the rest named after it, in an answer that does not open with a
+        # denial: work underway, whatever the cues of what is done say.
+        if in_first["no"] == 0 and self._done_so_far(doc.text):
+            scores["in_progress"] = max(scores["in_progress"], max(scores.values()) + 0.1)
+            best.setdefault("in_progress", (0.0, 0))
         # A share below the whole ("approximately 70% of the case notes") is coverage in part.
         # Not a split of money ("62 per cent from the council"): a share "of" something.
         if SHARE_OF.search(doc.text):
