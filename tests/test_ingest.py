@@ -308,6 +308,20 @@ def test_code_written_as_its_exact_label(tmp_path):
     assert not by["1.6"].code_valid and [p.code for p in ret.problems if p.qid == "1.6"] == ["W103"]
 
 
+def test_a_code_written_as_another_label_of_its_class_is_the_schemes_one_code_of_that_class(tmp_path):
+    """"In progress" where 2.1's scheme says "In process", "Not applicable" where 2.6's says "N/A":
+    the scheme's one code of that answer class, with W124 naming it. Where two codes share the class
+    ("Yes" for 1.1, whose codes 1-3 are all kinds of yes) nothing is guessed: W103 as before."""
+    ret, by = _read_codes(tmp_path, {"2.1": "In progress", "2.6": "Not applicable", "1.1": "Yes",
+                                     "2.2": "Progressing well, nearly there"})
+    assert (by["2.1"].codes, by["2.1"].code_valid, by["2.1"].code_class) == ([3], True, "in_progress")
+    assert (by["2.6"].codes, by["2.6"].code_class) == ([5], "not_applicable")
+    w124 = {p.qid: p.message for p in ret.problems if p.code == "W124"}
+    assert set(w124) == {"2.1", "2.6"} and "read as 3 'In process'" in w124["2.1"]
+    assert not by["1.1"].code_valid and not by["2.2"].code_valid
+    assert {p.qid for p in ret.problems if p.code == "W103"} == {"1.1", "2.2"}
+
+
 def test_a_code_number_with_its_label_must_name_that_label(tmp_path):
     """"2 - Not clear" and "5 - In prog" are codes 2 and 5; "2 - No", where 2 is "Not clear", says
     two different things and is kept as given, invalid (not read as "Not clear" because "No" begins it)."""

@@ -60,6 +60,7 @@ PROBLEM_CODES = {
     "W121": "stored return replaced from another file",
     "W122": "sheet read with another sheet's header",
     "W123": "header row repeated",
+    "W124": "code written as another label of its class",
 }
 
 

@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .codebook import Codebook, Question, load_codebook, normalize_qid
+from .codebook import Codebook, Question, classify_label, load_codebook, normalize_qid
 from .errors import IngestError, Problem, WvtextError
 from .layout import QID_RE, RawLayout, is_layout_header, parse_layout
 from .localities import Localities, load_localities
@@ -993,6 +993,7 @@ def _mostly_unknown(name: str, unknown: list[tuple[int, str]], kept: int) -> Ing
 def interpret_code(raw: str, q: Question) -> tuple[list[int], bool, str, str | None]:
     """Return (codes, valid, code_class, problem_code) for a code cell as given."""
     text = normalize_text(raw)
+    read_as = None
     if re.fullmatch(r"\d{1,2}\.0", text):  # Excel numbers
         text = text[:-2]
     if not text:
@@ -1005,11 +1006,18 @@ def interpret_code(raw: str, q: Question) -> tuple[list[int], bool, str, str | N
         if m and label and _same_label(m.group(2), label.label) and not _names_another(m.group(2), q, label):
             codes = [int(m.group(1))]
         else:
-            # A label without its number ("Yes", "In progress"), written out exactly as in the scheme.
+            # A label without its number ("Yes", "In progress"), written out exactly as in the scheme,
+            # or else in other words of the one code of its answer class ("In progress" for "In
+            # process", "Not applicable" for "N/A"; W124 says which code was read).
             same = [c.code for c in q.codes if _plain(c.label) == _plain(text)]
-            if len(same) != 1:
-                return [], False, "", "W103"
-            codes = same
+            if len(same) == 1:
+                codes = same
+            else:
+                alike = _same_class(text, q)
+                if alike is None:
+                    return [], False, "", "W103"
+                codes = [alike]
+                read_as = "W124"
     if any(c not in q.code_values for c in codes):
         return codes, False, "", "W104"
     if len(codes) > 1 and q.kind == "yes_no":
@@ -1017,7 +1025,18 @@ def interpret_code(raw: str, q: Question) -> tuple[list[int], bool, str, str | N
     code_class = ""
     if q.kind == "yes_no":
         code_class = q.code(codes[0]).answer_class
-    return codes, True, code_class, None
+    return codes, True, code_class, read_as
+
+
+def _same_class(text: str, q: Question) -> int | None:
+    """The code of `q` a label-like cell of a few words means when it is not one of the scheme's labels:
+    the scheme's only code of the answer class the label rules give it (code_label_classes.csv), else
+    None (no class, or two codes of it: "Yes" where the scheme has "Yes (Local)" and "Yes, regional only")."""
+    if len(text.split()) > 4:
+        return None
+    cls = classify_label(text)
+    of_class = [c.code for c in q.codes if cls and c.answer_class == cls]
+    return of_class[0] if len(of_class) == 1 else None
 
 
 def _plain(label: str) -> str:
@@ -1088,6 +1107,12 @@ def _add_answers(ret: ReturnData, entries: list[tuple], codebook: Codebook, *, t
         elif issue == "W104":
             problems.append(Problem("W104", name, rownum, qid, "code",
                                     f"code {code_raw!r} is outside the question's scheme ({scheme}); kept and marked invalid."))
+        elif issue == "W124":
+            label = q.code(codes[0]).label
+            problems.append(Problem("W124", name, rownum, qid, "code",
+                                    f"code {code_raw!r} is not a label of the scheme ({scheme}); read as {codes[0]} "
+                                    f"{label!r}, its one code of the same answer class. Write the code number if "
+                                    "another was meant."))
         elif issue == "W110":
             problems.append(Problem("W110", name, rownum, qid, "code",
                                     f"code {code_raw!r} gives several codes but question {qid} takes one; no answer class was given."))
