@@ -993,3 +993,22 @@ def test_a_hand_edited_reviews_csv_is_checked_row_by_row(tmp_path):
     assert res.exit_code == 0 and res.output.count("warning: ") == 5, res.output
     page = (out / "localities" / "realtown.html").read_text(encoding="utf-8")
     assert "not_a_theme" not in page and "typo_type" not in page
+
+
+def test_a_flag_on_a_locality_page_names_the_classes_it_compares(tmp_path):
+    """An answer coded 4 In part whose narrative says no is overstated: its page says the code claims
+    more and names both classes; it never says the code says yes."""
+    import re
+
+    from wvtext.report import build_reports
+
+    out = make_run(tmp_path / "run")
+    rows = csv_rows(out / "answers.csv")
+    a = next(r for r in rows if r["return_id"] == "realtown" and r["qid"] == "2.2")
+    a.update(code="4", code_valid="1", code_class="partial", narrative="No. The split is not agreed.", evidence="No.",
+             text_class="no", divergent="1", divergence_score="0.52", divergence_type="overstated")
+    write_csv(out / "answers.csv", list(rows[0]), rows)
+    page = _page(build_reports(out), "realtown")
+    item = re.sub(r"<[^>]+>", "", re.search(r"<li><b>2\.2</b>.*?</li>", page, re.S).group(0))
+    assert "Flag: overstated (0.52), the code claims more than the narrative" in item, item
+    assert "(code: partial; narrative: no)" in item and "code says yes" not in item

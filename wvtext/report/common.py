@@ -19,8 +19,10 @@ SECTION_SHORT = {
 # answer-classes.md, "Divergence types"
 DIVERGENCE_TYPES = {
     "contradiction": "the code says yes and the narrative no, or the other way round",
-    "overstated": "the code says yes (or already completed) and the narrative describes plans, work underway or only part",
-    "understated": "the code says no or not clear and the narrative describes the thing clearly in place",
+    "overstated": "the code claims more than the narrative: yes (or already completed) over plans, work underway or "
+                  "only part, or in part over a narrative that says no",
+    "understated": "the code claims less than the narrative: no or not clear over a narrative that describes the "
+                   "thing in place (or in part)",
     "hidden_issue": "an 'any issues?' question coded No whose narrative describes such an issue",
     "invalid_code": "the code is not in the question's scheme",
     "no_response": "the code is blank although the narrative answers, or a code is given with no narrative",

@@ -55,6 +55,15 @@ def _item(q: Question | None, a: dict, lines: list) -> Safe:
     return el("li", el("b", a.get("qid", "")), " ", el("span", short(q.text if q else "", 110), cls="q"), *lines)
 
 
+def _classes(dtype: str, a: dict) -> str:
+    """The two classes a flag of the code against the narrative compares (" (code: partial;
+    narrative: no)"), so a page never states a code the answer does not have."""
+    code_class, text_class = a.get("code_class") or "", a.get("text_class") or ""
+    if dtype in ("contradiction", "overstated", "understated") and code_class and text_class:
+        return f" (code: {code_class.replace('_', ' ')}; narrative: {text_class.replace('_', ' ')})"
+    return ""
+
+
 def answer_points(q: Question | None, a: dict, *, support: list[dict], practice: list[dict]) -> tuple[list, list]:
     """(strength lines, development lines) for one answer; each line is a Safe <div>."""
     strengths, devs = [], []
@@ -65,7 +74,8 @@ def answer_points(q: Question | None, a: dict, *, support: list[dict], practice:
     flag = None
     if div:
         flag = el("span", f"Flag: {dtype or 'divergent'} ({flag_score(a)}), "
-                          f"{DIVERGENCE_TYPES.get(dtype, 'the code and the narrative disagree')}.", cls="reason")
+                          f"{DIVERGENCE_TYPES.get(dtype, 'the code and the narrative disagree')}{_classes(dtype, a)}.",
+                  cls="reason")
     kind = q.kind if q else "yes_no"
     if kind == "multi_select":
         named = [n for n in code_numbers(a.get("code", "")) if n]
