@@ -1122,3 +1122,18 @@ def test_a_sheet_of_question_rows_that_does_not_fit_the_header_is_named_not_read
     assert not any(a.qid.startswith("3.") for a in ret.answers) and len(ret.answers) == 56
     (w119,) = [p for p in ret.problems if p.code == "W119"]
     assert w119.sheet == "Section 3" and "header" in w119.message and "sheet 'Section 3'" in str(w119)
+
+
+def test_a_problem_names_its_sheet_where_a_guidance_sheet_comes_before_the_return(tmp_path, seed_return):
+    """The return is read from the workbook's second sheet: its problems say so, since "row 25"
+    alone would send the reader to the guidance sheet that opens the workbook. Also for a long table."""
+    rows = _layout_sheet_rows(_dump_lines())
+    _write_sheets(tmp_path / "leicestershire.xlsx", {"Guidance": [["How to fill in this return"]], "Return": rows})
+    ret = read_return_file(tmp_path / "leicestershire.xlsx")
+    assert _key(ret) == _key(seed_return)
+    (w104,) = [p for p in ret.problems if p.code == "W104"]
+    assert (w104.qid, w104.sheet) == ("3.5", "Return")
+    long_rows = [["locality", "qid", "code", "narrative"], ["Rutland", "1.5", "7", "A joint board."]]
+    _write_sheets(tmp_path / "long.xlsx", {"Notes": [["Read me first"]], "Answers": long_rows})
+    (w104,) = [p for p in read_return_file(tmp_path / "long.xlsx").problems if p.code == "W104"]
+    assert (w104.row, w104.sheet) == (2, "Answers")

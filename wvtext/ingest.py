@@ -416,10 +416,11 @@ def _has_layout_header(rows: list[tuple[int, list]], within: int = 30) -> bool:
     return any(is_layout_header(list(r)) for r, _k in zip(filled, range(within)))
 
 
-def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[str, list[tuple[int, list]], bool]]]:
+def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[str, list[tuple[int, list]], bool]], int]:
     """The kind of table a workbook holds and the (sheet title, rows, headed) that hold it, in the
     workbook's order, with (unheaded) the other sheets that hold question rows: a sheet
-    "continued" without the layout's header (see `_layout_of_sheets`).
+    "continued" without the layout's header (see `_layout_of_sheets`); and how many worksheets the
+    workbook has (with more than one, a problem's row is named with its sheet).
 
     "layout": every sheet whose first rows hold the stocktake layout's header ("Codes used",
     "Coded as", "... Response"), in order, so a return laid out one sheet per section is read
@@ -474,7 +475,7 @@ def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[str, list[t
                 sum(1 for _i, r in rows if any(QID_RE.match(str(c)) for c in r[:3] if c is not None)) >= 2:
             taken[k] = None
     return kind, [(sheets[n][0], _saved_values(name, data, n, sheets[n], sheets[n][1] if rows is None else rows),
-                   rows is not None) for n, rows in sorted(taken.items())]
+                   rows is not None) for n, rows in sorted(taken.items())], len(sheets)
 
 
 def _saved_values(name: str, data: bytes, n: int, sheet: tuple, rows: list[tuple[int, list]]) -> list[tuple[int, list]]:
@@ -506,12 +507,13 @@ def _saved_values(name: str, data: bytes, n: int, sheet: tuple, rows: list[tuple
 
 
 def _layout_of_sheets(name: str, sheets: list[tuple[str, list[tuple[int, list]], bool]],
-                      titles: dict[int, str] | None = None) -> RawLayout:
+                      titles: dict[int, str] | None = None, *, named: bool = False) -> RawLayout:
     """One return laid out over one or more sheets (one per section, say), parsed sheet by sheet:
     `(title, rows, headed)` in the workbook's order. A sheet of question rows without the header
     (`headed` false: a "continued" sheet) is read with the columns of the header sheet before it
     when its rows fit them (W122), else not read (W119). Sheets whose titles name two localities
-    are two returns: refused, naming them."""
+    are two returns: refused, naming them. `named`: the rows carry their sheet's title even when one
+    sheet is read (a workbook with a guidance sheet before the return)."""
     read: list[tuple[str, RawLayout]] = []
     skipped, continued, header_sheet = [], [], None
     for k, (title, rows, headed) in enumerate(sheets):
@@ -535,7 +537,7 @@ def _layout_of_sheets(name: str, sheets: list[tuple[str, list[tuple[int, list]],
     out.sheets = [title for title, _lay in read]
     out.skipped_sheets, out.continued_sheets = skipped, continued
     for title, lay in read:
-        if len(read) > 1:
+        if named or len(read) > 1:  # a problem's row number names a row of the sheet it names
             for r in lay.rows:
                 r.sheet = title
             lay.unread_columns = [(col, header, n, first, title) for col, header, n, first, _s in lay.unread_columns]
@@ -547,6 +549,14 @@ def _layout_of_sheets(name: str, sheets: list[tuple[str, list[tuple[int, list]],
         for k, v in lay.sections.items():
             out.sections.setdefault(k, v)
     return out
+
+
+def _on_sheet(got: InputFile, title: str) -> InputFile:
+    """`got` with every problem that names a row filed under the sheet `title` it was read from."""
+    got.problems = [replace(p, sheet=title) if p.row is not None and not p.sheet else p for p in got.problems]
+    for r in got.returns:
+        r.problems = [replace(p, sheet=title) if p.row is not None and not p.sheet else p for p in r.problems]
+    return got
 
 
 def _fits(lay: RawLayout) -> bool:
@@ -629,14 +639,13 @@ def _read_data(path: Path, data: bytes, codebook: Codebook, localities: Localiti
                               remedy="Give the return's xlsx workbook, or copy its table into a csv.")
         if container == "zip":
             raise IngestError(name, "is a zip archive.", remedy="Extract it and give wvtext the files inside.")
-        kind, sheets = _read_xlsx_rows(name, data)
-        if kind == "long":
-            rows = sheets[0][1]
-            return _read_long_rows(name, digest, "long_xlsx", [(i, _cells(r)) for i, r in rows], codebook, localities)
-        if kind == "items":
-            rows = sheets[0][1]
-            return _read_items_rows(name, digest, [(i, _cells(r)) for i, r in rows], localities, "items_xlsx")
-        layout = _layout_of_sheets(name, sheets, codebook.sections())
+        kind, sheets, n_sheets = _read_xlsx_rows(name, data)
+        if kind in ("long", "items"):
+            rows = [(i, _cells(r)) for i, r in sheets[0][1]]
+            got = _read_long_rows(name, digest, "long_xlsx", rows, codebook, localities) if kind == "long" \
+                else _read_items_rows(name, digest, rows, localities, "items_xlsx")
+            return _on_sheet(got, sheets[0][0]) if n_sheets > 1 else got
+        layout = _layout_of_sheets(name, sheets, codebook.sections(), named=n_sheets > 1)
         ret = _from_layout(name, "xlsx", digest, layout, codebook, localities, path)
         return InputFile(name, "xlsx", digest, returns=[ret])
     if data.startswith(b"%PDF"):
