@@ -372,10 +372,25 @@ def test_flag_drivers_are_in_question_order_whatever_order_the_answers_come_in()
     answers = [{"qid": q, "divergent": d, "divergence_type": t} for q, d, t in [
         ("10.1", 1, "overstated"), ("2.3", "1", "contradiction"), ("1.8", True, "hidden_issue"),
         ("3.5", 1, "invalid_code"), ("1.1", "0", "overstated"), ("6.10", 1, "understated"), ("6.2", 1, "overstated")]]
-    assert flag_drivers(answers) == ["1.8 hidden_issue", "2.3 contradiction", "6.2 overstated", "6.10 understated"]
+    assert flag_drivers(answers) == ["1.8 hidden_issue", "2.3 contradiction", "6.2 overstated", "6.10 understated",
+                                     "1 more flag"]
     assert reviewed_drivers("4.1 (-2.2 sd); 9.9 overstated; codes ahead of region (+1.00 sd on average)",
                             answers[:2]) == ("4.1 (-2.2 sd); codes ahead of region (+1.00 sd on average); "
                                              "2.3 contradiction; 10.1 overstated")
+
+
+def test_flag_drivers_are_the_highest_scoring_flags_and_say_how_many_more():
+    """Four flags are shown, the four that score highest (in question order), and the rest counted:
+    an adviser sees the 0.76 contradiction of 6.4, not four weak flags that come before it."""
+    from wvtext.divergence import flag_drivers, reviewed_drivers
+
+    answers = [{"qid": q, "divergent": 1, "divergence_type": t, "divergence_score": s} for q, t, s in [
+        ("2.2", "overstated", "0.52"), ("2.3", "overstated", "0.54"), ("3.1", "overstated", "0.53"),
+        ("3.3", "overstated", "0.72"), ("5.6", "overstated", "0.47"), ("6.4", "contradiction", "0.76")]]
+    assert flag_drivers(answers) == ["2.3 overstated", "3.1 overstated", "3.3 overstated", "6.4 contradiction",
+                                     "2 more flags"]
+    assert reviewed_drivers("codes ahead of region (+1.00 sd on average); 2.3 overstated; 2 more flags",
+                            answers[:2]) == "codes ahead of region (+1.00 sd on average); 2.2 overstated; 2.3 overstated"
 
 
 def test_an_out_of_step_score_from_flags_about_no_codes_names_them():

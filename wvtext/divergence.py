@@ -239,15 +239,25 @@ def narrative_side(a: dict, question) -> str:
 
 
 def flag_drivers(answers: list[dict], limit: int = 4) -> list[str]:
-    """The flags among a return's drivers, "qid type", in question order (at most `limit`),
-    whatever order the answers come in. `divergent` may be a bool, an int or a csv string."""
+    """The flags among a return's drivers, "qid type": its `limit` highest-scoring flags, in
+    question order whatever order the answers come in, then "N more flags" where it has more.
+    `divergent` may be a bool, an int or a csv string."""
     codebook = load_codebook()
     flagged = [a for a in answers if a.get("divergent") in (1, "1") and a.get("divergence_type") in DRIVER_TYPES]
-    flagged.sort(key=lambda a: codebook.position(a["qid"]))
-    return [f"{a['qid']} {a['divergence_type']}" for a in flagged][:limit]
+    flagged.sort(key=lambda a: (-_score(a), codebook.position(a["qid"])))
+    shown = sorted(flagged[:limit], key=lambda a: codebook.position(a["qid"]))
+    more = len(flagged) - len(shown)
+    return [f"{a['qid']} {a['divergence_type']}" for a in shown] + ([f"{more} more flag{'s' * (more > 1)}"] if more else [])
 
 
-_FLAG_DRIVER = re.compile(r"^\S+ (?:" + "|".join(DRIVER_TYPES) + r")$")
+def _score(a: dict) -> float:
+    try:
+        return float(a.get("divergence_score") or 0.0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+_FLAG_DRIVER = re.compile(r"^(?:\S+ (?:" + "|".join(DRIVER_TYPES) + r")|\d+ more flags?)$")
 _RATE_DRIVER = re.compile(r"^\d+ of \d+ answers flagged \(")
 
 
