@@ -235,3 +235,29 @@ def test_themes_slash_between_spaced_words_or_at_the_end_joins_nothing(nlp):
     assert "pooled budget" not in {m.term for s in one(nlp, "Funds are pooled / aligned budgets follow.").values()
                                    for m in s.mentions}
     assert not one(nlp, "We use the physical/ intervention rota.").get("safeguarding")
+
+
+@pytest.mark.parametrize("text, theme, carried", [
+    ("The crisis capacity assessment for the new service was done in 2012.", "mental_capacity", False),
+    ("A capacity assessment was completed with him before the move.", "mental_capacity", True),
+    ("The CCG and the council jointly fund a small pool of Shared Lives carers.", "pooled_budgets", False),
+    ("Both partners contribute to the pool under a section 75 agreement.", "pooled_budgets", True),
+])
+def test_themes_a_term_does_not_count_beside_its_excluded_words(nlp_lexicon_only, text, theme, carried):
+    """The lexicon's `exclude` column: a service's capacity is not a person's mental capacity, and a
+    pool of carers is not a pooled budget; the same terms elsewhere still count."""
+    scores = one(nlp_lexicon_only, text)
+    assert (theme in scores and scores[theme].carried) is carried
+
+
+@pytest.fixture(scope="module")
+def nlp_lexicon_only():
+    return make_nlp(learned=False)
+
+
+def test_themes_lexicon_exclude_words_are_read_and_normalised(tmp_path):
+    path = tmp_path / "lex.csv"
+    path.write_text("theme,term,weight,match,context,exclude,note\n"
+                    "pooled_budgets,pool,0.7,,,Carers|STAFF,\n", encoding="utf-8")
+    (term,) = load_lexicon(path).terms
+    assert term.exclude == frozenset({"carer", "staff"})

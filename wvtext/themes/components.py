@@ -97,9 +97,11 @@ class ThemeMatcher:
         for matcher in (self.norm_matcher, self.case_matcher):
             for key, start, end in self._matches(matcher, doc):
                 term = self.by_key[key]
-                if term.context:
+                if term.context or term.exclude:
                     view = view or doc_view(doc)
-                    if not view.sentence_has(start, term.context):
+                    if term.context and not view.sentence_has(start, term.context):
+                        continue
+                    if term.exclude and view.beside(start, end, term.exclude):
                         continue
                 found.append((term.theme, start, end, term))
         # Within a theme keep the longest of overlapping mentions ("NHS England specialised
@@ -207,6 +209,11 @@ class _DocView:
         if not exact.isdisjoint(sent):
             return True
         return bool(prefixes) and any(n.startswith(prefixes) for n in sent)
+
+    def beside(self, start: int, end: int, words: frozenset[str], reach: int = 4) -> bool:
+        """Whether one of `words` stands within `reach` words before or after the mention, in its sentence."""
+        b, e = self.sent(start)
+        return not words.isdisjoint(self.norms[max(b, start - reach):start] + self.norms[end:min(e, end + reach)])
 
     def negated(self, start: int, end: int, sent: tuple[int, int] | None = None) -> bool:
         b, e = sent or self.sent(start)

@@ -9,6 +9,7 @@ Format (csv, UTF-8, header row), one row per term:
 | weight  | (0, 1]: how strongly one mention shows substantive content (1 = alone enough; 0.3 = a body's name that counts only with other evidence) |
 | match   | empty, or `case` for an exact-case match (short acronyms such as `OR`) |
 | context | optional `|`-separated words: the term counts only if one occurs in the same sentence |
+| exclude | optional `|`-separated words: the term does not count when one stands within four words of it in its sentence (`capacity assessment` beside `market`, `crisis`, `bed`: a service's capacity, not a person's) |
 | note    | free text |
 
 `spelling.csv` has `variant,correct` rows of single words. `load_lexicon` validates
@@ -49,7 +50,7 @@ THEME_NAMES = {
     "positive_behaviour_support": "Behaviour support", "needs_assessment": "Population and needs",
     "community_teams": "Community teams and services",
 }
-_COLUMNS = ("theme", "term", "weight", "match", "context", "note")
+_COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 
 
 class LexiconError(WvtextError):
@@ -64,6 +65,7 @@ class Term:
     case: bool
     context: tuple[str, ...]
     row: int
+    exclude: frozenset[str] = frozenset()  # words beside which the term does not count
 
     @property
     def pattern_id(self) -> str:
@@ -187,7 +189,8 @@ def _load(path: Path, spelling_path: Path | None) -> Lexicon:
             continue
         seen[key] = row
         context = tuple(normalize_word(w, spelling) for w in rec.get("context", "").split("|") if w.strip())
-        terms.append(Term(theme, term, weight, match == "case", context, row))
+        exclude = frozenset(normalize_word(w.strip(), spelling) for w in rec.get("exclude", "").split("|") if w.strip())
+        terms.append(Term(theme, term, weight, match == "case", context, row, exclude))
     if problems:
         shown = "; ".join(problems[:10]) + (f"; and {len(problems) - 10} more" if len(problems) > 10 else "")
         raise LexiconError(f"invalid lexicon: {shown}.", remedy="Fix these rows (format: models/themes/README.md).")
