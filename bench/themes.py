@@ -77,6 +77,41 @@ def synthetic_set(nlp) -> dict | None:
     return multilabel_scores(gold, pred, list(THEMES))
 
 
+def negation(nlp) -> dict:
+    """Negation marks: of the themes a text carries (by the labels) and wvtext finds, how many it
+    marks negated (every mention denies the theme) where the labels do, as precision and recall.
+    On the 61 Leicestershire answers (real; their labels mark no theme negated, so only a false mark
+    can show there) and the SYNTHETIC training voices
+    (writers' and readers' labels; the scope rules of session 16 were checked on them)."""
+    import csv
+
+    def score(rows: list[tuple[str, str | None, set, set]]) -> dict:
+        tp = fp = fn = 0
+        found = extract_themes([r[0] for r in rows], nlp=nlp, questions=[r[1] for r in rows])
+        for (_t, _q, carried, negated), s in zip(rows, found):
+            for theme in set(s) & (carried | negated):
+                said, marked = theme in negated, s[theme].negated
+                tp, fp, fn = tp + (said and marked), fp + (marked and not said), fn + (said and not marked)
+        return {"tp": tp, "fp": fp, "fn": fn, "precision": round(tp / max(1, tp + fp), 3),
+                "recall": round(tp / max(1, tp + fn), 3)}
+
+    codebook = load_codebook()
+    ret = read_input(CORPUS / "returns" / "leicestershire_2013_stocktake.txt").returns[0]
+    gold = read_labels(CORPUS / "labelled" / "leicestershire_answers.csv", "qid")
+    real = [(a.narrative, question_text(codebook, a.qid), split_set(gold[a.qid]["themes"]),
+             split_set(gold[a.qid]["negated_themes"])) for a in ret.answers]
+    writers, readers = [], []
+    for path in sorted((CORPUS / "training").glob("SYNTHETIC_voices_*.csv")):
+        with open(path, newline="", encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                q = question_text(codebook, r["qid"])
+                writers.append((r["narrative"], q, split_set(r["themes"]), split_set(r["negated_themes"])))
+                readers.append((r["narrative"], q, split_set(r.get("reader_themes", "")),
+                                split_set(r.get("reader_negated_themes", ""))))
+    return {"real_leicestershire": score(real), "synthetic_training_writers": score(writers),
+            "synthetic_training_readers": score(readers)}
+
+
 def speed(nlp, texts: list[str], questions: list[str | None], repeat: int = 7) -> dict:
     """`repeat` passes of the theme stage (narratives with their questions, as `wvtext analyse`
     runs it) interleaved with bare tokenizer passes over the same texts. Timings on a shared
@@ -114,6 +149,7 @@ def main() -> None:
     syn = synthetic_set(nlp)
     if syn:
         out["synthetic"] = syn
+    out["negation"] = negation(nlp)
     # Speed on real-register text: the Leicestershire narratives and items, repeated to ~300k words.
     ret = read_input(CORPUS / "returns" / "leicestershire_2013_stocktake.txt").returns[0]
     codebook = load_codebook()
@@ -132,6 +168,8 @@ def main() -> None:
         human = out["reader3_agreement_micro_f1"].get(k)
         print(f"{k:<24} micro F1 {out[k]['micro']['f1']:.3f} (P {out[k]['micro']['precision']:.3f} R {out[k]['micro']['recall']:.3f})  macro F1 {out[k]['macro']['f1']:.3f}  n={out[k]['n']}"
               + (f"  (independent reader 3 vs the annotator: {human:.3f})" if human is not None else ""))
+    for k, v in out["negation"].items():
+        print(f"negation marks, {k}: P {v['precision']:.3f} R {v['recall']:.3f} (tp {v['tp']} fp {v['fp']} fn {v['fn']})")
     s = out["speed"]
     print(f"speed: {s['words_per_s']:,} words/s on one core, median of {s['passes']} passes (best {s['words_per_s_best']:,}, "
           f"worst {s['words_per_s_worst']:,}; {s['words']:,} words); bare blank tokenizer "

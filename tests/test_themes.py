@@ -44,6 +44,9 @@ def test_themes_lexicon_missing_column(tmp_path):
         "There are no issues regarding Ordinary Residence",
         "We are not aware of any ordinary residence disputes at present.",
         "Ordinary residence is not an issue for this cohort.",
+        "Ordinary residence issues have not arisen so far.",
+        "Nobody here is subject to an ordinary residence dispute.",
+        "We haven't yet needed an ordinary residence determination.",
     ],
 )
 def test_themes_negated_mention_carries_theme_marked_negated(nlp, text):
@@ -57,6 +60,8 @@ def test_themes_negated_mention_carries_theme_marked_negated(nlp, text):
         "There are no issues for current inpatients, but we have an ordinary residence dispute with a neighbouring authority.",
         "Ordinary residence disputes with two neighbouring councils are ongoing.",
         "Not only ordinary residence but also CHC eligibility causes delay.",
+        "We have not yet been told who will decide the ordinary residence of the two men.",
+        "The ordinary residence review found he could not have been placed by us.",
     ],
 )
 def test_themes_affirmed_mention_not_negated(nlp, text):

@@ -30,13 +30,22 @@ if not Doc.has_extension("wv_themes"):
     Doc.set_extension("wv_themes", default=None)
 
 # Cue words are compared with token norms (lower case, plurals folded).
-NEG_PRE = {"no", "not", "n't", "none", "without", "never", "nor", "neither", "cannot", "absence", "lack"}
+NEG_PRE = {"no", "not", "n't", "none", "without", "never", "nor", "neither", "cannot", "absence", "lack", "nobody",
+           "noone"}
 NEG_PRE_PHRASES = (("not", "aware"), ("no", "longer"), ("not", "yet"), ("unaware",))
 NEG_POST = {"not", "n't", "none"}
 PSEUDO_NEG = {("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "necessarily"), ("no", ","),
               ("without", "delay"), ("not", "least")}
 TERMINATORS = {"but", "however", "although", "though", "except", "whilst", "while", "yet", ";", "apart",
-               "aside", "nevertheless", "still", "which", "whereas", "instead", "despite", "beyond"}
+               "aside", "nevertheless", "still", "which", "whereas", "instead", "despite", "beyond", "who", "whom",
+               "whose"}
+# Between a mention and a negation after it, only these: the negation is of the mention's own verb
+# ("CHC is not an issue", "OR has not been raised"), not of another clause ("a capacity assessment
+# found he could not consent").
+_POST_GAP = {"is", "are", "was", "were", "has", "have", "had", "be", "been", "being", "do", "does", "did", "will",
+             "would", "shall", "should", "can", "could", "may", "might", "must", "currently", "yet", "really",
+             "generally", "always", "still", "presently", "as", "so", "far", "'s", "'re", "'ve", "wo", "ca", "issue",
+             "issues", "arrangement", "arrangements", "process", "processes", "agreement", "agreements"}
 HEDGES = {"may", "might", "could", "would", "possibly", "possible", "potential", "potentially", "consider",
           "considering", "explore", "exploring", "intend", "intention", "plan", "planned", "propose",
           "proposed", "will", "aim", "hope", "expect", "expected", "likely", "future", "should", "if",
@@ -221,17 +230,17 @@ class _DocView:
         i, lo = start - 1, max(b, start - _PRE_WINDOW)
         while i >= lo:
             n = norms[i]
-            if n in TERMINATORS:
-                break
+            if n in TERMINATORS and not (n == "yet" and i > b and norms[i - 1] in ("not", "n't", "no")):
+                break  # "not yet" / "haven't yet set up" goes on to the negation before it
             if n in NEG_PRE and (n, norms[i + 1] if i + 1 < len(norms) else "") not in PSEUDO_NEG:
                 return True
             i -= 1
         for j in range(end, min(e, end + _POST_WINDOW)):
             n = norms[j]
-            if n in TERMINATORS or n in (",", "."):
-                break
             if n in NEG_POST and (n, norms[j + 1] if j + 1 < len(norms) else "") not in PSEUDO_NEG:
                 return True
+            if n not in _POST_GAP:
+                break  # another word first: the negation, if any, is of something else
         return False
 
     def hedged(self, start: int) -> bool:
