@@ -210,6 +210,13 @@ def test_divergence_explicit_reference_resolves(nlp, reader, codebook):
     assert resolve_references(st, codebook)["8.1"].resolved_from == "1.3"
 
 
+@pytest.mark.parametrize("text", ["Q1.3 refers", "1.3 applies.", "Question 1.3 covers this."])
+def test_divergence_a_question_named_first_then_refers_resolves(nlp, reader, codebook, text):
+    st = {"1.3": read(nlp, reader, codebook, "1.3", "A planning function has been established."),
+          "2.1": read(nlp, reader, codebook, "2.1", text)}
+    assert st["2.1"].xref_only and resolve_references(st, codebook)["2.1"].resolved_from == "1.3"
+
+
 def test_divergence_reference_from_the_support_question_is_not_followed(nlp, reader, codebook):
     """1.9 asks where further support would help: "See 2.4" names a topic for support, and the
     answer to 2.4 (how far pooling has got) says nothing about whether support is wanted."""
