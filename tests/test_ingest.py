@@ -245,6 +245,18 @@ def test_an_items_unknown_locality_is_said(tmp_path):
     assert (w109.code, w109.row, w109.field) == ("W109", 3, "locality") and "'Birmingham and Solihull'" in w109.message
 
 
+def test_an_item_with_no_text_is_not_imported_and_a_title_alone_is_read(tmp_path):
+    (tmp_path / "items.csv").write_text("item_id,title,description\n"
+                                        "t-01,,\n"
+                                        "t-02,Carers cafe,\n"
+                                        "t-03,Register,Kept monthly.\n", encoding="utf-8")
+    got = read_input(tmp_path / "items.csv")
+    assert [i["item_id"] for i in got.items] == ["t-02", "t-03"]
+    w = {p.row: p for p in got.problems}
+    assert set(w) == {2, 3} and {p.code for p in w.values()} == {"W106"}
+    assert "not imported" in w[2].message and "title alone" in w[3].message
+
+
 def test_unquoted_separator_in_narrative_is_joined_back_with_a_warning(tmp_path, seed_return):
     path = tmp_path / "unquoted.csv"
     lines = ["locality,qid,code,narrative"] + [f'Leicestershire,{q},"{c}","{n}"' for q, c, n in _long_rows(seed_return, 3)]

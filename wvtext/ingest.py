@@ -1193,9 +1193,14 @@ def _read_items_rows(name: str, digest: str, rows: list[tuple[int, list[str]]], 
             continue
         seen[item_id] = rownum
         desc = normalize_text(rec.get("description"))
+        if not desc and not normalize_text(rec.get("title")):
+            out.problems.append(Problem("W106", name, rownum, "", "description",
+                                        f"item {item_id!r} has neither a title nor a description; it was not "
+                                        "imported (an item with no text can join no collection)."))
+            continue
         if not desc:
             out.problems.append(Problem("W106", name, rownum, "", "description",
-                                        f"item {item_id!r} has an empty description."))
+                                        f"item {item_id!r} has an empty description (its title alone is read)."))
         locality, region = rec.get("locality", ""), rec.get("region", "")
         m = localities.match(locality) if locality else None
         if m:
