@@ -125,6 +125,12 @@ def test_ingest_unreadable_file_raises_one_line_with_remedy(datapath, tmp_path, 
     assert name in text and "\n" not in text
 
 
+def test_a_table_of_unknown_columns_is_refused_naming_them(tmp_path):
+    (tmp_path / "examples.csv").write_text("Ref,Example title,Summary,Council\nr1,A,B,Leeds\n", encoding="utf-8")
+    with pytest.raises(IngestError, match="its first line holds 'Ref', 'Example title', 'Summary', 'Council'"):
+        read_input(tmp_path / "examples.csv")
+
+
 def test_ingest_long_csv_return_id_and_synthetic_columns(tmp_path, seed_return):
     path = tmp_path / "copies.csv"
     lines = ["locality,qid,code,narrative,return_id,synthetic"]

@@ -590,7 +590,7 @@ def _read_bytes(path: Path) -> bytes:
     except OSError as exc:
         raise IngestError(name, f"cannot be read ({exc.strerror}).")
     if not data.strip():
-        raise IngestError(name, "is empty.", remedy="Export the return again.")
+        raise IngestError(name, "is empty.", remedy="Export the return (or the table of items) again.")
     return data
 
 
@@ -660,9 +660,12 @@ def _read_data(path: Path, data: bytes, codebook: Codebook, localities: Localiti
         return _read_long_csv(name, digest, text, codebook, localities)
     if kind == "items_csv":
         return _read_items_csv(name, digest, text, localities)
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    cells = [c.strip() for c in re.split(r"[,\t;]", first) if c.strip()][:8]
     raise IngestError(
         name,
-        "is not in a format wvtext reads.",
+        "is not in a format wvtext reads" + (f"; its first line holds {', '.join(repr(c) for c in cells)}."
+                                             if len(cells) > 1 else "."),
         remedy="Expected an xlsx in the stocktake layout, a text dump of a return, a csv with columns "
         "locality,qid,code,narrative, or an items csv with item_id,title,description.",
     )
