@@ -53,6 +53,8 @@ def test_practice_not_a_support_request(nlp, reader, text):
         "Our peer mentoring scheme is an area of good practice we would be pleased to share.",
         "An example of innovative practice is our carers' forum, which co-produces the delivery plan.",
         "Our intensive support team has avoided several admissions and has improved how crises are handled.",
+        # an offer in other words, after what others asked of the area
+        "Two neighbouring councils have asked to see our transition protocol, and we are happy to do so.",
     ],
 )
 def test_practice_good_practice_candidate(nlp, reader, text):
