@@ -278,6 +278,11 @@ def test_divergence_partners_mismatch(nlp, reader, codebook):
     assert not same.divergent
 
 
+def test_divergence_a_councils_housing_company_is_the_housing_partner(nlp, reader, codebook):
+    same = div(nlp, reader, codebook, "1.2", "The CCG and Tameside Homes, our ALMO, sit on the delivery group.", [3, 5])
+    assert not same.divergent
+
+
 def test_divergence_obstacle_mismatch(nlp, reader, codebook):
     d = div(nlp, reader, codebook, "6.10", "The main obstacle is funding for major adaptations.", [2])
     assert d.divergent and d.type == "obstacle_mismatch"
