@@ -267,7 +267,8 @@ def _read_texts(tools, answers: list[dict], items: list[dict], *, progress: Prog
                              "is_candidate": int(p.is_candidate), "evidence": p.evidence, "cues": ";".join(p.cues)})
             if p.is_candidate:
                 gp_items.append({"item_id": f"gp-{a['return_id']}-{a['qid']}",
-                                 "title": practice_title(answer_themes.split(";") if answer_themes else [], a["locality"], a["qid"]),
+                                 "title": practice_title(p.evidence, answer_themes.split(";") if answer_themes else [],
+                                                         a["locality"], a["qid"]),
                                  "description": a["narrative"], "source": f"{a['source_file']} question {a['qid']}",
                                  "locality": a["locality"], "region": a["region"] or "",
                                  "return_id": a["return_id"], "qid": a["qid"]})

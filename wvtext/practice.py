@@ -18,6 +18,7 @@ score with its evidence. Cues are data in `models/practice/`.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -52,6 +53,10 @@ def _about_future(sent) -> bool:
                 return True
     return False
 _GP_THRESHOLD = 1.2
+# Words by which an offer points back at the practice the sentence before describes.
+_ANAPHORS = frozenset({"this", "it", "so", "these", "that", "them", "which", "its"})
+_ANSWER_OPENING = re.compile(r"^\s*(?:yes|no|in part|partly|partially)\b[\s,.:;\u2013-]*", re.I)
+_TITLE_WORDS = 10
 
 
 @dataclass
@@ -135,6 +140,7 @@ class PracticeReader:
     def practice(self, doc: Doc, requests: list[Request]) -> Practice:
         request_sents = {r.start_char for r in requests}
         per_sent: dict[int, list[tuple[float, str]]] = {}
+        described: set[int] = set()  # sentences with a cue of practice, not only an offer
         # Words matched by several cues count once, for the weightiest ("savings" is the cue
         # "saving" and the cue "savings"; "area of good practice" holds "good practice").
         hits = sorted(((self.gp_rows[int(doc.vocab.strings[key])], s, e) for key, s, e in self.gp(doc)),
@@ -151,6 +157,8 @@ class PracticeReader:
             if r.get("offer") != "1" and _about_future(sent):
                 continue  # plans are not practice yet; an offer to share ("we would be happy to share") is one
             per_sent.setdefault(sent.start, []).append((float(r["weight"]), r["cue"]))
+            if r.get("offer") != "1":
+                described.add(sent.start)
         if not per_sent:
             return Practice(0.0, False, "")
         # Each cue counts once: "savings ... savings" is one signal, not two.
@@ -158,11 +166,29 @@ class PracticeReader:
         best = max(per_sent, key=lambda k: sum(w for w, _ in per_sent[k]))
         score = round(min(1.0, total / (2 * _GP_THRESHOLD)), 3)
         cues = tuple(dict.fromkeys(c for hits in per_sent.values() for _, c in hits))
-        return Practice(score, total >= _GP_THRESHOLD, doc[best].sent.text.strip(), cues)
+        return Practice(score, total >= _GP_THRESHOLD, self._evidence(doc, best, best in described), cues)
+
+    @staticmethod
+    def _evidence(doc: Doc, best: int, described: bool) -> str:
+        """The sentence that decided, and where it only offers what the sentence before describes
+        ("We think this is worth sharing.", "... and are happy to do so"), that sentence with it."""
+        sent = doc[best].sent
+        text = sent.text.strip()
+        if described or best == 0 or _ANAPHORS.isdisjoint(t.lower_ for t in sent):
+            return text
+        return f"{doc[best - 1].sent.text.strip()} {text}"
 
 
-def practice_title(themes: list[str], locality: str, qid: str) -> str:
-    """A short, deterministic title for a good-practice candidate drawn from an answer."""
-    names = [THEME_NAMES[t] for t in THEMES if t in themes][:2]
-    topic = " and ".join(names) if names else f"Question {qid}"
-    return f"{topic}: {locality} ({qid})"
+def practice_title(evidence: str, themes: list[str], locality: str, qid: str) -> str:
+    """A short, deterministic title for a good-practice candidate drawn from an answer: the opening
+    words of its evidence ("The LA hosts the DoLS service and has a high rate of ... (Leicestershire,
+    5.5)"), without an answer word before them ("Yes, ..."); the names of its first two themes where
+    the evidence says too little."""
+    words = _ANSWER_OPENING.sub("", evidence or "").split()
+    if len(words) >= 4:
+        head = " ".join(words[:_TITLE_WORDS]).rstrip(",;:.")
+        topic = head[:1].upper() + head[1:] + ("\u2026" if len(words) > _TITLE_WORDS else "")
+    else:
+        names = [THEME_NAMES[t] for t in THEMES if t in themes][:2]
+        topic = " and ".join(names) if names else f"Question {qid}"
+    return f"{topic} ({locality}, {qid})"
