@@ -370,3 +370,64 @@ def test_links_are_no_words_of_an_item():
     result = cluster_items(items, themes=[[] for _ in items])
     words = " ".join(c["collection_label"] + " " + c["top_terms"] for c in result.collections).lower()
     assert not {"http", "https", "www", "gov", "uk", "pdf", "docx"} & set(re.findall(r"[a-z]+", words))
+
+
+_OWN_ITEMS = [
+    ("o1", "Crisis beds in a family home", "Two crisis beds with trained carers take someone at a day's notice "
+     "instead of an admission to hospital."),
+    ("o2", "Crisis line at night", "A crisis line staffed by the community team answers families overnight and "
+     "arranges a home visit the next morning."),
+    ("o3", "Crisis café", "A crisis café for autistic adults opens every evening; nobody needs a referral."),
+    ("o4", "Pooled budget under section 75", "The council and the CCG pooled their learning disability budgets "
+     "under a section 75 agreement with one joint commissioner."),
+    ("o5", "Aligned budgets", "Health and social care budgets are aligned ahead of a full section 75 pool."),
+    ("o6", "One pooled fund for placements", "All out-of-area placements are paid from one pooled fund that the "
+     "partners review each quarter."),
+    ("o7", "Advocacy for everyone in hospital", "Every inpatient has an independent advocate who visits monthly "
+     "and attends their reviews."),
+    ("o8", "Independent advocates at reviews", "Independent advocates join each care and treatment review and "
+     "speak for the person."),
+    ("o9", "Self-advocates check services", "A group of self-advocates visits services and reports to the "
+     "partnership board on their quality."),
+]
+
+
+def _write_items(path, rows=_OWN_ITEMS):
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["item_id", "title", "description"])
+        w.writerows(rows)
+    return path
+
+
+def test_cluster_command_and_analyse_give_the_same_collections(tmp_path):
+    """`wvtext cluster` finds the items' themes itself, `wvtext analyse` reads them from the store:
+    the clusterer sees the same carried themes either way, so the collections, labels and each
+    item's similarity to its collection are the same."""
+    src = _write_items(tmp_path / "items.csv")
+    res = _run("cluster", str(src), "--out", str(tmp_path / "c"))
+    assert res.returncode == 0, res.stderr
+    res = _run("analyse", str(src), "--out", str(tmp_path / "a"), "--db", str(tmp_path / "a.db"))
+    assert res.returncode == 0, res.stderr
+    got = {}
+    for name in ("c", "a"):
+        with open(tmp_path / name / "items.csv", newline="", encoding="utf-8") as fh:
+            items = {r["item_id"]: {k: r[k] for k in ITEMS_COLUMNS + ("similarity_to_collection", "why")}
+                     for r in csv.DictReader(fh)}
+        with open(tmp_path / name / "collections.csv", newline="", encoding="utf-8") as fh:
+            cols = [{k: r[k] for k in COLLECTIONS_COLUMNS + ("theme_shares", "mean_similarity")}
+                    for r in csv.DictReader(fh)]
+        got[name] = items, cols
+    assert got["c"] == got["a"]
+
+
+def test_cluster_theme_scores_and_theme_ids_group_alike():
+    """Themes given as the theme pipeline's scores or as the ids they carry are the same to the clusterer."""
+    from wvtext.pipeline import item_text
+    from wvtext.themes.pipeline import extract_themes
+
+    items = [{"item_id": i, "title": t, "description": d} for i, t, d in _OWN_ITEMS]
+    scores = list(extract_themes([item_text(i) for i in items]))
+    ids = [[t for t, s in sc.items() if s.carried] for sc in scores]
+    a, b = cluster_items(items, themes=scores), cluster_items(items, themes=ids)
+    assert a.items == b.items and a.collections == b.collections

@@ -720,6 +720,7 @@ def cluster_items(
         `item_id`, `title`, `description`, optionally `locality`, `region`, `source`.
     themes : sequence, optional
         Per item, {theme: ThemeScore or confidence} or theme ids; None runs the theme pipeline.
+        Only which themes an item carries counts (not how confident the finding is).
     duplicates : DuplicateResult, optional
         From `find_near_duplicates`; None runs it with `dup_threshold`.
     n_collections, min_size, theme_weight, random_state
@@ -749,6 +750,9 @@ def cluster_items(
         themes = list(extract_themes(texts))
     if len(themes) != len(items):
         raise ValueError(f"themes has {len(themes)} entries for {len(items)} items; give one per item.")
+    # The clusterer sees the carried themes only, whatever form they came in (scores from the
+    # theme pipeline, ids from the store): `wvtext cluster` and `wvtext analyse` then group the
+    # same items the same way, and a theme added in review (no score) counts like a found one.
     carried = [_carried(t, theme_names_order) for t in themes]
     if duplicates is None:
         step("finding near-duplicates", 1, 4)
@@ -756,7 +760,7 @@ def cluster_items(
     groups = [duplicates.group_of(i) for i in ids]
     step("clustering", 2, 4)
     model = PracticeClusterer(n_collections, min_size=min_size, theme_weight=theme_weight, random_state=random_state)
-    model.fit(texts, themes=themes, groups=groups, ids=ids)
+    model.fit(texts, themes=carried, groups=groups, ids=ids)
     step("labelling", 3, 4)
 
     K = model.n_collections_
