@@ -431,3 +431,78 @@ def test_cluster_theme_scores_and_theme_ids_group_alike():
     ids = [[t for t, s in sc.items() if s.carried] for sc in scores]
     a, b = cluster_items(items, themes=scores), cluster_items(items, themes=ids)
     assert a.items == b.items and a.collections == b.collections
+
+
+def _topics_and_strays():
+    """Three clear topics of four items each, and four strays that each share nothing with anyone."""
+    rows = []
+    for k, place in enumerate(("north", "south", "east", "west")):
+        rows.append((f"cr{k}", f"Crisis beds in the {place}", f"Crisis beds with trained carers in the {place} take "
+                     "someone at short notice so that a crisis ends at home, not in hospital.", ["crisis_response"]))
+        rows.append((f"ad{k}", f"Independent advocacy in the {place}", f"Every inpatient in the {place} has an "
+                     "independent advocate who visits monthly and attends reviews.", ["advocacy"]))
+        rows.append((f"pb{k}", f"Pooled budget in the {place}", f"The partners in the {place} pooled their budgets "
+                     "under a section 75 agreement with one joint commissioner.", ["pooled_budgets"]))
+    strays = [("zz1", "Ordinary residence protocol", "Neighbouring councils agreed who pays when a person moves "
+               "between them after a hospital stay.", ["ordinary_residence"]),
+              ("zz2", "Workforce passport", "Support workers carry a skills passport from employer to employer.",
+               ["workforce"]),
+              ("zz3", "Needs assessment chapter", "The needs assessment has a chapter on adults with complex needs.",
+               ["needs_assessment"]),
+              ("zz4", "", "", [])]
+    rows += strays
+    items = [{"item_id": i, "title": t, "description": d} for i, t, d, _ in rows]
+    return items, [th for *_, th in rows]
+
+
+def test_cluster_sets_aside_what_fits_nowhere_as_other_not_a_made_up_topic():
+    """Items that share no theme with any collection (nor with each other) are not made into a
+    collection of their own under a label two of them happen to share, nor attached to a topic
+    they do not belong to: they are "other", named as such and listed last."""
+    from wvtext.cluster import _OTHER_LABEL
+
+    items, themes = _topics_and_strays()
+    res = cluster_items(items, themes=themes)
+    where = {r["item_id"]: r["collection_id"] for r in res.items}
+    cols = {c["collection_id"]: c for c in res.collections}
+    for prefix in ("cr", "ad", "pb"):
+        got = {where[f"{prefix}{k}"] for k in range(4)}
+        assert len(got) == 1 and cols[got.pop()]["collection_label"] != _OTHER_LABEL
+    other = res.collections[-1]
+    assert other["collection_label"] == _OTHER_LABEL
+    assert {where[i] for i in ("zz1", "zz2", "zz3", "zz4")} == {other["collection_id"]}
+    assert all(r["attached"] and r["why"] for r in res.items if r["collection_id"] == other["collection_id"])
+
+
+def test_every_collection_whose_members_have_themes_names_some():
+    """A collection whose members carry themes has themes and theme shares even when none reaches
+    `theme_share` (then the commonest ones, with their low shares); the label claims only the
+    themes that do reach it."""
+    items, themes = _topics_and_strays()
+    items, themes = items[:-1], themes[:-1]  # the blank one
+    for k in (1, 2, 3):
+        res = cluster_items(items, themes=themes, n_collections=k, min_size=1)
+        assert all(c["themes"] and c["theme_shares"] for c in res.collections)
+    m = PracticeClusterer(n_collections=1, min_size=1, topic_share=0.0)
+    m.fit([i["title"] + ". " + i["description"] for i in items], themes=themes, ids=[i["item_id"] for i in items])
+    assert m.n_collections_ == 1 and m.dominant_themes_ == [[]]
+    assert {t for t, _ in m.collection_themes_[0]} == {"crisis_response", "pooled_budgets", "advocacy"}
+    assert all(abs(s - 4 / 15) < 1e-9 for _, s in m.collection_themes_[0])
+    from wvtext.themes.lexicon import THEME_NAMES
+
+    assert not any(THEME_NAMES[t] in m.collection_labels_[0] for t in ("crisis_response", "advocacy", "pooled_budgets"))
+
+
+def test_collection_terms_come_from_its_central_members_not_its_outliers():
+    """A phrase that two outlying members share does not outrank one that two central members share."""
+    import numpy as np
+
+    m = PracticeClusterer(n_terms=2)
+    grams = [["crisis bed"], ["crisis bed"], ["joint panel"], ["joint panel"], ["advocate"], ["advocate"],
+             ["crisis bed"], ["crisis bed"]]
+    members = [[k] for k in range(8)]
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    plain = m._collection_terms(grams, members, labels, 2)
+    assert plain[0][0][0] == "joint panel"  # rarer overall, so first by counts alone
+    weighted = m._collection_terms(grams, members, labels, 2, centrality=np.array([.9, .9, .3, .3, .9, .9, .9, .9]))
+    assert weighted[0][0][0] == "crisis bed"
