@@ -506,3 +506,43 @@ def test_collection_terms_come_from_its_central_members_not_its_outliers():
     assert plain[0][0][0] == "joint panel"  # rarer overall, so first by counts alone
     weighted = m._collection_terms(grams, members, labels, 2, centrality=np.array([.9, .9, .3, .3, .9, .9, .9, .9]))
     assert weighted[0][0][0] == "crisis bed"
+
+
+def test_phrases_break_at_punctuation_and_names_are_taken_whole():
+    """A phrase does not run across a comma, semicolon, colon, bracket, slash or spaced dash;
+    the tail of a capitalised name ("Capacity Act", "Lives carers") is no phrase, a name of three
+    or four words is one term, and a heading in Title Case is no name."""
+    from wvtext.cluster import _is_label_stop, _surface_forms, _text_terms
+
+    def phrases(text):
+        return {t for t in _text_terms(text) if " " in t}
+
+    assert not phrases("GPs, families; carers: homes / property (housing) staff - managers")
+    assert phrases("Eight Shared Lives carers") == {"shared live"}
+    assert phrases("Staff learn the Mental Capacity Act well") == {"mental capacity act", "staff learn"}
+    assert "behaviour support" in phrases("Positive Behaviour Support Academy For Support Workers")
+    assert phrases("a positive behaviour support plan") >= {"positive behaviour", "behaviour support"}
+    assert _surface_forms(["Staff learn the Mental Capacity Act well."])["mental capacity act"] == "Mental Capacity Act"
+    assert _is_label_stop("person lived") and not _is_label_stop("crisis bed") and not _is_label_stop("unmet need")
+
+
+def test_collection_labels_are_not_made_of_broken_phrases():
+    rows = [("n1", "Shared Lives carers for crisis breaks", "Shared Lives carers take someone in crisis for a few "
+             "days; GPs, families and the team agree the plan."),
+            ("n2", "Crisis breaks with Shared Lives", "Two Shared Lives carers offer crisis breaks: GPs, families and "
+             "social workers refer."),
+            ("n3", "Crisis breaks at home", "Shared Lives carers give crisis breaks so that the person lived at home "
+             "throughout; GPs, families are told."),
+            ("n4", "Mental Capacity Act forum", "Practitioners meet monthly on the Mental Capacity Act and best "
+             "interests decisions."),
+            ("n5", "Mental Capacity Act training", "Support workers are trained in the Mental Capacity Act and best "
+             "interests decisions."),
+            ("n6", "Best interests under the Mental Capacity Act", "Advocates join best interests meetings under the "
+             "Mental Capacity Act.")]
+    items = [{"item_id": i, "title": t, "description": d} for i, t, d in rows]
+    res = cluster_items(items, themes=[["crisis_response"]] * 3 + [["mental_capacity"]] * 3)
+    shown = " | ".join(c["collection_label"] + " " + c["top_terms"] for c in res.collections).lower()
+    for broken in ("gps families", "gp famil", "lives carers", "live carer", "person lived"):
+        assert broken not in shown, shown
+    assert not re.search(r"(?<!mental )capacity act", shown), shown
+    assert "mental capacity act" in shown

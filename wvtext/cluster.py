@@ -46,7 +46,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 
-from .dedup import DuplicateResult, find_near_duplicates, normalise_words, strip_places
+from .dedup import _URL_RE, DuplicateResult, find_near_duplicates, normalise_words, strip_places
 
 __all__ = ["PracticeClusterer", "cluster_items", "Clustering", "write_outputs", "render_html", "ITEMS_COLUMNS",
            "ITEMS_EXTRA", "COLLECTIONS_COLUMNS", "COLLECTIONS_EXTRA"]
@@ -76,7 +76,7 @@ _LABEL_STOP = frozenset({
     "help", "continue", "improve", "using", "case", "wider", "form", "party", "build", "living", "currently",
     "current", "future", "available", "represented", "contact", "identify", "explore", "undertake", "agreed",
     "consider", "considered", "needs", "meet", "understand", "reach", "focus", "outlined", "highlighted",
-    "priority", "recognised", "report", "reporting", "enable", "led", "wide",
+    "priority", "recognised", "report", "reporting", "enable", "led", "wide", "perspective",
 })
 
 
@@ -274,7 +274,8 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
         T = np.vstack([_theme_vector(themes[i] if themes is not None else None, theme_order) for i in range(n)])
         # Place names are left out: a collection is a topic, not an area.
         placeless = [strip_places(t or "") for t in texts]
-        grams = [_text_terms(t) for t in placeless]
+        folds: dict[str, list[str]] = {}  # token -> its folding, shared by every pass over the texts below
+        grams = [_text_terms(t, folds) for t in placeless]
 
         from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -335,7 +336,6 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
         self.n_units_ = U
 
         # Terms (c-TF-IDF) and themes per collection, for labels and "why".
-        folds: dict[str, list[str]] = {}  # token -> its folding, shared by both passes over the texts below
         self.collection_terms_ = self._collection_terms(grams, members, unit_labels, K, _proper_names(placeless, folds),
                                                         unit_sim)
         self.collection_themes_, self.dominant_themes_ = [], []
@@ -648,7 +648,13 @@ def _is_label_stop(t: str) -> bool:
     parts = t.split()
     if all(p in _LABEL_STOP for p in parts) or any(p in _POPULATION for p in parts):
         return True
+    if len(parts) > 1 and _PAST_RE.search(parts[-1]):
+        return True  # a clause, not a name: "person lived", "people moved"
     return len(parts) == 1 and len(t) <= 3 and t not in _SHORT_OK
+
+
+# A word in the past tense ends a clause rather than a name ("person lived"; "crisis bed", "unmet need" are names).
+_PAST_RE = re.compile(r"^\w{2,}[^e]ed$")
 
 
 def _identity(x):
@@ -702,12 +708,14 @@ _LEXICON_WORDS: frozenset[str] | None = None
 def _surface_forms(texts: Sequence[str], folds: dict[str, list[str]] | None = None) -> dict[str, str]:
     """Folded term (a word, or two words that stand together) -> the form the texts (without their
     place names) most often write it in: lower case, or as written where a word has capitals after its first letter (an
-    acronym such as "DoLS")."""
+    acronym such as "DoLS"); a name taken whole (`_name_terms`) as written ("Mental Capacity Act")."""
     seen: dict[str, Counter] = {}
     folds = {} if folds is None else folds
     for text in texts:
         prev: tuple[str, str] | None = None
-        for part in re.split(r"[.;:!?()\[\],\n]+", text or ""):
+        for part in _PHRASE_BREAK_RE.split(_URL_RE.sub(" ", text or "")):
+            for name, written in _name_terms(part, folds)[0]:  # a name as it is written
+                seen.setdefault(name, Counter())[written] += 1
             prev = None
             for tok in _TOKEN_RE.findall(part):
                 folded = _fold(tok, folds)
@@ -724,14 +732,67 @@ def _surface_forms(texts: Sequence[str], folds: dict[str, list[str]] | None = No
             for w, c in seen.items()}
 
 
-def _text_terms(text: str) -> list[str]:
+# What ends a phrase: the end of a sentence or a clause mark (before a space or the end: "3.5"
+# and "1,000" are no breaks), a bracket, a slash, a bullet or line end, and a dash between spaces.
+# "GPs, families" and "homes / property" are two things listed, not one.
+_PHRASE_BREAK_RE = re.compile(r"(?:[.;:!?,]+(?=\s|$)|[()\[\]/\n\u2022]|\s[-\u2013\u2014](?=\s))+")
+
+
+def _text_terms(text: str, folds: dict[str, list[str]] | None = None) -> list[str]:
     """The terms of a text (its place names already left out: `strip_places`); phrases do not
-    cross sentences or the title / description boundary."""
+    cross sentences, clause marks or the title / description boundary, and a capitalised name
+    is taken whole or not at all (`_name_terms`)."""
     out: list[str] = []
-    for part in re.split(r"[.;:!?()\[\]\n]+(?:\s|$)", text):
+    folds = {} if folds is None else folds
+    for part in _PHRASE_BREAK_RE.split(_URL_RE.sub(" ", text)):  # a link's slashes are no breaks
         # a figure ("#") is no word but breaks a phrase: "open seven days a week" has no "open days"
-        out.extend(_terms(normalise_words(part, expand=False)))
+        terms = _terms(normalise_words(part, expand=False))
+        whole, broken = _name_terms(part, folds)
+        out.extend(t for t in terms if t not in broken)
+        out.extend(name for name, _ in whole)
     return out
+
+
+def _name_terms(part: str, folds: dict[str, list[str]]) -> tuple[list[tuple[str, str]], set[str]]:
+    """([(name taken whole, as written)], phrases that break a name) of one phrase of a text.
+
+    A run of capitalised words inside a text is a name ("Mental Capacity Act", "Shared Lives"):
+    a phrase made of its tail and the next word ("Lives carers") or of part of a longer name
+    ("Capacity Act", "Behaviour Support" of "Positive Behaviour Support") names nothing a curator
+    would keep. Names of three or four words are taken whole; longer runs, and phrases written in
+    Title Case throughout, are headings rather than names and are left as they are."""
+    from .dedup import _stop_words
+
+    stop = _stop_words()
+    words, caps = [], []
+    toks = _TOKEN_RE.findall(part)
+    for tok in toks:
+        folded = _fold(tok, folds)
+        w = folded[0] if len(folded) == 1 else None
+        words.append(w)
+        caps.append(w is not None and w not in stop and tok[:1].isupper())
+    content = [c for w, c in zip(words, caps) if w is not None and w not in stop]
+    if len(content) >= 3 and all(content):
+        return [], set()  # a heading in Title Case
+    whole, broken = [], set()
+    k = 0
+    while k < len(words):
+        if not caps[k]:
+            k += 1
+            continue
+        end = k
+        while end + 1 < len(words) and caps[end + 1]:
+            end += 1
+        n = end - k + 1
+        if 2 <= n <= 4:
+            for i in range(k + 1, end + 1):  # phrases that start inside the name
+                if i + 1 < len(words) and words[i + 1] is not None:
+                    broken.add(f"{words[i]} {words[i + 1]}")
+            if n >= 3:
+                broken.add(f"{words[k]} {words[k + 1]}")
+                whole.append((" ".join(words[k:end + 1]), " ".join(toks[k:end + 1])))
+        k = end + 1
+    return whole, broken
 
 
 def _terms(words: list[str]) -> list[str]:
@@ -915,7 +976,8 @@ def cluster_items(
             "top_terms": ";".join(t for t, _ in model.collection_terms_[c]), "themes": ";".join(cthemes),
             "examples": len({r["dup_group"] or r["item_id"] for r in mem}),
             "duplicates": sum(1 for r in mem if r["dup_group"]),
-            "mean_similarity": round(sum(r["similarity_to_collection"] for r in mem) / len(mem), 4),
+            # fsum: the same mean whatever order the items came in
+            "mean_similarity": round(math.fsum(r["similarity_to_collection"] for r in mem) / len(mem), 4),
             "attached": sum(r["attached"] for r in mem),
             "representatives": ";".join(ids[k] for k in model.representatives_[c]),
             "theme_shares": ";".join(f"{t}={s:.2f}" for t, s in model.collection_themes_[c]),
