@@ -454,3 +454,19 @@ def test_a_locality_page_says_which_questions_and_sections_a_return_left_out(tmp
     text = page.read_text(encoding="utf-8")
     assert "60 of the 61 questions are not in this return (1.1-2.3, 2.5-11.3); they are treated as not answered." in text
     assert text.count("not answered</td>") == 10  # every section but section 2
+
+
+def test_cli_cluster_says_it_takes_xlsx_and_explains_fewer_collections_sensibly(tmp_path):
+    """The items argument is not shown as csv only (xlsx items files work too), and a note about
+    fewer collections than asked names no "--min-size 1" (with 1 no group is too small)."""
+    res = run("cluster", "--help")
+    assert res.returncode == 0 and "ITEMS.csv" not in res.stdout and "xlsx" in res.stdout
+    src = tmp_path / "items.csv"
+    src.write_text("item_id,title,description\n"
+                   "a1,Crisis beds,Two crisis beds with trained carers take someone at short notice.\n"
+                   "a2,Advocacy for inpatients,Every inpatient has an independent advocate who visits monthly.\n"
+                   "a3,Pooled budget,The partners pooled their budgets under a section 75 agreement.\n"
+                   "a4,,\na5,,\n", encoding="utf-8")
+    res = run("cluster", str(src), "--out", str(tmp_path / "c"), "-k", "5", "--min-size", "1")
+    assert res.returncode == 0, res.stderr
+    assert "note: 5 collections asked for" in res.stderr and "--min-size 1" not in res.stderr
