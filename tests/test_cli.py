@@ -479,3 +479,19 @@ def test_cli_themes_db_writes_the_evidence_analyse_writes(tmp_path):
     assert not [r for r in again if r["item_id"].startswith("gp-")]
     assert all(re.sub(r"\W", "", r["matched"]).lower()[:2] == re.sub(r"\W", "", r["term"]).lower()[:2]
                for r in again if r["term"] and not r["term"].startswith("learned")), "matched words point elsewhere"
+
+
+def test_cli_cluster_says_it_takes_xlsx_and_explains_fewer_collections_sensibly(tmp_path):
+    """The items argument is not shown as csv only (xlsx items files work too), and a note about
+    fewer collections than asked names no "--min-size 1" (with 1 no group is too small)."""
+    res = run("cluster", "--help")
+    assert res.returncode == 0 and "ITEMS.csv" not in res.stdout and "xlsx" in res.stdout
+    src = tmp_path / "items.csv"
+    src.write_text("item_id,title,description\n"
+                   "a1,Crisis beds,Two crisis beds with trained carers take someone at short notice.\n"
+                   "a2,Advocacy for inpatients,Every inpatient has an independent advocate who visits monthly.\n"
+                   "a3,Pooled budget,The partners pooled their budgets under a section 75 agreement.\n"
+                   "a4,,\na5,,\n", encoding="utf-8")
+    res = run("cluster", str(src), "--out", str(tmp_path / "c"), "-k", "5", "--min-size", "1")
+    assert res.returncode == 0, res.stderr
+    assert "note: 5 collections asked for" in res.stderr and "--min-size 1" not in res.stderr

@@ -260,7 +260,7 @@ def test_cli_cluster_writes_the_contract_columns(tmp_path, subset):
 
 @pytest.mark.parametrize("name,message", [
     ("empty.csv", "is empty"),
-    ("returns_long.csv", "not an items csv"),
+    ("returns_long.csv", "not an items file"),
     ("does_not_exist.csv", "does not exist"),
 ])
 def test_cli_cluster_bad_file_one_line_error(datapath, tmp_path, name, message):
@@ -370,3 +370,179 @@ def test_links_are_no_words_of_an_item():
     result = cluster_items(items, themes=[[] for _ in items])
     words = " ".join(c["collection_label"] + " " + c["top_terms"] for c in result.collections).lower()
     assert not {"http", "https", "www", "gov", "uk", "pdf", "docx"} & set(re.findall(r"[a-z]+", words))
+
+
+_OWN_ITEMS = [
+    ("o1", "Crisis beds in a family home", "Two crisis beds with trained carers take someone at a day's notice "
+     "instead of an admission to hospital."),
+    ("o2", "Crisis line at night", "A crisis line staffed by the community team answers families overnight and "
+     "arranges a home visit the next morning."),
+    ("o3", "Crisis café", "A crisis café for autistic adults opens every evening; nobody needs a referral."),
+    ("o4", "Pooled budget under section 75", "The council and the CCG pooled their learning disability budgets "
+     "under a section 75 agreement with one joint commissioner."),
+    ("o5", "Aligned budgets", "Health and social care budgets are aligned ahead of a full section 75 pool."),
+    ("o6", "One pooled fund for placements", "All out-of-area placements are paid from one pooled fund that the "
+     "partners review each quarter."),
+    ("o7", "Advocacy for everyone in hospital", "Every inpatient has an independent advocate who visits monthly "
+     "and attends their reviews."),
+    ("o8", "Independent advocates at reviews", "Independent advocates join each care and treatment review and "
+     "speak for the person."),
+    ("o9", "Self-advocates check services", "A group of self-advocates visits services and reports to the "
+     "partnership board on their quality."),
+]
+
+
+def _write_items(path, rows=_OWN_ITEMS):
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["item_id", "title", "description"])
+        w.writerows(rows)
+    return path
+
+
+def test_cluster_command_and_analyse_give_the_same_collections(tmp_path):
+    """`wvtext cluster` finds the items' themes itself, `wvtext analyse` reads them from the store:
+    the clusterer sees the same carried themes either way, so the collections, labels and each
+    item's similarity to its collection are the same."""
+    src = _write_items(tmp_path / "items.csv")
+    res = _run("cluster", str(src), "--out", str(tmp_path / "c"))
+    assert res.returncode == 0, res.stderr
+    res = _run("analyse", str(src), "--out", str(tmp_path / "a"), "--db", str(tmp_path / "a.db"))
+    assert res.returncode == 0, res.stderr
+    got = {}
+    for name in ("c", "a"):
+        with open(tmp_path / name / "items.csv", newline="", encoding="utf-8") as fh:
+            items = {r["item_id"]: {k: r[k] for k in ITEMS_COLUMNS + ("similarity_to_collection", "why")}
+                     for r in csv.DictReader(fh)}
+        with open(tmp_path / name / "collections.csv", newline="", encoding="utf-8") as fh:
+            cols = [{k: r[k] for k in COLLECTIONS_COLUMNS + ("theme_shares", "mean_similarity")}
+                    for r in csv.DictReader(fh)]
+        got[name] = items, cols
+    assert got["c"] == got["a"]
+
+
+def test_cluster_theme_scores_and_theme_ids_group_alike():
+    """Themes given as the theme pipeline's scores or as the ids they carry are the same to the clusterer."""
+    from wvtext.pipeline import item_text
+    from wvtext.themes.pipeline import extract_themes
+
+    items = [{"item_id": i, "title": t, "description": d} for i, t, d in _OWN_ITEMS]
+    scores = list(extract_themes([item_text(i) for i in items]))
+    ids = [[t for t, s in sc.items() if s.carried] for sc in scores]
+    a, b = cluster_items(items, themes=scores), cluster_items(items, themes=ids)
+    assert a.items == b.items and a.collections == b.collections
+
+
+def _topics_and_strays():
+    """Three clear topics of four items each, and four strays that each share nothing with anyone."""
+    rows = []
+    for k, place in enumerate(("north", "south", "east", "west")):
+        rows.append((f"cr{k}", f"Crisis beds in the {place}", f"Crisis beds with trained carers in the {place} take "
+                     "someone at short notice so that a crisis ends at home, not in hospital.", ["crisis_response"]))
+        rows.append((f"ad{k}", f"Independent advocacy in the {place}", f"Every inpatient in the {place} has an "
+                     "independent advocate who visits monthly and attends reviews.", ["advocacy"]))
+        rows.append((f"pb{k}", f"Pooled budget in the {place}", f"The partners in the {place} pooled their budgets "
+                     "under a section 75 agreement with one joint commissioner.", ["pooled_budgets"]))
+    strays = [("zz1", "Ordinary residence protocol", "Neighbouring councils agreed who pays when a person moves "
+               "between them after a hospital stay.", ["ordinary_residence"]),
+              ("zz2", "Workforce passport", "Support workers carry a skills passport from employer to employer.",
+               ["workforce"]),
+              ("zz3", "Needs assessment chapter", "The needs assessment has a chapter on adults with complex needs.",
+               ["needs_assessment"]),
+              ("zz4", "", "", [])]
+    rows += strays
+    items = [{"item_id": i, "title": t, "description": d} for i, t, d, _ in rows]
+    return items, [th for *_, th in rows]
+
+
+def test_cluster_sets_aside_what_fits_nowhere_as_other_not_a_made_up_topic():
+    """Items that share no theme with any collection (nor with each other) are not made into a
+    collection of their own under a label two of them happen to share, nor attached to a topic
+    they do not belong to: they are "other", named as such and listed last."""
+    from wvtext.cluster import _OTHER_LABEL
+
+    items, themes = _topics_and_strays()
+    res = cluster_items(items, themes=themes)
+    where = {r["item_id"]: r["collection_id"] for r in res.items}
+    cols = {c["collection_id"]: c for c in res.collections}
+    for prefix in ("cr", "ad", "pb"):
+        got = {where[f"{prefix}{k}"] for k in range(4)}
+        assert len(got) == 1 and cols[got.pop()]["collection_label"] != _OTHER_LABEL
+    other = res.collections[-1]
+    assert other["collection_label"] == _OTHER_LABEL
+    assert {where[i] for i in ("zz1", "zz2", "zz3", "zz4")} == {other["collection_id"]}
+    assert all(r["attached"] and r["why"] for r in res.items if r["collection_id"] == other["collection_id"])
+
+
+def test_every_collection_whose_members_have_themes_names_some():
+    """A collection whose members carry themes has themes and theme shares even when none reaches
+    `theme_share` (then the commonest ones, with their low shares); the label claims only the
+    themes that do reach it."""
+    items, themes = _topics_and_strays()
+    items, themes = items[:-1], themes[:-1]  # the blank one
+    for k in (1, 2, 3):
+        res = cluster_items(items, themes=themes, n_collections=k, min_size=1)
+        assert all(c["themes"] and c["theme_shares"] for c in res.collections)
+    m = PracticeClusterer(n_collections=1, min_size=1, topic_share=0.0)
+    m.fit([i["title"] + ". " + i["description"] for i in items], themes=themes, ids=[i["item_id"] for i in items])
+    assert m.n_collections_ == 1 and m.dominant_themes_ == [[]]
+    assert {t for t, _ in m.collection_themes_[0]} == {"crisis_response", "pooled_budgets", "advocacy"}
+    assert all(abs(s - 4 / 15) < 1e-9 for _, s in m.collection_themes_[0])
+    from wvtext.themes.lexicon import THEME_NAMES
+
+    assert not any(THEME_NAMES[t] in m.collection_labels_[0] for t in ("crisis_response", "advocacy", "pooled_budgets"))
+
+
+def test_collection_terms_come_from_its_central_members_not_its_outliers():
+    """A phrase that two outlying members share does not outrank one that two central members share."""
+    import numpy as np
+
+    m = PracticeClusterer(n_terms=2)
+    grams = [["crisis bed"], ["crisis bed"], ["joint panel"], ["joint panel"], ["advocate"], ["advocate"],
+             ["crisis bed"], ["crisis bed"]]
+    members = [[k] for k in range(8)]
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    plain = m._collection_terms(grams, members, labels, 2)
+    assert plain[0][0][0] == "joint panel"  # rarer overall, so first by counts alone
+    weighted = m._collection_terms(grams, members, labels, 2, centrality=np.array([.9, .9, .3, .3, .9, .9, .9, .9]))
+    assert weighted[0][0][0] == "crisis bed"
+
+
+def test_phrases_break_at_punctuation_and_names_are_taken_whole():
+    """A phrase does not run across a comma, semicolon, colon, bracket, slash or spaced dash;
+    the tail of a capitalised name ("Capacity Act", "Lives carers") is no phrase, a name of three
+    or four words is one term, and a heading in Title Case is no name."""
+    from wvtext.cluster import _is_label_stop, _surface_forms, _text_terms
+
+    def phrases(text):
+        return {t for t in _text_terms(text) if " " in t}
+
+    assert not phrases("GPs, families; carers: homes / property (housing) staff - managers")
+    assert phrases("Eight Shared Lives carers") == {"shared live"}
+    assert phrases("Staff learn the Mental Capacity Act well") == {"mental capacity act", "staff learn"}
+    assert "behaviour support" in phrases("Positive Behaviour Support Academy For Support Workers")
+    assert phrases("a positive behaviour support plan") >= {"positive behaviour", "behaviour support"}
+    assert _surface_forms(["Staff learn the Mental Capacity Act well."])["mental capacity act"] == "Mental Capacity Act"
+    assert _is_label_stop("person lived") and not _is_label_stop("crisis bed") and not _is_label_stop("unmet need")
+
+
+def test_collection_labels_are_not_made_of_broken_phrases():
+    rows = [("n1", "Shared Lives carers for crisis breaks", "Shared Lives carers take someone in crisis for a few "
+             "days; GPs, families and the team agree the plan."),
+            ("n2", "Crisis breaks with Shared Lives", "Two Shared Lives carers offer crisis breaks: GPs, families and "
+             "social workers refer."),
+            ("n3", "Crisis breaks at home", "Shared Lives carers give crisis breaks so that the person lived at home "
+             "throughout; GPs, families are told."),
+            ("n4", "Mental Capacity Act forum", "Practitioners meet monthly on the Mental Capacity Act and best "
+             "interests decisions."),
+            ("n5", "Mental Capacity Act training", "Support workers are trained in the Mental Capacity Act and best "
+             "interests decisions."),
+            ("n6", "Best interests under the Mental Capacity Act", "Advocates join best interests meetings under the "
+             "Mental Capacity Act.")]
+    items = [{"item_id": i, "title": t, "description": d} for i, t, d in rows]
+    res = cluster_items(items, themes=[["crisis_response"]] * 3 + [["mental_capacity"]] * 3)
+    shown = " | ".join(c["collection_label"] + " " + c["top_terms"] for c in res.collections).lower()
+    for broken in ("gps families", "gp famil", "lives carers", "live carer", "person lived"):
+        assert broken not in shown, shown
+    assert not re.search(r"(?<!mental )capacity act", shown), shown
+    assert "mental capacity act" in shown

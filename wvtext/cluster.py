@@ -17,11 +17,18 @@ How an item is placed, so that a curator can check it:
    `min_collections` and `max_collections` (from the number of units when not given), with the
    best mean silhouette (cosine).
 4. Collections smaller than `min_size` items are dissolved and each of their units attached to
-   the nearest remaining collection (marked `attached`); nothing goes to an "other" bin.
-5. Labels: the collection's dominant themes (carried by at least `theme_share` of its items)
+   the nearest remaining collection (marked `attached`).
+5. A group whose items carry themes but share none (no theme carried by `topic_share` of them)
+   is what the cut left over, not a topic: it is split along its own tree until its parts are
+   topics. What fits nowhere (parts and attached units that share no theme with any
+   collection, units with no words or themes) goes to one collection labelled "Other practice
+   (no shared topic)", listed last, rather than under a label two of its members happen to share.
+6. Labels: the collection's dominant themes (carried by at least `theme_share` of its items)
    then its most characteristic terms (class-based TF-IDF, terms shared by two or more of its
-   examples); representatives are the units nearest the centroid.
-6. `why` says, per item, which themes and terms it shares with its collection and its cosine
+   examples, each example weighted by how close it is to the centre); representatives are the
+   units nearest the centroid. The `themes` column names the dominant themes, or, where none
+   reaches `theme_share`, the commonest ones (their shares in `theme_shares`).
+7. `why` says, per item, which themes and terms it shares with its collection and its cosine
    similarity to the centroid (`similarity_to_collection`, 0..1, 1 = at the centre).
 
 Everything is deterministic: units are processed in item-id order, so the same items in any
@@ -39,7 +46,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 
-from .dedup import DuplicateResult, find_near_duplicates, normalise_words, strip_places
+from .dedup import _URL_RE, DuplicateResult, find_near_duplicates, normalise_words, strip_places
 
 __all__ = ["PracticeClusterer", "cluster_items", "Clustering", "write_outputs", "render_html", "ITEMS_COLUMNS",
            "ITEMS_EXTRA", "COLLECTIONS_COLUMNS", "COLLECTIONS_EXTRA"]
@@ -69,7 +76,7 @@ _LABEL_STOP = frozenset({
     "help", "continue", "improve", "using", "case", "wider", "form", "party", "build", "living", "currently",
     "current", "future", "available", "represented", "contact", "identify", "explore", "undertake", "agreed",
     "consider", "considered", "needs", "meet", "understand", "reach", "focus", "outlined", "highlighted",
-    "priority", "recognised", "report", "reporting", "enable", "led", "wide",
+    "priority", "recognised", "report", "reporting", "enable", "led", "wide", "perspective",
 })
 
 
@@ -138,6 +145,10 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
         Units nearest the centroid listed as the collection's representatives.
     theme_share : float, default=0.3
         A theme is a collection's theme when at least this share of its items carries it.
+    topic_share : float, default=0.5
+        A group whose items carry themes is a topic when one theme is carried by at least this
+        share of them; otherwise it is what was left over, and is split or set aside as "other"
+        (see `_set_aside`). Half: a theme that fewer carry describes a part, not the whole.
     random_state : int, default=13
         Seed of the LSA (randomised SVD); everything else is deterministic.
 
@@ -171,7 +182,7 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
     def __init__(self, n_collections: int | None = None, *, min_collections: int | None = None,
                  max_collections: int | None = None, min_size: int = 3, theme_weight: float = 0.4,
                  n_components: int | None = None, n_terms: int = 8, n_representatives: int = 3,
-                 theme_share: float = 0.3, random_state: int = 13):
+                 theme_share: float = 0.3, topic_share: float = 0.5, random_state: int = 13):
         self.n_collections = n_collections
         self.min_collections = min_collections
         self.max_collections = max_collections
@@ -181,6 +192,7 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
         self.n_terms = n_terms
         self.n_representatives = n_representatives
         self.theme_share = theme_share
+        self.topic_share = topic_share
         self.random_state = random_state
 
     def _validate(self) -> None:
@@ -199,6 +211,7 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
 
         frac("theme_weight")
         frac("theme_share")
+        frac("topic_share")
         count("n_collections", 1)
         count("min_collections", 1)
         count("max_collections", 1)
@@ -261,7 +274,8 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
         T = np.vstack([_theme_vector(themes[i] if themes is not None else None, theme_order) for i in range(n)])
         # Place names are left out: a collection is a topic, not an area.
         placeless = [strip_places(t or "") for t in texts]
-        grams = [_text_terms(t) for t in placeless]
+        folds: dict[str, list[str]] = {}  # token -> its folding, shared by every pass over the texts below
+        grams = [_text_terms(t, folds) for t in placeless]
 
         from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -294,18 +308,21 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
         empty = np.linalg.norm(V, axis=1) == 0
 
         unit_labels, attached_units, self.k_scores_, self.silhouette_ = self._cut(V, empty, members)
+        carried = T >= 0.5
+        unit_labels, reasons, other = self._set_aside(V, empty, carried, unit_labels, attached_units, members)
 
-        # Order collections: most items first, then by first id.
+        # Order collections: most items first, then by first id; "other" last, being no topic.
         sizes = Counter()
         for u, lab in enumerate(unit_labels):
             sizes[lab] += len(members[u])
         first = {}
         for u in range(U):  # units are in id order
             first.setdefault(unit_labels[u], u)
-        ranked = sorted(sizes, key=lambda c: (-sizes[c], first[c]))
+        ranked = sorted(sizes, key=lambda c: (c == other, -sizes[c], first[c]))
         remap = {c: r for r, c in enumerate(ranked)}
         unit_labels = np.array([remap[c] for c in unit_labels], dtype=int)
         K = len(ranked)
+        self.other_collection_ = remap[other] if other is not None else None
 
         centroids = _l2(np.vstack([V[unit_labels == c].mean(axis=0) for c in range(K)]))
         unit_sim = np.clip((V * centroids[unit_labels]).sum(axis=1), 0.0, 1.0)
@@ -314,22 +331,27 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
         self.labels_ = unit_labels[unit_of]
         self.n_collections_ = K
         self.similarity_ = unit_sim[unit_of]
-        self.attached_ = np.array([u in attached_units for u in unit_of], dtype=bool)
-        self.attached_reason_ = [("no words or themes to compare" if empty[u] else "its own group was too small")
-                                 if u in attached_units else "" for u in unit_of]
+        self.attached_ = np.array([u in reasons for u in unit_of], dtype=bool)
+        self.attached_reason_ = [reasons.get(u, "") for u in unit_of]
         self.n_units_ = U
 
         # Terms (c-TF-IDF) and themes per collection, for labels and "why".
-        folds: dict[str, list[str]] = {}  # token -> its folding, shared by both passes over the texts below
-        self.collection_terms_ = self._collection_terms(grams, members, unit_labels, K, _proper_names(placeless, folds))
-        self.collection_themes_ = []
-        thr = T >= 0.5
+        self.collection_terms_ = self._collection_terms(grams, members, unit_labels, K, _proper_names(placeless, folds),
+                                                        unit_sim)
+        self.collection_themes_, self.dominant_themes_ = [], []
         for c in range(K):
             idx = np.flatnonzero(self.labels_ == c)
-            shares = thr[idx].mean(axis=0) if len(idx) else np.zeros(len(theme_order))
-            got = [(theme_order[j], float(shares[j])) for j in np.argsort(-shares, kind="stable")
-                   if shares[j] >= self.theme_share and thr[idx, j].sum() >= min(2, len(idx))]
+            shares = carried[idx].mean(axis=0) if len(idx) else np.zeros(len(theme_order))
+            ranked_themes = np.argsort(-shares, kind="stable")  # ties in taxonomy order
+            dominant = set(self._dominant(carried[idx]))
+            got = [(theme_order[j], float(shares[j])) for j in ranked_themes if j in dominant]
+            if not got and shares.max(initial=0.0) > 0:
+                # No theme is shared widely enough to be the collection's: name the commonest ones
+                # (their shares say how few carry them) rather than leave the column empty.
+                top = shares.max()
+                got = [(theme_order[j], float(shares[j])) for j in ranked_themes if shares[j] == top][:3]
             self.collection_themes_.append(got)
+            self.dominant_themes_.append([theme_order[j] for j in ranked_themes if j in dominant])
         self.representatives_ = []
         for c in range(K):
             us = [u for u in range(U) if unit_labels[u] == c]
@@ -409,6 +431,79 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
         s, _, labels, attached = best
         return labels, attached, scores, (s if scores else float("nan"))
 
+    def _dominant(self, carried: np.ndarray, share: float | None = None) -> list[int]:
+        """Columns of the themes these items (rows of carried themes) share: carried by at least
+        `share` (default `theme_share`) of them, and by two of them where there are two or more."""
+        if not len(carried):
+            return []
+        counts = carried.sum(axis=0)
+        share = self.theme_share if share is None else share
+        return [int(j) for j in np.flatnonzero((counts >= share * len(carried)) & (counts >= min(2, len(carried))))]
+
+    def _set_aside(self, V, empty, carried, labels, attached, members) -> tuple[np.ndarray, dict, int | None]:
+        """Split the groups that are no topic and set aside what fits nowhere, as "other".
+
+        A cut of the tree can leave one group of the examples that fitted no other: its members
+        carry themes, but none is shared by `topic_share` of them, and its label would be made of
+        whichever two members happen to share a phrase. Such a group is split along its own tree
+        until each part is a topic (or has no themes to judge by); parts smaller than `min_size`,
+        units attached to a collection because their own group was too small, and units with no
+        words or themes are then placed one by one: in the nearest collection that has one of
+        their themes among its dominant ones (the nearest at all for a unit with words but no
+        themes), otherwise in the "other" collection. A curator is better served by a small group
+        named for what it is than by a made-up topic.
+
+        Returns the unit labels, {unit: why it was attached} and the label of "other" (None if empty).
+        """
+        from scipy.cluster.hierarchy import fcluster, linkage
+
+        U = len(labels)
+        unit_themes = np.vstack([carried[m].any(axis=0) for m in members])
+        loose = {u for u in range(U) if u in attached or empty[u]}
+        todo = [[u for u in range(U) if labels[u] == c and u not in loose] for c in sorted(set(labels.tolist()))]
+        kept: list[list[int]] = []
+        while todo:
+            units = todo.pop(0)
+            if not units:
+                continue
+            rows = carried[[i for u in units for i in members[u]]]
+            if not rows.any() or self._dominant(rows, self.topic_share):
+                if len(rows) >= self.min_size or len(todo) + len(kept) == 0:
+                    kept.append(units)
+                else:
+                    loose.update(units)
+                continue
+            halves = (fcluster(linkage(V[units], method="ward", metric="euclidean"), 2, criterion="maxclust")
+                      if len(units) > 1 else [1])
+            parts = [[u for u, h in zip(units, halves) if h == k] for k in (1, 2)]
+            if not all(parts):  # one unit, or units the tree cannot tell apart
+                loose.update(units)
+                continue
+            todo += parts
+        kept.sort(key=lambda us: min(us))
+        labels = np.full(U, -1, dtype=int)
+        for c, units in enumerate(kept):
+            labels[units] = c
+        reasons = {u: "its own group was too small" for u in attached}
+        if not kept:  # no topic at all: one collection of everything
+            labels[:] = 0
+            reasons.update({u: "no words or themes to compare" for u in range(U) if empty[u]})
+            return labels, reasons, None
+        cents = [_l2(V[units].mean(axis=0, keepdims=True))[0] for units in kept]
+        dominant = [set(self._dominant(carried[[i for u in units for i in members[u]]])) for units in kept]
+        other = len(kept)
+        for u in sorted(loose):
+            mine = set(np.flatnonzero(unit_themes[u]).tolist())
+            fits = [c for c in range(len(kept)) if not mine or mine & dominant[c]]
+            if empty[u] or not fits:
+                labels[u] = other
+                reasons[u] = ("no words or themes to compare" if empty[u]
+                              else "it shares no theme with any collection (other)")
+                continue
+            labels[u] = max(fits, key=lambda c: (float(V[u] @ cents[c]), -c))
+            reasons.setdefault(u, "its own group was too small")
+        return labels, reasons, (other if (labels == other).any() else None)
+
     def _dissolve_small(self, V, labels: np.ndarray, members) -> tuple[np.ndarray, set]:
         """Attach the units of collections smaller than `min_size` items to the nearest other
         collection (smallest first), then units without words or themes (label -1) to the largest."""
@@ -446,22 +541,28 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
                 attached.add(int(u))
         return labels, attached
 
-    def _collection_terms(self, grams, members, unit_labels, K, names=frozenset()) -> list[list[tuple[str, float]]]:
+    def _collection_terms(self, grams, members, unit_labels, K, names=frozenset(),
+                          centrality=None) -> list[list[tuple[str, float]]]:
         # Class-based TF-IDF (BERTopic's c-TF-IDF): tf of a term in the collection's joined text,
         # times log(1 + A / f_t), A = mean words per collection, f_t = the term's count overall.
-        # A term counts once per unit, so a duplicate group or one long item cannot dominate.
+        # A term counts once per unit, so a duplicate group or one long item cannot dominate,
+        # and by how central the unit is (`centrality`: its similarity to the centroid), so a
+        # phrase two outliers share does not name what the rest have in common.
         # `names`: words the texts write as names (towns, schemes); no label is made of them.
         counts = [Counter() for _ in range(K)]  # units of the collection using the term
+        weights = [Counter() for _ in range(K)]  # the same, each unit weighted by its centrality
         for u, m in enumerate(members):
             seen = set()
             for i in m:
                 seen.update(t for t in grams[i] if not _is_label_stop(t) and not names.intersection(t.split()))
             counts[unit_labels[u]].update(seen)
+            w = 1.0 if centrality is None else max(float(centrality[u]), 0.05)
+            weights[unit_labels[u]].update({t: w for t in seen})
         total = Counter()
         for c in counts:
             total.update(c)
-        words = [sum(c.values()) for c in counts]
-        A = (sum(words) / K) if K else 1.0
+        words = [sum(c.values()) for c in weights]
+        A = (sum(sum(c.values()) for c in counts) / K) if K else 1.0
         out = []
         units_in = Counter(unit_labels.tolist())
         for c in range(K):
@@ -470,7 +571,7 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
             for t, f in counts[c].items():
                 if f < need:
                     continue
-                w = (f / max(words[c], 1)) * math.log(1 + A / total[t])
+                w = (weights[c][t] / max(words[c], 1e-9)) * math.log(1 + A / total[t])
                 if " " in t:
                     w *= 1.5  # a phrase reads better than its words
                 scored.append((t, w))
@@ -494,7 +595,12 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
         names = _theme_names()
         labels, used = [], set()
         for c in range(K):
-            themes = [names.get(t, t) for t, _ in self.collection_themes_[c][:2]]
+            if c == self.other_collection_:
+                label = _OTHER_LABEL  # its terms are no topic: what two of its members share
+                labels.append(label)
+                used.add(label)
+                continue
+            themes = [names.get(t, t) for t in self.dominant_themes_[c][:2]]
             terms = [t for t, _ in self.collection_terms_[c]]
             head = " / ".join(themes)
             take = 3 if head else 4
@@ -508,6 +614,9 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
             used.add(label)
             labels.append(label)
         return labels
+
+
+_OTHER_LABEL = "Other practice (no shared topic)"
 
 
 def _silhouette(D: np.ndarray, labels: np.ndarray) -> float:
@@ -539,7 +648,13 @@ def _is_label_stop(t: str) -> bool:
     parts = t.split()
     if all(p in _LABEL_STOP for p in parts) or any(p in _POPULATION for p in parts):
         return True
+    if len(parts) > 1 and _PAST_RE.search(parts[-1]):
+        return True  # a clause, not a name: "person lived", "people moved"
     return len(parts) == 1 and len(t) <= 3 and t not in _SHORT_OK
+
+
+# A word in the past tense ends a clause rather than a name ("person lived"; "crisis bed", "unmet need" are names).
+_PAST_RE = re.compile(r"^\w{2,}[^e]ed$")
 
 
 def _identity(x):
@@ -593,12 +708,14 @@ _LEXICON_WORDS: frozenset[str] | None = None
 def _surface_forms(texts: Sequence[str], folds: dict[str, list[str]] | None = None) -> dict[str, str]:
     """Folded term (a word, or two words that stand together) -> the form the texts (without their
     place names) most often write it in: lower case, or as written where a word has capitals after its first letter (an
-    acronym such as "DoLS")."""
+    acronym such as "DoLS"); a name taken whole (`_name_terms`) as written ("Mental Capacity Act")."""
     seen: dict[str, Counter] = {}
     folds = {} if folds is None else folds
     for text in texts:
         prev: tuple[str, str] | None = None
-        for part in re.split(r"[.;:!?()\[\],\n]+", text or ""):
+        for part in _PHRASE_BREAK_RE.split(_URL_RE.sub(" ", text or "")):
+            for name, written in _name_terms(part, folds)[0]:  # a name as it is written
+                seen.setdefault(name, Counter())[written] += 1
             prev = None
             for tok in _TOKEN_RE.findall(part):
                 folded = _fold(tok, folds)
@@ -615,14 +732,67 @@ def _surface_forms(texts: Sequence[str], folds: dict[str, list[str]] | None = No
             for w, c in seen.items()}
 
 
-def _text_terms(text: str) -> list[str]:
+# What ends a phrase: the end of a sentence or a clause mark (before a space or the end: "3.5"
+# and "1,000" are no breaks), a bracket, a slash, a bullet or line end, and a dash between spaces.
+# "GPs, families" and "homes / property" are two things listed, not one.
+_PHRASE_BREAK_RE = re.compile(r"(?:[.;:!?,]+(?=\s|$)|[()\[\]/\n\u2022]|\s[-\u2013\u2014](?=\s))+")
+
+
+def _text_terms(text: str, folds: dict[str, list[str]] | None = None) -> list[str]:
     """The terms of a text (its place names already left out: `strip_places`); phrases do not
-    cross sentences or the title / description boundary."""
+    cross sentences, clause marks or the title / description boundary, and a capitalised name
+    is taken whole or not at all (`_name_terms`)."""
     out: list[str] = []
-    for part in re.split(r"[.;:!?()\[\]\n]+(?:\s|$)", text):
+    folds = {} if folds is None else folds
+    for part in _PHRASE_BREAK_RE.split(_URL_RE.sub(" ", text)):  # a link's slashes are no breaks
         # a figure ("#") is no word but breaks a phrase: "open seven days a week" has no "open days"
-        out.extend(_terms(normalise_words(part, expand=False)))
+        terms = _terms(normalise_words(part, expand=False))
+        whole, broken = _name_terms(part, folds)
+        out.extend(t for t in terms if t not in broken)
+        out.extend(name for name, _ in whole)
     return out
+
+
+def _name_terms(part: str, folds: dict[str, list[str]]) -> tuple[list[tuple[str, str]], set[str]]:
+    """([(name taken whole, as written)], phrases that break a name) of one phrase of a text.
+
+    A run of capitalised words inside a text is a name ("Mental Capacity Act", "Shared Lives"):
+    a phrase made of its tail and the next word ("Lives carers") or of part of a longer name
+    ("Capacity Act", "Behaviour Support" of "Positive Behaviour Support") names nothing a curator
+    would keep. Names of three or four words are taken whole; longer runs, and phrases written in
+    Title Case throughout, are headings rather than names and are left as they are."""
+    from .dedup import _stop_words
+
+    stop = _stop_words()
+    words, caps = [], []
+    toks = _TOKEN_RE.findall(part)
+    for tok in toks:
+        folded = _fold(tok, folds)
+        w = folded[0] if len(folded) == 1 else None
+        words.append(w)
+        caps.append(w is not None and w not in stop and tok[:1].isupper())
+    content = [c for w, c in zip(words, caps) if w is not None and w not in stop]
+    if len(content) >= 3 and all(content):
+        return [], set()  # a heading in Title Case
+    whole, broken = [], set()
+    k = 0
+    while k < len(words):
+        if not caps[k]:
+            k += 1
+            continue
+        end = k
+        while end + 1 < len(words) and caps[end + 1]:
+            end += 1
+        n = end - k + 1
+        if 2 <= n <= 4:
+            for i in range(k + 1, end + 1):  # phrases that start inside the name
+                if i + 1 < len(words) and words[i + 1] is not None:
+                    broken.add(f"{words[i]} {words[i + 1]}")
+            if n >= 3:
+                broken.add(f"{words[k]} {words[k + 1]}")
+                whole.append((" ".join(words[k:end + 1]), " ".join(toks[k:end + 1])))
+        k = end + 1
+    return whole, broken
 
 
 def _terms(words: list[str]) -> list[str]:
@@ -720,6 +890,7 @@ def cluster_items(
         `item_id`, `title`, `description`, optionally `locality`, `region`, `source`.
     themes : sequence, optional
         Per item, {theme: ThemeScore or confidence} or theme ids; None runs the theme pipeline.
+        Only which themes an item carries counts (not how confident the finding is).
     duplicates : DuplicateResult, optional
         From `find_near_duplicates`; None runs it with `dup_threshold`.
     n_collections, min_size, theme_weight, random_state
@@ -749,6 +920,9 @@ def cluster_items(
         themes = list(extract_themes(texts))
     if len(themes) != len(items):
         raise ValueError(f"themes has {len(themes)} entries for {len(items)} items; give one per item.")
+    # The clusterer sees the carried themes only, whatever form they came in (scores from the
+    # theme pipeline, ids from the store): `wvtext cluster` and `wvtext analyse` then group the
+    # same items the same way, and a theme added in review (no score) counts like a found one.
     carried = [_carried(t, theme_names_order) for t in themes]
     if duplicates is None:
         step("finding near-duplicates", 1, 4)
@@ -756,7 +930,7 @@ def cluster_items(
     groups = [duplicates.group_of(i) for i in ids]
     step("clustering", 2, 4)
     model = PracticeClusterer(n_collections, min_size=min_size, theme_weight=theme_weight, random_state=random_state)
-    model.fit(texts, themes=themes, groups=groups, ids=ids)
+    model.fit(texts, themes=carried, groups=groups, ids=ids)
     step("labelling", 3, 4)
 
     K = model.n_collections_
@@ -802,7 +976,8 @@ def cluster_items(
             "top_terms": ";".join(t for t, _ in model.collection_terms_[c]), "themes": ";".join(cthemes),
             "examples": len({r["dup_group"] or r["item_id"] for r in mem}),
             "duplicates": sum(1 for r in mem if r["dup_group"]),
-            "mean_similarity": round(sum(r["similarity_to_collection"] for r in mem) / len(mem), 4),
+            # fsum: the same mean whatever order the items came in
+            "mean_similarity": round(math.fsum(r["similarity_to_collection"] for r in mem) / len(mem), 4),
             "attached": sum(r["attached"] for r in mem),
             "representatives": ";".join(ids[k] for k in model.representatives_[c]),
             "theme_shares": ";".join(f"{t}={s:.2f}" for t, s in model.collection_themes_[c]),

@@ -15,8 +15,9 @@ _HELP = (
     "The same example sent in twice (by a council and its CCG; reworded, shortened, figures rounded) becomes one "
     "near-duplicate group (dup_group); similar schemes from different areas stay apart. Items are then grouped by "
     "their words and themes into collections labelled with their dominant themes and characteristic terms. "
-    "Duplicates always share a collection and every item lands in one; 'why' says what an item shares with its "
-    "collection.\n\n"
+    "Duplicates always share a collection and every item lands in one: examples that share no theme with any "
+    "collection (or have no text) are set aside in 'Other practice (no shared topic)', listed last; 'why' says what "
+    "an item shares with its collection.\n\n"
     "Writes OUT/items.csv (item_id, collection_id, collection_label, dup_group, themes, then details), "
     "OUT/collections.csv (collection_id, collection_label, size, top_terms, themes, ...), OUT/collections.json "
     "(members, representatives, duplicate groups with provenance) and offline HTML pages in OUT/collections/ "
@@ -25,11 +26,26 @@ _HELP = (
 )
 
 
+def _why_not(result, asked: int, min_size: int, n_items: int) -> str:
+    """Why the collections made are not the number asked for, from what the clustering did."""
+    made, units = len(result.collections), result.params.get("n_units", n_items)
+    other = getattr(result.model, "other_collection_", None) is not None
+    why = [f"there are only {units} distinct examples (near-duplicates count as one)"] if asked > units else []
+    if made < min(asked, units) and min_size > 1:  # with --min-size 1 no group is too small
+        why.append(f"groups smaller than --min-size {min_size} joined their nearest collection")
+    if made > asked:
+        why.append("groups whose items share no theme were split into the topics they hold")
+    if other:
+        why.append("examples that share no theme with any collection, or have no text, were set aside as "
+                   "'Other practice'")
+    return "; ".join(why) or "the grouping could not be cut into that many (some examples cannot be told apart)"
+
+
 @app.command("cluster", help=_HELP)
 def cluster_cli(
     items: Annotated[list[Path], typer.Argument(
-        help="Items csv file(s) with item_id,title,description (optionally locality,region,source).",
-        metavar="ITEMS.csv", show_default=False)],
+        help="Items files (csv or xlsx) with item_id,title,description (optionally locality,region,source).",
+        metavar="ITEMS", show_default=False)],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write items.csv, collections.csv, "
                                       "collections.json and collections/*.html to (created if missing).")],
     threshold: Annotated[float, typer.Option(
@@ -54,7 +70,7 @@ def cluster_cli(
         for path in items:
             got = read_input(path)
             if not got.format.startswith("items"):
-                echo_err(f"error: {path}: reads as a {got.format.replace('_', ' ')} of returns, not an items csv "
+                echo_err(f"error: {path}: reads as a {got.format.replace('_', ' ')} of returns, not an items file "
                          "(expected columns item_id,title,description).")
                 raise typer.Exit(1)
             for it in got.items:
@@ -86,12 +102,8 @@ def cluster_cli(
         echo_err(f"error: cannot write the outputs to {out}: {exc.strerror or exc}.")
         raise typer.Exit(1)
     if collections is not None and len(result.collections) != collections:
-        units = result.params.get("n_units", len(loaded))
-        why = [f"there are only {units} distinct examples (near-duplicates count as one)"] if collections > units else []
-        if len(result.collections) < min(collections, units):
-            why.append(f"groups smaller than --min-size {min_size} joined their nearest collection")
-        why = "; ".join(why) or "the grouping could not be cut into that many"
-        echo_err(f"note: {collections} collections asked for, {len(result.collections)} made: {why}.")
+        echo_err(f"note: {collections} collections asked for, {len(result.collections)} made: "
+                 f"{_why_not(result, collections, min_size, len(loaded))}.")
     groups = result.duplicates.groups
     typer.echo(f"{len(loaded)} items, {len(groups)} near-duplicate groups ({sum(len(g.item_ids) for g in groups)} items), "
                f"{len(result.collections)} collections")
