@@ -186,6 +186,13 @@ def read(nlp, reader, codebook, qid, text):
         ("3.1", "The intensive support team takes on anyone at risk of being admitted to hospital.", "yes"),
         ("7.3", "A best interests assessor joins the meeting whenever a move is being considered.", "yes"),
         ("3.2", "The team role is being considered by the board.", "in_progress"),
+        # A denial of trouble, two denials, a denial of the work still going on: no denial of the thing.
+        ("2.2", "No concerns here: both partners know what each placement costs and who pays.", "yes"),
+        ("2.1", "There are no significant gaps in what we know about the cost of each placement.", "yes"),
+        ("4.9", "Every review was finished by the end of May and none is outstanding.", "yes"),
+        ("11.1", "A market capacity assessment is not in progress, as it was completed last year.", "yes"),
+        ("1.8", "There are no concerns about ordinary residence.", "no"),  # asked about issues: its answer No
+        ("3.3", "No, not without extra resource.", "no"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):

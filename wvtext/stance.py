@@ -76,7 +76,10 @@ _MIN_WORDS_ACCOUNT = 25
 # verbs are left out.
 _PROGRESSIVE_AUX = {"is", "are", "am", "'re", "currently"}
 _NOT_VERBS_ING = {"nothing", "something", "anything", "everything", "during", "including", "according",
-                  "following", "regarding", "concerning", "pending", "being", "ongoing"}
+                  "following", "regarding", "concerning", "pending", "being", "ongoing",
+                  # adjectives, not work going on ("none is outstanding", "the target is challenging")
+                  "outstanding", "missing", "lacking", "challenging", "interesting", "encouraging", "promising",
+                  "demanding", "pressing", "existing", "exciting", "worrying", "reassuring", "willing"}
 _PROGRESSIVE_WEIGHT = 0.8
 # The state denied ("children's commissioning is not aligned", "ethnicity is not recorded
 # consistently", "the LSCB has not been linked in", "advocacy isn't routinely offered"): a form of
@@ -133,6 +136,15 @@ _PEOPLE = {"people", "person", "persons", "individual", "individuals", "patient"
 # one is placed, funded or in hospital says the question's subject does not exist here.
 _NOBODY_SUBJECT = {"placed", "funded", "commissioned", "hospital", "inpatient", "patient", "secure"}
 _NOBODY_WEIGHT = 1.5
+# Words that say a thing is done: after a denial of work underway in their sentence ("not in progress,
+# because it was completed") the denial is of the work still going on, not of the thing.
+_DONE = {"completed", "complete", "finished", "concluded", "done"}
+# Nouns of trouble: "no gaps", "no major concerns" say nothing is wrong (`_no_trouble`), where "no
+# process", "no pooled budget" deny the thing. Not "risk" ("no risk share") or "dispute" ("no dispute
+# resolution protocol"), whose compounds name arrangements.
+_TROUBLE = {"gap", "concern", "issue", "problem", "difficulty", "barrier", "delay", "shortfall", "complaint",
+            "obstacle"}
+_NOT_TROUBLE = {"analysis", "resolution", "log", "register", "escalation", "protocol", "process"}
 # "Nine of the eleven reviews are complete. The remaining two are booked for September": some of a
 # set done and the rest still to come (answer-classes: Most/Some completed with timescales is
 # in_progress). A count of the set done, then the rest named.
@@ -446,7 +458,12 @@ class StanceReader:
                 # "a network for staff working with people in hospital", "appointed in February,
                 # working with the Principal Social Worker": who someone is, not work underway
                 continue
-            if cls in ("yes", "in_progress", "plan") and any(norms[j] in _NEG for j in range(max(0, s - 3), s)):
+            denied = any(norms[j] in _NEG for j in range(max(0, s - 3), s))
+            if denied and cls == "partial" and norms[s] in _TROUBLE:
+                continue  # "no major gaps", "without any gaps": a caveat denied is none
+            if cls in ("yes", "in_progress", "plan") and denied:
+                if cls != "yes" and any(n in _DONE for n in norms[e:se]):
+                    continue  # "is not in progress, because it was completed in March": done, not missing
                 cls = "no"  # "is not in place", "not being developed"
             elif cls == "yes" and not start and any(norms[j] in _FUTURE_BEFORE for j in range(max(sb, s - 3), s)):
                 cls = "plan"  # "will be in place by October": not yet in place
@@ -457,6 +474,10 @@ class StanceReader:
                 continue  # "operational policy", "operational group": a kind of thing, not "is operational"
             elif cls == "yes" and not start and any(norms[j] in _LIMITERS for j in range(e, min(se, e + 6))):
                 cls = "partial"  # "in place in some areas only"
+            if cls == "no" and e < se and norms[e][:1].isalpha() and "without" in norms[e:se]:
+                continue  # "No person is without a named worker": two denials affirm (not "No, not without ...")
+            if cls == "no" and self._no_trouble(norms, e, se, question):
+                continue  # "No major gaps - full costings for all", "no concerns": nothing wrong, no denial
             if cls == "no" and self._nobody_here(norms, e, se):
                 # "We do not have any young people currently placed": no one in that situation,
                 # not a missing arrangement. As the answer's opening it says the question does not
@@ -525,8 +546,8 @@ class StanceReader:
             w = norms[j]
             if j in taken or w in _NOT_STATE or not w[:1].isalpha():
                 continue
-            if (len(w) > 4 and w.endswith("ed")) or w in _STATE_WORDS:
-                add("no", _PROGRESSIVE_WEIGHT, i)
+            if ((len(w) > 4 and w.endswith("ed")) or w in _STATE_WORDS) and "without" not in norms[j:v.sent(i)[1]]:
+                add("no", _PROGRESSIVE_WEIGHT, i)  # not "have never placed anyone ... without notifying" (two denials)
         # The question echoed ("There is agreement about ..."), counted before the gaps below so
         # that a sentence that affirms and then states a gap weighs as a whole.
         echo = self._echo(v, question, qualified) if question is not None else None
@@ -694,6 +715,16 @@ class StanceReader:
         words = [n for n in norms if n[:1].isalpha()][:4]
         return bool(words) and (words[0] in ("no", "none", "nobody", "nothing")
                                 or (words[0] == "there" and any(w in ("no", "not", "n't") for w in words[1:])))
+
+    @staticmethod
+    def _no_trouble(norms: list[str], end: int, sent_end: int, question: Question | None) -> bool:
+        """Whether a denial ending at `end` denies trouble ("No major gaps", "no concerns about
+        costs", "There are no problems"): that nothing is wrong, not that the arrangement asked about
+        is missing. Not for a question that asks about issues, where "no issues" is its answer No."""
+        if question is not None and question.asks_about_issues:
+            return False
+        after = [n for n in norms[end:min(sent_end, end + 3)] if n[:1].isalpha()]
+        return any(n in _TROUBLE for n in after[:3]) and not any(n in _NOT_TROUBLE for n in after[:3])
 
     @staticmethod
     def _nobody_here(norms: list[str], end: int, sent_end: int) -> bool:
