@@ -193,6 +193,10 @@ def read(nlp, reader, codebook, qid, text):
         ("11.1", "A market capacity assessment is not in progress, as it was completed last year.", "yes"),
         ("1.8", "There are no concerns about ordinary residence.", "no"),  # asked about issues: its answer No
         ("3.3", "No, not without extra resource.", "no"),
+        # An answer that opens with its question's own code label answers as that code.
+        ("4.5", "In process - list held, but who the contact in the other area is still needs confirming.",
+         "in_progress"),
+        ("4.3", "Further discussion: carers are not yet on the group.", "in_progress"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):

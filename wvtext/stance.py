@@ -280,6 +280,7 @@ class StanceReader:
         self.cues = _cues(str(models / "cues.csv"))
         self.xrefs = _xrefs(str(models / "xrefs.csv"))
         self._qnorms: dict[str, frozenset[str]] = {}
+        self._label_words: dict[str, list[str]] = {}  # code label -> its opening words, as answers are compared
         self.any_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.start_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for i, (cue, _cls, _w, start) in enumerate(self.cues):
@@ -716,6 +717,26 @@ class StanceReader:
         return bool(words) and (words[0] in ("no", "none", "nobody", "nothing")
                                 or (words[0] == "there" and any(w in ("no", "not", "n't") for w in words[1:])))
 
+    def _label_opening(self, norms: list[str], question: Question | None) -> str:
+        """The answer class of the question's code label that the answer opens with, word for word
+        up to a dash, colon or stop ("In process - ...", "Further discussion: ..."): its part before
+        a bracket or slash, of two words or more; "" when none."""
+        if question is None:
+            return ""
+        i = opening_index(norms)
+        head = []
+        while i < len(norms) and norms[i][:1].isalnum():
+            head.append(norms[i])
+            i += 1
+        for code in question.codes:
+            words = self._label_words.get(code.label)
+            if words is None:
+                part = re.split(r"[(/]", code.label)[0]
+                words = self._label_words[code.label] = [t.norm_ for t in self.nlp.make_doc(part) if t.norm_[:1].isalnum()]
+            if len(words) >= 2 and head == words:
+                return code.answer_class
+        return ""
+
     @staticmethod
     def _no_trouble(norms: list[str], end: int, sent_end: int, question: Question | None) -> bool:
         """Whether a denial ending at `end` denies trouble ("No major gaps", "no concerns about
@@ -877,6 +898,15 @@ class StanceReader:
         # Not a split of money ("62 per cent from the council"): a share "of" something.
         if SHARE_OF.search(doc.text):
             scores["partial"] += _PART_SHARE
+        # An answer that opens with one of its question's own code labels, word for word, answers
+        # as that code ("In process - register in place, point of contact to confirm" under "In
+        # process (e.g. registers in place but need to confirm point of contact)"; "Further
+        # discussion - ..."): what follows is its detail, not another answer. Yes and No are
+        # left to the rules above ("Yes, but ...", "No, however ..." qualify them).
+        echoed = self._label_opening(v.norms, question)
+        if echoed in ("in_progress", "partial"):
+            scores[echoed] = max(scores[echoed], max(scores.values()) + 0.1)
+            best.setdefault(echoed, (0.0, 0))
         ranked = sorted(("yes", "no", "in_progress", "partial"), key=lambda c: (-scores[c], ("no", "in_progress", "partial", "yes").index(c)))
         top = ranked[0]
         if scores[top] == 0:
