@@ -496,3 +496,13 @@ def test_a_categorical_flag_says_what_the_narrative_names():
     assert named == f"names 3 {labels[3]}, 7 {labels[7]}"
     assert narrative_side({"text_class": "unclear", "partners": "", "obstacles": ""}, q610) == "names none"
     assert narrative_side({"text_class": "partial"}, cb.get("1.1")) == "partial"
+
+
+def test_a_flag_shows_the_code_with_its_labels(codebook):
+    from wvtext.divergence import code_side
+
+    assert code_side("4", "yes", codebook["5.6"]) == "code 4 Yes, regional only (yes)"
+    assert code_side("1", "", codebook["6.10"]) == "code 1 Financial"
+    assert code_side("5, 6", "", codebook["1.2"]).startswith("code 5, 6 CCG")
+    assert code_side("", "", codebook["2.1"]) == "code blank (-)"
+    assert code_side("9", "", codebook["2.1"]) == "code 9 (-)"  # outside the scheme: no label to show

@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # stance brings spaCy; the types and drivers are wanted witho
     from .stance import Stance
 
 __all__ = ["Divergence", "score_divergence", "OutOfStep", "score_out_of_step", "FLAG_AT", "DIVERGENCE_TYPES",
-           "DRIVER_TYPES", "flag_drivers", "narrative_side", "reviewed_drivers", "reviewed_flag"]
+           "DRIVER_TYPES", "code_side", "flag_drivers", "narrative_side", "reviewed_drivers", "reviewed_flag"]
 
 FLAG_AT = 0.4
 DIVERGENCE_TYPES = ("contradiction", "overstated", "understated", "hidden_issue", "invalid_code", "no_response",
@@ -226,6 +226,19 @@ def score_out_of_step(returns: list[dict], *, shrink: float = 5.0, flag_at: floa
         out.append(OutOfStep(rid, len(answers), div, round(div / n, 3), over, round(dist, 3), round(optimism, 3),
                              score, score >= flag_at, drivers))
     return out
+
+
+def code_side(code_raw: str, code_class: str, question) -> str:
+    """The code as a flag shows it beside the narrative, with its labels: "code 4 Yes, regional only
+    (yes)", "code 5, 6 CCG(s), Specialist Commissioners" for 1.2 and 6.10, "code blank (-)"."""
+    raw = (code_raw or "").strip() or "blank"
+    labels = {str(c.code): c.label for c in question.codes} if question is not None else {}
+    nums = re.findall(r"\d{1,2}", raw) if re.fullmatch(r"[\d\s,;]+", raw) else []
+    named = [labels[n] for n in nums if n in labels]
+    if question is not None and question.is_categorical:
+        return f"code {raw} {', '.join(named)}".rstrip()
+    label = f" {named[0]}" if len(nums) == 1 and named else ""
+    return f"code {raw}{label} ({code_class or '-'})"
 
 
 def narrative_side(a: dict, question) -> str:

@@ -20,7 +20,7 @@ Kinds and decisions:
 from __future__ import annotations
 
 from .codebook import ANSWER_CLASSES as TEXT_CLASSES
-from .divergence import DIVERGENCE_TYPES, narrative_side
+from .divergence import DIVERGENCE_TYPES, code_side, narrative_side
 from .errors import WvtextError
 
 __all__ = ["KINDS", "DECISIONS", "review_queue", "record_decision", "check_decision", "check_fields", "field_error",
@@ -87,8 +87,8 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
                              "score": 1.0 if added else a["divergence_score"], "added": added,
                              "what": (f"{d['value'] or 'divergent'} (added in review)" if d["decision"] == "confirm"
                                       else "(added, then dismissed in review)") if added else a["divergence_type"],
-                             "detail": f"code {ans['code_raw'] or 'blank'} ({a['code_class'] or '-'}) vs narrative "
-                                       f"{narrative_side(a, codebook.get(a['qid']))}", "evidence": a["evidence"]})
+                             "detail": f"{code_side(ans['code_raw'], a['code_class'], codebook.get(a['qid']))} vs "
+                                       f"narrative {narrative_side(a, codebook.get(a['qid']))}", "evidence": a["evidence"]})
         rows.sort(key=lambda r: (-r["score"], *tie(r)))
     elif kind == "theme":
         for t in store.answer_themes(rids):
@@ -105,7 +105,8 @@ def review_queue(store, *, kind: str = "divergence", return_ids: list[str] | Non
                 continue
             rows.append({"kind": kind, "return_id": a["return_id"], "qid": a["qid"], "locality": ans["locality"],
                          "score": a["text_confidence"], "what": a["text_class"],
-                         "detail": f"code {ans['code_raw'] or 'blank'} ({a['code_class'] or '-'})", "evidence": a["evidence"]})
+                         "detail": code_side(ans['code_raw'], a['code_class'], codebook.get(a['qid'])),
+                         "evidence": a["evidence"]})
         rows.sort(key=lambda r: (r["score"], *tie(r)))  # the least certain first
     elif kind == "support_request":
         for r in store.support_requests(rids):

@@ -26,7 +26,7 @@ def flags_cli(
     (confirmed where wvtext did not flag) is counted and listed; the score is as analysed. Run
     'wvtext analyse' first.
     """
-    from ..divergence import reviewed_drivers, reviewed_flag
+    from ..divergence import code_side, reviewed_drivers, reviewed_flag
     from ..review import decision_map
     from ..store import open_store
 
@@ -111,7 +111,6 @@ def flags_cli(
         if not a["divergent"] and not all_answers:
             hidden += bool(d and d["decision"] == "dismiss")
             continue
-        code = codes[a["qid"]]["code_raw"] or "blank"
         mark = ""
         if d:
             retyped = a["divergence_type"] != a["analysed_type"] and a["analysed_type"] and a["divergent"]
@@ -120,7 +119,8 @@ def flags_cli(
                     + ("; wvtext did not flag it" if a["divergent"] and not a["analysed_type"] else "") + "]")
         score = f"{a['divergence_score']:.2f}" if a["analysed_type"] or not a["divergent"] else "  - "
         typer.echo(f"\n{a['qid']:<5} {score} {a['divergence_type'] or '-':<18} "
-                   f"code {code} ({a['code_class'] or '-'}) vs narrative {narrative_side(a, codebook.get(a['qid']))}"
+                   f"{code_side(codes[a['qid']]['code_raw'], a['code_class'], codebook.get(a['qid']))} vs narrative "
+                   f"{narrative_side(a, codebook.get(a['qid']))}"
                    f"{mark}")
         if a["evidence"]:
             ev = a["evidence"]
