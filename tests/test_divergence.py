@@ -291,6 +291,7 @@ def test_divergence_partners_mismatch(nlp, reader, codebook):
 
 def test_divergence_a_councils_housing_company_is_the_housing_partner(nlp, reader, codebook):
     same = div(nlp, reader, codebook, "1.2", "The CCG and Tameside Homes, our ALMO, sit on the delivery group.", [3, 5])
+    assert not div(nlp, reader, codebook, "1.2", "CCG, two RSLs and the disabled children team.", [2, 3, 5]).divergent
     assert not same.divergent
 
 
@@ -506,3 +507,10 @@ def test_a_flag_shows_the_code_with_its_labels(codebook):
     assert code_side("5, 6", "", codebook["1.2"]).startswith("code 5, 6 CCG")
     assert code_side("", "", codebook["2.1"]) == "code blank (-)"
     assert code_side("9", "", codebook["2.1"]) == "code 9 (-)"  # outside the scheme: no label to show
+
+
+def test_an_issue_pointed_back_at_is_quoted_with_the_sentence_that_names_it(nlp, reader, codebook):
+    text = ("No issues for most people. Harbury say one man placed in 2009 is ordinarily resident here. "
+            "We do not accept this and the matter is with the Department of Health for a determination.")
+    st = read(nlp, reader, codebook, "1.8", text)
+    assert st.issues_affirmed and st.evidence.startswith("Harbury say one man") and "determination" in st.evidence

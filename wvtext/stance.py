@@ -54,6 +54,7 @@ _NEG = {"not", "no", "n't", "never", "nor", "without", "nothing"}
 # Stems: "disput" covers dispute, disputed, disputes; "determination" an OR determination.
 _ISSUE_STEMS = ("issue", "disput", "risk", "concern", "problem", "difficult", "disagree", "challeng", "determination",
                 "exposure", "contest", "unresolved", "escalat")
+_POINTS_BACK = {"this", "that", "it", "these", "those", "matter"}  # a sentence that opens by pointing back
 _FUTURE_BEFORE = {"will", "shall", "to", "expected", "intend", "planned", "aim", "hope", "going"}
 _LIMITERS = {"only", "some", "partly", "partially", "except", "most", "certain", "limited"}
 _CONTRAST = {"but", "though", "although", "however", "whilst", "while", "yet"}
@@ -806,6 +807,16 @@ class StanceReader:
         b, e = v.sent(start)
         return doc.text[v.idx[b]:v.char_end(e - 1)].strip() if e > b else ""
 
+    def _with_antecedent(self, doc: Doc, start: int) -> str:
+        """The sentence at `start`, with the sentence before it where it opens by pointing back
+        ("Swindon contend he is ordinarily resident here. We do not accept this, and the matter has
+        been referred ..."): the issue is named in the one before."""
+        v = doc_view(doc)
+        b, _e = v.sent(start)
+        if b > 0 and not _POINTS_BACK.isdisjoint(v.norms[b:b + 5]):
+            return f"{self._sentence(doc, b - 1)} {self._sentence(doc, start)}"
+        return self._sentence(doc, start)
+
     def _first_text(self, doc: Doc) -> str:
         return self._sentence(doc, 0) if len(doc) else ""
 
@@ -934,7 +945,7 @@ class StanceReader:
             if n.startswith(_ISSUE_STEMS):
                 (denied if v.negated(i, i + 1) else affirmed).append(i)
         if affirmed:
-            return True, self._sentence(doc, affirmed[0])
+            return True, self._with_antecedent(doc, affirmed[0])
         if denied:
             return False, self._sentence(doc, denied[0])
         return None
