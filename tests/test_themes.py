@@ -266,3 +266,9 @@ def test_themes_lexicon_exclude_words_are_read_and_normalised(tmp_path):
                     "pooled_budgets,pool,0.7,,,Carers|STAFF,\n", encoding="utf-8")
     (term,) = load_lexicon(path).terms
     assert term.exclude == frozenset({"carer", "staff"})
+
+
+def test_an_abbreviation_written_mid_sentence_ends_no_sentence(nlp):
+    doc = nlp("New arrangement - WV Programme Board est. 2013 with the CCG. Approx. 40 people reviewed.")
+    assert [s.text for s in doc.sents] == ["New arrangement - WV Programme Board est. 2013 with the CCG.",
+                                           "Approx. 40 people reviewed."]

@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 import re
 
 import spacy
-from spacy.attrs import NORM
+from spacy.attrs import NORM, ORTH
 from spacy.util import compile_infix_regex
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -26,6 +26,9 @@ from .lexicon import THEMES, load_lexicon, normalize_word
 __all__ = ["make_nlp", "extract_themes", "with_questions", "themes_string", "THRESHOLD"]
 
 
+_ABBREVIATIONS = ("est.", "approx.", "incl.", "excl.", "dept.", "govt.", "ref.", "tel.", "cf.", "viz.", "c.f.")
+
+
 def make_nlp(lexicon_path: Path | str | None = None, *, learned: bool = True) -> Language:
     """Return spacy.blank("en") with sentence splitting, word normalisation and the theme components;
     with `learned`, the learned theme decision of `models/learned/` (where present) after the
@@ -36,6 +39,11 @@ def make_nlp(lexicon_path: Path | str | None = None, *, learned: bool = True) ->
     # patterns are added in joined and split forms (lexicon.pattern_variants).
     infixes = [x for x in nlp.Defaults.infixes if not re.search(x, "co-located")]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # Abbreviations officers write mid-sentence keep their stop ("WV Programme Board est. 2013",
+    # "approx. 40 people"), so it ends no sentence. Not "etc.", which often ends one.
+    for abbr in _ABBREVIATIONS:
+        for form in (abbr, abbr.capitalize()):
+            nlp.tokenizer.add_special_case(form, [{ORTH: form, NORM: abbr.rstrip(".")}])
     spelling = dict(lexicon.spelling)
     # NORM is computed once per word type (lexemes are cached), so matching on it costs nothing per token.
     nlp.vocab.lex_attr_getters[NORM] = lambda s: normalize_word(s, spelling)
