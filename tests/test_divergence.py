@@ -197,6 +197,9 @@ def read(nlp, reader, codebook, qid, text):
         ("4.5", "In process - list held, but who the contact in the other area is still needs confirming.",
          "in_progress"),
         ("4.3", "Further discussion: carers are not yet on the group.", "in_progress"),
+        # In note style a spaced dash joins a gap to what is in place, as a semicolon does.
+        ("2.3", "Pooled fund in place (adults) - children not included yet.", "partial"),
+        ("5.6", "Yes, regional only - staff go to the regional network; no separate local programme.", "yes"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):

@@ -54,6 +54,9 @@ _NEG = {"not", "no", "n't", "never", "nor", "without", "nothing"}
 # Stems: "disput" covers dispute, disputed, disputes; "determination" an OR determination.
 _ISSUE_STEMS = ("issue", "disput", "risk", "concern", "problem", "difficult", "disagree", "challeng", "determination",
                 "exposure", "contest", "unresolved", "escalat")
+# What joins two clauses in note style: a semicolon, or a dash standing between spaces (a hyphen
+# inside a word is part of the word's token).
+_CLAUSE_MARKS = {";", "-", "\u2013", "\u2014"}
 _POINTS_BACK = {"this", "that", "it", "these", "those", "matter"}  # a sentence that opens by pointing back
 _FUTURE_BEFORE = {"will", "shall", "to", "expected", "intend", "planned", "aim", "hope", "going"}
 _LIMITERS = {"only", "some", "partly", "partially", "except", "most", "certain", "limited"}
@@ -557,7 +560,8 @@ class StanceReader:
             add("yes", _ECHO_WEIGHT, echo)
         for b, e in v.bounds:
             c = next((i for i in range(b, e) if norms[i] in _CONTRAST_GAP
-                      and not (norms[i] == "yet" and i > b and norms[i - 1] in _NEG)), None)  # "not yet" is no contrast
+                      and not (norms[i] == "yet" and i > b and norms[i - 1] not in (",", ";", "and", "but"))), None)
+            # "yet" is a contrast where it opens a clause (", yet ..."), not in "not yet" or "included yet"
             if c is not None and any(norms[i] in _NEG for i in range(c + 1, e)):
                 affirmed = self._affirmed_then_gap(norms, b, c, e)
                 add("partial", self._gap_weight(affirmed, by_sent.get(b, {})), b)
@@ -569,7 +573,11 @@ class StanceReader:
             elif c is None:
                 # Two clauses joined by a semicolon, an affirmation then a denial ("Carers involved
                 # via the board; Healthwatch not yet engaged"): the same gap, in note style.
-                c = next((i for i in range(b + 1, e) if norms[i] == ";" and norms[i - 1] not in _HTML_ENTITIES), None)
+                # (the mark nearest before the first denial: "Yes, regional only - staff attend ...; no
+                # separate local programme" joins its gap with the semicolon, not the dash)
+                d = next((i for i in range(b + 1, e) if norms[i] in _NEG), e)
+                c = max((i for i in range(b + 1, d) if norms[i] in _CLAUSE_MARKS and norms[i - 1] not in _HTML_ENTITIES),
+                        default=None)
                 if c is not None and any(norms[i] in _NEG for i in range(c + 1, e)) \
                         and self._affirmed_then_gap(norms, b, c, e):
                     add("partial", self._gap_weight(True, by_sent.get(b, {})), b)
