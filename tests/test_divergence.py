@@ -193,6 +193,7 @@ def read(nlp, reader, codebook, qid, text):
         ("11.1", "A market capacity assessment is not in progress, as it was completed last year.", "yes"),
         ("1.8", "There are no concerns about ordinary residence.", "no"),  # asked about issues: its answer No
         ("3.3", "No, not without extra resource.", "no"),
+        ("11.2", "No - last gap analysis 2011, before the programme.", "no"),  # the answer No, then what there is
         # An answer that opens with its question's own code label answers as that code.
         ("4.5", "In process - list held, but who the contact in the other area is still needs confirming.",
          "in_progress"),

@@ -482,7 +482,10 @@ class StanceReader:
             if cls == "no" and e < se and norms[e][:1].isalpha() and "without" in norms[e:se]:
                 continue  # "No person is without a named worker": two denials affirm (not "No, not without ...")
             if cls == "no" and self._no_trouble(norms, e, se, question):
-                continue  # "No major gaps - full costings for all", "no concerns": nothing wrong, no denial
+                # "No major gaps - full costings for all", "no concerns": nothing wrong, which says
+                # (weakly) that what is asked about is in hand
+                add("yes", _PROGRESSIVE_WEIGHT, s)
+                continue
             if cls == "no" and self._nobody_here(norms, e, se):
                 # "We do not have any young people currently placed": no one in that situation,
                 # not a missing arrangement. As the answer's opening it says the question does not
@@ -753,8 +756,10 @@ class StanceReader:
         is missing. Not for a question that asks about issues, where "no issues" is its answer No."""
         if question is not None and question.asks_about_issues:
             return False
-        after = [n for n in norms[end:min(sent_end, end + 3)] if n[:1].isalpha()]
-        return any(n in _TROUBLE for n in after[:3]) and not any(n in _NOT_TROUBLE for n in after[:3])
+        if end >= sent_end or not norms[end][:1].isalpha():
+            return False  # "No - last gap analysis 2011": the answer No, then what there is
+        after = norms[end:min(sent_end, end + 4)]
+        return any(n in _TROUBLE for n in after[:3]) and not any(n in _NOT_TROUBLE for n in after)
 
     @staticmethod
     def _nobody_here(norms: list[str], end: int, sent_end: int) -> bool:
