@@ -12,8 +12,11 @@ Rules, in order:
 3. "any issues?" questions (1.8) read whether issues are affirmed or denied;
 4. otherwise cue weights add up per class (the first sentence counts 1.5x; a cue of existence
    under a local negation counts for "no"; the progressive "we are putting ... together" counts
-   for in_progress, a contrast followed by a denial in one sentence for partial, and an answer
-   opening "Nobody ... is placed" for not applicable); an affirmative first sentence with a gap
+   for in_progress, a contrast (or in note style a semicolon or spaced dash) followed by a
+   denial in one sentence for partial, and an answer opening "Nobody ... is placed" for not
+   applicable; a denial of trouble ("No major gaps") or of a denial ("No person is without ...")
+   is none, and an answer that opens with one of its question's own code labels ("In process -
+   ...") answers as that code); an affirmative first sentence with a gap
    stated later is partial, and so is a denial followed by what is done in its place ("In
    practice", "Instead"); "Yes, ... will be" with only future/progress content
    in its first sentence is in_progress; text with no cue that describes arrangements reads yes,
