@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 import numpy as np
 from spacy.attrs import IDX, IS_PUNCT, IS_TITLE, IS_UPPER, LENGTH, NORM, ORTH, SENT_START
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from .lexicon import THEMES, Lexicon, load_lexicon, pattern_variants
@@ -132,28 +133,43 @@ class ThemeMatcher:
         """The matcher's finds in the doc, and in its words with each slash-joined alternative
         left out ("pooled/aligned budgets" read as "pooled budgets" too, "physical/behavioural
         interventions" as "physical interventions"): the words before a slash share the head that
-        follows the last alternative. A find through a left-out alternative spans it in the doc."""
+        follows the last alternative. A find through a left-out alternative spans it in the doc.
+        Only the words around each slash are read again (a term has at most five words)."""
         found = matcher(doc)
-        kept = _slash_heads(doc)
-        if kept is not None:
+        got = _slash_heads(doc)
+        if got is not None:
+            kept, drop = got
             short = Doc(doc.vocab, words=[doc[i].text for i in kept])
-            found += [(key, kept[s], kept[e - 1] + 1) for key, s, e in matcher(short)
-                      if kept[e - 1] - kept[s] != e - 1 - s]  # only finds across a left-out alternative
+            for key, s, e in matcher(short):
+                steps = [(kept[k], kept[k + 1]) for k in range(s, e - 1) if kept[k + 1] - kept[k] > 1]
+                # across a left-out alternative, and across nothing else (the windows' own gaps)
+                if steps and all(set(range(a + 1, b)) <= drop for a, b in steps):
+                    found.append((key, kept[s], kept[e - 1] + 1))
         return found
 
 
-def _slash_heads(doc: Doc) -> list[int] | None:
-    """The doc's token positions without each "/ B" of a slash-joined modifier ("A/B C": no spaces
-    around the slash, a word on each side and a word after B), or None when it has none."""
-    if "/" not in doc.text:
+def _slash_heads(doc: Doc) -> tuple[list[int], set[int]] | None:
+    """The token positions around each "/ B" of a slash-joined modifier ("A/B C": no spaces around
+    the slash, a word on each side and a word after B), without it, and the positions left out;
+    None when the doc has none."""
+    if not (doc.to_array(ORTH) == _SLASH).any():  # an array test: `doc.text` builds every token
         return None
     drop: set[int] = set()
+    sites: list[int] = []
     for t in doc[1:-2]:
         i = t.i
         if t.text == "/" and not doc[i - 1].whitespace_ and not t.whitespace_ \
                 and doc[i - 1].is_alpha and doc[i + 1].is_alpha and (doc[i + 2].is_alpha or doc[i + 2].text == "/"):
             drop.update((i, i + 1))
-    return [i for i in range(len(doc)) if i not in drop] if drop else None
+            sites.append(i)
+    if not drop:
+        return None
+    around = {j for i in sites for j in range(max(0, i - _TERM_REACH), min(len(doc), i + 2 + _TERM_REACH))}
+    return [j for j in sorted(around) if j not in drop], drop
+
+
+_SLASH = get_string_id("/")
+_TERM_REACH = 5  # words a term may reach on either side of a left-out alternative (terms have at most five)
 
 
 _RAW, _MENTIONS, _VIEW = "wvtext_raw_mentions", "wvtext_mentions", "wvtext_view"
