@@ -553,9 +553,12 @@ def _layout_of_sheets(name: str, sheets: list[tuple[str, list[tuple[int, list]],
 
 def _on_sheet(got: InputFile, title: str) -> InputFile:
     """`got` with every problem that names a row filed under the sheet `title` it was read from."""
-    got.problems = [replace(p, sheet=title) if p.row is not None and not p.sheet else p for p in got.problems]
+    def filed(problems: list[Problem]) -> list[Problem]:
+        return [replace(p, sheet=title) if p.row is not None and not p.sheet else p for p in problems]
+
+    got.problems = filed(got.problems)
     for r in got.returns:
-        r.problems = [replace(p, sheet=title) if p.row is not None and not p.sheet else p for p in r.problems]
+        r.problems = filed(r.problems)
     return got
 
 
