@@ -46,7 +46,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 
-from .dedup import _URL_RE, DuplicateResult, find_near_duplicates, normalise_words, strip_places
+from .dedup import _URL_RE, DuplicateResult, _stop_words, find_near_duplicates, normalise_words, strip_places
 
 __all__ = ["PracticeClusterer", "cluster_items", "Clustering", "write_outputs", "render_html", "ITEMS_COLUMNS",
            "ITEMS_EXTRA", "COLLECTIONS_COLUMNS", "COLLECTIONS_EXTRA"]
@@ -761,8 +761,6 @@ def _name_terms(part: str, folds: dict[str, list[str]]) -> tuple[list[tuple[str,
     ("Capacity Act", "Behaviour Support" of "Positive Behaviour Support") names nothing a curator
     would keep. Names of three or four words are taken whole; longer runs, and phrases written in
     Title Case throughout, are headings rather than names and are left as they are."""
-    from .dedup import _stop_words
-
     stop = _stop_words()
     words, caps = [], []
     toks = _TOKEN_RE.findall(part)
@@ -798,8 +796,6 @@ def _name_terms(part: str, folds: dict[str, list[str]]) -> tuple[list[tuple[str,
 def _terms(words: list[str]) -> list[str]:
     """Content words, then the phrases of two content words that stand next to each other in
     the text ("young people", not "children young" from "children and young")."""
-    from .dedup import _stop_words
-
     stop = _stop_words()
     keep = [w not in stop and len(w) > 1 for w in words]
     uni = [w for w, k in zip(words, keep) if k]
