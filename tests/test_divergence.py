@@ -201,6 +201,15 @@ def read(nlp, reader, codebook, qid, text):
         # In note style a spaced dash joins a gap to what is in place, as a semicolon does.
         ("2.3", "Pooled fund in place (adults) - children not included yet.", "partial"),
         ("5.6", "Yes, regional only - staff go to the regional network; no separate local programme.", "yes"),
+        # A gap in a later sentence makes it partial even when it weighs far less than what is
+        # affirmed (at least a quarter as much).
+        ("4.4", "There is a joint register of people in hospital settings. It does not include people in the "
+                "community who may be at risk of admission.", "partial"),
+        # Comparative deficits and uneven coverage.
+        ("2.2", "Funding for people in local beds is understood. The picture for the secure cohort is harder "
+                "to establish.", "partial"),
+        ("5.1", "Varies by host authority: two share alerts promptly.", "partial"),
+        ("7.2", "Contract returns tell us about numbers. We have much less information on quality.", "partial"),
     ],
 )
 def test_divergence_narrative_class(nlp, reader, codebook, qid, text, expected):

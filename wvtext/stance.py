@@ -856,9 +856,11 @@ class StanceReader:
         scores = dict(scores)
         # An affirmative opening (no negation, nothing underway or planned) followed by a gap in a
         # later sentence ("Numbers agreed. Support for families not yet in place.") is in place
-        # with a stated gap: partial, not no; and not yes either when the gap weighs at least half
-        # as much as the affirmation. The gap must be about the question, or at least no aside
-        # about issues or absent people. An answer that opens with its denial stays no.
+        # with a stated gap: partial, not no; and not yes either when the gap weighs at least a
+        # quarter as much as the affirmation ("We have a register of people in hospital. It doesn't
+        # include people in the community ..."; half until session 17). The gap must be about the
+        # question, or at least no aside about issues or absent people. An answer that opens with
+        # its denial stays no.
         affirmative_opening = len(v.bounds) >= 2 and in_first["no"] == 0 and opening not in ("no", "not", "none") \
             and in_first["in_progress"] + in_first["plan"] == 0 and not any(n in _NEG for n in v.norms[:first_end])
         if affirmative_opening and scores["no"] > 0:
@@ -866,7 +868,7 @@ class StanceReader:
             b, e = v.sent(best["no"][1]) if "no" in best else (0, 0)
             if len(first_words) >= 2 \
                     and (self._on_question(v, question, b, e) or not self._existential(v.norms[b:e])):
-                top = scores["yes"] if scores["no"] >= 0.5 * scores["yes"] else 0.0
+                top = scores["yes"] if scores["no"] >= 0.25 * scores["yes"] else 0.0
                 scores["partial"] = max(scores["partial"], scores["no"] + 0.1, top + 0.1)
                 best.setdefault("partial", best.get("no", (0.0, 0)))
         # The same with a caveat in a later sentence ("Locally the lines are clear. Less clear is
