@@ -205,6 +205,8 @@ def read(nlp, reader, codebook, qid, text):
         # affirmed (at least a quarter as much).
         ("4.4", "There is a joint register of people in hospital settings. It does not include people in the "
                 "community who may be at risk of admission.", "partial"),
+        # "X yes, Y not yet": a split answer, as with a semicolon.
+        ("5.4", "Adult board yes, the children's board not yet involved.", "partial"),
         # Comparative deficits and uneven coverage.
         ("2.2", "Funding for people in local beds is understood. The picture for the secure cohort is harder "
                 "to establish.", "partial"),

@@ -580,10 +580,12 @@ class StanceReader:
                 # Two clauses joined by a semicolon, an affirmation then a denial ("Carers involved
                 # via the board; Healthwatch not yet engaged"): the same gap, in note style.
                 # (the mark nearest before the first denial: "Yes, regional only - staff attend ...; no
-                # separate local programme" joins its gap with the semicolon, not the dash)
+                # separate local programme" joins its gap with the semicolon, not the dash). A comma
+                # after a "yes" splits the answer too ("Adults Board yes, children's board not yet
+                # linked in"; since session 17).
                 d = next((i for i in range(b + 1, e) if norms[i] in _NEG), e)
-                c = max((i for i in range(b + 1, d) if norms[i] in _CLAUSE_MARKS and norms[i - 1] not in _HTML_ENTITIES),
-                        default=None)
+                c = max((i for i in range(b + 1, d) if (norms[i] in _CLAUSE_MARKS and norms[i - 1] not in _HTML_ENTITIES)
+                         or (norms[i] == "," and norms[i - 1] == "yes")), default=None)
                 if c is not None and any(norms[i] in _NEG for i in range(c + 1, e)) \
                         and self._affirmed_then_gap(norms, b, c, e):
                     add("partial", self._gap_weight(True, by_sent.get(b, {})), b)
