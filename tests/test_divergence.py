@@ -280,6 +280,10 @@ def test_divergence_hidden_issue(nlp, reader, codebook):
     assert d.divergent and d.type == "hidden_issue"
     ok = div(nlp, reader, codebook, "1.8", "There are no ordinary residence issues.", [0])
     assert not ok.divergent
+    # "the people concerned" is who is involved, not a concern
+    ok = div(nlp, reader, codebook, "1.8", "There are no ordinary residence issues. Social workers keep in touch "
+                                           "with the families of the people concerned.", [0])
+    assert not ok.divergent
 
 
 def test_divergence_invalid_code(nlp, reader, codebook):

@@ -70,6 +70,26 @@ def test_themes_affirmed_mention_not_negated(nlp, text):
 
 
 @pytest.mark.parametrize(
+    "text, denied, not_denied",
+    [
+        # A negation of a head noun or a verb does not reach a mention after a preposition ...
+        ("There is no dedicated advocacy for young people in transition.", "advocacy", "transition"),
+        ("We are not told about inspections of the independent hospitals.", None, "safeguarding"),
+        # ... unless it denies trouble about the mention.
+        ("There are no issues about ordinary residence.", "ordinary_residence", None),
+        ("We have no concerns for Ordinary Residence at present.", "ordinary_residence", None),
+        ("No pooled budget for this client group.", "pooled_budgets", None),
+    ],
+)
+def test_themes_negation_stops_at_a_phrase_after_a_preposition(nlp, text, denied, not_denied):
+    s = one(nlp, text)
+    if denied:
+        assert s[denied].negated
+    if not_denied:
+        assert not s[not_denied].negated
+
+
+@pytest.mark.parametrize(
     "text, theme",
     [
         ("<p>Pooled budget&nbsp;arrangements are&nbsp;in place</p>", "pooled_budgets"),

@@ -57,6 +57,10 @@ _NEG = {"not", "no", "n't", "never", "nor", "without", "nothing"}
 # Stems: "disput" covers dispute, disputed, disputes; "determination" an OR determination.
 _ISSUE_STEMS = ("issue", "disput", "risk", "concern", "problem", "difficult", "disagree", "challeng", "determination",
                 "exposure", "contest", "unresolved", "escalat")
+# "the people concerned", "all concerned": "concerned" after the people it is about means
+# "involved", no concern (since session 17).
+_CONCERNED_AFTER = frozenset({"people", "person", "those", "individual", "all", "party", "family", "patient",
+                              "organisation", "agency", "authority", "staff", "partner"})
 # What joins two clauses in note style: a semicolon, or a dash standing between spaces (a hyphen
 # inside a word is part of the word's token).
 _CLAUSE_MARKS = {";", "-", "\u2013", "\u2014"}
@@ -962,7 +966,7 @@ class StanceReader:
         v = doc_view(doc)
         affirmed, denied = [], []
         for i, n in enumerate(v.norms):
-            if n.startswith(_ISSUE_STEMS):
+            if n.startswith(_ISSUE_STEMS) and not (n == "concerned" and i and v.norms[i - 1] in _CONCERNED_AFTER):
                 (denied if v.negated(i, i + 1) else affirmed).append(i)
         if affirmed:
             return True, self._with_antecedent(doc, affirmed[0])

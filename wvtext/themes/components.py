@@ -52,6 +52,14 @@ HEDGES = {"may", "might", "could", "would", "possibly", "possible", "potential",
           "proposed", "will", "aim", "hope", "expect", "expected", "likely", "future", "should", "if",
           "intended", "anticipate", "anticipated", "yet"}
 _PRE_WINDOW, _POST_WINDOW = 8, 5
+# A negation that denies a head noun or a verb ("no dedicated advocacy", "we are not told") does not
+# reach a mention in a phrase after a preposition ("... for young people", "... about inspections").
+_NEG_OF_HEAD = frozenset({"no", "not", "n't", "never", "without", "lack", "absence"})
+# ... unless what it denies is trouble about the mention ("no issues about ordinary residence", "no
+# disputes between us on OR"): that denies the theme.
+_PHRASE_PREPS = frozenset({"for", "from", "on", "about", "between"})
+_TROUBLE_STEMS = ("issue", "problem", "concern", "disput", "difficult", "disagree", "barrier", "obstacle", "delay",
+                  "complaint", "challeng")
 
 
 @dataclass(slots=True)
@@ -244,12 +252,15 @@ class _DocView:
         b, e = sent or self.sent(start)
         norms = self.norms
         i, lo = start - 1, max(b, start - _PRE_WINDOW)
+        phrase = False  # a preposition stands between: the mention is in another phrase
         while i >= lo:
             n = norms[i]
             if n in TERMINATORS and not (n == "yet" and i > b and norms[i - 1] in ("not", "n't", "no")):
                 break  # "not yet" / "haven't yet set up" goes on to the negation before it
             if n in NEG_PRE and (n, norms[i + 1] if i + 1 < len(norms) else "") not in PSEUDO_NEG:
-                return True
+                return not (phrase and n in _NEG_OF_HEAD
+                            and not any(w.startswith(_TROUBLE_STEMS) for w in norms[i + 1:start]))
+            phrase = phrase or n in _PHRASE_PREPS
             i -= 1
         for j in range(end, min(e, end + _POST_WINDOW)):
             n = norms[j]
