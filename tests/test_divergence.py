@@ -270,6 +270,18 @@ def test_divergence_yes_over_plans_is_overstated(nlp, reader, codebook):
     assert d.divergent and d.type == "overstated" and 0 < d.score <= 1
 
 
+def test_divergence_long_account_under_not_clear_is_understated(nlp, reader, codebook):
+    # Coded "Not clear" over a long account of the register and its upkeep, with no "yes" or "in
+    # place": the code understates it. A short cue-less line under the same code is not flagged.
+    text = ("The CCG's complex care team holds the register of everyone in a hospital bed. A named data officer "
+            "updates it monthly from the bed returns, and the joint commissioning group checks it against "
+            "the council's records every quarter; each person's care co-ordinator is recorded as the first "
+            "point of contact.")
+    d = div(nlp, reader, codebook, "4.5", text, [2])
+    assert d.divergent and d.type == "understated"
+    assert not div(nlp, reader, codebook, "4.5", "The CCG complex care team looks after the register.", [2]).divergent
+
+
 def test_divergence_contradiction(nlp, reader, codebook):
     d = div(nlp, reader, codebook, "2.4", "There is no pooled budget and no agreement to share financial risk.", [1])
     assert d.divergent and d.type == "contradiction" and d.score > 0.6

@@ -109,9 +109,10 @@ def score_divergence(question: Question, *, codes: list[int], code_valid: bool, 
         return _flagged(min(1.0, round(0.85 * factor + 0.1, 3)), "hidden_issue", ev)
     if (cc, tc) in _BASE:
         kind, base = _BASE[(cc, tc)]
-        if kind == "understated" and stance.scores.get("yes", 0.0) < 1.0:
-            # "describes the thing clearly in place": a narrative read as yes only for want of
-            # any cue is not clear enough to say the code understates it.
+        if kind == "understated" and stance.scores.get("yes", 0.0) < 1.0 and not stance.account:
+            # "describes the thing clearly in place": a short narrative read as yes only for want
+            # of any cue is not clear enough to say the code understates it; a long account of
+            # what the question asks about is (since session 17).
             base *= 0.5
         return _flagged(round(base * factor, 3), kind, ev)
     if cc in ANSWER_ORDINAL and tc in ANSWER_ORDINAL:

@@ -391,7 +391,7 @@ def _learn_across(store, return_ids, stances, entries, evidence, nlp, reader, co
         if cls != st.text_class:
             summary["reclassed"] += 1
             stances[rid][qid] = Stance(cls, conf, evidence[(rid, qid)].get(cls) or st.evidence, st.scores, st.xref,
-                                       hedged=st.hedged, rule_class=st.rule_class or st.text_class)
+                                       hedged=st.hedged, rule_class=st.rule_class or st.text_class, account=st.account)
     return summary
 
 

@@ -203,6 +203,7 @@ class Stance:
     issues_affirmed: bool | None = None
     hedged: bool = False
     rule_class: str = ""  # what the rules alone said, where the learned model decided
+    account: bool = False  # a long account of what its question asks about (`_describes`)
 
 
 def _models() -> Path:
@@ -323,9 +324,10 @@ class StanceReader:
                 cls = "yes" if issue[0] else "no"
                 return Stance(cls, 0.75, issue[1], scores, xref, False, issues_affirmed=issue[0], hedged=hedged)
         rule = self._decide(doc, scores, first_scores, best_sent, xref, hedged, question)
-        if self.model is None:
-            return rule
-        return self._learned(doc, question, rule, scores, first_scores, best_sent, hedged)
+        if self.model is not None:
+            rule = self._learned(doc, question, rule, scores, first_scores, best_sent, hedged)
+        rule.account = self._describes(doc_view(doc), question)
+        return rule
 
     def rule_features(self, doc: Doc, question: Question | None) -> list[float] | None:
         """The learned model's features of a narrative, or None where the rules decide alone
