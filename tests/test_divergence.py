@@ -207,6 +207,11 @@ def read(nlp, reader, codebook, qid, text):
                 "community who may be at risk of admission.", "partial"),
         # "X yes, Y not yet": a split answer, as with a semicolon.
         ("5.4", "Adult board yes, the children's board not yet involved.", "partial"),
+        # "will" in a question's relative clause ("the numbers of people who will be affected") does
+        # not make it a question about the future: "Yes" over plans is still in progress.
+        ("4.1", "Yes, we will agree the final numbers with the CCG next month and then write to each family.",
+         "in_progress"),
+        ("6.9", "Yes, all moves are expected to be completed by the end of May.", "yes"),
         # Comparative deficits and uneven coverage.
         ("2.2", "Funding for people in local beds is understood. The picture for the secure cohort is harder "
                 "to establish.", "partial"),

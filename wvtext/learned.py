@@ -31,9 +31,11 @@ __all__ = ["bow_keys", "doc_bow", "theme_features", "question_evidence", "stance
 
 STANCE_CLASSES = ANSWER_CLASSES  # the answer classes of the spec, in the models' label order
 _CUE_CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable", "plan")
-# A question about the future ("Are you confident the target will be achieved?"): its answers speak
-# of the future without being plans (the stance rules and the narrative-class model both use it).
-FUTURE_QUESTION = re.compile(r"\bwill\b|\bconfident\b|\bexpect", re.I)
+# A question about the future ("Are you confident the target will be achieved?", "capacity that will
+# be required"): its answers speak of the future without being plans (the stance rules and the
+# narrative-class model both use it). Not any "will" (until session 17): "the numbers of people who
+# will be affected" and "a planning function that will support ..." ask about now.
+FUTURE_QUESTION = re.compile(r"\bconfident\b|\bexpect|\bwill be (?:achieved|met|delivered|completed|required|needed)\b", re.I)
 # A share below the whole ("approximately 70% of the case notes"), not a split of money
 # ("62 per cent from the council"): the rules' partial cue and a learned feature.
 SHARE_OF = re.compile(r"\b(?:[1-9]\d?)\s?(?:%|per ?cent)\s+of\b")
