@@ -212,6 +212,9 @@ def read(nlp, reader, codebook, qid, text):
         ("4.1", "Yes, we will agree the final numbers with the CCG next month and then write to each family.",
          "in_progress"),
         ("6.9", "Yes, all moves are expected to be completed by the end of May.", "yes"),
+        # Denying a fresh start says the thing was there already.
+        ("1.1", "This is not something we have had to build from scratch: the joint commissioning board already "
+                "oversees learning disability services for both partners.", "yes"),
         # Comparative deficits and uneven coverage.
         ("2.2", "Funding for people in local beds is understood. The picture for the secure cohort is harder "
                 "to establish.", "partial"),

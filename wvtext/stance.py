@@ -478,6 +478,11 @@ class StanceReader:
             if cls in ("yes", "in_progress", "plan") and denied:
                 if cls != "yes" and any(n in _DONE for n in norms[e:se]):
                     continue  # "is not in progress, because it was completed in March": done, not missing
+                if "scratch" in norms[sb:se]:
+                    # "This is not something we have had to develop from scratch": what is denied is
+                    # starting anew, so the thing was there already (a yes, weakly)
+                    add("yes", _PROGRESSIVE_WEIGHT, s)
+                    continue
                 cls = "no"  # "is not in place", "not being developed"
             elif cls == "yes" and not start and any(norms[j] in _FUTURE_BEFORE for j in range(max(sb, s - 3), s)):
                 cls = "plan"  # "will be in place by October": not yet in place
