@@ -300,6 +300,10 @@ def test_divergence_hidden_issue(nlp, reader, codebook):
     assert d.divergent and d.type == "hidden_issue"
     ok = div(nlp, reader, codebook, "1.8", "There are no ordinary residence issues.", [0])
     assert not ok.divergent
+    # an authority querying a person's ordinary residence is an issue, however the answer opens
+    d = div(nlp, reader, codebook, "1.8", "No current disputes as such - but a neighbouring council is querying OR "
+                                          "for one man placed here.", [0])
+    assert d.divergent and d.type == "hidden_issue"
     # "the people concerned" is who is involved, not a concern
     ok = div(nlp, reader, codebook, "1.8", "There are no ordinary residence issues. Social workers keep in touch "
                                            "with the families of the people concerned.", [0])

@@ -56,7 +56,7 @@ ANSWER_ORDINAL = {"no": 0, "in_progress": 1, "partial": 2, "yes": 3}
 _NEG = {"not", "no", "n't", "never", "nor", "without", "nothing"}
 # Stems: "disput" covers dispute, disputed, disputes; "determination" an OR determination.
 _ISSUE_STEMS = ("issue", "disput", "risk", "concern", "problem", "difficult", "disagree", "challeng", "determination",
-                "exposure", "contest", "unresolved", "escalat")
+                "exposure", "contest", "unresolved", "escalat", "quer")  # "querying OR for one of them"
 # "the people concerned", "all concerned": "concerned" after the people it is about means
 # "involved", no concern (since session 17).
 _CONCERNED_AFTER = frozenset({"people", "person", "those", "individual", "all", "party", "family", "patient",
