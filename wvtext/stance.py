@@ -163,10 +163,10 @@ _NUMBER_WORDS = {w: n for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
 _NUMBER = r"(\d{1,3}|" + "|".join(_NUMBER_WORDS) + r")(?:[- ]\w+)?"
-_DONE_COUNT = re.compile(_NUMBER + r"\s+of\s+(?:the\s+|our\s+|these\s+)?" + _NUMBER
+_DONE_COUNT = re.compile(_NUMBER + r"(?:\s+of\s+(?:the\s+|our\s+|these\s+)?|\s?/\s?)" + _NUMBER
                          + r"(?:\s+[a-z]+){0,2}?\s+(?:(?:are|were|have\s+been|has\s+been)\s+)?"
                          r"(?:done|complete|completed|finished|reviewed|held|carried\s+out)\b", re.I)
-_THE_REST = re.compile(r"\b(?:remaining|the\s+rest|the\s+other|the\s+last|outstanding)\b", re.I)
+_THE_REST = re.compile(r"\b(?:remaining|the\s+rest|the\s+other|the\s+last|outstanding|o/s)(?!\w)", re.I)
 
 
 def _past_parenthetical(norms: list[str], j: int) -> int:
