@@ -214,6 +214,8 @@ def read(nlp, reader, codebook, qid, text):
         ("6.9", "Yes, all moves are expected to be completed by the end of May.", "yes"),
         # Some of a set done, written as a fraction, and the rest outstanding ("o/s").
         ("4.9", "12/15 done by end of May. 3 o/s - dates agreed with the hospitals.", "in_progress"),
+        # An answer that opens with "Some" (answer-classes: Some instances).
+        ("4.8", "Some - better where the person has a behaviour support plan.", "partial"),
         # Denying a fresh start says the thing was there already.
         ("1.1", "This is not something we have had to build from scratch: the joint commissioning board already "
                 "oversees learning disability services for both partners.", "yes"),
