@@ -214,6 +214,12 @@ def read(nlp, reader, codebook, qid, text):
         ("6.9", "Yes, all moves are expected to be completed by the end of May.", "yes"),
         # Some of a set done, written as a fraction, and the rest outstanding ("o/s").
         ("4.9", "12/15 done by end of May. 3 o/s - dates agreed with the hospitals.", "in_progress"),
+        # Considered and not required (codebook: Considered / not required), also in a later sentence.
+        ("5.7", "The partnership discussed the programme in June. It concluded that its existing work covers "
+                "this and that no further action is required.", "not_applicable"),
+        ("5.7", "The board talked it through and decided nothing more was needed.", "not_applicable"),
+        # A procedure that has not needed to be used is there.
+        ("1.6", "The disputes procedure is in the partnership agreement. It has not needed to be used.", "yes"),
         # An answer that opens with "Some" (answer-classes: Some instances).
         ("4.8", "Some - better where the person has a behaviour support plan.", "partial"),
         # Denying a fresh start says the thing was there already.

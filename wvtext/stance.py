@@ -472,6 +472,8 @@ class StanceReader:
                 # "a network for staff working with people in hospital", "appointed in February,
                 # working with the Principal Social Worker": who someone is, not work underway
                 continue
+            if cls == "not_applicable" and norms[e:e + 2] == ["to", "be"]:
+                continue  # "has not needed to be used": the procedure is there, unused
             denied = any(norms[j] in _NEG for j in range(max(0, s - 3), s))
             if denied and cls == "partial" and norms[s] in _TROUBLE:
                 continue  # "no major gaps", "without any gaps": a caveat denied is none
@@ -953,6 +955,10 @@ class StanceReader:
         top = ranked[0]
         if scores[top] == 0:
             words = sum(1 for n in v.norms if n[:1].isalpha())
+            if scores["not_applicable"] > 0:
+                # Nothing answers yes or no, and the answer says the thing was considered and not
+                # needed ("... concluded that no further action is required"): does not apply.
+                return self._stance("not_applicable", scores, best, doc, xref, hedged)
             if scores["unclear"] > 0:
                 # Nothing answers the question, and what is said is a commitment, a priority, a wish
                 # or praise ("Safeguarding is taken very seriously here"): no answer given.
