@@ -220,6 +220,10 @@ def read(nlp, reader, codebook, qid, text):
         ("5.7", "The board talked it through and decided nothing more was needed.", "not_applicable"),
         # A procedure that has not needed to be used is there.
         ("1.6", "The disputes procedure is in the partnership agreement. It has not needed to be used.", "yes"),
+        # "support plans to be shared" names documents, not an intention ("we plan to" is one).
+        ("5.2", "When someone moves, the care co-ordinator arranges for risk assessments and support plans to be "
+                "shared with the new provider.", "yes"),
+        ("5.2", "We plan to be ready to share risk assessments with providers by April.", "no"),
         # An answer that opens with "Some" (answer-classes: Some instances).
         ("4.8", "Some - better where the person has a behaviour support plan.", "partial"),
         # Denying a fresh start says the thing was there already.

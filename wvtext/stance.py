@@ -472,6 +472,9 @@ class StanceReader:
                 # "a network for staff working with people in hospital", "appointed in February,
                 # working with the Principal Social Worker": who someone is, not work underway
                 continue
+            if cue in ("plan to", "plans to") and e < se and norms[e] == "be" and s > sb \
+                    and norms[s - 1] not in ("we", "they", "i", "also", "still") and not self._to_be_done(norms, sb, e - 1):
+                continue  # "arranges for support plans to be shared": documents, not an intention ("we plan to be")
             if cls == "not_applicable" and norms[e:e + 2] == ["to", "be"]:
                 continue  # "has not needed to be used": the procedure is there, unused
             denied = any(norms[j] in _NEG for j in range(max(0, s - 3), s))
