@@ -251,6 +251,16 @@ def test_an_items_unknown_locality_is_said(tmp_path):
     assert (w109.code, w109.row, w109.field) == ("W109", 3, "locality") and "'Birmingham and Solihull'" in w109.message
 
 
+def test_a_long_tables_unknown_locality_keeps_the_region_it_gives_and_says_so(tmp_path):
+    (tmp_path / "ret.csv").write_text("locality,region,qid,code,narrative\n"
+                                      "Fenmarsh,East of England,1.1,1,Yes - the joint board covers it.\n"
+                                      "Fenmarsh,East of England,1.3,0,No.\n", encoding="utf-8")
+    (ret,) = read_input(tmp_path / "ret.csv").returns
+    assert (ret.locality, ret.region) == ("Fenmarsh", "East of England")
+    (w109,) = [p for p in ret.problems if p.code == "W109"]
+    assert "East of England" in w109.message and "blank region" not in w109.message
+
+
 def test_an_item_with_no_text_is_not_imported_and_a_title_alone_is_read(tmp_path):
     (tmp_path / "items.csv").write_text("item_id,title,description\n"
                                         "t-01,,\n"

@@ -35,7 +35,7 @@ from pathlib import Path
 from .codebook import Codebook, Question, classify_label, load_codebook, normalize_qid
 from .errors import IngestError, Problem, WvtextError
 from .layout import QID_RE, RawLayout, is_layout_header, parse_layout
-from .localities import Localities, load_localities
+from .localities import REGIONS, Localities, load_localities
 from .text import normalize_text
 
 __all__ = ["Answer", "ReturnData", "InputFile", "read_input", "read_return_file", "read_layout", "return_id_for", "synthetic_file"]
@@ -685,7 +685,7 @@ def read_return_file(path: Path | str, **kwargs) -> ReturnData:
 # -- returns -----------------------------------------------------------------------
 
 def _locate(name: str, raw: str, path: Path, localities: Localities, problems: list[Problem],
-            row: int | None = None) -> tuple[str, str, str, float]:
+            row: int | None = None, region_given: str = "") -> tuple[str, str, str, float]:
     """Return (locality, locality_raw, region, score); unknown places keep their raw name. A
     return's title is taken before its file name; where they name two localities, W117 says so
     (only one return of the two areas is kept, and the other may be the right one)."""
@@ -703,7 +703,8 @@ def _locate(name: str, raw: str, path: Path, localities: Localities, problems: l
     whence = (f"locality {shown!r}" if raw else
               f"the file has no locality (no title row), and its name {shown!r}")
     problems.append(Problem("W109", name, row, "", "locality",
-                            f"{whence} is not one of the 152 stocktake localities; kept with a blank region. "
+                            f"{whence} is not one of the 152 stocktake localities; kept with "
+                            + (f"the region its table gives ({region_given}). " if region_given else "a blank region. ")
                             + ("Check the spelling or add an alias to corpus/localities.csv." if raw else
                                "Name the file after its locality (e.g. 27_leicestershire.xlsx) or restore the title row.")))
     return shown, raw, "", 0.0
@@ -906,16 +907,15 @@ def _read_long_rows(name: str, digest: str, fmt: str, rows: list[tuple[int, list
     spelt: dict[str, tuple] = {}  # return id -> (first spelling, its return, problems before its answers, its rows)
     for (loc_raw, rid), grows in groups.items():
         problems: list[Problem] = []
-        locality, raw, region, score = _locate(name, loc_raw, path, localities, problems, row=grows[0][0])
+        given = grows[0][2][idx["region"]].strip() if "region" in idx else ""
+        given = given if given in REGIONS else ""
+        locality, raw, region, score = _locate(name, loc_raw, path, localities, problems, row=grows[0][0],
+                                               region_given=given)
         if no_locality:
             problems.append(Problem("W113", name, grows[0][0], "", "locality",
                                     f"the {table} has {no_locality}; its rows were read as one return of {locality}, "
                                     "the locality its file name gives. Fill the locality column if that is wrong."))
-        if not region and "region" in idx:
-            given = grows[0][2][idx["region"]].strip()
-            from .localities import REGIONS
-
-            region = given if given in REGIONS else ""
+        region = region or given
         flag = grows[0][2][idx["synthetic"]].strip().lower() if "synthetic" in idx else ""
         ret = ReturnData(return_id_for(rid or locality), locality, raw, region, score, name, fmt, digest,
                          problems=problems, synthetic=file_synthetic or flag in ("1", "true", "yes"))
