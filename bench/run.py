@@ -191,6 +191,10 @@ def markdown(res: dict) -> str:
         if "out_of_step" in s:
             o = s["out_of_step"]
             lines.append(f"| out-of-step returns found (planted {o['planted']}) | - | P {_f(o['precision'])} R {_f(o['recall'])} |")
+        for name, p in dv.items():
+            if name.startswith("probe_"):  # SYNTHETIC whole returns in other voices, development sets (corpus/probes)
+                lines.append(f"| {name} (SYNTHETIC, development): narrative class / flag P / R | - | "
+                             f"{_f(p['text_class_accuracy'])} / {_f(p['flag']['precision'])} / {_f(p['flag']['recall'])} |")
     pr = acc.get("practice", {})
     if "real_leicestershire" in pr:
         for k in ("support_request", "good_practice"):
