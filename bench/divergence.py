@@ -61,6 +61,15 @@ def score_against(pred: dict, gold: dict, *, class_key="text_class") -> dict:
             "confusion": {f"{a}->{b}": n for (a, b), n in confusion.most_common()}}
 
 
+def print_errors(pred: dict, gold: dict, prefix: str = "") -> None:
+    """Each answer whose narrative class or flag differs from its label."""
+    for q, g in gold.items():
+        p = pred[q]
+        if p["text_class"] != g["text_class"] or bool(p["divergent"]) != (g["divergent"] == "1"):
+            print(f"{prefix}{q}: gold {g['text_class']}/{g['divergence_type'] or '-'}  "
+                  f"pred {p['text_class']}/{p['divergence_type'] or '-'} ({p['divergence_score']})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--json", type=Path)
@@ -94,10 +103,7 @@ def main() -> None:
             out["real_leicestershire"]["text_class_accuracy_vs_majority"] = {
                 "n": len(majority), "accuracy": round(sum(pred[q]["text_class"] == c for q, c in majority.items()) / len(majority), 3)}
     if args.errors:
-        for q, g in gold.items():
-            p = pred[q]
-            if p["text_class"] != g["text_class"] or bool(p["divergent"]) != (g["divergent"] == "1"):
-                print(f"{q}: gold {g['text_class']}/{g['divergence_type'] or '-'}  pred {p['text_class']}/{p['divergence_type'] or '-'} ({p['divergence_score']})")
+        print_errors(pred, gold)
     labels = CORPUS / "synthetic" / "SYNTHETIC_labels_x1.csv"
     if labels.exists():
         store, rids = analysed(synthetic_files(), args.learned)
@@ -122,11 +128,7 @@ def main() -> None:
         key = ret.name.removeprefix("SYNTHETIC_").removesuffix("_return.csv")
         out[key] = score_against(pred, gold)
         if args.errors:
-            for q, g in gold.items():
-                p = pred[q]
-                if p["text_class"] != g["text_class"] or bool(p["divergent"]) != (g["divergent"] == "1"):
-                    print(f"{key} {q}: gold {g['text_class']}/{g['divergence_type'] or '-'}  "
-                          f"pred {p['text_class']}/{p['divergence_type'] or '-'} ({p['divergence_score']})")
+            print_errors(pred, gold, f"{key} ")
     for name, r in out.items():
         f = r["flag"]
         print(f"{name}: n={r['n']} text_class accuracy {r['text_class_accuracy']:.3f}"
