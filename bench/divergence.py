@@ -127,6 +127,10 @@ def main() -> None:
         gold = read_labels(gold_path, "qid")
         key = ret.name.removeprefix("SYNTHETIC_").removesuffix("_return.csv")
         out[key] = score_against(pred, gold)
+        if all(g.get("reader_text_class") for g in gold.values()):  # an independent reader's classes
+            out[key]["text_class_accuracy_vs_reader"] = score_against(pred, gold, class_key="reader_text_class")["text_class_accuracy"]
+            out[key]["reader_agreement_with_writer"] = round(
+                sum(g["text_class"] == g["reader_text_class"] for g in gold.values()) / len(gold), 3)
         if args.errors:
             print_errors(pred, gold, f"{key} ")
     for name, r in out.items():
@@ -136,6 +140,8 @@ def main() -> None:
                  if "annotator_agreement" in r else "")
               + (f" (vs independent reader 3: {r['text_class_accuracy_vs_reader3']:.3f}; reader 3 agrees with annotator 1 "
                  f"{r['reader3_agreement_with_annotator1']:.3f})" if "reader3_agreement_with_annotator1" in r else "")
+              + (f" (vs the reader: {r['text_class_accuracy_vs_reader']:.3f}; reader and writer agree "
+                 f"{r['reader_agreement_with_writer']:.3f})" if "text_class_accuracy_vs_reader" in r else "")
               + (f" (vs the majority of the three, n={r['text_class_accuracy_vs_majority']['n']}: "
                  f"{r['text_class_accuracy_vs_majority']['accuracy']:.3f})" if "text_class_accuracy_vs_majority" in r else "")
               + f"; flag P {f['precision']:.3f} R {f['recall']:.3f} F1 {f['f1']:.3f} (tp {f['tp']} fp {f['fp']} fn {f['fn']})")
