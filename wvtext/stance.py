@@ -61,6 +61,9 @@ _ISSUE_STEMS = ("issue", "disput", "risk", "concern", "problem", "difficult", "d
 # "involved", no concern (since session 17).
 _CONCERNED_AFTER = frozenset({"people", "person", "those", "individual", "all", "party", "family", "patient",
                               "organisation", "agency", "authority", "staff", "partner"})
+# Before "plan(s) to be ...", who intends ("we plan to be ready"); after any other word "plans" are
+# documents ("support plans to be shared").
+_PLANNERS = frozenset({"we", "they", "i", "also", "still"})
 # What joins two clauses in note style: a semicolon, or a dash standing between spaces (a hyphen
 # inside a word is part of the word's token).
 _CLAUSE_MARKS = {";", "-", "\u2013", "\u2014"}
@@ -473,7 +476,7 @@ class StanceReader:
                 # working with the Principal Social Worker": who someone is, not work underway
                 continue
             if cue in ("plan to", "plans to") and e < se and norms[e] == "be" and s > sb \
-                    and norms[s - 1] not in ("we", "they", "i", "also", "still") and not self._to_be_done(norms, sb, e - 1):
+                    and norms[s - 1] not in _PLANNERS and not self._to_be_done(norms, sb, e - 1):
                 continue  # "arranges for support plans to be shared": documents, not an intention ("we plan to be")
             if cls == "not_applicable" and norms[e:e + 2] == ["to", "be"]:
                 continue  # "has not needed to be used": the procedure is there, unused
