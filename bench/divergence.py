@@ -5,9 +5,9 @@
 Real: the 61 Leicestershire answers (corpus/labelled/leicestershire_answers.csv; a second
 annotator's narrative classes in leicestershire_text_class_annotator2.csv, and an independent
 reader's, blind to the codes and to both, in leicestershire_reader3.csv, give the human agreement). Synthetic: corpus/synthetic/SYNTHETIC_labels_x1.csv with its planted divergences.
-Probes: corpus/probes/SYNTHETIC_probe_*_return.csv, whole returns in other voices with planted
-divergences, written blind in session 17 and then used to find readings to fix (development sets,
-not held out: corpus/probes/README.md).
+Probes: corpus/probes/SYNTHETIC_probe_*_return.csv (or .xlsx), whole returns in other voices with planted
+divergences, written blind in sessions 17 and 18 and then used to find readings to fix (development
+sets, not held out: corpus/probes/README.md).
 """
 from __future__ import annotations
 
@@ -118,14 +118,14 @@ def main() -> None:
         out["synthetic_x1"]["out_of_step"] = {
             "planted": len(want), "flagged": len(flagged), **prf(len(want & flagged), len(flagged - want), len(want - flagged)),
             "planted_in_top_k": sum(1 for k in ranked[: len(want)] if k in want)}
-    for ret in sorted((CORPUS / "probes").glob("SYNTHETIC_probe_*_return.csv")):
-        gold_path = ret.with_name(ret.name.replace("_return.csv", "_gold.csv"))
+    for ret in sorted((CORPUS / "probes").glob("SYNTHETIC_probe_*_return.*")):
+        gold_path = ret.with_name(ret.name.replace("_return" + ret.suffix, "_gold.csv"))
         if not gold_path.exists():
             continue
         store, rids = analysed([ret], args.learned)
         pred = {a["qid"]: a for a in store.answer_analysis(rids)}
         gold = read_labels(gold_path, "qid")
-        key = ret.name.removeprefix("SYNTHETIC_").removesuffix("_return.csv")
+        key = ret.name.removeprefix("SYNTHETIC_").removesuffix("_return" + ret.suffix)
         out[key] = score_against(pred, gold)
         if all(g.get("reader_text_class") for g in gold.values()):  # an independent reader's classes
             out[key]["text_class_accuracy_vs_reader"] = round(

@@ -416,6 +416,8 @@ def test_cli_analyse_items_alone_reports_them_and_a_later_run_without_items_drop
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "No returns in this run: only good-practice items were analysed" in page
     assert '<div class="stat"><b>80</b><span>good-practice items</span>' in page
+    assert "This run has no returns, only 80 good-practice items (none synthetic)." in page
+    assert "All 0 returns" not in page
     one_answer = tmp_path / "leicestershire.csv"
     one_answer.write_text("locality,qid,code,narrative\nLeicestershire,2.1,1,Costs are known to both partners.\n",
                           encoding="utf-8")
@@ -495,3 +497,19 @@ def test_cli_cluster_says_it_takes_xlsx_and_explains_fewer_collections_sensibly(
     res = run("cluster", str(src), "--out", str(tmp_path / "c"), "-k", "5", "--min-size", "1")
     assert res.returncode == 0, res.stderr
     assert "note: 5 collections asked for" in res.stderr and "--min-size 1" not in res.stderr
+
+
+def test_cli_cluster_writes_the_problems_file_its_warnings_point_to(tmp_path):
+    src = tmp_path / "items.csv"
+    src.write_text("item_id,title,description\n"
+                   "a1,Crisis beds,Two crisis beds with trained carers take someone at short notice.\n"
+                   "a2,Advocacy for inpatients,Every inpatient has an independent advocate who visits monthly.\n"
+                   "a3,Pooled budget,The partners pooled their budgets under a section 75 agreement.\n"
+                   "a4,,\na5,,\n", encoding="utf-8")
+    out = tmp_path / "c"
+    res = run("cluster", str(src), "--out", str(out), "--warnings", "0")
+    assert res.returncode == 0, res.stderr
+    assert f"see {out / 'problems.csv'}" in res.stderr
+    with open(out / "problems.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and all(r["source_file"] == str(src) and r["code"].startswith("W") for r in rows)

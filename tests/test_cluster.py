@@ -546,3 +546,18 @@ def test_collection_labels_are_not_made_of_broken_phrases():
         assert broken not in shown, shown
     assert not re.search(r"(?<!mental )capacity act", shown), shown
     assert "mental capacity act" in shown
+
+
+def test_cluster_a_theme_an_item_only_denies_does_not_group_it():
+    """An item that says "this did not involve any pooled funding" carries pooled_budgets, marked
+    negated (themes.md), but is no pooled-budget practice: its theme vector leaves the theme out."""
+    from types import SimpleNamespace
+
+    from wvtext.cluster import _theme_vector
+
+    order = ["pooled_budgets", "crisis_response"]
+    denied = {"pooled_budgets": SimpleNamespace(carried=True, negated=True, confidence=0.9),
+              "crisis_response": SimpleNamespace(carried=True, negated=False, confidence=0.8)}
+    assert _theme_vector(denied, order).tolist() == [0.0, 0.8]
+    affirmed = {"pooled_budgets": SimpleNamespace(carried=True, negated=False, confidence=0.9)}
+    assert _theme_vector(affirmed, order).tolist() == [0.9, 0.0]

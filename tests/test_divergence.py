@@ -357,6 +357,52 @@ def test_divergence_obstacle_mismatch(nlp, reader, codebook):
     assert d.divergent and d.type == "obstacle_mismatch"
 
 
+def test_divergence_a_partner_named_only_to_say_it_takes_no_part_is_not_named(nlp, reader, codebook):
+    # "Housing ... have been invited ... but have yet to attend": housing is no working partner,
+    # so a code that includes housing (3) disagrees with the narrative.
+    text = ("Children's Services and the CCG sit on the Programme Group with adult social care. Housing colleagues "
+            "from the Council have been invited on three occasions but have yet to attend.")
+    assert read(nlp, reader, codebook, "1.2", text).partners == (1, 2, 5)
+    assert div(nlp, reader, codebook, "1.2", text, [1, 2, 3, 5]).type == "partners_mismatch"
+    # ... and only the partner the words are about: the next partner named is read on its own
+    both = read(nlp, reader, codebook, "1.2", "Housing and Children's Services attend, but the CCG has yet to attend.")
+    assert both.partners == (2, 3)
+    assert read(nlp, reader, codebook, "1.2", "Adult social care leads; housing is not represented.").partners == (1,)
+
+
+def test_divergence_obstacles_the_narrative_labels_itself_decide(nlp, reader, codebook):
+    # "Financial - ... housing schemes ...": housing is what the financial obstacle is about, not a
+    # third, "other" obstacle.
+    text = ("Financial - the two bespoke housing schemes need capital which neither organisation has identified. "
+            "Legal - two people are restricted patients and their discharge requires Ministry of Justice agreement.")
+    assert read(nlp, reader, codebook, "6.10", text).obstacles == (1, 2)
+    assert not div(nlp, reader, codebook, "6.10", text, [1, 2]).divergent
+    # unlabelled, the housing market is an obstacle of its own
+    assert read(nlp, reader, codebook, "6.10", "Funding for the schemes; also the housing market.").obstacles == (1, 3)
+
+
+@pytest.mark.parametrize("qid, text, expected", [
+    # A RAG status pasted from a team's update: amber is underway, green done, red not.
+    ("1.3", "Commissioning Hub update 03/06/13 - AMBER. Joint commissioning manager post approved by the executive; "
+            "advert closes 28 June.", "in_progress"),
+    ("5.8", "Amber - on track for Sept. Quality surveillance group being set up; first meeting scheduled.", "in_progress"),
+    ("6.2", "Green. The CCG and Council commissioners work from one shared plan.", "yes"),
+    ("6.2", "RAG status: red. No joint plan has been agreed between the CCG and the Council yet.", "no"),
+    # ... but not a colour in a name or a phrase
+    ("6.2", "The Green Lane team and the CCG work from one shared plan for the red flag cases.", "unclear"),
+    # approval: "signed off" is agreed
+    ("6.2", "The CCG and Council commissioners work from one plan, and each specification is signed off by both.", "yes"),
+    # an arrangement that lapsed, with nothing in its place
+    ("2.3", "The Council and the former PCT operated a s75 agreement for community nursing, which lapsed in April. "
+            "Nothing has replaced it to date.", "no"),
+    # an answer that opens by asking back describes nothing in place
+    ("4.2", "Who at the Area Team is to be the case manager for our nine specialised commissioning patients? "
+            "Confirmation has been promised shortly since March.", "unclear"),
+])
+def test_stance_status_words_approvals_lapses_and_questions_back(nlp, reader, codebook, qid, text, expected):
+    assert read(nlp, reader, codebook, qid, text).text_class == expected
+
+
 def test_divergence_leicestershire_required_flags(tmp_path):
     from wvtext.pipeline import ingest_files, run_out_of_step, run_text_stages
     from wvtext.store import open_store

@@ -78,6 +78,25 @@ def test_practice_not_good_practice(nlp, reader, text):
     assert not reader.practice(doc, reader.requests(doc)).is_candidate
 
 
+def test_practice_an_answer_to_the_question_asking_for_practice_offers_it(nlp, reader, codebook):
+    # 11.3 asks for local examples of practice to share: an answer that names its own, in any
+    # words, offers them; other questions, a bare "Yes", and a request for others' practice do not.
+    text = ("Yes: the family-led 'Coming Home' group, where families of people already repatriated meet families "
+            "of those still in hospital; and the Trust's PBS practice forum, which is open to independent providers.")
+    doc = nlp(text)
+    plain = reader.practice(doc, reader.requests(doc))
+    assert not plain.is_candidate  # no practice cue: the question is what makes it one
+    got = reader.solicited(doc, codebook["11.3"].text, plain, reader.requests(doc))
+    assert got.is_candidate and got.score >= 0.5 and got.evidence.startswith("Yes: the family-led")
+    assert not reader.solicited(doc, codebook["5.6"].text, plain, []).is_candidate
+    short = nlp("Yes, several.")
+    assert not reader.solicited(short, codebook["11.3"].text, reader.practice(short, []), []).is_candidate
+    ask = nlp("We would welcome examples from other areas of family-led groups and practice forums for providers.")
+    requests = reader.requests(ask)
+    assert requests
+    assert not reader.solicited(ask, codebook["11.3"].text, reader.practice(ask, requests), requests).is_candidate
+
+
 def test_practice_leicestershire_required(tmp_path):
     from wvtext.pipeline import analyse
     from conftest import SEED_RETURN

@@ -341,7 +341,10 @@ def test_theme_decisions_come_back_from_a_project_coded_in_a_qda_tool(tmp_path):
                         sel.remove(coding)
         sel = etree.SubElement(source, f"{ns}PlainTextSelection", guid="0F0F0F0F-0000-4000-8000-000000000001",
                                startPosition=str(at), endPosition=str(at + 40))
-        for n, code in enumerate((housing, codes["support request"])):  # a theme and a request wvtext missed
+        mine = "0F0F0F0F-0000-4000-8000-0000000000AA"  # a code of the analyst's own, which wvtext does not read
+        etree.SubElement(doc.find(f"{ns}CodeBook/{ns}Codes"), f"{ns}Code", guid=mine, name="My analyst code",
+                         isCodable="true")
+        for n, code in enumerate((housing, codes["support request"], mine)):  # a theme and a request wvtext missed
             coding = etree.SubElement(sel, f"{ns}Coding", guid=f"0F0F0F0F-0000-4000-8000-00000000000{n + 2}")
             etree.SubElement(coding, f"{ns}CodeRef", targetGUID=code)
         hidden = codes["divergent: hidden_issue"]  # 1.8's flag, which the analyst does not keep
@@ -356,11 +359,14 @@ def test_theme_decisions_come_back_from_a_project_coded_in_a_qda_tool(tmp_path):
         ("divergence", "1.8", "", "dismiss"), ("support_request", "1.1", "", "confirm"),
         ("theme", "1.1", "governance_partnership", "dismiss"), ("theme", "1.1", "housing", "add")]
     assert got.returns == 1 and not got.unplaced and not got.unplaced_selections
+    assert got.foreign_codes == ["My analyst code"]
     store.close()
     res = subprocess.run([sys.executable, "-m", "wvtext", "review", "import", str(coded), "--db", str(db),
                           "--reviewer", "analyst"], capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == 0, res.stderr
-    assert "1 themes added, 1 dismissed, 2 decisions on flags" in res.stderr
+    assert "their codings are not read: My analyst code" in res.stderr
+    assert "1 themes added, 1 dismissed, 2 decisions on flags" in res.stdout  # the result, on stdout
+    assert "recorded: theme" in res.stdout
     store = open_store(db, create=False)
     assert {(r["kind"], r["qid"], r["theme"], r["decision"], r["reviewer"]) for r in decisions_for(store)} == {
         ("divergence", "1.8", "", "dismiss", "analyst"), ("support_request", "1.1", "", "confirm", "analyst"),
@@ -862,3 +868,18 @@ def test_a_name_two_real_returns_share_is_refused_for_a_decision(tmp_path):
     store = open_store(db, create=False)
     assert [(r["return_id"], r["qid"]) for r in store.reviews()] == [("leics-final", "1.1")]
     store.close()
+
+
+def test_an_item_decision_is_exported_with_the_items_locality(tmp_path, store):
+    """An item read from a file has no return, so its locality is its own, not blank."""
+    from wvtext.pipeline import ingest_files
+    from wvtext.review import decisions_for, record_decision
+
+    src = tmp_path / "items.csv"
+    src.write_text("item_id,title,description,locality\n"
+                   "p1,Crisis beds,Two crisis beds with trained carers take someone at short notice.,Durham\n",
+                   encoding="utf-8")
+    ingest_files([src], store)
+    record_decision(store, kind="theme", item_id="p1", theme="crisis_response", decision="add")
+    (row,) = decisions_for(store, item_ids=["p1"])
+    assert row["item_id"] == "p1" and row["locality"] == "County Durham"

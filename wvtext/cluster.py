@@ -110,9 +110,11 @@ def _theme_vector(themes: Mapping | Iterable | None, order: Sequence[str]) -> np
 
 
 def _is_carried(score) -> bool:
-    """A ThemeScore is carried by its own rule; a bare confidence from 0.5 (the theme threshold)."""
+    """A ThemeScore is carried by its own rule, and groups an item only where the item does not
+    deny it ("this did not involve any pooled funding" is no pooled-budget practice, though the
+    theme is carried, marked negated); a bare confidence from 0.5 (the theme threshold)."""
     if hasattr(score, "carried"):
-        return bool(score.carried)
+        return bool(score.carried) and not getattr(score, "negated", False)
     return float(score) >= 0.5
 
 

@@ -260,7 +260,10 @@ def _read_texts(tools, answers: list[dict], items: list[dict], *, progress: Prog
                                  "themes": ";".join(t for t in THEMES if t in inside) or answer_themes,
                                  "cues": ";".join(r.cues)})
             p = practice_reader.practice(doc, found)
-            if p.is_candidate and stances[a["return_id"]][a["qid"]].text_class not in ("yes", "partial"):
+            if stances[a["return_id"]][a["qid"]].text_class in ("yes", "partial"):
+                question = codebook.get(a["qid"])
+                p = practice_reader.solicited(doc, question.text if question else "", p, found)
+            elif p.is_candidate:
                 # Practice to share presupposes that it exists: not "Not currently, ..." or plans.
                 p = type(p)(p.score, False, p.evidence, p.cues)
             practice.append({"return_id": a["return_id"], "qid": a["qid"], "score": p.score,
@@ -489,7 +492,7 @@ def run_collections(store, item_ids: list[str], return_ids: list[str], out_dir: 
         return {"items": 0, "collections": 0, "duplicate_groups": 0}
     themes_by = {}
     for r in store.item_themes([i["item_id"] for i in items]):
-        if r["carried"]:
+        if r["carried"] and not r["negated"]:  # a theme the item only denies groups nothing
             themes_by.setdefault(r["item_id"], []).append(r["theme"])
     result = cluster_items(items, themes=[themes_by.get(i["item_id"], []) for i in items], progress=progress)
     write_outputs(result, out_dir)

@@ -57,6 +57,10 @@ _GP_THRESHOLD = 1.2
 _ANAPHORS = frozenset({"this", "it", "so", "these", "that", "them", "which", "its"})
 _ANSWER_OPENING = re.compile(r"^\s*(?:yes|no|in part|partly|partially)\b[\s,.:;\u2013-]*", re.I)
 _TITLE_WORDS = 10
+# A question that asks the area for practice to share (11.3); an answer naming practice of its own
+# in at least this many words (after a "Yes") offers it.
+ASKS_FOR_PRACTICE = re.compile(r"\bexamples? of\b[^.?]*\bpractice\b[^.?]*\bshared?\b", re.I)
+_SOLICITED_WORDS = 12
 
 
 @dataclass
@@ -167,6 +171,25 @@ class PracticeReader:
         score = round(min(1.0, total / (2 * _GP_THRESHOLD)), 3)
         cues = tuple(dict.fromkeys(c for hits in per_sent.values() for _, c in hits))
         return Practice(score, total >= _GP_THRESHOLD, self._evidence(doc, best, best in described), cues)
+
+    @staticmethod
+    def solicited(doc: Doc, question_text: str, practice: Practice, requests: list[Request]) -> Practice:
+        """An answer to a question that itself asks for practice to share (11.3, "Are there local
+        examples of innovative practice that can be shared more widely"), which names practice of
+        its own: a candidate whatever words it uses ("Yes: the family-led 'Coming Home' group, where
+        families ... meet ..."). The caller checks that the narrative says yes or in part; here the
+        answer must describe something (`_SOLICITED_WORDS` words beyond its opening) and not be a
+        request for others' practice."""
+        if practice.is_candidate or requests or not ASKS_FOR_PRACTICE.search(question_text or ""):
+            return practice
+        words = [t for t in doc if t.is_alpha]
+        opening = _ANSWER_OPENING.match(doc.text)
+        if opening:
+            words = [t for t in words if t.idx >= opening.end()]
+        if len(words) < _SOLICITED_WORDS:
+            return practice
+        first = next(iter(doc.sents)).text.strip()
+        return Practice(max(practice.score, 0.5), True, first, (*practice.cues, "answers a question asking for practice to share"))
 
     @staticmethod
     def _evidence(doc: Doc, best: int, described: bool) -> str:

@@ -47,10 +47,16 @@ def decisions_for(store, return_ids=None, item_ids=(), *, history: bool = False)
     (given by return id or locality; None: every return) and these items, in the order they were
     made, each with its return's locality (the rows of reviews.csv)."""
     locality = {r["return_id"]: r["locality"] for r in store.returns()}
+    item_locality: dict[str, str] | None = None  # read only when an item decision needs it
     wanted, iids = set(return_ids or ()), set(item_ids)
     out = []
     for r in store.reviews(latest=not history):
-        r = {**r, "locality": locality.get(r["return_id"], "")}
+        if r["item_id"] and not r["return_id"]:  # an item read from a file: its own locality
+            if item_locality is None:
+                item_locality = {i["item_id"]: i.get("locality") or "" for i in store.items()}
+            r = {**r, "locality": item_locality.get(r["item_id"], "")}
+        else:
+            r = {**r, "locality": locality.get(r["return_id"], "")}
         if return_ids is None or (r["item_id"] in iids if r["item_id"] else
                                   (r["return_id"] in wanted or r["locality"] in wanted)):
             out.append(r)

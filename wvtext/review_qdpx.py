@@ -60,6 +60,9 @@ class QdpxDecisions:
     mismatched: list[str] = field(default_factory=list)
     missing_codes: list[str] = field(default_factory=list)  # names of wvtext's codes not in the project
     dangling: int = 0  # codings whose CodeRef names no code of the project
+    # codes of the analyst's own (neither a theme nor one of wvtext's findings) that code something:
+    # their codings are not read
+    foreign_codes: list[str] = field(default_factory=list)
 
 
 def _guid(value: str | None) -> str:
@@ -217,6 +220,10 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
     themes_coded, findings_coded = set(codes.values()), set(findings.values())
     known = {_guid(c.get("guid")) for c in doc.iter(f"{_NS}Code")}
     out.dangling = sum(_guid(r.get("targetGUID")) not in known for r in doc.iter(f"{_NS}CodeRef"))
+    used = {_guid(r.get("targetGUID")) for r in doc.iter(f"{_NS}CodeRef")}
+    out.foreign_codes = sorted({c.get("name") or _guid(c.get("guid")) for c in doc.iter(f"{_NS}Code")
+                                if _guid(c.get("guid")) in used and _guid(c.get("guid")) not in codes
+                                and _guid(c.get("guid")) not in findings})
     returns = store.returns()
     returns_by_id = {r["return_id"]: r for r in returns}
     # The names project.qdpx gives, then a bare locality (a renamed source) where one real return has it:

@@ -77,6 +77,11 @@ _PART_SHARE = 0.8
 _ECHO_STOP = {"there", "your", "with", "have", "been", "this", "that", "from", "they", "their", "what", "which",
               "local", "about", "including", "being", "people", "place", "does", "will", "should"}
 _MIN_WORDS_DESCRIBING = 8
+# RAG status words and what each says of the thing rated (session 18, from a probe's return written
+# as a team's pasted update); where they count as a status (`StanceReader._status_ratings`).
+_RAG = {"amber": ("in_progress", 1.5), "green": ("yes", 1.0), "red": ("no", 1.0)}
+_STATUS_BEFORE = frozenset({"rag", "status", "rating", "rated"})
+_STATUS_MARKS = frozenset({".", "-", ":", "(", ")", "\u2013", "\u2014", ";", ","})
 # Cues that affirm only as a predicate ("the team is operational"), not before a noun ("operational policy").
 _PREDICATIVE_ONLY = {"operational"}
 _IRREGULAR_PARTICIPLES = {"set", "put", "done", "made", "built", "held", "drawn", "written", "taken", "given",
@@ -617,6 +622,10 @@ class StanceReader:
                         and not any(norms[j] in _NEG or norms[j] == "longer" for j in range(max(0, i - 3), i)):
                     add("partial", _SEPARATE_WEIGHT, i)
                     break
+        for i in self._status_ratings(norms):
+            # A RAG status, as a team's update pastes it ("Amber - on track for Sept", "update
+            # 03/06 - AMBER", "Green."): amber is work underway, not done; green done; red not.
+            add(_RAG[norms[i]][0], _RAG[norms[i]][1], i)
         if v.bounds:  # only as the answer's opening: later, it is context ("None of the cohort is in secure care.")
             b, e = v.bounds[0]
             words = [n for n in norms[b:e] if n[:1].isalpha()]
@@ -625,6 +634,21 @@ class StanceReader:
                 add("not_applicable", _NOBODY_WEIGHT, b, count_first=False, boost=False)
         doc.user_data[_SENTENCE_SCORES] = by_sent
         return scores, first, best, hedged
+
+    @staticmethod
+    def _status_ratings(norms: list[str]) -> list[int]:
+        """Positions of RAG status words standing as a status: a colour set off by a dash, colon,
+        bracket or full stop (or the sentence's edge), or after "RAG", "status" or "rating"; not a
+        name or a phrase ("Green Lane", "red flag")."""
+        out = []
+        for i, n in enumerate(norms):
+            if n not in _RAG:
+                continue
+            before = norms[i - 1] if i else "."
+            after = norms[i + 1] if i + 1 < len(norms) else "."
+            if (before in _STATUS_BEFORE or before in _STATUS_MARKS) and after in _STATUS_MARKS:
+                out.append(i)
+        return out
 
     @staticmethod
     def _done_so_far(text: str) -> bool:
@@ -969,10 +993,18 @@ class StanceReader:
                 # Nothing answers the question, and what is said is a commitment, a priority, a wish
                 # or praise ("Safeguarding is taken very seriously here"): no answer given.
                 return self._stance("unclear", scores, best, doc, xref, hedged)
-            if words >= _MIN_WORDS_DESCRIBING and self._on_question(v, question):
+            if words >= _MIN_WORDS_DESCRIBING and self._on_question(v, question) and not self._asks_back(doc):
                 return Stance("yes", 0.5, self._first_text(doc), scores, xref, hedged=hedged)
             return Stance("unclear", 0.6, self._first_text(doc), scores, xref, hedged=hedged)
         return self._stance(top, scores, best, doc, xref, hedged)
+
+    @staticmethod
+    def _asks_back(doc: Doc) -> bool:
+        """Whether the answer opens with a question of its own ("Who at the Area Team is to be the
+        case manager? Confirmation has been promised since March."): it asks rather than
+        describes, so what follows is not read as the thing in place."""
+        first = next(iter(doc.sents), None)
+        return first is not None and first.text.rstrip().endswith("?")
 
     def _stance(self, cls: str, scores, best, doc: Doc, xref: str, hedged: bool, bonus: float = 0.0) -> Stance:
         ordered = sorted((v for k, v in scores.items() if k != cls), reverse=True)
@@ -994,19 +1026,72 @@ class StanceReader:
         return None
 
     def _categorical(self, doc: Doc, question: Question, xref: str, xref_only: bool) -> Stance:
-        matcher = self.partner_matcher if question.kind == "multi_select" else self.obstacle_matcher
+        partners = question.kind == "multi_select"
+        matcher = self.partner_matcher if partners else self.obstacle_matcher
         found: dict[int, str] = {}
-        for key, s, e in matcher(doc):
-            code = int(doc.vocab.strings[key])
+        norms = doc_view(doc).norms
+        matches = sorted(((s, e, int(doc.vocab.strings[key])) for key, s, e in matcher(doc)))
+        labelled = {} if partners else _labelled_obstacles(doc, norms)
+        for n, (s, e, code) in enumerate(matches):
             span = doc[s:e]
-            if not _negated(doc, span, span.sent):
-                found.setdefault(code, span.sent.text.strip())
+            if _negated(doc, span, span.sent):
+                continue
+            if partners:
+                # what the sentence says of this partner, up to the next partner it names:
+                # "Housing ... have been invited but have yet to attend" names no working partner
+                stop = next((m[0] for m in matches[n + 1:] if m[0] >= e), span.sent.end)
+                if _not_involved(norms[e:min(stop, span.sent.end)]):
+                    continue
+            elif labelled and any(b <= s < end for b, end in labelled.values()):
+                continue  # inside an obstacle the narrative labels itself ("Financial - ... housing")
+            found.setdefault(code, span.sent.text.strip())
+        for code, (b, end) in labelled.items():
+            found.setdefault(code, doc[b:end].sent.text.strip())
         codes = tuple(sorted(found))
         evidence = " ".join(dict.fromkeys(found[c] for c in codes))
         opening = opening_word(doc_view(doc).norms)
         cls = "yes" if codes else ("no" if opening in ("none", "no", "nil") else "unclear")
         kw = {"partners": codes} if question.kind == "multi_select" else {"obstacles": codes}
         return Stance(cls, 0.7 if codes else 0.5, evidence or doc.text.strip()[:200], {}, xref, xref_only, **kw)
+
+
+# A partner named only to say it takes no part: "have yet to attend", "is not represented",
+# "declined to join". Read from the words after the partner, up to the next partner named or a
+# relative clause ("..., which does not yet involve ..." speaks of something else).
+_INVOLVED = ("attend", "engag", "involv", "represent", "participat", "join", "commit", "contribut", "respond")
+_INVOLVED_WORDS = frozenset({"sit", "sits", "sitting", "sat", "part", "signed", "come", "came", "member", "members"})
+_CLAUSE_STOPS = frozenset({"which", "who", "whom", "whose", ";"})
+
+
+def _not_involved(words: list[str]) -> bool:
+    for i, w in enumerate(words):
+        if w in _CLAUSE_STOPS:
+            return False
+        after = words[i + 1:i + 5]
+        involved = [x.startswith(_INVOLVED) or x in _INVOLVED_WORDS for x in after]
+        if w == "declined" or (w == "no" and involved[:1] == [True]):
+            return True
+        if (w in ("not", "n't", "never") or (w == "yet" and after[:1] == ["to"])) and any(involved):
+            return True
+    return False
+
+
+# An obstacle the narrative labels itself, the way the question's codes name them: a sentence or
+# bullet opening "Financial -", "Legal:", "Other -".
+_OBSTACLE_LABELS = {"financial": 1, "finance": 1, "funding": 1, "money": 1, "legal": 2, "other": 3}
+_LABEL_MARKS = frozenset({"-", ":", "–", "—"})
+
+
+def _labelled_obstacles(doc: Doc, norms: list[str]) -> dict[int, tuple[int, int]]:
+    """Code -> token range of each obstacle a sentence labels itself; {} when none is labelled."""
+    out: dict[int, tuple[int, int]] = {}
+    for sent in doc.sents:
+        b = sent.start
+        while b < sent.end and not doc[b].is_alpha:
+            b += 1  # a bullet or number before the label
+        if b + 1 < sent.end and norms[b] in _OBSTACLE_LABELS and doc[b + 1].text in _LABEL_MARKS:
+            out.setdefault(_OBSTACLE_LABELS[norms[b]], (b, sent.end))
+    return out
 
 
 def resolve_references(stances: dict[str, Stance], codebook: Codebook) -> dict[str, Stance]:

@@ -86,7 +86,7 @@ def cluster_cli(
         echo_err(f"error: {exc}")
         raise typer.Exit(1)
     if problems:
-        report_problems(problems, limit=warnings)
+        report_problems(problems, limit=warnings, where=str(Path(out) / "problems.csv") if loaded else None)
     if not loaded:
         echo_err("error: no items to cluster: the files hold no rows with an item_id.")
         raise typer.Exit(1)
@@ -98,6 +98,14 @@ def cluster_cli(
                                theme_weight=theme_weight, progress=progress)
     try:
         write_outputs(result, out)
+        if problems:  # every row warning, beside the outputs (the terminal shows the first few)
+            from ..export import write_csv
+            from ..schema import PROBLEMS_COLUMNS
+
+            write_csv(Path(out) / "problems.csv", PROBLEMS_COLUMNS, (
+                {"code": p.code, "kind": p.kind, "source_file": p.file, "source_sheet": p.sheet,
+                 "source_row": "" if p.row is None else p.row, "qid": p.qid, "field": p.field, "message": p.message}
+                for p in problems))
     except OSError as exc:
         echo_err(f"error: cannot write the outputs to {out}: {exc.strerror or exc}.")
         raise typer.Exit(1)

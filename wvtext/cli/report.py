@@ -24,7 +24,8 @@ _HELP = (
     "run.\n\n"
     "Analysts' review decisions (DIR/reviews.csv, or the database's with --db) are applied: a dismissed flag, "
     "support request or theme is left out, an added one is in, a narrative class set in review replaces "
-    "wvtext's, and each reviewed answer says what wvtext had. answers.csv stays as analysed."
+    "wvtext's, and each reviewed answer says what wvtext had. The tables of the analysis (answers.csv, "
+    "returns.csv) stay as analysed: their flags, counts and rates are wvtext's; reviews.csv holds the decisions."
 )
 
 

@@ -1,6 +1,7 @@
 """`wvtext review`: the analyst review loop."""
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -84,7 +85,7 @@ def decide_cli(
     qid = normalize_qid(qid)
     record_decision(store, kind=kind, return_id=rid, qid=qid, theme=theme or "", decision=decision, value=value,
                     note=note, reviewer=reviewer)
-    echo_err(f"recorded: {kind} {rid} {qid}{' ' + theme if theme else ''} {decision}{' ' + value if value else ''}")
+    typer.echo(f"recorded: {kind} {rid} {qid}{' ' + theme if theme else ''} {decision}{' ' + value if value else ''}")
     store.close()
 
 
@@ -135,15 +136,15 @@ def import_cli(
     for d in got.decisions:
         where = d["item_id"] or f"{d['return_id']} {d['qid']}"
         what = " ".join(x for x in (d["kind"], where, d["theme"], d["decision"], d.get("value", "")) if x)
-        echo_err(f"{'would record' if dry_run else 'recorded'}: {what}")
+        typer.echo(f"{'would record' if dry_run else 'recorded'}: {what}")
     if not dry_run and got.decisions:
         store.add_reviews([check_decision(store, **d, reviewer=reviewer, note=f"coded in {project.name}")
                            for d in got.decisions])
-    themes = [d for d in got.decisions if d["kind"] == "theme"]
-    adds = sum(d["decision"] == "add" for d in themes)
-    echo_err(f"{project}: {got.returns} returns and {got.items} items compared; {adds} themes added, "
-             f"{len(themes) - adds} dismissed, {len(got.decisions) - len(themes)} decisions on flags, support "
-             "requests and good practice" + (" (dry run: nothing stored)" if dry_run else ""))
+    themes = Counter(d["decision"] for d in got.decisions if d["kind"] == "theme")
+    confirmed = f", {themes['confirm']} confirmed" if themes["confirm"] else ""
+    typer.echo(f"{project}: {got.returns} returns and {got.items} items compared; {themes['add']} themes added, "
+               f"{themes['dismiss']} dismissed{confirmed}, {len(got.decisions) - sum(themes.values())} decisions on "
+               "flags, support requests and good practice" + (" (dry run: nothing stored)" if dry_run else ""))
     def listed(names: list[str]) -> str:
         return f"{', '.join(names[:5])}{' ...' if len(names) > 5 else ''}"
 
@@ -162,6 +163,10 @@ def import_cli(
                  "name back to have its codings read.")
     if got.dangling:
         echo_err(f"  {got.dangling} coding(s) refer to a code that is not in {project}'s codebook, left out")
+    if got.foreign_codes:
+        echo_err(f"  {len(got.foreign_codes)} code(s) of {project} are neither a theme nor one of wvtext's findings, so "
+                 f"their codings are not read: {listed(got.foreign_codes)}. wvtext records decisions only about its "
+                 "themes and findings; keep your own codes in your QDA tool.")
     if got.unplaced_selections:
         echo_err(f"  {got.unplaced_selections} coded selection(s) lie outside every narrative of their return, left out")
     store.close()

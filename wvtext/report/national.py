@@ -160,6 +160,15 @@ def _synthetic_banner(d: RunData) -> Safe:
                   "synthetic returns and is labelled ", badge("SYNTHETIC"), "; synthetic returns are labelled "
                   "wherever they are named. Do not quote these figures as findings about real localities.",
                   cls="banner")
+    if not d.n_returns:  # good-practice items alone: say what they are, not "all 0 returns"
+        items = d.items or []
+        n_synth = sum(1 for it in items if str(it.get("synthetic", "")).strip() == "1")
+        if n_synth:
+            return el("div", el("strong", "SYNTHETIC DATA. "),
+                      f"This run has no returns; {n_synth} of its {len(items)} good-practice items "
+                      f"{'is' if n_synth == 1 else 'are'} synthetic (generated for testing and demonstration), "
+                      "labelled ", badge("SYNTHETIC"), " wherever they are named.", cls="banner")
+        return el("p", f"This run has no returns, only {len(items)} good-practice items (none synthetic).", cls="note")
     return el("p", f"All {d.n_returns} returns in this run are real returns (none synthetic).", cls="note")
 
 
@@ -504,7 +513,7 @@ def _good_practice(d: RunData) -> Safe:
     n_synth = sum(1 for it in d.items or [] if str(it.get("synthetic", "")).strip() == "1")
     out.append(el("p", f"{len(d.collections)} collections of {len(d.items or [])} items"
                        + (f" ({n_synth} of them SYNTHETIC, marked [SYNTHETIC] among the examples)" if n_synth else "")
-                       + (f"; {len(dups)} groups of near-duplicates" if d.items is not None else "") + "."
+                       + (f"; {len(dups)} group{'' if len(dups) == 1 else 's'} of near-duplicates" if d.items is not None else "") + "."
                        + (" Each collection links to its page in collections/." if (d.out_dir / "collections").is_dir()
                           else "")))
     cols = sorted(d.collections, key=lambda c: (-to_int(c.get("size")), c.get("collection_id", "")))
