@@ -32,12 +32,14 @@ __all__ = [
 
 ANSWER_CLASSES = ("yes", "no", "in_progress", "partial", "unclear", "not_applicable")
 KINDS = ("yes_no", "multi_select", "categorical")
-# "1.1", "Q1.1", "1.1." and "1,1" (a decimal comma, as European Excel writes numbers)
-_QID_RE = re.compile(r"^\s*(?:Q\s*)?(\d{1,2})\s*[.,]\s*(\d{1,2})\s*\.?\s*$", re.I)
+# "1.1", "Q1.1", "Q. 1.1", "Question 1.1", "Question no. 1.1", "1.1." and "1,1" (a decimal comma, as
+# European Excel writes numbers)
+_QID_RE = re.compile(r"^\s*(?:Q(?:u(?:estion)?)?\s*\.?\s*(?:no\.?\s*|number\s*)?)?(\d{1,2})\s*[.,]\s*(\d{1,2})\s*\.?\s*$",
+                     re.I)
 
 
 def normalize_qid(text: str) -> str:
-    """A question id as the codebook writes it: "Q1.8", "1.8.", "1,8" and " 1.8" give "1.8";
+    """A question id as the codebook writes it: "Q1.8", "Question 1.8", "1.8.", "1,8" and " 1.8" give "1.8";
     anything else is returned stripped (and is then no question of the codebook)."""
     m = _QID_RE.match(text or "")
     return f"{int(m.group(1))}.{int(m.group(2))}" if m else (text or "").strip()

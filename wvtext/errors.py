@@ -61,6 +61,14 @@ PROBLEM_CODES = {
     "W122": "sheet read with another sheet's header",
     "W123": "header row repeated",
     "W124": "code written as another label of its class",
+    "W125": "two columns could be the code (or narrative) column",
+    "W126": "merged cell read into each row of its range",
+    "W127": "code cell formatted as a date",
+    "W128": "question id with a letter after it",
+    "W129": "code written with a decimal comma",
+    "W130": "region not the locality's, or misspelt",
+    "W131": "locality read from a near spelling",
+    "W132": "item ids repeated on another sheet",
 }
 
 

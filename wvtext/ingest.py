@@ -11,16 +11,20 @@ Formats are recognised from the content, not the name or a flag:
   copies); `synthetic` (1/0) marks generated data, as does SYNTHETIC in the file name. One
   return's rows without a locality are named after the file, as a layout without its title row;
 - items csv: `item_id, title, description[, locality, region]`;
-- the long and items tables also as an xlsx sheet, their header row first or under a title block.
+- the long and items tables also as xlsx sheets (every sheet with the table's header, their header
+  row first or under a title block, and a sheet continued without it).
 Header names are matched without case, spaces or underscores, with the usual other names
 ("Question" for qid, "Coded as" for code, "Response" for narrative, "ID" for item_id).
-A file that cannot be read raises `IngestError` (one line, with a remedy); nothing
-is stored for it. So does malformed content that trips a library (csv, zip, xml): one bad
-file among many is reported like any other, never an internal error.
+What a spreadsheet's formatting did to a cell is undone and said: a hidden second code column
+(W125), a merged cell (W126), a code shown as a date (W127).
+A file that cannot be read raises `IngestError` (one line, with a remedy, never an exception's
+class name); nothing is stored for it. So does malformed content that trips a library (csv,
+zip, xml): one bad file among many is reported like any other, never an internal error.
 """
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 import os
@@ -34,7 +38,7 @@ from pathlib import Path
 
 from .codebook import Codebook, Question, classify_label, load_codebook, normalize_qid
 from .errors import IngestError, Problem, WvtextError
-from .layout import QID_RE, RawLayout, is_layout_header, parse_layout
+from .layout import QID_PREFIX, QID_RE, RawLayout, is_layout_header, parse_layout, qid_as_written
 from .localities import REGIONS, Localities, load_localities
 from .text import normalize_text
 
@@ -146,9 +150,17 @@ def _decode_bytes(name: str, data: bytes) -> str:
         except UnicodeDecodeError as exc:
             raise IngestError(name, f"looks like UTF-16 but could not be decoded ({exc.reason} at byte {exc.start}).",
                               remedy="Save it again as UTF-8 (in Excel: 'CSV UTF-8').")
-    if b"\x00" in data[:4096]:
-        raise IngestError(name, "is a binary file, not text, xlsx or csv.",
-                          remedy="Give an xlsx workbook, a csv or a text dump of a return.")
+    else:
+        wide = _utf16_without_bom(data)
+        if wide:
+            try:
+                return data.decode(wide)
+            except UnicodeDecodeError as exc:
+                raise IngestError(name, f"looks like {wide.upper()} text without a byte-order mark, but could not be "
+                                        f"decoded as such (at byte {exc.start}).",
+                                  remedy="Save it again as UTF-8 (in Excel: 'CSV UTF-8').")
+    if b"\x00" in data:
+        _refuse_nul_bytes(name, data)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as utf8_error:
@@ -173,6 +185,43 @@ def _decode_bytes(name: str, data: bytes) -> str:
                 f"(byte 0x{data[exc.start]:02x} on {_line_at(data, exc.start)}).",
                 remedy="Save it again as UTF-8 (in Excel: 'CSV UTF-8'), or check it with 'file'.",
             )
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-be" or "utf-16-le" for text saved as UTF-16 without a byte-order mark, known by its NUL
+    bytes: the high byte of nearly every character of Latin text is 0, so one of each two bytes
+    (the first in big-endian order, the second in little-endian) is NUL and the other almost never."""
+    sample = data[:8192]
+    sample = sample[:len(sample) - len(sample) % 2]
+    if len(sample) < 4:
+        return None
+    first, second = sample[0::2], sample[1::2]
+    for zeros, others, codec in ((first, second, "utf-16-be"), (second, first, "utf-16-le")):
+        if zeros.count(0) >= 0.6 * len(zeros) and others.count(0) <= 0.02 * len(others):
+            return codec
+    return None
+
+
+# Control bytes that text does not hold (tab, line breaks, form feed and ESC aside).
+_CONTROL_BYTES = bytes(b for b in range(1, 32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"
+
+
+def _refuse_nul_bytes(name: str, data: bytes) -> None:
+    """A file with NUL bytes is refused: a binary file (many NULs or other control bytes) as such,
+    a text file with a few NUL bytes (left by a damaged copy or save) naming the line of the first,
+    rather than read with them or silently without them."""
+    sample = data[:65536]
+    controls = sum(sample.count(bytes([b])) for b in _CONTROL_BYTES)
+    nuls = data.count(0)
+    if controls > 0.01 * len(sample) or nuls > max(16, len(data) // 1000):
+        raise IngestError(name, "is a binary file, not text, xlsx or csv.",
+                          remedy="Give an xlsx workbook, a csv or a text dump of a return.")
+    first = data.index(0)
+    raise IngestError(name, f"is a text file that holds {nuls} NUL byte(s) (character 0; the first on "
+                            f"{_line_at(data, first)}, byte {first + 1}), which no csv or text export holds: the file was "
+                            "damaged in saving or copying.",
+                      remedy="Remove the NUL byte(s) in a text editor (shown as NUL or ^@) and save the file as UTF-8, "
+                             "or export it again from the program that wrote it.")
 
 
 def _encrypted_ooxml(data: bytes) -> bool:
@@ -201,19 +250,23 @@ def _raise_csv_field_limit() -> None:
 _raise_csv_field_limit()
 
 
-def _csv_rows(name: str, text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+def _csv_rows(name: str, text: str, delimiter: str, lines: dict[int, int] | None = None) -> list[tuple[int, list[str]]]:
     """(row number, cells) of a csv; a row the csv module cannot read is an error naming it, and
     so is a quoted cell still open at the end of the file (a stray quote, or a file cut short),
-    which the csv module would otherwise read as running on over every later row."""
+    which the csv module would otherwise read as running on over every later row. `lines`, when
+    given, is filled with the line each row starts on."""
     rows: list[list[str]] = []
     for strict in (True, False):
         # CR, LF or CRLF rows; LF in a cell kept
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
-        rows, started = [], 1
+        rows, started, starts = [], 1, {}
         try:
             for cells in reader:
                 rows.append(cells)
+                starts[len(rows)] = started
                 started = reader.line_num + 1
+            if lines is not None:
+                lines.update(starts)
             return list(enumerate(rows, start=1))
         except csv.Error as exc:
             if strict and "unexpected end of data" in str(exc):
@@ -259,14 +312,16 @@ def _sniff_text(text: str) -> str:
     return "unknown"
 
 
-def _table_rows(name: str, text: str) -> tuple[list[tuple[int, list[str]]], str]:
-    """A csv's rows from its header on (a title block above it is passed over), and its separator."""
+def _table_rows(name: str, text: str) -> tuple[list[tuple[int, list[str]]], str, dict[int, int]]:
+    """A csv's rows from its header on (a title block above it is passed over), its separator, and
+    the line each row starts on."""
     lines = [l for l in text.splitlines() if l.strip()][:_TITLE_LINES]
     first = next((l for l in lines if _table_kind(_csv_header(l))), lines[0])
     delimiter = _delimiter(first)
-    rows = _csv_rows(name, text, delimiter)
+    starts: dict[int, int] = {}
+    rows = _csv_rows(name, text, delimiter, starts)
     at = next((k for k, (_n, cells) in enumerate(rows[:_TITLE_LINES * 2]) if _table_kind(_header(cells))), 0)
-    return rows[at:], delimiter
+    return rows[at:], delimiter, starts
 
 
 def _table_kind(header: list[str]) -> str | None:
@@ -344,19 +399,45 @@ def _zip_kind(data: bytes) -> str:
 
 
 def _load_workbook(name: str, data: bytes, *, data_only: bool):
-    from zipfile import BadZipFile
-
+    """The workbook, read only, without its chart sheets: they hold no cells, and openpyxl trips
+    over some (an empty chart sheet that opens a workbook)."""
     try:
-        import openpyxl
+        from openpyxl.reader.excel import ExcelReader
 
         # From the bytes, not the path: openpyxl refuses a workbook whose name does not end .xlsx.
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
-    except (BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
-        raise IngestError(name, f"is not a readable xlsx workbook ({type(exc).__name__}: {exc}).",
-                          remedy="Open it in Excel and save it again as .xlsx, or export the return as csv.")
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=data_only)
+        reader.read_chartsheet = lambda *args, **kwargs: None  # a chart sheet is passed over
+        reader.read()
+        return reader.wb
     except Exception as exc:  # openpyxl raises assorted errors on damaged parts
-        raise IngestError(name, f"is not a readable xlsx workbook ({type(exc).__name__}).",
+        raise IngestError(name, f"is not a readable xlsx workbook ({_what_went_wrong(exc)}).",
                           remedy="Open it in Excel and save it again as .xlsx, or export the return as csv.")
+
+
+# What a library's error means, in words (a user is never shown an exception's class name); the
+# error's own text is added where it says something about the file rather than about the code.
+_ERROR_WORDS = (
+    (zipfile.BadZipFile, "its zip container is damaged", True),
+    (zlib.error, "a compressed part of it is damaged", True),
+    (EOFError, "it ends too soon (cut short?)", False),
+    (KeyError, "a part it refers to is missing", True),
+    (UnicodeError, "it holds bytes that are not text in its encoding", True),
+    (SyntaxError, "a part of it is malformed XML", True),
+    (csv.Error, "a row could not be parsed as csv", True),
+    (struct.error, "a binary record in it is damaged", False),
+    (OSError, "its content could not be read", True),
+    (ValueError, "it holds a malformed value", True),
+)
+
+
+def _what_went_wrong(exc: BaseException) -> str:
+    """What a library's exception says about a file, in words, without the exception's class name."""
+    words, detailed = next(((w, d) for t, w, d in _ERROR_WORDS if isinstance(exc, t)),
+                           ("its content is not what the format requires", False))
+    detail = str(exc.args[0] if isinstance(exc, KeyError) and exc.args else exc).strip()
+    if detailed and detail and len(detail) <= 160 and "\n" not in detail:
+        words += f": {detail}"
+    return words
 
 
 def _cell_value(cell):
@@ -379,6 +460,68 @@ def _sheet_rows(ws) -> tuple[list[tuple[int, list]], list[tuple[int, int]]]:
             values.append(_cell_value(cell))
         rows.append((i, values))
     return rows, formulas
+
+
+@dataclass
+class _Sheet:
+    """A worksheet as read: its rows of values, its formula cells, and what openpyxl's read-only
+    reader does not give: its hidden columns (0-based) and merged ranges (row, column, last row,
+    last column; rows 1-based, columns 0-based)."""
+
+    title: str
+    rows: list[tuple[int, list]]
+    formulas: list[tuple[int, int]]
+    part: str = ""  # the sheet's XML part in the archive
+    hidden: frozenset[int] = frozenset()
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+@dataclass
+class _Book:
+    """What a workbook holds: `kind` ("layout", "long", "items"); `parts`, the sheets read, in
+    order: (sheet index, rows, headed), a sheet without the table's header (a "continued" one)
+    unheaded; every worksheet; and the sheets of rows not read, with why (W119)."""
+
+    kind: str
+    parts: list[tuple[int, list[tuple[int, list]], bool]]
+    sheets: list[_Sheet]
+    unread: list[tuple[str, str]] = field(default_factory=list)
+    epoch: object = None  # the workbook's date system (1900 or 1904)
+
+
+_COL_XML = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
+_ATTR_XML = re.compile(rb'(\w+)\s*=\s*"([^"]*)"')
+_MERGE_XML = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*"([A-Za-z]{1,3})(\d+)(?::([A-Za-z]{1,3})(\d+))?"')
+
+
+def _mark_sheets(data: bytes, sheets: list[_Sheet]) -> None:
+    """Each sheet's hidden columns and merged ranges, read from its XML part."""
+    from openpyxl.utils import column_index_from_string
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for sheet in sheets:
+                try:
+                    xml = z.read(sheet.part.lstrip("/")) if sheet.part else b""
+                except KeyError:
+                    continue
+                at = xml.find(b"sheetData")
+                head, tail = (xml[:at], xml[xml.rfind(b"sheetData"):]) if at >= 0 else (xml, b"")
+                hidden: set[int] = set()
+                for m in _COL_XML.finditer(head):
+                    attrs = dict(_ATTR_XML.findall(m.group(1)))
+                    if attrs.get(b"hidden", b"").lower() in (b"1", b"true"):
+                        lo, hi = int(attrs.get(b"min", b"0") or 0), int(attrs.get(b"max", b"0") or 0)
+                        hidden.update(range(max(lo, 1) - 1, min(hi, 16384)))
+                merged = []
+                for m in _MERGE_XML.finditer(tail):
+                    c1, r1 = column_index_from_string(m.group(1).decode().upper()) - 1, int(m.group(2))
+                    c2 = column_index_from_string(m.group(3).decode().upper()) - 1 if m.group(3) else c1
+                    r2 = int(m.group(4)) if m.group(4) else r1
+                    merged.append((r1, c1, r2, c2))
+                sheet.hidden, sheet.merged = frozenset(hidden), merged
+    except (zipfile.BadZipFile, ValueError, OSError, zlib.error):
+        return  # what could be read of the cells was read; only these marks are missing
 
 
 def _header_kind(rows: list[tuple[int, list]]) -> tuple[str, int]:
@@ -416,72 +559,143 @@ def _has_layout_header(rows: list[tuple[int, list]], within: int = 30) -> bool:
     return any(is_layout_header(list(r)) for r, _k in zip(filled, range(within)))
 
 
-def _read_xlsx_rows(name: str, data: bytes) -> tuple[str, list[tuple[str, list[tuple[int, list]], bool]], int]:
-    """The kind of table a workbook holds and the (sheet title, rows, headed) that hold it, in the
-    workbook's order, with (unheaded) the other sheets that hold question rows: a sheet
-    "continued" without the layout's header (see `_layout_of_sheets`); and how many worksheets the
-    workbook has (with more than one, a problem's row is named with its sheet).
+def _filled_rows(rows: list[tuple[int, list]]) -> list[tuple[int, list]]:
+    return [(i, r) for i, r in rows if any(c is not None and str(c).strip() for c in r)]
+
+
+def _read_xlsx_rows(name: str, data: bytes) -> _Book:
+    """What a workbook holds (see `_Book`), in the workbook's order.
 
     "layout": every sheet whose first rows hold the stocktake layout's header ("Codes used",
     "Coded as", "... Response"), in order, so a return laid out one sheet per section is read
     whole and a guidance sheet before the return is passed over; failing that, the first sheet
-    that names those columns anywhere, else the first sheet with rows. "long", "items": the first
-    sheet, before any sheet with the layout's header, that holds a long return table or an items
-    table, from its header row; a sheet whose only known column is Locality counts as a long table
-    only in a workbook with no layout sheet. Formula cells are read through the values Excel saved with them; a formula without
-    one (a workbook written by a script and never opened in Excel) is an error, since its value is
-    unknown."""
+    that names those columns anywhere, else the first sheet with rows; with them (unheaded) the
+    other sheets that hold question rows: a sheet "continued" without the header (see
+    `_layout_of_sheets`). "long", "items": from the first sheet, before any sheet with the
+    layout's header, that holds a long return table or an items table, every sheet that holds
+    that table's header (each read from its header row), and a sheet of rows without a header
+    right after one read, when its rows fit that header's columns (`_table_parts`); a sheet whose
+    only known column is Locality counts as a long table only in a workbook with no layout sheet.
+    Chart sheets are passed over. Formula cells are read through the values Excel saved with them;
+    a formula without one (a workbook written by a script and never opened in Excel) is an error,
+    since its value is unknown."""
     wb = _load_workbook(name, data, data_only=False)
     try:
         sheets = []
-        chosen: list[tuple[int, list]] = []
-        kind = "layout"
-        weak: list[tuple[int, list]] = []
-        for n, ws in enumerate(wb.worksheets):
+        for ws in wb.worksheets:
             rows, formulas = _sheet_rows(ws)
-            sheets.append((ws.title, rows, formulas))
-            sheet_kind, at = _header_kind(rows)
-            if sheet_kind in ("long", "items") and not chosen:
-                kind, chosen = sheet_kind, [(n, rows[at:])]
-                break
-            if sheet_kind == "weak_long" and not weak:
-                weak = [(n, rows[at:])]
-            elif sheet_kind == "layout" and _has_layout_header(rows):
-                chosen.append((n, rows))
+            sheets.append(_Sheet(ws.title, rows, formulas, str(getattr(ws, "_worksheet_path", "") or "")))
+        epoch = getattr(wb, "epoch", None)
     except Exception as exc:
-        raise IngestError(name, f"is a damaged xlsx workbook ({type(exc).__name__}: {exc}).",
+        raise IngestError(name, f"is a damaged xlsx workbook ({_what_went_wrong(exc)}).",
                           remedy="Open it in Excel and save it again as .xlsx.")
     finally:
         wb.close()
     if not sheets:
         raise IngestError(name, "has no worksheet with cells (only chart sheets, or none).",
                           remedy="Give the workbook whose sheet holds the return.")
-    if not chosen and weak:
-        kind, chosen = "long", weak
-    if not chosen:
-        for n, (_t, rows, _f) in enumerate(sheets):
-            text = " ".join(str(c) for _, r in rows[:80] for c in r if c is not None).lower()
-            if "coded as" in text or "codes used" in text:
-                chosen = [(n, rows)]
-                break
-    if not chosen:  # no sheet names its columns: the first sheet with rows
-        n = next((k for k, (_t, rows, _f) in enumerate(sheets) if rows), 0)
-        chosen = [(n, sheets[n][1])]
-    taken = dict(chosen)
-    # Another sheet that holds question rows but not the header (a "continued" sheet) goes with
-    # them, unheaded, in the workbook's order.
-    for k, (_t, rows, _f) in enumerate(sheets):
-        if k not in taken and kind == "layout" and \
-                sum(1 for _i, r in rows if any(QID_RE.match(str(c)) for c in r[:3] if c is not None)) >= 2:
-            taken[k] = None
-    return kind, [(sheets[n][0], _saved_values(name, data, n, sheets[n], sheets[n][1] if rows is None else rows),
-                   rows is not None) for n, rows in sorted(taken.items())], len(sheets)
+    _mark_sheets(data, sheets)
+    kinds = [_header_kind(s.rows) for s in sheets]
+    laid_out = [n for n, s in enumerate(sheets) if kinds[n][0] == "layout" and _has_layout_header(s.rows)]
+    table = next((n for n, (k, _at) in enumerate(kinds) if k in ("long", "items")), None)
+    if table is not None and not (laid_out and laid_out[0] < table):
+        parts, unread = _table_parts(sheets, kinds, table)
+        book = _Book(kinds[table][0], parts, sheets, unread, epoch)
+    else:
+        chosen = [(n, sheets[n].rows) for n in laid_out]
+        kind = "layout"
+        weak = next((n for n, (k, _at) in enumerate(kinds) if k == "weak_long"), None)
+        if not chosen and weak is not None:
+            kind, chosen = "long", [(weak, sheets[weak].rows[kinds[weak][1]:])]
+        if not chosen:
+            for n, s in enumerate(sheets):
+                text = " ".join(str(c) for _, r in s.rows[:80] for c in r if c is not None).lower()
+                if "coded as" in text or "codes used" in text:
+                    chosen = [(n, s.rows)]
+                    break
+        if not chosen:  # no sheet names its columns: the first sheet with rows
+            n = next((k for k, s in enumerate(sheets) if s.rows), 0)
+            chosen = [(n, sheets[n].rows)]
+        taken: dict[int, list | None] = dict(chosen)
+        # Another sheet that holds question rows but not the header (a "continued" sheet) goes with
+        # them, unheaded, in the workbook's order.
+        for k, s in enumerate(sheets):
+            if k not in taken and kind == "layout" and \
+                    sum(1 for _i, r in s.rows if any(QID_RE.match(str(c)) for c in r[:3] if c is not None)) >= 2:
+                taken[k] = None
+        book = _Book(kind, [(n, rows if rows is not None else sheets[n].rows, rows is not None)
+                            for n, rows in sorted(taken.items())], sheets, [], epoch)
+    book.parts = [(n, _saved_values(name, data, n, sheets[n], rows), headed) for n, rows, headed in book.parts]
+    return book
 
 
-def _saved_values(name: str, data: bytes, n: int, sheet: tuple, rows: list[tuple[int, list]]) -> list[tuple[int, list]]:
+_TABLE_COLUMNS = {"long": "locality, qid, code, narrative", "items": "item_id, title, description"}
+
+
+def _table_parts(sheets: list[_Sheet], kinds: list[tuple[str, int]], first: int
+                 ) -> tuple[list[tuple[int, list[tuple[int, list]], bool]], list[tuple[str, str]]]:
+    """The sheets of a long or items table (the kind of sheet `first`): each sheet with its header
+    (from the header row on), and a sheet of rows without one right after a sheet read, when its
+    rows fit the columns of the header before it (a table "continued" on the next sheet: W122).
+    Every other sheet with rows of several cells is named as not read, with why (W119): a guidance
+    sheet of one-cell lines is passed over."""
+    kind = kinds[first][0]
+    word = "table of returns" if kind == "long" else "items table"
+    parts: list[tuple[int, list[tuple[int, list]], bool]] = []
+    unread: list[tuple[str, str]] = []
+    header: list[str] = []
+    header_title, after_read = "", False
+    for n, sheet in enumerate(sheets):
+        k, at = kinds[n]
+        filled = _filled_rows(sheet.rows)
+        if n >= first and k == kind:
+            parts.append((n, sheet.rows[at:], True))
+            header = _header(sheet.rows[at][1])
+            header_title, after_read = sheet.title, True
+            continue
+        if not filled:
+            continue  # an empty sheet between two of the table's keeps them together
+        several = any(sum(1 for c in r if c is not None and str(c).strip()) >= 2 for _i, r in filled)
+        if k in ("long", "items"):
+            unread.append((sheet.title, f"the sheet holds {'a table of returns' if k == 'long' else 'an items table'} "
+                                        f"(its header: {_TABLE_COLUMNS[k]}), but the workbook is read as an {word} "
+                                        f"(sheet {sheets[first].title!r}); it was not read. Save it as a workbook of "
+                                        "its own."))
+        elif _has_layout_header(sheet.rows):
+            unread.append((sheet.title, f"the sheet holds a return in the stocktake layout, but the workbook is read as "
+                                        f"an {word} (sheet {sheets[first].title!r}); it was not read. Save it as a "
+                                        "workbook of its own."))
+        elif after_read and _rows_fit(kind, header, filled):
+            parts.append((n, sheet.rows, False))
+            continue
+        elif several and n > first:
+            why = (f"its rows do not fit the columns of sheet {header_title!r}'s header" if after_read else
+                   "it does not follow a sheet of the table")
+            unread.append((sheet.title, f"the sheet holds {len(filled)} row(s) but not the {word}'s header row "
+                                        f"({_TABLE_COLUMNS[kind]}), and {why}, so it was not read. Copy the header row "
+                                        "onto it (or its rows onto the table's sheet)."))
+        after_read = False
+    return parts, unread
+
+
+def _rows_fit(kind: str, header: list[str], filled: list[tuple[int, list]]) -> bool:
+    """Whether a sheet's rows, without a header, read as rows of the table whose header is
+    `header`: question ids in its qid column (items: an id in its item_id column and a title or
+    description beside it) in nearly every row."""
+    def cell(r: list, col: str) -> str:
+        i = header.index(col) if col in header else -1
+        return str(r[i]).strip() if 0 <= i < len(r) and r[i] is not None else ""
+
+    if kind == "long":
+        good = sum(1 for _i, r in filled if _BARE_QID_RE.match(_cells([cell(r, "qid")])[0]))
+    else:
+        good = sum(1 for _i, r in filled if cell(r, "item_id") and (cell(r, "title") or cell(r, "description")))
+    return good >= 0.8 * len(filled)
+
+
+def _saved_values(name: str, data: bytes, n: int, sheet: _Sheet, rows: list[tuple[int, list]]) -> list[tuple[int, list]]:
     """`rows` of sheet `n` with each formula cell replaced by the value Excel saved with it."""
-    title, _all, formulas = sheet
-    if not formulas:
+    if not sheet.formulas:
         return rows
     wanted = {i for i, _ in rows}
     cached = _load_workbook(name, data, data_only=True)
@@ -497,45 +711,190 @@ def _saved_values(name: str, data: bytes, n: int, sheet: tuple, rows: list[tuple
         cached.close()
     from openpyxl.utils import get_column_letter
 
-    unsaved = [(i, j) for i, j in formulas if i in wanted and (j >= len(saved.get(i, [])) or (i, j) in missing)]
+    unsaved = [(i, j) for i, j in sheet.formulas if i in wanted and (j >= len(saved.get(i, [])) or (i, j) in missing)]
     if unsaved:
         i, j = unsaved[0]
-        raise IngestError(name, f"has {len(unsaved)} formula cell(s) with no saved value (first: sheet {title!r}, "
+        raise IngestError(name, f"has {len(unsaved)} formula cell(s) with no saved value (first: sheet {sheet.title!r}, "
                                 f"cell {get_column_letter(j + 1)}{i}, row {i}), so their values are unknown.",
                           remedy="Open the workbook in Excel (or LibreOffice) and save it, or paste the cells as values.")
     return [(i, list(saved.get(i, r))) for i, r in rows]
 
 
-def _layout_of_sheets(name: str, sheets: list[tuple[str, list[tuple[int, list]], bool]],
-                      titles: dict[int, str] | None = None, *, named: bool = False) -> RawLayout:
+# -- cells a workbook's formatting changed -------------------------------------------
+
+_DATES = (datetime.datetime, datetime.date, datetime.time)
+
+
+def _date_code(value, epoch) -> tuple[str, int | None]:
+    """A code cell Excel shows as a date: (its text, the code) where the number Excel stores (the
+    date's serial: 1900-01-03 is 3) is a whole number a code can be, else (the date as shown, None)
+    (a code such as "5-6" that Excel turned into 5 June)."""
+    from openpyxl.utils.datetime import to_excel
+
+    try:
+        serial = to_excel(value, epoch) if epoch is not None else to_excel(value)
+    except (TypeError, ValueError, OverflowError):
+        serial = None
+    if serial is not None and float(serial).is_integer() and 0 <= serial <= 99:
+        return str(int(serial)), int(serial)
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M"), None
+    return value.strftime("%d/%m/%Y"), None
+
+
+def _date_problem(name: str, ref: str, row: int, qid: str, value, code: int | None, sheet: str = "") -> Problem:
+    if code is not None:
+        shown = value.strftime("%H:%M") if isinstance(value, datetime.time) else value.strftime("%d/%m/%Y")
+        return Problem("W127", name, row, qid, "code",
+                       f"cell {ref} holds the code as a date ({shown}: a column formatted as dates shows the number "
+                       f"{code} so); read as {code}. Format the code column as Number.", sheet)
+    return Problem("W127", name, row, qid, "code",
+                   f"cell {ref} holds a date ({_date_code(value, None)[0]}), not a code: Excel turns codes such as "
+                   "'5-6' or '5/6' typed in a cell into dates. Kept as written, invalid; format the code column as "
+                   "Text and type the code(s) again (e.g. '5, 6').", sheet)
+
+
+def _merged_below(sheet: _Sheet) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+    """(row, column) -> its merged range, for each cell below the first row of a range that spans
+    rows, in the range's first column (where its value stands; a range across columns keeps its
+    value in its first one only)."""
+    out = {}
+    for r1, c1, r2, c2 in sheet.merged:
+        for r in range(r1 + 1, r2 + 1):
+            out[(r, c1)] = (r1, c1, r2, c2)
+    return out
+
+
+def _range_ref(rng: tuple[int, int, int, int]) -> str:
+    r1, c1, r2, c2 = rng
+    return f"{_letter(c1)}{r1}:{_letter(c2)}{r2}"
+
+
+def _repair_layout_cells(name: str, sheet: _Sheet, rows: list[tuple[int, list]], lay: RawLayout, epoch,
+                         named: bool) -> None:
+    """The question rows of a sheet in the layout with what its formatting hid: a code or narrative
+    cell merged down over the next question's row read into that row too (W126), and a code cell
+    formatted as a date read as the number Excel stores (W127)."""
+    values = dict(rows)
+    below = _merged_below(sheet)
+    by_row = {r.row: r for r in lay.rows}
+    title = sheet.title if named else ""
+    spread: dict[tuple, list[str]] = {}
+
+    def raw(row: int, col: int):
+        cells = values.get(row, [])
+        return cells[col] if col < len(cells) else None
+
+    for r in lay.rows:
+        for fld in ("code", "narrative"):
+            col = lay.columns.get(fld)
+            if col is None:
+                continue
+            value = raw(r.row, col)
+            rng = below.get((r.row, col))
+            if rng and not getattr(r, fld) and (value is None or str(value).strip() == ""):
+                value = raw(rng[0], col)
+                if value is None or str(value).strip() == "":
+                    continue
+                setattr(r, fld, _layout_text(value) if not isinstance(value, _DATES) else "")
+                spread.setdefault((rng, fld), []).append(r.qid)
+            if fld == "code" and isinstance(value, _DATES):
+                r.code, code = _date_code(value, epoch)
+                lay.problems.append(_date_problem(name, f"{_letter(col)}{r.row}", r.row, r.qid, value, code, title))
+    for (rng, fld), qids in spread.items():
+        top = by_row.get(rng[0])
+        lay.problems.append(Problem("W126", name, rng[0], top.qid if top else qids[0], fld,
+                                    f"cells {_range_ref(rng)} are merged: the {fld} in {_letter(rng[1])}{rng[0]}"
+                                    f"{f' (question {top.qid})' if top else ''} was read for question(s) "
+                                    f"{', '.join(qids)} as well. Unmerge the cells and fill each question's {fld}.",
+                                    title))
+
+
+def _layout_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _repair_table_cells(name: str, sheet: _Sheet, rows: list[tuple[int, list]], header: list[str], epoch,
+                        problems: "_SheetProblems", *, skip: int = 0) -> list[tuple[int, list[str]]]:
+    """A table sheet's rows as text (from row `skip` on) with what its formatting hid: a cell
+    merged down over the next rows read into each (W126), and a code formatted as a date read as
+    the number Excel stores (W127)."""
+    below = _merged_below(sheet)
+    values = {i: list(r) for i, r in rows}
+    spread: dict[tuple, int] = {}
+    first = rows[skip][0] if rows[skip:] else 0
+    for i, r in rows[skip:]:
+        for (row, col), rng in below.items():
+            if row != i or rng[0] < first:  # a range that starts in the header (or above) fills nothing
+                continue
+            cells = values[i]
+            top = values.get(rng[0], [])
+            if rng[0] in values and col < len(top) and top[col] is not None and str(top[col]).strip() != "" and \
+                    (col >= len(cells) or cells[col] is None or str(cells[col]).strip() == ""):
+                cells.extend([None] * (col + 1 - len(cells)))
+                cells[col] = top[col]
+                spread[rng] = spread.get(rng, 0) + 1
+    code = header.index("code") if "code" in header else None
+    out = []
+    for i, _r in rows[skip:]:
+        cells = values[i]
+        if code is not None and code < len(cells) and isinstance(cells[code], _DATES):
+            text, number = _date_code(cells[code], epoch)
+            problems.append(_date_problem(name, f"{_letter(code)}{i}", i, "", cells[code], number))
+            cells[code] = text
+        out.append((i, _cells(cells)))
+    for rng, n in spread.items():
+        shown = values[rng[0]][rng[1]]
+        problems.append(Problem("W126", name, rng[0], "", header[rng[1]] if rng[1] < len(header) else "",
+                                f"cells {_range_ref(rng)} are merged: the value of {_letter(rng[1])}{rng[0]} "
+                                f"({_cells([shown])[0][:60]!r}) was read into each of the {n} row(s) below it in the "
+                                "range. Unmerge the cells and fill each row."))
+    return out
+
+
+def _layout_of_sheets(name: str, sheets: list[tuple[_Sheet, list[tuple[int, list]], bool]],
+                      titles: dict[int, str] | None = None, *, named: bool = False, epoch=None) -> RawLayout:
     """One return laid out over one or more sheets (one per section, say), parsed sheet by sheet:
-    `(title, rows, headed)` in the workbook's order. A sheet of question rows without the header
+    `(sheet, rows, headed)` in the workbook's order. A sheet of question rows without the header
     (`headed` false: a "continued" sheet) is read with the columns of the header sheet before it
     when its rows fit them (W122), else not read (W119). Sheets whose titles name two localities
     are two returns: refused, naming them. `named`: the rows carry their sheet's title even when one
     sheet is read (a workbook with a guidance sheet before the return)."""
     read: list[tuple[str, RawLayout]] = []
     skipped, continued, header_sheet = [], [], None
-    for k, (title, rows, headed) in enumerate(sheets):
+    problems: list[Problem] = []
+    for k, (sheet, rows, headed) in enumerate(sheets):
+        title = sheet.title
         more = k < len(sheets) - 1
         if headed:
-            lay = parse_layout(rows, section_titles=titles, more_sheets=more)
+            lay = parse_layout(rows, section_titles=titles, more_sheets=more, hidden_columns=sheet.hidden)
             header_sheet = (title, lay.columns)
+            if lay.code_candidates:
+                problems.append(_code_columns_problem(name, "xlsx", lay.code_candidates, lay.columns["code"],
+                                                      lay.header_row, title if (named or len(sheets) > 1) else ""))
         elif header_sheet is not None and _fits(lay := parse_layout(rows, section_titles=titles, more_sheets=more,
                                                                     columns=header_sheet[1])):
             continued.append((title, *header_sheet))
         else:
             skipped.append(title)
             continue
+        _repair_layout_cells(name, sheet, rows, lay, epoch, named or len(sheets) > 1)
         read.append((title, lay))
-    named = {(lay.title_locality or "").strip().lower(): title for title, lay in read if lay.title_locality}
-    if len(named) > 1:
-        (a, sa), (b, sb) = list(named.items())[:2]
+    localities = {(lay.title_locality or "").strip().lower(): title for title, lay in read if lay.title_locality}
+    if len(localities) > 1:
+        (a, sa), (b, sb) = list(localities.items())[:2]
         raise IngestError(name, f"has returns of two localities on its sheets: {sa!r} is titled {a!r} and {sb!r} "
                                 f"{b!r}.", remedy="Save each locality's return as a workbook of its own.")
+    if not read:
+        out = RawLayout()
+        out.skipped_sheets = skipped
+        return out
     out = read[0][1]
     out.sheets = [title for title, _lay in read]
     out.skipped_sheets, out.continued_sheets = skipped, continued
+    out.problems = problems + out.problems
     for title, lay in read:
         if named or len(read) > 1:  # a problem's row number names a row of the sheet it names
             for r in lay.rows:
@@ -543,23 +902,34 @@ def _layout_of_sheets(name: str, sheets: list[tuple[str, list[tuple[int, list]],
             lay.unread_columns = [(col, header, n, first, title) for col, header, n, first, _s in lay.unread_columns]
         if lay is out:
             continue
-        out.title_locality = out.title_locality or lay.title_locality
+        if not out.title_locality:
+            out.title_locality, out.title_split = lay.title_locality, lay.title_split
+        out.title_region = out.title_region or lay.title_region
         out.rows += lay.rows
         out.unread_columns += lay.unread_columns
+        out.problems += lay.problems
         for k, v in lay.sections.items():
             out.sections.setdefault(k, v)
     return out
 
 
-def _on_sheet(got: InputFile, title: str) -> InputFile:
-    """`got` with every problem that names a row filed under the sheet `title` it was read from."""
-    def filed(problems: list[Problem]) -> list[Problem]:
-        return [replace(p, sheet=title) if p.row is not None and not p.sheet else p for p in problems]
+def _code_columns_problem(name: str, fmt: str, candidates: list[tuple[int, str, bool]], chosen: int,
+                          row: int | None, sheet: str = "") -> Problem:
+    """W125: two or more header cells could name the code column; which was read, and why."""
+    def named(c: tuple[int, str, bool]) -> str:
+        return f"{_column_name(fmt, c[0])} ({c[1]!r}{', hidden' if c[2] else ''})"
 
-    got.problems = filed(got.problems)
-    for r in got.returns:
-        r.problems = filed(r.problems)
-    return got
+    candidates = sorted(candidates)
+    read = next(c for c in candidates if c[0] == chosen)
+    others = [c for c in candidates if c[0] != chosen]
+    why = ("the other is hidden" if any(c[2] for c in others) and not read[2] else
+           "its name is the plain one" if read[1].strip().lower() in ("coded as", "code", "codes", "response code")
+           and any(c[1].strip().lower() not in ("coded as", "code", "codes", "response code") for c in others)
+           else "it comes first")
+    return Problem("W125", name, row, "", "code",
+                   f"columns {', '.join(named(c) for c in candidates)} could each be the code column; "
+                   f"{_column_name(fmt, chosen)} ({read[1]!r}) was read ({why}). If another holds the codes, delete "
+                   "or rename the columns not meant.", sheet)
 
 
 def _fits(lay: RawLayout) -> bool:
@@ -578,7 +948,9 @@ def read_layout(path: Path) -> RawLayout:
     name = str(path)
     data = _read_bytes(path)
     if data.startswith(b"PK\x03\x04"):
-        return _layout_of_sheets(name, _read_xlsx_rows(name, data)[1])
+        book = _read_xlsx_rows(name, data)
+        return _layout_of_sheets(name, [(book.sheets[n], rows, headed) for n, rows, headed in book.parts],
+                                 epoch=book.epoch)
     return parse_layout(_text_rows(_decode(name, data)))
 
 
@@ -613,7 +985,7 @@ def read_input(path: Path | str, *, codebook: Codebook | None = None,
         # Malformed content that a library trips over: this file's error, not the whole run's.
         if os.environ.get("WVTEXT_DEBUG"):
             raise
-        raise IngestError(name, f"could not be read ({type(exc).__name__}: {exc}).",
+        raise IngestError(name, f"could not be read ({_what_went_wrong(exc)}).",
                           remedy="Open it in the program that wrote it and save it again (as .xlsx, or as CSV "
                                  "UTF-8); if it still fails, report the file.") from exc
 
@@ -642,13 +1014,11 @@ def _read_data(path: Path, data: bytes, codebook: Codebook, localities: Localiti
                               remedy="Give the return's xlsx workbook, or copy its table into a csv.")
         if container == "zip":
             raise IngestError(name, "is a zip archive.", remedy="Extract it and give wvtext the files inside.")
-        kind, sheets, n_sheets = _read_xlsx_rows(name, data)
-        if kind in ("long", "items"):
-            rows = [(i, _cells(r)) for i, r in sheets[0][1]]
-            got = _read_long_rows(name, digest, "long_xlsx", rows, codebook, localities) if kind == "long" \
-                else _read_items_rows(name, digest, rows, localities, "items_xlsx")
-            return _on_sheet(got, sheets[0][0]) if n_sheets > 1 else got
-        layout = _layout_of_sheets(name, sheets, codebook.sections(), named=n_sheets > 1)
+        book = _read_xlsx_rows(name, data)
+        if book.kind in ("long", "items"):
+            return _read_table_sheets(name, digest, book, codebook, localities)
+        layout = _layout_of_sheets(name, [(book.sheets[n], rows, headed) for n, rows, headed in book.parts],
+                                   codebook.sections(), named=len(book.sheets) > 1, epoch=book.epoch)
         ret = _from_layout(name, "xlsx", digest, layout, codebook, localities, path)
         return InputFile(name, "xlsx", digest, returns=[ret])
     if data.startswith(b"%PDF"):
@@ -674,6 +1044,68 @@ def _read_data(path: Path, data: bytes, codebook: Codebook, localities: Localiti
     )
 
 
+def _read_table_sheets(name: str, digest: str, book: _Book, codebook: Codebook, localities: Localities) -> InputFile:
+    """A long or items table read from every sheet that holds it (`_table_parts`), as one table:
+    each row keeps its sheet's own row number and names its sheet (in a workbook of several); a
+    sheet whose header puts the columns in another order is read by its own header."""
+    several = len(book.sheets) > 1
+    problems = _SheetProblems([])
+    for title, why in book.unread:
+        problems.sheet = title
+        problems.append(Problem("W119", name, None, "", "", why))
+    # The table's columns: the first header's, then any a later sheet's header adds.
+    first_head = next(part_rows[0][0] for _n, part_rows, headed in book.parts if headed)
+    header: list[str] = []
+    header_cells: list[str] = []
+    for _n, part_rows, headed in book.parts:
+        if not headed:
+            continue
+        first = not header
+        for key, cell in zip(_header(part_rows[0][1]), _cells(part_rows[0][1])):
+            if first or (key and key not in header):
+                header.append(key)
+                header_cells.append(cell)
+    rows: list[tuple[int, list[str]]] = []
+    sheets: list[str] = []
+    spaces: list[str] = []  # the sheet whose header each row is read with (its own, or the one before it)
+    own: list[str] = []
+    space = ""
+    for n, part_rows, headed in book.parts:
+        sheet = book.sheets[n]
+        problems.sheet = sheet.title if several else ""
+        if headed:
+            own, space = _header(part_rows[0][1]), sheet.title
+        else:
+            cols = ", ".join(f"{c} in {_letter(own.index(c))}" for c in
+                             (("qid", "code", "narrative") if book.kind == "long" else ITEM_COLUMNS) if c in own)
+            problems.append(Problem("W122", name, None, "", "",
+                                    f"the sheet has no header row; it was read with the columns of sheet {space!r}'s "
+                                    f"header ({cols}). If its columns differ, copy its own header row onto it."))
+        for i, cells in _repair_table_cells(name, sheet, part_rows, own, book.epoch, problems, skip=1 if headed else 0):
+            rows.append((i, _remap(cells, own, header)))
+            sheets.append(sheet.title if several else "")
+            spaces.append(space)
+    table = [(first_head, header_cells)] + rows
+    head_sheet = book.sheets[next(n for n, _r, headed in book.parts if headed)]
+    sheets = [head_sheet.title if several else ""] + sheets
+    if book.kind == "long":
+        return _read_long_rows(name, digest, "long_xlsx", table, codebook, localities, sheets=sheets,
+                               problems=problems.problems, hidden=head_sheet.hidden)
+    return _read_items_rows(name, digest, table, localities, "items_xlsx", sheets=sheets,
+                            spaces=[""] + spaces, problems=problems.problems)
+
+
+def _remap(cells: list[str], own: list[str], header: list[str]) -> list[str]:
+    """A row read under a sheet's own header (`own`) put in the table's column order (`header`);
+    cells past its own header stay past the table's, to be named (W112)."""
+    if own == header[:len(own)]:
+        if len(header) == len(own) or len(cells) <= len(own):
+            return cells
+        return cells[:len(own)] + [""] * (len(header) - len(own)) + cells[len(own):]
+    out = [cells[own.index(c)] if c and c in own and own.index(c) < len(cells) else "" for c in header]
+    return out + cells[len(own):]
+
+
 def read_return_file(path: Path | str, **kwargs) -> ReturnData:
     """Read a file holding exactly one return (xlsx, text dump, or a one-locality csv)."""
     got = read_input(path, **kwargs)
@@ -688,26 +1120,100 @@ def _locate(name: str, raw: str, path: Path, localities: Localities, problems: l
             row: int | None = None, region_given: str = "") -> tuple[str, str, str, float]:
     """Return (locality, locality_raw, region, score); unknown places keep their raw name. A
     return's title is taken before its file name; where they name two localities, W117 says so
-    (only one return of the two areas is kept, and the other may be the right one)."""
-    for candidate in (raw, path.name):
-        m = localities.match(candidate)
-        if m:
-            other = localities.match(path.name) if candidate == raw and row is None else None
+    (only one return of the two areas is kept, and the other may be the right one), as it does
+    where the title names no locality and the file name does. A table's locality cell (`row`
+    given) is never replaced by its file's name, which may name any one of its returns. A near
+    spelling of a locality's name is read as that locality, and said (W131)."""
+    for candidate in ((raw, path.name) if row is None or not raw else (raw,)):
+        m = localities.match(candidate) if candidate else None
+        if not m:
+            continue
+        if candidate == raw:
+            other = localities.match(path.name) if row is None else None
             if other and other.locality.name != m.locality.name:
                 problems.append(Problem("W117", name, row, "", "locality",
                                         f"the title names {m.locality.name} ({raw!r}) but the file name names "
                                         f"{other.locality.name}; read as {m.locality.name}. If it is "
                                         f"{other.locality.name}'s return, correct the title row."))
-            return m.locality.name, raw or path.name, m.locality.region, m.score
+        elif raw:
+            problems.append(Problem("W117", name, row, "", "locality",
+                                    f"the title names {raw!r}, which is not one of the 152 stocktake localities, and "
+                                    f"the file name names {m.locality.name}; read as {m.locality.name}. If the title "
+                                    "is right, add its name as an alias to corpus/localities.csv."))
+        if m.how == "spelling":
+            problems.append(Problem("W131", name, row, "", "locality",
+                                    f"{'locality' if candidate == raw else 'the file name'} {candidate!r} is no "
+                                    f"locality's name as written; read as {m.locality.name}, the one it is a near "
+                                    "spelling of. If another area is meant, correct the name (or add an alias to "
+                                    "corpus/localities.csv)."))
+        return m.locality.name, raw or path.name, m.locality.region, m.score
     shown = raw or path.stem
     whence = (f"locality {shown!r}" if raw else
               f"the file has no locality (no title row), and its name {shown!r}")
     problems.append(Problem("W109", name, row, "", "locality",
                             f"{whence} is not one of the 152 stocktake localities; kept with "
-                            + (f"the region its table gives ({region_given}). " if region_given else "a blank region. ")
+                            + (f"the region the file gives ({region_given}). " if region_given else "a blank region. ")
                             + ("Check the spelling or add an alias to corpus/localities.csv." if raw else
                                "Name the file after its locality (e.g. 27_leicestershire.xlsx) or restore the title row.")))
     return shown, raw, "", 0.0
+
+
+def _region_key(text: str) -> str:
+    text = re.sub(r"&", " and ", (text or "").lower())
+    return " ".join(w for w in re.findall(r"[a-z]+", text) if w not in ("the", "region", "adass"))
+
+
+_REGION_KEYS = {_region_key(r): r for r in REGIONS}
+
+
+def _read_region(text: str) -> tuple[str, bool]:
+    """(the ADASS region a cell names, whether it names it as written: "Yorkshire & the Humber" is
+    Yorkshire and Humber as written, "East Midland" a near spelling of East Midlands), or ("", False)."""
+    key = _region_key(text)
+    if not key:
+        return "", False
+    if key in _REGION_KEYS:
+        return _REGION_KEYS[key], True
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(key, list(_REGION_KEYS), scorer=fuzz.ratio, limit=2, score_cutoff=85)
+    if found and (len(found) == 1 or found[0][1] - found[1][1] >= 5):
+        return _REGION_KEYS[found[0][0]], False
+    return "", False
+
+
+def _region_checked(name: str, row: int | None, given: str, locality: str, region: str, known: bool,
+                    problems, *, keep_unread: bool = False) -> str:
+    """The region a return or item is given: a known locality's own ADASS region, whatever the file
+    says (W130 when it says another, or misspells it); an unknown locality's the region the file
+    names (W130 when read from a near spelling; one that names no region is left blank, or kept as
+    written with `keep_unread`, and said)."""
+    given = (given or "").strip()
+    if not given:
+        return region
+    read, exact = _read_region(given)
+    if known:
+        if read == region and exact:
+            return region
+        if read == region:
+            message = f"region {given!r} read as {region}, the ADASS region of {locality}."
+        elif read:
+            message = (f"region {given!r} is not {locality}'s ADASS region: {locality} is in {region}, which was kept. "
+                       "Correct the region (or the locality, if that is the one wrong).")
+        else:
+            message = f"region {given!r} is not an ADASS region; {locality}'s own, {region}, was kept."
+        problems.append(Problem("W130", name, row, "", "region", message))
+        return region
+    if read and exact:
+        return read
+    if read:
+        problems.append(Problem("W130", name, row, "", "region",
+                                f"region {given!r} is no ADASS region's name as written; read as {read}."))
+        return read
+    problems.append(Problem("W130", name, row, "", "region",
+                            f"region {given!r} is not an ADASS region ({', '.join(REGIONS)}); "
+                            + ("kept as written." if keep_unread else "the region was left blank.")))
+    return given if keep_unread else ""
 
 
 def _from_layout(name: str, fmt: str, digest: str, layout: RawLayout, codebook: Codebook,
@@ -724,10 +1230,21 @@ def _from_layout(name: str, fmt: str, digest: str, layout: RawLayout, codebook: 
                                 f"...').{found}",
                           remedy="Check that this is a stocktake return, with the question ids (1.1 ... 11.3) at the "
                                  "start of the question column; for a csv use columns locality,qid,code,narrative.")
-    locality, raw, region, score = _locate(name, layout.title_locality, path, localities, problems)
+    _refuse_swapped(name, fmt, [(r.row, r.code, r.narrative, r.sheet) for r in layout.rows],
+                    layout.columns.get("code"), layout.columns.get("narrative"))
+    title = layout.title_locality
+    before, after = layout.title_split
+    if after and not localities.match(before):
+        title = after  # "SYNTHETIC return, South West - 158 Ashcombe Vale": the locality follows its number
+    locality, raw, region, score = _locate(name, title, path, localities, problems, region_given=layout.title_region)
+    region = _region_checked(name, None, layout.title_region, locality, region, score > 0, problems)
     synthetic = synthetic_file(path)
     rid = return_id_for(("synthetic " if synthetic else "") + locality)
     ret = ReturnData(rid, locality, raw, region, score, name, fmt, digest, problems=problems, synthetic=synthetic)
+    if fmt == "text" and layout.code_candidates:
+        problems.append(_code_columns_problem(name, fmt, layout.code_candidates, layout.columns["code"],
+                                              layout.header_row))
+    problems.extend(layout.problems)
     for r in layout.rows:
         if r.continued:
             problems.append(Problem("W111", name, r.row, r.qid, "narrative",
@@ -760,7 +1277,7 @@ def _from_layout(name: str, fmt: str, digest: str, layout: RawLayout, codebook: 
                                 f"column {_column_name(fmt, col)} ({header!r}) stands past the "
                                 f"narrative's and is not read ({n} question row(s) fill it). Move its text into the "
                                 "narrative's cell to have it analysed.", sheet))
-    entries = [(r.row, r.qid, r.code, r.narrative, r.sheet) for r in layout.rows]
+    entries = [(r.row, r.qid, r.code, r.narrative, r.sheet, r.qid_written) for r in layout.rows]
     one_decimal = _one_decimal_ids([e[1] for e in entries], codebook)
     if one_decimal:
         problems.append(_two_decimals_problem(name, entries[0][0], [e[1] for e in entries]))
@@ -775,6 +1292,34 @@ def _from_layout(name: str, fmt: str, digest: str, layout: RawLayout, codebook: 
     return ret
 
 
+_CODE_CELL_RE = re.compile(r"^\s*\d{1,2}(?:[.,]0{1,2})?(?:\s*(?:[,;&/+]|\band\b)\s*\d{1,2})*\s*$", re.I)
+
+
+def _refuse_swapped(name: str, fmt: str, rows: list[tuple], code_col: int | None, narrative_col: int | None,
+                    header: list | None = None) -> None:
+    """Refuse a table whose code and narrative columns hold each other's values (a header right over
+    its columns' contents swapped): text of several words in the code column and codes in the
+    narrative column in most rows. `rows`: (row, code cell, narrative cell[, sheet])."""
+    if code_col is None or narrative_col is None or not rows:
+        return
+    swapped = [r for r in rows if len(str(r[1]).split()) >= 4 and not _CODE_CELL_RE.match(str(r[1]))
+               and _CODE_CELL_RE.match(str(r[2]))]
+    if len(swapped) < max(1, 0.5 * len(rows)):
+        return
+    def shown(col: int) -> str:
+        head = header[col] if header and col < len(header) and str(header[col]).strip() else ""
+        return f"column {_column_name(fmt, col)}" + (f" ({str(head).strip()!r})" if head else "")
+
+    first = swapped[0]
+    where = (f"sheet {first[3]!r} " if len(first) > 3 and first[3] else "") + f"row {first[0]}"
+    raise IngestError(name, f"has its code and narrative values the wrong way round: the code column, {shown(code_col)}, "
+                            f"holds text and the narrative column, {shown(narrative_col)}, holds codes, in "
+                            f"{len(swapped)} of {len(rows)} row(s) (first at {where}: code cell "
+                            f"{str(first[1])[:40]!r}..., narrative cell {str(first[2])!r}). It was not imported.",
+                      remedy="Swap the two columns' headers (or their contents) so that the codes stand under the code "
+                             "header, and import the file again.")
+
+
 def _letter(column: int) -> str:
     from openpyxl.utils import get_column_letter
 
@@ -782,8 +1327,8 @@ def _letter(column: int) -> str:
 
 
 def _column_name(fmt: str, column: int) -> str:
-    """A 0-based column as its reader names it: a sheet's letter, a text dump's number."""
-    return str(column + 1) if fmt == "text" else _letter(column)
+    """A 0-based column as its reader names it: a sheet's letter, a text dump's or csv's number."""
+    return str(column + 1) if fmt in ("text", "long_csv", "items_csv") else _letter(column)
 
 
 def _cells(row: list) -> list[str]:
@@ -800,8 +1345,8 @@ def _cells(row: list) -> list[str]:
 
 
 def _read_long_csv(name: str, digest: str, text: str, codebook: Codebook, localities: Localities) -> InputFile:
-    rows, delimiter = _table_rows(name, text)
-    return _read_long_rows(name, digest, "long_csv", rows, codebook, localities, delimiter=delimiter)
+    rows, delimiter, lines = _table_rows(name, text)
+    return _read_long_rows(name, digest, "long_csv", rows, codebook, localities, delimiter=delimiter, lines=lines)
 
 
 def _fit_row(name: str, rownum: int, cells: list[str], n_cols: int, at: int, field: str, delimiter: str | None,
@@ -840,37 +1385,50 @@ def _table_word(fmt: str) -> str:
 
 
 def _read_long_rows(name: str, digest: str, fmt: str, rows: list[tuple[int, list[str]]], codebook: Codebook,
-                    localities: Localities, *, delimiter: str | None = None) -> InputFile:
+                    localities: Localities, *, delimiter: str | None = None, sheets: list[str] | None = None,
+                    problems: list[Problem] | None = None, lines: dict[int, int] | None = None,
+                    hidden: frozenset[int] = frozenset()) -> InputFile:
     """One return per locality (and return_id) of a long table: (row number, cells), header
     first, one row per answer. `delimiter`: the csv's separator (None for a worksheet, where a
-    cell cannot have been split by a separator)."""
+    cell cannot have been split by a separator); `lines`: each csv row's first line; `sheets`: each
+    row's sheet (a table read from several sheets of a workbook, whose row numbers start again on
+    each), `hidden`: the worksheet's hidden columns; `problems`: the file's problems so far."""
     header = _header(rows[0][1])
     while header and not header[-1]:
         header.pop()
     table = _table_word(fmt)
+    file_problems = _SheetProblems(problems if problems is not None else [])
+    file_problems.sheet = sheets[0] if sheets else ""
+    header = _choose_columns(name, fmt, rows[0], header, hidden, file_problems)
     missing = [c for c in RETURN_COLUMNS if c not in header and c != "locality"]
     if missing:
         raise _missing_columns(name, table, rows[0][1], missing)
     idx = {c: header.index(c) for c in (*RETURN_COLUMNS, "region", "return_id", "synthetic") if c in header}
     n_cols, at = len(header), idx["narrative"]
-    file_problems: list[Problem] = []
-    body: list[tuple[int, list[str]]] = []
-    for rownum, cells in rows[1:]:
+    if delimiter is not None:
+        _refuse_swallowed_rows(name, rows, header, delimiter, lines or {}, "qid", idx.get("locality"))
+    body: list[tuple[int, list[str], str]] = []
+    for k, (rownum, cells) in enumerate(rows[1:], start=1):
+        file_problems.sheet = sheets[k] if sheets else ""
         if not any(c.strip() for c in cells) or _repeated_header(name, rownum, cells, header, file_problems):
             continue
         body.append((rownum, _fit_row(name, rownum, cells, n_cols, at, "narrative", delimiter, file_problems,
-                                      qid=cells[idx["qid"]].strip())))
+                                      qid=cells[idx["qid"]].strip() if idx["qid"] < len(cells) else ""),
+                     file_problems.sheet))
     if not body:
         raise IngestError(name, "has a header but no answer rows.", remedy=f"Check that the {table} is complete.")
-    qids = [_qid(cells[idx["qid"]]) for _, cells in body]
+    _refuse_swapped(name, fmt, [(rownum, cells[idx["code"]], cells[at], sheet) for rownum, cells, sheet in body],
+                    idx["code"], at, rows[0][1])
+    qids = [_qid(cells[idx["qid"]]) for _, cells, _s in body]
     one_decimal = _one_decimal_ids(qids, codebook)
     if one_decimal:
+        file_problems.sheet = body[0][2]
         file_problems.append(_two_decimals_problem(name, body[0][0], qids))
         qids = one_decimal
     # No locality column, or a blank one: one return's rows take the locality the file's name gives,
     # as a return in the stocktake layout without its title row does; several returns' rows cannot.
     no_locality = "no locality column" if "locality" not in idx else (
-        "a blank locality column" if not any(cells[idx["locality"]].strip() for _, cells in body) else "")
+        "a blank locality column" if not any(cells[idx["locality"]].strip() for _, cells, _s in body) else "")
     one = bool(no_locality) and _one_return(qids, codebook)
     if no_locality and not (one and localities.match(Path(name).name)):
         if "locality" not in idx:
@@ -879,56 +1437,67 @@ def _read_long_rows(name: str, digest: str, fmt: str, rows: list[tuple[int, list
                                 + (", and its file name names no locality." if one else "."),
                           remedy="Fill the locality column (at least on the first row of each return)"
                                  + (", or name the file after its locality (e.g. 27_leicestershire.csv)." if one else "."))
-    groups: dict[tuple[str, str], list[tuple[int, str, list[str]]]] = {}
-    filled: list[int] = []
+    groups: dict[tuple[str, str], list[tuple[int, str, list[str], str]]] = {}
+    filled: list[tuple[int, str]] = []
     previous, previous_rid = "", ""
-    for (rownum, cells), qid in zip(body, qids):
+    for (rownum, cells, sheet), qid in zip(body, qids):
         loc = cells[idx["locality"]].strip() if not no_locality else ""
         rid = cells[idx["return_id"]].strip() if "return_id" in idx else ""
         if not loc and previous:
             # The locality written once for its return, as spreadsheets are often filled in.
             loc, rid = previous, rid or previous_rid
-            filled.append(rownum)
+            filled.append((rownum, sheet))
         if not loc and not no_locality:
+            file_problems.sheet = sheet
             file_problems.append(Problem("W114", name, rownum, qid, "locality",
                                          "row has no locality (and no row above it has one); it was not imported. "
                                          "Fill the locality column."))
             continue
         previous, previous_rid = loc, rid
-        groups.setdefault((loc, rid), []).append((rownum, qid, cells))
+        groups.setdefault((loc, rid), []).append((rownum, qid, cells, sheet))
     if filled:
-        file_problems.append(Problem("W113", name, filled[0], "", "locality",
-                                     f"{len(filled)} row(s) have a blank locality (first at row {filled[0]}); each was "
+        file_problems.sheet = filled[0][1]
+        file_problems.append(Problem("W113", name, filled[0][0], "", "locality",
+                                     f"{len(filled)} row(s) have a blank locality (first at row {filled[0][0]}); each was "
                                      "given the locality of the row above. Fill the column if that is wrong."))
-    out = InputFile(name, fmt, digest, problems=file_problems)
+    out = InputFile(name, fmt, digest, problems=file_problems.problems)
     path = Path(name)
     file_synthetic = synthetic_file(path)
     refused: list[tuple[str, list[tuple[int, str]], int, ReturnData]] = []  # (locality, its unknown (row, qid), answers kept, return)
     spelt: dict[str, tuple] = {}  # return id -> (first spelling, its return, problems before its answers, its rows)
     for (loc_raw, rid), grows in groups.items():
-        problems: list[Problem] = []
-        given = grows[0][2][idx["region"]].strip() if "region" in idx else ""
-        given = given if given in REGIONS else ""
-        locality, raw, region, score = _locate(name, loc_raw, path, localities, problems, row=grows[0][0],
-                                               region_given=given)
+        problems_of: list[Problem] = []
+        filed = _SheetProblems(problems_of)
+        filed.sheet = grows[0][3]
+        given_regions = list(dict.fromkeys(g[2][idx["region"]].strip() for g in grows
+                                           if "region" in idx and g[2][idx["region"]].strip()))
+        given = given_regions[0] if given_regions else ""
+        locality, raw, region, score = _locate(name, loc_raw, path, localities, filed, row=grows[0][0],
+                                               region_given=_read_region(given)[0])
+        region = _region_checked(name, grows[0][0], given, locality, region, score > 0, filed)
+        if len(given_regions) > 1:
+            filed.append(Problem("W130", name, grows[0][0], "", "region",
+                                 f"the rows of {locality}'s return give {len(given_regions)} regions "
+                                 f"({', '.join(repr(g) for g in given_regions[:4])}); {region or 'none'} was read. "
+                                 "Give every row of a return the same region."))
         if no_locality:
-            problems.append(Problem("W113", name, grows[0][0], "", "locality",
-                                    f"the {table} has {no_locality}; its rows were read as one return of {locality}, "
-                                    "the locality its file name gives. Fill the locality column if that is wrong."))
-        region = region or given
+            filed.append(Problem("W113", name, grows[0][0], "", "locality",
+                                 f"the {table} has {no_locality}; its rows were read as one return of {locality}, "
+                                 "the locality its file name gives. Fill the locality column if that is wrong."))
         flag = grows[0][2][idx["synthetic"]].strip().lower() if "synthetic" in idx else ""
         ret = ReturnData(return_id_for(rid or locality), locality, raw, region, score, name, fmt, digest,
-                         problems=problems, synthetic=file_synthetic or flag in ("1", "true", "yes"))
-        entries = [(rownum, qid, cells[idx["code"]], cells[idx["narrative"]]) for rownum, qid, cells in grows]
+                         problems=problems_of, synthetic=file_synthetic or flag in ("1", "true", "yes"))
+        entries = [(rownum, qid, cells[idx["code"]], cells[idx["narrative"]], sheet, cells[idx["qid"]])
+                   for rownum, qid, cells, sheet in grows]
         if ret.return_id in spelt:
             # Two spellings of one locality ("Rutland", "Rutland County Council") are one return:
             # its rows are read together, so a question given under both is a duplicate (W102).
             first_raw, first, base, earlier = spelt[ret.return_id]
-            problems.append(Problem("W118", name, grows[0][0], "", "locality",
-                                    f"{loc_raw!r} is {locality}, as {first_raw!r} is; their rows were read as one return."))
+            filed.append(Problem("W118", name, grows[0][0], "", "locality",
+                                 f"{loc_raw!r} is {locality}, as {first_raw!r} is; their rows were read as one return."))
             out.returns = [r for r in out.returns if r is not first]
             refused = [r for r in refused if r[3] is not first]
-            first.problems[:] = base + problems
+            first.problems[:] = base + problems_of
             first.answers.clear()
             ret, entries, loc_raw = first, earlier + entries, first_raw
         spelt[ret.return_id] = (loc_raw, ret, list(ret.problems), entries)
@@ -951,6 +1520,92 @@ def _read_long_rows(name: str, digest: str, fmt: str, rows: list[tuple[int, list
                                     f"row {unknown[0][0]}) and {kept} have one; nothing of it was imported, rather than "
                                     "replace a stored return by a near-empty one."))
     return out
+
+
+def _choose_columns(name: str, fmt: str, head: tuple[int, list], header: list[str], hidden: frozenset[int],
+                    problems: "_SheetProblems") -> list[str]:
+    """`header` (of the header row `head`: its number and cells) with its code and narrative columns
+    chosen where two header cells could each be one ("Code" and "Coded as", "Evidence" and
+    "Response"): a visible column before a hidden one (`hidden`: a worksheet's), else as `_header`
+    chose (our name, else the name listed first in `_COLUMN_ALIASES`). Each such choice is said
+    (W125), naming the columns."""
+    row, cells = head
+    keys = [_column(c) for c in cells][:len(header)]
+    out = list(header)
+    for target in ("code", "narrative"):
+        could = [i for i, k in enumerate(keys) if k == target or _COLUMN_ALIASES.get(k) == target]
+        if len(could) < 2:
+            continue
+        read = out.index(target) if target in out else could[0]
+        visible = [i for i in could if i not in hidden]
+        if read in hidden and visible:
+            out[read], out[visible[0]] = keys[read], target
+            read = visible[0]
+        def shown(i: int) -> str:
+            return (f"{_column_name(fmt, i)} ({str(cells[i]).strip()!r}"
+                    f"{', hidden' if i in hidden else ''})")
+        problems.append(Problem("W125", name, row, "", target,
+                                f"columns {', '.join(shown(i) for i in could)} could each be the {target} column; "
+                                f"{shown(read)} was read and the other(s) not. If another holds the {target}s, "
+                                "delete or rename the columns not meant."))
+    return out
+
+
+_BARE_QID_RE = re.compile(r"^\s*" + QID_PREFIX + r"\d{1,2}\s*[.,]\s*\d{1,2}(?:[a-z]|\s*\(\s*[a-z]\s*\))?\s*\.?\s*$",
+                          re.I)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _id_shape(text: str) -> str:
+    return re.sub(r"\d+", "9", re.sub(r"[A-Za-z]+", "a", text.strip()))
+
+
+def _refuse_swallowed_rows(name: str, rows: list[tuple[int, list[str]]], header: list[str], delimiter: str,
+                           lines: dict[int, int], key: str, locality: int | None = None) -> None:
+    """Refuse a csv in which a stray double quote has swallowed later rows into one cell: a cell whose
+    lines after the first read, split at the separator, as rows of the same table: a question id in
+    the qid column with the row's own locality, or an item id like the row's own in the item_id
+    column with a title beside it (`key`), or two such lines whatever their locality. The error
+    names the row (and line) where the quote opens and the field. A narrative of several lines,
+    even one of lines with commas, holds no such lines."""
+    at = header.index(key)
+    width = len(header)
+    for rownum, cells in rows[1:]:
+        for col, cell in enumerate(cells):
+            if "\n" not in cell and "\r" not in cell:
+                continue
+            hits: list[tuple[int, str, bool]] = []
+            for k, line in enumerate(_LINE_BREAK.split(cell)[1:], start=1):
+                got = next(csv.reader([line], delimiter=delimiter), [])
+                if len(got) <= at or len(got) < max(at + 2, width - 1):
+                    continue
+                ident = got[at].strip()
+                if key == "qid":
+                    if not _BARE_QID_RE.match(ident):
+                        continue
+                    same = locality is None or (locality < len(got) and locality < len(cells)
+                                                and got[locality].strip().lower() == cells[locality].strip().lower())
+                    hits.append((k, f"question {ident}" + (f" of {got[locality].strip()}" if same and locality is not None
+                                                           else ""), same))
+                else:
+                    title = header.index("title") if "title" in header else None
+                    if ident and at < len(cells) and _id_shape(ident) == _id_shape(cells[at]) and \
+                            (title is None or (title < len(got) and re.search(r"[A-Za-z]", got[title]))):
+                        hits.append((k, f"item {ident}", True))
+            if not hits or not (any(same for _k, _w, same in hits) or len(hits) >= 2):
+                continue
+            k, what, _same = hits[0]
+            start = lines.get(rownum)
+            before = sum(len(_LINE_BREAK.findall(c)) for c in cells[:col])
+            field_name = header[col] if col < len(header) and header[col] else f"cell {col + 1}"
+            where = f"row {rownum}" + (f" (line {start})" if start else "")
+            found = f"line {start + before + k}" if start else f"its line {k + 1}"
+            raise IngestError(name, f"{where} opens a quoted {field_name} that a stray double quote leaves open: the "
+                                    f"cell runs on over {len(_LINE_BREAK.findall(cell))} more line(s) of the file, which "
+                                    f"hold {len(hits)} row(s) of the table ({found}: {what}), so they would be read "
+                                    f"as part of row {rownum}'s {field_name}. It was not imported.",
+                              remedy=f"Close or remove the stray double quote in row {rownum}'s {field_name} (a quote "
+                                     "inside a quoted cell is written twice: \"\"), then import the file again.")
 
 
 def _qid(cell: str) -> str:
@@ -1011,6 +1666,10 @@ def interpret_code(raw: str, q: Question) -> tuple[list[int], bool, str, str | N
     read_as = None
     if re.fullmatch(r"\d{1,2}\.0", text):  # Excel numbers
         text = text[:-2]
+    elif re.fullmatch(r"\d{1,2},00?", text) and q.kind != "multi_select":
+        # "1,0": the number 1 as a spreadsheet set to a decimal comma writes it, where one code is asked
+        # for (a list "1,0" of two codes is read as such where the question takes several).
+        text, read_as = text.split(",")[0], "W129"
     if not text:
         return [], True, "", None
     if _CODE_LIST_RE.match(text):
@@ -1085,15 +1744,18 @@ class _SheetProblems:
 
 
 def _add_answers(ret: ReturnData, entries: list[tuple], codebook: Codebook, *, truncatable: bool) -> None:
-    """Each entry (row, qid, code, narrative[, sheet]) as an answer of `ret`, with its problems."""
+    """Each entry (row, qid, code, narrative[, sheet[, qid as written]]) as an answer of `ret`, with
+    its problems. An id written with a letter after it ("1.4a") is read without it (W128), and a
+    duplicate names the ids as written."""
     name = ret.source_file
     seen: dict[str, str] = {}  # qid -> where it was first given ("row 12", "sheet 'S2' row 12")
     problems = _SheetProblems(ret.problems)
     given = {e[1] for e in entries}
     order = codebook.qids
     before_tenth = {q: order[k - 1] for k, q in enumerate(order) if k and q.endswith(".10")}  # "6.10" -> "6.9"
-    for rownum, qid, code_raw, narrative_raw, *sheet in entries:
-        problems.sheet = sheet[0] if sheet else ""
+    for rownum, qid, code_raw, narrative_raw, *rest in entries:
+        problems.sheet = rest[0] if rest else ""
+        written = qid_as_written(rest[1]) if len(rest) > 1 and rest[1] else ""
         q = codebook.get(qid)
         if q is None:
             problems.append(Problem("W101", name, rownum, qid, "qid",
@@ -1109,9 +1771,17 @@ def _add_answers(ret: ReturnData, entries: list[tuple], codebook: Codebook, *, t
             qid, q = qid + "0", codebook.get(qid + "0")
         if qid in seen:
             problems.append(Problem("W102", name, rownum, qid, "qid",
-                                    f"question {qid} appears again (first at {seen[qid]}); the first was kept, this row was not imported."))
+                                    f"question {qid}{f' (written {written!r})' if written else ''} appears again "
+                                    f"(first at {seen[qid]}); the first was kept, this row was not imported."
+                                    + (f" The stocktake has no sub-questions: join the answers to {qid} in one row."
+                                       if written or "written" in seen[qid] else "")))
             continue
-        seen[qid] = (f"sheet {problems.sheet!r} " if problems.sheet else "") + f"row {rownum}"
+        seen[qid] = (f"sheet {problems.sheet!r} " if problems.sheet else "") + f"row {rownum}" + (
+            f", written {written!r}" if written else "")
+        if written:
+            problems.append(Problem("W128", name, rownum, qid, "qid",
+                                    f"question id {written!r} has a letter after it, which no stocktake question has; "
+                                    f"read as {qid}. If it answers a part of {qid}, join the parts in one row."))
         code_raw = "" if code_raw is None else str(code_raw).strip()
         narrative = normalize_text(narrative_raw)
         codes, valid, code_class, issue = interpret_code(code_raw, q)
@@ -1128,6 +1798,11 @@ def _add_answers(ret: ReturnData, entries: list[tuple], codebook: Codebook, *, t
                                     f"code {code_raw!r} is not a label of the scheme ({scheme}); read as {codes[0]} "
                                     f"{label!r}, its one code of the same answer class. Write the code number if "
                                     "another was meant."))
+        elif issue == "W129":
+            problems.append(Problem("W129", name, rownum, qid, "code",
+                                    f"code {code_raw!r} read as {codes[0]}: the number {codes[0]} written with a decimal "
+                                    f"comma, as a spreadsheet set to a European locale writes {codes[0]}.0; question "
+                                    f"{qid} takes one code. Write the code as {codes[0]} if that is not what was meant."))
         elif issue == "W110":
             problems.append(Problem("W110", name, rownum, qid, "code",
                                     f"code {code_raw!r} gives several codes but question {qid} takes one; no answer class was given."))
@@ -1167,55 +1842,85 @@ def _check_missing(ret: ReturnData, codebook: Codebook, truncatable: bool) -> No
 # -- items -------------------------------------------------------------------------
 
 def _read_items_csv(name: str, digest: str, text: str, localities: Localities) -> InputFile:
-    rows, delimiter = _table_rows(name, text)
-    return _read_items_rows(name, digest, rows, localities, delimiter=delimiter)
+    rows, delimiter, lines = _table_rows(name, text)
+    return _read_items_rows(name, digest, rows, localities, delimiter=delimiter, lines=lines)
 
 
 def _read_items_rows(name: str, digest: str, rows: list[tuple[int, list[str]]], localities: Localities,
-                     fmt: str = "items_csv", *, delimiter: str | None = None) -> InputFile:
+                     fmt: str = "items_csv", *, delimiter: str | None = None, sheets: list[str] | None = None,
+                     spaces: list[str] | None = None, problems: list[Problem] | None = None,
+                     lines: dict[int, int] | None = None) -> InputFile:
     """The items of an items table: (row number, cells), header first. `delimiter`: the csv's
-    separator (None for a worksheet)."""
+    separator (None for a worksheet); `lines`: each csv row's first line; `sheets`: each row's
+    sheet, and `spaces` the sheet whose header it is read with (a table read from several sheets
+    of a workbook); `problems`: the file's problems so far. A sheet whose item ids repeat an earlier
+    sheet's (each sheet numbered 1, 2, ...) has its ids read with the sheet's name before them
+    (W132), so that no item takes another's place."""
     header = _header(rows[0][1])
     while header and not header[-1]:
         header.pop()
     missing = [c for c in ITEM_COLUMNS if c not in header]
     if missing:
         raise _missing_columns(name, _table_word(fmt), rows[0][1], missing)
-    out = InputFile(name, fmt, digest)
-    seen: dict[str, int] = {}
-    for rownum, cells in rows[1:]:
-        if not any(c.strip() for c in cells) or _repeated_header(name, rownum, cells, header, out.problems):
+    if delimiter is not None:
+        _refuse_swallowed_rows(name, rows, header, delimiter, lines or {}, "item_id")
+    filed = _SheetProblems(problems if problems is not None else [])
+    out = InputFile(name, fmt, digest, problems=filed.problems)
+    key = header.index("item_id")
+    qualified = _qualified_spaces(rows, spaces, key)
+    for space, earlier, ids in qualified.values():
+        filed.sheet = space
+        filed.append(Problem("W132", name, None, "", "item_id",
+                             f"the sheet's item ids repeat those of sheet {earlier!r} ({', '.join(map(repr, ids[:3]))}"
+                             f"{', ...' if len(ids) > 3 else ''}); its items were read with the sheet's name before "
+                             f"their ids ({space + '-' + ids[0]!r}, ...) so that none replaces another. Give every "
+                             "item of the workbook an id of its own."))
+    seen: dict[str, str] = {}
+    for k, (rownum, cells) in enumerate(rows[1:], start=1):
+        filed.sheet = sheets[k] if sheets else ""
+        if not any(c.strip() for c in cells) or _repeated_header(name, rownum, cells, header, filed):
             continue
         cells = _fit_row(name, rownum, cells, len(header), header.index("description"), "description", delimiter,
-                         out.problems)
+                         filed)
         rec = dict(zip(header, (c.strip() for c in cells)))
         item_id = rec.get("item_id", "")
         if not item_id:
-            out.problems.append(Problem("W101", name, rownum, "", "item_id", "item has no item_id; it was not imported."))
+            filed.append(Problem("W101", name, rownum, "", "item_id", "item has no item_id; it was not imported."))
             continue
+        if spaces and spaces[k] in qualified:
+            item_id = f"{spaces[k]}-{item_id}"
         if item_id in seen:
-            out.problems.append(Problem("W102", name, rownum, "", "item_id",
-                                        f"item_id {item_id!r} appears again (first at row {seen[item_id]}); this row was not imported."))
+            filed.append(Problem("W102", name, rownum, "", "item_id",
+                                 f"item_id {item_id!r} appears again (first at {seen[item_id]}); this row was not imported."))
             continue
-        seen[item_id] = rownum
+        seen[item_id] = (f"sheet {filed.sheet!r} " if filed.sheet else "") + f"row {rownum}"
         desc = normalize_text(rec.get("description"))
         if not desc and not normalize_text(rec.get("title")):
-            out.problems.append(Problem("W106", name, rownum, "", "description",
-                                        f"item {item_id!r} has neither a title nor a description; it was not "
-                                        "imported (an item with no text can join no collection)."))
+            filed.append(Problem("W106", name, rownum, "", "description",
+                                 f"item {item_id!r} has neither a title nor a description; it was not "
+                                 "imported (an item with no text can join no collection)."))
             continue
         if not desc:
-            out.problems.append(Problem("W106", name, rownum, "", "description",
-                                        f"item {item_id!r} has an empty description (its title alone is read)."))
-        locality, region = rec.get("locality", ""), rec.get("region", "")
+            filed.append(Problem("W106", name, rownum, "", "description",
+                                 f"item {item_id!r} has an empty description (its title alone is read)."))
+        locality, given = rec.get("locality", ""), rec.get("region", "")
         m = localities.match(locality) if locality else None
+        region = given
         if m:
-            locality, region = m.locality.name, m.locality.region
-        elif locality:
-            out.problems.append(Problem("W109", name, rownum, "", "locality",
-                                        f"item {item_id!r}: locality {locality!r} is not one of the 152 stocktake "
-                                        f"localities; kept as written{' with the region given' if region else ''}. "
-                                        "Check the spelling or add an alias to corpus/localities.csv."))
+            if m.how == "spelling":
+                filed.append(Problem("W131", name, rownum, "", "locality",
+                                     f"item {item_id!r}: locality {locality!r} is no locality's name as written; read "
+                                     f"as {m.locality.name}, the one it is a near spelling of. If another area is meant, "
+                                     "correct the name."))
+            locality = m.locality.name
+            region = _region_checked(name, rownum, given, locality, m.locality.region, True, filed)
+        else:
+            if locality:
+                filed.append(Problem("W109", name, rownum, "", "locality",
+                                     f"item {item_id!r}: locality {locality!r} is not one of the 152 stocktake "
+                                     f"localities; kept as written{' with the region given' if given else ''}. "
+                                     "Check the spelling or add an alias to corpus/localities.csv."))
+            region = _region_checked(name, rownum, given, locality, "", False, filed, keep_unread=True)
         out.items.append({
             "item_id": item_id,
             "title": normalize_text(rec.get("title")),
@@ -1226,4 +1931,25 @@ def _read_items_rows(name: str, digest: str, rows: list[tuple[int, list[str]]], 
             "region": region,
             "kind": rec.get("kind", ""),
         })
+    return out
+
+
+def _qualified_spaces(rows: list[tuple[int, list[str]]], spaces: list[str] | None,
+                      key: int) -> dict[str, tuple[str, str, list[str]]]:
+    """The sheets (by `spaces`, the header sheet each row is read with) whose item ids repeat an
+    earlier sheet's: sheet -> (sheet, the earlier sheet, the ids repeated)."""
+    if not spaces:
+        return {}
+    ids: dict[str, list[str]] = {}
+    for k, (_rownum, cells) in enumerate(rows[1:], start=1):
+        if key < len(cells) and cells[key].strip():
+            ids.setdefault(spaces[k], []).append(cells[key].strip())
+    out: dict[str, tuple[str, str, list[str]]] = {}
+    given: dict[str, str] = {}  # id -> the sheet that gave it first
+    for space, its in ids.items():
+        repeated = [i for i in its if i in given]
+        if repeated:
+            out[space] = (space, given[repeated[0]], repeated)
+        for i in its:
+            given.setdefault(i, space)
     return out

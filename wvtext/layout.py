@@ -11,9 +11,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-__all__ = ["RawRow", "RawLayout", "parse_layout", "QID_RE", "split_fused_code", "is_layout_header"]
+__all__ = ["RawRow", "RawLayout", "parse_layout", "QID_RE", "QID_PREFIX", "qid_as_written", "split_fused_code",
+           "is_layout_header", "title_region"]
 
-QID_RE = re.compile(r"^\s*(?:Q\s*)?(\d{1,2})\s*\.\s*(\d{1,2})(?!\d)\.?\s*(.*)$", re.S)
+# What may stand before a question id: "Q1.1", "Q. 1.1", "Qu 1.1", "Question 1.1", "Question no. 1.1".
+QID_PREFIX = r"(?:Q(?:u(?:estion)?)?\s*\.?\s*(?:no\.?\s*|number\s*)?)?"
+QID_RE = re.compile(r"^\s*" + QID_PREFIX + r"(\d{1,2})\s*\.\s*(\d{1,2})(?!\d)\.?\s*(.*)$", re.S | re.I)
+# A question id with a letter after it, as a sub-question is numbered: "1.4a", "1.4b", "1.4(a)", "1,4 b)".
+_SUFFIXED_RE = re.compile(r"^\s*" + QID_PREFIX + r"\d{1,2}\s*[.,]\s*\d{1,2}(?:[a-z](?![a-z])|\s*\(\s*[a-z]\s*\)|\s[a-z]\))",
+                          re.I)
 # A section heading: "2.Understanding the money", "2 Understanding ...", "2.0 Understanding ...",
 # "Section 2: Understanding ..." (HTML tags around it aside).
 _SECTION_RE = re.compile(r"^\s*(?:<[^>]+>\s*)*(?:section\s*)?(\d{1,2})(?:\.0)?(?:\s*[.:)\u2013\u2014-]\s*|\s+)([A-Za-z].*?)\s*"
@@ -40,6 +46,7 @@ class RawRow:
     continued: bool = False
     extra: list[tuple[int, str]] = field(default_factory=list)  # (column index, text) of filled cells past the header
     sheet: str = ""  # the sheet it stands on, where a return has several
+    qid_written: str = ""  # the id as written where a letter follows it ("1.4a"), else ""
 
 
 @dataclass
@@ -54,6 +61,18 @@ class RawLayout:
     unread_columns: list[tuple[int, str, int, int, str]] = field(default_factory=list)  # (column, header, rows filled, first row, sheet)
     skipped_sheets: list[str] = field(default_factory=list)  # sheets with question rows but no header: not read
     continued_sheets: list[tuple[str, str, dict]] = field(default_factory=list)  # (sheet, header sheet, its columns)
+    title_region: str = ""  # an ADASS region the title row names ("... SYNTHETIC return, South West - 158 ...")
+    title_split: tuple[str, str] = ("", "")  # the title's text before and after its last sequence number
+    # Where two header cells could name the code column ("Coded as (draft)", "Coded as"): (column, header,
+    # hidden) of each; empty otherwise.
+    code_candidates: list[tuple[int, str, bool]] = field(default_factory=list)
+    problems: list = field(default_factory=list)  # the reader's repairs of cells (Problem), filed with the return's
+
+
+def qid_as_written(cell: str) -> str:
+    """The question id as written when a letter follows it ("1.4a Are you ..." -> "1.4a"), else ""."""
+    m = _SUFFIXED_RE.match(cell or "")
+    return re.sub(r"\s+", "", m.group(0)) if m else ""
 
 
 def split_fused_code(cell: str) -> tuple[str, str] | None:
@@ -72,22 +91,41 @@ def _clean(cell) -> str:
     return str(cell).strip()
 
 
-def _find_columns(cells: list[str]) -> dict[str, int] | None:
+_CODE_NAMES = ("coded as", "code", "codes", "response code", "answer code")
+
+
+def _code_cell(c: str) -> bool:
+    return "coded as" in c or re.search(r"\bcode\b", c) is not None  # "Code", "Response code"
+
+
+def _find_columns(cells: list[str], hidden: frozenset[int] = frozenset()) -> dict[str, int] | None:
+    """The columns a header row names, or None when it is not the layout's header. Where two cells
+    could name the code column ("Coded as (draft)" and "Coded as"), a visible column is read before
+    one hidden in the workbook (`hidden`), a plain name before a qualified one, then the first."""
     low = [c.lower() for c in cells]
     cols: dict[str, int] = {}
+    codes: list[int] = []
     for i, c in enumerate(low):
         if "codes used" in c or c.startswith("codes") or c == "scheme":
             cols.setdefault("scheme", i)
         elif "narrative" in c:
             cols.setdefault("narrative", i)
-        elif "coded as" in c or re.search(r"\bcode\b", c):  # "Code", "Response code"
-            cols.setdefault("code", i)
+        elif _code_cell(c):
+            codes.append(i)
         elif "response" in c:
             cols.setdefault("narrative", i)
+    if codes:
+        cols["code"] = min(codes, key=lambda i: (i in hidden, low[i].strip() not in _CODE_NAMES, i))
     if {"scheme", "code", "narrative"} <= cols.keys():
         cols["question"] = cols["scheme"] - 1 if cols["scheme"] > 0 else 0
         return cols
     return None
+
+
+def _code_candidates(cells: list[str], hidden: frozenset[int]) -> list[tuple[int, str, bool]]:
+    """(column, header, hidden) of each header cell that could name the code column."""
+    return [(i, c, i in hidden) for i, c in enumerate(cells)
+            if _code_cell(c.lower()) and not ("codes used" in c.lower() or c.lower().startswith("codes"))]
 
 
 def is_layout_header(cells: list) -> bool:
@@ -96,15 +134,48 @@ def is_layout_header(cells: list) -> bool:
     return _find_columns([_clean(c) for c in cells]) is not None
 
 
-def _title_locality(cells: list[str]) -> str:
+def _title_text(cells: list[str]) -> str:
+    """The text of a title row after "... Local Stocktake:" (its own cell's rest, or the cells after it)."""
     for i, c in enumerate(cells):
         if _TITLE_RE.search(c):
             after = c.split(":", 1)[1].strip() if ":" in c else ""
             rest = [x for x in cells[i + 1 :] if x] or ([after] if after else [])
-            if rest:
-                # "27 Leicestershire": the number is the programme's sequence number.
-                return re.sub(r"^\d+\s*", "", rest[-1]).strip()
+            return rest[-1] if rest else ""
     return ""
+
+
+# The programme's sequence number before the locality ("27 Leicestershire", "... - 158 Ashcombe
+# Vale"): a number of up to four digits that is not a year, followed by a word.
+_SEQUENCE_RE = re.compile(r"(?:^|(?<=[\s,;:(\u2013\u2014-]))(?!(?:19|20)\d\d\b)\d{1,4}\s+(?=[^\W\d_])")
+
+
+def _title_locality(cells: list[str]) -> str:
+    """The locality a title row names: its text, the programme's sequence number before it aside
+    ("27 Leicestershire")."""
+    return re.sub(r"^\d+\s*", "", _title_text(cells)).strip()
+
+
+def _title_split(cells: list[str]) -> tuple[str, str]:
+    """(what stands before, the text after) the last sequence number of a title row that has text
+    before that number ("SYNTHETIC return, South West - 158 Ashcombe Vale" -> ("SYNTHETIC return,
+    South West -", "Ashcombe Vale")); ("", "") otherwise. A locality's name holds no number, so
+    the text after the number is the locality unless what stands before it names one (the reader
+    decides: "27 Leicestershire (v2 3 July)" is Leicestershire)."""
+    text = _title_text(cells)
+    numbers = [m for m in _SEQUENCE_RE.finditer(text) if text[:m.start()].strip()]
+    if not numbers:
+        return "", ""
+    return text[:numbers[-1].start()].strip(), text[numbers[-1].end():].strip()
+
+
+def title_region(cells: list[str]) -> str:
+    """The ADASS region a title row names ("... SYNTHETIC return, South West - 158 ..."), else ""."""
+    from .localities import REGIONS
+
+    text = " ".join(c for c in cells if c)
+    if not _TITLE_RE.search(text):
+        return ""
+    return next((r for r in REGIONS if re.search(rf"\b{re.escape(r)}\b", text, re.I)), "")
 
 
 _DEFAULT_COLUMNS = {"question": 1, "scheme": 2, "code": 3, "narrative": 4}
@@ -122,7 +193,8 @@ class _Body:
 
 
 def parse_layout(rows: Iterable[tuple[int, list]], *, section_titles: dict[str, str] | None = None,
-                 more_sheets: bool = False, columns: dict[str, int] | None = None) -> RawLayout:
+                 more_sheets: bool = False, columns: dict[str, int] | None = None,
+                 hidden_columns: Iterable[int] = ()) -> RawLayout:
     """Parse `(row_number, cells)` pairs in the stocktake layout into a `RawLayout`.
 
     The header row ("Codes Used", "Coded as", "...Response...") fixes the columns;
@@ -130,9 +202,11 @@ def parse_layout(rows: Iterable[tuple[int, list]], *, section_titles: dict[str, 
     code, narrative) is assumed.
     `section_titles` (the codebook's, by section number) lets a one-cell line be taken as a
     section heading only when it names its section; `more_sheets`: another sheet of the same
-    return follows, so a heading may end this one.
+    return follows, so a heading may end this one. `hidden_columns`: the 0-based columns hidden in
+    the workbook (a visible code column is read before a hidden one).
     """
     out = RawLayout()
+    hidden = frozenset(hidden_columns)
     table = [(n, [_clean(c) for c in cells]) for n, cells in rows]
     table = [(n, cells) for n, cells in table if any(cells)]
     cols: dict[str, int] | None = None
@@ -141,12 +215,17 @@ def parse_layout(rows: Iterable[tuple[int, list]], *, section_titles: dict[str, 
     for idx, (rownum, cells) in enumerate(table):
         if not out.title_locality:
             out.title_locality = _title_locality(cells)
+            out.title_split = _title_split(cells)
+            out.title_region = out.title_region or title_region(cells)
         m = _ANALYSIS_RE.search(cells[0].replace("*", ""))
         if m and not analysis_locality:
             analysis_locality = m.group(1).strip()
-        cols = _find_columns(cells)
+        cols = _find_columns(cells, hidden)
         if cols:
             out.header_row = rownum
+            candidates = _code_candidates(cells, hidden)
+            if len(candidates) > 1:
+                out.code_candidates = candidates
             body_start = idx + 1
             head = cells[cols["question"]] if cols["question"] < len(cells) else ""
             ms = _SECTION_RE.match(head)
@@ -269,7 +348,8 @@ def _parse_body_row(out: RawLayout, ctx: _Body, rownum: int, cells: list[str], m
                 fused = True
         out.rows.append(
             RawRow(rownum, qid, m.group(3).strip(), cell("scheme"), code, narrative, ctx.section, fused,
-                   extra=[(i, c) for i, c in enumerate(cells) if i >= ctx.width and c])
+                   extra=[(i, c) for i, c in enumerate(cells) if i >= ctx.width and c],
+                   qid_written=qid_as_written(cell("question")))
         )
         return
     nonempty = [c for c in cells if c]

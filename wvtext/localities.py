@@ -1,6 +1,7 @@
 """The stocktake's localities (152 upper-tier council areas of 2013) and their
 ADASS region, with fuzzy lookup so that "Leics", "Leicestershire CC", "N Somerset" or a file
-name such as "27_leicestershire_stocktake.xlsx" finds the right one.
+name such as "27_leicestershire_stocktake.xlsx" finds the right one. A short alias ("BANES",
+"Leics") is matched only as written: "Barnes" is not BANES.
 """
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ _NOISE = {
     "txt", "nhs", "ccg", "ccgs", "and", "partnership", "analysis", "of",
 }
 _FUZZY_CUTOFF = 86.0
+# An alias of this many letters or fewer that is no locality's own name ("BANES", "Leics", "Nottm",
+# "LBBD") matches only as written: one letter more or less makes another word of it ("Barnes" is
+# not BANES, a district of Richmond upon Thames), so a near spelling of it is never taken.
+_SHORT_ALIAS = 6
 # Words that make a different place of the name beside them: "Newcastle-under-Lyme" is not
 # Newcastle upon Tyne, "Greater Manchester" not Manchester, "New York" not York.
 _OTHER_PLACE = {"greater", "new", "upon", "under", "on", "upper", "lower", "inner", "outer"}
@@ -55,6 +60,7 @@ class LocalityMatch:
     locality: Locality
     score: float  # 0..1, 1 = exact name or alias
     query: str
+    how: str = "exact"  # "exact" (a name or alias), "part" (one found among other words), "spelling" (a near spelling)
 
 
 def _key(text: str) -> str:
@@ -100,10 +106,12 @@ class Localities:
                     s = _strip_noise(key)
                     if s:
                         self._stripped.setdefault(s, loc)
-        self._choices = list(self._stripped)
-        self._words = {c: frozenset(c.split()) for c in self._choices}  # each stripped name's words
+        # What a near spelling may match: every name and alias, but the short aliases.
+        names = {_strip_noise(self._expand(_key(loc.name))) for loc in self.all}
+        self._choices = [c for c in self._stripped if c in names or len(c.replace(" ", "")) > _SHORT_ALIAS]
+        self._words = {c: frozenset(c.split()) for c in self._stripped}  # each stripped name's words
         # each stripped name's qualifiers, abbreviations written out ("ne lincs": north, east)
-        self._quals = {c: frozenset(self._expand(c).split()) & _QUALIFIERS for c in self._choices}
+        self._quals = {c: frozenset(self._expand(c).split()) & _QUALIFIERS for c in self._stripped}
         # directions and their short forms ("north", "n", "nth", "ne")
         self._direction_forms = _DIRECTIONS | {short for short, (long, _) in self.abbreviations.items()
                                                if set(long.split()) <= _DIRECTIONS}
@@ -205,7 +213,7 @@ class Localities:
                     bool(beside & _DIRECTIONS) and self._directed_elsewhere(gram, loc))
                 (modified if other_place else found).add(loc)
             if len(found) == 1 and not modified - found:
-                return LocalityMatch(found.pop(), 0.95, text)
+                return LocalityMatch(found.pop(), 0.95, text, "part")
             if found or modified:
                 # "Birmingham and Solihull", "East Leicestershire and Rutland": two areas, or an
                 # area beside part of another; "South Yorkshire": another place.
@@ -219,11 +227,11 @@ class Localities:
         said = set(key.split())
         # The query's words all in one locality's name ("Cheshire West" in Cheshire West and
         # Chester), with the same qualifiers ("East Lincolnshire" is not North East Lincolnshire).
-        within = {self._stripped[c] for c in self._choices
+        within = {self._stripped[c] for c in self._stripped
                   if len(asked) >= 2 and asked <= self._words[c] and self._quals[c] == qualified}
         if len(within) == 1:
             loc = within.pop()
-            return False if self._clash(said, loc) else LocalityMatch(loc, 0.9, text)
+            return False if self._clash(said, loc) else LocalityMatch(loc, 0.9, text, "part")
         if within:
             return False
         best, rivals = [], []
@@ -245,7 +253,7 @@ class Localities:
         # Two different places almost equally close, or a rejected one as close: refuse to guess.
         if any(loc != top and top_score - score < 3 for loc, score in best[1:] + rivals):
             return False
-        return LocalityMatch(top, round(top_score / 100, 3), text)
+        return LocalityMatch(top, round(top_score / 100, 3), text, "spelling")
 
 
 def _read_abbreviations(path: Path) -> dict[str, tuple[str, bool]]:
