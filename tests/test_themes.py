@@ -275,6 +275,19 @@ def test_themes_a_term_does_not_count_beside_its_excluded_words(nlp_lexicon_only
     assert (theme in scores and scores[theme].carried) is carried
 
 
+@pytest.mark.parametrize("text, carried", [
+    ("Harwick placed two men here in 2009 and is now contesting that it retains responsibility for them.", True),
+    ("The neighbouring council disputes responsibility for his care since the home deregistered.", True),
+    ("Disputes about funding responsibility between health and social care go to the joint panel.", False),
+    ("Each partner's responsibility for reporting is set out in the terms of reference.", False),
+])
+def test_themes_a_contested_responsibility_is_ordinary_residence(nlp_lexicon_only, text, carried):
+    """Which authority is responsible for a person, contested, is ordinary residence in other words
+    (themes.md); the health/social care split of funding responsibility is not (session 18)."""
+    scores = one(nlp_lexicon_only, text)
+    assert ("ordinary_residence" in scores and scores["ordinary_residence"].carried) is carried
+
+
 @pytest.fixture(scope="module")
 def nlp_lexicon_only():
     return make_nlp(learned=False)
@@ -292,3 +305,20 @@ def test_an_abbreviation_written_mid_sentence_ends_no_sentence(nlp):
     doc = nlp("New arrangement - WV Programme Board est. 2013 with the CCG. Approx. 40 people reviewed.")
     assert [s.text for s in doc.sents] == ["New arrangement - WV Programme Board est. 2013 with the CCG.",
                                            "Approx. 40 people reviewed."]
+
+
+@pytest.mark.parametrize("text, term, listed", [
+    # the last item of an enumeration, after "and"/"or", is a name in a list like the others
+    ("Healthwatch, NHS England, the CQC and the parent carer forum all sent people to the launch.",
+     "parent carer forum", True),
+    ("The CCG, the council or Healthwatch can raise it.", "Healthwatch", True),
+    # ... but not a phrase joined by "and" with no list before it
+    ("The council and the parent carer forum wrote the strategy together.", "parent carer forum", False),
+])
+def test_themes_the_last_item_of_an_enumeration_is_in_the_list(nlp, text, term, listed):
+    from wvtext.themes.components import doc_view
+
+    doc = nlp(text)
+    start = next(t.i for t in doc if text[t.idx:].startswith(term))
+    end = start + len(nlp.make_doc(term))
+    assert doc_view(doc).in_list(start, end) is listed

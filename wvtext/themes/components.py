@@ -287,7 +287,14 @@ class _DocView:
         if norms[b] == "\u2022" and sum(1 for n in norms[b + 1:e] if n[:1].isalnum()) <= 5 \
                 and norms.count("\u2022") >= 2:
             return True
-        return norms[max(b, start - 6):min(e, end + 6)].count(",") >= 2
+        if norms[max(b, start - 6):min(e, end + 6)].count(",") >= 2:
+            return True
+        # the last item, after "and"/"or" ("NHS England, the CQC and the parent carer forum all
+        # sent people"): a comma among the few words before the coordinator marks an enumeration
+        k = start - 1
+        if k > b and norms[k] in _DETERMINERS:
+            k -= 1
+        return k > b and norms[k] in ("and", "or") and "," in norms[max(b, k - 5):k]
 
     def age_span(self, start: int, end: int) -> bool:
         """True when the mention is part of the formula that names every age group ("children,
@@ -303,6 +310,7 @@ class _DocView:
                 and any(n in _COORD for n in window))
 
 
+_DETERMINERS = frozenset({"the", "a", "an", "our", "its", "their", "local"})
 _YOUNG = frozenset({"child", "children", "young", "youth", "cyp", "adolescent", "teenager"})
 _CHILD = frozenset({"child", "children"})
 _ADULT = frozenset({"adult", "adults"})
