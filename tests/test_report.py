@@ -982,7 +982,7 @@ def test_a_hand_edited_reviews_csv_is_checked_row_by_row(tmp_path):
     assert [w.split(": ", 1)[0] for w in d.review_warnings] == [
         f"{reviews}, row 3, kind", f"{reviews}, row 4, return_id", f"{reviews}, row 5, theme",
         f"{reviews}, row 6, value", f"{reviews}, row 7, qid"]
-    assert "theme 'not_a_theme' is not a theme id" in d.review_warnings[2]
+    assert "theme 'not_a_theme' is not one of the 23 theme ids" in d.review_warnings[2]
     assert "divergence type 'typo_type' is not one of" in d.review_warnings[3]
     assert all(w.endswith("Not applied: correct the row, or write the file afresh ('wvtext report --out DIR --db "
                           "PATH').") for w in d.review_warnings)

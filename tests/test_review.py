@@ -48,7 +48,7 @@ def test_review_decisions_survive_reimport(analysed):
         ({"kind": "mood", "decision": "confirm"}, "not one of"),
         ({"kind": "divergence", "decision": "maybe"}, "must be one of confirm, dismiss"),
         ({"kind": "theme", "decision": "add"}, "needs the theme"),
-        ({"kind": "theme", "decision": "add", "theme": "weather"}, "not a theme id"),
+        ({"kind": "theme", "decision": "add", "theme": "weather"}, "not one of the 23 theme ids"),
         ({"kind": "divergence", "decision": "confirm", "qid": "12.1"}, "no question '12.1' in the stocktake codebook"),
         ({"kind": "divergence", "decision": "confirm", "return_id": "atlantis"}, "no return 'atlantis'"),
         ({"kind": "divergence", "decision": "confirm", "value": "wrong"}, "'wrong' is not one of contradiction, "),

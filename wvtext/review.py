@@ -204,7 +204,7 @@ def check_fields(*, kind: str, decision: str, theme: str = "", value: str = "", 
         from .themes.lexicon import THEMES
 
         if theme not in THEMES:
-            raise field_error("theme", f"theme {theme!r} is not a theme id of themes.md.")
+            raise field_error("theme", f"theme {theme!r} is not one of the 23 theme ids ('wvtext lexicon' lists them).")
     if kind == "text_class" and item_id:
         raise field_error("item_id", "a narrative class is decided for an answer, not an item.")
 

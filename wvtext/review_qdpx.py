@@ -211,7 +211,7 @@ def decisions_from_qdpx(store, path: Path) -> QdpxDecisions:
     doc, sources = _read(path)
     codes, findings = _theme_codes(doc), _finding_codes(doc)
     if not codes:
-        raise WvtextError(f"{path}: has no theme codes (none with the GUID or the name of a theme of themes.md).",
+        raise WvtextError(f"{path}: has no theme codes (none with the GUID or the name of one of the 23 themes).",
                           remedy="Code with the themes of the project.qdpx (or themes.qdc) wvtext wrote.")
     out = QdpxDecisions()
     # A theme or finding whose code is not in the project (renamed with a new GUID, or deleted) is

@@ -151,7 +151,7 @@ def _example(path, kind, row, r, qids, themes_ids, normalize_text, item_text) ->
     bad = sorted(themes - set(themes_ids))
     if bad:
         raise WvtextError(f"{where}, field themes: unknown theme id(s) {', '.join(bad)}.",
-                          remedy="Use the ids of shared/spec/themes.md.")
+                          remedy="Use the 23 theme ids ('wvtext lexicon' lists them).")
     if kind == "_voices":
         if r["text_class"] not in STANCE_CLASSES:
             raise WvtextError(f"{where}, field text_class: {r['text_class']!r} is not one of {', '.join(STANCE_CLASSES)}.")

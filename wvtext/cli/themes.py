@@ -27,7 +27,7 @@ def themes_cli(
                                  "'wvtext analyse' reads narratives (the learned decision reads the question; the lexicon "
                                  "alone, --no-learned, does not); without it the text is read as an item.")] = None,
 ) -> None:
-    """Find the 23 themes (themes.md) in every answer and item in the database, with evidence.
+    """Find the 23 themes (listed by 'wvtext lexicon') in every answer and item in the database, with evidence.
 
     A theme is carried when its confidence (0..1) reaches 0.5. The confidence blends the lexicon's
     score (from the weights of the terms found) with the learned theme model of models/learned/

@@ -167,7 +167,7 @@ def _load(path: Path, spelling_path: Path | None) -> Lexicon:
         where = f"{path}, row {row}"
         theme, term = rec.get("theme", ""), re.sub(r"\s+", " ", rec.get("term", ""))
         if theme not in THEMES:
-            problems.append(f"{where}, theme: {theme!r} is not a theme id of themes.md")
+            problems.append(f"{where}, theme: {theme!r} is not one of the 23 theme ids ('wvtext lexicon' lists them)")
             continue
         if not term:
             problems.append(f"{where}, term: empty")

@@ -52,7 +52,7 @@ class ThemeModel:
 
             from ..errors import WvtextError
 
-            raise WvtextError(f"{path}: not a theme model for the 23 theme ids of themes.md.",
+            raise WvtextError(f"{path}: not a theme model for the 23 theme ids.",
                               remedy=f"Rebuild it with `wvtext train --out {Path(path).parent}`.")
 
     def __call__(self, doc: Doc) -> Doc:
