@@ -747,6 +747,25 @@ def test_a_return_of_mostly_unknown_ids_among_others_is_left_out_with_a_warning(
     assert [r.locality for r in got.returns] == ["Leicestershire"]
     w = [p for p in got.problems if p.code == "W101"]
     assert len(w) == 1 and w[0].message.startswith("Rutland: 2 row(s) have no known question id (first 'A2' at row 6)")
+    assert len(got.refused) == 1 and "Rutland" in got.refused[0]
+
+
+def test_a_locality_left_out_of_a_table_makes_the_run_fail_after_analysing_the_rest(tmp_path, seed_return):
+    """A whole return not read is not a success: exit 1, the error names it, the others analysed."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    lines = ["locality,qid,code,narrative"]
+    lines += [f'Leicestershire,{q},"{c}","{n}"' for q, c, n in _long_rows(seed_return, 3)]
+    lines += ["Rutland,1.1,1,Yes.", "Rutland,A2,1,Yes.", "Rutland,A3,0,No."]
+    (tmp_path / "two.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = subprocess.run([sys.executable, "-m", "wvtext", "analyse", str(tmp_path / "two.csv"), "--out",
+                          str(tmp_path / "out"), "--db", str(tmp_path / "w.db")], capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 1, res.stderr
+    assert "Rutland: 2 row(s) have no known question id" in res.stderr and "Traceback" not in res.stderr
+    assert (tmp_path / "out" / "answers.csv").read_text(encoding="utf-8").count("Leicestershire") >= 3
 
 
 def test_a_title_and_a_file_name_that_name_two_localities_are_a_warning(tmp_path, seed_return):

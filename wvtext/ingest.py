@@ -100,6 +100,9 @@ class InputFile:
     returns: list[ReturnData] = field(default_factory=list)
     items: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # returns of a table with several localities that were not read, each with why (the rest were):
+    # a run that meets one is not a success
+    refused: list[str] = field(default_factory=list)
 
     @property
     def all_problems(self) -> list[Problem]:
@@ -1515,10 +1518,11 @@ def _read_long_rows(name: str, digest: str, fmt: str, rows: list[tuple[int, list
                                     f"{unknown[0][1]!r}.", remedy="Write the qid column as 1.1, 1.2, ... 11.3.")
         raise _mostly_unknown(name, unknown, kept)
     for locality, unknown, kept, _ in refused:
-        out.problems.append(Problem("W101", name, None, "", "qid",
-                                    f"{locality}: {len(unknown)} row(s) have no known question id (first {unknown[0][1]!r} at "
-                                    f"row {unknown[0][0]}) and {kept} have one; nothing of it was imported, rather than "
-                                    "replace a stored return by a near-empty one."))
+        why = (f"{locality}: {len(unknown)} row(s) have no known question id (first {unknown[0][1]!r} at "
+               f"row {unknown[0][0]}) and {kept} have one; nothing of it was imported, rather than "
+               "replace a stored return by a near-empty one.")
+        out.problems.append(Problem("W101", name, None, "", "qid", why))
+        out.refused.append(f"{name}: {why} Write its qid column as 1.1, 1.2, ... 11.3 and read the file again.")
     return out
 
 

@@ -111,6 +111,7 @@ def ingest_files(paths: Sequence[Path], store, *, run_id: str | None = None,
                 entry["answers"] -= answers_of.pop((entry["path"], r.locality), 0)
                 entry.setdefault("replaced", []).append(f"{r.locality} by {got.path}")
         answers_of.update(((str(path), r.locality), len(r.answers)) for r in got.returns)
+        summary.errors.extend(got.refused)  # a locality of the table not read: the run is not a success
         probs = got.all_problems
         summary.problems += len(probs)
         summary.return_ids.extend(r.return_id for r in got.returns)

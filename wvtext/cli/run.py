@@ -36,7 +36,7 @@ def ingest_cli(
 
     Each file is stored in one transaction: a file that cannot be read is reported
     and nothing of it is stored; importing the same return again replaces it.
-    Exit code 1 if any file could not be read.
+    Exit code 1 if any file, or a locality's return in a table of several, could not be read.
     """
     from ..pipeline import ingest_files
     from ..store import open_store
@@ -90,7 +90,7 @@ def analyse_cli(
     Writes answers.csv and returns.csv (the output contract, themes filled), theme_evidence.csv
     (every theme mention with its sentence and offsets, negated or not), item_themes.csv,
     problems.csv (every row-level warning) and manifest.json (inputs with hashes, versions of
-    codebook and lexicon, settings, timings). Exit code 1 if any input could not be read.
+    codebook and lexicon, settings, timings). Exit code 1 if any input, or a locality's return in a table of several, could not be read.
     """
     from ..pipeline import analyse, default_inputs
 
