@@ -55,6 +55,12 @@ def test_cli_analyse_manifest_records_what_produced_it(analysed):
     assert "answers.csv" in m["outputs"] and "ingest" in m["timings_s"]
     assert m["settings"]["learned"] == "themes"
     assert len(m["learned_models"]["themes_model.json"]["sha256"]) == 64
+    # the rule files that decide results, the libraries and the code are recorded too
+    rules = m["rule_files"]["files"]
+    assert {"stance/cues.csv", "themes/lexicon.csv", "practice/good_practice.csv"} <= set(rules)
+    assert all(len(h) == 64 for h in rules.values())
+    assert m["libraries"]["spacy"] not in ("", "absent") and m["code"]["version"] == m["wvtext_version"]
+    assert m["settings"]["processes"]["reading narratives"] in (1, 2)
 
 
 def test_cli_analyse_is_deterministic(analysed, tmp_path):
@@ -167,7 +173,13 @@ def test_cli_analyse_whole_store_adds_a_late_return_to_what_the_database_holds(t
     assert res.returncode == 0, res.stderr
     with open(out / "returns.csv", encoding="utf-8") as fh:
         assert sorted(r["locality"] for r in csv.DictReader(fh)) == ["Leicestershire", "Somerset"]
-    assert json.loads((out / "manifest.json").read_text())["settings"]["whole_store"] is True
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["settings"]["whole_store"] is True
+    # the manifest names every file analysed, the earlier run's too, not only this run's input
+    assert [f["path"] for f in manifest["inputs"]] == [str(late)]
+    analysed = {f["path"]: f for f in manifest["analysed_sources"]}
+    assert set(analysed) == {str(late), str(ROOT / "corpus/returns/leicestershire_2013_stocktake.txt")}
+    assert all(len(f["sha256"]) == 64 and f["returns"] for f in analysed.values())
     res = run("analyse", str(late), "--out", str(out), "--db", str(db))  # the default: this run's inputs only
     with open(out / "returns.csv", encoding="utf-8") as fh:
         assert [r["locality"] for r in csv.DictReader(fh)] == ["Somerset"]

@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 from . import __version__
 from .beside import Beside, parallel
 from .codebook import load_codebook
+from .provenance import code_version, libraries, rule_files, stored_sources
 from .errors import IngestError, WvtextError
 from .export import check_out_dir, write_csv, write_json
 from .gcpolicy import bulk_allocations
@@ -30,7 +31,7 @@ __all__ = ["IngestSummary", "ingest_files", "run_text_stages", "run_out_of_step"
            "analyse",
            "default_inputs", "item_text"]
 
-SEED = 13  # every stochastic stage is seeded from this
+SEED = 13  # every stochastic stage is seeded from this (collections; the across-returns model's solver)
 
 Progress = Callable[[str, int, int], None]
 
@@ -305,7 +306,8 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
     items = store.items(item_ids) if item_ids else []
     tools = (nlp, reader, practice_reader, codebook, across)
     n_texts = len(answers) + len(items)
-    if across or n_texts < _SPLIT_FROM or not parallel():
+    split = not (across or n_texts < _SPLIT_FROM or not parallel())
+    if not split:
         got = _read_texts(tools, answers, items, progress=progress)
     else:
         # Two halves of the text, one in a forked child: each text is read on its own, so the
@@ -345,7 +347,7 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
         by_key = {(a["return_id"], a["qid"]): s for a, s in zip(answers, got.themes)}
         store.save_themes([], [(i["item_id"], by_key[(i["return_id"], i["qid"])]) for i in got.gp_items])
     return {"texts": n_texts, "words": got.words, "support_requests": len(got.requests),
-            "good_practice": len(got.gp_items), "across": across_summary}
+            "good_practice": len(got.gp_items), "across": across_summary, "processes": 2 if split else 1}
 
 
 def _across_entry(reader, a: dict, doc, q, *, evidence: dict | None = None):
@@ -385,7 +387,7 @@ def _learn_across(store, return_ids, stances, entries, evidence, nlp, reader, co
         entry = _across_entry(reader, a, doc, codebook.get(a["qid"]))
         if entry is not None:
             entries.append(entry)
-    result = fit_across_returns(entries, progress=progress)
+    result = fit_across_returns(entries, seed=SEED, progress=progress)
     summary = result.summary() | {"reclassed": 0}
     for (rid, qid), probs in result.probs.items():
         if rid not in in_run:
@@ -495,7 +497,8 @@ def run_collections(store, item_ids: list[str], return_ids: list[str], out_dir: 
     for r in store.item_themes([i["item_id"] for i in items]):
         if r["carried"] and not r["negated"]:  # a theme the item only denies groups nothing
             themes_by.setdefault(r["item_id"], []).append(r["theme"])
-    result = cluster_items(items, themes=[themes_by.get(i["item_id"], []) for i in items], progress=progress)
+    result = cluster_items(items, themes=[themes_by.get(i["item_id"], []) for i in items], random_state=SEED,
+                           progress=progress)
     write_outputs(result, out_dir)
     store.save_collections(result.collections, result.items, run_id=run_id)
     return {"items": len(items), "collections": len(result.collections),
@@ -644,7 +647,7 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
     settings = {"seed": SEED, "db": str(db_path), "db_from_out": _relative_to(db_path, out_dir), "out": str(out_dir),
                 "lexicon": lexicon_path or "default",
                 "learned": learned, "across_returns": across, "whole_store": whole_store,
-                "processes": 2 if parallel() else 1}
+                "processes": {"reading narratives": None, "writing the workbook": 2 if parallel() else 1}}
     run_id = store.start_run("analyse", settings=settings, wvtext_version=__version__,
                              codebook_version=codebook.version)
     try:
@@ -669,6 +672,7 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
         theme_counts = run_text_stages(store, return_ids, item_ids, lexicon_path=lexicon_path, learned=learned,
                                        across=across, progress=progress)
         timings["text_stages"] = time.perf_counter() - t
+        settings["processes"]["reading narratives"] = theme_counts["processes"]  # as it turned out
         t = time.perf_counter()
         run_out_of_step(store)
         timings["out_of_step"] = time.perf_counter() - t
@@ -711,9 +715,15 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
             "localities_sha256": _sha_file(_localities_path()),
             "locality_abbreviations_sha256": _sha_file(abbreviations_path(_localities_path())),
             "python": platform.python_version(),
+            "code": code_version(),
+            "libraries": libraries(),
+            "rule_files": rule_files(),
             "seed": SEED,
             "settings": settings,
             "inputs": ing.files,
+            # every file the analysed returns and items were read from, this run's or an earlier one's
+            # (with --whole-store more than `inputs`)
+            "analysed_sources": stored_sources(store, return_ids, item_ids),
             "errors": ing.errors,
             "counts": {"returns": len(returns), "answers": len(answers), "items": len(item_ids),
                        "problems": len(problems), "words_themed": theme_counts["words"],
