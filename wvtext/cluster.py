@@ -357,7 +357,8 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
         self.representatives_ = []
         for c in range(K):
             us = [u for u in range(U) if unit_labels[u] == c]
-            us.sort(key=lambda u: (-unit_sim[u], u))
+            # rounded: the same similarity summed in another input order may differ in its last bits
+            us.sort(key=lambda u: (-round(float(unit_sim[u]), 9), u))
             # A duplicate group is represented by its fullest text.
             self.representatives_.append([max(members[u], key=lambda i: (len(texts[i]), -rank[i]))
                                           for u in us[: self.n_representatives]])
@@ -577,7 +578,7 @@ class PracticeClusterer(ClusterMixin, BaseEstimator):
                 if " " in t:
                     w *= 1.5  # a phrase reads better than its words
                 scored.append((t, w))
-            scored.sort(key=lambda tw: (-tw[1], tw[0]))
+            scored.sort(key=lambda tw: (-round(tw[1], 9), tw[0]))  # rounded: ties stay ties whatever the input order
             chosen: list[tuple[str, float]] = []
             covered: set[str] = set()
             for t, w in scored:

@@ -44,7 +44,7 @@ def _why_not(result, asked: int, min_size: int, n_items: int) -> str:
 @app.command("cluster", help=_HELP)
 def cluster_cli(
     items: Annotated[list[Path], typer.Argument(
-        help="Items files (csv or xlsx) with item_id,title,description (optionally locality,region,source).",
+        help="Items files (csv or xlsx) with item_id,title,description (optionally locality,region,source,kind).",
         metavar="ITEMS", show_default=False)],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write items.csv, collections.csv, "
                                       "collections.json and collections/*.html to (created if missing).")],

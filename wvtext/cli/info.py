@@ -13,7 +13,10 @@ from ._util import DEFAULT_DB_PATH, ExistingDbOption
 def localities_cli(
     names: Annotated[list[str], typer.Argument(help="Names, abbreviations or file names to look up.")],
 ) -> None:
-    """Find the stocktake locality (and ADASS region) for names such as 'Leics' or a file name."""
+    """Find the stocktake locality (and ADASS region) for names such as 'Leics' or a file name.
+
+    Prints one line per name: the name, the locality, its region and how close the match is (1.00:
+    a name or alias as written). Exit code 1 if any name matches no locality."""
     from ..localities import load_localities
 
     table = load_localities()

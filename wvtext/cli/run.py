@@ -28,7 +28,8 @@ def _what_was_read(f: dict) -> str:
 
 @app.command("ingest")
 def ingest_cli(
-    paths: Annotated[list[Path], typer.Argument(help="Returns (xlsx, text dump, long csv) and item csv files.")],
+    paths: Annotated[list[Path], typer.Argument(help="Returns (xlsx, text dump, long csv or xlsx) and items tables (csv or xlsx: item_id, title, "
+                         "description, optionally locality, region, source, kind).")],
     db: DbOption = DEFAULT_DB_PATH,
     warnings: Annotated[int, typer.Option(help="Show at most this many warnings.")] = 20,
 ) -> None:
