@@ -146,6 +146,19 @@ def test_cli_review_decide_a_divergence_wvtext_missed_with_its_type(analysed):
     assert got == {("1.1", "confirm", "overstated"), ("1.8", "confirm", "hidden_issue")}
 
 
+def test_cli_review_decide_says_when_it_replaces_an_earlier_decision(analysed):
+    """A second decision on the same flag replaces the first as the one that counts; the analyst is
+    told which one it replaced (with its note), and both stay in the history."""
+    first = _decide(analysed.path, "Leics", "1.8", "confirm", "--note", "dispute with a neighbour", "--reviewer", "ab")
+    assert first.returncode == 0 and "replaces" not in first.stderr, first.stderr
+    second = _decide(analysed.path, "Leics", "1.8", "dismiss")
+    assert second.returncode == 0, second.stderr
+    assert "replaces the earlier decision 'confirm' by ab" in second.stderr, second.stderr
+    assert "(note: dispute with a neighbour)" in second.stderr
+    assert [r["decision"] for r in analysed.reviews()] == ["dismiss"]
+    assert [r["decision"] for r in analysed.reviews(latest=False)] == ["confirm", "dismiss"]
+
+
 def test_cli_flags_overview_leaves_out_dismissed_flags(analysed):
     """After 'review decide ... dismiss', the overview's flag count and drivers leave that flag out
     and say how many were dismissed; the return's own listing counts it apart."""

@@ -83,9 +83,17 @@ def decide_cli(
     store = open_store(db, create=False)
     rid = resolve_return(store, locality, write=True)
     qid = normalize_qid(qid)
+    earlier = store.latest_review(kind, rid, qid, "", theme or "")
     record_decision(store, kind=kind, return_id=rid, qid=qid, theme=theme or "", decision=decision, value=value,
                     note=note, reviewer=reviewer)
     typer.echo(f"recorded: {kind} {rid} {qid}{' ' + theme if theme else ''} {decision}{' ' + value if value else ''}")
+    if earlier:
+        # The history keeps both; the latest decision is the one that counts (export, train, reports).
+        was = " ".join(x for x in (earlier["decision"], earlier["value"]) if x)
+        by = f" by {earlier['reviewer']}" if earlier["reviewer"] else ""
+        why = f" (note: {earlier['note']})" if earlier["note"] else ""
+        typer.echo(f"replaces the earlier decision '{was}'{by} of {earlier['decided_at']}{why}; "
+                   "both stay in the history ('wvtext review export --history')", err=True)
     store.close()
 
 
