@@ -617,12 +617,12 @@ def _return_rows(store, return_ids: list[str], answers: list[dict]) -> list[dict
             "locality": r["locality"], "region": r["region"] or "", "answers": len(ans),
             "divergent": sc.get("divergent", ""), "divergence_rate": sc.get("divergence_rate", ""),
             "out_of_step_score": sc.get("out_of_step_score", ""), "out_of_step": sc.get("out_of_step", ""),
-            "overstated": sc.get("overstated", ""), "profile_distance": sc.get("profile_distance", ""),
+            "overstated_answers": sc.get("overstated", ""), "profile_distance": sc.get("profile_distance", ""),
             "out_of_step_drivers": sc.get("drivers", ""),
             "return_id": r["return_id"], "synthetic": r["synthetic"], "source_file": r["source_file"],
             "source_format": r["source_format"],
             "invalid_codes": sum(1 for a in ans if not a["code_valid"]),
-            "no_response": sum(1 for a in ans if not a["code"]),
+            "blank_codes": sum(1 for a in ans if not a["code"]),
             "problems": counts.get(r["return_id"], 0),
         })
     rows.sort(key=lambda r: r["locality"])

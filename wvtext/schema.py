@@ -17,8 +17,8 @@ ANSWERS_EXTRA = ("return_id", "region", "section", "synthetic", "text_confidence
 RETURNS_COLUMNS = (
     "locality", "region", "answers", "divergent", "divergence_rate", "out_of_step_score", "out_of_step",
 )
-RETURNS_EXTRA = ("return_id", "synthetic", "overstated", "profile_distance", "out_of_step_drivers", "source_file",
-                 "source_format", "invalid_codes", "no_response", "problems")
+RETURNS_EXTRA = ("return_id", "synthetic", "overstated_answers", "profile_distance", "out_of_step_drivers", "source_file",
+                 "source_format", "invalid_codes", "blank_codes", "problems")
 
 PROBLEMS_COLUMNS = ("code", "kind", "source_file", "source_sheet", "source_row", "qid", "field", "message")
 

@@ -61,7 +61,7 @@ _WIDE = {"narrative", "evidence", "sentence", "description", "text", "question",
          "out_of_step_drivers", "top_terms", "codes_given", "matched", "collection_label"}
 _NUMERIC = {"code_valid", "divergent", "divergence_score", "support_request", "good_practice", "synthetic",
             "text_confidence", "source_row", "answers", "divergence_rate", "out_of_step_score", "out_of_step",
-            "overstated", "profile_distance", "invalid_codes", "no_response", "problems", "confidence", "carried",
+            "overstated_answers", "profile_distance", "invalid_codes", "blank_codes", "problems", "confidence", "carried",
             "theme_negated", "start_char", "end_char", "negated", "hedged", "in_list", "size", "section", "returns",
             "synthetic_returns", "in_place_pct", "in_place_or_progressing_pct", "concluded_or_progressing",
             "concluded_or_progressing_pct", *BUCKETS, *(f"{b}_pct" for b in BUCKETS)}
