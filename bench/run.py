@@ -130,6 +130,11 @@ def _table(title: str, note: str, header: tuple[str, ...], rows: list[tuple]) ->
             + ["| " + " | ".join(map(str, r)) + " |" for r in rows])
 
 
+def _processes(p) -> str:
+    """The manifest's processes: a number, or how many did each part ({"reading narratives": 2, ...})."""
+    return ", ".join(f"{k} {v}" for k, v in p.items()) if isinstance(p, dict) else str(p)
+
+
 def markdown(res: dict) -> str:
     m = res["machine"]
     lines = ["# wvtext benchmark (latest)", "",
@@ -143,8 +148,8 @@ def markdown(res: dict) -> str:
         lines.append(f"| x{r['scale']} | {r['returns']} | {r['answers']} | {r['words']:,} | {r['wall_s']:.2f} | "
                      f"{r['answers_per_s']:,} | {r['words_per_s']:,} | {r['peak_mb']:.0f} | " +
                      " | ".join(f"{v:.2f}" for k, v in r["timings_s"].items() if k != "total") + " |")
-    procs = sorted({r.get("processes", 1) for r in res["scales"]})
-    lines += ["", f"Processes: {' / '.join(map(str, procs))} (on Linux with two or more cores `analyse` reads half "
+    procs = sorted({_processes(r.get("processes", 1)) for r in res["scales"]})
+    lines += ["", f"Processes: {' / '.join(procs)} (on Linux with two or more cores `analyse` reads half "
                   "the narratives and writes the workbook in a second process; `WVTEXT_JOBS=1` for one). Peak MB "
                   "is the main process's; the largest child's (forked: it shares the parent's pages until it "
                   "writes them) peaked at " + " / ".join(f"x{r['scale']} {r.get('child_peak_mb', 0):.0f} MB"
@@ -276,7 +281,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="x1 only")
     ap.add_argument("--out", type=Path, default=BENCH / "results")
+    ap.add_argument("--render", action="store_true",
+                    help="only write latest.md again from the latest.json in --out (no measuring)")
     args = ap.parse_args()
+    if args.render:
+        res = json.loads((args.out / "latest.json").read_text())
+        (args.out / "latest.md").write_text(markdown(res))
+        return
     scales = [1] if args.quick else [1, 4, 10]
     res = {"machine": machine(), "scales": []}
     with tempfile.TemporaryDirectory() as work:

@@ -611,3 +611,23 @@ def test_shipped_theme_model_was_trained_on_the_shipped_lexicon():
 
     meta = json.loads((learned_dir() / "themes_model.json").read_text(encoding="utf-8"))["meta"]
     assert meta.get("lexicon") == load_lexicon().version
+
+
+def test_learned_selection_prefers_the_simpler_setting_within_noise():
+    """A less regularised setting that wins the cross-validation by less than the noise is not
+    chosen; one that wins by more is; settings worse than the rules on development never are."""
+    from wvtext.train import _NOISE, _choose
+
+    # (voices score, development score, C, blend, threshold)
+    near = [(0.830, 0.81, 3.0, 0.7, 0.4), (0.830 + _NOISE / 2, 0.81, 30.0, 0.4, 0.4), (0.8285, 0.81, 1.0, 0.5, 0.4)]
+    assert _choose(near, base_dev=0.80)[2] == 1.0  # all three within the noise: the smallest C
+    far = [(0.830, 0.81, 3.0, 0.7, 0.4), (0.830 + 3 * _NOISE, 0.81, 30.0, 0.4, 0.4)]
+    assert _choose(far, base_dev=0.80)[2] == 30.0
+    # the best on the voices but worse than the rules on development: left out
+    assert _choose([(0.90, 0.70, 1.0, 0.5, 0.4), (0.80, 0.81, 10.0, 0.5, 0.4)], base_dev=0.80)[2] == 10.0
+    # with the simplest C chosen, its best score and then the smaller blend
+    same_c = [(0.829, 0.81, 1.0, 0.6, 0.4), (0.829, 0.81, 1.0, 0.3, 0.4), (0.831, 0.81, 3.0, 0.5, 0.4)]
+    assert _choose(same_c, base_dev=0.80)[2:4] == (1.0, 0.3)
+    # the narrative class: cues alone (False) before words and cues, then C
+    stance = [(0.871, 0.75, 3.0, 0.8, False), (0.874, 0.75, 1.0, 0.8, True)]
+    assert _choose(stance, base_dev=0.75, simpler=lambda r: (r[4], r[2]))[4] is False
