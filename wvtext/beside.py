@@ -9,6 +9,13 @@ in this process when its result is asked for: the output is the same either way.
 An error in the child comes back as the same one-line `WvtextError`; a bug comes back as a
 RuntimeError naming it; a child that dies without a word (killed, out of memory) is an error
 that says so.
+
+The child never outlives the main process: on Linux the kernel kills it when the main process
+dies, even by SIGKILL (prctl PR_SET_PDEATHSIG, set first thing in the child); when the main
+process is interrupted (Ctrl-C, SIGTERM, SIGHUP: `wvtext.interrupt`) or fails, it ends the child
+(`abandon`) rather than wait for its work. The child leaves signals to the main process: it
+ignores SIGINT (Ctrl-C reaches the whole process group; the main process ends it) and SIGTERM
+and SIGHUP end it quietly, without a traceback.
 """
 from __future__ import annotations
 
@@ -36,7 +43,38 @@ def parallel() -> bool:
     return cores() >= 2 and sys.platform.startswith("linux") and os.environ.get("WVTEXT_JOBS", "") != "1"
 
 
-def _child(fn: Callable, args: tuple, send) -> None:
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """In a forked child: have the kernel kill this process when `parent` dies (Linux; elsewhere
+    nothing), and end now if it already has (it died between the fork and this call)."""
+    import signal
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):  # no C library to call (a static build): the parent still ends it
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _leave_signals_to_parent() -> None:
+    import signal
+
+    for name, action in (("SIGINT", signal.SIG_IGN), ("SIGTERM", signal.SIG_DFL), ("SIGHUP", signal.SIG_DFL)):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), action)
+
+
+def _child(fn: Callable, args: tuple, send, parent: int) -> None:
+    die_with_parent(parent)
+    _leave_signals_to_parent()
     try:
         outcome = ("ok", fn(*args))
     except WvtextError as exc:
@@ -58,7 +96,7 @@ class Beside:
         if parallel():
             ctx = multiprocessing.get_context("fork")
             self.recv, send = ctx.Pipe(duplex=False)
-            self.proc = ctx.Process(target=_child, args=(fn, args, send), daemon=True)
+            self.proc = ctx.Process(target=_child, args=(fn, args, send, os.getpid()), daemon=True)
             self.proc.start()
             send.close()
 
@@ -69,8 +107,23 @@ class Beside:
             self.proc.join()  # the pipe closes as the child dies, a moment before its exit code is known
             return ("error", f"the process doing {self.what} ended with exit code {self.proc.exitcode} (killed?).",
                     "Run again; with WVTEXT_JOBS=1 wvtext works in one process.")
+        except BaseException:  # interrupted while waiting: the child's work is not wanted
+            self._end()
+            raise
         finally:
             self.recv.close()
+            self.proc.join()
+
+    def _end(self) -> None:
+        """End the child now (its work is not wanted) and wait until it has."""
+        from .interrupt import deferred
+
+        with deferred():  # a second Ctrl-C does not leave the child running
+            if self.proc.is_alive():
+                self.proc.terminate()
+                self.proc.join(5)
+                if self.proc.is_alive():
+                    self.proc.kill()
             self.proc.join()
 
     def result(self) -> Any:
@@ -85,6 +138,7 @@ class Beside:
         return outcome[1]
 
     def abandon(self) -> None:
-        """Wait for the child to end and drop its result (the main process failed)."""
+        """End the child and drop its result (the main process failed or was interrupted)."""
         if self.proc is not None:
-            self._outcome()
+            self._end()
+            self.recv.close()

@@ -1036,9 +1036,15 @@ def write_outputs(result: Clustering, out_dir) -> list:
     pages = render_html(result)
     html_dir = out / "collections"
     html_dir.mkdir(parents=True, exist_ok=True)
-    for old in html_dir.glob("*.html"):  # pages of collections that no longer exist
-        if is_collection_page(old.name) and old.name not in pages:
-            old.unlink()
+    from .outdir import staging_of
+
+    stage = staging_of(out)
+    if stage is not None:  # pages of collections that no longer exist, taken out when the outputs move in
+        stage.prune("collections", is_collection_page)
+    else:
+        for old in html_dir.glob("*.html"):  # pages of collections that no longer exist
+            if is_collection_page(old.name) and old.name not in pages:
+                old.unlink()
     for name, text in pages.items():
         _atomic_write(html_dir / name, lambda fh, t=text: fh.write(t))
         written.append(html_dir / name)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-__all__ = ["WvtextError", "IngestError", "StoreError", "Problem", "PROBLEM_CODES"]
+__all__ = ["WvtextError", "IngestError", "StoreError", "Interrupted", "Problem", "PROBLEM_CODES"]
 
 
 class WvtextError(Exception):
@@ -33,6 +33,35 @@ class IngestError(WvtextError):
 
 class StoreError(WvtextError):
     """The database cannot be opened or migrated."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """A run ended by a signal (SIGINT, SIGTERM, SIGHUP; see `wvtext.interrupt`). A KeyboardInterrupt,
+    so that what cleans up after Ctrl-C cleans up after these too. The layers it passes through add
+    `notes`: what they leave behind (what the database keeps, that the output folder is as it was),
+    which the command line prints on one line."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+        self.notes: list[str] = []
+
+    @property
+    def name(self) -> str:
+        import signal
+
+        try:
+            return signal.Signals(self.signum).name
+        except ValueError:
+            return f"signal {self.signum}"
+
+    @property
+    def exit_status(self) -> int:
+        """128 + the signal's number, as a shell reports a process the signal ended (130 for SIGINT)."""
+        return 128 + self.signum
+
+    def __str__(self) -> str:
+        return "; ".join([f"interrupted: {self.name}", *self.notes])
 
 
 # Stable codes so that users can filter or silence kinds of warning.

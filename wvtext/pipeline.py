@@ -17,7 +17,7 @@ from . import __version__
 from .beside import Beside, parallel
 from .codebook import load_codebook
 from .provenance import code_version, libraries, rule_files, stored_sources
-from .errors import IngestError, WvtextError
+from .errors import IngestError, Interrupted, WvtextError
 from .export import check_out_dir, write_csv, write_json
 from .gcpolicy import bulk_allocations
 from .ingest import read_input
@@ -28,7 +28,7 @@ from .store import open_store
 from .themes.lexicon import THEMES
 
 __all__ = ["IngestSummary", "ingest_files", "run_text_stages", "run_out_of_step", "run_collections",
-           "analyse",
+           "analyse", "held_besides",
            "default_inputs", "item_text"]
 
 SEED = 13  # every stochastic stage is seeded from this (collections; the across-returns model's solver)
@@ -61,6 +61,47 @@ def default_inputs() -> list[Path]:
     return [_shown(p) for p in files if p.is_file() and not p.name.startswith((".", "README"))]
 
 
+def held_besides(db_path: Path, shipped: Sequence[Path]) -> dict | None:
+    """What the database at `db_path` holds read from files other than `shipped` (the shipped
+    corpus, `default_inputs()`): {"returns": n, "items": n, "example": a file} or None when it
+    holds nothing else (or is no wvtext database yet: opening it says what is wrong). A stored
+    file is a shipped one where it is the same path or has the same content (sha256). Read only:
+    nothing is stored or migrated."""
+    import sqlite3
+
+    path = Path(db_path)
+    if str(db_path) == ":memory:" or not path.is_file() or path.stat().st_size == 0:
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not {"returns", "items", "_wvtext_migrations"} <= tables:
+                return None
+            returns = conn.execute("SELECT source_file, source_sha256, COUNT(*) FROM returns "
+                                   "GROUP BY source_file, source_sha256").fetchall()
+            items = conn.execute("SELECT source_file, source_sha256, COUNT(*) FROM items WHERE origin = 'file' "
+                                 "GROUP BY source_file, source_sha256").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
+    places = {Path(p).resolve() for p in shipped}
+    hashes: set[str] | None = None
+    held = {"returns": 0, "items": 0, "example": ""}
+    for kind, rows in (("returns", returns), ("items", items)):
+        for source, sha, n in rows:
+            if source and Path(source).resolve() in places:
+                continue
+            if hashes is None:
+                hashes = {_sha_file(p) for p in shipped if Path(p).is_file()}
+            if sha and sha in hashes:
+                continue
+            held[kind] += n
+            held["example"] = held["example"] or (source or "(a file of unknown name)")
+    return held if held["returns"] or held["items"] else None
+
+
 def _relative_to(path: Path, folder: Path) -> str:
     """`path` as seen from `folder` (so a folder's manifest finds its database wherever it is
     read from, and names no machine's absolute path)."""
@@ -81,10 +122,12 @@ def _shown(path: Path) -> Path:
 
 
 def ingest_files(paths: Sequence[Path], store, *, run_id: str | None = None,
-                 progress: Progress | None = None) -> IngestSummary:
-    """Read each file and store it in its own transaction; unreadable files are reported, not stored."""
+                 progress: Progress | None = None, summary: IngestSummary | None = None) -> IngestSummary:
+    """Read each file and store it in its own transaction; unreadable files are reported, not stored.
+    `summary`, when given, is filled in as the files are read (so that a caller interrupted half-way
+    knows which files were stored: those whose entry says "ok")."""
     codebook, localities = load_codebook(), load_localities()
-    summary = IngestSummary()
+    summary = IngestSummary() if summary is None else summary
     read_from: dict[str, str] = {}  # return id -> the file of this run it was read from
     items_from: dict[str, str] = {}  # item id -> the file of this run it was read from
     answers_of: dict[tuple[str, str], int] = {}  # (file, locality) -> answers read
@@ -509,8 +552,13 @@ def _remove_collections(out_dir: Path, inputs: Sequence[Path] = ()) -> None:
     """Take an earlier run's items, collections and collection pages out of `out_dir`, so that a run
     with no good-practice items shows none (the reports then say "not available in this run").
     Only files the folder's manifest lists that begin as wvtext writes them (the pages only with
-    the collections.json they belong to), and never one of this run's inputs."""
-    out_dir = Path(out_dir)
+    the collections.json they belong to), and never one of this run's inputs. Where `out_dir` is a
+    staging folder (`outdir.staged`), the files are those of its output folder, taken out when the
+    run's outputs are moved into place."""
+    from .outdir import staging_of
+
+    stage = staging_of(out_dir)
+    out_dir = stage.out if stage is not None else Path(out_dir)
     try:
         written = set(json.loads((out_dir / "manifest.json").read_text(encoding="utf-8")).get("outputs") or [])
     except (OSError, ValueError, AttributeError):
@@ -529,10 +577,16 @@ def _remove_collections(out_dir: Path, inputs: Sequence[Path] = ()) -> None:
         except (OSError, UnicodeDecodeError):
             continue
         if mine and name in written and path.resolve() not in given:
-            path.unlink()
+            if stage is not None:
+                stage.delete(name)
+            else:
+                path.unlink()
             ours.add(name)
     pages = out_dir / "collections"
     if "collections.json" in ours and pages.is_dir():
+        if stage is not None:
+            stage.prune("collections", lambda n: is_collection_page(n) and (pages / n).resolve() not in given)
+            return
         for page in pages.glob("*.html"):
             if is_collection_page(page.name) and page.resolve() not in given:
                 page.unlink()
@@ -634,7 +688,15 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
             progress: Progress | None = None) -> dict:
     """Run the whole job and return the run manifest (also written to OUT/manifest.json). With
     `whole_store`, every return and item file stored in the database is analysed and reported, not
-    only those read in this run (a late return added to a national analysis)."""
+    only those read in this run (a late return added to a national analysis).
+
+    The outputs are written into a staging folder inside OUT and moved into OUT only once all are
+    written (`outdir.staged`): a run that fails or is interrupted leaves OUT as it was. Its record
+    in the runs table ends as "ok", "partial" (an input could not be read), "failed" or
+    "interrupted" (errors.Interrupted, or Ctrl-C)."""
+    from .interrupt import deferred
+    from .outdir import staged
+
     _check_learned(learned)  # before anything is stored
     check_out_dir(out_dir)
     t0 = time.perf_counter()
@@ -648,11 +710,20 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
                 "lexicon": lexicon_path or "default",
                 "learned": learned, "across_returns": across, "whole_store": whole_store,
                 "processes": {"reading narratives": None, "writing the workbook": 2 if parallel() else 1}}
-    run_id = store.start_run("analyse", settings=settings, wvtext_version=__version__,
-                             codebook_version=codebook.version)
+    out_dir = Path(out_dir)
+    had_outputs = (out_dir / "manifest.json").is_file()  # an earlier run's outputs
+    ing = IngestSummary()
+    phase = "reading"  # then "analysing", then "finished" once the outputs are in place and the run recorded
+    try:
+        run_id = store.start_run("analyse", settings=settings, wvtext_version=__version__,
+                                 codebook_version=codebook.version)
+    except BaseException:
+        store.close()
+        raise
     try:
         t = time.perf_counter()
-        ing = ingest_files(inputs, store, run_id=run_id, progress=progress)
+        ingest_files(inputs, store, run_id=run_id, progress=progress, summary=ing)
+        phase = "analysing"
         timings["ingest"] = time.perf_counter() - t
         return_ids = list(dict.fromkeys(ing.return_ids))
         item_ids = list(dict.fromkeys(ing.item_ids))
@@ -677,79 +748,123 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
         run_out_of_step(store)
         timings["out_of_step"] = time.perf_counter() - t
 
-        t = time.perf_counter()
-        out_dir = Path(out_dir)
-        answers = _answer_rows(store, return_ids)
-        returns = _return_rows(store, return_ids, answers)
-        write_csv(out_dir / "answers.csv", ANSWERS_COLUMNS + ANSWERS_EXTRA, answers)
-        write_csv(out_dir / "returns.csv", RETURNS_COLUMNS + RETURNS_EXTRA, returns)
-        write_csv(out_dir / "theme_evidence.csv", EVIDENCE_COLUMNS, _evidence_rows(store, return_ids, item_ids))
-        _write_practice(store, return_ids, out_dir)
-        timings["export"] = time.perf_counter() - t
-        t = time.perf_counter()
-        collection_counts = run_collections(store, item_ids, return_ids, out_dir, run_id=run_id, progress=progress,
-                                            inputs=inputs)
-        timings["collections"] = time.perf_counter() - t
-        t = time.perf_counter()
-        write_csv(out_dir / "item_themes.csv", ITEM_THEMES_COLUMNS, _item_rows(store, item_ids))
-        files = [f["path"] for f in ing.files]
-        problems = store.problems(return_ids=return_ids, source_files=files)
-        from .errors import PROBLEM_CODES
-
-        write_csv(out_dir / "problems.csv", PROBLEMS_COLUMNS,
-                  ({**p, "kind": PROBLEM_CODES.get(p["code"], "")} for p in problems))
-        from .review import decisions_for
-
-        answer_items = [i["item_id"] for i in store.answer_items(return_ids)] if return_ids else []
-        write_csv(out_dir / "reviews.csv", REVIEW_COLUMNS, decisions_for(store, return_ids, item_ids + answer_items))
-        timings["export"] += time.perf_counter() - t
-        timings["total"] = time.perf_counter() - t0
-        manifest = {
-            "run_id": run_id,
-            "command": "analyse",
-            "wvtext_version": __version__,
-            "codebook_version": codebook.version,
-            "lexicon_version": lexicon.version,
-            "learned_models": learned_models(learned),
-            "across_returns": theme_counts["across"],
-            "localities_sha256": _sha_file(_localities_path()),
-            "locality_abbreviations_sha256": _sha_file(abbreviations_path(_localities_path())),
-            "python": platform.python_version(),
-            "code": code_version(),
-            "libraries": libraries(),
-            "rule_files": rule_files(),
-            "seed": SEED,
-            "settings": settings,
-            "inputs": ing.files,
-            # every file the analysed returns and items were read from, this run's or an earlier one's
-            # (with --whole-store more than `inputs`)
-            "analysed_sources": stored_sources(store, return_ids, item_ids),
-            "errors": ing.errors,
-            "counts": {"returns": len(returns), "answers": len(answers), "items": len(item_ids),
-                       "problems": len(problems), "words_themed": theme_counts["words"],
-                       "support_requests": theme_counts["support_requests"],
-                       "good_practice_answers": theme_counts["good_practice"], **{
-                           f"collection_{k}": v for k, v in collection_counts.items()}},
-            "timings_s": {k: round(v, 4) for k, v in timings.items()},
-            "outputs": sorted({p.name for p in out_dir.iterdir() if p.is_file()} | {"manifest.json"}),
-        }
-        write_json(out_dir / "manifest.json", manifest)
-        if progress:
-            progress("writing reports", 1, 1)
-        from .report import build_reports
-
-        build_reports(out_dir)  # adds the report files and their timing to manifest.json
-        manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
-        manifest["timings_s"]["total"] = round(time.perf_counter() - t0, 4)
-        write_json(out_dir / "manifest.json", manifest)
-        store.finish_run(run_id, status="ok" if ing.ok else "partial", inputs=ing.files,
-                         summary=manifest["counts"] | {"errors": len(ing.errors)})
+        with staged(out_dir) as stage:
+            manifest = _write_outputs(store, stage, run_id=run_id, ing=ing, inputs=inputs, return_ids=return_ids,
+                                      item_ids=item_ids, theme_counts=theme_counts, timings=timings, t0=t0,
+                                      settings=settings, codebook=codebook, lexicon=lexicon, learned=learned,
+                                      progress=progress)
+            with deferred():  # the outputs in place and the run recorded, or neither
+                stage.commit()
+                store.finish_run(run_id, status="ok" if ing.ok else "partial", inputs=ing.files,
+                                 summary=manifest["counts"] | {"errors": len(ing.errors)})
+                phase = "finished"
         return manifest
+    except KeyboardInterrupt as exc:
+        if phase != "finished":
+            with deferred():
+                store.finish_run(run_id, status="interrupted", inputs=ing.files, summary={})
+        if isinstance(exc, Interrupted):
+            exc.notes += _interrupted_notes(phase, out_dir, had_outputs, db_path, run_id, inputs, ing)
+        raise
     except BaseException:
-        store.finish_run(run_id, status="failed", inputs=[], summary={})
+        if phase != "finished":
+            with deferred():
+                store.finish_run(run_id, status="failed", inputs=[], summary={})
         raise
     finally:
         store.close()
+
+
+def _interrupted_notes(phase: str, out_dir: Path, had_outputs: bool, db_path: Path, run_id: str,
+                       inputs: Sequence[Path], ing: IngestSummary) -> list[str]:
+    """What an interrupted analysis left, truthfully, in a few words each."""
+    if phase == "finished":  # the signal came as the outputs were moved into place: they were, whole
+        return [f"the run had finished: {out_dir} holds its outputs and {db_path} its results (run {run_id})"]
+    notes = [f"nothing was written to {out_dir}" + (", which keeps the earlier run's files" if had_outputs else "")]
+    stored = sum(1 for f in ing.files if f["status"] == "ok")
+    if phase == "reading" and not stored:
+        notes.append(f"{db_path} is as it was before the run, but for the run's record (run {run_id}, interrupted)")
+    elif phase == "reading":
+        notes.append(f"{db_path} keeps the {stored} of {len(inputs)} input file(s) read before the interruption, "
+                     f"each stored whole, not yet analysed; run {run_id} is recorded as interrupted")
+    else:
+        notes.append(f"{db_path} keeps this run's inputs (each file stored whole) and the part of their analysis "
+                     f"stored before the interruption (each step whole); run {run_id} is recorded as interrupted: "
+                     "run it again to finish the analysis")
+    return notes
+
+
+def _write_outputs(store, stage, *, run_id, ing, inputs, return_ids, item_ids, theme_counts, timings, t0, settings,
+                   codebook, lexicon, learned, progress) -> dict:
+    """Write the outputs into the staging folder `stage.path`; return the manifest."""
+    out_dir = stage.path
+    t = time.perf_counter()
+    answers = _answer_rows(store, return_ids)
+    returns = _return_rows(store, return_ids, answers)
+    write_csv(out_dir / "answers.csv", ANSWERS_COLUMNS + ANSWERS_EXTRA, answers)
+    write_csv(out_dir / "returns.csv", RETURNS_COLUMNS + RETURNS_EXTRA, returns)
+    write_csv(out_dir / "theme_evidence.csv", EVIDENCE_COLUMNS, _evidence_rows(store, return_ids, item_ids))
+    _write_practice(store, return_ids, out_dir)
+    timings["export"] = time.perf_counter() - t
+    t = time.perf_counter()
+    collection_counts = run_collections(store, item_ids, return_ids, out_dir, run_id=run_id, progress=progress,
+                                        inputs=inputs)
+    timings["collections"] = time.perf_counter() - t
+    t = time.perf_counter()
+    write_csv(out_dir / "item_themes.csv", ITEM_THEMES_COLUMNS, _item_rows(store, item_ids))
+    files = [f["path"] for f in ing.files]
+    problems = store.problems(return_ids=return_ids, source_files=files)
+    from .errors import PROBLEM_CODES
+
+    write_csv(out_dir / "problems.csv", PROBLEMS_COLUMNS,
+              ({**p, "kind": PROBLEM_CODES.get(p["code"], "")} for p in problems))
+    from .review import decisions_for
+
+    answer_items = [i["item_id"] for i in store.answer_items(return_ids)] if return_ids else []
+    write_csv(out_dir / "reviews.csv", REVIEW_COLUMNS, decisions_for(store, return_ids, item_ids + answer_items))
+    timings["export"] += time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+    # The files of this run, and those of the folder it keeps (an earlier run's or the user's own)
+    kept = {p.name for p in stage.out.iterdir() if p.is_file()} - stage.will_remove()
+    manifest = {
+        "run_id": run_id,
+        "command": "analyse",
+        "wvtext_version": __version__,
+        "codebook_version": codebook.version,
+        "lexicon_version": lexicon.version,
+        "learned_models": learned_models(learned),
+        "across_returns": theme_counts["across"],
+        "localities_sha256": _sha_file(_localities_path()),
+        "locality_abbreviations_sha256": _sha_file(abbreviations_path(_localities_path())),
+        "python": platform.python_version(),
+        "code": code_version(),
+        "libraries": libraries(),
+        "rule_files": rule_files(),
+        "seed": SEED,
+        "settings": settings,
+        "inputs": ing.files,
+        # every file the analysed returns and items were read from, this run's or an earlier one's
+        # (with --whole-store more than `inputs`)
+        "analysed_sources": stored_sources(store, return_ids, item_ids),
+        "errors": ing.errors,
+        "counts": {"returns": len(returns), "answers": len(answers), "items": len(item_ids),
+                   "problems": len(problems), "words_themed": theme_counts["words"],
+                   "support_requests": theme_counts["support_requests"],
+                   "good_practice_answers": theme_counts["good_practice"], **{
+                       f"collection_{k}": v for k, v in collection_counts.items()}},
+        "timings_s": {k: round(v, 4) for k, v in timings.items()},
+        "outputs": sorted({p.name for p in out_dir.iterdir() if p.is_file()} | kept | {"manifest.json"}),
+    }
+    write_json(out_dir / "manifest.json", manifest)
+    if progress:
+        progress("writing reports", 1, 1)
+    from .report import build_reports
+
+    build_reports(out_dir)  # adds the report files and their timing to manifest.json
+    manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest["timings_s"]["total"] = round(time.perf_counter() - t0, 4)
+    write_json(out_dir / "manifest.json", manifest)
+    return manifest
 
 
 LEARNED_CHOICES = ("themes", "all", "none")

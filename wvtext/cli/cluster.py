@@ -91,21 +91,23 @@ def cluster_cli(
         echo_err("error: no items to cluster: the files hold no rows with an item_id.")
         raise typer.Exit(1)
 
-    from ..cluster import cluster_items, write_outputs
+    from ..cluster import cluster_items
 
     with progress_bar() as progress:
         result = cluster_items(loaded, dup_threshold=threshold, n_collections=collections, min_size=min_size,
                                theme_weight=theme_weight, progress=progress)
-    try:
-        write_outputs(result, out)
-        if problems:  # every row warning, beside the outputs (the terminal shows the first few)
-            from ..export import write_csv
-            from ..schema import PROBLEMS_COLUMNS
+    from ..errors import Interrupted
+    from ..outdir import staged
 
-            write_csv(Path(out) / "problems.csv", PROBLEMS_COLUMNS, (
-                {"code": p.code, "kind": p.kind, "source_file": p.file, "source_sheet": p.sheet,
-                 "source_row": "" if p.row is None else p.row, "qid": p.qid, "field": p.field, "message": p.message}
-                for p in problems))
+    stage = None
+    try:
+        # into a staging folder first: OUT gets all the outputs or, on an error or an interrupt, none
+        with staged(out) as stage:
+            _write(result, stage.path, problems)
+    except Interrupted as exc:
+        if stage is None or not stage.committed:
+            exc.notes.append(f"nothing was written to {out}")
+        raise
     except OSError as exc:
         echo_err(f"error: cannot write the outputs to {out}: {exc.strerror or exc}.")
         raise typer.Exit(1)
@@ -119,3 +121,18 @@ def cluster_cli(
     for c in result.collections:
         typer.echo(f"{c['collection_id']:<5}{c['size']:>6}  {c['collection_label']}")
     echo_err(f"wrote {out}/items.csv, collections.csv, collections.json and collections/index.html")
+
+
+def _write(result, folder: Path, problems: list) -> None:
+    """The outputs, and every row warning beside them (the terminal shows the first few)."""
+    from ..cluster import write_outputs
+
+    write_outputs(result, folder)
+    if problems:
+        from ..export import write_csv
+        from ..schema import PROBLEMS_COLUMNS
+
+        write_csv(folder / "problems.csv", PROBLEMS_COLUMNS, (
+            {"code": p.code, "kind": p.kind, "source_file": p.file, "source_sheet": p.sheet,
+             "source_row": "" if p.row is None else p.row, "qid": p.qid, "field": p.field, "message": p.message}
+            for p in problems))

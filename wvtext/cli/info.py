@@ -34,7 +34,10 @@ def localities_cli(
 
 @app.command("status")
 def status_cli(db: ExistingDbOption = DEFAULT_DB_PATH) -> None:
-    """Show what the database holds: migrations, counts, recent runs."""
+    """Show what the database holds: migrations, counts, recent runs.
+
+    A run's status is ok, partial (an input could not be read), failed, interrupted (a signal
+    ended it, or its process is gone while the table still says running) or running."""
     from ..store import open_store
 
     store = open_store(db, create=False)
@@ -44,5 +47,7 @@ def status_cli(db: ExistingDbOption = DEFAULT_DB_PATH) -> None:
     for table, n in store.counts().items():
         typer.echo(f"  {table}: {n}")
     for r in store.runs()[-5:]:
-        typer.echo(f"  run {r['run_id']} {r['command']} {r['status']} {r['summary'] or ''}")
+        # a run marked running whose process is gone was interrupted (killed, or the machine stopped)
+        status = r["status"] if r["status"] == r["recorded"] else f"{r['status']} (its process is gone)"
+        typer.echo(f"  run {r['run_id']} {r['command']} {status} {r['summary'] or ''}".rstrip())
     store.close()

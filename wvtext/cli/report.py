@@ -18,7 +18,8 @@ _HELP = (
     "themes.qdc (the theme taxonomy as a REFI-QDA codebook for NVivo, MAXQDA and ATLAS.ti), project.qdpx (the "
     "whole analysis as a REFI-QDA project: returns and items as sources, themes and findings coded on their "
     "evidence; 'wvtext review import' reads an analyst's coded export of it back), and lists them in "
-    "DIR/manifest.json.\n\n"
+    "DIR/manifest.json. They are written into a staging folder in DIR and moved into place only once all are "
+    "written: an error or an interrupt leaves DIR as it was.\n\n"
     "Synthetic returns and items are labelled SYNTHETIC wherever they appear. Inputs of later stages that are missing "
     "(support_requests.csv, good_practice.csv, items.csv, collections.csv) are reported as not available in this "
     "run.\n\n"
@@ -46,15 +47,27 @@ def report_cli(
     if not (out / "answers.csv").is_file():
         typer.echo(f"error: {out} has no answers.csv: run 'wvtext analyse --out {out}' first.", err=True)
         raise typer.Exit(1)
+    from ..outdir import staged
     from ..report import build_reports
 
-    if db is not None:
-        from ..report.build import refresh_reviews
+    from ..errors import Interrupted
 
-        n = refresh_reviews(out, db)
+    # Into a staging folder first: DIR gets every report or, on an error or an interrupt, none.
+    stage = None
+    try:
+        with staged(out) as stage:
+            if db is not None:
+                from ..report.build import refresh_reviews
+
+                n = refresh_reviews(out, db, dest=stage.path)
+            res = build_reports(out, title=title, dest=stage.path)
+    except Interrupted as exc:
+        if stage is None or not stage.committed:
+            exc.notes.append(f"nothing was written to {out}")
+        raise
+    if db is not None:
         typer.echo(f"{n} review decision{'s' if n != 1 else ''} from {db} applied (written to {out}/reviews.csv)",
                    err=True)
-    res = build_reports(out, title=title)
     for warning in res["review_warnings"]:
         typer.echo(f"warning: {warning}", err=True)
     missing = f"; not available in this run: {', '.join(res['not_available'])}" if res["not_available"] else ""

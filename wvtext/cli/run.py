@@ -39,12 +39,21 @@ def ingest_cli(
     and nothing of it is stored; importing the same return again replaces it.
     Exit code 1 if any file, or a locality's return in a table of several, could not be read.
     """
-    from ..pipeline import ingest_files
+    from ..errors import Interrupted
+    from ..pipeline import IngestSummary, ingest_files
     from ..store import open_store
 
     store = open_store(db)
-    with progress_bar() as progress:
-        summary = ingest_files(paths, store, progress=progress)
+    summary = IngestSummary()
+    try:
+        with progress_bar() as progress:
+            ingest_files(paths, store, progress=progress, summary=summary)
+    except Interrupted as exc:
+        stored = [f["path"] for f in summary.files if f["status"] == "ok"]
+        exc.notes.append(f"{db} keeps the {len(stored)} of {len(paths)} file(s) read before the interruption, "
+                         "each stored whole" if stored else f"nothing was stored in {db}")
+        store.close()
+        raise
     for f in summary.files:
         if f["status"] == "ok":
             echo_err(f"read {f['path']} ({f['format']}): {_what_was_read(f)}; {f['answers']} answers, "
@@ -90,14 +99,29 @@ def analyse_cli(
 
     Writes answers.csv and returns.csv (the output contract, themes filled), theme_evidence.csv
     (every theme mention with its sentence and offsets, negated or not), item_themes.csv,
-    problems.csv (every row-level warning) and manifest.json (inputs with hashes, versions of
-    codebook and lexicon, settings, timings). Exit code 1 if any input, or a locality's return in a table of several, could not be read.
+    problems.csv (every row-level warning), the reports and manifest.json (inputs with hashes,
+    versions of codebook and lexicon, settings, timings), into a staging folder in --out that
+    they are moved from only once all are written: an error or an interrupt leaves --out as it
+    was. Exit code 1 if any input, or a locality's return in a table of several, could not be
+    read; 128 + the signal's number if interrupted (130 for Ctrl-C).
+
+    With no INPUTS, a --db that already holds returns or items of other files is refused (exit
+    code 2, nothing stored): give the INPUTS, or --whole-store.
     """
-    from ..pipeline import analyse, default_inputs
+    from ..pipeline import analyse, default_inputs, held_besides
 
     paths = list(inputs) if inputs else ([] if whole_store else default_inputs())
     if not paths and not whole_store:
         raise typer.BadParameter("no inputs given and no shipped corpus found", param_hint="INPUTS")
+    held = None if inputs or whole_store else held_besides(db, paths)
+    if held:  # the shipped sample would be mixed into the user's own returns
+        what = " and ".join(f"{n} {kind if n != 1 else kind[:-1]}" for kind, n in
+                            (("returns", held["returns"]), ("items", held["items"])) if n)
+        echo_err(f"error: {db} holds {what} read from files other than the shipped corpus (e.g. {held['example']}); "
+                 f"with no INPUTS, analyse would add the shipped sample corpus to them, so nothing was done. Give the "
+                 f"files to analyse ('wvtext analyse FILE... --db {db}'), or --whole-store to analyse again what "
+                 f"{db} holds.")
+        raise typer.Exit(2)
     with progress_bar() as progress:
         manifest = analyse(paths, out, db_path=db, lexicon_path=str(lexicon) if lexicon else None,
                            learned=learned, across=across_returns, whole_store=whole_store, progress=progress)

@@ -21,7 +21,8 @@ from ..beside import Beside
 from ..errors import WvtextError
 from ..export import _atomic_write, write_json, xlsx_date
 from .common import page_name
-from .data import ReportError, RunData, load_run
+from ..outdir import staging_of
+from .data import REVIEWS_FILE, ReportError, RunData, load_run
 from .locality import render_locality
 from .national import render_report
 from .qdc import write_qdc
@@ -51,9 +52,10 @@ def _not_available(d: RunData) -> list[str]:
     return missing
 
 
-def refresh_reviews(out_dir: Path, db_path: Path) -> int:
+def refresh_reviews(out_dir: Path, db_path: Path, *, dest: Path | None = None) -> int:
     """Write DIR/reviews.csv afresh from the database's decisions about the returns and items of
-    this analysis folder (after 'wvtext review decide'); return how many there are."""
+    this analysis folder (after 'wvtext review decide'); return how many there are. `dest`: the
+    folder to write it to instead of DIR (a staging folder, `outdir.staged`)."""
     from ..export import write_csv
     from ..review import decisions_for
     from ..schema import REVIEW_COLUMNS
@@ -86,7 +88,7 @@ def refresh_reviews(out_dir: Path, db_path: Path) -> int:
         rows = decisions_for(store, rids, items - {""})
     finally:
         store.close()
-    write_csv(out_dir / "reviews.csv", REVIEW_COLUMNS, rows)
+    write_csv(Path(dest or out_dir) / "reviews.csv", REVIEW_COLUMNS, rows)
     return len(rows)
 
 
@@ -166,9 +168,13 @@ def _write_pages(d: RunData, out_dir: Path, title: str | None, timings: dict) ->
     for rid, name in pages.items():
         _write_text(loc_dir / name, render_locality(d, rid))
     wanted = set(pages.values())
-    for old in loc_dir.glob("*.html"):  # pages of returns no longer in this folder's analysis
-        if old.name not in wanted:
-            old.unlink()
+    stage = staging_of(out_dir)
+    if stage is not None:  # pages of returns no longer in this folder's analysis, taken out on commit
+        stage.prune(LOCALITY_DIR, lambda name: name.endswith(".html"))
+    else:
+        for old in loc_dir.glob("*.html"):  # pages of returns no longer in this folder's analysis
+            if old.name not in wanted:
+                old.unlink()
     timings["localities"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -178,17 +184,23 @@ def _write_pages(d: RunData, out_dir: Path, title: str | None, timings: dict) ->
     return pages
 
 
-def build_reports(out_dir: Path, *, title: str | None = None) -> dict:
+def build_reports(out_dir: Path, *, title: str | None = None, dest: Path | None = None) -> dict:
     """Build every report from the analysis folder `out_dir`; return what was written.
 
     Raises ReportError (a WvtextError) when the folder has no answers.csv. Optional inputs
     (support_requests.csv, good_practice.csv, items.csv, collections.csv) may be absent: the
-    reports then say "not available in this run".
+    reports then say "not available in this run". `dest`: the folder to write the reports and
+    the manifest to, when not `out_dir` (a staging folder, `outdir.staged`; a reviews.csv there
+    is read instead of the folder's). The paths returned are those of the output folder.
     """
     t0 = time.perf_counter()
-    out_dir = Path(out_dir)
+    src = Path(out_dir)
+    out_dir = Path(dest) if dest is not None else src
+    stage = staging_of(out_dir)
+    final = stage.out if stage is not None else out_dir
     xlsx_date()  # the dates the workbook and project carry: a bad SOURCE_DATE_EPOCH fails before any output
-    d = load_run(out_dir)
+    fresh = out_dir / REVIEWS_FILE
+    d = load_run(src, reviews_from=fresh if dest is not None and fresh.is_file() else None)
     timings = {"load": time.perf_counter() - t0}
 
     workbook = _WorkbookBeside(d, out_dir / "workbook.xlsx")
@@ -213,7 +225,7 @@ def build_reports(out_dir: Path, *, title: str | None = None) -> dict:
     timings["qdc"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
 
-    loc_dir = out_dir / LOCALITY_DIR
+    loc_dir = final / LOCALITY_DIR
     page_files = [f"{LOCALITY_DIR}/{n}" for n in sorted(pages.values())]
     missing = _not_available(d)
     summary = {
@@ -232,6 +244,6 @@ def build_reports(out_dir: Path, *, title: str | None = None) -> dict:
     manifest["report"] = summary
     manifest.setdefault("timings_s", {})["report"] = round(timings["total"], 4)
     write_json(out_dir / "manifest.json", manifest)
-    return {"out_dir": str(out_dir), "report": str(out_dir / "report.html"), "workbook": str(out_dir / "workbook.xlsx"),
-            "qdc": str(out_dir / "themes.qdc"), "qdpx": str(out_dir / "project.qdpx"), "localities": {rid: str(loc_dir / n) for rid, n in pages.items()},
+    return {"out_dir": str(final), "report": str(final / "report.html"), "workbook": str(final / "workbook.xlsx"),
+            "qdc": str(final / "themes.qdc"), "qdpx": str(final / "project.qdpx"), "localities": {rid: str(loc_dir / n) for rid, n in pages.items()},
             **summary, "review_warnings": d.review_warnings, "seconds": round(timings["total"], 3)}

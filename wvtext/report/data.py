@@ -265,8 +265,9 @@ class RunData:
                 for a in self.answers if str(a.get("good_practice", "")).strip() == "1"]
 
 
-def load_run(out_dir: Path, *, codebook: Codebook | None = None) -> RunData:
-    """Read an analysis folder. Raises ReportError when it has no answers.csv."""
+def load_run(out_dir: Path, *, codebook: Codebook | None = None, reviews_from: Path | None = None) -> RunData:
+    """Read an analysis folder. Raises ReportError when it has no answers.csv. `reviews_from`: the
+    reviews.csv to read instead of the folder's (one written afresh, not yet moved into it)."""
     out_dir = Path(out_dir)
     headers: dict[str, list[str]] = {}
     answers = read_table(out_dir / "answers.csv", headers)
@@ -299,7 +300,7 @@ def load_run(out_dir: Path, *, codebook: Codebook | None = None) -> RunData:
         support_requests=read_table(out_dir / "support_requests.csv", headers),
         good_practice=read_table(out_dir / "good_practice.csv", headers),
         items=read_table(out_dir / "items.csv", headers), collections=read_table(out_dir / "collections.csv", headers),
-        reviews=read_table(out_dir / REVIEWS_FILE, headers),
+        reviews=read_table(Path(reviews_from) if reviews_from else out_dir / REVIEWS_FILE, headers),
         manifest=manifest if isinstance(manifest, dict) else {}, headers=headers,
     )
     _apply_reviews(data)

@@ -42,11 +42,17 @@ class Store:
     # -- transactions and migrations ----------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
+        """All of the block's writes or none: an error or an interrupt (Ctrl-C, SIGTERM: see
+        `wvtext.interrupt`) in it rolls them back."""
+        from ..interrupt import deferred
+
         try:
+            self.conn.execute("BEGIN IMMEDIATE")
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            with deferred():  # a second signal does not leave the transaction open
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
             raise
         else:
             self.conn.execute("COMMIT")
@@ -81,16 +87,23 @@ class Store:
 
     # -- runs -----------------------------------------------------------------------
     def start_run(self, command: str, *, settings: dict, wvtext_version: str, codebook_version: str) -> str:
+        """Record a run as 'running', with the process (pid and host) it runs in."""
+        import os
+        import socket
+
         run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
         with self.transaction() as c:
             c.execute(
-                "INSERT INTO runs(run_id, command, started_at, status, wvtext_version, codebook_version, settings) "
-                "VALUES (?, ?, ?, 'running', ?, ?, ?)",
-                (run_id, command, _now(), wvtext_version, codebook_version, json.dumps(settings, sort_keys=True)),
+                "INSERT INTO runs(run_id, command, started_at, status, wvtext_version, codebook_version, settings, "
+                "pid, host) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?)",
+                (run_id, command, _now(), wvtext_version, codebook_version, json.dumps(settings, sort_keys=True),
+                 os.getpid(), socket.gethostname()),
             )
         return run_id
 
     def finish_run(self, run_id: str, *, status: str, inputs: list[dict], summary: dict) -> None:
+        """Record how a run ended: 'ok', 'partial' (an input could not be read), 'failed' or
+        'interrupted' (a signal ended it)."""
         with self.transaction() as c:
             c.execute(
                 "UPDATE runs SET finished_at=?, status=?, inputs=?, summary=? WHERE run_id=?",
@@ -98,7 +111,17 @@ class Store:
             )
 
     def runs(self) -> list[dict]:
-        return [dict(r) for r in self.conn.execute("SELECT * FROM runs ORDER BY started_at")]
+        """The runs, oldest first. A run still marked 'running' whose process is gone (this machine,
+        its pid no longer alive: killed, or the machine stopped) is shown as 'interrupted'; `recorded`
+        keeps what the table says."""
+        out = []
+        for r in self.conn.execute("SELECT * FROM runs ORDER BY started_at"):
+            run = dict(r)
+            run["recorded"] = run["status"]
+            if run["status"] == "running" and _process_gone(run.get("pid"), run.get("host")):
+                run["status"] = "interrupted"
+            out.append(run)
+        return out
 
     # -- imports --------------------------------------------------------------------
     def save_input(self, got, *, run_id: str | None = None) -> None:
@@ -326,6 +349,18 @@ class Store:
     def counts(self) -> dict[str, int]:
         return {t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                 for t in ("returns", "answers", "problems", "items", "collections", "reviews", "runs")}
+
+
+def _process_gone(pid, host) -> bool:
+    """Whether the process `pid` of machine `host` is known to have ended: only one of this
+    machine can be looked at; a run of an older version (no pid) or of another machine cannot."""
+    import socket
+
+    from ..outdir import pid_alive
+
+    if not pid or not host or host != socket.gethostname():
+        return False
+    return not pid_alive(int(pid))
 
 
 _ITEMS_SELECT = ("SELECT i.*, r.synthetic AS return_synthetic FROM items i "

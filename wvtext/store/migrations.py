@@ -228,4 +228,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE problems ADD COLUMN source_sheet TEXT NOT NULL DEFAULT '';
         """,
     ),
+    (
+        # The process a run ran in, so that a run still marked 'running' whose process is gone
+        # (killed, the machine stopped) is shown as interrupted. NULL for runs of older versions.
+        "0009_runs_pid_host",
+        """
+        ALTER TABLE runs ADD COLUMN pid INTEGER;
+        ALTER TABLE runs ADD COLUMN host TEXT;
+        """,
+    ),
 ]
