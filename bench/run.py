@@ -245,7 +245,8 @@ def markdown(res: dict) -> str:
             "in corpus/heldout3/README.md; heldout4: voice Y (session 8), written after every session-8 change and "
             "measured once at its end (corpus/heldout4/README.md); heldout5: voice AA (session 10), likewise "
             "(corpus/heldout5/README.md); heldout6: voice AC (session 14), likewise (corpus/heldout6/README.md); "
-            "heldout7: voice AE (session 17), likewise (corpus/heldout7/README.md). "
+            "heldout7: voice AE (session 17), likewise (corpus/heldout7/README.md); heldout8: voice AG (session 19), "
+            "likewise (corpus/heldout8/README.md). "
             "Labels: the writers' own, and an "
             "independent reader's (the convention of the real development sets).",
             ("folder", "labels", "narrative class, rules (default)", "narrative class, learned", "themes F1, lexicon",
@@ -259,7 +260,7 @@ def markdown(res: dict) -> str:
                 "Themes of good-practice items by writer (`bench/voices.py`; SYNTHETIC items)",
                 "training: the items files the theme model is trained on (in-sample); heldout3: items T (session 6), "
                 "never trained on, each look listed in corpus/heldout3/README.md; heldout4: items Z (session 8) and "
-                "heldout5: items AB (session 10), heldout6: items AD (session 14) and heldout7: items AF (session 17), likewise.",
+                "heldout5: items AB (session 10), heldout6: items AD (session 14), heldout7: items AF (session 17) and heldout8: items AH (session 19), likewise.",
                 ("folder", "items", "labels", "themes F1, lexicon", "themes F1, learned (default)"),
                 [(name, r["n"], who, _f(r[f"themes, lexicon alone, vs {who}"]["f1"]),
                   _f(r[f"themes, learned (default), vs {who}"]["f1"]))

@@ -15,7 +15,8 @@ Two kinds of folder, never mixed:
 - corpus/heldout3 (voices R-S and items T, session 6), corpus/heldout4 (voice Y and items Z,
   session 8, written after that session's changes), corpus/heldout5 (voice AA and items AB,
   session 10, the same way), corpus/heldout6 (voice AC and items AD, session 14, the same way) and
-  corpus/heldout7 (voice AE and items AF, session 17, the same way):
+  corpus/heldout7 (voice AE and items AF, session 17, the same way) and corpus/heldout8 (voice AG
+  and items AH, session 19, the same way):
   likewise; each folder's README lists its looks.
   These are the figures that say how the rules and models do on writing they have not seen.
 
@@ -47,7 +48,7 @@ from wvtext.themes.pipeline import extract_themes, make_nlp  # noqa: E402
 
 FOLDERS = (ROOT / "corpus" / "training", ROOT / "corpus" / "heldout", ROOT / "corpus" / "heldout2",
            ROOT / "corpus" / "heldout3", ROOT / "corpus" / "heldout4", ROOT / "corpus" / "heldout5",
-           ROOT / "corpus" / "heldout6", ROOT / "corpus" / "heldout7")
+           ROOT / "corpus" / "heldout6", ROOT / "corpus" / "heldout7", ROOT / "corpus" / "heldout8")
 
 
 def _rows(folder: Path) -> list[dict]:

@@ -97,12 +97,16 @@ def analyse_cli(
 ) -> None:
     """Read the returns into the database, analyse them and write the outputs to --out.
 
-    Writes answers.csv and returns.csv (the output contract, themes filled), theme_evidence.csv
-    (every theme mention with its sentence and offsets, negated or not), item_themes.csv,
-    problems.csv (every row-level warning), the reports and manifest.json (inputs with hashes,
-    versions of codebook and lexicon, settings, timings), into a staging folder in --out that
-    they are moved from only once all are written: an error or an interrupt leaves --out as it
-    was. Exit code 1 if any input, or a locality's return in a table of several, could not be
+    Writes answers.csv and returns.csv (the output contract: themes, narrative class, divergence,
+    out-of-step), theme_evidence.csv (every theme mention with its sentence and offsets, negated or
+    not), support_requests.csv and support_requests_summary.csv, good_practice.csv, items.csv,
+    collections.csv, collections.json and collections/*.html (the good-practice collections, when
+    there are items), item_themes.csv, problems.csv (every row-level warning), reviews.csv (the
+    analysts' decisions), the reports (report.html and a page per return in localities/, workbook.xlsx,
+    themes.qdc and project.qdpx for QDA software) and manifest.json (inputs with hashes, code,
+    library, codebook, lexicon and model versions, settings, timings), into a staging folder in
+    --out that they are moved from only once all are written: an error or an interrupt leaves
+    --out as it was. Exit code 1 if any input, or a locality's return in a table of several, could not be
     read; 128 + the signal's number if interrupted (130 for Ctrl-C).
 
     With no INPUTS, a --db that already holds returns or items of other files is refused (exit
