@@ -3,7 +3,8 @@
     .venv/bin/python bench/themes.py [--json OUT]
 
 Real sets: the 61 Leicestershire answers (corpus/labelled/leicestershire_answers.csv) and the 80
-seed good-practice items (corpus/labelled/seed_items_themes.csv). Speed: words per second of the
+seed good-practice items (corpus/labelled/seed_items_themes.csv). Development, SYNTHETIC: the items
+probes of corpus/probes (themes named in passing), where present. Speed: words per second of the
 theme stage on one core, against a bare spacy.blank("en") tokenizer pass over the same text.
 """
 from __future__ import annotations
@@ -112,6 +113,36 @@ def negation(nlp) -> dict:
             "synthetic_training_readers": score(readers)}
 
 
+def probe_items() -> dict:
+    """The SYNTHETIC items probes of corpus/probes (development sets: items that name many themes in
+    passing, in lists, headings, glossaries and boilerplate, and are substantive about few): micro
+    precision, recall and F1 of the learned decision (the default) and of the lexicon alone against
+    the writer's labels, and how many of the themes carried the writer's note names as passing."""
+    import csv
+    import re
+
+    paths = sorted((CORPUS / "probes").glob("SYNTHETIC_probe_items_*.csv"))
+    if not paths:
+        return {}
+    rows = []
+    for path in paths:
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows += list(csv.DictReader(fh))
+    texts = [item_text(r) for r in rows]
+    gold = {i: split_set(r["themes"]) for i, r in enumerate(rows)}
+    passing = {i: set(re.findall(r"[a-z_]+", m.group(1))) & set(THEMES)
+               for i, r in enumerate(rows) if (m := re.search(r"passing:\s*([^.]*)", r.get("note", "")))}
+    out = {"n": len(rows), "files": [p.name for p in paths]}
+    for mode, learned in (("learned (default)", True), ("lexicon alone", False)):
+        found = extract_themes(texts, nlp=make_nlp(learned=learned))
+        pred = {i: split_set(themes_string(s)) for i, s in enumerate(found)}
+        m = multilabel_scores(gold, pred, list(THEMES))["micro"]
+        out[mode] = {k: round(m[k], 3) for k in ("precision", "recall", "f1")}
+        out[mode]["carried_passing"] = sum(len(pred[i] & passing.get(i, set())) for i in pred)
+        out[mode]["false_positives"] = sum(len(pred[i] - gold[i]) for i in pred)
+    return out
+
+
 def speed(nlp, texts: list[str], questions: list[str | None], repeat: int = 7) -> dict:
     """`repeat` passes of the theme stage (narratives with their questions, as `wvtext analyse`
     runs it) interleaved with bare tokenizer passes over the same texts. Timings on a shared
@@ -150,6 +181,9 @@ def main() -> None:
     if syn:
         out["synthetic"] = syn
     out["negation"] = negation(nlp)
+    probes = probe_items()
+    if probes:
+        out["probe_items"] = probes
     # Speed on real-register text: the Leicestershire narratives and items, repeated to ~300k words.
     ret = read_input(CORPUS / "returns" / "leicestershire_2013_stocktake.txt").returns[0]
     codebook = load_codebook()
@@ -168,6 +202,12 @@ def main() -> None:
         human = out["reader3_agreement_micro_f1"].get(k)
         print(f"{k:<24} micro F1 {out[k]['micro']['f1']:.3f} (P {out[k]['micro']['precision']:.3f} R {out[k]['micro']['recall']:.3f})  macro F1 {out[k]['macro']['f1']:.3f}  n={out[k]['n']}"
               + (f"  (independent reader 3 vs the annotator: {human:.3f})" if human is not None else ""))
+    if probes:
+        for mode in ("learned (default)", "lexicon alone"):
+            v = probes[mode]
+            print(f"probe items (SYNTHETIC, development; {probes['n']} items), {mode}: P {v['precision']:.3f} "
+                  f"R {v['recall']:.3f} F1 {v['f1']:.3f}; {v['false_positives']} themes carried that the writer did "
+                  f"not give, {v['carried_passing']} of them named only in passing")
     for k, v in out["negation"].items():
         print(f"negation marks, {k}: P {v['precision']:.3f} R {v['recall']:.3f} (tp {v['tp']} fp {v['fp']} fn {v['fn']})")
     s = out["speed"]
