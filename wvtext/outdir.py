@@ -26,7 +26,7 @@ from typing import Callable, Iterator
 
 from .errors import WvtextError
 
-__all__ = ["STAGING_PREFIX", "Staging", "staged", "staging_of", "real_path", "remove_stale", "pid_alive"]
+__all__ = ["STAGING_PREFIX", "Staging", "staged", "staging_of", "real_path", "remove_stale", "pid_alive", "host"]
 
 STAGING_PREFIX = ".wvtext-staging-"
 _NAME = re.compile(r"^\.wvtext-staging-(\d+)@(.+)$")
@@ -34,12 +34,13 @@ _IN_TEXT = re.compile(r"[/\\]?\.wvtext-staging-\d+@(?:[^/\\\s:'\"]*[^/\\\s:'\".,
 _ACTIVE: dict[Path, "Staging"] = {}  # staging folder (resolved) -> its Staging, while it is open
 
 
-def _host() -> str:
+def host() -> str:
+    """This machine's name, as runs and staging folders record it."""
     return socket.gethostname() or "localhost"
 
 
-def staging_name(pid: int | None = None, host: str | None = None) -> str:
-    return f"{STAGING_PREFIX}{os.getpid() if pid is None else pid}@{host or _host()}"
+def staging_name(pid: int | None = None, machine: str | None = None) -> str:
+    return f"{STAGING_PREFIX}{os.getpid() if pid is None else pid}@{machine or host()}"
 
 
 def pid_alive(pid: int) -> bool:
@@ -76,7 +77,7 @@ def remove_stale(out_dir: Path) -> list[Path]:
         entries = list(out_dir.iterdir())
     except OSError:
         return removed
-    here = _host()
+    here = host()
     for entry in entries:
         m = _NAME.match(entry.name)
         if not m or not entry.is_dir() or entry.is_symlink() or m.group(2) != here:

@@ -759,17 +759,14 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
                                  summary=manifest["counts"] | {"errors": len(ing.errors)})
                 phase = "finished"
         return manifest
-    except KeyboardInterrupt as exc:
+    except BaseException as exc:
+        interrupted = isinstance(exc, KeyboardInterrupt)
         if phase != "finished":
             with deferred():
-                store.finish_run(run_id, status="interrupted", inputs=ing.files, summary={})
+                store.finish_run(run_id, status="interrupted" if interrupted else "failed",
+                                 inputs=ing.files if interrupted else [], summary={})
         if isinstance(exc, Interrupted):
             exc.notes += _interrupted_notes(phase, out_dir, had_outputs, db_path, run_id, inputs, ing)
-        raise
-    except BaseException:
-        if phase != "finished":
-            with deferred():
-                store.finish_run(run_id, status="failed", inputs=[], summary={})
         raise
     finally:
         store.close()

@@ -89,7 +89,8 @@ class Store:
     def start_run(self, command: str, *, settings: dict, wvtext_version: str, codebook_version: str) -> str:
         """Record a run as 'running', with the process (pid and host) it runs in."""
         import os
-        import socket
+
+        from ..outdir import host
 
         run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
         with self.transaction() as c:
@@ -97,7 +98,7 @@ class Store:
                 "INSERT INTO runs(run_id, command, started_at, status, wvtext_version, codebook_version, settings, "
                 "pid, host) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?)",
                 (run_id, command, _now(), wvtext_version, codebook_version, json.dumps(settings, sort_keys=True),
-                 os.getpid(), socket.gethostname()),
+                 os.getpid(), host()),
             )
         return run_id
 
@@ -354,11 +355,9 @@ class Store:
 def _process_gone(pid, host) -> bool:
     """Whether the process `pid` of machine `host` is known to have ended: only one of this
     machine can be looked at; a run of an older version (no pid) or of another machine cannot."""
-    import socket
+    from ..outdir import host as this_host, pid_alive
 
-    from ..outdir import pid_alive
-
-    if not pid or not host or host != socket.gethostname():
+    if not pid or not host or host != this_host():
         return False
     return not pid_alive(int(pid))
 
