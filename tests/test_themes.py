@@ -322,3 +322,72 @@ def test_themes_the_last_item_of_an_enumeration_is_in_the_list(nlp, text, term, 
     start = next(t.i for t in doc if text[t.idx:].startswith(term))
     end = start + len(nlp.make_doc(term))
     assert doc_view(doc).in_list(start, end) is listed
+
+
+@pytest.mark.parametrize("text, term, listed", [
+    # items of a list joined by semicolons ("Agenda: ...; ...; ...")
+    ("Agenda: Winterbourne update; autism strategy; CHC; the s75 agreement; housing; AOB.", "housing", True),
+    # ... but not clauses joined by semicolons, nor a count ("6 in residential schools OOA")
+    ("We moved two people home; one move was delayed by an ordinary residence query; two await housing.",
+     "ordinary residence", False),
+    ("Progress: 23 identified; 6 in residential schools out of area; plans started for 4.", "out of area", False),
+])
+def test_themes_items_of_a_semicolon_list_are_in_the_list(nlp, text, term, listed):
+    from wvtext.themes.components import doc_view
+
+    doc = nlp(text)
+    start = next(t.i for t in doc if text[t.idx:].startswith(term))
+    end = start + len(nlp.make_doc(term))
+    assert doc_view(doc).in_list(start, end) is listed
+
+
+@pytest.mark.parametrize("text, theme, frame", [
+    # a label over a null entry, as report templates close
+    ("Safeguarding implications: None.", "safeguarding", "boilerplate"),
+    ("Ordinary residence, CHC, MCA/DoLS: no implications.", "chc", "boilerplate"),
+    ("Legal implications: not applicable.", None, "boilerplate"),
+    # the label of a labelled line: a glossary entry, a directory line, a heading over its content
+    ("CHC - NHS Continuing Healthcare.", "chc", "heading"),
+    ("PBS Practitioner - Jo Minty - ext 3322.", "positive_behaviour_support", "heading"),
+    # a line without a clause: an agenda item, a one-line priority
+    ("Workforce / PBS training 13.", "workforce", "fragment"),
+    ("Expand direct payments.", "personalisation", "fragment"),
+    # running text, and a clause before a dash is no label
+    ("We have a CHC panel that meets monthly and has cleared the backlog.", "chc", ""),
+    ("Housing providers not yet engaged - no LD housing lead in the council since June.", "housing", ""),
+    # ... nor is a null entry that says more than nothing
+    ("Safeguarding: none of the four alerts this year concerned a placement out of area.", "safeguarding", "heading"),
+])
+def test_themes_mentions_record_how_their_sentence_frames_them(nlp, text, theme, frame):
+    from wvtext.themes.components import _MENTIONS, doc_view
+
+    doc = nlp(normalize_text(text))
+    if theme is None:  # no theme term: the sentence's frame itself
+        assert doc_view(doc).frame(0, 1) == frame
+        return
+    got = [m.frame for m in doc.user_data[_MENTIONS] if m.theme == theme]
+    assert got and got[0] == frame, got  # the first mention (the expansion after a glossary's label is a fragment)
+    if frame == "":
+        assert set(got) == {""}
+
+
+def test_themes_a_theme_named_only_in_boilerplate_scores_below_one_named_in_a_statement():
+    nlp = make_nlp(learned=False)
+    boiler = one(nlp, "Recommendation: approve the contract. Ordinary residence: not applicable.")
+    stated = one(nlp, "Recommendation: approve the contract. Ordinary residence applies to two of the tenants.")
+    assert boiler["ordinary_residence"].mentions[0].frame == "boilerplate"
+    assert boiler["ordinary_residence"].confidence < 0.5 <= stated["ordinary_residence"].confidence
+
+
+def test_themes_a_term_and_its_other_form_side_by_side_count_as_one_naming():
+    """A glossary entry ("CHC - NHS Continuing Healthcare") names CHC once, written two ways; two
+    terms joined by a word, or side by side with nothing between, still count apart."""
+    nlp = make_nlp(learned=False)
+    glossary = one(nlp, "CHC - NHS Continuing Healthcare.")["chc"]
+    bracket = one(nlp, "Continuing Healthcare (CHC).")["chc"]
+    both = one(nlp, "Continuing Healthcare and CHC.")["chc"]
+    assert len(glossary.mentions) == len(bracket.mentions) == len(both.mentions) == 2
+    assert glossary.confidence == bracket.confidence < both.confidence
+    compound = one(nlp, "Two beds funded by NHS England specialised commissioning.")["specialist_commissioning"]
+    single = one(nlp, "Two beds funded by specialised commissioning.")["specialist_commissioning"]
+    assert compound.confidence > single.confidence

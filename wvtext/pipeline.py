@@ -501,6 +501,7 @@ def _evidence_rows(store, return_ids: list[str], item_ids: list[str]) -> list[di
             "theme": m["theme"], "confidence": t["confidence"], "carried": t["carried"], "theme_negated": t["negated"],
             "term": m["term"], "matched": text[m["start_char"]:m["end_char"]], "start_char": m["start_char"],
             "end_char": m["end_char"], "negated": m["negated"], "hedged": m["hedged"], "in_list": m["in_list"],
+            "frame": m["frame"],
             "sentence": text[m["sent_start"]:m["sent_end"]],
         })
     rows.sort(key=lambda r: (r["object"], r["locality"] or "", r["return_id"], r["qid"], r["item_id"], r["start_char"]))

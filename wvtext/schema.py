@@ -26,7 +26,7 @@ PROBLEMS_COLUMNS = ("code", "kind", "source_file", "source_sheet", "source_row",
 # "title. description" (items).
 EVIDENCE_COLUMNS = (
     "object", "locality", "return_id", "qid", "item_id", "theme", "confidence", "carried", "theme_negated",
-    "term", "matched", "start_char", "end_char", "negated", "hedged", "in_list", "sentence",
+    "term", "matched", "start_char", "end_char", "negated", "hedged", "in_list", "frame", "sentence",
 )
 ITEM_THEMES_COLUMNS = ("item_id", "title", "locality", "region", "source", "kind", "themes", "theme_confidences",
                        "description", "synthetic")

@@ -9,6 +9,10 @@ import typer
 from . import app
 from ._util import DEFAULT_DB_PATH, ExistingDbOption, echo_err, progress_bar
 
+# How `Mention.frame` reads in a sentence (see FRAMES in wvtext/themes/components.py).
+_FRAME_WORDS = {"boilerplate": "a label over a null entry", "heading": "the label of a labelled line",
+                "fragment": "a line without a clause"}
+
 LexiconOption = Annotated[Optional[Path], typer.Option(
     "--lexicon", help="Theme lexicon csv (default models/themes/lexicon.csv; spelling.csv beside it is used).")]
 
@@ -71,7 +75,8 @@ def themes_cli(
             typer.echo(f"{theme}\tconfidence {s.confidence:.2f}{lex}\t{'carried' if s.carried else 'not carried'}"
                        f"{'  (negated)' if s.negated else ''}")
             for m in s.mentions:
-                flags = ", ".join(f for f, on in (("negated", m.negated), ("hedged", m.hedged), ("in a list", m.in_list)) if on)
+                flags = ", ".join(f for f, on in (("negated", m.negated), ("hedged", m.hedged), ("in a list", m.in_list),
+                                                  (_FRAME_WORDS.get(m.frame, ""), bool(m.frame))) if on)
                 typer.echo(f"    {text[m.start_char:m.end_char]!r} ({m.term}, weight {m.weight}){'  ' + flags if flags else ''}")
         return
 

@@ -171,7 +171,7 @@ class Store:
 
         def mentions(scores):
             return [(m.theme, m.term, m.start_char, m.end_char, m.sent_start, m.sent_end, int(m.negated),
-                     int(m.hedged), m.weight, int(m.in_list)) for s in scores.values() for m in s.mentions]
+                     int(m.hedged), m.weight, int(m.in_list), m.frame) for s in scores.values() for m in s.mentions]
 
         with self.transaction() as c:
             for rid, qid, scores in answers:
@@ -180,7 +180,7 @@ class Store:
                 c.executemany("INSERT INTO answer_themes VALUES (?,?,?,?,?,?)", [(rid, qid, *r) for r in rows(scores)])
                 c.executemany(
                     "INSERT INTO theme_mentions(return_id, qid, theme, term, start_char, end_char, sent_start, "
-                    "sent_end, negated, hedged, weight, in_list) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "sent_end, negated, hedged, weight, in_list, frame) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     [(rid, qid, *m) for m in mentions(scores)])
             for item_id, scores in items:
                 c.execute("DELETE FROM item_themes WHERE item_id=?", (item_id,))
@@ -188,7 +188,7 @@ class Store:
                 c.executemany("INSERT INTO item_themes VALUES (?,?,?,?,?)", [(item_id, *r) for r in rows(scores)])
                 c.executemany(
                     "INSERT INTO theme_mentions(item_id, theme, term, start_char, end_char, sent_start, sent_end, "
-                    "negated, hedged, weight, in_list) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    "negated, hedged, weight, in_list, frame) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     [(item_id, *m) for m in mentions(scores)])
 
     def save_answer_analysis(self, rows: list[dict]) -> None:

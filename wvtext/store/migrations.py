@@ -237,4 +237,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE runs ADD COLUMN host TEXT;
         """,
     ),
+    (
+        # How a mention's sentence names it in passing (themes/components.py FRAMES): "boilerplate",
+        # "heading", "fragment", or '' in running text. Mentions stored before hold ''.
+        "0010_mention_frame",
+        """
+        ALTER TABLE theme_mentions ADD COLUMN frame TEXT NOT NULL DEFAULT '';
+        """,
+    ),
 ]

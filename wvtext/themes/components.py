@@ -74,6 +74,7 @@ class Mention:
     hedged: bool
     weight: float
     in_list: bool
+    frame: str = ""  # "" (in running text) or how the sentence frames it in passing: see FRAMES
 
 
 @dataclass(slots=True)
@@ -199,7 +200,7 @@ class _DocView:
     """Token norms, offsets and sentence bounds of a doc as plain lists, built once per doc:
     the cue checks below run on these instead of creating a Python token per look-up."""
 
-    __slots__ = ("doc_id", "norms", "hashes", "idx", "ends", "sent_of", "bounds", "strings", "hedges")
+    __slots__ = ("doc_id", "norms", "hashes", "idx", "ends", "sent_of", "bounds", "strings", "hedges", "frames")
 
     def __init__(self, doc: Doc):
         arr = doc.to_array([NORM, IDX, SENT_START, LENGTH])
@@ -226,6 +227,7 @@ class _DocView:
             sent_of += [j] * (e - b)
         self.sent_of = sent_of or [0] * len(doc)
         self.hedges: dict[int, bool] = {}  # sentence number -> whether it plans or hedges
+        self.frames: dict[int, tuple[int, bool, bool]] = {}  # sentence number -> `_sentence_frame`
 
     def sent(self, i: int) -> tuple[int, int]:
         return self.bounds[self.sent_of[i]] if self.norms else (0, 0)
@@ -278,6 +280,20 @@ class _DocView:
             found = self.hedges[j] = not HEDGES.isdisjoint(self.norms[b:e])
         return found
 
+    def frame(self, start: int, end: int) -> str:
+        """How the mention's sentence frames it, when it frames it as a name rather than a statement
+        (see FRAMES): "boilerplate", "heading", "fragment", or "" for running text."""
+        j = self.sent_of[start] if self.norms else 0
+        got = self.frames.get(j)
+        if got is None:
+            got = self.frames[j] = _sentence_frame(self.norms, *self.sent(start))
+        label_end, null, fragment = got
+        if null:
+            return "boilerplate"
+        if label_end >= 0 and end <= label_end:
+            return "heading"
+        return "fragment" if fragment else ""
+
     def in_list(self, start: int, end: int, sent: tuple[int, int] | None = None) -> bool:
         """True when the mention is an item of an enumeration ("CCGs, LA, LAT, CQC and providers"),
         or a short item of a bulleted list of two or more ("• Housing (Cornwall Housing Ltd)"): a
@@ -287,14 +303,31 @@ class _DocView:
         if norms[b] == "\u2022" and sum(1 for n in norms[b + 1:e] if n[:1].isalnum()) <= 5 \
                 and norms.count("\u2022") >= 2:
             return True
-        if norms[max(b, start - 6):min(e, end + 6)].count(",") >= 2:
+        window = norms[max(b, start - 6):min(e, end + 6)]
+        if window.count(",") >= 2:
             return True
+        if window.count(";") >= 2 and self._short_item(start, end, b, e):
+            return True  # "Agenda: CHC; the s75 agreement; housing; AOB" (not clauses joined by semicolons)
         # the last item, after "and"/"or" ("NHS England, the CQC and the parent carer forum all
         # sent people"): a comma among the few words before the coordinator marks an enumeration
         k = start - 1
         if k > b and norms[k] in _DETERMINERS:
             k -= 1
         return k > b and norms[k] in ("and", "or") and "," in norms[max(b, k - 5):k]
+
+    def _short_item(self, start: int, end: int, b: int, e: int, most: int = 5) -> bool:
+        """Whether the mention stands in a segment of at most `most` words between semicolons (or
+        the sentence's ends, or a label's colon) that does not open with a number."""
+        norms = self.norms
+        i = start
+        while i > b and norms[i - 1] not in (";", ":"):
+            i -= 1
+        j = end
+        while j < e and norms[j] not in (";", "."):
+            j += 1
+        words = [n for n in norms[i:j] if n[:1].isalnum()]
+        # a segment that opens with a count states a fact ("6 in residential schools OOA")
+        return len(words) <= most and not (words and words[0][:1].isdigit())
 
     def age_span(self, start: int, end: int) -> bool:
         """True when the mention is part of the formula that names every age group ("children,
@@ -311,6 +344,63 @@ class _DocView:
 
 
 _DETERMINERS = frozenset({"the", "a", "an", "our", "its", "their", "local"})
+
+# How a sentence can name a theme without saying anything about it (`_DocView.frame`); documents
+# of every kind have these shapes, whatever their words:
+# - "boilerplate": a label and a null entry, as report templates close ("Legal implications: None.",
+#   "Ordinary residence, CHC, MCA/DoLS: no implications.", "Safeguarding - not applicable.");
+# - "heading": the label of a labelled line ("CHC: Decision Support Tool backlog", "DoLS = deprivation
+#   of liberty safeguards", "MCA Lead - Sian Probert - ext 2210"): the line is about what follows;
+# - "fragment": a short line without a clause (an agenda item, a one-line priority, a title, a
+#   directory entry: "Workforce / PBS training 13.", "Expand direct payments.").
+# A narrative answer is often a fragment too ("CHC panel monthly."), so these are features the
+# learned decision weighs, and discounts of the lexicon's score, never vetoes.
+FRAMES = ("boilerplate", "heading", "fragment")
+_LABEL_MARKS = frozenset({":", "=", "-", "\u2013", "\u2014"})
+_LABEL_REACH = 8  # a label is at most this many tokens
+_SHORT_LABEL = 4  # ... and at most this many before a dash or an equals sign
+_NOT_LABEL = frozenset({"not", "no", "n't", "never", "yet", "being"})
+# What a null entry says, whole (after the label, up to the end of the line, punctuation left out).
+_NULL_ENTRIES = frozenset({
+    ("none",), ("nil",), ("n", "/", "a"), ("n/a",), ("na",), ("not", "applicable"), ("no", "implication"),
+    ("none", "identified"), ("none", "arising"), ("none", "arising", "directly"), ("none", "directly"),
+    ("no", "direct", "implication"), ("not", "affected"), ("not", "affected", "by", "this", "decision"),
+    ("not", "affected", "by", "this", "report"), ("as", "above"), ("see", "above"), ("standard",),
+    ("to", "follow"), ("report", "to", "follow"), ("unchanged",), ("no", "change"), ("not", "relevant"),
+    ("none", "known"), ("no", "impact"), ("no", "implication", "arising"), ("not", "applicable", "here"),
+    ("none", "for", "this", "report"), ("no", "implication", "for", "this", "report"), ("tbc",), ("n", "a")})
+# A clause has a finite verb or a subject pronoun; without a parser these words stand for them.
+_CLAUSE_WORDS = frozenset({
+    "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "will", "would",
+    "shall", "should", "can", "could", "may", "might", "must", "'s", "'re", "'ve", "'ll", "'d", "wo", "ca", "we",
+    "they", "he", "she", "it", "i", "you", "there", "who", "which", "that", "because", "when", "where"})
+_FRAGMENT_WORDS = 10  # a fragment has at most this many words
+
+
+def _sentence_frame(norms: list[str], b: int, e: int) -> tuple[int, bool, bool]:
+    """(index of the label mark, or -1; whether the entry after the label is null; whether the
+    sentence is a fragment) of the sentence norms[b:e]."""
+    words = [n for n in norms[b:e] if n[:1].isalnum()]
+    label_end = -1
+    for i in range(b + 1, min(e - 1, b + _LABEL_REACH + 1)):
+        if norms[i] in _LABEL_MARKS:
+            # a label is a name, not a clause ("Housing providers not yet engaged - no lead"), and
+            # a dash or an equals sign follows a short one ("CHC - NHS Continuing Healthcare")
+            label = norms[b:i]
+            if (norms[i] == ":" or i - b <= _SHORT_LABEL) and _CLAUSE_WORDS.isdisjoint(label) \
+                    and not any(n in _NOT_LABEL for n in label):
+                label_end = i
+            break
+    null = False
+    if label_end >= 0:
+        entry = tuple(n for n in norms[label_end + 1:e] if n not in _ENTRY_PUNCT)
+        null = entry in _NULL_ENTRIES
+    fragment = len(words) <= _FRAGMENT_WORDS and _CLAUSE_WORDS.isdisjoint(words) \
+        and not any(len(w) > 4 and w.endswith("ed") for w in words)
+    return label_end, null, fragment
+
+
+_ENTRY_PUNCT = frozenset({".", ",", ";", ":", "!", "?", "-", "\u2013", "\u2014", "(", ")", "'", '"', "\u2022", "...", ".."})
 _YOUNG = frozenset({"child", "children", "young", "youth", "cyp", "adolescent", "teenager"})
 _CHILD = frozenset({"child", "children"})
 _ADULT = frozenset({"adult", "adults"})
@@ -376,7 +466,8 @@ def negation(doc: Doc) -> Doc:
                 continue  # "children, young people and adults": everyone, not children in particular
             sent = b, se = view.sent(s)
             mentions.append(Mention(theme, term.term, view.idx[s], view.ends[e - 1], view.idx[b], view.ends[se - 1],
-                                    view.negated(s, e, sent), view.hedged(s), term.weight, view.in_list(s, e, sent)))
+                                    view.negated(s, e, sent), view.hedged(s), term.weight, view.in_list(s, e, sent),
+                                    view.frame(s, e)))
     doc.user_data[_MENTIONS] = mentions
     return doc
 
@@ -395,23 +486,45 @@ def _negated(doc: Doc, span: Span, sent: Span | None = None) -> bool:
 
 
 @Language.factory("wvtext_theme_scorer", default_config={"k": 1.2, "repeat": 0.25, "list_discount": 0.6,
-                                                          "negated_factor": 1.0},
+                                                          "negated_factor": 1.0, "heading_discount": 1.0,
+                                                          "boilerplate_discount": 0.2},
                   requires=["doc.spans"], assigns=["doc._.wv_themes"])
 def make_theme_scorer(nlp: Language, name: str, k: float, repeat: float, list_discount: float,
-                      negated_factor: float):
-    return ThemeScorer(k=k, repeat=repeat, list_discount=list_discount, negated_factor=negated_factor)
+                      negated_factor: float, heading_discount: float, boilerplate_discount: float):
+    return ThemeScorer(k=k, repeat=repeat, list_discount=list_discount, negated_factor=negated_factor,
+                       heading_discount=heading_discount, boilerplate_discount=boilerplate_discount)
+
+
+# One naming of a theme written twice: a term and its other form side by side, joined only by a
+# bracket, a dash, an equals sign, a colon or a slash ("Continuing Healthcare (CHC)", "CHC - NHS
+# Continuing Healthcare", "DoLS = deprivation of liberty safeguards", "MCA/DoLS"). The second counts
+# as a repeat, so a glossary entry does not weigh as two statements. Terms joined by a word ("pooled
+# budgets and a section 75 agreement") still count apart.
+_ALIAS_GAP = 8  # characters between the two at most
+_ALIAS_MARKS = frozenset("()[]-=:/\u2013\u2014")
+
+
+def _alias_gap(gap: str) -> bool:
+    words = [w for w in gap.split() if any(c.isalnum() for c in w)]
+    return not _ALIAS_MARKS.isdisjoint(gap) and len(words) <= 1 \
+        and all(w.isupper() for w in words)  # at most one acronym between ("CHC - NHS Continuing Healthcare")
 
 
 class ThemeScorer:
     """confidence = 1 - exp(-k * S), S = the mentions' weights: each distinct term once in full,
-    repeats at `repeat` of their weight, items of a list at `list_discount`. With k = 1.2, one
-    weight-1 term gives 0.70 and a lone body name (0.3) gives 0.30."""
+    repeats at `repeat` of their weight, items of a list at `list_discount`, the label of a
+    labelled line at `heading_discount`, a label over a null entry ("Safeguarding: not applicable")
+    at `boilerplate_discount` (see FRAMES). With k = 1.2, one weight-1 term gives 0.70 and a lone
+    body name (0.3) gives 0.30."""
 
-    def __init__(self, *, k: float, repeat: float, list_discount: float, negated_factor: float):
+    def __init__(self, *, k: float, repeat: float, list_discount: float, negated_factor: float,
+                 heading_discount: float = 1.0, boilerplate_discount: float = 0.2):
         self.k, self.repeat, self.list_discount, self.negated_factor = k, repeat, list_discount, negated_factor
+        self.frame_discount = {"heading": heading_discount, "boilerplate": boilerplate_discount}
 
     def __call__(self, doc: Doc) -> Doc:
         by_theme: dict[str, list[Mention]] = {}
+        text = ""  # the doc's text, built only when two mentions of a theme stand side by side
         for m in doc.user_data.get(_MENTIONS, []):
             by_theme.setdefault(m.theme, []).append(m)
         scores: dict[str, ThemeScore] = {}
@@ -419,12 +532,19 @@ class ThemeScorer:
             mentions = by_theme.get(theme)
             if not mentions:
                 continue
-            total, seen = 0.0, set()
-            for m in mentions:
+            total, seen, prev_end = 0.0, set(), -1
+            for m in mentions:  # in text order
                 w = m.weight * (self.list_discount if m.in_list else 1.0)
+                if m.frame:
+                    w *= self.frame_discount.get(m.frame, 1.0)
                 w *= self.negated_factor if m.negated else 1.0
-                total += w * (self.repeat if m.term in seen else 1.0)
+                again = m.term in seen
+                if not again and 0 <= prev_end <= m.start_char <= prev_end + _ALIAS_GAP:
+                    text = text or doc.text
+                    again = _alias_gap(text[prev_end:m.start_char])
+                total += w * (self.repeat if again else 1.0)
                 seen.add(m.term)
+                prev_end = m.end_char
             conf = 1.0 - math.exp(-self.k * total)
             scores[theme] = ThemeScore(theme, round(conf, 4), all(m.negated for m in mentions), mentions)
         doc._.wv_themes = scores
