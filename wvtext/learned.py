@@ -26,7 +26,7 @@ import numpy as np
 from .codebook import ANSWER_CLASSES
 from .errors import WvtextError
 
-__all__ = ["bow_keys", "doc_bow", "theme_features", "text_evidence", "question_evidence", "stance_features", "LinearModel", "load_model",
+__all__ = ["bow_keys", "doc_bow", "theme_features", "question_evidence", "stance_features", "LinearModel", "load_model",
            "learned_dir", "QUESTION_KEY", "THEME_FEATURES", "STANCE_FEATURES", "STANCE_CLASSES"]
 
 STANCE_CLASSES = ANSWER_CLASSES  # the answer classes of the spec, in the models' label order
@@ -47,13 +47,11 @@ _QSTOP = {"there", "your", "with", "have", "been", "this", "that", "from", "they
 
 THEME_FEATURES = ("has_mention", "lexicon_confidence", "weight_sum", "distinct_terms", "mentions", "max_weight",
                   "share_in_list", "all_negated", "any_hedged", "share_of_sentences", "in_first_sentence",
-                  "asked", "share_boilerplate", "share_heading", "share_fragment", "themes_in_text",
-                  "share_of_evidence")
-# The last five read how a text names a theme (see FRAMES in themes/components.py: a label over a null
-# entry, the label of a labelled line, a line without a clause) and how crowded the text is: a
-# glossary, an agenda or a directory names a dozen themes and develops none, a text about one theme
-# gives it most of its evidence (`share_of_evidence`: the theme's lexicon confidence over the sum of
-# every theme's in the text).
+                  "asked", "share_boilerplate", "share_heading", "share_fragment", "themes_in_text")
+# The last four (since session 20) read how a text names a theme (see FRAMES in themes/components.py:
+# a label over a null entry, the label of a labelled line, a line without a clause) and how crowded
+# the text is (log(1 + the number of themes the lexicon finds in it)): a glossary, an agenda or a
+# directory names a dozen themes and develops none.
 # doc.user_data key: the text of the question a narrative answers (absent for an item). Every
 # return answers the same 61 questions, and a theme a narrative mentions is more likely said
 # something substantive about when its question asks about it (`asked`: "providers" under "Is an
@@ -121,18 +119,11 @@ def question_evidence(doc) -> dict[str, float]:
     return {t: s.confidence for t, s in (doc._.wv_themes or {}).items()}
 
 
-def text_evidence(scores: dict | None) -> tuple[int, float]:
-    """(how many themes the lexicon found in a text, the sum of their confidences): what
-    `theme_features` compares one theme's evidence with. `scores` is the text's {theme: ThemeScore}."""
-    if not scores:
-        return 0, 0.0
-    return len(scores), sum(s.confidence for s in scores.values())
-
-
-def theme_features(score, n_sentences: int, asked: float = 0.0, text: tuple[int, float] = (0, 0.0)) -> list[float]:
+def theme_features(score, n_sentences: int, asked: float = 0.0, n_themes: int = 0) -> list[float]:
     """The lexicon's evidence for one theme of one text (`score` a ThemeScore or None) and, for a
     narrative, how much its question asks about the theme (`asked`: the theme's value in
-    `question_evidence` of the question; 0 for an item); `text` is `text_evidence` of the text."""
+    `question_evidence` of the question; 0 for an item); `n_themes`: how many themes the lexicon
+    found in the text."""
     if score is None or not score.mentions:
         return [0.0] * len(THEME_FEATURES)
     ms = score.mentions
@@ -153,11 +144,10 @@ def theme_features(score, n_sentences: int, asked: float = 0.0, text: tuple[int,
             heading += f == "heading"
             fragment += f == "fragment"
     n = len(ms)
-    n_themes, evidence = text
     return [1.0, score.confidence, min(total, 4.0) / 4.0, math.log1p(len(terms)),
             math.log1p(n), top, listed / n,
             float(score.negated), float(hedged), len(sents) / max(1, n_sentences), float(0 in sents), asked,
-            boiler / n, heading / n, fragment / n, math.log1p(n_themes), score.confidence / evidence if evidence else 0.0]
+            boiler / n, heading / n, fragment / n, math.log1p(n_themes)]
 
 
 @lru_cache(maxsize=256)

@@ -31,7 +31,7 @@ import numpy as np
 
 from .errors import WvtextError
 from .learned import (STANCE_CLASSES, STANCE_FEATURES, THEME_FEATURES, LinearModel, doc_bow,
-                      question_evidence, text_evidence, theme_features)
+                      question_evidence, theme_features)
 
 __all__ = ["TrainingSet", "read_training", "train_all", "default_out"]
 
@@ -335,7 +335,7 @@ def _theme_design(docs, key_sets, vocab, theme: str, questions: list[dict[str, f
     from scipy.sparse import csr_matrix, hstack
 
     dense = np.array([theme_features((d._.wv_themes or {}).get(theme), len(doc_view(d).bounds),
-                                     (q or {}).get(theme, 0.0), text_evidence(d._.wv_themes))
+                                     (q or {}).get(theme, 0.0), len(d._.wv_themes or {}))
                       for d, q in zip(docs, questions)])
     return hstack([csr_matrix(dense), _bow_matrix(key_sets, vocab)]).tocsr()
 

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..learned import (QUESTION_KEY, THEME_FEATURES, LinearModel, bow_keys, doc_bow, learned_dir, load_model,
-                       question_evidence, sigmoid, text_evidence, theme_features)
+                       question_evidence, sigmoid, theme_features)
 from .components import THRESHOLD, Mention, ThemeScore, doc_view
 from .lexicon import THEMES
 
@@ -86,10 +86,9 @@ class ThemeModel:
             if found:
                 n_sent = len(doc_view(doc).bounds)
                 asked = self._question(doc.user_data.get(QUESTION_KEY)) or {}
-                text = text_evidence(found)
                 for theme, score in found.items():
                     j = _INDEX[theme]
-                    dense[r, j] = theme_features(score, n_sent, asked.get(theme, 0.0), text)
+                    dense[r, j] = theme_features(score, n_sent, asked.get(theme, 0.0), len(found))
                     lexicon[r, j] = score.confidence
         bow = csr_matrix((data, indices, indptr), shape=(len(docs), len(m.vocab))) @ m.bow_w
         probs = sigmoid(m.bias + (dense * m.dense_w).sum(axis=2) + bow)
