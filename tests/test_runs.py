@@ -570,3 +570,37 @@ def test_a_database_holding_only_the_shipped_corpus_is_not_refused(tmp_path):
     own.write_text("item_id,title,description\nx1,Shared lives,A scheme of our own.\n", encoding="utf-8")
     assert cli("ingest", own, "--db", db).returncode == 0
     assert held_besides(db, shipped) == {"returns": 0, "items": 1, "example": str(own)}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the lock is flock's, a POSIX call")
+def test_a_second_run_into_a_folder_another_run_is_writing_is_refused_and_writes_nothing(tmp_path):
+    """Another process writing into OUT (here: holding its lock, with its staging folder there) makes
+    `wvtext analyse --out OUT` stop at once, naming that process, before it stores anything; OUT
+    keeps every byte, the database gains no run, and the lock is free again for the run after."""
+    out, db = tmp_path / "out", tmp_path / "w.db"
+    assert cli("analyse", SEED_RETURN, "--out", out, "--db", db).returncode == 0
+    before = snapshot(out)
+    runs = sqlite3.connect(db).execute("SELECT count(*) FROM runs").fetchone()[0]
+    other = out / staging_name(os.getppid(), HOST)
+    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, os, sys, time\n"
+                               "fd = os.open(sys.argv[1], os.O_RDONLY); fcntl.flock(fd, fcntl.LOCK_EX)\n"
+                               "print('held', flush=True); time.sleep(60)", str(out)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        other.mkdir()
+        res = cli("analyse", SEED_RETURN, "--out", out, "--db", db)
+        assert res.returncode != 0
+        assert f"another wvtext run (process {os.getppid()} on {HOST}) is writing into {out}" in res.stderr
+        assert "stopped before writing anything" in res.stderr and "Traceback" not in res.stderr
+        other.rmdir()
+        assert snapshot(out) == before and stagings(out) == []
+        assert sqlite3.connect(db).execute("SELECT count(*) FROM runs").fetchone()[0] == runs
+    finally:
+        holder.kill()
+        holder.wait()
+    assert cli("analyse", SEED_RETURN, "--out", out, "--db", db).returncode == 0  # free again
+    with staged(out):  # and within one process, one run at a time still
+        with pytest.raises(WvtextError, match="already being written by this process"):
+            with staged(out):
+                pass

@@ -7,6 +7,10 @@ manifest last; the earlier run's files that this run no longer writes (a localit
 no longer analysed) are taken out then too. A run that fails or is interrupted removes its
 staging folder, and OUT keeps the earlier run's files exactly.
 
+Two runs into one folder at once are refused: a run holds an advisory lock on the output folder
+(`flock`, where the system has it) from its start to its end, and a second run that finds it held
+stops at once with an error that names the other run, before it writes anything.
+
 A staging folder left by a process that no longer exists (killed with SIGKILL, the machine
 stopped) is removed by the next run into the folder; one of a process still running, or of
 another machine (a shared folder), is left alone.
@@ -26,12 +30,13 @@ from typing import Callable, Iterator
 
 from .errors import WvtextError
 
-__all__ = ["STAGING_PREFIX", "Staging", "staged", "staging_of", "real_path", "remove_stale", "pid_alive", "host"]
+__all__ = ["STAGING_PREFIX", "Staging", "staged", "claimed", "staging_of", "real_path", "remove_stale", "pid_alive", "host"]
 
 STAGING_PREFIX = ".wvtext-staging-"
 _NAME = re.compile(r"^\.wvtext-staging-(\d+)@(.+)$")
 _IN_TEXT = re.compile(r"[/\\]?\.wvtext-staging-\d+@(?:[^/\\\s:'\"]*[^/\\\s:'\".,;)])?")
 _ACTIVE: dict[Path, "Staging"] = {}  # staging folder (resolved) -> its Staging, while it is open
+_CLAIMS: dict[Path, list] = {}  # output folder (resolved) -> [its locked descriptor or None, depth], while claimed
 
 
 def host() -> str:
@@ -175,14 +180,11 @@ class Staging:
 
 
 @contextmanager
-def staged(out_dir: Path) -> Iterator[Staging]:
-    """Yield a Staging for the output folder `out_dir` (created if missing): write the outputs
-    into `.path`; when the block ends without an error they are moved into `out_dir` (the
-    block may call `.commit()` itself, to do something right after it). On an error or an
-    interrupt the staging folder is removed and `out_dir` is left as it was (a folder this
-    made, left empty, is removed too)."""
-    from .interrupt import deferred
-
+def claimed(out_dir: Path) -> Iterator[Path]:
+    """Hold the output folder `out_dir` (created if missing) for this run: no other process's run
+    can write into it until the block ends (`_lock`). Re-entrant within a process, so a command
+    can claim its folder before its first step and stage its outputs into it at the end. A folder
+    this made and left empty is removed at the end."""
     out = Path(out_dir)
     made = []
     up = out
@@ -194,36 +196,88 @@ def staged(out_dir: Path) -> Iterator[Staging]:
     except OSError as exc:
         raise WvtextError(f"cannot create the output folder {out} ({exc.strerror or exc}).",
                           remedy="Give a folder you can write to.")
-    remove_stale(out)
-    st = Staging(out)
-    key = st.path.resolve()
-    if key in _ACTIVE:
-        raise WvtextError(f"{out} is already being written by this process.")
+    key = out.resolve()
+    if key in _CLAIMS:
+        _CLAIMS[key][1] += 1
+        try:
+            yield out
+        finally:
+            _CLAIMS[key][1] -= 1
+        return
     try:
-        if st.path.exists():  # left by an earlier process with the same pid (a container's pid 1)
-            shutil.rmtree(st.path)
-        st.path.mkdir()
-    except OSError as exc:
+        fd = _lock(out)
+    except BaseException:
         for d in made:
             _rmdir_if_empty(d)
-        raise WvtextError(f"cannot write in the output folder {out} ({exc.strerror or exc}).",
-                          remedy="Give a folder you can write to.")
-    _ACTIVE[key] = st
-    try:
-        yield st
-        if not st.committed:
-            st.commit()
-    except BaseException:
-        with deferred():
-            st.discard()
-            if not st.committed:
-                for d in made:
-                    _rmdir_if_empty(d)
         raise
+    _CLAIMS[key] = [fd, 1]
+    try:
+        yield out
     finally:
-        _ACTIVE.pop(key, None)
-        if st.committed:
-            st.discard()
+        del _CLAIMS[key]
+        if fd is not None:
+            os.close(fd)  # closing the folder's descriptor releases the lock
+        for d in made:
+            _rmdir_if_empty(d)
+
+
+@contextmanager
+def staged(out_dir: Path) -> Iterator[Staging]:
+    """Yield a Staging for the output folder `out_dir` (created if missing, and `claimed`): write
+    the outputs into `.path`; when the block ends without an error they are moved into `out_dir`
+    (the block may call `.commit()` itself, to do something right after it). On an error or an
+    interrupt the staging folder is removed and `out_dir` is left as it was (a folder this made,
+    left empty, is removed too)."""
+    from .interrupt import deferred
+
+    with claimed(out_dir) as out:
+        st = Staging(out)
+        key = st.path.resolve()
+        if key in _ACTIVE:
+            raise WvtextError(f"{out} is already being written by this process.")
+        remove_stale(out)
+        try:
+            if st.path.exists():  # left by an earlier process with the same pid (a container's pid 1)
+                shutil.rmtree(st.path)
+            st.path.mkdir()
+        except OSError as exc:
+            raise WvtextError(f"cannot write in the output folder {out} ({exc.strerror or exc}).",
+                              remedy="Give a folder you can write to.")
+        _ACTIVE[key] = st
+        try:
+            yield st
+            if not st.committed:
+                st.commit()
+        except BaseException:
+            with deferred():
+                st.discard()
+            raise
+        finally:
+            _ACTIVE.pop(key, None)
+            if st.committed:
+                st.discard()
+
+
+def _lock(out: Path) -> int | None:
+    """An exclusive advisory lock on the folder `out`, as an open descriptor (None where the system
+    has no `flock`); a WvtextError naming the other run when another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system: the staging folders alone keep the runs apart
+        return None
+    try:
+        fd = os.open(out, os.O_RDONLY)
+    except OSError:
+        return None  # a folder that cannot be opened for reading: the writes into it report it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        others = sorted(m.group(1) + " on " + m.group(2) for p in out.iterdir() if (m := _NAME.match(p.name)))
+        who = f" (process {', '.join(others)})" if others else ""
+        raise WvtextError(f"another wvtext run{who} is writing into {out}; this run stopped before writing "
+                          "anything.", remedy="Wait for it to finish, or give this run another --out folder.")
+    return fd
 
 
 def _rmdir_if_empty(d: Path) -> None:

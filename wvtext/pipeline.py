@@ -694,12 +694,21 @@ def analyse(inputs: Sequence[Path], out_dir: Path, *, db_path: Path, lexicon_pat
     The outputs are written into a staging folder inside OUT and moved into OUT only once all are
     written (`outdir.staged`): a run that fails or is interrupted leaves OUT as it was. Its record
     in the runs table ends as "ok", "partial" (an input could not be read), "failed" or
-    "interrupted" (errors.Interrupted, or Ctrl-C)."""
-    from .interrupt import deferred
-    from .outdir import staged
+    "interrupted" (errors.Interrupted, or Ctrl-C). While another process's run holds OUT
+    (`outdir.claimed`), this one stops before it reads or stores anything."""
+    from .outdir import claimed
 
     _check_learned(learned)  # before anything is stored
     check_out_dir(out_dir)
+    with claimed(out_dir):  # no other run writes into OUT meanwhile; one that is makes this stop here
+        return _analyse(inputs, out_dir, db_path, lexicon_path=lexicon_path, learned=learned, across=across,
+                        whole_store=whole_store, progress=progress)
+
+
+def _analyse(inputs, out_dir, db_path, *, lexicon_path, learned, across, whole_store, progress) -> dict:
+    from .interrupt import deferred
+    from .outdir import staged
+
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     codebook = load_codebook()
