@@ -375,6 +375,7 @@ _CLAUSE_WORDS = frozenset({
     "shall", "should", "can", "could", "may", "might", "must", "'s", "'re", "'ve", "'ll", "'d", "wo", "ca", "we",
     "they", "he", "she", "it", "i", "you", "there", "who", "which", "that", "because", "when", "where"})
 _FRAGMENT_WORDS = 10  # a fragment has at most this many words
+_ENTRY_PUNCT = frozenset({".", ",", ";", ":", "!", "?", "-", "\u2013", "\u2014", "(", ")", "'", '"', "\u2022", "...", ".."})
 
 
 def _sentence_frame(norms: list[str], b: int, e: int) -> tuple[int, bool, bool]:
@@ -400,7 +401,6 @@ def _sentence_frame(norms: list[str], b: int, e: int) -> tuple[int, bool, bool]:
     return label_end, null, fragment
 
 
-_ENTRY_PUNCT = frozenset({".", ",", ";", ":", "!", "?", "-", "\u2013", "\u2014", "(", ")", "'", '"', "\u2022", "...", ".."})
 _YOUNG = frozenset({"child", "children", "young", "youth", "cyp", "adolescent", "teenager"})
 _CHILD = frozenset({"child", "children"})
 _ADULT = frozenset({"adult", "adults"})
