@@ -42,10 +42,20 @@ def dead_pid() -> int:
     return proc.pid
 
 
+def _signals_as_at_a_terminal() -> None:
+    """In the child before it starts: SIGINT, SIGTERM and SIGHUP at their default actions, as a
+    command typed at a terminal starts, whatever the tests were started with (a shell's background
+    job ignores SIGINT, `nohup` SIGHUP, and a started-ignoring signal stays ignored by design)."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 def cli(*args, patch: str = "", cwd=ROOT):
-    """`wvtext ARGS` as a user runs it, with `patch` (Python) run first to stop it at a chosen point."""
+    """`wvtext ARGS` as a user runs it at a terminal, with `patch` (Python) run first to stop it at a
+    chosen point."""
     code = f"import os, signal, sys\n{patch}\nsys.argv = ['wvtext', *sys.argv[1:]]\nfrom wvtext.cli import main\nmain()\n"
-    return subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, cwd=cwd,
+                          preexec_fn=_signals_as_at_a_terminal if os.name == "posix" else None)
 
 
 # -- the staging folder ---------------------------------------------------------------
