@@ -380,3 +380,21 @@ def test_themes_a_term_and_its_other_form_side_by_side_count_as_one_naming():
     compound = one(nlp, "Two beds funded by NHS England specialised commissioning.")["specialist_commissioning"]
     single = one(nlp, "Two beds funded by specialised commissioning.")["specialist_commissioning"]
     assert compound.confidence > single.confidence
+
+
+def test_themes_a_label_over_a_null_entry_answers_a_question_but_is_boilerplate_in_a_document():
+    """"Ordinary residence: none." under 1.8 (any Ordinary Residence issues?) denies it, as "there are
+    no ordinary residence issues" does: carried, negated. The same line closing a committee report
+    is the template's, and says nothing about ordinary residence."""
+    from wvtext.codebook import load_codebook
+    from wvtext.pipeline import question_text
+
+    line = "Ordinary residence: none."
+    for learned in (False, True):
+        nlp = make_nlp(learned=learned)
+        answer = next(extract_themes([line], nlp=nlp, questions=[question_text(load_codebook(), "1.8")]))
+        item = next(extract_themes(["Recommendation: approve the contract. " + line], nlp=nlp))
+        assert answer["ordinary_residence"].carried and answer["ordinary_residence"].negated, learned
+        assert [m.frame for m in answer["ordinary_residence"].mentions] == ["heading"]
+        assert not item["ordinary_residence"].carried, learned
+        assert [m.frame for m in item["ordinary_residence"].mentions] == ["boilerplate"]

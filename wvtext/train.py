@@ -30,7 +30,7 @@ from typing import Callable
 import numpy as np
 
 from .errors import WvtextError
-from .learned import (STANCE_CLASSES, STANCE_FEATURES, THEME_FEATURES, LinearModel, doc_bow,
+from .learned import (QUESTION_KEY, STANCE_CLASSES, STANCE_FEATURES, THEME_FEATURES, LinearModel, doc_bow,
                       question_evidence, theme_features)
 
 __all__ = ["TrainingSet", "read_training", "train_all", "default_out"]
@@ -265,22 +265,43 @@ def doc_view(doc):
 
 
 _NLP: list = []  # the lexicon-only pipeline, built once per process
-_DOCS: dict[str, object] = {}  # text -> its parse, so each text is parsed once per `wvtext train`
+_DOCS: dict[tuple, object] = {}  # (text, question) -> its parse, so each text is parsed once per `wvtext train`
 
 
-def _parse(texts: list[str]):
+def _parse(texts: list[str], questions: list[str | None] | None = None):
     """The lexicon-only pipeline (the lexicon's evidence alone: what the models build on) and the
-    parse of each text; texts parsed before (by the other model's training) are not parsed again."""
+    parse of each text, a narrative with the text of the question it answers (`questions`, as
+    `wvtext analyse` parses it: the components read a narrative as an answer); texts parsed before
+    (by the other model's training) are not parsed again."""
     from .gcpolicy import bulk_allocations
     from .themes.pipeline import make_nlp
 
     if not _NLP:
         _NLP.append(make_nlp(learned=False))
     nlp = _NLP[0]
-    new = [t for t in dict.fromkeys(texts) if t not in _DOCS]
+    keys = list(zip(texts, questions or [None] * len(texts)))
+    new = [k for k in dict.fromkeys(keys) if k not in _DOCS]
+
+    def docs():
+        for text, question in new:
+            doc = nlp.make_doc(text)
+            if question:
+                doc.user_data[QUESTION_KEY] = question
+            yield doc
+
     with bulk_allocations():
-        _DOCS.update(zip(new, nlp.pipe(new, batch_size=256)))
-    return nlp, [_DOCS[t] for t in texts]
+        _DOCS.update(zip(new, nlp.pipe(docs(), batch_size=256)))
+    return nlp, [_DOCS[k] for k in keys]
+
+
+def _question_texts(examples: list[Example]) -> list[str | None]:
+    """The text of the question each narrative answers (None for items, passages and the
+    categorical questions), as `wvtext analyse` gives it (`pipeline.question_text`)."""
+    from .codebook import load_codebook
+    from .pipeline import question_text
+
+    codebook = load_codebook()
+    return [question_text(codebook, e.qid) if e.qid else None for e in examples]
 
 
 def _vocab(key_sets: list[set[str]]) -> dict[str, int]:
@@ -395,8 +416,8 @@ def train_themes(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
     from .themes.lexicon import THEMES
 
     ex = ts.examples
-    _, docs = _parse([e.text for e in ex])
-    _, ddocs = _parse([e.text for e in dev])
+    _, docs = _parse([e.text for e in ex], _question_texts(ex))
+    _, ddocs = _parse([e.text for e in dev], _question_texts(dev))
     qs, dqs = _questions(ex), _questions(dev)
     key_sets = [doc_bow(d) for d in docs]
     dkeys = [doc_bow(d) for d in ddocs]
@@ -493,8 +514,8 @@ def train_stance(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
     codebook = load_codebook()
     ex = [e for e in ts.examples if e.text_class]
     dev = [e for e in dev if e.qid]
-    nlp, docs = _parse([e.text for e in ex])
-    _, ddocs = _parse([e.text for e in dev])
+    nlp, docs = _parse([e.text for e in ex], _question_texts(ex))
+    _, ddocs = _parse([e.text for e in dev], _question_texts(dev))
     reader = StanceReader(nlp, learned=False)
     rows, dense = _stance_rows(reader, codebook, ex, docs)
     drows, ddense = _stance_rows(reader, codebook, dev, ddocs)

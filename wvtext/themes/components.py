@@ -20,6 +20,7 @@ from spacy.attrs import IDX, IS_PUNCT, IS_TITLE, IS_UPPER, LENGTH, NORM, ORTH, S
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
+from ..learned import QUESTION_KEY
 from .lexicon import THEMES, Lexicon, load_lexicon, pattern_variants
 
 __all__ = ["Mention", "ThemeScore", "SPANS_KEY", "THRESHOLD"]
@@ -348,7 +349,8 @@ _DETERMINERS = frozenset({"the", "a", "an", "our", "its", "their", "local"})
 # How a sentence can name a theme without saying anything about it (`_DocView.frame`); documents
 # of every kind have these shapes, whatever their words:
 # - "boilerplate": a label and a null entry, as report templates close ("Legal implications: None.",
-#   "Ordinary residence, CHC, MCA/DoLS: no implications.", "Safeguarding - not applicable.");
+#   "Ordinary residence, CHC, MCA/DoLS: no implications.", "Safeguarding - not applicable."); in a
+#   narrative answering a question the same line answers it, and is read as a denial (`negation`);
 # - "heading": the label of a labelled line ("CHC: Decision Support Tool backlog", "DoLS = deprivation
 #   of liberty safeguards", "MCA Lead - Sian Probert - ext 2210"): the line is about what follows;
 # - "fragment": a short line without a clause (an agenda item, a one-line priority, a title, a
@@ -461,13 +463,19 @@ def negation(doc: Doc) -> Doc:
     mentions = []
     if raw:
         view = doc_view(doc)
+        answer = QUESTION_KEY in doc.user_data  # a narrative, answering its question
         for theme, s, e, term in raw:
             if theme == "transition" and view.age_span(s, e):
                 continue  # "children, young people and adults": everyone, not children in particular
             sent = b, se = view.sent(s)
+            negated, frame = view.negated(s, e, sent), view.frame(s, e)
+            if frame == "boilerplate" and answer:
+                # In an answer to a question a label over a null entry answers it ("Ordinary residence:
+                # none."): a denial, as "there are no ordinary residence issues" is; only a document's
+                # template fills such lines in for form's sake.
+                negated, frame = True, "heading"
             mentions.append(Mention(theme, term.term, view.idx[s], view.ends[e - 1], view.idx[b], view.ends[se - 1],
-                                    view.negated(s, e, sent), view.hedged(s), term.weight, view.in_list(s, e, sent),
-                                    view.frame(s, e)))
+                                    negated, view.hedged(s), term.weight, view.in_list(s, e, sent), frame))
     doc.user_data[_MENTIONS] = mentions
     return doc
 
