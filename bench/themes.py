@@ -113,11 +113,12 @@ def negation(nlp) -> dict:
             "synthetic_training_readers": score(readers)}
 
 
-def probe_items() -> dict:
+def probe_items(nlp=None) -> dict:
     """The SYNTHETIC items probes of corpus/probes (development sets: items that name many themes in
     passing, in lists, headings, glossaries and boilerplate, and are substantive about few): micro
     precision, recall and F1 of the learned decision (the default) and of the lexicon alone against
-    the writer's labels, and how many of the themes carried the writer's note names as passing."""
+    the writer's labels, and how many of the themes carried the writer's note names as passing.
+    `nlp`: the default pipeline, when the caller has built it already."""
     import csv
     import re
 
@@ -134,7 +135,7 @@ def probe_items() -> dict:
                for i, r in enumerate(rows) if (m := re.search(r"passing:\s*([^.]*)", r.get("note", "")))}
     out = {"n": len(rows), "files": [p.name for p in paths]}
     for mode, learned in (("learned (default)", True), ("lexicon alone", False)):
-        found = extract_themes(texts, nlp=make_nlp(learned=learned))
+        found = extract_themes(texts, nlp=nlp if learned and nlp is not None else make_nlp(learned=learned))
         pred = {i: split_set(themes_string(s)) for i, s in enumerate(found)}
         m = multilabel_scores(gold, pred, list(THEMES))["micro"]
         out[mode] = {k: round(m[k], 3) for k in ("precision", "recall", "f1")}
@@ -181,7 +182,7 @@ def main() -> None:
     if syn:
         out["synthetic"] = syn
     out["negation"] = negation(nlp)
-    probes = probe_items()
+    probes = probe_items(nlp)
     if probes:
         out["probe_items"] = probes
     # Speed on real-register text: the Leicestershire narratives and items, repeated to ~300k words.

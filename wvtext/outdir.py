@@ -36,7 +36,7 @@ STAGING_PREFIX = ".wvtext-staging-"
 _NAME = re.compile(r"^\.wvtext-staging-(\d+)@(.+)$")
 _IN_TEXT = re.compile(r"[/\\]?\.wvtext-staging-\d+@(?:[^/\\\s:'\"]*[^/\\\s:'\".,;)])?")
 _ACTIVE: dict[Path, "Staging"] = {}  # staging folder (resolved) -> its Staging, while it is open
-_CLAIMS: dict[Path, list] = {}  # output folder (resolved) -> [its locked descriptor or None, depth], while claimed
+_CLAIMS: set[Path] = set()  # output folders (resolved) this process holds, while it holds them
 
 
 def host() -> str:
@@ -197,12 +197,8 @@ def claimed(out_dir: Path) -> Iterator[Path]:
         raise WvtextError(f"cannot create the output folder {out} ({exc.strerror or exc}).",
                           remedy="Give a folder you can write to.")
     key = out.resolve()
-    if key in _CLAIMS:
-        _CLAIMS[key][1] += 1
-        try:
-            yield out
-        finally:
-            _CLAIMS[key][1] -= 1
+    if key in _CLAIMS:  # held already, by an outer block of this process
+        yield out
         return
     try:
         fd = _lock(out)
@@ -210,11 +206,11 @@ def claimed(out_dir: Path) -> Iterator[Path]:
         for d in made:
             _rmdir_if_empty(d)
         raise
-    _CLAIMS[key] = [fd, 1]
+    _CLAIMS.add(key)
     try:
         yield out
     finally:
-        del _CLAIMS[key]
+        _CLAIMS.discard(key)
         if fd is not None:
             os.close(fd)  # closing the folder's descriptor releases the lock
         for d in made:

@@ -30,7 +30,7 @@ from typing import Callable
 import numpy as np
 
 from .errors import WvtextError
-from .learned import (QUESTION_KEY, STANCE_CLASSES, STANCE_FEATURES, THEME_FEATURES, LinearModel, doc_bow,
+from .learned import (STANCE_CLASSES, STANCE_FEATURES, THEME_FEATURES, LinearModel, doc_bow,
                       question_evidence, theme_features)
 
 __all__ = ["TrainingSet", "read_training", "train_all", "default_out"]
@@ -274,23 +274,16 @@ def _parse(texts: list[str], questions: list[str | None] | None = None):
     `wvtext analyse` parses it: the components read a narrative as an answer); texts parsed before
     (by the other model's training) are not parsed again."""
     from .gcpolicy import bulk_allocations
-    from .themes.pipeline import make_nlp
+    from .themes.pipeline import make_nlp, with_questions
 
     if not _NLP:
         _NLP.append(make_nlp(learned=False))
     nlp = _NLP[0]
     keys = list(zip(texts, questions or [None] * len(texts)))
     new = [k for k in dict.fromkeys(keys) if k not in _DOCS]
-
-    def docs():
-        for text, question in new:
-            doc = nlp.make_doc(text)
-            if question:
-                doc.user_data[QUESTION_KEY] = question
-            yield doc
-
     with bulk_allocations():
-        _DOCS.update(zip(new, nlp.pipe(docs(), batch_size=256)))
+        docs = with_questions(nlp, (t for t, _ in new), (q for _, q in new))
+        _DOCS.update(zip(new, nlp.pipe(docs, batch_size=256)))
     return nlp, [_DOCS[k] for k in keys]
 
 
@@ -342,14 +335,11 @@ def _fit_binary(X, y, C: float):
 def _questions(examples: list[Example]) -> list[dict[str, float] | None]:
     """`question_evidence` of the question each narrative answers (None for items and passages),
     read by the same lexicon components as at run time."""
-    from .codebook import load_codebook
-    from .pipeline import question_text
-
-    codebook = load_codebook()
-    texts = {e.qid: t for e in examples if e.qid and (t := question_text(codebook, e.qid)) is not None}
-    _, qdocs = _parse(list(texts.values()))
-    evidence = {qid: question_evidence(d) for qid, d in zip(texts, qdocs)}
-    return [evidence.get(e.qid) for e in examples]
+    question_texts = _question_texts(examples)
+    texts = list(dict.fromkeys(t for t in question_texts if t))
+    _, qdocs = _parse(texts)
+    evidence = {t: question_evidence(d) for t, d in zip(texts, qdocs)}
+    return [evidence.get(t) if t else None for t in question_texts]
 
 
 def _theme_design(docs, key_sets, vocab, theme: str, questions: list[dict[str, float] | None]):

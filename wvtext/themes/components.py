@@ -494,13 +494,12 @@ def _negated(doc: Doc, span: Span, sent: Span | None = None) -> bool:
 
 
 @Language.factory("wvtext_theme_scorer", default_config={"k": 1.2, "repeat": 0.25, "list_discount": 0.6,
-                                                          "negated_factor": 1.0, "heading_discount": 1.0,
-                                                          "boilerplate_discount": 0.2},
+                                                          "negated_factor": 1.0, "boilerplate_discount": 0.2},
                   requires=["doc.spans"], assigns=["doc._.wv_themes"])
 def make_theme_scorer(nlp: Language, name: str, k: float, repeat: float, list_discount: float,
-                      negated_factor: float, heading_discount: float, boilerplate_discount: float):
+                      negated_factor: float, boilerplate_discount: float):
     return ThemeScorer(k=k, repeat=repeat, list_discount=list_discount, negated_factor=negated_factor,
-                       heading_discount=heading_discount, boilerplate_discount=boilerplate_discount)
+                       boilerplate_discount=boilerplate_discount)
 
 
 # One naming of a theme written twice: a term and its other form side by side, joined only by a
@@ -520,15 +519,15 @@ def _alias_gap(gap: str) -> bool:
 
 class ThemeScorer:
     """confidence = 1 - exp(-k * S), S = the mentions' weights: each distinct term once in full,
-    repeats at `repeat` of their weight, items of a list at `list_discount`, the label of a
-    labelled line at `heading_discount`, a label over a null entry ("Safeguarding: not applicable")
-    at `boilerplate_discount` (see FRAMES). With k = 1.2, one weight-1 term gives 0.70 and a lone
+    repeats at `repeat` of their weight, items of a list at `list_discount`, a label over a null
+    entry ("Safeguarding: not applicable") at `boilerplate_discount` (see FRAMES; the other frames
+    count in full). With k = 1.2, one weight-1 term gives 0.70 and a lone
     body name (0.3) gives 0.30."""
 
     def __init__(self, *, k: float, repeat: float, list_discount: float, negated_factor: float,
-                 heading_discount: float = 1.0, boilerplate_discount: float = 0.2):
+                 boilerplate_discount: float = 0.2):
         self.k, self.repeat, self.list_discount, self.negated_factor = k, repeat, list_discount, negated_factor
-        self.frame_discount = {"heading": heading_discount, "boilerplate": boilerplate_discount}
+        self.boilerplate_discount = boilerplate_discount
 
     def __call__(self, doc: Doc) -> Doc:
         by_theme: dict[str, list[Mention]] = {}
@@ -543,8 +542,8 @@ class ThemeScorer:
             total, seen, prev_end = 0.0, set(), -1
             for m in mentions:  # in text order
                 w = m.weight * (self.list_discount if m.in_list else 1.0)
-                if m.frame:
-                    w *= self.frame_discount.get(m.frame, 1.0)
+                if m.frame == "boilerplate":
+                    w *= self.boilerplate_discount
                 w *= self.negated_factor if m.negated else 1.0
                 again = m.term in seen
                 if not again and 0 <= prev_end <= m.start_char <= prev_end + _ALIAS_GAP:
