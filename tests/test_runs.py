@@ -614,3 +614,136 @@ def test_a_second_run_into_a_folder_another_run_is_writing_is_refused_and_writes
         with pytest.raises(WvtextError, match="already being written by this process"):
             with staged(out):
                 pass
+
+
+# -- the other commands that write a folder: train, synth, themes --out ---------------------
+
+def _holding(folder: Path) -> subprocess.Popen:
+    """Another process holding `folder`'s lock, as a run writing into it does."""
+    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, os, sys, time\n"
+                               "fd = os.open(sys.argv[1], os.O_RDONLY); fcntl.flock(fd, fcntl.LOCK_EX)\n"
+                               "print('held', flush=True); time.sleep(60)", str(folder)],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+# `wvtext train` with the training itself replaced: one model written, then a failure; or both written.
+TRAIN_FAILS_HALF_WAY = """
+import wvtext.train
+from wvtext.errors import WvtextError
+def fails(out_dir, *a, **k):
+    (out_dir / "themes_model.json").write_text("new themes\\n", encoding="utf-8")
+    raise WvtextError("the narrative-class training failed")
+wvtext.train.train_all = fails
+"""
+TRAIN_WRITES_BOTH = """
+import wvtext.train
+def both(out_dir, *a, **k):
+    for name in ("themes_model.json", "stance_model.json"):
+        (out_dir / name).write_text(f"new {name}\\n", encoding="utf-8")
+    return {name: out_dir / name for name in ("themes_model.json", "stance_model.json")}
+wvtext.train.train_all = both
+"""
+TRAIN_NOTES_IT_RAN = """
+import wvtext.train
+def ran(out_dir, *a, **k):
+    print("training ran", flush=True)
+    return {}
+wvtext.train.train_all = ran
+"""
+# `wvtext synth` on a few localities (the xlsx and text returns among them), and one whose labels
+# file cannot be written.
+SYNTH_FEW = """
+import wvtext.synth
+_specs = wvtext.synth._specs
+wvtext.synth._specs = lambda scale, seed, extra, limit: [
+    s for i, s in enumerate(_specs(scale, seed, extra, None)) if i < 6 or s.fmt != "long_csv"]
+"""
+SYNTH_LABELS_FAIL = SYNTH_FEW + """
+from pathlib import Path
+_write = wvtext.synth._write_rows
+def labels_fail(path, *a, **k):
+    if Path(path).name.startswith("SYNTHETIC_labels"):
+        raise OSError(28, "No space left on device", str(path))
+    return _write(path, *a, **k)
+wvtext.synth._write_rows = labels_fail
+"""
+
+
+def test_train_moves_both_models_into_out_or_neither(tmp_path):
+    """`wvtext train --out OUT` that fails after writing one model leaves OUT's models as they were
+    (a new theme model beside an old narrative-class model would be a pair no training made);
+    one that succeeds replaces both."""
+    out = tmp_path / "models"
+    out.mkdir()
+    (out / "themes_model.json").write_text("old themes\n", encoding="utf-8")
+    (out / "stance_model.json").write_text("old stance\n", encoding="utf-8")
+    before = snapshot(out)
+    res = cli("train", "--out", out, patch=TRAIN_FAILS_HALF_WAY)
+    assert res.returncode == 1 and "the narrative-class training failed" in res.stderr and "Traceback" not in res.stderr
+    assert snapshot(out) == before and stagings(out) == []
+
+    res = cli("train", "--out", out, patch=TRAIN_WRITES_BOTH)
+    assert res.returncode == 0, res.stderr
+    assert (out / "themes_model.json").read_text(encoding="utf-8") == "new themes_model.json\n"
+    assert (out / "stance_model.json").read_text(encoding="utf-8") == "new stance_model.json\n"
+    assert f"wrote {out / 'stance_model.json'}" in res.stderr and STAGING_PREFIX not in res.stderr
+    assert stagings(out) == []
+
+
+def test_train_into_a_folder_another_run_holds_is_refused_before_training(tmp_path):
+    out = tmp_path / "models"
+    out.mkdir()
+    holder = _holding(out)
+    try:
+        res = cli("train", "--out", out, patch=TRAIN_NOTES_IT_RAN)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert res.returncode == 1 and f"is writing into {out}" in res.stderr and "stopped before writing anything" in res.stderr
+    assert "training ran" not in res.stdout and list(out.iterdir()) == []
+
+
+def test_synth_that_fails_part_way_leaves_out_as_it_was(tmp_path):
+    """`wvtext synth` writes its returns (xlsx, text dumps) before the long csv and the labels: a
+    failure at the labels leaves OUT with the earlier corpus whole, not new returns beside old labels."""
+    out = tmp_path / "synthetic"
+    out.mkdir()
+    (out / "SYNTHETIC_labels_x1.csv").write_text("old labels\n", encoding="utf-8")
+    (out / "phrasebank.json").write_text("{}\n", encoding="utf-8")  # a file synth does not write stays
+    before = snapshot(out)
+    res = cli("synth", "--out", out, patch=SYNTH_LABELS_FAIL)
+    assert res.returncode == 1 and "No space left on device" in res.stderr and "Traceback" not in res.stderr
+    assert STAGING_PREFIX not in res.stderr
+    assert snapshot(out) == before and stagings(out) == []
+
+    res = cli("synth", "--out", out, patch=SYNTH_FEW)
+    assert res.returncode == 0, res.stderr
+    files = set(snapshot(out))
+    assert {"SYNTHETIC_national_x1.csv", "SYNTHETIC_labels_x1.csv", "SYNTHETIC_returns_x1.csv", "phrasebank.json"} <= files
+    assert any(f.endswith(".xlsx") for f in files) and any(f.endswith(".txt") for f in files)
+    assert (out / "phrasebank.json").read_text(encoding="utf-8") == "{}\n" and stagings(out) == []
+
+
+def test_themes_out_into_a_folder_another_run_holds_is_refused_before_it_stores(tmp_path):
+    """`wvtext themes --out OUT` holds OUT from its start: with another run writing there it stops
+    before it reads the database, so neither the database nor OUT changes."""
+    db, out = tmp_path / "w.db", tmp_path / "t"
+    assert cli("ingest", SEED_RETURN, "--db", db).returncode == 0
+    out.mkdir()
+    with sqlite3.connect(db) as con:
+        themes_before = con.execute("SELECT count(*) FROM answer_themes").fetchone()[0]
+    holder = _holding(out)
+    try:
+        res = cli("themes", "--db", db, "--out", out)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert res.returncode == 1 and f"is writing into {out}" in res.stderr and "Traceback" not in res.stderr
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM answer_themes").fetchone()[0] == themes_before
+    assert list(out.iterdir()) == []
+    res = cli("themes", "--db", db, "--out", out)  # free again: both files written
+    assert res.returncode == 0, res.stderr
+    assert sorted(snapshot(out)) == ["item_themes.csv", "theme_evidence.csv"]

@@ -48,6 +48,24 @@ def progress_bar(enabled: bool = True) -> Iterator:
         yield update
 
 
+@contextmanager
+def staged_outputs(out: Path) -> Iterator[Path]:
+    """Hold the output folder `out` for this command and yield a staging folder inside it to write
+    into (`outdir.staged`): the files move into `out` only once every one is written, so an error or
+    an interrupt leaves `out` as it was, and a second run into `out` meanwhile is refused."""
+    from ..errors import Interrupted
+    from ..outdir import staged
+
+    stage = None
+    try:
+        with staged(out) as stage:
+            yield stage.path
+    except Interrupted as exc:
+        if stage is None or not stage.committed:
+            exc.notes.append(f"nothing was written to {out}")
+        raise
+
+
 def report_problems(problems, *, limit: int, where: str | None = "problems.csv") -> None:
     """Print problems (lines), at most `limit`, then a count of the rest and where to see them all."""
     problems = list(problems)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from . import app
-from ._util import echo_err
+from ._util import echo_err, staged_outputs
 
 
 @app.command("synth")
@@ -33,11 +33,13 @@ def synth_cli(
 
     Accuracy measured on this corpus is optimistic: report it beside accuracy on real text.
     The files go into wvtext-synth/ in the working folder unless --out says otherwise; for
-    --scale above 1 give an --out outside the repository (x10 is about 30 MB).
+    --scale above 1 give an --out outside the repository (x10 is about 30 MB). The files are moved
+    into --out only once all are written: a run that fails or is stopped leaves it as it was.
     """
     from ..synth import generate
 
-    s = generate(out, scale=scale, seed=seed, extra_formats=extra_formats)
+    with staged_outputs(out) as folder:  # every file, or (on an error or an interrupt) none
+        s = generate(folder, scale=scale, seed=seed, extra_formats=extra_formats)
     types = ", ".join(f"{k} {v}" for k, v in s["divergences"].items())
     echo_err(f"wrote SYNTHETIC corpus x{s['scale']} (seed {s['seed']}) to {out}/: {s['returns']} returns, "
              f"{s['answers']} answers, {s['divergent']} planted divergences ({types}), "

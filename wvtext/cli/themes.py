@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import app
-from ._util import DEFAULT_DB_PATH, ExistingDbOption, echo_err, progress_bar
+from ._util import DEFAULT_DB_PATH, ExistingDbOption, echo_err, progress_bar, staged_outputs
 
 # How `Mention.frame` reads in a sentence (see FRAMES in wvtext/themes/components.py).
 _FRAME_WORDS = {"boilerplate": "a label over a null entry", "heading": "the label of a labelled line",
@@ -80,35 +80,42 @@ def themes_cli(
                 typer.echo(f"    {text[m.start_char:m.end_char]!r} ({m.term}, weight {m.weight}){'  ' + flags if flags else ''}")
         return
 
+    from contextlib import ExitStack
+
     from ..export import write_csv
+    from ..outdir import claimed
     from ..pipeline import _evidence_rows, _item_rows, run_text_stages
     from ..schema import EVIDENCE_COLUMNS, ITEM_THEMES_COLUMNS
     from ..store import open_store
     from ..themes.lexicon import THEMES
 
-    store = open_store(db, create=False)
-    return_ids = [r["return_id"] for r in store.returns()]
-    # Items read from files; the good practice drawn from answers carries its answer's themes and is
-    # drawn again from the answers here, as 'wvtext analyse' does.
-    item_ids = [i["item_id"] for i in store.items() if i["origin"] == "file"]
-    if not return_ids and not item_ids:
-        echo_err(f"{db} holds no returns or items: run 'wvtext ingest' first.")
-        raise typer.Exit(1)
-    with progress_bar() as progress:
-        counts = run_text_stages(store, return_ids, item_ids, lexicon_path=str(lexicon) if lexicon else None,
-                                 learned="themes" if learned else "none", progress=progress)
-    carried = [r for r in store.answer_themes(return_ids) if r["carried"]] if return_ids else []
-    icarried = [r for r in store.item_themes(item_ids) if r["carried"]] if item_ids else []
-    typer.echo(f"{counts['texts']} texts, {counts['words']:,} words")
-    typer.echo(f"{'theme':<28}{'answers':>8}{'negated':>8}{'items':>7}")
-    for t in THEMES:
-        n = [r for r in carried if r["theme"] == t]
-        typer.echo(f"{t:<28}{len(n):>8}{sum(r['negated'] for r in n):>8}{sum(1 for r in icarried if r['theme'] == t):>7}")
-    if out:
-        write_csv(out / "theme_evidence.csv", EVIDENCE_COLUMNS, _evidence_rows(store, return_ids, item_ids))
-        write_csv(out / "item_themes.csv", ITEM_THEMES_COLUMNS, _item_rows(store, item_ids))
-        echo_err(f"wrote {out}/theme_evidence.csv and {out}/item_themes.csv")
-    store.close()
+    with ExitStack() as hold:
+        if out:  # held from the start: a run writing into --out meanwhile is refused before any work
+            hold.enter_context(claimed(out))
+        store = open_store(db, create=False)
+        return_ids = [r["return_id"] for r in store.returns()]
+        # Items read from files; the good practice drawn from answers carries its answer's themes and is
+        # drawn again from the answers here, as 'wvtext analyse' does.
+        item_ids = [i["item_id"] for i in store.items() if i["origin"] == "file"]
+        if not return_ids and not item_ids:
+            echo_err(f"{db} holds no returns or items: run 'wvtext ingest' first.")
+            raise typer.Exit(1)
+        with progress_bar() as progress:
+            counts = run_text_stages(store, return_ids, item_ids, lexicon_path=str(lexicon) if lexicon else None,
+                                     learned="themes" if learned else "none", progress=progress)
+        carried = [r for r in store.answer_themes(return_ids) if r["carried"]] if return_ids else []
+        icarried = [r for r in store.item_themes(item_ids) if r["carried"]] if item_ids else []
+        typer.echo(f"{counts['texts']} texts, {counts['words']:,} words")
+        typer.echo(f"{'theme':<28}{'answers':>8}{'negated':>8}{'items':>7}")
+        for t in THEMES:
+            n = [r for r in carried if r["theme"] == t]
+            typer.echo(f"{t:<28}{len(n):>8}{sum(r['negated'] for r in n):>8}{sum(1 for r in icarried if r['theme'] == t):>7}")
+        if out:
+            with staged_outputs(out) as folder:  # both files, or (on an error or an interrupt) neither
+                write_csv(folder / "theme_evidence.csv", EVIDENCE_COLUMNS, _evidence_rows(store, return_ids, item_ids))
+                write_csv(folder / "item_themes.csv", ITEM_THEMES_COLUMNS, _item_rows(store, item_ids))
+            echo_err(f"wrote {out}/theme_evidence.csv and {out}/item_themes.csv")
+        store.close()
 
 
 @app.command("lexicon")

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import app
-from ._util import echo_err
+from ._util import echo_err, staged_outputs
 
 
 @app.command("train")
@@ -37,16 +37,19 @@ def train_cli(
     worse than the rules alone on the real development sets of corpus/labelled, which are never
     fitted to (decisions about them are left out). Writes themes_model.json and stance_model.json
     into --out (wvtext-learned/ unless WVTEXT_LEARNED names a folder); the same inputs give the same
-    files. WVTEXT_LEARNED=DIR makes wvtext analyse with the models in DIR. bench/learned.py compares
+    files. The models are moved into --out only once both are written: a run that fails or is
+    stopped leaves the models there as they were. WVTEXT_LEARNED=DIR makes wvtext analyse with the models in DIR. bench/learned.py compares
     them with the rules alone.
     """
     from ..learned import learned_dir
     from ..train import default_out, train_all
 
     out = out or default_out()
-    written = train_all(out, training, progress=echo_err, reviews=reviews, labels=labels)
-    for name, path in written.items():
-        echo_err(f"wrote {path}")
+    # Both models, or neither: a run that fails or is stopped leaves --out's models as they were.
+    with staged_outputs(out) as folder:
+        written = train_all(folder, training, progress=echo_err, reviews=reviews, labels=labels)
+    for name in written:
+        echo_err(f"wrote {out / name}")
     if out.resolve() != learned_dir().resolve():
         echo_err(f"wvtext analyses with the models in {learned_dir()}; to use these, run it with "
                  f"WVTEXT_LEARNED={out}")
