@@ -8,6 +8,8 @@ reader's, blind to the codes and to both, in leicestershire_reader3.csv, give th
 Probes: corpus/probes/SYNTHETIC_probe_*_return.csv (or .xlsx), whole returns in other voices with planted
 divergences, written blind in sessions 17 and 18 and then used to find readings to fix (development
 sets, not held out: corpus/probes/README.md).
+The real return's class accuracy and flag F1 come with 95% percentile bootstrap intervals over its
+61 answers (`wvtext/evaluate.py`; seeded).
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from wvtext.export import write_json  # noqa: E402
 from wvtext.divergence import DIVERGENCE_TYPES  # noqa: E402
-from wvtext.evaluate import prf, read_labels  # noqa: E402
+from wvtext.evaluate import bootstrap_accuracy, bootstrap_f1, prf, read_labels  # noqa: E402
 from wvtext.pipeline import ingest_files, run_out_of_step, run_text_stages  # noqa: E402
 from wvtext.store import open_store  # noqa: E402
 
@@ -82,6 +84,12 @@ def main() -> None:
     pred = {a["qid"]: a for a in store.answer_analysis(rids)}
     gold = read_labels(CORPUS / "labelled" / "leicestershire_answers.csv", "qid")
     out["real_leicestershire"] = score_against(pred, gold)
+    # How sure: 95% percentile bootstrap intervals over the 61 answers (seeded).
+    out["real_leicestershire"]["ci95"] = {
+        "text_class_accuracy": bootstrap_accuracy([pred[q]["text_class"] == g["text_class"] for q, g in gold.items()]),
+        "flag_f1": bootstrap_f1([(int(bool(pred[q]["divergent"]) and g["divergent"] == "1"),
+                                  int(bool(pred[q]["divergent"]) and g["divergent"] != "1"),
+                                  int(not pred[q]["divergent"] and g["divergent"] == "1")) for q, g in gold.items()])}
     a2 = CORPUS / "labelled" / "leicestershire_text_class_annotator2.csv"
     if a2.exists():
         second = read_labels(a2, "qid")
@@ -136,7 +144,9 @@ def main() -> None:
             print_errors(pred, gold, f"{key} ")
     for name, r in out.items():
         f = r["flag"]
+        ci = r.get("ci95", {})
         print(f"{name}: n={r['n']} text_class accuracy {r['text_class_accuracy']:.3f}"
+              + (" [95% CI {:.3f}-{:.3f}]".format(*ci["text_class_accuracy"]) if ci else "")
               + (f" (vs annotator 2: {r['text_class_accuracy_vs_annotator2']:.3f}; annotators agree {r['annotator_agreement']:.3f})"
                  if "annotator_agreement" in r else "")
               + (f" (vs independent reader 3: {r['text_class_accuracy_vs_reader3']:.3f}; reader 3 agrees with annotator 1 "
@@ -145,7 +155,9 @@ def main() -> None:
                  f"{r['reader_agreement_with_writer']:.3f})" if "text_class_accuracy_vs_reader" in r else "")
               + (f" (vs the majority of the three, n={r['text_class_accuracy_vs_majority']['n']}: "
                  f"{r['text_class_accuracy_vs_majority']['accuracy']:.3f})" if "text_class_accuracy_vs_majority" in r else "")
-              + f"; flag P {f['precision']:.3f} R {f['recall']:.3f} F1 {f['f1']:.3f} (tp {f['tp']} fp {f['fp']} fn {f['fn']})")
+              + f"; flag P {f['precision']:.3f} R {f['recall']:.3f} F1 {f['f1']:.3f}"
+              + (" [95% CI {:.3f}-{:.3f}]".format(*ci["flag_f1"]) if ci else "")
+              + f" (tp {f['tp']} fp {f['fp']} fn {f['fn']})")
         for t, v in r["per_type"].items():
             if v["planted"]:
                 print(f"    {t:<18} planted {v['planted']:>4}  flagged {v['flagged']:>4}  same type {v['same_type']:>4}  recall {v['recall']:.3f}")

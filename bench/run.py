@@ -124,6 +124,11 @@ def _f(x, nd=3):
     return "-" if x is None else f"{x:.{nd}f}"
 
 
+def _ci(pair) -> str:
+    """ " [95% CI a-b]" for a bootstrap interval, "" where there is none (an older results file)."""
+    return f" [95% CI {pair[0]:.3f}-{pair[1]:.3f}]" if pair else ""
+
+
 def _table(title: str, note: str, header: tuple[str, ...], rows: list[tuple]) -> list[str]:
     """A titled markdown table with a note under the title."""
     return (["", f"## {title}", "", note, "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -167,14 +172,23 @@ def markdown(res: dict) -> str:
     acc = res["accuracy"]
     th = acc.get("themes", {})
     if "real_combined" in th:
-        lines.append(f"| themes micro F1 (real: 61 Leicestershire answers + 80 seed items) | {_f(th['real_combined']['micro']['f1'])} | "
+        ci = th.get("ci95_micro_f1", {})
+        lines.append(f"| themes micro F1 (real: 61 Leicestershire answers + 80 seed items; 95% bootstrap interval over the texts) | "
+                     f"{_f(th['real_combined']['micro']['f1'])}{_ci(ci.get('real_combined'))} | "
                      f"{_f(th.get('synthetic', {}).get('micro', {}).get('f1'))} |")
         for k, v in th.get("reader3_agreement_micro_f1", {}).items():
             lines.append(f"| themes micro F1, an independent reader against the annotator ({k.replace('_', ' ')}) | {_f(v)} | |")
         lines.append(f"| themes macro F1 | {_f(th['real_combined']['macro']['f1'])} | {_f(th.get('synthetic', {}).get('macro', {}).get('f1'))} |")
         for t in ("ordinary_residence", "chc", "pooled_budgets", "crisis_response"):
-            lines.append(f"| themes F1 {t} (real n={th['real_combined']['per_label'][t]['support']}) | "
-                         f"{_f(th['real_combined']['per_label'][t]['f1'])} | {_f(th.get('synthetic', {}).get('per_label', {}).get(t, {}).get('f1'))} |")
+            n = th['real_combined']['per_label'][t]['support']
+            interval = _ci(ci.get("mission themes (real_combined)", {}).get(t)) if n >= 5 else ""
+            lines.append(f"| themes F1 {t} (real n={n}) | "
+                         f"{_f(th['real_combined']['per_label'][t]['f1'])}{interval} | {_f(th.get('synthetic', {}).get('per_label', {}).get(t, {}).get('f1'))} |")
+        if "lexicon_alone_real_combined" in th:
+            d = th["lexicon_alone_real_combined"]
+            lines.append(f"| themes micro F1, learned (default) minus lexicon alone (real; paired bootstrap interval) | "
+                         f"{th['real_combined']['micro']['f1'] - d['f1']:+.3f} [95% CI {d['difference_ci95'][0]:+.3f} to "
+                         f"{d['difference_ci95'][1]:+.3f}] | |")
         if "speed" in th:
             sp = th["speed"]
             lines.append(f"| theme stage words/s, one core (real text; median of {sp.get('passes', 5)} passes) | {sp['words_per_s']:,} "
@@ -184,12 +198,14 @@ def markdown(res: dict) -> str:
     dv = acc.get("divergence", {})
     if "real_leicestershire" in dv:
         r, s = dv["real_leicestershire"], dv.get("synthetic_x1", {})
-        lines.append(f"| narrative class accuracy | {_f(r['text_class_accuracy'])} (annotators agree {_f(r.get('annotator_agreement'))}; "
+        rci = r.get("ci95", {})
+        lines.append(f"| narrative class accuracy | {_f(r['text_class_accuracy'])}{_ci(rci.get('text_class_accuracy'))} (annotators agree {_f(r.get('annotator_agreement'))}; "
                      f"an independent reader agrees with the annotator {_f(r.get('reader3_agreement_with_annotator1'))}; "
                      f"wvtext against the majority of the three annotations {_f(r.get('text_class_accuracy_vs_majority', {}).get('accuracy'))}) "
                      f"| {_f(s.get('text_class_accuracy'))} |")
         for k in ("precision", "recall", "f1"):
-            lines.append(f"| divergence flag {k} | {_f(r['flag'][k])} | {_f(s.get('flag', {}).get(k))} |")
+            lines.append(f"| divergence flag {k} | {_f(r['flag'][k])}{_ci(rci.get('flag_f1')) if k == 'f1' else ''} | "
+                         f"{_f(s.get('flag', {}).get(k))} |")
         for t, v in s.get("per_type", {}).items():
             rv = r["per_type"].get(t, {})
             lines.append(f"| recall {t} | {_f(rv.get('recall'))} (n={rv.get('planted', 0)}) | {_f(v.get('recall'))} (n={v['planted']}) |")
@@ -248,12 +264,15 @@ def markdown(res: dict) -> str:
             "heldout7: voice AE (session 17), likewise (corpus/heldout7/README.md); heldout8: voice AG (session 19), "
             "likewise (corpus/heldout8/README.md). "
             "Labels: the writers' own, and an "
-            "independent reader's (the convention of the real development sets).",
+            "independent reader's (the convention of the real development sets). Intervals: 95% bootstrap over the "
+            "folder's texts, for the defaults (rules; learned themes).",
             ("folder", "labels", "narrative class, rules (default)", "narrative class, learned", "themes F1, lexicon",
              "themes F1, learned (default)"),
-            [(name, who, _f(r[f"narrative class, rules alone (default), vs {who}"]["accuracy"]),
+            [(name, who, _f(r[f"narrative class, rules alone (default), vs {who}"]["accuracy"])
+              + _ci(r[f"narrative class, rules alone (default), vs {who}"].get("ci95")),
               _f(r[f"narrative class, learned (--learned all), vs {who}"]["accuracy"]),
-              _f(r[f"themes, lexicon alone, vs {who}"]["f1"]), _f(r[f"themes, learned (default), vs {who}"]["f1"]))
+              _f(r[f"themes, lexicon alone, vs {who}"]["f1"]),
+              _f(r[f"themes, learned (default), vs {who}"]["f1"]) + _ci(r[f"themes, learned (default), vs {who}"].get("ci95")))
              for name, r in vo.items() for who in ("writers", "readers") if f"themes, lexicon alone, vs {who}" in r])
         if vo.get("items"):
             lines += _table(
@@ -263,7 +282,7 @@ def markdown(res: dict) -> str:
                 "heldout5: items AB (session 10), heldout6: items AD (session 14), heldout7: items AF (session 17) and heldout8: items AH (session 19), likewise.",
                 ("folder", "items", "labels", "themes F1, lexicon", "themes F1, learned (default)"),
                 [(name, r["n"], who, _f(r[f"themes, lexicon alone, vs {who}"]["f1"]),
-                  _f(r[f"themes, learned (default), vs {who}"]["f1"]))
+                  _f(r[f"themes, learned (default), vs {who}"]["f1"]) + _ci(r[f"themes, learned (default), vs {who}"].get("ci95")))
                  for name, r in vo["items"].items() for who in ("writers", "readers")
                  if f"themes, lexicon alone, vs {who}" in r])
     ac = acc.get("across", {})

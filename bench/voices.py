@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from wvtext.export import write_json  # noqa: E402
 from wvtext.codebook import load_codebook  # noqa: E402
-from wvtext.evaluate import multilabel_scores  # noqa: E402
+from wvtext.evaluate import bootstrap_accuracy, bootstrap_f1, multilabel_scores, unit_counts  # noqa: E402
 from wvtext.stance import StanceReader  # noqa: E402
 from wvtext.themes.lexicon import THEMES  # noqa: E402
 from wvtext.pipeline import item_text, question_text  # noqa: E402
@@ -91,6 +91,7 @@ def measure(folder: Path) -> dict:
                     confusion[f"{r[col]}->{cls}"] += 1
             out[f"narrative class, {mode}, vs {who}"] = {
                 "accuracy": round(sum(ok.values()) / len(rows), 3),
+                "ci95": bootstrap_accuracy([cls == r[col] for r, cls in zip(rows, pred)]),
                 "per_voice": {v: round(ok[v] / n_voice[v], 3) for v in sorted(n_voice)},
                 "confusion": dict(confusion.most_common(8))}
     for who, (col, themes_col) in label_sets.items():
@@ -104,7 +105,8 @@ def measure(folder: Path) -> dict:
         pred = {i: {t for t, s in sc.items() if s.carried} for i, sc in enumerate(res)}
         for who, gold in golds.items():
             m = multilabel_scores(gold, pred, list(THEMES))["micro"]
-            out[f"themes, {mode}, vs {who}"] = {k: round(m[k], 3) for k in ("f1", "precision", "recall")}
+            out[f"themes, {mode}, vs {who}"] = {**{k: round(m[k], 3) for k in ("f1", "precision", "recall")},
+                                                "ci95": bootstrap_f1(unit_counts(gold, pred))}
     for who, gold in golds.items():
         out[f"themes per text ({who})"] = round(sum(map(len, gold.values())) / len(gold), 2)
     if "readers" in golds:
@@ -134,7 +136,8 @@ def measure_items(folder: Path) -> dict:
         for who, col in cols.items():
             gold = {i: {t for t in r[col].split(";") if t} for i, r in enumerate(rows)}
             m = multilabel_scores(gold, pred, list(THEMES))["micro"]
-            out[f"themes, {mode}, vs {who}"] = {k: round(m[k], 3) for k in ("f1", "precision", "recall")}
+            out[f"themes, {mode}, vs {who}"] = {**{k: round(m[k], 3) for k in ("f1", "precision", "recall")},
+                                                "ci95": bootstrap_f1(unit_counts(gold, pred))}
     return out
 
 
@@ -152,7 +155,8 @@ def main() -> None:
             print(f"{folder.name} items (n={items['n']}):")
             for k, v in items.items():
                 if k != "n":
-                    print(f"  {k}: micro F1 {v['f1']:.3f} (P {v['precision']:.3f} R {v['recall']:.3f})")
+                    print(f"  {k}: micro F1 {v['f1']:.3f} [95% CI {v['ci95'][0]:.3f}-{v['ci95'][1]:.3f}] "
+                          f"(P {v['precision']:.3f} R {v['recall']:.3f})")
         if not res:
             continue
         name = folder.name
@@ -160,9 +164,11 @@ def main() -> None:
         print(f"{name} (voices {', '.join(res['voices'])}; n={res['n']}):")
         for k, v in res.items():
             if k.startswith("narrative class"):
-                print(f"  {k}: accuracy {v['accuracy']:.3f}  per voice {v['per_voice']}")
+                print(f"  {k}: accuracy {v['accuracy']:.3f} [95% CI {v['ci95'][0]:.3f}-{v['ci95'][1]:.3f}]  "
+                      f"per voice {v['per_voice']}")
             elif k.startswith("themes,"):
-                print(f"  {k}: micro F1 {v['f1']:.3f} (P {v['precision']:.3f} R {v['recall']:.3f})")
+                print(f"  {k}: micro F1 {v['f1']:.3f} [95% CI {v['ci95'][0]:.3f}-{v['ci95'][1]:.3f}] "
+                      f"(P {v['precision']:.3f} R {v['recall']:.3f})")
             elif k.startswith(("themes per text", "writers and readers")):
                 print(f"  {k}: {v}")
     if args.json:

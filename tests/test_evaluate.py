@@ -1,0 +1,64 @@
+"""The benchmark's measures: micro F1 and its bootstrap intervals (how sure a figure on a small
+labelled set is)."""
+import csv
+
+import pytest
+
+from conftest import ROOT
+from wvtext.evaluate import (bootstrap_accuracy, bootstrap_f1, bootstrap_f1_difference, multilabel_scores,
+                             split_set, unit_counts)
+
+LABELS = ["chc", "housing", "advocacy"]
+
+
+def test_unit_counts_sum_to_the_micro_counts():
+    gold = {"a": {"chc", "housing"}, "b": {"advocacy"}, "c": set()}
+    pred = {"a": {"chc"}, "b": {"advocacy", "chc"}}
+    counts = unit_counts(gold, pred)
+    assert counts == [(1, 0, 1), (1, 1, 0), (0, 0, 0)]
+    micro = multilabel_scores(gold, pred, LABELS)["micro"]
+    assert tuple(map(sum, zip(*counts))) == (micro["tp"], micro["fp"], micro["fn"])
+    assert unit_counts(gold, pred, ["chc"]) == [(1, 0, 0), (0, 1, 0), (0, 0, 0)]
+
+
+def test_bootstrap_interval_holds_the_figure_is_seeded_and_narrows_with_more_texts():
+    # 40 texts: 30 right (tp 1), 6 with a false positive, 4 with a miss
+    counts = [(1, 0, 0)] * 30 + [(1, 1, 0)] * 6 + [(0, 0, 1)] * 4
+    tp, fp, fn = map(sum, zip(*counts))
+    f1 = 2 * tp / (2 * tp + fp + fn)
+    lo, hi = bootstrap_f1(counts)
+    assert lo < f1 < hi and 0 < lo and hi <= 1
+    assert bootstrap_f1(counts) == (lo, hi)  # seeded: the same counts give the same interval
+    lo4, hi4 = bootstrap_f1(counts * 4)  # four times the texts, the same rates
+    assert hi4 - lo4 < (hi - lo) * 0.7  # about half as wide (1/sqrt(4))
+    assert bootstrap_f1([(1, 0, 0)] * 10) == (1.0, 1.0)  # no error in any resample
+    # a resample without the one labelled text has no F1 (not an F1 of 0): left out
+    assert bootstrap_f1([(1, 0, 0)] + [(0, 0, 0)] * 9) == (1.0, 1.0)
+
+
+def test_bootstrap_accuracy_and_a_paired_difference():
+    right = [1] * 46 + [0] * 15  # 0.754 of 61, as the real narrative class
+    lo, hi = bootstrap_accuracy(right)
+    assert lo < 46 / 61 < hi and hi - lo > 0.15  # 61 answers cannot pin an accuracy to a few points
+    a = [(1, 0, 0)] * 30 + [(0, 1, 1)] * 10
+    assert bootstrap_f1_difference(a, a) == (0.0, 0.0)  # the same system: no difference in any resample
+    b = [(1, 0, 0)] * 10 + [(0, 1, 1)] * 30
+    lo, hi = bootstrap_f1_difference(a, b)
+    assert 0 < lo < hi  # A is clearly better on these texts
+    with pytest.raises(ValueError):
+        bootstrap_f1_difference(a, b[:-1])
+    with pytest.raises(ValueError):
+        bootstrap_f1([])
+
+
+def test_the_real_reader_agreement_interval_is_computed_on_the_real_labels():
+    """On the real Leicestershire labels: the independent reader against the annotator, the human
+    figure the benchmark reports beside wvtext's, with its interval."""
+    def themes(name, key):
+        with open(ROOT / "corpus" / "labelled" / name, newline="", encoding="utf-8") as fh:
+            return {r[key]: split_set(r["themes"]) for r in csv.DictReader(fh)}
+
+    gold, reader = themes("leicestershire_answers.csv", "qid"), themes("leicestershire_reader3.csv", "qid")
+    micro = multilabel_scores(gold, reader, sorted(set().union(*gold.values())))["micro"]["f1"]
+    lo, hi = bootstrap_f1(unit_counts(gold, reader))
+    assert lo <= micro <= hi and hi - lo < 0.2
