@@ -37,6 +37,26 @@ def read(nlp, reader, codebook, qid, text):
         ("1.4", "Reporting route to the partnership board being set up; first report due in January.", "in_progress"),
         # "being" after a word for people names the cohort, not work underway.
         ("4.1", "A named worker for each person being reviewed has been agreed and is in place.", "yes"),
+        # A later sentence that opens "No <thing>" about the question denies that part (session 21);
+        # not an aside in brackets, two denials, or what a support question's answer does not ask for.
+        ("7.2", "Advocacy quality is monitored through contract reviews for adults. No equivalent monitoring of "
+                "advocacy for children.", "partial"),
+        ("4.5", "The register is held by the CCG. No first point of contact has been named for each person yet.", "partial"),
+        ("4.3", "Yes: the stakeholder group meets monthly with carers and self-advocates and reports to the board. "
+                "(No crisis admissions since March, so crisis planning is not on its agenda.)", "yes"),
+        ("7.3", "Each team has trained Best Interests Assessors. No person has been without an assessor when one "
+                "was needed.", "yes"),
+        ("1.9", "Local support from the regional network is lined up. No national support requested at this stage.", "yes"),
+        # An affirmative opening, then a part not yet done and a plan for it: the plan is part of the
+        # gap, so in place with a stated gap (partial), not "no" (session 21: the plans were counted
+        # as "not yet" only after the gap had been weighed).
+        ("10.1", "For adults, yes: the delivery plan covers everyone over 18. Children are not yet included, "
+                 "and a joint post will be discussed.", "partial"),
+        ("5.4", "The adults' board receives regular reports on the programme. The children's board has not yet "
+                "been engaged; we will ask to join its agenda in January.", "partial"),
+        # In place under strain (codebook: "Yes but challenging"; session 21).
+        ("3.3", "Yes but stretched: reviews are on schedule, with agency social workers funded to March.", "partial"),
+        ("3.5", "Everyone in the cohort has a named worker. Families of people in secure care struggle to reach them.", "partial"),
         # A contrast followed by a denial in one sentence, or an affirmative opening with a gap later: partial.
         ("8.2", "There's a crisis service for adults, but nothing for under-18s, who still end up in A&E.", "partial"),
         ("5.5", "The board monitors safeguarding alerts and DoLS for people in placements. Restraint is not yet within "

@@ -146,6 +146,11 @@ _ASKS_WISHES = re.compile(r"\b(?:further|additional|more|extra)\s+(?:support|hel
                           r"|\bwould\s+(?:you\s+)?(?:like|welcome)\b", re.I)
 _JOINT = {"joint", "jointly", "integrated", "integrate", "shared", "single", "together"}
 _SEPARATE_WEIGHT = 0.8
+# "Routinely available for adults. No dedicated advocacy for young people.": a later sentence that
+# opens "No <noun>" denies that thing, as an answer that opens "No" denies the question's. Not "No
+# longer ...", "No doubt ...", "No more than ..." (no denial of a thing).
+_LATER_NO_WEIGHT = 1.0
+_NOT_A_DENIED_THING = {"longer", "more", "doubt", "matter", "less", "sooner", "later", "fewer"}
 _HTML_ENTITIES = {"amp", "nbsp", "quot", "lt", "gt", "apos"}  # "&amp;": its ";" joins no clauses
 # "the people being reviewed", "each person being moved": a participle after a word for people
 # says who the programme is about, not that an arrangement is being made.
@@ -525,6 +530,20 @@ class StanceReader:
             if cls == "partial":
                 qualified.update(range(s, e))
             add(cls, w, s, count_first=cue != "yes")
+        for b, e in v.bounds[1:]:
+            i = next((k for k in range(b, e) if norms[k][:1].isalpha()), e)
+            if i + 1 < e and norms[i] == "no" and i not in taken and norms[i + 1][:1].isalpha() \
+                    and norms[i + 1] not in _NOT_A_DENIED_THING:
+                if self._no_trouble(norms, i + 1, e, question):
+                    add("yes", _PROGRESSIVE_WEIGHT, i)  # "No gaps identified.": nothing wrong
+                elif not self._nobody_here(norms, i + 1, e) and (i == b or norms[b] != "(") \
+                        and "without" not in norms[i + 1:e] and self._on_question(v, question, i + 1, e) \
+                        and not (question is not None and _ASKS_WISHES.search(question.text)):
+                    # about the question (an aside, "(No crisis admissions since March.)", is context);
+                    # not two denials ("No person has been without an assessor"), nor, under a question
+                    # asking where support is wanted, what is not asked for ("No national support requested")
+                    taken.add(i)
+                    add("no", _LATER_NO_WEIGHT, i)
         for i in range(len(norms) - 1):
             # "is/are [not] <verb>ing": work underway, or (negated) not being done; "being <done>"
             # standing alone: work underway.
@@ -899,7 +918,28 @@ class StanceReader:
                     and in_first["no"] == 0):
                 return self._stance("in_progress", scores, best, doc, xref, hedged, bonus=0.1)
         scores = dict(scores)
-        # An affirmative opening (no negation, nothing underway or planned) followed by a gap in a
+        plan = scores.pop("plan")
+        if plan and future_question:
+            # "Are you confident the target will be achieved?" - "we expect all moves to be
+            # completed" answers it; the future is the question's, not a sign of not-yet.
+            scores["yes"] += plan
+            best.setdefault("yes", best.get("plan", (0.0, 0)))
+        elif plan:
+            # Plans alone mean "not yet done" ("No, this is planned"); beside work underway or
+            # something in place they are part of progress.
+            if scores["in_progress"] > 0 or scores["yes"] >= 1.0:
+                scores["in_progress"] += 0.5 * plan
+                best.setdefault("in_progress", best.get("plan", (0.0, 0)))
+            elif plan < _INCIDENTAL_PLAN and scores["no"] == 0 and self._describes(v, question):
+                # A long account of what was done that mentions a date or a next step in passing
+                # ("The assessment was endorsed in June ... it will be refreshed each quarter")
+                # describes the thing asked about; the future is incidental, not "only plans".
+                pass
+            else:
+                scores["no"] += plan
+                best.setdefault("no", best.get("plan", (0.0, 0)))
+        # (Read after the plans are counted: a plan after an affirmative opening, counted as "not
+        # yet", is part of the gap.) An affirmative opening (no negation, nothing underway or planned) followed by a gap in a
         # later sentence ("Numbers agreed. Support for families not yet in place.") is in place
         # with a stated gap: partial, not no; and not yes either when the gap weighs at least a
         # quarter as much as the affirmation ("We have a register of people in hospital. It doesn't
@@ -923,26 +963,6 @@ class StanceReader:
                 and scores["partial"] >= 0.5 * scores["yes"] and "partial" in best \
                 and self._on_question(v, question, *v.sent(best["partial"][1])):
             scores["partial"] = max(scores["partial"], scores["yes"] + 0.1)
-        plan = scores.pop("plan")
-        if plan and future_question:
-            # "Are you confident the target will be achieved?" - "we expect all moves to be
-            # completed" answers it; the future is the question's, not a sign of not-yet.
-            scores["yes"] += plan
-            best.setdefault("yes", best.get("plan", (0.0, 0)))
-        elif plan:
-            # Plans alone mean "not yet done" ("No, this is planned"); beside work underway or
-            # something in place they are part of progress.
-            if scores["in_progress"] > 0 or scores["yes"] >= 1.0:
-                scores["in_progress"] += 0.5 * plan
-                best.setdefault("in_progress", best.get("plan", (0.0, 0)))
-            elif plan < _INCIDENTAL_PLAN and scores["no"] == 0 and self._describes(v, question):
-                # A long account of what was done that mentions a date or a next step in passing
-                # ("The assessment was endorsed in June ... it will be refreshed each quarter")
-                # describes the thing asked about; the future is incidental, not "only plans".
-                pass
-            else:
-                scores["no"] += plan
-                best.setdefault("no", best.get("plan", (0.0, 0)))
         # Something in place together with substantial work still underway, or in place for some
         # and absent for others: "exists ... with a stated gap" (answer-classes.md), i.e. partial.
         for other in ("in_progress", "no"):
