@@ -938,14 +938,14 @@ class StanceReader:
             else:
                 scores["no"] += plan
                 best.setdefault("no", best.get("plan", (0.0, 0)))
-        # (Read after the plans are counted: a plan after an affirmative opening, counted as "not
-        # yet", is part of the gap.) An affirmative opening (no negation, nothing underway or planned) followed by a gap in a
+        # An affirmative opening (no negation, nothing underway or planned) followed by a gap in a
         # later sentence ("Numbers agreed. Support for families not yet in place.") is in place
         # with a stated gap: partial, not no; and not yes either when the gap weighs at least a
         # quarter as much as the affirmation ("We have a register of people in hospital. It doesn't
         # include people in the community ..."; half until session 17). The gap must be about the
         # question, or at least no aside about issues or absent people. An answer that opens with
-        # its denial stays no.
+        # its denial stays no. Weighed after the plans are counted (since session 21): a plan after
+        # an affirmative opening, counted as "not yet", is part of the gap.
         affirmative_opening = len(v.bounds) >= 2 and in_first["no"] == 0 and opening not in ("no", "not", "none") \
             and in_first["in_progress"] + in_first["plan"] == 0 and not any(n in _NEG for n in v.norms[:first_end])
         if affirmative_opening and scores["no"] > 0:
