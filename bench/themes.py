@@ -66,6 +66,7 @@ def real_sets(nlp) -> dict:
         "seed_items": multilabel_scores(gold_i, pred_i, list(THEMES)),
         "real_combined": multilabel_scores(both_g, both_p, list(THEMES)),
         "_pred_answers": pred_a, "_gold_answers": gold_a, "_pred_items": pred_i, "_gold_items": gold_i,
+        "_gold_both": both_g, "_pred_both": both_p,
     }
 
 
@@ -190,11 +191,11 @@ def main() -> None:
     real = real_sets(nlp)
     out = {k: v for k, v in real.items() if not k.startswith("_")}
     lexicon_alone = real_sets(make_nlp(learned=False))
-    both = lambda r: ({("a", k): v for k, v in r["_gold_answers"].items()} | {("i", k): v for k, v in r["_gold_items"].items()},
-                      {("a", k): v for k, v in r["_pred_answers"].items()} | {("i", k): v for k, v in r["_pred_items"].items()})
-    (g, p), (_g, q) = both(real), both(lexicon_alone)
-    out["lexicon_alone_real_combined"] = {"f1": lexicon_alone["real_combined"]["micro"]["f1"],
-                                          "difference_ci95": bootstrap_f1_difference(unit_counts(g, p), unit_counts(g, q))}
+    gold = real["_gold_both"]
+    out["lexicon_alone_real_combined"] = {
+        "f1": lexicon_alone["real_combined"]["micro"]["f1"],
+        "difference_ci95": bootstrap_f1_difference(unit_counts(gold, real["_pred_both"]),
+                                                   unit_counts(gold, lexicon_alone["_pred_both"]))}
     syn = synthetic_set(nlp)
     if syn:
         out["synthetic"] = syn

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import app
-from ._util import echo_err, progress_bar, report_problems
+from ._util import echo_err, progress_bar, report_problems, staged_outputs
 
 
 _HELP = (
@@ -96,18 +96,10 @@ def cluster_cli(
     with progress_bar() as progress:
         result = cluster_items(loaded, dup_threshold=threshold, n_collections=collections, min_size=min_size,
                                theme_weight=theme_weight, progress=progress)
-    from ..errors import Interrupted
-    from ..outdir import staged
-
-    stage = None
     try:
         # into a staging folder first: OUT gets all the outputs or, on an error or an interrupt, none
-        with staged(out) as stage:
-            _write(result, stage.path, problems)
-    except Interrupted as exc:
-        if stage is None or not stage.committed:
-            exc.notes.append(f"nothing was written to {out}")
-        raise
+        with staged_outputs(out) as folder:
+            _write(result, folder, problems)
     except OSError as exc:
         echo_err(f"error: cannot write the outputs to {out}: {exc.strerror or exc}.")
         raise typer.Exit(1)

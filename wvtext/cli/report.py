@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import app
+from ._util import staged_outputs
 
 
 _HELP = (
@@ -47,24 +48,15 @@ def report_cli(
     if not (out / "answers.csv").is_file():
         typer.echo(f"error: {out} has no answers.csv: run 'wvtext analyse --out {out}' first.", err=True)
         raise typer.Exit(1)
-    from ..outdir import staged
     from ..report import build_reports
 
-    from ..errors import Interrupted
-
     # Into a staging folder first: DIR gets every report or, on an error or an interrupt, none.
-    stage = None
-    try:
-        with staged(out) as stage:
-            if db is not None:
-                from ..report.build import refresh_reviews
+    with staged_outputs(out) as folder:
+        if db is not None:
+            from ..report.build import refresh_reviews
 
-                n = refresh_reviews(out, db, dest=stage.path)
-            res = build_reports(out, title=title, dest=stage.path)
-    except Interrupted as exc:
-        if stage is None or not stage.committed:
-            exc.notes.append(f"nothing was written to {out}")
-        raise
+            n = refresh_reviews(out, db, dest=folder)
+        res = build_reports(out, title=title, dest=folder)
     if db is not None:
         typer.echo(f"{n} review decision{'s' if n != 1 else ''} from {db} applied (written to {out}/reviews.csv)",
                    err=True)
