@@ -57,6 +57,33 @@ def read(nlp, reader, codebook, qid, text):
         # In place under strain (codebook: "Yes but challenging"; session 21).
         ("3.3", "Yes but stretched: reviews are on schedule, with agency social workers funded to March.", "partial"),
         ("3.5", "Everyone in the cohort has a named worker. Families of people in secure care struggle to reach them.", "partial"),
+        # A denial, then work visibly underway after it: being set up, not yet in place (session 22).
+        # Only intentions, or a lighter word of activity, after the denial stay no.
+        ("2.4", "Not at present, however a risk-share protocol for high-cost placements is being finalised with "
+                "the CCG's finance lead.", "in_progress"),
+        ("8.2", "No. Out-of-hours cover comes from the general mental health crisis line. A learning disability "
+                "crisis pathway is being developed with the trust.", "in_progress"),
+        ("5.8", "Not at present; a group linking contracts, CQC and care managers is being set up, meeting first "
+                "in March.", "in_progress"),
+        ("5.6", "Not yet. The board will look at training once the delivery plan is signed off.", "no"),
+        ("7.3", "Not currently, though the lead is looking at the rota.", "no"),
+        # "Yes for <some people>" opens with its own limit: partial, even when what follows describes only
+        # the part in place; "Yes for everyone ..." and "Yes for this programme" are not limits (session 22).
+        ("4.6", "Yes for adults in the review cohort - IMHA and general advocacy through the council's contract.",
+         "partial"),
+        ("3.5", "Yes, for the seven people in assessment units: each has a named social worker.", "partial"),
+        ("3.5", "Yes for all eleven people: each has a named social worker and an advocate.", "yes"),
+        ("1.1", "Yes for this programme a joint group of the council and the CCG meets monthly.", "yes"),
+        # "No admissions since March" reports a good outcome, as "no concerns" does, not a missing
+        # arrangement; "No admission avoidance protocol" denies one (session 22).
+        ("8.2", "Yes - the intensive support team works evenings and weekends with a crisis bed at the respite "
+                "unit. No admissions since the team started in March.", "yes"),
+        ("8.2", "The intensive support team works evenings and weekends. No admission avoidance protocol has been "
+                "agreed with the mental health trust.", "partial"),
+        # "informal patients" are those not detained, not an informal arrangement (session 22).
+        ("3.5", "All have a named worker; IMHA for the detained and general advocacy for the 2 informal patients.",
+         "yes"),
+        ("1.6", "There is an informal arrangement between the directors.", "partial"),
         # A contrast followed by a denial in one sentence, or an affirmative opening with a gap later: partial.
         ("8.2", "There's a crisis service for adults, but nothing for under-18s, who still end up in A&E.", "partial"),
         ("5.5", "The board monitors safeguarding alerts and DoLS for people in placements. Restraint is not yet within "

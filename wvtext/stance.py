@@ -158,6 +158,7 @@ _PEOPLE = {"people", "person", "persons", "individual", "individuals", "patient"
            "everyone", "anyone", "adult", "adults", "child", "children", "men", "women", "them"}
 # "Nobody from our area is placed by specialist commissioning": an answer that opens by saying no
 # one is placed, funded or in hospital says the question's subject does not exist here.
+_EVERY = {"all", "every", "everyone", "everybody", "each", "both", "whole", "entire"}
 _NOBODY_SUBJECT = {"placed", "funded", "commissioned", "hospital", "inpatient", "patient", "secure"}
 _NOBODY_WEIGHT = 1.5
 # Words that say a thing is done: after a denial of work underway in their sentence ("not in progress,
@@ -168,6 +169,12 @@ _DONE = {"completed", "complete", "finished", "concluded", "done"}
 # resolution protocol"), whose compounds name arrangements.
 _TROUBLE = {"gap", "concern", "issue", "problem", "difficulty", "barrier", "delay", "shortfall", "complaint",
             "obstacle"}
+# Events the programme works to prevent: "No LD admissions since March", "no placement breakdowns
+# this year" report a good outcome, as "no concerns" does; but as a modifier they name an
+# arrangement ("No admission avoidance service"), so only as the head of the phrase.
+_BAD_EVENTS = {"admission", "readmission", "incident", "breakdown"}
+_AFTER_EVENT = {"since", "in", "during", "this", "over", "for", "from", "to", "at", "of", "so", "last", "reported",
+                "recorded", "have", "has", "were", "was"}
 _NOT_TROUBLE = {"analysis", "resolution", "log", "register", "escalation", "protocol", "process"}
 # "Nine of the eleven reviews are complete. The remaining two are booked for September": some of a
 # set done and the rest still to come (answer-classes: Most/Some completed with timescales is
@@ -479,6 +486,8 @@ class StanceReader:
                 # "each person being reviewed", "the four people expected to leave hospital": who
                 # the programme is about, not work underway or a plan of the answer's own
                 continue
+            if cue == "informal" and e < se and (norms[e] in _PEOPLE or norms[e] in ("pt", "admission")):
+                continue  # "the 2 informal patients": not detained under the Act, not an informal arrangement
             if cls == "in_progress" and self._circumstance(norms, sb, s):
                 continue  # "whenever a move is being considered", "was being considered": no work underway now
             if norms[s] == "working" and self._describes_noun(norms, s):
@@ -826,6 +835,9 @@ class StanceReader:
         if end >= sent_end or not norms[end][:1].isalpha():
             return False  # "No - last gap analysis 2011": the answer No, then what there is
         after = norms[end:min(sent_end, end + 4)]
+        if any(n in _BAD_EVENTS and (k + 1 >= len(after) or not after[k + 1][:1].isalpha() or after[k + 1] in _AFTER_EVENT)
+               for k, n in enumerate(after[:3])):
+            return True
         return any(n in _TROUBLE for n in after[:3]) and not any(n in _NOT_TROUBLE for n in after)
 
     @staticmethod
@@ -913,10 +925,18 @@ class StanceReader:
             # "Yes but challenging", "Yes, though ...": yes with a stated caveat (answer-classes: partial).
             if any(n in _CONTRAST for n in v.norms[:first_end]) and (scores["partial"] > 0 or scores["no"] > 0):
                 return self._stance("partial", scores, best, doc, xref, hedged)
+            # "Yes for adults.", "Yes for those in medium secure - ...": yes for some people only
+            # (answer-classes: exists for some people, places or parts).
+            if self._scoped_yes(v.norms):
+                scores = dict(scores, partial=max(scores["partial"], scores["yes"] + 0.1))
+                return self._stance("partial", scores, best | {"partial": (0.0, 0)}, doc, xref, hedged)
             # "Yes, the register is being analysed ..." describes work underway, not something in place.
             if (not future_question and in_first["in_progress"] + in_first["plan"] > in_first["yes"] + 0.2
                     and in_first["no"] == 0):
                 return self._stance("in_progress", scores, best, doc, xref, hedged, bonus=0.1)
+        # the heaviest single cue of work underway, unboosted (before plans are counted in with it)
+        underway_cue = best["in_progress"][0] / (_FIRST_WEIGHT if best["in_progress"][1] == 0 else 1.0) \
+            if "in_progress" in best else 0.0
         scores = dict(scores)
         plan = scores.pop("plan")
         if plan and future_question:
@@ -983,6 +1003,14 @@ class StanceReader:
         if alternative is not None and scores["no"] > 0 and not self._bare_answer(v.norms):
             scores["partial"] = max(scores["partial"], scores["no"] + 0.1)
             best.setdefault("partial", (0.0, v.sent(alternative)[0]))
+        # A denial followed by work visibly underway ("Not at present, however a risk share is being
+        # drafted"; "No. ... Changes are being developed as part of the contract review"): nothing in
+        # place yet, but being set up - in progress (answer-classes: "being set up, developed ...
+        # but not yet in place"), where only intentions after the denial stay no ("Not at present,
+        # however, this is an objective of the Board"). Not when something is also in place.
+        if (opening in ("no", "not", "none") or in_first["no"] >= 1.0) \
+                and underway_cue >= 1.0 and scores["yes"] < 1.0 and scores["partial"] < 1.0:
+            scores["in_progress"] = max(scores["in_progress"], scores["no"] + 0.1)
         # Some of a set done and the rest named after it, in an answer that does not open with a
         # denial: work underway, whatever the cues of what is done say.
         if in_first["no"] == 0 and self._done_so_far(doc.text):
@@ -1017,6 +1045,21 @@ class StanceReader:
                 return Stance("yes", 0.5, self._first_text(doc), scores, xref, hedged=hedged)
             return Stance("unclear", 0.6, self._first_text(doc), scores, xref, hedged=hedged)
         return self._stance(top, scores, best, doc, xref, hedged)
+
+    @staticmethod
+    def _scoped_yes(norms: list[str]) -> bool:
+        """Whether an answer opening "Yes" limits it at once to some people: "Yes for adults", "Yes,
+        for the 9 CCG-funded inpatients", "Yes for those in medium secure"; not "Yes for all of them",
+        "Yes for everyone" or "Yes for this programme"."""
+        i = opening_index(norms) + 1
+        if i < len(norms) and norms[i] == ",":
+            i += 1
+        if norms[i:i + 1] != ["for"]:
+            return False
+        head = [n for n in norms[i + 1:i + 5] if n[:1].isalnum()]
+        if not head or head[0] in _EVERY:
+            return False
+        return any(n in _PEOPLE or n in ("young", "older", "some", "most") for n in head) and not _EVERY.intersection(head)
 
     @staticmethod
     def _asks_back(doc: Doc) -> bool:
