@@ -114,8 +114,9 @@ class ThemeMatcher:
     def __call__(self, doc: Doc) -> Doc:
         found = []
         view = None
+        slashes = _slash_heads(doc)  # once per doc, for both matchers
         for matcher in (self.norm_matcher, self.case_matcher):
-            for key, start, end in self._matches(matcher, doc):
+            for key, start, end in self._matches(matcher, doc, slashes):
                 term = self.by_key[key]
                 if term.context or term.exclude:
                     view = view or doc_view(doc)
@@ -139,14 +140,14 @@ class ThemeMatcher:
 
 
     @staticmethod
-    def _matches(matcher: PhraseMatcher, doc: Doc) -> list[tuple[int, int, int]]:
+    def _matches(matcher: PhraseMatcher, doc: Doc, got: tuple[list[int], set[int]] | None) -> list[tuple[int, int, int]]:
         """The matcher's finds in the doc, and in its words with each slash-joined alternative
         left out ("pooled/aligned budgets" read as "pooled budgets" too, "physical/behavioural
         interventions" as "physical interventions"): the words before a slash share the head that
         follows the last alternative. A find through a left-out alternative spans it in the doc.
-        Only the words around each slash are read again (a term has at most five words)."""
+        Only the words around each slash are read again (a term has at most five words). `got`:
+        `_slash_heads(doc)`, worked out once for both matchers."""
         found = matcher(doc)
-        got = _slash_heads(doc)
         if got is not None:
             kept, drop = got
             short = Doc(doc.vocab, words=[doc[i].text for i in kept])
