@@ -189,6 +189,13 @@ def markdown(res: dict) -> str:
             lines.append(f"| themes micro F1, learned (default) minus lexicon alone (real; paired bootstrap interval) | "
                          f"{th['real_combined']['micro']['f1'] - d['f1']:+.3f} [95% CI {d['difference_ci95'][0]:+.3f} to "
                          f"{d['difference_ci95'][1]:+.3f}] | |")
+        if "real_passages" in th:
+            rp = th["real_passages"]
+            lines.append(f"| themes micro F1, real passages of seeds 001 and 004 outside the items (n={rp['n']}; never fitted "
+                         f"to; reported beside the headline, not in it) | learned {_f(rp['learned (default)']['f1'])}"
+                         f"{_ci(rp['learned (default)'].get('ci95'))}, lexicon alone {_f(rp['lexicon alone']['f1'])}"
+                         + (f"; a second reader against the first {_f(rp['second_reader_micro_f1'])}"
+                            if rp.get("second_reader_micro_f1") is not None else "") + " | |")
         if "speed" in th:
             sp = th["speed"]
             lines.append(f"| theme stage words/s, one core (real text; median of {sp.get('passes', 5)} passes) | {sp['words_per_s']:,} "

@@ -3,7 +3,9 @@
     .venv/bin/python bench/themes.py [--json OUT]
 
 Real sets: the 61 Leicestershire answers (corpus/labelled/leicestershire_answers.csv) and the 80
-seed good-practice items (corpus/labelled/seed_items_themes.csv). Development, SYNTHETIC: the items
+seed good-practice items (corpus/labelled/seed_items_themes.csv); beside them, never fitted to and
+not merged into the headline, 93 passages of the seed documents 001 and 004 outside the items
+(corpus/labelled/seed_passages_themes.csv). Development, SYNTHETIC: the items
 probes of corpus/probes (themes named in passing), where present. Speed: words per second of the
 theme stage on one core, against a bare spacy.blank("en") tokenizer pass over the same text.
 Each real micro F1 (and each mission theme's F1, where it has 5 texts or more) comes with a 95%
@@ -68,6 +70,32 @@ def real_sets(nlp) -> dict:
         "_pred_answers": pred_a, "_gold_answers": gold_a, "_pred_items": pred_i, "_gold_items": gold_i,
         "_gold_both": both_g, "_pred_both": both_p,
     }
+
+
+def passages_set(nlp, lexicon_nlp) -> dict | None:
+    """A second real set, never fitted to: passages of the seed documents 001 and 004 that are not
+    among the seed items (corpus/labelled/README_seed_passages.md), with a first reader's labels and
+    a second reader's for agreement. Reported beside the headline sets, not merged into them."""
+    path = CORPUS / "labelled" / "seed_passages_themes.csv"
+    if not path.exists():
+        return None
+    rows = read_labels(path, "id")
+    gold = {k: split_set(r["themes"]) for k, r in rows.items()}
+    texts = [r["text"] for r in rows.values()]
+    out: dict = {"n": len(rows), "words": sum(len(t.split()) for t in texts)}
+    for mode, model in (("learned (default)", nlp), ("lexicon alone", lexicon_nlp)):
+        pred = {k: split_set(themes_string(s)) for k, s in zip(rows, extract_themes(texts, nlp=model))}
+        m = multilabel_scores(gold, pred, list(THEMES))
+        out[mode] = {k: round(m["micro"][k], 3) for k in ("precision", "recall", "f1")}
+        out[mode]["macro_f1"] = round(m["macro"]["f1"], 3)
+        out[mode]["ci95"] = bootstrap_f1(unit_counts(gold, pred))
+        if mode == "learned (default)":
+            out["per_label"] = m["per_label"]
+    second = CORPUS / "labelled" / "seed_passages_themes_reader2.csv"
+    if second.exists():
+        other = {k: split_set(r["themes"]) for k, r in read_labels(second, "id").items()}
+        out["second_reader_micro_f1"] = round(multilabel_scores(gold, other, list(THEMES))["micro"]["f1"], 3)
+    return out
 
 
 def synthetic_set(nlp) -> dict | None:
@@ -190,7 +218,11 @@ def main() -> None:
     nlp = make_nlp()
     real = real_sets(nlp)
     out = {k: v for k, v in real.items() if not k.startswith("_")}
-    lexicon_alone = real_sets(make_nlp(learned=False))
+    lexicon_nlp = make_nlp(learned=False)
+    lexicon_alone = real_sets(lexicon_nlp)
+    passages = passages_set(nlp, lexicon_nlp)
+    if passages:
+        out["real_passages"] = passages
     gold = real["_gold_both"]
     out["lexicon_alone_real_combined"] = {
         "f1": lexicon_alone["real_combined"]["micro"]["f1"],
@@ -234,6 +266,13 @@ def main() -> None:
         print(f"real_combined, lexicon alone: micro F1 {d['f1']:.3f}; learned minus lexicon alone "
               f"{out['real_combined']['micro']['f1'] - d['f1']:+.3f} [95% CI of the difference, paired: "
               f"{d['difference_ci95'][0]:+.3f} to {d['difference_ci95'][1]:+.3f}]")
+    if passages:
+        line = "; ".join(f"{mode} micro F1 {passages[mode]['f1']:.3f} [95% CI {passages[mode]['ci95'][0]:.3f}-"
+                         f"{passages[mode]['ci95'][1]:.3f}] (P {passages[mode]['precision']:.3f} R {passages[mode]['recall']:.3f})"
+                         for mode in ("learned (default)", "lexicon alone"))
+        agree = passages.get("second_reader_micro_f1")
+        print(f"real passages of seeds 001 and 004 outside the items (n={passages['n']}, {passages['words']:,} words; "
+              f"never fitted to): {line}" + (f"; second reader vs first {agree:.3f}" if agree is not None else ""))
     if probes:
         for mode in ("learned (default)", "lexicon alone"):
             v = probes[mode]

@@ -62,3 +62,29 @@ def test_corpus_other_annotations_cover_the_same_rows_with_valid_labels(codebook
             assert {t for t in r["themes"].split(";") if t} <= set(THEMES), (name, r[key])
             if "text_class" in r:
                 assert r["text_class"] in STANCE_CLASSES, (name, r[key])
+
+
+def test_corpus_seed_passages_are_verbatim_outside_the_items_and_labelled_twice():
+    """The second real theme set: verbatim passages of the seed documents that are not seed items
+    (so no passage is also in the headline sets), each labelled by two readers with valid theme ids
+    in themes.md order, negated themes within themes."""
+    from rapidfuzz import fuzz
+
+    from wvtext.themes.lexicon import THEMES
+
+    with open(CORPUS / "labelled" / "seed_passages_themes.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    with open(CORPUS / "labelled" / "seed_passages_themes_reader2.csv", encoding="utf-8") as fh:
+        second = list(csv.DictReader(fh))
+    assert len(rows) >= 80 and [r["id"] for r in second] == [r["id"] for r in rows]
+    assert len({r["id"] for r in rows}) == len(rows)
+    descriptions = [i["description"] for i in read_input(CORPUS / "items" / "seed_items.csv").items]
+    sources = {}
+    for r in rows:
+        text = sources.setdefault(r["source"], _ws((CORPUS / "sources" / r["source"]).read_text(encoding="utf-8")))
+        assert _ws(r["text"]) in text and len(r["text"].split()) >= 25, r["id"]
+        assert max(fuzz.partial_ratio(r["text"][:300], d) for d in descriptions) < 75, r["id"]
+    for row in rows + second:
+        themes = [t for t in row["themes"].split(";") if t]
+        assert themes == sorted(themes, key=THEMES.index), row["id"]
+        assert {t for t in row["negated_themes"].split(";") if t} <= set(themes), row["id"]
