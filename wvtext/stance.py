@@ -158,9 +158,10 @@ _PEOPLE = {"people", "person", "persons", "individual", "individuals", "patient"
            "everyone", "anyone", "adult", "adults", "child", "children", "men", "women", "them"}
 # "Nobody from our area is placed by specialist commissioning": an answer that opens by saying no
 # one is placed, funded or in hospital says the question's subject does not exist here.
-_EVERY = {"all", "every", "everyone", "everybody", "each", "both", "whole", "entire"}
 _NOBODY_SUBJECT = {"placed", "funded", "commissioned", "hospital", "inpatient", "patient", "secure"}
 _NOBODY_WEIGHT = 1.5
+# Words that make "Yes for ..." cover everyone rather than limit it (`_scoped_yes`).
+_EVERY = {"all", "every", "everyone", "everybody", "each", "both", "whole", "entire"}
 # Words that say a thing is done: after a denial of work underway in their sentence ("not in progress,
 # because it was completed") the denial is of the work still going on, not of the thing.
 _DONE = {"completed", "complete", "finished", "concluded", "done"}
@@ -1057,9 +1058,7 @@ class StanceReader:
         if norms[i:i + 1] != ["for"]:
             return False
         head = [n for n in norms[i + 1:i + 5] if n[:1].isalnum()]
-        if not head or head[0] in _EVERY:
-            return False
-        return any(n in _PEOPLE or n in ("young", "older", "some", "most") for n in head) and not _EVERY.intersection(head)
+        return any(n in _PEOPLE or n in ("young", "older", "some", "most") for n in head) and _EVERY.isdisjoint(head)
 
     @staticmethod
     def _asks_back(doc: Doc) -> bool:
