@@ -260,7 +260,7 @@ def markdown(res: dict) -> str:
     if vo and "error" not in vo:
         lines += _table(
             "Narrative class and themes by writer (`bench/voices.py`; SYNTHETIC voices)",
-            "training: voices A-F, M-O (added in session 6) and U-W (session 8), in-sample (the models are trained on them and the stance rules were developed on them); "
+            "training: voices A-F, M-O (added in session 6), U-W (session 8) and AL-AM (session 22), in-sample (the models are trained on them and the stance rules were developed on them); "
             "heldout: voices G-I (session 3), never trained on, looked at several times since and, with the training sets, "
             "used in session 5 to choose which lexicon additions to keep (so their lexicon figures are no longer held out); "
             "heldout2: voices J-L (session 5, written to carry the mess of real returns), nothing fitted or tuned to them; "
@@ -269,7 +269,7 @@ def markdown(res: dict) -> str:
             "measured once at its end (corpus/heldout4/README.md); heldout5: voice AA (session 10), likewise "
             "(corpus/heldout5/README.md); heldout6: voice AC (session 14), likewise (corpus/heldout6/README.md); "
             "heldout7: voice AE (session 17), likewise (corpus/heldout7/README.md); heldout8: voice AG (session 19), "
-            "likewise (corpus/heldout8/README.md). "
+            "likewise (corpus/heldout8/README.md); heldout9: voice AO (session 22), likewise (corpus/heldout9/README.md). "
             "Labels: the writers' own, and an "
             "independent reader's (the convention of the real development sets). Intervals: 95% bootstrap over the "
             "folder's texts, for the defaults (rules; learned themes).",
@@ -286,7 +286,7 @@ def markdown(res: dict) -> str:
                 "Themes of good-practice items by writer (`bench/voices.py`; SYNTHETIC items)",
                 "training: the items files the theme model is trained on (in-sample); heldout3: items T (session 6), "
                 "never trained on, each look listed in corpus/heldout3/README.md; heldout4: items Z (session 8) and "
-                "heldout5: items AB (session 10), heldout6: items AD (session 14), heldout7: items AF (session 17) and heldout8: items AH (session 19), likewise.",
+                "heldout5: items AB (session 10), heldout6: items AD (session 14), heldout7: items AF (session 17), heldout8: items AH (session 19) and heldout9: items AP (session 22), likewise.",
                 ("folder", "items", "labels", "themes F1, lexicon", "themes F1, learned (default)"),
                 [(name, r["n"], who, _f(r[f"themes, lexicon alone, vs {who}"]["f1"]),
                   _f(r[f"themes, learned (default), vs {who}"]["f1"]) + _ci(r[f"themes, learned (default), vs {who}"].get("ci95")))

@@ -3,9 +3,9 @@
     .venv/bin/python bench/voices.py [--json OUT] [--folder DIR ...]
 
 Two kinds of folder, never mixed:
-- corpus/training (voices A-F and, since session 6, M-O, SYNTHETIC): the learned models are trained
-  on them, and the stance rules' later changes were developed against them, so their figures are
-  in-sample for both;
+- corpus/training (voices A-F, M-O since session 6, U-W since session 8, AL-AM since session 22;
+  SYNTHETIC): the learned models are trained on them, and the stance rules' later changes were
+  developed against them, so their figures are in-sample for both;
 - corpus/heldout (voices G-I, SYNTHETIC): written in session 3 by writers who saw neither the code
   nor the other sets; never trained on, but looked at several times since, and used in session 5
   (with the training sets) to choose which lexicon additions to keep (corpus/heldout/README.md);
@@ -15,8 +15,9 @@ Two kinds of folder, never mixed:
 - corpus/heldout3 (voices R-S and items T, session 6), corpus/heldout4 (voice Y and items Z,
   session 8, written after that session's changes), corpus/heldout5 (voice AA and items AB,
   session 10, the same way), corpus/heldout6 (voice AC and items AD, session 14, the same way) and
-  corpus/heldout7 (voice AE and items AF, session 17, the same way) and corpus/heldout8 (voice AG
-  and items AH, session 19, the same way):
+  corpus/heldout7 (voice AE and items AF, session 17, the same way), corpus/heldout8 (voice AG
+  and items AH, session 19, the same way) and corpus/heldout9 (voice AO and items AP, session 22,
+  the same way):
   likewise; each folder's README lists its looks.
   These are the figures that say how the rules and models do on writing they have not seen.
 
@@ -48,7 +49,8 @@ from wvtext.themes.pipeline import extract_themes, make_nlp  # noqa: E402
 
 FOLDERS = (ROOT / "corpus" / "training", ROOT / "corpus" / "heldout", ROOT / "corpus" / "heldout2",
            ROOT / "corpus" / "heldout3", ROOT / "corpus" / "heldout4", ROOT / "corpus" / "heldout5",
-           ROOT / "corpus" / "heldout6", ROOT / "corpus" / "heldout7", ROOT / "corpus" / "heldout8")
+           ROOT / "corpus" / "heldout6", ROOT / "corpus" / "heldout7", ROOT / "corpus" / "heldout8",
+           ROOT / "corpus" / "heldout9")
 
 
 def _rows(folder: Path) -> list[dict]:
