@@ -74,6 +74,10 @@ def read(nlp, reader, codebook, qid, text):
         ("3.5", "Yes, for the seven people in assessment units: each has a named social worker.", "partial"),
         ("3.5", "Yes for all eleven people: each has a named social worker and an advocate.", "yes"),
         ("1.1", "Yes for this programme a joint group of the council and the CCG meets monthly.", "yes"),
+        # An opening that qualifies its own answer: "Broadly (yes)", "In most cases" (session 22).
+        ("5.1", "Broadly yes. Alerts from host authorities reach the team through the ADASS protocol.", "partial"),
+        ("4.8", "In most cases. Reviews record whether a behaviour support plan is in place and how often restraint is used.",
+         "partial"),
         # "No admissions since March" reports a good outcome, as "no concerns" does, not a missing
         # arrangement; "No admission avoidance protocol" denies one (session 22).
         ("8.2", "Yes - the intensive support team works evenings and weekends with a crisis bed at the respite "
