@@ -74,6 +74,13 @@ def read(nlp, reader, codebook, qid, text):
         ("3.5", "Yes, for the seven people in assessment units: each has a named social worker.", "partial"),
         ("3.5", "Yes for all eleven people: each has a named social worker and an advocate.", "yes"),
         ("1.1", "Yes for this programme a joint group of the council and the CCG meets monthly.", "yes"),
+        # A denial, then an informal arrangement in its place: partial (answer-classes: Informal
+        # arrangements); informal talk is no arrangement (session 22).
+        ("1.6", "There is no written protocol. Disagreements are settled informally by the two directors.", "partial"),
+        ("2.4", "No pooled budget. An informal agreement between finance leads splits joint packages equally.",
+         "partial"),
+        ("10.2", "Not as yet. Future demand has been talked about informally at the board, but nothing is quantified.",
+         "no"),
         # An opening that qualifies its own answer: "Broadly (yes)", "In most cases" (session 22).
         ("5.1", "Broadly yes. Alerts from host authorities reach the team through the ADASS protocol.", "partial"),
         ("4.8", "In most cases. Reviews record whether a behaviour support plan is in place and how often restraint is used.",

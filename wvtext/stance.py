@@ -160,6 +160,11 @@ _PEOPLE = {"people", "person", "persons", "individual", "individuals", "patient"
 # one is placed, funded or in hospital says the question's subject does not exist here.
 _NOBODY_SUBJECT = {"placed", "funded", "commissioned", "hospital", "inpatient", "patient", "secure"}
 _NOBODY_WEIGHT = 1.5
+# An informal arrangement named after a denial ("No formal pool. ... an informal agreement exists";
+# "no formal procedure. Differences are resolved informally"): another arrangement, partial
+# (answer-classes: Informal arrangements). Not informal talk ("discussed informally").
+_ARRANGEMENT_NOUNS = {"arrangement", "agreement", "understanding", "basis", "process", "protocol", "route"}
+_HANDLED = {"resolved", "settled", "handled", "managed", "agreed", "split", "shared"}
 # Words that make "Yes for ..." cover everyone rather than limit it (`_scoped_yes`).
 _EVERY = {"all", "every", "everyone", "everybody", "each", "both", "whole", "entire"}
 # Words that say a thing is done: after a denial of work underway in their sentence ("not in progress,
@@ -698,6 +703,9 @@ class StanceReader:
         for i, n in enumerate(norms):
             opens = i == 0 or not norms[i - 1][:1].isalnum()
             if n == "instead" or (opens and n in ("alternative", "alternatively")) \
+                    or (((n == "informal" and norms[i + 1:i + 2] and norms[i + 1] in _ARRANGEMENT_NOUNS)
+                         or (n == "informally" and i and norms[i - 1] in _HANDLED))
+                        and _NEG.isdisjoint(norms[max(0, i - 4):i])) \
                     or (opens and n == "in" and norms[i + 1:i + 2] == ["practice"]) \
                     or (n == "as" and norms[i + 1:i + 2] == ["such"] and any(m in _NEG for m in norms[max(0, i - 6):i])):
                 found.append(i)
