@@ -697,19 +697,27 @@ class StanceReader:
     @staticmethod
     def _alternatives(norms: list[str]) -> list[int]:
         """Where an answer says what is done in place of something: "instead", a sentence that opens
-        "In practice" or "Alternative(ly)", or "as such" after a denial ("not a pooled budget as
-        such")."""
+        "In practice" or "Alternative(ly)", "as such" after a denial ("not a pooled budget as
+        such"), or an informal arrangement (`_informal_arrangement`)."""
         found = []
         for i, n in enumerate(norms):
             opens = i == 0 or not norms[i - 1][:1].isalnum()
             if n == "instead" or (opens and n in ("alternative", "alternatively")) \
-                    or (((n == "informal" and norms[i + 1:i + 2] and norms[i + 1] in _ARRANGEMENT_NOUNS)
-                         or (n == "informally" and i and norms[i - 1] in _HANDLED))
-                        and _NEG.isdisjoint(norms[max(0, i - 4):i])) \
+                    or StanceReader._informal_arrangement(norms, i) \
                     or (opens and n == "in" and norms[i + 1:i + 2] == ["practice"]) \
                     or (n == "as" and norms[i + 1:i + 2] == ["such"] and any(m in _NEG for m in norms[max(0, i - 6):i])):
                 found.append(i)
         return found
+
+    @staticmethod
+    def _informal_arrangement(norms: list[str], i: int) -> bool:
+        """Whether word `i` names an informal arrangement, not denied: "informal" before a word for an
+        arrangement ("an informal agreement"), or "informally" after a verb of handling ("resolved
+        informally"); not informal talk ("discussed informally")."""
+        n = norms[i]
+        named = (n == "informal" and i + 1 < len(norms) and norms[i + 1] in _ARRANGEMENT_NOUNS) \
+            or (n == "informally" and i > 0 and norms[i - 1] in _HANDLED)
+        return named and _NEG.isdisjoint(norms[max(0, i - 4):i])
 
     @staticmethod
     def _bare_answer(norms: list[str]) -> bool:

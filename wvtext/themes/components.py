@@ -140,16 +140,16 @@ class ThemeMatcher:
 
 
     @staticmethod
-    def _matches(matcher: PhraseMatcher, doc: Doc, got: tuple[list[int], set[int]] | None) -> list[tuple[int, int, int]]:
+    def _matches(matcher: PhraseMatcher, doc: Doc, slashes: tuple[list[int], set[int]] | None) -> list[tuple[int, int, int]]:
         """The matcher's finds in the doc, and in its words with each slash-joined alternative
         left out ("pooled/aligned budgets" read as "pooled budgets" too, "physical/behavioural
         interventions" as "physical interventions"): the words before a slash share the head that
         follows the last alternative. A find through a left-out alternative spans it in the doc.
-        Only the words around each slash are read again (a term has at most five words). `got`:
-        `_slash_heads(doc)`, worked out once for both matchers."""
+        Only the words around each slash are read again (a term has at most five words).
+        `slashes`: `_slash_heads(doc)`, worked out once for both matchers."""
         found = matcher(doc)
-        if got is not None:
-            kept, drop = got
+        if slashes is not None:
+            kept, drop = slashes
             short = Doc(doc.vocab, words=[doc[i].text for i in kept])
             for key, s, e in matcher(short):
                 steps = [(kept[k], kept[k + 1]) for k in range(s, e - 1) if kept[k + 1] - kept[k] > 1]
