@@ -91,6 +91,11 @@ def read(nlp, reader, codebook, qid, text):
                 "unit. No admissions since the team started in March.", "yes"),
         ("8.2", "The intensive support team works evenings and weekends. No admission avoidance protocol has been "
                 "agreed with the mental health trust.", "partial"),
+        # A time adverbial inside a denial ("has not so far been engaged", "not as yet been agreed"):
+        # the denial reads through it (session 23).
+        ("4.3", "Carers sit on the programme board. Healthwatch has not so far been engaged.", "partial"),
+        ("1.6", "A disputes protocol has not as yet been agreed by the partners.", "no"),
+        ("5.7", "The community safety partnership has not to date considered people moving from hospital.", "no"),
         # "informal patients" are those not detained, not an informal arrangement (session 22).
         ("3.5", "All have a named worker; IMHA for the detained and general advocacy for the 2 informal patients.",
          "yes"),

@@ -206,6 +206,20 @@ def _past_parenthetical(norms: list[str], j: int) -> int:
     return k + 1 if k > j + 1 and k < len(norms) and norms[k] == "," else j
 
 
+# A time adverbial of two or three words inside a denial without commas ("has not so far been
+# engaged", "has not as yet been agreed", "is not at this stage funded"): the denial reads through it.
+_ADVERBIAL_PHRASES = (("so", "far"), ("as", "yet"), ("to", "date"), ("at", "present"), ("at", "this", "stage"),
+                      ("at", "the", "moment"), ("until", "now"))
+
+
+def _past_adverbial(norms: list[str], j: int) -> int:
+    """The index after one of `_ADVERBIAL_PHRASES` starting at j; j itself when there is none."""
+    for phrase in _ADVERBIAL_PHRASES:
+        if tuple(norms[j:j + len(phrase)]) == phrase:
+            return j + len(phrase)
+    return j
+
+
 def _sentence_class(weights: dict[str, float]) -> str:
     """What one sentence's cues say on their own: yes, no, progress (underway or planned), partial,
     not_applicable, or "" (no cue)."""
@@ -606,7 +620,7 @@ class StanceReader:
                                              for k in range(sb, i))
             if norms[i - 1] not in _STATE_AUX and not notes:
                 continue
-            j = _past_parenthetical(norms, i + 1)
+            j = _past_adverbial(norms, _past_parenthetical(norms, i + 1))
             start = j
             while j < len(norms) - 1 and j - start <= 1 and norms[j] in _STATE_ADVERBS and norms[j + 1][:1].isalpha():
                 j += 1
