@@ -491,7 +491,7 @@ def test_cli_themes_db_writes_the_evidence_analyse_writes(tmp_path):
     again = rows(tmp_path / "t" / "theme_evidence.csv")
     assert again == rows(out / "theme_evidence.csv")
     # how each mention's sentence frames it is stored and read back with it (real seed items have headings and fragments)
-    assert {r["frame"] for r in again} <= {"", "boilerplate", "heading", "fragment"}
+    assert {r["frame"] for r in again} <= {"", "boilerplate", "heading", "fragment", "population"}
     assert any(r["frame"] for r in again if r["object"] == "item")
     assert not [r for r in again if r["item_id"].startswith("gp-")]
     assert all(re.sub(r"\W", "", r["matched"]).lower()[:2] == re.sub(r"\W", "", r["term"]).lower()[:2]

@@ -341,6 +341,16 @@ def test_themes_the_items_of_an_enumeration_are_in_the_list(nlp, text, term, lis
     # a line without a clause: an agenda item, a one-line priority
     ("Workforce / PBS training 13.", "workforce", "fragment"),
     ("Expand direct payments.", "personalisation", "fragment"),
+    # a cohort term that only names the people a text is about (session 23); not a phrase about the
+    # behaviour itself, nor training in it
+    ("Support for young men with autism, learning disabilities and challenging behaviour is planned.",
+     "positive_behaviour_support", "population"),
+    ("Six people who display behaviour that challenges live in the county.", "positive_behaviour_support",
+     "population"),
+    ("Our approach to challenging behaviour is preventative and starts in childhood.",
+     "positive_behaviour_support", ""),
+    ("Staff had training in challenging behaviour from people with autism and their families.",
+     "positive_behaviour_support", ""),
     # running text, and a clause before a dash is no label
     ("We have a CHC panel that meets monthly and has cleared the backlog.", "chc", ""),
     ("Housing providers not yet engaged - no LD housing lead in the council since June.", "housing", ""),
@@ -366,6 +376,18 @@ def test_themes_a_theme_named_only_in_boilerplate_scores_below_one_named_in_a_st
     stated = one(nlp, "Recommendation: approve the contract. Ordinary residence applies to two of the tenants.")
     assert boiler["ordinary_residence"].mentions[0].frame == "boilerplate"
     assert boiler["ordinary_residence"].confidence < 0.5 <= stated["ordinary_residence"].confidence
+
+
+def test_themes_a_group_of_people_named_by_their_behaviour_counts_as_a_name_in_passing():
+    """"people with challenging behaviour" names who a text is about: counted as an item of a list
+    is, below a statement about the behaviour; the frame is only for terms marked `cohort`."""
+    nlp = make_nlp(learned=False)
+    named = one(nlp, "We commission support for people with challenging behaviour.")["positive_behaviour_support"]
+    about = one(nlp, "We commission support for challenging behaviour in people's homes.")["positive_behaviour_support"]
+    assert [m.frame for m in named.mentions] == ["population"] and [m.frame for m in about.mentions] == [""]
+    assert named.confidence < about.confidence
+    other = one(nlp, "We commission support for people with a positive behaviour support plan.")
+    assert [m.frame for m in other["positive_behaviour_support"].mentions] == [""]
 
 
 def test_themes_a_term_and_its_other_form_side_by_side_count_as_one_naming():

@@ -47,11 +47,13 @@ _QSTOP = {"there", "your", "with", "have", "been", "this", "that", "from", "they
 
 THEME_FEATURES = ("has_mention", "lexicon_confidence", "weight_sum", "distinct_terms", "mentions", "max_weight",
                   "share_in_list", "all_negated", "any_hedged", "share_of_sentences", "in_first_sentence",
-                  "asked", "share_boilerplate", "share_heading", "share_fragment", "themes_in_text")
+                  "asked", "share_boilerplate", "share_heading", "share_fragment", "themes_in_text",
+                  "share_population")
 # The last four (since session 20) read how a text names a theme (see FRAMES in themes/components.py:
 # a label over a null entry, the label of a labelled line, a line without a clause) and how crowded
 # the text is (log(1 + the number of themes the lexicon finds in it)): a glossary, an agenda or a
-# directory names a dozen themes and develops none.
+# directory names a dozen themes and develops none. `share_population` (since session 23): the share of the
+# mentions that only name the people a text is about ("people with challenging behaviour").
 # doc.user_data key: the text of the question a narrative answers (absent for an item). Every
 # return answers the same 61 questions, and a theme a narrative mentions is more likely said
 # something substantive about when its question asks about it (`asked`: "providers" under "Is an
@@ -129,7 +131,7 @@ def theme_features(score, n_sentences: int, asked: float = 0.0, n_themes: int = 
     ms = score.mentions
     terms, sents = set(), set()
     total = top = 0.0
-    listed = boiler = heading = fragment = 0
+    listed = boiler = heading = fragment = population = 0
     hedged = False
     for m in ms:  # one pass: this runs for every candidate theme of every text
         terms.add(m.term)
@@ -143,11 +145,12 @@ def theme_features(score, n_sentences: int, asked: float = 0.0, n_themes: int = 
             boiler += f == "boilerplate"
             heading += f == "heading"
             fragment += f == "fragment"
+            population += f == "population"
     n = len(ms)
     return [1.0, score.confidence, min(total, 4.0) / 4.0, math.log1p(len(terms)),
             math.log1p(n), top, listed / n,
             float(score.negated), float(hedged), len(sents) / max(1, n_sentences), float(0 in sents), asked,
-            boiler / n, heading / n, fragment / n, math.log1p(n_themes)]
+            boiler / n, heading / n, fragment / n, math.log1p(n_themes), population / n]
 
 
 @lru_cache(maxsize=256)

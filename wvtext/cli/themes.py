@@ -11,7 +11,7 @@ from ._util import DEFAULT_DB_PATH, ExistingDbOption, echo_err, progress_bar, st
 
 # How `Mention.frame` reads in a sentence (see FRAMES in wvtext/themes/components.py).
 _FRAME_WORDS = {"boilerplate": "a label over a null entry", "heading": "the label of a labelled line",
-                "fragment": "a line without a clause"}
+                "fragment": "a line without a clause", "population": "names the people the text is about"}
 
 LexiconOption = Annotated[Optional[Path], typer.Option(
     "--lexicon", help="Theme lexicon csv (default models/themes/lexicon.csv; spelling.csv beside it is used).")]

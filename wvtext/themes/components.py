@@ -296,6 +296,22 @@ class _DocView:
             return "heading"
         return "fragment" if fragment else ""
 
+    def population(self, start: int, b: int) -> bool:
+        """True when the mention stands in a phrase that names a group of people ("people with a
+        learning disability and challenging behaviour", "young men who display behaviour that
+        challenges", "those whose challenging behaviour ..."): a person word, then within four
+        words a link (with, who, whose, ...), then at most `_GROUP_REACH` words up to the mention,
+        none of them a preposition that opens another phrase ("training in challenging behaviour"
+        is about the behaviour) or a clause mark."""
+        norms = self.norms
+        for i in range(start - 1, max(b, start - _GROUP_REACH) - 1, -1):
+            n = norms[i]
+            if n in _GROUP_BREAKS:
+                return False
+            if n in _GROUP_LINKS and any(norms[k] in _PERSON_WORDS for k in range(max(b, i - 4), i)):
+                return True
+        return False
+
     def in_list(self, start: int, end: int, sent: tuple[int, int] | None = None) -> bool:
         """True when the mention is an item of an enumeration ("CCGs, LA, LAT, CQC and providers"),
         or a short item of a bulleted list of two or more ("• Housing (Cornwall Housing Ltd)"): a
@@ -346,6 +362,16 @@ class _DocView:
 
 
 _DETERMINERS = frozenset({"the", "a", "an", "our", "its", "their", "local"})
+# `_DocView.population`: the words of a phrase that names a group of people by what they have or do.
+_PERSON_WORDS = frozenset({"people", "person", "individual", "adult", "child", "children", "young", "youngster",
+                           "those", "anyone", "someone", "everyone", "man", "men", "woman", "women", "boy", "girl",
+                           "patient", "client", "cohort", "group", "population", "family", "families", "resident",
+                           "tenant", "citizen", "pupil", "student", "learner", "he", "she", "they", "others"})
+_GROUP_LINKS = frozenset({"with", "who", "whose", "experiencing", "displaying", "presenting", "showing",
+                          "exhibiting", "having"})
+_GROUP_BREAKS = frozenset({"in", "on", "about", "around", "of", "to", "for", "regarding", "into", "through",
+                           "by", "from", ";", ":", ".", "(", ")"})
+_GROUP_REACH = 10
 
 # How a sentence can name a theme without saying anything about it (`_DocView.frame`); documents
 # of every kind have these shapes, whatever their words:
@@ -358,7 +384,11 @@ _DETERMINERS = frozenset({"the", "a", "an", "our", "its", "their", "local"})
 #   directory entry: "Workforce / PBS training 13.", "Expand direct payments.").
 # A narrative answer is often a fragment too ("CHC panel monthly."), so these are features the
 # learned decision weighs, and discounts of the lexicon's score, never vetoes.
-FRAMES = ("boilerplate", "heading", "fragment")
+# - "population" (since session 23): a lexicon term marked `cohort` that only names the people a text
+#   is about ("support for people with learning disabilities and challenging behaviour"): who the
+#   text is about, not what it says about behaviour support (themes.md: a theme needs substantive
+#   content). Counted at the list discount, like a name in an enumeration.
+FRAMES = ("boilerplate", "heading", "fragment", "population")
 _LABEL_MARKS = frozenset({":", "=", "-", "\u2013", "\u2014"})
 _LABEL_REACH = 8  # a label is at most this many tokens
 _SHORT_LABEL = 4  # ... and at most this many before a dash or an equals sign
@@ -470,6 +500,8 @@ def negation(doc: Doc) -> Doc:
                 continue  # "children, young people and adults": everyone, not children in particular
             sent = b, se = view.sent(s)
             negated, frame = view.negated(s, e, sent), view.frame(s, e)
+            if term.cohort and frame in ("", "fragment") and view.population(s, b):
+                frame = "population"  # "support for people with challenging behaviour": who, not what
             if frame == "boilerplate" and answer:
                 # In an answer to a question a label over a null entry answers it ("Ordinary residence:
                 # none."): a denial, as "there are no ordinary residence issues" is; only a document's
@@ -542,7 +574,7 @@ class ThemeScorer:
                 continue
             total, seen, prev_end = 0.0, set(), -1
             for m in mentions:  # in text order
-                w = m.weight * (self.list_discount if m.in_list else 1.0)
+                w = m.weight * (self.list_discount if m.in_list or m.frame == "population" else 1.0)
                 if m.frame == "boilerplate":
                     w *= self.boilerplate_discount
                 w *= self.negated_factor if m.negated else 1.0

@@ -7,7 +7,7 @@ Format (csv, UTF-8, header row), one row per term:
 | theme   | a theme id of themes.md (the 23 ids in `THEMES`) |
 | term    | word or phrase; matched case-insensitively on normalised words (plurals folded, dots inside words removed, hyphens as word breaks, spelling variants of `spelling.csv` corrected) |
 | weight  | (0, 1]: how strongly one mention shows substantive content (1 = alone enough; 0.3 = a body's name that counts only with other evidence) |
-| match   | empty, or `case` for an exact-case match (short acronyms such as `OR`) |
+| match   | empty; `case` for an exact-case match (short acronyms such as `OR`); or `cohort` for a term that is also the name of the people a text is about ("challenging behaviour"): a mention that only names them ("people with challenging behaviour") is framed `population` (see FRAMES in components.py) |
 | context | optional `|`-separated words: the term counts only if one occurs in the same sentence |
 | exclude | optional `|`-separated words: the term does not count when one stands within four words of it in its sentence (`capacity assessment` beside `market`, `crisis`, `bed`: a service's capacity, not a person's) |
 | note    | free text |
@@ -66,6 +66,7 @@ class Term:
     context: tuple[str, ...]
     row: int
     exclude: frozenset[str] = frozenset()  # words beside which the term does not count
+    cohort: bool = False  # also names a group of people ("people with challenging behaviour")
 
     @property
     def pattern_id(self) -> str:
@@ -180,8 +181,8 @@ def _load(path: Path, spelling_path: Path | None) -> Lexicon:
             problems.append(f"{where}, weight: {rec.get('weight')!r} must be a number in (0, 1]")
             continue
         match = rec.get("match", "").lower()
-        if match not in ("", "case", "any"):
-            problems.append(f"{where}, match: {match!r} must be empty or 'case'")
+        if match not in ("", "case", "any", "cohort"):
+            problems.append(f"{where}, match: {match!r} must be empty, 'case' or 'cohort'")
             continue
         key = (theme, term.lower() if match != "case" else term)
         if key in seen:
@@ -190,7 +191,7 @@ def _load(path: Path, spelling_path: Path | None) -> Lexicon:
         seen[key] = row
         context = tuple(normalize_word(w, spelling) for w in rec.get("context", "").split("|") if w.strip())
         exclude = frozenset(normalize_word(w.strip(), spelling) for w in rec.get("exclude", "").split("|") if w.strip())
-        terms.append(Term(theme, term, weight, match == "case", context, row, exclude))
+        terms.append(Term(theme, term, weight, match == "case", context, row, exclude, match == "cohort"))
     if problems:
         shown = "; ".join(problems[:10]) + (f"; and {len(problems) - 10} more" if len(problems) > 10 else "")
         raise LexiconError(f"invalid lexicon: {shown}.", remedy="Fix these rows (format: models/themes/README.md).")
