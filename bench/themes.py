@@ -47,9 +47,6 @@ def real_sets(nlp) -> dict:
     pred_i = {i["item_id"]: split_set(themes_string(s)) for i, s in zip(items, extract_themes([item_text(i) for i in items], nlp=nlp))}
     both_g = {("a", k): v for k, v in gold_a.items()} | {("i", k): v for k, v in gold_i.items()}
     both_p = {("a", k): v for k, v in pred_a.items()} | {("i", k): v for k, v in pred_i.items()}
-    neg = {}
-    for a, s in zip(ret.answers, extract_themes([a.narrative for a in ret.answers], nlp=nlp, questions=questions)):
-        neg[a.qid] = {t for t, v in s.items() if v.carried and v.negated}
     human = {}
     for name, (path, key, gold) in {"leicestershire_answers": ("leicestershire_reader3.csv", "qid", gold_a),
                                     "seed_items": ("seed_items_themes_reader3.csv", "item_id", gold_i)}.items():
