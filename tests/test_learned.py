@@ -309,38 +309,6 @@ def test_learned_micro_f1_counts_only_known_labels():
     assert _micro_f1(gold, pred) == pytest.approx(0.5)
 
 
-def test_learned_shared_evidence_folds_into_each_themes_weights():
-    """Training reads the lexicon's evidence with one model shared by the themes and each theme
-    weighs its score; the weights it writes over THEME_FEATURES give the same logits as that
-    two-stage design, with and without a mention."""
-    from wvtext.train import _theme_design, _unshare
-
-    rng = np.random.default_rng(0)
-    n, f = 6, len(THEME_FEATURES)
-    dense = rng.normal(size=(n, f))
-    dense[:, 0] = [1, 1, 0, 1, 0, 1]
-    dense[dense[:, 0] == 0] = 0.0  # a text without a mention has no evidence at all
-    shared = (rng.normal(size=f - 1), rng.normal(size=3))
-    keys = [{"a"}, {"b"}, {"a", "b"}, set(), {"a"}, {"b"}]
-    X = _theme_design(dense, shared, 2, keys, {"a": 0, "b": 1})
-    w = np.array([0.7, -0.4, 1.5, -2.0])  # shared score, has_mention, words a and b
-    folded = dense @ _unshare(w[:2], shared, 2) + (X[:, 2:] @ w[2:])
-    assert np.allclose(X @ w, folded)
-    assert not np.allclose(_unshare(w[:2], shared, 1), _unshare(w[:2], shared, 2))  # each theme's own bias
-    assert np.array_equal(_unshare(None, shared, 2), np.zeros(f))
-
-
-def test_learned_shipped_theme_model_reads_evidence_with_shared_weights():
-    """The shipped model's weights over the evidence features (all but has_mention) are one shared
-    vector scaled for each theme, as recorded in its metadata."""
-    d = json.loads((ROOT / "models" / "learned" / "themes_model.json").read_text(encoding="utf-8"))
-    shared = np.array([d["meta"]["evidence"]["weights"][name] for name in THEME_FEATURES[1:]])
-    W = np.array(d["dense_w"])[:, 1:]
-    scale = W @ shared / (shared @ shared)
-    assert np.allclose(W, np.outer(scale, shared), atol=1e-3)
-    assert (scale > 0).sum() >= len(THEMES) // 2  # most themes follow the shared evidence
-
-
 def test_learned_train_with_reviews_records_them(tmp_path, monkeypatch):
     import wvtext.train as train
     from wvtext.pipeline import ingest_files

@@ -4,8 +4,7 @@ stored as plain JSON in `models/learned/` and applied with numpy (no scikit-lear
 - **Themes**: for each theme, a logistic model over the lexicon's evidence for that theme (the
   mentions' weights, how many distinct terms, in a list or not, negated, hedged, how much of the
   text they cover, and for a narrative how much its question asks about the theme) and the text's
-  words (binary unigrams and bigrams of the normalised tokens). Training reads the evidence with
-  weights shared by all themes, each theme scaling them (`wvtext.train._fit_shared`).
+  words (binary unigrams and bigrams of the normalised tokens).
   It decides whether a theme said something substantive, which the lexicon alone cannot.
 - **Narrative class**: a multinomial logistic model over the stance rules' cue scores, their
   decision, the opening word, how much of the question the narrative covers, and the words.

@@ -342,66 +342,13 @@ def _questions(examples: list[Example]) -> list[dict[str, float] | None]:
     return [evidence.get(t) if t else None for t in question_texts]
 
 
-def _theme_dense(docs, questions: list[dict[str, float] | None]) -> np.ndarray:
-    """The lexicon's evidence for every theme of every text: (themes, texts, THEME_FEATURES)."""
-    from .themes.lexicon import THEMES
-
-    found = [(d._.wv_themes or {}, len(doc_view(d).bounds)) for d in docs]
-    return np.stack([np.array([theme_features(f.get(t), n, (q or {}).get(t, 0.0), len(f))
-                               for (f, n), q in zip(found, questions)]).reshape(len(docs), len(THEME_FEATURES))
-                     for t in THEMES])
-
-
-# The lexicon's evidence is read by one model shared by all the themes (since session 24), not by a
-# model of each: a theme has a few hundred positive examples, too few to learn 17 weights of its own
-# (a theme with few examples learned that a text naming several themes rarely develops it, and a lone
-# "personalised packages" fell under the threshold). The shared model is fitted on every (text,
-# theme) with a mention, with a bias for each theme; each theme's own model then weighs that shared
-# score (and a mention as such) beside its words. At run time this is the same linear model:
-# dense_w[theme] = a * shared weights, plus the theme's constants on has_mention.
-_SHARED_C = 1.0
-
-
-def _fit_shared(dense: np.ndarray, Y: np.ndarray, K: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The shared evidence model: weights of THEME_FEATURES[1:] and a bias for each theme, fitted on
-    the (text, theme) cells of `rows` with a mention and a known label."""
-    from sklearn.linear_model import LogisticRegression
-
-    n_t, _, n_f = dense.shape
-    X, y = [], []
-    for j in range(n_t):
-        sel = rows & K[:, j] & (dense[j][:, 0] > 0)
-        onehot = np.zeros((int(sel.sum()), n_t))
-        onehot[:, j] = 1.0
-        X.append(np.hstack([dense[j][sel][:, 1:], onehot]))
-        y.append(Y[sel, j])
-    X, y = np.vstack(X), np.concatenate(y)
-    if y.min() == y.max():
-        return np.zeros(n_f - 1), np.zeros(n_t)
-    clf = LogisticRegression(C=_SHARED_C, solver="liblinear", max_iter=2000, random_state=SEED, fit_intercept=False)
-    clf.fit(X, y)
-    return clf.coef_[0][: n_f - 1], clf.coef_[0][n_f - 1:]
-
-
-def _theme_design(dense_j: np.ndarray, shared: tuple[np.ndarray, np.ndarray], j: int, key_sets, vocab):
-    """One theme's design: the shared evidence score (0 without a mention), has_mention, and the
-    binary bag of words."""
+def _theme_design(docs, key_sets, vocab, theme: str, questions: list[dict[str, float] | None]):
     from scipy.sparse import csr_matrix, hstack
 
-    ws, tb = shared
-    has = dense_j[:, 0]
-    score = np.where(has > 0, dense_j[:, 1:] @ ws + tb[j], 0.0)
-    return hstack([csr_matrix(np.stack([score, has], 1)), _bow_matrix(key_sets, vocab)]).tocsr()
-
-
-def _unshare(w: np.ndarray | None, shared: tuple[np.ndarray, np.ndarray], j: int) -> np.ndarray:
-    """A theme's weights over THEME_FEATURES from its weights over (shared score, has_mention)."""
-    ws, tb = shared
-    out = np.zeros(len(THEME_FEATURES))
-    if w is not None:
-        out[1:] = w[0] * ws
-        out[0] = w[0] * tb[j] + w[1]
-    return out
+    dense = np.array([theme_features((d._.wv_themes or {}).get(theme), len(doc_view(d).bounds),
+                                     (q or {}).get(theme, 0.0), len(d._.wv_themes or {}))
+                      for d, q in zip(docs, questions)])
+    return hstack([csr_matrix(dense), _bow_matrix(key_sets, vocab)]).tocsr()
 
 
 def _micro_f1(gold: np.ndarray, pred: np.ndarray, known: np.ndarray | None = None) -> float:
@@ -477,9 +424,6 @@ def train_themes(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
         tr, te = groups != g, groups == g
         folds.append((tr, te, _vocab([key_sets[i] for i in np.flatnonzero(tr)])))
     vocab = _vocab(key_sets)
-    DA, DDA = _theme_dense(docs, qs), _theme_dense(ddocs, dqs)
-    fold_shared = [_fit_shared(DA, Y, K, tr) for tr, _, _ in folds]
-    shared = _fit_shared(DA, Y, K, np.ones(len(ex), dtype=bool))
     designs, fitted, results = {}, {}, []
     for C in _C_GRID:
         cvp = np.zeros(Y.shape)
@@ -487,15 +431,15 @@ def train_themes(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
             for j, theme in enumerate(THEMES):
                 X = designs.get((fi, j))
                 if X is None:
-                    X = designs[(fi, j)] = _theme_design(DA[j], fold_shared[fi], j, key_sets, fvocab)
+                    X = designs[(fi, j)] = _theme_design(docs, key_sets, fvocab, theme, qs)
                 rows = tr & K[:, j]
                 w, b = _fit_binary(X[rows], Y[rows, j], C)
                 cvp[te, j] = _sigmoid(X[te] @ w + b) if w is not None else _sigmoid(b)
         full, devp = [], np.zeros(DY.shape)
         for j, theme in enumerate(THEMES):
-            w, b = _fit_binary(_theme_design(DA[j], shared, j, key_sets, vocab)[K[:, j]], Y[K[:, j], j], C)
+            w, b = _fit_binary(_theme_design(docs, key_sets, vocab, theme, qs)[K[:, j]], Y[K[:, j], j], C)
             full.append((w, b))
-            DX = _theme_design(DDA[j], shared, j, dkeys, vocab)
+            DX = _theme_design(ddocs, dkeys, vocab, theme, dqs)
             devp[:, j] = _sigmoid(DX @ w + b) if w is not None else _sigmoid(b)
         fitted[C] = full
         for blend in _BLENDS:
@@ -512,12 +456,10 @@ def train_themes(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
     bias = np.zeros(len(THEMES))
     for j, (w, b) in enumerate(fitted[C]):
         bias[j] = b
-        dense_w[j] = _unshare(w[:2] if w is not None else None, shared, j)
         if w is not None:
-            bow_w[:, j] = w[2:]
+            dense_w[j] = w[: len(THEME_FEATURES)]
+            bow_w[:, j] = w[len(THEME_FEATURES):]
     meta = {"C": C, "blend": blend, "threshold": th, "selection": _SELECTION,
-            "evidence": {"model": "shared by all themes", "C": _SHARED_C,
-                         "weights": {f: round(float(x), 5) for f, x in zip(THEME_FEATURES[1:], shared[0])}},
             "heldout_voices_micro_f1": round(cv, 4), "development_micro_f1": round(dv, 4),
             "lexicon_alone": {"heldout_voices_micro_f1": round(base_cv, 4), "development_micro_f1": round(base_dv, 4)},
             "groups": sorted(set(groups.tolist())), "examples": len(ex), "vocabulary": len(vocab),
