@@ -528,3 +528,17 @@ def test_cli_cluster_writes_the_problems_file_its_warnings_point_to(tmp_path):
     with open(out / "problems.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert rows and all(r["source_file"] == str(src) and r["code"].startswith("W") for r in rows)
+
+
+def test_cli_a_file_of_many_returns_is_summed_up_not_listed():
+    """A national file holds ~150 returns: the line saying what was read names a few and counts the
+    rest; a file of a few returns names them all, and items are counted."""
+    from wvtext.cli.run import _what_was_read
+
+    many = [f"Area {i}" for i in range(146)]
+    line = _what_was_read({"returns": many, "items": 0, "replaced": []})
+    assert line == "146 returns: Area 0, Area 1, Area 2, Area 3, Area 4, Area 5 and 140 more"
+    assert _what_was_read({"returns": ["Leicestershire"], "items": 0}) == "Leicestershire"
+    assert _what_was_read({"returns": [], "items": 80}) == "80 items"
+    replaced = _what_was_read({"returns": ["Derby"], "items": 0, "replaced": many[:8]})
+    assert replaced == "Derby; replaced later in this run: 8 returns: Area 0, Area 1, Area 2, Area 3, Area 4, Area 5 and 2 more"

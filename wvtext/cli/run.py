@@ -17,12 +17,22 @@ def _problem_line(p: dict) -> str:
                    p.get("source_sheet") or ""))
 
 
+_NAMES_SHOWN = 6  # a national file holds ~150 returns: name a few, count the rest
+
+
+def _names(names: list[str]) -> str:
+    """Names of returns, the first few and how many more ("146 returns: Derbyshire, ... and 140 more")."""
+    if len(names) <= _NAMES_SHOWN:
+        return ", ".join(names)
+    return f"{len(names)} returns: {', '.join(names[:_NAMES_SHOWN])} and {len(names) - _NAMES_SHOWN} more"
+
+
 def _what_was_read(f: dict) -> str:
     """A read file's returns (or items), and the returns a later file of the run replaced."""
     replaced = f.get("replaced") or []
-    parts = [", ".join(f["returns"]) or ("" if replaced else f"{f['items']} items")]
+    parts = [_names(f["returns"]) or ("" if replaced else f"{f['items']} items")]
     if replaced:
-        parts.append("replaced later in this run: " + ", ".join(replaced))
+        parts.append("replaced later in this run: " + _names(replaced))
     return "; ".join(p for p in parts if p)
 
 
