@@ -554,8 +554,8 @@ class ThemeScorer:
     """confidence = 1 - exp(-k * S), S = the mentions' weights: each distinct term once in full,
     repeats at `repeat` of their weight, items of a list and names of a population ("people with
     challenging behaviour") at `list_discount`, a label over a null entry ("Safeguarding: not
-    applicable") at `boilerplate_discount` (see FRAMES; headings and fragments count in full). With k = 1.2, one weight-1 term gives 0.70 and a lone
-    body name (0.3) gives 0.30."""
+    applicable") at `boilerplate_discount` (see FRAMES; headings and fragments count in full).
+    With k = 1.2, one weight-1 term gives 0.70 and a lone body name (0.3) gives 0.30."""
 
     def __init__(self, *, k: float, repeat: float, list_discount: float, negated_factor: float,
                  boilerplate_discount: float = 0.2):
