@@ -420,3 +420,44 @@ def test_themes_a_label_over_a_null_entry_answers_a_question_but_is_boilerplate_
         assert [m.frame for m in answer["ordinary_residence"].mentions] == ["heading"]
         assert not item["ordinary_residence"].carried, learned
         assert [m.frame for m in item["ordinary_residence"].mentions] == ["boilerplate"]
+
+
+def test_themes_a_terms_verb_forms_are_generated_but_not_a_lone_base_words():
+    from wvtext.themes.lexicon import inflected_variants
+
+    assert {"co locating", "co located"} <= set(inflected_variants("co-locate"))
+    assert {"avoided admission", "avoiding admission"} <= set(inflected_variants("avoid admission"))
+    assert inflected_variants("pooling") == ["pooled"]
+    assert inflected_variants("planning") == ["planned"]  # the doubled consonant is shared
+    # a lone base word changes sense when inflected ("register" vs "registered provider")
+    assert inflected_variants("register") == []
+    assert inflected_variants("need") == []
+
+
+def _lexicon(folder, rows):
+    folder.mkdir(exist_ok=True)
+    path = folder / "lex.csv"  # a folder per lexicon: loaded lexicons are cached by path
+    path.write_text("theme,term,weight,match,context,exclude,note\n" + "".join(r + "\n" for r in rows),
+                    encoding="utf-8")
+    return make_nlp(path, learned=False)
+
+
+def test_themes_a_verb_form_of_a_term_matches_as_the_term_unless_marked_exact(tmp_path):
+    text = "In the short term we are co-locating the children's team with the adult team."
+    nlp = _lexicon(tmp_path, ["community_teams,co-locate,1.0,,,,"])
+    s = next(extract_themes([text], nlp=nlp))
+    assert [m.term for m in s["community_teams"].mentions] == ["co-locate"]
+    m = s["community_teams"].mentions[0]
+    assert text[m.start_char:m.end_char] == "co-locating"
+    exact = _lexicon(tmp_path / "exact", ["community_teams,co-locate,1.0,exact,,,"])
+    assert "community_teams" not in next(extract_themes([text], nlp=exact))
+
+
+def test_themes_a_form_the_lexicon_lists_is_decided_by_its_own_row(tmp_path):
+    # "reviewed" has a row of its own (with a context word), so the verb forms of "reviewing"
+    # do not match it behind that row's back
+    nlp = _lexicon(tmp_path, ["reviews_care_management,reviewing,1.0,,,,",
+                              "reviews_care_management,reviewed,0.6,,person|people,,"])
+    assert "reviews_care_management" not in next(extract_themes(["The accounts were reviewed."], nlp=nlp))
+    s = next(extract_themes(["Each person is reviewed yearly."], nlp=nlp))
+    assert [m.term for m in s["reviews_care_management"].mentions] == ["reviewed"]

@@ -21,7 +21,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from ..learned import QUESTION_KEY
-from .lexicon import THEMES, Lexicon, load_lexicon, pattern_variants
+from .lexicon import THEMES, Lexicon, inflected_variants, load_lexicon, pattern_variants
 
 __all__ = ["Mention", "ThemeScore", "SPANS_KEY", "THRESHOLD"]
 
@@ -91,6 +91,10 @@ class ThemeScore:
         return self.confidence >= THRESHOLD
 
 
+def _norms(nlp: Language, text: str) -> tuple[str, ...]:
+    return tuple(t.norm_ for t in nlp.make_doc(text))
+
+
 @Language.factory("wvtext_theme_matcher", default_config={"lexicon_path": None},
                   assigns=["doc.spans"])
 def make_theme_matcher(nlp: Language, name: str, lexicon_path: str | None):
@@ -103,10 +107,26 @@ class ThemeMatcher:
         self.terms = list(lexicon.terms)
         self.norm_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.case_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        # A term's verb forms (inflected_variants) match as the term, unless the theme lists that
+        # form as a term of its own (whose weight and context then decide).
+        listed: dict[str, set[tuple[str, ...]]] = {t: set() for t in THEMES}
+        for term in self.terms:
+            if not term.case:
+                listed[term.theme].update(_norms(nlp, f) for f in pattern_variants(term.term))
         for i, term in enumerate(self.terms):
-            forms = [term.term] if term.case else pattern_variants(term.term)
-            docs = [nlp.make_doc(f) for f in forms]
-            (self.case_matcher if term.case else self.norm_matcher).add(str(i), docs)
+            if term.case:
+                self.case_matcher.add(str(i), [nlp.make_doc(term.term)])
+                continue
+            forms = pattern_variants(term.term)
+            if not term.exact:
+                seen = {_norms(nlp, f) for f in forms}
+                for v in inflected_variants(term.term):
+                    for f in pattern_variants(v):
+                        key = _norms(nlp, f)
+                        if key not in seen and key not in listed[term.theme]:
+                            seen.add(key)
+                            forms.append(f)
+            self.norm_matcher.add(str(i), [nlp.make_doc(f) for f in forms])
         # match key -> term, and theme -> its label's id: no string look-up per match
         self.by_key = {nlp.vocab.strings.add(str(i)): term for i, term in enumerate(self.terms)}
         self.labels = {t: nlp.vocab.strings.add(t) for t in THEMES}

@@ -7,7 +7,7 @@ Format (csv, UTF-8, header row), one row per term:
 | theme   | a theme id of themes.md (the 23 ids in `THEMES`) |
 | term    | word or phrase; matched case-insensitively on normalised words (plurals folded, dots inside words removed, hyphens as word breaks, spelling variants of `spelling.csv` corrected) |
 | weight  | (0, 1]: how strongly one mention shows substantive content (1 = alone enough; 0.3 = a body's name that counts only with other evidence) |
-| match   | empty; `case` for an exact-case match (short acronyms such as `OR`); or `cohort` for a term that is also the name of the people a text is about ("challenging behaviour"): a mention that only names them ("people with challenging behaviour") is framed `population` (see FRAMES in components.py) |
+| match   | empty; `case` for an exact-case match (short acronyms such as `OR`); `exact` for a term matched without its verb forms (see `inflected_variants`); or `cohort` for a term that is also the name of the people a text is about ("challenging behaviour"): a mention that only names them ("people with challenging behaviour") is framed `population` (see FRAMES in components.py) |
 | context | optional `|`-separated words: the term counts only if one occurs in the same sentence |
 | exclude | optional `|`-separated words: the term does not count when one stands within four words of it in its sentence (`capacity assessment` beside `market`, `crisis`, `bed`: a service's capacity, not a person's) |
 | note    | free text |
@@ -27,7 +27,7 @@ from pathlib import Path
 from ..errors import WvtextError
 
 __all__ = ["THEMES", "THEME_NAMES", "Term", "Lexicon", "LexiconError", "load_lexicon", "normalize_word",
-           "pattern_variants"]
+           "pattern_variants", "inflected_variants"]
 
 THEMES = (
     "ordinary_residence", "chc", "pooled_budgets", "crisis_response", "specialist_commissioning", "advocacy",
@@ -67,6 +67,7 @@ class Term:
     row: int
     exclude: frozenset[str] = frozenset()  # words beside which the term does not count
     cohort: bool = False  # also names a group of people ("people with challenging behaviour")
+    exact: bool = False  # matched without its verb forms (match `exact`)
 
     @property
     def pattern_id(self) -> str:
@@ -133,6 +134,52 @@ def pattern_variants(term: str) -> list[str]:
     return sorted(out)
 
 
+_VOWELS = frozenset("aeiou")
+
+
+def _participle(word: str) -> bool:
+    """An -ing or -ed form ("pooling", "located"; not "need", "bring")."""
+    return ((word.endswith("ing") and len(word) >= 6)
+            or (word.endswith("ed") and len(word) >= 5 and not word.endswith("eed")))
+
+
+def _verb_forms(word: str) -> tuple[str, ...]:
+    """The other verb forms of one lower-case word: -ing <-> -ed ("pooling" <-> "pooled",
+    "co-locating" <-> "co-located": the two share a stem, doubled consonant or dropped e included),
+    and a base form's -ed and -ing ("locate" -> "located", "locating"). Forms that are not words
+    ("providered") are harmless: they never occur."""
+    if not word.isalpha() or not word.islower():
+        return ()
+    if _participle(word):
+        return (word[:-3] + "ed",) if word.endswith("ing") else (word[:-2] + "ing",)
+    if len(word) < 4:
+        return ()
+    if word.endswith("e") and not word.endswith("ee"):
+        return (word + "d", word[:-1] + "ing")
+    if word.endswith("y") and word[-2] not in _VOWELS:
+        return (word[:-1] + "ied", word + "ing")
+    return (word + "ed", word + "ing")
+
+
+def inflected_variants(term: str) -> list[str]:
+    """The term with one of its words in another verb form ("co-locate" -> "co locating",
+    "co located"; "avoid admission" -> "avoided admission", "avoiding admission"; "pooling" ->
+    "pooled"): lemmas where they help, so a return that writes "we are co-locating the teams"
+    matches the lexicon's "co-locate". A single word is varied only from its -ing or -ed form: a
+    lone base word often changes sense when inflected ("secure" unit vs "secured" tenancies,
+    "register" vs "registered" provider). Terms matched by case, or marked `exact`, get none."""
+    words = [w for w in re.split(r"[\s\-]+", term.strip().lower()) if w]
+    if len(words) > 5:
+        return []
+    out: set[str] = set()
+    for i, w in enumerate(words):
+        if len(words) == 1 and not _participle(w):
+            continue
+        for form in _verb_forms(w):
+            out.add(" ".join(words[:i] + [form] + words[i + 1:]))
+    return sorted(out)
+
+
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict]]:
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
@@ -181,8 +228,8 @@ def _load(path: Path, spelling_path: Path | None) -> Lexicon:
             problems.append(f"{where}, weight: {rec.get('weight')!r} must be a number in (0, 1]")
             continue
         match = rec.get("match", "").lower()
-        if match not in ("", "case", "any", "cohort"):
-            problems.append(f"{where}, match: {match!r} must be empty, 'case' or 'cohort'")
+        if match not in ("", "case", "any", "cohort", "exact"):
+            problems.append(f"{where}, match: {match!r} must be empty, 'case', 'exact' or 'cohort'")
             continue
         key = (theme, term.lower() if match != "case" else term)
         if key in seen:
@@ -191,7 +238,8 @@ def _load(path: Path, spelling_path: Path | None) -> Lexicon:
         seen[key] = row
         context = tuple(normalize_word(w, spelling) for w in rec.get("context", "").split("|") if w.strip())
         exclude = frozenset(normalize_word(w.strip(), spelling) for w in rec.get("exclude", "").split("|") if w.strip())
-        terms.append(Term(theme, term, weight, match == "case", context, row, exclude, match == "cohort"))
+        terms.append(Term(theme, term, weight, match == "case", context, row, exclude, match == "cohort",
+                          match == "exact"))
     if problems:
         shown = "; ".join(problems[:10]) + (f"; and {len(problems) - 10} more" if len(problems) > 10 else "")
         raise LexiconError(f"invalid lexicon: {shown}.", remedy="Fix these rows (format: models/themes/README.md).")
