@@ -9,7 +9,7 @@ Probes: corpus/probes/SYNTHETIC_probe_*_return.csv (or .xlsx), whole returns in 
 divergences, written blind in sessions 17 and 18 and then used to find readings to fix (development
 sets, not held out: corpus/probes/README.md).
 The real return's class accuracy and flag F1 come with 95% percentile bootstrap intervals over its
-61 answers (`wvtext/evaluate.py`; seeded).
+61 answers, and over its 11 sections resampled whole (`wvtext/evaluate.py`; seeded).
 """
 from __future__ import annotations
 
@@ -90,6 +90,16 @@ def main() -> None:
         "flag_f1": bootstrap_f1([(int(bool(pred[q]["divergent"]) and g["divergent"] == "1"),
                                   int(bool(pred[q]["divergent"]) and g["divergent"] != "1"),
                                   int(not pred[q]["divergent"] and g["divergent"] == "1")) for q, g in gold.items()])}
+    # ... and resampling the return's 11 sections whole (answers of a section resemble each other)
+    sections = [q.split(".")[0] for q in gold]
+    out["real_leicestershire"]["ci95_sections"] = {
+        "text_class_accuracy": bootstrap_accuracy([pred[q]["text_class"] == g["text_class"] for q, g in gold.items()],
+                                                  clusters=sections),
+        "flag_f1": bootstrap_f1([(int(bool(pred[q]["divergent"]) and g["divergent"] == "1"),
+                                  int(bool(pred[q]["divergent"]) and g["divergent"] != "1"),
+                                  int(not pred[q]["divergent"] and g["divergent"] == "1")) for q, g in gold.items()],
+                                clusters=sections),
+        "sections": len(set(sections))}
     a2 = CORPUS / "labelled" / "leicestershire_text_class_annotator2.csv"
     if a2.exists():
         second = read_labels(a2, "qid")
@@ -144,9 +154,10 @@ def main() -> None:
             print_errors(pred, gold, f"{key} ")
     for name, r in out.items():
         f = r["flag"]
-        ci = r.get("ci95", {})
+        ci, cs = r.get("ci95", {}), r.get("ci95_sections", {})
         print(f"{name}: n={r['n']} text_class accuracy {r['text_class_accuracy']:.3f}"
               + (" [95% CI {:.3f}-{:.3f}]".format(*ci["text_class_accuracy"]) if ci else "")
+              + (" [resampling the {} sections whole: {:.3f}-{:.3f}]".format(cs["sections"], *cs["text_class_accuracy"]) if cs else "")
               + (f" (vs annotator 2: {r['text_class_accuracy_vs_annotator2']:.3f}; annotators agree {r['annotator_agreement']:.3f})"
                  if "annotator_agreement" in r else "")
               + (f" (vs independent reader 3: {r['text_class_accuracy_vs_reader3']:.3f}; reader 3 agrees with annotator 1 "
@@ -157,6 +168,7 @@ def main() -> None:
                  f"{r['text_class_accuracy_vs_majority']['accuracy']:.3f})" if "text_class_accuracy_vs_majority" in r else "")
               + f"; flag P {f['precision']:.3f} R {f['recall']:.3f} F1 {f['f1']:.3f}"
               + (" [95% CI {:.3f}-{:.3f}]".format(*ci["flag_f1"]) if ci else "")
+              + (" [sections whole: {:.3f}-{:.3f}]".format(*cs["flag_f1"]) if cs else "")
               + f" (tp {f['tp']} fp {f['fp']} fn {f['fn']})")
         for t, v in r["per_type"].items():
             if v["planted"]:

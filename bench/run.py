@@ -129,6 +129,16 @@ def _ci(pair) -> str:
     return f" [95% CI {pair[0]:.3f}-{pair[1]:.3f}]" if pair else ""
 
 
+def _clustered(th: dict) -> str:
+    """ " [resampling N sections and documents whole: a-b]" (an interval that allows for the texts
+    of one section or document resembling each other), "" in an older results file."""
+    cc = th.get("ci95_clustered_micro_f1", {})
+    if "real_combined" not in cc:
+        return ""
+    lo, hi = cc["real_combined"]
+    return f" [resampling the {cc['clusters']['real_combined']} sections and documents whole: {lo:.3f}-{hi:.3f}]"
+
+
 def _table(title: str, note: str, header: tuple[str, ...], rows: list[tuple]) -> list[str]:
     """A titled markdown table with a note under the title."""
     return (["", f"## {title}", "", note, "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -174,7 +184,7 @@ def markdown(res: dict) -> str:
     if "real_combined" in th:
         ci = th.get("ci95_micro_f1", {})
         lines.append(f"| themes micro F1 (real: 61 Leicestershire answers + 80 seed items; 95% bootstrap interval over the texts) | "
-                     f"{_f(th['real_combined']['micro']['f1'])}{_ci(ci.get('real_combined'))} | "
+                     f"{_f(th['real_combined']['micro']['f1'])}{_ci(ci.get('real_combined'))}{_clustered(th)} | "
                      f"{_f(th.get('synthetic', {}).get('micro', {}).get('f1'))} |")
         for k, v in th.get("reader3_agreement_micro_f1", {}).items():
             lines.append(f"| themes micro F1, an independent reader against the annotator ({k.replace('_', ' ')}) | {_f(v)} | |")
@@ -206,12 +216,16 @@ def markdown(res: dict) -> str:
     if "real_leicestershire" in dv:
         r, s = dv["real_leicestershire"], dv.get("synthetic_x1", {})
         rci = r.get("ci95", {})
-        lines.append(f"| narrative class accuracy | {_f(r['text_class_accuracy'])}{_ci(rci.get('text_class_accuracy'))} (annotators agree {_f(r.get('annotator_agreement'))}; "
+        rcs = r.get("ci95_sections", {})
+        sect = (f" [resampling the {rcs['sections']} sections whole: {rcs['text_class_accuracy'][0]:.3f}-"
+                f"{rcs['text_class_accuracy'][1]:.3f}]" if rcs else "")
+        lines.append(f"| narrative class accuracy | {_f(r['text_class_accuracy'])}{_ci(rci.get('text_class_accuracy'))}{sect} (annotators agree {_f(r.get('annotator_agreement'))}; "
                      f"an independent reader agrees with the annotator {_f(r.get('reader3_agreement_with_annotator1'))}; "
                      f"wvtext against the majority of the three annotations {_f(r.get('text_class_accuracy_vs_majority', {}).get('accuracy'))}) "
                      f"| {_f(s.get('text_class_accuracy'))} |")
         for k in ("precision", "recall", "f1"):
-            lines.append(f"| divergence flag {k} | {_f(r['flag'][k])}{_ci(rci.get('flag_f1')) if k == 'f1' else ''} | "
+            whole = (f" [sections whole: {rcs['flag_f1'][0]:.3f}-{rcs['flag_f1'][1]:.3f}]" if rcs and k == "f1" else "")
+            lines.append(f"| divergence flag {k} | {_f(r['flag'][k])}{_ci(rci.get('flag_f1')) if k == 'f1' else ''}{whole} | "
                          f"{_f(s.get('flag', {}).get(k))} |")
         for t, v in s.get("per_type", {}).items():
             rv = r["per_type"].get(t, {})

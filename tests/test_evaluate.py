@@ -5,8 +5,8 @@ import csv
 import pytest
 
 from conftest import ROOT
-from wvtext.evaluate import (bootstrap_accuracy, bootstrap_f1, bootstrap_f1_difference, multilabel_scores,
-                             split_set, unit_counts)
+from wvtext.evaluate import (bootstrap_accuracy, bootstrap_f1, bootstrap_f1_difference, by_cluster,
+                             multilabel_scores, split_set, unit_counts)
 
 LABELS = ["chc", "housing", "advocacy"]
 
@@ -49,6 +49,30 @@ def test_bootstrap_accuracy_and_a_paired_difference():
         bootstrap_f1_difference(a, b[:-1])
     with pytest.raises(ValueError):
         bootstrap_f1([])
+
+
+def test_a_clustered_bootstrap_resamples_whole_clusters_and_widens_where_clusters_differ():
+    assert by_cluster([(1, 0, 0), (0, 1, 0), (1, 0, 1)], ["s1", "s2", "s1"]) == [[2, 0, 1, 2], [0, 1, 0, 1]]
+    assert by_cluster([1, 0, 1], ["a", "a", "b"]) == [[1, 2], [1, 1]]  # (right, texts) per cluster
+    with pytest.raises(ValueError):
+        by_cluster([1, 0], ["a"])
+    # 60 texts in 6 sections: three sections all right, three mostly wrong. Texts of a section
+    # resemble each other, so resampling sections gives a wider interval than resampling texts.
+    right, sections = [], []
+    for k in range(6):
+        right += [1] * 10 if k % 2 == 0 else [1] * 3 + [0] * 7
+        sections += [f"s{k}"] * 10
+    lo, hi = bootstrap_accuracy(right)
+    clo, chi = bootstrap_accuracy(right, clusters=sections)
+    assert clo <= lo and chi >= hi and (chi - clo) > (hi - lo) * 1.3
+    assert clo < sum(right) / len(right) < chi
+    # the same counts spread evenly over the sections: about as wide as resampling texts
+    even = [f"s{i % 6}" for i in range(60)]
+    elo, ehi = bootstrap_accuracy(right, clusters=even)
+    assert (ehi - elo) < (chi - clo)
+    counts = [(1, 0, 0) if r else (0, 1, 1) for r in right]
+    flo, fhi = bootstrap_f1(counts, clusters=sections)
+    assert (fhi - flo) > (lambda i: i[1] - i[0])(bootstrap_f1(counts))
 
 
 def test_the_real_reader_agreement_interval_is_computed_on_the_real_labels():

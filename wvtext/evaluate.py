@@ -94,15 +94,40 @@ def _interval(values, level: float) -> tuple[float, float]:
     return round(float(lo), 3), round(float(hi), 3)
 
 
-def bootstrap_f1(counts, *, resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED,
+def by_cluster(rows, clusters) -> list[list[float]]:
+    """Per-text rows summed within each cluster (in first-seen order), with the number of texts
+    as a last column. A bootstrap over these rows resamples whole clusters (the sections of a
+    return, the documents items came from): texts of one cluster resemble each other, so
+    resampling texts one by one gives too narrow an interval."""
+    rows = [list(map(float, r)) if isinstance(r, (tuple, list)) else [float(r)] for r in rows]
+    clusters = list(clusters)
+    if len(clusters) != len(rows):
+        raise ValueError(f"{len(rows)} texts but {len(clusters)} cluster names")
+    out: dict = {}
+    for row, c in zip(rows, clusters):
+        acc = out.setdefault(c, [0.0] * (len(row) + 1))
+        for i, v in enumerate(row):
+            acc[i] += v
+        acc[-1] += 1
+    return list(out.values())
+
+
+def bootstrap_f1(counts, *, clusters=None, resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED,
                  level: float = 0.95) -> tuple[float, float]:
-    """Percentile bootstrap interval of micro F1 from per-text (tp, fp, fn) (`unit_counts`)."""
+    """Percentile bootstrap interval of micro F1 from per-text (tp, fp, fn) (`unit_counts`);
+    with `clusters` (one name per text), whole clusters are resampled (`by_cluster`)."""
+    if clusters is not None:
+        counts = [r[:3] for r in by_cluster(counts, clusters)]
     return _interval(_f1_of(_resampled_sums(counts, resamples, seed)), level)
 
 
-def bootstrap_accuracy(correct, *, resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED,
+def bootstrap_accuracy(correct, *, clusters=None, resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED,
                        level: float = 0.95) -> tuple[float, float]:
-    """Percentile bootstrap interval of an accuracy from per-text right (1) or wrong (0)."""
+    """Percentile bootstrap interval of an accuracy from per-text right (1) or wrong (0); with
+    `clusters` (one name per text), whole clusters are resampled (`by_cluster`)."""
+    if clusters is not None:
+        sums = _resampled_sums(by_cluster(correct, clusters), resamples, seed)
+        return _interval(sums[:, 0] / sums[:, 1], level)
     sums = _resampled_sums([[float(c)] for c in correct], resamples, seed)
     return _interval(sums[:, 0] / len(correct), level)
 
