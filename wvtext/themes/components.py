@@ -91,10 +91,6 @@ class ThemeScore:
         return self.confidence >= THRESHOLD
 
 
-def _norms(nlp: Language, text: str) -> tuple[str, ...]:
-    return tuple(t.norm_ for t in nlp.make_doc(text))
-
-
 @Language.factory("wvtext_theme_matcher", default_config={"lexicon_path": None},
                   assigns=["doc.spans"])
 def make_theme_matcher(nlp: Language, name: str, lexicon_path: str | None):
@@ -109,24 +105,34 @@ class ThemeMatcher:
         self.case_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         # A term's verb forms (inflected_variants) match as the term, unless the theme lists that
         # form as a term of its own (whose weight and context then decide).
+        docs: dict[str, Doc] = {}  # each form tokenised once
+
+        def doc_of(form: str) -> Doc:
+            if form not in docs:
+                docs[form] = nlp.make_doc(form)
+            return docs[form]
+
+        def norms(form: str) -> tuple[str, ...]:
+            return tuple(t.norm_ for t in doc_of(form))
+
         listed: dict[str, set[tuple[str, ...]]] = {t: set() for t in THEMES}
         for term in self.terms:
             if not term.case:
-                listed[term.theme].update(_norms(nlp, f) for f in pattern_variants(term.term))
+                listed[term.theme].update(norms(f) for f in pattern_variants(term.term))
         for i, term in enumerate(self.terms):
             if term.case:
                 self.case_matcher.add(str(i), [nlp.make_doc(term.term)])
                 continue
             forms = pattern_variants(term.term)
             if not term.exact:
-                seen = {_norms(nlp, f) for f in forms}
+                seen = {norms(f) for f in forms}
                 for v in inflected_variants(term.term):
                     for f in pattern_variants(v):
-                        key = _norms(nlp, f)
+                        key = norms(f)
                         if key not in seen and key not in listed[term.theme]:
                             seen.add(key)
                             forms.append(f)
-            self.norm_matcher.add(str(i), [nlp.make_doc(f) for f in forms])
+            self.norm_matcher.add(str(i), [doc_of(f) for f in forms])
         # match key -> term, and theme -> its label's id: no string look-up per match
         self.by_key = {nlp.vocab.strings.add(str(i)): term for i, term in enumerate(self.terms)}
         self.labels = {t: nlp.vocab.strings.add(t) for t in THEMES}
