@@ -383,6 +383,21 @@ def test_cli_lexicon_copied_without_its_spelling_file_says_so(tmp_path):
     assert "no spelling.csv" not in run("lexicon", str(tmp_path / "lexicon.csv")).stderr
 
 
+def test_cli_lexicon_forms_shows_a_terms_rows_and_its_verb_forms(tmp_path):
+    lex = tmp_path / "lexicon.csv"
+    lex.write_text("theme,term,weight,match,context,exclude,note\n"
+                   "community_teams,co-locate,1.0,,,,\n"
+                   "ordinary_residence,deeming,0.7,exact,residence,,\n", encoding="utf-8")
+    res = run("lexicon", str(lex), "--forms", "Co-Locate")
+    assert res.returncode == 0, res.stderr
+    assert "row 2: community_teams, 'co-locate', weight 1.0" in res.stdout
+    assert "co locating" in res.stdout and "colocated" in res.stdout
+    res = run("lexicon", str(lex), "--forms", "deeming")
+    assert "exact: no verb forms" in res.stdout and "deemed" not in res.stdout
+    res = run("lexicon", str(lex), "--forms", "pooled budget")
+    assert res.returncode == 2 and "no term 'pooled budget'" in res.stderr
+
+
 def test_cli_a_synthetic_twin_is_named_as_flags_prints_it(analysed):
     """The shipped corpus holds a real and a SYNTHETIC Leicestershire: a bare name takes the real
     one and says so; the name as 'wvtext flags' prints the other ("... [SYNTHETIC]") takes that one."""

@@ -118,9 +118,34 @@ def themes_cli(
         store.close()
 
 
+def _show_forms(lex, path: Optional[Path], wanted: str) -> None:
+    """`wvtext lexicon --forms TERM`: the rows of TERM and the normalised forms each matches."""
+    from ..themes.components import term_forms
+    from ..themes.lexicon import normalize_word
+    from ..themes.pipeline import make_nlp
+
+    key = " ".join(normalize_word(w, lex.spelling) for w in wanted.replace("-", " ").split())
+    rows = [t for t in lex.terms
+            if " ".join(normalize_word(w, lex.spelling) for w in t.term.replace("-", " ").split()) == key]
+    if not rows:
+        echo_err(f"error: no term {wanted!r} in {lex.path}.")
+        raise typer.Exit(2)
+    nlp = make_nlp(path, learned=False)
+    by_row = dict(zip((t.row for t in lex.terms), term_forms(nlp, lex.terms)))
+    for t in rows:
+        how = "by case" if t.case else ("exact: no verb forms" if t.exact else "")
+        typer.echo(f"{lex.path}, row {t.row}: {t.theme}, {t.term!r}, weight {t.weight}"
+                   + (f", {how}" if how else "") + (f", only with {'|'.join(t.context)} in the sentence" if t.context else ""))
+        shown = sorted({" ".join(tok.norm_ if not t.case else tok.text for tok in d) for d in by_row[t.row]})
+        typer.echo("  matches (normalised): " + "; ".join(shown))
+
+
 @app.command("lexicon")
 def lexicon_cli(
     path: Annotated[Optional[Path], typer.Argument(help="Lexicon csv to check (default: the shipped one).")] = None,
+    forms: Annotated[Optional[str], typer.Option("--forms", help=(
+        "Show the rows whose term is this word or phrase (any case) and every form each is matched in: "
+        "its spellings and verb forms (e.g. --forms co-locate)."))] = None,
 ) -> None:
     """Validate a theme lexicon (as wvtext loads it) and count its terms per theme.
 
@@ -129,6 +154,9 @@ def lexicon_cli(
     from ..themes.lexicon import THEMES, load_lexicon
 
     lex = load_lexicon(path)
+    if forms is not None:
+        _show_forms(lex, path, forms)
+        return
     by = lex.by_theme()
     if path is not None and not (Path(path).parent / "spelling.csv").is_file():
         echo_err(f"note: no spelling.csv beside {path}: no misspellings are corrected with this lexicon "

@@ -97,42 +97,51 @@ def make_theme_matcher(nlp: Language, name: str, lexicon_path: str | None):
     return ThemeMatcher(nlp, load_lexicon(lexicon_path))
 
 
+def term_forms(nlp: Language, terms) -> list[list[Doc]]:
+    """The forms each term is matched in, as docs (in `terms`' order): its spellings
+    (`pattern_variants`) and, unless it is matched by case or marked `exact`, its verb forms
+    (`inflected_variants`), leaving out a form its theme lists as a term of its own (whose weight
+    and context then decide). A form is tokenised once."""
+    docs: dict[str, Doc] = {}
+
+    def doc_of(form: str) -> Doc:
+        if form not in docs:
+            docs[form] = nlp.make_doc(form)
+        return docs[form]
+
+    def norms(form: str) -> tuple[str, ...]:
+        return tuple(t.norm_ for t in doc_of(form))
+
+    listed: dict[str, set[tuple[str, ...]]] = {t: set() for t in THEMES}
+    for term in terms:
+        if not term.case:
+            listed[term.theme].update(norms(f) for f in pattern_variants(term.term))
+    out = []
+    for term in terms:
+        if term.case:
+            out.append([nlp.make_doc(term.term)])
+            continue
+        forms = pattern_variants(term.term)
+        if not term.exact:
+            seen = {norms(f) for f in forms}
+            for v in inflected_variants(term.term):
+                for f in pattern_variants(v):
+                    key = norms(f)
+                    if key not in seen and key not in listed[term.theme]:
+                        seen.add(key)
+                        forms.append(f)
+        out.append([doc_of(f) for f in forms])
+    return out
+
+
 class ThemeMatcher:
     def __init__(self, nlp: Language, lexicon: Lexicon):
         self.lexicon = lexicon
         self.terms = list(lexicon.terms)
         self.norm_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.case_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        # A term's verb forms (inflected_variants) match as the term, unless the theme lists that
-        # form as a term of its own (whose weight and context then decide).
-        docs: dict[str, Doc] = {}  # each form tokenised once
-
-        def doc_of(form: str) -> Doc:
-            if form not in docs:
-                docs[form] = nlp.make_doc(form)
-            return docs[form]
-
-        def norms(form: str) -> tuple[str, ...]:
-            return tuple(t.norm_ for t in doc_of(form))
-
-        listed: dict[str, set[tuple[str, ...]]] = {t: set() for t in THEMES}
-        for term in self.terms:
-            if not term.case:
-                listed[term.theme].update(norms(f) for f in pattern_variants(term.term))
-        for i, term in enumerate(self.terms):
-            if term.case:
-                self.case_matcher.add(str(i), [nlp.make_doc(term.term)])
-                continue
-            forms = pattern_variants(term.term)
-            if not term.exact:
-                seen = {norms(f) for f in forms}
-                for v in inflected_variants(term.term):
-                    for f in pattern_variants(v):
-                        key = norms(f)
-                        if key not in seen and key not in listed[term.theme]:
-                            seen.add(key)
-                            forms.append(f)
-            self.norm_matcher.add(str(i), [doc_of(f) for f in forms])
+        for i, (term, docs) in enumerate(zip(self.terms, term_forms(nlp, self.terms))):
+            (self.case_matcher if term.case else self.norm_matcher).add(str(i), docs)
         # match key -> term, and theme -> its label's id: no string look-up per match
         self.by_key = {nlp.vocab.strings.add(str(i)): term for i, term in enumerate(self.terms)}
         self.labels = {t: nlp.vocab.strings.add(t) for t in THEMES}
