@@ -63,7 +63,8 @@ def real_sets(nlp) -> dict:
     # The texts are not independent: answers of one section of a return, items of one document,
     # resemble each other. Resampling whole sections (Leicestershire's 11) and documents (the
     # items' 4) gives an interval that allows for it: wider where sections differ from each other
-    # more than their texts do, not otherwise (too few documents for the items alone).
+    # more than their texts do, not otherwise (too few documents for the items alone). With 11-15
+    # clusters a percentile bootstrap still tends to be somewhat too narrow: read it as a floor.
     sections = [q.split(".")[0] for q in gold_a]
     documents = [k.split("-")[0] for k in gold_i]
     ci_clustered = {

@@ -394,8 +394,10 @@ def test_cli_lexicon_forms_shows_a_terms_rows_and_its_verb_forms(tmp_path):
     assert "co locating" in res.stdout and "colocated" in res.stdout
     res = run("lexicon", str(lex), "--forms", "deeming")
     assert "exact: no verb forms" in res.stdout and "deemed" not in res.stdout
+    # a form the term is matched in finds its row too
+    assert "row 2: community_teams" in run("lexicon", str(lex), "--forms", "colocating").stdout
     res = run("lexicon", str(lex), "--forms", "pooled budget")
-    assert res.returncode == 2 and "no term 'pooled budget'" in res.stderr
+    assert res.returncode == 2 and "matches 'pooled budget'" in res.stderr
 
 
 def test_cli_a_synthetic_twin_is_named_as_flags_prints_it(analysed):

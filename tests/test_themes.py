@@ -429,6 +429,9 @@ def test_themes_a_terms_verb_forms_are_generated_but_not_a_lone_base_words():
     assert {"avoided admission", "avoiding admission"} <= set(inflected_variants("avoid admission"))
     assert inflected_variants("pooling") == ["pooled"]
     assert inflected_variants("planning") == ["planned"]  # the doubled consonant is shared
+    assert inflected_variants("applied behaviour analysis")[-1] == "applying behaviour analysis"
+    assert inflected_variants("studying") == ["studied"] and inflected_variants("agreeing") == ["agreed"]
+    assert {"care planned", "care planning"} <= set(inflected_variants("care plan"))  # a final consonant doubled
     # a lone base word changes sense when inflected ("register" vs "registered provider")
     assert inflected_variants("register") == []
     assert inflected_variants("need") == []
@@ -451,6 +454,16 @@ def test_themes_a_verb_form_of_a_term_matches_as_the_term_unless_marked_exact(tm
     assert text[m.start_char:m.end_char] == "co-locating"
     exact = _lexicon(tmp_path / "exact", ["community_teams,co-locate,1.0,exact,,,"])
     assert "community_teams" not in next(extract_themes([text], nlp=exact))
+
+
+def test_themes_a_verb_form_another_theme_lists_is_left_to_that_themes_row(tmp_path):
+    # "joint funded" is a chc term that must not stand beside "post"; the verb form of pooled
+    # budgets' "joint funding" does not match it behind that row's back
+    nlp = _lexicon(tmp_path, ["pooled_budgets,joint funding,0.8,,,,",
+                              "chc,joint funded,0.6,,,post|team,"])
+    assert next(extract_themes(["The team has a joint funded post."], nlp=nlp)) == {}
+    s = next(extract_themes(["Two joint funded packages were agreed."], nlp=nlp))
+    assert set(s) == {"chc"}
 
 
 def test_themes_a_form_the_lexicon_lists_is_decided_by_its_own_row(tmp_path):

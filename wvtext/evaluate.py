@@ -99,7 +99,11 @@ def by_cluster(rows, clusters) -> list[list[float]]:
     as a last column. A bootstrap over these rows resamples whole clusters (the sections of a
     return, the documents items came from): texts of one cluster resemble each other, so
     resampling texts one by one gives too narrow an interval."""
-    rows = [list(map(float, r)) if isinstance(r, (tuple, list)) else [float(r)] for r in rows]
+    import numpy as np
+
+    rows = [np.atleast_1d(np.asarray(r, dtype=float)).tolist() for r in rows]
+    if len({len(r) for r in rows}) > 1:
+        raise ValueError("every text needs the same number of counts")
     clusters = list(clusters)
     if len(clusters) != len(rows):
         raise ValueError(f"{len(rows)} texts but {len(clusters)} cluster names")

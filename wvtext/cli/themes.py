@@ -119,33 +119,38 @@ def themes_cli(
 
 
 def _show_forms(lex, path: Optional[Path], wanted: str) -> None:
-    """`wvtext lexicon --forms TERM`: the rows of TERM and the normalised forms each matches."""
+    """`wvtext lexicon --forms TEXT`: the rows that match TEXT (written as a term or as any form a
+    term is matched in: "colocated", "co-locating") and every form each matches, normalised."""
     from ..themes.components import term_forms
-    from ..themes.lexicon import normalize_word
     from ..themes.pipeline import make_nlp
 
-    key = " ".join(normalize_word(w, lex.spelling) for w in wanted.replace("-", " ").split())
-    rows = [t for t in lex.terms
-            if " ".join(normalize_word(w, lex.spelling) for w in t.term.replace("-", " ").split()) == key]
-    if not rows:
-        echo_err(f"error: no term {wanted!r} in {lex.path}.")
-        raise typer.Exit(2)
     nlp = make_nlp(path, learned=False)
-    by_row = dict(zip((t.row for t in lex.terms), term_forms(nlp, lex.terms)))
-    for t in rows:
+    forms = term_forms(nlp, lex.terms)
+    key = tuple(t.norm_ for t in nlp.make_doc(wanted.strip()))
+    exact = tuple(t.text for t in nlp.make_doc(wanted.strip()))
+    shown = 0
+    for t, docs in zip(lex.terms, forms):
+        seen = {tuple(tok.text for tok in d) if t.case else tuple(tok.norm_ for tok in d) for d in docs}
+        if (exact if t.case else key) not in seen:
+            continue
+        shown += 1
         how = "by case" if t.case else ("exact: no verb forms" if t.exact else "")
         typer.echo(f"{lex.path}, row {t.row}: {t.theme}, {t.term!r}, weight {t.weight}"
-                   + (f", {how}" if how else "") + (f", only with {'|'.join(t.context)} in the sentence" if t.context else ""))
-        shown = sorted({" ".join(tok.norm_ if not t.case else tok.text for tok in d) for d in by_row[t.row]})
-        typer.echo("  matches (normalised): " + "; ".join(shown))
+                   + (f", {how}" if how else "") + (", names a cohort" if t.cohort else "")
+                   + (f", only with {'|'.join(t.context)} in the sentence" if t.context else "")
+                   + (f", not beside {'|'.join(sorted(t.exclude))}" if t.exclude else ""))
+        typer.echo("  matches (normalised): " + "; ".join(sorted(" ".join(f) for f in seen)))
+    if not shown:
+        echo_err(f"error: no term of {lex.path} matches {wanted!r}.")
+        raise typer.Exit(2)
 
 
 @app.command("lexicon")
 def lexicon_cli(
     path: Annotated[Optional[Path], typer.Argument(help="Lexicon csv to check (default: the shipped one).")] = None,
     forms: Annotated[Optional[str], typer.Option("--forms", help=(
-        "Show the rows whose term is this word or phrase (any case) and every form each is matched in: "
-        "its spellings and verb forms (e.g. --forms co-locate)."))] = None,
+        "Show the rows that match this word or phrase (as written in the lexicon or in any form a term "
+        "is matched in) and every form each matches: its spellings and verb forms (e.g. --forms co-locating)."))] = None,
 ) -> None:
     """Validate a theme lexicon (as wvtext loads it) and count its terms per theme.
 

@@ -100,8 +100,10 @@ def make_theme_matcher(nlp: Language, name: str, lexicon_path: str | None):
 def term_forms(nlp: Language, terms) -> list[list[Doc]]:
     """The forms each term is matched in, as docs (in `terms`' order): its spellings
     (`pattern_variants`) and, unless it is matched by case or marked `exact`, its verb forms
-    (`inflected_variants`), leaving out a form its theme lists as a term of its own (whose weight
-    and context then decide). A form is tokenised once."""
+    (`inflected_variants`), leaving out a form that a row of any theme lists as its term (that
+    row's weight, context and excluded words then decide: `joint funding` of pooled_budgets does
+    not match "joint funded", a term of chc with words it must not stand beside). A form is
+    tokenised once."""
     docs: dict[str, Doc] = {}
 
     def doc_of(form: str) -> Doc:
@@ -112,10 +114,10 @@ def term_forms(nlp: Language, terms) -> list[list[Doc]]:
     def norms(form: str) -> tuple[str, ...]:
         return tuple(t.norm_ for t in doc_of(form))
 
-    listed: dict[str, set[tuple[str, ...]]] = {t: set() for t in THEMES}
+    listed: set[tuple[str, ...]] = set()
     for term in terms:
         if not term.case:
-            listed[term.theme].update(norms(f) for f in pattern_variants(term.term))
+            listed.update(norms(f) for f in pattern_variants(term.term))
     out = []
     for term in terms:
         if term.case:
@@ -127,7 +129,7 @@ def term_forms(nlp: Language, terms) -> list[list[Doc]]:
             for v in inflected_variants(term.term):
                 for f in pattern_variants(v):
                     key = norms(f)
-                    if key not in seen and key not in listed[term.theme]:
+                    if key not in seen and key not in listed:
                         seen.add(key)
                         forms.append(f)
         out.append([doc_of(f) for f in forms])

@@ -51,6 +51,9 @@ THEME_NAMES = {
     "community_teams": "Community teams and services",
 }
 _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
+# Part of the lexicon's version: change it when the way terms are matched changes (session 25:
+# verb forms), so that a learned model trained on the earlier matches is reported stale.
+MATCHING = "verb-forms-1"
 
 
 class LexiconError(WvtextError):
@@ -145,20 +148,34 @@ def _participle(word: str) -> bool:
 
 def _verb_forms(word: str) -> tuple[str, ...]:
     """The other verb forms of one lower-case word: -ing <-> -ed ("pooling" <-> "pooled",
-    "co-locating" <-> "co-located": the two share a stem, doubled consonant or dropped e included),
-    and a base form's -ed and -ing ("locate" -> "located", "locating"). Forms that are not words
-    ("providered") are harmless: they never occur."""
+    "co-locating" <-> "co-located", "planning" <-> "planned": the two share a stem, doubled
+    consonant or dropped e included; "applying" <-> "applied", "agreeing" -> "agreed"), and a
+    base form's -ed and -ing ("locate" -> "located", "locating"; "plan" -> "planned",
+    "planning", as well as "planed", "planing"). Forms that are not words ("providered") are
+    harmless: they never occur."""
     if not word.isalpha() or not word.islower():
         return ()
     if _participle(word):
-        return (word[:-3] + "ed",) if word.endswith("ing") else (word[:-2] + "ing",)
+        if word.endswith("ing"):
+            stem = word[:-3]
+            if stem.endswith("ee"):
+                return (stem + "d",)
+            if stem.endswith("y") and stem[-2] not in _VOWELS:
+                return (stem[:-1] + "ied",)
+            return (stem + "ed",)
+        if word.endswith("ied"):
+            return (word[:-3] + "ying",)
+        return (word[:-2] + "ing",)
     if len(word) < 4:
         return ()
     if word.endswith("e") and not word.endswith("ee"):
         return (word + "d", word[:-1] + "ing")
     if word.endswith("y") and word[-2] not in _VOWELS:
         return (word[:-1] + "ied", word + "ing")
-    return (word + "ed", word + "ing")
+    forms = (word + "ed", word + "ing")
+    if word[-1] not in _VOWELS and word[-1] not in "wxy" and word[-2] in _VOWELS and word[-3] not in _VOWELS:
+        forms += (word + word[-1] + "ed", word + word[-1] + "ing")  # a final consonant doubled
+    return forms
 
 
 def inflected_variants(term: str) -> list[str]:
@@ -245,9 +262,10 @@ def _load(path: Path, spelling_path: Path | None) -> Lexicon:
         raise LexiconError(f"invalid lexicon: {shown}.", remedy="Fix these rows (format: models/themes/README.md).")
     if not terms:
         raise LexiconError(f"{path}: the lexicon has no terms.", remedy="Add rows theme,term,weight.")
-    # The version is the files' content, whatever line endings a checkout gives them.
+    # The version is the files' content, whatever line endings a checkout gives them, and the way
+    # terms are matched (MATCHING), so a model trained on other matches is seen to be stale.
     files = [path] + ([spelling_path] if spelling_path and spelling_path.exists() else [])
-    digest = hashlib.sha256(b"".join(p.read_bytes().replace(b"\r\n", b"\n") for p in files))
+    digest = hashlib.sha256(MATCHING.encode() + b"".join(p.read_bytes().replace(b"\r\n", b"\n") for p in files))
     return Lexicon(tuple(terms), spelling, digest.hexdigest()[:12], str(path))
 
 
