@@ -432,6 +432,11 @@ def test_themes_a_terms_verb_forms_are_generated_but_not_a_lone_base_words():
     assert inflected_variants("applied behaviour analysis")[-1] == "applying behaviour analysis"
     assert inflected_variants("studying") == ["studied"] and inflected_variants("agreeing") == ["agreed"]
     assert {"care planned", "care planning"} <= set(inflected_variants("care plan"))  # a final consonant doubled
+    # no verb forms of a noun's ending or of a particle (they would never occur and slow the matcher)
+    assert all(f.endswith(" assessment") for f in inflected_variants("needs assessment"))
+    assert all(f.endswith(("ed down", "ing down")) for f in inflected_variants("step down"))
+    assert "stepped down" in inflected_variants("step down")
+    assert not any("tt" in f for f in inflected_variants("audit visit"))  # doubled in one syllable only
     # a lone base word changes sense when inflected ("register" vs "registered provider")
     assert inflected_variants("register") == []
     assert inflected_variants("need") == []

@@ -140,6 +140,20 @@ def pattern_variants(term: str) -> list[str]:
 _VOWELS = frozenset("aeiou")
 
 
+# Endings of nouns and adjectives that are not verbs ("assessment", "analysis", "capacity"): no
+# verb forms are made of them (they would never occur, and the matcher is slower for each form).
+_NOT_VERB = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ship", "ism", "ist", "sis", "ous", "ive", "ic",
+             "ical", "ary", "ory", "ian", "hood", "ics", "logy", "al", "ful", "less", "able", "ible", "our", "ty")
+
+
+# ... nor of the words that hold a phrase together ("step down", "placed out of area").
+_FUNCTION_WORDS = frozenset({"down", "back", "over", "into", "with", "from", "about", "after", "under", "away",
+                             "through", "across", "onto", "upon", "within", "without", "this", "that", "these",
+                             "those", "their", "there", "other", "each", "only", "also", "more", "most", "some",
+                             "such", "than", "them", "they", "what", "when", "where", "which", "while", "will",
+                             "would", "should", "could", "have", "been", "being", "very", "both", "same"})
+
+
 def _participle(word: str) -> bool:
     """An -ing or -ed form ("pooling", "located"; not "need", "bring")."""
     return ((word.endswith("ing") and len(word) >= 6)
@@ -151,8 +165,8 @@ def _verb_forms(word: str) -> tuple[str, ...]:
     "co-locating" <-> "co-located", "planning" <-> "planned": the two share a stem, doubled
     consonant or dropped e included; "applying" <-> "applied", "agreeing" -> "agreed"), and a
     base form's -ed and -ing ("locate" -> "located", "locating"; "plan" -> "planned",
-    "planning", as well as "planed", "planing"). Forms that are not words ("providered") are
-    harmless: they never occur."""
+    "planning", as well as "planed", "planing"), unless its ending is a noun's or adjective's
+    (`_NOT_VERB`). Forms that are not words ("providered") are harmless: they never occur."""
     if not word.isalpha() or not word.islower():
         return ()
     if _participle(word):
@@ -166,15 +180,16 @@ def _verb_forms(word: str) -> tuple[str, ...]:
         if word.endswith("ied"):
             return (word[:-3] + "ying",)
         return (word[:-2] + "ing",)
-    if len(word) < 4:
+    if len(word) < 4 or word.endswith(_NOT_VERB) or word in _FUNCTION_WORDS:
         return ()
     if word.endswith("e") and not word.endswith("ee"):
         return (word + "d", word[:-1] + "ing")
     if word.endswith("y") and word[-2] not in _VOWELS:
         return (word[:-1] + "ied", word + "ing")
     forms = (word + "ed", word + "ing")
-    if word[-1] not in _VOWELS and word[-1] not in "wxy" and word[-2] in _VOWELS and word[-3] not in _VOWELS:
-        forms += (word + word[-1] + "ed", word + word[-1] + "ing")  # a final consonant doubled
+    if (word[-1] not in _VOWELS and word[-1] not in "wxy" and word[-2] in _VOWELS and word[-3] not in _VOWELS
+            and len(re.findall(r"[aeiou]+", word)) == 1):
+        forms += (word + word[-1] + "ed", word + word[-1] + "ing")  # one syllable: its last consonant doubled
     return forms
 
 
