@@ -43,7 +43,23 @@ def machine() -> dict:
     except (OSError, StopIteration):
         pass
     return {"cpu": cpu, "cores": os.cpu_count(), "memory": mem, "python": platform.python_version(),
-            "spacy": spacy.__version__, "platform": platform.platform(), "date": time.strftime("%Y-%m-%d")}
+            "spacy": spacy.__version__, "platform": platform.platform(), "date": time.strftime("%Y-%m-%d"),
+            "commit": commit()}
+
+
+def commit() -> str:
+    """The checkout's commit (with "+ changes" when files differ from it), or "" outside a git
+    checkout: what the figures were measured on."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT,
+                              timeout=10)
+        if head.returncode:
+            return ""
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                               text=True, cwd=ROOT, timeout=10)
+        return head.stdout.strip() + (" + changes" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return ""
 
 
 def corpus_files(folder: Path) -> list[Path]:
@@ -153,7 +169,8 @@ def _processes(p) -> str:
 def markdown(res: dict) -> str:
     m = res["machine"]
     lines = ["# wvtext benchmark (latest)", "",
-             f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; Python {m['python']}, spaCy {m['spacy']}; {m['date']}.",
+             f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; Python {m['python']}, spaCy {m['spacy']}; {m['date']}."
+             + (f" Commit: {m['commit']}." if m.get("commit") else ""),
              "Command: `.venv/bin/python bench/run.py`.", "",
              "## Speed and memory: `wvtext analyse` end to end on the SYNTHETIC national corpus", "",
              "| scale | returns | answers | words | wall s | answers/s | words/s | peak MB | " +
