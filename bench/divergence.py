@@ -84,22 +84,17 @@ def main() -> None:
     pred = {a["qid"]: a for a in store.answer_analysis(rids)}
     gold = read_labels(CORPUS / "labelled" / "leicestershire_answers.csv", "qid")
     out["real_leicestershire"] = score_against(pred, gold)
-    # How sure: 95% percentile bootstrap intervals over the 61 answers (seeded).
-    out["real_leicestershire"]["ci95"] = {
-        "text_class_accuracy": bootstrap_accuracy([pred[q]["text_class"] == g["text_class"] for q, g in gold.items()]),
-        "flag_f1": bootstrap_f1([(int(bool(pred[q]["divergent"]) and g["divergent"] == "1"),
-                                  int(bool(pred[q]["divergent"]) and g["divergent"] != "1"),
-                                  int(not pred[q]["divergent"] and g["divergent"] == "1")) for q, g in gold.items()])}
-    # ... and resampling the return's 11 sections whole (answers of a section resemble each other)
+    # How sure: 95% percentile bootstrap intervals over the 61 answers (seeded), and resampling the
+    # return's 11 sections whole (answers of a section resemble each other).
+    right = [pred[q]["text_class"] == g["text_class"] for q, g in gold.items()]
+    flags = [(int(bool(pred[q]["divergent"]) and g["divergent"] == "1"),
+              int(bool(pred[q]["divergent"]) and g["divergent"] != "1"),
+              int(not pred[q]["divergent"] and g["divergent"] == "1")) for q, g in gold.items()]
     sections = [q.split(".")[0] for q in gold]
+    out["real_leicestershire"]["ci95"] = {"text_class_accuracy": bootstrap_accuracy(right), "flag_f1": bootstrap_f1(flags)}
     out["real_leicestershire"]["ci95_sections"] = {
-        "text_class_accuracy": bootstrap_accuracy([pred[q]["text_class"] == g["text_class"] for q, g in gold.items()],
-                                                  clusters=sections),
-        "flag_f1": bootstrap_f1([(int(bool(pred[q]["divergent"]) and g["divergent"] == "1"),
-                                  int(bool(pred[q]["divergent"]) and g["divergent"] != "1"),
-                                  int(not pred[q]["divergent"] and g["divergent"] == "1")) for q, g in gold.items()],
-                                clusters=sections),
-        "sections": len(set(sections))}
+        "text_class_accuracy": bootstrap_accuracy(right, clusters=sections),
+        "flag_f1": bootstrap_f1(flags, clusters=sections), "sections": len(set(sections))}
     a2 = CORPUS / "labelled" / "leicestershire_text_class_annotator2.csv"
     if a2.exists():
         second = read_labels(a2, "qid")

@@ -48,18 +48,12 @@ def machine() -> dict:
 
 
 def commit() -> str:
-    """The checkout's commit (with "+ changes" when files differ from it), or "" outside a git
-    checkout: what the figures were measured on."""
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT,
-                              timeout=10)
-        if head.returncode:
-            return ""
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
-                               text=True, cwd=ROOT, timeout=10)
-        return head.stdout.strip() + (" + changes" if dirty.stdout.strip() else "")
-    except (OSError, subprocess.SubprocessError):
-        return ""
+    """What the figures were measured on: the checkout's commit (provenance.code_version), with
+    "+ changes" when wvtext/ or models/ differ from it; "" outside a git checkout."""
+    from wvtext.provenance import code_version
+
+    v = code_version()
+    return v["commit"][:7] + (" + changes" if v["modified"] else "") if v["commit"] else ""
 
 
 def corpus_files(folder: Path) -> list[Path]:
@@ -145,14 +139,19 @@ def _ci(pair) -> str:
     return f" [95% CI {pair[0]:.3f}-{pair[1]:.3f}]" if pair else ""
 
 
+def _whole(pair, what: str) -> str:
+    """ " [WHAT whole: a-b]" for an interval that resamples whole sections or documents, "" where
+    there is none (an older results file)."""
+    return f" [{what} whole: {pair[0]:.3f}-{pair[1]:.3f}]" if pair else ""
+
+
 def _clustered(th: dict) -> str:
-    """ " [resampling N sections and documents whole: a-b]" (an interval that allows for the texts
-    of one section or document resembling each other), "" in an older results file."""
+    """The combined real themes' interval resampling whole sections and documents (texts of one
+    section or document resemble each other)."""
     cc = th.get("ci95_clustered_micro_f1", {})
     if "real_combined" not in cc:
         return ""
-    lo, hi = cc["real_combined"]
-    return f" [resampling the {cc['clusters']['real_combined']} sections and documents whole: {lo:.3f}-{hi:.3f}]"
+    return _whole(cc["real_combined"], f"resampling the {cc['clusters']['real_combined']} sections and documents")
 
 
 def _table(title: str, note: str, header: tuple[str, ...], rows: list[tuple]) -> list[str]:
@@ -234,14 +233,13 @@ def markdown(res: dict) -> str:
         r, s = dv["real_leicestershire"], dv.get("synthetic_x1", {})
         rci = r.get("ci95", {})
         rcs = r.get("ci95_sections", {})
-        sect = (f" [resampling the {rcs['sections']} sections whole: {rcs['text_class_accuracy'][0]:.3f}-"
-                f"{rcs['text_class_accuracy'][1]:.3f}]" if rcs else "")
+        sect = _whole(rcs.get("text_class_accuracy"), f"resampling the {rcs.get('sections')} sections")
         lines.append(f"| narrative class accuracy | {_f(r['text_class_accuracy'])}{_ci(rci.get('text_class_accuracy'))}{sect} (annotators agree {_f(r.get('annotator_agreement'))}; "
                      f"an independent reader agrees with the annotator {_f(r.get('reader3_agreement_with_annotator1'))}; "
                      f"wvtext against the majority of the three annotations {_f(r.get('text_class_accuracy_vs_majority', {}).get('accuracy'))}) "
                      f"| {_f(s.get('text_class_accuracy'))} |")
         for k in ("precision", "recall", "f1"):
-            whole = (f" [sections whole: {rcs['flag_f1'][0]:.3f}-{rcs['flag_f1'][1]:.3f}]" if rcs and k == "f1" else "")
+            whole = _whole(rcs.get("flag_f1"), "sections") if k == "f1" else ""
             lines.append(f"| divergence flag {k} | {_f(r['flag'][k])}{_ci(rci.get('flag_f1')) if k == 'f1' else ''}{whole} | "
                          f"{_f(s.get('flag', {}).get(k))} |")
         for t, v in s.get("per_type", {}).items():

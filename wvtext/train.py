@@ -584,8 +584,9 @@ def _codebook_hash() -> str:
 
 
 def _lexicon_version() -> str:
-    """The version (hash of lexicon.csv, spelling.csv and the way terms are matched) of the shipped lexicon whose evidence the
-    theme model's features read: a model trained on another lexicon is out of date."""
+    """The version (hash of lexicon.csv, spelling.csv and the way terms are matched) of the shipped
+    lexicon whose evidence the theme model's features read: a model trained on another lexicon is
+    out of date."""
     from .themes.lexicon import load_lexicon
 
     return load_lexicon().version

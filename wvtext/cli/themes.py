@@ -122,9 +122,9 @@ def _show_forms(lex, path: Optional[Path], wanted: str) -> None:
     """`wvtext lexicon --forms TEXT`: the rows that match TEXT (written as a term or as any form a
     term is matched in: "colocated", "co-locating") and every form each matches, normalised."""
     from ..themes.components import term_forms
-    from ..themes.pipeline import make_nlp
+    from ..themes.pipeline import blank_nlp
 
-    nlp = make_nlp(path, learned=False)
+    nlp = blank_nlp(lex)  # the tokenizer and norms the matcher uses, without building the matcher
     forms = term_forms(nlp, lex.terms)
     key = tuple(t.norm_ for t in nlp.make_doc(wanted.strip()))
     exact = tuple(t.text for t in nlp.make_doc(wanted.strip()))

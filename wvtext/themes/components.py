@@ -114,17 +114,11 @@ def term_forms(nlp: Language, terms) -> list[list[Doc]]:
     def norms(form: str) -> tuple[str, ...]:
         return tuple(t.norm_ for t in doc_of(form))
 
-    listed: set[tuple[str, ...]] = set()
-    for term in terms:
-        if not term.case:
-            listed.update(norms(f) for f in pattern_variants(term.term))
+    spellings = [[term.term] if term.case else pattern_variants(term.term) for term in terms]
+    listed = {norms(f) for term, fs in zip(terms, spellings) if not term.case for f in fs}
     out = []
-    for term in terms:
-        if term.case:
-            out.append([nlp.make_doc(term.term)])
-            continue
-        forms = pattern_variants(term.term)
-        if not term.exact:
+    for term, forms in zip(terms, spellings):
+        if not term.case and not term.exact:
             seen = {norms(f) for f in forms}
             for v in inflected_variants(term.term):
                 for f in pattern_variants(v):

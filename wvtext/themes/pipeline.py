@@ -21,9 +21,9 @@ from . import components, model  # noqa: F401  (registers the factories)
 from ..gcpolicy import bulk_allocations
 from ..learned import QUESTION_KEY
 from .components import THRESHOLD, ThemeScore
-from .lexicon import THEMES, load_lexicon, normalize_word
+from .lexicon import THEMES, Lexicon, load_lexicon, normalize_word
 
-__all__ = ["make_nlp", "extract_themes", "with_questions", "themes_string", "THRESHOLD"]
+__all__ = ["make_nlp", "blank_nlp", "extract_themes", "with_questions", "themes_string", "THRESHOLD"]
 
 
 _ABBREVIATIONS = ("est.", "approx.", "incl.", "excl.", "dept.", "govt.", "ref.", "tel.", "cf.", "viz.", "c.f.")
@@ -34,6 +34,20 @@ def make_nlp(lexicon_path: Path | str | None = None, *, learned: bool = True) ->
     with `learned`, the learned theme decision of `models/learned/` (where present) after the
     lexicon's scorer."""
     lexicon = load_lexicon(lexicon_path)
+    nlp = blank_nlp(lexicon)
+    nlp.add_pipe("wvtext_sentencizer")
+    nlp.add_pipe("wvtext_theme_matcher", config={"lexicon_path": str(lexicon_path) if lexicon_path else None})
+    nlp.add_pipe("wvtext_negation")
+    nlp.add_pipe("wvtext_theme_scorer")
+    if learned:
+        nlp.add_pipe("wvtext_theme_model")
+    nlp.meta["wvtext_lexicon_version"] = lexicon.version
+    return nlp
+
+
+def blank_nlp(lexicon: Lexicon) -> Language:
+    """spacy.blank("en") with wvtext's tokenizer rules and word normalisation (the NORM the
+    lexicon is matched on), and no components."""
     nlp = spacy.blank("en")
     # Hyphenated words stay one token ("co-located", "14-25"); their norm drops the hyphen and
     # patterns are added in joined and split forms (lexicon.pattern_variants).
@@ -47,13 +61,6 @@ def make_nlp(lexicon_path: Path | str | None = None, *, learned: bool = True) ->
     spelling = dict(lexicon.spelling)
     # NORM is computed once per word type (lexemes are cached), so matching on it costs nothing per token.
     nlp.vocab.lex_attr_getters[NORM] = lambda s: normalize_word(s, spelling)
-    nlp.add_pipe("wvtext_sentencizer")
-    nlp.add_pipe("wvtext_theme_matcher", config={"lexicon_path": str(lexicon_path) if lexicon_path else None})
-    nlp.add_pipe("wvtext_negation")
-    nlp.add_pipe("wvtext_theme_scorer")
-    if learned:
-        nlp.add_pipe("wvtext_theme_model")
-    nlp.meta["wvtext_lexicon_version"] = lexicon.version
     return nlp
 
 
