@@ -25,6 +25,13 @@ from wvtext.text import normalize_text
         ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"),  # ZWNJ spells the word
         ("\u2713", "\u2713"),
         ("\U0001f44d", "\U0001f44d"),
+        # A word broken by a hyphen at a line end is one word again, its hyphen kept; a dash
+        # after a space, or a line starting with a capital or a bullet, is left as it was.
+        ("Ordinary Resi-\ndence", "Ordinary Resi-dence"),
+        ("the follow-\r\n   up work", "the follow-up work"),
+        ("three teams -\nthese meet", "three teams - these meet"),
+        ("Health and Wellbeing-\nThe board", "Health and Wellbeing- The board"),
+        ("first item\n- second item", "first item - second item"),
     ],
 )
 def test_text_normalize_text(raw, expected):

@@ -262,6 +262,53 @@ def test_themes_slash_between_spaced_words_or_at_the_end_joins_nothing(nlp):
     assert not one(nlp, "We use the physical/ intervention rota.").get("safeguarding")
 
 
+@pytest.mark.parametrize("text, theme, span", [
+    ("Three people are CHC-funded and reviewed every quarter.", "chc", "CHC"),
+    ("NHS-CHC eligibility is decided by a joint panel.", "chc", "CHC"),
+    ("Her NHS-funded placement ends in March.", "chc", "NHS-funded"),
+    ("The S75-funded placement is reviewed yearly.", "pooled_budgets", "S75"),
+    ("The DoLS-authorised placements are monitored.", "mental_capacity", "DoLS"),
+])
+def test_themes_an_abbreviation_joined_to_a_word_by_a_hyphen_is_matched(nlp_lexicon_only, text, theme, span):
+    """"CHC-funded" carries CHC, and a term whose words are joined by that hyphen ("NHS-funded")
+    is still matched whole; the evidence offsets point at the text."""
+    scores = one(nlp_lexicon_only, text)
+    assert theme in scores, f"{theme} not found in {text!r}"
+    assert span in {text[m.start_char:m.end_char] for m in scores[theme].mentions}
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("CHC-funded", ["CHC", "-", "funded"]), ("non-CHC", ["non", "-", "CHC"]), ("NHS-CHC", ["NHS", "-", "CHC"]),
+    ("s117-funded", ["s117", "-", "funded"]),
+    # words that are not abbreviations stay one token, matched joined or split ("co-located" = "co located")
+    ("co-located", ["co-located"]), ("CO-PRODUCTION", ["CO-PRODUCTION"]), ("Covid-19", ["Covid-19"]),
+    ("long-term", ["long-term"]),
+])
+def test_themes_tokenizer_splits_a_hyphen_only_beside_an_abbreviation(nlp_lexicon_only, text, tokens):
+    assert [t.text for t in nlp_lexicon_only.make_doc(text)] == tokens
+
+
+@pytest.mark.parametrize("text, theme, carried", [
+    ("THERE ARE NO DELAYS OR ISSUES WITH DISCHARGES.", "ordinary_residence", False),
+    ("KEY RISKS: FUNDING OR PLACEMENT DISPUTES", "ordinary_residence", False),
+    ("PLEASE SEND THE PLAN TO THE BOARD.", "transition", False),
+    ("The OR dispute with Kent and the CCG is resolved.", "ordinary_residence", True),
+    ("ORDINARY RESIDENCE DISPUTES ARE DELAYING TWO DISCHARGES.", "ordinary_residence", True),
+])
+def test_themes_an_abbreviation_matched_by_case_does_not_count_in_text_in_capitals(nlp_lexicon_only, text, theme,
+                                                                                    carried):
+    """In a sentence written in capitals "OR" is the conjunction as often as Ordinary Residence;
+    the abbreviations matched by their case stand aside there, the other terms do not."""
+    scores = one(nlp_lexicon_only, text)
+    assert (theme in scores and scores[theme].carried) is carried
+
+
+def test_themes_a_word_broken_at_a_line_end_is_matched(nlp_lexicon_only):
+    """A text dump of a printed return breaks words with a hyphen at the line end."""
+    text = normalize_text("There are Ordinary Resi-\ndence disputes with two authorities.")
+    assert one(nlp_lexicon_only, text)["ordinary_residence"].carried
+
+
 @pytest.mark.parametrize("text, theme, carried", [
     ("The crisis capacity assessment for the new service was done in 2012.", "mental_capacity", False),
     ("A capacity assessment was completed with him before the move.", "mental_capacity", True),

@@ -16,7 +16,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 import numpy as np
-from spacy.attrs import IDX, IS_PUNCT, IS_TITLE, IS_UPPER, LENGTH, NORM, ORTH, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, IS_TITLE, IS_UPPER, LENGTH, NORM, ORTH, SENT_START, SPACY
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
@@ -140,6 +140,7 @@ class ThemeMatcher:
             (self.case_matcher if term.case else self.norm_matcher).add(str(i), docs)
         # match key -> term, and theme -> its label's id: no string look-up per match
         self.by_key = {nlp.vocab.strings.add(str(i)): term for i, term in enumerate(self.terms)}
+        self.rank = {nlp.vocab.strings.add(str(i)): i for i in range(len(self.terms))}
         self.labels = {t: nlp.vocab.strings.add(t) for t in THEMES}
 
     def __call__(self, doc: Doc) -> Doc:
@@ -149,21 +150,24 @@ class ThemeMatcher:
         for matcher in (self.norm_matcher, self.case_matcher):
             for key, start, end in self._matches(matcher, doc, slashes):
                 term = self.by_key[key]
+                if term.case and _shouted(doc, start, end):
+                    continue
                 if term.context or term.exclude:
                     view = view or doc_view(doc)
                     if term.context and not view.sentence_has(start, term.context):
                         continue
                     if term.exclude and view.beside(start, end, term.exclude):
                         continue
-                found.append((term.theme, start, end, term))
+                found.append((term.theme, start, end, term, self.rank[key]))
         # Within a theme keep the longest of overlapping mentions ("NHS England specialised
-        # commissioning" over "NHS England").
-        found.sort(key=lambda f: (f[0], f[1], -(f[2] - f[1])))
+        # commissioning" over "NHS England"); of two rows matching the same words, the weightier,
+        # then the one listed first (not the matcher's order, which a new row elsewhere changes).
+        found.sort(key=lambda f: (f[0], f[1], -(f[2] - f[1]), -f[3].weight, f[4]))
         kept: list[tuple] = []
         for f in found:
             if kept and kept[-1][0] == f[0] and f[1] < kept[-1][2]:
                 continue
-            kept.append(f)
+            kept.append(f[:4])
         labels = self.labels
         doc.spans[SPANS_KEY] = [Span(doc, s, e, label=labels[t]) for t, s, e, _ in kept]
         doc.user_data[_RAW] = kept
@@ -190,27 +194,49 @@ class ThemeMatcher:
         return found
 
 
+def _shouted(doc: Doc, start: int, end: int) -> bool:
+    """Whether the sentence around doc[start:end] is written in capitals ("NO DELAYS OR ISSUES
+    WITH DISCHARGES"): at least three other words of two or more letters, three in four of them
+    in capitals. There a term matched by its case (`match` case: an abbreviation that is also an
+    everyday word, "OR", "SEND", "SALT") cannot be told from the word, and does not count."""
+    sent = doc[start].sent
+    words = [t for t in sent if t.is_alpha and len(t) > 1 and not start <= t.i < end]
+    return len(words) >= 3 and 4 * sum(t.is_upper for t in words) >= 3 * len(words)
+
+
 def _slash_heads(doc: Doc) -> tuple[list[int], set[int]] | None:
     """The token positions around each "/ B" of a slash-joined modifier ("A/B C": no spaces around
-    the slash, a word on each side and a word after B), without it, and the positions left out;
-    None when the doc has none."""
-    if not (doc.to_array(ORTH) == _SLASH).any():  # an array test: `doc.text` builds every token
+    the slash, a word on each side and a word after B), and around each hyphen the tokenizer split
+    off inside a word ("CHC-funded", "NHS-funded": `pipeline.ACRONYM_HYPHEN`), without them, and the
+    positions left out; None when the doc has neither. So "NHS-funded" is matched as "NHS funded"
+    (and "CHC" in it as itself)."""
+    arr = doc.to_array([ORTH, SPACY])  # array tests: `doc.text` builds every token
+    n = len(doc)
+    if n < 3:
+        return None
+    # a slash or hyphen with no space before or after it, not the first or last token
+    inner = (arr[1:-1, 1] == 0) & (arr[:-2, 1] == 0) & ((arr[1:-1, 0] == _SLASH) | (arr[1:-1, 0] == _HYPHEN))
+    if not inner.any():
         return None
     drop: set[int] = set()
     sites: list[int] = []
-    for t in doc[1:-2]:
-        i = t.i
-        if t.text == "/" and not doc[i - 1].whitespace_ and not t.whitespace_ \
-                and doc[i - 1].is_alpha and doc[i + 1].is_alpha and (doc[i + 2].is_alpha or doc[i + 2].text == "/"):
+    for i in (np.flatnonzero(inner) + 1).tolist():
+        t = doc[i]
+        if t.text == "/" and i + 2 < n and doc[i - 1].is_alpha and doc[i + 1].is_alpha \
+                and (doc[i + 2].is_alpha or doc[i + 2].text == "/"):
             drop.update((i, i + 1))
+            sites.append(i)
+        elif t.text == "-" and doc[i - 1].text[-1:].isalnum() and doc[i + 1].text[:1].isalpha():
+            drop.add(i)
             sites.append(i)
     if not drop:
         return None
-    around = {j for i in sites for j in range(max(0, i - _TERM_REACH), min(len(doc), i + 2 + _TERM_REACH))}
+    around = {j for i in sites for j in range(max(0, i - _TERM_REACH), min(n, i + 2 + _TERM_REACH))}
     return [j for j in sorted(around) if j not in drop], drop
 
 
 _SLASH = get_string_id("/")
+_HYPHEN = get_string_id("-")
 _TERM_REACH = 5  # words a term may reach on either side of a left-out alternative (terms have at most five)
 
 

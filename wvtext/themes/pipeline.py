@@ -26,6 +26,18 @@ from .lexicon import THEMES, Lexicon, load_lexicon, normalize_word
 __all__ = ["make_nlp", "blank_nlp", "extract_themes", "with_questions", "themes_string", "THRESHOLD"]
 
 
+# Hyphens that split a word: after two capitals before a lower-case word ("CHC-funded",
+# "DoLS-authorised"), after a lower-case word before two capitals ("non-CHC"), between two
+# abbreviations of 2-4 capitals that make the whole word ("NHS-CHC"; not "CO-PRODUCTION" in a
+# shouted heading, which stays one word and is matched joined), and after a letter and digits
+# before a word ("s75-pooled", "S117-funded"; not "14-25").
+ACRONYM_HYPHEN = (
+    r"(?<=[A-Z]{2})-(?=[a-z])",
+    r"(?<=[a-z])-(?=[A-Z]{2})",
+    r"(?:(?<=^[A-Z]{2})|(?<=^[A-Z]{3})|(?<=^[A-Z]{4}))-(?=[A-Z]{2,4}$)",
+    r"(?:(?<=[A-Za-z][0-9])|(?<=[A-Za-z][0-9]{2})|(?<=[A-Za-z][0-9]{3}))-(?=[A-Za-z]{2})",
+)
+
 _ABBREVIATIONS = ("est.", "approx.", "incl.", "excl.", "dept.", "govt.", "ref.", "tel.", "cf.", "viz.", "c.f.")
 
 
@@ -52,7 +64,9 @@ def blank_nlp(lexicon: Lexicon) -> Language:
     # Hyphenated words stay one token ("co-located", "14-25"); their norm drops the hyphen and
     # patterns are added in joined and split forms (lexicon.pattern_variants).
     infixes = [x for x in nlp.Defaults.infixes if not re.search(x, "co-located")]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # ... except where one side is an abbreviation, so that it is matched as itself: "CHC-funded",
+    # "NHS-CHC", "non-CHC", "s75-pooled", "DoLS-authorised" (ACRONYM_HYPHEN).
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes + list(ACRONYM_HYPHEN)).finditer
     # Abbreviations officers write mid-sentence keep their stop ("WV Programme Board est. 2013",
     # "approx. 40 people"), so it ends no sentence. Not "etc.", which often ends one.
     for abbr in _ABBREVIATIONS:
