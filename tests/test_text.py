@@ -32,6 +32,10 @@ from wvtext.text import normalize_text
         ("three teams -\nthese meet", "three teams - these meet"),
         ("Health and Wellbeing-\nThe board", "Health and Wellbeing- The board"),
         ("first item\n- second item", "first item - second item"),
+        ("Resi\u2010\ndence", "Resi-dence"),
+        ("Resi\u00ad\ndence", "Residence"),
+        ("Resi-\n\ndence", "Resi- dence"),  # not across a blank line
+        ("<p>Housing-</p>\n<p>advocacy for families</p>", "Housing- advocacy for families"),  # nor a paragraph's end
     ],
 )
 def test_text_normalize_text(raw, expected):

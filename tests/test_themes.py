@@ -268,6 +268,7 @@ def test_themes_slash_between_spaced_words_or_at_the_end_joins_nothing(nlp):
     ("Her NHS-funded placement ends in March.", "chc", "NHS-funded"),
     ("The S75-funded placement is reviewed yearly.", "pooled_budgets", "S75"),
     ("The DoLS-authorised placements are monitored.", "mental_capacity", "DoLS"),
+    ("Two CHC-Funded placements are reviewed.", "chc", "CHC"),
 ])
 def test_themes_an_abbreviation_joined_to_a_word_by_a_hyphen_is_matched(nlp_lexicon_only, text, theme, span):
     """"CHC-funded" carries CHC, and a term whose words are joined by that hyphen ("NHS-funded")
@@ -294,6 +295,8 @@ def test_themes_tokenizer_splits_a_hyphen_only_beside_an_abbreviation(nlp_lexico
     ("PLEASE SEND THE PLAN TO THE BOARD.", "transition", False),
     ("The OR dispute with Kent and the CCG is resolved.", "ordinary_residence", True),
     ("ORDINARY RESIDENCE DISPUTES ARE DELAYING TWO DISCHARGES.", "ordinary_residence", True),
+    # a list of abbreviations is not text in capitals
+    ("Attendees: CCG, LA, CAMHS, SEND.", "transition", True),
 ])
 def test_themes_an_abbreviation_matched_by_case_does_not_count_in_text_in_capitals(nlp_lexicon_only, text, theme,
                                                                                     carried):
@@ -301,6 +304,14 @@ def test_themes_an_abbreviation_matched_by_case_does_not_count_in_text_in_capita
     the abbreviations matched by their case stand aside there, the other terms do not."""
     scores = one(nlp_lexicon_only, text)
     assert (theme in scores and scores[theme].carried) is carried
+
+
+def test_themes_non_before_an_abbreviation_denies_it(nlp_lexicon_only):
+    """"non-CHC" is split like "CHC-funded"; the mention is marked negated, not read as CHC work."""
+    score = one(nlp_lexicon_only, "All four placements are non-CHC.")["chc"]
+    assert score.negated and all(m.negated for m in score.mentions)
+    # "non" before another word does not deny the term after it
+    assert not one(nlp_lexicon_only, "General (non statutory) advocacy is offered to families.")["advocacy"].negated
 
 
 def test_themes_a_word_broken_at_a_line_end_is_matched(nlp_lexicon_only):

@@ -23,8 +23,16 @@ _TAG = re.compile(r"<\s*/?\s*(?:(?:%s)|[a-zA-Z]\w*:[\w.-]+)(?:\s[^<>]*)?/?\s*>" 
 _WS = re.compile(r"\s+")
 # A word broken at the end of a line by a hyphen ("Ordinary Resi-\ndence", "follow-\nup"): the line
 # break goes and the hyphen stays, so the word is one word again ("Resi-dence" is matched as
-# "residence"; "follow-up" stays right). Not a dash after a space ("teams -\nthese"), nor before a capital.
-_LINE_BREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n\s*(?=[a-z])")
+# "residence"; "follow-up" stays right); a soft hyphen there goes too ("Resi\u00adence"). One line
+# break only, before tags are removed: not across a blank line or a paragraph's end, nor a dash
+# after a space ("teams -\nthese"), nor before a capital.
+_LINE_BREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])([-\u2010\u2011\u00ad])[ \t]*(?:\r\n|\r|\n|\u2028)[ \t]*(?=[a-z])")
+
+
+def _join_broken_word(m: re.Match) -> str:
+    return "" if m.group(1) == "\u00ad" else "-"
+
+
 # Invisible format characters pasted with text (zero-width spaces, byte-order marks, soft hyphens,
 # direction marks); the joiners that spell words in some scripts and emoji sequences are kept.
 _FORMAT_CHARS = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -72,7 +80,7 @@ def normalize_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = _LINE_BREAK_HYPHEN.sub("-", strip_html(str(text)))
+    text = strip_html(_LINE_BREAK_HYPHEN.sub(_join_broken_word, str(text)))
     text = _FORMAT_CHARS.sub("", unicodedata.normalize("NFKC", text).translate(_TRANSLATE))
     text = _TRAILING_BULLETS.sub("", _WS.sub(" ", text).strip())
     # A cell with no letter, digit or symbol (bullets alone, "-", an empty <li>, invisible

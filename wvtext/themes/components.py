@@ -147,10 +147,11 @@ class ThemeMatcher:
         found = []
         view = None
         slashes = _slash_heads(doc)  # once per doc, for both matchers
+        shouted: dict[int, tuple[int, int]] = {}
         for matcher in (self.norm_matcher, self.case_matcher):
             for key, start, end in self._matches(matcher, doc, slashes):
                 term = self.by_key[key]
-                if term.case and _shouted(doc, start, end):
+                if term.case and _shouted(doc, start, end, shouted):
                     continue
                 if term.context or term.exclude:
                     view = view or doc_view(doc)
@@ -194,14 +195,25 @@ class ThemeMatcher:
         return found
 
 
-def _shouted(doc: Doc, start: int, end: int) -> bool:
+def _shouted(doc: Doc, start: int, end: int, seen: dict[int, tuple[int, int]]) -> bool:
     """Whether the sentence around doc[start:end] is written in capitals ("NO DELAYS OR ISSUES
-    WITH DISCHARGES"): at least three other words of two or more letters, three in four of them
-    in capitals. There a term matched by its case (`match` case: an abbreviation that is also an
-    everyday word, "OR", "SEND", "SALT") cannot be told from the word, and does not count."""
+    WITH DISCHARGES"): at least three other words that are not abbreviations (four letters or more,
+    or a function word: "THE", "TO"), three in four of them in capitals. A list of abbreviations
+    ("Members: LA, CCG, SEND, YOT") is not. There a term matched by its case (`match` case: an
+    abbreviation that is also an everyday word, "OR", "SEND", "SALT") cannot be told from the
+    word, and does not count. `seen`: the sentences' counts, worked out once per doc."""
     sent = doc[start].sent
-    words = [t for t in sent if t.is_alpha and len(t) > 1 and not start <= t.i < end]
-    return len(words) >= 3 and 4 * sum(t.is_upper for t in words) >= 3 * len(words)
+    if sent.start not in seen:
+        words = [t for t in sent if _plain_word(t)]
+        seen[sent.start] = (len(words), sum(t.is_upper for t in words))
+    n, upper = seen[sent.start]
+    own = [t for t in doc[start:end] if _plain_word(t)]
+    n, upper = n - len(own), upper - sum(t.is_upper for t in own)
+    return n >= 3 and 4 * upper >= 3 * n
+
+
+def _plain_word(t) -> bool:
+    return t.is_alpha and (len(t) >= 4 or (len(t) > 1 and t.is_stop))
 
 
 def _slash_heads(doc: Doc) -> tuple[list[int], set[int]] | None:
@@ -312,6 +324,11 @@ class _DocView:
     def negated(self, start: int, end: int, sent: tuple[int, int] | None = None) -> bool:
         b, e = sent or self.sent(start)
         norms = self.norms
+        # "non" right before the term denies it ("non-CHC", split at the hyphen by the tokenizer);
+        # before another word it does not ("non statutory advocacy" is advocacy)
+        if start - 1 >= b and (norms[start - 1] == "non" or (norms[start - 1] == "-" and start - 2 >= b
+                                                             and norms[start - 2] == "non")):
+            return True
         i, lo = start - 1, max(b, start - _PRE_WINDOW)
         phrase = False  # a preposition stands between: the mention is in another phrase
         while i >= lo:

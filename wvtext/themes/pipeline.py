@@ -27,12 +27,12 @@ __all__ = ["make_nlp", "blank_nlp", "extract_themes", "with_questions", "themes_
 
 
 # Hyphens that split a word: after two capitals before a lower-case word ("CHC-funded",
-# "DoLS-authorised"), after a lower-case word before two capitals ("non-CHC"), between two
+# "CHC-Funded", "DoLS-authorised"), after a lower-case word before two capitals ("non-CHC"), between two
 # abbreviations of 2-4 capitals that make the whole word ("NHS-CHC"; not "CO-PRODUCTION" in a
 # shouted heading, which stays one word and is matched joined), and after a letter and digits
 # before a word ("s75-pooled", "S117-funded"; not "14-25").
 ACRONYM_HYPHEN = (
-    r"(?<=[A-Z]{2})-(?=[a-z])",
+    r"(?<=[A-Z]{2})-(?=[A-Z]?[a-z])",
     r"(?<=[a-z])-(?=[A-Z]{2})",
     r"(?:(?<=^[A-Z]{2})|(?<=^[A-Z]{3})|(?<=^[A-Z]{4}))-(?=[A-Z]{2,4}$)",
     r"(?:(?<=[A-Za-z][0-9])|(?<=[A-Za-z][0-9]{2})|(?<=[A-Za-z][0-9]{3}))-(?=[A-Za-z]{2})",
