@@ -1,0 +1,144 @@
+"""Theme extraction under other ways of writing the same real text.
+
+.venv/bin/python bench/robustness.py [--json OUT]
+
+The real development sets (the 61 Leicestershire answers and the 80 seed good-practice items,
+with the annotator's labels) are rewritten, one way at a time, as other returns are written or
+exported, and the themes found are scored against the same labels. The texts are real; each
+rewriting is SYNTHETIC (deterministic, seeded), so a drop measures how much that way of writing
+costs, not accuracy on another area's return:
+
+- capitals: the whole text in capitals (returns typed with caps lock, headings);
+- pdf_lines: wrapped at 60 characters as a text dump of a printed return, words longer than
+  the line's end broken with a hyphen ("Resi-" / "dence"), then read as wvtext reads a cell;
+- html: exported from a web form: paragraphs in <p>, "&" as "&amp;", one space in ten as
+  "&nbsp;", then read as wvtext reads a cell;
+- typos: one word in 12 of six letters or more with two neighbouring letters swapped (seeded);
+- hyphen_abbreviations: an abbreviation and the word after it joined by a hyphen ("CHC funded"
+  -> "CHC-funded", "NHS England" -> "NHS-England"), as many writers do.
+
+Prints micro F1 (learned, and the lexicon alone) per rewriting beside the clean text's.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from wvtext.codebook import load_codebook  # noqa: E402
+from wvtext.evaluate import multilabel_scores, read_labels, split_set  # noqa: E402
+from wvtext.export import write_json  # noqa: E402
+from wvtext.ingest import read_input  # noqa: E402
+from wvtext.pipeline import item_text, question_text  # noqa: E402
+from wvtext.text import normalize_text  # noqa: E402
+from wvtext.themes.lexicon import THEMES  # noqa: E402
+from wvtext.themes.pipeline import extract_themes, make_nlp, themes_string  # noqa: E402
+
+CORPUS = ROOT / "corpus"
+SEED = 20131010
+
+
+def capitals(text: str, rng: random.Random) -> str:
+    return text.upper()
+
+
+def pdf_lines(text: str, rng: random.Random, width: int = 60) -> str:
+    lines, line = [], ""
+    for word in text.split(" "):
+        room = width - len(line) - (1 if line else 0)
+        if len(word) <= room:
+            line = f"{line} {word}" if line else word
+            continue
+        if room >= 4 and len(word) >= 7 and word[:room - 1].isalpha() and word[room - 1:].isalpha():
+            lines.append(f"{line} {word[:room - 1]}-" if line else f"{word[:room - 1]}-")
+            line = word[room - 1:]
+        else:
+            lines.append(line)
+            line = word
+    lines.append(line)
+    return normalize_text("\n".join(lines))
+
+
+def html(text: str, rng: random.Random) -> str:
+    parts = re.split(r"(?<=[.!?]) ", text)
+    body = "".join(f"<p>{p.replace('&', '&amp;')}</p>\n" for p in parts)
+    body = re.sub(r" ", lambda m: "&nbsp;" if rng.random() < 0.1 else " ", body)
+    return normalize_text(body)
+
+
+def typos(text: str, rng: random.Random) -> str:
+    def swap(m: re.Match) -> str:
+        w = m.group(0)
+        if rng.random() >= 1 / 12:
+            return w
+        i = rng.randrange(1, len(w) - 2)
+        return w[:i] + w[i + 1] + w[i] + w[i + 2:]
+    return re.sub(r"[A-Za-z]{6,}", swap, text)
+
+
+def hyphen_abbreviations(text: str, rng: random.Random) -> str:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    def join(m: re.Match) -> str:  # not before "and", "are", "to" ...: "CCG-are" is no writer's
+        return m.group(0) if m.group(2).lower() in STOP_WORDS else f"{m.group(1)}-{m.group(2)}"
+    return re.sub(r"\b([A-Z]{2,5}s?) ([A-Za-z]+)", join, text)
+
+
+REWRITINGS = {"capitals": capitals, "pdf_lines": pdf_lines, "html": html, "typos": typos,
+              "hyphen_abbreviations": hyphen_abbreviations}
+
+
+def real_texts() -> tuple[list[str], list[str | None], list[set[str]]]:
+    ret = read_input(CORPUS / "returns" / "leicestershire_2013_stocktake.txt").returns[0]
+    codebook = load_codebook()
+    gold_a = {q: split_set(r["themes"]) for q, r in read_labels(CORPUS / "labelled" / "leicestershire_answers.csv", "qid").items()}
+    items = read_input(CORPUS / "items" / "seed_items.csv").items
+    gold_i = {k: split_set(r["themes"]) for k, r in read_labels(CORPUS / "labelled" / "seed_items_themes.csv", "item_id").items()}
+    texts = [a.narrative for a in ret.answers] + [item_text(i) for i in items]
+    questions = [question_text(codebook, a.qid) for a in ret.answers] + [None] * len(items)
+    gold = [gold_a[a.qid] for a in ret.answers] + [gold_i[i["item_id"]] for i in items]
+    return texts, questions, gold
+
+
+def score(nlp, texts: list[str], questions: list[str | None], gold: list[set[str]]) -> dict:
+    pred = [split_set(themes_string(s)) for s in extract_themes(texts, nlp=nlp, questions=questions)]
+    m = multilabel_scores(dict(enumerate(gold)), dict(enumerate(pred)), list(THEMES))["micro"]
+    return {k: round(m[k], 4) for k in ("f1", "precision", "recall")}
+
+
+def nlp_meta(nlp) -> dict:
+    return {"lexicon version": nlp.meta.get("wvtext_lexicon_version", "")}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = ap.parse_args()
+    texts, questions, gold = real_texts()
+    pipelines = {"learned": make_nlp(), "lexicon alone": make_nlp(learned=False)}
+    results = {"clean": {name: score(nlp, texts, questions, gold) for name, nlp in pipelines.items()}}
+    for name, rewrite in REWRITINGS.items():
+        rng = random.Random(f"{SEED}:{name}")
+        changed = [rewrite(t, rng) for t in texts]
+        results[name] = {n: score(nlp, changed, questions, gold) for n, nlp in pipelines.items()}
+        results[name]["texts changed"] = sum(a != b for a, b in zip(texts, changed))
+    print(f"real development sets ({len(texts)} texts, the annotator's labels), each rewritten one way (SYNTHETIC rewritings):")
+    print(f"{'writing':22s} {'learned F1':>10s} {'lexicon F1':>10s}  texts changed")
+    for name, r in results.items():
+        print(f"{name:22s} {r['learned']['f1']:10.3f} {r['lexicon alone']['f1']:10.3f}  {r.get('texts changed', '-')}")
+    if args.json:
+        from wvtext.provenance import code_version
+        v = code_version()
+        made = v["commit"][:7] + (" + changes" if v.get("modified") else "") if v.get("commit") else ""
+        write_json(args.json, {"real development sets, rewritten (SYNTHETIC rewritings)": results, "seed": SEED,
+                               "commit": made, "learned model": nlp_meta(pipelines["learned"])})
+
+
+if __name__ == "__main__":
+    main()
