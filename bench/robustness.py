@@ -25,22 +25,21 @@ import argparse
 import random
 import re
 import sys
-import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from wvtext.codebook import load_codebook  # noqa: E402
-from wvtext.evaluate import multilabel_scores, read_labels, split_set  # noqa: E402
+from run import commit  # noqa: E402
+from themes import real_texts as real_sets_texts  # noqa: E402
+from wvtext.evaluate import multilabel_scores, split_set  # noqa: E402
 from wvtext.export import write_json  # noqa: E402
-from wvtext.ingest import read_input  # noqa: E402
-from wvtext.pipeline import item_text, question_text  # noqa: E402
+from wvtext.pipeline import item_text  # noqa: E402
 from wvtext.text import normalize_text  # noqa: E402
 from wvtext.themes.lexicon import THEMES  # noqa: E402
 from wvtext.themes.pipeline import extract_themes, make_nlp, themes_string  # noqa: E402
 
-CORPUS = ROOT / "corpus"
 SEED = 20131010
 
 
@@ -95,25 +94,18 @@ REWRITINGS = {"capitals": capitals, "pdf_lines": pdf_lines, "html": html, "typos
 
 
 def real_texts() -> tuple[list[str], list[str | None], list[set[str]]]:
-    ret = read_input(CORPUS / "returns" / "leicestershire_2013_stocktake.txt").returns[0]
-    codebook = load_codebook()
-    gold_a = {q: split_set(r["themes"]) for q, r in read_labels(CORPUS / "labelled" / "leicestershire_answers.csv", "qid").items()}
-    items = read_input(CORPUS / "items" / "seed_items.csv").items
-    gold_i = {k: split_set(r["themes"]) for k, r in read_labels(CORPUS / "labelled" / "seed_items_themes.csv", "item_id").items()}
-    texts = [a.narrative for a in ret.answers] + [item_text(i) for i in items]
-    questions = [question_text(codebook, a.qid) for a in ret.answers] + [None] * len(items)
-    gold = [gold_a[a.qid] for a in ret.answers] + [gold_i[i["item_id"]] for i in items]
-    return texts, questions, gold
+    """The answers' and items' texts in one list, the question each answers (None for an item),
+    their labels."""
+    answers, questions, gold_a, items, gold_i = real_sets_texts()
+    texts = [a.narrative for a in answers] + [item_text(i) for i in items]
+    gold = [gold_a[a.qid] for a in answers] + [gold_i[i["item_id"]] for i in items]
+    return texts, questions + [None] * len(items), gold
 
 
 def score(nlp, texts: list[str], questions: list[str | None], gold: list[set[str]]) -> dict:
     pred = [split_set(themes_string(s)) for s in extract_themes(texts, nlp=nlp, questions=questions)]
     m = multilabel_scores(dict(enumerate(gold)), dict(enumerate(pred)), list(THEMES))["micro"]
     return {k: round(m[k], 4) for k in ("f1", "precision", "recall")}
-
-
-def nlp_meta(nlp) -> dict:
-    return {"lexicon version": nlp.meta.get("wvtext_lexicon_version", "")}
 
 
 def main() -> None:
@@ -133,11 +125,9 @@ def main() -> None:
     for name, r in results.items():
         print(f"{name:22s} {r['learned']['f1']:10.3f} {r['lexicon alone']['f1']:10.3f}  {r.get('texts changed', '-')}")
     if args.json:
-        from wvtext.provenance import code_version
-        v = code_version()
-        made = v["commit"][:7] + (" + changes" if v.get("modified") else "") if v.get("commit") else ""
         write_json(args.json, {"real development sets, rewritten (SYNTHETIC rewritings)": results, "seed": SEED,
-                               "commit": made, "learned model": nlp_meta(pipelines["learned"])})
+                               "commit": commit(),
+                               "learned model": {"lexicon version": pipelines["learned"].meta["wvtext_lexicon_version"]}})
 
 
 if __name__ == "__main__":

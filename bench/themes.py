@@ -38,14 +38,21 @@ CORPUS = ROOT / "corpus"
 MISSION = ("ordinary_residence", "chc", "pooled_budgets", "crisis_response")  # the issue's four, each to reach 0.9
 
 
-def real_sets(nlp) -> dict:
+def real_texts() -> tuple[list, list[str | None], dict, list[dict], dict]:
+    """The real development sets: Leicestershire's answers, the text of the question each answers,
+    their labels by question id; the seed items and their labels by item id."""
     ret = read_input(CORPUS / "returns" / "leicestershire_2013_stocktake.txt").returns[0]
     codebook = load_codebook()
     questions = [question_text(codebook, a.qid) for a in ret.answers]
     gold_a = {q: split_set(r["themes"]) for q, r in read_labels(CORPUS / "labelled" / "leicestershire_answers.csv", "qid").items()}
-    pred_a = {a.qid: split_set(themes_string(s)) for a, s in zip(ret.answers, extract_themes([a.narrative for a in ret.answers], nlp=nlp, questions=questions))}
     items = read_input(CORPUS / "items" / "seed_items.csv").items
     gold_i = {k: split_set(r["themes"]) for k, r in read_labels(CORPUS / "labelled" / "seed_items_themes.csv", "item_id").items()}
+    return ret.answers, questions, gold_a, items, gold_i
+
+
+def real_sets(nlp) -> dict:
+    answers, questions, gold_a, items, gold_i = real_texts()
+    pred_a = {a.qid: split_set(themes_string(s)) for a, s in zip(answers, extract_themes([a.narrative for a in answers], nlp=nlp, questions=questions))}
     pred_i = {i["item_id"]: split_set(themes_string(s)) for i, s in zip(items, extract_themes([item_text(i) for i in items], nlp=nlp))}
     both_g = {("a", k): v for k, v in gold_a.items()} | {("i", k): v for k, v in gold_i.items()}
     both_p = {("a", k): v for k, v in pred_a.items()} | {("i", k): v for k, v in pred_i.items()}

@@ -139,18 +139,18 @@ class ThemeMatcher:
         for i, (term, docs) in enumerate(zip(self.terms, term_forms(nlp, self.terms))):
             (self.case_matcher if term.case else self.norm_matcher).add(str(i), docs)
         # match key -> term, and theme -> its label's id: no string look-up per match
-        self.by_key = {nlp.vocab.strings.add(str(i)): term for i, term in enumerate(self.terms)}
-        self.rank = {nlp.vocab.strings.add(str(i)): i for i in range(len(self.terms))}
+        # (the term and its row's place in the lexicon, which breaks ties between rows)
+        self.by_key = {nlp.vocab.strings.add(str(i)): (term, i) for i, term in enumerate(self.terms)}
         self.labels = {t: nlp.vocab.strings.add(t) for t in THEMES}
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
         view = None
-        slashes = _slash_heads(doc)  # once per doc, for both matchers
+        joins = _joined_words(doc)  # once per doc, for both matchers
         shouted: dict[int, tuple[int, int]] = {}
         for matcher in (self.norm_matcher, self.case_matcher):
-            for key, start, end in self._matches(matcher, doc, slashes):
-                term = self.by_key[key]
+            for key, start, end in self._matches(matcher, doc, joins):
+                term, rank = self.by_key[key]
                 if term.case and _shouted(doc, start, end, shouted):
                     continue
                 if term.context or term.exclude:
@@ -159,7 +159,7 @@ class ThemeMatcher:
                         continue
                     if term.exclude and view.beside(start, end, term.exclude):
                         continue
-                found.append((term.theme, start, end, term, self.rank[key]))
+                found.append((term.theme, start, end, term, rank))
         # Within a theme keep the longest of overlapping mentions ("NHS England specialised
         # commissioning" over "NHS England"); of two rows matching the same words, the weightier,
         # then the one listed first (not the matcher's order, which a new row elsewhere changes).
@@ -176,16 +176,17 @@ class ThemeMatcher:
 
 
     @staticmethod
-    def _matches(matcher: PhraseMatcher, doc: Doc, slashes: tuple[list[int], set[int]] | None) -> list[tuple[int, int, int]]:
+    def _matches(matcher: PhraseMatcher, doc: Doc, joins: tuple[list[int], set[int]] | None) -> list[tuple[int, int, int]]:
         """The matcher's finds in the doc, and in its words with each slash-joined alternative
         left out ("pooled/aligned budgets" read as "pooled budgets" too, "physical/behavioural
         interventions" as "physical interventions"): the words before a slash share the head that
-        follows the last alternative. A find through a left-out alternative spans it in the doc.
-        Only the words around each slash are read again (a term has at most five words).
-        `slashes`: `_slash_heads(doc)`, worked out once for both matchers."""
+        follows the last alternative; and with each hyphen the tokenizer split off inside a word
+        left out ("NHS-funded" read as "NHS funded"). A find through a left-out token spans it in
+        the doc. Only the words around each one are read again (a term has at most five words).
+        `joins`: `_joined_words(doc)`, worked out once for both matchers."""
         found = matcher(doc)
-        if slashes is not None:
-            kept, drop = slashes
+        if joins is not None:
+            kept, drop = joins
             short = Doc(doc.vocab, words=[doc[i].text for i in kept])
             for key, s, e in matcher(short):
                 steps = [(kept[k], kept[k + 1]) for k in range(s, e - 1) if kept[k + 1] - kept[k] > 1]
@@ -216,7 +217,7 @@ def _plain_word(t) -> bool:
     return t.is_alpha and (len(t) >= 4 or (len(t) > 1 and t.is_stop))
 
 
-def _slash_heads(doc: Doc) -> tuple[list[int], set[int]] | None:
+def _joined_words(doc: Doc) -> tuple[list[int], set[int]] | None:
     """The token positions around each "/ B" of a slash-joined modifier ("A/B C": no spaces around
     the slash, a word on each side and a word after B), and around each hyphen the tokenizer split
     off inside a word ("CHC-funded", "NHS-funded": `pipeline.ACRONYM_HYPHEN`), without them, and the
