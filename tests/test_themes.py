@@ -269,6 +269,9 @@ def test_themes_slash_between_spaced_words_or_at_the_end_joins_nothing(nlp):
     ("The S75-funded placement is reviewed yearly.", "pooled_budgets", "S75"),
     ("The DoLS-authorised placements are monitored.", "mental_capacity", "DoLS"),
     ("Two CHC-Funded placements are reviewed.", "chc", "CHC"),
+    ("Two people are NHS-CHC-funded.", "chc", "CHC"),
+    ("The S.75-funded team is in place.", "pooled_budgets", "S.75"),
+    ("The s75-s117 arrangements are agreed with the CCG.", "mental_health_act", "s117"),
 ])
 def test_themes_an_abbreviation_joined_to_a_word_by_a_hyphen_is_matched(nlp_lexicon_only, text, theme, span):
     """"CHC-funded" carries CHC, and a term whose words are joined by that hyphen ("NHS-funded")
@@ -280,13 +283,50 @@ def test_themes_an_abbreviation_joined_to_a_word_by_a_hyphen_is_matched(nlp_lexi
 
 @pytest.mark.parametrize("text, tokens", [
     ("CHC-funded", ["CHC", "-", "funded"]), ("non-CHC", ["non", "-", "CHC"]), ("NHS-CHC", ["NHS", "-", "CHC"]),
-    ("s117-funded", ["s117", "-", "funded"]),
+    ("s117-funded", ["s117", "-", "funded"]), ("NHS-CHC-funded", ["NHS", "-", "CHC", "-", "funded"]),
+    ("S.75-funded", ["S.75", "-", "funded"]), ("s75-s117", ["s75", "-", "s117"]),
+    # the second word of a compound adjective splits off ("housing-related" is about housing)
+    ("housing-related", ["housing", "-", "related"]), ("Safeguarding-Led", ["Safeguarding", "-", "Led"]),
+    ("autism-specific", ["autism", "-", "specific"]),
     # words that are not abbreviations stay one token, matched joined or split ("co-located" = "co located")
     ("co-located", ["co-located"]), ("CO-PRODUCTION", ["CO-PRODUCTION"]), ("Covid-19", ["Covid-19"]),
-    ("long-term", ["long-term"]),
+    ("long-term", ["long-term"]), ("self-advocacy", ["self-advocacy"]), ("co-led", ["co-led"]),
+    ("follow-up", ["follow-up"]),
 ])
 def test_themes_tokenizer_splits_a_hyphen_only_beside_an_abbreviation(nlp_lexicon_only, text, tokens):
     assert [t.text for t in nlp_lexicon_only.make_doc(text)] == tokens
+
+
+@pytest.mark.parametrize("text, theme, span", [
+    ("A housing-related support service helps people keep their tenancies.", "housing", "housing"),
+    ("We raised safeguarding-related concerns with the provider's manager.", "safeguarding", "safeguarding"),
+    ("Advocacy-led reviews of every placement take place yearly.", "advocacy", "Advocacy"),
+])
+def test_themes_a_term_before_the_second_word_of_a_compound_is_matched(nlp_lexicon_only, text, theme, span):
+    """"housing-related support" is about housing: the term before the hyphen is matched, with
+    offsets on the word itself."""
+    scores = one(nlp_lexicon_only, text)
+    assert theme in scores and scores[theme].carried, f"{theme} not carried in {text!r}"
+    assert span in {text[m.start_char:m.end_char] for m in scores[theme].mentions}
+
+
+def test_themes_a_hyphen_in_a_term_still_matches_after_the_compound_split(nlp_lexicon_only):
+    """Terms written with the split hyphen ("person-centred planning", "user-led organisation")
+    are still matched whole, in either writing."""
+    for text in ("Person-centred planning is used for everyone.", "Person centred planning is used for everyone."):
+        assert "person-centred planning" in {m.term for m in one(nlp_lexicon_only, text)["personalisation"].mentions}
+    assert "user-led organisation" in {m.term for m in one(nlp_lexicon_only, "A user-led organisation runs it.")[
+        "family_engagement"].mentions}
+
+
+@pytest.mark.parametrize("text, negated", [
+    ("O.R. disputes with two authorities are delaying discharges.", False),
+    ("There are no disputes about O.R.", True),
+])
+def test_themes_an_abbreviation_matched_by_case_is_matched_with_stops(nlp_lexicon_only, text, negated):
+    """"O.R." is written for OR as "C.H.C." for CHC; the case-matched term takes it too."""
+    score = one(nlp_lexicon_only, text)["ordinary_residence"]
+    assert score.mentions[0].term == "OR" and score.negated is negated
 
 
 @pytest.mark.parametrize("text, theme, carried", [

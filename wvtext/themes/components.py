@@ -114,7 +114,7 @@ def term_forms(nlp: Language, terms) -> list[list[Doc]]:
     def norms(form: str) -> tuple[str, ...]:
         return tuple(t.norm_ for t in doc_of(form))
 
-    spellings = [[term.term] if term.case else pattern_variants(term.term) for term in terms]
+    spellings = [_case_forms(term.term) if term.case else pattern_variants(term.term) for term in terms]
     listed = {norms(f) for term, fs in zip(terms, spellings) if not term.case for f in fs}
     out = []
     for term, forms in zip(terms, spellings):
@@ -128,6 +128,14 @@ def term_forms(nlp: Language, terms) -> list[list[Doc]]:
                         forms.append(f)
         out.append([doc_of(f) for f in forms])
     return out
+
+
+def _case_forms(term: str) -> list[str]:
+    """A term matched by its case, and an abbreviation of 2-4 capitals also written with a stop
+    after each letter ("O.R.", as "C.H.C." is matched by its normalised words)."""
+    if 2 <= len(term) <= 4 and term.isascii() and term.isalpha() and term.isupper():
+        return [term, "".join(f"{c}." for c in term)]
+    return [term]
 
 
 class ThemeMatcher:

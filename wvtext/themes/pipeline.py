@@ -27,15 +27,26 @@ __all__ = ["make_nlp", "blank_nlp", "extract_themes", "with_questions", "themes_
 
 
 # Hyphens that split a word: after two capitals before a lower-case word ("CHC-funded",
-# "CHC-Funded", "DoLS-authorised"), after a lower-case word before two capitals ("non-CHC"), between two
-# abbreviations of 2-4 capitals that make the whole word ("NHS-CHC"; not "CO-PRODUCTION" in a
-# shouted heading, which stays one word and is matched joined), and after a letter and digits
-# before a word ("s75-pooled", "S117-funded"; not "14-25").
+# "CHC-Funded", "DoLS-authorised"), after a lower-case word before two capitals ("non-CHC"), between
+# abbreviations of 2-4 capitals that make the whole word or run on into another word ("NHS-CHC",
+# "NHS-CHC-funded"; not "CO-PRODUCTION" in a shouted heading, which stays one word and is matched
+# joined), after a letter and digits, dotted or not, before a word or another such section ("s75-pooled",
+# "S117-funded", "S.75-funded", "s75-s117"; not "14-25"); and before the second word of an English
+# compound adjective whose first word keeps its own sense ("housing-related", "safeguarding-led",
+# "autism-specific", "community-based", "council-funded"), so a term written as that first word is
+# matched there as anywhere.
+COMPOUND_SECONDS = ("related", "led", "based", "focused", "focussed", "funded", "specific", "commissioned",
+                    "centred", "centered", "wide", "only", "run", "owned", "trained", "informed", "linked",
+                    "orientated", "oriented", "driven", "level", "type", "style", "aware", "sensitive", "friendly",
+                    "inclusive", "dependent", "managed", "delivered", "provided", "designed", "commissioning")
+_ABBR_BEFORE = "|".join(f"(?<={a}[A-Z]{{{n}}})" for a in ("^", "-") for n in (2, 3, 4))
+_SECTION_BEFORE = "|".join(f"(?<=[A-Za-z]{d}[0-9]{{{n}}})" for d in ("", r"\.") for n in (1, 2, 3))
 ACRONYM_HYPHEN = (
     r"(?<=[A-Z]{2})-(?=[A-Z]?[a-z])",
     r"(?<=[a-z])-(?=[A-Z]{2})",
-    r"(?:(?<=^[A-Z]{2})|(?<=^[A-Z]{3})|(?<=^[A-Z]{4}))-(?=[A-Z]{2,4}$)",
-    r"(?:(?<=[A-Za-z][0-9])|(?<=[A-Za-z][0-9]{2})|(?<=[A-Za-z][0-9]{3}))-(?=[A-Za-z]{2})",
+    rf"(?:{_ABBR_BEFORE})-(?=[A-Z]{{2,4}}(?:$|-))",
+    rf"(?:{_SECTION_BEFORE})-(?=[A-Za-z]{{2}}|[A-Za-z]\.?[0-9])",
+    r"(?<=[A-Za-z]{3})-(?=(?i:%s)(?![A-Za-z]))" % "|".join(COMPOUND_SECONDS),
 )
 
 _ABBREVIATIONS = ("est.", "approx.", "incl.", "excl.", "dept.", "govt.", "ref.", "tel.", "cf.", "viz.", "c.f.")
@@ -61,11 +72,12 @@ def blank_nlp(lexicon: Lexicon) -> Language:
     """spacy.blank("en") with wvtext's tokenizer rules and word normalisation (the NORM the
     lexicon is matched on), and no components."""
     nlp = spacy.blank("en")
-    # Hyphenated words stay one token ("co-located", "14-25"); their norm drops the hyphen and
+    # Hyphenated words stay one token ("co-located", "long-term"); their norm drops the hyphen and
     # patterns are added in joined and split forms (lexicon.pattern_variants).
     infixes = [x for x in nlp.Defaults.infixes if not re.search(x, "co-located")]
     # ... except where one side is an abbreviation, so that it is matched as itself: "CHC-funded",
-    # "NHS-CHC", "non-CHC", "s75-pooled", "DoLS-authorised" (ACRONYM_HYPHEN).
+    # "NHS-CHC", "non-CHC", "s75-pooled", "DoLS-authorised", and before the second word of a
+    # compound adjective, "housing-related" (ACRONYM_HYPHEN).
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes + list(ACRONYM_HYPHEN)).finditer
     # Abbreviations officers write mid-sentence keep their stop ("WV Programme Board est. 2013",
     # "approx. 40 people"), so it ends no sentence. Not "etc.", which often ends one.
