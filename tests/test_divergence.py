@@ -18,6 +18,8 @@ def read(nlp, reader, codebook, qid, text):
     "qid, text, expected",
     [
         ("6.2", "Yes, a joint strategic lead post has been established and works to the programme board.", "yes"),
+        # a hyphen inside a word ("person-centred", split off by the tokenizer) joins no clauses
+        ("6.2", "Yes, a person-centred approach is used and is not limited.", "yes"),
         ("1.4", "Yes, the Partnership Board will receive regular updates and will be asked to monitor progress.", "in_progress"),
         ("2.7", "Not at present, however, this is an objective of the Programme Board.", "no"),
         ("6.6", "Not yet, as the work has not been completed.", "no"),

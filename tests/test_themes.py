@@ -319,14 +319,42 @@ def test_themes_a_hyphen_in_a_term_still_matches_after_the_compound_split(nlp_le
         "family_engagement"].mentions}
 
 
-@pytest.mark.parametrize("text, negated", [
-    ("O.R. disputes with two authorities are delaying discharges.", False),
-    ("There are no disputes about O.R.", True),
+def test_themes_dotted_initials_are_not_an_abbreviation_matched_by_case(nlp_lexicon_only):
+    """Abbreviations matched by case are not matched written with stops: "O.R." is far more often
+    a person's initials ("Report author: O.R. Patel, Head of Placements and Funding") than
+    Ordinary Residence."""
+    assert "ordinary_residence" not in one(nlp_lexicon_only, "Report author: O.R. Patel, Head of Placements and Funding.")
+
+
+@pytest.mark.parametrize("text, question, theme", [
+    # a label over a null entry: the hyphen inside the label's word is no label dash
+    ("Person-centred reviews: not applicable.", None, "reviews_care_management"),
+    ("Housing-related implications: none.", None, "housing"),
+    ("Safeguarding-related implications: none.", None, "safeguarding"),
 ])
-def test_themes_an_abbreviation_matched_by_case_is_matched_with_stops(nlp_lexicon_only, text, negated):
-    """"O.R." is written for OR as "C.H.C." for CHC; the case-matched term takes it too."""
-    score = one(nlp_lexicon_only, text)["ordinary_residence"]
-    assert score.mentions[0].term == "OR" and score.negated is negated
+def test_themes_a_hyphen_inside_a_word_is_not_a_label_dash(nlp_lexicon_only, text, question, theme):
+    """The tokenizer splits "housing-related" at its hyphen; that hyphen must not be read as the
+    dash of a label ("Housing - none"), or a template line's null entry would carry the theme."""
+    scores = one(nlp_lexicon_only, text)
+    assert theme not in scores or not scores[theme].carried
+    assert all(m.frame == "boilerplate" for m in scores[theme].mentions)
+
+
+@pytest.mark.parametrize("text, theme", [
+    ("We do not have a locally-commissioned, NHS-funded, community-based crisis service.", "crisis_response"),
+    ("There is not a single jointly-commissioned, outcome-focused advocacy contract.", "advocacy"),
+])
+def test_themes_hyphenated_words_count_as_one_word_in_the_negation_window(nlp_lexicon_only, text, theme):
+    """A word split at its hyphen ("locally - commissioned") counts as one word when a negation
+    looks back over the words before a term, as it did before the split."""
+    assert one(nlp_lexicon_only, text)[theme].negated
+
+
+def test_themes_hyphenated_words_count_as_one_word_beside_a_term(nlp_lexicon_only):
+    """The words a term must not stand beside are looked for over words, not tokens: "staff" four
+    words from "pool" still excludes it when a word between is hyphenated."""
+    assert "pooled_budgets" not in one(nlp_lexicon_only, "A pool of locally-based staff is funded from the budget.")
+    assert "pooled_budgets" not in one(nlp_lexicon_only, "A pool of locally based staff is funded from the budget.")
 
 
 @pytest.mark.parametrize("text, theme, carried", [

@@ -65,7 +65,8 @@ _CONCERNED_AFTER = frozenset({"people", "person", "those", "individual", "all", 
 # documents ("support plans to be shared").
 _PLANNERS = frozenset({"we", "they", "i", "also", "still"})
 # What joins two clauses in note style: a semicolon, or a dash standing between spaces (a hyphen
-# inside a word is part of the word's token).
+# inside a word is part of the word's token, or, where the tokenizer splits it off, "CHC-funded",
+# "person-centred", has the norm WORD_HYPHEN in the doc view, which is no clause mark).
 _CLAUSE_MARKS = {";", "-", "\u2013", "\u2014"}
 _POINTS_BACK = {"this", "that", "it", "these", "those", "matter"}  # a sentence that opens by pointing back
 _FUTURE_BEFORE = {"will", "shall", "to", "expected", "intend", "planned", "aim", "hope", "going"}
@@ -1181,7 +1182,7 @@ def _labelled_obstacles(doc: Doc, norms: list[str]) -> dict[int, tuple[int, int]
         b = sent.start
         while b < sent.end and not doc[b].is_alpha:
             b += 1  # a bullet or number before the label
-        if b + 1 < sent.end and norms[b] in _OBSTACLE_LABELS and doc[b + 1].text in _LABEL_MARKS:
+        if b + 1 < sent.end and norms[b] in _OBSTACLE_LABELS and norms[b + 1] in _LABEL_MARKS:
             out.setdefault(_OBSTACLE_LABELS[norms[b]], (b, sent.end))
     return out
 

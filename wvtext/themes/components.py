@@ -26,6 +26,7 @@ from .lexicon import THEMES, Lexicon, inflected_variants, load_lexicon, pattern_
 __all__ = ["Mention", "ThemeScore", "SPANS_KEY", "THRESHOLD"]
 
 SPANS_KEY = "wvtext_themes"
+WORD_HYPHEN = "\u2010"  # the norm a doc view gives a hyphen inside a word (`_DocView`); text never has it
 THRESHOLD = 0.5  # a theme is carried when its confidence reaches this
 
 if not Doc.has_extension("wv_themes"):
@@ -114,7 +115,7 @@ def term_forms(nlp: Language, terms) -> list[list[Doc]]:
     def norms(form: str) -> tuple[str, ...]:
         return tuple(t.norm_ for t in doc_of(form))
 
-    spellings = [_case_forms(term.term) if term.case else pattern_variants(term.term) for term in terms]
+    spellings = [[term.term] if term.case else pattern_variants(term.term) for term in terms]
     listed = {norms(f) for term, fs in zip(terms, spellings) if not term.case for f in fs}
     out = []
     for term, forms in zip(terms, spellings):
@@ -128,14 +129,6 @@ def term_forms(nlp: Language, terms) -> list[list[Doc]]:
                         forms.append(f)
         out.append([doc_of(f) for f in forms])
     return out
-
-
-def _case_forms(term: str) -> list[str]:
-    """A term matched by its case, and an abbreviation of 2-4 capitals also written with a stop
-    after each letter ("O.R.", as "C.H.C." is matched by its normalised words)."""
-    if 2 <= len(term) <= 4 and term.isascii() and term.isalpha() and term.isupper():
-        return [term, "".join(f"{c}." for c in term)]
-    return [term]
 
 
 class ThemeMatcher:
@@ -154,7 +147,8 @@ class ThemeMatcher:
     def __call__(self, doc: Doc) -> Doc:
         found = []
         view = None
-        joins = _joined_words(doc)  # once per doc, for both matchers
+        joins = _joined_words(doc)  # once per doc, for both matchers (and the doc view's `glue`)
+        doc.user_data[_GLUE] = _word_hyphens(doc, joins)
         shouted: dict[int, tuple[int, int]] = {}
         for matcher in (self.norm_matcher, self.case_matcher):
             for key, start, end in self._matches(matcher, doc, joins):
@@ -256,12 +250,20 @@ def _joined_words(doc: Doc) -> tuple[list[int], set[int]] | None:
     return [j for j in sorted(around) if j not in drop], drop
 
 
+def _word_hyphens(doc: Doc, joins: tuple[list[int], set[int]] | None) -> frozenset[int]:
+    """The positions of the hyphens `_joined_words` leaves out: those inside a word."""
+    if joins is None:
+        return frozenset()
+    return frozenset(i for i in joins[1] if doc[i].orth == _HYPHEN)
+
+
 _SLASH = get_string_id("/")
 _HYPHEN = get_string_id("-")
 _TERM_REACH = 5  # words a term may reach on either side of a left-out alternative (terms have at most five)
 
 
 _RAW, _MENTIONS, _VIEW = "wvtext_raw_mentions", "wvtext_mentions", "wvtext_view"
+_GLUE = "wvtext_word_hyphens"  # `_word_hyphens` of a doc, set by the theme matcher
 
 
 @lru_cache(maxsize=None)
@@ -280,7 +282,8 @@ class _DocView:
     """Token norms, offsets and sentence bounds of a doc as plain lists, built once per doc:
     the cue checks below run on these instead of creating a Python token per look-up."""
 
-    __slots__ = ("doc_id", "norms", "hashes", "idx", "ends", "sent_of", "bounds", "strings", "hedges", "frames")
+    __slots__ = ("doc_id", "norms", "hashes", "idx", "ends", "sent_of", "bounds", "strings", "hedges", "frames",
+                 "glue")
 
     def __init__(self, doc: Doc):
         arr = doc.to_array([NORM, IDX, SENT_START, LENGTH])
@@ -297,6 +300,16 @@ class _DocView:
             if n is None:
                 n = known[h] = strings[h]
             norms.append(n)
+        # A hyphen the tokenizer split off inside a word ("CHC-funded", "housing-related":
+        # pipeline.ACRONYM_HYPHEN) is part of that word, not a dash: its norm here is WORD_HYPHEN,
+        # so no cue reads it as a label's or a clause's dash, and `glue` holds its position, so the
+        # word after it does not count as another word in the cue windows (`_back`, `_forward`).
+        glue = doc.user_data.get(_GLUE)
+        if glue is None:  # a doc the theme matcher has not read
+            glue = _word_hyphens(doc, _joined_words(doc))
+        for i in glue:
+            norms[i] = WORD_HYPHEN
+        self.glue: frozenset[int] = glue
         self.norms = norms
         self.idx = arr[:, 1].tolist()
         self.ends = (arr[:, 1] + arr[:, 3]).tolist()
@@ -311,6 +324,29 @@ class _DocView:
 
     def sent(self, i: int) -> tuple[int, int]:
         return self.bounds[self.sent_of[i]] if self.norms else (0, 0)
+
+    def _back(self, start: int, b: int, words: int) -> int:
+        """The first position of the `words` words before `start` (not before b); a word joined to
+        the one before it by a hyphen inside a word ("locally-based") counts with it as one."""
+        if not self.glue:
+            return max(b, start - words)
+        glue, i, n = self.glue, start, 0
+        while i > b and n < words:
+            i -= 1
+            if i not in glue and i - 1 not in glue:
+                n += 1
+        return i
+
+    def _forward(self, end: int, e: int, words: int) -> int:
+        """The position after the `words` words from `end` (not past e), counted as `_back` does."""
+        if not self.glue:
+            return min(e, end + words)
+        glue, i, n = self.glue, end, 0
+        while i < e and (n < words or i in glue or i - 1 in glue):
+            if i not in glue and i - 1 not in glue:
+                n += 1
+            i += 1
+        return i
 
     def char_end(self, i: int) -> int:
         return self.ends[i]
@@ -328,17 +364,18 @@ class _DocView:
     def beside(self, start: int, end: int, words: frozenset[str], reach: int = 4) -> bool:
         """Whether one of `words` stands within `reach` words before or after the mention, in its sentence."""
         b, e = self.sent(start)
-        return not words.isdisjoint(self.norms[max(b, start - reach):start] + self.norms[end:min(e, end + reach)])
+        return not words.isdisjoint(self.norms[self._back(start, b, reach):start]
+                                    + self.norms[end:self._forward(end, e, reach)])
 
     def negated(self, start: int, end: int, sent: tuple[int, int] | None = None) -> bool:
         b, e = sent or self.sent(start)
         norms = self.norms
         # "non" right before the term denies it ("non-CHC", split at the hyphen by the tokenizer);
         # before another word it does not ("non statutory advocacy" is advocacy)
-        if start - 1 >= b and (norms[start - 1] == "non" or (norms[start - 1] == "-" and start - 2 >= b
+        if start - 1 >= b and (norms[start - 1] == "non" or (norms[start - 1] in ("-", WORD_HYPHEN) and start - 2 >= b
                                                              and norms[start - 2] == "non")):
             return True
-        i, lo = start - 1, max(b, start - _PRE_WINDOW)
+        i, lo = start - 1, self._back(start, b, _PRE_WINDOW)
         phrase = False  # a preposition stands between: the mention is in another phrase
         while i >= lo:
             n = norms[i]
@@ -349,8 +386,10 @@ class _DocView:
                             and not any(w.startswith(_TROUBLE_STEMS) for w in norms[i + 1:start]))
             phrase = phrase or n in _PHRASE_PREPS
             i -= 1
-        for j in range(end, min(e, end + _POST_WINDOW)):
+        for j in range(end, self._forward(end, e, _POST_WINDOW)):
             n = norms[j]
+            if n == WORD_HYPHEN or j - 1 in self.glue:
+                continue  # the rest of a hyphenated word ("CHC-funded is not ...")
             if n in NEG_POST and (n, norms[j + 1] if j + 1 < len(norms) else "") not in PSEUDO_NEG:
                 return True
             if n not in _POST_GAP:
@@ -404,7 +443,7 @@ class _DocView:
         if norms[b] == "\u2022" and sum(1 for n in norms[b + 1:e] if n[:1].isalnum()) <= 5 \
                 and norms.count("\u2022") >= 2:
             return True
-        window = norms[max(b, start - 6):min(e, end + 6)]
+        window = norms[self._back(start, b, 6):self._forward(end, e, 6)]
         if window.count(",") >= 2:
             return True
         if window.count(";") >= 2 and self._short_item(start, end, b, e):

@@ -36,8 +36,8 @@ __all__ = ["make_nlp", "blank_nlp", "extract_themes", "with_questions", "themes_
 # "autism-specific", "community-based", "council-funded"), so a term written as that first word is
 # matched there as anywhere.
 COMPOUND_SECONDS = ("related", "led", "based", "focused", "focussed", "funded", "specific", "commissioned",
-                    "centred", "centered", "wide", "only", "run", "owned", "trained", "informed", "linked",
-                    "orientated", "oriented", "driven", "level", "type", "style", "aware", "sensitive", "friendly",
+                    "centred", "centered", "wide", "only", "trained", "informed", "linked", "orientated",
+                    "oriented", "driven", "level", "type", "style", "aware", "sensitive",
                     "inclusive", "dependent", "managed", "delivered", "provided", "designed", "commissioning")
 _ABBR_BEFORE = "|".join(f"(?<={a}[A-Z]{{{n}}})" for a in ("^", "-") for n in (2, 3, 4))
 _SECTION_BEFORE = "|".join(f"(?<=[A-Za-z]{d}[0-9]{{{n}}})" for d in ("", r"\.") for n in (1, 2, 3))
