@@ -288,6 +288,9 @@ def test_themes_an_abbreviation_joined_to_a_word_by_a_hyphen_is_matched(nlp_lexi
     # the second word of a compound adjective splits off ("housing-related" is about housing)
     ("housing-related", ["housing", "-", "related"]), ("Safeguarding-Led", ["Safeguarding", "-", "Led"]),
     ("autism-specific", ["autism", "-", "specific"]),
+    # and after a section's number ("section 75-funded"), but a number's other compounds stay whole
+    ("75-funded", ["75", "-", "funded"]), ("117-Funded", ["117", "-", "Funded"]), ("24-hour", ["24-hour"]),
+    ("2014-based", ["2014-based"]),
     # words that are not abbreviations stay one token, matched joined or split ("co-located" = "co located")
     ("co-located", ["co-located"]), ("CO-PRODUCTION", ["CO-PRODUCTION"]), ("Covid-19", ["Covid-19"]),
     ("long-term", ["long-term"]), ("self-advocacy", ["self-advocacy"]), ("co-led", ["co-led"]),
@@ -301,6 +304,7 @@ def test_themes_tokenizer_splits_a_hyphen_only_beside_an_abbreviation(nlp_lexico
     ("A housing-related support service helps people keep their tenancies.", "housing", "housing"),
     ("We raised safeguarding-related concerns with the provider's manager.", "safeguarding", "safeguarding"),
     ("Advocacy-led reviews of every placement take place yearly.", "advocacy", "Advocacy"),
+    ("Two Section 75-funded posts support the joint commissioning team.", "pooled_budgets", "Section 75"),
 ])
 def test_themes_a_term_before_the_second_word_of_a_compound_is_matched(nlp_lexicon_only, text, theme, span):
     """"housing-related support" is about housing: the term before the hyphen is matched, with

@@ -33,20 +33,21 @@ __all__ = ["make_nlp", "blank_nlp", "extract_themes", "with_questions", "themes_
 # joined), after a letter and digits, dotted or not, before a word or another such section ("s75-pooled",
 # "S117-funded", "S.75-funded", "s75-s117"; not "14-25"); and before the second word of an English
 # compound adjective whose first word keeps its own sense ("housing-related", "safeguarding-led",
-# "autism-specific", "community-based", "council-funded"), so a term written as that first word is
-# matched there as anywhere.
+# "autism-specific", "community-based", "council-funded") or is a section's number ("section
+# 75-funded", "Section 117-funded"), so a term written as that first word is matched there as anywhere.
 COMPOUND_SECONDS = ("related", "led", "based", "focused", "focussed", "funded", "specific", "commissioned",
                     "centred", "centered", "wide", "only", "trained", "informed", "linked", "orientated",
                     "oriented", "driven", "level", "type", "style", "aware", "sensitive",
                     "inclusive", "dependent", "managed", "delivered", "provided", "designed", "commissioning")
 _ABBR_BEFORE = "|".join(f"(?<={a}[A-Z]{{{n}}})" for a in ("^", "-") for n in (2, 3, 4))
+_NUMBER_WORD = "|".join(f"(?<=^[0-9]{{{n}}})" for n in (1, 2, 3))  # "section 75-funded": "75" is the word
 _SECTION_BEFORE = "|".join(f"(?<=[A-Za-z]{d}[0-9]{{{n}}})" for d in ("", r"\.") for n in (1, 2, 3))
 ACRONYM_HYPHEN = (
     r"(?<=[A-Z]{2})-(?=[A-Z]?[a-z])",
     r"(?<=[a-z])-(?=[A-Z]{2})",
     rf"(?:{_ABBR_BEFORE})-(?=[A-Z]{{2,4}}(?:$|-))",
     rf"(?:{_SECTION_BEFORE})-(?=[A-Za-z]{{2}}|[A-Za-z]\.?[0-9])",
-    r"(?<=[A-Za-z]{3})-(?=(?i:%s)(?![A-Za-z]))" % "|".join(COMPOUND_SECONDS),
+    r"(?:(?<=[A-Za-z]{3})|%s)-(?=(?i:%s)(?![A-Za-z]))" % (_NUMBER_WORD, "|".join(COMPOUND_SECONDS)),
 )
 
 _ABBREVIATIONS = ("est.", "approx.", "incl.", "excl.", "dept.", "govt.", "ref.", "tel.", "cf.", "viz.", "c.f.")
