@@ -444,6 +444,9 @@ def test_divergence_obstacles_the_narrative_labels_itself_decide(nlp, reader, co
     assert not div(nlp, reader, codebook, "6.10", text, [1, 2]).divergent
     # unlabelled, the housing market is an obstacle of its own
     assert read(nlp, reader, codebook, "6.10", "Funding for the schemes; also the housing market.").obstacles == (1, 3)
+    # a label's dash typed without spaces before an abbreviation is still the label's dash
+    assert read(nlp, reader, codebook, "6.10",
+                "Financial-CCG has not agreed to fund the two housing schemes.").obstacles == (1,)
 
 
 @pytest.mark.parametrize("qid, text, expected", [
@@ -451,6 +454,8 @@ def test_divergence_obstacles_the_narrative_labels_itself_decide(nlp, reader, co
     ("1.3", "Commissioning Hub update 03/06/13 - AMBER. Joint commissioning manager post approved by the executive; "
             "advert closes 28 June.", "in_progress"),
     ("5.8", "Amber - on track for Sept. Quality surveillance group being set up; first meeting scheduled.", "in_progress"),
+    # ... the rating's dash typed without spaces ("AMBER-on track") is no hyphen inside a word
+    ("5.8", "AMBER-on track for Sept. Quality surveillance group being set up; first meeting scheduled.", "in_progress"),
     ("6.2", "Green. The CCG and Council commissioners work from one shared plan.", "yes"),
     ("6.2", "RAG status: red. No joint plan has been agreed between the CCG and the Council yet.", "no"),
     # ... but not a colour in a name or a phrase

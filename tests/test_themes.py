@@ -335,6 +335,11 @@ def test_themes_dotted_initials_are_not_an_abbreviation_matched_by_case(nlp_lexi
     ("Person-centred reviews: not applicable.", None, "reviews_care_management"),
     ("Housing-related implications: none.", None, "housing"),
     ("Safeguarding-related implications: none.", None, "safeguarding"),
+    # a label's length counts a hyphenated word once ("Person-centred care reviews" is a short label)
+    ("Person-centred care reviews - none.", None, "reviews_care_management"),
+    # a dash typed without spaces before a null entry is a label's dash, not a hyphen inside a word
+    ("CHC-none.", None, "chc"),
+    ("Safeguarding-NONE", None, "safeguarding"),
 ])
 def test_themes_a_hyphen_inside_a_word_is_not_a_label_dash(nlp_lexicon_only, text, question, theme):
     """The tokenizer splits "housing-related" at its hyphen; that hyphen must not be read as the
@@ -352,6 +357,24 @@ def test_themes_hyphenated_words_count_as_one_word_in_the_negation_window(nlp_le
     """A word split at its hyphen ("locally - commissioned") counts as one word when a negation
     looks back over the words before a term, as it did before the split."""
     assert one(nlp_lexicon_only, text)[theme].negated
+
+
+def test_themes_a_term_inside_a_hyphenated_word_is_one_word_for_the_negation_window(nlp_lexicon_only):
+    """The words before a term's start inside its own hyphenated word ("NHS" of "NHS-CHC") take no
+    place in the negation window: it reaches as far back as for "CHC" written alone."""
+    for term in ("NHS-CHC", "CHC"):
+        assert one(nlp_lexicon_only, f"There is no clear agreed local joint written funded shared {term} protocol.")["chc"].negated
+
+
+def test_themes_hyphenated_words_count_as_one_word_in_lists_and_group_names(nlp_lexicon_only):
+    """The last item of an enumeration and a phrase naming a group of people are found over words,
+    not tokens, when the words between are hyphenated."""
+    for words in ("person-centred community-based", "personcentred communitybased"):
+        scores = one(nlp_lexicon_only, f"We work with the CCG, {words} providers and housing.")
+        assert not scores["housing"].carried, words
+    for words in ("autism-related, ADHD-related or trauma-related", "autismrelated, ADHDrelated or traumarelated"):
+        scores = one(nlp_lexicon_only, f"Support is for people with {words} challenging behaviour.")
+        assert [m.frame for m in scores["positive_behaviour_support"].mentions] == ["population"], words
 
 
 def test_themes_hyphenated_words_count_as_one_word_beside_a_term(nlp_lexicon_only):

@@ -42,7 +42,7 @@ from .codebook import ANSWER_CLASSES, Codebook, Question
 from .errors import WvtextError
 from .learned import (FUTURE_QUESTION, SHARE_OF, learned_dir, load_model, opening_index, opening_word, softmax,
                       stance_features)
-from .themes.components import _negated, doc_view
+from .themes.components import WORD_HYPHEN, _negated, doc_view
 from .themes.lexicon import normalize_word, pattern_variants
 
 __all__ = ["Stance", "StanceReader", "resolve_references", "ANSWER_ORDINAL", "STANCE_MODEL_FILE"]
@@ -1182,7 +1182,10 @@ def _labelled_obstacles(doc: Doc, norms: list[str]) -> dict[int, tuple[int, int]
         b = sent.start
         while b < sent.end and not doc[b].is_alpha:
             b += 1  # a bullet or number before the label
-        if b + 1 < sent.end and norms[b] in _OBSTACLE_LABELS and norms[b + 1] in _LABEL_MARKS:
+        # a hyphen typed without spaces between the label and an abbreviation ("Financial-CCG has
+        # not agreed ...") is the label's dash, though the doc view reads it as inside a word
+        if b + 1 < sent.end and norms[b] in _OBSTACLE_LABELS and (norms[b + 1] in _LABEL_MARKS or (
+                norms[b + 1] == WORD_HYPHEN and b + 2 < sent.end and doc[b + 2].text[:2].isupper())):
             out.setdefault(_OBSTACLE_LABELS[norms[b]], (b, sent.end))
     return out
 

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 import numpy as np
 from spacy.attrs import IDX, IS_PUNCT, IS_TITLE, IS_UPPER, LENGTH, NORM, ORTH, SENT_START, SPACY
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
@@ -251,15 +252,21 @@ def _joined_words(doc: Doc) -> tuple[list[int], set[int]] | None:
 
 
 def _word_hyphens(doc: Doc, joins: tuple[list[int], set[int]] | None) -> frozenset[int]:
-    """The positions of the hyphens `_joined_words` leaves out: those inside a word."""
+    """The positions of the hyphens `_joined_words` leaves out: those inside a word. Not a hyphen
+    typed as a dash, without spaces, between a name and a function word or a null entry
+    ("CHC-none.", "Safeguarding-NONE", "AMBER-on track", "s117-not applicable"): no compound
+    takes such a word second, and a label's dash or a rating's mark is what it is."""
     if joins is None:
         return frozenset()
-    return frozenset(i for i in joins[1] if doc[i].orth == _HYPHEN)
+    return frozenset(i for i in joins[1] if doc[i].orth == _HYPHEN and doc[i + 1].norm_ not in _DASH_NEXT)
 
 
 _SLASH = get_string_id("/")
 _HYPHEN = get_string_id("-")
 _TERM_REACH = 5  # words a term may reach on either side of a left-out alternative (terms have at most five)
+# `_word_hyphens`: a word after which a hyphen is a dash, not part of a word: a function word (not
+# "only", which does end compounds: "women-only") or a null entry's word.
+_DASH_NEXT = (STOP_WORDS - {"only"}) | {"nil", "na", "n/a", "tbc", "tba", "n.a"}
 
 
 _RAW, _MENTIONS, _VIEW = "wvtext_raw_mentions", "wvtext_mentions", "wvtext_view"
@@ -331,6 +338,8 @@ class _DocView:
         if not self.glue:
             return max(b, start - words)
         glue, i, n = self.glue, start, 0
+        while i - 2 >= b and i - 1 in glue:
+            i -= 2  # the mention starts inside a hyphenated word ("CHC" of "NHS-CHC"): its start is no other word
         while i > b and n < words:
             i -= 1
             if i not in glue and i - 1 not in glue:
@@ -426,11 +435,11 @@ class _DocView:
         none of them a preposition that opens another phrase ("training in challenging behaviour"
         is about the behaviour) or a clause mark."""
         norms = self.norms
-        for i in range(start - 1, max(b, start - _GROUP_REACH) - 1, -1):
+        for i in range(start - 1, self._back(start, b, _GROUP_REACH) - 1, -1):
             n = norms[i]
             if n in _GROUP_BREAKS:
                 return False
-            if n in _GROUP_LINKS and any(norms[k] in _PERSON_WORDS for k in range(max(b, i - 4), i)):
+            if n in _GROUP_LINKS and any(norms[k] in _PERSON_WORDS for k in range(self._back(i, b, 4), i)):
                 return True
         return False
 
@@ -453,7 +462,7 @@ class _DocView:
         k = start - 1
         if k > b and norms[k] in _DETERMINERS:
             k -= 1
-        return k > b and norms[k] in ("and", "or") and "," in norms[max(b, k - 5):k]
+        return k > b and norms[k] in ("and", "or") and "," in norms[self._back(k, b, 5):k]
 
     def _short_item(self, start: int, end: int, b: int, e: int, most: int = 5) -> bool:
         """Whether the mention stands in a segment of at most `most` words between semicolons (or
@@ -465,7 +474,7 @@ class _DocView:
         j = end
         while j < e and norms[j] not in (";", "."):
             j += 1
-        words = [n for n in norms[i:j] if n[:1].isalnum()]
+        words = _words(norms, i, j)
         # a segment that opens with a count states a fact ("6 in residential schools OOA")
         return len(words) <= most and not (words and words[0][:1].isdigit())
 
@@ -478,7 +487,7 @@ class _DocView:
         if _YOUNG.isdisjoint(norms[start:end]):
             return False
         b, e = self.sent(start)
-        window = norms[max(b, start - 6):min(e, end + 6)]
+        window = norms[self._back(start, b, 6):self._forward(end, e, 6)]
         return (any(n in _CHILD for n in window) and "young" in window and any(n in _ADULT for n in window)
                 and any(n in _COORD for n in window))
 
@@ -533,17 +542,28 @@ _FRAGMENT_WORDS = 10  # a fragment has at most this many words
 _ENTRY_PUNCT = frozenset({".", ",", ";", ":", "!", "?", "-", "\u2013", "\u2014", "(", ")", "'", '"', "\u2022", "...", ".."})
 
 
+def _words(norms: list[str], b: int, e: int) -> list[str]:
+    """The words of norms[b:e]: tokens that start with a letter or digit, a word hyphenated inside
+    ("person-centred", split by the tokenizer: WORD_HYPHEN) counted once."""
+    return [n for k, n in enumerate(norms[b:e], b) if n[:1].isalnum() and not (k > b and norms[k - 1] == WORD_HYPHEN)]
+
+
 def _sentence_frame(norms: list[str], b: int, e: int) -> tuple[int, bool, bool]:
     """(index of the label mark, or -1; whether the entry after the label is null; whether the
     sentence is a fragment) of the sentence norms[b:e]."""
-    words = [n for n in norms[b:e] if n[:1].isalnum()]
+    words = _words(norms, b, e)
     label_end = -1
-    for i in range(b + 1, min(e - 1, b + _LABEL_REACH + 1)):
+    size = 0  # tokens of the label so far, a hyphenated word counted as one
+    for i in range(b + 1, e - 1):
+        if norms[i - 1] != WORD_HYPHEN and norms[i] != WORD_HYPHEN:
+            size += 1
+        if size > _LABEL_REACH:
+            break
         if norms[i] in _LABEL_MARKS:
             # a label is a name, not a clause ("Housing providers not yet engaged - no lead"), and
             # a dash or an equals sign follows a short one ("CHC - NHS Continuing Healthcare")
             label = norms[b:i]
-            if (norms[i] == ":" or i - b <= _SHORT_LABEL) and _CLAUSE_WORDS.isdisjoint(label) \
+            if (norms[i] == ":" or size <= _SHORT_LABEL) and _CLAUSE_WORDS.isdisjoint(label) \
                     and not any(n in _NOT_LABEL for n in label):
                 label_end = i
             break

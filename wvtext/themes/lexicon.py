@@ -55,8 +55,9 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # verb forms; session 26: abbreviations split off at a hyphen, "CHC-funded"; session 27: chains
 # and dotted sections, "NHS-CHC-funded", "S.75-funded", and the first word of a compound adjective,
 # "housing-related", and from session 27's second version a section's number before one, "section
-# 75-funded"), so that a learned model trained on the earlier matches is reported stale.
-MATCHING = "verb-forms-1;abbreviation-hyphens-3;compound-hyphens-3"
+# 75-funded"; and a hyphen before a function word or a null entry, "CHC-none", left a dash), so that
+# a learned model trained on the earlier matches is reported stale.
+MATCHING = "verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3"
 
 
 class LexiconError(WvtextError):
