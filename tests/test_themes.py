@@ -330,18 +330,18 @@ def test_themes_dotted_initials_are_not_an_abbreviation_matched_by_case(nlp_lexi
     assert "ordinary_residence" not in one(nlp_lexicon_only, "Report author: O.R. Patel, Head of Placements and Funding.")
 
 
-@pytest.mark.parametrize("text, question, theme", [
+@pytest.mark.parametrize("text, theme", [
     # a label over a null entry: the hyphen inside the label's word is no label dash
-    ("Person-centred reviews: not applicable.", None, "reviews_care_management"),
-    ("Housing-related implications: none.", None, "housing"),
-    ("Safeguarding-related implications: none.", None, "safeguarding"),
+    ("Person-centred reviews: not applicable.", "reviews_care_management"),
+    ("Housing-related implications: none.", "housing"),
+    ("Safeguarding-related implications: none.", "safeguarding"),
     # a label's length counts a hyphenated word once ("Person-centred care reviews" is a short label)
-    ("Person-centred care reviews - none.", None, "reviews_care_management"),
+    ("Person-centred care reviews - none.", "reviews_care_management"),
     # a dash typed without spaces before a null entry is a label's dash, not a hyphen inside a word
-    ("CHC-none.", None, "chc"),
-    ("Safeguarding-NONE", None, "safeguarding"),
+    ("CHC-none.", "chc"),
+    ("Safeguarding-NONE", "safeguarding"),
 ])
-def test_themes_a_hyphen_inside_a_word_is_not_a_label_dash(nlp_lexicon_only, text, question, theme):
+def test_themes_a_hyphen_inside_a_word_is_not_a_label_dash(nlp_lexicon_only, text, theme):
     """The tokenizer splits "housing-related" at its hyphen; that hyphen must not be read as the
     dash of a label ("Housing - none"), or a template line's null entry would carry the theme."""
     scores = one(nlp_lexicon_only, text)

@@ -266,7 +266,7 @@ _HYPHEN = get_string_id("-")
 _TERM_REACH = 5  # words a term may reach on either side of a left-out alternative (terms have at most five)
 # `_word_hyphens`: a word after which a hyphen is a dash, not part of a word: a function word (not
 # "only", which does end compounds: "women-only") or a null entry's word.
-_DASH_NEXT = (STOP_WORDS - {"only"}) | {"nil", "na", "n/a", "tbc", "tba", "n.a"}
+_DASH_NEXT = (STOP_WORDS - {"only"}) | {"nil", "na", "n/a", "tbc", "tba"}
 
 
 _RAW, _MENTIONS, _VIEW = "wvtext_raw_mentions", "wvtext_mentions", "wvtext_view"
@@ -309,8 +309,8 @@ class _DocView:
             norms.append(n)
         # A hyphen the tokenizer split off inside a word ("CHC-funded", "housing-related":
         # pipeline.ACRONYM_HYPHEN) is part of that word, not a dash: its norm here is WORD_HYPHEN,
-        # so no cue reads it as a label's or a clause's dash, and `glue` holds its position, so the
-        # word after it does not count as another word in the cue windows (`_back`, `_forward`).
+        # so no cue reads it as a label's or a clause's dash, and the cue windows count the word
+        # once (`_in_word`); `glue` (empty for most docs) lets them skip that count where none is.
         glue = doc.user_data.get(_GLUE)
         if glue is None:  # a doc the theme matcher has not read
             glue = _word_hyphens(doc, _joined_words(doc))
@@ -337,12 +337,12 @@ class _DocView:
         the one before it by a hyphen inside a word ("locally-based") counts with it as one."""
         if not self.glue:
             return max(b, start - words)
-        glue, i, n = self.glue, start, 0
-        while i - 2 >= b and i - 1 in glue:
+        norms, i, n = self.norms, start, 0
+        while i - 2 >= b and norms[i - 1] == WORD_HYPHEN:
             i -= 2  # the mention starts inside a hyphenated word ("CHC" of "NHS-CHC"): its start is no other word
         while i > b and n < words:
             i -= 1
-            if i not in glue and i - 1 not in glue:
+            if not _in_word(norms, i):
                 n += 1
         return i
 
@@ -350,9 +350,9 @@ class _DocView:
         """The position after the `words` words from `end` (not past e), counted as `_back` does."""
         if not self.glue:
             return min(e, end + words)
-        glue, i, n = self.glue, end, 0
-        while i < e and (n < words or i in glue or i - 1 in glue):
-            if i not in glue and i - 1 not in glue:
+        norms, i, n = self.norms, end, 0
+        while i < e and (n < words or _in_word(norms, i)):
+            if not _in_word(norms, i):
                 n += 1
             i += 1
         return i
@@ -397,7 +397,7 @@ class _DocView:
             i -= 1
         for j in range(end, self._forward(end, e, _POST_WINDOW)):
             n = norms[j]
-            if n == WORD_HYPHEN or j - 1 in self.glue:
+            if _in_word(norms, j):
                 continue  # the rest of a hyphenated word ("CHC-funded is not ...")
             if n in NEG_POST and (n, norms[j + 1] if j + 1 < len(norms) else "") not in PSEUDO_NEG:
                 return True
@@ -542,10 +542,15 @@ _FRAGMENT_WORDS = 10  # a fragment has at most this many words
 _ENTRY_PUNCT = frozenset({".", ",", ";", ":", "!", "?", "-", "\u2013", "\u2014", "(", ")", "'", '"', "\u2022", "...", ".."})
 
 
+def _in_word(norms: list[str], k: int) -> bool:
+    """Whether token k continues a word hyphenated inside ("person-centred", split by the tokenizer):
+    it is that hyphen (WORD_HYPHEN) or the piece after it, so a window counts the word once."""
+    return norms[k] == WORD_HYPHEN or (k > 0 and norms[k - 1] == WORD_HYPHEN)
+
+
 def _words(norms: list[str], b: int, e: int) -> list[str]:
-    """The words of norms[b:e]: tokens that start with a letter or digit, a word hyphenated inside
-    ("person-centred", split by the tokenizer: WORD_HYPHEN) counted once."""
-    return [n for k, n in enumerate(norms[b:e], b) if n[:1].isalnum() and not (k > b and norms[k - 1] == WORD_HYPHEN)]
+    """The words of norms[b:e]: tokens that start with a letter or digit, a hyphenated word once."""
+    return [n for k, n in enumerate(norms[b:e], b) if n[:1].isalnum() and not _in_word(norms, k)]
 
 
 def _sentence_frame(norms: list[str], b: int, e: int) -> tuple[int, bool, bool]:
@@ -555,7 +560,7 @@ def _sentence_frame(norms: list[str], b: int, e: int) -> tuple[int, bool, bool]:
     label_end = -1
     size = 0  # tokens of the label so far, a hyphenated word counted as one
     for i in range(b + 1, e - 1):
-        if norms[i - 1] != WORD_HYPHEN and norms[i] != WORD_HYPHEN:
+        if not _in_word(norms, i):
             size += 1
         if size > _LABEL_REACH:
             break
