@@ -165,6 +165,13 @@ def _processes(p) -> str:
     return ", ".join(f"{k} {v}" for k, v in p.items()) if isinstance(p, dict) else str(p)
 
 
+def _by_folder(rows: dict) -> list[tuple[str, dict]]:
+    """Folders in the order they were made (heldout, heldout2, ..., heldout10), training last."""
+    def key(name: str) -> tuple:
+        return (name == "training", int(name[len("heldout"):] or 1) if name.startswith("heldout") else 0)
+    return sorted(rows.items(), key=lambda kv: key(kv[0]))
+
+
 def markdown(res: dict) -> str:
     m = res["machine"]
     lines = ["# wvtext benchmark (latest)", "",
@@ -298,7 +305,7 @@ def markdown(res: dict) -> str:
             "measured once at its end (corpus/heldout4/README.md); heldout5: voice AA (session 10), likewise "
             "(corpus/heldout5/README.md); heldout6: voice AC (session 14), likewise (corpus/heldout6/README.md); "
             "heldout7: voice AE (session 17), likewise (corpus/heldout7/README.md); heldout8: voice AG (session 19), "
-            "likewise (corpus/heldout8/README.md); heldout9: voice AO (session 22), likewise (corpus/heldout9/README.md). "
+            "likewise (corpus/heldout8/README.md); heldout9: voice AO (session 22), likewise (corpus/heldout9/README.md); heldout10: voice AS (session 29), likewise (corpus/heldout10/README.md). "
             "Labels: the writers' own, and an "
             "independent reader's (the convention of the real development sets). Intervals: 95% bootstrap over the "
             "folder's texts, for the defaults (rules; learned themes).",
@@ -309,17 +316,17 @@ def markdown(res: dict) -> str:
               _f(r[f"narrative class, learned (--learned all), vs {who}"]["accuracy"]),
               _f(r[f"themes, lexicon alone, vs {who}"]["f1"]),
               _f(r[f"themes, learned (default), vs {who}"]["f1"]) + _ci(r[f"themes, learned (default), vs {who}"].get("ci95")))
-             for name, r in vo.items() for who in ("writers", "readers") if f"themes, lexicon alone, vs {who}" in r])
+             for name, r in _by_folder(vo) for who in ("writers", "readers") if f"themes, lexicon alone, vs {who}" in r])
         if vo.get("items"):
             lines += _table(
                 "Themes of good-practice items by writer (`bench/voices.py`; SYNTHETIC items)",
                 "training: the items files the theme model is trained on (in-sample); heldout3: items T (session 6), "
                 "never trained on, each look listed in corpus/heldout3/README.md; heldout4: items Z (session 8) and "
-                "heldout5: items AB (session 10), heldout6: items AD (session 14), heldout7: items AF (session 17), heldout8: items AH (session 19) and heldout9: items AP (session 22), likewise.",
+                "heldout5: items AB (session 10), heldout6: items AD (session 14), heldout7: items AF (session 17), heldout8: items AH (session 19), heldout9: items AP (session 22) and heldout10: items AT (session 29), likewise.",
                 ("folder", "items", "labels", "themes F1, lexicon", "themes F1, learned (default)"),
                 [(name, r["n"], who, _f(r[f"themes, lexicon alone, vs {who}"]["f1"]),
                   _f(r[f"themes, learned (default), vs {who}"]["f1"]) + _ci(r[f"themes, learned (default), vs {who}"].get("ci95")))
-                 for name, r in vo["items"].items() for who in ("writers", "readers")
+                 for name, r in _by_folder(vo["items"]) for who in ("writers", "readers")
                  if f"themes, lexicon alone, vs {who}" in r])
     ac = acc.get("across", {})
     if ac and "error" not in ac:

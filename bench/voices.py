@@ -16,8 +16,8 @@ Two kinds of folder, never mixed:
   session 8, written after that session's changes), corpus/heldout5 (voice AA and items AB,
   session 10, the same way), corpus/heldout6 (voice AC and items AD, session 14, the same way) and
   corpus/heldout7 (voice AE and items AF, session 17, the same way), corpus/heldout8 (voice AG
-  and items AH, session 19, the same way) and corpus/heldout9 (voice AO and items AP, session 22,
-  the same way):
+  and items AH, session 19, the same way), corpus/heldout9 (voice AO and items AP, session 22,
+  the same way) and corpus/heldout10 (voice AS and items AT, session 29, the same way):
   likewise; each folder's README lists its looks.
   These are the figures that say how the rules and models do on writing they have not seen.
 
@@ -50,7 +50,7 @@ from wvtext.themes.pipeline import extract_themes, make_nlp  # noqa: E402
 FOLDERS = (ROOT / "corpus" / "training", ROOT / "corpus" / "heldout", ROOT / "corpus" / "heldout2",
            ROOT / "corpus" / "heldout3", ROOT / "corpus" / "heldout4", ROOT / "corpus" / "heldout5",
            ROOT / "corpus" / "heldout6", ROOT / "corpus" / "heldout7", ROOT / "corpus" / "heldout8",
-           ROOT / "corpus" / "heldout9")
+           ROOT / "corpus" / "heldout9", ROOT / "corpus" / "heldout10")
 
 
 def _rows(folder: Path) -> list[dict]:
