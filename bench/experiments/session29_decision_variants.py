@@ -4,7 +4,7 @@ sets (the 61 Leicestershire answers and 80 seed items, the same 141 texts as the
 
     .venv/bin/python bench/experiments/session29_decision_variants.py
 
-It runs against the current code and models/themes (about 8 minutes on two cores) and prints one
+It runs against the current code and models/themes (about 6 minutes on two cores) and prints one
 line per variant: held-out groups micro F1 and real development micro F1. Nothing is written.
 
 1. `shipped`: the decision in wvtext (C 3, blend 0.7, threshold 0.35), rebuilt here, to show
