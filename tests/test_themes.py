@@ -349,6 +349,32 @@ def test_themes_a_hyphen_inside_a_word_is_not_a_label_dash(nlp_lexicon_only, tex
     assert all(m.frame == "boilerplate" for m in scores[theme].mentions)
 
 
+@pytest.mark.parametrize("unspaced, theme", [
+    ("Housing-not applicable", "housing"),
+    ("Advocacy-none in place.", "advocacy"),
+    ("Safeguarding-none.", "safeguarding"),
+    ("Crisis-the team responds within 4 hours.", "crisis_response"),
+    ("Ordinary residence-nil", "ordinary_residence"),
+])
+def test_themes_a_dash_typed_without_spaces_before_a_null_entry_reads_as_the_spaced_dash(nlp, unspaced, theme):
+    """A dash typed without spaces between a word and a null entry, a negation or a clause's first
+    word ("Housing-not applicable") is read exactly as the spaced dash ("Housing - not applicable"):
+    the word before it is matched as itself, with the same confidence and negation."""
+    spaced = unspaced.replace("-", " - ", 1)
+    got, want = one(nlp, unspaced), one(nlp, spaced)
+    assert theme in want
+    assert {t: (round(v.confidence, 6), v.negated) for t, v in got.items()} == \
+        {t: (round(v.confidence, 6), v.negated) for t, v in want.items()}
+
+
+@pytest.mark.parametrize("word", ["out-of-area", "face-to-face", "follow-up", "drop-in", "well-being", "step-down",
+                                  "no-one", "buy-in", "co-located", "know-how"])
+def test_themes_compounds_ending_in_a_particle_stay_one_word(nlp_lexicon_only, word):
+    """Only the null, negating and clause-opening words split a dash off: compounds that end in a
+    particle or sit inside a longer hyphenated word stay one token."""
+    assert [t.text for t in nlp_lexicon_only.make_doc(f"The {word} service.")] == ["The", word, "service", "."]
+
+
 @pytest.mark.parametrize("text, theme", [
     ("We do not have a locally-commissioned, NHS-funded, community-based crisis service.", "crisis_response"),
     ("There is not a single jointly-commissioned, outcome-focused advocacy contract.", "advocacy"),

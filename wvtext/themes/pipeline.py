@@ -42,7 +42,15 @@ COMPOUND_SECONDS = ("related", "led", "based", "focused", "focussed", "funded", 
 _ABBR_BEFORE = "|".join(f"(?<={a}[A-Z]{{{n}}})" for a in ("^", "-") for n in (2, 3, 4))
 _NUMBER_WORD = "|".join(f"(?<=^[0-9]{{{n}}})" for n in (1, 2, 3))  # "section 75-funded": "75" is the word
 _SECTION_BEFORE = "|".join(f"(?<=[A-Za-z]{d}[0-9]{{{n}}})" for d in ("", r"\.") for n in (1, 2, 3))
+# A dash typed without spaces between a word and a null entry, a negation or a word that starts a
+# clause ("Housing-not applicable", "Advocacy-none in place", "Crisis-the team responds ..."): no
+# English compound ends in one of these words (unlike "follow-up", "drop-in", "well-being"), so it is
+# split off as a dash and the word before it is matched as itself. Not inside a longer hyphenated
+# word ("out-of-area", "face-to-face"). Each word is also one after which `components._word_hyphens`
+# reads the hyphen as a dash.
+DASH_BEFORE = ("not", "none", "no", "nil", "nothing", "na", "tbc", "tba", "the", "this", "these", "there", "we", "our")
 ACRONYM_HYPHEN = (
+    r"(?<=[A-Za-z]{3})-(?=(?i:%s)(?![A-Za-z0-9/-]))" % "|".join(DASH_BEFORE),
     r"(?<=[A-Z]{2})-(?=[A-Z]?[a-z])",
     r"(?<=[a-z])-(?=[A-Z]{2})",
     rf"(?:{_ABBR_BEFORE})-(?=[A-Z]{{2,4}}(?:$|-))",
