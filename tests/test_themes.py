@@ -355,6 +355,8 @@ def test_themes_a_hyphen_inside_a_word_is_not_a_label_dash(nlp_lexicon_only, tex
     ("Safeguarding-none.", "safeguarding"),
     ("Crisis-the team responds within 4 hours.", "crisis_response"),
     ("Ordinary residence-nil", "ordinary_residence"),
+    ("Housing-N/A", "housing"),
+    ("Housing-n/a.", "housing"),
 ])
 def test_themes_a_dash_typed_without_spaces_before_a_null_entry_reads_as_the_spaced_dash(nlp, unspaced, theme):
     """A dash typed without spaces between a word and a null entry, a negation or a clause's first
@@ -368,11 +370,31 @@ def test_themes_a_dash_typed_without_spaces_before_a_null_entry_reads_as_the_spa
 
 
 @pytest.mark.parametrize("word", ["out-of-area", "face-to-face", "follow-up", "drop-in", "well-being", "step-down",
-                                  "no-one", "buy-in", "co-located", "know-how"])
+                                  "no-one", "buy-in", "co-located", "know-how",
+                                  # a function word or "yes" before a null or negating word makes a compound
+                                  "Yes-no", "have-not", "can-not",
+                                  # inside a longer hyphenated word
+                                  "here-and-there", "Just-say-no", "good-for-nothing"])
 def test_themes_compounds_ending_in_a_particle_stay_one_word(nlp_lexicon_only, word):
-    """Only the null, negating and clause-opening words split a dash off: compounds that end in a
-    particle or sit inside a longer hyphenated word stay one token."""
+    """Only the null, negating and clause-opening words split a dash off, and only after a plain
+    word: compounds that end in a particle, that a function word or "yes" starts, or that sit
+    inside a longer hyphenated word stay one token."""
     assert [t.text for t in nlp_lexicon_only.make_doc(f"The {word} service.")] == ["The", word, "service", "."]
+
+
+def test_themes_a_yes_no_compound_is_no_denial(nlp_lexicon_only):
+    """"Yes-no" is one word: its "no" denies nothing after it."""
+    scores = one(nlp_lexicon_only, "Yes-no housing and advocacy questions were added to reviews.")
+    assert not scores["housing"].negated and not scores["advocacy"].negated
+
+
+def test_themes_a_word_broken_at_a_line_end_before_our_is_one_word(nlp):
+    """A word broken at a line end ("behavi-\nour") is joined with its hyphen by normalize_text and
+    must stay one word, read as the word unbroken: "our" is not a dash's null entry."""
+    text = "Staff are trained to support people whose challenging behavi-\nour puts placements at risk."
+    got, want = one(nlp, text), one(nlp, text.replace("behavi-\nour", "behaviour"))
+    assert want["positive_behaviour_support"].carried
+    assert {t: round(v.confidence, 6) for t, v in got.items()} == {t: round(v.confidence, 6) for t, v in want.items()}
 
 
 @pytest.mark.parametrize("text, theme", [

@@ -254,11 +254,18 @@ def _joined_words(doc: Doc) -> tuple[list[int], set[int]] | None:
 def _word_hyphens(doc: Doc, joins: tuple[list[int], set[int]] | None) -> frozenset[int]:
     """The positions of the hyphens `_joined_words` leaves out: those inside a word. Not a hyphen
     typed as a dash, without spaces, between a name and a function word or a null entry
-    ("CHC-none.", "Safeguarding-NONE", "AMBER-on track", "s117-not applicable"): no compound
+    ("CHC-none.", "Safeguarding-NONE", "AMBER-on track", "s117-not applicable", "Housing-N/A"): no compound
     takes such a word second, and a label's dash or a rating's mark is what it is."""
     if joins is None:
         return frozenset()
-    return frozenset(i for i in joins[1] if doc[i].orth == _HYPHEN and doc[i + 1].norm_ not in _DASH_NEXT)
+    return frozenset(i for i in joins[1] if doc[i].orth == _HYPHEN and doc[i + 1].norm_ not in _DASH_NEXT
+                     and not _spells_na(doc, i + 1))
+
+
+def _spells_na(doc: Doc, i: int) -> bool:
+    """Whether the tokens from `i` spell "n/a" (the tokenizer splits it at its slash; "a." before
+    a full stop is one token)."""
+    return i + 2 < len(doc) and doc[i].norm_ == "n" and doc[i + 1].text == "/" and doc[i + 2].norm_ in ("a", "a.")
 
 
 _SLASH = get_string_id("/")

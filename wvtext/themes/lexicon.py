@@ -57,7 +57,7 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # "housing-related", and from session 27's second version a section's number before one, "section
 # 75-funded"; and a hyphen before a function word or a null entry, "CHC-none", left a dash), so that
 # a learned model trained on the earlier matches is reported stale.
-MATCHING = "verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-1"
+MATCHING = "verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2"
 
 
 class LexiconError(WvtextError):

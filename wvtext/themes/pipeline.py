@@ -13,6 +13,7 @@ import re
 
 import spacy
 from spacy.attrs import NORM, ORTH
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.util import compile_infix_regex
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -43,20 +44,53 @@ _ABBR_BEFORE = "|".join(f"(?<={a}[A-Z]{{{n}}})" for a in ("^", "-") for n in (2,
 _NUMBER_WORD = "|".join(f"(?<=^[0-9]{{{n}}})" for n in (1, 2, 3))  # "section 75-funded": "75" is the word
 _SECTION_BEFORE = "|".join(f"(?<=[A-Za-z]{d}[0-9]{{{n}}})" for d in ("", r"\.") for n in (1, 2, 3))
 # A dash typed without spaces between a word and a null entry, a negation or a word that starts a
-# clause ("Housing-not applicable", "Advocacy-none in place", "Crisis-the team responds ..."): no
-# English compound ends in one of these words (unlike "follow-up", "drop-in", "well-being"), so it is
-# split off as a dash and the word before it is matched as itself. Not inside a longer hyphenated
-# word ("out-of-area", "face-to-face"). Each word is also one after which `components._word_hyphens`
-# reads the hyphen as a dash.
-DASH_BEFORE = ("not", "none", "no", "nil", "nothing", "na", "tbc", "tba", "the", "this", "these", "there", "we", "our")
+# clause ("Housing-not applicable", "Advocacy-none in place", "Crisis-the team responds ...",
+# "Housing-N/A"): no English compound ends in one of these words (unlike "follow-up", "drop-in",
+# "well-being"), so it is split off as a dash and the word before it is matched as itself
+# (`_Infixes`). Only after a plain word: not after a function word or "yes", which make compounds
+# with them ("have-not", "can-not", "Yes-no"), nor inside a longer hyphenated word
+# ("here-and-there", "Just-say-no"). "our" is left out: a word broken at a line end ends in it
+# ("behavi-our"). Each word is also one after which `components._word_hyphens` reads the hyphen
+# as a dash.
+DASH_BEFORE = ("not", "none", "no", "nil", "nothing", "n/a", "na", "tbc", "tba", "the", "this", "these", "there",
+               "we")
+DASH_RULE = r"(?<=[A-Za-z]{3})-(?=(?i:%s)(?![A-Za-z0-9/-]))" % "|".join(DASH_BEFORE)
 ACRONYM_HYPHEN = (
-    r"(?<=[A-Za-z]{3})-(?=(?i:%s)(?![A-Za-z0-9/-]))" % "|".join(DASH_BEFORE),
     r"(?<=[A-Z]{2})-(?=[A-Z]?[a-z])",
     r"(?<=[a-z])-(?=[A-Z]{2})",
     rf"(?:{_ABBR_BEFORE})-(?=[A-Z]{{2,4}}(?:$|-))",
     rf"(?:{_SECTION_BEFORE})-(?=[A-Za-z]{{2}}|[A-Za-z]\.?[0-9])",
     r"(?:(?<=[A-Za-z]{3})|%s)-(?=(?i:%s)(?![A-Za-z]))" % (_NUMBER_WORD, "|".join(COMPOUND_SECONDS)),
 )
+
+_WORD_BEFORE = re.compile(r"[A-Za-z]+$")
+
+
+class _Infixes:
+    """The tokenizer's infix finder: every match of `rules`, and each hyphen `DASH_RULE` finds
+    where the word before it is a plain word (no hyphen earlier in the token, not a stop word,
+    not "yes")."""
+
+    def __init__(self, rules: list[str]):
+        self.rules = compile_infix_regex(rules)
+        self.dash = re.compile(DASH_RULE)
+
+    def __call__(self, text: str) -> list[re.Match]:
+        found = list(self.rules.finditer(text))
+        if "-" not in text:
+            return found
+        extra = []
+        taken = {m.start() for m in found}
+        for m in self.dash.finditer(text):
+            before = text[:m.start()]
+            word = _WORD_BEFORE.search(before)
+            if m.start() in taken or "-" in before or word is None:
+                continue
+            w = word.group().lower()
+            if w not in STOP_WORDS and w != "yes":
+                extra.append(m)
+        return sorted(found + extra, key=lambda m: m.start()) if extra else found
+
 
 _ABBREVIATIONS = ("est.", "approx.", "incl.", "excl.", "dept.", "govt.", "ref.", "tel.", "cf.", "viz.", "c.f.")
 
@@ -86,8 +120,9 @@ def blank_nlp(lexicon: Lexicon) -> Language:
     infixes = [x for x in nlp.Defaults.infixes if not re.search(x, "co-located")]
     # ... except where one side is an abbreviation, so that it is matched as itself: "CHC-funded",
     # "NHS-CHC", "non-CHC", "s75-pooled", "DoLS-authorised", and before the second word of a
-    # compound adjective, "housing-related" (ACRONYM_HYPHEN).
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes + list(ACRONYM_HYPHEN)).finditer
+    # compound adjective, "housing-related" (ACRONYM_HYPHEN); and a dash typed before a null entry
+    # ("Housing-not applicable": DASH_RULE).
+    nlp.tokenizer.infix_finditer = _Infixes(infixes + list(ACRONYM_HYPHEN))
     # Abbreviations officers write mid-sentence keep their stop ("WV Programme Board est. 2013",
     # "approx. 40 people"), so it ends no sentence. Not "etc.", which often ends one.
     for abbr in _ABBREVIATIONS:
