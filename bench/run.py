@@ -167,9 +167,8 @@ def _processes(p) -> str:
 
 def _by_folder(rows: dict) -> list[tuple[str, dict]]:
     """Folders in the order they were made (heldout, heldout2, ..., heldout10), training last."""
-    def key(name: str) -> tuple:
-        return (name == "training", int(name[len("heldout"):] or 1) if name.startswith("heldout") else 0)
-    return sorted(rows.items(), key=lambda kv: key(kv[0]))
+    return sorted(rows.items(), key=lambda kv: (kv[0] == "training",
+                                               int(kv[0][len("heldout"):] or 1) if kv[0].startswith("heldout") else 0))
 
 
 def markdown(res: dict) -> str:

@@ -375,7 +375,7 @@ def test_themes_a_dash_typed_without_spaces_before_a_null_entry_reads_as_the_spa
                                   "Yes-no", "have-not", "can-not",
                                   # inside a longer hyphenated word
                                   "here-and-there", "Just-say-no", "good-for-nothing"])
-def test_themes_compounds_ending_in_a_particle_stay_one_word(nlp_lexicon_only, word):
+def test_themes_compounds_that_end_in_a_dash_word_or_a_particle_stay_one_word(nlp_lexicon_only, word):
     """Only the null, negating and clause-opening words split a dash off, and only after a plain
     word: compounds that end in a particle, that a function word or "yes" starts, or that sit
     inside a longer hyphenated word stay one token."""

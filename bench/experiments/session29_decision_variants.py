@@ -146,11 +146,10 @@ def main() -> None:
                     ((oof >= th) & M | nomen).reshape(n, m), ((dp >= th) & DM | dnomen).reshape(DY.shape))
 
     # 3. fewer words
-    lexw = set()
     with open(ROOT / "models" / "themes" / "lexicon.csv", encoding="utf-8") as fh:
-        for r in csv.DictReader(fh):
-            for w in re.findall(r"[A-Za-z0-9]+", r["term"] + " " + (r["context"] or "").replace("|", " ")):
-                lexw.add(normalize_word(w.lower()))
+        lexicon_rows = list(csv.DictReader(fh))
+    lexw = {normalize_word(w.lower()) for r in lexicon_rows
+            for w in re.findall(r"[A-Za-z0-9]+", r["term"] + " " + (r["context"] or "").replace("|", " "))}
     variants = {"lexicon words": lambda ks: {k for k in ks if k and all(p in lexw for p in k.split(" "))},
                 "no words": lambda ks: set()}
     for name, keep in variants.items():
@@ -181,13 +180,12 @@ def main() -> None:
     # 6. gapped two-word terms, counted on the training sets where the lexicon found nothing
     stop = "the|a|an|and|or|of|to|in|for|with|on|at|by|is|are|was|be|as|from|that|this"
     pats = collections.defaultdict(list)
-    with open(ROOT / "models" / "themes" / "lexicon.csv", encoding="utf-8") as fh:
-        for r in csv.DictReader(fh):
-            ws = r["term"].lower().split()
-            if r["match"] or r["context"] or len(ws) != 2 or float(r["weight"]) < 0.7:
-                continue
-            pats[r["theme"]].append(re.compile(rf"\b{re.escape(ws[0])}\w{{0,3}}\s+(?!(?:{stop})\b)[a-z][\w-]*\s+"
-                                               rf"{re.escape(ws[1])}\w{{0,3}}\b", re.I))
+    for r in lexicon_rows:
+        ws = r["term"].lower().split()
+        if r["match"] or r["context"] or len(ws) != 2 or float(r["weight"]) < 0.7:
+            continue
+        pats[r["theme"]].append(re.compile(rf"\b{re.escape(ws[0])}\w{{0,3}}\s+(?!(?:{stop})\b)[a-z][\w-]*\s+"
+                                           rf"{re.escape(ws[1])}\w{{0,3}}\b", re.I))
     hits = collections.Counter()
     for i, e in enumerate(ex):
         for j, theme in enumerate(THEMES):

@@ -64,6 +64,7 @@ ACRONYM_HYPHEN = (
 )
 
 _WORD_BEFORE = re.compile(r"[A-Za-z]+$")
+_COMPOUND_FIRSTS = STOP_WORDS | {"yes"}  # words that make a compound with DASH_BEFORE's ("have-not", "Yes-no")
 
 
 class _Infixes:
@@ -79,15 +80,12 @@ class _Infixes:
         found = list(self.rules.finditer(text))
         if "-" not in text:
             return found
-        extra = []
         taken = {m.start() for m in found}
+        extra = []
         for m in self.dash.finditer(text):
-            before = text[:m.start()]
-            word = _WORD_BEFORE.search(before)
-            if m.start() in taken or "-" in before or word is None:
-                continue
-            w = word.group().lower()
-            if w not in STOP_WORDS and w != "yes":
+            before = text[:m.start()]  # DASH_RULE's look-behind: it ends in three letters at least
+            if m.start() not in taken and "-" not in before \
+                    and _WORD_BEFORE.search(before).group().lower() not in _COMPOUND_FIRSTS:
                 extra.append(m)
         return sorted(found + extra, key=lambda m: m.start()) if extra else found
 
