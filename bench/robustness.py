@@ -15,7 +15,10 @@ costs, not accuracy on another area's return:
   "&nbsp;", then read as wvtext reads a cell;
 - typos: one word in 12 of six letters or more with two neighbouring letters swapped (seeded);
 - hyphen_abbreviations: an abbreviation and the word after it joined by a hyphen ("CHC funded"
-  -> "CHC-funded", "NHS England" -> "NHS-England"), as many writers do.
+  -> "CHC-funded", "NHS England" -> "NHS-England"), as many writers do;
+- pasted_punctuation (session 31): each sentence a bullet typed without its space ("-Housing"),
+  one "and" in three a slash against the word before ("family/ carers"), one plural in eight as
+  "(s)" ("provider(s)"), as notes pasted into a return's cells are written.
 
 Prints micro F1 (learned, and the lexicon alone) per rewriting beside the clean text's.
 """
@@ -89,8 +92,18 @@ def hyphen_abbreviations(text: str, rng: random.Random) -> str:
     return re.sub(r"\b([A-Z]{2,5}s?) ([A-Za-z]+)", join, text)
 
 
+def pasted_punctuation(text: str, rng: random.Random) -> str:
+    """Each sentence a bullet typed without its space ("-Housing ..."), one "and" in three between
+    two words a slash against the first ("family/ carers"), one plural in eight written with a
+    bracketed "(s)" ("provider(s)")."""
+    text = "\n".join("-" + p for p in re.split(r"(?<=[.!?]) ", text))
+    text = re.sub(r"(?<=[a-z]) and (?=[a-z])", lambda m: "/ " if rng.random() < 1 / 3 else m.group(0), text)
+    text = re.sub(r"\b([a-z]{3,}[^s\W])s\b", lambda m: f"{m.group(1)}(s)" if rng.random() < 1 / 8 else m.group(0), text)
+    return normalize_text(text)
+
+
 REWRITINGS = {"capitals": capitals, "pdf_lines": pdf_lines, "html": html, "typos": typos,
-              "hyphen_abbreviations": hyphen_abbreviations}
+              "hyphen_abbreviations": hyphen_abbreviations, "pasted_punctuation": pasted_punctuation}
 
 
 def real_texts() -> tuple[list[str], list[str | None], list[set[str]]]:

@@ -369,8 +369,46 @@ def test_themes_a_dash_typed_without_spaces_before_a_null_entry_reads_as_the_spa
         {t: (round(v.confidence, 6), v.negated) for t, v in want.items()}
 
 
+@pytest.mark.parametrize("attached, spaced, theme", [
+    ("Roles seen by commissioner/ provider/ family member.", "Roles seen by commissioner / provider / family member.",
+     "market_providers"),
+    ("Funding is agreed case by case /CHC where eligible.", "Funding is agreed case by case / CHC where eligible.", "chc"),
+    ("Housing| two supported living schemes opened", "Housing | two supported living schemes opened", "housing"),
+    ("-Housing: two supported living schemes opened.", "- Housing: two supported living schemes opened.", "housing"),
+    ("--Advocacy contract renewed in April.", "-- Advocacy contract renewed in April.", "advocacy"),
+    ("Housing- not applicable", "Housing - not applicable", "housing"),
+    ("Advocacy:- none", "Advocacy: - none", "advocacy"),
+    ("Advocacy:-none", "Advocacy: - none", "advocacy"),
+])
+def test_themes_punctuation_typed_against_a_word_reads_as_spaced(nlp, attached, spaced, theme):
+    """A slash or bar against a word, hyphens opening a bullet, a dash left on a word before the
+    space or after a label's colon: the word is matched as itself, exactly as with the
+    punctuation spaced off."""
+    got, want = one(nlp, attached), one(nlp, spaced)
+    assert theme in want
+    assert {t: (round(v.confidence, 6), v.negated) for t, v in got.items()} == \
+        {t: (round(v.confidence, 6), v.negated) for t, v in want.items()}
+
+
+def test_themes_a_plural_in_brackets_is_the_word(nlp_lexicon_only):
+    """"provider(s)", "placement(s)": the word before "(s)" is matched as the word."""
+    assert one(nlp_lexicon_only, "The provider(s) attend the forum.")["market_providers"].confidence == \
+        one(nlp_lexicon_only, "The provider attend the forum.")["market_providers"].confidence
+    assert "out_of_area" in one(nlp_lexicon_only, "Two placement(s) out of area remain.")
+    assert [t.text for t in nlp_lexicon_only.make_doc("All provider(s).")] == ["All", "provider", "(s)", "."]
+
+
+@pytest.mark.parametrize("lower, upper", [("Housing: n/a.", "Housing: N/A."), ("Advocacy - n/a.", "Advocacy - N/A.")])
+def test_themes_a_lower_case_n_a_with_a_stop_is_a_null_entry(nlp_lexicon_only, lower, upper):
+    """"n/a." keeps "a." as one token (an English abbreviation); it is still the null entry "N/A."
+    is, so a label over it is template boilerplate."""
+    got, want = one(nlp_lexicon_only, lower), one(nlp_lexicon_only, upper)
+    assert [m.frame for s in got.values() for m in s.mentions] == ["boilerplate"]
+    assert {t: round(v.confidence, 6) for t, v in got.items()} == {t: round(v.confidence, 6) for t, v in want.items()}
+
+
 @pytest.mark.parametrize("word", ["out-of-area", "face-to-face", "follow-up", "drop-in", "well-being", "step-down",
-                                  "no-one", "buy-in", "co-located", "know-how",
+                                  "no-one", "buy-in", "co-located", "know-how", "co-production", "e-learning",
                                   # a function word or "yes" before a null or negating word makes a compound
                                   "Yes-no", "have-not", "can-not",
                                   # inside a longer hyphenated word

@@ -539,7 +539,8 @@ _NULL_ENTRIES = frozenset({
     ("not", "affected", "by", "this", "report"), ("as", "above"), ("see", "above"), ("standard",),
     ("to", "follow"), ("report", "to", "follow"), ("unchanged",), ("no", "change"), ("not", "relevant"),
     ("none", "known"), ("no", "impact"), ("no", "implication", "arising"), ("not", "applicable", "here"),
-    ("none", "for", "this", "report"), ("no", "implication", "for", "this", "report"), ("tbc",), ("n", "a")})
+    ("none", "for", "this", "report"), ("no", "implication", "for", "this", "report"), ("tbc",), ("n", "a"),
+    ("n", "/", "a.")})  # "n/a." in lower case: the tokenizer keeps "a." whole (`_spells_na`)
 # A clause has a finite verb or a subject pronoun; without a parser these words stand for them.
 _CLAUSE_WORDS = frozenset({
     "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "will", "would",

@@ -14,7 +14,7 @@ import re
 import spacy
 from spacy.attrs import NORM, ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -62,6 +62,15 @@ ACRONYM_HYPHEN = (
     rf"(?:{_SECTION_BEFORE})-(?=[A-Za-z]{{2}}|[A-Za-z]\.?[0-9])",
     r"(?:(?<=[A-Za-z]{3})|%s)-(?=(?i:%s)(?![A-Za-z]))" % (_NUMBER_WORD, "|".join(COMPOUND_SECONDS)),
 )
+
+# Punctuation typed against a word in pasted lists and spreadsheet cells, split off so the word is
+# matched as itself: a slash or bar before or after it ("commissioner/ provider/ family member",
+# "/CHC", "Housing|"), one or more hyphens opening a bullet ("-Housing", "--CHC"), a dash left on a
+# word before the space ("Housing- not applicable", "Advocacy:- none", "self- advocacy"), a dash
+# after a label's colon ("Housing:-none") and a plural in brackets ("provider(s)", "placement(s)").
+EDGE_PREFIXES = (r"/", r"\|", r"-+(?=[A-Za-z])")
+EDGE_SUFFIXES = (r"/", r"\|", r"(?<=[A-Za-z:])-+", r"(?<=[A-Za-z])\(s\)")
+EDGE_INFIXES = (r"(?<=[A-Za-z]):(?=-[A-Za-z])", r"(?<=[A-Za-z]:)-(?=[A-Za-z])")
 
 _WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 _COMPOUND_FIRSTS = STOP_WORDS | {"yes"}  # words that make a compound with DASH_BEFORE's ("have-not", "Yes-no")
@@ -120,7 +129,9 @@ def blank_nlp(lexicon: Lexicon) -> Language:
     # "NHS-CHC", "non-CHC", "s75-pooled", "DoLS-authorised", and before the second word of a
     # compound adjective, "housing-related" (ACRONYM_HYPHEN); and a dash typed before a null entry
     # ("Housing-not applicable": DASH_RULE).
-    nlp.tokenizer.infix_finditer = _Infixes(infixes + list(ACRONYM_HYPHEN))
+    nlp.tokenizer.infix_finditer = _Infixes(infixes + list(ACRONYM_HYPHEN) + list(EDGE_INFIXES))
+    nlp.tokenizer.prefix_search = compile_prefix_regex(list(nlp.Defaults.prefixes) + list(EDGE_PREFIXES)).search
+    nlp.tokenizer.suffix_search = compile_suffix_regex(list(nlp.Defaults.suffixes) + list(EDGE_SUFFIXES)).search
     # Abbreviations officers write mid-sentence keep their stop ("WV Programme Board est. 2013",
     # "approx. 40 people"), so it ends no sentence. Not "etc.", which often ends one.
     for abbr in _ABBREVIATIONS:
