@@ -27,6 +27,9 @@ def read(nlp, reader, codebook, qid, text):
         ("6.8", "The local delivery plan is currently being developed and will be presented to the board.", "in_progress"),
         ("7.2", "Advocacy is monitored for adults. There are no commissioned advocacy services for children.", "partial"),
         ("4.2", "N/A - none funded by specialist commissioning.", "not_applicable"),
+        # "n/a." in lower case: spaCy keeps "a." whole; it is still N/A
+        ("4.2", "n/a.", "not_applicable"),
+        ("4.2", "n/a. No one is funded by specialist commissioning.", "not_applicable"),
         ("1.5", "The Health and Wellbeing Board is fully engaged and receives regular reports.", "yes"),
         ("4.1", "There is agreement about the numbers of people affected.", "yes"),
         # The progressive aspect is work underway, whatever the verb; negated, it is not being done.

@@ -390,12 +390,74 @@ def test_themes_punctuation_typed_against_a_word_reads_as_spaced(nlp, attached, 
         {t: (round(v.confidence, 6), v.negated) for t, v in want.items()}
 
 
-def test_themes_a_plural_in_brackets_is_the_word(nlp_lexicon_only):
-    """"provider(s)", "placement(s)": the word before "(s)" is matched as the word."""
-    assert one(nlp_lexicon_only, "The provider(s) attend the forum.")["market_providers"].confidence == \
-        one(nlp_lexicon_only, "The provider attend the forum.")["market_providers"].confidence
-    assert "out_of_area" in one(nlp_lexicon_only, "Two placement(s) out of area remain.")
-    assert [t.text for t in nlp_lexicon_only.make_doc("All provider(s).")] == ["All", "provider", "(s)", "."]
+@pytest.mark.parametrize("bracketed, plural", [
+    ("The provider(s) forum meets monthly.", "The providers forum meets monthly."),
+    ("Direct payment(s) are offered to all.", "Direct payments are offered to all."),
+    ("Child(ren) in residential school(s) are known to the team.", "Children in residential schools are known to the team."),
+    ("Two Placement(S) remain out of area.", "Two Placements remain out of area."),
+])
+def test_themes_a_plural_in_brackets_is_the_plural(nlp_lexicon_only, bracketed, plural):
+    """"provider(s)", "child(ren)": one word, matched as the plural, also inside a term of several
+    words ("provider(s) forum" is the term "provider forum")."""
+    got, want = one(nlp_lexicon_only, bracketed), one(nlp_lexicon_only, plural)
+    assert want
+    assert {t: round(v.confidence, 6) for t, v in got.items()} == {t: round(v.confidence, 6) for t, v in want.items()}
+
+
+def test_themes_a_plural_in_brackets_is_one_token(nlp_lexicon_only):
+    assert [t.text for t in nlp_lexicon_only.make_doc("All provider(s). (carer(s)/family)")] == \
+        ["All", "provider(s)", ".", "(", "carer(s)", "/", "family", ")"]
+
+
+@pytest.mark.parametrize("hyphens, bullets", [
+    ("Partners on the board:\n-Housing\n-Police\n-Advocacy\n-CHC team",
+     "Partners on the board:\n\u2022 Housing\n\u2022 Police\n\u2022 Advocacy\n\u2022 CHC team"),
+    ("-No issues\n-CHC reviews up to date", "\u2022 No issues\n\u2022 CHC reviews up to date"),
+    ("- None\n- Advocacy contract renewed in April", "\u2022 None\n\u2022 Advocacy contract renewed in April"),
+    ("* Advocacy contract renewed\n* CHC disputes resolved", "\u2022 Advocacy contract renewed\n\u2022 CHC disputes resolved"),
+])
+def test_themes_a_list_typed_with_hyphens_reads_as_a_bulleted_list(nlp, hyphens, bullets):
+    """Lines opened by hyphens or an asterisk are a list, read as the same list with bullets: a
+    denial in one item does not reach the next, and no item is read as a heading over a dash."""
+    got, want = one(nlp, hyphens), one(nlp, bullets)
+    assert want
+    assert {t: (round(v.confidence, 6), v.negated, [m.frame for m in v.mentions]) for t, v in got.items()} == \
+        {t: (round(v.confidence, 6), v.negated, [m.frame for m in v.mentions]) for t, v in want.items()}
+
+
+@pytest.mark.parametrize("wrapped", ["Housing\n- not applicable", "Advocacy contract\n-renewed in April",
+                                     "Advocacy:\n-2 people\n-3 people"])
+def test_themes_one_line_opened_by_a_dash_is_no_list(nlp, wrapped):
+    """A single line opened by a dash is more likely a spaced dash that a line wrap put first, and
+    "-2" a number: they stay as typed, read as on one line."""
+    got, want = one(nlp, wrapped), one(nlp, wrapped.replace("\n", " "))
+    assert want
+    assert {t: (round(v.confidence, 6), [m.frame for m in v.mentions]) for t, v in got.items()} == \
+        {t: (round(v.confidence, 6), [m.frame for m in v.mentions]) for t, v in want.items()}
+
+
+@pytest.mark.parametrize("doubled, single", [
+    ("CHC-- not applicable", "CHC - not applicable"),
+    ("Housing--none", "Housing - none"),
+    ("Housing:-- none", "Housing: - none"),
+    ("Crisis response -- the team responds within 4 hours.", "Crisis response - the team responds within 4 hours."),
+])
+def test_themes_two_hyphens_typed_for_a_dash_are_the_dash(nlp, doubled, single):
+    """"--" typed for a dash is read as the dash: a label over a null entry stays boilerplate."""
+    got, want = one(nlp, doubled), one(nlp, single)
+    assert want
+    assert {t: (round(v.confidence, 6), v.negated, [m.frame for m in v.mentions]) for t, v in got.items()} == \
+        {t: (round(v.confidence, 6), v.negated, [m.frame for m in v.mentions]) for t, v in want.items()}
+
+
+@pytest.mark.parametrize("suspended, theme", [
+    ("CHC- and council-funded packages are reviewed every year.", "chc"),
+    ("Advocacy- and housing-related issues are raised at reviews.", "advocacy"),
+])
+def test_themes_a_suspended_hyphen_is_no_label_dash(nlp_lexicon_only, suspended, theme):
+    """"CHC- and council-funded": the hyphen waits for "funded"; the word before it is no heading
+    over a dash."""
+    assert [m.frame for m in one(nlp_lexicon_only, suspended)[theme].mentions] == [""]
 
 
 @pytest.mark.parametrize("lower, upper", [("Housing: n/a.", "Housing: N/A."), ("Advocacy - n/a.", "Advocacy - N/A.")])

@@ -44,6 +44,13 @@ def _says_something(text: str) -> bool:
     dashes and punctuation alone."""
     return bool(_WORD_CHAR.search(text)) or any(unicodedata.category(ch) == "So" and ch != "\u2022" for ch in text)
 _TRAILING_BULLETS = re.compile(r"(?:\s*\u2022)+$")
+# Hyphens or an asterisk opening lines, as lists are typed in a cell ("-Housing\n-Police", "- CHC
+# team\n- Advocacy"): bullets, like "\u2022", where two lines or more of the text open so (one alone
+# may be a spaced dash a line wrap put first: "Housing\n- not applicable"). Not before a digit
+# without a space ("-2").
+_LINE_BULLET = re.compile(r"(?m)^[ \t]*(?:--?|\*)(?:[ \t]+(?=[^\W_])|(?=[^\W\d_]))")
+# Two or three hyphens typed for a dash ("CHC -- not applicable", "Housing--none") are the dash.
+_DOUBLE_HYPHEN = re.compile(r"(?<!-)-{2,3}(?!-)")
 _TRANSLATE = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -81,6 +88,9 @@ def normalize_text(text: str | None) -> str:
     if not text:
         return ""
     text = strip_html(_LINE_BREAK_HYPHEN.sub(_join_broken_word, str(text)))
+    if len(_LINE_BULLET.findall(text)) >= 2:
+        text = _LINE_BULLET.sub(" \u2022 ", text)
+    text = _DOUBLE_HYPHEN.sub("-", text)
     text = _FORMAT_CHARS.sub("", unicodedata.normalize("NFKC", text).translate(_TRANSLATE))
     text = _TRAILING_BULLETS.sub("", _WS.sub(" ", text).strip())
     # A cell with no letter, digit or symbol (bullets alone, "-", an empty <li>, invisible

@@ -531,6 +531,7 @@ _LABEL_MARKS = frozenset({":", "=", "-", "\u2013", "\u2014"})
 _LABEL_REACH = 8  # a label is at most this many tokens
 _SHORT_LABEL = 4  # ... and at most this many before a dash or an equals sign
 _NOT_LABEL = frozenset({"not", "no", "n't", "never", "yet", "being"})
+_SUSPENDED_BEFORE = frozenset({"and", "or", "to", "&"})  # "CHC- and council-funded", "pre- or post-"
 # What a null entry says, whole (after the label, up to the end of the line, punctuation left out).
 _NULL_ENTRIES = frozenset({
     ("none",), ("nil",), ("n", "/", "a"), ("n/a",), ("na",), ("not", "applicable"), ("no", "implication"),
@@ -539,8 +540,7 @@ _NULL_ENTRIES = frozenset({
     ("not", "affected", "by", "this", "report"), ("as", "above"), ("see", "above"), ("standard",),
     ("to", "follow"), ("report", "to", "follow"), ("unchanged",), ("no", "change"), ("not", "relevant"),
     ("none", "known"), ("no", "impact"), ("no", "implication", "arising"), ("not", "applicable", "here"),
-    ("none", "for", "this", "report"), ("no", "implication", "for", "this", "report"), ("tbc",), ("n", "a"),
-    ("n", "/", "a.")})  # "n/a." in lower case: the tokenizer keeps "a." whole (`_spells_na`)
+    ("none", "for", "this", "report"), ("no", "implication", "for", "this", "report"), ("tbc",), ("n", "a")})
 # A clause has a finite verb or a subject pronoun; without a parser these words stand for them.
 _CLAUSE_WORDS = frozenset({
     "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "will", "would",
@@ -572,6 +572,8 @@ def _sentence_frame(norms: list[str], b: int, e: int) -> tuple[int, bool, bool]:
             size += 1
         if size > _LABEL_REACH:
             break
+        if norms[i] == "-" and norms[i + 1] in _SUSPENDED_BEFORE:
+            continue  # a suspended hyphen ("CHC- and council-funded"), not a label's dash
         if norms[i] in _LABEL_MARKS:
             # a label is a name, not a clause ("Housing providers not yet engaged - no lead"), and
             # a dash or an equals sign follows a short one ("CHC - NHS Continuing Healthcare")

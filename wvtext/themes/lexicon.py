@@ -55,9 +55,11 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # verb forms; session 26: abbreviations split off at a hyphen, "CHC-funded"; session 27: chains
 # and dotted sections, "NHS-CHC-funded", "S.75-funded", and the first word of a compound adjective,
 # "housing-related", and from session 27's second version a section's number before one, "section
-# 75-funded"; and a hyphen before a function word or a null entry, "CHC-none", left a dash), so that
-# a learned model trained on the earlier matches is reported stale.
-MATCHING = "verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2"
+# 75-funded"; and a hyphen before a function word or a null entry, "CHC-none", left a dash; session
+# 30: a dash typed before a null entry, "Housing-not applicable"; session 31: punctuation typed
+# against a word, "provider/", "-Housing", "Housing- none", "provider(s)", and "n/a." a null
+# entry), so that a learned model trained on the earlier matches is reported stale.
+MATCHING = "verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1"
 
 
 class LexiconError(WvtextError):
@@ -98,12 +100,17 @@ class Lexicon:
 _SUFFIX_KEEP = ("ss", "us", "is", "ous", "sis")
 
 
+_BRACKET_PLURAL = re.compile(r"^[a-z]+\((?:s|es|ren)\)$")
+
+
 def normalize_word(word: str, spelling: dict[str, str] | None = None) -> str:
     """The form words are matched on: lower case, dots inside removed, regular plurals folded,
     spelling variants corrected ("S.75" -> "s75", "Budgets" -> "budget", "accomodation" -> "accommodation")."""
     w = word.lower()
     if w == "&":
         return "and"
+    if w.endswith(")") and _BRACKET_PLURAL.match(w):
+        w = w.replace("(", "").replace(")", "")  # "provider(s)" -> "providers", "child(ren)" -> "children"
     if len(w) > 1 and "." in w:
         w = w.replace(".", "") or w
     if len(w) > 2 and "-" in w.strip("-"):

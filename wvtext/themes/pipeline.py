@@ -66,11 +66,15 @@ ACRONYM_HYPHEN = (
 # Punctuation typed against a word in pasted lists and spreadsheet cells, split off so the word is
 # matched as itself: a slash or bar before or after it ("commissioner/ provider/ family member",
 # "/CHC", "Housing|"), one or more hyphens opening a bullet ("-Housing", "--CHC"), a dash left on a
-# word before the space ("Housing- not applicable", "Advocacy:- none", "self- advocacy"), a dash
-# after a label's colon ("Housing:-none") and a plural in brackets ("provider(s)", "placement(s)").
+# word before the space ("Housing- not applicable", "Advocacy:- none"), a dash
+# after a label's colon ("Housing:-none"), a bar between words ("CHC|Housing") and a slash after a
+# bracketed plural ("carer(s)/family"). A plural in brackets stays one word, matched as the plural
+# (BRACKET_PLURAL; `lexicon.normalize_word`): "provider(s) forum" is "providers forum".
 EDGE_PREFIXES = (r"/", r"\|", r"-+(?=[A-Za-z])")
-EDGE_SUFFIXES = (r"/", r"\|", r"(?<=[A-Za-z:])-+", r"(?<=[A-Za-z])\(s\)")
-EDGE_INFIXES = (r"(?<=[A-Za-z]):(?=-[A-Za-z])", r"(?<=[A-Za-z]:)-(?=[A-Za-z])")
+EDGE_SUFFIXES = (r"/", r"\|", r"(?<=[A-Za-z:])-+")
+EDGE_INFIXES = (r"(?<=[A-Za-z]):(?=-[A-Za-z])", r"(?<=[A-Za-z]:)-(?=[A-Za-z])", r"(?<=[A-Za-z0-9])\|(?=[A-Za-z0-9])",
+                r"(?<=[A-Za-z]\))/(?=[A-Za-z])")
+BRACKET_PLURAL = re.compile(r"^[A-Za-z]+\((?:s|es|ren)\)$", re.I)
 
 _WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 _COMPOUND_FIRSTS = STOP_WORDS | {"yes"}  # words that make a compound with DASH_BEFORE's ("have-not", "Yes-no")
@@ -132,6 +136,10 @@ def blank_nlp(lexicon: Lexicon) -> Language:
     nlp.tokenizer.infix_finditer = _Infixes(infixes + list(ACRONYM_HYPHEN) + list(EDGE_INFIXES))
     nlp.tokenizer.prefix_search = compile_prefix_regex(list(nlp.Defaults.prefixes) + list(EDGE_PREFIXES)).search
     nlp.tokenizer.suffix_search = compile_suffix_regex(list(nlp.Defaults.suffixes) + list(EDGE_SUFFIXES)).search
+    nlp.tokenizer.token_match = BRACKET_PLURAL.match
+    # "n/a." in lower case: spaCy keeps "a." whole (an English abbreviation), with its own norm
+    # "a."; it is the "a" of "N/A." (a null entry for the theme frames and the stance reader alike).
+    nlp.tokenizer.add_special_case("a.", [{ORTH: "a.", NORM: "a"}])
     # Abbreviations officers write mid-sentence keep their stop ("WV Programme Board est. 2013",
     # "approx. 40 people"), so it ends no sentence. Not "etc.", which often ends one.
     for abbr in _ABBREVIATIONS:
