@@ -67,3 +67,38 @@ def test_only_tags_are_removed_not_other_text_in_angle_brackets(raw, want):
                                  "Costs in hospital < those at home and > last year."])
 def test_words_in_angle_brackets_are_not_tags(raw):
     assert normalize_text(raw) == raw
+
+
+@pytest.mark.parametrize("raw, want", [
+    # lines opened by hyphens or an asterisk are a list where two lines or more open so
+    ("Partners:\n-Housing\n-Police", "Partners: \u2022 Housing \u2022 Police"),
+    ("- CHC team\n- Advocacy", "\u2022 CHC team \u2022 Advocacy"),
+    ("--Housing\n--Police", "\u2022 Housing \u2022 Police"),
+    ("* Housing\r\n* Police", "\u2022 Housing \u2022 Police"),
+    ("\u2013 Housing\n\u2013 Police", "\u2022 Housing \u2022 Police"),  # en dashes, made plain first
+    # one line alone is a dash a line wrap put first; "-2" is a number
+    ("Housing\n- not applicable", "Housing - not applicable"),
+    ("Change:\n-2 people\n-3 people", "Change: -2 people -3 people"),
+    # two or three hyphens typed for a dash are the dash, however typed
+    ("CHC -- not applicable", "CHC - not applicable"),
+    ("Housing--none", "Housing-none"),
+    ("CHC \u2013\u2013 not applicable", "CHC - not applicable"),
+    ("Housing\u2014-none", "Housing-none"),
+    ("CHC -\u200b- none", "CHC - none"),
+    # ... but not inside an address, a file's name or a table's rule
+    ("See www.council.gov.uk/chc--policy for it.", "See www.council.gov.uk/chc--policy for it."),
+    ("Attached: report--final.pdf", "Attached: report--final.pdf"),
+    ("|---|---| Housing", "|---|---| Housing"),
+])
+def test_text_hyphen_lists_and_doubled_hyphens(raw, want):
+    assert normalize_text(raw) == want
+
+
+@pytest.mark.parametrize("raw", [
+    "CHC \u2013\u2013 not applicable", "Housing\u2014-none", "&#8211;&#8211; none", "\uff0d\uff0d none", "\u2010\u2010x",
+    "-Housing\n-Police", "- a\n\u2013 b\n* c", "a ---- b", "x\u2013\u2013\u2013\u2013y", "<li>-A</li><li>-B</li>",
+    "Resi-\ndence -- ok", "  --  ", "N/A -\n- none\n- tbc",
+])
+def test_text_normalize_text_is_idempotent(raw):
+    once = normalize_text(raw)
+    assert normalize_text(once) == once

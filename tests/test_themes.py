@@ -395,6 +395,10 @@ def test_themes_punctuation_typed_against_a_word_reads_as_spaced(nlp, attached, 
     ("Direct payment(s) are offered to all.", "Direct payments are offered to all."),
     ("Child(ren) in residential school(s) are known to the team.", "Children in residential schools are known to the team."),
     ("Two Placement(S) remain out of area.", "Two Placements remain out of area."),
+    # after a slash or inside a hyphenated word
+    ("Views of family/carer(s) are sought.", "Views of family/carers are sought."),
+    ("Care home(s)/provider(s) are engaged.", "Care homes/providers are engaged."),
+    ("Service-user(s) are involved.", "Service-users are involved."),
 ])
 def test_themes_a_plural_in_brackets_is_the_plural(nlp_lexicon_only, bracketed, plural):
     """"provider(s)", "child(ren)": one word, matched as the plural, also inside a term of several
@@ -458,6 +462,15 @@ def test_themes_a_suspended_hyphen_is_no_label_dash(nlp_lexicon_only, suspended,
     """"CHC- and council-funded": the hyphen waits for "funded"; the word before it is no heading
     over a dash."""
     assert [m.frame for m in one(nlp_lexicon_only, suspended)[theme].mentions] == [""]
+
+
+@pytest.mark.parametrize("text, theme", [("Housing - to follow", "housing"), ("Housing- to follow", "housing"),
+                                         ("CHC \u2013 to follow", "chc"), ("Advocacy - or the council-funded service", "advocacy")])
+def test_themes_a_dash_before_to_or_and_is_still_a_label_dash(nlp_lexicon_only, text, theme):
+    """Only a hyphen typed against its word and followed by "and"/"or"/"to" and a hyphenated word
+    is suspended: "Housing - to follow" is a label over a null entry, and a spaced dash a label's, as before."""
+    frames = [m.frame for m in one(nlp_lexicon_only, text)[theme].mentions]
+    assert frames == (["boilerplate"] if text.endswith("to follow") else ["heading"])
 
 
 @pytest.mark.parametrize("lower, upper", [("Housing: n/a.", "Housing: N/A."), ("Advocacy - n/a.", "Advocacy - N/A.")])

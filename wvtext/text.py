@@ -49,8 +49,21 @@ _TRAILING_BULLETS = re.compile(r"(?:\s*\u2022)+$")
 # may be a spaced dash a line wrap put first: "Housing\n- not applicable"). Not before a digit
 # without a space ("-2").
 _LINE_BULLET = re.compile(r"(?m)^[ \t]*(?:--?|\*)(?:[ \t]+(?=[^\W_])|(?=[^\W\d_]))")
-# Two or three hyphens typed for a dash ("CHC -- not applicable", "Housing--none") are the dash.
+# Two or three hyphens typed for a dash ("CHC -- not applicable", "Housing--none") are the dash;
+# not inside an address or a file's name ("www.x.gov.uk/chc--policy", "report--final.pdf") nor in
+# a line of punctuation ("|---|---|").
 _DOUBLE_HYPHEN = re.compile(r"(?<!-)-{2,3}(?!-)")
+_ADDRESS = re.compile(r"://|www\.|@|\.[A-Za-z]{2,4}(?![A-Za-z])")
+
+
+def _one_hyphen(m: re.Match) -> str:
+    text, a, b = m.string, m.start(), m.end()
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    while b < len(text) and not text[b].isspace():
+        b += 1
+    chunk = text[a:b]
+    return m.group(0) if _ADDRESS.search(chunk) or "|" in chunk or "+" in chunk else "-"
 _TRANSLATE = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -88,10 +101,12 @@ def normalize_text(text: str | None) -> str:
     if not text:
         return ""
     text = strip_html(_LINE_BREAK_HYPHEN.sub(_join_broken_word, str(text)))
+    text = _FORMAT_CHARS.sub("", unicodedata.normalize("NFKC", text).translate(_TRANSLATE))
+    # after the dashes are plain (so "\u2013\u2013" is "--" here, not on a second pass) and before
+    # the line breaks go
     if len(_LINE_BULLET.findall(text)) >= 2:
         text = _LINE_BULLET.sub(" \u2022 ", text)
-    text = _DOUBLE_HYPHEN.sub("-", text)
-    text = _FORMAT_CHARS.sub("", unicodedata.normalize("NFKC", text).translate(_TRANSLATE))
+    text = _DOUBLE_HYPHEN.sub(_one_hyphen, text)
     text = _TRAILING_BULLETS.sub("", _WS.sub(" ", text).strip())
     # A cell with no letter, digit or symbol (bullets alone, "-", an empty <li>, invisible
     # characters) says nothing: it is empty.

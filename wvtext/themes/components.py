@@ -426,7 +426,7 @@ class _DocView:
         j = self.sent_of[start] if self.norms else 0
         got = self.frames.get(j)
         if got is None:
-            got = self.frames[j] = _sentence_frame(self.norms, *self.sent(start))
+            got = self.frames[j] = _sentence_frame(self.norms, *self.sent(start), self.idx, self.ends)
         label_end, null, fragment = got
         if null:
             return "boilerplate"
@@ -561,7 +561,18 @@ def _words(norms: list[str], b: int, e: int) -> list[str]:
     return [n for k, n in enumerate(norms[b:e], b) if n[:1].isalnum() and not _in_word(norms, k)]
 
 
-def _sentence_frame(norms: list[str], b: int, e: int) -> tuple[int, bool, bool]:
+def _suspended(norms: list[str], i: int, e: int, idx: list[int] | None, ends: list[int] | None) -> bool:
+    """Whether the hyphen at i is suspended ("CHC- and council-funded", "Advocacy- and
+    housing-related"): typed against the word before it, then "and", "or", "to" or "&" and a
+    word hyphenated inside. Not a spaced dash ("Housing - to follow") nor one before a plain word
+    ("Housing- to follow")."""
+    if idx is None or ends is None or i + 3 >= e or ends[i - 1] != idx[i] or norms[i + 1] not in _SUSPENDED_BEFORE:
+        return False
+    return WORD_HYPHEN in norms[i + 2:min(e, i + 5)]
+
+
+def _sentence_frame(norms: list[str], b: int, e: int, idx: list[int] | None = None,
+                    ends: list[int] | None = None) -> tuple[int, bool, bool]:
     """(index of the label mark, or -1; whether the entry after the label is null; whether the
     sentence is a fragment) of the sentence norms[b:e]."""
     words = _words(norms, b, e)
@@ -572,7 +583,7 @@ def _sentence_frame(norms: list[str], b: int, e: int) -> tuple[int, bool, bool]:
             size += 1
         if size > _LABEL_REACH:
             break
-        if norms[i] == "-" and norms[i + 1] in _SUSPENDED_BEFORE:
+        if norms[i] == "-" and _suspended(norms, i, e, idx, ends):
             continue  # a suspended hyphen ("CHC- and council-funded"), not a label's dash
         if norms[i] in _LABEL_MARKS:
             # a label is a name, not a clause ("Housing providers not yet engaged - no lead"), and

@@ -100,7 +100,7 @@ class Lexicon:
 _SUFFIX_KEEP = ("ss", "us", "is", "ous", "sis")
 
 
-_BRACKET_PLURAL = re.compile(r"^[a-z]+\((?:s|es|ren)\)$")
+_BRACKET_PLURAL = re.compile(r"^[a-z][a-z-]*\((?:s|es|ren)\)$")
 
 
 def normalize_word(word: str, spelling: dict[str, str] | None = None) -> str:

@@ -75,6 +75,19 @@ EDGE_SUFFIXES = (r"/", r"\|", r"(?<=[A-Za-z:])-+")
 EDGE_INFIXES = (r"(?<=[A-Za-z]):(?=-[A-Za-z])", r"(?<=[A-Za-z]:)-(?=[A-Za-z])", r"(?<=[A-Za-z0-9])\|(?=[A-Za-z0-9])",
                 r"(?<=[A-Za-z]\))/(?=[A-Za-z])")
 BRACKET_PLURAL = re.compile(r"^[A-Za-z]+\((?:s|es|ren)\)$", re.I)
+_BRACKET_PLURAL_END = re.compile(r"[A-Za-z]\((?:s|es|ren)\)$", re.I)
+
+
+class _SuffixSearch:
+    """The tokenizer's suffix search, except that a chunk ending in a bracketed plural keeps its
+    ")" ("family/carer(s)", "Service-user(s)"): the infixes split the chunk and the plural stays
+    one word, as `BRACKET_PLURAL` keeps "carer(s)" alone."""
+
+    def __init__(self, rules: re.Pattern):
+        self.rules = rules
+
+    def __call__(self, text: str):
+        return None if _BRACKET_PLURAL_END.search(text) else self.rules.search(text)
 
 _WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 _COMPOUND_FIRSTS = STOP_WORDS | {"yes"}  # words that make a compound with DASH_BEFORE's ("have-not", "Yes-no")
@@ -135,7 +148,7 @@ def blank_nlp(lexicon: Lexicon) -> Language:
     # ("Housing-not applicable": DASH_RULE).
     nlp.tokenizer.infix_finditer = _Infixes(infixes + list(ACRONYM_HYPHEN) + list(EDGE_INFIXES))
     nlp.tokenizer.prefix_search = compile_prefix_regex(list(nlp.Defaults.prefixes) + list(EDGE_PREFIXES)).search
-    nlp.tokenizer.suffix_search = compile_suffix_regex(list(nlp.Defaults.suffixes) + list(EDGE_SUFFIXES)).search
+    nlp.tokenizer.suffix_search = _SuffixSearch(compile_suffix_regex(list(nlp.Defaults.suffixes) + list(EDGE_SUFFIXES)))
     nlp.tokenizer.token_match = BRACKET_PLURAL.match
     # "n/a." in lower case: spaCy keeps "a." whole (an English abbreviation), with its own norm
     # "a."; it is the "a" of "N/A." (a null entry for the theme frames and the stance reader alike).
