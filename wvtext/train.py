@@ -320,7 +320,7 @@ def _bow_matrix(key_sets: list[set[str]], vocab: dict[str, int]):
 
 # -- fitting -----------------------------------------------------------------------------------
 
-def _fit_binary(X, y, C: float):
+def _fit_binary(X, y, C: float, sample_weight=None):
     from sklearn.linear_model import LogisticRegression
 
     if not len(y):  # no row with this theme's label known
@@ -328,7 +328,7 @@ def _fit_binary(X, y, C: float):
     if y.min() == y.max():  # a theme absent (or everywhere) in these rows: a constant
         return None, (-8.0 if y.max() == 0 else 8.0)
     clf = LogisticRegression(C=C, solver="liblinear", max_iter=2000, random_state=SEED)
-    clf.fit(X, y)
+    clf.fit(X, y, sample_weight=sample_weight)
     return clf.coef_[0], float(clf.intercept_[0])
 
 

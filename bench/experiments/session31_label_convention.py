@@ -38,13 +38,7 @@ def log(msg: str) -> None:
 
 
 def fit(X, y, w, C):
-    from sklearn.linear_model import LogisticRegression
-
-    if y.min() == y.max():
-        return None, (-8.0 if y.max() == 0 else 8.0)
-    clf = LogisticRegression(C=C, solver="liblinear", max_iter=2000, random_state=T.SEED)
-    clf.fit(X, y, sample_weight=w)
-    return clf.coef_[0], float(clf.intercept_[0])
+    return T._fit_binary(X, y, C, sample_weight=w)
 
 
 def probs(docs, ddocs, key_sets, dkeys, qs, dqs, Yw, Yr, groups, C, mode):
