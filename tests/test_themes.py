@@ -793,3 +793,11 @@ def test_themes_a_form_the_lexicon_lists_is_decided_by_its_own_row(tmp_path):
     assert "reviews_care_management" not in next(extract_themes(["The accounts were reviewed."], nlp=nlp))
     s = next(extract_themes(["Each person is reviewed yearly."], nlp=nlp))
     assert [m.term for m in s["reviews_care_management"].mentions] == ["reviewed"]
+
+
+@pytest.mark.parametrize("text", ["The 14-25 team holds the transition list.", "A 14 - 25 panel meets monthly.",
+                                  "Young people aged 14\u201325 are tracked.", "The 14 25 team."])
+def test_themes_an_age_span_of_themes_md_is_matched_however_written(nlp_lexicon_only, text):
+    """themes.md names "14-25 teams" for transition; the tokenizer splits "14-25" at its hyphen,
+    so the term is matched hyphenated, spaced and as typed."""
+    assert "14-25" in [m.term for m in one(nlp_lexicon_only, text)["transition"].mentions]
