@@ -104,9 +104,10 @@ def normalize_text(text: str | None) -> str:
     text = _FORMAT_CHARS.sub("", unicodedata.normalize("NFKC", text).translate(_TRANSLATE))
     # after the dashes are plain (so "\u2013\u2013" is "--" here, not on a second pass) and before
     # the line breaks go
-    if len(_LINE_BULLET.findall(text)) >= 2:
+    if "\n" in text and len(_LINE_BULLET.findall(text)) >= 2:  # two lines need a line break
         text = _LINE_BULLET.sub(" \u2022 ", text)
-    text = _DOUBLE_HYPHEN.sub(_one_hyphen, text)
+    if "--" in text:
+        text = _DOUBLE_HYPHEN.sub(_one_hyphen, text)
     text = _TRAILING_BULLETS.sub("", _WS.sub(" ", text).strip())
     # A cell with no letter, digit or symbol (bullets alone, "-", an empty <li>, invisible
     # characters) says nothing: it is empty.

@@ -264,8 +264,8 @@ def _word_hyphens(doc: Doc, joins: tuple[list[int], set[int]] | None) -> frozens
 
 def _spells_na(doc: Doc, i: int) -> bool:
     """Whether the tokens from `i` spell "n/a" (the tokenizer splits it at its slash; "a." before
-    a full stop is one token)."""
-    return i + 2 < len(doc) and doc[i].norm_ == "n" and doc[i + 1].text == "/" and doc[i + 2].norm_ in ("a", "a.")
+    a full stop is one token, whose norm the tokenizer makes "a")."""
+    return i + 2 < len(doc) and doc[i].norm_ == "n" and doc[i + 1].text == "/" and doc[i + 2].norm_ == "a"
 
 
 _SLASH = get_string_id("/")
@@ -561,20 +561,20 @@ def _words(norms: list[str], b: int, e: int) -> list[str]:
     return [n for k, n in enumerate(norms[b:e], b) if n[:1].isalnum() and not _in_word(norms, k)]
 
 
-def _suspended(norms: list[str], i: int, e: int, idx: list[int] | None, ends: list[int] | None) -> bool:
+def _suspended(norms: list[str], i: int, e: int, idx: list[int], ends: list[int]) -> bool:
     """Whether the hyphen at i is suspended ("CHC- and council-funded", "Advocacy- and
     housing-related"): typed against the word before it, then "and", "or", "to" or "&" and a
     word hyphenated inside. Not a spaced dash ("Housing - to follow") nor one before a plain word
     ("Housing- to follow")."""
-    if idx is None or ends is None or i + 3 >= e or ends[i - 1] != idx[i] or norms[i + 1] not in _SUSPENDED_BEFORE:
+    if i + 3 >= e or ends[i - 1] != idx[i] or norms[i + 1] not in _SUSPENDED_BEFORE:
         return False
     return WORD_HYPHEN in norms[i + 2:min(e, i + 5)]
 
 
-def _sentence_frame(norms: list[str], b: int, e: int, idx: list[int] | None = None,
-                    ends: list[int] | None = None) -> tuple[int, bool, bool]:
+def _sentence_frame(norms: list[str], b: int, e: int, idx: list[int], ends: list[int]) -> tuple[int, bool, bool]:
     """(index of the label mark, or -1; whether the entry after the label is null; whether the
-    sentence is a fragment) of the sentence norms[b:e]."""
+    sentence is a fragment) of the sentence norms[b:e]; idx and ends: each token's character
+    offsets (a suspended hyphen is typed against its word)."""
     words = _words(norms, b, e)
     label_end = -1
     size = 0  # tokens of the label so far, a hyphenated word counted as one

@@ -100,7 +100,8 @@ class Lexicon:
 _SUFFIX_KEEP = ("ss", "us", "is", "ous", "sis")
 
 
-_BRACKET_PLURAL = re.compile(r"^[a-z][a-z-]*\((?:s|es|ren)\)$")
+PLURAL_BRACKETS = r"\((?:s|es|ren)\)"  # a plural written in brackets: "provider(s)", "child(ren)"
+_BRACKET_PLURAL = re.compile(rf"^[a-z][a-z-]*{PLURAL_BRACKETS}$")
 
 
 def normalize_word(word: str, spelling: dict[str, str] | None = None) -> str:

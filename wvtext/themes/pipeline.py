@@ -22,7 +22,7 @@ from . import components, model  # noqa: F401  (registers the factories)
 from ..gcpolicy import bulk_allocations
 from ..learned import QUESTION_KEY
 from .components import THRESHOLD, ThemeScore
-from .lexicon import THEMES, Lexicon, load_lexicon, normalize_word
+from .lexicon import PLURAL_BRACKETS, THEMES, Lexicon, load_lexicon, normalize_word
 
 __all__ = ["make_nlp", "blank_nlp", "extract_themes", "with_questions", "themes_string", "THRESHOLD"]
 
@@ -74,8 +74,8 @@ EDGE_PREFIXES = (r"/", r"\|", r"-+(?=[A-Za-z])")
 EDGE_SUFFIXES = (r"/", r"\|", r"(?<=[A-Za-z:])-+")
 EDGE_INFIXES = (r"(?<=[A-Za-z]):(?=-[A-Za-z])", r"(?<=[A-Za-z]:)-(?=[A-Za-z])", r"(?<=[A-Za-z0-9])\|(?=[A-Za-z0-9])",
                 r"(?<=[A-Za-z]\))/(?=[A-Za-z])")
-BRACKET_PLURAL = re.compile(r"^[A-Za-z]+\((?:s|es|ren)\)$", re.I)
-_BRACKET_PLURAL_END = re.compile(r"[A-Za-z]\((?:s|es|ren)\)$", re.I)
+BRACKET_PLURAL = re.compile(rf"^[A-Za-z]+{PLURAL_BRACKETS}$", re.I)
+_BRACKET_PLURAL_END = re.compile(rf"[A-Za-z]{PLURAL_BRACKETS}$", re.I)
 
 
 class _SuffixSearch:
@@ -88,6 +88,7 @@ class _SuffixSearch:
 
     def __call__(self, text: str):
         return None if _BRACKET_PLURAL_END.search(text) else self.rules.search(text)
+
 
 _WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 _COMPOUND_FIRSTS = STOP_WORDS | {"yes"}  # words that make a compound with DASH_BEFORE's ("have-not", "Yes-no")
