@@ -77,13 +77,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--look", required=True, help='how the look is named, e.g. "Session 32, first look"')
     ap.add_argument("--what", required=True, help="what had changed before it, and that nothing was changed because of it")
     ap.add_argument("--previous", default="HEAD", help="git ref whose bench/results/latest.json is the look before")
+    ap.add_argument("--commit", help="the commit to name (default: the one bench/results/latest.json records, which reads "
+                    "\"X + changes\" when bench/run.py ran on an uncommitted tree)")
     ap.add_argument("--dry-run", action="store_true", help="print the paragraphs instead of appending them")
     a = ap.parse_args(argv)
     if not LATEST.exists():
         sys.exit(f"{LATEST}: missing. Run bench/run.py first.")
     latest = json.loads(LATEST.read_text(encoding="utf-8"))
     now, before = latest["accuracy"], _previous(a.previous)["accuracy"]
-    commit = latest["machine"]["commit"]
+    commit = a.commit or latest["machine"]["commit"]
     out: list[tuple[Path, str]] = []
     for folder in sorted(now["voices"], key=lambda f: (len(f), f)):
         readme = ROOT / "corpus" / folder / "README.md"
