@@ -34,10 +34,6 @@ def _previous(ref: str) -> dict:
     return json.loads(out)
 
 
-def _themes(entry: dict, key: str) -> dict | None:
-    return entry.get(key)
-
-
 def folder_paragraph(look: str, what: str, commit: str, folder: str, now: dict, before: dict) -> str:
     """The paragraph for one held-out folder, in the form the READMEs use."""
     v, pv = now["voices"].get(folder), before["voices"].get(folder)

@@ -17,6 +17,14 @@ def reading(scores, *, negated=False, frames=False):
             + ((tuple(m.frame for m in v.mentions),) if frames else ()) for t, v in scores.items()}
 
 
+def reads_alike(nlp, text, like, **what):
+    """Assert that `text` is read as `like` (`reading`, with `what` of it compared); return the
+    themes of `like`, for the caller's own check that they are there at all."""
+    got, want = one(nlp, text), one(nlp, like)
+    assert reading(got, **what) == reading(want, **what)
+    return want
+
+
 def test_themes_shipped_lexicon_covers_every_theme():
     lex = load_lexicon()
     assert {t.theme for t in lex.terms} == set(THEMES)
@@ -370,9 +378,7 @@ def test_themes_a_dash_typed_without_spaces_before_a_null_entry_reads_as_the_spa
     word ("Housing-not applicable") is read exactly as the spaced dash ("Housing - not applicable"):
     the word before it is matched as itself, with the same confidence and negation."""
     spaced = unspaced.replace("-", " - ", 1)
-    got, want = one(nlp, unspaced), one(nlp, spaced)
-    assert theme in want
-    assert reading(got, negated=True) == reading(want, negated=True)
+    assert theme in reads_alike(nlp, unspaced, spaced, negated=True)
 
 
 @pytest.mark.parametrize("attached, spaced, theme", [
@@ -390,9 +396,7 @@ def test_themes_punctuation_typed_against_a_word_reads_as_spaced(nlp, attached, 
     """A slash or bar against a word, hyphens opening a bullet, a dash left on a word before the
     space or after a label's colon: the word is matched as itself, exactly as with the
     punctuation spaced off."""
-    got, want = one(nlp, attached), one(nlp, spaced)
-    assert theme in want
-    assert reading(got, negated=True) == reading(want, negated=True)
+    assert theme in reads_alike(nlp, attached, spaced, negated=True)
 
 
 @pytest.mark.parametrize("bracketed, plural", [
@@ -408,9 +412,7 @@ def test_themes_punctuation_typed_against_a_word_reads_as_spaced(nlp, attached, 
 def test_themes_a_plural_in_brackets_is_the_plural(nlp_lexicon_only, bracketed, plural):
     """"provider(s)", "child(ren)": one word, matched as the plural, also inside a term of several
     words ("provider(s) forum" is the term "provider forum")."""
-    got, want = one(nlp_lexicon_only, bracketed), one(nlp_lexicon_only, plural)
-    assert want
-    assert reading(got) == reading(want)
+    assert reads_alike(nlp_lexicon_only, bracketed, plural)
 
 
 def test_themes_a_plural_in_brackets_is_one_token(nlp_lexicon_only):
@@ -428,9 +430,7 @@ def test_themes_a_plural_in_brackets_is_one_token(nlp_lexicon_only):
 def test_themes_a_list_typed_with_hyphens_reads_as_a_bulleted_list(nlp, hyphens, bullets):
     """Lines opened by hyphens or an asterisk are a list, read as the same list with bullets: a
     denial in one item does not reach the next, and no item is read as a heading over a dash."""
-    got, want = one(nlp, hyphens), one(nlp, bullets)
-    assert want
-    assert reading(got, negated=True, frames=True) == reading(want, negated=True, frames=True)
+    assert reads_alike(nlp, hyphens, bullets, negated=True, frames=True)
 
 
 @pytest.mark.parametrize("wrapped", ["Housing\n- not applicable", "Advocacy contract\n-renewed in April",
@@ -438,9 +438,7 @@ def test_themes_a_list_typed_with_hyphens_reads_as_a_bulleted_list(nlp, hyphens,
 def test_themes_one_line_opened_by_a_dash_is_no_list(nlp, wrapped):
     """A single line opened by a dash is more likely a spaced dash that a line wrap put first, and
     "-2" a number: they stay as typed, read as on one line."""
-    got, want = one(nlp, wrapped), one(nlp, wrapped.replace("\n", " "))
-    assert want
-    assert reading(got, frames=True) == reading(want, frames=True)
+    assert reads_alike(nlp, wrapped, wrapped.replace("\n", " "), frames=True)
 
 
 @pytest.mark.parametrize("doubled, single", [
@@ -451,9 +449,7 @@ def test_themes_one_line_opened_by_a_dash_is_no_list(nlp, wrapped):
 ])
 def test_themes_two_hyphens_typed_for_a_dash_are_the_dash(nlp, doubled, single):
     """"--" typed for a dash is read as the dash: a label over a null entry stays boilerplate."""
-    got, want = one(nlp, doubled), one(nlp, single)
-    assert want
-    assert reading(got, negated=True, frames=True) == reading(want, negated=True, frames=True)
+    assert reads_alike(nlp, doubled, single, negated=True, frames=True)
 
 
 @pytest.mark.parametrize("suspended, theme", [

@@ -402,6 +402,18 @@ def _choose(results: list[tuple], base_dev: float, simpler=lambda r: (r[2],)) ->
     return max(results, key=lambda r: (round(r[1], 9), round(r[0], 9), -r[2], -r[3]))
 
 
+def _lexicon_confidences(docs) -> np.ndarray:
+    """The lexicon's confidence for each theme (themes.md order) of each parsed doc; 0 where it
+    found nothing."""
+    from .themes.lexicon import THEMES
+
+    rows = []
+    for d in docs:
+        found = d._.wv_themes or {}
+        rows.append([found[t].confidence if t in found else 0.0 for t in THEMES])
+    return np.array(rows)
+
+
 def train_themes(ts: TrainingSet, dev: list[Example], progress: Callable[[str], None] = print) -> LinearModel:
     from .themes.lexicon import THEMES
 
@@ -414,9 +426,7 @@ def train_themes(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
     Y = np.array([[t in e.themes for t in THEMES] for e in ex])
     K = np.array([[e.known is None or t in e.known for t in THEMES] for e in ex])
     DY = np.array([[t in e.themes for t in THEMES] for e in dev])
-    lex = lambda ds: np.array([[(d._.wv_themes or {})[t].confidence if t in (d._.wv_themes or {}) else 0.0  # noqa: E731
-                                for t in THEMES] for d in ds])
-    LX, DLX = lex(docs), lex(ddocs)
+    LX, DLX = _lexicon_confidences(docs), _lexicon_confidences(ddocs)
     base_cv, base_dv = _micro_f1(Y, LX >= 0.5, K), _micro_f1(DY, DLX >= 0.5)  # the lexicon alone
     groups = np.array([e.group for e in ex])
     folds = []

@@ -85,9 +85,7 @@ def main() -> None:
     Yw = np.array([[t in e.themes for t in THEMES] for e in tr_w.examples])
     Yu = Yr | Yw
     DY = np.array([[t in e.themes for t in THEMES] for e in dev])
-    lex = lambda ds: np.array([[(d._.wv_themes or {})[t].confidence if t in (d._.wv_themes or {}) else 0.0  # noqa: E731
-                                for t in THEMES] for d in ds])
-    LX, DLX = lex(docs), lex(ddocs)
+    LX, DLX = T._lexicon_confidences(docs), T._lexicon_confidences(ddocs)
     groups = np.array([e.group for e in ex])
     log(f"{len(ex)} training texts: themes per text readers {Yr.sum(1).mean():.2f}, writers {Yw.sum(1).mean():.2f}, "
         f"union {Yu.sum(1).mean():.2f}; real development sets {DY.sum(1).mean():.2f} ({time.time() - t0:.0f} s)")
