@@ -264,8 +264,8 @@ class _Read:
 
 
 @bulk_allocations()  # millions of small objects held until stored: collect less often (gcpolicy.py)
-def _read_texts(tools, answers: list[dict], items: list[dict], *, progress: Progress | None = None,
-                total: int | None = None) -> _Read:
+def _read_texts(tools, answers: list[dict], items: list[dict], abbreviations: dict[str, dict[str, str]], *,
+                progress: Progress | None = None, total: int | None = None) -> _Read:
     """Parse the answers' narratives and then the items once each and run the text stages on each
     parse (themes, narrative class, support requests, good practice)."""
     from .practice import practice_title
@@ -274,11 +274,13 @@ def _read_texts(tools, answers: list[dict], items: list[dict], *, progress: Prog
     nlp, reader, practice_reader, codebook, across = tools
     texts = [a["narrative"] for a in answers] + [item_text(i) for i in items]
     questions = [question_text(codebook, a["qid"]) for a in answers] + [None] * len(items)
+    # The abbreviations each return defines, read at their uses in its other answers ("the ICB").
+    shared = [abbreviations.get(a["return_id"]) for a in answers] + [None] * len(items)
     got = _Read(words=sum(len(t.split()) for t in texts))
     theme_results, stances, requests, practice = got.themes, got.stances, got.requests, got.practice
     gp_items, across_entries, across_evidence = got.gp_items, got.across_entries, got.across_evidence
     total = total or len(texts)
-    for n, doc in enumerate(nlp.pipe(with_questions(nlp, texts, questions), batch_size=512)):
+    for n, doc in enumerate(nlp.pipe(with_questions(nlp, texts, questions, shared), batch_size=512)):
         scores = doc._.wv_themes or {}
         theme_results.append(scores)
         if n < len(answers):
@@ -348,17 +350,18 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
     answers = store.answers(return_ids) if return_ids else []
     items = store.items(item_ids) if item_ids else []
     tools = (nlp, reader, practice_reader, codebook, across)
+    abbreviations = _abbreviations_by_return(answers)
     n_texts = len(answers) + len(items)
     split = not (across or n_texts < _SPLIT_FROM or not parallel())
     if not split:
-        got = _read_texts(tools, answers, items, progress=progress)
+        got = _read_texts(tools, answers, items, abbreviations, progress=progress)
     else:
         # Two halves of the text, one in a forked child: each text is read on its own, so the
         # results, put back in order, are those of one pass (tests/test_cli.py checks this).
         half = len(answers) // 2 if len(answers) >= len(items) else len(answers)
-        other = Beside(_read_texts, tools, answers[half:], items, what="reading the narratives")
+        other = Beside(_read_texts, tools, answers[half:], items, abbreviations, what="reading the narratives")
         try:
-            got = _read_texts(tools, answers[:half], [], progress=progress, total=n_texts)
+            got = _read_texts(tools, answers[:half], [], abbreviations, progress=progress, total=n_texts)
         except BaseException:
             other.abandon()
             raise
@@ -391,6 +394,17 @@ def run_text_stages(store, return_ids: list[str], item_ids: list[str], *, lexico
         store.save_themes([], [(i["item_id"], by_key[(i["return_id"], i["qid"])]) for i in got.gp_items])
     return {"texts": n_texts, "words": got.words, "support_requests": len(got.requests),
             "good_practice": len(got.gp_items), "across": across_summary, "processes": 2 if split else 1}
+
+
+def _abbreviations_by_return(answers: list[dict]) -> dict[str, dict[str, str]]:
+    """{return_id: {abbreviation: long form}}: the local abbreviations each return defines in any
+    of its answers (`themes.acronyms`), read at their uses in the others."""
+    from .themes.acronyms import return_definitions
+
+    narratives: dict[str, list[str]] = {}
+    for a in answers:
+        narratives.setdefault(a["return_id"], []).append(a["narrative"] or "")
+    return {rid: found for rid, texts in narratives.items() if (found := return_definitions(texts))}
 
 
 def _across_entry(reader, a: dict, doc, q, *, evidence: dict | None = None):

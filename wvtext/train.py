@@ -55,6 +55,7 @@ class Example:
     qid: str = ""  # narratives only
     text_class: str = ""  # narratives only
     known: frozenset[str] | None = None  # themes whose label is known (None: all; a review: those decided)
+    defined: tuple[tuple[str, str], ...] = ()  # the abbreviations its return defines (themes.acronyms), as analyse reads them
 
 
 @dataclass
@@ -268,21 +269,23 @@ _NLP: list = []  # the lexicon-only pipeline, built once per process
 _DOCS: dict[tuple, object] = {}  # (text, question) -> its parse, so each text is parsed once per `wvtext train`
 
 
-def _parse(texts: list[str], questions: list[str | None] | None = None):
+def _parse(texts: list[str], questions: list[str | None] | None = None,
+           defined: list[tuple[tuple[str, str], ...]] | None = None):
     """The lexicon-only pipeline (the lexicon's evidence alone: what the models build on) and the
     parse of each text, a narrative with the text of the question it answers (`questions`, as
-    `wvtext analyse` parses it: the components read a narrative as an answer); texts parsed before
-    (by the other model's training) are not parsed again."""
+    `wvtext analyse` parses it: the components read a narrative as an answer) and the
+    abbreviations its return defines (`defined`); texts parsed before (by the other model's
+    training) are not parsed again."""
     from .gcpolicy import bulk_allocations
     from .themes.pipeline import make_nlp, with_questions
 
     if not _NLP:
         _NLP.append(make_nlp(learned=False))
     nlp = _NLP[0]
-    keys = list(zip(texts, questions or [None] * len(texts)))
+    keys = list(zip(texts, questions or [None] * len(texts), defined or [()] * len(texts)))
     new = [k for k in dict.fromkeys(keys) if k not in _DOCS]
     with bulk_allocations():
-        docs = with_questions(nlp, (t for t, _ in new), (q for _, q in new))
+        docs = with_questions(nlp, (t for t, _, _ in new), (q for _, q, _ in new), (dict(d) for _, _, d in new))
         _DOCS.update(zip(new, nlp.pipe(docs, batch_size=256)))
     return nlp, [_DOCS[k] for k in keys]
 
@@ -367,13 +370,16 @@ def dev_sets():
     from .ingest import read_input
     from .paths import corpus_dir
     from .pipeline import item_text
+    from .themes.acronyms import return_definitions
 
     c = corpus_dir()
     ret = read_input(c / "returns" / "leicestershire_2013_stocktake.txt").returns[0]
     gold_a = read_labels(c / "labelled" / "leicestershire_answers.csv", "qid")
     items = read_input(c / "items" / "seed_items.csv").items
     gold_i = read_labels(c / "labelled" / "seed_items_themes.csv", "item_id")
-    out = [Example("dev", a.narrative, frozenset(split_set(gold_a[a.qid]["themes"])), a.qid, gold_a[a.qid]["text_class"])
+    defined = tuple(return_definitions(a.narrative for a in ret.answers).items())
+    out = [Example("dev", a.narrative, frozenset(split_set(gold_a[a.qid]["themes"])), a.qid, gold_a[a.qid]["text_class"],
+                   defined=defined)
            for a in ret.answers if a.qid in gold_a]
     out += [Example("dev", item_text(i), frozenset(split_set(gold_i[i["item_id"]]["themes"])))
             for i in items if i["item_id"] in gold_i]
@@ -418,8 +424,8 @@ def train_themes(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
     from .themes.lexicon import THEMES
 
     ex = ts.examples
-    _, docs = _parse([e.text for e in ex], _question_texts(ex))
-    _, ddocs = _parse([e.text for e in dev], _question_texts(dev))
+    _, docs = _parse([e.text for e in ex], _question_texts(ex), [e.defined for e in ex])
+    _, ddocs = _parse([e.text for e in dev], _question_texts(dev), [e.defined for e in dev])
     qs, dqs = _questions(ex), _questions(dev)
     key_sets = [doc_bow(d) for d in docs]
     dkeys = [doc_bow(d) for d in ddocs]
@@ -514,8 +520,8 @@ def train_stance(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
     codebook = load_codebook()
     ex = [e for e in ts.examples if e.text_class]
     dev = [e for e in dev if e.qid]
-    nlp, docs = _parse([e.text for e in ex], _question_texts(ex))
-    _, ddocs = _parse([e.text for e in dev], _question_texts(dev))
+    nlp, docs = _parse([e.text for e in ex], _question_texts(ex), [e.defined for e in ex])
+    _, ddocs = _parse([e.text for e in dev], _question_texts(dev), [e.defined for e in dev])
     reader = StanceReader(nlp, learned=False)
     rows, dense = _stance_rows(reader, codebook, ex, docs)
     drows, ddense = _stance_rows(reader, codebook, dev, ddocs)

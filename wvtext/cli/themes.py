@@ -37,7 +37,9 @@ def themes_cli(
     score (from the weights of the terms found) with the learned theme model of models/learned/
     (the text's words and the lexicon's evidence); a theme found by the model alone shows the
     words that decided it as "learned: ...". Each mention keeps its sentence, offsets, term, and
-    whether it is negated ("there are no Ordinary Residence issues") or hedged. `wvtext analyse`
+    whether it is negated ("there are no Ordinary Residence issues") or hedged. An abbreviation a
+    return defines in any answer ("Integrated Commissioning Board (ICB)") is read at its uses in
+    the others as the words it stands for (with --text: those the text defines). `wvtext analyse`
     runs this too.
     """
     from ..themes.pipeline import extract_themes, make_nlp
@@ -77,7 +79,9 @@ def themes_cli(
             for m in s.mentions:
                 flags = ", ".join(f for f, on in (("negated", m.negated), ("hedged", m.hedged), ("in a list", m.in_list),
                                                   (_FRAME_WORDS.get(m.frame, ""), bool(m.frame))) if on)
-                typer.echo(f"    {text[m.start_char:m.end_char]!r} ({m.term}, weight {m.weight}){'  ' + flags if flags else ''}")
+                via = f"; {m.via}" if m.via else ""
+                typer.echo(f"    {text[m.start_char:m.end_char]!r} ({m.term}{via}, weight {m.weight})"
+                           f"{'  ' + flags if flags else ''}")
         return
 
     from contextlib import ExitStack

@@ -22,6 +22,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from ..learned import QUESTION_KEY
+from .acronyms import DEFINITIONS_KEY, OWN_DEFINITIONS_KEY, Definition, definitions, is_abbreviation
 from .lexicon import THEMES, Lexicon, inflected_variants, load_lexicon, pattern_variants
 
 __all__ = ["Mention", "ThemeScore", "SPANS_KEY", "THRESHOLD"]
@@ -78,6 +79,7 @@ class Mention:
     weight: float
     in_list: bool
     frame: str = ""  # "" (in running text) or how the sentence frames it in passing: see FRAMES
+    via: str = ""  # at a local abbreviation: what it stands for ("ICB = Integrated Commissioning Board")
 
 
 @dataclass(slots=True)
@@ -144,6 +146,11 @@ class ThemeMatcher:
         # (the term and its row's place in the lexicon, which breaks ties between rows)
         self.by_key = {nlp.vocab.strings.add(str(i)): (term, i) for i, term in enumerate(self.terms)}
         self.labels = {t: nlp.vocab.strings.add(t) for t in THEMES}
+        # Local abbreviations (acronyms.py): a long form is read by this matcher once and kept.
+        self.make_doc = nlp.make_doc
+        self.read_abbreviations = True
+        self._long_forms: dict[str, list[tuple]] = {}
+        self._useful: tuple = (None, {})  # `useful_abbreviations`: the last map asked about and its answer
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
@@ -166,6 +173,9 @@ class ThemeMatcher:
         # Within a theme keep the longest of overlapping mentions ("NHS England specialised
         # commissioning" over "NHS England"); of two rows matching the same words, the weightier,
         # then the one listed first (not the matcher's order, which a new row elsewhere changes).
+        via: dict[tuple[str, int], str] = {}
+        if self.read_abbreviations:
+            found += self._abbreviated(doc, found, via)
         found.sort(key=lambda f: (f[0], f[1], -(f[2] - f[1]), -f[3].weight, f[4]))
         kept: list[tuple] = []
         for f in found:
@@ -175,7 +185,78 @@ class ThemeMatcher:
         labels = self.labels
         doc.spans[SPANS_KEY] = [Span(doc, s, e, label=labels[t]) for t, s, e, _ in kept]
         doc.user_data[_RAW] = kept
+        doc.user_data[_VIA] = via
         return doc
+
+    def _abbreviated(self, doc: Doc, found: list[tuple], via: dict[tuple[str, int], str]) -> list[tuple]:
+        """Mentions at the uses of an abbreviation the text (or its return: `acronyms.DEFINITIONS_KEY`)
+        defines: at each use, the weightiest term of each theme its long form holds ("the ICB" ->
+        `board`, from "Integrated Commissioning Board (ICB)"), unless that theme is matched there
+        already. Not at the definition itself, whose long form is read as written. `via` gets
+        "ICB = Integrated Commissioning Board" for each (theme, position)."""
+        shared = doc.user_data.get(DEFINITIONS_KEY) or {}
+        own = doc.user_data.get(OWN_DEFINITIONS_KEY)  # read from the text before it was tokenised
+        orths = None
+        if own is None:  # a doc not made by `pipeline.with_questions`
+            orths = doc.to_array(ORTH)  # array tests: `doc.text` builds every token
+            opens = np.flatnonzero(orths[:-1] == _OPEN)
+            own = _own_definitions(doc, opens.tolist()) if opens.size else []
+        if not own and not shared:
+            return []
+        longs = dict(shared)
+        longs.update(self.useful_abbreviations({d.short: d.long for d in reversed(own)}))  # the text's own first wins
+        if not longs:
+            return []
+        if orths is None:
+            orths = doc.to_array(ORTH)
+        uses, wanted = _uses(longs)
+        hits = np.flatnonzero((orths[:, None] == wanted).any(axis=1))  # np.isin sorts: slower for a few
+        if not hits.size:
+            return []
+        at_definition = {d.start for d in own}
+        out = []
+        for i in hits.tolist():
+            short = uses[int(orths[i])]
+            if doc[i].idx in at_definition:
+                continue
+            matched_here = {f[0] for f in found if f[1] <= i < f[2]}
+            for theme, term, rank in self._long_form_terms(longs[short]):
+                if theme not in matched_here:
+                    out.append((theme, i, i + 1, term, rank))
+                    via[(theme, i)] = f"{short} = {longs[short]}"
+        return out
+
+    def useful_abbreviations(self, defined: dict[str, str]) -> dict[str, str]:
+        """The abbreviations of `defined` whose long form holds a term of a theme that the
+        abbreviation is not itself a term of ("Integrated Commissioning Board (ICB)"; not "Local
+        Authority (LA)", no term of any theme, nor "Care Quality Commission (CQC)", whose theme
+        `CQC` carries already). The last map asked about is kept: a return's answers share one."""
+        if self._useful[0] is not defined:
+            useful = {}
+            for short, long in defined.items():
+                own = {t for t, _, _ in self._long_form_terms(short)}
+                if any(t not in own for t, _, _ in self._long_form_terms(long)):
+                    useful[short] = long
+            self._useful = (defined, useful)
+        return self._useful[1]
+
+    def _long_form_terms(self, long: str) -> list[tuple[str, "object", int]]:
+        """(theme, term, rank) of the weightiest term of each theme matched in `long`, read as a
+        text of its own (without abbreviations: a long form is written out)."""
+        got = self._long_forms.get(long)
+        if got is None:
+            doc = self.make_doc(long)
+            reading, self.read_abbreviations = self.read_abbreviations, False
+            try:
+                self(doc)
+            finally:
+                self.read_abbreviations = reading
+            best: dict[str, tuple] = {}
+            for theme, _s, _e, term in doc.user_data[_RAW]:
+                if theme not in best or term.weight > best[theme][1].weight:
+                    best[theme] = (theme, term, self.terms.index(term))
+            got = self._long_forms[long] = list(best.values())
+        return got
 
 
     @staticmethod
@@ -268,7 +349,37 @@ def _spells_na(doc: Doc, i: int) -> bool:
     return i + 2 < len(doc) and doc[i].norm_ == "n" and doc[i + 1].text == "/" and doc[i + 2].norm_ == "a"
 
 
+def _own_definitions(doc: Doc, opens: list[int]) -> list[Definition]:
+    """The abbreviations the doc defines (`acronyms.definitions`), read around each bracket that
+    opens on one ("(ICB)"): only the words a definition can span, not the whole text (which the
+    doc would build token by token)."""
+    out = []
+    for i in opens:
+        at = doc[i + 1]
+        if not is_abbreviation(at.text):
+            continue
+        piece = doc[max(0, i - _DEFINITION_REACH):min(len(doc), i + 4)]
+        for d in definitions(piece.text):
+            start = d.start + piece.start_char
+            if start == at.idx:
+                out.append(Definition(d.short, d.long, start, start + len(d.short)))
+    return out
+
+
+# Tokens before a bracket that a definition may span: the longest long form (`acronyms.definitions`:
+# 2 x 10 letters, at most 15 words) with room for the punctuation between them.
+_DEFINITION_REACH = 24
+
+
+def _uses(longs: dict[str, str]) -> tuple[dict[int, str], np.ndarray]:
+    """{orth id: abbreviation} of the forms an abbreviation is used in ("ICB", "ICBs"), and the ids
+    as an array for `np.isin`."""
+    uses = {get_string_id(f): short for short in longs for f in (short, short + "s")}
+    return uses, np.fromiter(uses, dtype=np.uint64, count=len(uses))
+
+
 _SLASH = get_string_id("/")
+_OPEN = np.uint64(get_string_id("("))
 _HYPHEN = get_string_id("-")
 _TERM_REACH = 5  # words a term may reach on either side of a left-out alternative (terms have at most five)
 # `_word_hyphens`: a word after which a hyphen is a dash, not part of a word: a function word (not
@@ -277,6 +388,7 @@ _DASH_NEXT = (STOP_WORDS - {"only"}) | {"nil", "na", "n/a", "tbc", "tba"}
 
 
 _RAW, _MENTIONS, _VIEW = "wvtext_raw_mentions", "wvtext_mentions", "wvtext_view"
+_VIA = "wvtext_abbreviations"  # {(theme, token): "ICB = Integrated Commissioning Board"}, set by the theme matcher
 _GLUE = "wvtext_word_hyphens"  # `_word_hyphens` of a doc, set by the theme matcher
 
 
@@ -661,6 +773,7 @@ def negation(doc: Doc) -> Doc:
     raw = doc.user_data.get(_RAW, [])
     mentions = []
     if raw:
+        via = doc.user_data.get(_VIA) or {}
         view = doc_view(doc)
         answer = QUESTION_KEY in doc.user_data  # a narrative, answering its question
         for theme, s, e, term in raw:
@@ -676,7 +789,8 @@ def negation(doc: Doc) -> Doc:
                 # template fills such lines in for form's sake.
                 negated, frame = True, "heading"
             mentions.append(Mention(theme, term.term, view.idx[s], view.ends[e - 1], view.idx[b], view.ends[se - 1],
-                                    negated, view.hedged(s), term.weight, view.in_list(s, e, sent), frame))
+                                    negated, view.hedged(s), term.weight, view.in_list(s, e, sent), frame,
+                                    via.get((theme, s), "") if via else ""))
     doc.user_data[_MENTIONS] = mentions
     return doc
 

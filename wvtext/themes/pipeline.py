@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 from . import components, model  # noqa: F401  (registers the factories)
 from ..gcpolicy import bulk_allocations
 from ..learned import QUESTION_KEY
+from .acronyms import DEFINITIONS_KEY, OWN_DEFINITIONS_KEY, definitions
 from .components import THRESHOLD, ThemeScore
 from .lexicon import PLURAL_BRACKETS, THEMES, Lexicon, load_lexicon, normalize_word
 
@@ -175,24 +176,43 @@ def _cached_nlp(lexicon_path: str | None, learned: bool) -> Language:
     return make_nlp(lexicon_path, learned=learned)
 
 
-def with_questions(nlp: Language, texts: Iterable[str], questions: Iterable[str | None]) -> Iterator[Doc]:
+def with_questions(nlp: Language, texts: Iterable[str], questions: Iterable[str | None] | None,
+                   abbreviations: Iterable[dict[str, str] | None] | None = None) -> Iterator[Doc]:
     """Tokenised docs for `nlp.pipe`, each narrative carrying the text of the question it answers
-    (None for an item), which the learned theme decision reads."""
+    (None for an item; `questions` None: every text an item), which the learned theme decision
+    reads; the abbreviations the text defines; and, where given, those its return defines
+    (`acronyms.return_definitions`), which the theme matcher reads at their uses."""
     if isinstance(questions, str):
         raise TypeError("questions: one question text (or None) per text, not a single string")
-    for text, question in zip(texts, questions, strict=True):
-        doc = nlp.make_doc(text or "")
+    matcher = nlp.get_pipe("wvtext_theme_matcher") if nlp.has_pipe("wvtext_theme_matcher") else None
+    pairs = ((t, None) for t in texts) if questions is None else zip(texts, questions, strict=True)
+    rows = ((t, q, None) for t, q in pairs) if abbreviations is None else (
+        (t, q, d) for (t, q), d in zip(pairs, abbreviations, strict=True))
+    for text, question, defined in rows:
+        text = text or ""
+        doc = nlp.make_doc(text)
+        # the abbreviations the text defines, read here from the string (the doc would build it)
+        doc.user_data[OWN_DEFINITIONS_KEY] = definitions(text) if "(" in text else ()
         if question:
             doc.user_data[QUESTION_KEY] = question
+        if defined and matcher is not None:
+            # only those that add a term and that the text may use (a look at the string spares the
+            # doc's arrays the rest)
+            used = {short: long for short, long in matcher.useful_abbreviations(defined).items() if short in text}
+            if used:
+                doc.user_data[DEFINITIONS_KEY] = used
         yield doc
 
 
 def extract_themes(texts: Iterable[str], *, nlp: Language | None = None, lexicon_path: str | None = None,
-                   batch_size: int = 512, questions: Iterable[str | None] | None = None) -> Iterator[dict[str, ThemeScore]]:
+                   batch_size: int = 512, questions: Iterable[str | None] | None = None,
+                   abbreviations: Iterable[dict[str, str] | None] | None = None) -> Iterator[dict[str, ThemeScore]]:
     """Yield {theme: ThemeScore} for each text, in order (every theme with at least one mention).
-    `questions`: for narratives, the text of the question each answers (None for an item)."""
+    `questions`: for narratives, the text of the question each answers (None for an item);
+    `abbreviations`: for each text, the abbreviations its return defines (`acronyms.return_definitions`;
+    a text's own definitions are read without it)."""
     nlp = nlp or _default_nlp(lexicon_path)
-    docs = (t or "" for t in texts) if questions is None else with_questions(nlp, texts, questions)
+    docs = with_questions(nlp, texts, questions, abbreviations)
     with bulk_allocations():
         for doc in nlp.pipe(docs, batch_size=batch_size):
             yield doc._.wv_themes or {}

@@ -1,0 +1,87 @@
+"""Local abbreviations: found where a text defines them, read as their long form where it uses them."""
+from __future__ import annotations
+
+import pytest
+
+from wvtext.themes.acronyms import definitions, long_form, return_definitions
+from wvtext.themes.pipeline import extract_themes
+
+
+def test_definitions_in_the_real_return(seed_return):
+    """The Leicestershire return defines its own boards and teams in its answers (real text)."""
+    found = return_definitions(a.narrative for a in seed_return.answers)
+    assert found["ICB"] == "Integrated Commissioning Board"
+    assert found["CCG"] == "Clinical Commissioning Groups"  # "(CCGs)": the plural is not the abbreviation
+    assert found["CQC"] == "Care Quality Commission"
+    assert found["CAMHS"] == "Child and Adolescent Mental Health Service"
+
+
+@pytest.mark.parametrize("text", [
+    "as agreed with the council (see 1.3 above)",
+    "the Access Assessment Commissioning Guidance (May 2012)",
+    "a review of placements (Leics) is planned",
+    "our new board (XYZ) meets monthly",  # no words its letters stand for
+    "each person has a named Keyworker (KW)",  # one word: not a name written out
+])
+def test_not_definitions(text):
+    assert definitions(text) == []
+
+
+def test_definition_stops_at_a_clause_and_keeps_its_offsets():
+    text = "Members include NHS England, Local Area Team (LAT) and the Intensive Support Team (IST)."
+    found = definitions(text)
+    assert [(d.short, d.long) for d in found] == [("LAT", "Local Area Team"), ("IST", "Intensive Support Team")]
+    assert all(text[d.start:d.end] == d.short for d in found)
+
+
+def test_long_form_follows_the_letters_from_the_last():
+    assert long_form("JCU", "work of our Joint Commissioning Unit") == "Joint Commissioning Unit"
+    assert long_form("DoLS", "under the deprivation of liberty safeguards") == "deprivation of liberty safeguards"
+    assert long_form("QQ", "nothing that fits") is None
+
+
+def test_a_use_of_a_defined_abbreviation_is_a_mention_of_its_long_forms_terms(nlp):
+    text = "An Intensive Support Service (ISS) was set up in May. Referrals to the ISS have doubled since."
+    doc = nlp(text)
+    crisis = doc._.wv_themes["crisis_response"].mentions
+    at_use = [m for m in crisis if text[m.start_char:m.end_char] == "ISS"]
+    assert len(at_use) == 1 and at_use[0].start_char == text.rindex("ISS")  # the use, not the definition
+    assert at_use[0].via == "ISS = Intensive Support Service" and at_use[0].term == "intensive support"
+    # without the definition the letters mean nothing
+    assert "crisis_response" not in (nlp("Referrals to the ISS have doubled since.")._.wv_themes or {})
+
+
+def test_a_returns_definitions_reach_its_other_answers(nlp):
+    """An abbreviation defined in one answer (1.1) is read in another (6.8), as 'wvtext analyse'
+    gives each answer its return's definitions; unknown letters stay unread."""
+    answers = ["The Board links back via an Integrated Commissioning Board (ICB).",
+               "The local delivery plan will be presented to the ICB for agreement."]
+    defined = return_definitions(answers)
+    with_defs = list(extract_themes(answers, nlp=nlp, abbreviations=[defined] * 2))[1]
+    without = list(extract_themes(answers, nlp=nlp))[1]
+    assert "governance_partnership" not in without
+    mentions = with_defs["governance_partnership"].mentions
+    assert [(answers[1][m.start_char:m.end_char], m.via) for m in mentions] == [
+        ("ICB", "ICB = Integrated Commissioning Board")]
+
+
+def test_an_abbreviation_that_is_a_term_itself_adds_nothing(nlp):
+    """"CQC" is a safeguarding term already: its definition adds no second mention at each use."""
+    text = "The Care Quality Commission (CQC) inspected the unit. The CQC report was published in June."
+    mentions = nlp(text)._.wv_themes["safeguarding"].mentions
+    assert not any(m.via for m in mentions)
+    assert sum(text[m.start_char:m.end_char] == "CQC" for m in mentions) == 2  # as the term, at each use
+
+
+def test_analyse_stores_the_abbreviation_in_the_evidence(store, seed_return):
+    """Leicestershire's 6.8 names the ICB (defined in 1.1): the stored evidence says what it stands for."""
+    from conftest import SEED_RETURN
+    from wvtext.pipeline import ingest_files, run_text_stages
+
+    ingest_files([SEED_RETURN], store)
+    run_text_stages(store, ["leicestershire"], [])
+    rows = [m for m in store.theme_mentions(return_ids=["leicestershire"]) if m["qid"] == "6.8"]
+    via = [m for m in rows if m["term"].endswith("(ICB = Integrated Commissioning Board)")]
+    assert via and all(m["theme"] == "governance_partnership" for m in via)
+    narrative = next(a.narrative for a in seed_return.answers if a.qid == "6.8")
+    assert all(narrative[m["start_char"]:m["end_char"]] == "ICB" for m in via)
