@@ -22,6 +22,10 @@ def test_definitions_in_the_real_return(seed_return):
     "a review of placements (Leics) is planned",
     "our new board (XYZ) meets monthly",  # no words its letters stand for
     "each person has a named Keyworker (KW)",  # one word: not a name written out
+    "clinical lead - Consultant Psychiatrist (LD), Trust",  # not across a spaced dash; D starts no word
+    "and continuing health care processes (ADASS)",  # each capital must start a word
+    "intensive support in phase (II)",  # a roman numeral
+    "Assessment and Treatment (A&T)",  # would open with "and"
 ])
 def test_not_definitions(text):
     assert definitions(text) == []
@@ -85,3 +89,41 @@ def test_analyse_stores_the_abbreviation_in_the_evidence(store, seed_return):
     assert via and all(m["theme"] == "governance_partnership" for m in via)
     narrative = next(a.narrative for a in seed_return.answers if a.qid == "6.8")
     assert all(narrative[m["start_char"]:m["end_char"]] == "ICB" for m in via)
+
+
+def test_a_long_form_may_wrap_a_line_but_not_cross_a_blank_one():
+    assert [d.long for d in definitions("the Crisis\nSupport Service (CSS)")] == ["Crisis Support Service"]
+    assert definitions("Crisis\n\nSupport Service (CSS)") == []
+
+
+def test_a_return_that_defines_an_abbreviation_two_ways_keeps_neither():
+    assert return_definitions(["Integrated Commissioning Board (ICB)", "Information and Communications Bureau (ICB)",
+                               "Intensive Support Team (IST)"]) == {"IST": "Intensive Support Team"}
+
+
+def test_a_texts_own_definition_overrides_its_returns(nlp):
+    defined = return_definitions(["The Board links back via an Integrated Commissioning Board (ICB)."])
+    text = "The Information and Communications Bureau (ICB) sends data. The ICB is small."
+    scores = list(extract_themes([text], nlp=nlp, abbreviations=[defined]))[0]
+    assert not any(m.via for s in scores.values() for m in s.mentions)
+
+
+def test_an_abbreviation_that_is_a_word_is_not_read_in_capitals(nlp):
+    """A sentence written in capitals cannot tell "START" the team from "start" the word."""
+    text = ("The Supported Transitions And Reviews Team (START) was set up. "
+            "PLEASE NOTE THAT WORK WILL START IN MAY WITH ALL THE TEAMS. The START team meets weekly.")
+    mentions = nlp(text)._.wv_themes["reviews_care_management"].mentions
+    assert [m.start_char for m in mentions if m.via] == [text.rindex("START")]
+
+
+@pytest.mark.parametrize("text", [
+    "An Integrated Commissioning Board(ICB) was set up. The ICB agreed.",  # the bracket typed against the word
+    "The ICB met first. An Integrated Commissioning Board (ICB) was set up.",  # a use before the definition
+])
+def test_a_doc_made_by_the_pipeline_and_one_made_alone_read_the_same(nlp, text):
+    def vias(scores):
+        return sorted((m.start_char, m.via) for s in scores.values() for m in s.mentions if m.via)
+
+    alone = vias(nlp(text)._.wv_themes or {})
+    assert alone and alone == vias(list(extract_themes([text], nlp=nlp))[0])
+    assert all(text[start:start + 3] == "ICB" for start, _ in alone)

@@ -1,16 +1,20 @@
-"""Local abbreviations a text defines ("an Integrated Commissioning Board (ICB)") and uses later.
+"""Local abbreviations a text defines ("an Integrated Commissioning Board (ICB)") and uses elsewhere.
 
 Areas name their own boards, teams and services and then write them as abbreviations the lexicon
 cannot know ("the ICB", "the IST", "JCU"). A definition is found by the algorithm of Schwartz and
 Hearst (2003, "A simple algorithm for identifying abbreviation definitions in biomedical text"):
 an abbreviation in brackets after the words it stands for, each of its letters found, right to
-left, in those words, its first letter starting a word. The theme matcher then reads each later
-use of the abbreviation as the terms its long form holds (`ThemeMatcher`): "presented to the ICB"
-is a mention of the `board` of "Integrated Commissioning Board".
+left, in those words. Officers' prose is looser than biomedical abstracts, so wvtext asks more:
+each capital of the abbreviation starts a word ("DoLS": Deprivation of Liberty Safeguards), the
+long form does not open with a function word ("and Treatment (A&T)" is refused) and does not
+reach back across a sentence, a clause, a spaced dash, a blank line or a bullet. The theme matcher then
+reads each other use of the abbreviation as the terms its long form holds (`ThemeMatcher`):
+"presented to the ICB" is a mention of `integrated commissioning board`.
 
-A return's answers share their definitions: `return_definitions` gathers them from every answer,
-and `pipeline.with_questions` gives each answer's doc the map of its return (`DEFINITIONS_KEY`), so
-an abbreviation defined in 1.1 is read in 6.8.
+A return's answers share their definitions: `return_definitions` gathers them from every answer
+(an abbreviation defined two different ways in one return is dropped as ambiguous), and
+`pipeline.with_questions` gives each answer's doc the map of its return (`DEFINITIONS_KEY`), so an
+abbreviation defined in 1.1 is read in 6.8. The maps are read, never changed.
 """
 from __future__ import annotations
 
@@ -18,17 +22,22 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-__all__ = ["Definition", "DEFINITIONS_KEY", "OWN_DEFINITIONS_KEY", "definitions", "is_abbreviation", "long_form", "return_definitions"]
+from spacy.lang.en.stop_words import STOP_WORDS
+
+__all__ = ["Definition", "DEFINITIONS_KEY", "OWN_DEFINITIONS_KEY", "definitions", "is_abbreviation", "long_form",
+           "return_definitions"]
 
 DEFINITIONS_KEY = "wvtext_definitions"  # doc.user_data: {abbreviation: long form} of the doc's return
 OWN_DEFINITIONS_KEY = "wvtext_own_definitions"  # doc.user_data: `definitions` of the doc's own text
 
-# "(ICB)", "( ICB )", "(CCGs)", "(DoLS)", "(A&T)": two to ten characters in brackets, starting with
-# a letter; a plural "s" is not part of the abbreviation.
-_BRACKETED = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9&./-]{1,9}?)(?:s|'s)?\s*\)")
-# Where the words a definition may span end, going back: a sentence or clause boundary, another
-# bracket.
-_BOUNDARY = re.compile(r"[.;:!?()\[\]]\s|[()\[\]]|,\s")
+# "(ICB)", "( ICB )", "(CCGs)", "(ICB's)", "(DoLS)": two to ten characters in brackets, starting
+# with a letter; a plural "s" is not part of the abbreviation.
+_BRACKETED = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9&./-]{1,9}?)(?:s|['\u2019]s)?\s*\)")
+# Where the words a definition may span end, going back: a sentence or clause boundary, a spaced
+# dash ("clinical lead - Consultant Psychiatrist (LD)"), a blank line or a bullet, another bracket.
+# Not a single line break: text taken from a PDF breaks its lines anywhere.
+_BOUNDARY = re.compile(r"[.;:!?,]\s|\s[-\u2013\u2014]+\s|\n\s*\n|\n\s*[-*\u2022]|[()\[\]]")
+_ROMAN = re.compile(r"[IVXLC]+")  # "phase (II)" numbers a phase
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,21 +50,24 @@ class Definition:
 
 def is_abbreviation(short: str) -> bool:
     """Two capitals at least ("ICB", "DoLS", "PfA"), so that a word in brackets ("(see)",
-    "(Leics)") is not read as one."""
-    return sum(c.isupper() for c in short) >= 2 and any(c.isalpha() for c in short)
+    "(Leics)") is not read as one; not a roman numeral ("(II)")."""
+    return sum(c.isupper() for c in short) >= 2 and any(c.isalpha() for c in short) and not _ROMAN.fullmatch(short)
 
 
 def long_form(short: str, words: str) -> str | None:
-    """The shortest end of `words` that `short` abbreviates (Schwartz and Hearst's `findBestLongForm`):
-    each letter or digit of `short`, from the last, is found going back through `words`; the
-    first must begin a word. None when they are not all found."""
+    """The shortest end of `words` that `short` abbreviates: Schwartz and Hearst's
+    `findBestLongForm` (each letter or digit of `short`, from the last, found going back through
+    `words`; the first must begin a word), with every capital of `short` beginning a word too.
+    None when they are not all found."""
     s, i = len(short) - 1, len(words) - 1
     while s >= 0:
-        c = short[s].lower()
+        c = short[s]
         if not c.isalnum():
             s -= 1
             continue
-        while i >= 0 and (words[i].lower() != c or (s == 0 and i > 0 and words[i - 1].isalnum())):
+        initial = s == 0 or c.isupper()  # must begin a word
+        c = c.lower()
+        while i >= 0 and (words[i].lower() != c or (initial and i > 0 and words[i - 1].isalnum())):
             i -= 1
         if i < 0:
             return None
@@ -65,10 +77,16 @@ def long_form(short: str, words: str) -> str | None:
     return words[start:]
 
 
+def _plain(word: str) -> str:
+    return re.sub(r"(?:['\u2019]s|s)$", "", word.lower())
+
+
 def definitions(text: str) -> list[Definition]:
     """The abbreviations `text` defines, in order, each with the words it stands for. The long
-    form has at most min(|short| + 5, 2 |short|) words (Schwartz and Hearst's limit), stops at a
-    sentence or clause boundary, has more than one word and does not contain the abbreviation."""
+    form has at most min(n + 5, 2n) words for an abbreviation of n letters and digits (Schwartz and
+    Hearst's limit, here on the words searched), stops at a boundary (`_BOUNDARY`), has more than
+    one word ("a named Keyworker (KW)" is not a name written out), does not open with a function
+    word and does not contain the abbreviation."""
     found = []
     for m in _BRACKETED.finditer(text):
         short = m.group(1).rstrip(".-/")
@@ -77,22 +95,25 @@ def definitions(text: str) -> list[Definition]:
         before = text[max(0, m.start() - 240):m.start()]
         cut = [b.end() for b in _BOUNDARY.finditer(before)]
         before = before[cut[-1]:] if cut else before
-        words = before.split()
-        words = words[-min(len(short) + 5, 2 * len(short)):]
+        n = sum(c.isalnum() for c in short)
+        words = before.split()[-min(n + 5, 2 * n):]
         lf = long_form(short, " ".join(words))
-        if not lf or len(lf.split()) < 2:
+        if not lf or len(lf.split()) < 2 or lf.split()[0].lower() in STOP_WORDS:
             continue
-        if short.lower() in (w.lower().strip("'\u2019s") for w in lf.split()):
+        if _plain(short) in {_plain(w) for w in lf.split()}:
             continue
         found.append(Definition(short, lf, m.start(1), m.start(1) + len(short)))
     return found
 
 
 def return_definitions(texts: Iterable[str]) -> dict[str, str]:
-    """{abbreviation: long form} over the texts of one return, the first definition of each
-    abbreviation kept."""
+    """{abbreviation: long form} over the texts of one return. An abbreviation defined with two
+    different long forms (other than in case) is left out: which one a use means is not known."""
     out: dict[str, str] = {}
+    clash: set[str] = set()
     for text in texts:
         for d in definitions(text or ""):
+            if d.short in out and out[d.short].lower() != d.long.lower():
+                clash.add(d.short)
             out.setdefault(d.short, d.long)
-    return out
+    return {k: v for k, v in out.items() if k not in clash}

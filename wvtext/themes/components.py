@@ -22,7 +22,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from ..learned import QUESTION_KEY
-from .acronyms import DEFINITIONS_KEY, OWN_DEFINITIONS_KEY, Definition, definitions, is_abbreviation
+from .acronyms import DEFINITIONS_KEY, OWN_DEFINITIONS_KEY, definitions
 from .lexicon import THEMES, Lexicon, inflected_variants, load_lexicon, pattern_variants
 
 __all__ = ["Mention", "ThemeScore", "SPANS_KEY", "THRESHOLD"]
@@ -148,11 +148,13 @@ class ThemeMatcher:
         self.labels = {t: nlp.vocab.strings.add(t) for t in THEMES}
         # Local abbreviations (acronyms.py): a long form is read by this matcher once and kept.
         self.make_doc = nlp.make_doc
-        self.read_abbreviations = True
-        self._long_forms: dict[str, list[tuple]] = {}
-        self._useful: tuple = (None, {})  # `useful_abbreviations`: the last map asked about and its answer
+        self._long_forms: dict[str, list[tuple]] = {}  # long form (or abbreviation) -> its terms
+        self._useful: dict[frozenset, dict[str, str]] = {}  # `useful_abbreviations`, by the map's content
 
     def __call__(self, doc: Doc) -> Doc:
+        return self._match(doc, abbreviations=True)
+
+    def _match(self, doc: Doc, *, abbreviations: bool) -> Doc:
         found = []
         view = None
         joins = _joined_words(doc)  # once per doc, for both matchers (and the doc view's `glue`)
@@ -170,12 +172,12 @@ class ThemeMatcher:
                     if term.exclude and view.beside(start, end, term.exclude):
                         continue
                 found.append((term.theme, start, end, term, rank))
+        via: dict[tuple[str, int], str] = {}
+        if abbreviations:
+            found += self._abbreviated(doc, found, via, shouted)
         # Within a theme keep the longest of overlapping mentions ("NHS England specialised
         # commissioning" over "NHS England"); of two rows matching the same words, the weightier,
         # then the one listed first (not the matcher's order, which a new row elsewhere changes).
-        via: dict[tuple[str, int], str] = {}
-        if self.read_abbreviations:
-            found += self._abbreviated(doc, found, via)
         found.sort(key=lambda f: (f[0], f[1], -(f[2] - f[1]), -f[3].weight, f[4]))
         kept: list[tuple] = []
         for f in found:
@@ -188,27 +190,32 @@ class ThemeMatcher:
         doc.user_data[_VIA] = via
         return doc
 
-    def _abbreviated(self, doc: Doc, found: list[tuple], via: dict[tuple[str, int], str]) -> list[tuple]:
+    def _abbreviated(self, doc: Doc, found: list[tuple], via: dict[tuple[str, int], str],
+                     shouted: dict[int, tuple[int, int]]) -> list[tuple]:
         """Mentions at the uses of an abbreviation the text (or its return: `acronyms.DEFINITIONS_KEY`)
-        defines: at each use, the weightiest term of each theme its long form holds ("the ICB" ->
-        `board`, from "Integrated Commissioning Board (ICB)"), unless that theme is matched there
-        already. Not at the definition itself, whose long form is read as written. `via` gets
-        "ICB = Integrated Commissioning Board" for each (theme, position)."""
+        defines: at each use, before or after the definition, the weightiest term of each theme its
+        long form holds ("the ICB" -> `integrated commissioning board`, from "Integrated
+        Commissioning Board (ICB)"), unless that theme is matched there already. Not at the
+        definition itself, whose long form is read as written; not where an abbreviation that is also
+        a word ("START") stands in a sentence written in capitals. The text's own definitions
+        override its return's. `via` gets "ICB = Integrated Commissioning Board" for each (theme,
+        position)."""
         shared = doc.user_data.get(DEFINITIONS_KEY) or {}
         own = doc.user_data.get(OWN_DEFINITIONS_KEY)  # read from the text before it was tokenised
-        orths = None
-        if own is None:  # a doc not made by `pipeline.with_questions`
-            orths = doc.to_array(ORTH)  # array tests: `doc.text` builds every token
-            opens = np.flatnonzero(orths[:-1] == _OPEN)
-            own = _own_definitions(doc, opens.tolist()) if opens.size else []
+        if own is None:  # a doc not made by `pipeline.with_questions`: the same, from the doc's text
+            text = doc.text
+            own = definitions(text) if "(" in text else ()
         if not own and not shared:
             return []
-        longs = dict(shared)
-        longs.update(self.useful_abbreviations({d.short: d.long for d in reversed(own)}))  # the text's own first wins
+        if own:
+            merged = dict(shared)
+            merged.update({d.short: d.long for d in reversed(own)})  # the text's own (its first) wins
+            longs = self.useful_abbreviations(merged)
+        else:
+            longs = shared  # `pipeline.with_questions` kept only the useful ones
         if not longs:
             return []
-        if orths is None:
-            orths = doc.to_array(ORTH)
+        orths = doc.to_array(ORTH)  # array tests: `doc.text` builds every token
         uses, wanted = _uses(longs)
         hits = np.flatnonzero((orths[:, None] == wanted).any(axis=1))  # np.isin sorts: slower for a few
         if not hits.size:
@@ -217,7 +224,8 @@ class ThemeMatcher:
         out = []
         for i in hits.tolist():
             short = uses[int(orths[i])]
-            if doc[i].idx in at_definition:
+            tok = doc[i]
+            if tok.idx in at_definition or (_plain_word(tok) and _shouted(doc, i, i + 1, shouted)):
                 continue
             matched_here = {f[0] for f in found if f[1] <= i < f[2]}
             for theme, term, rank in self._long_form_terms(longs[short]):
@@ -230,15 +238,19 @@ class ThemeMatcher:
         """The abbreviations of `defined` whose long form holds a term of a theme that the
         abbreviation is not itself a term of ("Integrated Commissioning Board (ICB)"; not "Local
         Authority (LA)", no term of any theme, nor "Care Quality Commission (CQC)", whose theme
-        `CQC` carries already). The last map asked about is kept: a return's answers share one."""
-        if self._useful[0] is not defined:
-            useful = {}
+        `CQC` carries already). Kept by the map's content: a return's answers share one."""
+        key = frozenset(defined.items())
+        got = self._useful.get(key)
+        if got is None:
+            got = {}
             for short, long in defined.items():
                 own = {t for t, _, _ in self._long_form_terms(short)}
                 if any(t not in own for t, _, _ in self._long_form_terms(long)):
-                    useful[short] = long
-            self._useful = (defined, useful)
-        return self._useful[1]
+                    got[short] = long
+            if len(self._useful) >= 4096:  # one entry per return, and per text that defines its own
+                self._useful.clear()
+            self._useful[key] = got
+        return got
 
     def _long_form_terms(self, long: str) -> list[tuple[str, "object", int]]:
         """(theme, term, rank) of the weightiest term of each theme matched in `long`, read as a
@@ -246,18 +258,17 @@ class ThemeMatcher:
         got = self._long_forms.get(long)
         if got is None:
             doc = self.make_doc(long)
-            reading, self.read_abbreviations = self.read_abbreviations, False
-            try:
-                self(doc)
-            finally:
-                self.read_abbreviations = reading
+            if len(doc):  # one sentence (`_shouted` reads the sentence of a term matched by case)
+                starts = np.full(len(doc), -1, dtype=np.int64)
+                starts[0] = 1
+                doc.from_array([SENT_START], starts.astype(np.uint64).reshape(-1, 1))
+            doc = self._match(doc, abbreviations=False)
             best: dict[str, tuple] = {}
             for theme, _s, _e, term in doc.user_data[_RAW]:
                 if theme not in best or term.weight > best[theme][1].weight:
                     best[theme] = (theme, term, self.terms.index(term))
             got = self._long_forms[long] = list(best.values())
         return got
-
 
     @staticmethod
     def _matches(matcher: PhraseMatcher, doc: Doc, joins: tuple[list[int], set[int]] | None) -> list[tuple[int, int, int]]:
@@ -349,28 +360,6 @@ def _spells_na(doc: Doc, i: int) -> bool:
     return i + 2 < len(doc) and doc[i].norm_ == "n" and doc[i + 1].text == "/" and doc[i + 2].norm_ == "a"
 
 
-def _own_definitions(doc: Doc, opens: list[int]) -> list[Definition]:
-    """The abbreviations the doc defines (`acronyms.definitions`), read around each bracket that
-    opens on one ("(ICB)"): only the words a definition can span, not the whole text (which the
-    doc would build token by token)."""
-    out = []
-    for i in opens:
-        at = doc[i + 1]
-        if not is_abbreviation(at.text):
-            continue
-        piece = doc[max(0, i - _DEFINITION_REACH):min(len(doc), i + 4)]
-        for d in definitions(piece.text):
-            start = d.start + piece.start_char
-            if start == at.idx:
-                out.append(Definition(d.short, d.long, start, start + len(d.short)))
-    return out
-
-
-# Tokens before a bracket that a definition may span: the longest long form (`acronyms.definitions`:
-# 2 x 10 letters, at most 15 words) with room for the punctuation between them.
-_DEFINITION_REACH = 24
-
-
 def _uses(longs: dict[str, str]) -> tuple[dict[int, str], np.ndarray]:
     """{orth id: abbreviation} of the forms an abbreviation is used in ("ICB", "ICBs"), and the ids
     as an array for `np.isin`."""
@@ -379,7 +368,6 @@ def _uses(longs: dict[str, str]) -> tuple[dict[int, str], np.ndarray]:
 
 
 _SLASH = get_string_id("/")
-_OPEN = np.uint64(get_string_id("("))
 _HYPHEN = get_string_id("-")
 _TERM_REACH = 5  # words a term may reach on either side of a left-out alternative (terms have at most five)
 # `_word_hyphens`: a word after which a hyphen is a dash, not part of a word: a function word (not

@@ -59,10 +59,10 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # 30: a dash typed before a null entry, "Housing-not applicable"; session 31: punctuation typed
 # against a word, "provider/", "-Housing", "Housing- none", "provider(s)", and "n/a." a null
 # entry; session 33: a local abbreviation read as the terms of the words it stands for, "the ICB" after
-# "Integrated Commissioning Board (ICB)", acronyms.py), so that a learned model trained on the
-# earlier matches is reported stale.
+# "Integrated Commissioning Board (ICB)", acronyms.py; its second version, after a review, with
+# stricter definitions), so that a learned model trained on the earlier matches is reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
-            "local-abbreviations-1")
+            "local-abbreviations-2")
 
 
 class LexiconError(WvtextError):
