@@ -41,6 +41,7 @@ from wvtext.export import write_json  # noqa: E402
 from wvtext.pipeline import item_text  # noqa: E402
 from wvtext.text import normalize_text  # noqa: E402
 from wvtext.themes.lexicon import THEMES  # noqa: E402
+from wvtext.themes.acronyms import return_definitions  # noqa: E402
 from wvtext.themes.pipeline import extract_themes, make_nlp, themes_string  # noqa: E402
 
 SEED = 20131010
@@ -106,17 +107,20 @@ REWRITINGS = {"capitals": capitals, "pdf_lines": pdf_lines, "html": html, "typos
               "hyphen_abbreviations": hyphen_abbreviations, "pasted_punctuation": pasted_punctuation}
 
 
-def real_texts() -> tuple[list[str], list[str | None], list[set[str]]]:
+def real_texts() -> tuple[list[str], list[str | None], list[set[str]], int]:
     """The answers' and items' texts in one list, the question each answers (None for an item),
-    their labels."""
+    their labels, and how many of them are answers (the first ones)."""
     answers, questions, gold_a, items, gold_i = real_sets_texts()
     texts = [a.narrative for a in answers] + [item_text(i) for i in items]
     gold = [gold_a[a.qid] for a in answers] + [gold_i[i["item_id"]] for i in items]
-    return texts, questions + [None] * len(items), gold
+    return texts, questions + [None] * len(items), gold, len(answers)
 
 
-def score(nlp, texts: list[str], questions: list[str | None], gold: list[set[str]]) -> dict:
-    pred = [split_set(themes_string(s)) for s in extract_themes(texts, nlp=nlp, questions=questions)]
+def score(nlp, texts: list[str], questions: list[str | None], gold: list[set[str]], n_answers: int) -> dict:
+    # the answers (the first n_answers texts) share their return's abbreviations, as `wvtext analyse` reads them
+    defined = return_definitions(texts[:n_answers])
+    shared = [defined] * n_answers + [None] * (len(texts) - n_answers)
+    pred = [split_set(themes_string(s)) for s in extract_themes(texts, nlp=nlp, questions=questions, abbreviations=shared)]
     m = multilabel_scores(dict(enumerate(gold)), dict(enumerate(pred)), list(THEMES))["micro"]
     return {k: round(m[k], 4) for k in ("f1", "precision", "recall")}
 
@@ -125,13 +129,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     args = ap.parse_args()
-    texts, questions, gold = real_texts()
+    texts, questions, gold, n_answers = real_texts()
     pipelines = {"learned": make_nlp(), "lexicon alone": make_nlp(learned=False)}
-    results = {"clean": {name: score(nlp, texts, questions, gold) for name, nlp in pipelines.items()}}
+    results = {"clean": {name: score(nlp, texts, questions, gold, n_answers) for name, nlp in pipelines.items()}}
     for name, rewrite in REWRITINGS.items():
         rng = random.Random(f"{SEED}:{name}")
         changed = [rewrite(t, rng) for t in texts]
-        results[name] = {n: score(nlp, changed, questions, gold) for n, nlp in pipelines.items()}
+        results[name] = {n: score(nlp, changed, questions, gold, n_answers) for n, nlp in pipelines.items()}
         results[name]["texts changed"] = sum(a != b for a, b in zip(texts, changed))
     print(f"real development sets ({len(texts)} texts, the annotator's labels), each rewritten one way (SYNTHETIC rewritings):")
     print(f"{'writing':22s} {'learned F1':>10s} {'lexicon F1':>10s}  texts changed")
