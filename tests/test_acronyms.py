@@ -127,3 +127,11 @@ def test_a_doc_made_by_the_pipeline_and_one_made_alone_read_the_same(nlp, text):
     alone = vias(nlp(text)._.wv_themes or {})
     assert alone and alone == vias(list(extract_themes([text], nlp=nlp))[0])
     assert all(text[start:start + 3] == "ICB" for start, _ in alone)
+
+
+def test_a_long_form_holding_a_term_matched_by_case_is_read(nlp):
+    """"SEND" is matched by its case (`match` case in the lexicon), which reads the sentence it
+    stands in: the long form, read on its own, is one sentence."""
+    text = "Our SEND Transitions Team (STT) started in May. Referrals to the STT come from schools."
+    mentions = nlp(text)._.wv_themes["transition"].mentions
+    assert [(text[m.start_char:m.end_char], m.via) for m in mentions if m.via] == [("STT", "STT = SEND Transitions Team")]
