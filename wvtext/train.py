@@ -266,7 +266,7 @@ def doc_view(doc):
 
 
 _NLP: list = []  # the lexicon-only pipeline, built once per process
-_DOCS: dict[tuple, object] = {}  # (text, question) -> its parse, so each text is parsed once per `wvtext train`
+_DOCS: dict[tuple, object] = {}  # (text, question, defined) -> its parse, so each text is parsed once per `wvtext train`
 
 
 def _parse(texts: list[str], questions: list[str | None] | None = None,

@@ -170,8 +170,7 @@ class Store:
             return [(t, s.confidence, int(s.carried), int(s.negated)) for t, s in scores.items()]
 
         def mentions(scores):
-            # a mention at a local abbreviation names what it stands for: "board (ICB = Integrated Commissioning Board)"
-            return [(m.theme, f"{m.term} ({m.via})" if m.via else m.term, m.start_char, m.end_char, m.sent_start, m.sent_end, int(m.negated),
+            return [(m.theme, m.evidence_term, m.start_char, m.end_char, m.sent_start, m.sent_end, int(m.negated),
                      int(m.hedged), m.weight, int(m.in_list), m.frame) for s in scores.values() for m in s.mentions]
 
         with self.transaction() as c:

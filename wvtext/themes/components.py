@@ -81,6 +81,12 @@ class Mention:
     frame: str = ""  # "" (in running text) or how the sentence frames it in passing: see FRAMES
     via: str = ""  # at a local abbreviation: what it stands for ("ICB = Integrated Commissioning Board")
 
+    @property
+    def evidence_term(self) -> str:
+        """The term as the evidence names it: at a local abbreviation, with what it stands for
+        ("integrated commissioning board (ICB = Integrated Commissioning Board)")."""
+        return f"{self.term} ({self.via})" if self.via else self.term
+
 
 @dataclass(slots=True)
 class ThemeScore:
@@ -362,7 +368,7 @@ def _spells_na(doc: Doc, i: int) -> bool:
 
 def _uses(longs: dict[str, str]) -> tuple[dict[int, str], np.ndarray]:
     """{orth id: abbreviation} of the forms an abbreviation is used in ("ICB", "ICBs"), and the ids
-    as an array for `np.isin`."""
+    as an array to compare a doc's ORTH array with."""
     uses = {get_string_id(f): short for short in longs for f in (short, short + "s")}
     return uses, np.fromiter(uses, dtype=np.uint64, count=len(uses))
 

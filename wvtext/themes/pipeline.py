@@ -188,7 +188,6 @@ def with_questions(nlp: Language, texts: Iterable[str], questions: Iterable[str 
     pairs = ((t, None) for t in texts) if questions is None else zip(texts, questions, strict=True)
     rows = ((t, q, None) for t, q in pairs) if abbreviations is None else (
         (t, q, d) for (t, q), d in zip(pairs, abbreviations, strict=True))
-    last: tuple = (None, {})  # a return's map and its useful abbreviations: its answers come together
     for text, question, defined in rows:
         text = text or ""
         doc = nlp.make_doc(text)
@@ -199,9 +198,7 @@ def with_questions(nlp: Language, texts: Iterable[str], questions: Iterable[str 
         if defined and matcher is not None:
             # only those that add a term and that the text may use (a look at the string spares the
             # doc's arrays the rest)
-            if last[0] is not defined:
-                last = (defined, matcher.useful_abbreviations(defined))
-            used = {short: long for short, long in last[1].items() if short in text}
+            used = {short: long for short, long in matcher.useful_abbreviations(defined).items() if short in text}
             if used:
                 doc.user_data[DEFINITIONS_KEY] = used
         yield doc
