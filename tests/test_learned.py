@@ -249,6 +249,22 @@ def test_learned_fast_sentencizer_matches_spacys(nlp):
     assert list(nlp("").sents) == []
 
 
+def test_learned_fast_sentencizer_matches_spacys_on_a_real_return(nlp):
+    """Every narrative of the Leicestershire return without a bullet or a run of dots (where the two
+    rules differ on purpose) is split where spaCy's own sentencizer splits it."""
+    from spacy.pipeline import Sentencizer
+
+    from wvtext.ingest import read_input
+
+    ref = Sentencizer()
+    answers = read_input(ROOT / "corpus" / "returns" / "leicestershire_2013_stocktake.txt").returns[0].answers
+    texts = [a.narrative for a in answers if a.narrative and "\u2022" not in a.narrative and ".." not in a.narrative]
+    assert len(texts) >= 40
+    assert sum(len(list(ref(nlp.make_doc(t)).sents)) for t in texts) > 2 * len(texts)  # text with many sentences
+    for t in texts:
+        assert [s.start for s in nlp(t).sents] == [s.start for s in ref(nlp.make_doc(t)).sents], t
+
+
 def test_sentencizer_a_run_of_dots_before_a_capital_ends_a_sentence():
     nlp = make_nlp(learned=False)
     sents = lambda t: [s.text for s in nlp(t).sents]  # noqa: E731

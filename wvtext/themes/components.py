@@ -16,7 +16,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 import numpy as np
-from spacy.attrs import IDX, IS_PUNCT, IS_TITLE, IS_UPPER, LENGTH, NORM, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, IS_PUNCT, LENGTH, NORM, ORTH, SENT_START, SPACY
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
@@ -324,17 +324,20 @@ def _joined_words(doc: Doc) -> tuple[list[int], set[int]] | None:
     off inside a word ("CHC-funded", "NHS-funded": `pipeline.ACRONYM_HYPHEN`), without them, and the
     positions left out; None when the doc has neither. So "NHS-funded" is matched as "NHS funded"
     (and "CHC" in it as itself)."""
-    arr = doc.to_array([ORTH, SPACY])  # array tests: `doc.text` builds every token
     n = len(doc)
     if n < 3:
         return None
-    # a slash or hyphen with no space before or after it, not the first or last token
-    inner = (arr[1:-1, 1] == 0) & (arr[:-2, 1] == 0) & ((arr[1:-1, 0] == _SLASH) | (arr[1:-1, 0] == _HYPHEN))
-    if not inner.any():
+    arr = doc.to_array([ORTH, SPACY])  # array tests: `doc.text` builds every token
+    orth = arr[1:-1, 0]
+    marks = np.flatnonzero((orth == _SLASH) | (orth == _HYPHEN)) + 1  # not the first or last token
+    if not marks.size:
         return None
     drop: set[int] = set()
     sites: list[int] = []
-    for i in (np.flatnonzero(inner) + 1).tolist():
+    space = arr[:, 1]
+    for i in marks.tolist():
+        if space[i] or space[i - 1]:
+            continue  # a slash or hyphen with a space before or after it
         t = doc[i]
         if t.text == "/" and i + 2 < n and doc[i - 1].is_alpha and doc[i + 1].is_alpha \
                 and (doc[i + 2].is_alpha or doc[i + 2].text == "/"):
@@ -414,12 +417,12 @@ class _DocView:
         self.strings = doc.vocab.strings
         self.hashes = arr[:, 0].copy()  # the norms' ids, for look-ups by array (`LinearModel.batch_indices`)
         strings, known = self.strings, _NORM_STRINGS
-        norms = []
-        for h in arr[:, 0].tolist():
-            n = known.get(h)
-            if n is None:
-                n = known[h] = strings[h]
-            norms.append(n)
+        hashes = arr[:, 0].tolist()
+        norms = list(map(known.get, hashes))  # a norm not seen before: None, looked up once below
+        if None in norms:
+            for k, h in enumerate(hashes):
+                if norms[k] is None:
+                    norms[k] = known[h] = strings[h]
         # A hyphen the tokenizer split off inside a word ("CHC-funded", "housing-related":
         # pipeline.ACRONYM_HYPHEN) is part of that word, not a dash: its norm here is WORD_HYPHEN,
         # so no cue reads it as a label's or a clause's dash, and the cue windows count the word
@@ -498,6 +501,8 @@ class _DocView:
                                                              and norms[start - 2] == "non")):
             return True
         i, lo = start - 1, self._back(start, b, _PRE_WINDOW)
+        if NEG_PRE.isdisjoint(norms[lo:start]):
+            i = lo - 1  # no negation word before it (most mentions): nothing to walk back through
         phrase = False  # a preposition stands between: the mention is in another phrase
         while i >= lo:
             n = norms[i]
@@ -532,7 +537,7 @@ class _DocView:
         j = self.sent_of[start] if self.norms else 0
         got = self.frames.get(j)
         if got is None:
-            got = self.frames[j] = _sentence_frame(self.norms, *self.sent(start), self.idx, self.ends)
+            got = self.frames[j] = _sentence_frame(self.norms, *self.sent(start), self.idx, self.ends, bool(self.glue))
         label_end, null, fragment = got
         if null:
             return "boilerplate"
@@ -587,7 +592,7 @@ class _DocView:
         j = end
         while j < e and norms[j] not in (";", "."):
             j += 1
-        words = _words(norms, i, j)
+        words = _words(norms, i, j, bool(self.glue))
         # a segment that opens with a count states a fact ("6 in residential schools OOA")
         return len(words) <= most and not (words and words[0][:1].isdigit())
 
@@ -662,8 +667,11 @@ def _in_word(norms: list[str], k: int) -> bool:
     return norms[k] == WORD_HYPHEN or (k > 0 and norms[k - 1] == WORD_HYPHEN)
 
 
-def _words(norms: list[str], b: int, e: int) -> list[str]:
-    """The words of norms[b:e]: tokens that start with a letter or digit, a hyphenated word once."""
+def _words(norms: list[str], b: int, e: int, glued: bool = True) -> list[str]:
+    """The words of norms[b:e]: tokens that start with a letter or digit, a hyphenated word once.
+    `glued` False: the doc has no word hyphenated inside (`_DocView.glue` empty), so none is looked for."""
+    if not glued:
+        return [n for n in norms[b:e] if n[:1].isalnum()]
     return [n for k, n in enumerate(norms[b:e], b) if n[:1].isalnum() and not _in_word(norms, k)]
 
 
@@ -677,15 +685,16 @@ def _suspended(norms: list[str], i: int, e: int, idx: list[int], ends: list[int]
     return WORD_HYPHEN in norms[i + 2:min(e, i + 5)]
 
 
-def _sentence_frame(norms: list[str], b: int, e: int, idx: list[int], ends: list[int]) -> tuple[int, bool, bool]:
+def _sentence_frame(norms: list[str], b: int, e: int, idx: list[int], ends: list[int],
+                    glued: bool = True) -> tuple[int, bool, bool]:
     """(index of the label mark, or -1; whether the entry after the label is null; whether the
     sentence is a fragment) of the sentence norms[b:e]; idx and ends: each token's character
-    offsets (a suspended hyphen is typed against its word)."""
-    words = _words(norms, b, e)
+    offsets (a suspended hyphen is typed against its word); `glued`: as for `_words`."""
+    words = _words(norms, b, e, glued)
     label_end = -1
     size = 0  # tokens of the label so far, a hyphenated word counted as one
     for i in range(b + 1, e - 1):
-        if not _in_word(norms, i):
+        if not (glued and _in_word(norms, i)):
             size += 1
         if size > _LABEL_REACH:
             break
@@ -734,28 +743,42 @@ class FastSentencizer:
         self.punct = {nlp.vocab.strings.add(c) for c in Sentencizer.default_punct_chars}
         self.dots = {nlp.vocab.strings.add("." * n) for n in range(2, 7)}
         self.bullet = nlp.vocab.strings.add("\u2022")  # text.normalize_text writes every bullet so
+        self.special = frozenset(self.punct | self.dots | {self.bullet})
 
     def __call__(self, doc: Doc) -> Doc:
-        if not len(doc):
+        n = len(doc)
+        if not n:
             return doc
-        arr = doc.to_array([ORTH, IS_PUNCT, IS_TITLE, IS_UPPER]).tolist()
-        punct, dots = self.punct, self.dots
-        start = [-1] * len(arr)
+        arr = doc.to_array([ORTH, IS_PUNCT])
+        orths, is_punct = arr[:, 0].tolist(), arr[:, 1].tolist()
+        # Only a bullet, end punctuation or a run of dots changes the rule's state, and only the
+        # first word after one can start a sentence: the rule visits those alone (a few per
+        # sentence). A word: a token that is not punctuation.
+        special = self.special
+        events = [i for i, o in enumerate(orths) if o in special]
+        start = [-1] * n
         start[0] = 1
+        punct, bullet = self.punct, self.bullet
         seen = dotted = False
-        bullet = self.bullet
-        for i, (orth, is_punct, is_title, is_upper) in enumerate(arr):
-            if orth == bullet:  # a list item starts a sentence of its own
+        for k, i in enumerate(events):
+            o = orths[i]
+            if o == bullet:  # a list item starts a sentence of its own
                 start[i] = 1
                 seen = dotted = False
-            elif orth in punct:
+            elif o in punct:
                 seen = True
-            elif orth in dots:
+            else:  # a run of dots
                 dotted = True
-            elif (seen or (dotted and (is_title or is_upper))) and not is_punct:
-                start[i] = 1
-                seen = dotted = False
-            elif not is_punct:
+            if not (seen or dotted):
+                continue
+            stop = events[k + 1] if k + 1 < len(events) else n
+            j = i + 1
+            while j < stop and is_punct[j]:  # other punctuation (a closing quote or bracket)
+                j += 1
+            if j < stop:  # the first word after it, before the next event
+                if seen or doc[j].is_title or doc[j].is_upper:
+                    start[j] = 1
+                    seen = False
                 dotted = False
         doc.from_array([SENT_START], np.array(start, dtype=np.int64).astype(np.uint64).reshape(-1, 1))
         return doc
