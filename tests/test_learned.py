@@ -300,6 +300,37 @@ def test_learned_reviews_become_partial_labels_without_the_development_sets(tmp_
     assert by_qid["3.1"].themes == by_qid["3.1"].known == {"community_teams"}
 
 
+def test_learned_reviews_read_an_answer_with_its_returns_abbreviations(tmp_path):
+    """A reviewed answer is parsed for training as `wvtext analyse` parsed it: with the
+    abbreviations its return defines in other answers (SYNTHETIC return, written for this test)."""
+    from wvtext.pipeline import ingest_files
+    from wvtext.review import record_decision
+    from wvtext.store import open_store
+    from wvtext.train import _parse, read_reviews
+
+    path = tmp_path / "SYNTHETIC_abbreviations.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["locality", "region", "return_id", "synthetic", "qid", "code", "narrative"])
+        w.writerow(["Testshire", "East Midlands", "synthetic-testshire", "1", "1.1", "1",
+                    "Partners meet monthly as an Integrated Commissioning Board (ICB) with an agreed work plan."])
+        w.writerow(["Testshire", "East Midlands", "synthetic-testshire", "1", "6.8", "1",
+                    "The crisis plan was presented to the ICB for agreement in May."])
+    db = tmp_path / "w.db"
+    store = open_store(db)
+    s = ingest_files([path], store)
+    rid = s.return_ids[0]
+    record_decision(store, kind="theme", return_id=rid, qid="6.8", theme="governance_partnership", decision="add")
+    store.close()
+    examples, _ = read_reviews(db)
+    (e,) = examples
+    assert e.qid == "6.8" and ("ICB", "Integrated Commissioning Board") in e.defined
+    _, (doc,) = _parse([e.text], [None], [e.defined])
+    assert "governance_partnership" in (doc._.wv_themes or {})
+    _, (alone,) = _parse([e.text], [None], [()])  # without the return's definitions: not read
+    assert "governance_partnership" not in (alone._.wv_themes or {})
+
+
 def test_learned_reviews_of_a_missing_database_is_a_clear_error(tmp_path):
     from wvtext.train import read_reviews
 

@@ -198,6 +198,7 @@ def read_reviews(db_path: Path) -> tuple[list[Example], int]:
     measuring. Returns the examples and how many decisions were left out."""
     from .pipeline import item_text
     from .store import open_store
+    from .themes.acronyms import return_definitions
 
     if Path(db_path).is_dir():
         raise WvtextError(f"--reviews {db_path} is a folder, not a database file.",
@@ -243,15 +244,21 @@ def read_reviews(db_path: Path) -> tuple[list[Example], int]:
                 classes[key] = cls
                 by_text.setdefault(key, {})
         out = []
+        narratives: dict[str, dict[str, str]] = {}  # return -> qid -> narrative
+        defined: dict[str, tuple[tuple[str, str], ...]] = {}  # return -> its abbreviations, as analyse reads them
         for (rid, qid, item_id), decided in sorted(by_text.items()):
             if item_id:
                 found = store.items([item_id])
                 text = item_text(found[0]) if found else ""
             else:
-                text = next((a["narrative"] for a in store.answers([rid]) if a["qid"] == qid), "")
+                if rid not in narratives:
+                    narratives[rid] = {a["qid"]: a["narrative"] or "" for a in store.answers([rid])}
+                    defined[rid] = tuple(return_definitions(narratives[rid].values()).items())
+                text = narratives[rid].get(qid, "")
             if text:
                 out.append(Example("reviews", text, frozenset(t for t, on in decided.items() if on), qid if not item_id else "",
-                                   classes.get((rid, qid, item_id), ""), known=frozenset(decided)))
+                                   classes.get((rid, qid, item_id), ""), known=frozenset(decided),
+                                   defined=() if item_id else defined[rid]))
         return out, left_out
     finally:
         store.close()
