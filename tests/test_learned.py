@@ -434,6 +434,25 @@ def test_learned_batch_indices_equal_the_indices_of_each_text(nlp, seed_return):
     assert [indices[indptr[i]:indptr[i + 1]].tolist() for i in range(len(texts))] == got
 
 
+def test_learned_hash_index_finds_each_key_and_nothing_else():
+    """The batch look-up's hash table against a dict: random 64-bit keys, keys that share their low
+    bits (so that they probe past each other), keys not in the table, and an empty table."""
+    from wvtext.learned import _HashIndex
+
+    rng = np.random.default_rng(7)
+    crowded = (np.arange(40, dtype=np.uint64) << np.uint64(40)) + np.uint64(5)  # one slot for all
+    for n in (0, 1, 3000):
+        keys = np.unique(np.concatenate([rng.integers(0, 2**64 - 1, n, dtype=np.uint64, endpoint=True), crowded]))
+        if n == 0:
+            keys = keys[:0]
+        table = _HashIndex(keys)
+        queries = np.concatenate([keys[::-1], crowded + np.uint64(1 << 20),
+                                  rng.integers(0, 2**64 - 1, 500, dtype=np.uint64, endpoint=True)])
+        where = {k: i for i, k in enumerate(keys.tolist())}
+        assert table.lookup(queries).tolist() == [where.get(k, -1) for k in queries.tolist()]
+        assert (table.lookup(keys) >= 0).all()
+
+
 def test_learned_shipped_models_were_made_from_the_shipped_training_files():
     """A training file edited without `wvtext train` leaves a stale model: the hashes say so. The
     theme model also reads the questions' wording (`asked`): a reworded codebook makes it stale."""

@@ -220,6 +220,47 @@ def _sentence_pattern(sentences: list[str]) -> list[float]:
 _PAIR_MUL = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit multiplier: a pair's key is a * _PAIR_MUL + b
 
 
+class _HashIndex:
+    """Positions of distinct 64-bit keys, looked up many at a time: an open-addressing table
+    (linear probing, at most a quarter full) probed with array operations. Several times faster
+    than a binary search (`np.searchsorted`) over the same keys for a batch's tokens; the keys are
+    spaCy's string hashes, already well mixed, so their low bits are the slot."""
+
+    def __init__(self, keys: np.ndarray):
+        size = 1 << max(4, (4 * len(keys) - 1).bit_length())
+        mask = size - 1
+        slots = [-1] * size  # slot -> position in `keys`, -1 empty
+        longest = 0
+        for pos, k in enumerate(keys.tolist()):
+            s, probe = k & mask, 0
+            while slots[s] != -1:
+                s, probe = (s + 1) & mask, probe + 1
+            slots[s] = pos
+            longest = max(longest, probe)
+        self.mask = np.uint64(mask)
+        self.pos = np.array(slots, dtype=np.int64)
+        self.key = np.zeros(size, dtype=np.uint64)
+        filled = self.pos >= 0
+        self.key[filled] = keys[self.pos[filled]]
+        self.longest = longest
+
+    def lookup(self, q: np.ndarray) -> np.ndarray:
+        """The position of each of `q` in the keys, -1 where it is not one of them."""
+        out = np.full(len(q), -1, dtype=np.int64)
+        at = np.arange(len(q))
+        slot = (q & self.mask).astype(np.int64)
+        mask = int(self.mask)
+        for _ in range(self.longest + 1):
+            pos = self.pos[slot]
+            hit = (pos >= 0) & (self.key[slot] == q[at])
+            out[at[hit]] = pos[hit]
+            on = (pos >= 0) & ~hit  # another key sits there: probe the next slot
+            if not on.any():
+                break
+            at, slot = at[on], (slot[on] + 1) & mask
+        return out
+
+
 @dataclass
 class LinearModel:
     """Logistic model(s) over dense features and a binary bag of words: for each output j,
@@ -258,9 +299,10 @@ class LinearModel:
         H = np.concatenate(hashes).astype(np.uint64) if len(hashes) else np.zeros(0, np.uint64)
         D = np.repeat(np.arange(len(hashes), dtype=np.int64), lengths)
         rows, cols = [], []
+        uni_t, bi_t = self._hash_tables()
         if len(uni_h) and len(H):
-            pos = np.minimum(np.searchsorted(uni_h, H), len(uni_h) - 1)
-            hit = uni_h[pos] == H
+            pos = uni_t.lookup(H)
+            hit = pos >= 0
             rows.append(D[hit])
             cols.append(uni_i[pos[hit]])
         if len(bi_a) and len(H) > 1:
@@ -274,12 +316,15 @@ class LinearModel:
             else:
                 with np.errstate(over="ignore"):
                     key = a * _PAIR_MUL + b
-                pos = np.minimum(np.searchsorted(bi_k, key), len(bi_k) - 1)
-                hit = (bi_k[pos] == key) & (bi_a[pos] == a) & (bi_b[pos] == b)
+                pos = bi_t.lookup(key)
+                hit = pos >= 0
+                hit[hit] = (bi_a[pos[hit]] == a[hit]) & (bi_b[pos[hit]] == b[hit])
                 rows.append(D[:-1][same][hit])
                 cols.append(bi_i[pos[hit]])
         n_vocab = max(1, len(self.vocab))
-        code = np.unique(np.concatenate(rows) * n_vocab + np.concatenate(cols)) if rows else np.zeros(0, np.int64)
+        code = np.sort(np.concatenate(rows) * n_vocab + np.concatenate(cols)) if rows else np.zeros(0, np.int64)
+        if len(code):  # distinct (`np.unique`, which hashes, is several times slower on these)
+            code = code[np.concatenate(([True], code[1:] != code[:-1]))]
         indptr = np.zeros(len(hashes) + 1, dtype=np.int64)
         np.cumsum(np.bincount(code // n_vocab, minlength=len(hashes)), out=indptr[1:])
         return indptr, code % n_vocab
@@ -304,6 +349,15 @@ class LinearModel:
                 keys = None
             maps = self.__dict__["_hash_maps_"] = (uh[order], ui[order], keys, ba[border], bb[border], bi_i[border])
         return maps
+
+    def _hash_tables(self) -> tuple[_HashIndex, _HashIndex | None]:
+        """`_HashIndex`es over `_hash_maps`' word ids and pair keys (None where pairs share a key)."""
+        maps = self._hash_maps()
+        got = self.__dict__.get("_hash_tables_")
+        if got is None or got[0] is not maps:
+            got = self.__dict__["_hash_tables_"] = (maps, _HashIndex(maps[0]),
+                                                    _HashIndex(maps[2]) if maps[2] is not None else None)
+        return got[1], got[2]
 
     def _maps(self) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
         maps = self.__dict__.get("_bow_maps")

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -849,6 +850,17 @@ def _alias_gap(gap: str) -> bool:
         and all(w.isupper() for w in words)  # at most one acronym between ("CHC - NHS Continuing Healthcare")
 
 
+def _between(doc: Doc, end: int, start: int) -> str:
+    """doc.text[end:start], where `end` is where a token ends and `start` where one starts, read
+    from the few tokens between (`doc.text` builds every token of the doc)."""
+    idx = doc_view(doc).idx
+    j0, j1 = bisect_left(idx, end), bisect_left(idx, start)  # the first tokens at or after each
+    if j0 == 0:
+        return doc.text[end:start]
+    first = j0 - 1  # the token that ends at `end`
+    return doc[first:max(j1, j0)].text_with_ws[end - idx[first]:]
+
+
 class ThemeScorer:
     """confidence = 1 - exp(-k * S), S = the mentions' weights: each distinct term once in full,
     repeats at `repeat` of their weight, items of a list and names of a population ("people with
@@ -863,7 +875,6 @@ class ThemeScorer:
 
     def __call__(self, doc: Doc) -> Doc:
         by_theme: dict[str, list[Mention]] = {}
-        text = ""  # the doc's text, built only when two mentions of a theme stand side by side
         for m in doc.user_data.get(_MENTIONS, []):
             by_theme.setdefault(m.theme, []).append(m)
         scores: dict[str, ThemeScore] = {}
@@ -879,8 +890,7 @@ class ThemeScorer:
                 w *= self.negated_factor if m.negated else 1.0
                 again = m.term in seen
                 if not again and 0 <= prev_end <= m.start_char <= prev_end + _ALIAS_GAP:
-                    text = text or doc.text
-                    again = _alias_gap(text[prev_end:m.start_char])
+                    again = _alias_gap(_between(doc, prev_end, m.start_char))
                 total += w * (self.repeat if again else 1.0)
                 seen.add(m.term)
                 prev_end = m.end_char
