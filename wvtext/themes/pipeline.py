@@ -24,6 +24,7 @@ from ..learned import QUESTION_KEY
 from .acronyms import DEFINITIONS_KEY, OWN_DEFINITIONS_KEY, definitions
 from .components import THRESHOLD, ThemeScore
 from .lexicon import PLURAL_BRACKETS, THEMES, Lexicon, load_lexicon, normalize_word
+from .typos import typo_reader
 
 __all__ = ["make_nlp", "blank_nlp", "extract_themes", "with_questions", "themes_string", "THRESHOLD"]
 
@@ -161,8 +162,13 @@ def blank_nlp(lexicon: Lexicon) -> Language:
         for form in (abbr, abbr.capitalize()):
             nlp.tokenizer.add_special_case(form, [{ORTH: form, NORM: abbr.rstrip(".")}])
     spelling = dict(lexicon.spelling)
-    # NORM is computed once per word type (lexemes are cached), so matching on it costs nothing per token.
-    nlp.vocab.lex_attr_getters[NORM] = lambda s: normalize_word(s, spelling)
+    # NORM is computed once per word type (lexemes are cached), so matching on it costs nothing per
+    # token; so is the reading of a typing error as the lexicon word it misspells (typos.py).
+    typos = typo_reader(lexicon)
+    if typos is None:
+        nlp.vocab.lex_attr_getters[NORM] = lambda s: normalize_word(s, spelling)
+    else:
+        nlp.vocab.lex_attr_getters[NORM] = lambda s: typos(s, normalize_word(s, spelling))
     return nlp
 
 

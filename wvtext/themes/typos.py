@@ -1,0 +1,104 @@
+"""Typing errors in the words of the lexicon's terms, read as those words.
+
+Returns are typed in a hurry: "arrangments", "specilaist", "respit", "trainnig". `spelling.csv`
+lists the misspellings seen; this reads the others. A word is read as a lexicon word when
+
+- it has six letters or more (shorter words are too often another word or a name: "Poole");
+- it is not an English word (`english_words.txt.gz`, WordNet's words and their forms), a function
+  word, a word of a locality's name (`corpus/localities.csv`) or a word of `spelling.csv`;
+- exactly one word of a lexicon term (one read on its normalised words, six letters or more)
+  is one edit away from it (a letter left out, added, changed, or two neighbours swapped:
+  optimal string alignment distance 1) and begins with the same letter.
+
+It works on NORM, which spaCy computes once per word type (`pipeline.blank_nlp`), so it costs
+nothing per token: the matcher, the cue readers and the learned models all see the word read. The
+evidence keeps the text as typed. A lexicon without an `english_words.txt.gz` beside it (a custom
+`--lexicon` folder) is matched without this.
+"""
+from __future__ import annotations
+
+import gzip
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz.distance import OSA
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from .lexicon import Lexicon, normalize_word
+
+__all__ = ["TypoReader", "typo_reader", "WORDS_FILE", "MIN_LETTERS"]
+
+WORDS_FILE = "english_words.txt.gz"
+MIN_LETTERS = 6
+
+
+class TypoReader:
+    def __init__(self, lexicon_words: set[str], known: set[str]):
+        self.lexicon_words = frozenset(lexicon_words)
+        self.known = frozenset(known)
+        # each lexicon word under itself and under each one-letter deletion of it: a word one edit
+        # away shares one of these keys with it (a swap or a change: a deletion each; a letter left
+        # out or added: the shorter itself)
+        index: dict[str, set[str]] = {}
+        for w in self.lexicon_words:
+            for key in {w} | {w[:i] + w[i + 1:] for i in range(len(w))}:
+                index.setdefault(key, set()).add(w)
+        self._index = index
+
+    def __call__(self, raw: str, norm: str) -> str:
+        """The lexicon word `norm` (the normalised form of the typed `raw`) is a typing error of,
+        or `norm` itself."""
+        if len(norm) < MIN_LETTERS or not norm.isalpha() or not norm.isascii() or norm in self.lexicon_words \
+                or norm in self.known or raw.lower() in self.known:
+            return norm
+        found = set()
+        index = self._index
+        for key in {norm} | {norm[:i] + norm[i + 1:] for i in range(len(norm))}:
+            for w in index.get(key, ()):
+                if w[0] == norm[0] and OSA.distance(norm, w) <= 1:
+                    found.add(w)
+        return found.pop() if len(found) == 1 else norm
+
+
+def _lexicon_words(lexicon: Lexicon) -> set[str]:
+    out = set()
+    for term in lexicon.terms:
+        if term.case:
+            continue
+        for w in re.split(r"[\s\-/]+", term.term):
+            n = normalize_word(w, lexicon.spelling)
+            if len(n) >= MIN_LETTERS and n.isalpha():
+                out.add(n)
+    return out
+
+
+@lru_cache(maxsize=4)
+def _english(path: str) -> frozenset[str]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return frozenset(line.strip() for line in fh if line.strip())
+
+
+@lru_cache(maxsize=1)
+def _locality_words() -> frozenset[str]:
+    import csv
+
+    from ..paths import corpus_dir
+
+    path = corpus_dir() / "localities.csv"
+    if not path.exists():
+        return frozenset()
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    text = " ".join(f"{r.get('name', '')} {r.get('aliases', '')}" for r in rows)
+    return frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", text))
+
+
+def typo_reader(lexicon: Lexicon) -> TypoReader | None:
+    """The reader for `lexicon`, or None where no English word list lies beside its file."""
+    words = Path(lexicon.path).with_name(WORDS_FILE)
+    if not words.exists():
+        return None
+    spelled = set(lexicon.spelling) | set(lexicon.spelling.values())
+    known = set(_english(str(words))) | set(STOP_WORDS) | _locality_words() | spelled
+    return TypoReader(_lexicon_words(lexicon), known)
