@@ -8,8 +8,8 @@ reader reads no shorter word). WordNet's licence is in `english_words.LICENSE`.
 
 Run it once where the package is installed (it is not a dependency of wvtext):
 
-    python -m venv /tmp/lookups && /tmp/lookups/bin/pip install spacy-lookups-data==1.0.5
-    /tmp/lookups/bin/python models/themes/make_english_words.py
+    python -m venv lookups-env && lookups-env/bin/pip install spacy-lookups-data==1.0.5
+    lookups-env/bin/python models/themes/make_english_words.py
 
 The output is the same for the same package version (sorted, and gzip written without a time).
 """
