@@ -32,8 +32,8 @@ def test_a_typo_in_the_real_return_is_read(lexicon_nlp):
     ("We commission independent advoccacy for everyone.", "advocacy", "advoccacy"),  # one added
     ("Positive behaviur support plans are in place.", "positive_behaviour_support", "behaviur"),  # one left out
     ("Supported accommodatoin is being developed.", "housing", "accommodatoin"),
-    ("Transitiom planning starts at 14.", "transition", "Transitiom"),  # one changed
-    ("There are no Ordinary Residnce issues.", "ordinary_residence", "Residnce"),  # one left out
+    ("Our tramsition planning starts at 14.", "transition", "tramsition"),  # one changed
+    ("There are no ordinary residnce issues.", "ordinary_residence", "residnce"),  # one left out
 ])
 def test_typos_of_lexicon_words_find_the_theme(lexicon_nlp, text, theme, typed):
     assert typed.lower() not in load_lexicon().spelling
@@ -52,6 +52,32 @@ def test_real_words_names_and_short_words_are_not_read_as_typos(lexicon_nlp):
     assert norms["survey"] == "survey"
 
 
+def test_names_other_endings_and_capitals_are_not_read_as_typos(lexicon_nlp):
+    """The lexicon holds names (`coughlan`, `caldicott`, `emerson`): a contact's or a town's name one
+    letter from one is a name. A changed last letter is another ending ("secondee" is not
+    "seconded"). A word typed with a capital is left as typed."""
+    for text in ("Contact: Sarah Coghlan.", "The team is based in Caldicot.", "Jane Emmerson attended."):
+        assert next(iter(extract_themes([text], nlp=lexicon_nlp))) == {}, text
+    doc = lexicon_nlp("Two secondees and a reviewee; the budget was underspent. Arrangments agreed.")
+    norms = {t.text: t.norm_ for t in doc}
+    assert norms["secondees"] == "secondee" and norms["reviewee"] == "reviewee"
+    assert norms["underspent"] == "underspent" and norms["Arrangments"] == "arrangment"  # plural folded, not read
+    assert lexicon_nlp("the arrangments")[1].norm_ == "arrangement"
+
+
+def test_a_hyphen_typed_as_u2010_is_a_hyphen_to_the_cue_readers(lexicon_nlp):
+    """Text given straight to the pipeline (not read through `normalize_text`) may hold U+2010; the
+    cue readers read it as "-", as they read the same text typed with "-"."""
+    from wvtext.themes.components import doc_view
+
+    for typed in ("Advocacy team \u2010 is here.", "Transition planning \u2010 is on hold."):
+        plain = typed.replace("\u2010", "-")
+        got, want = (next(iter(extract_themes([t], nlp=lexicon_nlp))) for t in (typed, plain))
+        assert {k: [m.frame for m in v.mentions] for k, v in got.items()} == \
+            {k: [m.frame for m in v.mentions] for k, v in want.items()} != {}
+        assert "\u2010" not in doc_view(lexicon_nlp(typed)).norms
+
+
 def test_reader_rules():
     reader = TypoReader({"housing", "funding", "pooled", "respite", "respire"}, known={"hosting"})
     assert reader("housng", "housng") == "housing"
@@ -61,6 +87,8 @@ def test_reader_rules():
     assert reader("poled", "poled") == "poled"  # under six letters
     assert reader("h0using", "h0using") == "h0using"  # not letters only
     assert reader("hsouing", "hsouing") == "hsouing"  # two edits
+    assert reader("Housng", "housng") == "housng"  # typed with a capital
+    assert reader("pooles", "pooles") == "pooles"  # only the last letter changed
 
 
 def test_a_spelling_row_stops_the_reading_and_a_lexicon_folder_without_the_word_list_reads_none(tmp_path):

@@ -29,7 +29,7 @@ from .lexicon import THEMES, Lexicon, inflected_variants, load_lexicon, pattern_
 __all__ = ["Mention", "ThemeScore", "SPANS_KEY", "THRESHOLD"]
 
 SPANS_KEY = "wvtext_themes"
-WORD_HYPHEN = "\u2010"  # the norm a doc view gives a hyphen inside a word (`_DocView`); text never has it
+WORD_HYPHEN = "\u2010"  # the norm a doc view gives a hyphen inside a word (`_DocView`; a U+2010 typed in a text is read as "-")
 THRESHOLD = 0.5  # a theme is carried when its confidence reaches this
 
 if not Doc.has_extension("wv_themes"):
@@ -428,6 +428,8 @@ class _DocView:
         # pipeline.ACRONYM_HYPHEN) is part of that word, not a dash: its norm here is WORD_HYPHEN,
         # so no cue reads it as a label's or a clause's dash, and the cue windows count the word
         # once (`_in_word`); `glue` (empty for most docs) lets them skip that count where none is.
+        if WORD_HYPHEN in norms:  # a hyphen typed as U+2010 (text not read through `normalize_text`): a hyphen
+            norms = ["-" if n == WORD_HYPHEN else n for n in norms]
         glue = doc.user_data.get(_GLUE)
         if glue is None:  # a doc the theme matcher has not read
             glue = _word_hyphens(doc, _joined_words(doc))

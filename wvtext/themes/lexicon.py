@@ -60,10 +60,11 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # against a word, "provider/", "-Housing", "Housing- none", "provider(s)", and "n/a." a null
 # entry; session 33: a local abbreviation read as the terms of the words it stands for, "the ICB" after
 # "Integrated Commissioning Board (ICB)", acronyms.py; its second version, after a review, with
-# stricter definitions; session 34: a typing error of a lexicon word read as the word, typos.py), so
-# that a learned model trained on the earlier matches is reported stale.
+# stricter definitions; session 34: a typing error of a lexicon word read as the word, typos.py; its
+# second version, after a review: not a changed last letter, nor a word typed with a capital, which
+# may be a name), so that a learned model trained on the earlier matches is reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
-            "local-abbreviations-2;typos-1")
+            "local-abbreviations-2;typos-2")
 
 
 class LexiconError(WvtextError):
@@ -297,7 +298,11 @@ def _load(path: Path, spelling_path: Path | None) -> Lexicon:
     # terms are matched (MATCHING), so a model trained on other matches is seen to be stale.
     files = [path] + ([spelling_path] if spelling_path and spelling_path.exists() else [])
     words = path.with_name("english_words.txt.gz")  # typos.WORDS_FILE: the typo reader's word list
-    files += [words] if words.exists() else []
+    if words.exists():
+        from ..paths import corpus_dir
+
+        localities = corpus_dir() / "localities.csv"  # the typo reader never reads a locality's name as a typo
+        files += [words] + ([localities] if localities.exists() else [])
     digest = hashlib.sha256(MATCHING.encode() + b"".join(p.read_bytes().replace(b"\r\n", b"\n") for p in files))
     return Lexicon(tuple(terms), spelling, digest.hexdigest()[:12], str(path))
 

@@ -8,7 +8,12 @@ lists the misspellings seen; this reads the others. A word is read as a lexicon 
   word, a word of a locality's name (`corpus/localities.csv`) or a word of `spelling.csv`;
 - exactly one word of a lexicon term (one read on its normalised words, six letters or more)
   is one edit away from it (a letter left out, added, changed, or two neighbours swapped:
-  optimal string alignment distance 1) and begins with the same letter.
+  optimal string alignment distance 1) and begins with the same letter;
+- that edit is not a change of the last letter: "secondee" is not "seconded", "underspent" not
+  "underspend" (another ending makes another word more often than a slip does);
+- it is typed in lower case: the lexicon holds names (`coughlan`, `caldicott`, `emerson`), and a
+  contact's or a town's name one letter from one ("Coghlan", "Caldicot", "Emmerson") is a name,
+  not a typo. (A typo at the start of a sentence or in a heading is left as typed.)
 
 It works on NORM, which spaCy computes once per word type (`pipeline.blank_nlp`), so it costs
 nothing per token: the matcher, the cue readers and the learned models all see the word read. The
@@ -49,8 +54,8 @@ class TypoReader:
     def __call__(self, raw: str, norm: str) -> str:
         """The lexicon word `norm` (the normalised form of the typed `raw`) is a typing error of,
         or `norm` itself."""
-        if len(norm) < MIN_LETTERS or not norm.isalpha() or not norm.isascii() or norm in self.lexicon_words \
-                or norm in self.known or raw.lower() in self.known:
+        if len(norm) < MIN_LETTERS or not raw[:1].islower() or not norm.isalpha() or not norm.isascii() \
+                or norm in self.lexicon_words or norm in self.known or raw.lower() in self.known:
             return norm
         found = set()
         index = self._index
@@ -58,7 +63,12 @@ class TypoReader:
             for w in index.get(key, ()):
                 if w[0] == norm[0] and OSA.distance(norm, w) <= 1:
                     found.add(w)
-        return found.pop() if len(found) == 1 else norm
+        if len(found) != 1:
+            return norm
+        w = found.pop()
+        if len(w) == len(norm) and w[:-1] == norm[:-1]:
+            return norm  # only the last letter differs: another ending, not a slip
+        return w
 
 
 def _lexicon_words(lexicon: Lexicon) -> set[str]:
