@@ -266,9 +266,7 @@ class ThemeMatcher:
         if got is None:
             doc = self.make_doc(long)
             if len(doc):  # one sentence (`_shouted` reads the sentence of a term matched by case)
-                starts = np.full(len(doc), -1, dtype=np.int64)
-                starts[0] = 1
-                doc.from_array([SENT_START], starts.astype(np.uint64).reshape(-1, 1))
+                _set_sentence_starts(doc, [1] + [-1] * (len(doc) - 1))
             doc = self._match(doc, abbreviations=False)
             best: dict[str, tuple] = {}
             for theme, _s, _e, term in doc.user_data[_RAW]:
@@ -783,8 +781,13 @@ class FastSentencizer:
                     start[j] = 1
                     seen = False
                 dotted = False
-        doc.from_array([SENT_START], np.array(start, dtype=np.int64).astype(np.uint64).reshape(-1, 1))
+        _set_sentence_starts(doc, start)
         return doc
+
+
+def _set_sentence_starts(doc: Doc, starts: list[int]) -> None:
+    """Set each token's SENT_START: 1 starts a sentence, -1 does not."""
+    doc.from_array([SENT_START], np.array(starts, dtype=np.int64).astype(np.uint64).reshape(-1, 1))
 
 
 @Language.component("wvtext_negation", requires=["doc.spans"])

@@ -297,12 +297,9 @@ def _load(path: Path, spelling_path: Path | None) -> Lexicon:
     # The version is the files' content, whatever line endings a checkout gives them, and the way
     # terms are matched (MATCHING), so a model trained on other matches is seen to be stale.
     files = [path] + ([spelling_path] if spelling_path and spelling_path.exists() else [])
-    words = path.with_name("english_words.txt.gz")  # typos.WORDS_FILE: the typo reader's word list
-    if words.exists():
-        from ..paths import corpus_dir
+    from .typos import reader_files  # (typos.py reads this module)
 
-        localities = corpus_dir() / "localities.csv"  # the typo reader never reads a locality's name as a typo
-        files += [words] + ([localities] if localities.exists() else [])
+    files += reader_files(path)  # what the typo reader reads decides matches too
     digest = hashlib.sha256(MATCHING.encode() + b"".join(p.read_bytes().replace(b"\r\n", b"\n") for p in files))
     return Lexicon(tuple(terms), spelling, digest.hexdigest()[:12], str(path))
 

@@ -32,7 +32,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .lexicon import Lexicon, normalize_word
 
-__all__ = ["TypoReader", "typo_reader", "WORDS_FILE", "MIN_LETTERS"]
+__all__ = ["TypoReader", "typo_reader", "reader_files", "WORDS_FILE", "MIN_LETTERS"]
 
 WORDS_FILE = "english_words.txt.gz"
 MIN_LETTERS = 6
@@ -89,26 +89,36 @@ def _english(path: str) -> frozenset[str]:
         return frozenset(line.strip() for line in fh if line.strip())
 
 
-@lru_cache(maxsize=1)
-def _locality_words() -> frozenset[str]:
+@lru_cache(maxsize=4)
+def _locality_words(path: str) -> frozenset[str]:
     import csv
 
-    from ..paths import corpus_dir
-
-    path = corpus_dir() / "localities.csv"
-    if not path.exists():
-        return frozenset()
-    with path.open(newline="", encoding="utf-8") as fh:
+    with open(path, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     text = " ".join(f"{r.get('name', '')} {r.get('aliases', '')}" for r in rows)
     return frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", text))
 
 
+def reader_files(lexicon_path: Path | str) -> list[Path]:
+    """The files the reader of the lexicon at `lexicon_path` reads: the English word list beside
+    it and the localities (`corpus/localities.csv`, where present); none where there is no word
+    list (no reader). Part of the lexicon's version (`lexicon._load`)."""
+    from ..paths import corpus_dir
+
+    words = Path(lexicon_path).with_name(WORDS_FILE)
+    if not words.exists():
+        return []
+    localities = corpus_dir() / "localities.csv"
+    return [words] + ([localities] if localities.exists() else [])
+
+
 def typo_reader(lexicon: Lexicon) -> TypoReader | None:
     """The reader for `lexicon`, or None where no English word list lies beside its file."""
-    words = Path(lexicon.path).with_name(WORDS_FILE)
-    if not words.exists():
+    files = reader_files(lexicon.path)
+    if not files:
         return None
     spelled = set(lexicon.spelling) | set(lexicon.spelling.values())
-    known = set(_english(str(words))) | set(STOP_WORDS) | _locality_words() | spelled
+    known = set(_english(str(files[0]))) | set(STOP_WORDS) | spelled
+    for localities in files[1:]:
+        known |= _locality_words(str(localities))
     return TypoReader(_lexicon_words(lexicon), known)
