@@ -18,7 +18,11 @@ costs, not accuracy on another area's return:
   -> "CHC-funded", "NHS England" -> "NHS-England"), as many writers do;
 - pasted_punctuation (session 31): each sentence a bullet typed without its space ("-Housing"),
   one "and" in three a slash against the word before ("family/ carers"), one plural in eight as
-  "(s)" ("provider(s)"), as notes pasted into a return's cells are written.
+  "(s)" ("provider(s)"), as notes pasted into a return's cells are written;
+- abbreviation_forms (session 35): each abbreviation the text defines ("Integrated Commissioning
+  Board (ICB)") written another way in turn: the abbreviation first, "ICB (Integrated
+  Commissioning Board)"; in square brackets, "[ICB]"; or with stops, "(I.C.B.)" and "the I.C.B."
+  at its other uses in the same text.
 
 Prints micro F1 (learned, and the lexicon alone) per rewriting beside the clean text's.
 """
@@ -103,8 +107,43 @@ def pasted_punctuation(text: str, rng: random.Random) -> str:
     return normalize_text(text)
 
 
+_DEFINED = re.compile(r"\b((?:[A-Z][A-Za-z'\u2019]*(?: (?:and|of|for|&) | ))+)\((([A-Z]{2,6})s?)\)")
+
+
+def abbreviation_forms(text: str, rng: random.Random) -> str:
+    """Each abbreviation defined in brackets after capitalised words that begin with its letters
+    ("Integrated Commissioning Board (ICB)") written another way, chosen in turn (seeded): the
+    abbreviation first ("ICB (Integrated Commissioning Board)"), in square brackets ("[ICB]"), or
+    with stops ("(I.C.B.)", and each later use of it in the text "I.C.B.")."""
+    forms = ["first", "square", "stops"]
+    rng.shuffle(forms)
+    dotted: list[str] = []
+
+    def rewrite(m: re.Match) -> str:
+        words, written, short = m.group(1).rstrip(), m.group(2), m.group(3)
+        initials = "".join(w[0] for w in words.split() if w[0].isupper())
+        if not initials.endswith(short):
+            return m.group(0)
+        form = forms[len(dotted) % 3]
+        dotted.append(short if form == "stops" else "")
+        lead = words.split()[:len(words.split()) - len(short) - sum(w in ("and", "of", "for", "&") for w in words.split())]
+        long_words = " ".join(words.split()[len(lead):])
+        head = " ".join(lead) + (" " if lead else "")
+        if form == "first":
+            return f"{head}{written} ({long_words})"
+        if form == "square":
+            return f"{words} [{written}]"
+        return f"{words} ({'.'.join(short)}.{written[len(short):]})"
+
+    text = _DEFINED.sub(rewrite, text)
+    for short in filter(None, dotted):  # its other uses ("the ICB", "CCGs"), not its definition
+        text = re.sub(rf"(?<![(.])\b{short}(?=s?\b)(?![.(])", ".".join(short) + ".", text)
+    return text
+
+
 REWRITINGS = {"capitals": capitals, "pdf_lines": pdf_lines, "html": html, "typos": typos,
-              "hyphen_abbreviations": hyphen_abbreviations, "pasted_punctuation": pasted_punctuation}
+              "hyphen_abbreviations": hyphen_abbreviations, "pasted_punctuation": pasted_punctuation,
+              "abbreviation_forms": abbreviation_forms}
 
 
 def real_texts() -> tuple[list[str], list[str | None], list[set[str]], int]:

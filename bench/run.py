@@ -210,6 +210,10 @@ def markdown(res: dict) -> str:
                      f"{_f(th.get('synthetic', {}).get('micro', {}).get('f1'))} |")
         for k, v in th.get("reader3_agreement_micro_f1", {}).items():
             lines.append(f"| themes micro F1, an independent reader against the annotator ({k.replace('_', ' ')}) | {_f(v)} | |")
+        if th.get("against_majority_of_three"):
+            m = th["against_majority_of_three"]
+            lines.append(f"| themes micro F1 against the majority of the real sets' three readers (each reader, one of the three: "
+                         + ", ".join(f"{k} {_f(v)}" for k, v in m.items() if k != "wvtext") + f") | {_f(m['wvtext'])} | |")
         lines.append(f"| themes macro F1 | {_f(th['real_combined']['macro']['f1'])} | {_f(th.get('synthetic', {}).get('macro', {}).get('f1'))} |")
         for t in ("ordinary_residence", "chc", "pooled_budgets", "crisis_response"):
             n = th['real_combined']['per_label'][t]['support']

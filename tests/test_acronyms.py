@@ -135,3 +135,43 @@ def test_a_long_form_holding_a_term_matched_by_case_is_read(nlp):
     text = "Our SEND Transitions Team (STT) started in May. Referrals to the STT come from schools."
     mentions = nlp(text)._.wv_themes["transition"].mentions
     assert [(text[m.start_char:m.end_char], m.via) for m in mentions if m.via] == [("STT", "STT = SEND Transitions Team")]
+
+
+@pytest.mark.parametrize("text", [
+    "An Integrated Commissioning Board [ICB] was set up in May.",  # square brackets
+    "An Integrated Commissioning Board (I.C.B.) was set up in May.",  # written with stops
+    "An Integrated Commissioning Board (ICB, chaired by the DASS) was set up in May.",  # a remark after a comma
+    "An Integrated Commissioning Board (ICB; see 1.1) was set up in May.",  # ... or a semicolon
+    "The ICB (Integrated Commissioning Board) was set up in May.",  # the abbreviation first
+    "The ICBs (Integrated Commissioning Boards) were set up in May.",
+])
+def test_other_ways_of_writing_a_definition(nlp, text):
+    found = definitions(text)
+    assert [(d.short, d.long.rstrip("s")) for d in found] == [("ICB", "Integrated Commissioning Board")]
+    assert text[found[0].start:found[0].end].replace(".", "") == "ICB"
+    use = "Plans go to the ICB for sign-off."
+    mentions = list(extract_themes([text + " " + use], nlp=nlp))[0]["governance_partnership"].mentions
+    vias = [m for m in mentions if m.via]
+    assert [m.start_char for m in vias] == [len(text) + 1 + use.index("ICB")]  # the use, not the definition
+
+
+@pytest.mark.parametrize("text", [
+    "funding (CHC, s117) was agreed",  # a list in brackets: its letters stand for no words before it
+    "the NHS (the NHS England team) agreed",  # opens with a function word
+    "the IST (see above) agreed",
+    "the LAT (Learning Disability Partnership Board) agreed",  # the words are not what the letters stand for
+    "the LAT (Local Area Team and its new commissioners for the whole region) agreed",  # too many words
+])
+def test_not_definitions_in_either_order(text):
+    assert definitions(text) == []
+
+
+def test_an_abbreviation_is_read_where_it_is_written_with_stops(nlp):
+    text = "An Integrated Commissioning Board (ICB) was set up. Plans are reported to the I.C.B. each month."
+    mentions = nlp(text)._.wv_themes["governance_partnership"].mentions
+    assert [text[m.start_char:m.end_char] for m in mentions if m.via] == ["I.C.B."]
+    defined = return_definitions(["An Integrated Commissioning Board (ICB) was set up."])
+    other = "Plans are reported to the I.C.B each month."
+    scores = list(extract_themes([other], nlp=nlp, abbreviations=[defined]))[0]
+    assert [(other[m.start_char:m.end_char], m.via) for m in scores["governance_partnership"].mentions if m.via] == [
+        ("I.C.B", "ICB = Integrated Commissioning Board")]

@@ -25,14 +25,21 @@ from typing import Iterable
 from spacy.lang.en.stop_words import STOP_WORDS
 
 __all__ = ["Definition", "DEFINITIONS_KEY", "OWN_DEFINITIONS_KEY", "definitions", "is_abbreviation", "long_form",
-           "return_definitions"]
+           "return_definitions", "written_forms", "written_in", "may_define"]
 
 DEFINITIONS_KEY = "wvtext_definitions"  # doc.user_data: {abbreviation: long form} of the doc's return
 OWN_DEFINITIONS_KEY = "wvtext_own_definitions"  # doc.user_data: `definitions` of the doc's own text
 
-# "(ICB)", "( ICB )", "(CCGs)", "(ICB's)", "(DoLS)": two to ten characters in brackets, starting
-# with a letter; a plural "s" is not part of the abbreviation.
-_BRACKETED = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9&./-]{1,9}?)(?:s|['\u2019]s)?\s*\)")
+# "(ICB)", "( ICB )", "(CCGs)", "(ICB's)", "(DoLS)", "[ICB]", "(I.C.B.)", "(ICB, chaired by the
+# DASS)", "(ICB; see 1.1)": two to ten characters in round or square brackets, starting with a
+# letter, alone or before a comma or semicolon that opens a remark (Schwartz and Hearst's rule);
+# a plural "s" is not part of the abbreviation.
+_BRACKETED = re.compile(r"[(\[]\s*([A-Za-z][A-Za-z0-9&./-]{1,9}?)(?:s|['\u2019]s)?\s*(?:[,;][^()\[\]]*)?[)\]]")
+# The other order, "ICB (Integrated Commissioning Board)": an abbreviation, then its words in
+# brackets (up to a comma or semicolon inside them).
+_SHORT_FIRST = re.compile(r"(?<![A-Za-z0-9&.])([A-Za-z][A-Za-z0-9&]{1,9}?)(?:s|['\u2019]s)?\s*[(\[]\s*([^()\[\]\n,;]{3,160}?)\s*(?:[,;][^()\[\]]*)?[)\]]")
+# "I.C.B.": capitals each followed by a stop, read as "ICB"
+_DOTTED = re.compile(r"(?:[A-Z]\.){1,5}[A-Z]\.?")
 # Where the words a definition may span end, going back: a sentence or clause boundary, a spaced
 # dash ("clinical lead - Consultant Psychiatrist (LD)"), a blank line or a bullet, another bracket.
 # Not a single line break: text taken from a PDF breaks its lines anywhere.
@@ -86,10 +93,14 @@ def definitions(text: str) -> list[Definition]:
     form has at most min(n + 5, 2n) words for an abbreviation of n letters and digits (Schwartz and
     Hearst's limit, here on the words searched), stops at a boundary (`_BOUNDARY`), has more than
     one word ("a named Keyworker (KW)" is not a name written out), does not open with a function
-    word and does not contain the abbreviation."""
+    word and does not contain the abbreviation. An abbreviation written with stops ("I.C.B.") is
+    defined without them ("ICB"; `written_forms` gives both). In the other order, "ICB
+    (Integrated Commissioning Board)", the words in brackets must be the whole long form, held to
+    the same rules."""
     found = []
     for m in _BRACKETED.finditer(text):
-        short = m.group(1).rstrip(".-/")
+        written = m.group(1).rstrip(".-/")
+        short = _undotted(written)
         if len(short) < 2 or not is_abbreviation(short):
             continue
         before = text[max(0, m.start() - 240):m.start()]
@@ -98,12 +109,49 @@ def definitions(text: str) -> list[Definition]:
         n = sum(c.isalnum() for c in short)
         words = before.split()[-min(n + 5, 2 * n):]
         lf = long_form(short, " ".join(words))
-        if not lf or len(lf.split()) < 2 or lf.split()[0].lower() in STOP_WORDS:
+        if _acceptable(short, lf):
+            found.append(Definition(short, lf, m.start(1), m.start(1) + len(written)))
+    for m in _SHORT_FIRST.finditer(text):
+        short, inside = m.group(1), " ".join(m.group(2).split())
+        if not is_abbreviation(short):
             continue
-        if _plain(short) in {_plain(w) for w in lf.split()}:
+        n = sum(c.isalnum() for c in short)
+        if len(inside.split()) > min(n + 5, 2 * n) or long_form(short, inside) != inside:
             continue
-        found.append(Definition(short, lf, m.start(1), m.start(1) + len(short)))
-    return found
+        if _acceptable(short, inside) and not any(d.start == m.start(1) for d in found):
+            found.append(Definition(short, inside, m.start(1), m.start(1) + len(short)))
+    return sorted(found, key=lambda d: d.start)
+
+
+def _undotted(short: str) -> str:
+    return short.replace(".", "") if _DOTTED.fullmatch(short + ".") or _DOTTED.fullmatch(short) else short
+
+
+def _acceptable(short: str, lf: str | None) -> bool:
+    """A long form of more than one word that does not open with a function word and does not
+    contain the abbreviation."""
+    if not lf or len(lf.split()) < 2 or lf.split()[0].lower() in STOP_WORDS:
+        return False
+    return _plain(short) not in {_plain(w) for w in lf.split()}
+
+
+def written_forms(short: str) -> tuple[str, ...]:
+    """The forms an abbreviation of capitals is written in: "ICB", "I.C.B." and "I.C.B" (with a
+    plural "s" each: `components._uses`); another ("DoLS") only as itself."""
+    if short.isalpha() and short.isupper() and len(short) <= 6:
+        dotted = ".".join(short)
+        return short, dotted + ".", dotted
+    return (short,)
+
+
+def written_in(short: str, text: str) -> bool:
+    """Whether `text` may use the abbreviation (a look at the string before the doc is read)."""
+    return short in text or (short.isupper() and ".".join(short) in text)
+
+
+def may_define(text: str) -> bool:
+    """Whether `text` has a bracket, without which it defines nothing."""
+    return "(" in text or "[" in text
 
 
 def return_definitions(texts: Iterable[str]) -> dict[str, str]:

@@ -23,7 +23,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from ..learned import QUESTION_KEY
-from .acronyms import DEFINITIONS_KEY, OWN_DEFINITIONS_KEY, definitions
+from .acronyms import DEFINITIONS_KEY, OWN_DEFINITIONS_KEY, definitions, may_define, written_forms
 from .lexicon import THEMES, Lexicon, inflected_variants, load_lexicon, pattern_variants
 
 __all__ = ["Mention", "ThemeScore", "SPANS_KEY", "THRESHOLD"]
@@ -211,7 +211,7 @@ class ThemeMatcher:
         own = doc.user_data.get(OWN_DEFINITIONS_KEY)  # read from the text before it was tokenised
         if own is None:  # a doc not made by `pipeline.with_questions`: the same, from the doc's text
             text = doc.text
-            own = definitions(text) if "(" in text else ()
+            own = definitions(text) if may_define(text) else ()
         if not own and not shared:
             return []
         if own:
@@ -369,9 +369,9 @@ def _spells_na(doc: Doc, i: int) -> bool:
 
 
 def _uses(longs: dict[str, str]) -> tuple[dict[int, str], np.ndarray]:
-    """{orth id: abbreviation} of the forms an abbreviation is used in ("ICB", "ICBs"), and the ids
-    as an array to compare a doc's ORTH array with."""
-    uses = {get_string_id(f): short for short in longs for f in (short, short + "s")}
+    """{orth id: abbreviation} of the forms an abbreviation is used in ("ICB", "ICBs", "I.C.B.",
+    "I.C.B": `acronyms.written_forms`), and the ids as an array to compare a doc's ORTH array with."""
+    uses = {get_string_id(f): short for short in longs for w in written_forms(short) for f in (w, w + "s")}
     return uses, np.fromiter(uses, dtype=np.uint64, count=len(uses))
 
 

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from . import components, model  # noqa: F401  (registers the factories)
 from ..gcpolicy import bulk_allocations
 from ..learned import QUESTION_KEY
-from .acronyms import DEFINITIONS_KEY, OWN_DEFINITIONS_KEY, definitions
+from .acronyms import DEFINITIONS_KEY, OWN_DEFINITIONS_KEY, definitions, may_define, written_in
 from .components import THRESHOLD, ThemeScore
 from .lexicon import PLURAL_BRACKETS, THEMES, Lexicon, load_lexicon, normalize_word
 from .typos import typo_reader
@@ -198,13 +198,13 @@ def with_questions(nlp: Language, texts: Iterable[str], questions: Iterable[str 
         text = text or ""
         doc = nlp.make_doc(text)
         # the abbreviations the text defines, read here from the string (the doc would build it)
-        doc.user_data[OWN_DEFINITIONS_KEY] = definitions(text) if "(" in text else ()
+        doc.user_data[OWN_DEFINITIONS_KEY] = definitions(text) if may_define(text) else ()
         if question:
             doc.user_data[QUESTION_KEY] = question
         if defined and matcher is not None:
             # only those that add a term and that the text may use (a look at the string spares the
             # doc's arrays the rest)
-            used = {short: long for short, long in matcher.useful_abbreviations(defined).items() if short in text}
+            used = {short: long for short, long in matcher.useful_abbreviations(defined).items() if written_in(short, text)}
             if used:
                 doc.user_data[DEFINITIONS_KEY] = used
         yield doc
