@@ -144,6 +144,8 @@ def test_a_long_form_holding_a_term_matched_by_case_is_read(nlp):
     "An Integrated Commissioning Board (ICB; see 1.1) was set up in May.",  # ... or a semicolon
     "The ICB (Integrated Commissioning Board) was set up in May.",  # the abbreviation first
     "The ICBs (Integrated Commissioning Boards) were set up in May.",
+    "The I.C.B. (Integrated Commissioning Board) was set up in May.",  # with stops, first
+    "The ICB (Integrated\nCommissioning Board) was set up in May.",  # wrapped as a PDF wraps it
 ])
 def test_other_ways_of_writing_a_definition(nlp, text):
     found = definitions(text)
@@ -161,6 +163,12 @@ def test_other_ways_of_writing_a_definition(nlp, text):
     "the IST (see above) agreed",
     "the LAT (Learning Disability Partnership Board) agreed",  # the words are not what the letters stand for
     "the LAT (Local Area Team and its new commissioners for the whole region) agreed",  # too many words
+    # a gloss on a use says more than the letters stand for
+    "The TCP (Transforming Care Partnership board) met.",
+    "Meeting with the LA (Local Authority housing team) in May.",
+    # nor across a boundary inside the brackets
+    "Actions for the LA (Lead Agency: housing).",
+    "The CT (Crisis Team - Loughborough) covers nights.",
 ])
 def test_not_definitions_in_either_order(text):
     assert definitions(text) == []
@@ -175,3 +183,17 @@ def test_an_abbreviation_is_read_where_it_is_written_with_stops(nlp):
     scores = list(extract_themes([other], nlp=nlp, abbreviations=[defined]))[0]
     assert [(other[m.start_char:m.end_char], m.via) for m in scores["governance_partnership"].mentions if m.via] == [
         ("I.C.B", "ICB = Integrated Commissioning Board")]
+
+
+def test_a_gloss_on_a_use_does_not_undo_a_returns_definition():
+    found = return_definitions(["An Integrated Commissioning Board (ICB) was set up.",
+                                "Plans go to the ICB (Integrated Commissioning Board sub-group) monthly.",
+                                "ICBs (Integrated Commissioning Boards) meet in each area."])  # a plural is the same words
+    assert found == {"ICB": "Integrated Commissioning Board"}
+
+
+def test_two_letters_with_stops_are_initials_not_a_use(nlp):
+    text = "The Advocacy Board (AB) met. Mr A.B. Jones moved home. The AB agreed."
+    mentions = [m for s in nlp(text)._.wv_themes.values() for m in s.mentions if m.via]
+    assert {text[m.start_char:m.end_char] for m in mentions} == {"AB"}
+    assert all(m.start_char == text.rindex("AB") for m in mentions)

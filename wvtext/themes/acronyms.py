@@ -35,9 +35,11 @@ OWN_DEFINITIONS_KEY = "wvtext_own_definitions"  # doc.user_data: `definitions` o
 # letter, alone or before a comma or semicolon that opens a remark (Schwartz and Hearst's rule);
 # a plural "s" is not part of the abbreviation.
 _BRACKETED = re.compile(r"[(\[]\s*([A-Za-z][A-Za-z0-9&./-]{1,9}?)(?:s|['\u2019]s)?\s*(?:[,;][^()\[\]]*)?[)\]]")
-# The other order, "ICB (Integrated Commissioning Board)": an abbreviation, then its words in
-# brackets (up to a comma or semicolon inside them).
-_SHORT_FIRST = re.compile(r"(?<![A-Za-z0-9&.])([A-Za-z][A-Za-z0-9&]{1,9}?)(?:s|['\u2019]s)?\s*[(\[]\s*([^()\[\]\n,;]{3,160}?)\s*(?:[,;][^()\[\]]*)?[)\]]")
+# The other order, "ICB (Integrated Commissioning Board)", "I.C.B. (Integrated Commissioning
+# Board)": an abbreviation, then its words in brackets (up to a comma or semicolon inside them),
+# which begin and end with a word (a run of spaces is not searched letter by letter).
+_SHORT_FIRST = re.compile(r"(?<![A-Za-z0-9&.])((?:[A-Z]\.){1,5}[A-Z]\.?|[A-Za-z][A-Za-z0-9&]{1,9}?)(?:s|['\u2019]s)?\s*"
+                          r"[(\[]\s*([^()\[\],;\s][^()\[\],;]{1,158}?[^()\[\],;\s])\s*(?:[,;][^()\[\]]*)?[)\]]")
 # "I.C.B.": capitals each followed by a stop, read as "ICB"
 _DOTTED = re.compile(r"(?:[A-Z]\.){1,5}[A-Z]\.?")
 # Where the words a definition may span end, going back: a sentence or clause boundary, a spaced
@@ -96,7 +98,8 @@ def definitions(text: str) -> list[Definition]:
     word and does not contain the abbreviation. An abbreviation written with stops ("I.C.B.") is
     defined without them ("ICB"; `written_forms` gives both). In the other order, "ICB
     (Integrated Commissioning Board)", the words in brackets must be the whole long form, held to
-    the same rules."""
+    the same rules, with no word after the one its last letter begins ("TCP (Transforming Care
+    Partnership board)" glosses a use and defines nothing)."""
     found = []
     for m in _BRACKETED.finditer(text):
         written = m.group(1).rstrip(".-/")
@@ -112,14 +115,20 @@ def definitions(text: str) -> list[Definition]:
         if _acceptable(short, lf):
             found.append(Definition(short, lf, m.start(1), m.start(1) + len(written)))
     for m in _SHORT_FIRST.finditer(text):
-        short, inside = m.group(1), " ".join(m.group(2).split())
-        if not is_abbreviation(short):
+        written = m.group(1).rstrip(".")
+        short, inside = _undotted(written), m.group(2)
+        if not is_abbreviation(short) or _BOUNDARY.search(inside):  # "LA (Lead Agency: housing)"
             continue
+        inside = " ".join(inside.split())
         n = sum(c.isalnum() for c in short)
         if len(inside.split()) > min(n + 5, 2 * n) or long_form(short, inside) != inside:
             continue
-        if _acceptable(short, inside) and not any(d.start == m.start(1) for d in found):
-            found.append(Definition(short, inside, m.start(1), m.start(1) + len(short)))
+        # every word is the letters' own: in "TCP (Transforming Care Partnership board)" the
+        # brackets say more about a use than the letters stand for
+        if long_form(short, inside.rsplit(" ", 1)[0]) is not None:
+            continue
+        if _acceptable(short, inside):
+            found.append(Definition(short, inside, m.start(1), m.start(1) + len(written)))
     return sorted(found, key=lambda d: d.start)
 
 
@@ -136,17 +145,19 @@ def _acceptable(short: str, lf: str | None) -> bool:
 
 
 def written_forms(short: str) -> tuple[str, ...]:
-    """The forms an abbreviation of capitals is written in: "ICB", "I.C.B." and "I.C.B" (with a
-    plural "s" each: `components._uses`); another ("DoLS") only as itself."""
-    if short.isalpha() and short.isupper() and len(short) <= 6:
+    """The forms an abbreviation of three to six capitals is written in: "ICB", "I.C.B." and
+    "I.C.B" (with a plural "s" each: `components._uses`); another ("DoLS", "AB") only as itself:
+    two letters with stops are a person's initials ("Mr A.B. Jones") as often as not."""
+    if short.isalpha() and short.isupper() and 3 <= len(short) <= 6:
         dotted = ".".join(short)
         return short, dotted + ".", dotted
     return (short,)
 
 
 def written_in(short: str, text: str) -> bool:
-    """Whether `text` may use the abbreviation (a look at the string before the doc is read)."""
-    return short in text or (short.isupper() and ".".join(short) in text)
+    """Whether `text` may use the abbreviation in one of its `written_forms` (a look at the
+    string before the doc is read)."""
+    return any(form in text for form in written_forms(short))
 
 
 def may_define(text: str) -> bool:
@@ -156,12 +167,18 @@ def may_define(text: str) -> bool:
 
 def return_definitions(texts: Iterable[str]) -> dict[str, str]:
     """{abbreviation: long form} over the texts of one return. An abbreviation defined with two
-    different long forms (other than in case) is left out: which one a use means is not known."""
+    different long forms (other than in case, or a plural last word: "Integrated Commissioning
+    Boards") is left out: which one a use means is not known."""
     out: dict[str, str] = {}
     clash: set[str] = set()
     for text in texts:
         for d in definitions(text or ""):
-            if d.short in out and out[d.short].lower() != d.long.lower():
+            if d.short in out and _same_words(out[d.short]) != _same_words(d.long):
                 clash.add(d.short)
             out.setdefault(d.short, d.long)
     return {k: v for k, v in out.items() if k not in clash}
+
+
+def _same_words(long: str) -> tuple[str, ...]:
+    words = long.lower().split()
+    return tuple(words[:-1]) + (_plain(words[-1]),)

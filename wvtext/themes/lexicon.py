@@ -63,10 +63,12 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # stricter definitions; session 34: a typing error of a lexicon word read as the word, typos.py; its
 # second version, after a review: not a changed last letter, nor a word typed with a capital, which
 # may be a name; session 35: local abbreviations defined in square brackets, with stops, before a
-# remark or before their words, "ICB (Integrated Commissioning Board)", and used with stops), so that
-# a learned model trained on the earlier matches is reported stale.
+# remark or before their words, "ICB (Integrated Commissioning Board)", and used with stops; its
+# fourth version, after a review: not a gloss on a use, "TCP (Transforming Care Partnership board)",
+# nor two letters with stops, which may be initials), so that a learned model trained on the
+# earlier matches is reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
-            "local-abbreviations-3;typos-2")
+            "local-abbreviations-4;typos-2")
 
 
 class LexiconError(WvtextError):
