@@ -26,6 +26,7 @@ def test_definitions_in_the_real_return(seed_return):
     "and continuing health care processes (ADASS)",  # each capital must start a word
     "intensive support in phase (II)",  # a roman numeral
     "Assessment and Treatment (A&T)",  # would open with "and"
+    "the Transforming Care Partnership board (TCP) met",  # "board" is not the letters': a gloss on a use
 ])
 def test_not_definitions(text):
     assert definitions(text) == []
@@ -42,6 +43,10 @@ def test_long_form_follows_the_letters_from_the_last():
     assert long_form("JCU", "work of our Joint Commissioning Unit") == "Joint Commissioning Unit"
     assert long_form("DoLS", "under the deprivation of liberty safeguards") == "deprivation of liberty safeguards"
     assert long_form("QQ", "nothing that fits") is None
+    # the "s" after an apostrophe begins no word (seed 000's "Association of Directors of Children's Services (ADCS)")
+    assert long_form("ADCS", "Association of Directors of Children's") is None
+    assert [d.long for d in definitions("Association of Directors of Children's Services (ADCS)")] == [
+        "Association of Directors of Children's Services"]
 
 
 def test_a_use_of_a_defined_abbreviation_is_a_mention_of_its_long_forms_terms(nlp):

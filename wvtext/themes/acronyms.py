@@ -49,6 +49,9 @@ _BOUNDARY = re.compile(r"[.;:!?,]\s|\s[-\u2013\u2014]+\s|\n\s*\n|\n\s*[-*\u2022]
 _ROMAN = re.compile(r"[IVXLC]+")  # "phase (II)" numbers a phase
 
 
+_IN_WORD = "'\u2019"  # an apostrophe does not begin a word: the "s" of "Children's" stands for no word
+
+
 @dataclass(frozen=True, slots=True)
 class Definition:
     short: str  # "ICB"
@@ -76,7 +79,7 @@ def long_form(short: str, words: str) -> str | None:
             continue
         initial = s == 0 or c.isupper()  # must begin a word
         c = c.lower()
-        while i >= 0 and (words[i].lower() != c or (initial and i > 0 and words[i - 1].isalnum())):
+        while i >= 0 and (words[i].lower() != c or (initial and i > 0 and (words[i - 1].isalnum() or words[i - 1] in _IN_WORD))):
             i -= 1
         if i < 0:
             return None
@@ -112,7 +115,7 @@ def definitions(text: str) -> list[Definition]:
         n = sum(c.isalnum() for c in short)
         words = before.split()[-min(n + 5, 2 * n):]
         lf = long_form(short, " ".join(words))
-        if _acceptable(short, lf):
+        if _acceptable(short, lf) and not _more_than_the_letters(short, lf):
             found.append(Definition(short, lf, m.start(1), m.start(1) + len(written)))
     for m in _SHORT_FIRST.finditer(text):
         written = m.group(1).rstrip(".")
@@ -123,13 +126,15 @@ def definitions(text: str) -> list[Definition]:
         n = sum(c.isalnum() for c in short)
         if len(inside.split()) > min(n + 5, 2 * n) or long_form(short, inside) != inside:
             continue
-        # every word is the letters' own: in "TCP (Transforming Care Partnership board)" the
-        # brackets say more about a use than the letters stand for
-        if long_form(short, inside.rsplit(" ", 1)[0]) is not None:
-            continue
-        if _acceptable(short, inside):
+        if _acceptable(short, inside) and not _more_than_the_letters(short, inside):
             found.append(Definition(short, inside, m.start(1), m.start(1) + len(written)))
     return sorted(found, key=lambda d: d.start)
+
+
+def _more_than_the_letters(short: str, lf: str) -> bool:
+    """Whether the long form's last word is not one its letters need: "Transforming Care
+    Partnership board" for "TCP" says more about a use than the letters stand for."""
+    return long_form(short, lf.rsplit(" ", 1)[0]) is not None
 
 
 def _undotted(short: str) -> str:

@@ -65,10 +65,11 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # may be a name; session 35: local abbreviations defined in square brackets, with stops, before a
 # remark or before their words, "ICB (Integrated Commissioning Board)", and used with stops; its
 # fourth version, after a review: not a gloss on a use, "TCP (Transforming Care Partnership board)",
-# nor two letters with stops, which may be initials), so that a learned model trained on the
-# earlier matches is reported stale.
+# nor two letters with stops, which may be initials; its fifth, a gloss in either order,
+# "Transforming Care Partnership board (TCP)"), so that a learned model trained on the earlier
+# matches is reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
-            "local-abbreviations-4;typos-2")
+            "local-abbreviations-5;typos-2")
 
 
 class LexiconError(WvtextError):
