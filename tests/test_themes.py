@@ -105,6 +105,32 @@ def test_themes_negation_stops_at_a_phrase_after_a_preposition(nlp, text, denied
 
 
 @pytest.mark.parametrize(
+    "text, denied, not_denied",
+    [
+        # A negative quantifier as the clause's subject denies all the clause says, however far and
+        # past whatever preposition ...
+        ("Nobody from the borough is currently placed or funded through NHS England specialised commissioning.",
+         "specialist_commissioning", None),
+        ("N/A - none of the people on our register were placed by specialised commissioning.",
+         "specialist_commissioning", None),
+        ("Not applicable, no-one from the area is currently in a placement funded by specialised commissioning.",
+         "specialist_commissioning", None),
+        # ... but not past a clause break, nor where it is not the subject
+        ("None of the cohort is eligible for CHC, so all their care is s117 aftercare.", "chc", "mental_health_act"),
+        ("There is nobody to chair it, but the section 75 agreement is signed.", None, "pooled_budgets"),
+        # ", and" opens another clause: a negation before it does not reach past it
+        ("There is no standing forum, and housing providers are brought in early.", None, "housing"),
+    ],
+)
+def test_themes_negation_by_a_quantifier_and_across_clauses(nlp_lexicon_only, text, denied, not_denied):
+    s = one(nlp_lexicon_only, text)
+    if denied:
+        assert s[denied].negated
+    if not_denied:
+        assert not s[not_denied].negated
+
+
+@pytest.mark.parametrize(
     "text, theme",
     [
         ("<p>Pooled budget&nbsp;arrangements are&nbsp;in place</p>", "pooled_budgets"),

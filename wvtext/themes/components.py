@@ -65,6 +65,13 @@ _NEG_OF_HEAD = frozenset({"no", "not", "n't", "never", "without", "lack", "absen
 _PHRASE_PREPS = frozenset({"for", "from", "on", "about", "between"})
 _TROUBLE_STEMS = ("issue", "problem", "concern", "disput", "difficult", "disagree", "barrier", "obstacle", "delay",
                   "complaint", "challeng")
+# A clause whose subject is a negative quantifier ("Nobody from the area is placed through NHS
+# England specialised commissioning", "None of the people on the register were placed by specialist
+# commissioners", "No one is funded by CHC") denies all it says, however far and past whatever
+# preposition the mention stands: `_DocView.quantified_denial`.
+_NO_ONE = frozenset({"nobody", "noone", "none"})
+_CLAUSE_MARKS = frozenset({",", "-", "\u2013", "\u2014", ":", "(", "so", "because", "since"})
+_CLAUSE_OPENERS = _CLAUSE_MARKS | {"and", "as"}
 
 
 @dataclass(slots=True)
@@ -404,7 +411,7 @@ class _DocView:
     """Token norms, offsets and sentence bounds of a doc as plain lists, built once per doc:
     the cue checks below run on these instead of creating a Python token per look-up."""
 
-    __slots__ = ("doc_id", "norms", "hashes", "idx", "ends", "sent_of", "bounds", "strings", "hedges", "frames",
+    __slots__ = ("doc_id", "norms", "hashes", "idx", "ends", "sent_of", "bounds", "strings", "hedges", "quantifiers", "frames",
                  "glue")
 
     def __init__(self, doc: Doc):
@@ -444,6 +451,7 @@ class _DocView:
             sent_of += [j] * (e - b)
         self.sent_of = sent_of or [0] * len(doc)
         self.hedges: dict[int, bool] = {}  # sentence number -> whether it plans or hedges
+        self.quantifiers: dict[int, bool] = {}  # sentence number -> whether it may hold "nobody", "none", "no one"
         self.frames: dict[int, tuple[int, bool, bool]] = {}  # sentence number -> `_sentence_frame`
 
     def sent(self, i: int) -> tuple[int, int]:
@@ -509,11 +517,15 @@ class _DocView:
             n = norms[i]
             if n in TERMINATORS and not (n == "yet" and i > b and norms[i - 1] in ("not", "n't", "no")):
                 break  # "not yet" / "haven't yet set up" goes on to the negation before it
+            if n == "," and norms[i + 1] == "and":
+                break  # ", and" opens another clause: "no standing forum, and housing providers are ..."
             if n in NEG_PRE and (n, norms[i + 1] if i + 1 < len(norms) else "") not in PSEUDO_NEG:
                 return not (phrase and n in _NEG_OF_HEAD
                             and not any(w.startswith(_TROUBLE_STEMS) for w in norms[i + 1:start]))
             phrase = phrase or n in _PHRASE_PREPS
             i -= 1
+        if self.quantified_denial(start, b):
+            return True
         for j in range(end, self._forward(end, e, _POST_WINDOW)):
             n = norms[j]
             if _in_word(norms, j):
@@ -522,6 +534,28 @@ class _DocView:
                 return True
             if n not in _POST_GAP:
                 break  # another word first: the negation, if any, is of something else
+        return False
+
+    def quantified_denial(self, start: int, b: int) -> bool:
+        """Whether the mention's clause opens with a negative quantifier as its subject ("Nobody
+        ...", "None of ...", "No one ...": `_NO_ONE`), with no clause break between (`TERMINATORS`,
+        a comma, a dash, a bracket, "so", "because": "None of the cohort is CHC-eligible, so all
+        s117 funded" does not deny s117)."""
+        norms = self.norms
+        j = self.sent_of[start]
+        found = self.quantifiers.get(j)
+        if found is None:
+            sent = norms[b:self.bounds[j][1]]
+            found = self.quantifiers[j] = not _NO_ONE.isdisjoint(sent) or "no" in sent
+        if not found:
+            return False
+        for i in range(start - 1, b - 1, -1):
+            n = norms[i]
+            if n in TERMINATORS or n in _CLAUSE_MARKS:
+                return False
+            quantifier = n in _NO_ONE or (n == "no" and i + 1 < start and norms[i + 1] == "one")
+            if quantifier and (i == b or norms[i - 1] in _CLAUSE_OPENERS):
+                return True
         return False
 
     def hedged(self, start: int) -> bool:
