@@ -79,7 +79,8 @@ def long_form(short: str, words: str) -> str | None:
             continue
         initial = s == 0 or c.isupper()  # must begin a word
         c = c.lower()
-        while i >= 0 and (words[i].lower() != c or (initial and i > 0 and (words[i - 1].isalnum() or words[i - 1] in _IN_WORD))):
+        while i >= 0 and (words[i].lower() != c
+                          or (initial and i > 0 and (words[i - 1].isalnum() or words[i - 1] in _IN_WORD))):
             i -= 1
         if i < 0:
             return None
