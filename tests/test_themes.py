@@ -118,8 +118,19 @@ def test_themes_negation_stops_at_a_phrase_after_a_preposition(nlp, text, denied
         # ... but not past a clause break, nor where it is not the subject
         ("None of the cohort is eligible for CHC, so all their care is s117 aftercare.", "chc", "mental_health_act"),
         ("There is nobody to chair it, but the section 75 agreement is signed.", None, "pooled_budgets"),
-        # ", and" opens another clause: a negation before it does not reach past it
+        # "No one" is a quantifier too, however near a preposition
+        ("No one from the area is placed through specialised commissioning.", "specialist_commissioning", None),
+        ("\u2022 None of the cohort is placed through specialised commissioning.", "specialist_commissioning", None),
+        # a bare "None" answers the question and denies nothing after it; nor does a quantifier
+        # reach into the clause its verb opens (both beyond the eight words a cue before a mention reaches)
+        ("Issues with Ordinary Residence - None We are currently working closely with a number of local "
+         "providers to develop supported living.", None, "housing"),
+        ("Nobody on the partnership board has ever seriously disputed that the pooled budget works.",
+         None, "pooled_budgets"),
+        # ", and" opens another clause: a negation before it does not reach past it ...
         ("There is no standing forum, and housing providers are brought in early.", None, "housing"),
+        # ... unless it ends a list
+        ("There are no issues with CHC, advocacy, and ordinary residence.", "ordinary_residence", None),
     ],
 )
 def test_themes_negation_by_a_quantifier_and_across_clauses(nlp_lexicon_only, text, denied, not_denied):

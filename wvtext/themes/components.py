@@ -69,9 +69,19 @@ _TROUBLE_STEMS = ("issue", "problem", "concern", "disput", "difficult", "disagre
 # England specialised commissioning", "None of the people on the register were placed by specialist
 # commissioners", "No one is funded by CHC") denies all it says, however far and past whatever
 # preposition the mention stands: `_DocView.quantified_denial`.
-_NO_ONE = frozenset({"nobody", "noone", "none"})
-_CLAUSE_MARKS = frozenset({",", "-", "\u2013", "\u2014", ":", "(", "so", "because", "since"})
-_CLAUSE_OPENERS = _CLAUSE_MARKS | {"and", "as"}
+_NO_ONE = frozenset({"nobody", "noone"})  # and "no one"; "none" only before "of" or a verb (`_NONE_BEFORE`)
+# "None" alone answers the question ("Issues with OR - None We are working with housing
+# providers"): it is a quantifier only as "none of ..." or "none are/is/has ...".
+_NONE_BEFORE = frozenset({"of", "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could"})
+# What ends the quantifier's clause: a clause break, or a clause the verb opens ("Nobody disputes
+# that the pooled budget works", "... whether", "... how"), or a cause ("thanks to", "due to").
+_CLAUSE_MARKS = frozenset({",", "-", "\u2013", "\u2014", ":", "(", "so", "because", "since", "whether", "how",
+                           "thanks", "due"})
+_CLAUSE_OPENERS = _CLAUSE_MARKS | {"and", "as", "that", "\u2022", '"', "'"}
+# After ", and" a clause begins (a negation before it does not reach past it) unless the comma
+# ends a list ("no issues with CHC, OR, and s117") and no finite verb or subject follows.
+_FINITE = frozenset({"is", "are", "was", "were", "has", "have", "had", "will", "would", "shall", "should", "can",
+                     "could", "may", "might", "must", "do", "does", "did", "we", "they", "it", "there", "he", "she"})
 
 
 @dataclass(slots=True)
@@ -369,6 +379,24 @@ def _word_hyphens(doc: Doc, joins: tuple[list[int], set[int]] | None) -> frozens
                      and not _spells_na(doc, i + 1))
 
 
+def _quantifier(norms: list[str], i: int) -> bool:
+    """Whether a negative quantifier starts at i: "nobody", "no-one", "no one", "none of", "none are"."""
+    n = norms[i]
+    return n in _NO_ONE or (i + 1 < len(norms) and ((n == "no" and norms[i + 1] == "one")
+                                                    or (n == "none" and norms[i + 1] in _NONE_BEFORE)))
+
+
+def _clause_follows(norms: list[str], k: int, e: int) -> bool:
+    """Whether a finite verb or a subject comes after position k before the clause ends (", and
+    housing is commissioned separately": a clause, not a list's last item)."""
+    for n in norms[k:e]:
+        if n in TERMINATORS or n in _CLAUSE_MARKS:
+            return False
+        if n in _FINITE:
+            return True
+    return False
+
+
 def _spells_na(doc: Doc, i: int) -> bool:
     """Whether the tokens from `i` spell "n/a" (the tokenizer splits it at its slash; "a." before
     a full stop is one token, whose norm the tokenizer makes "a")."""
@@ -451,7 +479,7 @@ class _DocView:
             sent_of += [j] * (e - b)
         self.sent_of = sent_of or [0] * len(doc)
         self.hedges: dict[int, bool] = {}  # sentence number -> whether it plans or hedges
-        self.quantifiers: dict[int, bool] = {}  # sentence number -> whether it may hold "nobody", "none", "no one"
+        self.quantifiers: dict[int, int] = {}  # sentence number -> its first negative quantifier's position, or -1
         self.frames: dict[int, tuple[int, bool, bool]] = {}  # sentence number -> `_sentence_frame`
 
     def sent(self, i: int) -> tuple[int, int]:
@@ -517,11 +545,11 @@ class _DocView:
             n = norms[i]
             if n in TERMINATORS and not (n == "yet" and i > b and norms[i - 1] in ("not", "n't", "no")):
                 break  # "not yet" / "haven't yet set up" goes on to the negation before it
-            if n == "," and norms[i + 1] == "and":
+            if n == "," and norms[i + 1] == "and" and ("," not in norms[lo:i] or _clause_follows(norms, i + 2, e)):
                 break  # ", and" opens another clause: "no standing forum, and housing providers are ..."
             if n in NEG_PRE and (n, norms[i + 1] if i + 1 < len(norms) else "") not in PSEUDO_NEG:
-                return not (phrase and n in _NEG_OF_HEAD
-                            and not any(w.startswith(_TROUBLE_STEMS) for w in norms[i + 1:start]))
+                head = n in _NEG_OF_HEAD and not (n == "no" and norms[i + 1] == "one")  # "no one" is a quantifier
+                return not (phrase and head and not any(w.startswith(_TROUBLE_STEMS) for w in norms[i + 1:start]))
             phrase = phrase or n in _PHRASE_PREPS
             i -= 1
         if self.quantified_denial(start, b):
@@ -543,18 +571,20 @@ class _DocView:
         s117 funded" does not deny s117)."""
         norms = self.norms
         j = self.sent_of[start]
-        found = self.quantifiers.get(j)
-        if found is None:
-            sent = norms[b:self.bounds[j][1]]
-            found = self.quantifiers[j] = not _NO_ONE.isdisjoint(sent) or "no" in sent
-        if not found:
+        first = self.quantifiers.get(j)
+        if first is None:  # where the sentence's first quantifier opening a clause stands (-1: none)
+            first = self.quantifiers[j] = next(
+                (i for i in range(b, self.bounds[j][1] - 1) if _quantifier(norms, i) and (
+                    i == b or norms[i - 1] in _CLAUSE_OPENERS)), -1)
+        if not 0 <= first < start:
             return False
-        for i in range(start - 1, b - 1, -1):
+        for i in range(start - 1, first - 1, -1):
             n = norms[i]
             if n in TERMINATORS or n in _CLAUSE_MARKS:
                 return False
-            quantifier = n in _NO_ONE or (n == "no" and i + 1 < start and norms[i + 1] == "one")
-            if quantifier and (i == b or norms[i - 1] in _CLAUSE_OPENERS):
+            if n == "that" and norms[i - 1] != "of":  # "none of that money" goes on
+                return False  # the verb's own clause: "Nobody disputes that the pooled budget works"
+            if _quantifier(norms, i) and (i == b or norms[i - 1] in _CLAUSE_OPENERS):
                 return True
         return False
 
