@@ -36,10 +36,12 @@ OWN_DEFINITIONS_KEY = "wvtext_own_definitions"  # doc.user_data: `definitions` o
 # a plural "s" is not part of the abbreviation.
 _BRACKETED = re.compile(r"[(\[]\s*([A-Za-z][A-Za-z0-9&./-]{1,9}?)(?:s|['\u2019]s)?\s*(?:[,;][^()\[\]]*)?[)\]]")
 # The other order, "ICB (Integrated Commissioning Board)", "I.C.B. (Integrated Commissioning
-# Board)": an abbreviation, then its words in brackets (up to a comma or semicolon inside them),
-# which begin and end with a word (a run of spaces is not searched letter by letter).
-_SHORT_FIRST = re.compile(r"(?<![A-Za-z0-9&.])((?:[A-Z]\.){1,5}[A-Z]\.?|[A-Za-z][A-Za-z0-9&]{1,9}?)(?:s|['\u2019]s)?\s*"
-                          r"[(\[]\s*([^()\[\],;\s][^()\[\],;]{1,158}?[^()\[\],;\s])\s*(?:[,;][^()\[\]]*)?[)\]]")
+# Board)": an abbreviation just before a bracket (`_SHORT_BEFORE`, searched at each bracket), then
+# its words in the brackets (up to a comma or semicolon inside them), which begin and end with a
+# word (`_WORDS_INSIDE`: a run of spaces is not searched letter by letter).
+_OPENING = re.compile(r"[(\[]")
+_SHORT_BEFORE = re.compile(r"(?<![A-Za-z0-9&.])((?:[A-Z]\.){1,5}[A-Z]\.?|[A-Za-z][A-Za-z0-9&]{1,9}?)(?:s|['\u2019]s)?\s*$")
+_WORDS_INSIDE = re.compile(r"\s*([^()\[\],;\s][^()\[\],;]{1,158}?[^()\[\],;\s])\s*(?:[,;][^()\[\]]*)?[)\]]")
 # "I.C.B.": capitals each followed by a stop, read as "ICB"
 _DOTTED = re.compile(r"(?:[A-Z]\.){1,5}[A-Z]\.?")
 # Where the words a definition may span end, going back: a sentence or clause boundary, a spaced
@@ -118,9 +120,13 @@ def definitions(text: str) -> list[Definition]:
         lf = long_form(short, " ".join(words))
         if _acceptable(short, lf) and not _more_than_the_letters(short, lf):
             found.append(Definition(short, lf, m.start(1), m.start(1) + len(written)))
-    for m in _SHORT_FIRST.finditer(text):
+    for bracket in _OPENING.finditer(text):
+        m = _SHORT_BEFORE.search(text, max(0, bracket.start() - 24), bracket.start())
+        inner = _WORDS_INSIDE.match(text, bracket.end()) if m else None
+        if inner is None:
+            continue
         written = m.group(1).rstrip(".")
-        short, inside = _undotted(written), m.group(2)
+        short, inside = _undotted(written), inner.group(1)
         if not is_abbreviation(short) or _BOUNDARY.search(inside):  # "LA (Lead Agency: housing)"
             continue
         inside = " ".join(inside.split())

@@ -72,6 +72,7 @@ _TROUBLE_STEMS = ("issue", "problem", "concern", "disput", "difficult", "disagre
 _NO_ONE = frozenset({"nobody", "noone"})  # and "no one"; "none" only before "of" or a verb (`_NONE_BEFORE`)
 # "None" alone answers the question ("Issues with OR - None We are working with housing
 # providers"): it is a quantifier only as "none of ..." or "none are/is/has ...".
+_QUANTIFIER_WORDS = frozenset({"nobody", "noone", "no", "none"})
 _NONE_BEFORE = frozenset({"of", "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could"})
 # What ends the quantifier's clause: a clause break, or a clause the verb opens ("Nobody disputes
 # that the pooled budget works", "... whether", "... how"), or a cause ("thanks to", "due to").
@@ -552,7 +553,8 @@ class _DocView:
                 return not (phrase and head and not any(w.startswith(_TROUBLE_STEMS) for w in norms[i + 1:start]))
             phrase = phrase or n in _PHRASE_PREPS
             i -= 1
-        if self.quantified_denial(start, b):
+        first = self.quantifiers.get(self.sent_of[start])  # most sentences: -1 once known, and no call
+        if (first is None or 0 <= first < start) and self.quantified_denial(start, b):
             return True
         for j in range(end, self._forward(end, e, _POST_WINDOW)):
             n = norms[j]
@@ -573,9 +575,11 @@ class _DocView:
         j = self.sent_of[start]
         first = self.quantifiers.get(j)
         if first is None:  # where the sentence's first quantifier opening a clause stands (-1: none)
-            first = self.quantifiers[j] = next(
-                (i for i in range(b, self.bounds[j][1] - 1) if _quantifier(norms, i) and (
-                    i == b or norms[i - 1] in _CLAUSE_OPENERS)), -1)
+            first, sent = -1, norms[b:self.bounds[j][1]]
+            if not _QUANTIFIER_WORDS.isdisjoint(sent):  # most sentences have none: a set test at C speed
+                first = next((b + k for k, n in enumerate(sent) if n in _QUANTIFIER_WORDS and _quantifier(norms, b + k)
+                              and (k == 0 or sent[k - 1] in _CLAUSE_OPENERS)), -1)
+            self.quantifiers[j] = first
         if not 0 <= first < start:
             return False
         for i in range(start - 1, first - 1, -1):
