@@ -121,6 +121,12 @@ def test_themes_negation_stops_at_a_phrase_after_a_preposition(nlp, text, denied
         # "No one" is a quantifier too, however near a preposition
         ("No one from the area is placed through specialised commissioning.", "specialist_commissioning", None),
         ("\u2022 None of the cohort is placed through specialised commissioning.", "specialist_commissioning", None),
+        ("Not one person from the county is currently placed through NHS England specialised commissioning.",
+         "specialist_commissioning", None),
+        ("Neither of the two CCGs has so far agreed to put money into a pooled budget for this group.",
+         "pooled_budgets", None),
+        ("No individuals from the borough are currently placed or funded through specialised commissioning.",
+         "specialist_commissioning", None),
         # a bare "None" answers the question and denies nothing after it; nor does a quantifier
         # reach into the clause its verb opens (both beyond the eight words a cue before a mention reaches)
         ("Issues with Ordinary Residence - None We are currently working closely with a number of local "

@@ -72,7 +72,10 @@ _TROUBLE_STEMS = ("issue", "problem", "concern", "disput", "difficult", "disagre
 _NO_ONE = frozenset({"nobody", "noone"})  # and "no one"; "none" only before "of" or a verb (`_NONE_BEFORE`)
 # "None" alone answers the question ("Issues with OR - None We are working with housing
 # providers"): it is a quantifier only as "none of ..." or "none are/is/has ...".
-_QUANTIFIER_WORDS = frozenset({"nobody", "noone", "no", "none"})
+_QUANTIFIER_WORDS = frozenset({"nobody", "noone", "no", "none", "not", "neither"})
+_NO_WHO = frozenset({"one", "people", "person", "individual", "patient", "client", "adult", "child", "children",
+                     "resident"})
+_QUANTIFIER_PAIRS = frozenset({("not", "one"), ("neither", "of")})
 _NONE_BEFORE = frozenset({"of", "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could"})
 # What ends the quantifier's clause: a clause break, or a clause the verb opens ("Nobody disputes
 # that the pooled budget works", "... whether", "... how"), or a cause ("thanks to", "due to").
@@ -383,8 +386,9 @@ def _word_hyphens(doc: Doc, joins: tuple[list[int], set[int]] | None) -> frozens
 def _quantifier(norms: list[str], i: int) -> bool:
     """Whether a negative quantifier starts at i: "nobody", "no-one", "no one", "none of", "none are"."""
     n = norms[i]
-    return n in _NO_ONE or (i + 1 < len(norms) and ((n == "no" and norms[i + 1] == "one")
-                                                    or (n == "none" and norms[i + 1] in _NONE_BEFORE)))
+    return n in _NO_ONE or (i + 1 < len(norms) and ((n == "no" and norms[i + 1] in _NO_WHO)
+                                                    or (n == "none" and norms[i + 1] in _NONE_BEFORE)
+                                                    or (n, norms[i + 1]) in _QUANTIFIER_PAIRS))
 
 
 def _clause_follows(norms: list[str], k: int, e: int) -> bool:
@@ -584,8 +588,8 @@ class _DocView:
             return False
         for i in range(start - 1, first - 1, -1):
             n = norms[i]
-            if n in TERMINATORS or n in _CLAUSE_MARKS:
-                return False
+            if n in TERMINATORS or (n in _CLAUSE_MARKS and not (n == "so" and norms[i + 1] == "far")):
+                return False  # "so" opens a clause, "so far" does not
             if n == "that" and norms[i - 1] != "of":  # "none of that money" goes on
                 return False  # the verb's own clause: "Nobody disputes that the pooled budget works"
             if _quantifier(norms, i) and (i == b or norms[i - 1] in _CLAUSE_OPENERS):
