@@ -121,13 +121,13 @@ def abbreviation_forms(text: str, rng: random.Random) -> str:
 
     def rewrite(m: re.Match) -> str:
         words, written, short = m.group(1).rstrip(), m.group(2), m.group(3)
-        initials = "".join(w[0] for w in words.split() if w[0].isupper())
-        if not initials.endswith(short):
+        ws = words.split()
+        if not "".join(w[0] for w in ws if w[0].isupper()).endswith(short):
             return m.group(0)
         form = forms[len(dotted) % 3]
         dotted.append(short if form == "stops" else "")
-        lead = words.split()[:len(words.split()) - len(short) - sum(w in ("and", "of", "for", "&") for w in words.split())]
-        long_words = " ".join(words.split()[len(lead):])
+        lead = ws[:len(ws) - len(short) - sum(w in ("and", "of", "for", "&") for w in ws)]
+        long_words = " ".join(ws[len(lead):])
         head = " ".join(lead) + (" " if lead else "")
         if form == "first":
             return f"{head}{written} ({long_words})"

@@ -115,10 +115,8 @@ def definitions(text: str) -> list[Definition]:
         before = text[max(0, m.start() - 240):m.start()]
         cut = [b.end() for b in _BOUNDARY.finditer(before)]
         before = before[cut[-1]:] if cut else before
-        n = sum(c.isalnum() for c in short)
-        words = before.split()[-min(n + 5, 2 * n):]
-        lf = long_form(short, " ".join(words))
-        if _acceptable(short, lf) and not _more_than_the_letters(short, lf):
+        lf = long_form(short, " ".join(before.split()[-_max_words(short):]))
+        if _acceptable(short, lf):
             found.append(Definition(short, lf, m.start(1), m.start(1) + len(written)))
     for bracket in _OPENING.finditer(text):
         m = _SHORT_BEFORE.search(text, max(0, bracket.start() - 24), bracket.start())
@@ -130,30 +128,30 @@ def definitions(text: str) -> list[Definition]:
         if not is_abbreviation(short) or _BOUNDARY.search(inside):  # "LA (Lead Agency: housing)"
             continue
         inside = " ".join(inside.split())
-        n = sum(c.isalnum() for c in short)
-        if len(inside.split()) > min(n + 5, 2 * n) or long_form(short, inside) != inside:
-            continue
-        if _acceptable(short, inside) and not _more_than_the_letters(short, inside):
+        if len(inside.split()) <= _max_words(short) and long_form(short, inside) == inside \
+                and _acceptable(short, inside):
             found.append(Definition(short, inside, m.start(1), m.start(1) + len(written)))
     return sorted(found, key=lambda d: d.start)
 
 
-def _more_than_the_letters(short: str, lf: str) -> bool:
-    """Whether the long form's last word is not one its letters need: "Transforming Care
-    Partnership board" for "TCP" says more about a use than the letters stand for."""
-    return long_form(short, lf.rsplit(" ", 1)[0]) is not None
+def _max_words(short: str) -> int:
+    """Schwartz and Hearst's limit on a long form's words: min(n + 5, 2n) for n letters and digits."""
+    n = sum(c.isalnum() for c in short)
+    return min(n + 5, 2 * n)
 
 
 def _undotted(short: str) -> str:
-    return short.replace(".", "") if _DOTTED.fullmatch(short + ".") or _DOTTED.fullmatch(short) else short
+    return short.replace(".", "") if _DOTTED.fullmatch(short.rstrip(".") + ".") else short
 
 
 def _acceptable(short: str, lf: str | None) -> bool:
-    """A long form of more than one word that does not open with a function word and does not
-    contain the abbreviation."""
-    if not lf or len(lf.split()) < 2 or lf.split()[0].lower() in STOP_WORDS:
+    """A long form of more than one word that does not open with a function word, does not contain
+    the abbreviation, and ends on a word its letters need ("Transforming Care Partnership board"
+    for "TCP" says more about a use than the letters stand for)."""
+    words = lf.split() if lf else []
+    if len(words) < 2 or words[0].lower() in STOP_WORDS or _plain(short) in {_plain(w) for w in words}:
         return False
-    return _plain(short) not in {_plain(w) for w in lf.split()}
+    return long_form(short, " ".join(words[:-1])) is None
 
 
 def written_forms(short: str) -> tuple[str, ...]:

@@ -557,8 +557,7 @@ class _DocView:
                 return not (phrase and head and not any(w.startswith(_TROUBLE_STEMS) for w in norms[i + 1:start]))
             phrase = phrase or n in _PHRASE_PREPS
             i -= 1
-        first = self.quantifiers.get(self.sent_of[start])  # most sentences: -1 once known, and no call
-        if (first is None or 0 <= first < start) and self.quantified_denial(start, b):
+        if self.quantified_denial(start, b):
             return True
         for j in range(end, self._forward(end, e, _POST_WINDOW)):
             n = norms[j]
@@ -576,14 +575,7 @@ class _DocView:
         a comma, a dash, a bracket, "so", "because": "None of the cohort is CHC-eligible, so all
         s117 funded" does not deny s117)."""
         norms = self.norms
-        j = self.sent_of[start]
-        first = self.quantifiers.get(j)
-        if first is None:  # where the sentence's first quantifier opening a clause stands (-1: none)
-            first, sent = -1, norms[b:self.bounds[j][1]]
-            if not _QUANTIFIER_WORDS.isdisjoint(sent):  # most sentences have none: a set test at C speed
-                first = next((b + k for k, n in enumerate(sent) if n in _QUANTIFIER_WORDS and _quantifier(norms, b + k)
-                              and (k == 0 or sent[k - 1] in _CLAUSE_OPENERS)), -1)
-            self.quantifiers[j] = first
+        first = self.first_quantifier(start, b)
         if not 0 <= first < start:
             return False
         for i in range(start - 1, first - 1, -1):
@@ -595,6 +587,20 @@ class _DocView:
             if _quantifier(norms, i) and (i == b or norms[i - 1] in _CLAUSE_OPENERS):
                 return True
         return False
+
+    def first_quantifier(self, start: int, b: int) -> int:
+        """Where the first negative quantifier opening a clause stands in the sentence of `start`
+        (which begins at b), -1 where none does; worked out once per sentence."""
+        j = self.sent_of[start]
+        first = self.quantifiers.get(j)
+        if first is None:
+            norms, first = self.norms, -1
+            sent = norms[b:self.bounds[j][1]]
+            if not _QUANTIFIER_WORDS.isdisjoint(sent):  # most sentences have none: a set test at C speed
+                first = next((b + k for k, n in enumerate(sent) if n in _QUANTIFIER_WORDS and _quantifier(norms, b + k)
+                              and (k == 0 or sent[k - 1] in _CLAUSE_OPENERS)), -1)
+            self.quantifiers[j] = first
+        return first
 
     def hedged(self, start: int) -> bool:
         j = self.sent_of[start] if self.norms else 0

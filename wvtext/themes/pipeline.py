@@ -204,7 +204,8 @@ def with_questions(nlp: Language, texts: Iterable[str], questions: Iterable[str 
         if defined and matcher is not None:
             # only those that add a term and that the text may use (a look at the string spares the
             # doc's arrays the rest)
-            used = {short: long for short, long in matcher.useful_abbreviations(defined).items() if written_in(short, text)}
+            useful = matcher.useful_abbreviations(defined)
+            used = {short: long for short, long in useful.items() if written_in(short, text)}
             if used:
                 doc.user_data[DEFINITIONS_KEY] = used
         yield doc
