@@ -133,6 +133,20 @@ def test_themes_negation_stops_at_a_phrase_after_a_preposition(nlp, text, denied
          "providers to develop supported living.", None, "housing"),
         ("Nobody on the partnership board has ever seriously disputed that the pooled budget works.",
          None, "pooled_budgets"),
+        # a short aside after the quantifier is read through ...
+        ("Nobody, as yet, has been placed through NHS England specialised commissioning.",
+         "specialist_commissioning", None),
+        ("No one, so far, is funded through continuing healthcare.", "chc", None),
+        # ... "no one" before a noun is "no single" and denies nothing ...
+        ("No one agency could fund the pooled budget alone.", None, "pooled_budgets"),
+        ("No one organisation holds the register of people in hospital.", None, "registers_information"),
+        # ... but before a verb, an adverb or a past tense it is "nobody"
+        ("No one currently meets the criteria for continuing healthcare.", "chc", None),
+        ("No one placed through specialised commissioning is from the county.", "specialist_commissioning", None),
+        ("No one came through the crisis team last year.", "crisis_response", None),
+        # a quantifier over a liking denies the liking, not what is liked; over a complaint, the trouble
+        ("Nobody we have spoken to is happy with the advocacy provision.", None, "advocacy"),
+        ("Nobody has raised concerns about ordinary residence.", "ordinary_residence", None),
         # ", and" opens another clause: a negation before it does not reach past it ...
         ("There is no standing forum, and housing providers are brought in early.", None, "housing"),
         # ... unless it ends a list

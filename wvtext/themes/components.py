@@ -77,6 +77,24 @@ _NO_WHO = frozenset({"one", "people", "person", "individual", "patient", "client
                      "resident"})
 _QUANTIFIER_PAIRS = frozenset({("not", "one"), ("neither", "of")})
 _NONE_BEFORE = frozenset({"of", "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could"})
+# "No one" before a word that may be a singular noun means "no single": "No one agency could fund
+# this alone", "no one organisation holds the register" say the work is shared and deny nothing.
+# Before a verb, an adverb, a preposition or a function word it is "nobody": "No one is placed",
+# "No one from the area", "No one currently", "No one placed". Verbs are told from nouns without a
+# tagger by their endings (-s, -ed, -ly) and, for the past tenses that have none, this list.
+_IRREGULAR_PAST = frozenset({"came", "went", "felt", "knew", "thought", "took", "got", "made", "left", "fell", "saw",
+                             "said", "told", "gave", "found", "became", "sought", "met", "kept", "brought", "held",
+                             "paid", "spoke", "wrote", "chose", "put", "set", "let", "ran", "heard", "meant", "stood",
+                             "understood", "won", "lost", "sent", "spent", "taught", "began", "grew", "did"})
+# What a quantifier denies when its verb is a liking or a wish is that liking, not the thing liked:
+# "Nobody we have spoken to is happy with the advocacy provision" talks about advocacy. (A
+# complaint or a concern denied, "nobody has raised concerns about OR", denies trouble about the
+# mention, and so the mention, as "no issues about ordinary residence" does: not in this list.)
+_LIKING = frozenset({"happy", "satisfied", "content", "pleased", "comfortable", "confident", "keen", "enthusiastic",
+                     "impressed", "convinced", "like", "likes", "liked", "want", "wants", "wanted", "prefer",
+                     "prefers", "preferred", "welcome", "welcomes", "welcomed", "enjoy", "enjoys", "enjoyed",
+                     "trust", "trusts", "trusted"})
+_ASIDE_WORDS = 4  # "Nobody, as yet, has ...": a short aside set off by commas after the quantifier
 # What ends the quantifier's clause: a clause break, or a clause the verb opens ("Nobody disputes
 # that the pooled budget works", "... whether", "... how"), or a cause ("thanks to", "due to").
 _CLAUSE_MARKS = frozenset({",", "-", "\u2013", "\u2014", ":", "(", "so", "because", "since", "whether", "how",
@@ -384,11 +402,27 @@ def _word_hyphens(doc: Doc, joins: tuple[list[int], set[int]] | None) -> frozens
 
 
 def _quantifier(norms: list[str], i: int) -> bool:
-    """Whether a negative quantifier starts at i: "nobody", "no-one", "no one", "none of", "none are"."""
+    """Whether a negative quantifier starts at i: "nobody", "no-one", "no one", "none of", "none are"
+    (not "no one" before a noun: `_single`)."""
     n = norms[i]
-    return n in _NO_ONE or (i + 1 < len(norms) and ((n == "no" and norms[i + 1] in _NO_WHO)
+    return n in _NO_ONE or (i + 1 < len(norms) and ((n == "no" and norms[i + 1] in _NO_WHO and not _single(norms, i))
                                                     or (n == "none" and norms[i + 1] in _NONE_BEFORE)
                                                     or (n, norms[i + 1]) in _QUANTIFIER_PAIRS))
+
+
+def _single(norms: list[str], i: int) -> bool:
+    """Whether "no one" at i is "no single" before a noun ("No one agency could fund this alone"):
+    the next word is a word, neither a function word nor a verb or adverb by its ending."""
+    if norms[i + 1] != "one" or i + 2 >= len(norms):
+        return False
+    w = norms[i + 2]
+    return (w.isalpha() and w not in STOP_WORDS and w not in _IRREGULAR_PAST
+            and not w.endswith(("s", "ed", "ly")))
+
+
+def _quantifier_end(norms: list[str], i: int) -> int:
+    """Where the quantifier starting at i ends: after "nobody", "no one", "none of", "not one"."""
+    return i + 1 if norms[i] in _NO_ONE else i + 2
 
 
 def _clause_follows(norms: list[str], k: int, e: int) -> bool:
@@ -552,7 +586,8 @@ class _DocView:
                 break  # "not yet" / "haven't yet set up" goes on to the negation before it
             if n == "," and norms[i + 1] == "and" and ("," not in norms[lo:i] or _clause_follows(norms, i + 2, e)):
                 break  # ", and" opens another clause: "no standing forum, and housing providers are ..."
-            if n in NEG_PRE and (n, norms[i + 1] if i + 1 < len(norms) else "") not in PSEUDO_NEG:
+            if n in NEG_PRE and (n, norms[i + 1] if i + 1 < len(norms) else "") not in PSEUDO_NEG \
+                    and not (n == "no" and _single(norms, i)):  # "no one agency" denies nothing
                 head = n in _NEG_OF_HEAD and not (n == "no" and norms[i + 1] == "one")  # "no one" is a quantifier
                 return not (phrase and head and not any(w.startswith(_TROUBLE_STEMS) for w in norms[i + 1:start]))
             phrase = phrase or n in _PHRASE_PREPS
@@ -578,14 +613,24 @@ class _DocView:
         first = self.first_quantifier(start, b)
         if not 0 <= first < start:
             return False
-        for i in range(start - 1, first - 1, -1):
+        aside = _quantifier_end(norms, first)  # "Nobody, as yet, has ...": the aside is read through
+        if not (norms[aside] == "," and "," in norms[aside + 1:aside + 2 + _ASIDE_WORDS]):
+            aside = -1
+        i = start - 1
+        while i >= first:
             n = norms[i]
+            if n == "," and aside >= 0 and aside < i <= aside + 1 + _ASIDE_WORDS:
+                i = first  # the aside's closing comma: what it says is skipped
+                continue
+            if n in _LIKING:
+                return False  # "Nobody is happy with the advocacy provision": the liking is denied
             if n in TERMINATORS or (n in _CLAUSE_MARKS and not (n == "so" and norms[i + 1] == "far")):
                 return False  # "so" opens a clause, "so far" does not
             if n == "that" and norms[i - 1] != "of":  # "none of that money" goes on
                 return False  # the verb's own clause: "Nobody disputes that the pooled budget works"
             if _quantifier(norms, i) and (i == b or norms[i - 1] in _CLAUSE_OPENERS):
                 return True
+            i -= 1
         return False
 
     def first_quantifier(self, start: int, b: int) -> int:
