@@ -22,7 +22,8 @@ costs, not accuracy on another area's return:
 - abbreviation_forms (session 35): each abbreviation the text defines ("Integrated Commissioning
   Board (ICB)") written another way in turn: the abbreviation first, "ICB (Integrated
   Commissioning Board)"; in square brackets, "[ICB]"; or with stops, "(I.C.B.)" and "the I.C.B."
-  at its other uses in the same text.
+  at its other uses in the same text; since session 36 also in quotes, "(‘ICB’)", or named
+  so, "(known as the ICB)".
 
 Prints micro F1 (learned, and the lexicon alone) per rewriting beside the clean text's.
 """
@@ -114,8 +115,9 @@ def abbreviation_forms(text: str, rng: random.Random) -> str:
     """Each abbreviation defined in brackets after capitalised words that begin with its letters
     ("Integrated Commissioning Board (ICB)") written another way, chosen in turn (seeded): the
     abbreviation first ("ICB (Integrated Commissioning Board)"), in square brackets ("[ICB]"), or
-    with stops ("(I.C.B.)", and each later use of it in the text "I.C.B.")."""
-    forms = ["first", "square", "stops"]
+    with stops ("(I.C.B.)", and each later use of it in the text "I.C.B."), in quotes ("(‘ICB’)"),
+    or named so ("(known as the ICB)")."""
+    forms = ["first", "square", "stops", "quoted", "named"]
     rng.shuffle(forms)
     dotted: list[str] = []
 
@@ -124,7 +126,7 @@ def abbreviation_forms(text: str, rng: random.Random) -> str:
         ws = words.split()
         if not "".join(w[0] for w in ws if w[0].isupper()).endswith(short):
             return m.group(0)
-        form = forms[len(dotted) % 3]
+        form = forms[len(dotted) % len(forms)]
         dotted.append(short if form == "stops" else "")
         lead = ws[:len(ws) - len(short) - sum(w in ("and", "of", "for", "&") for w in ws)]
         long_words = " ".join(ws[len(lead):])
@@ -133,6 +135,10 @@ def abbreviation_forms(text: str, rng: random.Random) -> str:
             return f"{head}{written} ({long_words})"
         if form == "square":
             return f"{words} [{written}]"
+        if form == "quoted":
+            return f"{words} (\u2018{written}\u2019)"
+        if form == "named":
+            return f"{words} (known as the {written})"
         return f"{words} ({'.'.join(short)}.{written[len(short):]})"
 
     text = _DEFINED.sub(rewrite, text)

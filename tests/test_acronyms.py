@@ -151,6 +151,11 @@ def test_a_long_form_holding_a_term_matched_by_case_is_read(nlp):
     "The ICBs (Integrated Commissioning Boards) were set up in May.",
     "The I.C.B. (Integrated Commissioning Board) was set up in May.",  # with stops, first
     "The ICB (Integrated\nCommissioning Board) was set up in May.",  # wrapped as a PDF wraps it
+    "An Integrated Commissioning Board ('ICB') was set up in May.",  # in quotes
+    "An Integrated Commissioning Board (\u201cICB\u201d) was set up in May.",
+    "An Integrated Commissioning Board (the ICB) was set up in May.",  # named so
+    "An Integrated Commissioning Board (known as the ICB) was set up in May.",
+    "An Integrated Commissioning Board (hereafter ICB) was set up in May.",
 ])
 def test_other_ways_of_writing_a_definition(nlp, text):
     found = definitions(text)
@@ -176,6 +181,26 @@ def test_other_ways_of_writing_a_definition(nlp, text):
     "The CT (Crisis Team - Loughborough) covers nights.",
 ])
 def test_not_definitions_in_either_order(text):
+    assert definitions(text) == []
+
+
+@pytest.mark.parametrize("text, short, long", [
+    ("A Crisis Intervention (CI) service runs at night.", "CI", "Crisis Intervention"),
+    ("Money from the Community Infrastructure Levy (CIL) pays for it.", "CIL", "Community Infrastructure Levy"),
+    ("The CIC (Community Interest Company) employs self-advocates.", "CIC", "Community Interest Company"),
+])
+def test_letters_that_spell_a_numeral_abbreviate_one_word_each(text, short, long):
+    assert [(d.short, d.long) for d in definitions(text)] == [(short, long)]
+
+
+@pytest.mark.parametrize("text", [
+    "intensive support in phase (II)",  # no words its letters begin
+    "the plan's Section Two (VI) sets targets",  # S, T do not spell VI: no long form
+    "an Independent Living Intervention (II) ...",  # more words than letters: a numeral after all
+    "the board (the ICB) met",  # named so, but no words its letters stand for
+    "our new service (the Hub) opened",
+])
+def test_numerals_and_names_that_define_nothing(text):
     assert definitions(text) == []
 
 

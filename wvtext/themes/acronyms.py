@@ -33,8 +33,11 @@ OWN_DEFINITIONS_KEY = "wvtext_own_definitions"  # doc.user_data: `definitions` o
 # "(ICB)", "( ICB )", "(CCGs)", "(ICB's)", "(DoLS)", "[ICB]", "(I.C.B.)", "(ICB, chaired by the
 # DASS)", "(ICB; see 1.1)": two to ten characters in round or square brackets, starting with a
 # letter, alone or before a comma or semicolon that opens a remark (Schwartz and Hearst's rule);
-# a plural "s" is not part of the abbreviation.
-_BRACKETED = re.compile(r"[(\[]\s*([A-Za-z][A-Za-z0-9&./-]{1,9}?)(?:s|['\u2019]s)?\s*(?:[,;][^()\[\]]*)?[)\]]")
+# a plural "s" is not part of the abbreviation. In quotes, or named so, too: "('ICB')", "(the
+# ICB)", "(known as the ICB)", "(hereafter ICB)".
+_BRACKETED = re.compile(r"[(\[]\s*(?:(?i:known as|referred to as|hereafter|henceforth)\s+)?(?:(?i:the)\s+)?"
+                        r"[\"'\u2018\u201c]?([A-Za-z][A-Za-z0-9&./-]{1,9}?)(?:s|['\u2019]s)?[\"'\u2019\u201d]?"
+                        r"\s*(?:[,;][^()\[\]]*)?[)\]]")
 # The other order, "ICB (Integrated Commissioning Board)", "I.C.B. (Integrated Commissioning
 # Board)": an abbreviation just before a bracket (`_SHORT_BEFORE`, searched at each bracket), then
 # its words in the brackets (up to a comma or semicolon inside them), which begin and end with a
@@ -48,7 +51,10 @@ _DOTTED = re.compile(r"(?:[A-Z]\.){1,5}[A-Z]\.?")
 # dash ("clinical lead - Consultant Psychiatrist (LD)"), a blank line or a bullet, another bracket.
 # Not a single line break: text taken from a PDF breaks its lines anywhere.
 _BOUNDARY = re.compile(r"[.;:!?,]\s|\s[-\u2013\u2014]+\s|\n\s*\n|\n\s*[-*\u2022]|[()\[\]]")
-_ROMAN = re.compile(r"[IVXLC]+")  # "phase (II)" numbers a phase
+# "phase (II)" numbers a phase: letters that spell a roman numeral are an abbreviation only where
+# each begins one of as many words just before (or inside) the bracket: "Crisis Intervention
+# (CI)", "Community Infrastructure Levy (CIL)", "Community Interest Company (CIC)" (`_numeral_only`).
+_ROMAN = re.compile(r"[IVXLC]+")
 
 
 _IN_WORD = "'\u2019"  # an apostrophe does not begin a word: the "s" of "Children's" stands for no word
@@ -62,10 +68,17 @@ class Definition:
     end: int
 
 
-def is_abbreviation(short: str) -> bool:
+def is_abbreviation(short: str, *, numerals: bool = False) -> bool:
     """Two capitals at least ("ICB", "DoLS", "PfA"), so that a word in brackets ("(see)",
-    "(Leics)") is not read as one; not a roman numeral ("(II)")."""
-    return sum(c.isupper() for c in short) >= 2 and any(c.isalpha() for c in short) and not _ROMAN.fullmatch(short)
+    "(Leics)") is not read as one; not a roman numeral ("(II)") unless `numerals`."""
+    return sum(c.isupper() for c in short) >= 2 and any(c.isalpha() for c in short) and (
+        numerals or not _ROMAN.fullmatch(short))
+
+
+def _numeral_only(short: str, lf: str | None) -> bool:
+    """Whether letters that spell a roman numeral are only that: their long form is not one word
+    for each letter ("phase (II)" has none; "Crisis Intervention (CI)" has two for two)."""
+    return bool(_ROMAN.fullmatch(short)) and (lf is None or len(lf.split()) != len(short))
 
 
 def long_form(short: str, words: str) -> str | None:
@@ -110,13 +123,13 @@ def definitions(text: str) -> list[Definition]:
     for m in _BRACKETED.finditer(text):
         written = m.group(1).rstrip(".-/")
         short = _undotted(written)
-        if len(short) < 2 or not is_abbreviation(short):
+        if len(short) < 2 or not is_abbreviation(short, numerals=True):
             continue
         before = text[max(0, m.start() - 240):m.start()]
         cut = [b.end() for b in _BOUNDARY.finditer(before)]
         before = before[cut[-1]:] if cut else before
         lf = long_form(short, " ".join(before.split()[-_max_words(short):]))
-        if _acceptable(short, lf):
+        if _acceptable(short, lf) and not _numeral_only(short, lf):
             found.append(Definition(short, lf, m.start(1), m.start(1) + len(written)))
     for bracket in _OPENING.finditer(text):
         m = _SHORT_BEFORE.search(text, max(0, bracket.start() - 24), bracket.start())
@@ -125,11 +138,11 @@ def definitions(text: str) -> list[Definition]:
             continue
         written = m.group(1).rstrip(".")
         short, inside = _undotted(written), inner.group(1)
-        if not is_abbreviation(short) or _BOUNDARY.search(inside):  # "LA (Lead Agency: housing)"
+        if not is_abbreviation(short, numerals=True) or _BOUNDARY.search(inside):  # "LA (Lead Agency: housing)"
             continue
         inside = " ".join(inside.split())
         if len(inside.split()) <= _max_words(short) and long_form(short, inside) == inside \
-                and _acceptable(short, inside):
+                and _acceptable(short, inside) and not _numeral_only(short, inside):
             found.append(Definition(short, inside, m.start(1), m.start(1) + len(written)))
     return sorted(found, key=lambda d: d.start)
 
