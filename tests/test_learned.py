@@ -63,6 +63,22 @@ def test_learned_theme_without_lexicon_mention_points_at_its_sentence(tmp_path, 
     assert text[m.start_char:m.end_char] == "Our zorbling scheme is running well."
     # The same text without the word: nothing learned, nothing carried.
     assert "housing" not in next(extract_themes(["The board met twice."], nlp=nlp))
+    assert not scores["housing"].negated and not m.negated
+
+
+@pytest.mark.parametrize("text, denied", [
+    ("N/A - there is no zorbling at present.", True),  # "no" right before the word: it does not exist
+    ("No - the zorbling does not reach people placed out of area.", False),  # a gap in it: it exists
+    ("Our zorbling scheme is running well.", False),
+])
+def test_a_learned_theme_is_negated_where_its_word_is_said_not_to_exist(tmp_path, monkeypatch, text, denied):
+    folder = tmp_path / "learned"
+    folder.mkdir()
+    (folder / "themes_model.json").write_text(json.dumps(_one_word_model("zorbling", "housing").to_json()))
+    monkeypatch.setenv("WVTEXT_LEARNED", str(folder))
+    s = next(extract_themes([text], nlp=make_nlp()))["housing"]
+    assert s.carried and s.mentions[0].term == "learned: zorbling"
+    assert s.negated is denied and s.mentions[0].negated is denied
 
 
 def test_learned_theme_model_reads_the_question_a_narrative_answers(tmp_path, monkeypatch):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 
 import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -105,7 +106,7 @@ class ThemeModel:
                 elif len(doc):
                     mention = self._learned_mention(doc, doc_view(doc), doc_bow(doc), j, theme)
                     if mention is not None:
-                        out[theme] = ThemeScore(theme, c, False, [mention], 0.0)
+                        out[theme] = ThemeScore(theme, c, mention.negated, [mention], 0.0)
             doc._.wv_themes = out
         return docs
 
@@ -143,4 +144,17 @@ class ThemeModel:
         b, e = best
         term = "learned: " + ", ".join(best_words[:3])
         start, end = v.idx[b], v.char_end(e - 1)
-        return Mention(theme, term, start, end, start, end, False, v.hedged(b), 0.0, False)
+        return Mention(theme, term, start, end, start, end, self._denied(v, b, e, best_words), v.hedged(b), 0.0, False)
+
+    @staticmethod
+    def _denied(v, b: int, e: int, words: list[str]) -> bool:
+        """Whether "no" stands right before the content word that weighs most for the theme ("N/A -
+        no pool", "there is no pool at present"): the thing the theme is read from is said not to
+        exist. A wider reading, as the lexicon reads a term's negation, would deny the gaps these
+        words usually describe ("the team does not have the capacity" is about the team's work)."""
+        sent = v.norms[b:e]
+        for w in words:
+            if " " not in w and len(w) > 1 and w not in STOP_WORDS and w in sent:
+                k = sent.index(w)
+                return k > 0 and sent[k - 1] == "no"
+        return False
