@@ -260,6 +260,10 @@ def read(nlp, reader, codebook, qid, text):
         ("4.9", "Every review was finished by the end of May and none is outstanding.", "yes"),
         ("11.1", "A market capacity assessment is not in progress, as it was completed last year.", "yes"),
         ("1.8", "There are no concerns about ordinary residence.", "no"),  # asked about issues: its answer No
+        # ", and" opens another clause, where trouble is affirmed, unless it ends a list
+        ("1.8", "There are no concerns about continuing healthcare, and disputes about ordinary residence go to "
+                "the board.", "yes"),
+        ("1.8", "There have been no delays, complaints, and disputes.", "no"),
         ("3.3", "No, not without extra resource.", "no"),
         ("11.2", "No - last gap analysis 2011, before the programme.", "no"),  # the answer No, then what there is
         # An answer that opens with its question's own code label answers as that code.
