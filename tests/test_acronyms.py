@@ -156,6 +156,7 @@ def test_a_long_form_holding_a_term_matched_by_case_is_read(nlp):
     "An Integrated Commissioning Board (the ICB) was set up in May.",  # named so
     "An Integrated Commissioning Board (known as the ICB) was set up in May.",
     "An Integrated Commissioning Board (hereafter ICB) was set up in May.",
+    "An Integrated Commissioning Board (hereafter referred to as the ICB) was set up in May.",
 ])
 def test_other_ways_of_writing_a_definition(nlp, text):
     found = definitions(text)
@@ -198,6 +199,8 @@ def test_letters_that_spell_a_numeral_abbreviate_one_word_each(text, short, long
     "the plan's Section Two (VI) sets targets",  # S, T do not spell VI: no long form
     "an Independent Living Intervention (II) ...",  # more words than letters: a numeral after all
     "the board (the ICB) met",  # named so, but no words its letters stand for
+    "Phase II (Implementation Investment) starts",  # one letter repeated: a number, in either order
+    "the Independent Inquiry (II) reported",
     "our new service (the Hub) opened",
 ])
 def test_numerals_and_names_that_define_nothing(text):

@@ -70,6 +70,7 @@ def test_learned_theme_without_lexicon_mention_points_at_its_sentence(tmp_path, 
     ("N/A - there is no zorbling at present.", True),  # "no" right before the word: it does not exist
     ("No - the zorbling does not reach people placed out of area.", False),  # a gap in it: it exists
     ("Our zorbling scheme is running well.", False),
+    ("We had no zorbling last year; now there is a zorbling scheme.", False),  # said to exist after all
 ])
 def test_a_learned_theme_is_negated_where_its_word_is_said_not_to_exist(tmp_path, monkeypatch, text, denied):
     folder = tmp_path / "learned"

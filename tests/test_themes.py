@@ -137,6 +137,10 @@ def test_themes_negation_stops_at_a_phrase_after_a_preposition(nlp, text, denied
         ("Nobody, as yet, has been placed through NHS England specialised commissioning.",
          "specialist_commissioning", None),
         ("No one, so far, is funded through continuing healthcare.", "chc", None),
+        # ... unless it makes an exception, which the clause affirms ...
+        ("Nobody, apart from two people, is placed through specialised commissioning.", None,
+         "specialist_commissioning"),
+        ("No one, other than one individual, is funded through continuing healthcare.", None, "chc"),
         # ... "no one" before a noun is "no single" and denies nothing ...
         ("No one agency could fund the pooled budget alone.", None, "pooled_budgets"),
         ("No one organisation holds the register of people in hospital.", None, "registers_information"),
@@ -144,9 +148,24 @@ def test_themes_negation_stops_at_a_phrase_after_a_preposition(nlp, text, denied
         ("No one currently meets the criteria for continuing healthcare.", "chc", None),
         ("No one placed through specialised commissioning is from the county.", "specialist_commissioning", None),
         ("No one came through the crisis team last year.", "crisis_response", None),
+        ("No one living in the borough is funded through continuing healthcare.", "chc", None),
+        ("No one known to the team is placed through specialised commissioning.", "specialist_commissioning", None),
+        ("No one outside the team is funded through continuing healthcare.", "chc", None),
+        ("No one eligible for the programme is placed through specialised commissioning.",
+         "specialist_commissioning", None),
+        # "Trust", "like" and "content" are mostly no liking here
+        ("None of the Trust's patients are placed through specialised commissioning.", "specialist_commissioning", None),
+        ("None of the people with needs like these are placed through specialised commissioning.",
+         "specialist_commissioning", None),
+        ("None of the content of the plan relates to advocacy.", "advocacy", None),
         # a quantifier over a liking denies the liking, not what is liked; over a complaint, the trouble
         ("Nobody we have spoken to is happy with the advocacy provision.", None, "advocacy"),
         ("Nobody has raised concerns about ordinary residence.", "ordinary_residence", None),
+        ("Nobody is happy with the advocacy provision.", None, "advocacy"),  # within a cue's eight words too
+        # ... and over knowledge, the knowledge, not what it is about
+        ("Nobody locally has good figures for the people funded through NHS England specialised commissioning.",
+         None, "specialist_commissioning"),
+        ("No one has information about continuing healthcare eligibility.", None, "chc"),
         # ", and" opens another clause: a negation before it does not reach past it ...
         ("There is no standing forum, and housing providers are brought in early.", None, "housing"),
         # ... unless it ends a list

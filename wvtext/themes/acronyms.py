@@ -34,8 +34,9 @@ OWN_DEFINITIONS_KEY = "wvtext_own_definitions"  # doc.user_data: `definitions` o
 # DASS)", "(ICB; see 1.1)": two to ten characters in round or square brackets, starting with a
 # letter, alone or before a comma or semicolon that opens a remark (Schwartz and Hearst's rule);
 # a plural "s" is not part of the abbreviation. In quotes, or named so, too: "('ICB')", "(the
-# ICB)", "(known as the ICB)", "(hereafter ICB)".
-_BRACKETED = re.compile(r"[(\[]\s*(?:(?i:known as|referred to as|hereafter|henceforth)\s+)?(?:(?i:the)\s+)?"
+# ICB)", "(known as the ICB)", "(hereafter ICB)", "(hereafter referred to as the ICB)".
+_BRACKETED = re.compile(r"[(\[]\s*(?:(?i:known as|referred to as|called|here(?:in)?after|henceforth)\s+){0,2}"
+                        r"(?:(?i:the)\s+)?"
                         r"[\"'\u2018\u201c]?([A-Za-z][A-Za-z0-9&./-]{1,9}?)(?:s|['\u2019]s)?[\"'\u2019\u201d]?"
                         r"\s*(?:[,;][^()\[\]]*)?[)\]]")
 # The other order, "ICB (Integrated Commissioning Board)", "I.C.B. (Integrated Commissioning
@@ -77,8 +78,9 @@ def is_abbreviation(short: str, *, numerals: bool = False) -> bool:
 
 def _numeral_only(short: str, lf: str | None) -> bool:
     """Whether letters that spell a roman numeral are only that: their long form is not one word
-    for each letter ("phase (II)" has none; "Crisis Intervention (CI)" has two for two)."""
-    return bool(_ROMAN.fullmatch(short)) and (lf is None or len(lf.split()) != len(short))
+    for each letter ("phase (II)" has none; "Crisis Intervention (CI)" has two for two), or they
+    are one letter repeated ("II", "III", "XX": the numbers a plan's phases and parts are given)."""
+    return bool(_ROMAN.fullmatch(short)) and (lf is None or len(lf.split()) != len(short) or len(set(short)) == 1)
 
 
 def long_form(short: str, words: str) -> str | None:

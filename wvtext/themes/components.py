@@ -77,24 +77,37 @@ _NO_WHO = frozenset({"one", "people", "person", "individual", "patient", "client
                      "resident"})
 _QUANTIFIER_PAIRS = frozenset({("not", "one"), ("neither", "of")})
 _NONE_BEFORE = frozenset({"of", "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could"})
-# "No one" before a word that may be a singular noun means "no single": "No one agency could fund
-# this alone", "no one organisation holds the register" say the work is shared and deny nothing.
-# Before a verb, an adverb, a preposition or a function word it is "nobody": "No one is placed",
-# "No one from the area", "No one currently", "No one placed". Verbs are told from nouns without a
-# tagger by their endings (-s, -ed, -ly) and, for the past tenses that have none, this list.
-_IRREGULAR_PAST = frozenset({"came", "went", "felt", "knew", "thought", "took", "got", "made", "left", "fell", "saw",
-                             "said", "told", "gave", "found", "became", "sought", "met", "kept", "brought", "held",
-                             "paid", "spoke", "wrote", "chose", "put", "set", "let", "ran", "heard", "meant", "stood",
-                             "understood", "won", "lost", "sent", "spent", "taught", "began", "grew", "did"})
+# "No one" before a noun of the kind that shares work out means "no single": "No one agency could
+# fund this alone", "no one organisation holds the register" say the work is shared and deny
+# nothing. A list, not a guess at the part of speech: "No one living in the borough", "No one known
+# to the team", "No one eligible ...", "No one outside the team" are "nobody" (an independent review
+# found a guess from word endings read these as nouns). The norm is singular ("agencies": "agency").
+_SINGLE_OF = frozenset({"agency", "organisation", "organization", "body", "team", "partner", "provider", "service",
+                        "model", "approach", "solution", "fund", "budget", "plan", "route", "sector", "size",
+                        "answer", "way", "option", "system", "authority", "council", "commissioner", "profession",
+                        "discipline", "group", "person", "partnership", "board", "department", "process",
+                        "pathway", "register", "policy", "protocol", "framework", "strategy", "contract", "scheme"})
 # What a quantifier denies when its verb is a liking or a wish is that liking, not the thing liked:
 # "Nobody we have spoken to is happy with the advocacy provision" talks about advocacy. (A
 # complaint or a concern denied, "nobody has raised concerns about OR", denies trouble about the
 # mention, and so the mention, as "no issues about ordinary residence" does: not in this list.)
-_LIKING = frozenset({"happy", "satisfied", "content", "pleased", "comfortable", "confident", "keen", "enthusiastic",
-                     "impressed", "convinced", "like", "likes", "liked", "want", "wants", "wanted", "prefer",
-                     "prefers", "preferred", "welcome", "welcomes", "welcomed", "enjoy", "enjoys", "enjoyed",
-                     "trust", "trusts", "trusted"})
+_LIKING = frozenset({"happy", "satisfied", "pleased", "comfortable", "confident", "keen", "enthusiastic",
+                     "impressed", "convinced", "likes", "liked", "want", "wants", "wanted", "prefer",
+                     "prefers", "preferred", "welcomes", "welcomed", "enjoy", "enjoys", "enjoyed"})
+# ... and these only after a verb that makes them one ("would like", "is content"): "needs like
+# these", "the content of the plan" (not "trust": an NHS Trust)
+_LIKING_AFTER = frozenset({"like", "content", "welcome"})
+_LIKING_VERBS = frozenset({"is", "are", "was", "were", "be", "been", "being", "would", "'d", "feel", "feels", "felt",
+                           "seem", "seems", "seemed", "appear", "appears", "appeared", "really"})
 _ASIDE_WORDS = 4  # "Nobody, as yet, has ...": a short aside set off by commas after the quantifier
+# ... unless it makes an exception, which the clause then affirms: "Nobody, apart from two people, is ..."
+_EXCEPTING = frozenset({"apart", "except", "excluding", "bar", "barring", "but", "other", "besides", "save", "beyond",
+                        "than", "aside", "only"})
+# Nor past what knowledge is said to be about: "nobody locally has good figures for the people
+# funded by NHS England" denies the figures; the people are funded so all the same.
+_KNOWLEDGE = frozenset({"figure", "data", "information", "number", "detail", "record", "knowledge", "breakdown",
+                        "picture", "understanding", "oversight", "intelligence", "evidence", "count", "estimate"})
+_ABOUT = frozenset({"for", "on", "about", "of", "regarding", "around"})
 # What ends the quantifier's clause: a clause break, or a clause the verb opens ("Nobody disputes
 # that the pooled budget works", "... whether", "... how"), or a cause ("thanks to", "due to").
 _CLAUSE_MARKS = frozenset({",", "-", "\u2013", "\u2014", ":", "(", "so", "because", "since", "whether", "how",
@@ -411,13 +424,22 @@ def _quantifier(norms: list[str], i: int) -> bool:
 
 
 def _single(norms: list[str], i: int) -> bool:
-    """Whether "no one" at i is "no single" before a noun ("No one agency could fund this alone"):
-    the next word is a word, neither a function word nor a verb or adverb by its ending."""
-    if norms[i + 1] != "one" or i + 2 >= len(norms):
-        return False
-    w = norms[i + 2]
-    return (w.isalpha() and w not in STOP_WORDS and w not in _IRREGULAR_PAST
-            and not w.endswith(("s", "ed", "ly")))
+    """Whether "no one" at i is "no single" before a noun of `_SINGLE_OF` ("No one agency could
+    fund this alone")."""
+    return norms[i + 1] == "one" and i + 2 < len(norms) and norms[i + 2] in _SINGLE_OF
+
+
+def _out_of_reach(norms: list[str], i: int) -> bool:
+    """Whether a quantifier's denial stops at i, before a mention after it: at a liking or a wish
+    (`_LIKING`), or at what knowledge is about (`_KNOWLEDGE` before `_ABOUT`: "good figures for")."""
+    n = norms[i]
+    return (n in _LIKING or (n in _LIKING_AFTER and norms[i - 1] in _LIKING_VERBS)
+            or (n in _ABOUT and norms[i - 1] in _KNOWLEDGE))
+
+
+def _beyond_quantifier(norms: list[str], q: int, start: int) -> bool:
+    """Whether a mention at `start` lies past where the quantifier at q denies (`_out_of_reach`)."""
+    return any(_out_of_reach(norms, i) for i in range(q + 1, start))
 
 
 def _quantifier_end(norms: list[str], i: int) -> int:
@@ -588,6 +610,8 @@ class _DocView:
                 break  # ", and" opens another clause: "no standing forum, and housing providers are ..."
             if n in NEG_PRE and (n, norms[i + 1] if i + 1 < len(norms) else "") not in PSEUDO_NEG \
                     and not (n == "no" and _single(norms, i)):  # "no one agency" denies nothing
+                if _quantifier(norms, i) and _beyond_quantifier(norms, i, start):
+                    break  # "Nobody is happy with the advocacy provision"
                 head = n in _NEG_OF_HEAD and not (n == "no" and norms[i + 1] == "one")  # "no one" is a quantifier
                 return not (phrase and head and not any(w.startswith(_TROUBLE_STEMS) for w in norms[i + 1:start]))
             phrase = phrase or n in _PHRASE_PREPS
@@ -614,7 +638,8 @@ class _DocView:
         if not 0 <= first < start:
             return False
         aside = _quantifier_end(norms, first)  # "Nobody, as yet, has ...": the aside is read through
-        if not (norms[aside] == "," and "," in norms[aside + 1:aside + 2 + _ASIDE_WORDS]):
+        if not (aside < len(norms) and norms[aside] == "," and "," in norms[aside + 1:aside + 2 + _ASIDE_WORDS]) \
+                or not _EXCEPTING.isdisjoint(norms[aside + 1:norms.index(",", aside + 1)]):
             aside = -1
         i = start - 1
         while i >= first:
@@ -622,7 +647,7 @@ class _DocView:
             if n == "," and aside >= 0 and aside < i <= aside + 1 + _ASIDE_WORDS:
                 i = first  # the aside's closing comma: what it says is skipped
                 continue
-            if n in _LIKING:
+            if _out_of_reach(norms, i):
                 return False  # "Nobody is happy with the advocacy provision": the liking is denied
             if n in TERMINATORS or (n in _CLAUSE_MARKS and not (n == "so" and norms[i + 1] == "far")):
                 return False  # "so" opens a clause, "so far" does not

@@ -148,13 +148,13 @@ class ThemeModel:
 
     @staticmethod
     def _denied(v, b: int, e: int, words: list[str]) -> bool:
-        """Whether "no" stands right before the content word that weighs most for the theme ("N/A -
-        no pool", "there is no pool at present"): the thing the theme is read from is said not to
-        exist. A wider reading, as the lexicon reads a term's negation, would deny the gaps these
-        words usually describe ("the team does not have the capacity" is about the team's work)."""
+        """Whether "no" stands right before the content word that weighs most for the theme, wherever
+        the sentence has it ("N/A - no pool", "there is no pool at present"; not "no pool last year;
+        now there is a pool"): the thing the theme is read from is said not to exist. A wider
+        reading, as the lexicon reads a term's negation, would deny the gaps these words usually
+        describe ("the team does not have the capacity" is about the team's work)."""
         sent = v.norms[b:e]
         for w in words:
             if " " not in w and len(w) > 1 and w not in STOP_WORDS and w in sent:
-                k = sent.index(w)
-                return k > 0 and sent[k - 1] == "no"
+                return all(k > 0 and sent[k - 1] == "no" for k, n in enumerate(sent) if n == w)
         return False
