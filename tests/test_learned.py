@@ -68,6 +68,7 @@ def test_learned_theme_without_lexicon_mention_points_at_its_sentence(tmp_path, 
 
 @pytest.mark.parametrize("text, denied", [
     ("N/A - there is no zorbling at present.", True),  # "no" right before the word: it does not exist
+    ("There is not a zorbling in place for this group.", True),  # ... or "not a"
     ("No - the zorbling does not reach people placed out of area.", False),  # a gap in it: it exists
     ("Our zorbling scheme is running well.", False),
     ("We had no zorbling last year; now there is a zorbling scheme.", False),  # said to exist after all

@@ -43,6 +43,11 @@ def _rescale(p: np.ndarray, threshold: float) -> np.ndarray:
     return np.floor(np.round(np.where(p < threshold, low, high) * 1e4, 6)) / 1e4
 
 
+def _said_not_to_exist(sent: list[str], k: int) -> bool:
+    """Whether the word at k follows "no", "not a", "not any" or "nor any" ("no pool", "there is not a pool")."""
+    return (k > 0 and sent[k - 1] == "no") or (k > 1 and sent[k - 1] in ("a", "an", "any") and sent[k - 2] in ("not", "n't", "nor"))
+
+
 class ThemeModel:
     def __init__(self, model: LinearModel | None, path: str = "", nlp: Language | None = None):
         self.model = model
@@ -156,5 +161,5 @@ class ThemeModel:
         sent = v.norms[b:e]
         for w in words:
             if " " not in w and len(w) > 1 and w not in STOP_WORDS and w in sent:
-                return all(k > 0 and sent[k - 1] == "no" for k, n in enumerate(sent) if n == w)
+                return all(_said_not_to_exist(sent, k) for k, n in enumerate(sent) if n == w)
         return False
