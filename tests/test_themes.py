@@ -137,7 +137,13 @@ def test_themes_negation_stops_at_a_phrase_after_a_preposition(nlp, text, denied
         ("Nobody, as yet, has been placed through NHS England specialised commissioning.",
          "specialist_commissioning", None),
         ("No one, so far, is funded through continuing healthcare.", "chc", None),
+        ("None of the people on our register, so far, have been placed through specialised commissioning.",
+         "specialist_commissioning", None),  # after the rest of the subject
+        ("Not one person, as yet, has been placed through NHS England specialised commissioning.",
+         "specialist_commissioning", None),
         # ... unless it makes an exception, which the clause affirms ...
+        ("None of the people on our register, apart from two, have been placed through specialised commissioning.",
+         None, "specialist_commissioning"),
         ("Nobody, apart from two people, is placed through specialised commissioning.", None,
          "specialist_commissioning"),
         ("No one, other than one individual, is funded through continuing healthcare.", None, "chc"),

@@ -100,6 +100,7 @@ _LIKING_AFTER = frozenset({"like", "content", "welcome"})
 _LIKING_VERBS = frozenset({"is", "are", "was", "were", "be", "been", "being", "would", "'d", "feel", "feels", "felt",
                            "seem", "seems", "seemed", "appear", "appears", "appeared", "really"})
 _ASIDE_WORDS = 4  # "Nobody, as yet, has ...": a short aside set off by commas after the quantifier
+_SUBJECT_WORDS = 6  # ... or after the rest of its subject: "None of the people on our register, so far, have ..."
 # ... unless it makes an exception, which the clause then affirms: "Nobody, apart from two people, is ..."
 _EXCEPTING = frozenset({"apart", "except", "excluding", "bar", "barring", "but", "other", "besides", "save", "beyond",
                         "than", "aside", "only"})
@@ -442,6 +443,23 @@ def _beyond_quantifier(norms: list[str], q: int, start: int) -> bool:
     return any(_out_of_reach(norms, i) for i in range(q + 1, start))
 
 
+def _aside(norms: list[str], q: int, start: int) -> int:
+    """Where a short aside set off by commas opens (its first comma), after the quantifier at q and
+    the rest of its subject, before a mention at `start` ("Nobody, as yet, has ...", "None of the
+    people on our register, so far, have ..."); -1 where there is none: no comma within
+    `_SUBJECT_WORDS` words, a verb or a clause break before it, more than `_ASIDE_WORDS` words to the
+    next comma, or an exception in it ("Nobody, apart from two people, is ...")."""
+    end = _quantifier_end(norms, q)
+    limit = min(start, end + _SUBJECT_WORDS + 1)
+    comma = next((k for k in range(end, limit) if norms[k] == ","), -1)
+    if comma < 0 or any(n in _FINITE or n in TERMINATORS or n in _CLAUSE_MARKS for n in norms[end:comma]):
+        return -1
+    close = next((k for k in range(comma + 1, min(start, comma + 2 + _ASIDE_WORDS)) if norms[k] == ","), -1)
+    if close < 0 or not _EXCEPTING.isdisjoint(norms[comma + 1:close]):
+        return -1
+    return comma
+
+
 def _quantifier_end(norms: list[str], i: int) -> int:
     """Where the quantifier starting at i ends: after "nobody", "no one", "none of", "not one"."""
     return i + 1 if norms[i] in _NO_ONE else i + 2
@@ -637,15 +655,12 @@ class _DocView:
         first = self.first_quantifier(start, b)
         if not 0 <= first < start:
             return False
-        aside = _quantifier_end(norms, first)  # "Nobody, as yet, has ...": the aside is read through
-        if not (aside < len(norms) and norms[aside] == "," and "," in norms[aside + 1:aside + 2 + _ASIDE_WORDS]) \
-                or not _EXCEPTING.isdisjoint(norms[aside + 1:norms.index(",", aside + 1)]):
-            aside = -1
+        aside = _aside(norms, first, start)  # "Nobody, as yet, has ...": the aside is read through
         i = start - 1
         while i >= first:
             n = norms[i]
             if n == "," and aside >= 0 and aside < i <= aside + 1 + _ASIDE_WORDS:
-                i = first  # the aside's closing comma: what it says is skipped
+                i = aside - 1  # the aside's closing comma: what it says is skipped
                 continue
             if _out_of_reach(norms, i):
                 return False  # "Nobody is happy with the advocacy provision": the liking is denied
