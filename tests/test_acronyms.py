@@ -188,6 +188,7 @@ def test_not_definitions_in_either_order(text):
 @pytest.mark.parametrize("text, short, long", [
     ("A Crisis Intervention (CI) service runs at night.", "CI", "Crisis Intervention"),
     ("Money from the Community Infrastructure Levy (CIL) pays for it.", "CIL", "Community Infrastructure Levy"),
+    ("Our Centre for Independent Living (CIL) runs it.", "CIL", "Centre for Independent Living"),
     ("The CIC (Community Interest Company) employs self-advocates.", "CIC", "Community Interest Company"),
 ])
 def test_letters_that_spell_a_numeral_abbreviate_one_word_each(text, short, long):

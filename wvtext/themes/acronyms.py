@@ -78,9 +78,13 @@ def is_abbreviation(short: str, *, numerals: bool = False) -> bool:
 
 def _numeral_only(short: str, lf: str | None) -> bool:
     """Whether letters that spell a roman numeral are only that: their long form is not one word
-    for each letter ("phase (II)" has none; "Crisis Intervention (CI)" has two for two), or they
-    are one letter repeated ("II", "III", "XX": the numbers a plan's phases and parts are given)."""
-    return bool(_ROMAN.fullmatch(short)) and (lf is None or len(lf.split()) != len(short) or len(set(short)) == 1)
+    for each letter, function words aside ("phase (II)" has none; "Crisis Intervention (CI)" has
+    two for two, "Centre for Independent Living (CIL)" three for three), or they are one letter
+    repeated ("II", "III", "XX": the numbers a plan's phases and parts are given)."""
+    if not _ROMAN.fullmatch(short):
+        return False
+    words = [w for w in lf.split() if w.lower() not in STOP_WORDS] if lf else []
+    return len(words) != len(short) or len(set(short)) == 1
 
 
 def long_form(short: str, words: str) -> str | None:

@@ -69,7 +69,7 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # "Transforming Care Partnership board (TCP)"), so that a learned model trained on the earlier
 # matches is reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
-            "local-abbreviations-7;typos-2")
+            "local-abbreviations-8;typos-2")
 
 
 class LexiconError(WvtextError):
