@@ -69,11 +69,11 @@ class Definition:
     end: int
 
 
-def is_abbreviation(short: str, *, numerals: bool = False) -> bool:
+def is_abbreviation(short: str) -> bool:
     """Two capitals at least ("ICB", "DoLS", "PfA"), so that a word in brackets ("(see)",
-    "(Leics)") is not read as one; not a roman numeral ("(II)") unless `numerals`."""
-    return sum(c.isupper() for c in short) >= 2 and any(c.isalpha() for c in short) and (
-        numerals or not _ROMAN.fullmatch(short))
+    "(Leics)") is not read as one. (Letters that spell a roman numeral, "(II)", are one only with
+    the long form `_numeral_only` asks for.)"""
+    return sum(c.isupper() for c in short) >= 2 and any(c.isalpha() for c in short)
 
 
 def _numeral_only(short: str, lf: str | None) -> bool:
@@ -129,13 +129,13 @@ def definitions(text: str) -> list[Definition]:
     for m in _BRACKETED.finditer(text):
         written = m.group(1).rstrip(".-/")
         short = _undotted(written)
-        if len(short) < 2 or not is_abbreviation(short, numerals=True):
+        if len(short) < 2 or not is_abbreviation(short):
             continue
         before = text[max(0, m.start() - 240):m.start()]
         cut = [b.end() for b in _BOUNDARY.finditer(before)]
         before = before[cut[-1]:] if cut else before
         lf = long_form(short, " ".join(before.split()[-_max_words(short):]))
-        if _acceptable(short, lf) and not _numeral_only(short, lf):
+        if _acceptable(short, lf):
             found.append(Definition(short, lf, m.start(1), m.start(1) + len(written)))
     for bracket in _OPENING.finditer(text):
         m = _SHORT_BEFORE.search(text, max(0, bracket.start() - 24), bracket.start())
@@ -144,11 +144,11 @@ def definitions(text: str) -> list[Definition]:
             continue
         written = m.group(1).rstrip(".")
         short, inside = _undotted(written), inner.group(1)
-        if not is_abbreviation(short, numerals=True) or _BOUNDARY.search(inside):  # "LA (Lead Agency: housing)"
+        if not is_abbreviation(short) or _BOUNDARY.search(inside):  # "LA (Lead Agency: housing)"
             continue
         inside = " ".join(inside.split())
         if len(inside.split()) <= _max_words(short) and long_form(short, inside) == inside \
-                and _acceptable(short, inside) and not _numeral_only(short, inside):
+                and _acceptable(short, inside):
             found.append(Definition(short, inside, m.start(1), m.start(1) + len(written)))
     return sorted(found, key=lambda d: d.start)
 
@@ -165,12 +165,13 @@ def _undotted(short: str) -> str:
 
 def _acceptable(short: str, lf: str | None) -> bool:
     """A long form of more than one word that does not open with a function word, does not contain
-    the abbreviation, and ends on a word its letters need ("Transforming Care Partnership board"
-    for "TCP" says more about a use than the letters stand for)."""
+    the abbreviation, ends on a word its letters need ("Transforming Care Partnership board" for
+    "TCP" says more about a use than the letters stand for), and, for letters that spell a roman
+    numeral, is one they abbreviate (`_numeral_only`)."""
     words = lf.split() if lf else []
     if len(words) < 2 or words[0].lower() in STOP_WORDS or _plain(short) in {_plain(w) for w in words}:
         return False
-    return long_form(short, " ".join(words[:-1])) is None
+    return long_form(short, " ".join(words[:-1])) is None and not _numeral_only(short, lf)
 
 
 def written_forms(short: str) -> tuple[str, ...]:

@@ -443,21 +443,21 @@ def _beyond_quantifier(norms: list[str], q: int, start: int) -> bool:
     return any(_out_of_reach(norms, i) for i in range(q + 1, start))
 
 
-def _aside(norms: list[str], q: int, start: int) -> int:
-    """Where a short aside set off by commas opens (its first comma), after the quantifier at q and
-    the rest of its subject, before a mention at `start` ("Nobody, as yet, has ...", "None of the
-    people on our register, so far, have ..."); -1 where there is none: no comma within
-    `_SUBJECT_WORDS` words, a verb or a clause break before it, more than `_ASIDE_WORDS` words to the
-    next comma, or an exception in it ("Nobody, apart from two people, is ...")."""
+def _aside(norms: list[str], q: int, start: int) -> tuple[int, int]:
+    """The commas of a short aside after the quantifier at q and the rest of its subject, before a
+    mention at `start` ("Nobody, as yet, has ...", "None of the people on our register, so far, have
+    ..."): (opening, closing); (-1, -1) where there is none: no comma within `_SUBJECT_WORDS` words,
+    a verb or a clause break before it, more than `_ASIDE_WORDS` words to the next comma, or an
+    exception in it ("Nobody, apart from two people, is ...")."""
     end = _quantifier_end(norms, q)
     limit = min(start, end + _SUBJECT_WORDS + 1)
     comma = next((k for k in range(end, limit) if norms[k] == ","), -1)
     if comma < 0 or any(n in _FINITE or n in TERMINATORS or n in _CLAUSE_MARKS for n in norms[end:comma]):
-        return -1
+        return -1, -1
     close = next((k for k in range(comma + 1, min(start, comma + 2 + _ASIDE_WORDS)) if norms[k] == ","), -1)
     if close < 0 or not _EXCEPTING.isdisjoint(norms[comma + 1:close]):
-        return -1
-    return comma
+        return -1, -1
+    return comma, close
 
 
 def _quantifier_end(norms: list[str], i: int) -> int:
@@ -655,12 +655,12 @@ class _DocView:
         first = self.first_quantifier(start, b)
         if not 0 <= first < start:
             return False
-        aside = _aside(norms, first, start)  # "Nobody, as yet, has ...": the aside is read through
+        opening, closing = _aside(norms, first, start)  # "Nobody, as yet, has ...": the aside is read through
         i = start - 1
         while i >= first:
             n = norms[i]
-            if n == "," and aside >= 0 and aside < i <= aside + 1 + _ASIDE_WORDS:
-                i = aside - 1  # the aside's closing comma: what it says is skipped
+            if i == closing:
+                i = opening - 1  # what the aside says is skipped
                 continue
             if _out_of_reach(norms, i):
                 return False  # "Nobody is happy with the advocacy provision": the liking is denied

@@ -66,8 +66,11 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # remark or before their words, "ICB (Integrated Commissioning Board)", and used with stops; its
 # fourth version, after a review: not a gloss on a use, "TCP (Transforming Care Partnership board)",
 # nor two letters with stops, which may be initials; its fifth, a gloss in either order,
-# "Transforming Care Partnership board (TCP)"), so that a learned model trained on the earlier
-# matches is reported stale.
+# "Transforming Care Partnership board (TCP)"; session 36: quoted and named definitions, "('ICB')",
+# "(known as the ICB)", and letters that spell a roman numeral, "Crisis Intervention (CI)"; its
+# seventh and eighth, after a review: "(hereafter referred to as the ICB)", "II" always a number, a
+# numeral's long form counted without function words), so that a learned model trained on the
+# earlier matches is reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
             "local-abbreviations-8;typos-2")
 
