@@ -56,6 +56,13 @@ def folder_paragraph(look: str, what: str, commit: str, folder: str, now: dict, 
         was = pitems["themes, learned (default), vs readers"]["f1"] if pitems else None
         parts.append(f"items, learned {t['f1']:.3f} (P {t['precision']:.3f}, R {t['recall']:.3f}"
                      + (f"; {was:.3f} then" if was is not None else "") + f"), the lexicon alone {lex:.3f}")
+    for kind, r in (("voices", v), ("items", items)):  # since session 37
+        got = r and r.get("negation marks, learned (default), vs readers")
+        if got:
+            rule = r["negation marks, lexicon alone, vs readers"]
+            parts.append(f"negation flags on the {kind}, learned P {got['precision']:.3f}, R {got['recall']:.3f}, "
+                         f"F1 {got['f1']:.3f} (the rules P {rule['precision']:.3f}, R {rule['recall']:.3f}, "
+                         f"F1 {rule['f1']:.3f})")
     return f"{look} (`bench/run.py` on commit {commit}, {what}): " + "; ".join(parts) + "."
 
 

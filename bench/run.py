@@ -331,6 +331,25 @@ def markdown(res: dict) -> str:
                   _f(r[f"themes, learned (default), vs {who}"]["f1"]) + _ci(r[f"themes, learned (default), vs {who}"].get("ci95")))
                  for name, r in _by_folder(vo["items"]) for who in ("writers", "readers")
                  if f"themes, lexicon alone, vs {who}" in r])
+    if vo and "error" not in vo:
+        def _neg(r, mode, who):
+            v = r.get(f"negation marks, {mode}, vs {who}")
+            return "-" if v is None else f"{_f(v['precision'])} / {_f(v['recall'])} / {_f(v['f1'])}"
+
+        neg_rows = [(name, "voices", who, _neg(r, "lexicon alone", who), _neg(r, "learned (default)", who))
+                    for name, r in _by_folder(vo) for who in ("writers", "readers")
+                    if f"negation marks, lexicon alone, vs {who}" in r]
+        neg_rows += [(name, "items", who, _neg(r, "lexicon alone", who), _neg(r, "learned (default)", who))
+                     for name, r in _by_folder(vo.get("items", {})) for who in ("writers", "readers")
+                     if f"negation marks, lexicon alone, vs {who}" in r]
+        if neg_rows:
+            lines += _table(
+                "Negation marks by writer (`bench/voices.py`; SYNTHETIC voices and items)",
+                "Of the themes a text carries by the labels (or marks negated) and wvtext finds, how many it flags "
+                "negated (mentioned only to deny it) where the labels do: precision / recall / F1. Rules: every mention "
+                "read as negated (`--learned none`); learned: the negation model of models/learned/negation_model.json "
+                "(since session 37), trained on the training folder (in-sample there).",
+                ("folder", "texts", "labels", "rules P / R / F1", "learned (default) P / R / F1"), neg_rows)
     ac = acc.get("across", {})
     if ac and "error" not in ac:
         lines += _table(

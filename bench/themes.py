@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 from wvtext.codebook import load_codebook  # noqa: E402
 from wvtext.export import write_json  # noqa: E402
-from wvtext.evaluate import (bootstrap_f1, bootstrap_f1_difference, multilabel_scores, read_labels,  # noqa: E402
-                             split_set, unit_counts)
+from wvtext.evaluate import (bootstrap_f1, bootstrap_f1_difference, multilabel_scores, negation_marks,  # noqa: E402
+                             read_labels, split_set, unit_counts)
 from wvtext.ingest import read_input  # noqa: E402
 from wvtext.pipeline import item_text, question_text  # noqa: E402
 from wvtext.themes.acronyms import return_definitions  # noqa: E402
@@ -180,14 +180,8 @@ def negation(nlp) -> dict:
     import csv
 
     def score(rows: list[tuple[str, str | None, set, set]]) -> dict:
-        tp = fp = fn = 0
-        found = extract_themes([r[0] for r in rows], nlp=nlp, questions=[r[1] for r in rows])
-        for (_t, _q, carried, negated), s in zip(rows, found):
-            for theme in set(s) & (carried | negated):
-                said, marked = theme in negated, s[theme].negated
-                tp, fp, fn = tp + (said and marked), fp + (marked and not said), fn + (said and not marked)
-        return {"tp": tp, "fp": fp, "fn": fn, "precision": round(tp / max(1, tp + fp), 3),
-                "recall": round(tp / max(1, tp + fn), 3)}
+        found = list(extract_themes([r[0] for r in rows], nlp=nlp, questions=[r[1] for r in rows]))
+        return negation_marks(found, [r[2] for r in rows], [r[3] for r in rows])
 
     codebook = load_codebook()
     ret = read_input(CORPUS / "returns" / "leicestershire_2013_stocktake.txt").returns[0]
@@ -285,7 +279,8 @@ def main() -> None:
     syn = synthetic_set(nlp)
     if syn:
         out["synthetic"] = syn
-    out["negation"] = negation(nlp)
+    out["negation"] = negation(nlp)  # the learned negation decision (the default)
+    out["negation_rules_alone"] = negation(lexicon_nlp)  # every mention read as negated
     probes = probe_items(nlp)
     if probes:
         out["probe_items"] = probes
@@ -344,8 +339,10 @@ def main() -> None:
             print(f"probe items (SYNTHETIC, development; {probes['n']} items), {mode}: P {v['precision']:.3f} "
                   f"R {v['recall']:.3f} F1 {v['f1']:.3f}; {v['false_positives']} themes carried that the writer did "
                   f"not give, {v['carried_passing']} of them named only in passing")
-    for k, v in out["negation"].items():
-        print(f"negation marks, {k}: P {v['precision']:.3f} R {v['recall']:.3f} (tp {v['tp']} fp {v['fp']} fn {v['fn']})")
+    for key, mode in (("negation", "learned (default)"), ("negation_rules_alone", "rules alone")):
+        for k, v in out[key].items():
+            print(f"negation marks, {mode}, {k}: P {v['precision']:.3f} R {v['recall']:.3f} "
+                  f"(tp {v['tp']} fp {v['fp']} fn {v['fn']})")
     s = out["speed"]
     print(f"speed: {s['words_per_s']:,} words/s on one core, median of {s['passes']} passes (best {s['words_per_s_best']:,}, "
           f"worst {s['words_per_s_worst']:,}; {s['words']:,} words); bare blank tokenizer "

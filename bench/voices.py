@@ -40,7 +40,8 @@ sys.path.insert(0, str(ROOT))
 
 from wvtext.export import write_json  # noqa: E402
 from wvtext.codebook import load_codebook  # noqa: E402
-from wvtext.evaluate import bootstrap_accuracy, bootstrap_f1, multilabel_scores, unit_counts  # noqa: E402
+from wvtext.evaluate import (bootstrap_accuracy, bootstrap_f1, multilabel_scores, negation_marks,  # noqa: E402
+                             unit_counts)
 from wvtext.stance import StanceReader  # noqa: E402
 from wvtext.themes.lexicon import THEMES  # noqa: E402
 from wvtext.pipeline import item_text, question_text  # noqa: E402
@@ -68,6 +69,12 @@ def _label_sets(rows: list[dict]) -> dict[str, tuple[str, str]]:
     if all((r.get("reader_text_class") or "").strip() for r in rows):
         sets["readers"] = ("reader_text_class", "reader_themes")
     return sets
+
+
+def _negation_labels(rows: list[dict], who: str) -> tuple[list[set], list[set]]:
+    pre = "reader_" if who == "readers" else ""
+    split = lambda v: {t for t in (v or "").split(";") if t}  # noqa: E731
+    return [split(r[pre + "themes"]) for r in rows], [split(r.get(pre + "negated_themes")) for r in rows]
 
 
 def measure(folder: Path) -> dict:
@@ -103,12 +110,15 @@ def measure(folder: Path) -> dict:
     golds = {who: {i: {t for t in r[tc].split(";") if t} for i, r in enumerate(rows)}
              for who, (_, tc) in label_sets.items()}
     for mode, learned in (("lexicon alone", False), ("learned (default)", True)):
-        res = extract_themes(texts, nlp=make_nlp(learned=learned), questions=[question_text(codebook, r["qid"]) for r in rows])
+        res = list(extract_themes(texts, nlp=make_nlp(learned=learned),
+                                  questions=[question_text(codebook, r["qid"]) for r in rows]))
         pred = {i: {t for t, s in sc.items() if s.carried} for i, sc in enumerate(res)}
         for who, gold in golds.items():
             m = multilabel_scores(gold, pred, list(THEMES))["micro"]
             out[f"themes, {mode}, vs {who}"] = {**{k: round(m[k], 3) for k in ("f1", "precision", "recall")},
                                                 "ci95": bootstrap_f1(unit_counts(gold, pred))}
+            if all((("reader_" if who == "readers" else "") + "negated_themes") in r for r in rows):
+                out[f"negation marks, {mode}, vs {who}"] = negation_marks(res, *_negation_labels(rows, who))
     for who, gold in golds.items():
         out[f"themes per text ({who})"] = round(sum(map(len, gold.values())) / len(gold), 2)
     if "readers" in golds:
@@ -133,13 +143,15 @@ def measure_items(folder: Path) -> dict:
         cols["readers"] = "reader_themes"
     out: dict = {"n": len(rows)}
     for mode, learned in (("lexicon alone", False), ("learned (default)", True)):
-        res = extract_themes(texts, nlp=make_nlp(learned=learned))
+        res = list(extract_themes(texts, nlp=make_nlp(learned=learned)))
         pred = {i: {t for t, sc in s.items() if sc.carried} for i, s in enumerate(res)}
         for who, col in cols.items():
             gold = {i: {t for t in r[col].split(";") if t} for i, r in enumerate(rows)}
             m = multilabel_scores(gold, pred, list(THEMES))["micro"]
             out[f"themes, {mode}, vs {who}"] = {**{k: round(m[k], 3) for k in ("f1", "precision", "recall")},
                                                 "ci95": bootstrap_f1(unit_counts(gold, pred))}
+            if all((("reader_" if who == "readers" else "") + "negated_themes") in r for r in rows):
+                out[f"negation marks, {mode}, vs {who}"] = negation_marks(res, *_negation_labels(rows, who))
     return out
 
 
@@ -156,7 +168,10 @@ def main() -> None:
             out.setdefault("items", {})[folder.name] = items
             print(f"{folder.name} items (n={items['n']}):")
             for k, v in items.items():
-                if k != "n":
+                if k.startswith("negation marks"):
+                    print(f"  {k}: P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f} "
+                          f"(tp {v['tp']} fp {v['fp']} fn {v['fn']})")
+                elif k != "n":
                     print(f"  {k}: micro F1 {v['f1']:.3f} [95% CI {v['ci95'][0]:.3f}-{v['ci95'][1]:.3f}] "
                           f"(P {v['precision']:.3f} R {v['recall']:.3f})")
         if not res:
@@ -171,6 +186,9 @@ def main() -> None:
             elif k.startswith("themes,"):
                 print(f"  {k}: micro F1 {v['f1']:.3f} [95% CI {v['ci95'][0]:.3f}-{v['ci95'][1]:.3f}] "
                       f"(P {v['precision']:.3f} R {v['recall']:.3f})")
+            elif k.startswith("negation marks"):
+                print(f"  {k}: P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f} "
+                      f"(tp {v['tp']} fp {v['fp']} fn {v['fn']})")
             elif k.startswith(("themes per text", "writers and readers")):
                 print(f"  {k}: {v}")
     if args.json:

@@ -55,6 +55,7 @@ def test_cli_analyse_manifest_records_what_produced_it(analysed):
     assert "answers.csv" in m["outputs"] and "ingest" in m["timings_s"]
     assert m["settings"]["learned"] == "themes"
     assert len(m["learned_models"]["themes_model.json"]["sha256"]) == 64
+    assert m["learned_models"]["negation_model.json"]["threshold"] > 0  # the settings it was made with
     # the rule files that decide results, the libraries and the code are recorded too
     rules = m["rule_files"]["files"]
     assert {"stance/cues.csv", "themes/lexicon.csv", "practice/good_practice.csv"} <= set(rules)
@@ -130,12 +131,12 @@ def test_cli_analyse_unknown_learned_setting_is_one_line_error(tmp_path):
     assert "--learned must be one of themes, all, none" in res.stderr and "Traceback" not in res.stderr
 
 
-def test_cli_analyse_learned_all_records_both_models(tmp_path):
+def test_cli_analyse_learned_all_records_every_model(tmp_path):
     res = run("analyse", "corpus/returns/leicestershire_2013_stocktake.txt", "--out", str(tmp_path),
               "--db", str(tmp_path / "w.db"), "--learned", "all")
     assert res.returncode == 0, res.stderr
     m = json.loads((tmp_path / "manifest.json").read_text())
-    assert set(m["learned_models"]) == {"themes_model.json", "stance_model.json"}
+    assert set(m["learned_models"]) == {"themes_model.json", "negation_model.json", "stance_model.json"}
     assert all(len(v["sha256"]) == 64 for v in m["learned_models"].values())
 
 

@@ -86,3 +86,19 @@ def test_the_real_reader_agreement_interval_is_computed_on_the_real_labels():
     micro = multilabel_scores(gold, reader, sorted(set().union(*gold.values())))["micro"]["f1"]
     lo, hi = bootstrap_f1(unit_counts(gold, reader))
     assert lo <= micro <= hi and hi - lo < 0.2
+
+
+def test_negation_marks_count_only_the_themes_the_labels_carry_or_deny():
+    from types import SimpleNamespace as S
+
+    from wvtext.evaluate import negation_marks
+
+    found = [{"chc": S(negated=True), "housing": S(negated=True), "advocacy": S(negated=False)},
+             {"chc": S(negated=False)}]
+    # text 1: chc denied (right), housing flagged but carried (a false flag), advocacy carried and not
+    # flagged (right); text 2: chc denied but not flagged (missed); a flag on a theme the labels do not
+    # carry would not count
+    got = negation_marks(found, [{"chc", "housing", "advocacy"}, {"chc"}], [{"chc"}, {"chc"}])
+    assert (got["tp"], got["fp"], got["fn"]) == (1, 1, 1)
+    assert got["precision"] == 0.5 and got["recall"] == 0.5 and got["f1"] == 0.5
+    assert negation_marks([{"chc": S(negated=True)}], [set()], [set()])["fp"] == 0

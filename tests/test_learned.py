@@ -192,7 +192,7 @@ def test_learned_train_is_deterministic_and_records_its_data(tmp_path):
         res = subprocess.run([sys.executable, "-c", script, str(tmp_path / out), str(tmp_path / "training")],
                              env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, cwd=ROOT)
         assert res.returncode == 0, res.stderr
-    for name in ("themes_model.json", "stance_model.json"):
+    for name in ("themes_model.json", "stance_model.json", "negation_model.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     meta = json.loads((tmp_path / "a" / "themes_model.json").read_text())["meta"]
     assert set(meta["training_files"]) == {p.name for p in TRAINING.glob("*.csv")}
@@ -414,7 +414,8 @@ def test_cli_train_writes_into_the_working_folder_by_default(tmp_path, monkeypat
     monkeypatch.chdir(work)
     res = CliRunner().invoke(app, ["train", "--training", str(tmp_path / "training")])
     assert res.exit_code == 0, res.output
-    assert sorted(p.name for p in (work / "wvtext-learned").iterdir()) == ["stance_model.json", "themes_model.json"]
+    assert sorted(p.name for p in (work / "wvtext-learned").iterdir()) == ["negation_model.json", "stance_model.json",
+                                                                           "themes_model.json"]
     assert {p.name: p.read_bytes() for p in (models / "learned").glob("*.json")} == shipped
     assert "WVTEXT_LEARNED=wvtext-learned" in res.output  # how to analyse with them
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-__all__ = ["prf", "multilabel_scores", "read_labels", "split_set", "unit_counts", "bootstrap_f1", "bootstrap_accuracy",
+__all__ = ["prf", "multilabel_scores", "negation_marks", "read_labels", "split_set", "unit_counts", "bootstrap_f1", "bootstrap_accuracy",
            "bootstrap_f1_difference", "BOOTSTRAP_RESAMPLES", "BOOTSTRAP_SEED"]
 
 # How sure a figure on a small labelled set is: a percentile bootstrap over its texts (the unit
@@ -35,6 +35,19 @@ def multilabel_scores(gold: dict, pred: dict, labels: list[str]) -> dict:
     macro = {m: round(sum(v[m] for v in with_support) / len(with_support), 3) if with_support else 0.0
              for m in ("precision", "recall", "f1")}
     return {"per_label": per, "micro": prf(TP, FP, FN), "macro": macro, "n": len(gold)}
+
+
+def negation_marks(found: list[dict], carried: list[set], negated: list[set]) -> dict:
+    """Negation marks against labels: of the themes a text carries by the labels (or marks negated)
+    and wvtext finds, how many it marks negated where the labels do (precision, recall, F1)."""
+    tp = fp = fn = 0
+    for s, c, n in zip(found, carried, negated):
+        for theme in set(s) & (c | n):
+            said, marked = theme in n, s[theme].negated
+            tp, fp, fn = tp + (said and marked), fp + (marked and not said), fn + (said and not marked)
+    p, r = tp / max(1, tp + fp), tp / max(1, tp + fn)
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+            "tp": tp, "fp": fp, "fn": fn}
 
 
 def read_labels(path: Path, key: str | tuple[str, ...]) -> dict:

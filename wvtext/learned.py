@@ -416,18 +416,22 @@ def load_model(path: str) -> LinearModel | None:
         raise WvtextError(f"{p}: not a wvtext model file ({e}).",
                           remedy=f"Rebuild it with `wvtext train --out {p.parent}`, or restore models/learned/ from "
                                  "the repository.")
-    expected = {"themes": THEME_FEATURES, "stance": STANCE_FEATURES}.get(model.kind)
+    from .themes.negation_model import NEGATION_FEATURES
+
+    expected = {"themes": THEME_FEATURES, "stance": STANCE_FEATURES, "negation": NEGATION_FEATURES}.get(model.kind)
     if expected is None:
-        raise WvtextError(f"{p}: model kind {model.kind!r} is neither 'themes' nor 'stance'.",
+        raise WvtextError(f"{p}: model kind {model.kind!r} is not 'themes', 'stance' or 'negation'.",
                           remedy=f"Rebuild it with `wvtext train --out {p.parent}`.")
     if model.dense_names != expected:
         raise WvtextError(f"{p}: made for other features than this wvtext computes.",
                           remedy=f"Rebuild it with `wvtext train --out {p.parent}`.")
     n = len(model.labels)
     shapes_ok = (model.dense_w.shape == (n, len(expected)) and model.bias.shape == (n,)
-                 and model.bow_w.shape == (len(model.vocab), n))
-    if not shapes_ok or not 0.0 <= model.blend <= 1.0 or (model.kind == "themes" and not 0.0 < model.threshold < 1.0):
-        raise WvtextError(f"{p}: damaged model file (weights of the wrong shape, or blend/threshold out of range).",
+                 and model.bow_w.shape == (len(model.vocab), n)
+                 and all(np.isfinite(a).all() for a in (model.dense_w, model.bow_w, model.bias)))
+    if not shapes_ok or not 0.0 <= model.blend <= 1.0 or (model.kind in ("themes", "negation") and not 0.0 < model.threshold < 1.0):
+        raise WvtextError(f"{p}: damaged model file (weights of the wrong shape or not numbers, or blend/threshold out "
+                          "of range).",
                           remedy=f"Rebuild it with `wvtext train --out {p.parent}`, or restore models/learned/ from "
                                  "the repository.")
     return model

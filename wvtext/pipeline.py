@@ -901,8 +901,10 @@ def learned_models(learned: str) -> dict:
     from .learned import learned_dir
     from .stance import STANCE_MODEL_FILE
     from .themes.model import THEME_MODEL_FILE
+    from .themes.negation_model import NEGATION_MODEL_FILE
 
-    names = {"themes": [THEME_MODEL_FILE], "all": [THEME_MODEL_FILE, STANCE_MODEL_FILE], "none": []}[learned]
+    themes = [THEME_MODEL_FILE, NEGATION_MODEL_FILE]
+    names = {"themes": themes, "all": themes + [STANCE_MODEL_FILE], "none": []}[learned]
     out = {}
     for name in names:
         path = learned_dir() / name

@@ -1,4 +1,5 @@
-"""Train the learned layers (`wvtext train`): the theme decision and the narrative class.
+"""Train the learned layers (`wvtext train`): the theme decision, the negation decision and the
+narrative class.
 
 Consumes the training sets of `corpus/training/` (see its README): narratives labelled with their
 class and themes, good-practice items and report passages labelled with themes, written or
@@ -16,7 +17,12 @@ trained on) is within 0.005 of the best, and with it its best blend and threshol
 regularised model that wins by less than the noise of the cross-validation is not chosen. Both
 figures are kept in the model file and reported by `bench/learned.py`.
 
-Produces `models/learned/themes_model.json` and `stance_model.json` with what made them.
+The negation decision (`train_negation`) has two settings, C and its threshold, chosen the same way
+(the real return's labels deny no theme, so there the guard is that it marks no more of the
+return's themes negated than the rule does).
+
+Produces `models/learned/themes_model.json`, `negation_model.json` and `stance_model.json` with
+what made them.
 """
 from __future__ import annotations
 
@@ -56,6 +62,7 @@ class Example:
     text_class: str = ""  # narratives only
     known: frozenset[str] | None = None  # themes whose label is known (None: all; a review: those decided)
     defined: tuple[tuple[str, str], ...] = ()  # the abbreviations its return defines (themes.acronyms), as analyse reads them
+    negated: frozenset[str] | None = None  # the themes it mentions only to deny them (None: a file without negated_themes)
 
 
 @dataclass
@@ -93,6 +100,7 @@ def _kind(path: Path) -> str:
 
 LABELS = ("readers", "writers")
 _READER = "reader_"  # column prefix of an independent reader's labels beside the writer's own
+_FROM_READER = "\0from reader"  # set by `_reader_labels` on a row whose labels are the reader's
 
 
 def read_training(folder: Path | None = None, labels: str = "readers") -> TrainingSet:
@@ -138,8 +146,9 @@ def read_training(folder: Path | None = None, labels: str = "readers") -> Traini
 
 
 def _reader_labels(path: Path, kind: str, row: int, r: dict) -> dict:
-    """The row with the reader's labels in place of the writer's."""
-    r = dict(r)
+    """The row with the reader's labels in place of the writer's (`_FROM_READER` says so, for the
+    field an error names)."""
+    r = dict(r, **{_FROM_READER: True})
     for col in ("themes", "negated_themes") + (("text_class",) if kind == "_voices" else ()):
         value = r.get(_READER + col)
         if value is None or (col == "text_class" and not value.strip()):
@@ -151,24 +160,43 @@ def _reader_labels(path: Path, kind: str, row: int, r: dict) -> dict:
 
 def _example(path, kind, row, r, qids, themes_ids, normalize_text, item_text) -> Example:
     where = f"{path.name}, row {row}"
+    prefix = _READER if r.get(_FROM_READER) else ""
+
+    def col(name: str) -> str:  # the column a label came from
+        return prefix + name
+
     themes = _split(r.get("themes", ""))
     bad = sorted(themes - set(themes_ids))
     if bad:
-        raise WvtextError(f"{where}, field themes: unknown theme id(s) {', '.join(bad)}.",
+        raise WvtextError(f"{where}, field {col('themes')}: unknown theme id(s) {', '.join(bad)}.",
                           remedy="Use the 23 theme ids ('wvtext lexicon' lists them).")
+    negated = None
+    if r.get("negated_themes") is not None:
+        negated = _split(r["negated_themes"])
+        bad = sorted(negated - set(themes_ids))
+        if bad:
+            raise WvtextError(f"{where}, field {col('negated_themes')}: unknown theme id(s) {', '.join(bad)}.",
+                              remedy="Use the 23 theme ids ('wvtext lexicon' lists them).")
+        bad = sorted(negated - themes)
+        if bad:
+            raise WvtextError(f"{where}, field {col('negated_themes')}: {', '.join(bad)} not among the row's "
+                              f"{col('themes')}.", remedy="A theme mentioned only to deny it is listed in "
+                                                          f"{col('themes')} too (shared/spec/themes.md).")
     if kind == "_voices":
         if r["text_class"] not in STANCE_CLASSES:
-            raise WvtextError(f"{where}, field text_class: {r['text_class']!r} is not one of {', '.join(STANCE_CLASSES)}.")
+            raise WvtextError(f"{where}, field {col('text_class')}: {r['text_class']!r} is not one of "
+                              f"{', '.join(STANCE_CLASSES)}.")
         if r["qid"] not in qids:
             raise WvtextError(f"{where}, field qid: {r['qid']!r} is not a question of the codebook.")
         if not (r["voice"] or "").strip():
             raise WvtextError(f"{where}, field voice: empty; every narrative needs its writer's voice (the CV group).")
-        return Example("voice " + r["voice"].strip(), normalize_text(r["narrative"]), themes, r["qid"], r["text_class"])
+        return Example("voice " + r["voice"].strip(), normalize_text(r["narrative"]), themes, r["qid"], r["text_class"],
+                       negated=negated)
     if kind == "_items":
         # one cross-validation group per items file: each was written by its own writer
         return Example("items " + path.stem, item_text({"title": normalize_text(r["title"]),
-                                           "description": normalize_text(r["description"])}), themes)
-    return Example("passages " + path.name.split("_")[0], normalize_text(r["text"]), themes)
+                                           "description": normalize_text(r["description"])}), themes, negated=negated)
+    return Example("passages " + path.name.split("_")[0], normalize_text(r["text"]), themes, negated=negated)
 
 
 def _dev_keys() -> tuple[str, set[str]]:
@@ -622,6 +650,121 @@ def _reviews_hash(examples: list[Example]) -> str:
     return h.hexdigest()
 
 
+_NEG_C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
+_NEG_THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5)
+
+
+def _negation_rows(examples: list[Example], docs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple]:
+    """For each theme a text carries by its labels and the lexicon finds, where the model decides
+    its flag (`model_decides`): its `negation_features`, whether the labels mark it negated, whether
+    the rule marks it, and the example's index; and the true, false and missed marks of the other
+    themes, whose flag is the rule's (no mention read as negated, or a label over a null entry).
+    """
+    from .learned import QUESTION_KEY
+    from .themes.negation_model import NEGATION_FEATURES, _TextContext, model_decides, negation_features
+
+    X, y, rule, at, fixed = [], [], [], [], [0, 0, 0]
+    for k, (e, d) in enumerate(zip(examples, docs)):
+        if e.negated is None:
+            continue
+        view, item, text = doc_view(d), d.user_data.get(QUESTION_KEY) is None, None
+        for t, s in sorted((d._.wv_themes or {}).items()):
+            if t not in e.themes:
+                continue
+            if model_decides(view, s):
+                text = text or _TextContext(view.norms)
+                X.append(negation_features(view, s, item, text))
+                y.append(t in e.negated)
+                rule.append(s.negated)
+                at.append(k)
+            else:  # the rule's mark stands
+                said = t in e.negated
+                fixed[0] += said and s.negated
+                fixed[1] += s.negated and not said
+                fixed[2] += said and not s.negated
+    return (np.array(X).reshape(-1, len(NEGATION_FEATURES)), np.array(y, dtype=bool), np.array(rule, dtype=bool),
+            np.array(at, dtype=np.int64), tuple(fixed))
+
+
+def _prf(pred: np.ndarray, gold: np.ndarray, fixed: tuple = (0, 0, 0)) -> tuple[float, float, float]:
+    """Precision, recall and F1 of negation marks, with `fixed` (true, false, missed marks) added."""
+    tp, fp, fn = (int((pred & gold).sum()) + fixed[0], int((pred & ~gold).sum()) + fixed[1],
+                  int((~pred & gold).sum()) + fixed[2])
+    p, r = tp / max(1, tp + fp), tp / max(1, tp + fn)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def train_negation(ts: TrainingSet, dev: list[Example], progress: Callable[[str], None] = print) -> LinearModel:
+    """The learned negation decision (`themes.negation_model`): a logistic model over
+    `NEGATION_FEATURES` of each theme a training text carries and the lexicon finds, labelled
+    negated where the text mentions it only to deny it. C and the threshold are chosen as the
+    theme model's are: among the settings that mark no more of the real development return's
+    carried themes negated than the rule does (its labels deny none), the smallest C whose
+    held-out-group F1 is within the noise of the best, with its best threshold."""
+    from .themes.negation_model import NEGATION_FEATURES
+
+    ex = [e for e in ts.examples if e.negated is not None]
+    if not ex:
+        raise WvtextError("no training file has a negated_themes column: the negation model has nothing to learn from.",
+                          remedy="Give the training files a negated_themes column (corpus/training/README.md).")
+    _, docs = _parse([e.text for e in ex], _question_texts(ex), [e.defined for e in ex])
+    X, y, rule, at, fixed = _negation_rows(ex, docs)
+    groups = np.array([ex[k].group for k in at.tolist()])
+    dex = [e for e in dev if e.text_class]  # the real return: its labels deny no theme, so every mark is a false one
+    _, ddocs = _parse([e.text for e in dex], _question_texts(dex), [e.defined for e in dex])
+    dX, _dy, drule, _, dfixed = _negation_rows([Example(e.group, e.text, e.themes, e.qid, e.text_class, negated=frozenset())
+                                        for e in dex], ddocs)
+    base = _prf(rule, y, fixed)
+    base_dev = int(drule.sum()) + dfixed[1]
+    results, fitted = [], {}
+    for C in _NEG_C_GRID:
+        cvp = np.zeros(len(y))
+        for g in sorted(set(groups.tolist())):
+            tr, te = groups != g, groups == g
+            w, b = _fit_binary(X[tr], y[tr], C)
+            cvp[te] = _sigmoid(X[te] @ w + b) if w is not None else _sigmoid(b)
+        w, b = fitted[C] = _fit_binary(X, y, C)
+        devp = _sigmoid(dX @ w + b) if w is not None else np.full(len(dX), _sigmoid(b))
+        for th in _NEG_THRESHOLDS:
+            p, r, f = _prf(cvp >= th, y, fixed)
+            results.append((f, int((devp >= th).sum()) + dfixed[1], C, th, p, r))
+        best = max((r for r in results if r[2] == C), key=lambda r: r[0])
+        progress(f"negation: C={C}: best threshold {best[3]}: held-out groups F1 {best[0]:.3f} "
+                 f"(P {best[4]:.3f} R {best[5]:.3f}); development return, false marks {best[1]}")
+    ok = [r for r in results if r[1] <= base_dev]
+    if ok:
+        top = max(r[0] for r in ok)
+        near = [r for r in ok if r[0] >= top - _NOISE - 1e-9]
+        C = min(r[2] for r in near)
+        f, dev_marks, C, th, p, r = max((r for r in near if r[2] == C), key=lambda r: (round(r[0], 9), r[3]))
+    else:  # every setting flags more of the development return than the rule: the least bad there
+        f, dev_marks, C, th, p, r = min(results, key=lambda r: (r[1], -round(r[0], 9), r[2], -r[3]))
+        progress(f"negation: every setting flags more of the development return's themes negated than the rule "
+                 f"({base_dev}); chose the one that flags fewest ({dev_marks})")
+    w, b = fitted[C]
+    meta = {"C": C, "threshold": th, "selection": _NEG_SELECTION,
+            "heldout_groups": {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)},
+            "rule_alone": {"heldout_groups": {"precision": round(base[0], 4), "recall": round(base[1], 4),
+                                              "f1": round(base[2], 4)},
+                           "development_false_marks": base_dev},
+            "development_false_marks": dev_marks, "rows": int(len(y)), "negated_rows": int(y.sum()),
+            "rule_decides": {"true_marks": fixed[0], "false_marks": fixed[1], "missed": fixed[2]},
+            "groups": sorted(set(groups.tolist())), "training_files": ts.files, "codebook": _codebook_hash(),
+            "lexicon": _lexicon_version(), "labels": ts.labels, "seed": SEED}
+    progress(f"negation: chose C={C}, threshold {th}: held-out groups F1 {f:.3f} (P {p:.3f} R {r:.3f}; the rule "
+             f"alone {base[2]:.3f}, P {base[0]:.3f} R {base[1]:.3f}); development return, false marks {dev_marks} "
+             f"(the rule {base_dev}); the model decides {len(y)} themes, {int(y.sum())} of them negated; the rule "
+             f"decides the others: {fixed[0]} true marks, {fixed[1]} false, {fixed[2]} missed")
+    dense_w = np.zeros((1, len(NEGATION_FEATURES))) if w is None else np.asarray(w).reshape(1, -1)
+    return LinearModel("negation", ("negated",), NEGATION_FEATURES, {}, dense_w, np.zeros((0, 1)),
+                       np.array([b]), th, meta, 1.0)
+
+
+_NEG_SELECTION = ("Among the settings that mark no more of the real development return's carried themes negated than "
+                  "the rule does, the smallest C whose leave-one-group-out F1 on the training sets is within 0.005 of "
+                  "the best, with its best threshold. The weights are fitted on the training sets only.")
+
+
 def default_out() -> Path:
     """Where `wvtext train` writes without --out: the folder `WVTEXT_LEARNED` names (which analysis
     reads), else `wvtext-learned/` in the working folder; never over the shipped models."""
@@ -637,6 +780,7 @@ def train_all(out_dir: Path | None = None, folder: Path | None = None,
 
     from .stance import STANCE_MODEL_FILE
     from .themes.model import THEME_MODEL_FILE
+    from .themes.negation_model import NEGATION_MODEL_FILE
 
     ts = read_training(folder, labels)
     if reviews is not None:
@@ -656,13 +800,19 @@ def train_all(out_dir: Path | None = None, folder: Path | None = None,
         raise WvtextError(f"{folder or training_dir()}: the narrative class needs narratives of at least 2 voices "
                           f"and 2 classes (found {len(voices)} voice(s), {len(classes)} class(es)).",
                           remedy="Add ..._voices_X.csv files; see corpus/training/README.md.")
+    if not any(e.negated for e in ts.examples):
+        raise WvtextError(f"{folder or training_dir()}: no training text marks a theme negated (the negated_themes "
+                          "column is missing or empty everywhere), so the negation decision has nothing to learn from.",
+                          remedy="Give the training files a negated_themes column: the themes each text mentions only "
+                                 "to deny them (corpus/training/README.md).")
     dev = dev_sets()
     progress(f"{len(ts.examples)} training examples from {len(ts.files)} files; {len(dev)} development examples")
     out_dir = out_dir or default_out()
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     try:
-        models = ((THEME_MODEL_FILE, train_themes(ts, dev, progress)), (STANCE_MODEL_FILE, train_stance(ts, dev, progress)))
+        models = ((THEME_MODEL_FILE, train_themes(ts, dev, progress)), (STANCE_MODEL_FILE, train_stance(ts, dev, progress)),
+                  (NEGATION_MODEL_FILE, train_negation(ts, dev, progress)))
     finally:
         _DOCS.clear()
     for name, model in models:

@@ -91,7 +91,7 @@ def analyse_cli(
     warnings: Annotated[int, typer.Option(help="Show at most this many warnings.")] = 10,
     learned: Annotated[str, typer.Option(
         help="Learned layers of models/learned/ that decide beside the rules: 'themes' (default: the "
-             "theme decision), 'all' (also the narrative class; see models/learned/README.md for why "
+             "theme decision and whether a theme is only denied), 'all' (also the narrative class; see models/learned/README.md for why "
              "it is not the default) or 'none' (rules and lexicon alone).")] = "themes",
     across_returns: Annotated[bool, typer.Option(
         "--across-returns/--no-across-returns",

@@ -24,8 +24,10 @@ def themes_cli(
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write theme_evidence.csv and item_themes.csv here.")] = None,
     text: Annotated[Optional[str], typer.Option("--text", "-t", help="Only show the themes of this text, with evidence; touches no database.")] = None,
     learned: Annotated[bool, typer.Option(
-        "--learned/--no-learned", help="Blend in the learned theme model (models/learned/), as 'wvtext analyse' does by "
-                                       "default; --no-learned: the lexicon alone (as --learned none).")] = True,
+        "--learned/--no-learned", help="Blend in the learned theme model and let the learned negation model decide "
+                                       "which themes are only denied (models/learned/), as 'wvtext analyse' does by "
+                                       "default; --no-learned: the lexicon and its negation rules alone (as --learned "
+                                       "none).")] = True,
     question: Annotated[Optional[str], typer.Option(
         "--question", "-q", help="With --text: read it as the answer to this question of the codebook (e.g. 2.4), as "
                                  "'wvtext analyse' reads narratives (the learned decision reads the question; the lexicon "

@@ -27,7 +27,8 @@ def train_cli(
                          "(the writers' own labels).")] = "readers",
 ) -> None:
     """Train the learned layers over the rules: which themes a text says something substantive
-    about, and what a narrative says about its question (its answer class).
+    about, which of them it mentions only to deny them, and what a narrative says about its
+    question (its answer class).
 
     Reads the labelled training sets (corpus/training/README.md says what they are and how they
     were made) and, with --reviews, analysts' theme and class decisions and the divergence flags
@@ -35,17 +36,17 @@ def train_cli(
     model's settings are chosen by leave-one-group-out cross-validation (a writer's voice, or the
     reviews, held out at a time) among those that do no
     worse than the rules alone on the real development sets of corpus/labelled, which are never
-    fitted to (decisions about them are left out). Writes themes_model.json and stance_model.json
-    into --out (wvtext-learned/ unless WVTEXT_LEARNED names a folder); the same inputs give the same
-    files. The models are moved into --out only once both are written: a run that fails or is
-    stopped leaves the models there as they were. WVTEXT_LEARNED=DIR makes wvtext analyse with the models in DIR. bench/learned.py compares
+    fitted to (decisions about them are left out). Writes themes_model.json, negation_model.json
+    and stance_model.json into --out (wvtext-learned/ unless WVTEXT_LEARNED names a folder); the
+    same inputs give the same files. The models are moved into --out only once all are written: a
+    run that fails or is stopped leaves the models there as they were. WVTEXT_LEARNED=DIR makes wvtext analyse with the models in DIR. bench/learned.py compares
     them with the rules alone.
     """
     from ..learned import learned_dir
     from ..train import default_out, train_all
 
     out = out or default_out()
-    # Both models, or neither: a run that fails or is stopped leaves --out's models as they were.
+    # Every model, or none: a run that fails or is stopped leaves --out's models as they were.
     with staged_outputs(out) as folder:
         written = train_all(folder, training, progress=echo_err, reviews=reviews, labels=labels)
     for name in written:

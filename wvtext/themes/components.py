@@ -146,7 +146,7 @@ class Mention:
 class ThemeScore:
     theme: str
     confidence: float
-    negated: bool  # every mention denies the theme
+    negated: bool  # the text mentions the theme only to deny it (the rules: every mention denies it; see negation_model)
     mentions: list[Mention] = field(default_factory=list)
     lexicon_confidence: float | None = None  # the lexicon's own score, where a learned model decided
 

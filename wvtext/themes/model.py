@@ -21,9 +21,10 @@ from ..learned import (QUESTION_KEY, THEME_FEATURES, LinearModel, bow_keys, doc_
 from .components import THRESHOLD, Mention, ThemeScore, doc_view
 from .lexicon import THEMES
 
-__all__ = ["ThemeModel", "THEME_MODEL_FILE"]
+__all__ = ["ThemeModel", "THEME_MODEL_FILE", "LEARNED_TERM"]
 
 THEME_MODEL_FILE = "themes_model.json"
+LEARNED_TERM = "learned: "  # how the term of a mention the model found on its words alone begins
 _INDEX = {t: i for i, t in enumerate(THEMES)}
 
 
@@ -147,7 +148,7 @@ class ThemeModel:
         if best is None:
             return None
         b, e = best
-        term = "learned: " + ", ".join(best_words[:3])
+        term = LEARNED_TERM + ", ".join(best_words[:3])
         start, end = v.idx[b], v.char_end(e - 1)
         return Mention(theme, term, start, end, start, end, self._denied(v, b, e, best_words), v.hedged(b), 0.0, False)
 

@@ -18,7 +18,7 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import components, model  # noqa: F401  (registers the factories)
+from . import components, model, negation_model  # noqa: F401  (registers the factories)
 from ..gcpolicy import bulk_allocations
 from ..learned import QUESTION_KEY
 from .acronyms import DEFINITIONS_KEY, OWN_DEFINITIONS_KEY, definitions, may_define, written_in
@@ -124,8 +124,8 @@ _ABBREVIATIONS = ("est.", "approx.", "incl.", "excl.", "dept.", "govt.", "ref.",
 
 def make_nlp(lexicon_path: Path | str | None = None, *, learned: bool = True) -> Language:
     """Return spacy.blank("en") with sentence splitting, word normalisation and the theme components;
-    with `learned`, the learned theme decision of `models/learned/` (where present) after the
-    lexicon's scorer."""
+    with `learned`, the learned theme decision and the learned negation decision of
+    `models/learned/` (each where present) after the lexicon's scorer."""
     lexicon = load_lexicon(lexicon_path)
     nlp = blank_nlp(lexicon)
     nlp.add_pipe("wvtext_sentencizer")
@@ -134,6 +134,7 @@ def make_nlp(lexicon_path: Path | str | None = None, *, learned: bool = True) ->
     nlp.add_pipe("wvtext_theme_scorer")
     if learned:
         nlp.add_pipe("wvtext_theme_model")
+        nlp.add_pipe("wvtext_negation_model")
     nlp.meta["wvtext_lexicon_version"] = lexicon.version
     return nlp
 
