@@ -61,6 +61,10 @@ def _features(text: str, theme: str, question: str | None = QUESTION) -> dict[st
     # a word hyphenated inside counts once, as the rules count it
     ("We have had no NHS-CHC disputes this year.", "chc", "no_before", 1.0),
     ("There have been no ordinary residence-related disputes.", "ordinary_residence", "trouble_after", 1.0),
+    ("We have not agreed the level of NHS-CHC funding.", "chc", "of_phrase", 1.0),  # the word begins at "NHS"
+    ("The cost of LD-advocacy has not been agreed.", "advocacy", "of_phrase", 1.0),
+    # a negation after the term counts only where none stands before it
+    ("There is no pooled budget and none is planned.", "pooled_budgets", "negation_after", 0.0),
 ])
 def test_negation_features_read_how_a_denial_is_put(text, theme, feature, on):
     assert _features(text, theme)[feature] == on
