@@ -71,10 +71,13 @@ def _label_sets(rows: list[dict]) -> dict[str, tuple[str, str]]:
     return sets
 
 
-def _negation_labels(rows: list[dict], who: str) -> tuple[list[set], list[set]]:
+def _negation_labels(rows: list[dict], who: str) -> tuple[list[set], list[set]] | None:
+    """The themes and negated themes of each row by `who`'s labels; None where a row has no negation labels."""
     pre = "reader_" if who == "readers" else ""
+    if not all(pre + "negated_themes" in r for r in rows):
+        return None
     split = lambda v: {t for t in (v or "").split(";") if t}  # noqa: E731
-    return [split(r[pre + "themes"]) for r in rows], [split(r.get(pre + "negated_themes")) for r in rows]
+    return [split(r[pre + "themes"]) for r in rows], [split(r[pre + "negated_themes"]) for r in rows]
 
 
 def measure(folder: Path) -> dict:
@@ -117,8 +120,9 @@ def measure(folder: Path) -> dict:
             m = multilabel_scores(gold, pred, list(THEMES))["micro"]
             out[f"themes, {mode}, vs {who}"] = {**{k: round(m[k], 3) for k in ("f1", "precision", "recall")},
                                                 "ci95": bootstrap_f1(unit_counts(gold, pred))}
-            if all((("reader_" if who == "readers" else "") + "negated_themes") in r for r in rows):
-                out[f"negation marks, {mode}, vs {who}"] = negation_marks(res, *_negation_labels(rows, who))
+            labels = _negation_labels(rows, who)
+            if labels is not None:
+                out[f"negation marks, {mode}, vs {who}"] = negation_marks(res, *labels)
     for who, gold in golds.items():
         out[f"themes per text ({who})"] = round(sum(map(len, gold.values())) / len(gold), 2)
     if "readers" in golds:
@@ -150,8 +154,9 @@ def measure_items(folder: Path) -> dict:
             m = multilabel_scores(gold, pred, list(THEMES))["micro"]
             out[f"themes, {mode}, vs {who}"] = {**{k: round(m[k], 3) for k in ("f1", "precision", "recall")},
                                                 "ci95": bootstrap_f1(unit_counts(gold, pred))}
-            if all((("reader_" if who == "readers" else "") + "negated_themes") in r for r in rows):
-                out[f"negation marks, {mode}, vs {who}"] = negation_marks(res, *_negation_labels(rows, who))
+            labels = _negation_labels(rows, who)
+            if labels is not None:
+                out[f"negation marks, {mode}, vs {who}"] = negation_marks(res, *labels)
     return out
 
 

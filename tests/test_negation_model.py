@@ -2,6 +2,7 @@
 to deny them, read from how the denial is put, over the rules' marks."""
 import csv
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ from conftest import ROOT
 from wvtext.errors import WvtextError
 from wvtext.learned import LinearModel, load_model
 from wvtext.themes.components import doc_view
+from wvtext.themes.model import LEARNED_TERM
 from wvtext.themes.negation_model import NEGATION_FEATURES, model_decides, negation_features
 from wvtext.themes.pipeline import extract_themes, make_nlp, with_questions
 
@@ -149,11 +151,7 @@ def test_model_decides_leaves_a_theme_found_on_words_alone_to_its_own_reading():
     doc = next(nlp.pipe(with_questions(nlp, ["There is no pooled budget."], [QUESTION])))
     view, score = doc_view(doc), doc._.wv_themes["pooled_budgets"]
     assert model_decides(view, score)
-    learned = type(score)(score.theme, score.confidence, True,
-                          [type(m)(m.theme, "learned: pool", *[getattr(m, f) for f in
-                                                               ("start_char", "end_char", "sent_start", "sent_end",
-                                                                "negated", "hedged", "weight", "in_list")])
-                           for m in score.mentions])
+    learned = replace(score, negated=True, mentions=[replace(m, term=LEARNED_TERM + "pool") for m in score.mentions])
     assert not model_decides(view, learned)
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -712,8 +712,7 @@ def train_negation(ts: TrainingSet, dev: list[Example], progress: Callable[[str]
     groups = np.array([ex[k].group for k in at.tolist()])
     dex = [e for e in dev if e.text_class]  # the real return: its labels deny no theme, so every mark is a false one
     _, ddocs = _parse([e.text for e in dex], _question_texts(dex), [e.defined for e in dex])
-    dX, _dy, drule, _, dfixed = _negation_rows([Example(e.group, e.text, e.themes, e.qid, e.text_class, negated=frozenset())
-                                        for e in dex], ddocs)
+    dX, _dy, drule, _, dfixed = _negation_rows([replace(e, negated=frozenset()) for e in dex], ddocs)
     base = _prf(rule, y, fixed)
     base_dev = int(drule.sum()) + dfixed[1]
     results, fitted = [], {}

@@ -569,13 +569,19 @@ class _DocView:
         the one before it by a hyphen inside a word ("locally-based") counts with it as one."""
         if not self.glue:
             return max(b, start - words)
-        norms, i, n = self.norms, start, 0
-        while i - 2 >= b and norms[i - 1] == WORD_HYPHEN:
-            i -= 2  # the mention starts inside a hyphenated word ("CHC" of "NHS-CHC"): its start is no other word
+        norms, i, n = self.norms, self.word_start(start, b), 0
         while i > b and n < words:
             i -= 1
             if not _in_word(norms, i):
                 n += 1
+        return i
+
+    def word_start(self, i: int, b: int) -> int:
+        """Where the word that token i is in begins (not before b): a mention can start inside a
+        hyphenated word ("CHC" of "NHS-CHC"), whose start is no other word."""
+        norms = self.norms
+        while i - 2 >= b and norms[i - 1] == WORD_HYPHEN:
+            i -= 2
         return i
 
     def _forward(self, end: int, e: int, words: int) -> int:

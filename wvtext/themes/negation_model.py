@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..learned import QUESTION_KEY, LinearModel, learned_dir, load_model, sigmoid
-from .components import _TROUBLE_STEMS, NEG_PRE, WORD_HYPHEN, ThemeScore, _in_word, doc_view
+from .components import _TROUBLE_STEMS, NEG_PRE, ThemeScore, _in_word, doc_view
 from .model import LEARNED_TERM
 
 __all__ = ["NEGATION_FEATURES", "NEGATION_MODEL_FILE", "NegationModel", "model_decides", "negation_features"]
@@ -97,8 +97,7 @@ def _windows(view, s: int, e: int, b: int, se: int) -> tuple[list[str], list[str
     """The 8 words before a mention (from the start of its word: "NHS-CHC" begins at "NHS") and the
     6 after it, in its sentence, a word hyphenated inside counting once, as the rules count it."""
     norms = view.norms
-    while s - 2 >= b and norms[s - 1] == WORD_HYPHEN:
-        s -= 2
+    s = view.word_start(s, b)
     before = [norms[k] for k in range(view._back(s, b, 8), s) if not _in_word(norms, k)]
     after = [norms[k] for k in range(e, view._forward(e, se, 6)) if not _in_word(norms, k)]
     return before, after
