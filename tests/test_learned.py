@@ -3,6 +3,7 @@ narrative-class model, `wvtext train` on small data, and the errors a bad file g
 import csv
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -316,6 +317,39 @@ def test_learned_reviews_become_partial_labels_without_the_development_sets(tmp_
     assert set(by_qid) == {"2.4", "3.1"} and {e.group for e in examples} == {"reviews"}
     assert by_qid["2.4"].themes == {"pooled_budgets"} and by_qid["2.4"].known == {"pooled_budgets", "housing"}
     assert by_qid["3.1"].themes == by_qid["3.1"].known == {"community_teams"}
+
+
+def test_learned_reviews_teach_the_negation_flag_only_where_an_analyst_gave_it(tmp_path):
+    """A theme confirmed or added with --value negated / not_negated is a negation label for that
+    theme alone; the text's other decided themes keep their negation unknown, and a dismissed theme
+    has none. The training rows of the negation decision take only the themes whose negation is known."""
+    from wvtext.pipeline import ingest_files
+    from wvtext.review import record_decision
+    from wvtext.store import open_store
+    from wvtext.train import Example, _negation_rows, _parse, read_reviews
+
+    db = tmp_path / "w.db"
+    store = open_store(db)
+    s = ingest_files([ROOT / "corpus" / "synthetic" / "SYNTHETIC_sutton.txt"], store)
+    rid = s.return_ids[0]
+    record_decision(store, kind="theme", return_id=rid, qid="2.4", theme="pooled_budgets", decision="add", value="negated")
+    record_decision(store, kind="theme", return_id=rid, qid="2.4", theme="chc", decision="add", value="not_negated")
+    record_decision(store, kind="theme", return_id=rid, qid="2.4", theme="housing", decision="add")
+    record_decision(store, kind="theme", return_id=rid, qid="3.1", theme="community_teams", decision="add")
+    store.close()
+    by_qid = {e.qid: e for e in read_reviews(db)[0]}
+    assert by_qid["2.4"].negated == {"pooled_budgets"} and by_qid["2.4"].negation_known == {"pooled_budgets", "chc"}
+    assert by_qid["3.1"].negated is None and by_qid["3.1"].negation_known is None  # no value: no negation label
+
+    text = "There is no pooled budget, and there are no ordinary residence disputes."
+    _, docs = _parse([text], [None], [()])
+    assert {t for t, v in docs[0]._.wv_themes.items() if any(m.negated for m in v.mentions)} >= {
+        "pooled_budgets", "ordinary_residence"}  # both read as negated by the rules: both could be rows
+    both = Example("reviews", text, frozenset({"pooled_budgets", "ordinary_residence"}), negated=frozenset({"pooled_budgets"}))
+    X, y, _, _, fixed = _negation_rows([both], docs)
+    assert len(y) + sum(fixed) == 2
+    X, y, _, _, fixed = _negation_rows([replace(both, negation_known=frozenset({"pooled_budgets"}))], docs)
+    assert len(y) + sum(fixed) == 1 and (y.tolist() == [True] or fixed == (1, 0, 0))
 
 
 def test_learned_reviews_read_an_answer_with_its_returns_abbreviations(tmp_path):

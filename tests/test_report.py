@@ -582,12 +582,13 @@ def test_reports_apply_the_review_decisions_and_say_what_wvtext_had(tmp_path):
         {"kind": "support_request", "return_id": "realtown", "qid": "1.9", "decision": "dismiss"},
         {"kind": "theme", "return_id": "realtown", "qid": "1.5", "theme": "governance_partnership",
          "decision": "dismiss"},
-        {"kind": "theme", "return_id": "realtown", "qid": "1.5", "theme": "housing", "decision": "add"},
+        {"kind": "theme", "return_id": "realtown", "qid": "1.5", "theme": "housing", "decision": "add",
+         "value": "not_negated"},
     ])
     res = build_reports(out)
     page = _page(res, "realtown")
     assert "flag overstated dismissed" in page and "narrative class partial (wvtext: in_progress)" in page
-    assert "theme governance_partnership dismissed; theme housing added" in page
+    assert "theme governance_partnership dismissed; theme housing added, not negated" in page
     assert "We would welcome support" not in page  # the dismissed request is not among the dimensions
     assert re.search(r"<b>0</b>\s*<span>flagged for discussion", page)
     assert "flag overstated added (wvtext did not flag it)" in _page(res, "synthetic-c")

@@ -54,7 +54,10 @@ def test_review_decisions_survive_reimport(analysed):
         ({"kind": "divergence", "decision": "confirm", "value": "wrong"}, "'wrong' is not one of contradiction, "),
         ({"kind": "divergence", "decision": "confirm", "value": "partial"}, "is not one of contradiction, "),
         ({"kind": "divergence", "decision": "dismiss", "value": "overstated"}, "a dismissed flag has no divergence type"),
-        ({"kind": "theme", "decision": "confirm", "theme": "ordinary_residence", "value": "yes"}, "takes no --value"),
+        ({"kind": "theme", "decision": "confirm", "theme": "ordinary_residence", "value": "yes"},
+         "a theme decision's value says whether the text only denies the theme: negated or not_negated, not 'yes'"),
+        ({"kind": "theme", "decision": "dismiss", "theme": "ordinary_residence", "value": "negated"},
+         "a dismissed theme is not there to be negated or not"),
         ({"kind": "support_request", "decision": "dismiss", "value": "x"}, "takes no --value"),
         ({"kind": "text_class", "decision": "confirm", "value": "not_applicable"}, "'confirm' keeps the class"),
         ({"kind": "text_class", "decision": "set"}, "narrative class must be one of"),
@@ -93,6 +96,30 @@ def test_review_narrative_class_from_the_command_line(analysed, tmp_path):
     latest = {r["qid"]: r["value"] for r in analysed.reviews() if r["kind"] == "text_class"}
     given = {a["qid"]: a["text_class"] for a in analysed.answer_analysis(["leicestershire"])}
     assert latest == {"1.7": "partial", "1.1": given["1.1"]}
+
+
+def test_review_theme_negation_from_the_command_line(analysed):
+    """A theme confirmed or added may say whether the answer only denies it: the value is stored;
+    a later decision without one leaves it undecided."""
+    from typer.testing import CliRunner
+
+    from wvtext.cli import app
+
+    db = str(analysed.path)
+    res = CliRunner().invoke(app, ["review", "decide", "leicestershire", "1.8", "confirm", "--kind", "theme",
+                                   "--theme", "ordinary_residence", "--value", "not_negated", "--db", db])
+    assert res.exit_code == 0, res.output
+    assert "recorded: theme leicestershire 1.8 ordinary_residence confirm not_negated" in res.output
+    res = CliRunner().invoke(app, ["review", "decide", "leicestershire", "1.1", "add", "--kind", "theme",
+                                   "--theme", "chc", "--value", "negated", "--db", db])
+    assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(app, ["review", "decide", "leicestershire", "1.1", "add", "--kind", "theme",
+                                   "--theme", "chc", "--value", "denied", "--db", db])
+    assert res.exit_code != 0 and "negated or not_negated, not 'denied'" in str(res.exception)
+    latest = {(r["qid"], r["theme"]): (r["decision"], r["value"]) for r in analysed.reviews() if r["kind"] == "theme"}
+    assert latest == {("1.8", "ordinary_residence"): ("confirm", "not_negated"), ("1.1", "chc"): ("add", "negated")}
+    record_decision(analysed, kind="theme", return_id="leicestershire", qid="1.1", theme="chc", decision="add")
+    assert decision_map(analysed)[("theme", "leicestershire", "1.1", "", "chc")]["value"] == ""
 
 
 def test_review_decision_on_a_question_missing_from_the_return_is_refused(store, datapath):

@@ -11,7 +11,11 @@ Kinds and decisions:
 - `divergence` (an answer, flagged or one wvtext missed): `confirm` or `dismiss`; a confirmation
   may give the right type as the value (one of `divergence.DIVERGENCE_TYPES`); a dismissal takes none.
 - `theme` (a theme on an answer or item): `confirm` one wvtext carried there, `add` one it did not,
-  `dismiss` either (a theme wvtext did not carry, dismissed, is a label that it is not there). No value.
+  `dismiss` either (a theme wvtext did not carry, dismissed, is a label that it is not there).
+  `confirm` and `add` may say whether the text mentions the theme only to deny it: value `negated`
+  ("there are no Ordinary Residence issues") or `not_negated` (it describes the theme, a gap in it
+  included); without a value the negation is left undecided. `dismiss` takes none. These are
+  labels too: `wvtext train --reviews DB` learns the themes and, from the values, the negation flag.
 - `support_request`, `good_practice` (an answer): `confirm` or `dismiss`. No value.
 - `text_class` (what an answer's narrative says about its question): `confirm` (the class wvtext
   gave is right; it is kept as the value) or `set` with the right class as the value. These are
@@ -23,13 +27,15 @@ from .codebook import ANSWER_CLASSES as TEXT_CLASSES
 from .divergence import DIVERGENCE_TYPES, code_side, narrative_side
 from .errors import WvtextError
 
-__all__ = ["KINDS", "DECISIONS", "review_queue", "record_decision", "check_decision", "check_fields", "field_error",
+__all__ = ["KINDS", "DECISIONS", "THEME_NEGATION", "review_queue", "record_decision", "check_decision", "check_fields", "field_error",
            "decision_map", "decisions_for"]
 
 KINDS = ("divergence", "theme", "support_request", "good_practice", "text_class")
 DECISIONS = {"divergence": ("confirm", "dismiss"), "theme": ("confirm", "dismiss", "add"),
              "support_request": ("confirm", "dismiss"), "good_practice": ("confirm", "dismiss"),
              "text_class": ("confirm", "set")}
+# The values a theme decision (confirm, add) may take: whether the text mentions the theme only to deny it.
+THEME_NEGATION = ("negated", "not_negated")
 
 
 def _key(r: dict) -> tuple:
@@ -193,10 +199,22 @@ def check_fields(*, kind: str, decision: str, theme: str = "", value: str = "", 
         if value not in DIVERGENCE_TYPES:
             raise field_error("value", f"divergence type {value!r} is not one of {', '.join(DIVERGENCE_TYPES)}.",
                               remedy="Give one of these with --value, or leave --value out to keep wvtext's type.")
-    if kind in ("theme", "support_request", "good_practice") and value:
+    if kind == "theme" and value:
+        if decision == "dismiss":
+            raise field_error("value", f"a dismissed theme is not there to be negated or not, so --value {value!r} "
+                                       "cannot go with it.",
+                              remedy="Leave --value out to dismiss; 'confirm' or 'add' take --value negated or "
+                                     "--value not_negated.")
+        if value not in THEME_NEGATION:
+            raise field_error("value", f"a theme decision's value says whether the text only denies the theme: "
+                                       f"{' or '.join(THEME_NEGATION)}, not {value!r}.",
+                              remedy="Give --value negated (the theme is mentioned only to deny it), --value "
+                                     "not_negated (it is described, a gap in it included), or leave --value out; "
+                                     "the theme is given with --theme.")
+    if kind in ("support_request", "good_practice") and value:
         raise field_error("value", f"a {kind} decision takes no --value (given {value!r}).",
-                          remedy="Only --kind divergence (a divergence type) and --kind text_class (a narrative "
-                                 "class) take one" + ("; the theme is given with --theme." if kind == "theme" else "."))
+                          remedy="Only --kind divergence (a divergence type), --kind text_class (a narrative "
+                                 "class) and --kind theme (negated or not_negated) take one.")
     if theme and kind != "theme":
         raise field_error("theme", f"--theme goes only with --kind theme (this is a {kind} decision).",
                           remedy="Leave --theme out, or give --kind theme.")

@@ -63,6 +63,7 @@ class Example:
     known: frozenset[str] | None = None  # themes whose label is known (None: all; a review: those decided)
     defined: tuple[tuple[str, str], ...] = ()  # the abbreviations its return defines (themes.acronyms), as analyse reads them
     negated: frozenset[str] | None = None  # the themes it mentions only to deny them (None: a file without negated_themes)
+    negation_known: frozenset[str] | None = None  # themes whose negation is known (None: all; a review: those given it)
 
 
 @dataclass
@@ -221,10 +222,13 @@ def read_reviews(db_path: Path) -> tuple[list[Example], int]:
     divergence`, dismiss) on a contradiction, overstated, understated or hidden-issue flag says the
     narrative agrees with its code: the code's class becomes that answer's class label, unless a
     class decision on the same answer says otherwise. (A confirmed flag says only that the classes
-    differ, not which class the narrative has, so it gives no label.) Decisions on the real
+    differ, not which class the narrative has, so it gives no label.) A theme confirmed or added
+    with the value `negated` or `not_negated` is also a negation label for that theme (the text's
+    other themes' negation stays unknown). Decisions on the real
     development sets (the Leicestershire return, the seed items) are left out, so that they keep
     measuring. Returns the examples and how many decisions were left out."""
     from .pipeline import item_text
+    from .review import THEME_NEGATION
     from .store import open_store
     from .themes.acronyms import return_definitions
 
@@ -238,6 +242,7 @@ def read_reviews(db_path: Path) -> tuple[list[Example], int]:
     store = open_store(db_path, create=False)  # an empty file is refused, not made into a database
     try:
         by_text: dict[tuple[str, str, str], dict[str, bool]] = {}
+        negation: dict[tuple[str, str, str], dict[str, bool]] = {}  # a theme confirmed or added with a value
         classes: dict[tuple[str, str, str], str] = {}
         agreed: dict[tuple[str, str, str], str] = {}  # dismissed flags: the narrative says what the code says
         analysis: dict[str, dict[str, dict]] = {}
@@ -266,6 +271,8 @@ def read_reviews(db_path: Path) -> tuple[list[Example], int]:
                     by_text.setdefault(key, {})
                 continue
             by_text.setdefault(key, {})[r["theme"]] = r["decision"] != "dismiss"
+            if r["decision"] != "dismiss" and r["value"] in THEME_NEGATION:  # (the latest decision only)
+                negation.setdefault(key, {})[r["theme"]] = r["value"] == "negated"
         for key, cls in agreed.items():
             # An analyst's own class decision on the same answer wins over what a dismissal implies.
             if key not in classes:
@@ -284,9 +291,12 @@ def read_reviews(db_path: Path) -> tuple[list[Example], int]:
                     defined[rid] = tuple(return_definitions(narratives[rid].values()).items())
                 text = narratives[rid].get(qid, "")
             if text:
+                denied = negation.get((rid, qid, item_id)) or {}
                 out.append(Example("reviews", text, frozenset(t for t, on in decided.items() if on), qid if not item_id else "",
                                    classes.get((rid, qid, item_id), ""), known=frozenset(decided),
-                                   defined=() if item_id else defined[rid]))
+                                   defined=() if item_id else defined[rid],
+                                   negated=frozenset(t for t, on in denied.items() if on) if denied else None,
+                                   negation_known=frozenset(denied) if denied else None))
         return out, left_out
     finally:
         store.close()
@@ -669,7 +679,7 @@ def _negation_rows(examples: list[Example], docs) -> tuple[np.ndarray, np.ndarra
             continue
         view, item, text = doc_view(d), d.user_data.get(QUESTION_KEY) is None, None
         for t, s in sorted((d._.wv_themes or {}).items()):
-            if t not in e.themes:
+            if t not in e.themes or (e.negation_known is not None and t not in e.negation_known):
                 continue
             if model_decides(view, s):
                 text = text or _TextContext(view.norms)
@@ -786,6 +796,7 @@ def train_all(out_dir: Path | None = None, folder: Path | None = None,
         found, left_out = read_reviews(reviews)
         ts = TrainingSet(ts.examples + found, {**ts.files, f"reviews:{Path(reviews).name}": _reviews_hash(found)}, ts.labels)
         progress(f"{len(found)} reviewed texts ({sum(len(e.known or ()) for e in found)} theme decisions, "
+                 f"{sum(len(e.negation_known or ()) for e in found)} of them saying whether the theme is negated, "
                  f"{sum(1 for e in found if e.text_class)} narrative classes) from {reviews}"
                  + (f"; {left_out} decisions on the development sets left out" if left_out else ""))
     groups = {e.group for e in ts.examples}

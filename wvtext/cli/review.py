@@ -64,14 +64,19 @@ def decide_cli(
     value: Annotated[str, typer.Option(help="Only with --kind divergence confirm: the right divergence type "
                                             f"({', '.join(DIVERGENCE_TYPES)}; an answer wvtext did not flag needs "
                                             "one); with --kind text_class set: the narrative's class "
-                                            f"({', '.join(ANSWER_CLASSES)}).")] = "",
+                                            f"({', '.join(ANSWER_CLASSES)}); with --kind theme confirm or add, "
+                                            "whether the answer mentions the theme only to deny it (negated, "
+                                            "not_negated; left out: undecided).")] = "",
     note: Annotated[str, typer.Option(help="Why.")] = "",
     reviewer: Annotated[str, typer.Option(help="Who decided.")] = "",
     db: ExistingDbOption = DEFAULT_DB_PATH,
 ) -> None:
     """Record a decision on one flag, theme, support request or good-practice candidate, or the
     right narrative class of an answer (--kind text_class: confirm, or set --value partial).
-    Theme and narrative-class decisions are labels that 'wvtext train --reviews' learns from.
+    Theme and narrative-class decisions are labels that 'wvtext train --reviews' learns from; a
+    theme confirmed or added with --value negated or not_negated also teaches the negation flag
+    ('There are no Ordinary Residence issues' is negated; 'advocacy is not offered to family
+    carers', a gap, is not).
 
     The answer must be in the database (a question of the codebook, answered in that return). A
     divergence wvtext missed is recorded by confirming it with its type (--value TYPE); dismissing,

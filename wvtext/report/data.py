@@ -17,6 +17,7 @@ from ..codebook import Codebook, Question, load_codebook, normalize_qid
 from ..errors import WvtextError
 from ..divergence import reviewed_flag
 from ..localities import REGIONS
+from ..review import THEME_NEGATION
 from ..themes.lexicon import THEMES
 
 __all__ = ["BUCKETS", "BUCKET_LABELS", "BUCKET_COLORS", "ReportError", "RunData", "load_run", "read_table",
@@ -411,9 +412,10 @@ _THEME_ORDER = {t: i for i, t in enumerate(THEMES)}
 
 
 def _review_themes(row: dict, r: dict, counts: Counter) -> list[str]:
-    """A theme decision on an answer or item: dismiss takes it away; confirm and add keep or put it in.
-    A row's theme_confidences (item_themes) stay beside their themes; an added theme's is blank, as
-    wvtext gave it none."""
+    """A theme decision on an answer or item: dismiss takes it away; confirm and add keep or put it in,
+    and the note says whether the analyst read the theme as negated (mentioned only to deny it), where
+    they said. A row's theme_confidences (item_themes) stay beside their themes; an added theme's is
+    blank, as wvtext gave it none."""
     themes, theme, decision = split_themes(row.get("themes", "")), r.get("theme", ""), r.get("decision", "")
     if decision not in ("dismiss", "confirm", "add") or not theme:
         return []
@@ -434,7 +436,9 @@ def _review_themes(row: dict, r: dict, counts: Counter) -> list[str]:
     if "theme_confidences" in row:
         row["theme_confidences"] = ";".join(confidence.get(t, "") for t in themes)
     counts[f"themes {done}"] += 1
-    return [f"theme {theme} {done}" + (" (wvtext did not carry it)" if done == "added" else "")]
+    negation = r.get("value", "") if done != "dismissed" and r.get("value", "") in THEME_NEGATION else ""
+    return [f"theme {theme} {done}" + (f", {negation.replace('_', ' ')}" if negation else "")
+            + (" (wvtext did not carry it)" if done == "added" else "")]
 
 
 def _row_key(x: dict) -> tuple[str, str]:
