@@ -34,6 +34,8 @@ def test_a_typo_in_the_real_return_is_read(lexicon_nlp):
     ("Supported accommodatoin is being developed.", "housing", "accommodatoin"),
     ("Our tramsition planning starts at 14.", "transition", "tramsition"),  # one changed
     ("There are no ordinary residnce issues.", "ordinary_residence", "residnce"),  # one left out
+    ("There are no Ordinary Residnce issues.", "ordinary_residence", "Residnce"),  # with capitals
+    ("CONTINUING HEALTHCRAE ELIGIBILITY", "chc", "HEALTHCRAE"),  # a heading in capitals
 ])
 def test_typos_of_lexicon_words_find_the_theme(lexicon_nlp, text, theme, typed):
     assert typed.lower() not in load_lexicon().spelling
@@ -55,13 +57,17 @@ def test_real_words_names_and_short_words_are_not_read_as_typos(lexicon_nlp):
 def test_names_other_endings_and_capitals_are_not_read_as_typos(lexicon_nlp):
     """The lexicon holds names (`coughlan`, `caldicott`, `emerson`): a contact's or a town's name one
     letter from one is a name. A changed last letter is another ending ("secondee" is not
-    "seconded"). A word typed with a capital is left as typed."""
+    "seconded"). A word typed with a capital is read only as a word the lexicon has inside terms of
+    several words and never alone ("Arrangments" as "arrangement" of "pooled arrangement"), so it
+    counts only beside the term's other words; one a term has alone is left as typed."""
     for text in ("Contact: Sarah Coghlan.", "The team is based in Caldicot.", "Jane Emmerson attended."):
         assert next(iter(extract_themes([text], nlp=lexicon_nlp))) == {}, text
     doc = lexicon_nlp("Two secondees and a reviewee; the budget was underspent. Arrangments agreed.")
     norms = {t.text: t.norm_ for t in doc}
     assert norms["secondees"] == "secondee" and norms["reviewee"] == "reviewee"
-    assert norms["underspent"] == "underspent" and norms["Arrangments"] == "arrangment"  # plural folded, not read
+    assert norms["underspent"] == "underspent" and norms["Arrangments"] == "arrangement"  # only inside terms
+    assert lexicon_nlp("Housng is planned.")[0].norm_ == "housng"  # `housing` is a term alone: may be a name
+    assert lexicon_nlp("housng is planned.")[0].norm_ == "housing"
     assert lexicon_nlp("the arrangments")[1].norm_ == "arrangement"
 
 
@@ -87,7 +93,10 @@ def test_reader_rules():
     assert reader("poled", "poled") == "poled"  # under six letters
     assert reader("h0using", "h0using") == "h0using"  # not letters only
     assert reader("hsouing", "hsouing") == "hsouing"  # two edits
-    assert reader("Housng", "housng") == "housng"  # typed with a capital
+    assert reader("Housng", "housng") == "housng"  # typed with a capital, and no word only inside terms
+    inside = TypoReader({"housing", "residence"}, known=set(), phrase_words={"residence"})
+    assert inside("Residnce", "residnce") == inside("RESIDNCE", "residnce") == "residence"  # only inside terms
+    assert inside("Housng", "housng") == "housng" and inside("housng", "housng") == "housing"
     assert reader("pooles", "pooles") == "pooles"  # only the last letter changed
 
 

@@ -13,7 +13,10 @@ lists the misspellings seen; this reads the others. A word is read as a lexicon 
   "underspend" (another ending makes another word more often than a slip does);
 - it is typed in lower case: the lexicon holds names (`coughlan`, `caldicott`, `emerson`), and a
   contact's or a town's name one letter from one ("Coghlan", "Caldicot", "Emmerson") is a name,
-  not a typo. (A typo at the start of a sentence or in a heading is left as typed.)
+  not a typo. Since session 38 a word typed with a capital ("Residnce", "RESIDNCE") is read too,
+  but only as a word that the lexicon has inside terms of several words and never as a term of
+  its own ("residence" of "ordinary residence"): it then counts only beside the term's other
+  words ("Ordinary Residnce", "Continuing Heathcare"), which a name standing alone is not.
 
 It works on NORM, which spaCy computes once per word type (`pipeline.blank_nlp`), so it costs
 nothing per token: the matcher, the cue readers and the learned models all see the word read. The
@@ -39,9 +42,12 @@ MIN_LETTERS = 6
 
 
 class TypoReader:
-    def __init__(self, lexicon_words: set[str], known: set[str]):
+    def __init__(self, lexicon_words: set[str], known: set[str], phrase_words: set[str] = frozenset()):
         self.lexicon_words = frozenset(lexicon_words)
         self.known = frozenset(known)
+        # the lexicon words found only inside terms of several words: a word typed with a capital
+        # is read only as one of these (it then needs the term's other words beside it)
+        self.phrase_words = frozenset(phrase_words) & self.lexicon_words
         # each lexicon word under itself and under each one-letter deletion of it: a word one edit
         # away shares one of these keys with it (a swap or a change: a deletion each; a letter left
         # out or added: the shorter itself)
@@ -54,8 +60,11 @@ class TypoReader:
     def __call__(self, raw: str, norm: str) -> str:
         """The lexicon word `norm` (the normalised form of the typed `raw`) is a typing error of,
         or `norm` itself."""
-        if len(norm) < MIN_LETTERS or not raw[:1].islower() or not norm.isalpha() or not norm.isascii() \
+        if len(norm) < MIN_LETTERS or not norm.isalpha() or not norm.isascii() \
                 or norm in self.lexicon_words or norm in self.known or raw.lower() in self.known:
+            return norm
+        capital = not raw[:1].islower()
+        if capital and not self.phrase_words:
             return norm
         found = set()
         index = self._index
@@ -68,19 +77,23 @@ class TypoReader:
         w = found.pop()
         if len(w) == len(norm) and w[:-1] == norm[:-1]:
             return norm  # only the last letter differs: another ending, not a slip
+        if capital and w not in self.phrase_words:
+            return norm  # a capital and a word that is a term on its own: may be a name
         return w
 
 
-def _lexicon_words(lexicon: Lexicon) -> set[str]:
-    out = set()
+def _lexicon_words(lexicon: Lexicon) -> tuple[set[str], set[str]]:
+    """The words of the lexicon's terms the reader reads typos of, and those of them found only
+    inside terms of several words."""
+    alone, inside = set(), set()
     for term in lexicon.terms:
         if term.case:
             continue
-        for w in re.split(r"[\s\-/]+", term.term):
-            n = normalize_word(w, lexicon.spelling)
+        words = [normalize_word(w, lexicon.spelling) for w in re.split(r"[\s\-/]+", term.term) if w]
+        for n in words:
             if len(n) >= MIN_LETTERS and n.isalpha():
-                out.add(n)
-    return out
+                (alone if len(words) == 1 else inside).add(n)
+    return alone | inside, inside - alone
 
 
 @lru_cache(maxsize=4)
@@ -121,4 +134,5 @@ def typo_reader(lexicon: Lexicon) -> TypoReader | None:
     known = set(_english(str(files[0]))) | set(STOP_WORDS) | spelled
     for localities in files[1:]:
         known |= _locality_words(str(localities))
-    return TypoReader(_lexicon_words(lexicon), known)
+    words, phrase_words = _lexicon_words(lexicon)
+    return TypoReader(words, known, phrase_words)
