@@ -340,6 +340,9 @@ def test_learned_reviews_teach_the_negation_flag_only_where_an_analyst_gave_it(t
     by_qid = {e.qid: e for e in read_reviews(db)[0]}
     assert by_qid["2.4"].negated == {"pooled_budgets"} and by_qid["2.4"].negation_known == {"pooled_budgets", "chc"}
     assert by_qid["3.1"].negated is None and by_qid["3.1"].negation_known is None  # no value: no negation label
+    from wvtext.train import _reviews_hash  # the models record it: other negation labels, another hash
+
+    assert _reviews_hash([by_qid["2.4"]]) != _reviews_hash([replace(by_qid["2.4"], negated=frozenset())])
 
     text = "There is no pooled budget, and there are no ordinary residence disputes."
     _, docs = _parse([text], [None], [()])

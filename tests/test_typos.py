@@ -68,6 +68,9 @@ def test_names_other_endings_and_capitals_are_not_read_as_typos(lexicon_nlp):
     assert norms["underspent"] == "underspent" and norms["Arrangments"] == "arrangement"  # only inside terms
     assert lexicon_nlp("Housng is planned.")[0].norm_ == "housng"  # `housing` is a term alone: may be a name
     assert lexicon_nlp("housng is planned.")[0].norm_ == "housing"
+    # `skilling` is inside "up skilling" but also a verb form the one-word term `skilled` matches in alone
+    assert lexicon_nlp("Skiling is a priority.")[0].norm_ == "skiling"
+    assert lexicon_nlp("the skiling of staff")[1].norm_ == "skilling"
     assert lexicon_nlp("the arrangments")[1].norm_ == "arrangement"
 
 

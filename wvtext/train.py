@@ -656,7 +656,8 @@ def _lexicon_version() -> str:
 def _reviews_hash(examples: list[Example]) -> str:
     h = hashlib.sha256()
     for e in examples:
-        h.update(f"{e.text}\t{sorted(e.themes)}\t{sorted(e.known or ())}\t{e.text_class}\t{e.qid}\n".encode())
+        negation = f"\t{sorted(e.negated or ())}\t{sorted(e.negation_known)}" if e.negation_known is not None else ""
+        h.update(f"{e.text}\t{sorted(e.themes)}\t{sorted(e.known or ())}\t{e.text_class}\t{e.qid}{negation}\n".encode())
     return h.hexdigest()
 
 
@@ -812,7 +813,9 @@ def train_all(out_dir: Path | None = None, folder: Path | None = None,
                           remedy="Add ..._voices_X.csv files; see corpus/training/README.md.")
     if not any(e.negated for e in ts.examples):
         raise WvtextError(f"{folder or training_dir()}: no training text marks a theme negated (the negated_themes "
-                          "column is missing or empty everywhere), so the negation decision has nothing to learn from.",
+                          "column is missing or empty everywhere"
+                          + (", and no reviewed theme has --value negated" if reviews is not None else "")
+                          + "), so the negation decision has nothing to learn from.",
                           remedy="Give the training files a negated_themes column: the themes each text mentions only "
                                  "to deny them (corpus/training/README.md).")
     dev = dev_sets()

@@ -19,7 +19,8 @@ def train_cli(
                             "the working folder; --out models/learned replaces the shipped models).")] = None,
     reviews: Annotated[Optional[Path], typer.Option(
         "--reviews", help="Also learn from the decisions recorded in this database with 'wvtext review "
-                          "decide': --kind theme (confirm, add, dismiss), --kind text_class (confirm, set) "
+                          "decide': --kind theme (confirm, add, dismiss; with --value negated or not_negated "
+                          "also the negation decision), --kind text_class (confirm, set) "
                           "and dismissed --kind divergence flags (the narrative agrees with its code).")] = None,
     labels: Annotated[str, typer.Option(
         "--labels", help="Whose labels to learn from: 'readers' (an independent reader's labels, the "

@@ -33,7 +33,7 @@ from pathlib import Path
 from rapidfuzz.distance import OSA
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .lexicon import Lexicon, normalize_word
+from .lexicon import Lexicon, inflected_variants, normalize_word
 
 __all__ = ["TypoReader", "typo_reader", "reader_files", "WORDS_FILE", "MIN_LETTERS"]
 
@@ -84,8 +84,8 @@ class TypoReader:
 
 def _lexicon_words(lexicon: Lexicon) -> tuple[set[str], set[str]]:
     """The words of the lexicon's terms the reader reads typos of, and those of them found only
-    inside terms of several words."""
-    alone, inside = set(), set()
+    inside terms of several words (not a term of one word, nor a verb form it matches in)."""
+    alone, inside, forms = set(), set(), set()
     for term in lexicon.terms:
         if term.case:
             continue
@@ -93,7 +93,9 @@ def _lexicon_words(lexicon: Lexicon) -> tuple[set[str], set[str]]:
         for n in words:
             if len(n) >= MIN_LETTERS and n.isalpha():
                 (alone if len(words) == 1 else inside).add(n)
-    return alone | inside, inside - alone
+        if len(words) == 1 and not term.exact:  # its verb forms match alone too ("skilled": "skilling")
+            forms.update(normalize_word(v, lexicon.spelling) for v in inflected_variants(term.term))
+    return alone | inside, inside - alone - forms
 
 
 @lru_cache(maxsize=4)
