@@ -84,6 +84,18 @@ def test_themes_affirmed_mention_not_negated(nlp, text):
     assert s.carried and not s.negated
 
 
+@pytest.mark.parametrize("text", [
+    "No one from the area is placed through NHS England specialised commissioning.",
+    "No people from the area are placed through NHS England specialised commissioning.",
+    "No patients from the borough are placed through NHS England specialised commissioning.",
+])
+def test_themes_a_quantifier_of_people_is_no_head_a_preposition_stops(nlp, text):
+    """"No people from ..." is "nobody from ...": the quantifier denies the clause past the
+    preposition, as "No one from ..." does, for every mention (not only the one after the verb)."""
+    s = one(nlp, text)["specialist_commissioning"]
+    assert len(s.mentions) == 2 and all(m.negated for m in s.mentions)
+
+
 @pytest.mark.parametrize(
     "text, denied, not_denied",
     [

@@ -636,7 +636,7 @@ class _DocView:
                     and not (n == "no" and _single(norms, i)):  # "no one agency" denies nothing
                 if _quantifier(norms, i) and _beyond_quantifier(norms, i, start):
                     break  # "Nobody is happy with the advocacy provision"
-                head = n in _NEG_OF_HEAD and not (n == "no" and norms[i + 1] == "one")  # "no one" is a quantifier
+                head = n in _NEG_OF_HEAD and not _quantifier(norms, i)  # "no one", "no people" are quantifiers
                 return not (phrase and head and not any(w.startswith(_TROUBLE_STEMS) for w in norms[i + 1:start]))
             phrase = phrase or n in _PHRASE_PREPS
             i -= 1
