@@ -157,6 +157,8 @@ def test_a_long_form_holding_a_term_matched_by_case_is_read(nlp):
     "An Integrated Commissioning Board (known as the ICB) was set up in May.",
     "An Integrated Commissioning Board (hereafter ICB) was set up in May.",
     "An Integrated Commissioning Board (hereafter referred to as the ICB) was set up in May.",
+    "An Integrated Commissioning Board (henceforth 'the ICB') was set up in May.",  # the quote before "the"
+    "An Integrated Commissioning Board (\u2018the ICB\u2019) was set up in May.",
 ])
 def test_other_ways_of_writing_a_definition(nlp, text):
     found = definitions(text)

@@ -34,9 +34,10 @@ OWN_DEFINITIONS_KEY = "wvtext_own_definitions"  # doc.user_data: `definitions` o
 # DASS)", "(ICB; see 1.1)": two to ten characters in round or square brackets, starting with a
 # letter, alone or before a comma or semicolon that opens a remark (Schwartz and Hearst's rule);
 # a plural "s" is not part of the abbreviation. In quotes, or named so, too: "('ICB')", "(the
-# ICB)", "(known as the ICB)", "(hereafter ICB)", "(hereafter referred to as the ICB)".
+# ICB)", "(known as the ICB)", "(hereafter ICB)", "(hereafter referred to as the ICB)", and with the
+# quote before "the": "(henceforth 'the ICB')".
 _BRACKETED = re.compile(r"[(\[]\s*(?:(?i:known as|referred to as|called|here(?:in)?after|henceforth)\s+){0,2}"
-                        r"(?:(?i:the)\s+)?"
+                        r"(?:[\"'\u2018\u201c]?(?i:the)\s+)?"
                         r"[\"'\u2018\u201c]?([A-Za-z][A-Za-z0-9&./-]{1,9}?)(?:s|['\u2019]s)?[\"'\u2019\u201d]?"
                         r"\s*(?:[,;][^()\[\]]*)?[)\]]")
 # The other order, "ICB (Integrated Commissioning Board)", "I.C.B. (Integrated Commissioning
