@@ -741,13 +741,23 @@ def test_qdpx_codes_what_the_reports_show_after_review(tmp_path):
     _with_reviews(out, [
         {"kind": "divergence", "return_id": "realtown", "qid": "2.1", "decision": "dismiss"},
         {"kind": "theme", "return_id": "realtown", "qid": "1.5", "theme": "governance_partnership", "decision": "dismiss"},
-        {"kind": "theme", "return_id": "realtown", "qid": "1.5", "theme": "housing", "decision": "add"},
+        {"kind": "theme", "return_id": "realtown", "qid": "1.5", "theme": "housing", "decision": "add",
+         "value": "negated"},
+        {"kind": "theme", "return_id": "realtown", "qid": "1.4", "theme": "governance_partnership",
+         "decision": "confirm", "value": "not_negated"},
     ])
     build_reports(out)
     after = _qdpx_codings(out, "Realtown")
     assert ("divergent: overstated", HOSTILE) not in after
     assert ("Housing and accommodation", "Realtown answer to 1.5. It is in place and monitored by the board.") in after
     assert after.count(("Governance and partnership", "It is in place and monitored by the board.")) == 1  # 1.4's only
+    import zipfile
+
+    with zipfile.ZipFile(out / "project.qdpx") as z:  # the codings name the analyst's reading of the negation
+        qde = z.read("project.qde").decode("utf-8")
+    assert "Housing and accommodation: added in review; in review: negated" in qde
+    assert "Governance and partnership: &apos;board&apos;; in review: not negated" in qde \
+        or "Governance and partnership: 'board'; in review: not negated" in qde
 
 
 @pytest.mark.parametrize("mutate, expect", [

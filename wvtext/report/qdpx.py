@@ -37,6 +37,7 @@ from .. import __version__
 from ..divergence import DIVERGENCE_TYPES
 from ..export import zip_member
 from ..pipeline import item_text
+from ..review import THEME_NEGATION
 from ..themes.lexicon import THEME_NAMES, THEMES
 from .data import RunData, code_numbers, split_themes
 from .qdc import _COLORS, theme_descriptions, theme_guid
@@ -137,11 +138,18 @@ def _spans(narrative: str, evidence: str) -> list[tuple[int, int]]:
     return found or [whole]
 
 
-def _code_themes(src: _Source, at: int, text: str, rows: list[dict], carried: set[str], added: set[str],
+def _code_themes(src: _Source, at: int, text: str, rows: list[dict], carried: set[str], added: dict[str, str],
                  theme_codes: dict, *, have_evidence: bool) -> None:
     """Code the sentence of each evidence row of a carried theme (one dismissed in review is not);
-    a carried theme with no evidence row codes the whole text, saying why. `text` stands at `at`."""
+    a carried theme with no evidence row codes the whole text, saying why. `text` stands at `at`.
+    `added`: the themes an analyst added or confirmed, each with its decision's value (whether the
+    text only denies it, where they said), which the codings of that theme name."""
     found = set()
+
+    def reviewed(theme: str) -> str:
+        value = added.get(theme, "")
+        return f"; in review: {value.replace('_', ' ')}" if value in THEME_NEGATION else ""
+
     for e in rows:
         theme = e.get("theme", "")
         if theme not in carried or theme not in theme_codes:
@@ -149,21 +157,23 @@ def _code_themes(src: _Source, at: int, text: str, rows: list[dict], carried: se
         found.add(theme)
         s, t = _sentence_span(text, e.get("sentence", ""), int(e.get("start_char") or 0))
         src.code(at + s, at + t, theme_codes[theme], f"{THEME_NAMES.get(theme, theme)}: '{e.get('matched') or e.get('term', '')}'"
-                 + (" (negated)" if str(e.get("negated", "0")) == "1" else ""))
+                 + (" (negated)" if str(e.get("negated", "0")) == "1" else "") + reviewed(theme))
     for theme in sorted(carried - found, key=lambda t: THEMES.index(t) if t in THEMES else len(THEMES)):
         if theme in theme_codes:
             why = ("added in review" if theme in added else
                    "carried; no evidence sentence" + ("" if have_evidence else " (no theme_evidence.csv in this folder)"))
-            src.code(at, at + len(text), theme_codes[theme], f"{THEME_NAMES[theme]}: {why}")
+            src.code(at, at + len(text), theme_codes[theme], f"{THEME_NAMES[theme]}: {why}{reviewed(theme)}")
 
 
 def _added_in_review(d: RunData) -> dict:
-    """(return id, qid) or item id -> the themes an analyst added or confirmed in review."""
-    added = defaultdict(set)
+    """(return id, qid) or item id -> {theme: the decision's value} for the themes an analyst added
+    or confirmed in review (the value says whether the text only denies it: `review.THEME_NEGATION`,
+    or empty)."""
+    added = defaultdict(dict)
     for r in d.reviews or []:
         if r.get("kind") == "theme" and r.get("decision") in ("add", "confirm") and r.get("theme"):
             key = r["item_id"] if r.get("item_id") else (r.get("return_id") or r.get("locality", ""), r.get("qid", ""))
-            added[key].add(r["theme"])
+            added[key][r["theme"]] = r.get("value", "") or ""
     return added
 
 
@@ -215,7 +225,7 @@ def _return_sources(d: RunData, names: dict[str, str], theme_codes: dict, flag_c
             if not narrative:
                 continue
             _code_themes(src, at, narrative, evidence.get((rid, qid), []), set(split_themes(a.get("themes", ""))),
-                         added.get((rid, qid), set()), theme_codes, have_evidence=d.evidence is not None)
+                         added.get((rid, qid), {}), theme_codes, have_evidence=d.evidence is not None)
             kind = a.get("divergence_type", "") or ""
             if str(a.get("divergent", "0")) == "1" and kind in flag_codes:
                 for s, t in _spans(narrative, a.get("evidence", "")):
@@ -250,7 +260,7 @@ def _item_sources(d: RunData, theme_codes: dict) -> list[_Source]:
                       + f" {iid}" + (f" ({item['locality']})" if item.get("locality") else "")
                       + (f", from {item['source']}" if item.get("source") else "") + ".")
         _code_themes(src, src.add(text), text, evidence.get(iid, []), set(split_themes(item.get("themes", ""))),
-                     added.get(iid, set()), theme_codes, have_evidence=d.evidence is not None)
+                     added.get(iid, {}), theme_codes, have_evidence=d.evidence is not None)
         sources.append(src)
     return sources
 
