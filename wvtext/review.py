@@ -27,7 +27,7 @@ from .codebook import ANSWER_CLASSES as TEXT_CLASSES
 from .divergence import DIVERGENCE_TYPES, code_side, narrative_side
 from .errors import WvtextError
 
-__all__ = ["KINDS", "DECISIONS", "THEME_NEGATION", "review_queue", "record_decision", "check_decision", "check_fields", "field_error",
+__all__ = ["KINDS", "DECISIONS", "THEME_NEGATION", "negation_reading", "review_queue", "record_decision", "check_decision", "check_fields", "field_error",
            "decision_map", "decisions_for"]
 
 KINDS = ("divergence", "theme", "support_request", "good_practice", "text_class")
@@ -36,6 +36,12 @@ DECISIONS = {"divergence": ("confirm", "dismiss"), "theme": ("confirm", "dismiss
              "text_class": ("confirm", "set")}
 # The values a theme decision (confirm, add) may take: whether the text mentions the theme only to deny it.
 THEME_NEGATION = ("negated", "not_negated")
+
+
+def negation_reading(value: str) -> str:
+    """How a theme decision's value reads in the reports ("negated", "not negated"), or "" where it
+    says nothing of the negation."""
+    return value.replace("_", " ") if value in THEME_NEGATION else ""
 
 
 def _key(r: dict) -> tuple:

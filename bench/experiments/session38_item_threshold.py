@@ -23,7 +23,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from session29_decision_variants import linear_probs  # noqa: E402  (out-of-fold and full-model probabilities)
 from wvtext import train as T  # noqa: E402
 from wvtext.learned import doc_bow  # noqa: E402
 from wvtext.themes.lexicon import THEMES  # noqa: E402
@@ -51,21 +53,7 @@ def main() -> None:
     item, ditem = np.array([not e.qid for e in ex]), np.array([not e.qid for e in dev])
     print(f"parsed {len(ex)} training texts ({int(item.sum())} without a question) and {len(dev)} development "
           f"texts ({int(ditem.sum())} without) in {time.time() - t0:.0f} s", flush=True)
-    cvp, devp = np.zeros(Y.shape), np.zeros(DY.shape)
-    for g in sorted(set(groups)):
-        tr, te = groups != g, groups == g
-        fv = T._vocab([key_sets[i] for i in np.flatnonzero(tr)])
-        for j, theme in enumerate(THEMES):
-            X = T._theme_design(docs, key_sets, fv, theme, qs)
-            rows = tr & K[:, j]
-            w, b = T._fit_binary(X[rows], Y[rows, j], args.C)
-            cvp[te, j] = T._sigmoid(X[te] @ w + b) if w is not None else T._sigmoid(b)
-    vocab = T._vocab(key_sets)
-    for j, theme in enumerate(THEMES):
-        X = T._theme_design(docs, key_sets, vocab, theme, qs)
-        w, b = T._fit_binary(X[K[:, j]], Y[K[:, j], j], args.C)
-        DX = T._theme_design(ddocs, dkeys, vocab, theme, dqs)
-        devp[:, j] = T._sigmoid(DX @ w + b) if w is not None else T._sigmoid(b)
+    cvp, devp = linear_probs(docs, ddocs, key_sets, dkeys, qs, dqs, Y, K, groups, args.C)
     s, ds = args.blend * cvp + (1 - args.blend) * LX, args.blend * devp + (1 - args.blend) * DLX
     print(f"fitted in {time.time() - t0:.0f} s; C {args.C}, blend {args.blend}")
     print("narratives  items   held-out groups  (narratives / items)   real  (answers / items)")

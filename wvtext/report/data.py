@@ -17,7 +17,7 @@ from ..codebook import Codebook, Question, load_codebook, normalize_qid
 from ..errors import WvtextError
 from ..divergence import reviewed_flag
 from ..localities import REGIONS
-from ..review import THEME_NEGATION
+from ..review import negation_reading
 from ..themes.lexicon import THEMES
 
 __all__ = ["BUCKETS", "BUCKET_LABELS", "BUCKET_COLORS", "ReportError", "RunData", "load_run", "read_table",
@@ -436,8 +436,8 @@ def _review_themes(row: dict, r: dict, counts: Counter) -> list[str]:
     if "theme_confidences" in row:
         row["theme_confidences"] = ";".join(confidence.get(t, "") for t in themes)
     counts[f"themes {done}"] += 1
-    negation = r.get("value", "") if done != "dismissed" and r.get("value", "") in THEME_NEGATION else ""
-    return [f"theme {theme} {done}" + (f", {negation.replace('_', ' ')}" if negation else "")
+    negation = negation_reading(r.get("value", "")) if done != "dismissed" else ""
+    return [f"theme {theme} {done}" + (f", {negation}" if negation else "")
             + (" (wvtext did not carry it)" if done == "added" else "")]
 
 

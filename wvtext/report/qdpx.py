@@ -37,7 +37,7 @@ from .. import __version__
 from ..divergence import DIVERGENCE_TYPES
 from ..export import zip_member
 from ..pipeline import item_text
-from ..review import THEME_NEGATION
+from ..review import negation_reading
 from ..themes.lexicon import THEME_NAMES, THEMES
 from .data import RunData, code_numbers, split_themes
 from .qdc import _COLORS, theme_descriptions, theme_guid
@@ -147,8 +147,8 @@ def _code_themes(src: _Source, at: int, text: str, rows: list[dict], carried: se
     found = set()
 
     def reviewed(theme: str) -> str:
-        value = added.get(theme, "")
-        return f"; in review: {value.replace('_', ' ')}" if value in THEME_NEGATION else ""
+        reading = negation_reading(added.get(theme, ""))
+        return f"; in review: {reading}" if reading else ""
 
     for e in rows:
         theme = e.get("theme", "")
@@ -167,8 +167,8 @@ def _code_themes(src: _Source, at: int, text: str, rows: list[dict], carried: se
 
 def _added_in_review(d: RunData) -> dict:
     """(return id, qid) or item id -> {theme: the decision's value} for the themes an analyst added
-    or confirmed in review (the value says whether the text only denies it: `review.THEME_NEGATION`,
-    or empty)."""
+    or confirmed in review (the value says whether the text only denies it, `review.THEME_NEGATION`,
+    or is empty)."""
     added = defaultdict(dict)
     for r in d.reviews or []:
         if r.get("kind") == "theme" and r.get("decision") in ("add", "confirm") and r.get("theme"):

@@ -64,8 +64,6 @@ class TypoReader:
                 or norm in self.lexicon_words or norm in self.known or raw.lower() in self.known:
             return norm
         capital = not raw[:1].islower()
-        if capital and not self.phrase_words:
-            return norm
         found = set()
         index = self._index
         for key in {norm} | {norm[:i] + norm[i + 1:] for i in range(len(norm))}:
