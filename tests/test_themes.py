@@ -69,6 +69,26 @@ def test_themes_negated_mention_carries_theme_marked_negated(nlp, text):
     assert s.carried and s.negated and all(m.negated for m in s.mentions)
 
 
+@pytest.mark.parametrize("qid", ["2.4", "7.1", "9.1"])
+@pytest.mark.parametrize("text", [
+    "There are no issues regarding Ordinary Residence",
+    "Ordinary residence is not an issue for this cohort.",
+    "Ordinary residence has not been an issue for anyone in the current cohort.",
+    "Ordinary residence issues have not arisen so far.",
+    "Nobody here is subject to an ordinary residence dispute.",
+])
+def test_themes_negated_mention_in_an_answer_to_a_question_is_marked_negated(nlp, text, qid):
+    """The same denials read as `wvtext analyse` reads a return's narratives, each answering its
+    question (the learned negation decision weighs a narrative apart from an item): until session
+    39, "Ordinary residence is not an issue" in an answer was read as a gap described."""
+    from wvtext.codebook import load_codebook
+    from wvtext.pipeline import question_text
+
+    question = question_text(load_codebook(), qid)
+    s = next(extract_themes([normalize_text(text)], nlp=nlp, questions=[question]))["ordinary_residence"]
+    assert s.carried and s.negated
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -82,6 +102,79 @@ def test_themes_negated_mention_carries_theme_marked_negated(nlp, text):
 def test_themes_affirmed_mention_not_negated(nlp, text):
     s = one(nlp, text)["ordinary_residence"]
     assert s.carried and not s.negated
+
+
+@pytest.mark.parametrize("text, theme", [
+    ("There is not enough supported housing in the county.", "housing"),
+    ("Not all people have access to independent advocacy.", "advocacy"),
+    ("CHC is not always agreed quickly.", "chc"),
+    ("Crisis support isn't consistently available out of hours.", "crisis_response"),
+    ("The crisis team is not sufficiently resourced.", "crisis_response"),
+    ("Advocacy is not fully embedded in reviews.", "advocacy"),
+    ("Pooled budgets don't always cover the whole package.", "pooled_budgets"),
+])
+@pytest.mark.parametrize("learned", [False, True])
+def test_themes_a_partial_gap_is_not_a_denial(nlp, nlp_lexicon_only, text, theme, learned):
+    """"not" before a word of degree or frequency ("not enough", "not always", "not all") says
+    where the theme falls short: it describes the theme, a gap in it, and does not deny it."""
+    s = one(nlp if learned else nlp_lexicon_only, text)[theme]
+    assert not s.negated and not any(m.negated for m in s.mentions)
+
+
+@pytest.mark.parametrize("text, theme", [
+    ("Ordinary residence is not an issue.", "ordinary_residence"),
+    ("We have no crisis service.", "crisis_response"),
+    ("Advocacy is not commissioned.", "advocacy"),
+    # "not routinely" is read as a denial as often as a gap: kept a denial, as before
+    ("Advocacy is not routinely commissioned for them.", "advocacy"),
+    # a word of degree before trouble denies the trouble, and with it the theme
+    ("CHC is not always an issue for us.", "chc"),
+    ("There is not enough evidence that ordinary residence is a problem here.", "ordinary_residence"),
+    ("Ordinary residence is not particularly an issue.", "ordinary_residence"),
+    ("Ordinary residence is not very much of a problem here.", "ordinary_residence"),
+    # "very", "quite", "particularly" take their sense from the next word: "not very often" is "rarely"
+    ("Advocacy is not very often commissioned.", "advocacy"),
+    # "like" after a noun is no liking: the quantifier still denies
+    ("No one with needs like these has an independent advocate.", "advocacy"),
+])
+def test_themes_a_denial_beside_the_partial_ones_still_denies(nlp_lexicon_only, text, theme):
+    assert one(nlp_lexicon_only, text)[theme].negated
+
+
+def test_themes_other_before_a_noun_names_no_people(nlp_lexicon_only):
+    """"others" is a word for people; its norm, "other", is also the adjective, which names none:
+    the mention after "other areas with" is framed as it is after "neighbouring areas with"."""
+    got = reads_alike(nlp_lexicon_only, "We learn from other areas with challenging behaviour specialists.",
+                      "We learn from neighbouring areas with challenging behaviour specialists.", frames=True)
+    assert "positive_behaviour_support" in got
+
+
+def test_themes_whereas_ends_a_denial(nlp_lexicon_only):
+    """A cue word the norm changes ("whereas" is read "wherea") is still a cue: the denial of the
+    crisis beds stops at it and does not reach the advocacy after it."""
+    s = one(nlp_lexicon_only, "We have no crisis beds whereas advocacy is well established.")
+    assert s["crisis_response"].negated and not s["advocacy"].negated
+
+
+def test_themes_cue_words_hold_the_norms_they_are_compared_with():
+    """Every cue word set compared with token norms holds each of its words' norms: a word written
+    in it that the norm changes ("always" -> "alway", "does" -> "doe") would never be found."""
+    from wvtext import stance
+    from wvtext.themes import components, negation_model
+    from wvtext.themes.lexicon import normalize_word
+
+    sets = {f"components.{n}": getattr(components, n) for n in (
+        "PARTIAL_AFTER_NOT", "TERMINATORS", "_POST_GAP", "_LIKING", "_LIKING_VERBS", "_EXCEPTING", "_CLAUSE_MARKS",
+        "_FINITE", "_PERSON_WORDS", "_CLAUSE_WORDS", "NEG_PRE", "NEG_POST", "HEDGES")}
+    sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
+    sets.update({f"stance.{n}": getattr(stance, n) for n in (
+        "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",
+        "_DENIAL_ADVERBS")})
+    # where a norm is another word's, the set leaves it out on purpose, and says so
+    collide = {"components._LIKING": {"like", "welcome"}, "components._PERSON_WORDS": {"other"}}
+    missing = {name: sorted(w for w in words if normalize_word(w) not in words | collide.get(name, set()))
+               for name, words in sets.items()}
+    assert not {k: v for k, v in missing.items() if v}
 
 
 @pytest.mark.parametrize("text", [

@@ -43,7 +43,7 @@ from .errors import WvtextError
 from .learned import (FUTURE_QUESTION, SHARE_OF, learned_dir, load_model, opening_index, opening_word, softmax,
                       stance_features)
 from .themes.components import WORD_HYPHEN, _negated, doc_view
-from .themes.lexicon import normalize_word, pattern_variants
+from .themes.lexicon import cue_words, normalize_word, pattern_variants
 
 __all__ = ["Stance", "StanceReader", "resolve_references", "ANSWER_ORDINAL", "STANCE_MODEL_FILE"]
 
@@ -75,8 +75,8 @@ _CONTRAST = {"but", "though", "although", "however", "whilst", "while", "yet"}
 _FIRST_WEIGHT = 1.5
 _ECHO_WEIGHT = 1.2
 _PART_SHARE = 0.8
-_ECHO_STOP = {"there", "your", "with", "have", "been", "this", "that", "from", "they", "their", "what", "which",
-              "local", "about", "including", "being", "people", "place", "does", "will", "should"}
+_ECHO_STOP = cue_words({"there", "your", "with", "have", "been", "this", "that", "from", "they", "their", "what", "which",
+              "local", "about", "including", "being", "people", "place", "does", "will", "should"})
 _MIN_WORDS_DESCRIBING = 8
 # RAG status words and what each says of the thing rated (session 18, from a probe's return written
 # as a team's pasted update); where they count as a status (`StanceReader._status_ratings`).
@@ -107,17 +107,21 @@ _PROGRESSIVE_WEIGHT = 0.8
 # arrangement asked about, read off English grammar as the denied progressive is. Not a denial of
 # need or expectation ("is not required", "is not expected to"), nor "not limited to" (more, not less).
 _STATE_AUX = {"is", "are", "was", "were", "'s", "'re", "has", "have", "had", "been", "be"}
-_STATE_ADVERBS = {"yet", "routinely", "consistently", "currently", "always", "fully", "formally", "properly",
+# (Not "always": "is not always offered" says the arrangement is there, not always; `_NOT_STATE` ends
+# the reading there. Until session 39 the word was never read here, its norm being "alway".)
+_STATE_ADVERBS = cue_words({"yet", "routinely", "consistently", "currently", "fully", "formally", "properly",
                   "systematically", "regularly", "clearly", "sufficiently", "well", "adequately", "widely",
-                  "specifically", "directly", "automatically", "as", "so", "been", "being"}
+                  "specifically", "directly", "automatically", "as", "so", "been", "being"})
+# "we do not [currently|yet|always|routinely] allocate ...": the simple present denied
+_DENIAL_ADVERBS = cue_words({"currently", "yet", "always", "routinely"})
 _STATE_WORDS = {"available", "clear", "known", "complete", "possible", "sufficient", "adequate", "consistent",
                 "routine", "shown", "done", "seen", "given", "taken", "held", "met", "set", "built", "drawn",
                 "written", "undertaken", "made", "kept", "understood", "joined", "up", "there", "present",
                 "robust", "in", "part", "covered", "resolved", "signed", "agreed", "begun", "sought", "brought",
                 "found", "run", "put", "sent", "got", "gone"}
-_NOT_STATE = {"required", "needed", "expected", "anticipated", "envisaged", "limited", "restricted", "confined",
+_NOT_STATE = cue_words({"required", "needed", "expected", "anticipated", "envisaged", "limited", "restricted", "confined",
               "aware", "concerned", "surprised", "applicable", "appropriate", "necessary", "intended",
-              "unusual", "uncommon", "only", "just", "simply", "merely", "always", "a", "an", "the"}
+              "unusual", "uncommon", "only", "just", "simply", "merely", "always", "a", "an", "the"})
 # A discourse adverb set off by commas inside a denial ("has not, however, been engaged", "do not,
 # as yet, extend to"): the denial reads through it.
 _PARENTHETICAL = {"however", "though", "yet", "as", "so", "far", "still", "currently", "unfortunately",
@@ -140,7 +144,7 @@ _NOT_PARTICIPLE = {"able", "unable", "the", "a", "an", "in", "on", "of", "at", "
                    "as", "so", "very", "more", "less", "well", "human", "there"}
 # A contrast followed by a denial in the same sentence ("There's a crisis service for adults, but
 # nothing for under-18s"; "They're clear, but we still aren't sure ...") states a gap: partial.
-_CONTRAST_GAP = {"but", "however", "although", "though", "yet", "nevertheless", "whereas", "except"}
+_CONTRAST_GAP = cue_words({"but", "however", "although", "though", "yet", "nevertheless", "whereas", "except"})
 _CONTRAST_GAP_WEIGHT = 1.0
 # A question that asks what support an area would like: a wish is its answer, not an evasion.
 _ASKS_WISHES = re.compile(r"\b(?:further|additional|more|extra)\s+(?:support|help)\b"
@@ -155,8 +159,8 @@ _NOT_A_DENIED_THING = {"longer", "more", "doubt", "matter", "less", "sooner", "l
 _HTML_ENTITIES = {"amp", "nbsp", "quot", "lt", "gt", "apos"}  # "&amp;": its ";" joins no clauses
 # "the people being reviewed", "each person being moved": a participle after a word for people
 # says who the programme is about, not that an arrangement is being made.
-_PEOPLE = {"people", "person", "persons", "individual", "individuals", "patient", "patients", "those", "cohort",
-           "everyone", "anyone", "adult", "adults", "child", "children", "men", "women", "them"}
+_PEOPLE = cue_words({"people", "person", "persons", "individual", "individuals", "patient", "patients", "those", "cohort",
+           "everyone", "anyone", "adult", "adults", "child", "children", "men", "women", "them"})
 # "Nobody from our area is placed by specialist commissioning": an answer that opens by saying no
 # one is placed, funded or in hospital says the question's subject does not exist here.
 _NOBODY_SUBJECT = {"placed", "funded", "commissioned", "hospital", "inpatient", "patient", "secure"}
@@ -607,7 +611,7 @@ class StanceReader:
             if norms[i] not in ("do", "does", "did") or norms[i + 1] != "not" or i in taken or i + 1 in taken:
                 continue
             j = _past_parenthetical(norms, i + 2)
-            j = j + 1 if j < len(norms) and norms[j] in ("currently", "yet", "always", "routinely") else j
+            j = j + 1 if j < len(norms) and norms[j] in _DENIAL_ADVERBS else j
             if j < len(norms) and j not in taken and norms[j][:1].isalpha() and norms[j] not in _NOT_DENIAL_VERBS:
                 add("no", _PROGRESSIVE_WEIGHT, i)
         for i in range(1, len(norms) - 1):
@@ -1152,7 +1156,7 @@ class StanceReader:
 # "declined to join". Read from the words after the partner, up to the next partner named or a
 # relative clause ("..., which does not yet involve ..." speaks of something else).
 _INVOLVED = ("attend", "engag", "involv", "represent", "participat", "join", "commit", "contribut", "respond")
-_INVOLVED_WORDS = frozenset({"sit", "sits", "sitting", "sat", "part", "signed", "come", "came", "member", "members"})
+_INVOLVED_WORDS = cue_words({"sit", "sits", "sitting", "sat", "part", "signed", "come", "came", "member", "members"})
 _CLAUSE_STOPS = frozenset({"which", "who", "whom", "whose", ";"})
 
 

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 
 from ..learned import QUESTION_KEY
 from .acronyms import DEFINITIONS_KEY, OWN_DEFINITIONS_KEY, definitions, may_define, written_forms
-from .lexicon import THEMES, Lexicon, inflected_variants, load_lexicon, pattern_variants
+from .lexicon import THEMES, Lexicon, cue_words, inflected_variants, load_lexicon, pattern_variants
 
 __all__ = ["Mention", "ThemeScore", "SPANS_KEY", "THRESHOLD"]
 
@@ -40,18 +40,32 @@ NEG_PRE = {"no", "not", "n't", "none", "without", "never", "nor", "neither", "ca
            "noone"}
 NEG_PRE_PHRASES = (("not", "aware"), ("no", "longer"), ("not", "yet"), ("unaware",))
 NEG_POST = {"not", "n't", "none"}
+# A "not" before a word of degree, frequency or extent says the thing is there in part, a gap in it,
+# not that it is absent: "not enough supported housing", "CHC is not always agreed quickly", "not all
+# people have an advocate", "the crisis team is not sufficiently resourced", "advocacy isn't fully
+# embedded" describe the theme (NegEx's pseudo-negations, "not necessarily", are of this kind). Not
+# "routinely": "advocacy is not routinely commissioned for them" is read as a denial as often as a gap
+# (the training sets' writers give it both ways).
+# Unless the clause goes on to trouble: "CHC is not always an issue", "there is not enough evidence
+# that OR is a problem" deny trouble about the theme, as "no issues about OR" does (`_pseudo`). Not
+# "very", "quite", "particularly", which take their sense from the next word ("not very often" is
+# "rarely").
+PARTIAL_AFTER_NOT = cue_words({
+    "all", "every", "everyone", "everybody", "everywhere", "always", "fully", "entirely", "completely",
+    "wholly", "totally", "consistently", "universally", "equally", "evenly",
+    "enough", "sufficient", "sufficiently", "adequate", "adequately", "well"})
 PSEUDO_NEG = {("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "necessarily"), ("no", ","),
               ("without", "delay"), ("not", "least")}
-TERMINATORS = {"but", "however", "although", "though", "except", "whilst", "while", "yet", ";", "apart",
+TERMINATORS = cue_words({"but", "however", "although", "though", "except", "whilst", "while", "yet", ";", "apart",
                "aside", "nevertheless", "still", "which", "whereas", "instead", "despite", "beyond", "who", "whom",
-               "whose"}
+               "whose"})
 # Between a mention and a negation after it, only these: the negation is of the mention's own verb
 # ("CHC is not an issue", "OR has not been raised"), not of another clause ("a capacity assessment
 # found he could not consent").
-_POST_GAP = {"is", "are", "was", "were", "has", "have", "had", "be", "been", "being", "do", "does", "did", "will",
+_POST_GAP = cue_words({"is", "are", "was", "were", "has", "have", "had", "be", "been", "being", "do", "does", "did", "will",
              "would", "shall", "should", "can", "could", "may", "might", "must", "currently", "yet", "really",
              "generally", "always", "still", "presently", "as", "so", "far", "'s", "'re", "'ve", "wo", "ca", "issue",
-             "issues", "arrangement", "arrangements", "process", "processes", "agreement", "agreements"}
+             "issues", "arrangement", "arrangements", "process", "processes", "agreement", "agreements"})
 HEDGES = {"may", "might", "could", "would", "possibly", "possible", "potential", "potentially", "consider",
           "considering", "explore", "exploring", "intend", "intention", "plan", "planned", "propose",
           "proposed", "will", "aim", "hope", "expect", "expected", "likely", "future", "should", "if",
@@ -91,18 +105,19 @@ _SINGLE_OF = frozenset({"agency", "organisation", "organization", "body", "team"
 # "Nobody we have spoken to is happy with the advocacy provision" talks about advocacy. (A
 # complaint or a concern denied, "nobody has raised concerns about OR", denies trouble about the
 # mention, and so the mention, as "no issues about ordinary residence" does: not in this list.)
-_LIKING = frozenset({"happy", "satisfied", "pleased", "comfortable", "confident", "keen", "enthusiastic",
+_LIKING = cue_words({"happy", "satisfied", "pleased", "comfortable", "confident", "keen", "enthusiastic",
                      "impressed", "convinced", "likes", "liked", "want", "wants", "wanted", "prefer",
-                     "prefers", "preferred", "welcomes", "welcomed", "enjoy", "enjoys", "enjoyed"})
+                     "prefers", "preferred", "welcomes", "welcomed", "enjoy", "enjoys", "enjoyed"}) - {"like", "welcome"}
 # ... and these only after a verb that makes them one ("would like", "is content"): "needs like
-# these", "the content of the plan" (not "trust": an NHS Trust)
+# these", "the content of the plan" (not "trust": an NHS Trust). ("likes" and "welcomes" have these
+# as their norms, so they too count only after such a verb.)
 _LIKING_AFTER = frozenset({"like", "content", "welcome"})
-_LIKING_VERBS = frozenset({"is", "are", "was", "were", "be", "been", "being", "would", "'d", "feel", "feels", "felt",
+_LIKING_VERBS = cue_words({"is", "are", "was", "were", "be", "been", "being", "would", "'d", "feel", "feels", "felt",
                            "seem", "seems", "seemed", "appear", "appears", "appeared", "really"})
 _ASIDE_WORDS = 4  # "Nobody, as yet, has ...": a short aside set off by commas after the quantifier
 _SUBJECT_WORDS = 6  # ... or after the rest of its subject: "None of the people on our register, so far, have ..."
 # ... unless it makes an exception, which the clause then affirms: "Nobody, apart from two people, is ..."
-_EXCEPTING = frozenset({"apart", "except", "excluding", "bar", "barring", "but", "other", "besides", "save", "beyond",
+_EXCEPTING = cue_words({"apart", "except", "excluding", "bar", "barring", "but", "other", "besides", "save", "beyond",
                         "than", "aside", "only"})
 # Nor past what knowledge is said to be about: "nobody locally has good figures for the people
 # funded by NHS England" denies the figures; the people are funded so all the same.
@@ -111,12 +126,12 @@ _KNOWLEDGE = frozenset({"figure", "data", "information", "number", "detail", "re
 _ABOUT = frozenset({"for", "on", "about", "of", "regarding", "around"})
 # What ends the quantifier's clause: a clause break, or a clause the verb opens ("Nobody disputes
 # that the pooled budget works", "... whether", "... how"), or a cause ("thanks to", "due to").
-_CLAUSE_MARKS = frozenset({",", "-", "\u2013", "\u2014", ":", "(", "so", "because", "since", "whether", "how",
+_CLAUSE_MARKS = cue_words({",", "-", "\u2013", "\u2014", ":", "(", "so", "because", "since", "whether", "how",
                            "thanks", "due"})
 _CLAUSE_OPENERS = _CLAUSE_MARKS | {"and", "as", "that", "\u2022", '"', "'"}
 # After ", and" a clause begins (a negation before it does not reach past it) unless the comma
 # ends a list ("no issues with CHC, OR, and s117") and no finite verb or subject follows.
-_FINITE = frozenset({"is", "are", "was", "were", "has", "have", "had", "will", "would", "shall", "should", "can",
+_FINITE = cue_words({"is", "are", "was", "were", "has", "have", "had", "will", "would", "shall", "should", "can",
                      "could", "may", "might", "must", "do", "does", "did", "we", "they", "it", "there", "he", "she"})
 
 
@@ -415,6 +430,24 @@ def _word_hyphens(doc: Doc, joins: tuple[list[int], set[int]] | None) -> frozens
                      and not _spells_na(doc, i + 1))
 
 
+def _pseudo(norms: list[str], i: int, e: int) -> bool:
+    """Whether the negation word at i negates nothing: "not only", "no doubt" (`PSEUDO_NEG`), or
+    "not" before a word of degree ("not enough", "not always": `PARTIAL_AFTER_NOT`) in a clause that
+    does not go on to trouble (up to the end of the clause or of the sentence, which ends at e)."""
+    nxt = norms[i + 1] if i + 1 < len(norms) else ""
+    if (norms[i], nxt) in PSEUDO_NEG:
+        return True
+    if norms[i] not in ("not", "n't") or nxt not in PARTIAL_AFTER_NOT:
+        return False
+    for k in range(i + 2, e):
+        w = norms[k]
+        if w in TERMINATORS or w in _CLAUSE_MARKS:
+            break
+        if w.startswith(_TROUBLE_STEMS):
+            return False  # "not always an issue": trouble denied
+    return True
+
+
 def _quantifier(norms: list[str], i: int) -> bool:
     """Whether a negative quantifier starts at i: "nobody", "no-one", "no one", "none of", "none are"
     (not "no one" before a noun: `_single`)."""
@@ -632,7 +665,7 @@ class _DocView:
                 break  # "not yet" / "haven't yet set up" goes on to the negation before it
             if n == "," and norms[i + 1] == "and" and ("," not in norms[lo:i] or _clause_follows(norms, i + 2, e)):
                 break  # ", and" opens another clause: "no standing forum, and housing providers are ..."
-            if n in NEG_PRE and (n, norms[i + 1] if i + 1 < len(norms) else "") not in PSEUDO_NEG \
+            if n in NEG_PRE and not _pseudo(norms, i, e) \
                     and not (n == "no" and _single(norms, i)):  # "no one agency" denies nothing
                 if _quantifier(norms, i) and _beyond_quantifier(norms, i, start):
                     break  # "Nobody is happy with the advocacy provision"
@@ -646,7 +679,7 @@ class _DocView:
             n = norms[j]
             if _in_word(norms, j):
                 continue  # the rest of a hyphenated word ("CHC-funded is not ...")
-            if n in NEG_POST and (n, norms[j + 1] if j + 1 < len(norms) else "") not in PSEUDO_NEG:
+            if n in NEG_POST and not _pseudo(norms, j, e):
                 return True
             if n not in _POST_GAP:
                 break  # another word first: the negation, if any, is of something else
@@ -782,10 +815,12 @@ class _DocView:
 
 _DETERMINERS = frozenset({"the", "a", "an", "our", "its", "their", "local"})
 # `_DocView.population`: the words of a phrase that names a group of people by what they have or do.
-_PERSON_WORDS = frozenset({"people", "person", "individual", "adult", "child", "children", "young", "youngster",
+_PERSON_WORDS = cue_words({"people", "person", "individual", "adult", "child", "children", "young", "youngster",
                            "those", "anyone", "someone", "everyone", "man", "men", "woman", "women", "boy", "girl",
                            "patient", "client", "cohort", "group", "population", "family", "families", "resident",
-                           "tenant", "citizen", "pupil", "student", "learner", "he", "she", "they", "others"})
+                           "tenant", "citizen", "pupil", "student", "learner", "he", "she", "they", "others"}) - {"other"}
+# (the norm of "others" is "other", which is also the adjective: "other areas with challenging behaviour
+# specialists" names no people)
 _GROUP_LINKS = frozenset({"with", "who", "whose", "experiencing", "displaying", "presenting", "showing",
                           "exhibiting", "having"})
 _GROUP_BREAKS = frozenset({"in", "on", "about", "around", "of", "to", "for", "regarding", "into", "through",
@@ -823,7 +858,7 @@ _NULL_ENTRIES = frozenset({
     ("none", "known"), ("no", "impact"), ("no", "implication", "arising"), ("not", "applicable", "here"),
     ("none", "for", "this", "report"), ("no", "implication", "for", "this", "report"), ("tbc",), ("n", "a")})
 # A clause has a finite verb or a subject pronoun; without a parser these words stand for them.
-_CLAUSE_WORDS = frozenset({
+_CLAUSE_WORDS = cue_words({
     "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "will", "would",
     "shall", "should", "can", "could", "may", "might", "must", "'s", "'re", "'ve", "'ll", "'d", "wo", "ca", "we",
     "they", "he", "she", "it", "i", "you", "there", "who", "which", "that", "because", "when", "where"})

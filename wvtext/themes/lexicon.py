@@ -27,7 +27,7 @@ from pathlib import Path
 from ..errors import WvtextError
 
 __all__ = ["THEMES", "THEME_NAMES", "Term", "Lexicon", "LexiconError", "load_lexicon", "normalize_word",
-           "pattern_variants", "inflected_variants"]
+           "cue_words", "pattern_variants", "inflected_variants"]
 
 THEMES = (
     "ordinary_residence", "chc", "pooled_budgets", "crisis_response", "specialist_commissioning", "advocacy",
@@ -71,10 +71,12 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # seventh and eighth, after a review: "(hereafter referred to as the ICB)", "II" always a number, a
 # numeral's long form counted without function words; session 38: a typo typed with a capital read
 # as a word the lexicon has only inside terms of several words, "Ordinary Residnce", typos-3, and a
-# definition quoted before "the", "(henceforth 'the ICB')", local-abbreviations-9), so that a
-# learned model trained on the earlier matches is reported stale.
+# definition quoted before "the", "(henceforth 'the ICB')", local-abbreviations-9; session 39: a
+# "not" before a word of degree, "not enough", "not always", read as a gap, not a denial, and cue
+# words found whatever their norm, "whereas", negation-cues-1), so that a learned model trained on
+# the earlier matches (and marks) is reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
-            "local-abbreviations-9;typos-3")
+            "local-abbreviations-9;typos-3;negation-cues-1")
 
 
 class LexiconError(WvtextError):
@@ -141,6 +143,15 @@ def normalize_word(word: str, spelling: dict[str, str] | None = None) -> str:
     if spelling:
         w = spelling.get(w, w)
     return w
+
+
+def cue_words(words) -> frozenset[str]:
+    """A set of cue words to compare with token norms: the words as written and their norms, so
+    that a word the norm changes is found ("always" is read as "alway", "does" as "doe",
+    "whereas" as "wherea": plural folding does not know them). Written out they read as English;
+    a set of norms alone would have to be written in them."""
+    words = frozenset(words)
+    return words | {normalize_word(w) for w in words}
 
 
 def pattern_variants(term: str) -> list[str]:

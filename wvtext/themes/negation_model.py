@@ -29,6 +29,7 @@ from spacy.tokens import Doc
 
 from ..learned import QUESTION_KEY, LinearModel, learned_dir, load_model, sigmoid
 from .components import _TROUBLE_STEMS, NEG_PRE, ThemeScore, _in_word, doc_view
+from .lexicon import cue_words
 from .model import LEARNED_TERM
 
 __all__ = ["NEGATION_FEATURES", "NEGATION_MODEL_FILE", "NegationModel", "model_decides", "negation_features"]
@@ -36,14 +37,14 @@ __all__ = ["NEGATION_FEATURES", "NEGATION_MODEL_FILE", "NegationModel", "model_d
 NEGATION_MODEL_FILE = "negation_model.json"
 
 # Words that make a denial partial or scoped: the thing exists, the text says where it falls short.
-_PARTIAL = frozenset({"only", "routinely", "dedicated", "fully", "always", "specifically", "consistently",
+_PARTIAL = cue_words({"only", "routinely", "dedicated", "fully", "always", "specifically", "consistently",
                       "sufficient", "sufficiently", "enough", "formal", "formally", "separately", "systematically",
                       "specific", "all", "every", "beyond", "except", "outside", "depth", "properly", "adequately",
                       "adequate", "reliably", "regularly"})
-_CONTRAST = frozenset({"but", "however", "although", "though", "whereas", "while", "whilst"})
+_CONTRAST = cue_words({"but", "however", "although", "though", "whereas", "while", "whilst"})
 _SCOPE_VERBS = ("cover", "include", "extend", "reach", "encompass")  # stems: "does not cover family carers"
 _TIME = frozenset({"yet", "currently", "present", "far", "now", "moment", "date"})  # "not yet", "at present", "so far"
-_EXIST = frozenset({"exist", "exists", "existing", "place", "operate", "operates", "available", "established"})
+_EXIST = cue_words({"exist", "exists", "existing", "place", "operate", "operates", "available", "established"})
 _NOT_APPLICABLE = (("not", "applicable"), ("does", "not", "apply"), ("do", "not", "apply"), ("not", "relevant"),
                    ("n", "/", "a"))
 _DENYING_OPENINGS = frozenset({"no", "none", "nil", "n/a", "na", "nobody"})
@@ -91,6 +92,18 @@ class _TextContext:
                                        not _EXIST.isdisjoint(words) or _has_phrase(sent, ("there", "is", "no"))
                                        or _has_phrase(sent, ("there", "are", "no")))
         return got
+
+
+def _denies_trouble(after: list[str]) -> bool:
+    """Whether the words after a mention deny trouble about it: a negation, then within three words
+    a word of trouble ("OR is not an issue", "has not been a problem", "housing is not an obstacle",
+    "has not caused any difficulties"). With trouble named right after the mention ("no OR
+    disputes"), the feature `trouble_after` (since session 39; before, "is not an issue" was read as
+    a gap described, as "the contract does not cover carers" is, wherever a narrative said it)."""
+    for k, w in enumerate(after):
+        if w in _NEG:
+            return any(x.startswith(_TROUBLE_STEMS) for x in after[k + 1:k + 4])
+    return False
 
 
 def _windows(view, s: int, e: int, b: int, se: int) -> tuple[list[str], list[str]]:
@@ -143,7 +156,7 @@ def negation_features(view, score: ThemeScore, item: bool, text: _TextContext | 
             f["negation_after"] = 1.0
         if view.quantified_denial(s, b):
             f["quantified"] = 1.0
-        if any(w.startswith(_TROUBLE_STEMS) for w in after[:2]):
+        if any(w.startswith(_TROUBLE_STEMS) for w in after[:2]) or _denies_trouble(after):
             f["trouble_after"] = 1.0
         partial, contrast, in_time, exists = text.sentence(norms, b, se)
         f["partial"] = max(f["partial"], float(partial))
