@@ -158,7 +158,7 @@ def test_themes_whereas_ends_a_denial(nlp_lexicon_only):
 
 def test_themes_cue_words_hold_the_norms_they_are_compared_with():
     """Every cue word set compared with token norms holds each of its words' norms: a word written
-    in it that the norm changes ("always" -> "alway", "does" -> "doe") would never be found."""
+    in it that the norm changes ("always" -> "alway", "whereas" -> "wherea") would never be found."""
     from wvtext import stance
     from wvtext.themes import components, negation_model
     from wvtext.themes.lexicon import normalize_word

@@ -43,13 +43,12 @@ NEG_POST = {"not", "n't", "none"}
 # A "not" before a word of degree, frequency or extent says the thing is there in part, a gap in it,
 # not that it is absent: "not enough supported housing", "CHC is not always agreed quickly", "not all
 # people have an advocate", "the crisis team is not sufficiently resourced", "advocacy isn't fully
-# embedded" describe the theme (NegEx's pseudo-negations, "not necessarily", are of this kind). Not
-# "routinely": "advocacy is not routinely commissioned for them" is read as a denial as often as a gap
-# (the training sets' writers give it both ways).
-# Unless the clause goes on to trouble: "CHC is not always an issue", "there is not enough evidence
+# embedded" describe the theme (NegEx's pseudo-negations, "not necessarily", are of this kind);
+# unless the clause goes on to trouble: "CHC is not always an issue", "there is not enough evidence
 # that OR is a problem" deny trouble about the theme, as "no issues about OR" does (`_pseudo`). Not
-# "very", "quite", "particularly", which take their sense from the next word ("not very often" is
-# "rarely").
+# "routinely": "advocacy is not routinely commissioned for them" is read as a denial as often as a gap
+# (the training sets' writers give it both ways); nor "very", "quite", "particularly", which take
+# their sense from the next word ("not very often" is "rarely").
 PARTIAL_AFTER_NOT = cue_words({
     "all", "every", "everyone", "everybody", "everywhere", "always", "fully", "entirely", "completely",
     "wholly", "totally", "consistently", "universally", "equally", "evenly",

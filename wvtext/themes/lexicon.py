@@ -147,9 +147,10 @@ def normalize_word(word: str, spelling: dict[str, str] | None = None) -> str:
 
 def cue_words(words) -> frozenset[str]:
     """A set of cue words to compare with token norms: the words as written and their norms, so
-    that a word the norm changes is found ("always" is read as "alway", "does" as "doe",
-    "whereas" as "wherea": plural folding does not know them). Written out they read as English;
-    a set of norms alone would have to be written in them."""
+    that a word the norm changes is found ("always" is read as "alway", "thanks" as "thank",
+    "whereas" as "wherea": plural folding does not know them), and one whose norm spaCy sets
+    itself ("does" stays "does") is found as written. Written out they read as English; a set of
+    norms alone would have to be written in them."""
     words = frozenset(words)
     return words | {normalize_word(w) for w in words}
 
