@@ -67,6 +67,16 @@ def _features(text: str, theme: str, question: str | None = QUESTION) -> dict[st
     ("The cost of LD-advocacy has not been agreed.", "advocacy", "of_phrase", 1.0),
     # a negation after the term counts only where none stands before it
     ("There is no pooled budget and none is planned.", "pooled_budgets", "negation_after", 0.0),
+    # trouble denied after the term, not only right after it (session 39)
+    ("Ordinary residence is not an issue for this cohort.", "ordinary_residence", "trouble_after", 1.0),
+    ("Housing is not an obstacle for the people concerned.", "housing", "trouble_after", 1.0),
+    ("The advocacy contract does not cover family carers.", "advocacy", "trouble_after", 0.0),
+    # having denied right before the term counts as "no" before it (session 39)
+    ("We do not have a crisis team.", "crisis_response", "no_before", 1.0),
+    ("We do not currently have a crisis team.", "crisis_response", "no_before", 1.0),
+    ("We haven't got a crisis team.", "crisis_response", "no_before", 1.0),
+    ("We do not always have a crisis team on call.", "crisis_response", "no_before", 0.0),
+    ("We do not have enough crisis beds.", "crisis_response", "no_before", 0.0),
 ])
 def test_negation_features_read_how_a_denial_is_put(text, theme, feature, on):
     assert _features(text, theme)[feature] == on

@@ -89,6 +89,22 @@ def test_themes_negated_mention_in_an_answer_to_a_question_is_marked_negated(nlp
     assert s.carried and s.negated
 
 
+@pytest.mark.parametrize("text, theme", [
+    ("We do not have a crisis team.", "crisis_response"),
+    ("Housing - no issues.", "housing"),
+    ("CHC: no concerns", "chc"),
+])
+def test_themes_a_denial_in_a_short_answer_is_marked_negated(nlp, text, theme):
+    """Short answers deny as plainly: having denied ("We do not have a crisis team", read until
+    session 39 as a gap described) and a label over trouble denied ("Housing - no issues")."""
+    from wvtext.codebook import load_codebook
+    from wvtext.pipeline import question_text
+
+    question = question_text(load_codebook(), "4.1")
+    s = next(extract_themes([normalize_text(text)], nlp=nlp, questions=[question]))[theme]
+    assert s.carried and s.negated
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -855,7 +855,10 @@ _NULL_ENTRIES = frozenset({
     ("not", "affected", "by", "this", "report"), ("as", "above"), ("see", "above"), ("standard",),
     ("to", "follow"), ("report", "to", "follow"), ("unchanged",), ("no", "change"), ("not", "relevant"),
     ("none", "known"), ("no", "impact"), ("no", "implication", "arising"), ("not", "applicable", "here"),
-    ("none", "for", "this", "report"), ("no", "implication", "for", "this", "report"), ("tbc",), ("n", "a")})
+    ("none", "for", "this", "report"), ("no", "implication", "for", "this", "report"), ("tbc",), ("n", "a"),
+    # trouble denied as the whole entry ("Housing - no issues.", "CHC: no concerns"; since session 39)
+    ("no", "issue"), ("no", "problem"), ("no", "concern"), ("no", "issue", "identified"), ("no", "known", "issue"),
+    ("no", "issue", "to", "report"), ("no", "issue", "arising"), ("not", "an", "issue")})
 # A clause has a finite verb or a subject pronoun; without a parser these words stand for them.
 _CLAUSE_WORDS = cue_words({
     "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "will", "would",

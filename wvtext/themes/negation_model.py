@@ -94,6 +94,27 @@ class _TextContext:
         return got
 
 
+_HAVE = frozenset({"have", "has", "had", "got"})
+_HAVE_BETWEEN = frozenset({"currently", "yet", "presently", "got"})  # "do not currently have", "haven't got"
+_HAVE_DETERMINERS = frozenset({"a", "an", "any", "the"})
+
+
+def _denied_having(before: list[str]) -> bool:
+    """Whether the words before a mention deny having it, as "no" right before it does: "we do not
+    have a crisis team", "the council does not currently have any", "we haven't got a" ("n't" has the
+    norm "not"), with at most a determiner between (since session 39; "we do not have a crisis team"
+    in an answer was read as a gap described)."""
+    k = len(before)
+    if k and before[k - 1] in _HAVE_DETERMINERS:
+        k -= 1
+    if not k or before[k - 1] not in _HAVE:
+        return False
+    k -= 1
+    if k and before[k - 1] in _HAVE_BETWEEN:
+        k -= 1
+    return k > 0 and before[k - 1] in ("not", "never")
+
+
 def _denies_trouble(after: list[str]) -> bool:
     """Whether the words after a mention deny trouble about it: a negation, then within three words
     a word of trouble ("OR is not an issue", "has not been a problem", "housing is not an obstacle",
@@ -150,7 +171,7 @@ def negation_features(view, score: ThemeScore, item: bool, text: _TextContext | 
         s, e = _token(idx, m.start_char), _token(idx, m.end_char)
         b, se = view.sent(min(s, len(norms) - 1)) if norms else (0, 0)
         before, after = _windows(view, s, e, b, se)
-        if "no" in before[-2:] or "none" in before[-2:]:
+        if "no" in before[-2:] or "none" in before[-2:] or _denied_having(before):
             f["no_before"] = 1.0
         if not _NEG.isdisjoint(after) and _NEG.isdisjoint(before):
             f["negation_after"] = 1.0
