@@ -95,7 +95,7 @@ class _TextContext:
 
 
 _HAVE = frozenset({"have", "has", "had", "got"})
-_HAVE_BETWEEN = frozenset({"currently", "yet", "presently", "got"})  # "do not currently have", "haven't got"
+_HAVE_BETWEEN = frozenset({"currently", "yet", "presently"})  # "do not currently have"
 _HAVE_DETERMINERS = frozenset({"a", "an", "any", "the"})
 
 
@@ -118,9 +118,9 @@ def _denied_having(before: list[str]) -> bool:
 def _denies_trouble(after: list[str]) -> bool:
     """Whether the words after a mention deny trouble about it: a negation, then within three words
     a word of trouble ("OR is not an issue", "has not been a problem", "housing is not an obstacle",
-    "has not caused any difficulties"). With trouble named right after the mention ("no OR
-    disputes"), the feature `trouble_after` (since session 39; before, "is not an issue" was read as
-    a gap described, as "the contract does not cover carers" is, wherever a narrative said it)."""
+    "has not caused any difficulties"). It sets `trouble_after`, as trouble named right after the
+    mention does ("no OR disputes"); since session 39: before, "is not an issue" in a narrative was
+    read as a gap described, as "the contract does not cover carers" is."""
     for k, w in enumerate(after):
         if w in _NEG:
             return any(x.startswith(_TROUBLE_STEMS) for x in after[k + 1:k + 4])
