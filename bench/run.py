@@ -232,6 +232,11 @@ def markdown(res: dict) -> str:
                          f"{_ci(rp['learned (default)'].get('ci95'))}, lexicon alone {_f(rp['lexicon alone']['f1'])}"
                          + (f"; a second reader against the first {_f(rp['second_reader_micro_f1'])}"
                             if rp.get("second_reader_micro_f1") is not None else "") + " | |")
+        nat = (th.get("negation", {}).get("synthetic_national"), th.get("negation_rules_alone", {}).get("synthetic_national"))
+        if all(nat):
+            lines.append("| negation flags on the SYNTHETIC national corpus's labels (P / R / F1; its phrase bank's sentences "
+                         "repeat; never trained on) | | learned " + " / ".join(_f(nat[0][k]) for k in ("precision", "recall", "f1"))
+                         + ", rules alone " + " / ".join(_f(nat[1][k]) for k in ("precision", "recall", "f1")) + " |")
         if "speed" in th:
             sp = th["speed"]
             lines.append(f"| theme stage words/s, one core (real text; median of {sp.get('passes', 5)} passes) | {sp['words_per_s']:,} "
