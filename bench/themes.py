@@ -20,6 +20,7 @@ import argparse
 import statistics
 import sys
 import time
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,9 +152,11 @@ def passages_set(nlp, lexicon_nlp) -> dict | None:
     return out
 
 
+@lru_cache(maxsize=1)
 def synthetic_answers() -> tuple[list, dict] | None:
     """The SYNTHETIC national corpus's answers, as (return_id, answer), and its labels by
-    (return_id, qid); None where the corpus is absent."""
+    (return_id, qid); None where the corpus is absent. Read once per run (the theme scores and
+    both negation scores use it); callers only read it."""
     labels = CORPUS / "synthetic" / "SYNTHETIC_labels_x1.csv"
     if not labels.exists():
         return None
