@@ -159,6 +159,10 @@ def test_a_long_form_holding_a_term_matched_by_case_is_read(nlp):
     "An Integrated Commissioning Board (hereafter referred to as the ICB) was set up in May.",
     "An Integrated Commissioning Board (henceforth 'the ICB') was set up in May.",  # the quote before "the"
     "An Integrated Commissioning Board (\u2018the ICB\u2019) was set up in May.",
+    "An Integrated Commissioning Board (or ICB) was set up in May.",  # offered as another name
+    "An Integrated Commissioning Board, or ICB, was set up in May.",  # ... without brackets
+    "In May we set up an Integrated Commissioning Board, or 'the ICB'.",
+    "An Integrated Commissioning Board ((ICB)) was set up in May.",  # brackets doubled in pasting
 ])
 def test_other_ways_of_writing_a_definition(nlp, text):
     found = definitions(text)
@@ -182,6 +186,11 @@ def test_other_ways_of_writing_a_definition(nlp, text):
     # nor across a boundary inside the brackets
     "Actions for the LA (Lead Agency: housing).",
     "The CT (Crisis Team - Loughborough) covers nights.",
+    # ", or" before letters the words before the comma do not spell offers an alternative, not a name
+    "Funding comes from housing, social care, or CHC, as agreed.",
+    "Care and Treatment, or CTR, reviews are held.",
+    # nor across a comma before the bracket
+    "An Integrated Commissioning Board, (ICB) was set up in May.",
 ])
 def test_not_definitions_in_either_order(text):
     assert definitions(text) == []

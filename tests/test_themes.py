@@ -128,6 +128,10 @@ def test_themes_affirmed_mention_not_negated(nlp, text):
     ("The crisis team is not sufficiently resourced.", "crisis_response"),
     ("Advocacy is not fully embedded in reviews.", "advocacy"),
     ("Pooled budgets don't always cover the whole package.", "pooled_budgets"),
+    # the word of degree after a verb of having measures what is had: a gap in it
+    ("We do not have enough advocacy for people in hospital.", "advocacy"),
+    ("The crisis team hasn't got sufficient staff to cover nights.", "crisis_response"),
+    ("The council does not currently have adequate supported housing.", "housing"),
 ])
 @pytest.mark.parametrize("learned", [False, True])
 def test_themes_a_partial_gap_is_not_a_denial(nlp, nlp_lexicon_only, text, theme, learned):
@@ -152,6 +156,10 @@ def test_themes_a_partial_gap_is_not_a_denial(nlp, nlp_lexicon_only, text, theme
     ("Advocacy is not very often commissioned.", "advocacy"),
     # "like" after a noun is no liking: the quantifier still denies
     ("No one with needs like these has an independent advocate.", "advocacy"),
+    # having denied outright, or trouble after the degree word, is still a denial
+    ("We do not have a crisis team.", "crisis_response"),
+    ("We do not have any pooled budgets.", "pooled_budgets"),
+    ("We do not have enough evidence that ordinary residence is a problem here.", "ordinary_residence"),
 ])
 def test_themes_a_denial_beside_the_partial_ones_still_denies(nlp_lexicon_only, text, theme):
     assert one(nlp_lexicon_only, text)[theme].negated

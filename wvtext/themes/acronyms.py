@@ -3,8 +3,8 @@
 Areas name their own boards, teams and services and then write them as abbreviations the lexicon
 cannot know ("the ICB", "the IST", "JCU"). A definition is found by the algorithm of Schwartz and
 Hearst (2003, "A simple algorithm for identifying abbreviation definitions in biomedical text"):
-an abbreviation in brackets after the words it stands for, each of its letters found, right to
-left, in those words. Officers' prose is looser than biomedical abstracts, so wvtext asks more:
+an abbreviation in brackets after the words it stands for (or after ", or": "the Integrated
+Commissioning Board, or ICB, meets"), each of its letters found, right to left, in those words. Officers' prose is looser than biomedical abstracts, so wvtext asks more:
 each capital of the abbreviation starts a word ("DoLS": Deprivation of Liberty Safeguards), the
 long form does not open with a function word ("and Treatment (A&T)" is refused) and does not
 reach back across a sentence, a clause, a spaced dash, a blank line or a bullet. The theme matcher then
@@ -35,8 +35,8 @@ OWN_DEFINITIONS_KEY = "wvtext_own_definitions"  # doc.user_data: `definitions` o
 # letter, alone or before a comma or semicolon that opens a remark (Schwartz and Hearst's rule);
 # a plural "s" is not part of the abbreviation. In quotes, or named so, too: "('ICB')", "(the
 # ICB)", "(known as the ICB)", "(hereafter ICB)", "(hereafter referred to as the ICB)", and with the
-# quote before "the": "(henceforth 'the ICB')".
-_BRACKETED = re.compile(r"[(\[]\s*(?:(?i:known as|referred to as|called|here(?:in)?after|henceforth)\s+){0,2}"
+# quote before "the": "(henceforth 'the ICB')"; or offered as another name, "(or ICB)".
+_BRACKETED = re.compile(r"[(\[]\s*(?:(?i:known as|referred to as|called|here(?:in)?after|henceforth|or)\s+){0,2}"
                         r"(?:[\"'\u2018\u201c]?(?i:the)\s+)?"
                         r"[\"'\u2018\u201c]?([A-Za-z][A-Za-z0-9&./-]{1,9}?)(?:s|['\u2019]s)?[\"'\u2019\u201d]?"
                         r"\s*(?:[,;][^()\[\]]*)?[)\]]")
@@ -45,6 +45,11 @@ _BRACKETED = re.compile(r"[(\[]\s*(?:(?i:known as|referred to as|called|here(?:i
 # its words in the brackets (up to a comma or semicolon inside them), which begin and end with a
 # word (`_WORDS_INSIDE`: a run of spaces is not searched letter by letter).
 _OPENING = re.compile(r"[(\[]")
+# Without brackets, as prose offers another name: "the Integrated Commissioning Board, or ICB,
+# meets monthly", "... Board, or 'the ICB'." (a comma, "or", the abbreviation, then punctuation or
+# the end); the words before the comma are searched as those before a bracket are.
+_OR_NAMED = re.compile(r",\s+or\s+(?:[\"'\u2018\u201c]?(?i:the)\s+)?[\"'\u2018\u201c]?([A-Za-z][A-Za-z0-9&./-]{1,9}?)"
+                       r"(?:s|['\u2019]s)?[\"'\u2019\u201d]?(?=\s*[,.;:)\]]|\s*$)")
 _SHORT_BEFORE = re.compile(r"(?<![A-Za-z0-9&.])((?:[A-Z]\.){1,5}[A-Z]\.?|[A-Za-z][A-Za-z0-9&]{1,9}?)(?:s|['\u2019]s)?\s*$")
 _WORDS_INSIDE = re.compile(r"\s*([^()\[\],;\s][^()\[\],;]{1,158}?[^()\[\],;\s])\s*(?:[,;][^()\[\]]*)?[)\]]")
 # "I.C.B.": capitals each followed by a stop, read as "ICB"
@@ -127,12 +132,15 @@ def definitions(text: str) -> list[Definition]:
     the same rules, with no word after the one its last letter begins ("TCP (Transforming Care
     Partnership board)" glosses a use and defines nothing)."""
     found = []
-    for m in _BRACKETED.finditer(text):
+    for m in _named(text):
         written = m.group(1).rstrip(".-/")
         short = _undotted(written)
         if len(short) < 2 or not is_abbreviation(short):
             continue
-        before = text[max(0, m.start() - 240):m.start()]
+        start = m.start()
+        while start and text[start - 1] in "([":  # "((ICB))": the words end before every bracket
+            start -= 1
+        before = text[max(0, start - 240):start]
         cut = [b.end() for b in _BOUNDARY.finditer(before)]
         before = before[cut[-1]:] if cut else before
         lf = long_form(short, " ".join(before.split()[-_max_words(short):]))
@@ -152,6 +160,15 @@ def definitions(text: str) -> list[Definition]:
                 and _acceptable(short, inside):
             found.append(Definition(short, inside, m.start(1), m.start(1) + len(written)))
     return sorted(found, key=lambda d: d.start)
+
+
+def _named(text: str) -> list[re.Match]:
+    """Each abbreviation offered as the name of the words before it: in brackets (`_BRACKETED`) or
+    after ", or" (`_OR_NAMED`), in order."""
+    found = list(_BRACKETED.finditer(text))
+    if ", or " in text:
+        found = sorted(found + list(_OR_NAMED.finditer(text)), key=lambda m: m.start())
+    return found
 
 
 def _max_words(short: str) -> int:
@@ -192,8 +209,8 @@ def written_in(short: str, text: str) -> bool:
 
 
 def may_define(text: str) -> bool:
-    """Whether `text` has a bracket, without which it defines nothing."""
-    return "(" in text or "[" in text
+    """Whether `text` has a bracket or ", or", without which it defines nothing."""
+    return "(" in text or "[" in text or ", or " in text
 
 
 def return_definitions(texts: Iterable[str]) -> dict[str, str]:

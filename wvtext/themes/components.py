@@ -53,6 +53,11 @@ PARTIAL_AFTER_NOT = cue_words({
     "all", "every", "everyone", "everybody", "everywhere", "always", "fully", "entirely", "completely",
     "wholly", "totally", "consistently", "universally", "equally", "evenly",
     "enough", "sufficient", "sufficiently", "adequate", "adequately", "well"})
+# The degree word may stand after a verb of having, as the object's measure: "we do not have enough
+# advocacy", "the team hasn't got sufficient staff", "does not currently have adequate crisis beds"
+# describe a gap in what is there, as "there is not enough advocacy" does (`_pseudo`).
+HAVE = cue_words({"have", "has", "had", "got"})
+HAVE_BETWEEN = frozenset({"currently", "yet", "presently"})  # "do not currently have"
 PSEUDO_NEG = {("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "necessarily"), ("no", ","),
               ("without", "delay"), ("not", "least")}
 TERMINATORS = cue_words({"but", "however", "although", "though", "except", "whilst", "while", "yet", ";", "apart",
@@ -431,14 +436,22 @@ def _word_hyphens(doc: Doc, joins: tuple[list[int], set[int]] | None) -> frozens
 
 def _pseudo(norms: list[str], i: int, e: int) -> bool:
     """Whether the negation word at i negates nothing: "not only", "no doubt" (`PSEUDO_NEG`), or
-    "not" before a word of degree ("not enough", "not always": `PARTIAL_AFTER_NOT`) in a clause that
-    does not go on to trouble (up to the end of the clause or of the sentence, which ends at e)."""
+    "not" before a word of degree ("not enough", "not always": `PARTIAL_AFTER_NOT`; also after a
+    verb of having, "do not have enough": `HAVE`) in a clause that does not go on to trouble (up to
+    the end of the clause or of the sentence, which ends at e)."""
     nxt = norms[i + 1] if i + 1 < len(norms) else ""
     if (norms[i], nxt) in PSEUDO_NEG:
         return True
-    if norms[i] not in ("not", "n't") or nxt not in PARTIAL_AFTER_NOT:
+    if norms[i] not in ("not", "n't"):
         return False
-    for k in range(i + 2, e):
+    j = i + 1  # the degree word, after a verb of having if one follows ("not (currently) have enough")
+    if j < e and norms[j] in HAVE_BETWEEN and j + 1 < e and norms[j + 1] in HAVE:
+        j += 1
+    if j < e and norms[j] in HAVE:
+        j += 1
+    if j >= e or norms[j] not in PARTIAL_AFTER_NOT:
+        return False
+    for k in range(j + 1, e):
         w = norms[k]
         if w in TERMINATORS or w in _CLAUSE_MARKS:
             break

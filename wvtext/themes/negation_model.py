@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..learned import QUESTION_KEY, LinearModel, learned_dir, load_model, sigmoid
-from .components import _TROUBLE_STEMS, NEG_PRE, ThemeScore, _in_word, doc_view
+from .components import _TROUBLE_STEMS, HAVE, HAVE_BETWEEN, NEG_PRE, ThemeScore, _in_word, doc_view
 from .lexicon import cue_words
 from .model import LEARNED_TERM
 
@@ -94,8 +94,6 @@ class _TextContext:
         return got
 
 
-_HAVE = frozenset({"have", "has", "had", "got"})
-_HAVE_BETWEEN = frozenset({"currently", "yet", "presently"})  # "do not currently have"
 _HAVE_DETERMINERS = frozenset({"a", "an", "any", "the"})
 
 
@@ -107,10 +105,10 @@ def _denied_having(before: list[str]) -> bool:
     k = len(before)
     if k and before[k - 1] in _HAVE_DETERMINERS:
         k -= 1
-    if not k or before[k - 1] not in _HAVE:
+    if not k or before[k - 1] not in HAVE:
         return False
     k -= 1
-    if k and before[k - 1] in _HAVE_BETWEEN:
+    if k and before[k - 1] in HAVE_BETWEEN:
         k -= 1
     return k > 0 and before[k - 1] in ("not", "never")
 
