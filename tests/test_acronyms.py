@@ -163,6 +163,9 @@ def test_a_long_form_holding_a_term_matched_by_case_is_read(nlp):
     "An Integrated Commissioning Board, or ICB, was set up in May.",  # ... without brackets
     "In May we set up an Integrated Commissioning Board, or 'the ICB'.",
     "An Integrated Commissioning Board ((ICB)) was set up in May.",  # brackets doubled in pasting
+    "An Integrated Commissioning Board, or I.C.B., was set up in May.",
+    "An Integrated Commissioning Board,\nor ICB (chaired by the DASS), was set up in May.",
+    "An Integrated Commissioning Board, or ICB - which the DASS chairs - was set up in May.",
 ])
 def test_other_ways_of_writing_a_definition(nlp, text):
     found = definitions(text)
@@ -189,6 +192,8 @@ def test_other_ways_of_writing_a_definition(nlp, text):
     # ", or" before letters the words before the comma do not spell offers an alternative, not a name
     "Funding comes from housing, social care, or CHC, as agreed.",
     "Care and Treatment, or CTR, reviews are held.",
+    "Integrated Care, or I.C.B., was set up in May.",  # the stops are the abbreviation's, not an end
+    "Funded by the Integrated Commissioning Board, or ICB-funded placements.",
     # nor across a comma before the bracket
     "An Integrated Commissioning Board, (ICB) was set up in May.",
 ])

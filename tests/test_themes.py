@@ -132,6 +132,8 @@ def test_themes_affirmed_mention_not_negated(nlp, text):
     ("We do not have enough advocacy for people in hospital.", "advocacy"),
     ("The crisis team hasn't got sufficient staff to cover nights.", "crisis_response"),
     ("The council does not currently have adequate supported housing.", "housing"),
+    # a clause of doing after what is measured describes a gap in the theme it names
+    ("There is not enough capacity to provide crisis support at weekends.", "crisis_response"),
 ])
 @pytest.mark.parametrize("learned", [False, True])
 def test_themes_a_partial_gap_is_not_a_denial(nlp, nlp_lexicon_only, text, theme, learned):
@@ -160,6 +162,12 @@ def test_themes_a_partial_gap_is_not_a_denial(nlp, nlp_lexicon_only, text, theme
     ("We do not have a crisis team.", "crisis_response"),
     ("We do not have any pooled budgets.", "pooled_budgets"),
     ("We do not have enough evidence that ordinary residence is a problem here.", "ordinary_residence"),
+    # the degree word measures something else, which would justify or set up the theme: it is not there
+    ("We do not have sufficient numbers to justify a pooled budget.", "pooled_budgets"),
+    ("We don't have enough referrals to need a crisis team.", "crisis_response"),
+    ("There are not enough referrals to need a crisis team.", "crisis_response"),
+    ("We have not had enough time to set up pooled budgets.", "pooled_budgets"),
+    ("We do not have enough demand to commission a crisis house.", "crisis_response"),
 ])
 def test_themes_a_denial_beside_the_partial_ones_still_denies(nlp_lexicon_only, text, theme):
     assert one(nlp_lexicon_only, text)[theme].negated

@@ -4,10 +4,11 @@ Areas name their own boards, teams and services and then write them as abbreviat
 cannot know ("the ICB", "the IST", "JCU"). A definition is found by the algorithm of Schwartz and
 Hearst (2003, "A simple algorithm for identifying abbreviation definitions in biomedical text"):
 an abbreviation in brackets after the words it stands for (or after ", or": "the Integrated
-Commissioning Board, or ICB, meets"), each of its letters found, right to left, in those words. Officers' prose is looser than biomedical abstracts, so wvtext asks more:
-each capital of the abbreviation starts a word ("DoLS": Deprivation of Liberty Safeguards), the
-long form does not open with a function word ("and Treatment (A&T)" is refused) and does not
-reach back across a sentence, a clause, a spaced dash, a blank line or a bullet. The theme matcher then
+Commissioning Board, or ICB, meets"), each of its letters found, right to left, in those words.
+Officers' prose is looser than biomedical abstracts, so wvtext asks more: each capital of the
+abbreviation starts a word ("DoLS": Deprivation of Liberty Safeguards), the long form does not
+open with a function word ("and Treatment (A&T)" is refused) and does not reach back across a
+sentence, a clause, a spaced dash, a blank line or a bullet. The theme matcher then
 reads each other use of the abbreviation as the terms its long form holds (`ThemeMatcher`):
 "presented to the ICB" is a mention of `integrated commissioning board`.
 
@@ -46,10 +47,13 @@ _BRACKETED = re.compile(r"[(\[]\s*(?:(?i:known as|referred to as|called|here(?:i
 # word (`_WORDS_INSIDE`: a run of spaces is not searched letter by letter).
 _OPENING = re.compile(r"[(\[]")
 # Without brackets, as prose offers another name: "the Integrated Commissioning Board, or ICB,
-# meets monthly", "... Board, or 'the ICB'." (a comma, "or", the abbreviation, then punctuation or
-# the end); the words before the comma are searched as those before a bracket are.
+# meets monthly", "... Board, or 'the ICB'.", "..., or I.C.B., ..." (a comma, "or", the
+# abbreviation, then punctuation, a bracket, a spaced dash or the end of a line); the words before
+# the comma are searched as those before a bracket are. `_OR_HINT`: whether a text may hold one.
 _OR_NAMED = re.compile(r",\s+or\s+(?:[\"'\u2018\u201c]?(?i:the)\s+)?[\"'\u2018\u201c]?([A-Za-z][A-Za-z0-9&./-]{1,9}?)"
-                       r"(?:s|['\u2019]s)?[\"'\u2019\u201d]?(?=\s*[,.;:)\]]|\s*$)")
+                       r"(?:s|['\u2019]s)?[\"'\u2019\u201d]?"
+                       r"(?=\s*[,;:!?()\[\]]|\.(?![A-Za-z0-9])|\s+[-\u2013\u2014]+\s|[ \t]*(?:\r?\n|$))")
+_OR_HINT = re.compile(r",\s+or\s")
 _SHORT_BEFORE = re.compile(r"(?<![A-Za-z0-9&.])((?:[A-Z]\.){1,5}[A-Z]\.?|[A-Za-z][A-Za-z0-9&]{1,9}?)(?:s|['\u2019]s)?\s*$")
 _WORDS_INSIDE = re.compile(r"\s*([^()\[\],;\s][^()\[\],;]{1,158}?[^()\[\],;\s])\s*(?:[,;][^()\[\]]*)?[)\]]")
 # "I.C.B.": capitals each followed by a stop, read as "ICB"
@@ -71,7 +75,7 @@ _IN_WORD = "'\u2019"  # an apostrophe does not begin a word: the "s" of "Childre
 class Definition:
     short: str  # "ICB"
     long: str  # "Integrated Commissioning Board"
-    start: int  # offsets of the abbreviation inside its brackets
+    start: int  # offsets of the abbreviation as written (inside its brackets, or after ", or")
     end: int
 
 
@@ -122,7 +126,9 @@ def _plain(word: str) -> str:
 
 
 def definitions(text: str) -> list[Definition]:
-    """The abbreviations `text` defines, in order, each with the words it stands for. The long
+    """The abbreviations `text` defines, in order, each with the words it stands for: in brackets
+    after the words (doubled brackets, "((ICB))", read as one) or offered after them as another
+    name, "(or ICB)", ", or ICB," (`_named`); or before them, in the other order below. The long
     form has at most min(n + 5, 2n) words for an abbreviation of n letters and digits (Schwartz and
     Hearst's limit, here on the words searched), stops at a boundary (`_BOUNDARY`), has more than
     one word ("a named Keyworker (KW)" is not a name written out), does not open with a function
@@ -166,7 +172,7 @@ def _named(text: str) -> list[re.Match]:
     """Each abbreviation offered as the name of the words before it: in brackets (`_BRACKETED`) or
     after ", or" (`_OR_NAMED`), in order."""
     found = list(_BRACKETED.finditer(text))
-    if ", or " in text:
+    if _OR_HINT.search(text):
         found = sorted(found + list(_OR_NAMED.finditer(text)), key=lambda m: m.start())
     return found
 
@@ -210,7 +216,7 @@ def written_in(short: str, text: str) -> bool:
 
 def may_define(text: str) -> bool:
     """Whether `text` has a bracket or ", or", without which it defines nothing."""
-    return "(" in text or "[" in text or ", or " in text
+    return "(" in text or "[" in text or _OR_HINT.search(text) is not None
 
 
 def return_definitions(texts: Iterable[str]) -> dict[str, str]:

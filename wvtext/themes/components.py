@@ -57,7 +57,14 @@ PARTIAL_AFTER_NOT = cue_words({
 # advocacy", "the team hasn't got sufficient staff", "does not currently have adequate crisis beds"
 # describe a gap in what is there, as "there is not enough advocacy" does (`_pseudo`).
 HAVE = cue_words({"have", "has", "had", "got"})
-HAVE_BETWEEN = frozenset({"currently", "yet", "presently"})  # "do not currently have"
+HAVE_BETWEEN = cue_words({"currently", "yet", "presently"})  # "do not currently have"
+# What the degree word measures is then not the theme named after it in a clause of justifying or
+# setting up: "we do not have sufficient numbers to justify a pooled budget", "not enough referrals
+# to need a crisis team", "not enough time to set up pooled budgets" say the theme is not there
+# (`_pseudo` with the mention's position); "not enough capacity to provide crisis support" still
+# describes a gap in it.
+_TO_ESTABLISH = cue_words({"justify", "warrant", "merit", "need", "require", "necessitate", "set", "establish",
+                           "create", "commission", "introduce"})
 PSEUDO_NEG = {("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "necessarily"), ("no", ","),
               ("without", "delay"), ("not", "least")}
 TERMINATORS = cue_words({"but", "however", "although", "though", "except", "whilst", "while", "yet", ";", "apart",
@@ -434,11 +441,12 @@ def _word_hyphens(doc: Doc, joins: tuple[list[int], set[int]] | None) -> frozens
                      and not _spells_na(doc, i + 1))
 
 
-def _pseudo(norms: list[str], i: int, e: int) -> bool:
+def _pseudo(norms: list[str], i: int, e: int, mention: int | None = None) -> bool:
     """Whether the negation word at i negates nothing: "not only", "no doubt" (`PSEUDO_NEG`), or
     "not" before a word of degree ("not enough", "not always": `PARTIAL_AFTER_NOT`; also after a
     verb of having, "do not have enough": `HAVE`) in a clause that does not go on to trouble (up to
-    the end of the clause or of the sentence, which ends at e)."""
+    the end of the clause or of the sentence, which ends at e), nor, before the mention at `mention`
+    (a mention after the negation), to a clause of justifying or setting up (`_TO_ESTABLISH`)."""
     nxt = norms[i + 1] if i + 1 < len(norms) else ""
     if (norms[i], nxt) in PSEUDO_NEG:
         return True
@@ -457,6 +465,8 @@ def _pseudo(norms: list[str], i: int, e: int) -> bool:
             break
         if w.startswith(_TROUBLE_STEMS):
             return False  # "not always an issue": trouble denied
+        if mention is not None and k < mention and w == "to" and k + 1 < e and norms[k + 1] in _TO_ESTABLISH:
+            return False  # "not enough referrals to justify a crisis team": the theme denied
     return True
 
 
@@ -677,7 +687,7 @@ class _DocView:
                 break  # "not yet" / "haven't yet set up" goes on to the negation before it
             if n == "," and norms[i + 1] == "and" and ("," not in norms[lo:i] or _clause_follows(norms, i + 2, e)):
                 break  # ", and" opens another clause: "no standing forum, and housing providers are ..."
-            if n in NEG_PRE and not _pseudo(norms, i, e) \
+            if n in NEG_PRE and not _pseudo(norms, i, e, start) \
                     and not (n == "no" and _single(norms, i)):  # "no one agency" denies nothing
                 if _quantifier(norms, i) and _beyond_quantifier(norms, i, start):
                     break  # "Nobody is happy with the advocacy provision"
