@@ -304,7 +304,7 @@ def markdown(res: dict) -> str:
     if vo and "error" not in vo:
         lines += _table(
             "Narrative class and themes by writer (`bench/voices.py`; SYNTHETIC voices)",
-            "training: voices A-F, M-O (added in session 6), U-W (session 8), AL-AM (session 22) and AU (session 32), in-sample (the models are trained on them and the stance rules were developed on them); "
+            "training: voices A-F, M-O (added in session 6), U-W (session 8), AL-AM (session 22), AU (session 32) and AW-AX (session 40), in-sample (the models are trained on them and the stance rules were developed on them); "
             "heldout: voices G-I (session 3), never trained on, looked at several times since and, with the training sets, "
             "used in session 5 to choose which lexicon additions to keep (so their lexicon figures are no longer held out); "
             "heldout2: voices J-L (session 5, written to carry the mess of real returns), nothing fitted or tuned to them; "

@@ -3,7 +3,7 @@
     .venv/bin/python bench/voices.py [--json OUT] [--folder DIR ...]
 
 Two kinds of folder, never mixed:
-- corpus/training (voices A-F, M-O since session 6, U-W since session 8, AL-AM since session 22, AU since session 32;
+- corpus/training (voices A-F, M-O since session 6, U-W since session 8, AL-AM since session 22, AU since session 32, AW-AX since session 40;
   SYNTHETIC): the learned models are trained on them, and the stance rules' later changes were
   developed against them, so their figures are in-sample for both;
 - corpus/heldout (voices G-I, SYNTHETIC): written in session 3 by writers who saw neither the code
