@@ -134,6 +134,12 @@ def test_themes_affirmed_mention_not_negated(nlp, text):
     ("The council does not currently have adequate supported housing.", "housing"),
     # a clause of doing after what is measured describes a gap in the theme it names
     ("There is not enough capacity to provide crisis support at weekends.", "crisis_response"),
+    # a word that grades the degree word, "never" for "not", "having" for "have"
+    ("We don't have nearly enough advocacy for people placed away.", "advocacy"),
+    ("There is not quite enough supported housing.", "housing"),
+    ("We have never had enough crisis beds.", "crisis_response"),
+    ("There is never enough crisis capacity at weekends.", "crisis_response"),
+    ("Not having enough advocates is our main gap.", "advocacy"),
 ])
 @pytest.mark.parametrize("learned", [False, True])
 def test_themes_a_partial_gap_is_not_a_denial(nlp, nlp_lexicon_only, text, theme, learned):
@@ -168,6 +174,9 @@ def test_themes_a_partial_gap_is_not_a_denial(nlp, nlp_lexicon_only, text, theme
     ("There are not enough referrals to need a crisis team.", "crisis_response"),
     ("We have not had enough time to set up pooled budgets.", "pooled_budgets"),
     ("We do not have enough demand to commission a crisis house.", "crisis_response"),
+    ("We have never had a pooled budget.", "pooled_budgets"),
+    ("Not having a crisis team has meant more admissions.", "crisis_response"),
+    ("Advocacy is not really an issue here.", "advocacy"),
 ])
 def test_themes_a_denial_beside_the_partial_ones_still_denies(nlp_lexicon_only, text, theme):
     assert one(nlp_lexicon_only, text)[theme].negated

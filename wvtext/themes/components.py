@@ -56,8 +56,10 @@ PARTIAL_AFTER_NOT = cue_words({
 # The degree word may stand after a verb of having, as the object's measure: "we do not have enough
 # advocacy", "the team hasn't got sufficient staff", "does not currently have adequate crisis beds"
 # describe a gap in what is there, as "there is not enough advocacy" does (`_pseudo`).
-HAVE = cue_words({"have", "has", "had", "got"})
+HAVE = cue_words({"have", "has", "had", "got", "having"})
 HAVE_BETWEEN = cue_words({"currently", "yet", "presently"})  # "do not currently have"
+# ... and after a word that only grades it: "not nearly enough", "we don't have quite enough"
+_GRADING = cue_words({"nearly", "quite", "really", "near"})
 # What the degree word measures is then not the theme named after it in a clause of justifying or
 # setting up: "we do not have sufficient numbers to justify a pooled budget", "not enough referrals
 # to need a crisis team", "not enough time to set up pooled budgets" say the theme is not there
@@ -443,20 +445,23 @@ def _word_hyphens(doc: Doc, joins: tuple[list[int], set[int]] | None) -> frozens
 
 def _pseudo(norms: list[str], i: int, e: int, mention: int | None = None) -> bool:
     """Whether the negation word at i negates nothing: "not only", "no doubt" (`PSEUDO_NEG`), or
-    "not" before a word of degree ("not enough", "not always": `PARTIAL_AFTER_NOT`; also after a
-    verb of having, "do not have enough": `HAVE`) in a clause that does not go on to trouble (up to
+    "not" or "never" before a word of degree ("not enough", "not always", "never enough":
+    `PARTIAL_AFTER_NOT`; also after a verb of having, "do not have enough": `HAVE`, or a word that
+    grades it, "not nearly enough": `_GRADING`) in a clause that does not go on to trouble (up to
     the end of the clause or of the sentence, which ends at e), nor, before the mention at `mention`
     (a mention after the negation), to a clause of justifying or setting up (`_TO_ESTABLISH`)."""
     nxt = norms[i + 1] if i + 1 < len(norms) else ""
     if (norms[i], nxt) in PSEUDO_NEG:
         return True
-    if norms[i] not in ("not", "n't"):
+    if norms[i] not in ("not", "n't", "never"):
         return False
     j = i + 1  # the degree word, after a verb of having if one follows ("not (currently) have enough")
     if j < e and norms[j] in HAVE_BETWEEN and j + 1 < e and norms[j + 1] in HAVE:
         j += 1
     if j < e and norms[j] in HAVE:
         j += 1
+    if j + 1 < e and norms[j] in _GRADING and norms[j + 1] in PARTIAL_AFTER_NOT:
+        j += 1  # "not nearly enough"
     if j >= e or norms[j] not in PARTIAL_AFTER_NOT:
         return False
     for k in range(j + 1, e):

@@ -75,12 +75,13 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # "not" before a word of degree, "not enough", "not always", read as a gap, not a denial, and cue
 # words found whatever their norm, "whereas", negation-cues-1; session 40: the word of degree
 # after a verb of having, "do not have enough", but not before a clause of justifying or setting
-# up the theme, "not enough referrals to need a crisis team", negation-cues-2, and a definition
+# up the theme, "not enough referrals to need a crisis team", negation-cues-2, and "never enough",
+# "not having enough", "not nearly enough", negation-cues-3, and a definition
 # offered as another name, "(or ICB)", ", or ICB,", or in doubled brackets,
 # local-abbreviations-10), so that a learned model trained on the earlier matches (and marks) is
 # reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
-            "local-abbreviations-10;typos-3;negation-cues-2")
+            "local-abbreviations-10;typos-3;negation-cues-3")
 
 
 class LexiconError(WvtextError):
