@@ -140,6 +140,12 @@ def test_themes_affirmed_mention_not_negated(nlp, text):
     ("We have never had enough crisis beds.", "crisis_response"),
     ("There is never enough crisis capacity at weekends.", "crisis_response"),
     ("Not having enough advocates is our main gap.", "advocacy"),
+    # trouble that the gap brings about, or that meeting it would avoid, is its result: still a gap
+    ("There are not enough advocates to avoid delays.", "advocacy"),
+    ("We do not have enough supported housing, leading to delays in discharge.", "housing"),
+    ("Not having enough advocates causes delays for people in hospital.", "advocacy"),
+    ("There are not always enough advocates, resulting in delays.", "advocacy"),
+    ("There is not always enough crisis capacity and this causes problems.", "crisis_response"),
 ])
 @pytest.mark.parametrize("learned", [False, True])
 def test_themes_a_partial_gap_is_not_a_denial(nlp, nlp_lexicon_only, text, theme, learned):
@@ -177,9 +183,27 @@ def test_themes_a_partial_gap_is_not_a_denial(nlp, nlp_lexicon_only, text, theme
     ("We have never had a pooled budget.", "pooled_budgets"),
     ("Not having a crisis team has meant more admissions.", "crisis_response"),
     ("Advocacy is not really an issue here.", "advocacy"),
+    # after the mention's own verb, "no" before a word of relevance or part denies the theme
+    ("DoLS have no bearing on their care.", "mental_capacity"),
+    ("Ordinary residence has played no part in any of these moves.", "ordinary_residence"),
+    ("Advocacy has no role in the current arrangements.", "advocacy"),
+    ("Continuing health care is of no relevance to this group.", "chc"),
+    ("Ordinary residence has no real bearing on these placements.", "ordinary_residence"),
+    ("Ordinary residence is irrelevant to these placements.", "ordinary_residence"),
 ])
 def test_themes_a_denial_beside_the_partial_ones_still_denies(nlp_lexicon_only, text, theme):
     assert one(nlp_lexicon_only, text)[theme].negated
+
+
+@pytest.mark.parametrize("text, theme", [
+    # "no impact" or "no effect" says what the theme did, not that it is absent
+    ("The crisis team has had no impact on admissions this year.", "crisis_response"),
+    ("CHC has had no effect on the placements.", "chc"),
+    # "no small part" is a part
+    ("Advocacy plays no small part in our success.", "advocacy"),
+])
+def test_themes_no_after_the_mention_denies_only_relevance(nlp_lexicon_only, text, theme):
+    assert not one(nlp_lexicon_only, text)[theme].negated
 
 
 def test_themes_other_before_a_noun_names_no_people(nlp_lexicon_only):
@@ -206,7 +230,8 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
 
     sets = {f"components.{n}": getattr(components, n) for n in (
         "PARTIAL_AFTER_NOT", "TERMINATORS", "_POST_GAP", "_LIKING", "_LIKING_VERBS", "_EXCEPTING", "_CLAUSE_MARKS",
-        "_FINITE", "_PERSON_WORDS", "_CLAUSE_WORDS", "NEG_PRE", "NEG_POST", "HEDGES")}
+        "_FINITE", "_PERSON_WORDS", "_CLAUSE_WORDS", "NEG_PRE", "NEG_POST", "HEDGES",
+        "_NO_BEARING", "_BEARING_GRADE", "_BEARING_VERBS", "_IRRELEVANT", "_RESULT_VERBS")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",

@@ -67,6 +67,14 @@ _GRADING = cue_words({"nearly", "quite", "really", "near"})
 # describes a gap in it.
 _TO_ESTABLISH = cue_words({"justify", "warrant", "merit", "need", "require", "necessitate", "set", "establish",
                            "create", "commission", "introduce"})
+# Trouble that the gap brings about or that meeting it would ease is the gap's result, not trouble
+# denied: "there are not enough advocates to avoid delays", "not enough supported housing, leading
+# to delays", "not always enough crisis beds, which causes problems" describe the gap (`_pseudo`
+# reads no further than these).
+_RESULT_VERBS = cue_words({"avoid", "prevent", "reduce", "stop", "address", "tackle", "resolve", "minimise",
+                           "minimize", "limit", "ease", "overcome", "cause", "causes", "causing", "caused",
+                           "leading", "led", "resulting", "resulted",
+                           "create", "creates", "creating", "created"})
 PSEUDO_NEG = {("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "necessarily"), ("no", ","),
               ("without", "delay"), ("not", "least")}
 TERMINATORS = cue_words({"but", "however", "although", "though", "except", "whilst", "while", "yet", ";", "apart",
@@ -79,6 +87,16 @@ _POST_GAP = cue_words({"is", "are", "was", "were", "has", "have", "had", "be", "
              "would", "shall", "should", "can", "could", "may", "might", "must", "currently", "yet", "really",
              "generally", "always", "still", "presently", "as", "so", "far", "'s", "'re", "'ve", "wo", "ca", "issue",
              "issues", "arrangement", "arrangements", "process", "processes", "agreement", "agreements"})
+# After the mention's own verb, "no" before a word of relevance or part says the theme has no place in
+# what is described: "DoLS have no bearing on their care", "OR has played no part in these moves",
+# "CHC is of no relevance to this group", "advocacy has no role in it" deny it as "is not relevant"
+# does (`_DocView.negated`). Not "no impact", "no effect": "the crisis team has had no impact on
+# admissions" says the team is there. "real" may grade it ("no real bearing"); "no small part" is a
+# part.
+_NO_BEARING = cue_words({"bearing", "part", "role", "relevance", "relevancy", "place", "applicability"})
+_BEARING_GRADE = cue_words({"real", "actual"})
+_BEARING_VERBS = cue_words({"play", "plays", "played", "playing", "of"})  # "has played no part", "is of no relevance"
+_IRRELEVANT = cue_words({"irrelevant", "inapplicable"})  # "OR is irrelevant to these placements"
 HEDGES = {"may", "might", "could", "would", "possibly", "possible", "potential", "potentially", "consider",
           "considering", "explore", "exploring", "intend", "intention", "plan", "planned", "propose",
           "proposed", "will", "aim", "hope", "expect", "expected", "likely", "future", "should", "if",
@@ -466,13 +484,21 @@ def _pseudo(norms: list[str], i: int, e: int, mention: int | None = None) -> boo
         return False
     for k in range(j + 1, e):
         w = norms[k]
-        if w in TERMINATORS or w in _CLAUSE_MARKS:
-            break
+        if w in TERMINATORS or w in _CLAUSE_MARKS or w in _RESULT_VERBS:
+            break  # "not enough advocates to avoid delays": the gap's result
         if w.startswith(_TROUBLE_STEMS):
             return False  # "not always an issue": trouble denied
         if mention is not None and k < mention and w == "to" and k + 1 < e and norms[k + 1] in _TO_ESTABLISH:
             return False  # "not enough referrals to justify a crisis team": the theme denied
     return True
+
+
+def _no_bearing(norms: list[str], k: int, e: int) -> bool:
+    """Whether the words from k (after a "no" that follows a mention's verb) are a word of relevance
+    or part (`_NO_BEARING`), graded at most by "real" ("no real bearing")."""
+    if k < e and norms[k] in _BEARING_GRADE:
+        k += 1
+    return k < e and norms[k] in _NO_BEARING
 
 
 def _quantifier(norms: list[str], i: int) -> bool:
@@ -708,6 +734,10 @@ class _DocView:
                 continue  # the rest of a hyphenated word ("CHC-funded is not ...")
             if n in NEG_POST and not _pseudo(norms, j, e):
                 return True
+            if n in _IRRELEVANT or (n == "no" and _no_bearing(norms, j + 1, e)):
+                return True  # "DoLS have no bearing on their care", "OR is irrelevant here"
+            if n in _BEARING_VERBS and j + 1 < e and norms[j + 1] == "no":
+                continue  # "has played no part", "is of no relevance"
             if n not in _POST_GAP:
                 break  # another word first: the negation, if any, is of something else
         return False

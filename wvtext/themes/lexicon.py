@@ -78,10 +78,12 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # up the theme, "not enough referrals to need a crisis team", negation-cues-2, and "never enough",
 # "not having enough", "not nearly enough", negation-cues-3, and a definition
 # offered as another name, "(or ICB)", ", or ICB,", or in doubled brackets,
-# local-abbreviations-10), so that a learned model trained on the earlier matches (and marks) is
+# local-abbreviations-10; session 41: "no" before a word of relevance after the mention's verb,
+# "DoLS have no bearing on", read as a denial, and trouble a gap brings about, "not enough
+# advocates to avoid delays", read as the gap's result, negation-cues-4), so that a learned model trained on the earlier matches (and marks) is
 # reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
-            "local-abbreviations-10;typos-3;negation-cues-3")
+            "local-abbreviations-10;typos-3;negation-cues-4")
 
 
 class LexiconError(WvtextError):
