@@ -225,6 +225,22 @@ def markdown(res: dict) -> str:
             lines.append(f"| themes micro F1, learned (default) minus lexicon alone (real; paired bootstrap interval) | "
                          f"{th['real_combined']['micro']['f1'] - d['f1']:+.3f} [95% CI {d['difference_ci95'][0]:+.3f} to "
                          f"{d['difference_ci95'][1]:+.3f}] | |")
+        conf = th.get("confidence_real_combined")
+        if conf:
+            syn_c = th.get("synthetic", {}).get("confidence")
+            lex_c = th.get("confidence_lexicon_alone_real_combined")
+
+            def _cal(c):
+                return f"{_f(c['reliability']['ece'])} (Brier {_f(c['reliability']['brier'])})" if c else ""
+
+            def _rev(c, f=0.2):
+                got = next(x for x in c["review_least_certain_first"]["first"] if x["fraction"] == f)
+                return f"{got['errors_found']} of {c['review_least_certain_first']['errors']}"
+            lines.append("| theme confidence read as a probability: expected calibration error over every scored theme "
+                         f"(`bench/themes.py`; lexicon alone on the real sets {_cal(lex_c)}) | {_cal(conf)} | {_cal(syn_c)} |")
+            lines.append("| wrong theme decisions among the least certain 20% of scored themes (the order of `wvtext review "
+                         f"--kind theme`; given themes with no score, which no review of scores reaches: real "
+                         f"{conf['given_but_unscored']}) | {_rev(conf)} | {_rev(syn_c) if syn_c else ''} |")
         if "real_passages" in th:
             rp = th["real_passages"]
             lines.append(f"| themes micro F1, real passages of seeds 001 and 004 outside the items (n={rp['n']}; never fitted "

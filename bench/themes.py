@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from wvtext.codebook import load_codebook  # noqa: E402
 from wvtext.export import write_json  # noqa: E402
 from wvtext.evaluate import (bootstrap_f1, bootstrap_f1_difference, multilabel_scores, negation_marks,  # noqa: E402
-                             read_labels, split_set, unit_counts)
+                             read_labels, reliability, review_yield, split_set, unit_counts)
 from wvtext.ingest import read_input  # noqa: E402
 from wvtext.pipeline import item_text, question_text  # noqa: E402
 from wvtext.themes.acronyms import return_definitions  # noqa: E402
@@ -55,9 +55,17 @@ def real_texts() -> tuple[list, list[str | None], dict, list[dict], dict]:
 def real_sets(nlp) -> dict:
     answers, questions, gold_a, items, gold_i = real_texts()
     defined = return_definitions(a.narrative for a in answers)  # the return's own abbreviations, as analyse reads them
-    pred_a = {a.qid: split_set(themes_string(s)) for a, s in zip(answers, extract_themes(
-        [a.narrative for a in answers], nlp=nlp, questions=questions, abbreviations=[defined] * len(answers)))}
-    pred_i = {i["item_id"]: split_set(themes_string(s)) for i, s in zip(items, extract_themes([item_text(i) for i in items], nlp=nlp))}
+    found_a = list(extract_themes([a.narrative for a in answers], nlp=nlp, questions=questions,
+                                  abbreviations=[defined] * len(answers)))
+    found_i = list(extract_themes([item_text(i) for i in items], nlp=nlp))
+    pred_a = {a.qid: split_set(themes_string(s)) for a, s in zip(answers, found_a)}
+    pred_i = {i["item_id"]: split_set(themes_string(s)) for i, s in zip(items, found_i)}
+    # every theme scored on a text (carried or not: what the store keeps and review lists), with
+    # whether the labels give it; and the given themes that got no score at all
+    scored = [(s.confidence, t in gold_a.get(a.qid, set())) for a, f in zip(answers, found_a) for t, s in f.items()] \
+        + [(s.confidence, t in gold_i.get(i["item_id"], set())) for i, f in zip(items, found_i) for t, s in f.items()]
+    unscored = sum(len(gold_a.get(a.qid, set()) - set(f)) for a, f in zip(answers, found_a)) \
+        + sum(len(gold_i.get(i["item_id"], set()) - set(f)) for i, f in zip(items, found_i))
     both_g = {("a", k): v for k, v in gold_a.items()} | {("i", k): v for k, v in gold_i.items()}
     both_p = {("a", k): v for k, v in pred_a.items()} | {("i", k): v for k, v in pred_i.items()}
     human = {}
@@ -95,7 +103,28 @@ def real_sets(nlp) -> dict:
         "real_combined": multilabel_scores(both_g, both_p, list(THEMES)),
         "_pred_answers": pred_a, "_gold_answers": gold_a, "_pred_items": pred_i, "_gold_items": gold_i,
         "_gold_both": both_g, "_pred_both": both_p,
+        "confidence_real_combined": confidence_measures(scored, unscored),
     }
+
+
+def confidence_line(name: str, c: dict) -> str:
+    """`confidence_measures` in one line of the report."""
+    r, y = c["reliability"], c["review_least_certain_first"]
+    bins = ", ".join(f"{b['from']:.1f}-{b['to']:.1f}: {b['share_right']:.2f} of {b['n']}" for b in r["bins"])
+    first = ", ".join(f"{f['fraction']:.0%} {f['errors_found']}" for f in y["first"])
+    return (f"confidence as a probability, {name}: {r['n']} scored themes, expected calibration error {r['ece']:.3f}, "
+            f"Brier {r['brier']:.3f}; share right by confidence {bins}. Reviewed least certain first, "
+            f"the first {first} of its {y['errors']} wrong decisions; {c['given_but_unscored']} given themes had no score")
+
+
+def confidence_measures(scored: list[tuple[float, bool]], unscored: int) -> dict:
+    """How far a theme's confidence reads as a probability on a labelled set (`evaluate.reliability`:
+    per bin, the share the labels give; the expected calibration error and the Brier score), and
+    what an analyst finds reviewing the scored themes least certain first, as `wvtext review --kind
+    theme` lists them (`evaluate.review_yield`). `unscored`: the themes the labels give that got no
+    score (no lexicon term and no learned confidence): no review of scores reaches them."""
+    return {"reliability": reliability(scored), "review_least_certain_first": review_yield(scored),
+            "given_but_unscored": unscored}
 
 
 MAJORITY_FILES = {"a": ("qid", "leicestershire_themes_annotator2.csv", "leicestershire_reader3.csv"),
@@ -175,11 +204,14 @@ def synthetic_set(nlp) -> dict | None:
     answers, labels = corpus
     gold = {k: split_set(v["themes"]) for k, v in labels.items()}
     codebook = load_codebook()
-    pred = {(rid, a.qid): split_set(themes_string(s))
-            for (rid, a), s in zip(answers, extract_themes([a.narrative for _, a in answers], nlp=nlp,
-                                                           questions=[question_text(codebook, a.qid) for _, a in answers]))}
+    found = {(rid, a.qid): s for (rid, a), s in zip(answers, extract_themes(
+        [a.narrative for _, a in answers], nlp=nlp, questions=[question_text(codebook, a.qid) for _, a in answers]))}
+    pred = {k: split_set(themes_string(s)) for k, s in found.items()}
     gold = {k: v for k, v in gold.items() if k in pred}
-    return multilabel_scores(gold, pred, list(THEMES))
+    out = multilabel_scores(gold, pred, list(THEMES))
+    out["confidence"] = confidence_measures([(s.confidence, t in g) for k, g in gold.items() for t, s in found[k].items()],
+                                            sum(len(g - set(found[k])) for k, g in gold.items()))
+    return out
 
 
 def negation(nlp) -> dict:
@@ -296,6 +328,7 @@ def main() -> None:
         "f1": lexicon_alone["real_combined"]["micro"]["f1"],
         "difference_ci95": bootstrap_f1_difference(unit_counts(gold, real["_pred_both"]),
                                                    unit_counts(gold, lexicon_alone["_pred_both"]))}
+    out["confidence_lexicon_alone_real_combined"] = lexicon_alone["confidence_real_combined"]
     syn = synthetic_set(nlp)
     if syn:
         out["synthetic"] = syn
@@ -346,6 +379,11 @@ def main() -> None:
         print(f"real_combined, lexicon alone: micro F1 {d['f1']:.3f}; learned minus lexicon alone "
               f"{out['real_combined']['micro']['f1'] - d['f1']:+.3f} [95% CI of the difference, paired: "
               f"{d['difference_ci95'][0]:+.3f} to {d['difference_ci95'][1]:+.3f}]")
+    for name, c in (("real_combined, learned (default)", out["confidence_real_combined"]),
+                    ("real_combined, lexicon alone", out["confidence_lexicon_alone_real_combined"]),
+                    ("synthetic, learned (default)", (syn or {}).get("confidence"))):
+        if c:
+            print(confidence_line(name, c))
     if passages:
         line = "; ".join(f"{mode} micro F1 {passages[mode]['f1']:.3f} [95% CI {passages[mode]['ci95'][0]:.3f}-"
                          f"{passages[mode]['ci95'][1]:.3f}] (P {passages[mode]['precision']:.3f} R {passages[mode]['recall']:.3f})"

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import ROOT
 from wvtext.evaluate import (bootstrap_accuracy, bootstrap_f1, bootstrap_f1_difference, by_cluster,
-                             multilabel_scores, split_set, unit_counts)
+                             multilabel_scores, reliability, review_yield, split_set, unit_counts)
 
 LABELS = ["chc", "housing", "advocacy"]
 
@@ -102,3 +102,29 @@ def test_negation_marks_count_only_the_themes_the_labels_carry_or_deny():
     assert (got["tp"], got["fp"], got["fn"]) == (1, 1, 1)
     assert got["precision"] == 0.5 and got["recall"] == 0.5 and got["f1"] == 0.5
     assert negation_marks([{"chc": S(negated=True)}], [set()], [set()])["fp"] == 0
+
+
+def test_reliability_bins_the_confidences_and_measures_their_gap_to_the_share_right():
+    # ten themes at 0.95, nine of them right; ten at 0.25, five right; one at exactly 1.0, right
+    pairs = [(0.95, i < 9) for i in range(10)] + [(0.25, i < 5) for i in range(10)] + [(1.0, True)]
+    got = reliability(pairs)
+    assert [(b["from"], b["n"]) for b in got["bins"]] == [(0.2, 10), (0.9, 11)]  # 1.0 falls in the last bin
+    top = got["bins"][1]
+    assert top["share_right"] == round(10 / 11, 3) and top["mean_confidence"] == round((9.5 + 1.0) / 11, 3)
+    # weighted gaps: 10/21 * |0.5 - 0.25| + 11/21 * |10/11 - 10.5/11|
+    assert got["ece"] == round(10 / 21 * 0.25 + 11 / 21 * abs(10 / 11 - 10.5 / 11), 3)
+    brier = (9 * 0.05 ** 2 + 0.95 ** 2 + 5 * 0.75 ** 2 + 5 * 0.25 ** 2) / 21
+    assert got["brier"] == round(brier, 3)
+    # a confidence that is the share right has no gap
+    assert reliability([(0.75, True)] * 3 + [(0.75, False)])["ece"] == 0.0
+
+
+def test_review_yield_counts_the_errors_among_the_least_certain():
+    # nearest 0.5 first: 0.52 (carried, wrong), 0.45 (not carried, wrong), 0.7 (right), 0.95 (right),
+    # 0.05 (not carried, yet given: wrong, and far from the threshold)
+    pairs = [(0.95, True), (0.05, True), (0.52, False), (0.7, True), (0.45, True)]
+    got = review_yield(pairs, fractions=(0.4, 1.0))
+    assert got["scored"] == 5 and got["errors"] == 3
+    first = {f["fraction"]: f for f in got["first"]}
+    assert (first[0.4]["reviewed"], first[0.4]["errors_found"]) == (2, 2)
+    assert first[1.0]["errors_found"] == 3 and first[1.0]["share_of_errors"] == 1.0

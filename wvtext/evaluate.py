@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 __all__ = ["prf", "multilabel_scores", "negation_marks", "read_labels", "split_set", "unit_counts", "bootstrap_f1", "bootstrap_accuracy",
-           "bootstrap_f1_difference", "BOOTSTRAP_RESAMPLES", "BOOTSTRAP_SEED"]
+           "bootstrap_f1_difference", "reliability", "review_yield", "BOOTSTRAP_RESAMPLES", "BOOTSTRAP_SEED"]
 
 # How sure a figure on a small labelled set is: a percentile bootstrap over its texts (the unit
 # that was sampled and labelled), seeded, so the same predictions give the same interval.
@@ -160,3 +160,47 @@ def bootstrap_f1_difference(counts_a, counts_b, *, resamples: int = BOOTSTRAP_RE
         raise ValueError("A and B must be scored on the same texts")
     sums = _resampled_sums(np.hstack([np.asarray(counts_a, float), np.asarray(counts_b, float)]), resamples, seed)
     return _interval(_f1_of(sums[:, :3]) - _f1_of(sums[:, 3:]), level)
+
+
+# How far a theme's confidence reads as a probability (`reliability`), and what reviewing the least
+# certain first finds (`review_yield`): pairs (confidence, whether the labels give the theme) for
+# every theme wvtext scores on a text, carried or not (those the store keeps and review lists).
+RELIABILITY_EDGES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+def reliability(pairs, edges=RELIABILITY_EDGES) -> dict:
+    """Per bin of confidence (the last bin holds 1.0): how many scored themes, their mean confidence
+    and the share the labels give; the expected calibration error (each bin's gap between the two,
+    weighted by its share of the pairs) and the Brier score (mean squared gap, per pair). A
+    confidence that reads as a probability has a small error: of the themes at 0.7, about 7 in 10
+    right."""
+    pairs = [(float(c), bool(g)) for c, g in pairs]
+    bins, ece = [], 0.0
+    for k, (lo, hi) in enumerate(zip(edges, edges[1:])):
+        last = k == len(edges) - 2
+        got = [(c, g) for c, g in pairs if lo <= c < hi or (last and c == hi)]
+        if not got:
+            continue
+        mean_c = sum(c for c, _ in got) / len(got)
+        right = sum(g for _, g in got) / len(got)
+        ece += len(got) / len(pairs) * abs(right - mean_c)
+        bins.append({"from": lo, "to": hi, "n": len(got), "mean_confidence": round(mean_c, 3), "share_right": round(right, 3)})
+    brier = sum((c - g) ** 2 for c, g in pairs) / len(pairs) if pairs else 0.0
+    return {"n": len(pairs), "bins": bins, "ece": round(ece, 3), "brier": round(brier, 3)}
+
+
+def review_yield(pairs, fractions=(0.1, 0.2, 0.3, 0.5), threshold: float = 0.5) -> dict:
+    """Reviewing scored themes least certain first (nearest the threshold, as `wvtext review --kind
+    theme` lists them; ties in the given order): for each fraction of the list, how many of the
+    decisions that disagree with the labels (carried and not given, given and not carried) it holds."""
+    pairs = [(float(c), bool(g)) for c, g in pairs]
+    order = sorted(range(len(pairs)), key=lambda i: abs(pairs[i][0] - threshold))
+    wrong = [(pairs[i][0] >= threshold) != pairs[i][1] for i in order]
+    total = sum(wrong)
+    out = {"scored": len(pairs), "errors": total, "first": []}
+    for f in fractions:
+        k = round(len(pairs) * f)
+        found = sum(wrong[:k])
+        out["first"].append({"fraction": f, "reviewed": k, "errors_found": found,
+                             "share_of_errors": round(found / total, 3) if total else 0.0})
+    return out
