@@ -190,6 +190,13 @@ def test_themes_a_partial_gap_is_not_a_denial(nlp, nlp_lexicon_only, text, theme
     ("Continuing health care is of no relevance to this group.", "chc"),
     ("Ordinary residence has no real bearing on these placements.", "ordinary_residence"),
     ("Ordinary residence is irrelevant to these placements.", "ordinary_residence"),
+    # "never" after the mention denies as "not" does
+    ("Ordinary residence has never been an issue.", "ordinary_residence"),
+    ("Advocacy has never been commissioned for this group.", "advocacy"),
+    # a need denied denies what is needed, past the preposition
+    ("There has been no need for advocacy.", "advocacy"),
+    ("There is no requirement for a pooled budget at present.", "pooled_budgets"),
+    ("We have had no further need of a crisis bed.", "crisis_response"),
 ])
 def test_themes_a_denial_beside_the_partial_ones_still_denies(nlp_lexicon_only, text, theme):
     assert one(nlp_lexicon_only, text)[theme].negated
@@ -201,8 +208,15 @@ def test_themes_a_denial_beside_the_partial_ones_still_denies(nlp_lexicon_only, 
     ("CHC has had no effect on the placements.", "chc"),
     # "no small part" is a part
     ("Advocacy plays no small part in our success.", "advocacy"),
+    # "never" before a comparison praises
+    ("Housing has never been more important.", "housing"),
+    ("The crisis team has never been busier.", "crisis_response"),
+    ("Advocacy has never been so well used.", "advocacy"),
+    # a need denied reaches only the short phrase after it, not a clause beyond
+    ("There was no need for admission because of the crisis team.", "crisis_response"),
+    ("No need for hospital admission thanks to the crisis service.", "crisis_response"),
 ])
-def test_themes_no_after_the_mention_denies_only_relevance(nlp_lexicon_only, text, theme):
+def test_themes_what_only_looks_like_a_denial_is_not_one(nlp_lexicon_only, text, theme):
     assert not one(nlp_lexicon_only, text)[theme].negated
 
 
@@ -231,7 +245,8 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
     sets = {f"components.{n}": getattr(components, n) for n in (
         "PARTIAL_AFTER_NOT", "TERMINATORS", "_POST_GAP", "_LIKING", "_LIKING_VERBS", "_EXCEPTING", "_CLAUSE_MARKS",
         "_FINITE", "_PERSON_WORDS", "_CLAUSE_WORDS", "NEG_PRE", "NEG_POST", "HEDGES",
-        "_NO_BEARING", "_BEARING_GRADE", "_BEARING_VERBS", "_IRRELEVANT", "_RESULT_VERBS")}
+        "_NO_BEARING", "_BEARING_GRADE", "_BEARING_VERBS", "_IRRELEVANT", "_RESULT_VERBS", "_NEVER_MORE",
+        "_COMPARED_VERBS", "_NEED")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",

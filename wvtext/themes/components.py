@@ -39,7 +39,7 @@ if not Doc.has_extension("wv_themes"):
 NEG_PRE = {"no", "not", "n't", "none", "without", "never", "nor", "neither", "cannot", "absence", "lack", "nobody",
            "noone"}
 NEG_PRE_PHRASES = (("not", "aware"), ("no", "longer"), ("not", "yet"), ("unaware",))
-NEG_POST = {"not", "n't", "none"}
+NEG_POST = {"not", "n't", "none", "never"}  # "OR has never been an issue" (session 41: "never")
 # A "not" before a word of degree, frequency or extent says the thing is there in part, a gap in it,
 # not that it is absent: "not enough supported housing", "CHC is not always agreed quickly", "not all
 # people have an advocate", "the crisis team is not sufficiently resourced", "advocacy isn't fully
@@ -93,6 +93,15 @@ _POST_GAP = cue_words({"is", "are", "was", "were", "has", "have", "had", "be", "
 # does (`_DocView.negated`). Not "no impact", "no effect": "the crisis team has had no impact on
 # admissions" says the team is there. "real" may grade it ("no real bearing"); "no small part" is a
 # part.
+# A need denied denies what is needed, past the preposition: "there has been no need for advocacy",
+# "no requirement for a pooled budget at present" (`_need_of`); within a short phrase only.
+_NEED = cue_words({"need", "needs", "requirement", "requirements", "necessity"})
+_NEED_REACH = 3
+# "never" before a comparison praises: "advocacy has never been better used", "the crisis team has
+# never been busier" (`_pseudo`).
+_NEVER_MORE = cue_words({"more", "better", "greater", "higher", "stronger", "busier", "bigger", "clearer",
+                         "closer", "larger", "wider", "so", "as"})
+_COMPARED_VERBS = cue_words({"been", "be", "felt", "seemed", "looked"})
 _NO_BEARING = cue_words({"bearing", "part", "role", "relevance", "relevancy", "place", "applicability"})
 _BEARING_GRADE = cue_words({"real", "actual"})
 _BEARING_VERBS = cue_words({"play", "plays", "played", "playing", "of"})  # "has played no part", "is of no relevance"
@@ -473,6 +482,8 @@ def _pseudo(norms: list[str], i: int, e: int, mention: int | None = None) -> boo
         return True
     if norms[i] not in ("not", "n't", "never"):
         return False
+    if norms[i] == "never" and _never_more(norms, i + 1, e):
+        return True  # "housing has never been more important": the most it has been
     j = i + 1  # the degree word, after a verb of having if one follows ("not (currently) have enough")
     if j < e and norms[j] in HAVE_BETWEEN and j + 1 < e and norms[j + 1] in HAVE:
         j += 1
@@ -491,6 +502,26 @@ def _pseudo(norms: list[str], i: int, e: int, mention: int | None = None) -> boo
         if mention is not None and k < mention and w == "to" and k + 1 < e and norms[k + 1] in _TO_ESTABLISH:
             return False  # "not enough referrals to justify a crisis team": the theme denied
     return True
+
+
+def _need_of(norms: list[str], k: int, start: int) -> bool:
+    """Whether a need for the mention at `start` is what a negation before k denies: "no need for
+    advocacy", "no requirement for a pooled budget", "no further need of a crisis bed" (a word of need,
+    `_NEED`, then "for" or "of", then at most `_NEED_REACH` words before the mention, none a clause
+    mark: "no need for admission because of the crisis team" does not deny the team)."""
+    for j in range(k, start - 1):
+        if norms[j] in _NEED and norms[j + 1] in ("for", "of"):
+            between = norms[j + 2:start]
+            return len(between) <= _NEED_REACH and _CLAUSE_MARKS.isdisjoint(between) and TERMINATORS.isdisjoint(between)
+    return False
+
+
+def _never_more(norms: list[str], k: int, e: int) -> bool:
+    """Whether the words from k, after "never", make a comparison ("never been more important",
+    "never been better used", "has never been so well used"): the thing at its most, not denied."""
+    if k < e and norms[k] in _COMPARED_VERBS:
+        k += 1
+    return k < e and norms[k] in _NEVER_MORE
 
 
 def _no_bearing(norms: list[str], k: int, e: int) -> bool:
@@ -723,7 +754,8 @@ class _DocView:
                 if _quantifier(norms, i) and _beyond_quantifier(norms, i, start):
                     break  # "Nobody is happy with the advocacy provision"
                 head = n in _NEG_OF_HEAD and not _quantifier(norms, i)  # "no one", "no people" are quantifiers
-                return not (phrase and head and not any(w.startswith(_TROUBLE_STEMS) for w in norms[i + 1:start]))
+                return not (phrase and head and not any(w.startswith(_TROUBLE_STEMS) for w in norms[i + 1:start])
+                            and not _need_of(norms, i + 1, start))
             phrase = phrase or n in _PHRASE_PREPS
             i -= 1
         if self.quantified_denial(start, b):
