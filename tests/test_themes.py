@@ -197,6 +197,11 @@ def test_themes_a_partial_gap_is_not_a_denial(nlp, nlp_lexicon_only, text, theme
     ("There has been no need for advocacy.", "advocacy"),
     ("There is no requirement for a pooled budget at present.", "pooled_budgets"),
     ("We have had no further need of a crisis bed.", "crisis_response"),
+    # "no longer" and a denying word after the mention's verb
+    ("Pooled budgets are no longer used for this group.", "pooled_budgets"),
+    ("Advocacy is unavailable for people in hospital.", "advocacy"),
+    # "without" with no counterfactual after it denies
+    ("Without a crisis team, we rely on A&E.", "crisis_response"),
 ])
 def test_themes_a_denial_beside_the_partial_ones_still_denies(nlp_lexicon_only, text, theme):
     assert one(nlp_lexicon_only, text)[theme].negated
@@ -215,6 +220,13 @@ def test_themes_a_denial_beside_the_partial_ones_still_denies(nlp_lexicon_only, 
     # a need denied reaches only the short phrase after it, not a clause beyond
     ("There was no need for admission because of the crisis team.", "crisis_response"),
     ("No need for hospital admission thanks to the crisis service.", "crisis_response"),
+    # a clause of time or cause between the negation and the mention: the mention is outside it
+    ("No one has been admitted since the crisis service started.", "crisis_response"),
+    ("There were no disputes before the ordinary residence guidance changed.", "ordinary_residence"),
+    ("The package cannot be costed until the CHC assessment is done.", "chc"),
+    ("We do not report incidents unless advocacy is involved.", "advocacy"),
+    # "without" before a counterfactual affirms
+    ("Without the crisis team, admissions would have doubled.", "crisis_response"),
 ])
 def test_themes_what_only_looks_like_a_denial_is_not_one(nlp_lexicon_only, text, theme):
     assert not one(nlp_lexicon_only, text)[theme].negated
@@ -245,8 +257,8 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
     sets = {f"components.{n}": getattr(components, n) for n in (
         "PARTIAL_AFTER_NOT", "TERMINATORS", "_POST_GAP", "_LIKING", "_LIKING_VERBS", "_EXCEPTING", "_CLAUSE_MARKS",
         "_FINITE", "_PERSON_WORDS", "_CLAUSE_WORDS", "NEG_PRE", "NEG_POST", "HEDGES",
-        "_NO_BEARING", "_BEARING_GRADE", "_BEARING_VERBS", "_IRRELEVANT", "_RESULT_VERBS", "_NEVER_MORE",
-        "_COMPARED_VERBS", "_NEED")}
+        "_NO_BEARING", "_BEARING_GRADE", "_BEARING_VERBS", "_DENYING", "_RESULT_VERBS", "_NEVER_MORE",
+        "_COMPARED_VERBS", "_NEED", "_SCOPE_ENDS", "_COUNTERFACTUAL")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",

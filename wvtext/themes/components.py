@@ -93,6 +93,13 @@ _POST_GAP = cue_words({"is", "are", "was", "were", "has", "have", "had", "be", "
 # does (`_DocView.negated`). Not "no impact", "no effect": "the crisis team has had no impact on
 # admissions" says the team is there. "real" may grade it ("no real bearing"); "no small part" is a
 # part.
+# A clause of time or cause between a negation and the mention puts the mention outside what is denied:
+# "No one has been admitted since the crisis service started", "there were no disputes before the
+# OR guidance changed", "no admissions because the crisis team stepped in" (`_DocView.negated`).
+_SCOPE_ENDS = cue_words({"since", "until", "once", "after", "before", "when", "because", "unless"})
+# "Without" before a counterfactual affirms: "Without the crisis team, admissions would have doubled"
+# (`_pseudo`); "Without a crisis team, we rely on A&E" denies.
+_COUNTERFACTUAL = cue_words({"would", "'d"})
 # A need denied denies what is needed, past the preposition: "there has been no need for advocacy",
 # "no requirement for a pooled budget at present" (`_need_of`); within a short phrase only.
 _NEED = cue_words({"need", "needs", "requirement", "requirements", "necessity"})
@@ -105,7 +112,9 @@ _COMPARED_VERBS = cue_words({"been", "be", "felt", "seemed", "looked"})
 _NO_BEARING = cue_words({"bearing", "part", "role", "relevance", "relevancy", "place", "applicability"})
 _BEARING_GRADE = cue_words({"real", "actual"})
 _BEARING_VERBS = cue_words({"play", "plays", "played", "playing", "of"})  # "has played no part", "is of no relevance"
-_IRRELEVANT = cue_words({"irrelevant", "inapplicable"})  # "OR is irrelevant to these placements"
+# ... as do these after its verb: "OR is irrelevant to these placements", "advocacy is unavailable
+# for people in hospital"
+_DENYING = cue_words({"irrelevant", "inapplicable", "unavailable", "nonexistent"})
 HEDGES = {"may", "might", "could", "would", "possibly", "possible", "potential", "potentially", "consider",
           "considering", "explore", "exploring", "intend", "intention", "plan", "planned", "propose",
           "proposed", "will", "aim", "hope", "expect", "expected", "likely", "future", "should", "if",
@@ -480,6 +489,8 @@ def _pseudo(norms: list[str], i: int, e: int, mention: int | None = None) -> boo
     nxt = norms[i + 1] if i + 1 < len(norms) else ""
     if (norms[i], nxt) in PSEUDO_NEG:
         return True
+    if norms[i] == "without":
+        return not _COUNTERFACTUAL.isdisjoint(norms[i + 1:e])  # "Without the crisis team, admissions would ..."
     if norms[i] not in ("not", "n't", "never"):
         return False
     if norms[i] == "never" and _never_more(norms, i + 1, e):
@@ -749,6 +760,8 @@ class _DocView:
                 break  # "not yet" / "haven't yet set up" goes on to the negation before it
             if n == "," and norms[i + 1] == "and" and ("," not in norms[lo:i] or _clause_follows(norms, i + 2, e)):
                 break  # ", and" opens another clause: "no standing forum, and housing providers are ..."
+            if n in _SCOPE_ENDS:
+                break  # "No one has been admitted since the crisis service started"
             if n in NEG_PRE and not _pseudo(norms, i, e, start) \
                     and not (n == "no" and _single(norms, i)):  # "no one agency" denies nothing
                 if _quantifier(norms, i) and _beyond_quantifier(norms, i, start):
@@ -766,8 +779,8 @@ class _DocView:
                 continue  # the rest of a hyphenated word ("CHC-funded is not ...")
             if n in NEG_POST and not _pseudo(norms, j, e):
                 return True
-            if n in _IRRELEVANT or (n == "no" and _no_bearing(norms, j + 1, e)):
-                return True  # "DoLS have no bearing on their care", "OR is irrelevant here"
+            if n in _DENYING or (n == "no" and (_no_bearing(norms, j + 1, e) or (j + 1 < e and norms[j + 1] == "longer"))):
+                return True  # "DoLS have no bearing on their care", "OR is irrelevant here", "... are no longer used"
             if n in _BEARING_VERBS and j + 1 < e and norms[j + 1] == "no":
                 continue  # "has played no part", "is of no relevance"
             if n not in _POST_GAP:

@@ -82,7 +82,10 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # "DoLS have no bearing on", read as a denial, and trouble a gap brings about, "not enough
 # advocates to avoid delays", read as the gap's result, negation-cues-4; "never" after the mention,
 # "OR has never been an issue", but not before a comparison, "never been busier", and a need denied,
-# "no need for advocacy", negation-cues-5), so that a learned model trained on the earlier matches (and marks) is
+# "no need for advocacy", "no longer" and "unavailable" after the mention, a clause of time or
+# cause that ends a negation's reach, "No one has been admitted since the crisis service started",
+# and "without" before a counterfactual, "Without the crisis team, admissions would have doubled",
+# negation-cues-5), so that a learned model trained on the earlier matches (and marks) is
 # reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
             "local-abbreviations-10;typos-3;negation-cues-5")
