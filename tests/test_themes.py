@@ -202,6 +202,9 @@ def test_themes_a_partial_gap_is_not_a_denial(nlp, nlp_lexicon_only, text, theme
     ("Advocacy is unavailable for people in hospital.", "advocacy"),
     # "without" with no counterfactual after it denies
     ("Without a crisis team, we rely on A&E.", "crisis_response"),
+    # a loss word after the mention is not what is denied
+    ("There is no advocacy service to lose.", "advocacy"),
+    ("We have no pooled budget, which has closed off options.", "pooled_budgets"),
 ])
 def test_themes_a_denial_beside_the_partial_ones_still_denies(nlp_lexicon_only, text, theme):
     assert one(nlp_lexicon_only, text)[theme].negated
@@ -227,6 +230,18 @@ def test_themes_a_denial_beside_the_partial_ones_still_denies(nlp_lexicon_only, 
     ("We do not report incidents unless advocacy is involved.", "advocacy"),
     # "without" before a counterfactual affirms
     ("Without the crisis team, admissions would have doubled.", "crisis_response"),
+    ("Nobody has been admitted, thanks to the crisis team.", "crisis_response"),
+    # a loss or a change denied affirms what would have been lost
+    ("There has been no reduction in the advocacy contract.", "advocacy"),
+    ("There have been no cuts to the pooled budget.", "pooled_budgets"),
+    ("We have not reduced crisis capacity.", "crisis_response"),
+    ("The pooled budget has not changed since 2012.", "pooled_budgets"),
+    ("Advocacy has not been cut during the restructure.", "advocacy"),
+    # a negating word denied: a double negation
+    ("There is no shortage of supported housing locally.", "housing"),
+    ("There is no lack of independent advocacy here.", "advocacy"),
+    ("We would not have managed without the pooled budget.", "pooled_budgets"),
+    ("None of this would have been possible without advocacy.", "advocacy"),
 ])
 def test_themes_what_only_looks_like_a_denial_is_not_one(nlp_lexicon_only, text, theme):
     assert not one(nlp_lexicon_only, text)[theme].negated
@@ -258,7 +273,8 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "PARTIAL_AFTER_NOT", "TERMINATORS", "_POST_GAP", "_LIKING", "_LIKING_VERBS", "_EXCEPTING", "_CLAUSE_MARKS",
         "_FINITE", "_PERSON_WORDS", "_CLAUSE_WORDS", "NEG_PRE", "NEG_POST", "HEDGES",
         "_NO_BEARING", "_BEARING_GRADE", "_BEARING_VERBS", "_DENYING", "_RESULT_VERBS", "_NEVER_MORE",
-        "_COMPARED_VERBS", "_NEED", "_SCOPE_ENDS", "_COUNTERFACTUAL")}
+        "_COMPARED_VERBS", "_NEED", "_SCOPE_ENDS", "_COUNTERFACTUAL",
+        "_UNDONE", "_NEGATING_NOUNS")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",

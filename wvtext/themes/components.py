@@ -95,11 +95,25 @@ _POST_GAP = cue_words({"is", "are", "was", "were", "has", "have", "had", "be", "
 # part.
 # A clause of time or cause between a negation and the mention puts the mention outside what is denied:
 # "No one has been admitted since the crisis service started", "there were no disputes before the
-# OR guidance changed", "no admissions because the crisis team stepped in" (`_DocView.negated`).
-_SCOPE_ENDS = cue_words({"since", "until", "once", "after", "before", "when", "because", "unless"})
+# OR guidance changed", "no admissions because the crisis team stepped in", "nobody has been admitted,
+# thanks to the crisis team" (`_DocView.negated`).
+_SCOPE_ENDS = cue_words({"since", "until", "once", "after", "before", "when", "because", "unless", "thanks"})
 # "Without" before a counterfactual affirms: "Without the crisis team, admissions would have doubled"
 # (`_pseudo`); "Without a crisis team, we rely on A&E" denies.
 _COUNTERFACTUAL = cue_words({"would", "'d"})
+# A loss or a change denied affirms what would have been lost: "there has been no reduction in the
+# advocacy contract", "no cuts to the pooled budget", "we have not reduced crisis capacity", "there is
+# no shortage of supported housing"; after the mention, "the pooled budget has not changed", "advocacy
+# has not stopped" (`_DocView.negated`, `_undone_after`).
+_UNDONE = cue_words({"reduction", "reduce", "reduced", "reducing", "cut", "cuts", "decrease", "decreased",
+                     "change", "changed", "stop", "stopped", "end", "ended", "withdraw", "withdrawn",
+                     "withdrawal", "lose", "lost", "loss", "decline", "declined", "closure", "close", "closed",
+                     "cease", "ceased", "decommission", "decommissioned", "decommissioning", "shortage",
+                     "shortfall", "diminish", "diminished", "erosion", "eroded"})
+# A negating word that is itself denied affirms: "no lack of supported housing", "not without
+# advocacy", "none of this would have been possible without advocacy" (`_negation_before`).
+_NEGATING_NOUNS = cue_words({"lack", "absence", "without"})
+_DOUBLE_REACH = 6
 # A need denied denies what is needed, past the preposition: "there has been no need for advocacy",
 # "no requirement for a pooled budget at present" (`_need_of`); within a short phrase only.
 _NEED = cue_words({"need", "needs", "requirement", "requirements", "necessity"})
@@ -515,6 +529,28 @@ def _pseudo(norms: list[str], i: int, e: int, mention: int | None = None) -> boo
     return True
 
 
+def _undone_after(norms: list[str], k: int, e: int) -> bool:
+    """Whether what a negation after the mention denies is a loss or a change of it (`_UNDONE`):
+    "the pooled budget has not changed", "advocacy has not been cut" (the words of `_POST_GAP` may
+    stand between)."""
+    while k < e and norms[k] in _POST_GAP:
+        k += 1
+    return k < e and norms[k] in _UNDONE
+
+
+def _negation_before(norms: list[str], i: int, lo: int, e: int, start: int) -> bool:
+    """Whether a negation stands before the negating word at i (`_NEGATING_NOUNS`) in the mention's
+    clause, within `_DOUBLE_REACH` words: a double negation, which affirms ("no lack of housing",
+    "not without advocacy", "would not have managed without the pooled budget")."""
+    for k in range(i - 1, max(lo, i - _DOUBLE_REACH) - 1, -1):
+        w = norms[k]
+        if w in TERMINATORS or w in _CLAUSE_MARKS or w in _SCOPE_ENDS:
+            return False
+        if (w in NEG_PRE and not _pseudo(norms, k, e, start)) or (norms[i] == "without" and w in _COUNTERFACTUAL):
+            return True  # ... or a counterfactual: "none of this would have been possible without advocacy"
+    return False
+
+
 def _need_of(norms: list[str], k: int, start: int) -> bool:
     """Whether a need for the mention at `start` is what a negation before k denies: "no need for
     advocacy", "no requirement for a pooled budget", "no further need of a crisis bed" (a word of need,
@@ -766,6 +802,10 @@ class _DocView:
                     and not (n == "no" and _single(norms, i)):  # "no one agency" denies nothing
                 if _quantifier(norms, i) and _beyond_quantifier(norms, i, start):
                     break  # "Nobody is happy with the advocacy provision"
+                if not _UNDONE.isdisjoint(norms[i + 1:start]):
+                    return False  # "no reduction in the advocacy contract": the loss denied
+                if n in _NEGATING_NOUNS and _negation_before(norms, i, lo, e, start):
+                    return False  # "no lack of supported housing", "would not have managed without the pool"
                 head = n in _NEG_OF_HEAD and not _quantifier(norms, i)  # "no one", "no people" are quantifiers
                 return not (phrase and head and not any(w.startswith(_TROUBLE_STEMS) for w in norms[i + 1:start])
                             and not _need_of(norms, i + 1, start))
@@ -778,7 +818,7 @@ class _DocView:
             if _in_word(norms, j):
                 continue  # the rest of a hyphenated word ("CHC-funded is not ...")
             if n in NEG_POST and not _pseudo(norms, j, e):
-                return True
+                return not _undone_after(norms, j + 1, e)  # "the pooled budget has not been reduced" affirms it
             if n in _DENYING or (n == "no" and (_no_bearing(norms, j + 1, e) or (j + 1 < e and norms[j + 1] == "longer"))):
                 return True  # "DoLS have no bearing on their care", "OR is irrelevant here", "... are no longer used"
             if n in _BEARING_VERBS and j + 1 < e and norms[j + 1] == "no":
