@@ -204,6 +204,7 @@ def test_themes_a_partial_gap_is_not_a_denial(nlp, nlp_lexicon_only, text, theme
     ("Without a crisis team, we rely on A&E.", "crisis_response"),
     # a loss word after the mention is not what is denied
     ("There is no advocacy service to lose.", "advocacy"),
+    ("There are no more crisis beds.", "crisis_response"),
     ("We have no pooled budget, which has closed off options.", "pooled_budgets"),
 ])
 def test_themes_a_denial_beside_the_partial_ones_still_denies(nlp_lexicon_only, text, theme):
@@ -242,6 +243,15 @@ def test_themes_a_denial_beside_the_partial_ones_still_denies(nlp_lexicon_only, 
     ("There is no lack of independent advocacy here.", "advocacy"),
     ("We would not have managed without the pooled budget.", "pooled_budgets"),
     ("None of this would have been possible without advocacy.", "advocacy"),
+    # set phrases that deny nothing, and a question left open
+    ("We will review whether or not CHC applies in each case.", "chc"),
+    ("Not to mention the pooled budget, which has worked well.", "pooled_budgets"),
+    ("No fewer than 12 people are in out of area placements.", "out_of_area"),
+    ("Not more than three people are placed out of area.", "out_of_area"),
+    ("No matter which council is responsible under ordinary residence rules, the person is supported.",
+     "ordinary_residence"),
+    ("We could not say whether CHC applies.", "chc"),
+    ("We do not know if the pooled budget will continue.", "pooled_budgets"),
 ])
 def test_themes_what_only_looks_like_a_denial_is_not_one(nlp_lexicon_only, text, theme):
     assert not one(nlp_lexicon_only, text)[theme].negated
@@ -274,7 +284,7 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_FINITE", "_PERSON_WORDS", "_CLAUSE_WORDS", "NEG_PRE", "NEG_POST", "HEDGES",
         "_NO_BEARING", "_BEARING_GRADE", "_BEARING_VERBS", "_DENYING", "_RESULT_VERBS", "_NEVER_MORE",
         "_COMPARED_VERBS", "_NEED", "_SCOPE_ENDS", "_COUNTERFACTUAL",
-        "_UNDONE", "_NEGATING_NOUNS")}
+        "_UNDONE", "_NEGATING_NOUNS", "_COMPARE_THAN")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",

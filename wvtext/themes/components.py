@@ -76,7 +76,11 @@ _RESULT_VERBS = cue_words({"avoid", "prevent", "reduce", "stop", "address", "tac
                            "leading", "led", "resulting", "resulted",
                            "create", "creates", "creating", "created"})
 PSEUDO_NEG = {("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "necessarily"), ("no", ","),
-              ("without", "delay"), ("not", "least")}
+              ("without", "delay"), ("not", "least"), ("no", "matter"), ("no", "sooner")}
+# ... and these, which need the words around them (session 41): "whether or not CHC applies", "not to
+# mention the pooled budget", "no fewer than 12 people out of area", "not more than three" (a number,
+# not a denial; "there are no more crisis beds" still denies).
+_COMPARE_THAN = cue_words({"more", "fewer", "less", "greater", "lower", "higher"})
 TERMINATORS = cue_words({"but", "however", "although", "though", "except", "whilst", "while", "yet", ";", "apart",
                "aside", "nevertheless", "still", "which", "whereas", "instead", "despite", "beyond", "who", "whom",
                "whose"})
@@ -97,7 +101,8 @@ _POST_GAP = cue_words({"is", "are", "was", "were", "has", "have", "had", "be", "
 # "No one has been admitted since the crisis service started", "there were no disputes before the
 # OR guidance changed", "no admissions because the crisis team stepped in", "nobody has been admitted,
 # thanks to the crisis team" (`_DocView.negated`).
-_SCOPE_ENDS = cue_words({"since", "until", "once", "after", "before", "when", "because", "unless", "thanks"})
+_SCOPE_ENDS = cue_words({"since", "until", "once", "after", "before", "when", "because", "unless", "thanks", "whether",
+                         "if"})
 # "Without" before a counterfactual affirms: "Without the crisis team, admissions would have doubled"
 # (`_pseudo`); "Without a crisis team, we rely on A&E" denies.
 _COUNTERFACTUAL = cue_words({"would", "'d"})
@@ -503,6 +508,12 @@ def _pseudo(norms: list[str], i: int, e: int, mention: int | None = None) -> boo
     nxt = norms[i + 1] if i + 1 < len(norms) else ""
     if (norms[i], nxt) in PSEUDO_NEG:
         return True
+    if norms[i] == "not" and i >= 2 and norms[i - 1] == "or" and norms[i - 2] == "whether":
+        return True  # "whether or not CHC applies"
+    if norms[i] == "not" and nxt == "to" and i + 2 < len(norms) and norms[i + 2] == "mention":
+        return True  # "not to mention the pooled budget"
+    if norms[i] in ("no", "not") and nxt in _COMPARE_THAN and i + 2 < len(norms) and norms[i + 2] == "than":
+        return True  # "no fewer than 12 people", "not more than three"
     if norms[i] == "without":
         return not _COUNTERFACTUAL.isdisjoint(norms[i + 1:e])  # "Without the crisis team, admissions would ..."
     if norms[i] not in ("not", "n't", "never"):
