@@ -205,6 +205,9 @@ def test_themes_a_partial_gap_is_not_a_denial(nlp, nlp_lexicon_only, text, theme
     # a loss word after the mention is not what is denied
     ("There is no advocacy service to lose.", "advocacy"),
     ("There are no more crisis beds.", "crisis_response"),
+    # ... but not past a clause break
+    ("We have no crisis team; until one is funded we rely on A&E.", "crisis_response"),
+    ("Advocacy has not been commissioned at all, and cannot be until April.", "advocacy"),
     ("We have no pooled budget, which has closed off options.", "pooled_budgets"),
 ])
 def test_themes_a_denial_beside_the_partial_ones_still_denies(nlp_lexicon_only, text, theme):
@@ -252,6 +255,10 @@ def test_themes_a_denial_beside_the_partial_ones_still_denies(nlp_lexicon_only, 
      "ordinary_residence"),
     ("We could not say whether CHC applies.", "chc"),
     ("We do not know if the pooled budget will continue.", "pooled_budgets"),
+    # "not ... until" puts a thing off
+    ("The housing will not be ready until March.", "housing"),
+    ("We will not commit to a pooled budget until the review reports.", "pooled_budgets"),
+    ("There was no pooled budget until the section 75 agreement was signed in 2013.", "pooled_budgets"),
 ])
 def test_themes_what_only_looks_like_a_denial_is_not_one(nlp_lexicon_only, text, theme):
     assert not one(nlp_lexicon_only, text)[theme].negated
@@ -284,7 +291,7 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_FINITE", "_PERSON_WORDS", "_CLAUSE_WORDS", "NEG_PRE", "NEG_POST", "HEDGES",
         "_NO_BEARING", "_BEARING_GRADE", "_BEARING_VERBS", "_DENYING", "_RESULT_VERBS", "_NEVER_MORE",
         "_COMPARED_VERBS", "_NEED", "_SCOPE_ENDS", "_COUNTERFACTUAL",
-        "_UNDONE", "_NEGATING_NOUNS", "_COMPARE_THAN")}
+        "_UNDONE", "_NEGATING_NOUNS", "_COMPARE_THAN", "_UNTIL")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",

@@ -80,6 +80,11 @@ PSEUDO_NEG = {("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "necess
 # ... and these, which need the words around them (session 41): "whether or not CHC applies", "not to
 # mention the pooled budget", "no fewer than 12 people out of area", "not more than three" (a number,
 # not a denial; "there are no more crisis beds" still denies).
+# "not ... until" puts a thing off, it does not deny it: "the housing will not be ready until March",
+# "we will not commit to a pooled budget until the review reports", "there was no pooled budget
+# until the section 75 agreement was signed in 2013" (`_pseudo`, `_deferred`).
+_DEFERRABLE = frozenset({"not", "n't", "no", "never"})
+_UNTIL = cue_words({"until", "till"})
 _COMPARE_THAN = cue_words({"more", "fewer", "less", "greater", "lower", "higher"})
 TERMINATORS = cue_words({"but", "however", "although", "though", "except", "whilst", "while", "yet", ";", "apart",
                "aside", "nevertheless", "still", "which", "whereas", "instead", "despite", "beyond", "who", "whom",
@@ -514,6 +519,8 @@ def _pseudo(norms: list[str], i: int, e: int, mention: int | None = None) -> boo
         return True  # "not to mention the pooled budget"
     if norms[i] in ("no", "not") and nxt in _COMPARE_THAN and i + 2 < len(norms) and norms[i + 2] == "than":
         return True  # "no fewer than 12 people", "not more than three"
+    if norms[i] in _DEFERRABLE and _deferred(norms, i + 1, e):
+        return True  # "the housing will not be ready until March": put off, not denied
     if norms[i] == "without":
         return not _COUNTERFACTUAL.isdisjoint(norms[i + 1:e])  # "Without the crisis team, admissions would ..."
     if norms[i] not in ("not", "n't", "never"):
@@ -538,6 +545,19 @@ def _pseudo(norms: list[str], i: int, e: int, mention: int | None = None) -> boo
         if mention is not None and k < mention and w == "to" and k + 1 < e and norms[k + 1] in _TO_ESTABLISH:
             return False  # "not enough referrals to justify a crisis team": the theme denied
     return True
+
+
+def _deferred(norms: list[str], k: int, e: int) -> bool:
+    """Whether "until" (or "till") follows in the negation's clause, from k to the sentence's end e
+    (a terminator or a clause mark ends it: "haven't been costed at all, and can't be until
+    October" denies the costing)."""
+    for j in range(k, e):
+        w = norms[j]
+        if w in _UNTIL:
+            return True
+        if w in TERMINATORS or w in _CLAUSE_MARKS or w in (";", ":"):
+            return False
+    return False
 
 
 def _undone_after(norms: list[str], k: int, e: int) -> bool:

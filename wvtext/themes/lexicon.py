@@ -87,7 +87,8 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # and "without" before a counterfactual, "Without the crisis team, admissions would have doubled",
 # negation-cues-5; set phrases that deny nothing, "whether or not CHC applies", "not to mention",
 # "no fewer than", "no matter", and "whether" or "if" ending a negation's reach, "we could not say
-# whether CHC applies", negation-cues-6), so that a learned model trained on the earlier matches (and marks) is
+# whether CHC applies", and "not ... until" read as put off, "the housing will not be ready until
+# March", negation-cues-6), so that a learned model trained on the earlier matches (and marks) is
 # reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
             "local-abbreviations-10;typos-3;negation-cues-6")
