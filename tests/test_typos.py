@@ -36,6 +36,9 @@ def test_a_typo_in_the_real_return_is_read(lexicon_nlp):
     ("There are no ordinary residnce issues.", "ordinary_residence", "residnce"),  # one left out
     ("There are no Ordinary Residnce issues.", "ordinary_residence", "Residnce"),  # with capitals
     ("CONTINUING HEALTHCRAE ELIGIBILITY", "chc", "HEALTHCRAE"),  # a heading in capitals
+    # a word of ten letters or more, typed with a capital opening a sentence, though a term alone
+    ("Personalisaton is at an early stage.", "personalisation", "Personalisaton"),
+    ("Safeguadring alerts are reviewed monthly.", "safeguarding", "Safeguadring"),
 ])
 def test_typos_of_lexicon_words_find_the_theme(lexicon_nlp, text, theme, typed):
     assert typed.lower() not in load_lexicon().spelling
@@ -101,6 +104,9 @@ def test_reader_rules():
     assert inside("Residnce", "residnce") == inside("RESIDNCE", "residnce") == "residence"  # only inside terms
     assert inside("Housng", "housng") == "housng" and inside("housng", "housng") == "housing"
     assert reader("pooles", "pooles") == "pooles"  # only the last letter changed
+    long = TypoReader({"safeguarding", "housing"}, known=set())
+    assert long("Safegaurding", "safegaurding") == "safeguarding"  # ten letters or more: read with a capital
+    assert long("Housng", "housng") == "housng"  # shorter: may be a name
 
 
 def test_a_spelling_row_stops_the_reading_and_a_lexicon_folder_without_the_word_list_reads_none(tmp_path):

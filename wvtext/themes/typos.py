@@ -16,7 +16,10 @@ lists the misspellings seen; this reads the others. A word is read as a lexicon 
   not a typo. Since session 38 a word typed with a capital ("Residnce", "RESIDNCE") is read too,
   but only as a word that the lexicon has inside terms of several words and never as a term of
   its own ("residence" of "ordinary residence"): it then counts only beside the term's other
-  words ("Ordinary Residnce", "Continuing Heathcare"), which a name standing alone is not.
+  words ("Ordinary Residnce", "Continuing Heathcare"), which a name standing alone is not. Since
+  session 41 also as a word of ten letters or more (`LONG_LETTERS`), term or not: a sentence opens
+  with a capital ("Personalisaton is at an early stage"), and no name is that close to so long a
+  word.
 
 It works on NORM, which spaCy computes once per word type (`pipeline.blank_nlp`), so it costs
 nothing per token: the matcher, the cue readers and the learned models all see the word read. The
@@ -39,6 +42,11 @@ __all__ = ["TypoReader", "typo_reader", "reader_files", "WORDS_FILE", "MIN_LETTE
 
 WORDS_FILE = "english_words.txt.gz"
 MIN_LETTERS = 6
+# A word typed with a capital is read as a lexicon word of this many letters or more even where that
+# word is a term on its own ("Personalisaton", "Safegaurding", "Accomodation" opening a sentence): a
+# name one edit from a word this long is rare, where "Coghlan" and "Emmerson" are one from
+# "coughlan" and "emerson" (session 41).
+LONG_LETTERS = 10
 
 
 class TypoReader:
@@ -75,8 +83,8 @@ class TypoReader:
         w = found.pop()
         if len(w) == len(norm) and w[:-1] == norm[:-1]:
             return norm  # only the last letter differs: another ending, not a slip
-        if capital and w not in self.phrase_words:
-            return norm  # a capital and a word that is a term on its own: may be a name
+        if capital and w not in self.phrase_words and len(w) < LONG_LETTERS:
+            return norm  # a capital and a short word that is a term on its own: may be a name
         return w
 
 
