@@ -39,7 +39,13 @@ if not Doc.has_extension("wv_themes"):
 NEG_PRE = {"no", "not", "n't", "none", "without", "never", "nor", "neither", "cannot", "absence", "lack", "nobody",
            "noone"}
 NEG_PRE_PHRASES = (("not", "aware"), ("no", "longer"), ("not", "yet"), ("unaware",))
-NEG_POST = {"not", "n't", "none", "never"}  # "OR has never been an issue" (session 41: "never")
+# "never" after the mention only before trouble or a verb of providing (session 41): "OR has never
+# been an issue", "CHC has never been disputed", "advocacy has never been commissioned for them"; "the
+# crisis team has never missed its target", "has never been refused", "has never been adequately
+# funded" deny no theme (`_never_denies`; an independent review found these).
+NEG_POST = {"not", "n't", "none", "never"}
+_NEVER_PROVIDED = cue_words({"commissioned", "provided", "offered", "established", "needed", "required",
+                             "available", "developed", "agreed", "considered"})
 # A "not" before a word of degree, frequency or extent says the thing is there in part, a gap in it,
 # not that it is absent: "not enough supported housing", "CHC is not always agreed quickly", "not all
 # people have an advocate", "the crisis team is not sufficiently resourced", "advocacy isn't fully
@@ -70,9 +76,13 @@ _TO_ESTABLISH = cue_words({"justify", "warrant", "merit", "need", "require", "ne
 # Trouble that the gap brings about or that meeting it would ease is the gap's result, not trouble
 # denied: "there are not enough advocates to avoid delays", "not enough supported housing, leading
 # to delays", "not always enough crisis beds, which causes problems" describe the gap (`_pseudo`
-# reads no further than these).
+# reads no further than these, nor past "and this" or "and it"). Not "cause" or "causes" (whose norm
+# is "cause"), a noun as often as a verb ("CHC is not always a cause of delay" denies trouble), nor
+# inside a clause of "that"
+# ("not enough evidence that OR causes problems" denies it; an independent review found these).
+_RESULT_SUBJECTS = frozenset({"this", "it", "that", "which"})
 _RESULT_VERBS = cue_words({"avoid", "prevent", "reduce", "stop", "address", "tackle", "resolve", "minimise",
-                           "minimize", "limit", "ease", "overcome", "cause", "causes", "causing", "caused",
+                           "minimize", "limit", "ease", "overcome", "causing", "caused",
                            "leading", "led", "resulting", "resulted",
                            "create", "creates", "creating", "created"})
 PSEUDO_NEG = {("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "necessarily"), ("no", ","),
@@ -85,6 +95,7 @@ PSEUDO_NEG = {("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "necess
 # until the section 75 agreement was signed in 2013" (`_pseudo`, `_deferred`).
 _DEFERRABLE = frozenset({"not", "n't", "no", "never"})
 _UNTIL = cue_words({"until", "till"})
+_NOT_DEFERRING = frozenset({";", ":", "and", "or", "from"})
 _COMPARE_THAN = cue_words({"more", "fewer", "less", "greater", "lower", "higher"})
 TERMINATORS = cue_words({"but", "however", "although", "though", "except", "whilst", "while", "yet", ";", "apart",
                "aside", "nevertheless", "still", "which", "whereas", "instead", "despite", "beyond", "who", "whom",
@@ -105,11 +116,18 @@ _POST_GAP = cue_words({"is", "are", "was", "were", "has", "have", "had", "be", "
 # A clause of time or cause between a negation and the mention puts the mention outside what is denied:
 # "No one has been admitted since the crisis service started", "there were no disputes before the
 # OR guidance changed", "no admissions because the crisis team stepped in", "nobody has been admitted,
-# thanks to the crisis team" (`_DocView.negated`).
-_SCOPE_ENDS = cue_words({"since", "until", "once", "after", "before", "when", "because", "unless", "thanks", "whether",
-                         "if"})
+# thanks to the crisis team" (`_DocView.negated`); not where what is denied is trouble, which reaches
+# past such a word as it reaches past a preposition ("no issues when dealing with ordinary residence",
+# "no disputes since 2011 over CHC": an independent review found these).
+# Not "when": "there is no support when people are in crisis" denies crisis support (found by an
+# independent review).
+_SCOPE_ENDS = cue_words({"since", "until", "once", "after", "before", "because", "unless", "thanks", "whether", "if"})
 # "Without" before a counterfactual affirms: "Without the crisis team, admissions would have doubled"
-# (`_pseudo`); "Without a crisis team, we rely on A&E" denies.
+# (`_pseudo`); "Without a crisis team, we rely on A&E" denies, as "we operate without a pooled
+# budget, although one would be welcomed", "... and we would like this to change" and "we would
+# struggle without a pooled budget, which we do not have" do: the counterfactual is in the clause
+# "without" opens or, after a comma, the main clause it fronts, and in the past, "would have"
+# (`_counterfactual_after`, `_perfect`; an independent review found these).
 _COUNTERFACTUAL = cue_words({"would", "'d"})
 # A loss or a change denied affirms what would have been lost: "there has been no reduction in the
 # advocacy contract", "no cuts to the pooled budget", "we have not reduced crisis capacity", "there is
@@ -123,7 +141,9 @@ _UNDONE = cue_words({"reduction", "reduce", "reduced", "reducing", "cut", "cuts"
 # A negating word that is itself denied affirms: "no lack of supported housing", "not without
 # advocacy", "none of this would have been possible without advocacy" (`_negation_before`).
 _NEGATING_NOUNS = cue_words({"lack", "absence", "without"})
+_DOUBLE = frozenset({"no", "not", "n't", "never"})
 _DOUBLE_REACH = 6
+_MEANS = cue_words({"through", "by", "via", "using", "with", "from", "under", "within", "across"})
 # A need denied denies what is needed, past the preposition: "there has been no need for advocacy",
 # "no requirement for a pooled budget at present" (`_need_of`); within a short phrase only.
 _NEED = cue_words({"need", "needs", "requirement", "requirements", "necessity"})
@@ -133,12 +153,14 @@ _NEED_REACH = 3
 _NEVER_MORE = cue_words({"more", "better", "greater", "higher", "stronger", "busier", "bigger", "clearer",
                          "closer", "larger", "wider", "so", "as"})
 _COMPARED_VERBS = cue_words({"been", "be", "felt", "seemed", "looked"})
-_NO_BEARING = cue_words({"bearing", "part", "role", "relevance", "relevancy", "place", "applicability"})
+# Not "place" ("the crisis team has no place to take people at night") nor "unavailable" ("crisis beds
+# are unavailable at weekends", a gap), nor "no longer" after the mention ("the crisis team is no
+# longer based at the hospital"): an independent review found these.
+_NO_BEARING = cue_words({"bearing", "part", "role", "relevance", "relevancy", "applicability"})
 _BEARING_GRADE = cue_words({"real", "actual"})
 _BEARING_VERBS = cue_words({"play", "plays", "played", "playing", "of"})  # "has played no part", "is of no relevance"
-# ... as do these after its verb: "OR is irrelevant to these placements", "advocacy is unavailable
-# for people in hospital"
-_DENYING = cue_words({"irrelevant", "inapplicable", "unavailable", "nonexistent"})
+# ... as do these after its verb: "OR is irrelevant to these placements"
+_DENYING = cue_words({"irrelevant", "inapplicable", "nonexistent"})
 HEDGES = {"may", "might", "could", "would", "possibly", "possible", "potential", "potentially", "consider",
           "considering", "explore", "exploring", "intend", "intention", "plan", "planned", "propose",
           "proposed", "will", "aim", "hope", "expect", "expected", "likely", "future", "should", "if",
@@ -522,7 +544,7 @@ def _pseudo(norms: list[str], i: int, e: int, mention: int | None = None) -> boo
     if norms[i] in _DEFERRABLE and _deferred(norms, i + 1, e):
         return True  # "the housing will not be ready until March": put off, not denied
     if norms[i] == "without":
-        return not _COUNTERFACTUAL.isdisjoint(norms[i + 1:e])  # "Without the crisis team, admissions would ..."
+        return _counterfactual_after(norms, i, e)  # "Without the crisis team, admissions would ..."
     if norms[i] not in ("not", "n't", "never"):
         return False
     if norms[i] == "never" and _never_more(norms, i + 1, e):
@@ -536,10 +558,13 @@ def _pseudo(norms: list[str], i: int, e: int, mention: int | None = None) -> boo
         j += 1  # "not nearly enough"
     if j >= e or norms[j] not in PARTIAL_AFTER_NOT:
         return False
+    said = False  # inside a clause of "that": what it says is denied whole
     for k in range(j + 1, e):
         w = norms[k]
-        if w in TERMINATORS or w in _CLAUSE_MARKS or w in _RESULT_VERBS:
-            break  # "not enough advocates to avoid delays": the gap's result
+        if w in TERMINATORS or w in _CLAUSE_MARKS or (w in _RESULT_VERBS and not said) \
+                or (w == "and" and k + 1 < e and norms[k + 1] in _RESULT_SUBJECTS):
+            break  # "not enough advocates to avoid delays", "... and this causes problems": the gap's result
+        said = said or w == "that"
         if w.startswith(_TROUBLE_STEMS):
             return False  # "not always an issue": trouble denied
         if mention is not None and k < mention and w == "to" and k + 1 < e and norms[k + 1] in _TO_ESTABLISH:
@@ -547,16 +572,80 @@ def _pseudo(norms: list[str], i: int, e: int, mention: int | None = None) -> boo
     return True
 
 
+def _scope_aside(norms: list[str], i: int, start: int) -> bool:
+    """Whether the word of time or cause at i is no clause that ends a negation's reach: "because of"
+    (a preposition, as "due to" is), or an aside set off by commas before the mention ("The council
+    has not, because of the financial position, agreed a section 75", "We have not yet, since the
+    restructure, recommissioned advocacy": found by an independent review)."""
+    if norms[i] == "because" and i + 1 < start and norms[i + 1] == "of":
+        return True
+    return i > 0 and norms[i - 1] == "," and "," in norms[i + 1:start]
+
+
+def _counterfactual_after(norms: list[str], i: int, e: int) -> bool:
+    """Whether a counterfactual ("would", not of a wish: "would like") follows "without" at i in its
+    clause, or in the main clause after one comma where "Without ..." opens the sentence ("Without the
+    crisis team, admissions would have doubled"); not past "and" or another clause break ("Without a
+    crisis team, A&E is the only option and we would like this to change" denies the team)."""
+    commas = 1 if i == 0 or norms[i - 1] in _CLAUSE_OPENERS or norms[i - 1] in (".", "\n") else 0
+    for k in range(i + 1, e):
+        w = norms[k]
+        if w == "," and commas:
+            commas -= 1
+            continue
+        if w in TERMINATORS or w in _CLAUSE_MARKS or w in ("and", "or", ";", ":"):
+            return False
+        if w in _COUNTERFACTUAL:
+            return _perfect(norms, k + 1, e)
+    return False
+
+
+def _perfect(norms: list[str], k: int, e: int) -> bool:
+    """Whether the words from k, after "would", are a past counterfactual: "(not) have" and a verb
+    ("would have doubled", "would not have managed", "would have been possible"). The present
+    "would struggle", "would have to", "would like" may as well describe what is missing now."""
+    if k < e and norms[k] in ("not", "n't"):
+        k += 1
+    return k + 1 < e and norms[k] == "have" and norms[k + 1] not in ("to", ",", ".")
+
+
 def _deferred(norms: list[str], k: int, e: int) -> bool:
     """Whether "until" (or "till") follows in the negation's clause, from k to the sentence's end e
     (a terminator or a clause mark ends it: "haven't been costed at all, and can't be until
-    October" denies the costing)."""
+    October" denies the costing; so do "and", "or" and "from": "there is no crisis house and people
+    stay on the ward until ...", "no advocacy from referral until the move": found by an independent
+    review)."""
     for j in range(k, e):
         w = norms[j]
         if w in _UNTIL:
             return True
-        if w in TERMINATORS or w in _CLAUSE_MARKS or w in (";", ":"):
+        if w in TERMINATORS or w in _CLAUSE_MARKS or w in _NOT_DEFERRING:
             return False
+    return False
+
+
+def _undone_before(norms: list[str], k: int, start: int) -> bool:
+    """Whether a loss or change word (`_UNDONE`) stands from k before the mention at `start` and is of
+    it: no preposition of means or agent between ("no agreement to reduce costs through a pooled
+    budget" does not affirm the budget; found by an independent review)."""
+    for j in range(k, start):
+        if norms[j] in _UNDONE:
+            return _MEANS.isdisjoint(norms[j + 1:start])
+    return False
+
+
+def _never_denies(norms: list[str], k: int, e: int) -> bool:
+    """Whether "never" after a mention, followed from k, denies it: before a word of trouble, past the
+    words of `_POST_GAP` and an article ("OR has never been an issue", "CHC has never been disputed",
+    "never caused problems"), or before a verb of providing (`_NEVER_PROVIDED`: "advocacy has never
+    been commissioned for this group")."""
+    while k < e:
+        w = norms[k]
+        if w.startswith(_TROUBLE_STEMS) or w in _NEVER_PROVIDED:
+            return True
+        if not (w in _POST_GAP or w in ("a", "an", "any", "caused", "causing", "posed", "raised")):
+            return False
+        k += 1
     return False
 
 
@@ -570,26 +659,38 @@ def _undone_after(norms: list[str], k: int, e: int) -> bool:
 
 
 def _negation_before(norms: list[str], i: int, lo: int, e: int, start: int) -> bool:
-    """Whether a negation stands before the negating word at i (`_NEGATING_NOUNS`) in the mention's
-    clause, within `_DOUBLE_REACH` words: a double negation, which affirms ("no lack of housing",
-    "not without advocacy", "would not have managed without the pooled budget")."""
+    """Whether the negating word at i (`_NEGATING_NOUNS`) is itself denied: a negation right before
+    it ("no lack of housing", "not without advocacy"), or, before "without", a counterfactual in its
+    clause within `_DOUBLE_REACH` words ("would not have managed without the pooled budget", "none of
+    this would have been possible without advocacy"). A negation further off is of another thing:
+    "those with no family are without an advocate", "we cannot report progress given the lack of a
+    pooled budget" (an independent review found these)."""
+    if i - 1 >= lo and norms[i - 1] in _DOUBLE and not _pseudo(norms, i - 1, e, start):
+        return True
+    if norms[i] != "without":
+        return False
     for k in range(i - 1, max(lo, i - _DOUBLE_REACH) - 1, -1):
         w = norms[k]
-        if w in TERMINATORS or w in _CLAUSE_MARKS or w in _SCOPE_ENDS:
+        if w in TERMINATORS or w in _CLAUSE_MARKS or w in _SCOPE_ENDS or w in ("and", "or"):
             return False
-        if (w in NEG_PRE and not _pseudo(norms, k, e, start)) or (norms[i] == "without" and w in _COUNTERFACTUAL):
-            return True  # ... or a counterfactual: "none of this would have been possible without advocacy"
+        if w in _COUNTERFACTUAL and _perfect(norms, k + 1, start):
+            return True
     return False
 
 
-def _need_of(norms: list[str], k: int, start: int) -> bool:
+def _need_of(norms: list[str], k: int, start: int, end: int, e: int) -> bool:
     """Whether a need for the mention at `start` is what a negation before k denies: "no need for
     advocacy", "no requirement for a pooled budget", "no further need of a crisis bed" (a word of need,
     `_NEED`, then "for" or "of", then at most `_NEED_REACH` words before the mention, none a clause
-    mark: "no need for admission because of the crisis team" does not deny the team)."""
+    mark: "no need for admission because of the crisis team" does not deny the team). Not where the
+    mention (ending at `end`) is the subject of what is not needed ("no need for the crisis team to be
+    called out", "no need for CHC funding to be agreed first": the team and the funding are there;
+    an independent review found these)."""
     for j in range(k, start - 1):
         if norms[j] in _NEED and norms[j + 1] in ("for", "of"):
             between = norms[j + 2:start]
+            if "to" in norms[end:min(e, end + 2)]:
+                return False
             return len(between) <= _NEED_REACH and _CLAUSE_MARKS.isdisjoint(between) and TERMINATORS.isdisjoint(between)
     return False
 
@@ -827,19 +928,21 @@ class _DocView:
                 break  # "not yet" / "haven't yet set up" goes on to the negation before it
             if n == "," and norms[i + 1] == "and" and ("," not in norms[lo:i] or _clause_follows(norms, i + 2, e)):
                 break  # ", and" opens another clause: "no standing forum, and housing providers are ..."
-            if n in _SCOPE_ENDS:
-                break  # "No one has been admitted since the crisis service started"
+            if n in _SCOPE_ENDS and not any(w.startswith(_TROUBLE_STEMS) for w in norms[lo:i]) \
+                    and not _scope_aside(norms, i, start):
+                break  # "No one has been admitted since the crisis service started"; not "no issues when
+                # dealing with OR", "no disputes since 2011 over CHC": trouble denied reaches on
             if n in NEG_PRE and not _pseudo(norms, i, e, start) \
                     and not (n == "no" and _single(norms, i)):  # "no one agency" denies nothing
                 if _quantifier(norms, i) and _beyond_quantifier(norms, i, start):
                     break  # "Nobody is happy with the advocacy provision"
-                if not _UNDONE.isdisjoint(norms[i + 1:start]):
+                if _undone_before(norms, i + 1, start):
                     return False  # "no reduction in the advocacy contract": the loss denied
                 if n in _NEGATING_NOUNS and _negation_before(norms, i, lo, e, start):
                     return False  # "no lack of supported housing", "would not have managed without the pool"
                 head = n in _NEG_OF_HEAD and not _quantifier(norms, i)  # "no one", "no people" are quantifiers
                 return not (phrase and head and not any(w.startswith(_TROUBLE_STEMS) for w in norms[i + 1:start])
-                            and not _need_of(norms, i + 1, start))
+                            and not _need_of(norms, i + 1, start, end, e))
             phrase = phrase or n in _PHRASE_PREPS
             i -= 1
         if self.quantified_denial(start, b):
@@ -849,9 +952,11 @@ class _DocView:
             if _in_word(norms, j):
                 continue  # the rest of a hyphenated word ("CHC-funded is not ...")
             if n in NEG_POST and not _pseudo(norms, j, e):
+                if n == "never" and not _never_denies(norms, j + 1, e):
+                    break  # "the crisis team has never missed its target": no denial of the team
                 return not _undone_after(norms, j + 1, e)  # "the pooled budget has not been reduced" affirms it
-            if n in _DENYING or (n == "no" and (_no_bearing(norms, j + 1, e) or (j + 1 < e and norms[j + 1] == "longer"))):
-                return True  # "DoLS have no bearing on their care", "OR is irrelevant here", "... are no longer used"
+            if n in _DENYING or (n == "no" and _no_bearing(norms, j + 1, e)):
+                return True  # "DoLS have no bearing on their care", "OR is irrelevant here"
             if n in _BEARING_VERBS and j + 1 < e and norms[j + 1] == "no":
                 continue  # "has played no part", "is of no relevance"
             if n not in _POST_GAP:
@@ -878,6 +983,8 @@ class _DocView:
                 return False  # "Nobody is happy with the advocacy provision": the liking is denied
             if n in TERMINATORS or (n in _CLAUSE_MARKS and not (n == "so" and norms[i + 1] == "far")):
                 return False  # "so" opens a clause, "so far" does not
+            if n in _SCOPE_ENDS and not _scope_aside(norms, i, start):
+                return False  # "No one was placed out of area before the housing strategy was agreed"
             if n == "that" and norms[i - 1] != "of":  # "none of that money" goes on
                 return False  # the verb's own clause: "Nobody disputes that the pooled budget works"
             if _quantifier(norms, i) and (i == b or norms[i - 1] in _CLAUSE_OPENERS):

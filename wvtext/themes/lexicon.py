@@ -78,18 +78,15 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # up the theme, "not enough referrals to need a crisis team", negation-cues-2, and "never enough",
 # "not having enough", "not nearly enough", negation-cues-3, and a definition
 # offered as another name, "(or ICB)", ", or ICB,", or in doubled brackets,
-# local-abbreviations-10; session 41: "no" before a word of relevance after the mention's verb,
-# "DoLS have no bearing on", read as a denial, and trouble a gap brings about, "not enough
-# advocates to avoid delays", read as the gap's result, negation-cues-4; "never" after the mention,
-# "OR has never been an issue", but not before a comparison, "never been busier", and a need denied,
-# "no need for advocacy", "no longer" and "unavailable" after the mention, a clause of time or
-# cause that ends a negation's reach, "No one has been admitted since the crisis service started",
-# and "without" before a counterfactual, "Without the crisis team, admissions would have doubled",
-# negation-cues-5; set phrases that deny nothing, "whether or not CHC applies", "not to mention",
-# "no fewer than", "no matter", and "whether" or "if" ending a negation's reach, "we could not say
-# whether CHC applies", and "not ... until" read as put off, "the housing will not be ready until
-# March", negation-cues-6; a word of ten letters or more typed with a capital read as the lexicon
-# word it is one edit from, term or not, "Personalisaton is at an early stage", typos-4), so that a learned model trained on the earlier matches (and marks) is
+# local-abbreviations-10; session 41: denials after the mention, "DoLS have no bearing on",
+# "OR has never been an issue", and of a need, "no need for advocacy"; what only looks like a denial,
+# a clause of time or cause, "No one has been admitted since the crisis service started", a loss or
+# change denied, "no reduction in the advocacy contract", a denied negating word, "no lack of", a
+# past counterfactual, "Without the crisis team, admissions would have doubled", set phrases,
+# "whether or not", "no fewer than", and "not ... until"; a gap's result, "not enough advocates to
+# avoid delays"; negation-cues-4 to -6, the last after an independent review; and a word of ten
+# letters or more typed with a capital read as a lexicon word, "Personalisaton", typos-4), so that
+# a learned model trained on the earlier matches (and marks) is
 # reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
             "local-abbreviations-10;typos-4;negation-cues-6")
