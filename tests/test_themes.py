@@ -214,6 +214,9 @@ def test_themes_a_partial_gap_is_not_a_denial(nlp, nlp_lexicon_only, text, theme
     ("There is not enough evidence that OR causes problems for our residents.", "ordinary_residence"),
     ("There is no support available when people are in crisis at weekends.", "crisis_response"),
     ("We have not yet, since the restructure, recommissioned advocacy.", "advocacy"),
+    # a refusal in another clause is not what is denied
+    ("We have no crisis team and referrals are declined by A&E.", "crisis_response"),
+    ("No one is eligible for CHC.", "chc"),
     ("There are no more crisis beds.", "crisis_response"),
     # ... but not past a clause break
     ("We have no crisis team; until one is funded we rely on A&E.", "crisis_response"),
@@ -246,6 +249,11 @@ def test_themes_a_denial_beside_the_partial_ones_still_denies(nlp_lexicon_only, 
     ("Crisis beds are unavailable at weekends.", "crisis_response"),
     ("There has been no need for the crisis team to be called out this year.", "crisis_response"),
     ("The crisis team has no place to take people at night other than A&E.", "crisis_response"),
+    # a refusal denied affirms
+    ("No one in need of crisis support has been turned away.", "crisis_response"),
+    ("Nobody has been refused CHC.", "chc"),
+    ("No referrals to the advocacy service were declined.", "advocacy"),
+    ("We have not refused any requests for CHC funding.", "chc"),
     # a clause of time or cause between the negation and the mention: the mention is outside it
     ("No one has been admitted since the crisis service started.", "crisis_response"),
     ("No one was placed out of area before the housing strategy was agreed.", "housing"),
@@ -310,7 +318,7 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_FINITE", "_PERSON_WORDS", "_CLAUSE_WORDS", "NEG_PRE", "NEG_POST", "HEDGES",
         "_NO_BEARING", "_BEARING_GRADE", "_BEARING_VERBS", "_DENYING", "_RESULT_VERBS", "_NEVER_MORE",
         "_COMPARED_VERBS", "_NEED", "_SCOPE_ENDS", "_COUNTERFACTUAL",
-        "_UNDONE", "_NEGATING_NOUNS", "_COMPARE_THAN", "_UNTIL", "_MEANS", "_NEVER_PROVIDED")}
+        "_UNDONE", "_NEGATING_NOUNS", "_COMPARE_THAN", "_UNTIL", "_MEANS", "_NEVER_PROVIDED", "_REFUSED")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",

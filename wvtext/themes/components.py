@@ -143,6 +143,9 @@ _UNDONE = cue_words({"reduction", "reduce", "reduced", "reducing", "cut", "cuts"
 _NEGATING_NOUNS = cue_words({"lack", "absence", "without"})
 _DOUBLE = frozenset({"no", "not", "n't", "never"})
 _DOUBLE_REACH = 6
+# A refusal denied affirms (`_refused_in_clause`; session 41): "No one in need of crisis support has
+# been turned away", "nobody has been refused CHC".
+_REFUSED = cue_words({"refused", "denied", "rejected", "declined", "excluded", "evicted"})
 _MEANS = cue_words({"through", "by", "via", "using", "with", "from", "under", "within", "across"})
 # A need denied denies what is needed, past the preposition: "there has been no need for advocacy",
 # "no requirement for a pooled budget at present" (`_need_of`); within a short phrase only.
@@ -624,6 +627,20 @@ def _deferred(norms: list[str], k: int, e: int) -> bool:
     return False
 
 
+def _refused_in_clause(norms: list[str], k: int, e: int) -> bool:
+    """Whether a refusal (`_REFUSED`, "turned away") stands in the negation's clause, from k: what is
+    denied is then the refusal ("No one in need of crisis support has been turned away", "nobody has
+    been refused CHC", "no referrals to the advocacy service were declined"), which affirms the
+    theme. The clause ends at a terminator, a clause mark, "and", "or" or a semicolon."""
+    for j in range(k, e):
+        w = norms[j]
+        if w in TERMINATORS or w in _CLAUSE_MARKS or w in _NOT_DEFERRING:
+            return False
+        if w in _REFUSED or (w == "turned" and j + 1 < e and norms[j + 1] == "away"):
+            return True
+    return False
+
+
 def _undone_before(norms: list[str], k: int, start: int) -> bool:
     """Whether a loss or change word (`_UNDONE`) stands from k before the mention at `start` and is of
     it: no preposition of means or agent between ("no agreement to reduce costs through a pooled
@@ -936,8 +953,8 @@ class _DocView:
                     and not (n == "no" and _single(norms, i)):  # "no one agency" denies nothing
                 if _quantifier(norms, i) and _beyond_quantifier(norms, i, start):
                     break  # "Nobody is happy with the advocacy provision"
-                if _undone_before(norms, i + 1, start):
-                    return False  # "no reduction in the advocacy contract": the loss denied
+                if _undone_before(norms, i + 1, start) or _refused_in_clause(norms, i + 1, e):
+                    return False  # "no reduction in the advocacy contract", "no referral to advocacy was refused"
                 if n in _NEGATING_NOUNS and _negation_before(norms, i, lo, e, start):
                     return False  # "no lack of supported housing", "would not have managed without the pool"
                 head = n in _NEG_OF_HEAD and not _quantifier(norms, i)  # "no one", "no people" are quantifiers
@@ -988,7 +1005,7 @@ class _DocView:
             if n == "that" and norms[i - 1] != "of":  # "none of that money" goes on
                 return False  # the verb's own clause: "Nobody disputes that the pooled budget works"
             if _quantifier(norms, i) and (i == b or norms[i - 1] in _CLAUSE_OPENERS):
-                return True
+                return not _refused_in_clause(norms, i + 1, self.sent(start)[1])
             i -= 1
         return False
 

@@ -81,15 +81,16 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # local-abbreviations-10; session 41: denials after the mention, "DoLS have no bearing on",
 # "OR has never been an issue", and of a need, "no need for advocacy"; what only looks like a denial,
 # a clause of time or cause, "No one has been admitted since the crisis service started", a loss or
-# change denied, "no reduction in the advocacy contract", a denied negating word, "no lack of", a
+# change denied, "no reduction in the advocacy contract", a refusal denied, "nobody has been
+# refused CHC", a denied negating word, "no lack of", a
 # past counterfactual, "Without the crisis team, admissions would have doubled", set phrases,
 # "whether or not", "no fewer than", and "not ... until"; a gap's result, "not enough advocates to
-# avoid delays"; negation-cues-4 to -6, the last after an independent review; and a word of ten
+# avoid delays"; negation-cues-4 to -7, the last two after an independent review; and a word of ten
 # letters or more typed with a capital read as a lexicon word, "Personalisaton", typos-4), so that
 # a learned model trained on the earlier matches (and marks) is
 # reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
-            "local-abbreviations-10;typos-4;negation-cues-6")
+            "local-abbreviations-10;typos-4;negation-cues-7")
 
 
 class LexiconError(WvtextError):
