@@ -39,13 +39,11 @@ if not Doc.has_extension("wv_themes"):
 NEG_PRE = {"no", "not", "n't", "none", "without", "never", "nor", "neither", "cannot", "absence", "lack", "nobody",
            "noone"}
 NEG_PRE_PHRASES = (("not", "aware"), ("no", "longer"), ("not", "yet"), ("unaware",))
-# "never" after the mention only before trouble or a verb of providing (session 41): "OR has never
-# been an issue", "CHC has never been disputed", "advocacy has never been commissioned for them"; "the
-# crisis team has never missed its target", "has never been refused", "has never been adequately
-# funded" deny no theme (`_never_denies`; an independent review found these).
+# "never" after the mention only before trouble (session 41): "OR has never been an issue", "CHC has
+# never been disputed"; "the crisis team has never missed its target", "has never been refused", "has
+# never been adequately funded", "has never been available at weekends" deny no theme
+# (`_never_denies`; two independent reviews found these).
 NEG_POST = {"not", "n't", "none", "never"}
-_NEVER_PROVIDED = cue_words({"commissioned", "provided", "offered", "established", "needed", "required",
-                             "available", "developed", "agreed", "considered"})
 # A "not" before a word of degree, frequency or extent says the thing is there in part, a gap in it,
 # not that it is absent: "not enough supported housing", "CHC is not always agreed quickly", "not all
 # people have an advocate", "the crisis team is not sufficiently resourced", "advocacy isn't fully
@@ -81,6 +79,9 @@ _TO_ESTABLISH = cue_words({"justify", "warrant", "merit", "need", "require", "ne
 # inside a clause of "that"
 # ("not enough evidence that OR causes problems" denies it; an independent review found these).
 _RESULT_SUBJECTS = frozenset({"this", "it", "that", "which"})
+# ... after a word of quantity only: "OR has not always caused problems" denies trouble, as "not always
+# an issue" does (a second review found this).
+_QUANTITY = cue_words({"enough", "sufficient", "sufficiently", "adequate", "adequately"})
 _RESULT_VERBS = cue_words({"avoid", "prevent", "reduce", "stop", "address", "tackle", "resolve", "minimise",
                            "minimize", "limit", "ease", "overcome", "causing", "caused",
                            "leading", "led", "resulting", "resulted",
@@ -96,6 +97,8 @@ PSEUDO_NEG = {("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "necess
 _DEFERRABLE = frozenset({"not", "n't", "no", "never"})
 _UNTIL = cue_words({"until", "till"})
 _NOT_DEFERRING = frozenset({";", ":", "and", "or", "from"})
+_TO_WHOM = cue_words({"people", "person", "the", "a", "an", "those", "them", "anyone", "everyone", "all", "families",
+                      "family", "adults", "children", "young", "this", "these", "their", "our", "its", "his", "her"})
 _COMPARE_THAN = cue_words({"more", "fewer", "less", "greater", "lower", "higher"})
 TERMINATORS = cue_words({"but", "however", "although", "though", "except", "whilst", "while", "yet", ";", "apart",
                "aside", "nevertheless", "still", "which", "whereas", "instead", "despite", "beyond", "who", "whom",
@@ -122,6 +125,12 @@ _POST_GAP = cue_words({"is", "are", "was", "were", "has", "have", "had", "be", "
 # Not "when": "there is no support when people are in crisis" denies crisis support (found by an
 # independent review).
 _SCOPE_ENDS = cue_words({"since", "until", "once", "after", "before", "because", "unless", "thanks", "whether", "if"})
+# (`_opens_clause`) a time after it makes it a preposition; a negation of a noun needs its clause's verb first
+_TIME_AFTER = cue_words({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                         "october", "november", "december", "then", "now", "hours", "hour", "last", "that", "which",
+                         "this", "today", "yesterday", "christmas", "easter", "autumn", "spring", "summer", "winter"})
+_NOUN_NEGATIONS = cue_words({"no", "none", "nobody", "noone", "neither", "nor"})
+_TIME_WORDS = cue_words({"since", "until", "once", "after", "before"})
 # "Without" before a counterfactual affirms: "Without the crisis team, admissions would have doubled"
 # (`_pseudo`); "Without a crisis team, we rely on A&E" denies, as "we operate without a pooled
 # budget, although one would be welcomed", "... and we would like this to change" and "we would
@@ -129,6 +138,10 @@ _SCOPE_ENDS = cue_words({"since", "until", "once", "after", "before", "because",
 # "without" opens or, after a comma, the main clause it fronts, and in the past, "would have"
 # (`_counterfactual_after`, `_perfect`; an independent review found these).
 _COUNTERFACTUAL = cue_words({"would", "'d"})
+_PARTICIPLES = frozenset({"been", "had", "done", "made", "gone", "got", "taken", "given", "kept", "found", "met",
+                          "paid", "spent", "lost", "left", "held", "run", "become", "come", "brought", "built", "felt",
+                          "seen", "known", "shown", "grown", "risen", "fallen", "broken", "chosen", "driven",
+                          "written", "spoken", "forgotten", "struggled", "managed", "coped"})
 # A loss or a change denied affirms what would have been lost: "there has been no reduction in the
 # advocacy contract", "no cuts to the pooled budget", "we have not reduced crisis capacity", "there is
 # no shortage of supported housing"; after the mention, "the pooled budget has not changed", "advocacy
@@ -146,11 +159,25 @@ _DOUBLE_REACH = 6
 # A refusal denied affirms (`_refused_in_clause`; session 41): "No one in need of crisis support has
 # been turned away", "nobody has been refused CHC".
 _REFUSED = cue_words({"refused", "denied", "rejected", "declined", "excluded", "evicted"})
+_AUXILIARIES = cue_words({"is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "get", "got",
+                          "gets", "getting"})
+_REASONS = cue_words({"as", "with", "now"})
+_CHANGE = cue_words({"change", "changed", "changing"})
+_NOUN_BEFORE = frozenset({"no", "any", "a", "the", "little", "major", "significant"})
 _MEANS = cue_words({"through", "by", "via", "using", "with", "from", "under", "within", "across"})
 # A need denied denies what is needed, past the preposition: "there has been no need for advocacy",
 # "no requirement for a pooled budget at present" (`_need_of`); within a short phrase only.
 _NEED = cue_words({"need", "needs", "requirement", "requirements", "necessity"})
 _NEED_REACH = 3
+# ... not a need met ("no unmet need for advocacy"), nor more of what is there ("no need for additional
+# supported housing"), nor where the theme only describes what is not needed ("no need for referral
+# to the crisis team", "no need for CHC reassessment"): the mention must end the phrase (a second
+# review found these).
+_NEED_MET = cue_words({"unmet", "outstanding", "remaining"})
+_MORE_OF = cue_words({"more", "additional", "extra", "further", "new", "other", "another", "separate"})
+_PHRASE_ENDS = cue_words({".", ",", ";", ":", "!", "?", ")", "at", "in", "this", "as", "because", "for", "on", "and",
+                          "or", "now", "here", "locally", "currently", "yet", "any", "longer", "-"})
+_PREPOSITIONS = cue_words({"to", "of", "for", "with", "from", "by", "about", "into", "through", "on", "at", "in"})
 # "never" before a comparison praises: "advocacy has never been better used", "the crisis team has
 # never been busier" (`_pseudo`).
 _NEVER_MORE = cue_words({"more", "better", "greater", "higher", "stronger", "busier", "bigger", "clearer",
@@ -544,7 +571,7 @@ def _pseudo(norms: list[str], i: int, e: int, mention: int | None = None) -> boo
         return True  # "not to mention the pooled budget"
     if norms[i] in ("no", "not") and nxt in _COMPARE_THAN and i + 2 < len(norms) and norms[i + 2] == "than":
         return True  # "no fewer than 12 people", "not more than three"
-    if norms[i] in _DEFERRABLE and _deferred(norms, i + 1, e):
+    if norms[i] in _DEFERRABLE and _deferred(norms, i + 1, e, mention):
         return True  # "the housing will not be ready until March": put off, not denied
     if norms[i] == "without":
         return _counterfactual_after(norms, i, e)  # "Without the crisis team, admissions would ..."
@@ -564,7 +591,7 @@ def _pseudo(norms: list[str], i: int, e: int, mention: int | None = None) -> boo
     said = False  # inside a clause of "that": what it says is denied whole
     for k in range(j + 1, e):
         w = norms[k]
-        if w in TERMINATORS or w in _CLAUSE_MARKS or (w in _RESULT_VERBS and not said) \
+        if w in TERMINATORS or w in _CLAUSE_MARKS or (w in _RESULT_VERBS and not said and norms[j] in _QUANTITY) \
                 or (w == "and" and k + 1 < e and norms[k + 1] in _RESULT_SUBJECTS):
             break  # "not enough advocates to avoid delays", "... and this causes problems": the gap's result
         said = said or w == "that"
@@ -583,6 +610,29 @@ def _scope_aside(norms: list[str], i: int, start: int) -> bool:
     if norms[i] == "because" and i + 1 < start and norms[i + 1] == "of":
         return True
     return i > 0 and norms[i - 1] == "," and "," in norms[i + 1:start]
+
+
+def _last_negation(norms: list[str], lo: int, i: int) -> int:
+    """The position of the last negation word (`NEG_PRE`) from lo before i; lo where there is none."""
+    return next((k for k in range(i - 1, lo - 1, -1) if norms[k] in NEG_PRE), lo)
+
+
+def _opens_clause(norms: list[str], neg: int, i: int) -> bool:
+    """Whether the word of time or cause at i (`_SCOPE_ENDS`) opens a clause after the negation at
+    `neg`, and so ends its reach: not an adverb right after the negation ("we have not since
+    commissioned", "not once", "never before"), nor a preposition before a time ("since April", "since
+    2010", "after hours"), nor, after a negation of a noun ("no", "none", "nobody"), a word inside
+    its subject, before the clause's verb ("No one discharged after assessment has been placed out of
+    area" denies the placements; "No one has been admitted since the crisis service started" does
+    not deny the service; a second review found these)."""
+    if i == neg + 1:
+        return False
+    nxt = norms[i + 1] if i + 1 < len(norms) else ""
+    if nxt in _TIME_AFTER or any(c.isdigit() for c in nxt):
+        return False
+    if norms[neg] in _NOUN_NEGATIONS and norms[i] in _TIME_WORDS:
+        return not _FINITE.isdisjoint(norms[neg + 1:i])
+    return True  # "whether", "if", "because", "unless" always open one: "no way of telling whether advocacy ..."
 
 
 def _counterfactual_after(norms: list[str], i: int, e: int) -> bool:
@@ -609,21 +659,26 @@ def _perfect(norms: list[str], k: int, e: int) -> bool:
     "would struggle", "would have to", "would like" may as well describe what is missing now."""
     if k < e and norms[k] in ("not", "n't"):
         k += 1
-    return k + 1 < e and norms[k] == "have" and norms[k + 1] not in ("to", ",", ".")
+    if not (k + 1 < e and norms[k] == "have"):
+        return False
+    w = norms[k + 1]  # a past participle, not a thing had: "would have nowhere to go", "would have difficulty"
+    return w in _PARTICIPLES or (w.endswith("ed") and w != "need")
 
 
-def _deferred(norms: list[str], k: int, e: int) -> bool:
+def _deferred(norms: list[str], k: int, e: int, mention: int | None = None) -> bool:
     """Whether "until" (or "till") follows in the negation's clause, from k to the sentence's end e
     (a terminator or a clause mark ends it: "haven't been costed at all, and can't be until
     October" denies the costing; so do "and", "or" and "from": "there is no crisis house and people
     stay on the ward until ...", "no advocacy from referral until the move": found by an independent
-    review)."""
+    review; and "where", or "to" after the mention at `mention`: "there is no crisis house where people
+    can stay until things settle", "no emergency accommodation to use until ...": a second review)."""
     for j in range(k, e):
         w = norms[j]
         if w in _UNTIL:
             return True
-        if w in TERMINATORS or w in _CLAUSE_MARKS or w in _NOT_DEFERRING:
-            return False
+        if w in TERMINATORS or w in _CLAUSE_MARKS or w in _NOT_DEFERRING or w == "where" \
+                or (w == "to" and mention is not None and j > mention and j + 1 < e and norms[j + 1] not in _TO_WHOM):
+            return False  # an infinitive, "no crisis bed to use until ..."; not "available to people until"
     return False
 
 
@@ -631,12 +686,17 @@ def _refused_in_clause(norms: list[str], k: int, e: int) -> bool:
     """Whether a refusal (`_REFUSED`, "turned away") stands in the negation's clause, from k: what is
     denied is then the refusal ("No one in need of crisis support has been turned away", "nobody has
     been refused CHC", "no referrals to the advocacy service were declined"), which affirms the
-    theme. The clause ends at a terminator, a clause mark, "and", "or" or a semicolon."""
+    theme. The refusal is the clause's own verb: after an auxiliary or the negation ("has been
+    refused", "were declined", "not refused"), not a noun's ("people excluded from mainstream
+    provision", "people denied access"); the clause ends at a terminator, a clause mark, "and",
+    "or", a semicolon, or a reason or circumstance, "as", "with", "now" ("no section 75 agreement
+    as the CCG declined to enter into one"; a second review found these)."""
     for j in range(k, e):
         w = norms[j]
-        if w in TERMINATORS or w in _CLAUSE_MARKS or w in _NOT_DEFERRING:
+        if w in TERMINATORS or w in _CLAUSE_MARKS or w in _NOT_DEFERRING or w in _REASONS:
             return False
-        if w in _REFUSED or (w == "turned" and j + 1 < e and norms[j + 1] == "away"):
+        if (w in _REFUSED or (w == "turned" and j + 1 < e and norms[j + 1] == "away")) \
+                and (norms[j - 1] in _AUXILIARIES or norms[j - 1] in NEG_PRE):
             return True
     return False
 
@@ -647,6 +707,9 @@ def _undone_before(norms: list[str], k: int, start: int) -> bool:
     budget" does not affirm the budget; found by an independent review)."""
     for j in range(k, start):
         if norms[j] in _UNDONE:
+            if norms[j] in _CHANGE and norms[j + 1] in ("to", "over", "into") and norms[j - 1] not in _NOUN_BEFORE:
+                return False  # "no plans to change to a pooled budget": a change toward it (a second review);
+                # not the noun, "no change to the section 75 agreement"
             return _MEANS.isdisjoint(norms[j + 1:start])
     return False
 
@@ -654,11 +717,10 @@ def _undone_before(norms: list[str], k: int, start: int) -> bool:
 def _never_denies(norms: list[str], k: int, e: int) -> bool:
     """Whether "never" after a mention, followed from k, denies it: before a word of trouble, past the
     words of `_POST_GAP` and an article ("OR has never been an issue", "CHC has never been disputed",
-    "never caused problems"), or before a verb of providing (`_NEVER_PROVIDED`: "advocacy has never
-    been commissioned for this group")."""
+    "never caused problems")."""
     while k < e:
         w = norms[k]
-        if w.startswith(_TROUBLE_STEMS) or w in _NEVER_PROVIDED:
+        if w.startswith(_TROUBLE_STEMS):
             return True
         if not (w in _POST_GAP or w in ("a", "an", "any", "caused", "causing", "posed", "raised")):
             return False
@@ -706,9 +768,12 @@ def _need_of(norms: list[str], k: int, start: int, end: int, e: int) -> bool:
     for j in range(k, start - 1):
         if norms[j] in _NEED and norms[j + 1] in ("for", "of"):
             between = norms[j + 2:start]
-            if "to" in norms[end:min(e, end + 2)]:
+            if "to" in norms[end:min(e, end + 2)] or norms[j - 1] in _NEED_MET or not _MORE_OF.isdisjoint(between):
                 return False
-            return len(between) <= _NEED_REACH and _CLAUSE_MARKS.isdisjoint(between) and TERMINATORS.isdisjoint(between)
+            if end < e and norms[end] not in _PHRASE_ENDS:
+                return False  # the theme only describes what is not needed: "no need for crisis team involvement"
+            return len(between) <= _NEED_REACH and _CLAUSE_MARKS.isdisjoint(between) and TERMINATORS.isdisjoint(between) \
+                and _PREPOSITIONS.isdisjoint(between)
     return False
 
 
@@ -946,7 +1011,7 @@ class _DocView:
             if n == "," and norms[i + 1] == "and" and ("," not in norms[lo:i] or _clause_follows(norms, i + 2, e)):
                 break  # ", and" opens another clause: "no standing forum, and housing providers are ..."
             if n in _SCOPE_ENDS and not any(w.startswith(_TROUBLE_STEMS) for w in norms[lo:i]) \
-                    and not _scope_aside(norms, i, start):
+                    and not _scope_aside(norms, i, start) and _opens_clause(norms, _last_negation(norms, lo, i), i):
                 break  # "No one has been admitted since the crisis service started"; not "no issues when
                 # dealing with OR", "no disputes since 2011 over CHC": trouble denied reaches on
             if n in NEG_PRE and not _pseudo(norms, i, e, start) \
@@ -1000,7 +1065,7 @@ class _DocView:
                 return False  # "Nobody is happy with the advocacy provision": the liking is denied
             if n in TERMINATORS or (n in _CLAUSE_MARKS and not (n == "so" and norms[i + 1] == "far")):
                 return False  # "so" opens a clause, "so far" does not
-            if n in _SCOPE_ENDS and not _scope_aside(norms, i, start):
+            if n in _SCOPE_ENDS and not _scope_aside(norms, i, start) and _opens_clause(norms, first, i):
                 return False  # "No one was placed out of area before the housing strategy was agreed"
             if n == "that" and norms[i - 1] != "of":  # "none of that money" goes on
                 return False  # the verb's own clause: "Nobody disputes that the pooled budget works"
