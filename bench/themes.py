@@ -12,7 +12,10 @@ Each real micro F1 (and each mission theme's F1, where it has 5 texts or more) c
 percentile bootstrap interval over the texts; the Leicestershire and combined figures also with one
 that resamples whole sections of the return and documents of the items (their texts resemble each
 other); and the learned decision's gain over the lexicon alone on the real sets with a paired
-interval (`wvtext/evaluate.py`; seeded).
+interval (`wvtext/evaluate.py`; seeded). Since session 41 also how far the confidence reads as a
+probability (share right per bin of confidence, expected calibration error, Brier score) and how many
+wrong decisions reviewing the least certain first finds, on the real sets (learned and lexicon
+alone) and the SYNTHETIC national corpus.
 """
 from __future__ import annotations
 

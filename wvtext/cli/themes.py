@@ -40,8 +40,9 @@ def themes_cli(
     (the text's words and the lexicon's evidence); a theme found by the model alone shows the
     words that decided it as "learned: ...". With the learned model the confidence reads roughly
     as the chance that an analyst gives the theme (measured on the real labelled sets by
-    bench/themes.py); --no-learned gives the lexicon's score, which ranks but reads less so. Each mention keeps its sentence, offsets, term, and
-    whether it is negated ("there are no Ordinary Residence issues") or hedged. An abbreviation a
+    bench/themes.py); --no-learned gives the lexicon's score, which ranks but reads less so. Each
+    mention keeps its sentence, offsets, term, and whether it is negated ("there are no Ordinary
+    Residence issues") or hedged. An abbreviation a
     return defines in any answer ("Integrated Commissioning Board (ICB)") is read at its uses in
     the others as the words it stands for (with --text: those the text defines). `wvtext analyse`
     runs this too.
