@@ -97,6 +97,7 @@ PSEUDO_NEG = {("not", "only"), ("not", "just"), ("no", "doubt"), ("not", "necess
 _DEFERRABLE = frozenset({"not", "n't", "no", "never"})
 _UNTIL = cue_words({"until", "till"})
 _NOT_DEFERRING = frozenset({";", ":", "and", "or", "from"})
+_DEFERRAL_STOPS = _NOT_DEFERRING | {"where"}
 _TO_WHOM = cue_words({"people", "person", "the", "a", "an", "those", "them", "anyone", "everyone", "all", "families",
                       "family", "adults", "children", "young", "this", "these", "their", "our", "its", "his", "her"})
 _COMPARE_THAN = cue_words({"more", "fewer", "less", "greater", "lower", "higher"})
@@ -162,6 +163,7 @@ _REFUSED = cue_words({"refused", "denied", "rejected", "declined", "excluded", "
 _AUXILIARIES = cue_words({"is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "get", "got",
                           "gets", "getting"})
 _REASONS = cue_words({"as", "with", "now"})
+_REFUSAL_STOPS = _NOT_DEFERRING | _REASONS
 _CHANGE = cue_words({"change", "changed", "changing"})
 _NOUN_BEFORE = frozenset({"no", "any", "a", "the", "little", "major", "significant"})
 _MEANS = cue_words({"through", "by", "via", "using", "with", "from", "under", "within", "across"})
@@ -665,6 +667,16 @@ def _perfect(norms: list[str], k: int, e: int) -> bool:
     return w in _PARTICIPLES or (w.endswith("ed") and w != "need")
 
 
+def _clause_words(norms: list[str], k: int, e: int, stops: frozenset[str]):
+    """(position, norm) of the words from k up to where the clause ends, before e: at a terminator, a
+    clause mark or one of `stops` (what `_deferred` and `_refused_in_clause` read)."""
+    for j in range(k, e):
+        w = norms[j]
+        if w in TERMINATORS or w in _CLAUSE_MARKS or w in stops:
+            return
+        yield j, w
+
+
 def _deferred(norms: list[str], k: int, e: int, mention: int | None = None) -> bool:
     """Whether "until" (or "till") follows in the negation's clause, from k to the sentence's end e
     (a terminator or a clause mark ends it: "haven't been costed at all, and can't be until
@@ -672,12 +684,10 @@ def _deferred(norms: list[str], k: int, e: int, mention: int | None = None) -> b
     stay on the ward until ...", "no advocacy from referral until the move": found by an independent
     review; and "where", or "to" after the mention at `mention`: "there is no crisis house where people
     can stay until things settle", "no emergency accommodation to use until ...": a second review)."""
-    for j in range(k, e):
-        w = norms[j]
+    for j, w in _clause_words(norms, k, e, _DEFERRAL_STOPS):
         if w in _UNTIL:
             return True
-        if w in TERMINATORS or w in _CLAUSE_MARKS or w in _NOT_DEFERRING or w == "where" \
-                or (w == "to" and mention is not None and j > mention and j + 1 < e and norms[j + 1] not in _TO_WHOM):
+        if w == "to" and mention is not None and j > mention and j + 1 < e and norms[j + 1] not in _TO_WHOM:
             return False  # an infinitive, "no crisis bed to use until ..."; not "available to people until"
     return False
 
@@ -691,10 +701,7 @@ def _refused_in_clause(norms: list[str], k: int, e: int) -> bool:
     provision", "people denied access"); the clause ends at a terminator, a clause mark, "and",
     "or", a semicolon, or a reason or circumstance, "as", "with", "now" ("no section 75 agreement
     as the CCG declined to enter into one"; a second review found these)."""
-    for j in range(k, e):
-        w = norms[j]
-        if w in TERMINATORS or w in _CLAUSE_MARKS or w in _NOT_DEFERRING or w in _REASONS:
-            return False
+    for j, w in _clause_words(norms, k, e, _REFUSAL_STOPS):
         if (w in _REFUSED or (w == "turned" and j + 1 < e and norms[j + 1] == "away")) \
                 and (norms[j - 1] in _AUXILIARIES or norms[j - 1] in NEG_PRE):
             return True
