@@ -191,6 +191,28 @@ def test_themes_a_partial_gap_is_not_a_denial(nlp, nlp_lexicon_only, text, theme
     ("Ordinary residence is irrelevant to these placements.", "ordinary_residence"),
     # "never" after the mention denies as "not" does
     ("Ordinary residence has never been an issue.", "ordinary_residence"),
+    # "do not" before a verb of being there or arising, or before trouble, still denies
+    ("Ordinary residence does not arise for this group.", "ordinary_residence"),
+    ("DoLS does not apply in supported living.", "mental_capacity"),
+    ("CHC does not cause any difficulties for us.", "chc"),
+    ("Advocacy does not exist for children in the county.", "advocacy"),
+    # ... also after "seem to", an adverb, or before a verb of bearing on things; a verb of running
+    # where the mention is no definite thing (a second independent review found these)
+    ("Ordinary residence does not seem to apply.", "ordinary_residence"),
+    ("Ordinary residence does not typically arise.", "ordinary_residence"),
+    ("Ordinary residence does not come into it.", "ordinary_residence"),
+    ("Specialised commissioning does not play a part in our local arrangements.", "specialist_commissioning"),
+    ("Ordinary residence does not have any bearing on these cases.", "ordinary_residence"),
+    ("CHC does not hold up discharges.", "chc"),
+    ("Pooled budgets do not operate in this area.", "pooled_budgets"),
+    ("A crisis team doesn't operate locally.", "crisis_response"),
+    ("Advocacy does not get commissioned.", "advocacy"),
+    ("Crisis provision has not been set up.", "crisis_response"),
+    ("Crisis provision is not an issue for us.", "crisis_response"),
+    # a head noun after the term ("provision", "beds") is read through to a negation of its being there
+    ("Crisis provision is not yet in place.", "crisis_response"),
+    ("Crisis provision does not exist in the county.", "crisis_response"),
+    ("Advocacy support is not commissioned for children.", "advocacy"),
     # a need denied denies what is needed, past the preposition
     ("There has been no need for advocacy.", "advocacy"),
     ("There is no requirement for a pooled budget at present.", "pooled_budgets"),
@@ -249,6 +271,25 @@ def test_themes_a_denial_beside_the_partial_ones_still_denies(nlp_lexicon_only, 
     ("CHC has had no effect on the placements.", "chc"),
     # "no small part" is a part
     ("Advocacy plays no small part in our success.", "advocacy"),
+    # a head noun after the term: a negation of anything but its being there speaks of something
+    # there (an independent review found these)
+    ("Crisis provision is not the responsibility of the council.", "crisis_response"),
+    ("Advocacy provision has not been reviewed since 2011.", "advocacy"),
+    ("Housing options were not considered for two of the individuals.", "housing"),
+    ("Crisis provision is not available at weekends.", "crisis_response"),
+    ("Supported living schemes have not been evaluated.", "housing"),
+    # "do not" after the mention denies what it does, which is there to do it
+    ("Providers do not report restraint to us.", "market_providers"),
+    ("The crisis team does not currently operate at weekends.", "crisis_response"),
+    ("The advocacy service doesn't cover people placed out of area.", "advocacy"),
+    ("The pooled budget did not fund any placements last year.", "pooled_budgets"),
+    ("The crisis team did not admit anyone last month.", "crisis_response"),
+    # ... or reports no trouble, or falls short (a second independent review found these)
+    ("Providers did not raise any issues about the new framework.", "market_providers"),
+    ("CQC did not find any problems at the unit.", "safeguarding"),
+    ("The crisis team does not operate at weekends.", "crisis_response"),
+    ("Advocacy does not operate consistently across the county.", "advocacy"),
+    ("Ordinary residence does not often arise.", "ordinary_residence"),
     # "never" before a comparison praises
     ("Housing has never been more important.", "housing"),
     ("The crisis team has never been busier.", "crisis_response"),
@@ -347,7 +388,9 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_COMPARED_VERBS", "_NEED", "_SCOPE_ENDS", "_COUNTERFACTUAL",
         "_UNDONE", "_NEGATING_NOUNS", "_COMPARE_THAN", "_UNTIL", "_MEANS", "_REFUSED", "_AUXILIARIES", "_REASONS",
         "_TIME_AFTER", "_NOUN_NEGATIONS", "_NEED_MET", "_MORE_OF", "_PHRASE_ENDS", "_PREPOSITIONS", "_CHANGE",
-        "_QUANTITY", "_TO_WHOM", "_TIME_WORDS")}
+        "_QUANTITY", "_TO_WHOM", "_TIME_WORDS", "_FRONTING", "_FRONT_AFTER", "_LIST_JOINS", "_DO",
+        "_DO_ADVERBS", "_ABSENT_VERBS", "_HEADS", "_BEARING_ON",
+        "_SEEMING", "_RUNNING", "_DEFINITE", "_REPORTING", "_FRONT_VERBS", "_SET_UP", "_LY_VERBS")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",
@@ -466,6 +509,47 @@ def test_themes_negation_stops_at_a_phrase_after_a_preposition(nlp, text, denied
     ],
 )
 def test_themes_negation_by_a_quantifier_and_across_clauses(nlp_lexicon_only, text, denied, not_denied):
+    s = one(nlp_lexicon_only, text)
+    if denied:
+        assert s[denied].negated
+    if not_denied:
+        assert not s[not_denied].negated
+
+
+@pytest.mark.parametrize(
+    "text, denied, not_denied",
+    [
+        # a clause fronted by a word of condition, time, cause or concession holds its negation: the
+        # main clause after its comma is not denied ...
+        ("If this is not possible, the provider will arrange advocacy.", None, "advocacy"),
+        ("Where people do not have capacity, a best interests decision is made.", None, "mental_capacity"),
+        ("As there are no inpatients, CHC reviews are carried out in the community.", None, "chc"),
+        ("Although there is no formal section 75, CHC packages are jointly funded.", "pooled_budgets", "chc"),
+        ("Whilst there is no pooled budget, we have aligned budgets for children.", None, "pooled_budgets"),
+        ("Yes, where it is not possible, the provider arranges advocacy.", None, "advocacy"),
+        ("When families are not available, the advocacy service is contacted.", None, "advocacy"),
+        ("Even if there is no CHC funding, the council pays for a supported living placement.", "chc", "housing"),
+        ("If the person is not settled, advocacy and positive behaviour support are offered.", None, "advocacy"),
+        ("Where people lack capacity, advocacy is arranged.", None, "advocacy"),
+        ("If this is not possible, the provider arranges advocacy and housing.", None, "housing"),
+        # ... but a denial inside the fronted clause stands ...
+        ("If there is no crisis team, people are admitted to hospital.", "crisis_response", None),
+        ("If there are no ordinary residence issues, we close the case.", "ordinary_residence", None),
+        # ... and so does a list the fronted clause denies, or a fronted phrase with no verb
+        ("If there is no advocacy, housing or CHC, we escalate to the board.", "housing", None),
+        ("If there is no advocacy, housing or CHC, we escalate to the board.", "chc", None),
+        ("If no advocacy, supported housing or CHC, the case is escalated.", "chc", None),
+        # ... however long the list, and with a comma before its "or" (an independent review found these)
+        ("If there is no advocacy, housing, CHC or respite, we escalate.", "housing", None),
+        ("If there is no advocacy, housing, or CHC, we escalate.", "chc", None),
+        ("Where there are no crisis beds, supported housing, or advocacy, people stay in hospital.", "advocacy", None),
+        ("As we have no pooled budget, section 75, or aligned fund, CHC is funded case by case.",
+         "pooled_budgets", "chc"),
+        # without a word that fronts a clause the comma does not end the reach
+        ("There is no advocacy, housing or CHC for this group.", "chc", None),
+    ],
+)
+def test_themes_negation_stays_in_a_fronted_clause(nlp_lexicon_only, text, denied, not_denied):
     s = one(nlp_lexicon_only, text)
     if denied:
         assert s[denied].negated

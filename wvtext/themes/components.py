@@ -111,6 +111,13 @@ _POST_GAP = cue_words({"is", "are", "was", "were", "has", "have", "had", "be", "
              "would", "shall", "should", "can", "could", "may", "might", "must", "currently", "yet", "really",
              "generally", "always", "still", "presently", "as", "so", "far", "'s", "'re", "'ve", "wo", "ca", "issue",
              "issues", "arrangement", "arrangements", "process", "processes", "agreement", "agreements"})
+# ... and a head noun after the term, only where what the negation denies is its being there ("Crisis
+# provision is not yet in place", "crisis beds do not exist": `_DocView.negated`); "crisis provision is
+# not the council's responsibility", "housing funding is not ring-fenced", "advocacy provision has not
+# been reviewed" speak of something that is there (an independent review found these; session 42).
+_SET_UP = cue_words({"commissioned", "established", "set", "developed", "operational", "created"})
+_HEADS = cue_words({"provision", "provisions", "service", "services", "support", "funding", "bed", "beds", "team",
+                    "teams", "option", "options", "pathway", "pathways", "scheme", "schemes", "offer"})
 # After the mention's own verb, "no" before a word of relevance or part says the theme has no place in
 # what is described: "DoLS have no bearing on their care", "OR has played no part in these moves",
 # "CHC is of no relevance to this group", "advocacy has no role in it" deny it as "is not relevant"
@@ -131,6 +138,43 @@ _TIME_AFTER = cue_words({"january", "february", "march", "april", "may", "june",
                          "october", "november", "december", "then", "now", "hours", "hour", "last", "that", "which",
                          "this", "today", "yesterday", "christmas", "easter", "autumn", "spring", "summer", "winter"})
 _NOUN_NEGATIONS = cue_words({"no", "none", "nobody", "noone", "neither", "nor"})
+# A clause fronted by one of these and closed by a comma holds its own negation: "If this is not
+# possible, the provider will arrange advocacy", "Where people do not have capacity, a best interests
+# decision is made", "Although there is no formal section 75, CHC packages are jointly funded" deny
+# nothing in the main clause (`_fronted_clause`; session 42).
+_FRONTING = cue_words({"if", "where", "when", "whenever", "wherever", "unless", "once", "until", "till", "as",
+                       "since", "because", "whilst", "while", "although", "though", "given", "provided",
+                       "providing"})
+_FRONT_AFTER = cue_words({",", ";", ":", "(", "-", "\u2013", "\u2014", "\u2022", '"', "'", "and", "but", "or", "so",
+                          "even", "only", "yes", "no"})
+_LIST_JOINS = cue_words({"and", "or", "&", "/"})
+_FRONT_VERBS = cue_words({"not", "n't", "never", "cannot", "lack", "lacks", "lacked", "exist", "exists", "existed"})
+# "do not" after the mention denies what the mention does, which is there to do it ("providers do not
+# report it", "the commissioning intentions do not include ..."), unless the verb is of being there or
+# arising, "OR does not arise", "DoLS does not apply" (`_predicate_denied`; session 42; two independent
+# reviews found the verbs and adverbs below).
+_DO = cue_words({"do", "does", "did"})
+_DO_ADVERBS = cue_words({"currently", "yet", "really", "generally", "still", "presently", "therefore", "now",
+                         "normally", "usually", "actually", "as", "so", "far", "at", "present", "even", "ever"})
+_ABSENT_VERBS = cue_words({"apply", "applies", "exist", "exists", "arise", "arises", "feature", "features", "happen",
+                           "happens", "occur", "occurs", "affect", "affects", "concern", "concerns", "involve",
+                           "involves", "figure", "figures", "matter", "matters"})
+# ... or of bearing on things, or coming into them ("OR does not come into it", "does not play a part",
+# "CHC does not hold up discharges", "does not pose any risk")
+_BEARING_ON = cue_words({"come", "enter", "pertain", "relate", "impact", "become", "present", "play", "pose",
+                         "create", "cause", "slow", "hinder", "delay", "complicate", "prevent", "block", "stop"})
+_LY_VERBS = cue_words({"apply", "supply", "comply", "rely", "reply", "imply", "multiply", "fly", "ally", "rally",
+                       "tally", "bully"})  # not adverbs: "does not apply"
+_SEEMING = cue_words({"seem", "appear", "tend", "need", "have", "used"})
+# ... or of running or taking place, where the mention is not a definite thing ("a crisis team does not
+# operate locally"; "the crisis team does not operate at weekends" speaks of one that does)
+_RUNNING = cue_words({"operate", "run", "take", "form", "work", "function"})
+_DEFINITE = cue_words({"the", "our", "their", "its", "this", "these", "those", "his", "her", "each", "every",
+                       "your", "my"})
+# ... a verb that reports trouble is no trouble of the theme ("providers did not raise any concerns")
+_REPORTING = cue_words({"report", "raise", "find", "experience", "identify", "record", "see", "notice", "flag",
+                        "log", "escalate", "mention", "express", "highlight", "receive", "hear", "encounter",
+                        "face", "challenge"})
 _TIME_WORDS = cue_words({"since", "until", "once", "after", "before"})
 # "Without" before a counterfactual affirms: "Without the crisis team, admissions would have doubled"
 # (`_pseudo`); "Without a crisis team, we rely on A&E" denies, as "we operate without a pooled
@@ -735,6 +779,67 @@ def _never_denies(norms: list[str], k: int, e: int) -> bool:
     return False
 
 
+def _predicate_denied(norms: list[str], j: int, e: int, start: int) -> bool:
+    """Whether the negation at j after the mention (which starts at `start`), with "do", "does" or
+    "did" before it, denies what the mention does rather than that it is there: "providers do not
+    report it to us", "the commissioning intentions do not include a workforce assessment", "the
+    CCG does not fund anyone" speak of bodies and documents that exist. Not a verb of being there,
+    arising or bearing on things (`_ABSENT_VERBS`, `_BEARING_ON`: "OR does not arise", "DoLS does not
+    apply", "OR does not come into it", "CHC does not hold up discharges"), also after "seem to",
+    "tend to" ("OR does not seem to apply"); not "have" before a word of relevance ("does not have
+    any bearing"); not a verb of running or taking place where the mention is not a definite thing
+    ("pooled budgets do not operate in this area", "joint reviews do not take place"; but "the crisis
+    team does not operate at weekends"); nor where trouble follows in the clause ("CHC does not cause
+    any difficulties"), unless the verb reports it ("providers did not raise any concerns"). A second
+    independent review found the verbs and the adverbs."""
+    if j < 1 or norms[j - 1] not in _DO:
+        return False
+    k = j + 1
+    while k < e and (norms[k] in _DO_ADVERBS or (norms[k].endswith("ly") and norms[k] not in _LY_VERBS)):
+        k += 1  # "does not currently", "does not typically"
+    if k + 1 < e and norms[k] in _SEEMING and norms[k + 1] == "to":
+        k += 2  # "does not seem to apply"
+    if k >= e or not norms[k][:1].isalpha():
+        return False
+    verb = norms[k]
+    after = norms[k + 1:min(e, k + 4)]
+    if not PARTIAL_AFTER_NOT.isdisjoint(after) or any(w in ("often", "enough") for w in after):
+        return True  # "advocacy does not operate consistently", "the bed does not get used very often": a gap
+    if verb in _ABSENT_VERBS or verb in _BEARING_ON:
+        return False
+    if verb in ("hold", "get") and (after[:1] == ["up"] or after[:3] == ["in", "the", "way"]
+                                    or (after[:1] and after[0] in _SET_UP)):
+        return False  # "CHC does not hold up discharges", "OR does not get in the way", "does not get commissioned"
+    if verb in HAVE and not _NO_BEARING.isdisjoint(after):
+        return False  # "OR does not have any bearing on it"
+    if verb in _RUNNING and not (start > 0 and (norms[start - 1] in _DEFINITE or norms[start - 1] == "'s")):
+        return False  # "a crisis team does not operate locally"
+    for n in norms[k + 1:e]:
+        if n in TERMINATORS or n in _CLAUSE_MARKS:
+            break
+        if n.startswith(_TROUBLE_STEMS):
+            return verb in _REPORTING  # "CHC does not cause any difficulties"; "providers did not raise concerns"
+    return True
+
+
+def _absent(norms: list[str], k: int, e: int) -> bool:
+    """Whether what a negation before k denies is a thing's being there: "(is not) yet in place",
+    "(does not) exist" (`_ABSENT_VERBS`), "(has not been) set up", "commissioned" (`_SET_UP`), after the
+    words of `_POST_GAP` ("not been put in place"); or trouble with it ("crisis provision is not an
+    issue for us")."""
+    while k < e and (norms[k] in _POST_GAP or norms[k] in _DO_ADVERBS or norms[k] in ("put", "got")):
+        k += 1
+    if k < e and (norms[k] in _ABSENT_VERBS or norms[k] in _SET_UP
+                  or (norms[k] == "in" and k + 1 < e and norms[k + 1] == "place")):
+        return True
+    for n in norms[k:min(e, k + 4)]:
+        if n in TERMINATORS or n in _CLAUSE_MARKS:
+            break
+        if n.startswith(_TROUBLE_STEMS):
+            return True
+    return False
+
+
 def _undone_after(norms: list[str], k: int, e: int) -> bool:
     """Whether what a negation after the mention denies is a loss or a change of it (`_UNDONE`):
     "the pooled budget has not changed", "advocacy has not been cut" (the words of `_POST_GAP` may
@@ -848,6 +953,38 @@ def _aside(norms: list[str], q: int, start: int) -> tuple[int, int]:
 def _quantifier_end(norms: list[str], i: int) -> int:
     """Where the quantifier starting at i ends: after "nobody", "no one", "none of", "not one"."""
     return i + 1 if norms[i] in _NO_ONE else i + 2
+
+
+def _fronted_clause(norms: list[str], b: int, c: int, e: int) -> bool:
+    """Whether the comma at c closes a clause fronted by a word of condition, time, cause or
+    concession (`_FRONTING`) that opens the sentence (which begins at b) or a clause in it, and holds
+    a verb or a "not" ("If this is not possible, the provider will arrange advocacy"): a negation in
+    it does not reach the main clause after the comma. Not where what follows the comma goes on as a
+    list, "and" or "or" and then a comma before any verb or subject ("If there is no advocacy, housing,
+    CHC or respite, we escalate": the list is denied whole; "If the person is not settled, advocacy and
+    positive behaviour support are offered" is a main clause; independent reviews found these),
+    and not a fronted phrase without a verb ("If no advocacy, housing or CHC is needed, ...")."""
+    verb = False
+    for k in range(c - 1, b - 1, -1):
+        n = norms[k]
+        verb = verb or n in _FINITE or n in _FRONT_VERBS
+        if n in _FRONTING and (k == b or norms[k - 1] in _FRONT_AFTER or not norms[k - 1][:1].isalnum()):
+            break
+    else:
+        return False
+    if not verb:
+        return False
+    joined = False  # up to a verb or a subject, over the commas of a list
+    for n in norms[c + 1:e]:
+        if n in TERMINATORS or (n in _CLAUSE_MARKS and n != ","):
+            break
+        if n in _FINITE:
+            return True  # "..., advocacy and positive behaviour support are offered": the main clause
+        if n in _LIST_JOINS:
+            joined = True
+        elif n == "," and joined:
+            return False  # "..., housing, CHC or respite, we escalate": the fronted clause's list goes on
+    return True  # "..., the provider arranges advocacy and housing."
 
 
 def _clause_follows(norms: list[str], k: int, e: int) -> bool:
@@ -1017,6 +1154,8 @@ class _DocView:
                 break  # "not yet" / "haven't yet set up" goes on to the negation before it
             if n == "," and norms[i + 1] == "and" and ("," not in norms[lo:i] or _clause_follows(norms, i + 2, e)):
                 break  # ", and" opens another clause: "no standing forum, and housing providers are ..."
+            if n == "," and not NEG_PRE.isdisjoint(norms[lo:i]) and _fronted_clause(norms, b, i, e):
+                break  # "If this is not possible, the provider will arrange advocacy"
             if n in _SCOPE_ENDS and not any(w.startswith(_TROUBLE_STEMS) for w in norms[lo:i]) \
                     and not _scope_aside(norms, i, start) and _opens_clause(norms, _last_negation(norms, lo, i), i):
                 break  # "No one has been admitted since the crisis service started"; not "no issues when
@@ -1036,11 +1175,14 @@ class _DocView:
             i -= 1
         if self.quantified_denial(start, b):
             return True
+        headed = False  # a head noun after the term ("crisis provision"): only its being there may be denied
         for j in range(end, self._forward(end, e, _POST_WINDOW)):
             n = norms[j]
             if _in_word(norms, j):
                 continue  # the rest of a hyphenated word ("CHC-funded is not ...")
             if n in NEG_POST and not _pseudo(norms, j, e):
+                if _predicate_denied(norms, j, e, start) or (headed and not _absent(norms, j + 1, e)):
+                    break  # "providers do not report it to us": the providers are there
                 if n == "never" and not _never_denies(norms, j + 1, e):
                     break  # "the crisis team has never missed its target": no denial of the team
                 return not _undone_after(norms, j + 1, e)  # "the pooled budget has not been reduced" affirms it
@@ -1048,6 +1190,9 @@ class _DocView:
                 return True  # "DoLS have no bearing on their care", "OR is irrelevant here"
             if n in _BEARING_VERBS and j + 1 < e and norms[j + 1] == "no":
                 continue  # "has played no part", "is of no relevance"
+            if n in _HEADS and (j == end or headed):
+                headed = True
+                continue
             if n not in _POST_GAP:
                 break  # another word first: the negation, if any, is of something else
         return False
