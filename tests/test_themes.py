@@ -390,7 +390,8 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_TIME_AFTER", "_NOUN_NEGATIONS", "_NEED_MET", "_MORE_OF", "_PHRASE_ENDS", "_PREPOSITIONS", "_CHANGE",
         "_QUANTITY", "_TO_WHOM", "_TIME_WORDS", "_FRONTING", "_FRONT_AFTER", "_LIST_JOINS", "_DO",
         "_DO_ADVERBS", "_ABSENT_VERBS", "_HEADS", "_BEARING_ON",
-        "_SEEMING", "_RUNNING", "_DEFINITE", "_REPORTING", "_FRONT_VERBS", "_SET_UP", "_LY_VERBS")}
+        "_SEEMING", "_RUNNING", "_DEFINITE", "_REPORTING", "_FRONT_VERBS", "_SET_UP", "_LY_VERBS", "_AUX_MODAL",
+        "_NOT_SUBJECT", "_THINKING")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",
@@ -532,6 +533,21 @@ def test_themes_negation_stops_at_a_phrase_after_a_preposition(nlp, text, denied
         ("Where there are no crisis beds, supported housing, or advocacy, people stay in hospital.", "advocacy", None),
         ("As we have no pooled budget, section 75, or aligned fund, CHC is funded case by case.",
          "pooled_budgets", "chc"),
+        # without the comma: a subject and an auxiliary after the negation, or the mention as the main
+        # clause's subject after the fronted clause's verb, begin the main clause ...
+        ("If this is not possible the provider will arrange advocacy.", None, "advocacy"),
+        ("Where this is not the case commissioners will work with providers to address it.", None,
+         "market_providers"),
+        ("When families are not satisfied the advocacy service is contacted.", None, "advocacy"),
+        ("If there are no beds the crisis team will step in.", None, "crisis_response"),
+        # ... but not the negation's own verb or subject
+        ("If we do not have a crisis team we will use A&E.", "crisis_response", None),
+        ("If there is no crisis team people are admitted to hospital.", "crisis_response", None),
+        ("Not applicable, as no residents are currently placed by specialist commissioners.",
+         "specialist_commissioning", None),
+        ("If we do not think we can offer a crisis service the person is admitted.", "crisis_response", None),
+        ("Where we do not expect we will have supported living available the person stays in hospital.",
+         "housing", None),
         # without a word that fronts a clause the comma does not end the reach
         ("There is no advocacy, housing or CHC for this group.", "chc", None),
     ],

@@ -148,6 +148,16 @@ _FRONTING = cue_words({"if", "where", "when", "whenever", "wherever", "unless", 
 _FRONT_AFTER = cue_words({",", ";", ":", "(", "-", "\u2013", "\u2014", "\u2022", '"', "'", "and", "but", "or", "so",
                           "even", "only", "yes", "no"})
 _LIST_JOINS = cue_words({"and", "or", "&", "/"})
+_AUX_MODAL = cue_words({"is", "are", "was", "were", "has", "have", "had", "will", "would", "shall", "should",
+                        "can", "could", "may", "might", "must", "do", "does", "did", "cannot"})
+_NOT_SUBJECT = cue_words({"to", "that", "which", "who", "what", "there", "it", "this", "then", "yet", "still",
+                          "also", "currently", "always", "often", "not", "and", "or", "as", "so", "if", "when",
+                          "where", "whether", "than", "the", "a", "an"})
+# ... whose clause is not one a verb of thinking opens ("If we do not think we can offer a crisis
+# service ...": a third independent review found these)
+_THINKING = cue_words({"think", "believe", "feel", "expect", "consider", "know", "say", "anticipate", "envisage",
+                       "foresee", "confident", "sure", "certain", "convinced", "aware", "satisfied", "assurance",
+                       "hope", "suppose", "assume"})
 _FRONT_VERBS = cue_words({"not", "n't", "never", "cannot", "lack", "lacks", "lacked", "exist", "exists", "existed"})
 # "do not" after the mention denies what the mention does, which is there to do it ("providers do not
 # report it", "the commissioning intentions do not include ..."), unless the verb is of being there or
@@ -987,6 +997,34 @@ def _fronted_clause(norms: list[str], b: int, c: int, e: int) -> bool:
     return True  # "..., the provider arranges advocacy and housing."
 
 
+def _main_clause_between(norms: list[str], b: int, i: int, start: int, end: int, e: int) -> bool:
+    """Whether, in a sentence (beginning at b, ending at e) opened by a fronted clause (`_FRONTING`)
+    with no comma to close it, the mention (`start`-`end`) lies in the main clause after the negation
+    at i: a subject word, then an auxiliary or modal, between the two ("If this is not possible the
+    provider will arrange advocacy", "Where this was not the case commissioners are working with
+    providers"), or the mention itself, after a verb of the fronted clause, as the main clause's subject
+    ("When families are not satisfied the advocacy service is contacted", "If there are no beds the
+    crisis team will step in"). An independent review found the comma left out often. Not the
+    negation's own verb ("If we do not have a crisis team ..."), nor a mention with other words before
+    the main clause's verb ("If there is no crisis team support is sought from A&E" is still read as
+    a denial)."""
+    opener = next((k for k in range(b, i) if norms[k] in _FRONTING
+                   and (k == b or norms[k - 1] in _FRONT_AFTER or not norms[k - 1][:1].isalnum())), -1)
+    if opener < 0 or "," in norms[opener:start] or start <= i + 1:
+        return False
+    if norms[i] not in ("not", "n't") and _AUX_MODAL.isdisjoint(norms[opener + 1:i]):
+        return False  # the fronted clause's verb comes first: not "as no residents are placed by ..."
+    for p in range(i + 3, start):
+        w, before = norms[p], norms[p - 1]
+        if w in _AUX_MODAL and before[:1].isalpha() and before not in _AUX_MODAL and before not in NEG_PRE \
+                and before not in _NOT_SUBJECT and _THINKING.isdisjoint(norms[i + 1:p]):
+            return True  # "... the provider will arrange advocacy"; not "If we do not think we can offer ..."
+    k = end
+    while k < e and norms[k] in _HEADS:
+        k += 1
+    return k < e and norms[k] in _AUX_MODAL
+
+
 def _clause_follows(norms: list[str], k: int, e: int) -> bool:
     """Whether a finite verb or a subject comes after position k before the clause ends (", and
     housing is commissioned separately": a clause, not a list's last item)."""
@@ -1162,6 +1200,8 @@ class _DocView:
                 # dealing with OR", "no disputes since 2011 over CHC": trouble denied reaches on
             if n in NEG_PRE and not _pseudo(norms, i, e, start) \
                     and not (n == "no" and _single(norms, i)):  # "no one agency" denies nothing
+                if _main_clause_between(norms, b, i, start, end, e):
+                    break  # "If this is not possible the provider will arrange advocacy"
                 if _quantifier(norms, i) and _beyond_quantifier(norms, i, start):
                     break  # "Nobody is happy with the advocacy provision"
                 if _undone_before(norms, i + 1, start) or _refused_in_clause(norms, i + 1, e):
