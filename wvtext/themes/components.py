@@ -965,6 +965,12 @@ def _quantifier_end(norms: list[str], i: int) -> int:
     return i + 1 if norms[i] in _NO_ONE else i + 2
 
 
+def _fronts(norms: list[str], b: int, k: int) -> bool:
+    """Whether the word at k opens a fronted clause (`_FRONTING`): at the start of the sentence (which
+    begins at b) or of a clause in it ("Yes, where ...", "... and if ...")."""
+    return norms[k] in _FRONTING and (k == b or norms[k - 1] in _FRONT_AFTER or not norms[k - 1][:1].isalnum())
+
+
 def _fronted_clause(norms: list[str], b: int, c: int, e: int) -> bool:
     """Whether the comma at c closes a clause fronted by a word of condition, time, cause or
     concession (`_FRONTING`) that opens the sentence (which begins at b) or a clause in it, and holds
@@ -978,7 +984,7 @@ def _fronted_clause(norms: list[str], b: int, c: int, e: int) -> bool:
     for k in range(c - 1, b - 1, -1):
         n = norms[k]
         verb = verb or n in _FINITE or n in _FRONT_VERBS
-        if n in _FRONTING and (k == b or norms[k - 1] in _FRONT_AFTER or not norms[k - 1][:1].isalnum()):
+        if _fronts(norms, b, k):
             break
     else:
         return False
@@ -1008,8 +1014,7 @@ def _main_clause_between(norms: list[str], b: int, i: int, start: int, end: int,
     negation's own verb ("If we do not have a crisis team ..."), nor a mention with other words before
     the main clause's verb ("If there is no crisis team support is sought from A&E" is still read as
     a denial)."""
-    opener = next((k for k in range(b, i) if norms[k] in _FRONTING
-                   and (k == b or norms[k - 1] in _FRONT_AFTER or not norms[k - 1][:1].isalnum())), -1)
+    opener = next((k for k in range(b, i) if _fronts(norms, b, k)), -1)
     if opener < 0 or "," in norms[opener:start] or start <= i + 1:
         return False
     if norms[i] not in ("not", "n't") and _AUX_MODAL.isdisjoint(norms[opener + 1:i]):
