@@ -148,8 +148,6 @@ _FRONTING = cue_words({"if", "where", "when", "whenever", "wherever", "unless", 
 _FRONT_AFTER = cue_words({",", ";", ":", "(", "-", "\u2013", "\u2014", "\u2022", '"', "'", "and", "but", "or", "so",
                           "even", "only", "yes", "no"})
 _LIST_JOINS = cue_words({"and", "or", "&", "/"})
-_AUX_MODAL = cue_words({"is", "are", "was", "were", "has", "have", "had", "will", "would", "shall", "should",
-                        "can", "could", "may", "might", "must", "do", "does", "did", "cannot"})
 _NOT_SUBJECT = cue_words({"to", "that", "which", "who", "what", "there", "it", "this", "then", "yet", "still",
                           "also", "currently", "always", "often", "not", "and", "or", "as", "so", "if", "when",
                           "where", "whether", "than", "the", "a", "an"})
@@ -314,6 +312,8 @@ _CLAUSE_OPENERS = _CLAUSE_MARKS | {"and", "as", "that", "\u2022", '"', "'"}
 # ends a list ("no issues with CHC, OR, and s117") and no finite verb or subject follows.
 _FINITE = cue_words({"is", "are", "was", "were", "has", "have", "had", "will", "would", "shall", "should", "can",
                      "could", "may", "might", "must", "do", "does", "did", "we", "they", "it", "there", "he", "she"})
+# ... the verbs among them, and "cannot" (`_main_clause_between`)
+_AUX_MODAL = (_FINITE - cue_words({"we", "they", "it", "there", "he", "she"})) | cue_words({"cannot"})
 
 
 @dataclass(slots=True)
@@ -723,7 +723,8 @@ def _perfect(norms: list[str], k: int, e: int) -> bool:
 
 def _clause_words(norms: list[str], k: int, e: int, stops: frozenset[str]):
     """(position, norm) of the words from k up to where the clause ends, before e: at a terminator, a
-    clause mark or one of `stops` (what `_deferred` and `_refused_in_clause` read)."""
+    clause mark or one of `stops` (what `_deferred`, `_refused_in_clause`, `_predicate_denied` and
+    `_absent` read)."""
     for j in range(k, e):
         w = norms[j]
         if w in TERMINATORS or w in _CLAUSE_MARKS or w in stops:
@@ -824,9 +825,7 @@ def _predicate_denied(norms: list[str], j: int, e: int, start: int) -> bool:
         return False  # "OR does not have any bearing on it"
     if verb in _RUNNING and not (start > 0 and (norms[start - 1] in _DEFINITE or norms[start - 1] == "'s")):
         return False  # "a crisis team does not operate locally"
-    for n in norms[k + 1:e]:
-        if n in TERMINATORS or n in _CLAUSE_MARKS:
-            break
+    for _, n in _clause_words(norms, k + 1, e, frozenset()):
         if n.startswith(_TROUBLE_STEMS):
             return verb in _REPORTING  # "CHC does not cause any difficulties"; "providers did not raise concerns"
     return True
@@ -842,12 +841,7 @@ def _absent(norms: list[str], k: int, e: int) -> bool:
     if k < e and (norms[k] in _ABSENT_VERBS or norms[k] in _SET_UP
                   or (norms[k] == "in" and k + 1 < e and norms[k + 1] == "place")):
         return True
-    for n in norms[k:min(e, k + 4)]:
-        if n in TERMINATORS or n in _CLAUSE_MARKS:
-            break
-        if n.startswith(_TROUBLE_STEMS):
-            return True
-    return False
+    return any(n.startswith(_TROUBLE_STEMS) for _, n in _clause_words(norms, k, min(e, k + 4), frozenset()))
 
 
 def _undone_after(norms: list[str], k: int, e: int) -> bool:

@@ -88,10 +88,11 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # avoid delays"; negation-cues-4 to -8, the last three after two independent reviews; and a word of ten
 # letters or more typed with a capital read as a lexicon word, "Personalisaton", typos-4;
 # session 42: a negation in a fronted clause stays in it, "If this is not possible, the provider
-# will arrange advocacy", also without the comma where a subject and an auxiliary follow; a head noun read through to a negation of its being there, "Crisis
-# provision is not yet in place"; "do not" after the mention denies what it does, "providers do not
-# report it", unless of being there, arising or bearing on things, "OR does not arise";
-# negation-cues-9, after two independent reviews), so that
+# will arrange advocacy", also without the comma where a subject and an auxiliary follow; a head
+# noun read through to a negation of its being there, "Crisis provision is not yet in place"; "do
+# not" after the mention denies what it does, "providers do not report it", unless of being there,
+# arising or bearing on things, "OR does not arise"; negation-cues-9, after three independent
+# reviews), so that
 # a learned model trained on the earlier matches (and marks) is
 # reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
