@@ -359,6 +359,103 @@ def test_themes_what_only_looks_like_a_denial_is_not_one(nlp_lexicon_only, text,
     assert not one(nlp_lexicon_only, text)[theme].negated
 
 
+@pytest.mark.parametrize("text, denied, not_denied", [
+    # "has not" and a past participle reads as "does not" and the verb: it denies what the thing does ...
+    ("The crisis team has not admitted anyone since April.", None, "crisis_response"),
+    ("Providers have not raised any concerns about restraint.", None, "market_providers"),
+    ("The Health and Wellbeing Board hasn't considered the plan yet.", None, "governance_partnership"),
+    ("The pooled budget has not covered housing costs.", None, "pooled_budgets"),
+    # ... unless the verb is of being there, arising or bearing on things
+    ("Ordinary residence has not arisen as an issue.", "ordinary_residence", None),
+    ("CHC has not caused any delays.", "chc", None),
+    ("The crisis service has not started yet.", "crisis_response", None),
+    ("Pooled budgets have not worked in this area.", "pooled_budgets", None),
+    # a word of trouble after the term: its arising or being reported denied denies the theme; what is
+    # done about trouble that is there does not
+    ("OR disputes have not arisen this year.", "ordinary_residence", None),
+    ("Ordinary residence disputes have not occurred.", "ordinary_residence", None),
+    ("CHC disputes have not been raised by families.", "chc", None),
+    ("Ordinary residence disputes have not been resolved.", None, "ordinary_residence"),
+    ("CHC delays have not reduced.", None, "chc"),
+    # a term that ends in a head noun is read as one followed by it: only its being there is denied
+    ("The crisis team is not the council's responsibility.", None, "crisis_response"),
+    ("The community team is not involved in reviews.", None, "community_teams"),
+    ("The advocacy service has not been reviewed this year.", None, "advocacy"),
+    ("The crisis team is not in place yet.", "crisis_response", None),
+    ("The crisis team has not been set up.", "crisis_response", None),
+    ("Crisis provision is not available in the county.", "crisis_response", None),
+    ("Crisis provision is not provided locally.", "crisis_response", None),
+    ("A crisis pathway has not been agreed.", "crisis_response", None),
+    # a mention in the subject's relative clause, or in a phrase after its noun, is denied only with
+    # the subject's being there (or, after a noun of trouble, its arising)
+    ("People who are placed out of area are not visited often.", None, "out_of_area"),
+    ("Those who are eligible for CHC are not always assessed quickly.", None, "chc"),
+    ("Services which would offer crisis support are not available.", "crisis_response", None),
+    ("The equivalent work for people with challenging behaviour has not been costed.", None,
+     "positive_behaviour_support"),
+    ("Support for families has not been organised beyond the review meetings.", None, "family_engagement"),
+    ("Support for families has not been agreed between partners.", "family_engagement", None),
+    ("Disputes about ordinary residence have not arisen.", "ordinary_residence", None),
+    # a negation limited to some hours or days is a gap
+    ("The crisis service is not in place at weekends.", None, "crisis_response"),
+    ("Crisis provision is not available out of hours.", None, "crisis_response"),
+    ("The crisis service is not in place.", "crisis_response", None),
+    # more openers of a fronted clause: a phrase of cases, an inverted "should"
+    ("In cases where this is not possible, advocacy is arranged by the provider.", None, "advocacy"),
+    ("In cases where there is no advocate, the review is postponed.", "advocacy", "reviews_care_management"),
+    ("Should the CCG not agree, the pooled budget will be reviewed.", None, "pooled_budgets"),
+    ("Should there be no crisis bed, people go to A&E.", "crisis_response", None),
+    # "there is no one who ..." denies what the clause says; a negative subject's clause does not
+    ("There is no one who can provide advocacy in the county.", "advocacy", None),
+    ("We have no staff who are trained in positive behaviour support.", "positive_behaviour_support", None),
+    ("No one who uses the crisis team has been admitted.", None, "crisis_response"),
+    ("There is no dispute about who pays for CHC.", None, "chc"),
+    # "no" in a fronted clause without its comma: the mention before an auxiliary is the main clause's
+    ("If no advocate is appointed the review will be postponed.", "advocacy", "reviews_care_management"),
+    ("If no crisis bed is free the crisis team will visit at home.", None, "crisis_response"),
+    # found by an independent review: more ways of saying a thing is not there ...
+    ("The crisis team is not up and running.", "crisis_response", None),
+    ("The crisis team has not been signed off.", "crisis_response", None),
+    ("The crisis house has not opened yet.", "crisis_response", None),
+    ("The crisis service has not gone live.", "crisis_response", None),
+    ("Ordinary residence has not cropped up at all.", "ordinary_residence", None),
+    ("The crisis team hasn't got off the ground.", "crisis_response", None),
+    ("Crisis team - not in place.", "crisis_response", None),
+    ("Crisis team: not yet.", "crisis_response", None),
+    ("Crisis beds are not available day or night.", "crisis_response", None),
+    # ... through a noun that backs the theme, and "not have anyone who", and past an adverb
+    ("Funding for crisis beds has not been identified.", "crisis_response", None),
+    ("The bid for a crisis house was not successful.", "crisis_response", None),
+    ("We do not have anyone who can provide advocacy.", "advocacy", None),
+    ("There are currently no providers in the area who can offer PBS.", "positive_behaviour_support", None),
+    # ... and what is no denial: a verb of taking part, a limit by whom, how soon or how long, a noun of
+    # one of its aspects, trouble or a refusal denied in the relative clause, action on trouble that is
+    # there, hours before the mention, an opener "In the event that"
+    ("The community team is not involved.", None, "community_teams"),
+    ("Crisis beds are not commissioned by the council.", None, "crisis_response"),
+    ("Crisis beds are not available quickly enough.", None, "crisis_response"),
+    ("Funding for the crisis team has not been agreed beyond March.", None, "crisis_response"),
+    ("The community team is not commissioned to do this work.", None, "community_teams"),
+    ("Clarity about the role of the community team has not been agreed.", None, "community_teams"),
+    ("There are no concerns which relate to the crisis team.", None, "crisis_response"),
+    ("There are no families who have refused advocacy.", None, "advocacy"),
+    ("There is no service which offers crisis support at weekends.", None, "crisis_response"),
+    ("CHC disputes have not been escalated to NHS England yet.", None, "chc"),
+    ("OR disputes have not been any easier to resolve.", None, "ordinary_residence"),
+    ("At weekends the crisis team is not available.", None, "crisis_response"),
+    ("The crisis service is not available after 5pm.", None, "crisis_response"),
+    ("Section 75 arrangements have not been reviewed.", None, "pooled_budgets"),
+    ("Transition planning has not happened in a timely way.", None, "transition"),
+    ("In the event that the CCG does not agree, the pooled budget will end.", None, "pooled_budgets"),
+])
+def test_themes_what_a_negation_after_the_subject_denies(nlp_lexicon_only, text, denied, not_denied):
+    s = one(nlp_lexicon_only, text)
+    if denied:
+        assert s[denied].negated
+    if not_denied:
+        assert not s[not_denied].negated
+
+
 def test_themes_other_before_a_noun_names_no_people(nlp_lexicon_only):
     """"others" is a word for people; its norm, "other", is also the adjective, which names none:
     the mention after "other areas with" is framed as it is after "neighbouring areas with"."""
@@ -391,7 +488,9 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_QUANTITY", "_TO_WHOM", "_TIME_WORDS", "_FRONTING", "_FRONT_AFTER", "_LIST_JOINS", "_DO",
         "_DO_ADVERBS", "_ABSENT_VERBS", "_HEADS", "_BEARING_ON",
         "_SEEMING", "_RUNNING", "_DEFINITE", "_REPORTING", "_FRONT_VERBS", "_SET_UP", "_LY_VERBS", "_AUX_MODAL",
-        "_NOT_SUBJECT", "_THINKING")}
+        "_NOT_SUBJECT", "_THINKING", "_HAS", "_ABSENT_PAST", "_BEARING_PAST", "_RUNNING_PAST", "_REPORTING_PAST",
+        "_AVAILABLE", "_RELATIVES", "_THERE_IS", "_COMING_PAST", "_HOURS", "_OF_PREPS", "_CASE_NOUNS", "_CASES",
+        "_INVERTED_SUBJECTS", "_IN_BEING", "_TIMELY", "_BACKING", "_BACKED", "_ASPECT", "_REPORTED")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",

@@ -115,9 +115,53 @@ _POST_GAP = cue_words({"is", "are", "was", "were", "has", "have", "had", "be", "
 # provision is not yet in place", "crisis beds do not exist": `_DocView.negated`); "crisis provision is
 # not the council's responsibility", "housing funding is not ring-fenced", "advocacy provision has not
 # been reviewed" speak of something that is there (an independent review found these; session 42).
-_SET_UP = cue_words({"commissioned", "established", "set", "developed", "operational", "created"})
+_SET_UP = cue_words({"commissioned", "established", "set", "developed", "operational", "created", "agreed",
+                     "implemented", "introduced", "approved", "signed", "procured", "rolled", "mobilised",
+                     "mobilized", "finalised", "finalized", "recruited", "appointed", "formed", "completed"})
+# ... or its being to be had or going (session 43): "crisis provision is not available", "is not
+# provided locally", "is not up and running", "is not in existence", "has not gone live" (`_absent`) ...
+_AVAILABLE = cue_words({"available", "accessible", "provided", "offered", "there", "live", "ready", "running",
+                        "operating", "functioning"})
+_IN_BEING = cue_words({"place", "existence", "operation", "being"})  # "in place", "in existence", ...
+# ... unless the clause goes on to say by whom or how soon it is not there: a limit on it, a gap
+# ("crisis beds are not commissioned by the council", "not available quickly enough"; an independent
+# review found these). Not for whom: "advocacy support is not commissioned for children" denies it,
+# as "advocacy does not exist for children" does.
+_TIMELY = cue_words({"quickly", "timely", "promptly", "immediately", "soon", "fast", "rapidly", "swiftly"})
+# A terse note's dash or colon between the term and "not" is read through ("Crisis team - not in place")
+_NOTE_DASHES = frozenset({"-", ":", "\u2013", "\u2014"})
+# A mention in a relative clause of the subject (`_in_relative`) ...
+_RELATIVES = cue_words({"who", "which", "whose", "whom"})
+# ... or in a phrase after the subject's noun ("the work for behaviour support services has not
+# started": `_of_noun`) is denied only with that noun's being there; through a noun of what backs
+# or brings it about, also with that not being reached or given ("funding for crisis beds has not
+# been identified", "the bid for a crisis house was not successful"); never through a noun of one
+# of its aspects ("clarity about the role of the community team has not been agreed"). Not "costs":
+# "the costs of the pooled budget have not been agreed" is left to the learned negation decision
+# (its `of_phrase`), as before
+_OF_PREPS = cue_words({"for", "of", "about", "on", "regarding", "around", "with", "between", "over", "to",
+                       "towards", "into", "in"})
+_BACKING = cue_words({"funding", "money", "plan", "plans", "bid", "bids", "case", "proposal", "proposals",
+                      "agreement", "decision", "approval", "attempt", "attempts", "work", "budget", "resources",
+                      "commitment", "finance", "investment", "application", "applications"})
+_BACKED = cue_words({"reached", "made", "given", "secured", "identified", "successful", "succeeded", "found",
+                     "approved", "signed", "forthcoming", "obtained", "awarded"})
+_ASPECT = cue_words({"role", "roles", "remit", "responsibility", "responsibilities", "terms", "criteria",
+                     "protocol", "clarity", "scope", "function", "functions", "detail", "details", "timing",
+                     "specification", "membership", "quality", "impact", "effectiveness",
+                     "outcome", "outcomes", "evaluation", "understanding", "awareness", "name", "location",
+                     "reference"})
+# A negation limited to some hours or days denies a part of the mention, a gap (`_out_of_hours`):
+# "the crisis service is not in place at weekends", "at night crisis support is not available".
+_HOURS = cue_words({"weekend", "weekends", "evening", "evenings", "overnight", "night", "nights", "nighttime",
+                    "holidays", "saturday", "saturdays", "sunday", "sundays", "am", "pm", "a.m.", "p.m."})
+# ... and where it describes what there is none of ("there is no one who can provide advocacy": `_nothing_that`)
+_THERE_IS = cue_words({"is", "are", "was", "were", "be", "been", "have", "has", "had", "got", "'s", "'re", "'ve",
+                       "with", "find", "found", "identify", "identified"})
+_NONE_REACH = 5
 _HEADS = cue_words({"provision", "provisions", "service", "services", "support", "funding", "bed", "beds", "team",
-                    "teams", "option", "options", "pathway", "pathways", "scheme", "schemes", "offer"})
+                    "teams", "option", "options", "pathway", "pathways", "scheme", "schemes", "offer", "arrangement",
+                    "arrangements", "agreement", "agreements"})
 # After the mention's own verb, "no" before a word of relevance or part says the theme has no place in
 # what is described: "DoLS have no bearing on their care", "OR has played no part in these moves",
 # "CHC is of no relevance to this group", "advocacy has no role in it" deny it as "is not relevant"
@@ -147,6 +191,18 @@ _FRONTING = cue_words({"if", "where", "when", "whenever", "wherever", "unless", 
                        "providing"})
 _FRONT_AFTER = cue_words({",", ";", ":", "(", "-", "\u2013", "\u2014", "\u2022", '"', "'", "and", "but", "or", "so",
                           "even", "only", "yes", "no"})
+# ... also after a phrase of cases or times ("In cases where", "In some circumstances when"), at most
+# `_CASE_WORDS` words of these ending in a noun of `_CASE_NOUNS`; and "should" before its subject
+# ("Should the CCG not agree, ...", "Should there be no bed, ..." where a determiner or a pronoun
+# follows it: not "Should not be an issue", "Should be in place by April").
+_CASE_NOUNS = cue_words({"case", "cases", "instance", "instances", "situation", "situations", "circumstance",
+                         "circumstances", "occasion", "occasions", "time", "times", "area", "areas", "place",
+                         "places", "event", "events"})
+_CASES = _CASE_NOUNS | cue_words({"in", "at", "on", "for", "the", "those", "these", "some", "any", "such", "a", "few",
+                                  "rare", "all", "other", "many", "most", "exceptional", "individual", "specific"})
+_CASE_WORDS = 4
+_INVERTED_SUBJECTS = cue_words({"the", "this", "that", "these", "those", "it", "there", "we", "they", "you", "he",
+                                "she", "our", "their", "his", "her", "its", "a", "an", "any", "no"})
 _LIST_JOINS = cue_words({"and", "or", "&", "/"})
 _NOT_SUBJECT = cue_words({"to", "that", "which", "who", "what", "there", "it", "this", "then", "yet", "still",
                           "also", "currently", "always", "often", "not", "and", "or", "as", "so", "if", "when",
@@ -166,23 +222,67 @@ _DO_ADVERBS = cue_words({"currently", "yet", "really", "generally", "still", "pr
                          "normally", "usually", "actually", "as", "so", "far", "at", "present", "even", "ever"})
 _ABSENT_VERBS = cue_words({"apply", "applies", "exist", "exists", "arise", "arises", "feature", "features", "happen",
                            "happens", "occur", "occurs", "affect", "affects", "concern", "concerns", "involve",
-                           "involves", "figure", "figures", "matter", "matters"})
+                           "involves", "figure", "figures", "matter", "matters",
+                           "start", "starts", "begin", "begins", "commence", "commences", "launch", "launches",
+                           "open", "opens", "materialise", "materialises", "materialize", "materializes", "emerge",
+                           "emerges", "surface", "surfaces", "crop", "crops"})
 # ... or of bearing on things, or coming into them ("OR does not come into it", "does not play a part",
 # "CHC does not hold up discharges", "does not pose any risk")
 _BEARING_ON = cue_words({"come", "enter", "pertain", "relate", "impact", "become", "present", "play", "pose",
                          "create", "cause", "slow", "hinder", "delay", "complicate", "prevent", "block", "stop"})
+_IRREGULAR_PAST = {"arise": "arisen", "come": "come", "become": "become", "take": "taken", "run": "run",
+                   "find": "found", "see": "seen", "hear": "heard", "hold": "held", "get": "got",
+                   "occur": "occurred", "stop": "stopped", "log": "logged", "flag": "flagged", "begin": "begun",
+                   "crop": "cropped"}
+
+
+def _past_participles(verbs) -> frozenset[str]:
+    """The past participles of the base forms among `verbs` ("apply" -> "applied", "arise" ->
+    "arisen"; a form in -s is skipped), as cue words: what follows "has not" where "does not" would
+    take the base ("the crisis team has not admitted anyone", "OR has not arisen")."""
+    out = set()
+    for v in verbs:
+        if v.endswith("s"):
+            continue
+        if v in _IRREGULAR_PAST:
+            out.add(_IRREGULAR_PAST[v])
+        elif v.endswith("e"):
+            out.add(v + "d")
+        elif v.endswith("y") and v[-2:-1] not in "aeiou":
+            out.add(v[:-1] + "ied")
+        else:
+            out.add(v + "ed")
+    return cue_words(out)
+
+
+# The same after "has not" (session 43): "the crisis team has not admitted anyone", "providers have not
+# raised any concerns" speak of what is there; "OR has not arisen", "CHC has not caused problems", "the
+# crisis team has not started yet" deny it. Not "has not been ...", which `_absent` and the rest read.
+_HAS = cue_words({"has", "have", "had", "'ve"})
+_ABSENT_PAST = _past_participles(_ABSENT_VERBS)
+# ... of which these also after "is not" or "has not been" (`_absent`): "has not started", not "is not involved"
+_COMING_PAST = _past_participles({"exist", "arise", "happen", "occur", "start", "begin", "commence", "launch", "open",
+                                  "materialise", "materialize", "emerge", "surface", "crop"})
+_BEARING_PAST = _past_participles(_BEARING_ON)
 _LY_VERBS = cue_words({"apply", "supply", "comply", "rely", "reply", "imply", "multiply", "fly", "ally", "rally",
                        "tally", "bully"})  # not adverbs: "does not apply"
 _SEEMING = cue_words({"seem", "appear", "tend", "need", "have", "used"})
 # ... or of running or taking place, where the mention is not a definite thing ("a crisis team does not
 # operate locally"; "the crisis team does not operate at weekends" speaks of one that does)
 _RUNNING = cue_words({"operate", "run", "take", "form", "work", "function"})
+_RUNNING_PAST = _past_participles(_RUNNING)
 _DEFINITE = cue_words({"the", "our", "their", "its", "this", "these", "those", "his", "her", "each", "every",
                        "your", "my"})
 # ... a verb that reports trouble is no trouble of the theme ("providers did not raise any concerns")
 _REPORTING = cue_words({"report", "raise", "find", "experience", "identify", "record", "see", "notice", "flag",
                         "log", "escalate", "mention", "express", "highlight", "receive", "hear", "encounter",
                         "face", "challenge"})
+_REPORTING_PAST = _past_participles(_REPORTING)
+_PAST_FORMS = _ABSENT_PAST | _BEARING_PAST | _RUNNING_PAST | _REPORTING_PAST
+# ... of which these report trouble that arose (`_arisen`: "OR disputes have not been raised"); not
+# "escalated", "heard", "challenged", done to trouble that is there
+_REPORTED = (_REPORTING | _REPORTING_PAST) - cue_words({"escalate", "escalated", "hear", "heard", "challenge",
+                                                        "challenged"})
 _TIME_WORDS = cue_words({"since", "until", "once", "after", "before"})
 # "Without" before a counterfactual affirms: "Without the crisis team, admissions would have doubled"
 # (`_pseudo`); "Without a crisis team, we rely on A&E" denies, as "we operate without a pooled
@@ -802,46 +902,222 @@ def _predicate_denied(norms: list[str], j: int, e: int, start: int) -> bool:
     ("pooled budgets do not operate in this area", "joint reviews do not take place"; but "the crisis
     team does not operate at weekends"); nor where trouble follows in the clause ("CHC does not cause
     any difficulties"), unless the verb reports it ("providers did not raise any concerns"). A second
-    independent review found the verbs and the adverbs."""
-    if j < 1 or norms[j - 1] not in _DO:
+    independent review found the verbs and the adverbs. Since session 43 "has", "have" or "had" before
+    the negation and a past participle after it read the same ("the crisis team has not admitted
+    anyone"; "OR has not arisen", "has not gone live" deny); "has not been ..." is left to the rest."""
+    if j < 1 or not (norms[j - 1] in _DO or norms[j - 1] in _HAS):
         return False
+    perfect = norms[j - 1] in _HAS  # "has not admitted": the same, in the perfect
     k = j + 1
     while k < e and (norms[k] in _DO_ADVERBS or (norms[k].endswith("ly") and norms[k] not in _LY_VERBS)):
         k += 1  # "does not currently", "does not typically"
-    if k + 1 < e and norms[k] in _SEEMING and norms[k + 1] == "to":
+    if k + 1 < e and norms[k] in _SEEMING and norms[k + 1] == "to" and not perfect:
         k += 2  # "does not seem to apply"
     if k >= e or not norms[k][:1].isalpha():
         return False
     verb = norms[k]
+    if perfect and (verb == "been" or not (verb in _PAST_FORMS or verb in _PARTICIPLES or verb.endswith("ed"))):
+        return False  # "has not been ...", or "have" as the main verb ("we have not a crisis bed")
     after = norms[k + 1:min(e, k + 4)]
-    if not PARTIAL_AFTER_NOT.isdisjoint(after) or any(w in ("often", "enough") for w in after):
+    if "all" in after and after[after.index("all") - 1:after.index("all")] == ["at"]:
+        after = after[:after.index("all") - 1]  # "has not cropped up at all": no degree
+    if not PARTIAL_AFTER_NOT.isdisjoint(after) or any(w in ("often", "enough") or w in _TIMELY for w in after):
         return True  # "advocacy does not operate consistently", "the bed does not get used very often": a gap
-    if verb in _ABSENT_VERBS or verb in _BEARING_ON:
+    if verb in _ABSENT_VERBS or verb in _BEARING_ON or verb in _ABSENT_PAST or verb in _BEARING_PAST:
         return False
-    if verb in ("hold", "get") and (after[:1] == ["up"] or after[:3] == ["in", "the", "way"]
-                                    or (after[:1] and after[0] in _SET_UP)):
-        return False  # "CHC does not hold up discharges", "OR does not get in the way", "does not get commissioned"
+    if verb in ("hold", "get", "held", "got") and (after[:1] == ["up"] or after[:3] == ["in", "the", "way"]
+                                                   or after[:3] == ["off", "the", "ground"] or after[:1] == ["going"]
+                                                   or (after[:1] and after[0] in _SET_UP)):
+        return False  # "CHC does not hold up discharges", "OR does not get in the way", "does not get commissioned",
+        # "the crisis team has not got off the ground"
+    if verb in ("go", "gone") and after[:1] == ["live"]:
+        return False  # "the crisis service has not gone live"
     if verb in HAVE and not _NO_BEARING.isdisjoint(after):
         return False  # "OR does not have any bearing on it"
-    if verb in _RUNNING and not (start > 0 and (norms[start - 1] in _DEFINITE or norms[start - 1] == "'s")):
+    if _running(norms, k) and not (start > 0 and (norms[start - 1] in _DEFINITE or norms[start - 1] == "'s")):
         return False  # "a crisis team does not operate locally"
     for _, n in _clause_words(norms, k + 1, e, frozenset()):
         if n.startswith(_TROUBLE_STEMS):
-            return verb in _REPORTING  # "CHC does not cause any difficulties"; "providers did not raise concerns"
+            return verb in _REPORTING or verb in _REPORTING_PAST  # "CHC does not cause any difficulties";
+            # "providers did not raise concerns"
     return True
+
+
+def _running(norms: list[str], k: int) -> bool:
+    """Whether the word at k is a verb of running or taking place (`_RUNNING`: "operate", "run", "take
+    place"; "take" only before "place")."""
+    w = norms[k]
+    return (w in _RUNNING or w in _RUNNING_PAST) and (w not in ("take", "taken") or norms[k + 1:k + 2] == ["place"])
 
 
 def _absent(norms: list[str], k: int, e: int) -> bool:
     """Whether what a negation before k denies is a thing's being there: "(is not) yet in place",
-    "(does not) exist" (`_ABSENT_VERBS`), "(has not been) set up", "commissioned" (`_SET_UP`), after the
-    words of `_POST_GAP` ("not been put in place"); or trouble with it ("crisis provision is not an
-    issue for us")."""
-    while k < e and (norms[k] in _POST_GAP or norms[k] in _DO_ADVERBS or norms[k] in ("put", "got")):
+    "in existence" (`_IN_BEING`), "(does not) exist", "(has not) started" (`_ABSENT_VERBS`,
+    `_COMING_PAST`), "(has not been) set up", "commissioned", "signed off" (`_SET_UP`), "(is not)
+    available", "up and running", "(has not) gone live" (`_AVAILABLE`), "(does not) operate" (`_running`:
+    "a crisis team does not operate locally"; "the crisis team does not operate at weekends" is read
+    before, by `_predicate_denied`), "(has not) got off the ground", after the words of `_POST_GAP`
+    ("not been put in place"), unless the clause limits it (`_limited`: "not commissioned by the
+    council", "not available quickly enough"); or trouble with it ("crisis provision is not an issue
+    for us"). Nothing after the negation ("Crisis team: not yet.") denies it too."""
+    while k < e and (norms[k] in _POST_GAP or norms[k] in _DO_ADVERBS or norms[k] in ("put", "got", "gone", "up")):
         k += 1
-    if k < e and (norms[k] in _ABSENT_VERBS or norms[k] in _SET_UP
-                  or (norms[k] == "in" and k + 1 < e and norms[k + 1] == "place")):
+    if k >= e or norms[k] in (".", ";", "!"):
+        return True  # nothing after: "Crisis team: not yet."
+    if (norms[k] in _ABSENT_VERBS or norms[k] in _COMING_PAST or _running(norms, k)
+                  or norms[k:k + 3] == ["off", "the", "ground"] or norms[k:k + 2] == ["a", "reality"]
+                  or (norms[k] == "going" and norms[k + 1:k + 2] != ["to"])
+                  or (norms[k] in ("taken", "take") and norms[k + 1:k + 2] == ["forward"])):
         return True
+    if norms[k] == "and" and norms[k + 1:k + 2] == ["running"]:
+        k += 1  # "up and running"
+    if (norms[k] in _SET_UP or norms[k] in _AVAILABLE
+                  or (norms[k] == "in" and k + 1 < e and norms[k + 1] in _IN_BEING)):
+        return not _limited(norms, k + 1, e)
     return any(n.startswith(_TROUBLE_STEMS) for _, n in _clause_words(norms, k, min(e, k + 4), frozenset()))
+
+
+def _limited(norms: list[str], k: int, e: int) -> bool:
+    """Whether the words from k, after a word of being there denied ("not available", "not
+    commissioned"), limit the denial: by whom ("by the council"), how soon (`_TIMELY`) or how far
+    (`PARTIAL_AFTER_NOT`: "not available to everyone", "quickly enough"), how long ("beyond March") or
+    for what ("not commissioned to see ..."). An independent review found these (session 43)."""
+    j = k
+    while j < e and norms[j] in ("off", "out", "up", "forward", "yet", "currently", "locally"):
+        j += 1
+    if j < e and norms[j] == "by" and not (j + 1 < e and norms[j + 1][:1].isdigit()):
+        return True  # "by the council", not "by 2014"
+    if j < e and (norms[j] in ("beyond", "after", "past") or (norms[j] == "to" and norms[k - 1] in _SET_UP)):
+        return True  # "agreed beyond March", "not commissioned to see people with a learning disability"
+    return any(w in _TIMELY or (w in PARTIAL_AFTER_NOT and not (w == "all" and norms[p - 1] == "at"))
+               for p, w in _clause_words(norms, k, e, frozenset({"and", "or"})))  # "not at all" is no degree
+
+
+def _out_of_hours(norms: list[str], k: int, e: int) -> bool:
+    """Whether the negation's clause, from k, limits it to some hours or days ("the crisis service is
+    not in place at weekends", "crisis provision is not available out of hours", "after 5pm"): a gap in
+    the theme, not a denial of it (session 43)."""
+    return any(_hours_at(norms, j) for j, _ in _clause_words(norms, k, e, frozenset({"and"})))
+
+
+def _hours_before(norms: list[str], b: int, start: int) -> bool:
+    """Whether the words before the mention at `start`, back to the sentence's start b or a terminator,
+    limit what follows to some hours or days ("At weekends the crisis team is not available", "Out of
+    office hours, crisis support is not in place": an independent review found these)."""
+    for j in range(start - 1, b - 1, -1):
+        if norms[j] in TERMINATORS:
+            return False
+        if _hours_at(norms, j):
+            return True
+    return False
+
+
+def _hours_at(norms: list[str], j: int) -> bool:
+    """Whether the word at j names some hours or days (`_HOURS`, "out of (office) hours", "5pm", "at
+    times")."""
+    w = norms[j]
+    if norms[max(0, j - 2):j] in (["day", "or"], ["day", "and"]) or "even" in norms[max(0, j - 3):j]:
+        return False  # "not available day or night", "not available at all, even at weekends": at no time
+    return (w in _HOURS or (w[:1].isdigit() and w.endswith(("am", "pm")))
+            or (w in ("time", "times") and norms[j - 1] == "at")
+            or (w in ("hour", "hours") and "out" in norms[max(0, j - 3):j] and "of" in norms[max(0, j - 2):j]))
+
+
+def _nothing_that(norms: list[str], i: int, b: int, e: int) -> bool:
+    """Whether the relative word at i ("who", "which") describes what a negation before it says there is
+    none of, within `_NONE_REACH` words, after a verb of being or having: "there is no one who can
+    provide advocacy", "we have no staff who are trained in positive behaviour support", "there is no
+    service which offers crisis support", "we do not have anyone who can ..." deny what the clause says
+    (session 43). Not a negative subject: "No one who uses the crisis team has been admitted" denies
+    the admission; nor trouble or evidence denied ("there are no concerns which relate to the crisis
+    team"), a refusal ("no families who have refused advocacy") or a limit to some hours in the
+    clause (an independent review found these)."""
+    for k in range(i - 1, max(b, i - _NONE_REACH) - 1, -1):
+        w = norms[k]
+        if w in ("no", "nobody", "noone", "none") or (w in ("any", "anyone", "anybody") and _had_not(norms, k, b)):
+            between, v = norms[k + 1:i], k - 1
+            while v > b and norms[v] in _DO_ADVERBS:
+                v -= 1  # "there are currently no providers ..."
+            if not (v >= b and (norms[v] in _THERE_IS or w in ("any", "anyone", "anybody"))) \
+                    or any(n.startswith(_TROUBLE_STEMS) or n in _KNOWLEDGE or n == "evidence" for n in between):
+                return False
+            return not (_refused_after(norms, i + 1, e) or _out_of_hours(norms, i + 1, e))
+        if not w[:1].isalpha() or ((w in _PREPOSITIONS or w in _ABOUT) and k == i - 1):
+            return False  # "there is no dispute about who is responsible": the clause is of the preposition
+            # (a phrase before it is read through: "no providers in the area who can offer PBS")
+    return False
+
+
+def _had_not(norms: list[str], k: int, b: int) -> bool:
+    """Whether "any" at k follows "not have" ("we do not have anyone", "we don't have any staff")."""
+    return k - 2 >= b and norms[k - 1] in _THERE_IS and norms[k - 2] in ("not", "n't")
+
+
+def _refused_after(norms: list[str], k: int, e: int) -> bool:
+    """Whether a refusal (`_REFUSED`) stands in the clause from k, after an auxiliary."""
+    return any(w in _REFUSED and norms[j - 1] in _AUXILIARIES for j, w in _clause_words(norms, k, e, _REFUSAL_STOPS))
+
+
+def _of_noun(norms: list[str], b: int, start: int) -> int:
+    """Where the noun stands whose prepositional phrase holds the mention at `start` ("the work for
+    community health and behaviour support services", "clarity about the role of the community team",
+    "disputes about OR"): the word before the first preposition of `_OF_PREPS` met walking back in the
+    clause (the sentence begins at b) with no verb between; -1 where there is none. A negation after
+    the mention is that noun's: it denies the mention only with that noun's being there ("support for
+    families has not been agreed"), or its arising where the noun is trouble ("disputes about OR have
+    not arisen"), or its not being reached or given where it backs the mention (`_BACKING`: "funding
+    for crisis beds has not been identified"); never where the noun is one of the mention's aspects
+    (`_ASPECT`: "clarity about the role of the community team"; session 43)."""
+    for k in range(start - 1, b, -1):
+        w = norms[k]
+        if w in _OF_PREPS:
+            return k - 1 if norms[k - 1][:1].isalpha() and norms[k - 1] not in _FINITE else -1
+        if w in _FINITE or w in TERMINATORS or w in _CLAUSE_MARKS or w in _FRONTING or w in ("that", ";", ":") \
+                or not w[:1].isalnum():
+            return -1
+    return -1
+
+
+def _backed(norms: list[str], k: int, e: int) -> bool:
+    """Whether what a negation before k denies of a noun that backs or brings about the mention
+    (`_BACKING`: "funding for crisis beds", "the bid for a crisis house") is its being reached or given
+    (`_BACKED`: "has not been identified", "was not successful") or there (`_absent`)."""
+    j = k
+    while j < e and (norms[j] in _POST_GAP or norms[j] in _DO_ADVERBS):
+        j += 1
+    return (j < e and norms[j] in _BACKED) or _absent(norms, k, e)
+
+
+def _in_relative(norms: list[str], b: int, start: int) -> bool:
+    """Whether the mention at `start` stands in a relative clause ("who", "which", "whose") that the
+    sentence (beginning at b) opened before it, with no other clause break between: a negation after
+    it is the main clause's, of the subject the clause describes ("People who are placed out of area
+    are not visited often"), and denies the mention only where it denies its being there ("services
+    which would offer crisis support are not available": `_absent`; session 43)."""
+    for k in range(start - 1, b, -1):
+        w = norms[k]
+        if w in _RELATIVES:  # not the relative clause's own subject: "patients whose crisis plan has not been written"
+            return not all(n in _DETERMINERS or n in _RELATIVES for n in norms[k:start])
+        if w in TERMINATORS or w in _CLAUSE_MARKS or w in (";", ":"):
+            return False
+    return False
+
+
+def _arisen(norms: list[str], k: int, e: int) -> bool:
+    """Whether what a negation before k denies, after a word of trouble that follows the term ("OR
+    disputes have not ..."), is the trouble's arising or being reported, so that the theme's trouble
+    is denied: "(have not) arisen", "occurred" (`_ABSENT_VERBS`), "been raised", "been reported"
+    (`_REPORTING`), "been an issue", "been a problem" (session 43). Not what is done about trouble
+    that is there: "OR disputes have not been resolved", "CHC delays have not reduced"."""
+    while k < e and (norms[k] in _POST_GAP or norms[k] in _DO_ADVERBS):
+        k += 1
+    if k >= e:
+        return False
+    w = norms[k]
+    if w == "any":  # "have not been any easier to resolve"
+        return not (k + 1 < e and (norms[k + 1] in _COMPARE_THAN or norms[k + 1].endswith("er")))
+    return (w in _ABSENT_VERBS or w in _ABSENT_PAST or w in _REPORTED or w in ("a", "an")
+            or w.startswith(_TROUBLE_STEMS))
 
 
 def _undone_after(norms: list[str], k: int, e: int) -> bool:
@@ -961,8 +1237,24 @@ def _quantifier_end(norms: list[str], i: int) -> int:
 
 def _fronts(norms: list[str], b: int, k: int) -> bool:
     """Whether the word at k opens a fronted clause (`_FRONTING`): at the start of the sentence (which
-    begins at b) or of a clause in it ("Yes, where ...", "... and if ...")."""
-    return norms[k] in _FRONTING and (k == b or norms[k - 1] in _FRONT_AFTER or not norms[k - 1][:1].isalnum())
+    begins at b) or of a clause in it ("Yes, where ...", "... and if ..."), or after a short phrase of
+    cases or times that opens it ("In cases where ...", "At times when ...": `_CASES`), or "In the
+    event (that)"; or an inverted condition, "should" before its subject at the start ("Should the
+    CCG not agree, ..."; session 43)."""
+    n = norms[k]
+    if n == "in" and norms[k + 1:k + 3] == ["the", "event"]:  # "In the event (that) the CCG does not agree, ..."
+        return k == b or norms[k - 1] in _FRONT_AFTER
+    if n in _FRONTING:
+        if k == b or norms[k - 1] in _FRONT_AFTER or not norms[k - 1][:1].isalnum():
+            return True
+        if n not in ("where", "when") or norms[k - 1] not in _CASE_NOUNS:
+            return False
+        p = k - 1  # "In (those / some / rare) cases where"
+        while p > b and k - p < _CASE_WORDS and norms[p - 1] in _CASES:
+            p -= 1
+        return norms[p] in _CASES and (p == b or norms[p - 1] in _FRONT_AFTER)
+    return n == "should" and (k == b or norms[k - 1] == ",") and k + 1 < len(norms) \
+        and norms[k + 1] in _INVERTED_SUBJECTS
 
 
 def _fronted_clause(norms: list[str], b: int, c: int, e: int) -> bool:
@@ -1012,12 +1304,21 @@ def _main_clause_between(norms: list[str], b: int, i: int, start: int, end: int,
     if opener < 0 or "," in norms[opener:start] or start <= i + 1:
         return False
     if norms[i] not in ("not", "n't") and _AUX_MODAL.isdisjoint(norms[opener + 1:i]):
-        return False  # the fronted clause's verb comes first: not "as no residents are placed by ..."
+        # the fronted clause's verb comes first: not "as no residents are placed by ..."; or, after
+        # "no" and its verb, the mention is the main clause's subject: "If no advocate is appointed the
+        # review will be postponed" (session 43)
+        return not _AUX_MODAL.isdisjoint(norms[i + 2:start]) and _subject_before_aux(norms, end, e)
     for p in range(i + 3, start):
         w, before = norms[p], norms[p - 1]
         if w in _AUX_MODAL and before[:1].isalpha() and before not in _AUX_MODAL and before not in NEG_PRE \
                 and before not in _NOT_SUBJECT and _THINKING.isdisjoint(norms[i + 1:p]):
             return True  # "... the provider will arrange advocacy"; not "If we do not think we can offer ..."
+    return _subject_before_aux(norms, end, e)
+
+
+def _subject_before_aux(norms: list[str], end: int, e: int) -> bool:
+    """Whether the mention ending at `end` is followed by an auxiliary or a modal, after head nouns
+    (`_HEADS`): it is a clause's subject ("the crisis team will step in", "crisis support is sought")."""
     k = end
     while k < e and norms[k] in _HEADS:
         k += 1
@@ -1187,8 +1488,10 @@ class _DocView:
         phrase = False  # a preposition stands between: the mention is in another phrase
         while i >= lo:
             n = norms[i]
-            if n in TERMINATORS and not (n == "yet" and i > b and norms[i - 1] in ("not", "n't", "no")):
-                break  # "not yet" / "haven't yet set up" goes on to the negation before it
+            if n in TERMINATORS and not (n == "yet" and i > b and norms[i - 1] in ("not", "n't", "no")) \
+                    and not (n in _RELATIVES and _nothing_that(norms, i, b, e)):
+                break  # "not yet" / "haven't yet set up" goes on to the negation before it; so does "there is
+                # no one who ..."
             if n == "," and norms[i + 1] == "and" and ("," not in norms[lo:i] or _clause_follows(norms, i + 2, e)):
                 break  # ", and" opens another clause: "no standing forum, and housing providers are ..."
             if n == "," and not NEG_PRE.isdisjoint(norms[lo:i]) and _fronted_clause(norms, b, i, e):
@@ -1214,13 +1517,28 @@ class _DocView:
             i -= 1
         if self.quantified_denial(start, b):
             return True
-        headed = False  # a head noun after the term ("crisis provision"): only its being there may be denied
+        # a head noun after the term ("crisis provision") or ending it ("the crisis team"): only its being
+        # there may be denied ("the crisis team is not the council's responsibility": session 43)
+        headed = norms[end - 1] in _HEADS
+        troubled = False  # a word of trouble after the term ("OR disputes"): only its arising may be denied
         for j in range(end, self._forward(end, e, _POST_WINDOW)):
             n = norms[j]
             if _in_word(norms, j):
                 continue  # the rest of a hyphenated word ("CHC-funded is not ...")
             if n in NEG_POST and not _pseudo(norms, j, e):
-                if _predicate_denied(norms, j, e, start) or (headed and not _absent(norms, j + 1, e)):
+                of = _of_noun(norms, b, start)  # "support for families has not been agreed"
+                if of >= 0:
+                    if norms[of] in _ASPECT:
+                        break  # "clarity about the role of the community team has not been agreed"
+                    if norms[of] in _BACKING and _backed(norms, j + 1, e):
+                        return True  # "funding for crisis beds has not been identified"
+                    if norms[of].startswith(_TROUBLE_STEMS):
+                        troubled = True  # "disputes about OR have not arisen"
+                    else:
+                        headed = True  # "the work for behaviour support services has not been costed"
+                if _predicate_denied(norms, j, e, start) or (troubled and not _arisen(norms, j + 1, e)) \
+                        or ((headed or _in_relative(norms, b, start)) and not _absent(norms, j + 1, e)) \
+                        or _out_of_hours(norms, j + 1, e) or _hours_before(norms, b, start):
                     break  # "providers do not report it to us": the providers are there
                 if n == "never" and not _never_denies(norms, j + 1, e):
                     break  # "the crisis team has never missed its target": no denial of the team
@@ -1231,6 +1549,11 @@ class _DocView:
                 continue  # "has played no part", "is of no relevance"
             if n in _HEADS and (j == end or headed):
                 headed = True
+                continue
+            if n in _NOTE_DASHES and (j == end or headed) and j + 1 < e and norms[j + 1] in ("not", "n't"):
+                continue  # a terse note: "Crisis team - not in place", "Crisis team: not yet"
+            if n.startswith(_TROUBLE_STEMS) and (j == end or headed or troubled):
+                troubled = True  # "OR disputes have not arisen"; "OR disputes have not been resolved" is no denial
                 continue
             if n not in _POST_GAP:
                 break  # another word first: the negation, if any, is of something else
