@@ -447,6 +447,10 @@ def test_themes_what_only_looks_like_a_denial_is_not_one(nlp_lexicon_only, text,
     ("Section 75 arrangements have not been reviewed.", None, "pooled_budgets"),
     ("Transition planning has not happened in a timely way.", None, "transition"),
     ("In the event that the CCG does not agree, the pooled budget will end.", None, "pooled_budgets"),
+    ("People that are placed out of area are not visited often.", None, "out_of_area"),
+    ("People placed out of area have not been visited this year.", None, "out_of_area"),
+    ("Those funded by CHC have not been reviewed.", None, "chc"),
+    ("The crisis team is not concerned with people who have a learning disability.", None, "crisis_response"),
 ])
 def test_themes_what_a_negation_after_the_subject_denies(nlp_lexicon_only, text, denied, not_denied):
     s = one(nlp_lexicon_only, text)

@@ -974,7 +974,8 @@ def _absent(norms: list[str], k: int, e: int) -> bool:
     if (norms[k] in _SET_UP or norms[k] in _AVAILABLE
                   or (norms[k] == "in" and k + 1 < e and norms[k + 1] in _IN_BEING)):
         return not _limited(norms, k + 1, e)
-    return any(n.startswith(_TROUBLE_STEMS) for _, n in _clause_words(norms, k, min(e, k + 4), frozenset()))
+    return any(n.startswith(_TROUBLE_STEMS) and not (n == "concerned" and norms[p + 1:p + 2] in (["with"], ["in"]))
+               for p, n in _clause_words(norms, k, min(e, k + 4), frozenset()))  # "is not concerned with LD"
 
 
 def _limited(norms: list[str], k: int, e: int) -> bool:
@@ -1093,11 +1094,16 @@ def _in_relative(norms: list[str], b: int, start: int) -> bool:
     sentence (beginning at b) opened before it, with no other clause break between: a negation after
     it is the main clause's, of the subject the clause describes ("People who are placed out of area
     are not visited often"), and denies the mention only where it denies its being there ("services
-    which would offer crisis support are not available": `_absent`; session 43)."""
+    which would offer crisis support are not available": `_absent`; session 43). Also "that", and a
+    participle, after a word for people ("People that are placed out of area ...", "People placed out
+    of area have not been visited", "Those funded by CHC have not been reviewed")."""
     for k in range(start - 1, b, -1):
         w = norms[k]
         if w in _RELATIVES:  # not the relative clause's own subject: "patients whose crisis plan has not been written"
             return not all(n in _DETERMINERS or n in _RELATIVES for n in norms[k:start])
+        if norms[k - 1] in _PERSON_WORDS and norms[k - 1] not in ("he", "she", "they") \
+                and (w == "that" or w in _PARTICIPLES or w.endswith(("ed", "ing"))):
+            return True
         if w in TERMINATORS or w in _CLAUSE_MARKS or w in (";", ":"):
             return False
     return False
