@@ -239,7 +239,8 @@ _IRREGULAR_PAST = {"arise": "arisen", "come": "come", "become": "become", "take"
 def _past_participles(verbs) -> frozenset[str]:
     """The past participles of the base forms among `verbs` ("apply" -> "applied", "arise" ->
     "arisen"; a form in -s is skipped), as cue words: what follows "has not" where "does not" would
-    take the base ("the crisis team has not admitted anyone", "OR has not arisen")."""
+    take the base ("the crisis team has not admitted anyone", "OR has not arisen"). Not the lexicon's
+    `_verb_forms`, which makes no forms of words with a noun's ending ("exist", "mention", "receive")."""
     out = set()
     for v in verbs:
         if v.endswith("s"):
@@ -260,10 +261,13 @@ def _past_participles(verbs) -> frozenset[str]:
 # crisis team has not started yet" deny it. Not "has not been ...", which `_absent` and the rest read.
 _HAS = cue_words({"has", "have", "had", "'ve"})
 _ABSENT_PAST = _past_participles(_ABSENT_VERBS)
-# ... of which these also after "is not" or "has not been" (`_absent`): "has not started", not "is not involved"
-_COMING_PAST = _past_participles({"exist", "arise", "happen", "occur", "start", "begin", "commence", "launch", "open",
-                                  "materialise", "materialize", "emerge", "surface", "crop"})
+# ... of which all but these also after "is not" or "has not been" (`_absent`): "has not started", not
+# "is not involved"
+_COMING_PAST = _ABSENT_PAST - _past_participles({"apply", "feature", "affect", "concern", "involve", "figure",
+                                                 "matter"})
 _BEARING_PAST = _past_participles(_BEARING_ON)
+# the verbs after "do not" or "has not" that deny the mention, not what it does (`_predicate_denied`)
+_NOT_PREDICATE = _ABSENT_VERBS | _BEARING_ON | _ABSENT_PAST | _BEARING_PAST
 _LY_VERBS = cue_words({"apply", "supply", "comply", "rely", "reply", "imply", "multiply", "fly", "ally", "rally",
                        "tally", "bully"})  # not adverbs: "does not apply"
 _SEEMING = cue_words({"seem", "appear", "tend", "need", "have", "used"})
@@ -278,6 +282,7 @@ _REPORTING = cue_words({"report", "raise", "find", "experience", "identify", "re
                         "log", "escalate", "mention", "express", "highlight", "receive", "hear", "encounter",
                         "face", "challenge"})
 _REPORTING_PAST = _past_participles(_REPORTING)
+# what may follow "has not" as its past participle (`_predicate_denied`), besides `_PARTICIPLES` and -ed
 _PAST_FORMS = _ABSENT_PAST | _BEARING_PAST | _RUNNING_PAST | _REPORTING_PAST
 # ... of which these report trouble that arose (`_arisen`: "OR disputes have not been raised"); not
 # "escalated", "heard", "challenged", done to trouble that is there
@@ -923,7 +928,7 @@ def _predicate_denied(norms: list[str], j: int, e: int, start: int) -> bool:
         after = after[:after.index("all") - 1]  # "has not cropped up at all": no degree
     if not PARTIAL_AFTER_NOT.isdisjoint(after) or any(w in ("often", "enough") or w in _TIMELY for w in after):
         return True  # "advocacy does not operate consistently", "the bed does not get used very often": a gap
-    if verb in _ABSENT_VERBS or verb in _BEARING_ON or verb in _ABSENT_PAST or verb in _BEARING_PAST:
+    if verb in _NOT_PREDICATE:
         return False
     if verb in ("hold", "get", "held", "got") and (after[:1] == ["up"] or after[:3] == ["in", "the", "way"]
                                                    or after[:3] == ["off", "the", "ground"] or after[:1] == ["going"]
@@ -950,6 +955,37 @@ def _running(norms: list[str], k: int) -> bool:
     return (w in _RUNNING or w in _RUNNING_PAST) and (w not in ("take", "taken") or norms[k + 1:k + 2] == ["place"])
 
 
+def _denied_after(norms: list[str], b: int, start: int, j: int, e: int, headed: bool, troubled: bool) -> bool:
+    """Whether the negation at j after the mention at `start` (in the sentence b-e) denies it, the
+    mention followed by a head noun or ending in one (`headed`: only its being there may be denied)
+    or by a word of trouble (`troubled`: only its arising may be)."""
+    of = _of_noun(norms, b, start)  # "support for families has not been agreed"
+    if of >= 0:
+        if norms[of] in _ASPECT:
+            return False  # "clarity about the role of the community team has not been agreed"
+        if norms[of] in _BACKING and _backed(norms, j + 1, e):
+            return True  # "funding for crisis beds has not been identified"
+        if norms[of].startswith(_TROUBLE_STEMS):
+            troubled = True  # "disputes about OR have not arisen"
+        else:
+            headed = True  # "the work for behaviour support services has not been costed"
+    if _predicate_denied(norms, j, e, start) or (troubled and not _arisen(norms, j + 1, e)) \
+            or ((headed or _in_relative(norms, b, start)) and not _absent(norms, j + 1, e)) \
+            or _out_of_hours(norms, j + 1, e) or _hours_before(norms, b, start):
+        return False  # "providers do not report it to us": the providers are there
+    if norms[j] == "never" and not _never_denies(norms, j + 1, e):
+        return False  # "the crisis team has never missed its target": no denial of the team
+    return not _undone_after(norms, j + 1, e)  # "the pooled budget has not been reduced" affirms it
+
+
+def _past_gap(norms: list[str], k: int, e: int, also: tuple[str, ...] = ()) -> int:
+    """The first position from k (before e) past the words of `_POST_GAP`, `_DO_ADVERBS` and `also`:
+    where what a negation denies begins ("(not) yet been put in place")."""
+    while k < e and (norms[k] in _POST_GAP or norms[k] in _DO_ADVERBS or norms[k] in also):
+        k += 1
+    return k
+
+
 def _absent(norms: list[str], k: int, e: int) -> bool:
     """Whether what a negation before k denies is a thing's being there: "(is not) yet in place",
     "in existence" (`_IN_BEING`), "(does not) exist", "(has not) started" (`_ABSENT_VERBS`,
@@ -960,8 +996,7 @@ def _absent(norms: list[str], k: int, e: int) -> bool:
     ("not been put in place"), unless the clause limits it (`_limited`: "not commissioned by the
     council", "not available quickly enough"); or trouble with it ("crisis provision is not an issue
     for us"). Nothing after the negation ("Crisis team: not yet.") denies it too."""
-    while k < e and (norms[k] in _POST_GAP or norms[k] in _DO_ADVERBS or norms[k] in ("put", "got", "gone", "up")):
-        k += 1
+    k = _past_gap(norms, k, e, ("put", "got", "gone", "up"))
     if k >= e or norms[k] in (".", ";", "!"):
         return True  # nothing after: "Crisis team: not yet."
     if (norms[k] in _ABSENT_VERBS or norms[k] in _COMING_PAST or _running(norms, k)
@@ -1042,7 +1077,7 @@ def _nothing_that(norms: list[str], i: int, b: int, e: int) -> bool:
             if not (v >= b and (norms[v] in _THERE_IS or w in ("any", "anyone", "anybody"))) \
                     or any(n.startswith(_TROUBLE_STEMS) or n in _KNOWLEDGE or n == "evidence" for n in between):
                 return False
-            return not (_refused_after(norms, i + 1, e) or _out_of_hours(norms, i + 1, e))
+            return not (_refused_in_clause(norms, i + 1, e) or _out_of_hours(norms, i + 1, e))
         if not w[:1].isalpha() or ((w in _PREPOSITIONS or w in _ABOUT) and k == i - 1):
             return False  # "there is no dispute about who is responsible": the clause is of the preposition
             # (a phrase before it is read through: "no providers in the area who can offer PBS")
@@ -1052,11 +1087,6 @@ def _nothing_that(norms: list[str], i: int, b: int, e: int) -> bool:
 def _had_not(norms: list[str], k: int, b: int) -> bool:
     """Whether "any" at k follows "not have" ("we do not have anyone", "we don't have any staff")."""
     return k - 2 >= b and norms[k - 1] in _THERE_IS and norms[k - 2] in ("not", "n't")
-
-
-def _refused_after(norms: list[str], k: int, e: int) -> bool:
-    """Whether a refusal (`_REFUSED`) stands in the clause from k, after an auxiliary."""
-    return any(w in _REFUSED and norms[j - 1] in _AUXILIARIES for j, w in _clause_words(norms, k, e, _REFUSAL_STOPS))
 
 
 def _of_noun(norms: list[str], b: int, start: int) -> int:
@@ -1083,9 +1113,7 @@ def _backed(norms: list[str], k: int, e: int) -> bool:
     """Whether what a negation before k denies of a noun that backs or brings about the mention
     (`_BACKING`: "funding for crisis beds", "the bid for a crisis house") is its being reached or given
     (`_BACKED`: "has not been identified", "was not successful") or there (`_absent`)."""
-    j = k
-    while j < e and (norms[j] in _POST_GAP or norms[j] in _DO_ADVERBS):
-        j += 1
+    j = _past_gap(norms, k, e)
     return (j < e and norms[j] in _BACKED) or _absent(norms, k, e)
 
 
@@ -1115,8 +1143,7 @@ def _arisen(norms: list[str], k: int, e: int) -> bool:
     is denied: "(have not) arisen", "occurred" (`_ABSENT_VERBS`), "been raised", "been reported"
     (`_REPORTING`), "been an issue", "been a problem" (session 43). Not what is done about trouble
     that is there: "OR disputes have not been resolved", "CHC delays have not reduced"."""
-    while k < e and (norms[k] in _POST_GAP or norms[k] in _DO_ADVERBS):
-        k += 1
+    k = _past_gap(norms, k, e)
     if k >= e:
         return False
     w = norms[k]
@@ -1532,23 +1559,7 @@ class _DocView:
             if _in_word(norms, j):
                 continue  # the rest of a hyphenated word ("CHC-funded is not ...")
             if n in NEG_POST and not _pseudo(norms, j, e):
-                of = _of_noun(norms, b, start)  # "support for families has not been agreed"
-                if of >= 0:
-                    if norms[of] in _ASPECT:
-                        break  # "clarity about the role of the community team has not been agreed"
-                    if norms[of] in _BACKING and _backed(norms, j + 1, e):
-                        return True  # "funding for crisis beds has not been identified"
-                    if norms[of].startswith(_TROUBLE_STEMS):
-                        troubled = True  # "disputes about OR have not arisen"
-                    else:
-                        headed = True  # "the work for behaviour support services has not been costed"
-                if _predicate_denied(norms, j, e, start) or (troubled and not _arisen(norms, j + 1, e)) \
-                        or ((headed or _in_relative(norms, b, start)) and not _absent(norms, j + 1, e)) \
-                        or _out_of_hours(norms, j + 1, e) or _hours_before(norms, b, start):
-                    break  # "providers do not report it to us": the providers are there
-                if n == "never" and not _never_denies(norms, j + 1, e):
-                    break  # "the crisis team has never missed its target": no denial of the team
-                return not _undone_after(norms, j + 1, e)  # "the pooled budget has not been reduced" affirms it
+                return _denied_after(norms, b, start, j, e, headed, troubled)
             if n in _DENYING or (n == "no" and _no_bearing(norms, j + 1, e)):
                 return True  # "DoLS have no bearing on their care", "OR is irrelevant here"
             if n in _BEARING_VERBS and j + 1 < e and norms[j + 1] == "no":
