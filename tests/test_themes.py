@@ -460,6 +460,55 @@ def test_themes_what_a_negation_after_the_subject_denies(nlp_lexicon_only, text,
         assert not s[not_denied].negated
 
 
+@pytest.mark.parametrize("text,denied,not_denied", [
+    # a cause ends a negation's reach, even after trouble denied; a time word or a question does not
+    ("This is not a problem because the crisis team is in place.", None, "crisis_response"),
+    ("There were no problems thanks to the crisis team.", None, "crisis_response"),
+    ("No issues unless the CHC assessment is delayed.", None, "chc"),
+    ("There are no OR issues because the protocol works well.", "ordinary_residence", "registers_information"),
+    ("There are no disputes about whether he is ordinarily resident.", "ordinary_residence", None),
+    ("There have been no disputes since 2011 with neighbouring authorities over CHC.", "chc", None),
+    # "as" before a subject and its verb opens a clause of cause; "such as", "as well as" do not
+    ("Should not be an issue as the crisis team is in place.", None, "crisis_response"),
+    ("We have no concerns as the advocacy service is well established.", None, "advocacy"),
+    ("No services such as the crisis team are available.", "crisis_response", None),
+    ("There is no advocacy as well as no crisis team.", "crisis_response", None),
+    ("No issues as families are involved from the start.", None, "family_engagement"),
+    ("No concerns as long as the crisis team is funded.", None, "crisis_response"),
+    ("There have been no problems so the crisis team has been stood down.", None, "crisis_response"),
+    ("We have no pooled budget, so CHC packages are funded separately.", "pooled_budgets", "chc"),
+    # ... but not an aside ("as we understand it", "as it stands"), a role, "so far" or "so that"
+    ("There are no concerns as we understand it about ordinary residence.", "ordinary_residence", None),
+    ("There are no issues as it stands with ordinary residence.", "ordinary_residence", None),
+    ("There is nobody in post as the crisis lead that we would need.", "crisis_response", None),
+    ("There is no crisis team so far.", "crisis_response", None),
+    # "as yet" goes on to the negation before it, as "not yet" does
+    ("There are no issues as yet with ordinary residence.", "ordinary_residence", None),
+    ("We have no concerns as yet about the crisis service.", "crisis_response", None),
+    # the agent of a passive that reports or decides is not denied; a means is
+    ("CHC disputes have not been raised by families.", "chc", "family_engagement"),
+    ("Concerns have not been raised by providers.", None, "market_providers"),
+    ("The plan has not been agreed by the Health and Wellbeing Board.", None, "governance_partnership"),
+    ("The plan was not signed off by the partnership board.", None, "governance_partnership"),
+    ("There have been no concerns raised by providers about CHC.", "chc", "market_providers"),
+    ("The strategy was not discussed by the partnership board.", None, "governance_partnership"),
+    ("No DoLS applications have been made by providers.", "mental_capacity", "market_providers"),
+    ("The placement was not funded or approved by CHC.", "chc", None),
+    ("The placement is not funded by CHC.", "chc", None),
+    ("These costs are not covered by the pooled budget.", "pooled_budgets", None),
+    ("Support is provided by the GP, not by the crisis team.", "crisis_response", None),
+])
+def test_themes_a_cause_or_an_agent_is_not_what_a_negation_denies(nlp_lexicon_only, text, denied, not_denied):
+    """Session 44: a clause of cause after a negation ("because", "thanks to", "unless", "as" before a
+    subject and its verb) and the agent of a passive verb that reports or decides are outside what
+    the negation denies; trouble denied still reaches past a time word or "whether"."""
+    s = one(nlp_lexicon_only, text)
+    if denied:
+        assert s[denied].negated
+    if not_denied:
+        assert not s[not_denied].negated
+
+
 def test_themes_other_before_a_noun_names_no_people(nlp_lexicon_only):
     """"others" is a word for people; its norm, "other", is also the adjective, which names none:
     the mention after "other areas with" is framed as it is after "neighbouring areas with"."""
@@ -494,7 +543,8 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_SEEMING", "_RUNNING", "_DEFINITE", "_REPORTING", "_FRONT_VERBS", "_SET_UP", "_LY_VERBS", "_AUX_MODAL",
         "_NOT_SUBJECT", "_THINKING", "_HAS", "_ABSENT_PAST", "_BEARING_PAST", "_RUNNING_PAST", "_REPORTING_PAST",
         "_AVAILABLE", "_RELATIVES", "_THERE_IS", "_COMING_PAST", "_HOURS", "_OF_PREPS", "_CASE_NOUNS", "_CASES",
-        "_INVERTED_SUBJECTS", "_IN_BEING", "_TIMELY", "_BACKING", "_BACKED", "_ASPECT", "_REPORTED")}
+        "_INVERTED_SUBJECTS", "_IN_BEING", "_TIMELY", "_BACKING", "_BACKED", "_ASPECT", "_REPORTED", "_CAUSES",
+        "_AS_NOT_CAUSE", "_CAUSE_NOT_SUBJECT", "_PRONOUNS", "_DECIDING_PAST")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",

@@ -289,6 +289,27 @@ _PAST_FORMS = _ABSENT_PAST | _BEARING_PAST | _RUNNING_PAST | _REPORTING_PAST
 _REPORTED = (_REPORTING | _REPORTING_PAST) - cue_words({"escalate", "escalated", "hear", "heard", "challenge",
                                                         "challenged"})
 _TIME_WORDS = cue_words({"since", "until", "once", "after", "before"})
+# ... and of them, causes: trouble denied before one does not reach past it ("There were no problems
+# thanks to the crisis team", "No issues unless the CHC assessment is delayed"; session 44)
+_CAUSES = cue_words({"because", "unless", "thanks"})
+# "as" and "so" open a clause of cause or result before a subject and its auxiliary ("not an issue as
+# the crisis team is in place", "no problems so the crisis team has been stood down": `_cause_clause`),
+# but not after these ("such as the crisis team", "as well as", "known as"), nor before these ("as
+# yet", "as a rule", "so far", "so that")
+_AS_NOT_CAUSE = cue_words({"such", "well", "so", "same", "much", "far", "long", "soon", "just", "known", "seen",
+                           "act", "acts", "acting", "serve", "serves", "serving", "regarded", "described", "used"})
+_CAUSE_NOT_SUBJECT = cue_words({"yet", "such", "well", "far", "long", "soon", "much", "many", "part", "per",
+                                "regards", "regard", "to", "of", "if", "though", "a", "an", "that", "called",
+                                "is", "are", "was", "were", "be", "not", "n't", "no"})
+_PRONOUNS = cue_words({"we", "they", "it", "there", "he", "she", "you", "i"})
+_CAUSE_SUBJECT_WORDS = 5  # "as the community learning disability team is ..."
+# The agent of a passive whose verb reports or decides ("raised by families", "agreed by the Health and
+# Wellbeing Board", "signed off by the JCE") is not what its negation denies (`_agent`; session 44).
+# Not a means ("not funded by CHC", "not covered by the pooled budget", "not supported by an advocate"):
+# that the text denies.
+_DECIDING_PAST = _REPORTING_PAST | cue_words({"agreed", "approved", "endorsed", "ratified", "considered", "discussed",
+                                              "accepted", "adopted", "requested", "asked", "signed", "noted",
+                                              "scrutinised", "scrutinized", "debated", "reviewed", "made"})
 # "Without" before a counterfactual affirms: "Without the crisis team, admissions would have doubled"
 # (`_pseudo`); "Without a crisis team, we rely on A&E" denies, as "we operate without a pooled
 # budget, although one would be welcomed", "... and we would like this to change" and "we would
@@ -948,6 +969,46 @@ def _predicate_denied(norms: list[str], j: int, e: int, start: int) -> bool:
     return True
 
 
+def _cause_clause(norms: list[str], i: int, start: int, e: int) -> bool:
+    """Whether "as" or "so" at i, before the mention at `start`, opens a clause of cause or result: a
+    subject and then, within `_CAUSE_SUBJECT_WORDS` words and before any preposition, relative word or
+    clause mark, an auxiliary or a modal ("as the crisis team is in place", "as families are involved",
+    "so CHC packages are funded separately"); after a pronoun, right after it ("as we have a crisis
+    team", not the asides "as we understand it", "as it stands"); or "as long as", "so long as", a
+    condition. Not "such as", "as well as", "known as" (`_AS_NOT_CAUSE`), "as yet", "so far", "so
+    that", "as a rule" (`_CAUSE_NOT_SUBJECT`), nor "as the crisis lead that we would need" (a role).
+    A clause whose verb is no auxiliary ("as the protocol works well") is not read."""
+    if i >= 2 and norms[i] == "as" and norms[i - 1] == "long" and norms[i - 2] in ("as", "so"):
+        return True  # "No concerns as long as the crisis team is funded"
+    if i + 1 >= e or (i > 0 and norms[i - 1] in _AS_NOT_CAUSE) or norms[i + 1] in _CAUSE_NOT_SUBJECT \
+            or not norms[i + 1][:1].isalpha() or start < i + 1:
+        return False
+    if norms[i + 1] in _PRONOUNS:
+        k = i + 2
+        while k < e and norms[k] in _DO_ADVERBS:
+            k += 1
+        return k < e and norms[k] in _AUX_MODAL
+    for k in range(i + 2, min(e, i + 2 + _CAUSE_SUBJECT_WORDS)):
+        w = norms[k]
+        if w in _AUX_MODAL:
+            return True
+        if w in _PREPOSITIONS or w in _RELATIVES or w == "that" or w in _PRONOUNS or w in TERMINATORS \
+                or w in _CLAUSE_MARKS or not w[:1].isalnum():
+            return False
+    return False
+
+
+def _agent(norms: list[str], i: int, start: int) -> bool:
+    """Whether "by" at i makes the mention at `start`, at most two words after it and with no
+    preposition between, the agent of a passive verb that reports or decides (`_DECIDING_PAST`,
+    "signed off"): "CHC disputes have not been raised by families", "the plan has not been agreed by
+    the Health and Wellbeing Board"."""
+    if i < 1 or start - i - 1 > 2 or not _PREPOSITIONS.isdisjoint(norms[i + 1:start]):
+        return False
+    v = i - 2 if norms[i - 1] == "off" and i >= 2 else i - 1
+    return norms[v] in _DECIDING_PAST and not (v >= 2 and norms[v - 1] in _LIST_JOINS)  # not "funded or approved by"
+
+
 def _running(norms: list[str], k: int) -> bool:
     """Whether the word at k is a verb of running or taking place (`_RUNNING`: "operate", "run", "take
     place"; "take" only before "place")."""
@@ -1521,18 +1582,24 @@ class _DocView:
         phrase = False  # a preposition stands between: the mention is in another phrase
         while i >= lo:
             n = norms[i]
-            if n in TERMINATORS and not (n == "yet" and i > b and norms[i - 1] in ("not", "n't", "no")) \
+            if n in TERMINATORS and not (n == "yet" and i > b and norms[i - 1] in ("not", "n't", "no", "as")) \
                     and not (n in _RELATIVES and _nothing_that(norms, i, b, e)):
-                break  # "not yet" / "haven't yet set up" goes on to the negation before it; so does "there is
-                # no one who ..."
+                break  # "not yet" / "haven't yet set up" goes on to the negation before it; so do "no issues
+                # as yet with OR" (session 44) and "there is no one who ..."
             if n == "," and norms[i + 1] == "and" and ("," not in norms[lo:i] or _clause_follows(norms, i + 2, e)):
                 break  # ", and" opens another clause: "no standing forum, and housing providers are ..."
             if n == "," and not NEG_PRE.isdisjoint(norms[lo:i]) and _fronted_clause(norms, b, i, e):
                 break  # "If this is not possible, the provider will arrange advocacy"
-            if n in _SCOPE_ENDS and not any(w.startswith(_TROUBLE_STEMS) for w in norms[lo:i]) \
+            if n in _SCOPE_ENDS and (n in _CAUSES or not any(w.startswith(_TROUBLE_STEMS) for w in norms[lo:i])) \
                     and not _scope_aside(norms, i, start) and _opens_clause(norms, _last_negation(norms, lo, i), i):
                 break  # "No one has been admitted since the crisis service started"; not "no issues when
-                # dealing with OR", "no disputes since 2011 over CHC": trouble denied reaches on
+                # dealing with OR", "no disputes since 2011 over CHC": trouble denied reaches on, but not
+                # past a cause ("There were no problems thanks to the crisis team": session 44)
+            if n in ("as", "so") and _cause_clause(norms, i, start, e) and not NEG_PRE.isdisjoint(norms[lo:i]):
+                break  # "Should not be an issue as the crisis team is in place", "no problems so the crisis
+                # team has been stood down" (session 44)
+            if n == "by" and _agent(norms, i, start):
+                break  # "CHC disputes have not been raised by families": the families are not denied
             if n in NEG_PRE and not _pseudo(norms, i, e, start) \
                     and not (n == "no" and _single(norms, i)):  # "no one agency" denies nothing
                 if _main_clause_between(norms, b, i, start, end, e):
