@@ -145,6 +145,9 @@ def test_themes_affirmed_mention_not_negated(nlp, text):
     ("We do not have enough supported housing, leading to delays in discharge.", "housing"),
     ("There are not always enough advocates, resulting in delays.", "advocacy"),
     ("There is not always enough crisis capacity and this causes problems.", "crisis_response"),
+    # "not as ... as" compares (session 44)
+    ("Advocacy is not as well resourced as it should be.", "advocacy"),
+    ("There is not as much supported housing as we need.", "housing"),
 ])
 @pytest.mark.parametrize("learned", [False, True])
 def test_themes_a_partial_gap_is_not_a_denial(nlp, nlp_lexicon_only, text, theme, learned):
@@ -485,6 +488,7 @@ def test_themes_what_a_negation_after_the_subject_denies(nlp_lexicon_only, text,
     # "as yet" goes on to the negation before it, as "not yet" does
     ("There are no issues as yet with ordinary residence.", "ordinary_residence", None),
     ("We have no concerns as yet about the crisis service.", "crisis_response", None),
+    ("The crisis team is not as yet in place.", "crisis_response", None),
     # the agent of a passive that reports or decides is not denied; a means is
     ("CHC disputes have not been raised by families.", "chc", "family_engagement"),
     ("Concerns have not been raised by providers.", None, "market_providers"),
@@ -502,6 +506,43 @@ def test_themes_a_cause_or_an_agent_is_not_what_a_negation_denies(nlp_lexicon_on
     """Session 44: a clause of cause after a negation ("because", "thanks to", "unless", "as" before a
     subject and its verb) and the agent of a passive verb that reports or decides are outside what
     the negation denies; trouble denied still reaches past a time word or "whether"."""
+    s = one(nlp_lexicon_only, text)
+    if denied:
+        assert s[denied].negated
+    if not_denied:
+        assert not s[not_denied].negated
+
+
+@pytest.mark.parametrize("text,denied,not_denied", [
+    # a sentence that opens with its topic and then denies trouble about it denies the topic
+    ("Regarding ordinary residence, there are no disputes because we follow the guidance.", "ordinary_residence", None),
+    ("As regards CHC, there is no dispute.", "chc", None),
+    ("In relation to CHC, we have not had any disputes this year.", "chc", None),
+    ("In terms of advocacy, we have no concerns.", "advocacy", None),
+    ("Concerning safeguarding, nil.", "safeguarding", None),
+    ("Regarding advocacy and the crisis team, there are no issues.", "crisis_response", None),
+    ("In relation to crisis response, we are not aware of any issues.", "crisis_response", None),
+    ("With regard to advocacy, nothing to report.", "advocacy", None),
+    # ... not what is not trouble, nor a clause after the topic's own
+    ("In relation to the crisis team, there is no funding yet.", None, "crisis_response"),
+    ("Regarding the crisis team, there is no doubt it has reduced admissions.", None, "crisis_response"),
+    ("Regarding advocacy, the service is not in place, but there are no concerns.", None, "advocacy"),
+    ("In relation to CHC, there is no risk to the council because the CCG pays.", None, "chc"),
+    # ... nor a part, a contrast, another clause, or "none" and "nothing" as a clause's subject (an
+    # independent review found these)
+    ("With regard to CHC, there are not many disputes.", None, "chc"),
+    ("Regarding housing, it is not a problem of supply but of suitability.", None, "housing"),
+    ("Regarding OR, there have been no new disputes, although a historic case remains unresolved.", None,
+     "ordinary_residence"),
+    ("In relation to safeguarding, there are no issues, the Safeguarding Adults Board has approved the framework.",
+     None, "safeguarding"),
+    ("With regard to the JSNA, nothing has been updated since 2012.", None, "needs_assessment"),
+    ("Regarding supported living, none of the tenants wishes to move.", None, "housing"),
+    # "because of" lets denied trouble reach on, as its object may be the trouble's source
+    ("There have been no delays because of CHC.", "chc", None),
+])
+def test_themes_a_topic_then_trouble_denied_denies_the_topic(nlp_lexicon_only, text, denied, not_denied):
+    """Session 44: "Regarding X, there are no issues" denies X, as "there are no X issues" does."""
     s = one(nlp_lexicon_only, text)
     if denied:
         assert s[denied].negated
@@ -544,7 +585,8 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_NOT_SUBJECT", "_THINKING", "_HAS", "_ABSENT_PAST", "_BEARING_PAST", "_RUNNING_PAST", "_REPORTING_PAST",
         "_AVAILABLE", "_RELATIVES", "_THERE_IS", "_COMING_PAST", "_HOURS", "_OF_PREPS", "_CASE_NOUNS", "_CASES",
         "_INVERTED_SUBJECTS", "_IN_BEING", "_TIMELY", "_BACKING", "_BACKED", "_ASPECT", "_REPORTED", "_CAUSES",
-        "_AS_NOT_CAUSE", "_CAUSE_NOT_SUBJECT", "_PRONOUNS", "_DECIDING_PAST")}
+        "_AS_NOT_CAUSE", "_CAUSE_NOT_SUBJECT", "_PRONOUNS", "_DECIDING_PAST",
+        "_NOTHING", "_NOTHING_AFTER", "_NOT_COMPARED")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",

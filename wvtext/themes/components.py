@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 
 from ..learned import QUESTION_KEY
 from .acronyms import DEFINITIONS_KEY, OWN_DEFINITIONS_KEY, definitions, may_define, written_forms
-from .lexicon import THEMES, Lexicon, cue_words, inflected_variants, load_lexicon, pattern_variants
+from .lexicon import THEMES, Lexicon, cue_words, inflected_variants, load_lexicon, normalize_word, pattern_variants
 
 __all__ = ["Mention", "ThemeScore", "SPANS_KEY", "THRESHOLD"]
 
@@ -289,8 +289,9 @@ _PAST_FORMS = _ABSENT_PAST | _BEARING_PAST | _RUNNING_PAST | _REPORTING_PAST
 _REPORTED = (_REPORTING | _REPORTING_PAST) - cue_words({"escalate", "escalated", "hear", "heard", "challenge",
                                                         "challenged"})
 _TIME_WORDS = cue_words({"since", "until", "once", "after", "before"})
-# ... and of them, causes: trouble denied before one does not reach past it ("There were no problems
-# thanks to the crisis team", "No issues unless the CHC assessment is delayed"; session 44)
+# Of the words that end a negation's reach (`_SCOPE_ENDS`), causes and conditions: trouble denied
+# before one does not reach past it ("There were no problems thanks to the crisis team", "No issues
+# unless the CHC assessment is delayed"; session 44)
 _CAUSES = cue_words({"because", "unless", "thanks"})
 # "as" and "so" open a clause of cause or result before a subject and its auxiliary ("not an issue as
 # the crisis team is in place", "no problems so the crisis team has been stood down": `_cause_clause`),
@@ -302,6 +303,9 @@ _CAUSE_NOT_SUBJECT = cue_words({"yet", "such", "well", "far", "long", "soon", "m
                                 "regards", "regard", "to", "of", "if", "though", "a", "an", "that", "called",
                                 "is", "are", "was", "were", "be", "not", "n't", "no"})
 _PRONOUNS = cue_words({"we", "they", "it", "there", "he", "she", "you", "i"})
+# "not as ... as" compares, as "not enough" grades (`_pseudo`; session 44), unless these follow "as"
+_NOT_COMPARED = cue_words({"yet", "such", "part", "a", "an", "the", "of", "to", "for", "regards", "regard", "if",
+                           "though", "per", "is", "are", "was", "were"})
 _CAUSE_SUBJECT_WORDS = 5  # "as the community learning disability team is ..."
 # The agent of a passive whose verb reports or decides ("raised by families", "agreed by the Health and
 # Wellbeing Board", "signed off by the JCE") is not what its negation denies (`_agent`; session 44).
@@ -310,6 +314,16 @@ _CAUSE_SUBJECT_WORDS = 5  # "as the community learning disability team is ..."
 _DECIDING_PAST = _REPORTING_PAST | cue_words({"agreed", "approved", "endorsed", "ratified", "considered", "discussed",
                                               "accepted", "adopted", "requested", "asked", "signed", "noted",
                                               "scrutinised", "scrutinized", "debated", "reviewed", "made"})
+# A sentence that opens with its topic and then denies trouble denies the topic (`_topic_denied`:
+# "Regarding ordinary residence, there are no disputes"; session 44): the openers, as norms
+_TOPIC_OPENERS = tuple(tuple(normalize_word(w) for w in o.split()) for o in (
+    "in relation to", "with regard to", "with regards to", "in regard to", "in regards to", "as regards",
+    "as regard", "in terms of", "in respect of", "with respect to", "as for", "regarding", "concerning",
+    "on the subject of", "on the question of", "on the issue of"))
+_TOPIC_WORDS = 6  # the topic's phrase after the mention, and the words before the denial after the comma
+_NOTHING = cue_words({"none", "nil", "nothing"})
+_NOTHING_AFTER = cue_words({"to", "report", "reported", "known", "identified", "noted", "arising", "currently",
+                            "at", "present", "as", "yet", "so", "far", "this", "time"})
 # "Without" before a counterfactual affirms: "Without the crisis team, admissions would have doubled"
 # (`_pseudo`); "Without a crisis team, we rely on A&E" denies, as "we operate without a pooled
 # budget, although one would be welcomed", "... and we would like this to change" and "we would
@@ -768,7 +782,9 @@ def _pseudo(norms: list[str], i: int, e: int, mention: int | None = None) -> boo
         j += 1
     if j + 1 < e and norms[j] in _GRADING and norms[j + 1] in PARTIAL_AFTER_NOT:
         j += 1  # "not nearly enough"
-    if j >= e or norms[j] not in PARTIAL_AFTER_NOT:
+    compared = j + 2 < e and norms[j] == "as" and norms[j + 1][:1].isalpha() and norms[j + 1] not in _NOT_COMPARED \
+        and "as" in norms[j + 2:j + 5]  # "not as well resourced as it should be": a comparison, a part
+    if not compared and (j >= e or norms[j] not in PARTIAL_AFTER_NOT):
         return False
     said = False  # inside a clause of "that": what it says is denied whole
     for k in range(j + 1, e):
@@ -1007,6 +1023,43 @@ def _agent(norms: list[str], i: int, start: int) -> bool:
         return False
     v = i - 2 if norms[i - 1] == "off" and i >= 2 else i - 1
     return norms[v] in _DECIDING_PAST and not (v >= 2 and norms[v - 1] in _LIST_JOINS)  # not "funded or approved by"
+
+
+def _topic_denied(norms: list[str], b: int, start: int, end: int, e: int) -> bool:
+    """Whether the mention (`start`-`end`) is the topic a sentence (b-e) opens with (`_TOPIC_OPENERS`:
+    "Regarding ordinary residence, ...", "In relation to CHC, ...", "As regards the pooled budget,
+    ..."), in a phrase of at most `_TOPIC_WORDS` words without a verb before the comma, and the clause
+    after the comma denies trouble ("there are no disputes", "we are not aware of any issues") or is
+    "none", "nil" or "nothing" (`_NOTHING`, with at most `_NOTHING_AFTER` after it: "nothing to
+    report"), and the sentence says nothing more against it: no contrast ("..., although a historic
+    case remains unresolved"), no clause after a comma or semicolon ("there are no issues, the Board
+    has approved the framework"). A denial of the theme, as "there are no OR disputes" is (session
+    44); a partial one is not ("there are not many disputes", "not always"), nor "nothing has been
+    updated" or "none of the tenants wishes to move" (an independent review found these)."""
+    k = b
+    while k < start and not norms[k][:1].isalnum():
+        k += 1  # a bullet or a quote before the opener
+    opener = next((len(o) for o in _TOPIC_OPENERS if tuple(norms[k:k + len(o)]) == o), 0)
+    if not opener or start < k + opener:
+        return False
+    c = next((p for p in range(end, min(e, end + _TOPIC_WORDS + 1)) if norms[p] == ","), -1)
+    if c < 0 or not _FINITE.isdisjoint(norms[k + opener:c]):
+        return False
+    for p in range(c + 1, min(e, c + 1 + _TOPIC_WORDS)):
+        w = norms[p]
+        if w in TERMINATORS or w in _CLAUSE_MARKS:
+            return False
+        if w in _NOTHING:
+            return all(x in _NOTHING_AFTER or not x[:1].isalnum() for x in norms[p + 1:e])  # "Concerning
+            # safeguarding, nil."; not "nothing has been updated since 2012"
+        if w in _DOUBLE:
+            nxt = norms[p + 1] if p + 1 < e else ""
+            if _pseudo(norms, p, e) or nxt in PARTIAL_AFTER_NOT or nxt in ("many", "much"):
+                return False  # "there are not many disputes", "not always a problem": a part
+            t = next((q for q in range(p + 1, min(e, p + 5)) if norms[q].startswith(_TROUBLE_STEMS)), -1)
+            return t >= 0 and not any(x in TERMINATORS or (x in (",", ";") and _clause_follows(norms, q + 1, e))
+                                      for q, x in enumerate(norms[t + 1:e], t + 1))
+    return False
 
 
 def _running(norms: list[str], k: int) -> bool:
@@ -1594,7 +1647,8 @@ class _DocView:
                     and not _scope_aside(norms, i, start) and _opens_clause(norms, _last_negation(norms, lo, i), i):
                 break  # "No one has been admitted since the crisis service started"; not "no issues when
                 # dealing with OR", "no disputes since 2011 over CHC": trouble denied reaches on, but not
-                # past a cause ("There were no problems thanks to the crisis team": session 44)
+                # past a cause ("There were no problems thanks to the crisis team": session 44); "because
+                # of" is a preposition (`_scope_aside`), whose object may be the trouble's source
             if n in ("as", "so") and _cause_clause(norms, i, start, e) and not NEG_PRE.isdisjoint(norms[lo:i]):
                 break  # "Should not be an issue as the crisis team is in place", "no problems so the crisis
                 # team has been stood down" (session 44)
@@ -1641,7 +1695,7 @@ class _DocView:
                 continue
             if n not in _POST_GAP:
                 break  # another word first: the negation, if any, is of something else
-        return False
+        return _topic_denied(norms, b, start, end, e)
 
     def quantified_denial(self, start: int, b: int) -> bool:
         """Whether the mention's clause opens with a negative quantifier as its subject ("Nobody
