@@ -320,6 +320,7 @@ _TOPIC_OPENERS = tuple(tuple(normalize_word(w) for w in o.split()) for o in (
     "in relation to", "with regard to", "with regards to", "in regard to", "in regards to", "as regards",
     "as regard", "in terms of", "in respect of", "with respect to", "as for", "regarding", "concerning",
     "on the subject of", "on the question of", "on the issue of"))
+_TOPIC_FIRST = frozenset(o[0] for o in _TOPIC_OPENERS)
 _TOPIC_WORDS = 6  # the topic's phrase after the mention, and the words before the denial after the comma
 _NOTHING = cue_words({"none", "nil", "nothing"})
 _NOTHING_AFTER = cue_words({"to", "report", "reported", "known", "identified", "noted", "arising", "currently",
@@ -1039,6 +1040,8 @@ def _topic_denied(norms: list[str], b: int, start: int, end: int, e: int) -> boo
     k = b
     while k < start and not norms[k][:1].isalnum():
         k += 1  # a bullet or a quote before the opener
+    if k >= start or norms[k] not in _TOPIC_FIRST:
+        return False  # most sentences: no opener to compare
     opener = next((len(o) for o in _TOPIC_OPENERS if tuple(norms[k:k + len(o)]) == o), 0)
     if not opener or start < k + opener:
         return False
