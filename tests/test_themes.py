@@ -523,6 +523,14 @@ def test_themes_a_cause_or_an_agent_is_not_what_a_negation_denies(nlp_lexicon_on
     ("Regarding advocacy and the crisis team, there are no issues.", "crisis_response", None),
     ("In relation to crisis response, we are not aware of any issues.", "crisis_response", None),
     ("With regard to advocacy, nothing to report.", "advocacy", None),
+    # ... or that the topic is not there, through a pronoun or a word for it
+    ("With regard to the section 75 agreement, it is not yet in place.", "pooled_budgets", None),
+    ("As for personal budgets, they are not available.", "personalisation", None),
+    ("Regarding section 75, we do not have one.", "pooled_budgets", None),
+    ("Regarding section 75, there is no agreement in place.", "pooled_budgets", None),
+    ("In relation to the crisis team, it is not available at weekends.", None, "crisis_response"),
+    ("In relation to the crisis team, it is not the council's responsibility.", None, "crisis_response"),
+    ("Regarding advocacy, it has not been reviewed this year.", None, "advocacy"),
     # ... not what is not trouble, nor a clause after the topic's own
     ("In relation to the crisis team, there is no funding yet.", None, "crisis_response"),
     ("Regarding the crisis team, there is no doubt it has reduced admissions.", None, "crisis_response"),
@@ -586,7 +594,8 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_AVAILABLE", "_RELATIVES", "_THERE_IS", "_COMING_PAST", "_HOURS", "_OF_PREPS", "_CASE_NOUNS", "_CASES",
         "_INVERTED_SUBJECTS", "_IN_BEING", "_TIMELY", "_BACKING", "_BACKED", "_ASPECT", "_REPORTED", "_CAUSES",
         "_AS_NOT_CAUSE", "_CAUSE_NOT_SUBJECT", "_PRONOUNS", "_DECIDING_PAST",
-        "_NOTHING", "_NOTHING_AFTER", "_NOT_COMPARED")}
+        "_NOTHING", "_NOTHING_AFTER", "_NOT_COMPARED",
+        "_TOPIC_PRONOUNS", "_HAVE_IT", "_TOPIC_NOUNS")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",

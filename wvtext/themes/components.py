@@ -323,6 +323,10 @@ _TOPIC_OPENERS = tuple(tuple(normalize_word(w) for w in o.split()) for o in (
 _TOPIC_FIRST = frozenset(o[0] for o in _TOPIC_OPENERS)
 _TOPIC_WORDS = 6  # the topic's phrase after the mention, and the words before the denial after the comma
 _NOTHING = cue_words({"none", "nil", "nothing"})
+_TOPIC_PRONOUNS = cue_words({"it", "they", "this", "these"})  # the topic's thing, as a clause's subject
+_HAVE_IT = cue_words({"one", "any", "it", "them", "this", "these"})  # "we do not have one"
+_TOPIC_NOUNS = cue_words({"agreement", "agreements", "arrangement", "arrangements", "service", "services",
+                          "provision", "team", "one"})  # "there is no agreement in place"
 _NOTHING_AFTER = cue_words({"to", "report", "reported", "known", "identified", "noted", "arising", "currently",
                             "at", "present", "as", "yet", "so", "far", "this", "time"})
 # "Without" before a counterfactual affirms: "Without the crisis team, admissions would have doubled"
@@ -1060,8 +1064,26 @@ def _topic_denied(norms: list[str], b: int, start: int, end: int, e: int) -> boo
             if _pseudo(norms, p, e) or nxt in PARTIAL_AFTER_NOT or nxt in ("many", "much"):
                 return False  # "there are not many disputes", "not always a problem": a part
             t = next((q for q in range(p + 1, min(e, p + 5)) if norms[q].startswith(_TROUBLE_STEMS)), -1)
-            return t >= 0 and not any(x in TERMINATORS or (x in (",", ";") and _clause_follows(norms, q + 1, e))
+            if t < 0 and _topic_absent(norms, c + 1, p, e):
+                t = p  # "As for personal budgets, they are not available", "we do not have one"
+            return t >= 0 and not any((x in TERMINATORS and x != "yet")  # "not yet in place" is no contrast
+                                      or (x in (",", ";") and _clause_follows(norms, q + 1, e))
                                       for q, x in enumerate(norms[t + 1:e], t + 1))
+    return False
+
+
+def _topic_absent(norms: list[str], s: int, p: int, e: int) -> bool:
+    """Whether the clause from s, with its negation at p, denies that the fronted topic is there: a
+    pronoun for it as the subject ("it is not yet in place", "they are not available": `_absent`),
+    "we do not have one" (`_HAVE_IT`), or "there is no agreement in place" (`_TOPIC_NOUNS`, with at
+    most `_NOTHING_AFTER` or "in place" after it); not "there is no funding yet" or "no plans"."""
+    if norms[s] in _TOPIC_PRONOUNS and p - s in (2, 3) and norms[s + 1] in _AUX_MODAL:
+        return _absent(norms, p + 1, e) and not _out_of_hours(norms, p + 1, e)  # not "at weekends": a gap
+    if norms[s] in ("we", "they") and p - s in (2, 3) and norms[p - 1] in _DO | _HAS and p + 2 < e \
+            and norms[p + 1] in HAVE and norms[p + 2] in _HAVE_IT:
+        return all(not x[:1].isalnum() or x in _NOTHING_AFTER for x in norms[p + 3:e])
+    if norms[p] == "no" and p + 1 < e and norms[p + 1] in _TOPIC_NOUNS and not _THERE_IS.isdisjoint(norms[s:p]):
+        return all(not x[:1].isalnum() or x in _NOTHING_AFTER or x in ("in", "place") for x in norms[p + 2:e])
     return False
 
 
