@@ -514,6 +514,44 @@ def test_themes_a_cause_or_an_agent_is_not_what_a_negation_denies(nlp_lexicon_on
 
 
 @pytest.mark.parametrize("text,denied,not_denied", [
+    # an abbreviation whose long form in the lexicon ends in a head noun is read as that long form
+    ("The CLDT has not been reviewed.", None, "community_teams"),
+    ("The CLDT is not the lead agency.", None, "community_teams"),
+    ("The CLDT is not in place.", "community_teams", None),
+    ("We do not have a CLDT.", "community_teams", None),
+])
+def test_themes_an_abbreviation_of_a_headed_term_is_read_as_it(nlp_lexicon_only, text, denied, not_denied):
+    """Session 44: "the CLDT" is "the community learning disability team": only its being there is
+    denied, as for the written term."""
+    s = one(nlp_lexicon_only, text)
+    if denied:
+        assert s[denied].negated
+    if not_denied:
+        assert not s[not_denied].negated
+
+
+@pytest.mark.parametrize("second, denied", [("The IST has not been reviewed this year.", False),
+                                            ("The IST is not yet in place.", True)])
+def test_themes_a_local_abbreviation_of_a_headed_long_form_is_read_as_it(nlp_lexicon_only, second, denied):
+    """A text's own abbreviation whose long form ends in a head noun ("Intensive Support Team") is
+    read as that long form: the IST's being there may be denied, its review not."""
+    text = "We have an Intensive Support Team (IST). " + second
+    s = one(nlp_lexicon_only, text)["crisis_response"]
+    later = [m for m in s.mentions if m.start_char >= len("We have an Intensive Support Team (IST). ")]
+    assert later and all(m.negated == denied for m in later)
+
+
+def test_themes_named_heads_come_from_the_lexicons_long_forms():
+    """The abbreviations read as headed are those whose letters spell a term of their theme with a
+    head noun: not one whose long form's head is another noun ("DST": decision support tool)."""
+    from wvtext.themes.components import _named_heads
+    from wvtext.themes.lexicon import load_lexicon
+
+    named = _named_heads(load_lexicon().terms)
+    assert {"CLDT", "SLA"} <= named and "DST" not in named and "CHC" not in named
+
+
+@pytest.mark.parametrize("text,denied,not_denied", [
     # a sentence that opens with its topic and then denies trouble about it denies the topic
     ("Regarding ordinary residence, there are no disputes because we follow the guidance.", "ordinary_residence", None),
     ("As regards CHC, there is no dispute.", "chc", None),
@@ -595,7 +633,7 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_INVERTED_SUBJECTS", "_IN_BEING", "_TIMELY", "_BACKING", "_BACKED", "_ASPECT", "_REPORTED", "_CAUSES",
         "_AS_NOT_CAUSE", "_CAUSE_NOT_SUBJECT", "_PRONOUNS", "_DECIDING_PAST",
         "_NOTHING", "_NOTHING_AFTER", "_NOT_COMPARED",
-        "_TOPIC_PRONOUNS", "_HAVE_IT", "_TOPIC_NOUNS")}
+        "_TOPIC_PRONOUNS", "_HAVE_IT", "_TOPIC_NOUNS", "_UNLETTERED")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,7 +24,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from ..learned import QUESTION_KEY
-from .acronyms import DEFINITIONS_KEY, OWN_DEFINITIONS_KEY, definitions, may_define, written_forms
+from .acronyms import DEFINITIONS_KEY, OWN_DEFINITIONS_KEY, definitions, is_abbreviation, may_define, written_forms
 from .lexicon import THEMES, Lexicon, cue_words, inflected_variants, load_lexicon, normalize_word, pattern_variants
 
 __all__ = ["Mention", "ThemeScore", "SPANS_KEY", "THRESHOLD"]
@@ -551,6 +552,7 @@ class ThemeMatcher:
         self.make_doc = nlp.make_doc
         self._long_forms: dict[str, list[tuple]] = {}  # long form (or abbreviation) -> its terms
         self._useful: dict[frozenset, dict[str, str]] = {}  # `useful_abbreviations`, by the map's content
+        self.named_heads = _named_heads(self.terms)  # "CLDT": read as "the community learning disability team"
 
     def __call__(self, doc: Doc) -> Doc:
         return self._match(doc, abbreviations=True)
@@ -589,6 +591,7 @@ class ThemeMatcher:
         doc.spans[SPANS_KEY] = [Span(doc, s, e, label=labels[t]) for t, s, e, _ in kept]
         doc.user_data[_RAW] = kept
         doc.user_data[_VIA] = via
+        doc.user_data[_NAMED] = self.named_heads
         return doc
 
     def _abbreviated(self, doc: Doc, found: list[tuple], via: dict[tuple[str, int], str],
@@ -1530,6 +1533,7 @@ _DASH_NEXT = (STOP_WORDS - {"only"}) | {"nil", "na", "n/a", "tbc", "tba"}
 
 
 _RAW, _MENTIONS, _VIEW = "wvtext_raw_mentions", "wvtext_mentions", "wvtext_view"
+_NAMED = "wvtext_named_heads"  # `ThemeMatcher.named_heads`, set by the theme matcher
 _VIA = "wvtext_abbreviations"  # {(theme, token): "ICB = Integrated Commissioning Board"}, set by the theme matcher
 _GLUE = "wvtext_word_hyphens"  # `_word_hyphens` of a doc, set by the theme matcher
 
@@ -1646,7 +1650,7 @@ class _DocView:
         return not words.isdisjoint(self.norms[self._back(start, b, reach):start]
                                     + self.norms[end:self._forward(end, e, reach)])
 
-    def negated(self, start: int, end: int, sent: tuple[int, int] | None = None) -> bool:
+    def negated(self, start: int, end: int, sent: tuple[int, int] | None = None, *, headed: bool = False) -> bool:
         b, e = sent or self.sent(start)
         norms = self.norms
         # "non" right before the term denies it ("non-CHC", split at the hyphen by the tokenizer);
@@ -1698,7 +1702,7 @@ class _DocView:
             return True
         # a head noun after the term ("crisis provision") or ending it ("the crisis team"): only its being
         # there may be denied ("the crisis team is not the council's responsibility": session 43)
-        headed = norms[end - 1] in _HEADS
+        headed = headed or norms[end - 1] in _HEADS  # or an abbreviation of such a term ("the CLDT")
         troubled = False  # a word of trouble after the term ("OR disputes"): only its arising may be denied
         for j in range(end, self._forward(end, e, _POST_WINDOW)):
             n = norms[j]
@@ -2043,13 +2047,15 @@ def negation(doc: Doc) -> Doc:
     mentions = []
     if raw:
         via = doc.user_data.get(_VIA) or {}
+        named = doc.user_data.get(_NAMED) or frozenset()
         view = doc_view(doc)
         answer = QUESTION_KEY in doc.user_data  # a narrative, answering its question
         for theme, s, e, term in raw:
             if theme == "transition" and view.age_span(s, e):
                 continue  # "children, young people and adults": everyone, not children in particular
             sent = b, se = view.sent(s)
-            negated, frame = view.negated(s, e, sent), view.frame(s, e)
+            headed = term.term in named or (bool(via) and _long_form_headed(via.get((theme, s), "")))
+            negated, frame = view.negated(s, e, sent, headed=headed), view.frame(s, e)
             if term.cohort and frame in ("", "fragment") and view.population(s, b):
                 frame = "population"  # "support for people with challenging behaviour": who, not what
             if frame == "boilerplate" and answer:
@@ -2062,6 +2068,47 @@ def negation(doc: Doc) -> Doc:
                                     via.get((theme, s), "") if via else ""))
     doc.user_data[_MENTIONS] = mentions
     return doc
+
+
+# Words an abbreviation leaves out of its letters ("CTPLD": community team for people with learning disabilities)
+_UNLETTERED = frozenset({"for", "with", "of", "and", "the", "in", "to", "&"})
+
+
+def _named_heads(terms) -> frozenset[str]:
+    """The lexicon's abbreviations whose long form, a term of the same theme that their letters
+    spell, has a head noun of `_HEADS` (`_head_of`): "CLDT" (community learning disability team),
+    "LAT" (local area team), "SLA" (service level agreement); not "DST" (decision support tool). Read
+    as the long form would be: only their being there is denied ("the CLDT has not been reviewed"
+    denies nothing; session 44)."""
+    long_forms: dict[tuple[str, str], list[list[str]]] = {}
+    for t in terms:
+        words = re.split(r"[\s\-]+", t.term.lower())
+        if len(words) > 1:
+            for letters in ("".join(w[0] for w in words if w),
+                            "".join(w[0] for w in words if w and w not in _UNLETTERED)):
+                long_forms.setdefault((t.theme, letters), []).append(words)
+    out = set()
+    for t in terms:
+        if " " in t.term or not is_abbreviation(t.term):
+            continue
+        letters = "".join(c for c in t.term.lower() if c.isalpha())
+        if any(_head_of(words) in _HEADS for words in long_forms.get((t.theme, letters), ())):
+            out.add(t.term)
+    return frozenset(out)
+
+
+def _head_of(words: list[str]) -> str:
+    """A noun phrase's head, as far as its words tell: the word before its first preposition
+    ("community team for people with learning disabilities"), or its last ("decision support tool")."""
+    cut = next((i for i, w in enumerate(words) if w in _UNLETTERED and i > 0), len(words))
+    return words[cut - 1] if cut else ""
+
+
+def _long_form_headed(via: str) -> bool:
+    """Whether a local abbreviation's long form ("IST = Intensive Support Team", as the matcher
+    records it) has a head noun of `_HEADS`, as a written term would (`_head_of`)."""
+    return bool(via) and _head_of([w for w in re.split(r"[\s\-]+", via.partition("=")[2].strip().lower()) if w]) \
+        in _HEADS
 
 
 def doc_view(doc: Doc) -> _DocView:
