@@ -304,10 +304,10 @@ _CAUSE_NOT_SUBJECT = cue_words({"yet", "such", "well", "far", "long", "soon", "m
                                 "regards", "regard", "to", "of", "if", "though", "a", "an", "that", "called",
                                 "is", "are", "was", "were", "be", "not", "n't", "no"})
 _PRONOUNS = cue_words({"we", "they", "it", "there", "he", "she", "you", "i"})
+_CAUSE_SUBJECT_WORDS = 5  # "as the community learning disability team is ..."
 # "not as ... as" compares, as "not enough" grades (`_pseudo`; session 44), unless these follow "as"
 _NOT_COMPARED = cue_words({"yet", "such", "part", "a", "an", "the", "of", "to", "for", "regards", "regard", "if",
                            "though", "per", "is", "are", "was", "were"})
-_CAUSE_SUBJECT_WORDS = 5  # "as the community learning disability team is ..."
 # The agent of a passive whose verb reports or decides ("raised by families", "agreed by the Health and
 # Wellbeing Board", "signed off by the JCE") is not what its negation denies (`_agent`; session 44).
 # Not a means ("not funded by CHC", "not covered by the pooled budget", "not supported by an advocate"):
@@ -1037,7 +1037,8 @@ def _topic_denied(norms: list[str], b: int, start: int, end: int, e: int) -> boo
     """Whether the mention (`start`-`end`) is the topic a sentence (b-e) opens with (`_TOPIC_OPENERS`:
     "Regarding ordinary residence, ...", "In relation to CHC, ...", "As regards the pooled budget,
     ..."), in a phrase of at most `_TOPIC_WORDS` words without a verb before the comma, and the clause
-    after the comma denies trouble ("there are no disputes", "we are not aware of any issues") or is
+    after the comma denies trouble ("there are no disputes", "we are not aware of any issues") or the
+    topic's being there (`_topic_absent`: "it is not yet in place", "we do not have one") or is
     "none", "nil" or "nothing" (`_NOTHING`, with at most `_NOTHING_AFTER` after it: "nothing to
     report"), and the sentence says nothing more against it: no contrast ("..., although a historic
     case remains unresolved"), no clause after a comma or semicolon ("there are no issues, the Board
@@ -2054,7 +2055,7 @@ def negation(doc: Doc) -> Doc:
             if theme == "transition" and view.age_span(s, e):
                 continue  # "children, young people and adults": everyone, not children in particular
             sent = b, se = view.sent(s)
-            headed = term.term in named or (bool(via) and _long_form_headed(via.get((theme, s), "")))
+            headed = term.term in named or _long_form_headed(via.get((theme, s), ""))  # "the CLDT", "the IST"
             negated, frame = view.negated(s, e, sent, headed=headed), view.frame(s, e)
             if term.cohort and frame in ("", "fragment") and view.population(s, b):
                 frame = "population"  # "support for people with challenging behaviour": who, not what
@@ -2099,16 +2100,17 @@ def _named_heads(terms) -> frozenset[str]:
 
 def _head_of(words: list[str]) -> str:
     """A noun phrase's head, as far as its words tell: the word before its first preposition
-    ("community team for people with learning disabilities"), or its last ("decision support tool")."""
-    cut = next((i for i, w in enumerate(words) if w in _UNLETTERED and i > 0), len(words))
+    ("community team for people with learning disabilities"), or its last ("decision support tool",
+    "crisis resolution and home treatment team")."""
+    cut = next((i for i, w in enumerate(words) if w in _PREPOSITIONS and i > 0), len(words))
     return words[cut - 1] if cut else ""
 
 
 def _long_form_headed(via: str) -> bool:
     """Whether a local abbreviation's long form ("IST = Intensive Support Team", as the matcher
-    records it) has a head noun of `_HEADS`, as a written term would (`_head_of`)."""
-    return bool(via) and _head_of([w for w in re.split(r"[\s\-]+", via.partition("=")[2].strip().lower()) if w]) \
-        in _HEADS
+    records it; "" for none) has a head noun of `_HEADS`, as a written term would (`_head_of`)."""
+    words = [w for w in re.split(r"[\s\-]+", via.partition("=")[2].lower()) if w]
+    return bool(words) and _head_of(words) in _HEADS
 
 
 def doc_view(doc: Doc) -> _DocView:
