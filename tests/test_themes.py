@@ -10,6 +10,15 @@ def one(nlp, text):
     return next(extract_themes([normalize_text(text)], nlp=nlp))
 
 
+def assert_denial(nlp, text: str, denied: str | None, not_denied: str | None) -> None:
+    """The text's theme `denied` is flagged negated and its theme `not_denied` is not (either may be None)."""
+    s = one(nlp, text)
+    if denied:
+        assert s[denied].negated
+    if not_denied:
+        assert not s[not_denied].negated
+
+
 def reading(scores, *, negated=False, frames=False):
     """Each theme's confidence (to 6 places), with whether it is negated and its mentions' frames
     where asked: what two writings of the same text must share."""
@@ -456,11 +465,7 @@ def test_themes_what_only_looks_like_a_denial_is_not_one(nlp_lexicon_only, text,
     ("The crisis team is not concerned with people who have a learning disability.", None, "crisis_response"),
 ])
 def test_themes_what_a_negation_after_the_subject_denies(nlp_lexicon_only, text, denied, not_denied):
-    s = one(nlp_lexicon_only, text)
-    if denied:
-        assert s[denied].negated
-    if not_denied:
-        assert not s[not_denied].negated
+    assert_denial(nlp_lexicon_only, text, denied, not_denied)
 
 
 @pytest.mark.parametrize("text,denied,not_denied", [
@@ -506,11 +511,7 @@ def test_themes_a_cause_or_an_agent_is_not_what_a_negation_denies(nlp_lexicon_on
     """Session 44: a clause of cause after a negation ("because", "thanks to", "unless", "as" before a
     subject and its verb) and the agent of a passive verb that reports or decides are outside what
     the negation denies; trouble denied still reaches past a time word or "whether"."""
-    s = one(nlp_lexicon_only, text)
-    if denied:
-        assert s[denied].negated
-    if not_denied:
-        assert not s[not_denied].negated
+    assert_denial(nlp_lexicon_only, text, denied, not_denied)
 
 
 @pytest.mark.parametrize("text,denied,not_denied", [
@@ -523,11 +524,7 @@ def test_themes_a_cause_or_an_agent_is_not_what_a_negation_denies(nlp_lexicon_on
 def test_themes_an_abbreviation_of_a_headed_term_is_read_as_it(nlp_lexicon_only, text, denied, not_denied):
     """Session 44: "the CLDT" is "the community learning disability team": only its being there is
     denied, as for the written term."""
-    s = one(nlp_lexicon_only, text)
-    if denied:
-        assert s[denied].negated
-    if not_denied:
-        assert not s[not_denied].negated
+    assert_denial(nlp_lexicon_only, text, denied, not_denied)
 
 
 @pytest.mark.parametrize("second, denied", [("The IST has not been reviewed this year.", False),
@@ -589,11 +586,7 @@ def test_themes_named_heads_come_from_the_lexicons_long_forms():
 ])
 def test_themes_a_topic_then_trouble_denied_denies_the_topic(nlp_lexicon_only, text, denied, not_denied):
     """Session 44: "Regarding X, there are no issues" denies X, as "there are no X issues" does."""
-    s = one(nlp_lexicon_only, text)
-    if denied:
-        assert s[denied].negated
-    if not_denied:
-        assert not s[not_denied].negated
+    assert_denial(nlp_lexicon_only, text, denied, not_denied)
 
 
 def test_themes_other_before_a_noun_names_no_people(nlp_lexicon_only):
@@ -670,11 +663,7 @@ def test_themes_a_quantifier_of_people_is_no_head_a_preposition_stops(nlp, text)
     ],
 )
 def test_themes_negation_stops_at_a_phrase_after_a_preposition(nlp, text, denied, not_denied):
-    s = one(nlp, text)
-    if denied:
-        assert s[denied].negated
-    if not_denied:
-        assert not s[not_denied].negated
+    assert_denial(nlp, text, denied, not_denied)
 
 
 @pytest.mark.parametrize(
@@ -795,11 +784,7 @@ def test_themes_negation_stops_at_a_phrase_after_a_preposition(nlp, text, denied
     ],
 )
 def test_themes_negation_by_a_quantifier_and_across_clauses(nlp_lexicon_only, text, denied, not_denied):
-    s = one(nlp_lexicon_only, text)
-    if denied:
-        assert s[denied].negated
-    if not_denied:
-        assert not s[not_denied].negated
+    assert_denial(nlp_lexicon_only, text, denied, not_denied)
 
 
 @pytest.mark.parametrize(
