@@ -626,7 +626,7 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_INVERTED_SUBJECTS", "_IN_BEING", "_TIMELY", "_BACKING", "_BACKED", "_ASPECT", "_REPORTED", "_CAUSES",
         "_AS_NOT_CAUSE", "_CAUSE_NOT_SUBJECT", "_PRONOUNS", "_DECIDING_PAST",
         "_NOTHING", "_NOTHING_AFTER", "_NOT_COMPARED",
-        "_TOPIC_PRONOUNS", "_HAVE_IT", "_TOPIC_NOUNS", "_UNLETTERED")}
+        "_TOPIC_PRONOUNS", "_HAVE_IT", "_TOPIC_NOUNS", "_AS_PHRASES")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",

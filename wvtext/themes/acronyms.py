@@ -25,7 +25,7 @@ from typing import Iterable
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-__all__ = ["Definition", "DEFINITIONS_KEY", "OWN_DEFINITIONS_KEY", "definitions", "is_abbreviation", "long_form",
+__all__ = ["Definition", "DEFINITIONS_KEY", "OWN_DEFINITIONS_KEY", "abbreviates", "definitions", "is_abbreviation", "long_form",
            "return_definitions", "written_forms", "written_in", "may_define"]
 
 DEFINITIONS_KEY = "wvtext_definitions"  # doc.user_data: {abbreviation: long form} of the doc's return
@@ -119,6 +119,12 @@ def long_form(short: str, words: str) -> str | None:
         s -= 1
     start = words.rfind(" ", 0, i + 1) + 1
     return words[start:]
+
+
+def abbreviates(short: str, phrase: str) -> bool:
+    """Whether `short` is an abbreviation of the whole of `phrase`, by the rules a definition in a text
+    is read by (`long_form`, `_acceptable`): "CLDT" of "community learning disability team"."""
+    return is_abbreviation(short) and long_form(short, phrase) == phrase and _acceptable(short, phrase)
 
 
 def _plain(word: str) -> str:

@@ -24,7 +24,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from ..learned import QUESTION_KEY
-from .acronyms import DEFINITIONS_KEY, OWN_DEFINITIONS_KEY, definitions, is_abbreviation, may_define, written_forms
+from .acronyms import DEFINITIONS_KEY, OWN_DEFINITIONS_KEY, abbreviates, definitions, may_define, written_forms
 from .lexicon import THEMES, Lexicon, cue_words, inflected_variants, load_lexicon, normalize_word, pattern_variants
 
 __all__ = ["Mention", "ThemeScore", "SPANS_KEY", "THRESHOLD"]
@@ -300,14 +300,14 @@ _CAUSES = cue_words({"because", "unless", "thanks"})
 # yet", "as a rule", "so far", "so that")
 _AS_NOT_CAUSE = cue_words({"such", "well", "so", "same", "much", "far", "long", "soon", "just", "known", "seen",
                            "act", "acts", "acting", "serve", "serves", "serving", "regarded", "described", "used"})
-_CAUSE_NOT_SUBJECT = cue_words({"yet", "such", "well", "far", "long", "soon", "much", "many", "part", "per",
-                                "regards", "regard", "to", "of", "if", "though", "a", "an", "that", "called",
-                                "is", "are", "was", "were", "be", "not", "n't", "no"})
+_AS_PHRASES = cue_words({"yet", "such", "part", "per", "regards", "regard", "to", "of", "if", "though", "a", "an",
+                         "is", "are", "was", "were"})  # "as yet", "as part of", "as regards", "as if", "as a", ...
+_CAUSE_NOT_SUBJECT = _AS_PHRASES | cue_words({"well", "far", "long", "soon", "much", "many", "that", "called", "be",
+                                              "not", "n't", "no"})
 _PRONOUNS = cue_words({"we", "they", "it", "there", "he", "she", "you", "i"})
 _CAUSE_SUBJECT_WORDS = 5  # "as the community learning disability team is ..."
 # "not as ... as" compares, as "not enough" grades (`_pseudo`; session 44), unless these follow "as"
-_NOT_COMPARED = cue_words({"yet", "such", "part", "a", "an", "the", "of", "to", "for", "regards", "regard", "if",
-                           "though", "per", "is", "are", "was", "were"})
+_NOT_COMPARED = _AS_PHRASES | cue_words({"the", "for"})
 # The agent of a passive whose verb reports or decides ("raised by families", "agreed by the Health and
 # Wellbeing Board", "signed off by the JCE") is not what its negation denies (`_agent`; session 44).
 # Not a means ("not funded by CHC", "not covered by the pooled budget", "not supported by an advocate"):
@@ -459,7 +459,7 @@ _CLAUSE_OPENERS = _CLAUSE_MARKS | {"and", "as", "that", "\u2022", '"', "'"}
 _FINITE = cue_words({"is", "are", "was", "were", "has", "have", "had", "will", "would", "shall", "should", "can",
                      "could", "may", "might", "must", "do", "does", "did", "we", "they", "it", "there", "he", "she"})
 # ... the verbs among them, and "cannot" (`_main_clause_between`)
-_AUX_MODAL = (_FINITE - cue_words({"we", "they", "it", "there", "he", "she"})) | cue_words({"cannot"})
+_AUX_MODAL = (_FINITE - _PRONOUNS) | cue_words({"cannot"})
 
 
 @dataclass(slots=True)
@@ -1061,8 +1061,8 @@ def _topic_denied(norms: list[str], b: int, start: int, end: int, e: int) -> boo
         if w in TERMINATORS or w in _CLAUSE_MARKS:
             return False
         if w in _NOTHING:
-            return all(x in _NOTHING_AFTER or not x[:1].isalnum() for x in norms[p + 1:e])  # "Concerning
-            # safeguarding, nil."; not "nothing has been updated since 2012"
+            return _only_after(norms, p + 1, e)  # "Concerning safeguarding, nil."; not "nothing has been
+            # updated since 2012"
         if w in _DOUBLE:
             nxt = norms[p + 1] if p + 1 < e else ""
             if _pseudo(norms, p, e) or nxt in PARTIAL_AFTER_NOT or nxt in ("many", "much"):
@@ -1083,12 +1083,18 @@ def _topic_absent(norms: list[str], s: int, p: int, e: int) -> bool:
     most `_NOTHING_AFTER` or "in place" after it); not "there is no funding yet" or "no plans"."""
     if norms[s] in _TOPIC_PRONOUNS and p - s in (2, 3) and norms[s + 1] in _AUX_MODAL:
         return _absent(norms, p + 1, e) and not _out_of_hours(norms, p + 1, e)  # not "at weekends": a gap
-    if norms[s] in ("we", "they") and p - s in (2, 3) and norms[p - 1] in _DO | _HAS and p + 2 < e \
-            and norms[p + 1] in HAVE and norms[p + 2] in _HAVE_IT:
-        return all(not x[:1].isalnum() or x in _NOTHING_AFTER for x in norms[p + 3:e])
+    if norms[s] in ("we", "they") and p - s in (2, 3) and (norms[p - 1] in _DO or norms[p - 1] in _HAS) \
+            and p + 2 < e and norms[p + 1] in HAVE and norms[p + 2] in _HAVE_IT:
+        return _only_after(norms, p + 3, e)
     if norms[p] == "no" and p + 1 < e and norms[p + 1] in _TOPIC_NOUNS and not _THERE_IS.isdisjoint(norms[s:p]):
-        return all(not x[:1].isalnum() or x in _NOTHING_AFTER or x in ("in", "place") for x in norms[p + 2:e])
+        return _only_after(norms, p + 2, e, ("in", "place"))
     return False
+
+
+def _only_after(norms: list[str], k: int, e: int, also: tuple[str, ...] = ()) -> bool:
+    """Whether the words from k to the sentence's end (e) are only punctuation, `_NOTHING_AFTER`
+    ("to report", "at present", "as yet") and `also`."""
+    return all(not x[:1].isalnum() or x in _NOTHING_AFTER or x in also for x in norms[k:e])
 
 
 def _running(norms: list[str], k: int) -> bool:
@@ -2071,31 +2077,23 @@ def negation(doc: Doc) -> Doc:
     return doc
 
 
-# Words an abbreviation leaves out of its letters ("CTPLD": community team for people with learning disabilities)
-_UNLETTERED = frozenset({"for", "with", "of", "and", "the", "in", "to", "&"})
-
-
 def _named_heads(terms) -> frozenset[str]:
-    """The lexicon's abbreviations whose long form, a term of the same theme that their letters
-    spell, has a head noun of `_HEADS` (`_head_of`): "CLDT" (community learning disability team),
-    "LAT" (local area team), "SLA" (service level agreement); not "DST" (decision support tool). Read
-    as the long form would be: only their being there is denied ("the CLDT has not been reviewed"
-    denies nothing; session 44)."""
-    long_forms: dict[tuple[str, str], list[list[str]]] = {}
+    """The lexicon's abbreviations that abbreviate (`abbreviates`, the rules a text's own definitions
+    are read by) a term of the same theme whose head is a head noun of `_HEADS` (`_head_of`): "CLDT"
+    (community learning disability team), "LAT" (local area team), "SLA" (service level agreement);
+    not "DST" (decision support tool). Read as the long form would be: only their being there is
+    denied ("the CLDT has not been reviewed" denies nothing; session 44)."""
+    phrases: dict[str, list[str]] = {}
     for t in terms:
-        words = re.split(r"[\s\-]+", t.term.lower())
-        if len(words) > 1:
-            for letters in ("".join(w[0] for w in words if w),
-                            "".join(w[0] for w in words if w and w not in _UNLETTERED)):
-                long_forms.setdefault((t.theme, letters), []).append(words)
-    out = set()
-    for t in terms:
-        if " " in t.term or not is_abbreviation(t.term):
-            continue
-        letters = "".join(c for c in t.term.lower() if c.isalpha())
-        if any(_head_of(words) in _HEADS for words in long_forms.get((t.theme, letters), ())):
-            out.add(t.term)
-    return frozenset(out)
+        if " " in t.term.strip():
+            phrases.setdefault(t.theme, []).append(t.term)
+    return frozenset(t.term for t in terms if " " not in t.term
+                     and any(abbreviates(t.term, p) and _head_of(_phrase_words(p)) in _HEADS for p in phrases.get(t.theme, ())))
+
+
+def _phrase_words(phrase: str) -> list[str]:
+    """A phrase's words, lower case, split at spaces and hyphens."""
+    return [w for w in re.split(r"[\s\-]+", phrase.lower()) if w]
 
 
 def _head_of(words: list[str]) -> str:
@@ -2106,10 +2104,12 @@ def _head_of(words: list[str]) -> str:
     return words[cut - 1] if cut else ""
 
 
+@lru_cache(maxsize=4096)
 def _long_form_headed(via: str) -> bool:
     """Whether a local abbreviation's long form ("IST = Intensive Support Team", as the matcher
-    records it; "" for none) has a head noun of `_HEADS`, as a written term would (`_head_of`)."""
-    words = [w for w in re.split(r"[\s\-]+", via.partition("=")[2].lower()) if w]
+    records it; "" for none) has a head noun of `_HEADS`, as a written term would (`_head_of`); read
+    once per long form, not per mention."""
+    words = _phrase_words(via.partition("=")[2])
     return bool(words) and _head_of(words) in _HEADS
 
 
