@@ -626,7 +626,8 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_INVERTED_SUBJECTS", "_IN_BEING", "_TIMELY", "_BACKING", "_BACKED", "_ASPECT", "_REPORTED", "_CAUSES",
         "_AS_NOT_CAUSE", "_CAUSE_NOT_SUBJECT", "_PRONOUNS", "_DECIDING_PAST",
         "_NOTHING", "_NOTHING_AFTER", "_NOT_COMPARED",
-        "_TOPIC_PRONOUNS", "_HAVE_IT", "_TOPIC_NOUNS", "_AS_PHRASES")}
+        "_TOPIC_PRONOUNS", "_HAVE_IT", "_TOPIC_NOUNS", "_AS_PHRASES",
+        "_RESTRICTION_PREPS", "_RESTRICTION_NOUNS", "_NUMBER_WORDS", "_RESTRICTION_WORDS")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",
@@ -784,6 +785,37 @@ def test_themes_negation_stops_at_a_phrase_after_a_preposition(nlp, text, denied
     ],
 )
 def test_themes_negation_by_a_quantifier_and_across_clauses(nlp_lexicon_only, text, denied, not_denied):
+    assert_denial(nlp_lexicon_only, text, denied, not_denied)
+
+
+@pytest.mark.parametrize(
+    "text, denied, not_denied",
+    [
+        # What a negative quantifier's definite restriction names is presupposed, not denied: the
+        # clause denies what it says of it (session 45) ...
+        ("Nobody in the current cohort is subject to Ministry of Justice restrictions.", None, "needs_assessment"),
+        ("None of our providers has raised concerns with us.", None, "market_providers"),
+        ("Not one of the family carers we spoke to had been offered a carer's assessment.", None,
+         "family_engagement"),
+        ("None of the people on the register were placed by specialist commissioners.",
+         "specialist_commissioning", "registers_information"),
+        ("None of the young people in transition has been placed out of area.", "out_of_area", "transition"),
+        ("Nobody on the partnership board has ever seriously disputed that the pooled budget works.", None,
+         "governance_partnership"),
+        # ... with a number in words, an adverb, or a passive participle's agent in the restriction
+        ("Neither of the two individuals in the cohort has a personal budget.", "personalisation",
+         "needs_assessment"),
+        ("None of the 4 people currently on the register is in an NHS bed.", None, "registers_information"),
+        ("None of the people supported by the crisis team were admitted to hospital.", None, "crisis_response"),
+        ("None of the staff in the crisis team have reported problems with the rota.", None, "crisis_response"),
+        # ... not a mention after a verb, or after the restriction's noun where a participle goes on
+        ("None of the 19 receives NHS Continuing Healthcare.", "chc", None),
+        ("No one in this cohort is placed out of area.", "out_of_area", None),
+        ("We have no one in this cohort placed outside the borough.", "out_of_area", None),
+        ("No one placed through specialised commissioning is from the county.", "specialist_commissioning", None),
+    ],
+)
+def test_themes_a_quantifiers_definite_restriction_is_not_denied(nlp_lexicon_only, text, denied, not_denied):
     assert_denial(nlp_lexicon_only, text, denied, not_denied)
 
 

@@ -439,6 +439,29 @@ _LIKING = cue_words({"happy", "satisfied", "pleased", "comfortable", "confident"
 _LIKING_AFTER = frozenset({"like", "content", "welcome"})
 _LIKING_VERBS = cue_words({"is", "are", "was", "were", "be", "been", "being", "would", "'d", "feel", "feels", "felt",
                            "seem", "seems", "seemed", "appear", "appears", "appeared", "really"})
+# A mention in a negative quantifier's definite restriction is presupposed there, not denied
+# (session 45): "Nobody in the current cohort is subject to restrictions", "None of our providers has
+# raised concerns", "None of the people on the register were placed by specialist commissioners" speak
+# of a cohort, providers and a register that exist; the clause denies what it says of them, as "None
+# of our residents are placed by specialist commissioners" denies the commissioning. Only a restriction
+# that opens definite ("the", "our", a number) and holds nothing but people, numbers, prepositions and
+# a few adjectives (`_in_restriction`): "None of the 19 receives NHS CHC" still denies CHC (a verb
+# stands between), and so do "No one with CHC funding lives here" and "nobody in a crisis", indefinite.
+_RESTRICTION_PREPS = cue_words({"of", "in", "on", "from", "at", "among", "amongst", "within", "under", "with",
+                                "across"})
+# The mention opens a noun of the restriction: not right after one of its nouns, where a verb or a
+# participle goes on ("no one in this cohort placed outside the borough" denies the placement) ...
+_RESTRICTION_NOUNS = cue_words({"people", "person", "individual", "adult", "child", "children", "resident", "tenant",
+                                "patient", "client", "cohort", "group", "family", "families", "man", "men", "woman",
+                                "women", "staff", "member", "worker"})
+_NUMBER_WORDS = cue_words({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                           "twenty", "dozen"})
+_RESTRICTION_WORDS = (_RESTRICTION_PREPS | _DEFINITE | _RESTRICTION_NOUNS | _NUMBER_WORDS
+                      | cue_words({"a", "an", "current", "existing", "present", "local", "whole", "remaining", "same",
+                                   "wider", "other", "young", "currently", "now", "still"}))
+# ... unless it is the agent of a passive participle after such a noun, which the restriction holds
+# too: "None of the people supported by the crisis team were admitted" ("supported" ends in "ed" and
+# "by" follows: a participle, not the clause's verb).
 _ASIDE_WORDS = 4  # "Nobody, as yet, has ...": a short aside set off by commas after the quantifier
 _SUBJECT_WORDS = 6  # ... or after the rest of its subject: "None of the people on our register, so far, have ..."
 # ... unless it makes an exception, which the clause then affirms: "Nobody, apart from two people, is ..."
@@ -1412,6 +1435,29 @@ def _aside(norms: list[str], q: int, start: int) -> tuple[int, int]:
     return comma, close
 
 
+def _in_restriction(norms: list[str], q: int, start: int) -> bool:
+    """Whether a mention at `start` stands in the definite restriction of the quantifier at q ("Nobody
+    in the current cohort ...", "None of our providers ...", "Not one of the people on the register
+    ..."), which presupposes it (`_RESTRICTION_WORDS`)."""
+    k = _quantifier_end(norms, q)
+    if k < start and norms[k - 1] != "of" and norms[k] in _RESTRICTION_PREPS:
+        k += 1  # "nobody in the ...", "no one from our ..."
+    if not (k < start and (norms[k] in _DEFINITE or norms[k] in _NUMBER_WORDS or norms[k].isdigit())) \
+            or norms[start - 1] in _RESTRICTION_NOUNS:
+        return False
+    return all(norms[j] in _RESTRICTION_WORDS or norms[j].isdigit() or _in_word(norms, j) or _agent_of_participle(norms, j)
+               for j in range(k, start))
+
+
+def _agent_of_participle(norms: list[str], j: int) -> bool:
+    """Whether the word at j is a participle after a noun of people and before "by", or that "by"
+    ("the people supported by the crisis team"): part of a quantifier's restriction."""
+    if norms[j] == "by":
+        j -= 1
+    return (j > 0 and j + 1 < len(norms) and norms[j + 1] == "by" and norms[j].endswith("ed")
+            and norms[j - 1] in _RESTRICTION_NOUNS)
+
+
 def _quantifier_end(norms: list[str], i: int) -> int:
     """Where the quantifier starting at i ends: after "nobody", "no one", "none of", "not one"."""
     return i + 1 if norms[i] in _NO_ONE else i + 2
@@ -1694,8 +1740,8 @@ class _DocView:
                     and not (n == "no" and _single(norms, i)):  # "no one agency" denies nothing
                 if _main_clause_between(norms, b, i, start, end, e):
                     break  # "If this is not possible the provider will arrange advocacy"
-                if _quantifier(norms, i) and _beyond_quantifier(norms, i, start):
-                    break  # "Nobody is happy with the advocacy provision"
+                if _quantifier(norms, i) and (_beyond_quantifier(norms, i, start) or _in_restriction(norms, i, start)):
+                    break  # "Nobody is happy with the advocacy provision", "None of our providers ..."
                 if _undone_before(norms, i + 1, start) or _refused_in_clause(norms, i + 1, e):
                     return False  # "no reduction in the advocacy contract", "no referral to advocacy was refused"
                 if n in _NEGATING_NOUNS and _negation_before(norms, i, lo, e, start):
@@ -1758,7 +1804,7 @@ class _DocView:
             if n == "that" and norms[i - 1] != "of":  # "none of that money" goes on
                 return False  # the verb's own clause: "Nobody disputes that the pooled budget works"
             if _quantifier(norms, i) and (i == b or norms[i - 1] in _CLAUSE_OPENERS):
-                return not _refused_in_clause(norms, i + 1, self.sent(start)[1])
+                return not (_in_restriction(norms, i, start) or _refused_in_clause(norms, i + 1, self.sent(start)[1]))
             i -= 1
         return False
 

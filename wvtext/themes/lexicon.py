@@ -103,11 +103,12 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # and "not as well resourced as" a comparison, a part; negation-cues-12; the fronted topic's being
 # there denied through a pronoun, "Regarding section 75, it is not yet in place"; negation-cues-13;
 # an abbreviation whose long form ends in a head noun read as that long form, "the CLDT has not been
-# reviewed"; negation-cues-14), so that
+# reviewed"; negation-cues-14; a negative quantifier's definite restriction not denied, "Nobody in the
+# current cohort is ..."; negation-cues-15), so that
 # a learned model trained on the earlier matches (and marks) is
 # reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
-            "local-abbreviations-10;typos-4;negation-cues-14")
+            "local-abbreviations-10;typos-4;negation-cues-15")
 
 
 class LexiconError(WvtextError):
