@@ -627,7 +627,7 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_AS_NOT_CAUSE", "_CAUSE_NOT_SUBJECT", "_PRONOUNS", "_DECIDING_PAST",
         "_NOTHING", "_NOTHING_AFTER", "_NOT_COMPARED",
         "_TOPIC_PRONOUNS", "_HAVE_IT", "_TOPIC_NOUNS", "_AS_PHRASES",
-        "_RESTRICTION_PREPS", "_RESTRICTION_NOUNS", "_NUMBER_WORDS", "_RESTRICTION_WORDS")}
+        "_RESTRICTION_PREPS", "_RESTRICTION_NOUNS", "_NUMBER_WORDS", "_RESTRICTION_WORDS", "_WHO")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",
@@ -813,6 +813,14 @@ def test_themes_negation_by_a_quantifier_and_across_clauses(nlp_lexicon_only, te
         ("No one in this cohort is placed out of area.", "out_of_area", None),
         ("We have no one in this cohort placed outside the borough.", "out_of_area", None),
         ("No one placed through specialised commissioning is from the county.", "specialist_commissioning", None),
+        # the main clause after a relative clause on the quantifier's subject is still denied; what the
+        # relative clause says is not
+        ("None of the people who live in the borough have had a review.", "reviews_care_management", None),
+        ("Nobody who lives in the county is funded by CHC.", "chc", None),
+        ("None of the people who were reviewed have a crisis plan.", "crisis_response", None),
+        ("None of the people who use advocacy services have complained.", None, "advocacy"),
+        ("None of the people who have had support from the crisis team were admitted.", None, "crisis_response"),
+        ("None of the people who are placed out of area have a named care coordinator.", None, "out_of_area"),
     ],
 )
 def test_themes_a_quantifiers_definite_restriction_is_not_denied(nlp_lexicon_only, text, denied, not_denied):

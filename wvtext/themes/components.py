@@ -1449,6 +1449,27 @@ def _in_restriction(norms: list[str], q: int, start: int) -> bool:
                for j in range(k, start))
 
 
+# A relative clause on the quantifier's subject ("None of the people who live in the borough ...")
+# ends where the main clause's verb stands: `_relative_closed`.
+_WHO = cue_words({"who", "whom"})
+_WHO_AFTER = _RESTRICTION_NOUNS | _NO_ONE | _NO_WHO
+
+
+def _relative_closed(norms: list[str], r: int, start: int) -> bool:
+    """Whether the relative clause that "who" at r opens after a noun of people has ended before a
+    mention at `start`, so that the mention is in the main clause: a verb group (an auxiliary or a
+    modal, with those right after it) stands between, besides the relative's own where its first word
+    is one ("None of the people who live in the borough have had a review", "... who are funded by
+    CHC have had a review"); not "None of the people who use advocacy have complained", "... who have
+    had support from the crisis team ..." (session 45, after an independent review)."""
+    if r == 0 or norms[r - 1] not in _WHO_AFTER:
+        return False
+    groups = sum(1 for j in range(r + 1, start)
+                 if norms[j] in _AUX_MODAL and norms[j - 1] not in _AUX_MODAL and norms[j - 1] not in _AUXILIARIES
+                 and norms[j - 1] not in ("not", "n't"))
+    return groups >= (2 if r + 1 < start and norms[r + 1] in _AUX_MODAL else 1)
+
+
 def _agent_of_participle(norms: list[str], j: int) -> bool:
     """Whether the word at j is a participle after a noun of people and before "by", or that "by"
     ("the people supported by the crisis team"): part of a quantifier's restriction."""
@@ -1797,6 +1818,9 @@ class _DocView:
                 continue
             if _out_of_reach(norms, i):
                 return False  # "Nobody is happy with the advocacy provision": the liking is denied
+            if n in _WHO and _relative_closed(norms, i, start):
+                i -= 1  # "None of the people who live in the borough have had a review": the review is the
+                continue  # main clause's, past the relative clause of the quantifier's subject (session 45)
             if n in TERMINATORS or (n in _CLAUSE_MARKS and not (n == "so" and norms[i + 1] == "far")):
                 return False  # "so" opens a clause, "so far" does not
             if n in _SCOPE_ENDS and not _scope_aside(norms, i, start) and _opens_clause(norms, first, i):
