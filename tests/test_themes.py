@@ -690,6 +690,8 @@ def test_themes_negation_stops_at_a_phrase_after_a_preposition(nlp, text, denied
          "pooled_budgets", None),
         ("No individuals from the borough are currently placed or funded through specialised commissioning.",
          "specialist_commissioning", None),
+        ("No young people from the county are placed through specialised commissioning.",
+         "specialist_commissioning", None),  # session 45
         # a bare "None" answers the question and denies nothing after it; nor does a quantifier
         # reach into the clause its verb opens (both beyond the eight words a cue before a mention reaches)
         ("Issues with Ordinary Residence - None We are currently working closely with a number of local "
@@ -808,11 +810,15 @@ def test_themes_negation_by_a_quantifier_and_across_clauses(nlp_lexicon_only, te
         ("None of the 4 people currently on the register is in an NHS bed.", None, "registers_information"),
         ("None of the people supported by the crisis team were admitted to hospital.", None, "crisis_response"),
         ("None of the staff in the crisis team have reported problems with the rota.", None, "crisis_response"),
+        # ... or a participle's phrase where the clause's own verb follows the mention
+        ("No one in the cohort placed out of area has been visited this year.", None, "out_of_area"),
+        ("None of those receiving CHC funding has been discharged.", None, "chc"),
         # ... not a mention after a verb, or after the restriction's noun where a participle goes on
         ("None of the 19 receives NHS Continuing Healthcare.", "chc", None),
         ("No one in this cohort is placed out of area.", "out_of_area", None),
         ("We have no one in this cohort placed outside the borough.", "out_of_area", None),
         ("No one placed through specialised commissioning is from the county.", "specialist_commissioning", None),
+        ("None of the people placed out of area receive CHC.", "chc", None),
         # the main clause after a relative clause on the quantifier's subject is still denied; what the
         # relative clause says is not
         ("None of the people who live in the borough have had a review.", "reviews_care_management", None),

@@ -413,7 +413,7 @@ _NO_ONE = frozenset({"nobody", "noone"})  # and "no one"; "none" only before "of
 # providers"): it is a quantifier only as "none of ..." or "none are/is/has ...".
 _QUANTIFIER_WORDS = frozenset({"nobody", "noone", "no", "none", "not", "neither"})
 _NO_WHO = frozenset({"one", "people", "person", "individual", "patient", "client", "adult", "child", "children",
-                     "resident"})
+                     "resident", "young"})  # "No young people from the county are placed through ..." (session 45)
 _QUANTIFIER_PAIRS = frozenset({("not", "one"), ("neither", "of")})
 _NONE_BEFORE = frozenset({"of", "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could"})
 # "No one" before a noun of the kind that shares work out means "no single": "No one agency could
@@ -461,7 +461,9 @@ _RESTRICTION_WORDS = (_RESTRICTION_PREPS | _DEFINITE | _RESTRICTION_NOUNS | _NUM
                                    "wider", "other", "young", "currently", "now", "still"}))
 # ... unless it is the agent of a passive participle after such a noun, which the restriction holds
 # too: "None of the people supported by the crisis team were admitted" ("supported" ends in "ed" and
-# "by" follows: a participle, not the clause's verb).
+# "by" follows: a participle, not the clause's verb), or the participle's phrase where the clause's own
+# verb follows the mention: "No one in the cohort placed out of area has been visited", "None of those
+# receiving CHC funding has been discharged" (`_participle`, `_verb_follows`).
 _ASIDE_WORDS = 4  # "Nobody, as yet, has ...": a short aside set off by commas after the quantifier
 _SUBJECT_WORDS = 6  # ... or after the rest of its subject: "None of the people on our register, so far, have ..."
 # ... unless it makes an exception, which the clause then affirms: "Nobody, apart from two people, is ..."
@@ -1442,11 +1444,31 @@ def _in_restriction(norms: list[str], q: int, start: int) -> bool:
     k = _quantifier_end(norms, q)
     if k < start and norms[k - 1] != "of" and norms[k] in _RESTRICTION_PREPS:
         k += 1  # "nobody in the ...", "no one from our ..."
-    if not (k < start and (norms[k] in _DEFINITE or norms[k] in _NUMBER_WORDS or norms[k].isdigit())) \
-            or norms[start - 1] in _RESTRICTION_NOUNS:
+    if not (k < start and (norms[k] in _DEFINITE or norms[k] in _NUMBER_WORDS or norms[k].isdigit())):
+        return False
+    if norms[start - 1] in _RESTRICTION_NOUNS and not (_participle(norms, start) and _verb_follows(norms, start)):
         return False
     return all(norms[j] in _RESTRICTION_WORDS or norms[j].isdigit() or _in_word(norms, j) or _agent_of_participle(norms, j)
-               for j in range(k, start))
+               or (_participle(norms, j) and _verb_follows(norms, start)) for j in range(k, start))
+
+
+def _participle(norms: list[str], j: int) -> bool:
+    """Whether the word at j reads as a participle after a noun of people or "those" ("the people
+    placed out of area", "those receiving CHC")."""
+    return j > 0 and norms[j].endswith(("ed", "ing")) and (norms[j - 1] in _RESTRICTION_NOUNS or norms[j - 1] == "those")
+
+
+def _verb_follows(norms: list[str], start: int) -> bool:
+    """Whether the quantifier's verb comes after a mention at `start`, before the clause ends, so that
+    a participle before the mention belongs to its subject: "No one in the cohort placed out of area
+    has been visited"; not "We have no one in this cohort placed outside the borough; ..." (the
+    participle is what is denied)."""
+    for n in norms[start:]:
+        if n in _AUX_MODAL:
+            return True
+        if n in TERMINATORS or n in _CLAUSE_MARKS or n in (".", "!", "?", ";"):
+            return False
+    return False
 
 
 # A relative clause on the quantifier's subject ("None of the people who live in the borough ...")
