@@ -313,6 +313,32 @@ def speed(nlp, texts: list[str], questions: list[str | None], abbreviations: lis
             "blank_tokenizer_words_per_s": int(words / med_blank), "ratio_to_blank": round(med_full / med_blank, 2)}
 
 
+# SYNTHETIC sentences with no break, each unit a shape the negation rules walk back through (a
+# quantifier's restriction, a fronted clause, a relative clause): a text with no sentence breaks
+# (a dump with its full stops lost) is one sentence however long.
+LONG_UNITS = ("nobody in the current cohort on the register is ",
+              "if there is no crisis team, the provider will arrange advocacy and ",
+              "none of the people who live here have had a review and ")
+
+
+def long_sentences(nlp, n: int = 1000) -> dict:
+    """Seconds for the theme stage over one sentence of each of LONG_UNITS repeated n and 2n times,
+    and the ratio of the two: about 2 where the time grows with the length, about 4 where it grows
+    with its square (session 45 found 18,000 words of one sentence taking 46 s)."""
+    got = {}
+    for unit in LONG_UNITS:
+        took = []
+        for k in (n, 2 * n):
+            text = "None of the people " + unit * k + "."
+            t = time.perf_counter()
+            list(extract_themes([text], nlp=nlp))
+            took.append(time.perf_counter() - t)
+        got[unit.split()[0] + " " + unit.split()[1]] = {"words": len(("None of the people " + unit * 2 * n).split()),
+                                                        "seconds": round(took[1], 3),
+                                                        "ratio_double": round(took[1] / max(took[0], 1e-9), 2)}
+    return got
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--json", type=Path)
@@ -350,6 +376,7 @@ def main() -> None:
     defined = return_definitions(a.narrative for a in ret.answers)
     base_d = [defined] * len(ret.answers) + [None] * len(items)
     out["speed"] = speed(nlp, base * times, base_q * times, base_d * times)
+    out["long_sentences"] = long_sentences(nlp)
     print(f"{'theme':<28}{'leics P/R/F1':>20}{'items P/R/F1':>20}{'real F1':>9}{'n':>5}" + ("   synth F1" if syn else ""))
     for t in THEMES:
         a, i, c = (out[k]["per_label"][t] for k in ("leicestershire_answers", "seed_items", "real_combined"))
@@ -415,6 +442,10 @@ def main() -> None:
                 fp, fn = pred.get(k, set()) - gold[k], gold[k] - pred.get(k, set())
                 if fp or fn:
                     print(f"{kind} {k}: FP {sorted(fp)} FN {sorted(fn)}")
+    print("long sentences (SYNTHETIC, one sentence with no break; seconds at twice the length, and the ratio to "
+          "once: ~2 grows with the length, ~4 with its square): "
+          + "; ".join(f"'{k} ...' {v['words']:,} words {v['seconds']} s (x{v['ratio_double']})"
+                      for k, v in out["long_sentences"].items()))
     if args.json:
         write_json(args.json, out)
 

@@ -464,6 +464,10 @@ _RESTRICTION_WORDS = (_RESTRICTION_PREPS | _DEFINITE | _RESTRICTION_NOUNS | _NUM
 # "by" follows: a participle, not the clause's verb), or the participle's phrase where the clause's own
 # verb follows the mention: "No one in the cohort placed out of area has been visited", "None of those
 # receiving CHC funding has been discharged" (`_participle`, `_verb_follows`).
+# How far back from a mention a quantifier's clause is looked for (tokens): a clause with no break
+# for longer than this is no clause a return writes, and the walk back, once per mention, stays short
+# in a text with no sentence breaks (session 45: 18,000 words of one sentence took 46 s).
+_QUANTIFIER_REACH = 60
 _ASIDE_WORDS = 4  # "Nobody, as yet, has ...": a short aside set off by commas after the quantifier
 _SUBJECT_WORDS = 6  # ... or after the rest of its subject: "None of the people on our register, so far, have ..."
 # ... unless it makes an exception, which the clause then affirms: "Nobody, apart from two people, is ..."
@@ -1528,7 +1532,7 @@ def _fronts(norms: list[str], b: int, k: int) -> bool:
         and norms[k + 1] in _INVERTED_SUBJECTS
 
 
-def _fronted_clause(norms: list[str], b: int, c: int, e: int) -> bool:
+def _fronted_clause(norms: list[str], b: int, c: int, e: int, openers: list[int]) -> bool:
     """Whether the comma at c closes a clause fronted by a word of condition, time, cause or
     concession (`_FRONTING`) that opens the sentence (which begins at b) or a clause in it, and holds
     a verb or a "not" ("If this is not possible, the provider will arrange advocacy"): a negation in
@@ -1536,16 +1540,10 @@ def _fronted_clause(norms: list[str], b: int, c: int, e: int) -> bool:
     list, "and" or "or" and then a comma before any verb or subject ("If there is no advocacy, housing,
     CHC or respite, we escalate": the list is denied whole; "If the person is not settled, advocacy and
     positive behaviour support are offered" is a main clause; independent reviews found these),
-    and not a fronted phrase without a verb ("If no advocacy, housing or CHC is needed, ...")."""
-    verb = False
-    for k in range(c - 1, b - 1, -1):
-        n = norms[k]
-        verb = verb or n in _FINITE or n in _FRONT_VERBS
-        if _fronts(norms, b, k):
-            break
-    else:
-        return False
-    if not verb:
+    and not a fronted phrase without a verb ("If no advocacy, housing or CHC is needed, ...").
+    `openers`: where the sentence's fronted clauses open (`_DocView.openers`)."""
+    last = bisect_left(openers, c) - 1  # the nearest opener before the comma
+    if last < 0 or not any(n in _FINITE or n in _FRONT_VERBS for n in norms[openers[last]:c]):
         return False
     joined = False  # up to a verb or a subject, over the commas of a list
     for n in norms[c + 1:e]:
@@ -1560,7 +1558,7 @@ def _fronted_clause(norms: list[str], b: int, c: int, e: int) -> bool:
     return True  # "..., the provider arranges advocacy and housing."
 
 
-def _main_clause_between(norms: list[str], b: int, i: int, start: int, end: int, e: int) -> bool:
+def _main_clause_between(norms: list[str], b: int, i: int, start: int, end: int, e: int, openers: list[int]) -> bool:
     """Whether, in a sentence (beginning at b, ending at e) opened by a fronted clause (`_FRONTING`)
     with no comma to close it, the mention (`start`-`end`) lies in the main clause after the negation
     at i: a subject word, then an auxiliary or modal, between the two ("If this is not possible the
@@ -1570,8 +1568,8 @@ def _main_clause_between(norms: list[str], b: int, i: int, start: int, end: int,
     crisis team will step in"). An independent review found the comma left out often. Not the
     negation's own verb ("If we do not have a crisis team ..."), nor a mention with other words before
     the main clause's verb ("If there is no crisis team support is sought from A&E" is still read as
-    a denial)."""
-    opener = next((k for k in range(b, i) if _fronts(norms, b, k)), -1)
+    a denial). `openers`: where the sentence's fronted clauses open (`_DocView.openers`)."""
+    opener = openers[0] if openers and openers[0] < i else -1
     if opener < 0 or "," in norms[opener:start] or start <= i + 1:
         return False
     if norms[i] not in ("not", "n't") and _AUX_MODAL.isdisjoint(norms[opener + 1:i]):
@@ -1650,7 +1648,7 @@ class _DocView:
     """Token norms, offsets and sentence bounds of a doc as plain lists, built once per doc:
     the cue checks below run on these instead of creating a Python token per look-up."""
 
-    __slots__ = ("doc_id", "norms", "hashes", "idx", "ends", "sent_of", "bounds", "strings", "hedges", "quantifiers",
+    __slots__ = ("doc_id", "norms", "hashes", "idx", "ends", "sent_of", "bounds", "strings", "hedges", "quantifiers", "fronted",
                  "frames", "glue")
 
     def __init__(self, doc: Doc):
@@ -1691,6 +1689,7 @@ class _DocView:
         self.sent_of = sent_of or [0] * len(doc)
         self.hedges: dict[int, bool] = {}  # sentence number -> whether it plans or hedges
         self.quantifiers: dict[int, int] = {}  # sentence number -> its first negative quantifier's position, or -1
+        self.fronted: dict[int, list[int]] = {}  # sentence start -> where its fronted clauses open (`openers`)
         self.frames: dict[int, tuple[int, bool, bool]] = {}  # sentence number -> `_sentence_frame`
 
     def sent(self, i: int) -> tuple[int, int]:
@@ -1766,7 +1765,7 @@ class _DocView:
                 # as yet with OR" (session 44) and "there is no one who ..."
             if n == "," and norms[i + 1] == "and" and ("," not in norms[lo:i] or _clause_follows(norms, i + 2, e)):
                 break  # ", and" opens another clause: "no standing forum, and housing providers are ..."
-            if n == "," and not NEG_PRE.isdisjoint(norms[lo:i]) and _fronted_clause(norms, b, i, e):
+            if n == "," and not NEG_PRE.isdisjoint(norms[lo:i]) and _fronted_clause(norms, b, i, e, self.openers(b, e)):
                 break  # "If this is not possible, the provider will arrange advocacy"
             if n in _SCOPE_ENDS and (n in _CAUSES or not any(w.startswith(_TROUBLE_STEMS) for w in norms[lo:i])) \
                     and not _scope_aside(norms, i, start) and _opens_clause(norms, _last_negation(norms, lo, i), i):
@@ -1781,7 +1780,7 @@ class _DocView:
                 break  # "CHC disputes have not been raised by families": the families are not denied
             if n in NEG_PRE and not _pseudo(norms, i, e, start) \
                     and not (n == "no" and _single(norms, i)):  # "no one agency" denies nothing
-                if _main_clause_between(norms, b, i, start, end, e):
+                if _main_clause_between(norms, b, i, start, end, e, self.openers(b, e)):
                     break  # "If this is not possible the provider will arrange advocacy"
                 if _quantifier(norms, i) and (_beyond_quantifier(norms, i, start) or _in_restriction(norms, i, start)):
                     break  # "Nobody is happy with the advocacy provision", "None of our providers ..."
@@ -1833,7 +1832,7 @@ class _DocView:
             return False
         opening, closing = _aside(norms, first, start)  # "Nobody, as yet, has ...": the aside is read through
         i = start - 1
-        while i >= first:
+        while i >= max(first, start - _QUANTIFIER_REACH):
             n = norms[i]
             if i == closing:
                 i = opening - 1  # what the aside says is skipped
@@ -1853,6 +1852,16 @@ class _DocView:
                 return not (_in_restriction(norms, i, start) or _refused_in_clause(norms, i + 1, self.sent(start)[1]))
             i -= 1
         return False
+
+    def openers(self, b: int, e: int) -> list[int]:
+        """Where fronted clauses open in the sentence b..e (`_fronts`), in order; worked out once per
+        sentence, so that a long sentence is not searched again for each mention in it (session 45)."""
+        got = self.fronted.get(b)
+        if got is None:
+            norms = self.norms
+            got = self.fronted[b] = [k for k in range(b, e) if (norms[k] in _FRONTING or norms[k] in ("in", "should"))
+                                     and _fronts(norms, b, k)]
+        return got
 
     def first_quantifier(self, start: int, b: int) -> int:
         """Where the first negative quantifier opening a clause stands in the sentence of `start`
