@@ -819,6 +819,20 @@ def test_themes_negation_by_a_quantifier_and_across_clauses(nlp_lexicon_only, te
         ("We have no one in this cohort placed outside the borough.", "out_of_area", None),
         ("No one placed through specialised commissioning is from the county.", "specialist_commissioning", None),
         ("None of the people placed out of area receive CHC.", "chc", None),
+        # an independent review of the first versions found these read as restrictions: a verb in the
+        # past, a participle with no verb after it, another clause, an object or existential quantifier,
+        # "none" before its verb, "ours"/"theirs" (whose norms are "our"/"their")
+        ("None of the residents received CHC funding last year and this will be reviewed.", "chc", None),
+        ("None of the young people accessed the crisis team when they were in crisis.", "crisis_response", None),
+        ("None of our cohort placed by specialist commissioners.", "specialist_commissioning", None),
+        ("We have no one in the cohort placed out of area and we will keep it that way.", "out_of_area", None),
+        ("There are no people in our cohort with CHC funding.", "chc", None),
+        ("None have the personal budget they were promised.", "personalisation", None),
+        ("None of ours in supported housing.", "housing", None),
+        ("None of the people who we have placed out of area have had a review.", "reviews_care_management",
+         "out_of_area"),
+        ("Nobody who lives here and has a personal budget has been reviewed.", "reviews_care_management",
+         "personalisation"),
         # the main clause after a relative clause on the quantifier's subject is still denied; what the
         # relative clause says is not
         ("None of the people who live in the borough have had a review.", "reviews_care_management", None),
@@ -830,6 +844,27 @@ def test_themes_negation_by_a_quantifier_and_across_clauses(nlp_lexicon_only, te
     ],
 )
 def test_themes_a_quantifiers_definite_restriction_is_not_denied(nlp_lexicon_only, text, denied, not_denied):
+    assert_denial(nlp_lexicon_only, text, denied, not_denied)
+
+
+@pytest.mark.parametrize(
+    "text, denied, not_denied",
+    [
+        # a negative quantifier's clause that goes on, after its verb, to "without" is a double
+        # negation: it affirms what it names (session 45) ...
+        ("Nobody is without an advocate.", None, "advocacy"),
+        ("No one needing advocacy has gone without it.", None, "advocacy"),
+        ("Nobody has been placed out of area without a review.", None, "out_of_area"),
+        ("No one in an out of area placement is without a named care coordinator.", None, "out_of_area"),
+        # ... not "without" in the subject, nor in another quantifier's clause
+        ("No one without capacity has been placed out of area.", "out_of_area", None),
+        ("Nobody is placed out of area and nobody is without an advocate.", "out_of_area", "advocacy"),
+        ("No one has CHC funding and families are left without support.", "chc", None),
+        ("Nobody is currently in receipt of CHC and they are without an advocate.", "advocacy", None),
+        ("No one without capacity is without an advocate.", None, "advocacy"),
+    ],
+)
+def test_themes_a_quantifier_then_without_is_a_double_negation(nlp_lexicon_only, text, denied, not_denied):
     assert_denial(nlp_lexicon_only, text, denied, not_denied)
 
 

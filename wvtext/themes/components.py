@@ -464,10 +464,10 @@ _RESTRICTION_WORDS = (_RESTRICTION_PREPS | _DEFINITE | _RESTRICTION_NOUNS | _NUM
 # "by" follows: a participle, not the clause's verb), or the participle's phrase where the clause's own
 # verb follows the mention: "No one in the cohort placed out of area has been visited", "None of those
 # receiving CHC funding has been discharged" (`_participle`, `_verb_follows`).
-# How far back from a mention a quantifier's clause is looked for (tokens): a clause with no break
-# for longer than this is no clause a return writes, and the walk back, once per mention, stays short
-# in a text with no sentence breaks (session 45: 18,000 words of one sentence took 46 s).
-_QUANTIFIER_REACH = 60
+# How far a reading looks back or on from a mention for its clause (tokens): a clause with no break
+# for longer than this is no clause a return writes, and each walk, once per mention, stays short in
+# a text with no sentence breaks (session 45: 18,000 to 27,000 words of one sentence took 20-46 s).
+_CLAUSE_REACH = 200
 _ASIDE_WORDS = 4  # "Nobody, as yet, has ...": a short aside set off by commas after the quantifier
 _SUBJECT_WORDS = 6  # ... or after the rest of its subject: "None of the people on our register, so far, have ..."
 # ... unless it makes an exception, which the clause then affirms: "Nobody, apart from two people, is ..."
@@ -824,7 +824,7 @@ def _pseudo(norms: list[str], i: int, e: int, mention: int | None = None) -> boo
     if not compared and (j >= e or norms[j] not in PARTIAL_AFTER_NOT):
         return False
     said = False  # inside a clause of "that": what it says is denied whole
-    for k in range(j + 1, e):
+    for k in range(j + 1, min(e, j + 1 + _CLAUSE_REACH)):
         w = norms[k]
         if w in TERMINATORS or w in _CLAUSE_MARKS or (w in _RESULT_VERBS and not said and norms[j] in _QUANTITY) \
                 or (w == "and" and k + 1 < e and norms[k + 1] in _RESULT_SUBJECTS):
@@ -903,8 +903,9 @@ def _perfect(norms: list[str], k: int, e: int) -> bool:
 def _clause_words(norms: list[str], k: int, e: int, stops: frozenset[str]):
     """(position, norm) of the words from k up to where the clause ends, before e: at a terminator, a
     clause mark or one of `stops` (what `_deferred`, `_refused_in_clause`, `_predicate_denied` and
-    `_absent` read)."""
-    for j in range(k, e):
+    `_absent` read), and at most `_CLAUSE_REACH` words (a text with no breaks is one clause, read
+    again for each mention in it: session 45)."""
+    for j in range(k, min(e, k + _CLAUSE_REACH)):
         w = norms[j]
         if w in TERMINATORS or w in _CLAUSE_MARKS or w in stops:
             return
@@ -1218,7 +1219,7 @@ def _hours_before(norms: list[str], b: int, start: int) -> bool:
     """Whether the words before the mention at `start`, back to the sentence's start b or a terminator,
     limit what follows to some hours or days ("At weekends the crisis team is not available", "Out of
     office hours, crisis support is not in place": an independent review found these)."""
-    for j in range(start - 1, b - 1, -1):
+    for j in range(start - 1, max(b, start - _CLAUSE_REACH) - 1, -1):
         if norms[j] in TERMINATORS:
             return False
         if _hours_at(norms, j):
@@ -1303,7 +1304,7 @@ def _in_relative(norms: list[str], b: int, start: int) -> bool:
     which would offer crisis support are not available": `_absent`; session 43). Also "that", and a
     participle, after a word for people ("People that are placed out of area ...", "People placed out
     of area have not been visited", "Those funded by CHC have not been reviewed")."""
-    for k in range(start - 1, b, -1):
+    for k in range(start - 1, max(b, start - 1 - _CLAUSE_REACH), -1):
         w = norms[k]
         if w in _RELATIVES:  # not the relative clause's own subject: "patients whose crisis plan has not been written"
             return not all(n in _DETERMINERS or n in _RELATIVES for n in norms[k:start])
@@ -1441,36 +1442,87 @@ def _aside(norms: list[str], q: int, start: int) -> tuple[int, int]:
     return comma, close
 
 
-def _in_restriction(norms: list[str], q: int, start: int) -> bool:
+def _in_restriction(norms: list[str], q: int, start: int, e: int) -> bool:
     """Whether a mention at `start` stands in the definite restriction of the quantifier at q ("Nobody
     in the current cohort ...", "None of our providers ...", "Not one of the people on the register
-    ..."), which presupposes it (`_RESTRICTION_WORDS`)."""
+    ..."), which presupposes it (`_RESTRICTION_WORDS`); `e`: where the sentence ends. Not "none"
+    before a verb ("None have the personal budget they were promised"), nor "ours", "theirs", "yours"
+    (whose norms are "our", "their", "your"), known by the preposition after them ("none of ours in
+    secure beds"); an independent review found both."""
+    if norms[q] == "none" and norms[q + 1] != "of":
+        return False
     k = _quantifier_end(norms, q)
     if k < start and norms[k - 1] != "of" and norms[k] in _RESTRICTION_PREPS:
         k += 1  # "nobody in the ...", "no one from our ..."
-    if not (k < start and (norms[k] in _DEFINITE or norms[k] in _NUMBER_WORDS or norms[k].isdigit())):
+    if not (k < start and (norms[k] in _DEFINITE or norms[k] in _NUMBER_WORDS or norms[k].isdigit())) \
+            or (norms[k] in _POSSESSIVES and norms[k + 1] in _RESTRICTION_PREPS):
         return False
-    if norms[start - 1] in _RESTRICTION_NOUNS and not (_participle(norms, start) and _verb_follows(norms, start)):
+    goes_on = None  # whether the clause's verb follows the mention: worked out once, where a participle asks
+
+    def participle(j: int) -> bool:
+        nonlocal goes_on
+        if not _participle(norms, j):
+            return False
+        if goes_on is None:
+            goes_on = _verb_follows(norms, start, e)
+        return goes_on
+
+    if norms[start - 1] in _RESTRICTION_NOUNS and not participle(start):
         return False
-    return all(norms[j] in _RESTRICTION_WORDS or norms[j].isdigit() or _in_word(norms, j) or _agent_of_participle(norms, j)
-               or (_participle(norms, j) and _verb_follows(norms, start)) for j in range(k, start))
+    return all(norms[j] in _RESTRICTION_WORDS or norms[j].isdigit() or _in_word(norms, j) or participle(j)
+               or (norms[j] == "by" and participle(j - 1)) for j in range(k, start))
+
+
+_POSSESSIVES = cue_words({"our", "their", "your", "my", "his", "her"})
+
+
+def _without_in_clause(norms: list[str], q: int, e: int) -> bool:
+    """Whether the clause of the quantifier at q goes on, after its verb, to "without": a double
+    negation, which affirms what the clause names ("Nobody is without an advocate", "No one needing
+    advocacy has gone without it", "Nobody has been placed out of area without a review"; session
+    45). Not "without" in the subject, before the verb ("No one without capacity has been placed out
+    of area" still denies the placement), nor past another clause ("No one has CHC funding and
+    families are left without support"; an independent review found these)."""
+    verb = False
+    for j in range(_quantifier_end(norms, q), min(e, q + 1 + _CLAUSE_REACH)):
+        n = norms[j]
+        if n in TERMINATORS or n in _CLAUSE_MARKS or n in (".", "!", "?", ";") or _quantifier(norms, j) \
+                or (n in ("and", "or") and _clause_follows(norms, j + 1, e)):
+            return False
+        if n in _AUX_MODAL:
+            verb = True
+        elif n == "without" and verb:
+            return True
+    return False
+
+
+# A participle is read only before a word that can go on its phrase ("placed out of area", "supported
+# by the crisis team", "receiving CHC"): a verb in the past before its object is the clause's own
+# ("None of the residents received CHC funding"; an independent review found these).
+_PARTICIPLE_NEXT = cue_words({"by", "in", "out", "outside", "through", "to", "into", "from", "at", "on", "within",
+                              "under", "with", "across", "for", "away", "back", "locally", "elsewhere"})
 
 
 def _participle(norms: list[str], j: int) -> bool:
     """Whether the word at j reads as a participle after a noun of people or "those" ("the people
-    placed out of area", "those receiving CHC")."""
-    return j > 0 and norms[j].endswith(("ed", "ing")) and (norms[j - 1] in _RESTRICTION_NOUNS or norms[j - 1] == "those")
+    placed out of area", "those receiving CHC"): "-ing", or "-ed" before a word of `_PARTICIPLE_NEXT`."""
+    n = norms[j]
+    return (j > 0 and j + 1 < len(norms) and (norms[j - 1] in _RESTRICTION_NOUNS or norms[j - 1] == "those")
+            and (n.endswith("ing") or (n.endswith("ed") and norms[j + 1] in _PARTICIPLE_NEXT)))
 
 
-def _verb_follows(norms: list[str], start: int) -> bool:
-    """Whether the quantifier's verb comes after a mention at `start`, before the clause ends, so that
-    a participle before the mention belongs to its subject: "No one in the cohort placed out of area
-    has been visited"; not "We have no one in this cohort placed outside the borough; ..." (the
-    participle is what is denied)."""
-    for n in norms[start:]:
+def _verb_follows(norms: list[str], start: int, e: int) -> bool:
+    """Whether the quantifier's verb comes after a mention at `start`, before its clause ends (in the
+    sentence, which ends at e), so that a participle before the mention belongs to its subject: "No
+    one in the cohort placed out of area has been visited"; not "We have no one in this cohort placed
+    outside the borough; ..." (the participle is what is denied), nor a verb in another clause after
+    "and", "when", "that", a relative word or a bullet ("None of the residents accessed the crisis
+    team when they were in crisis"; an independent review found these)."""
+    for n in norms[start:min(e, start + _CLAUSE_REACH)]:
         if n in _AUX_MODAL:
             return True
-        if n in TERMINATORS or n in _CLAUSE_MARKS or n in (".", "!", "?", ";"):
+        if n in TERMINATORS or n in _CLAUSE_MARKS or n in _FRONTING or n in _RELATIVES \
+                or n in (".", "!", "?", ";", "and", "or", "that", "\u2022"):
             return False
     return False
 
@@ -1485,24 +1537,20 @@ def _relative_closed(norms: list[str], r: int, start: int) -> bool:
     """Whether the relative clause that "who" at r opens after a noun of people has ended before a
     mention at `start`, so that the mention is in the main clause: a verb group (an auxiliary or a
     modal, with those right after it) stands between, besides the relative's own where its first word
-    is one ("None of the people who live in the borough have had a review", "... who are funded by
-    CHC have had a review"); not "None of the people who use advocacy have complained", "... who have
-    had support from the crisis team ..." (session 45, after an independent review)."""
+    is one or its own subject ("None of the people who live in the borough have had a review", "...
+    who are funded by CHC have had a review", "... who we have placed out of area have had a review");
+    not "None of the people who use advocacy have complained", "... who have had support from the
+    crisis team ...", "... who we have placed out of area ..." (session 45, after an independent
+    review). A verb joined by "and" or "or" is the relative's own ("who lives here and has a personal
+    budget")."""
     if r == 0 or norms[r - 1] not in _WHO_AFTER:
         return False
     groups = sum(1 for j in range(r + 1, start)
                  if norms[j] in _AUX_MODAL and norms[j - 1] not in _AUX_MODAL and norms[j - 1] not in _AUXILIARIES
-                 and norms[j - 1] not in ("not", "n't"))
-    return groups >= (2 if r + 1 < start and norms[r + 1] in _AUX_MODAL else 1)
-
-
-def _agent_of_participle(norms: list[str], j: int) -> bool:
-    """Whether the word at j is a participle after a noun of people and before "by", or that "by"
-    ("the people supported by the crisis team"): part of a quantifier's restriction."""
-    if norms[j] == "by":
-        j -= 1
-    return (j > 0 and j + 1 < len(norms) and norms[j + 1] == "by" and norms[j].endswith("ed")
-            and norms[j - 1] in _RESTRICTION_NOUNS)
+                 and norms[j - 1] not in ("not", "n't", "and", "or"))
+    first = norms[r + 1] if r + 1 < start else ""
+    own = first in _AUX_MODAL or first in _PRONOUNS or first in _DEFINITE or first in ("a", "an")
+    return groups >= (2 if own else 1)
 
 
 def _quantifier_end(norms: list[str], i: int) -> int:
@@ -1570,7 +1618,7 @@ def _main_clause_between(norms: list[str], b: int, i: int, start: int, end: int,
     the main clause's verb ("If there is no crisis team support is sought from A&E" is still read as
     a denial). `openers`: where the sentence's fronted clauses open (`_DocView.openers`)."""
     opener = openers[0] if openers and openers[0] < i else -1
-    if opener < 0 or "," in norms[opener:start] or start <= i + 1:
+    if opener < 0 or start - opener > _CLAUSE_REACH or "," in norms[opener:start] or start <= i + 1:
         return False
     if norms[i] not in ("not", "n't") and _AUX_MODAL.isdisjoint(norms[opener + 1:i]):
         # the fronted clause's verb comes first: not "as no residents are placed by ..."; or, after
@@ -1689,7 +1737,7 @@ class _DocView:
         self.sent_of = sent_of or [0] * len(doc)
         self.hedges: dict[int, bool] = {}  # sentence number -> whether it plans or hedges
         self.quantifiers: dict[int, int] = {}  # sentence number -> its first negative quantifier's position, or -1
-        self.fronted: dict[int, list[int]] = {}  # sentence start -> where its fronted clauses open (`openers`)
+        self.fronted: dict[tuple[int, int], list[int]] = {}  # sentence bounds -> where its fronted clauses open
         self.frames: dict[int, tuple[int, bool, bool]] = {}  # sentence number -> `_sentence_frame`
 
     def sent(self, i: int) -> tuple[int, int]:
@@ -1782,11 +1830,16 @@ class _DocView:
                     and not (n == "no" and _single(norms, i)):  # "no one agency" denies nothing
                 if _main_clause_between(norms, b, i, start, end, e, self.openers(b, e)):
                     break  # "If this is not possible the provider will arrange advocacy"
-                if _quantifier(norms, i) and (_beyond_quantifier(norms, i, start) or _in_restriction(norms, i, start)):
-                    break  # "Nobody is happy with the advocacy provision", "None of our providers ..."
+                if _quantifier(norms, i) and (_beyond_quantifier(norms, i, start) or _without_in_clause(norms, i, e)
+                                              or ((i == b or norms[i - 1] in _CLAUSE_OPENERS)
+                                                  and _in_restriction(norms, i, start, e))):
+                    break  # "Nobody is happy with the advocacy provision", "None of our providers ..." (the
+                    # restriction only of a quantifier that opens its clause: "There are no people in our
+                    # cohort with CHC funding" denies CHC)
                 if _undone_before(norms, i + 1, start) or _refused_in_clause(norms, i + 1, e):
                     return False  # "no reduction in the advocacy contract", "no referral to advocacy was refused"
-                if n in _NEGATING_NOUNS and _negation_before(norms, i, lo, e, start):
+                if n in _NEGATING_NOUNS and (_negation_before(norms, i, lo, e, start)
+                                             or (n == "without" and self.quantified_without(i, b))):
                     return False  # "no lack of supported housing", "would not have managed without the pool"
                 head = n in _NEG_OF_HEAD and not _quantifier(norms, i)  # "no one", "no people" are quantifiers
                 return not (phrase and head and not any(w.startswith(_TROUBLE_STEMS) for w in norms[i + 1:start])
@@ -1832,7 +1885,7 @@ class _DocView:
             return False
         opening, closing = _aside(norms, first, start)  # "Nobody, as yet, has ...": the aside is read through
         i = start - 1
-        while i >= max(first, start - _QUANTIFIER_REACH):
+        while i >= max(first, start - _CLAUSE_REACH):
             n = norms[i]
             if i == closing:
                 i = opening - 1  # what the aside says is skipped
@@ -1849,17 +1902,28 @@ class _DocView:
             if n == "that" and norms[i - 1] != "of":  # "none of that money" goes on
                 return False  # the verb's own clause: "Nobody disputes that the pooled budget works"
             if _quantifier(norms, i) and (i == b or norms[i - 1] in _CLAUSE_OPENERS):
-                return not (_in_restriction(norms, i, start) or _refused_in_clause(norms, i + 1, self.sent(start)[1]))
+                e = self.sent(start)[1]
+                return not (_in_restriction(norms, i, start, e) or _refused_in_clause(norms, i + 1, e)
+                            or _without_in_clause(norms, i, e))
             i -= 1
         return False
+
+    def quantified_without(self, w: int, b: int) -> bool:
+        """Whether "without" at w is in the clause of a negative quantifier that opens it, after its
+        verb (`_without_in_clause`): "Nobody is without an advocate" denies nothing of the advocate."""
+        norms = self.norms
+        q = next((k for k in range(w - 1, max(b, w - _CLAUSE_REACH) - 1, -1)
+                  if norms[k] in _QUANTIFIER_WORDS and _quantifier(norms, k) and (k == b or norms[k - 1] in _CLAUSE_OPENERS)),
+                 -1)  # the nearest quantifier that opens a clause: "Nobody is ... and nobody is without ..."
+        return q >= 0 and _without_in_clause(norms, q, w + 1)
 
     def openers(self, b: int, e: int) -> list[int]:
         """Where fronted clauses open in the sentence b..e (`_fronts`), in order; worked out once per
         sentence, so that a long sentence is not searched again for each mention in it (session 45)."""
-        got = self.fronted.get(b)
+        got = self.fronted.get((b, e))
         if got is None:
             norms = self.norms
-            got = self.fronted[b] = [k for k in range(b, e) if (norms[k] in _FRONTING or norms[k] in ("in", "should"))
+            got = self.fronted[(b, e)] = [k for k in range(b, e) if (norms[k] in _FRONTING or norms[k] in ("in", "should"))
                                      and _fronts(norms, b, k)]
         return got
 
