@@ -1696,8 +1696,8 @@ class _DocView:
     """Token norms, offsets and sentence bounds of a doc as plain lists, built once per doc:
     the cue checks below run on these instead of creating a Python token per look-up."""
 
-    __slots__ = ("doc_id", "norms", "hashes", "idx", "ends", "sent_of", "bounds", "strings", "hedges", "quantifiers", "fronted",
-                 "frames", "glue")
+    __slots__ = ("doc_id", "norms", "hashes", "idx", "ends", "sent_of", "bounds", "strings", "hedges", "quantifiers",
+                 "fronted", "frames", "glue")
 
     def __init__(self, doc: Doc):
         arr = doc.to_array([NORM, IDX, SENT_START, LENGTH])
@@ -1912,9 +1912,9 @@ class _DocView:
         """Whether "without" at w is in the clause of a negative quantifier that opens it, after its
         verb (`_without_in_clause`): "Nobody is without an advocate" denies nothing of the advocate."""
         norms = self.norms
-        q = next((k for k in range(w - 1, max(b, w - _CLAUSE_REACH) - 1, -1)
-                  if norms[k] in _QUANTIFIER_WORDS and _quantifier(norms, k) and (k == b or norms[k - 1] in _CLAUSE_OPENERS)),
-                 -1)  # the nearest quantifier that opens a clause: "Nobody is ... and nobody is without ..."
+        # the nearest quantifier that opens a clause: "Nobody is ... and nobody is without ..."
+        q = next((k for k in range(w - 1, max(b, w - _CLAUSE_REACH) - 1, -1) if norms[k] in _QUANTIFIER_WORDS
+                  and _quantifier(norms, k) and (k == b or norms[k - 1] in _CLAUSE_OPENERS)), -1)
         return q >= 0 and _without_in_clause(norms, q, w + 1)
 
     def openers(self, b: int, e: int) -> list[int]:
@@ -1923,8 +1923,9 @@ class _DocView:
         got = self.fronted.get((b, e))
         if got is None:
             norms = self.norms
-            got = self.fronted[(b, e)] = [k for k in range(b, e) if (norms[k] in _FRONTING or norms[k] in ("in", "should"))
-                                     and _fronts(norms, b, k)]
+            got = self.fronted[(b, e)] = [k for k in range(b, e) if (norms[k] in _FRONTING
+                                                                     or norms[k] in ("in", "should"))
+                                          and _fronts(norms, b, k)]
         return got
 
     def first_quantifier(self, start: int, b: int) -> int:
