@@ -627,7 +627,8 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_AS_NOT_CAUSE", "_CAUSE_NOT_SUBJECT", "_PRONOUNS", "_DECIDING_PAST",
         "_NOTHING", "_NOTHING_AFTER", "_NOT_COMPARED",
         "_TOPIC_PRONOUNS", "_HAVE_IT", "_TOPIC_NOUNS", "_AS_PHRASES",
-        "_RESTRICTION_PREPS", "_RESTRICTION_NOUNS", "_NUMBER_WORDS", "_RESTRICTION_WORDS", "_WHO")}
+        "_RESTRICTION_PREPS", "_RESTRICTION_NOUNS", "_NUMBER_WORDS", "_RESTRICTION_WORDS", "_WHO",
+        "_YOUNG_WHO", "_POSSESSIVES", "_PARTICIPLE_NEXT")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",
@@ -819,6 +820,8 @@ def test_themes_negation_by_a_quantifier_and_across_clauses(nlp_lexicon_only, te
         ("We have no one in this cohort placed outside the borough.", "out_of_area", None),
         ("No one placed through specialised commissioning is from the county.", "specialist_commissioning", None),
         ("None of the people placed out of area receive CHC.", "chc", None),
+        ("No young people in the current cohort are placed out of area.", "out_of_area", "needs_assessment"),
+        ("No young adults on the register have a personal budget.", "personalisation", "registers_information"),
         # an independent review of the first versions found these read as restrictions: a verb in the
         # past, a participle with no verb after it, another clause, an object or existential quantifier,
         # "none" before its verb, "ours"/"theirs" (whose norms are "our"/"their")

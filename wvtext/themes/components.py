@@ -414,6 +414,7 @@ _NO_ONE = frozenset({"nobody", "noone"})  # and "no one"; "none" only before "of
 _QUANTIFIER_WORDS = frozenset({"nobody", "noone", "no", "none", "not", "neither"})
 _NO_WHO = frozenset({"one", "people", "person", "individual", "patient", "client", "adult", "child", "children",
                      "resident", "young"})  # "No young people from the county are placed through ..." (session 45)
+_YOUNG_WHO = cue_words({"people", "person", "adult", "adults"})  # ... only before these
 _QUANTIFIER_PAIRS = frozenset({("not", "one"), ("neither", "of")})
 _NONE_BEFORE = frozenset({"of", "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could"})
 # "No one" before a noun of the kind that shares work out means "no single": "No one agency could
@@ -1401,6 +1402,8 @@ def _quantifier(norms: list[str], i: int) -> bool:
     """Whether a negative quantifier starts at i: "nobody", "no-one", "no one", "none of", "none are"
     (not "no one" before a noun: `_single`)."""
     n = norms[i]
+    if n == "no" and i + 1 < len(norms) and norms[i + 1] == "young":
+        return i + 2 < len(norms) and norms[i + 2] in _YOUNG_WHO  # "no young people", not "no young carers service"
     return n in _NO_ONE or (i + 1 < len(norms) and ((n == "no" and norms[i + 1] in _NO_WHO and not _single(norms, i))
                                                     or (n == "none" and norms[i + 1] in _NONE_BEFORE)
                                                     or (n, norms[i + 1]) in _QUANTIFIER_PAIRS))
@@ -1554,8 +1557,9 @@ def _relative_closed(norms: list[str], r: int, start: int) -> bool:
 
 
 def _quantifier_end(norms: list[str], i: int) -> int:
-    """Where the quantifier starting at i ends: after "nobody", "no one", "none of", "not one"."""
-    return i + 1 if norms[i] in _NO_ONE else i + 2
+    """Where the quantifier starting at i ends: after "nobody", "no one", "none of", "not one", "no
+    young people"."""
+    return i + 1 if norms[i] in _NO_ONE else i + 3 if norms[i + 1] == "young" else i + 2
 
 
 def _fronts(norms: list[str], b: int, k: int) -> bool:

@@ -109,11 +109,12 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # phrase in the restriction before the clause's verb, "No one in the cohort placed out of area has been
 # visited", and "no young people" a quantifier; negation-cues-17; a quantifier's clause going on to
 # "without", "Nobody is without an advocate", a double negation, and the restriction only of a
-# quantifier that opens its clause; negation-cues-18), so that
+# quantifier that opens its clause; negation-cues-18; "no young" a quantifier only before "people",
+# "person", "adult(s)", and ending after it; negation-cues-19), so that
 # a learned model trained on the earlier matches (and marks) is
 # reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
-            "local-abbreviations-10;typos-4;negation-cues-18")
+            "local-abbreviations-10;typos-4;negation-cues-19")
 
 
 class LexiconError(WvtextError):
