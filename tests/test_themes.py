@@ -628,7 +628,7 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_NOTHING", "_NOTHING_AFTER", "_NOT_COMPARED",
         "_TOPIC_PRONOUNS", "_HAVE_IT", "_TOPIC_NOUNS", "_AS_PHRASES",
         "_RESTRICTION_PREPS", "_RESTRICTION_NOUNS", "_NUMBER_WORDS", "_RESTRICTION_WORDS", "_WHO",
-        "_YOUNG_WHO", "_POSSESSIVES", "_PARTICIPLE_NEXT")}
+        "_YOUNG_WHO", "_POSSESSIVES", "_PARTICIPLE_NEXT", "_VERB_STOPS")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,7 +24,8 @@ from spacy.tokens import Doc, Span
 
 from ..learned import QUESTION_KEY
 from .acronyms import DEFINITIONS_KEY, OWN_DEFINITIONS_KEY, abbreviates, definitions, may_define, written_forms
-from .lexicon import THEMES, Lexicon, cue_words, inflected_variants, load_lexicon, normalize_word, pattern_variants
+from .lexicon import (THEMES, Lexicon, cue_words, inflected_variants, load_lexicon, normalize_word, pattern_variants,
+                      term_words)
 
 __all__ = ["Mention", "ThemeScore", "SPANS_KEY", "THRESHOLD"]
 
@@ -1445,6 +1445,12 @@ def _aside(norms: list[str], q: int, start: int) -> tuple[int, int]:
     return comma, close
 
 
+def _starts_clause(norms: list[str], b: int, k: int) -> bool:
+    """Whether the word at k opens its clause: at the sentence's start b or after `_CLAUSE_OPENERS`
+    (where a negative quantifier is the clause's subject)."""
+    return k == b or norms[k - 1] in _CLAUSE_OPENERS
+
+
 def _in_restriction(norms: list[str], q: int, start: int, e: int) -> bool:
     """Whether a mention at `start` stands in the definite restriction of the quantifier at q ("Nobody
     in the current cohort ...", "None of our providers ...", "Not one of the people on the register
@@ -1460,15 +1466,9 @@ def _in_restriction(norms: list[str], q: int, start: int, e: int) -> bool:
     if not (k < start and (norms[k] in _DEFINITE or norms[k] in _NUMBER_WORDS or norms[k].isdigit())) \
             or (norms[k] in _POSSESSIVES and norms[k + 1] in _RESTRICTION_PREPS):
         return False
-    goes_on = None  # whether the clause's verb follows the mention: worked out once, where a participle asks
 
-    def participle(j: int) -> bool:
-        nonlocal goes_on
-        if not _participle(norms, j):
-            return False
-        if goes_on is None:
-            goes_on = _verb_follows(norms, start, e)
-        return goes_on
+    def participle(j: int) -> bool:  # part of the restriction only where the clause's verb follows the mention
+        return _participle(norms, j) and _verb_follows(norms, start, e)
 
     if norms[start - 1] in _RESTRICTION_NOUNS and not participle(start):
         return False
@@ -1487,10 +1487,8 @@ def _without_in_clause(norms: list[str], q: int, e: int) -> bool:
     of area" still denies the placement), nor past another clause ("No one has CHC funding and
     families are left without support"; an independent review found these)."""
     verb = False
-    for j in range(_quantifier_end(norms, q), min(e, q + 1 + _CLAUSE_REACH)):
-        n = norms[j]
-        if n in TERMINATORS or n in _CLAUSE_MARKS or n in (".", "!", "?", ";") or _quantifier(norms, j) \
-                or (n in ("and", "or") and _clause_follows(norms, j + 1, e)):
+    for j, n in _clause_words(norms, _quantifier_end(norms, q), min(e, q + 1 + _CLAUSE_REACH), _SENTENCE_ENDS):
+        if _quantifier(norms, j) or (n in ("and", "or") and _clause_follows(norms, j + 1, e)):
             return False
         if n in _AUX_MODAL:
             verb = True
@@ -1502,6 +1500,9 @@ def _without_in_clause(norms: list[str], q: int, e: int) -> bool:
 # A participle is read only before a word that can go on its phrase ("placed out of area", "supported
 # by the crisis team", "receiving CHC"): a verb in the past before its object is the clause's own
 # ("None of the residents received CHC funding"; an independent review found these).
+_SENTENCE_ENDS = frozenset({".", "!", "?"})
+# ... nor past "and", "or", "that", a word that fronts a clause, a relative word or a bullet (`_verb_follows`)
+_VERB_STOPS = _FRONTING | _RELATIVES | _SENTENCE_ENDS | cue_words({"and", "or", "that", "\u2022"})
 _PARTICIPLE_NEXT = cue_words({"by", "in", "out", "outside", "through", "to", "into", "from", "at", "on", "within",
                               "under", "with", "across", "for", "away", "back", "locally", "elsewhere"})
 
@@ -1521,13 +1522,7 @@ def _verb_follows(norms: list[str], start: int, e: int) -> bool:
     outside the borough; ..." (the participle is what is denied), nor a verb in another clause after
     "and", "when", "that", a relative word or a bullet ("None of the residents accessed the crisis
     team when they were in crisis"; an independent review found these)."""
-    for n in norms[start:min(e, start + _CLAUSE_REACH)]:
-        if n in _AUX_MODAL:
-            return True
-        if n in TERMINATORS or n in _CLAUSE_MARKS or n in _FRONTING or n in _RELATIVES \
-                or n in (".", "!", "?", ";", "and", "or", "that", "\u2022"):
-            return False
-    return False
+    return any(n in _AUX_MODAL for _, n in _clause_words(norms, start, e, _VERB_STOPS))
 
 
 # A relative clause on the quantifier's subject ("None of the people who live in the borough ...")
@@ -1560,6 +1555,9 @@ def _quantifier_end(norms: list[str], i: int) -> int:
     """Where the quantifier starting at i ends: after "nobody", "no one", "none of", "not one", "no
     young people"."""
     return i + 1 if norms[i] in _NO_ONE else i + 3 if norms[i + 1] == "young" else i + 2
+
+
+_FRONT_WORDS = _FRONTING | {"in", "should"}  # the only words `_fronts` can be true of
 
 
 def _fronts(norms: list[str], b: int, k: int) -> bool:
@@ -1835,8 +1833,7 @@ class _DocView:
                 if _main_clause_between(norms, b, i, start, end, e, self.openers(b, e)):
                     break  # "If this is not possible the provider will arrange advocacy"
                 if _quantifier(norms, i) and (_beyond_quantifier(norms, i, start) or _without_in_clause(norms, i, e)
-                                              or ((i == b or norms[i - 1] in _CLAUSE_OPENERS)
-                                                  and _in_restriction(norms, i, start, e))):
+                                              or (_starts_clause(norms, b, i) and _in_restriction(norms, i, start, e))):
                     break  # "Nobody is happy with the advocacy provision", "None of our providers ..." (the
                     # restriction only of a quantifier that opens its clause: "There are no people in our
                     # cohort with CHC funding" denies CHC)
@@ -1905,7 +1902,7 @@ class _DocView:
                 return False  # "No one was placed out of area before the housing strategy was agreed"
             if n == "that" and norms[i - 1] != "of":  # "none of that money" goes on
                 return False  # the verb's own clause: "Nobody disputes that the pooled budget works"
-            if _quantifier(norms, i) and (i == b or norms[i - 1] in _CLAUSE_OPENERS):
+            if _quantifier(norms, i) and _starts_clause(norms, b, i):
                 e = self.sent(start)[1]
                 return not (_in_restriction(norms, i, start, e) or _refused_in_clause(norms, i + 1, e)
                             or _without_in_clause(norms, i, e))
@@ -1918,7 +1915,7 @@ class _DocView:
         norms = self.norms
         # the nearest quantifier that opens a clause: "Nobody is ... and nobody is without ..."
         q = next((k for k in range(w - 1, max(b, w - _CLAUSE_REACH) - 1, -1) if norms[k] in _QUANTIFIER_WORDS
-                  and _quantifier(norms, k) and (k == b or norms[k - 1] in _CLAUSE_OPENERS)), -1)
+                  and _quantifier(norms, k) and _starts_clause(norms, b, k)), -1)
         return q >= 0 and _without_in_clause(norms, q, w + 1)
 
     def openers(self, b: int, e: int) -> list[int]:
@@ -1927,9 +1924,7 @@ class _DocView:
         got = self.fronted.get((b, e))
         if got is None:
             norms = self.norms
-            got = self.fronted[(b, e)] = [k for k in range(b, e) if (norms[k] in _FRONTING
-                                                                     or norms[k] in ("in", "should"))
-                                          and _fronts(norms, b, k)]
+            got = self.fronted[(b, e)] = [k for k in range(b, e) if norms[k] in _FRONT_WORDS and _fronts(norms, b, k)]
         return got
 
     def first_quantifier(self, start: int, b: int) -> int:
@@ -1942,7 +1937,7 @@ class _DocView:
             sent = norms[b:self.bounds[j][1]]
             if not _QUANTIFIER_WORDS.isdisjoint(sent):  # most sentences have none: a set test at C speed
                 first = next((b + k for k, n in enumerate(sent) if n in _QUANTIFIER_WORDS and _quantifier(norms, b + k)
-                              and (k == 0 or sent[k - 1] in _CLAUSE_OPENERS)), -1)
+                              and _starts_clause(norms, b, b + k)), -1)
             self.quantifiers[j] = first
         return first
 
@@ -2258,12 +2253,7 @@ def _named_heads(terms) -> frozenset[str]:
         if " " in t.term.strip():
             phrases.setdefault(t.theme, []).append(t.term)
     return frozenset(t.term for t in terms if " " not in t.term
-                     and any(abbreviates(t.term, p) and _head_of(_phrase_words(p)) in _HEADS for p in phrases.get(t.theme, ())))
-
-
-def _phrase_words(phrase: str) -> list[str]:
-    """A phrase's words, lower case, split at spaces and hyphens."""
-    return [w for w in re.split(r"[\s\-]+", phrase.lower()) if w]
+                     and any(abbreviates(t.term, p) and _head_of(term_words(p.lower())) in _HEADS for p in phrases.get(t.theme, ())))
 
 
 def _head_of(words: list[str]) -> str:
@@ -2279,7 +2269,7 @@ def _long_form_headed(via: str) -> bool:
     """Whether a local abbreviation's long form ("IST = Intensive Support Team", as the matcher
     records it; "" for none) has a head noun of `_HEADS`, as a written term would (`_head_of`); read
     once per long form, not per mention."""
-    words = _phrase_words(via.partition("=")[2])
+    words = term_words(via.partition("=")[2].lower())
     return bool(words) and _head_of(words) in _HEADS
 
 

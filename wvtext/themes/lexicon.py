@@ -193,11 +193,16 @@ def cue_words(words) -> frozenset[str]:
     return words | {normalize_word(w) for w in words}
 
 
+def term_words(term: str) -> list[str]:
+    """A term's words, split at spaces and hyphens ("care co-ordinator" -> care, co, ordinator)."""
+    return [w for w in re.split(r"[\s\-]+", term.strip()) if w]
+
+
 def pattern_variants(term: str) -> list[str]:
     """The spellings a term is matched in: its words split at hyphens and spaces, then every way
     of joining neighbours ("care co-ordinator" -> "care co ordinator", "care coordinator",
     "careco ordinator", ...), so hyphenated, spaced and solid writings all match. Up to 5 words."""
-    words = [w for w in re.split(r"[\s\-]+", term.strip()) if w]
+    words = term_words(term)
     if len(words) <= 1 or len(words) > 5:
         return [term]
     out = {term.strip()}
@@ -277,7 +282,7 @@ def inflected_variants(term: str) -> list[str]:
     matches the lexicon's "co-locate". A single word is varied only from its -ing or -ed form: a
     lone base word often changes sense when inflected ("secure" unit vs "secured" tenancies,
     "register" vs "registered" provider). Terms matched by case, or marked `exact`, get none."""
-    words = [w for w in re.split(r"[\s\-]+", term.strip().lower()) if w]
+    words = term_words(term.lower())
     if len(words) > 5:
         return []
     out: set[str] = set()
