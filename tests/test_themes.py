@@ -628,7 +628,8 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_NOTHING", "_NOTHING_AFTER", "_NOT_COMPARED",
         "_TOPIC_PRONOUNS", "_HAVE_IT", "_TOPIC_NOUNS", "_AS_PHRASES",
         "_RESTRICTION_PREPS", "_RESTRICTION_NOUNS", "_NUMBER_WORDS", "_RESTRICTION_WORDS", "_WHO",
-        "_YOUNG_WHO", "_POSSESSIVES", "_PARTICIPLE_NEXT", "_VERB_STOPS")}
+        "_YOUNG_WHO", "_POSSESSIVES", "_PARTICIPLE_NEXT", "_VERB_STOPS", "_SUBJECT_DETERMINERS", "_NOT_POSSESSORS",
+        "_NOT_MODIFIERS", "_RELEVANT", "_NEEDED")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",
@@ -869,6 +870,87 @@ def test_themes_a_quantifiers_definite_restriction_is_not_denied(nlp_lexicon_onl
 )
 def test_themes_a_quantifier_then_without_is_a_double_negation(nlp_lexicon_only, text, denied, not_denied):
     assert_denial(nlp_lexicon_only, text, denied, not_denied)
+
+
+@pytest.mark.parametrize(
+    "text, denied, not_denied",
+    [
+        # a definite subject (a determiner or a possessive) names something that is there: a negation
+        # after it denies only its being there, its arising or its bearing (session 46) ...
+        ("The register has not yet been cross-checked against health records.", None, "registers_information"),
+        ("Our register is not complete.", None, "registers_information"),
+        ("The council's register has not been updated since March.", None, "registers_information"),
+        ("The pooled budget is not ring-fenced.", None, "pooled_budgets"),
+        ("The market position statement has not been refreshed.", None, "market_providers"),
+        ("The JSNA has not been refreshed since 2010.", None, "needs_assessment"),
+        ("The CHC process is not working well.", None, "chc"),
+        ("Our workforce plan is not a priority at present.", None, "workforce"),
+        ("The pooled budget is not used for this group.", None, "pooled_budgets"),
+        ("It includes escalation to chief officers where the joint funding panel cannot agree.", None,
+         "pooled_budgets"),
+        ("Our crisis team is not required to attend.", None, "crisis_response"),
+        # ... and still denies its being there, its bearing, or trouble with it
+        ("The register has not been set up.", "registers_information", None),
+        ("Our register is not yet in place.", "registers_information", None),
+        ("The market position statement has not been published.", "market_providers", None),
+        ("The transition protocol is not in use.", "transition", None),
+        ("The Mental Capacity Act is not relevant to this group.", "mental_capacity", None),
+        ("The pooled budget is not applicable to this group.", "pooled_budgets", None),
+        ("The crisis team is not needed for this cohort.", "crisis_response", None),
+        ("Crisis provision is not needed.", "crisis_response", None),
+        ("The MCA isn't an issue here.", "mental_capacity", None),
+        ("The OR issue has not arisen.", "ordinary_residence", None),
+        ("The pooled budget does not exist yet.", "pooled_budgets", None),
+        # ... an indefinite or bare subject is read as before
+        ("Pooled budgets are not used.", "pooled_budgets", None),
+        ("A register has not been developed yet.", "registers_information", None),
+        ("Advocacy is not commissioned for children.", "advocacy", None),
+        # an independent review found these: a determiner of another phrase, a pronoun, a determiner
+        # further back, words of setting up, a relevance limited or reached through another noun
+        ("At the moment pooled budgets are not used.", "pooled_budgets", None),
+        ("This means pooled budgets are not used.", "pooled_budgets", None),
+        ("Following the review registers have not been kept.", "registers_information", None),
+        ("At the moment the register is not complete.", None, "registers_information"),
+        ("We know that our local register is not complete.", None, "registers_information"),
+        ("The local learning disability register has not been cross-checked.", None, "registers_information"),
+        ("The 2013/14 pooled budget has not been fully spent.", None, "pooled_budgets"),
+        ("The register has not been compiled.", "registers_information", None),
+        ("The Health and Wellbeing Board has not been convened.", "governance_partnership", None),
+        ("The pooled budget has not been put together.", "pooled_budgets", None),
+        ("Our crisis team is not needed as often since the new pathway began.", None, "crisis_response"),
+        ("The crisis team is not needed in every case.", None, "crisis_response"),
+        ("Funding for the crisis team is not needed as the CCG already pays for it.", None, "crisis_response"),
+        ("The MCA is not irrelevant here.", None, "mental_capacity"),
+        # "no longer" after the mention's auxiliary reads as "not"; "never" denies its being set up
+        ("The pooled budget is no longer in place.", "pooled_budgets", None),
+        ("OR is no longer an issue.", "ordinary_residence", None),
+        ("The crisis team is no longer involved.", None, "crisis_response"),
+        ("The crisis service is no longer available at weekends.", None, "crisis_response"),
+        ("Pooled budgets no longer cover the costs of housing.", None, "pooled_budgets"),
+        ("Crisis response is no longer than four hours.", None, "crisis_response"),
+        ("The register was never set up.", "registers_information", None),
+        ("A crisis team was never established.", "crisis_response", None),
+        ("Advocacy has never been provided in-house.", None, "advocacy"),
+    ],
+)
+def test_themes_a_definite_subject_is_denied_only_in_its_being_there(nlp_lexicon_only, text, denied, not_denied):
+    assert_denial(nlp_lexicon_only, text, denied, not_denied)
+
+
+@pytest.mark.parametrize(
+    "text, inner, outer",
+    [
+        # a mention inside a longer mention of another theme is the same words: it takes that mention's
+        # reading (session 46)
+        ("None of the people with personal budgets have been placed out of area.", "finance_strategy",
+         "personalisation"),
+        ("The Local Safeguarding Children Board has not been briefed yet.", "governance_partnership", "safeguarding"),
+    ],
+)
+def test_themes_a_mention_inside_a_longer_one_reads_as_it(nlp_lexicon_only, text, inner, outer):
+    found = one(nlp_lexicon_only, text)
+    assert found[outer].negated is False
+    assert found[inner].negated is found[outer].negated
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from spacy.language import Language
@@ -118,12 +118,19 @@ _POST_GAP = cue_words({"is", "are", "was", "were", "has", "have", "had", "be", "
 # been reviewed" speak of something that is there (an independent review found these; session 42).
 _SET_UP = cue_words({"commissioned", "established", "set", "developed", "operational", "created", "agreed",
                      "implemented", "introduced", "approved", "signed", "procured", "rolled", "mobilised",
-                     "mobilized", "finalised", "finalized", "recruited", "appointed", "formed", "completed"})
+                     "mobilized", "finalised", "finalized", "recruited", "appointed", "formed", "completed",
+                     "published", "produced", "written", "drafted", "adopted", "compiled", "convened",
+                     "undertaken", "launched", "issued", "concluded"})
 # ... or its being to be had or going (session 43): "crisis provision is not available", "is not
 # provided locally", "is not up and running", "is not in existence", "has not gone live" (`_absent`) ...
 _AVAILABLE = cue_words({"available", "accessible", "provided", "offered", "there", "live", "ready", "running",
                         "operating", "functioning"})
-_IN_BEING = cue_words({"place", "existence", "operation", "being"})  # "in place", "in existence", ...
+_IN_BEING = cue_words({"place", "existence", "operation", "being", "use", "force"})  # "in place", "in use", ...
+# ... or its bearing on what is described ("the MCA is not relevant to this group", "the crisis team is
+# not needed"; not "not required to notify us"): `_irrelevant`, session 46, with the definite subject
+# (`_definite`)
+_NEEDED = cue_words({"necessary", "needed", "required"})
+_RELEVANT = cue_words({"relevant", "applicable", "pertinent"}) | _NEEDED
 # ... unless the clause goes on to say by whom or how soon it is not there: a limit on it, a gap
 # ("crisis beds are not commissioned by the council", "not available quickly enough"; an independent
 # review found these). Not for whom: "advocacy support is not commissioned for children" denies it,
@@ -278,6 +285,21 @@ _RUNNING = cue_words({"operate", "run", "take", "form", "work", "function"})
 _RUNNING_PAST = _past_participles(_RUNNING)
 _DEFINITE = cue_words({"the", "our", "their", "its", "this", "these", "those", "his", "her", "each", "every",
                        "your", "my"})
+# A definite subject (`_definite`): not "each", "every" (quantifiers), nor a determiner that is no
+# modifier of the term; within three words of it, no verb, article or conjunction between.
+_SUBJECT_DETERMINERS = _DEFINITE - cue_words({"each", "every"})
+_DEFINITE_REACH = 5
+_DEMONSTRATIVES = cue_words({"this", "these", "those"})
+# ... a distant determiner opens the mention's phrase only after these (or the sentence's start, or a
+# punctuation mark): "We know that our local register ...", "but the local register ..."; not after a
+# preposition or a verb ("At the moment pooled budgets ...", "Following the review registers ...")
+_PHRASE_OPENERS = cue_words({"and", "but", "or", "so", "that", "because", "whilst", "while", "although", "though",
+                             "however", "also", "now", "currently", "yes", "no", "partly", "partially"})
+_NOT_POSSESSORS = cue_words({"there", "it", "that", "what", "here", "who", "where", "this", "he", "she", "which"})
+_NOT_MODIFIERS = _POST_GAP | cue_words({"a", "an", "any", "some", "and", "or", "nor", "that", "which", "who", "to",
+                                        "in", "at", "by", "as", "than", "if", "when", "where", "because", "whether",
+                                        "since", "once", "unless", "until", "across", "within", "under", "from",
+                                        "after", "during", "through", "without", "following", "into", "before"})
 # ... a verb that reports trouble is no trouble of the theme ("providers did not raise any concerns")
 _REPORTING = cue_words({"report", "raise", "find", "experience", "identify", "record", "see", "notice", "flag",
                         "log", "escalate", "mention", "express", "highlight", "receive", "hear", "encounter",
@@ -1150,12 +1172,23 @@ def _denied_after(norms: list[str], b: int, start: int, j: int, e: int, headed: 
         else:
             headed = True  # "the work for behaviour support services has not been costed"
     if _predicate_denied(norms, j, e, start) or (troubled and not _arisen(norms, j + 1, e)) \
-            or ((headed or _in_relative(norms, b, start)) and not _absent(norms, j + 1, e)) \
+            or ((headed or _in_relative(norms, b, start)) and not _absent(norms, j + 1, e)
+                and not (of < 0 and _irrelevant(norms, j + 1, e))) \
             or _out_of_hours(norms, j + 1, e) or _hours_before(norms, b, start):
         return False  # "providers do not report it to us": the providers are there
-    if norms[j] == "never" and not _never_denies(norms, j + 1, e):
-        return False  # "the crisis team has never missed its target": no denial of the team
+    if norms[j] == "never" and not _never_denies(norms, j + 1, e) and not _never_set_up(norms, j + 1, e):
+        return False  # "the crisis team has never missed its target": no denial of the team; "the register
+        # was never set up" denies it (session 46)
     return not _undone_after(norms, j + 1, e)  # "the pooled budget has not been reduced" affirms it
+
+
+def _never_set_up(norms: list[str], k: int, e: int) -> bool:
+    """Whether "never" before k denies a thing's being set up or in place ("the register was never set
+    up", "a pooled budget has never been in place"; session 46); not its being provided or available
+    in some way ("advocacy has never been provided in-house", "never available at weekends")."""
+    p = _past_gap(norms, k, e, ("up",))
+    return p < e and (norms[p] in _SET_UP or (norms[p] == "in" and norms[p + 1:p + 2] in (["place"], ["existence"]))) \
+        and not _limited(norms, p + 1, e)
 
 
 def _past_gap(norms: list[str], k: int, e: int, also: tuple[str, ...] = ()) -> int:
@@ -1176,7 +1209,7 @@ def _absent(norms: list[str], k: int, e: int) -> bool:
     ("not been put in place"), unless the clause limits it (`_limited`: "not commissioned by the
     council", "not available quickly enough"); or trouble with it ("crisis provision is not an issue
     for us"). Nothing after the negation ("Crisis team: not yet.") denies it too."""
-    k = _past_gap(norms, k, e, ("put", "got", "gone", "up"))
+    k = _past_gap(norms, k, e, ("put", "got", "gone", "up", "together"))
     if k >= e or norms[k] in (".", ";", "!"):
         return True  # nothing after: "Crisis team: not yet."
     if (norms[k] in _ABSENT_VERBS or norms[k] in _COMING_PAST or _running(norms, k)
@@ -1191,6 +1224,42 @@ def _absent(norms: list[str], k: int, e: int) -> bool:
         return not _limited(norms, k + 1, e)
     return any(n.startswith(_TROUBLE_STEMS) and not (n == "concerned" and norms[p + 1:p + 2] in (["with"], ["in"]))
                for p, n in _clause_words(norms, k, min(e, k + 4), frozenset()))  # "is not concerned with LD"
+
+
+def _definite(norms: list[str], b: int, start: int) -> bool:
+    """Whether the mention at `start` (its sentence begins at b) opens a definite noun phrase: a
+    definite determiner or a possessive right before it ("the register", "this s75 agreement", "the
+    council's register"), or a definite determiner (not "this", "these", "those", which are also
+    pronouns: "This means pooled budgets ...") up to `_DEFINITE_REACH` - 1 words of its own before it
+    ("our local register", "the 2013/14 pooled budget") where the determiner opens a phrase, after the
+    sentence's start, a punctuation mark or a word of `_PHRASE_OPENERS` ("At the moment pooled budgets
+    are not used" has no definite subject). Such a phrase presupposes the thing it names, as a
+    negative quantifier's definite restriction does (session 45): a negation after it denies only its
+    being there, its arising or its bearing (`_absent`, `_irrelevant`), not what is said of it ("the
+    register is not complete", "has not yet been cross-checked"; session 46)."""
+    for k in range(start - 1, max(b, start - _DEFINITE_REACH) - 1, -1):
+        w = norms[k]
+        if w == "'s":  # "the council's register"; not "there's", "it's"
+            return k > b and norms[k - 1][:1].isalpha() and norms[k - 1] not in _NOT_POSSESSORS
+        if w in _SUBJECT_DETERMINERS:
+            return k == start - 1 or (w not in _DEMONSTRATIVES and (
+                k == b or not norms[k - 1][:1].isalnum() or norms[k - 1] in _PHRASE_OPENERS))
+        if not (w[:1].isalpha() or w[:1].isdigit()) or w in _NOT_MODIFIERS or w in NEG_PRE or w in TERMINATORS \
+                or w in _OF_PREPS:
+            return False
+    return False
+
+
+def _irrelevant(norms: list[str], k: int, e: int) -> bool:
+    """Whether what a negation before k denies of the mention is its bearing on what is described:
+    "(is not) relevant to this group", "applicable", "needed" (`_RELEVANT`; session 46); not a need to
+    act ("is not required to attend"), nor one limited by degree or case ("not needed as often", "in
+    every case", "for all clients": `_limited`)."""
+    k = _past_gap(norms, k, e)
+    if k >= e or norms[k] not in _RELEVANT or (norms[k] in _NEEDED and norms[k + 1:k + 2] == ["to"]):
+        return False
+    return not _limited(norms, k + 1, e) and not any(w in ("often", "as") for _, w in _clause_words(
+        norms, k + 1, min(e, k + 4), frozenset()))
 
 
 def _limited(norms: list[str], k: int, e: int) -> bool:
@@ -1852,6 +1921,9 @@ class _DocView:
         # a head noun after the term ("crisis provision") or ending it ("the crisis team"): only its being
         # there may be denied ("the crisis team is not the council's responsibility": session 43)
         headed = headed or norms[end - 1] in _HEADS  # or an abbreviation of such a term ("the CLDT")
+        # a definite subject is there: "the register has not been cross-checked", "our pooled budget is
+        # not ring-fenced" say something of it; "the register has not been set up" denies it (session 46)
+        headed = headed or _definite(norms, b, start)
         troubled = False  # a word of trouble after the term ("OR disputes"): only its arising may be denied
         for j in range(end, self._forward(end, e, _POST_WINDOW)):
             n = norms[j]
@@ -1859,6 +1931,11 @@ class _DocView:
                 continue  # the rest of a hyphenated word ("CHC-funded is not ...")
             if n in NEG_POST and not _pseudo(norms, j, e):
                 return _denied_after(norms, b, start, j, e, headed, troubled)
+            if n == "no" and norms[j + 1:j + 2] == ["longer"] and j > end and norms[j - 1] in _POST_GAP \
+                    and norms[j + 2:j + 3] != ["than"]:
+                return _denied_after(norms, b, start, j + 1, e, headed, troubled)  # "the pooled budget is no
+                # longer in place" reads as "is not"; not "pooled budgets no longer cover housing costs" (a
+                # main verb), "no longer than four hours" (session 46)
             if n in _DENYING or (n == "no" and _no_bearing(norms, j + 1, e)):
                 return True  # "DoLS have no bearing on their care", "OR is irrelevant here"
             if n in _BEARING_VERBS and j + 1 < e and norms[j + 1] == "no":
@@ -2216,7 +2293,7 @@ def _set_sentence_starts(doc: Doc, starts: list[int]) -> None:
 def negation(doc: Doc) -> Doc:
     """Turn the matcher's finds into `Mention`s: negated, hedged, in a list, with offsets."""
     raw = doc.user_data.get(_RAW, [])
-    mentions = []
+    mentions, spans = [], []
     if raw:
         via = doc.user_data.get(_VIA) or {}
         named = doc.user_data.get(_NAMED) or frozenset()
@@ -2225,6 +2302,7 @@ def negation(doc: Doc) -> Doc:
         for theme, s, e, term in raw:
             if theme == "transition" and view.age_span(s, e):
                 continue  # "children, young people and adults": everyone, not children in particular
+            spans.append((s, e))
             sent = b, se = view.sent(s)
             headed = term.term in named or _long_form_headed(via.get((theme, s), ""))  # "the CLDT", "the IST"
             negated, frame = view.negated(s, e, sent, headed=headed), view.frame(s, e)
@@ -2238,8 +2316,27 @@ def negation(doc: Doc) -> Doc:
             mentions.append(Mention(theme, term.term, view.idx[s], view.ends[e - 1], view.idx[b], view.ends[se - 1],
                                     negated, view.hedged(s), term.weight, view.in_list(s, e, sent), frame,
                                     via.get((theme, s), "") if via else ""))
+    if len(spans) > 1:
+        _nested_follow(spans, mentions)
     doc.user_data[_MENTIONS] = mentions
     return doc
+
+
+def _nested_follow(spans: list[tuple[int, int]], mentions: list[Mention]) -> None:
+    """A mention inside a longer one (often another theme's: "budget" in "personal budgets") is the same
+    words, so it takes the longest such mention's reading: its scope read from its own first word can
+    differ ("None of the people with personal budgets ..." denied "budget" and not "personal
+    budgets"; session 46). `spans` are the mentions' token spans, in their order."""
+    order = sorted(range(len(spans)), key=lambda n: spans[n])
+    starts = [spans[n][0] for n in order]
+    reach = max(e - s for s, e in spans)
+    for n, (s, e) in enumerate(spans):
+        lo, hi = bisect_left(starts, s - reach), bisect_right(starts, s)
+        outer = max((order[o] for o in range(lo, hi) if spans[order[o]][1] >= e
+                     and spans[order[o]][1] - spans[order[o]][0] > e - s),
+                    key=lambda o: (spans[o][1] - spans[o][0], -o), default=-1)
+        if outer >= 0 and mentions[outer].negated != mentions[n].negated:
+            mentions[n] = replace(mentions[n], negated=mentions[outer].negated)
 
 
 def _named_heads(terms) -> frozenset[str]:

@@ -110,11 +110,14 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # visited", and "no young people" a quantifier; negation-cues-17; a quantifier's clause going on to
 # "without", "Nobody is without an advocate", a double negation, and the restriction only of a
 # quantifier that opens its clause; negation-cues-18; "no young" a quantifier only before "people",
-# "person", "adult(s)", and ending after it; negation-cues-19), so that
+# "person", "adult(s)", and ending after it; negation-cues-19; a definite subject denied only in its
+# being there, trouble or relevance, "the register is not complete" not denied, "no longer" after the
+# mention's auxiliary read as "not", "never" before its being set up a denial, and a mention inside a
+# longer one taking its reading; negation-cues-20), so that
 # a learned model trained on the earlier matches (and marks) is
 # reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
-            "local-abbreviations-10;typos-4;negation-cues-19")
+            "local-abbreviations-10;typos-4;negation-cues-20")
 
 
 class LexiconError(WvtextError):
