@@ -2327,10 +2327,18 @@ def _nested_follow(spans: list[tuple[int, int]], mentions: list[Mention]) -> Non
     words, so it takes the longest such mention's reading: its scope read from its own first word can
     differ ("None of the people with personal budgets ..." denied "budget" and not "personal
     budgets"; session 46). `spans` are the mentions' token spans, in their order."""
-    order = sorted(range(len(spans)), key=lambda n: spans[n])
+    order = sorted(range(len(spans)), key=lambda n: (spans[n][0], -spans[n][1]))
+    far, inner = -1, []
+    for n in order:  # one pass: a mention ends within the furthest end before it only where nested
+        if spans[n][1] <= far:
+            inner.append(n)
+        far = max(far, spans[n][1])
+    if not inner:
+        return  # most texts
     starts = [spans[n][0] for n in order]
     reach = max(e - s for s, e in spans)
-    for n, (s, e) in enumerate(spans):
+    for n in inner:
+        s, e = spans[n]
         lo, hi = bisect_left(starts, s - reach), bisect_right(starts, s)
         outer = max((order[o] for o in range(lo, hi) if spans[order[o]][1] >= e
                      and spans[order[o]][1] - spans[order[o]][0] > e - s),
