@@ -629,7 +629,8 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_TOPIC_PRONOUNS", "_HAVE_IT", "_TOPIC_NOUNS", "_AS_PHRASES",
         "_RESTRICTION_PREPS", "_RESTRICTION_NOUNS", "_NUMBER_WORDS", "_RESTRICTION_WORDS", "_WHO",
         "_YOUNG_WHO", "_POSSESSIVES", "_PARTICIPLE_NEXT", "_VERB_STOPS", "_SUBJECT_DETERMINERS", "_NOT_POSSESSORS",
-        "_NOT_MODIFIERS", "_RELEVANT", "_NEEDED")}
+        "_NOT_MODIFIERS", "_RELEVANT", "_NEEDED", "_DEMONSTRATIVES", "_PHRASE_OPENERS", "_GAP_NOUNS",
+        "_LIST_OPENERS", "_LIST_STOPS", "_BY_WHEN")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",
@@ -934,6 +935,57 @@ def test_themes_a_quantifier_then_without_is_a_double_negation(nlp_lexicon_only,
     ],
 )
 def test_themes_a_definite_subject_is_denied_only_in_its_being_there(nlp_lexicon_only, text, denied, not_denied):
+    assert_denial(nlp_lexicon_only, text, denied, not_denied)
+
+
+@pytest.mark.parametrize(
+    "text, denied, not_denied",
+    [
+        # a coordinated subject shares its verb's negation: each item is denied as the last one is, read
+        # by what each item is (session 46) ...
+        ("The register, the pooled budget and the crisis team are not in place.", "registers_information", None),
+        ("The register, the pooled budget and the crisis team are not in place.", "pooled_budgets", None),
+        ("Pooled budgets and s75 agreements are not in place.", "pooled_budgets", None),
+        ("Ordinary residence, CHC and s117 are not issues for us.", "ordinary_residence", None),
+        ("Ordinary residence, CHC and s117 are not issues for us.", "chc", None),
+        ("OR and CHC are not an issue.", "ordinary_residence", None),
+        ("The register and the crisis team are not complete.", None, "registers_information"),
+        # ... not where the mention is not in the subject, or a verb, pronoun or relative word stands
+        # before the negation's verb
+        ("We reviewed the register and the crisis team is not in place.", "crisis_response",
+         "registers_information"),
+        ("The register is kept by the council and health are not involved.", None, "registers_information"),
+        ("The register and data we hold are not shared.", None, "registers_information"),
+        ("Advocacy for people going through assessment, care planning and review has not yet been agreed.",
+         None, "reviews_care_management"),
+        # "yet to" or "still to" before its being set up denies a thing with no negation word
+        ("The pooled budget has yet to be set up.", "pooled_budgets", None),
+        ("The market position statement is yet to be published.", "market_providers", None),
+        ("The crisis team is still to be commissioned.", "crisis_response", None),
+        ("The crisis service is yet to go live.", "crisis_response", None),
+        ("The register has yet to be cross-checked.", None, "registers_information"),
+        ("The advocacy contract is yet to be commissioned by the CCG.", None, "advocacy"),
+        # a second independent review found these: an item with "a" or ending in "-ing", a verb before a
+        # determiner, a later clause's verb, quantifiers and other prepositions, "yet to" reached through
+        # another noun or with no verb before it, "by" before a time
+        ("A register and a pooled budget are not in place.", "registers_information", None),
+        ("The register, the pooled budget and training are not in place.", "registers_information", None),
+        ("The learning disability register and the pooled budget are not in place.", "registers_information", None),
+        ("But the register and the pooled budget are not in place.", "registers_information", None),
+        ("The council manages the register and the crisis team is not in place.", "crisis_response",
+         "registers_information"),
+        ("The register and the crisis team work well and advocacy is not in place.", "advocacy",
+         "registers_information"),
+        ("Support via the register and the pooled budget is not available.", None, "registers_information"),
+        ("Many CHC and OR cases are not resolved.", None, "chc"),
+        ("Funding for the crisis team is yet to be agreed.", None, "crisis_response"),
+        ("The manager of the crisis team is yet to be appointed.", None, "crisis_response"),
+        ("The crisis team yet to be commissioned will cover the west of the county.", None, "crisis_response"),
+        ("The register is still to be established by March 2014.", "registers_information", None),
+        ("The pooled budget is still to be put in place.", "pooled_budgets", None),
+    ],
+)
+def test_themes_a_coordinated_subject_shares_its_negation(nlp_lexicon_only, text, denied, not_denied):
     assert_denial(nlp_lexicon_only, text, denied, not_denied)
 
 

@@ -289,6 +289,24 @@ _DEFINITE = cue_words({"the", "our", "their", "its", "this", "these", "those", "
 # modifier of the term; within three words of it, no verb, article or conjunction between.
 _SUBJECT_DETERMINERS = _DEFINITE - cue_words({"each", "every"})
 _DEFINITE_REACH = 5
+_GAP_NOUNS = cue_words({"issue", "issues", "arrangement", "arrangements", "process", "processes", "agreement",
+                        "agreements"})  # the nouns of `_POST_GAP`, which a coordinated subject may hold
+# "by" before a time is no agent (`_limited`): "not to be established by March 2014"
+_BY_WHEN = cue_words({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                      "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+                      "sept", "oct", "nov", "dec", "spring", "summer", "autumn", "winter", "next", "then", "now",
+                      "end", "mid", "early", "late", "year", "month", "quarter"})
+_LIST_ITEMS = 6  # the items of a coordinated subject read (`_coordinated_negation`) ...
+_ITEM_WORDS = 4  # ... and the words of each
+# A coordinated subject opens its sentence or follows one of these (or a colon, semicolon, dash,
+# bracket or bullet); not a comma or "and", which may end a fronted phrase or a clause before it
+_LIST_OPENERS = cue_words({"but", "because", "whilst", "while", "although", "though", "that", "so", "yes", "no",
+                           "partly", "partially"})
+# ... and holds none of these: quantifiers ("Many CHC and OR cases are not resolved": the cases' count)
+# and prepositions the other sets leave out
+_LIST_STOPS = cue_words({"many", "all", "several", "most", "some", "few", "both", "each", "every", "no", "any",
+                         "via", "among", "amongst", "alongside", "including", "excluding", "following", "per",
+                         "than", "like", "unlike", "besides", "beyond", "versus", "vs", "etc"})  # the words of a coordinated subject after the mention, to its verb (`_coordinated_negation`)
 _DEMONSTRATIVES = cue_words({"this", "these", "those"})
 # ... a distant determiner opens the mention's phrase only after these (or the sentence's start, or a
 # punctuation mark): "We know that our local register ...", "but the local register ..."; not after a
@@ -1182,6 +1200,22 @@ def _denied_after(norms: list[str], b: int, start: int, j: int, e: int, headed: 
     return not _undone_after(norms, j + 1, e)  # "the pooled budget has not been reduced" affirms it
 
 
+def _to_be_set_up(norms: list[str], k: int, e: int) -> bool:
+    """Whether "yet to" or "still to" before k goes on to a thing's being set up, made available or in
+    place ("(has yet to) be set up", "(is still to) be commissioned", "(is yet to) be published", "be in
+    place"; session 46): no negation word, but a denial of its being there, as "has not yet been set
+    up" is. Not what else is yet to be done ("the register has yet to be cross-checked"), nor a limit
+    ("yet to be commissioned by the CCG")."""
+    if k < e and norms[k] in ("be", "been", "get", "go"):
+        k += 1
+    k = _past_gap(norms, k, e, ("put", "made", "up", "formally"))
+    if norms[k:k + 2] == ["and", "running"]:
+        k += 1  # "up and running"
+    return k < e and (norms[k] in _SET_UP or norms[k] in _AVAILABLE or norms[k] in _ABSENT_VERBS
+                      or (norms[k] == "in" and norms[k + 1:k + 2] in (["place"], ["existence"]))) \
+        and not _limited(norms, k + 1, e)
+
+
 def _never_set_up(norms: list[str], k: int, e: int) -> bool:
     """Whether "never" before k denies a thing's being set up or in place ("the register was never set
     up", "a pooled budget has never been in place"; session 46); not its being provided or available
@@ -1262,6 +1296,91 @@ def _irrelevant(norms: list[str], k: int, e: int) -> bool:
         norms, k + 1, min(e, k + 4), frozenset()))
 
 
+def _opens_subject(norms: list[str], b: int, start: int) -> bool:
+    """Whether the mention at `start` stands in a list of noun phrases that opens its sentence or
+    follows a colon, semicolon, dash, bracket, bullet or a word of `_LIST_OPENERS`: back to it there are
+    only list items (`_list_item`) and their separators ("The register, ...", "Ordinary residence, CHC
+    and ...", ": our local register and ..."). Not "We reviewed the register and ...", "The council
+    manages the register and ...", "Regarding OR, ...", "an advocacy service for people going through
+    assessment, care planning and review ...", nor after a comma or "and" that may end a clause before
+    ("At present, the register and ...", "The JSNA is complete and OR and CHC ...": left unread)."""
+    k = start - 1
+    for _ in range(_LIST_ITEMS):
+        k = _item_start(norms, b, k)
+        if k is None:
+            return False
+        if k < b or norms[k] in _LIST_OPENERS or (not norms[k][:1].isalnum() and norms[k] not in (",", "'s")):
+            return True
+        if norms[k] not in _LIST_JOINS and norms[k] != ",":
+            return False
+        k -= 1  # past the separator to the item before
+    return False
+
+
+def _item_start(norms: list[str], b: int, k: int) -> int | None:
+    """Walking back from k (the word before a mention or a separator) over one list item's words (at
+    most `_ITEM_WORDS`, a determiner only first: `_list_item`), the position before the item: b - 1 at
+    the sentence's start; None where the words are no list item ("manages the register": a word before
+    the determiner)."""
+    n = 0
+    while k >= b and _list_word(norms[k]):
+        if norms[k] in _SUBJECT_DETERMINERS or norms[k] in ("a", "an"):
+            return k - 1 if k - 1 < b or norms[k - 1] in _LIST_JOINS or not norms[k - 1][:1].isalnum() \
+                or norms[k - 1] in _LIST_OPENERS else None
+        n += 1
+        if n >= _ITEM_WORDS:
+            return None
+        k -= 1
+    return k
+
+
+def _list_word(w: str) -> bool:
+    """Whether the norm `w` can stand in a list item of a coordinated subject: a determiner ("a", "the",
+    "our", ...), a number, or a word that is none of the verbs, pronouns, prepositions, quantifiers and
+    joining words these readings stop at (`_opens_subject`, `_coordinated_negation`)."""
+    return w in _SUBJECT_DETERMINERS or w in ("a", "an") or w in _GAP_NOUNS or w[:1].isdigit() or (
+        w[:1].isalpha() and w not in _NOT_MODIFIERS and w not in _OF_PREPS and w not in _PRONOUNS
+        and w not in NEG_PRE and w not in TERMINATORS and w not in _RELATIVES and w not in _TOPIC_FIRST
+        and w not in _LIST_STOPS and w not in _LIST_OPENERS)
+
+
+def _coordinated_negation(norms: list[str], b: int, start: int, j: int, e: int) -> int:
+    """Where the negation stands that a coordinated subject, which the mention at `start` is an item
+    of and the separator at j goes on, has after its verb ("The register, the pooled budget and the
+    crisis team are not in place", "Pooled budgets and s75 agreements are not in place", "OR and CHC
+    are not issues for us": the negation is each item's, as it is the last one's; session 46); -1
+    where there is none. Each item after the mention is at most `_ITEM_WORDS` words, a determiner only
+    first, and the last separator is "and", "or", "&" or "/"; the verb (an auxiliary or modal) follows
+    the last item ("The register and the crisis team work well and advocacy is not in place", "The
+    register is kept by the council and health are not involved", "The register and data we hold are
+    not shared" are not read so); the mention must stand in a list that opens its clause
+    (`_opens_subject`). An independent review found the kinds these limits rule out."""
+    if not _opens_subject(norms, b, start):
+        return -1
+    k, items, joined = j, 0, False
+    while k < e and items < _LIST_ITEMS:
+        if norms[k] == "," or norms[k] in _LIST_JOINS:
+            joined = norms[k] in _LIST_JOINS
+            k += 1
+            if k < e and norms[k] in _LIST_JOINS and norms[k - 1] == ",":
+                joined, k = True, k + 1  # ", and"
+        else:
+            return -1
+        first, n = k, 0
+        while k < e and _list_word(norms[k]) and norms[k] not in _AUX_MODAL \
+                and not (k > first and (norms[k] in _SUBJECT_DETERMINERS or norms[k] in ("a", "an"))):
+            k, n = k + 1, n + 1
+        if n == 0 or n > _ITEM_WORDS:
+            return -1
+        items += 1
+        if k < e and norms[k] in _AUX_MODAL:
+            if not joined:
+                return -1
+            p = _past_gap(norms, k, e)
+            return p if p < e and norms[p] in NEG_POST and not _pseudo(norms, p, e) else -1
+    return -1
+
+
 def _limited(norms: list[str], k: int, e: int) -> bool:
     """Whether the words from k, after a word of being there denied ("not available", "not
     commissioned"), limit the denial: by whom ("by the council"), how soon (`_TIMELY`) or how far
@@ -1270,8 +1389,9 @@ def _limited(norms: list[str], k: int, e: int) -> bool:
     j = k
     while j < e and norms[j] in ("off", "out", "up", "forward", "yet", "currently", "locally"):
         j += 1
-    if j < e and norms[j] == "by" and not (j + 1 < e and norms[j + 1][:1].isdigit()):
-        return True  # "by the council", not "by 2014"
+    if j < e and norms[j] == "by" and not (j + 1 < e and (norms[j + 1][:1].isdigit() or norms[j + 1] in _BY_WHEN
+                                                          or norms[j + 1:j + 3] == ["the", "end"])):
+        return True  # "by the council", not "by 2014", "by March", "by the end of the year" (session 46)
     if j < e and (norms[j] in ("beyond", "after", "past") or (norms[j] == "to" and norms[k - 1] in _SET_UP)):
         return True  # "agreed beyond March", "not commissioned to see people with a learning disability"
     return any(w in _TIMELY or (w in PARTIAL_AFTER_NOT and not (w == "all" and norms[p - 1] == "at"))
@@ -1948,6 +2068,12 @@ class _DocView:
             if n.startswith(_TROUBLE_STEMS) and (j == end or headed or troubled):
                 troubled = True  # "OR disputes have not arisen"; "OR disputes have not been resolved" is no denial
                 continue
+            if n == "to" and j > end + 1 and norms[j - 1] in ("yet", "still") and norms[j - 2] in _AUX_MODAL \
+                    and _of_noun(norms, b, start) < 0 and _to_be_set_up(norms, j + 1, e):
+                return True  # "the pooled budget has yet to be set up", "is still to be commissioned" (session 46)
+            if (n in _LIST_JOINS or n == ",") and (p := _coordinated_negation(norms, b, start, j, e)) >= 0:
+                return _denied_after(norms, b, start, p, e, headed, troubled)  # "The register, the pooled
+                # budget and the crisis team are not in place" (session 46)
             if n not in _POST_GAP:
                 break  # another word first: the negation, if any, is of something else
         return _topic_denied(norms, b, start, end, e)
