@@ -285,8 +285,8 @@ _RUNNING = cue_words({"operate", "run", "take", "form", "work", "function"})
 _RUNNING_PAST = _past_participles(_RUNNING)
 _DEFINITE = cue_words({"the", "our", "their", "its", "this", "these", "those", "his", "her", "each", "every",
                        "your", "my"})
-# A definite subject (`_definite`): not "each", "every" (quantifiers), nor a determiner that is no
-# modifier of the term; within three words of it, no verb, article or conjunction between.
+# A definite subject (`_definite`): not "each", "every" (quantifiers); a determiner right before the
+# term, or up to four words before it where it opens the phrase, none of `_NOT_MODIFIERS` between
 _SUBJECT_DETERMINERS = _DEFINITE - cue_words({"each", "every"})
 _DEFINITE_REACH = 5
 _GAP_NOUNS = cue_words({"issue", "issues", "arrangement", "arrangements", "process", "processes", "agreement",
@@ -306,7 +306,7 @@ _LIST_OPENERS = cue_words({"but", "because", "whilst", "while", "although", "tho
 # and prepositions the other sets leave out
 _LIST_STOPS = cue_words({"many", "all", "several", "most", "some", "few", "both", "each", "every", "no", "any",
                          "via", "among", "amongst", "alongside", "including", "excluding", "following", "per",
-                         "than", "like", "unlike", "besides", "beyond", "versus", "vs", "etc"})  # the words of a coordinated subject after the mention, to its verb (`_coordinated_negation`)
+                         "than", "like", "unlike", "besides", "beyond", "versus", "vs", "etc"})
 _DEMONSTRATIVES = cue_words({"this", "these", "those"})
 # ... a distant determiner opens the mention's phrase only after these (or the sentence's start, or a
 # punctuation mark): "We know that our local register ...", "but the local register ..."; not after a
@@ -1299,7 +1299,7 @@ def _irrelevant(norms: list[str], k: int, e: int) -> bool:
 def _opens_subject(norms: list[str], b: int, start: int) -> bool:
     """Whether the mention at `start` stands in a list of noun phrases that opens its sentence or
     follows a colon, semicolon, dash, bracket, bullet or a word of `_LIST_OPENERS`: back to it there are
-    only list items (`_list_item`) and their separators ("The register, ...", "Ordinary residence, CHC
+    only list items (`_item_start`) and their separators ("The register, ...", "Ordinary residence, CHC
     and ...", ": our local register and ..."). Not "We reviewed the register and ...", "The council
     manages the register and ...", "Regarding OR, ...", "an advocacy service for people going through
     assessment, care planning and review ...", nor after a comma or "and" that may end a clause before
@@ -1319,7 +1319,7 @@ def _opens_subject(norms: list[str], b: int, start: int) -> bool:
 
 def _item_start(norms: list[str], b: int, k: int) -> int | None:
     """Walking back from k (the word before a mention or a separator) over one list item's words (at
-    most `_ITEM_WORDS`, a determiner only first: `_list_item`), the position before the item: b - 1 at
+    most `_ITEM_WORDS`, a determiner only first: `_list_word`), the position before the item: b - 1 at
     the sentence's start; None where the words are no list item ("manages the register": a word before
     the determiner)."""
     n = 0
