@@ -983,6 +983,12 @@ def test_themes_a_definite_subject_is_denied_only_in_its_being_there(nlp_lexicon
         ("The crisis team yet to be commissioned will cover the west of the county.", None, "crisis_response"),
         ("The register is still to be established by March 2014.", "registers_information", None),
         ("The pooled budget is still to be put in place.", "pooled_budgets", None),
+        # ... and a note with no verb
+        ("Register and database not in place.", "registers_information", None),
+        ("OR/CHC not an issue.", "ordinary_residence", None),
+        ("We have a register and data not shared with health.", None, "registers_information"),
+        ("Proportion against CHC-funded and joint packages not yet calculated.", None, "finance_strategy"),
+        ("The proportion against CHC and joint packages is not yet calculated.", None, "chc"),
     ],
 )
 def test_themes_a_coordinated_subject_shares_its_negation(nlp_lexicon_only, text, denied, not_denied):

@@ -306,7 +306,9 @@ _LIST_OPENERS = cue_words({"but", "because", "whilst", "while", "although", "tho
 # and prepositions the other sets leave out
 _LIST_STOPS = cue_words({"many", "all", "several", "most", "some", "few", "both", "each", "every", "no", "any",
                          "via", "among", "amongst", "alongside", "including", "excluding", "following", "per",
-                         "than", "like", "unlike", "besides", "beyond", "versus", "vs", "etc"})
+                         "than", "like", "unlike", "besides", "beyond", "versus", "vs", "etc", "against",
+                         "toward", "towards", "upon", "despite", "except", "along", "behind", "beside", "near",
+                         "onto", "outside", "inside", "throughout", "re"})
 _DEMONSTRATIVES = cue_words({"this", "these", "those"})
 # ... a distant determiner opens the mention's phrase only after these (or the sentence's start, or a
 # punctuation mark): "We know that our local register ...", "but the local register ..."; not after a
@@ -1323,6 +1325,8 @@ def _item_start(norms: list[str], b: int, k: int) -> int | None:
     the sentence's start; None where the words are no list item ("manages the register": a word before
     the determiner)."""
     n = 0
+    if k >= b and norms[k] == WORD_HYPHEN:
+        return None  # the end of a hyphenated word ("CHC-funded and joint packages ..."): not read
     while k >= b and _list_word(norms[k]):
         if norms[k] in _SUBJECT_DETERMINERS or norms[k] in ("a", "an"):
             return k - 1 if k - 1 < b or norms[k - 1] in _LIST_JOINS or not norms[k - 1][:1].isalnum() \
@@ -1351,9 +1355,10 @@ def _coordinated_negation(norms: list[str], b: int, start: int, j: int, e: int) 
     are not issues for us": the negation is each item's, as it is the last one's; session 46); -1
     where there is none. Each item after the mention is at most `_ITEM_WORDS` words, a determiner only
     first, and the last separator is "and", "or", "&" or "/"; the verb (an auxiliary or modal) follows
-    the last item ("The register and the crisis team work well and advocacy is not in place", "The
+    the last item, or the negation does in a note with no verb ("Register and database not in place.");
+    not "The register and the crisis team work well and advocacy is not in place", "The
     register is kept by the council and health are not involved", "The register and data we hold are
-    not shared" are not read so); the mention must stand in a list that opens its clause
+    not shared"; the mention must stand in a list that opens its clause
     (`_opens_subject`). An independent review found the kinds these limits rule out."""
     if not _opens_subject(norms, b, start):
         return -1
@@ -1378,6 +1383,8 @@ def _coordinated_negation(norms: list[str], b: int, start: int, j: int, e: int) 
                 return -1
             p = _past_gap(norms, k, e)
             return p if p < e and norms[p] in NEG_POST and not _pseudo(norms, p, e) else -1
+        if k < e and norms[k] in NEG_POST:  # a note with no verb: "Register and database not in place.",
+            return k if joined and not _pseudo(norms, k, e) else -1  # "OR/CHC not an issue."
     return -1
 
 
