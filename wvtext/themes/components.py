@@ -1202,6 +1202,9 @@ def _denied_after(norms: list[str], b: int, start: int, j: int, e: int, headed: 
     return not _undone_after(norms, j + 1, e)  # "the pooled budget has not been reduced" affirms it
 
 
+_TO_BE_THERE = _SET_UP | _AVAILABLE | _ABSENT_VERBS  # what "yet to be" denies (`_to_be_set_up`)
+
+
 def _to_be_set_up(norms: list[str], k: int, e: int) -> bool:
     """Whether "yet to" or "still to" before k goes on to a thing's being set up, made available or in
     place ("(has yet to) be set up", "(is still to) be commissioned", "(is yet to) be published", "be in
@@ -1213,18 +1216,21 @@ def _to_be_set_up(norms: list[str], k: int, e: int) -> bool:
     k = _past_gap(norms, k, e, ("put", "made", "up", "formally"))
     if norms[k:k + 2] == ["and", "running"]:
         k += 1  # "up and running"
-    return k < e and (norms[k] in _SET_UP or norms[k] in _AVAILABLE or norms[k] in _ABSENT_VERBS
-                      or (norms[k] == "in" and norms[k + 1:k + 2] in (["place"], ["existence"]))) \
-        and not _limited(norms, k + 1, e)
+    return _set_up_at(norms, k, e, _TO_BE_THERE)
 
 
 def _never_set_up(norms: list[str], k: int, e: int) -> bool:
     """Whether "never" before k denies a thing's being set up or in place ("the register was never set
     up", "a pooled budget has never been in place"; session 46); not its being provided or available
     in some way ("advocacy has never been provided in-house", "never available at weekends")."""
-    p = _past_gap(norms, k, e, ("up",))
-    return p < e and (norms[p] in _SET_UP or (norms[p] == "in" and norms[p + 1:p + 2] in (["place"], ["existence"]))) \
-        and not _limited(norms, p + 1, e)
+    return _set_up_at(norms, _past_gap(norms, k, e, ("up",)), e, _SET_UP)
+
+
+def _set_up_at(norms: list[str], k: int, e: int, words: frozenset[str]) -> bool:
+    """Whether the word at k is one of `words` ("set up", "commissioned", ...) or begins "in place" /
+    "in existence", with no limit after it (`_limited`): what `_to_be_set_up` and `_never_set_up` read."""
+    return k < e and (norms[k] in words or (norms[k] == "in" and norms[k + 1:k + 2] in (["place"], ["existence"]))) \
+        and not _limited(norms, k + 1, e)
 
 
 def _past_gap(norms: list[str], k: int, e: int, also: tuple[str, ...] = ()) -> int:
@@ -1360,8 +1366,6 @@ def _coordinated_negation(norms: list[str], b: int, start: int, j: int, e: int) 
     register is kept by the council and health are not involved", "The register and data we hold are
     not shared"; the mention must stand in a list that opens its clause
     (`_opens_subject`). An independent review found the kinds these limits rule out."""
-    if not _opens_subject(norms, b, start):
-        return -1
     k, items, joined = j, 0, False
     while k < e and items < _LIST_ITEMS:
         if norms[k] == "," or norms[k] in _LIST_JOINS:
@@ -1382,9 +1386,10 @@ def _coordinated_negation(norms: list[str], b: int, start: int, j: int, e: int) 
             if not joined:
                 return -1
             p = _past_gap(norms, k, e)
-            return p if p < e and norms[p] in NEG_POST and not _pseudo(norms, p, e) else -1
+            return p if p < e and norms[p] in NEG_POST and not _pseudo(norms, p, e) \
+                and _opens_subject(norms, b, start) else -1
         if k < e and norms[k] in NEG_POST:  # a note with no verb: "Register and database not in place.",
-            return k if joined and not _pseudo(norms, k, e) else -1  # "OR/CHC not an issue."
+            return k if joined and not _pseudo(norms, k, e) and _opens_subject(norms, b, start) else -1
     return -1
 
 
