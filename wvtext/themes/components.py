@@ -136,6 +136,20 @@ _RELEVANT = cue_words({"relevant", "applicable", "pertinent"}) | _NEEDED
 # review found these). Not for whom: "advocacy support is not commissioned for children" denies it,
 # as "advocacy does not exist for children" does.
 _TIMELY = cue_words({"quickly", "timely", "promptly", "immediately", "soon", "fast", "rapidly", "swiftly"})
+# A negation after a bare subject whose clause goes on to how well, how often or how soon it is done
+# says something of a thing that is there, a gap in it, not that it is absent: "pooled budgets are not
+# working well", "are not used effectively", "care reviews are not happening often enough", "workforce
+# development is not progressing as quickly as planned" (`_in_manner`; session 47). Not "regularly" or
+# "routinely", read both ways (see `PARTIAL_AFTER_NOT`), nor "often" without "enough" ("not (very) often"
+# is "rarely", a denial), nor "soon" ("will not be in place soon" puts it off); not "as well" at a
+# clause's end ("also").
+_MANNER = PARTIAL_AFTER_NOT | (_TIMELY - {"soon"}) | cue_words({"effectively", "properly", "successfully", "efficiently",
+                                                    "robustly", "reliably", "smoothly", "widely", "correctly",
+                                                    "thoroughly", "meaningfully", "accurately"})
+# ... nor where the negation is of a word judging it, right after the auxiliaries: "transition
+# planning is not robust", "information sharing is not consistent between agencies" (session 47)
+_QUALITIES = cue_words({"robust", "effective", "consistent", "strong", "good", "satisfactory", "successful",
+                        "reliable", "efficient", "coherent", "sustainable", "ideal", "optimal", "suitable"})
 # A terse note's dash or colon between the term and "not" is read through ("Crisis team - not in place")
 _NOTE_DASHES = frozenset({"-", ":", "\u2013", "\u2014"})
 # A mention in a relative clause of the subject (`_in_relative`) ...
@@ -301,7 +315,17 @@ _ITEM_WORDS = 4  # ... and the words of each
 # A coordinated subject opens its sentence or follows one of these (or a colon, semicolon, dash,
 # bracket or bullet); not a comma or "and", which may end a fronted phrase or a clause before it
 _LIST_OPENERS = cue_words({"but", "because", "whilst", "while", "although", "though", "that", "so", "yes", "no",
-                           "partly", "partially"})
+                           "partly", "partially",
+                           # ... or a fronted adverb (session 47: "Currently a pooled budget and a crisis team
+                           # are not in place"; "Unfortunately, ..." read already, as a word of a list)
+                           "currently", "presently", "now", "however", "also", "locally", "additionally",
+                           "furthermore", "moreover", "overall", "unfortunately", "again", "today", "historically",
+                           "previously", "recently", "similarly", "therefore"})
+# ... or a comma closing a fronted phrase that one of these opens ("At present, a register and a pooled
+# budget are not in place", "In Leicester, ...", "As of April 2013, ..."; session 47): `_fronted_phrase`
+_FRONT_PREPS = cue_words({"at", "in", "as", "to", "for", "since", "from", "within", "across", "after", "over",
+                          "during", "on", "following", "throughout", "under", "until", "before", "by"})
+_FRONTED_PHRASE_WORDS = 6  # the words of such a phrase at most
 # ... and holds none of these: quantifiers ("Many CHC and OR cases are not resolved": the cases' count)
 # and prepositions the other sets leave out
 _LIST_STOPS = cue_words({"many", "all", "several", "most", "some", "few", "both", "each", "every", "no", "any",
@@ -1194,7 +1218,8 @@ def _denied_after(norms: list[str], b: int, start: int, j: int, e: int, headed: 
     if _predicate_denied(norms, j, e, start) or (troubled and not _arisen(norms, j + 1, e)) \
             or ((headed or _in_relative(norms, b, start)) and not _absent(norms, j + 1, e)
                 and not (of < 0 and _irrelevant(norms, j + 1, e))) \
-            or _out_of_hours(norms, j + 1, e) or _hours_before(norms, b, start):
+            or _out_of_hours(norms, j + 1, e) or _hours_before(norms, b, start) \
+            or (not troubled and _in_manner(norms, j + 1, e)):
         return False  # "providers do not report it to us": the providers are there
     if norms[j] == "never" and not _never_denies(norms, j + 1, e) and not _never_set_up(norms, j + 1, e):
         return False  # "the crisis team has never missed its target": no denial of the team; "the register
@@ -1203,6 +1228,83 @@ def _denied_after(norms: list[str], b: int, start: int, j: int, e: int, headed: 
 
 
 _TO_BE_THERE = _SET_UP | _AVAILABLE | _ABSENT_VERBS  # what "yet to be" denies (`_to_be_set_up`)
+
+
+def _in_manner(norms: list[str], k: int, e: int) -> bool:
+    """Whether what a negation before k denies is how well, how soon or how widely the thing is done
+    (`_manner_in_clause` from the first word past the auxiliaries: "(are not) working well", "used
+    effectively", "happening often enough", "progressing as quickly as planned", "completed on time")
+    or a word judging it there (`_QUALITIES`: "(is not) robust", "(is not yet) consistent"): a gap in
+    what is there (session 47)."""
+    p = _past_gap(norms, k, e)
+    if p < e and norms[p] in _QUALITIES:
+        return True
+    return _manner_in_clause(norms, p, e, first=k)
+
+
+_MANNER_REACH = 4  # a word of manner is the verb's within this many words of its clause's first word
+# What ends the clause a word of manner is read in: a relative or a clause of condition, time or cause,
+# an infinitive ("We do not have a crisis team that responds quickly", "... to respond quickly" deny
+# the team; "given that the CCG does not manage budgets well", "let alone monitored it properly"); "to"
+# before "everyone" or "all" is the degree's ("not offered to everyone")
+_MANNER_STOPS = cue_words({"and", "or", "nor", "that", "which", "who", "where", "when", "if", "unless", "to",
+                           "given", "let", "spite"})
+_EVERYONE = cue_words({"everyone", "everybody", "all"})
+
+
+def _manner_in_clause(norms: list[str], k: int, e: int, first: int | None = None) -> bool:
+    """Whether the clause from k (a negated predicate's first word, or the word after the object of a
+    negated verb) holds a word of manner (`_MANNER`, or "on time") within `_MANNER_REACH` words, before
+    any word of trouble ("is not an issue in all cases" denies; "not widely used by people with
+    challenging behaviour" reads its degree first). The clause ends at `_MANNER_STOPS`, a clause mark, a
+    terminator, "as" before no word of manner (a cause: "not used as joint funding works well"), or a
+    participle after its first word, or at it after an object ("meaning we cannot plan properly", "for
+    packages agreed quickly");
+    a word of manner before a participle is that participle's ("for fully funded CHC packages"); "as well
+    as" after a noun adds ("not commissioned for adults as well as children"), and "as well" at the end
+    is "also". `first`: the word right after the negation, where `_pseudo` read a word of
+    `PARTIAL_AFTER_NOT` already and found trouble after it ("not always an issue")."""
+    for q in range(k, min(e, k + _MANNER_REACH + 1)):
+        w = norms[q]
+        if w in TERMINATORS or w in _CLAUSE_MARKS or w.startswith(_TROUBLE_STEMS) \
+                or (w in _MANNER_STOPS and not (w == "to" and norms[q + 1:q + 2] and norms[q + 1] in _EVERYONE)) \
+                or (w == "as" and not (q + 1 < e and norms[q + 1] in _MANNER)) \
+                or ((q > k or first is None) and len(w) > 4 and (w.endswith("ing") or w.endswith("ed"))
+                    and w not in _MANNER):
+            return False
+        if q == first and w in PARTIAL_AFTER_NOT:
+            continue
+        if q > k and q + 1 < e and len(norms[q + 1]) > 4 and norms[q + 1].endswith("ed"):
+            continue  # "for fully funded packages"
+        if w == "well" and norms[q - 1] == "as" and (norms[q + 1:q + 2] != ["as"] or q - 2 > k):
+            continue  # "as well" (also), "for adults as well as children"
+        if (w in _MANNER and not (w == "all" and norms[q - 1] == "at")) or (w == "time" and norms[q - 1] == "on"):
+            return True
+    return False
+
+
+def _done_in_manner(norms: list[str], i: int, start: int, end: int, e: int) -> bool:
+    """Whether the "not" at i, before the mention (start-end), negates how well, how soon or how widely
+    a verb is done to it, as `_in_manner` reads a negation after it: "We do not use pooled budgets
+    effectively", "We have not reviewed placements in a timely way", "We do not fund CHC packages
+    quickly enough" (session 47). The verb follows the negation (past adverbs), is not one of having,
+    being, existing or needing ("We do not have a crisis team that works well" denies it), and takes
+    the mention as its object within four words, with no clause between, or is the mention ("We do not
+    review placements often enough"); the word of manner follows the mention in the verb's clause
+    (`_MANNER_STOPS`)."""
+    if norms[i] not in ("not", "n't"):
+        return False
+    k = i + 1
+    while k < start and norms[k] in _DO_ADVERBS:
+        k += 1
+    if k > start or start - k > 4 or not norms[k][:1].isalpha() or norms[k] in HAVE or norms[k] in _POST_GAP \
+            or norms[k] in _ABSENT_VERBS or norms[k] in _NEED or norms[k] in PARTIAL_AFTER_NOT \
+            or norms[k] in _NOT_MODIFIERS or norms[k] in _SUBJECT_DETERMINERS or norms[k] in _OF_PREPS:
+        return False  # no verb: "not a register of everyone", "not for everyone"
+    if any(w in _MANNER_STOPS or w in TERMINATORS or w in _CLAUSE_MARKS or w in NEG_PRE or w == "as"
+           for w in norms[k + 1:start]):  # "not used as joint funding works well": a clause of cause
+        return False
+    return _manner_in_clause(norms, end, e)
 
 
 def _to_be_set_up(norms: list[str], k: int, e: int) -> bool:
@@ -1317,12 +1419,28 @@ def _opens_subject(norms: list[str], b: int, start: int) -> bool:
         k = _item_start(norms, b, k)
         if k is None:
             return False
-        if k < b or norms[k] in _LIST_OPENERS or (not norms[k][:1].isalnum() and norms[k] not in (",", "'s")):
+        if k < b or norms[k] in _LIST_OPENERS or (not norms[k][:1].isalnum() and norms[k] not in (",", "'s")) \
+                or (norms[k] == "," and _fronted_phrase(norms, b, k)):
             return True
         if norms[k] not in _LIST_JOINS and norms[k] != ",":
             return False
         k -= 1  # past the separator to the item before
     return False
+
+
+def _fronted_phrase(norms: list[str], b: int, k: int) -> bool:
+    """Whether the words from the sentence's start b (past a bullet or a quote) to the comma at k are a
+    fronted phrase that a preposition opens (`_FRONT_PREPS`: "At present", "In Leicester", "As of April
+    2013"): at most `_FRONTED_PHRASE_WORDS` words, none a verb of `_AUX_MODAL`, a pronoun, a negation, a joining
+    word or a terminator ("At present we have no register, ...", "In housing and advocacy, ..." are not
+    read); session 47."""
+    while b < k and not norms[b][:1].isalnum():
+        b += 1
+    if b >= k or norms[b] not in _FRONT_PREPS or k - b > _FRONTED_PHRASE_WORDS:
+        return False
+    return all((w[:1].isalnum() or w in ("/", WORD_HYPHEN)) and w not in _AUX_MODAL and w not in _PRONOUNS
+               and w not in NEG_PRE and w not in _LIST_JOINS and (w not in TERMINATORS or (w == "yet" and q == b + 1))
+               for q, w in enumerate(norms[b + 1:k], b + 1))  # "As yet, ..."
 
 
 def _item_start(norms: list[str], b: int, k: int) -> int | None:
@@ -2043,6 +2161,8 @@ class _DocView:
                 if n in _NEGATING_NOUNS and (_negation_before(norms, i, lo, e, start)
                                              or (n == "without" and self.quantified_without(i, b))):
                     return False  # "no lack of supported housing", "would not have managed without the pool"
+                if _done_in_manner(norms, i, start, end, e):
+                    return False  # "We do not use pooled budgets effectively": a gap (session 47)
                 head = n in _NEG_OF_HEAD and not _quantifier(norms, i)  # "no one", "no people" are quantifiers
                 return not (phrase and head and not any(w.startswith(_TROUBLE_STEMS) for w in norms[i + 1:start])
                             and not _need_of(norms, i + 1, start, end, e))

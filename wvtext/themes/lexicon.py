@@ -116,11 +116,13 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # longer one taking its reading; negation-cues-20; a coordinated subject sharing its verb's negation,
 # "The register, the pooled budget and the crisis team are not in place", and "yet to be set up" a
 # denial; negation-cues-21; a coordinated subject in a note with no verb, "OR/CHC not an issue.";
-# negation-cues-22), so that
+# negation-cues-22; a negation going on to how well, how often or how soon, or judging the thing, a gap,
+# "pooled budgets are not working well", and a coordinated subject after a fronted phrase or adverb,
+# "At present, a register and a pooled budget are not in place"; negation-cues-23), so that
 # a learned model trained on the earlier matches (and marks) is
 # reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
-            "local-abbreviations-10;typos-4;negation-cues-22")
+            "local-abbreviations-10;typos-4;negation-cues-23")
 
 
 class LexiconError(WvtextError):
