@@ -630,7 +630,8 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_RESTRICTION_PREPS", "_RESTRICTION_NOUNS", "_NUMBER_WORDS", "_RESTRICTION_WORDS", "_WHO",
         "_YOUNG_WHO", "_POSSESSIVES", "_PARTICIPLE_NEXT", "_VERB_STOPS", "_SUBJECT_DETERMINERS", "_NOT_POSSESSORS",
         "_NOT_MODIFIERS", "_RELEVANT", "_NEEDED", "_DEMONSTRATIVES", "_PHRASE_OPENERS", "_GAP_NOUNS",
-        "_LIST_OPENERS", "_LIST_STOPS", "_BY_WHEN", "_MANNER", "_QUALITIES", "_FRONT_PREPS")}
+        "_LIST_OPENERS", "_LIST_STOPS", "_BY_WHEN", "_MANNER", "_QUALITIES", "_FRONT_PREPS", "_MANNER_STOPS", "_EVERYONE",
+        "_FRONT_CLAUSES", "_STILL_THERE")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",
@@ -1055,6 +1056,25 @@ def test_themes_a_coordinated_subject_shares_its_negation(nlp_lexicon_only, text
         ("Locally the register and the pooled budget are not in place.", "registers_information", None),
         ("As yet, the register and the crisis team have not been set up.", "registers_information", None),
         ("\u2022 At the moment, OR and CHC are not issues for us.", "ordinary_residence", None),
+        # ... after fronted phrases in a row or a fronted clause with a verb, and "no longer" before a verb
+        # of being there, arising or running denies as "does not" does
+        ("Locally, at present, the register and the pooled budget are not in place.", "registers_information", None),
+        ("In Kent, since April, a crisis team and a pooled budget have not been in place.", "crisis_response", None),
+        ("Although the register is complete, the pooled budget and the crisis team are not in place.",
+         "pooled_budgets", None),
+        ("While funding has been agreed, advocacy and a crisis service are not commissioned.", "advocacy", None),
+        ("The crisis team no longer exists.", "crisis_response", None),
+        ("OR disputes no longer arise.", "ordinary_residence", None),
+        ("The crisis team and the advocacy service no longer exist.", "crisis_response", None),
+        ("Pooled budgets no longer cover the costs of placements.", None, "pooled_budgets"),
+        # ... not with a limit, a place, a case or a degree after the verb (a third review found these)
+        ("The crisis team no longer exists as a standalone service.", None, "crisis_response"),
+        ("The register no longer applies to adults over 65.", None, "registers_information"),
+        ("The crisis team and the advocacy service no longer operate in the north of the county.", None,
+         "advocacy"),
+        ("OR disputes no longer arise as often.", None, "ordinary_residence"),
+        ("If the register is updated, the pooled budget and the crisis team will not be needed.", None,
+         "pooled_budgets"),
         # ... not after a phrase with a clause or a list in it, nor a list that is not the subject
         ("In housing and advocacy, the register and the pooled budget are in place.", None, "registers_information"),
         ("At present, the register and the pooled budget are in place.", None, "registers_information"),

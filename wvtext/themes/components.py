@@ -326,6 +326,11 @@ _LIST_OPENERS = cue_words({"but", "because", "whilst", "while", "although", "tho
 _FRONT_PREPS = cue_words({"at", "in", "as", "to", "for", "since", "from", "within", "across", "after", "over",
                           "during", "on", "following", "throughout", "under", "until", "before", "by"})
 _FRONTED_PHRASE_WORDS = 6  # the words of such a phrase at most
+# ... or a fronted clause these open, with a verb ("Although the register is complete, the pooled budget
+# and the crisis team are not in place"); not "if", "unless", "when" (a condition's list is not stated)
+_FRONT_CLAUSES = cue_words({"although", "though", "while", "whilst", "whereas", "because", "since", "as", "once",
+                            "after", "before"})
+_FRONTED_CLAUSE_WORDS = 12
 # ... and holds none of these: quantifiers ("Many CHC and OR cases are not resolved": the cases' count)
 # and prepositions the other sets leave out
 _LIST_STOPS = cue_words({"many", "all", "several", "most", "some", "few", "both", "each", "every", "no", "any",
@@ -1307,6 +1312,32 @@ def _done_in_manner(norms: list[str], i: int, start: int, end: int, e: int) -> b
     return _manner_in_clause(norms, end, e)
 
 
+# Main verbs that "no longer" before them denies as "does not" would: being there, arising, running
+# (`_no_longer_there`; session 47)
+_STILL_THERE = _ABSENT_VERBS | cue_words({"operate", "operates", "function", "functions"})
+
+
+# ... and what may follow that verb before its clause ends (`_no_longer_there`)
+_STILL_AFTER = cue_words({"now", "anymore", "locally", "here", "today", "at", "all"})
+
+
+def _no_longer_there(norms: list[str], j: int, e: int) -> bool:
+    """Whether "no longer" at j goes on to a verb of being there, arising or running ("the crisis team no
+    longer exists", "OR disputes no longer arise", "the pooled budget no longer operates"; session 47)
+    whose clause ends there (`_STILL_AFTER` aside: "no longer exists now", "at all"): read as "does not"
+    before it. Not another main verb ("pooled budgets no longer cover housing costs"), nor the verb with
+    a limit, a place, a case or a degree after it ("no longer exists as a standalone service", "no longer
+    applies to adults over 65", "no longer operate in the north of the county", "no longer arise as
+    often"; a third review found these)."""
+    if not (j + 2 < e and norms[j + 1] == "longer" and norms[j + 2] in _STILL_THERE):
+        return False
+    k = j + 3
+    while k < e and norms[k] in _STILL_AFTER:
+        k += 1
+    return k >= e or norms[k] in TERMINATORS or norms[k] in _CLAUSE_MARKS or norms[k] in _LIST_JOINS \
+        or not norms[k][:1].isalnum()
+
+
 def _to_be_set_up(norms: list[str], k: int, e: int) -> bool:
     """Whether "yet to" or "still to" before k goes on to a thing's being set up, made available or in
     place ("(has yet to) be set up", "(is still to) be commissioned", "(is yet to) be published", "be in
@@ -1429,13 +1460,33 @@ def _opens_subject(norms: list[str], b: int, start: int) -> bool:
 
 
 def _fronted_phrase(norms: list[str], b: int, k: int) -> bool:
-    """Whether the words from the sentence's start b (past a bullet or a quote) to the comma at k are a
-    fronted phrase that a preposition opens (`_FRONT_PREPS`: "At present", "In Leicester", "As of April
-    2013"): at most `_FRONTED_PHRASE_WORDS` words, none a verb of `_AUX_MODAL`, a pronoun, a negation, a joining
-    word or a terminator ("At present we have no register, ...", "In housing and advocacy, ..." are not
-    read); session 47."""
+    """Whether the words from the sentence's start b to the comma at k are fronted phrases, one or more
+    in a row ("In Leicester, at present, ..."; `_fronted_one`), or a fronted clause of concession,
+    contrast, time or cause (`_FRONT_CLAUSES`: "Although the register is complete, ...", "While the
+    register is up to date, ..."): at most `_FRONTED_CLAUSE_WORDS` words, with a verb of `_AUX_MODAL` and
+    no comma (session 47)."""
     while b < k and not norms[b][:1].isalnum():
         b += 1
+    if b < k and norms[b] in _FRONT_CLAUSES and k - b <= _FRONTED_CLAUSE_WORDS and "," not in norms[b:k] \
+            and any(w in _AUX_MODAL for w in norms[b:k]):
+        return True
+    c = next((q for q in range(k - 1, b, -1) if norms[q] == ","), -1)
+    if c < 0:
+        return _fronted_one(norms, b, k)
+    return _fronted_one(norms, c + 1, k) and _fronted_phrase(norms, b, c)
+
+
+def _fronted_one(norms: list[str], b: int, k: int) -> bool:
+    """Whether the words from b (the sentence's start past a bullet or a quote, or the word after a
+    comma) to the comma at k are one fronted phrase that a preposition opens (`_FRONT_PREPS`: "At
+    present", "In Leicester", "As of April 2013"): at most `_FRONTED_PHRASE_WORDS` words, none a verb of
+    `_AUX_MODAL`, a pronoun, a negation, a joining word or a terminator ("At present we have no register,
+    ...", "In housing and advocacy, ..." are not read); or one word of `_LIST_OPENERS` ("Locally, at
+    present, ...", "No, ..."); session 47."""
+    while b < k and not norms[b][:1].isalnum():
+        b += 1
+    if k - b == 1 and norms[b] in _LIST_OPENERS:
+        return True
     if b >= k or norms[b] not in _FRONT_PREPS or k - b > _FRONTED_PHRASE_WORDS:
         return False
     return all((w[:1].isalnum() or w in ("/", WORD_HYPHEN)) and w not in _AUX_MODAL and w not in _PRONOUNS
@@ -1508,6 +1559,8 @@ def _coordinated_negation(norms: list[str], b: int, start: int, j: int, e: int) 
                 and _opens_subject(norms, b, start) else -1
         if k < e and norms[k] in NEG_POST:  # a note with no verb: "Register and database not in place.",
             return k if joined and not _pseudo(norms, k, e) and _opens_subject(norms, b, start) else -1
+        if k < e and norms[k] == "no" and _no_longer_there(norms, k, e):  # "... no longer exist" (session 47)
+            return k + 1 if joined and _opens_subject(norms, b, start) else -1
     return -1
 
 
@@ -2183,11 +2236,13 @@ class _DocView:
                 continue  # the rest of a hyphenated word ("CHC-funded is not ...")
             if n in NEG_POST and not _pseudo(norms, j, e):
                 return _denied_after(norms, b, start, j, e, headed, troubled)
-            if n == "no" and norms[j + 1:j + 2] == ["longer"] and j > end and norms[j - 1] in _POST_GAP \
-                    and norms[j + 2:j + 3] != ["than"]:
+            if n == "no" and norms[j + 1:j + 2] == ["longer"] and ((j > end and norms[j - 1] in _POST_GAP
+                                                                  and norms[j + 2:j + 3] != ["than"])
+                                                                 or _no_longer_there(norms, j, e)):
                 return _denied_after(norms, b, start, j + 1, e, headed, troubled)  # "the pooled budget is no
                 # longer in place" reads as "is not"; not "pooled budgets no longer cover housing costs" (a
-                # main verb), "no longer than four hours" (session 46)
+                # main verb), "no longer than four hours" (session 46); "the crisis team no longer exists",
+                # "OR disputes no longer arise" (session 47)
             if n in _DENYING or (n == "no" and _no_bearing(norms, j + 1, e)):
                 return True  # "DoLS have no bearing on their care", "OR is irrelevant here"
             if n in _BEARING_VERBS and j + 1 < e and norms[j + 1] == "no":
