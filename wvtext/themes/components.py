@@ -136,16 +136,16 @@ _RELEVANT = cue_words({"relevant", "applicable", "pertinent"}) | _NEEDED
 # review found these). Not for whom: "advocacy support is not commissioned for children" denies it,
 # as "advocacy does not exist for children" does.
 _TIMELY = cue_words({"quickly", "timely", "promptly", "immediately", "soon", "fast", "rapidly", "swiftly"})
-# A negation after a bare subject whose clause goes on to how well, how often or how soon it is done
-# says something of a thing that is there, a gap in it, not that it is absent: "pooled budgets are not
-# working well", "are not used effectively", "care reviews are not happening often enough", "workforce
-# development is not progressing as quickly as planned" (`_in_manner`; session 47). Not "regularly" or
-# "routinely", read both ways (see `PARTIAL_AFTER_NOT`), nor "often" without "enough" ("not (very) often"
-# is "rarely", a denial), nor "soon" ("will not be in place soon" puts it off); not "as well" at a
-# clause's end ("also").
-_MANNER = PARTIAL_AFTER_NOT | (_TIMELY - {"soon"}) | cue_words({"effectively", "properly", "successfully", "efficiently",
-                                                    "robustly", "reliably", "smoothly", "widely", "correctly",
-                                                    "thoroughly", "meaningfully", "accurately"})
+# A negation whose clause goes on to how well, how widely or how soon a thing is done says something
+# of a thing that is there, a gap in it, not that it is absent: "pooled budgets are not working well",
+# "are not used effectively", "care reviews are not happening often enough", "workforce development is
+# not progressing as quickly as planned", "we do not use pooled budgets effectively" (`_in_manner`,
+# `_done_in_manner`; session 47). Not "regularly" or "routinely", read both ways (see
+# `PARTIAL_AFTER_NOT`), nor "often" without "enough" ("not (very) often" is "rarely", a denial), nor
+# "soon" ("will not be in place soon" puts it off); not "as well" at a clause's end ("also").
+_MANNER = PARTIAL_AFTER_NOT | (_TIMELY - {"soon"}) | cue_words({
+    "effectively", "properly", "successfully", "efficiently", "robustly", "reliably", "smoothly", "widely",
+    "correctly", "thoroughly", "meaningfully", "accurately"})
 # ... nor where the negation is of a word judging it, right after the auxiliaries: "transition
 # planning is not robust", "information sharing is not consistent between agencies" (session 47)
 _QUALITIES = cue_words({"robust", "effective", "consistent", "strong", "good", "satisfactory", "successful",
@@ -1264,10 +1264,9 @@ def _manner_in_clause(norms: list[str], k: int, e: int, first: int | None = None
     challenging behaviour" reads its degree first). The clause ends at `_MANNER_STOPS`, a clause mark, a
     terminator, "as" before no word of manner (a cause: "not used as joint funding works well"), or a
     participle after its first word, or at it after an object ("meaning we cannot plan properly", "for
-    packages agreed quickly");
-    a word of manner before a participle is that participle's ("for fully funded CHC packages"); "as well
-    as" after a noun adds ("not commissioned for adults as well as children"), and "as well" at the end
-    is "also". `first`: the word right after the negation, where `_pseudo` read a word of
+    packages agreed quickly"); a word of manner before a participle is that participle's ("for fully
+    funded CHC packages"); "as well as" after a noun adds ("not commissioned for adults as well as
+    children"), and "as well" at the end is "also". `first`: the word right after the negation, where `_pseudo` read a word of
     `PARTIAL_AFTER_NOT` already and found trouble after it ("not always an issue")."""
     for q in range(k, min(e, k + _MANNER_REACH + 1)):
         w = norms[q]
@@ -1313,11 +1312,9 @@ def _done_in_manner(norms: list[str], i: int, start: int, end: int, e: int) -> b
 
 
 # Main verbs that "no longer" before them denies as "does not" would: being there, arising, running
-# (`_no_longer_there`; session 47)
+# (`_no_longer_there`; session 47) ...
 _STILL_THERE = _ABSENT_VERBS | cue_words({"operate", "operates", "function", "functions"})
-
-
-# ... and what may follow that verb before its clause ends (`_no_longer_there`)
+# ... and what may follow that verb before its clause ends
 _STILL_AFTER = cue_words({"now", "anymore", "locally", "here", "today", "at", "all"})
 
 
