@@ -1255,26 +1255,25 @@ _MANNER_REACH = 4  # a word of manner is the verb's within this many words of it
 _MANNER_STOPS = cue_words({"and", "or", "nor", "that", "which", "who", "where", "when", "if", "unless", "to",
                            "given", "let", "spite"})
 _EVERYONE = cue_words({"everyone", "everybody", "all"})
+_MANNER_ENDS = _MANNER_STOPS - {"to"}  # `_manner_in_clause` reads "to" itself, going on before `_EVERYONE`
 
 
 def _manner_in_clause(norms: list[str], k: int, e: int, first: int | None = None) -> bool:
     """Whether the clause from k (a negated predicate's first word, or the word after the object of a
     negated verb) holds a word of manner (`_MANNER`, or "on time") within `_MANNER_REACH` words, before
     any word of trouble ("is not an issue in all cases" denies; "not widely used by people with
-    challenging behaviour" reads its degree first). The clause ends at `_MANNER_STOPS`, a clause mark, a
-    terminator, "as" before no word of manner (a cause: "not used as joint funding works well"), or a
-    participle after its first word, or at it after an object ("meaning we cannot plan properly", "for
-    packages agreed quickly"); a word of manner before a participle is that participle's ("for fully
-    funded CHC packages"); "as well as" after a noun adds ("not commissioned for adults as well as
-    children"), and "as well" at the end is "also". `first`: the word right after the negation, where `_pseudo` read a word of
-    `PARTIAL_AFTER_NOT` already and found trouble after it ("not always an issue")."""
-    for q in range(k, min(e, k + _MANNER_REACH + 1)):
-        w = norms[q]
-        if w in TERMINATORS or w in _CLAUSE_MARKS or w.startswith(_TROUBLE_STEMS) \
-                or (w in _MANNER_STOPS and not (w == "to" and norms[q + 1:q + 2] and norms[q + 1] in _EVERYONE)) \
+    challenging behaviour" reads its degree first). The clause (`_clause_words`) ends at
+    `_MANNER_STOPS`, a clause mark, a terminator, "as" before no word of manner (a cause: "not used as
+    joint funding works well"), or a participle after its first word, or at it after an object
+    ("meaning we cannot plan properly", "for packages agreed quickly"); a word of manner before a
+    participle is that participle's ("for fully funded CHC packages"); "as well as" after a noun adds
+    ("not commissioned for adults as well as children"), and "as well" at the end is "also". `first`:
+    the word right after the negation, where `_pseudo` read a word of `PARTIAL_AFTER_NOT` already and
+    found trouble after it ("not always an issue")."""
+    for q, w in _clause_words(norms, k, min(e, k + _MANNER_REACH + 1), _MANNER_ENDS):
+        if w.startswith(_TROUBLE_STEMS) or (w == "to" and not (q + 1 < len(norms) and norms[q + 1] in _EVERYONE)) \
                 or (w == "as" and not (q + 1 < e and norms[q + 1] in _MANNER)) \
-                or ((q > k or first is None) and len(w) > 4 and (w.endswith("ing") or w.endswith("ed"))
-                    and w not in _MANNER):
+                or ((q > k or first is None) and len(w) > 4 and w.endswith(("ing", "ed")) and w not in _MANNER):
             return False
         if q == first and w in PARTIAL_AFTER_NOT:
             continue
