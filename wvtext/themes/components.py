@@ -326,11 +326,19 @@ _LIST_OPENERS = cue_words({"but", "because", "whilst", "while", "although", "tho
 _FRONT_PREPS = cue_words({"at", "in", "as", "to", "for", "since", "from", "within", "across", "after", "over",
                           "during", "on", "following", "throughout", "under", "until", "before", "by"})
 _FRONTED_PHRASE_WORDS = 6  # the words of such a phrase at most
+# ... or that makes an exception: "Apart from the register, ...", "Other than in Leicester, ...",
+# "Besides the register, ..." (session 48)
+_FRONT_EXCEPTING = frozenset({("apart", "from"), ("aside", "from"), ("except", "for"), ("other", "than"),
+                              ("save", "for")})
+_BESIDES = cue_words({"besides", "excluding"})  # the first's norm is "beside"
 # ... or a fronted clause these open, with a verb ("Although the register is complete, the pooled budget
 # and the crisis team are not in place"); not "if", "unless", "when" (a condition's list is not stated)
 _FRONT_CLAUSES = cue_words({"although", "though", "while", "whilst", "whereas", "because", "since", "as", "once",
                             "after", "before"})
 _FRONTED_CLAUSE_WORDS = 12
+# ... whose verb may be any where the word opening it opens only clauses ("Although we run a register, ...";
+# session 48)
+_CONCESSIVE = cue_words({"although", "though", "whilst", "whereas"})
 # ... and holds none of these: quantifiers ("Many CHC and OR cases are not resolved": the cases' count)
 # and prepositions the other sets leave out
 _LIST_STOPS = cue_words({"many", "all", "several", "most", "some", "few", "both", "each", "every", "no", "any",
@@ -421,6 +429,13 @@ _UNDONE = cue_words({"reduction", "reduce", "reduced", "reducing", "cut", "cuts"
                      "withdrawal", "lose", "lost", "loss", "decline", "declined", "closure", "close", "closed",
                      "cease", "ceased", "decommission", "decommissioned", "decommissioning", "shortage",
                      "shortfall", "diminish", "diminished", "erosion", "eroded"})
+# So does its being affected or disrupted, denied, after the mention in the passive (`_undone_after`):
+# "personal budgets and advocacy are not affected", "the crisis team has not been disrupted"; not the
+# active "OR has not affected any placements" (no bearing: a denial), nor "no affected patients" (session
+# 48; two independent reviews found these)
+_AFFECTED = cue_words({"affected", "impacted", "disrupted"})
+_BE_FORMS = cue_words({"be", "been", "is", "are", "was", "were", "being"})
+_AFFECTED_CAUSES = cue_words({"as", "because", "since", "given"})  # `_unaffected_for_want`
 # A negating word that is itself denied affirms: "no lack of supported housing", "not without
 # advocacy", "none of this would have been possible without advocacy" (`_negation_before`).
 _NEGATING_NOUNS = cue_words({"lack", "absence", "without"})
@@ -1319,15 +1334,21 @@ _STILL_AFTER = cue_words({"now", "anymore", "locally", "here", "today", "at", "a
 
 def _no_longer_there(norms: list[str], j: int, e: int) -> bool:
     """Whether "no longer" at j goes on to a verb of being there, arising or running ("the crisis team no
-    longer exists", "OR disputes no longer arise", "the pooled budget no longer operates"; session 47)
+    longer exists", "OR disputes no longer arise", "the pooled budget no longer operates"; session 47;
+    "reviews no longer take place", session 48)
     whose clause ends there (`_STILL_AFTER` aside: "no longer exists now", "at all"): read as "does not"
     before it. Not another main verb ("pooled budgets no longer cover housing costs"), nor the verb with
     a limit, a place, a case or a degree after it ("no longer exists as a standalone service", "no longer
     applies to adults over 65", "no longer operate in the north of the county", "no longer arise as
     often"; a third review found these)."""
-    if not (j + 2 < e and norms[j + 1] == "longer" and norms[j + 2] in _STILL_THERE):
+    if not (j + 2 < e and norms[j + 1] == "longer"):
         return False
-    k = j + 3
+    if norms[j + 2] in ("take", "takes") and norms[j + 3:j + 4] == ["place"]:
+        k = j + 4  # "reviews no longer take place" (session 48)
+    elif norms[j + 2] in _STILL_THERE:
+        k = j + 3
+    else:
+        return False
     while k < e and norms[k] in _STILL_AFTER:
         k += 1
     return k >= e or norms[k] in TERMINATORS or norms[k] in _CLAUSE_MARKS or norms[k] in _LIST_JOINS \
@@ -1460,11 +1481,12 @@ def _fronted_phrase(norms: list[str], b: int, k: int) -> bool:
     in a row ("In Leicester, at present, ..."; `_fronted_one`), or a fronted clause of concession,
     contrast, time or cause (`_FRONT_CLAUSES`: "Although the register is complete, ...", "While the
     register is up to date, ..."): at most `_FRONTED_CLAUSE_WORDS` words, with a verb of `_AUX_MODAL` and
-    no comma (session 47)."""
+    no comma (session 47); any verb after a word that opens only clauses (`_CONCESSIVE`: "Although we run a
+    register, ..."; session 48)."""
     while b < k and not norms[b][:1].isalnum():
         b += 1
     if b < k and norms[b] in _FRONT_CLAUSES and k - b <= _FRONTED_CLAUSE_WORDS and "," not in norms[b:k] \
-            and any(w in _AUX_MODAL for w in norms[b:k]):
+            and (norms[b] in _CONCESSIVE or any(w in _AUX_MODAL for w in norms[b:k])):
         return True
     c = next((q for q in range(k - 1, b, -1) if norms[q] == ","), -1)
     if c < 0:
@@ -1483,23 +1505,36 @@ def _fronted_one(norms: list[str], b: int, k: int) -> bool:
         b += 1
     if k - b == 1 and norms[b] in _LIST_OPENERS:
         return True
-    if b >= k or norms[b] not in _FRONT_PREPS or k - b > _FRONTED_PHRASE_WORDS:
+    if norms[b] in _BESIDES or (b + 1 < k and (norms[b], norms[b + 1]) in _FRONT_EXCEPTING):
+        b += norms[b] not in _BESIDES  # "Apart from the register, a pooled budget and a crisis team are not in
+        # place" (session 48): the rest is read as after a preposition; not an exception of a place or of
+        # people ("Other than in the north, ...", "Except for people placed out of area, ..."), which limits
+        # the denial instead
+        if b + 1 < k and (norms[b + 1] in _FRONT_PREPS or norms[b + 1] in _PERSON_WORDS
+                          or any(w in _PERSON_WORDS for w in norms[b + 1:min(k, b + 4)])):
+            return False
+    elif b >= k or norms[b] not in _FRONT_PREPS:
+        return False
+    if k - b > _FRONTED_PHRASE_WORDS:
         return False
     return all((w[:1].isalnum() or w in ("/", WORD_HYPHEN)) and w not in _AUX_MODAL and w not in _PRONOUNS
                and w not in NEG_PRE and w not in _LIST_JOINS and (w not in TERMINATORS or (w == "yet" and q == b + 1))
+               and w not in _LIST_STOPS  # "In some areas, ...": a part
                for q, w in enumerate(norms[b + 1:k], b + 1))  # "As yet, ..."
 
 
 def _item_start(norms: list[str], b: int, k: int) -> int | None:
     """Walking back from k (the word before a mention or a separator) over one list item's words (at
     most `_ITEM_WORDS`, a determiner only first: `_list_word`), the position before the item: b - 1 at
-    the sentence's start; None where the words are no list item ("manages the register": a word before
+    the sentence's start or after a fronted phrase with no comma (`_fronted_bare`); None where the words are no list item ("manages the register": a word before
     the determiner)."""
     n = 0
     if k >= b and norms[k] == WORD_HYPHEN:
         return None  # the end of a hyphenated word ("CHC-funded and joint packages ..."): not read
     while k >= b and _list_word(norms[k]):
         if norms[k] in _SUBJECT_DETERMINERS or norms[k] in ("a", "an"):
+            if k - 1 >= b and _fronted_bare(norms, b, k):
+                return b - 1  # "This year a register and ...", "At present the register and ..." (session 48)
             return k - 1 if k - 1 < b or norms[k - 1] in _LIST_JOINS or not norms[k - 1][:1].isalnum() \
                 or norms[k - 1] in _LIST_OPENERS else None
         n += 1
@@ -1507,6 +1542,25 @@ def _item_start(norms: list[str], b: int, k: int) -> int | None:
             return None
         k -= 1
     return k
+
+
+# A fronted phrase of time with no comma after it: "This year", "Last month" (`_fronted_bare`)
+_TIME_DEICTICS = cue_words({"this", "last", "next"})
+_TIME_NOUNS = cue_words({"year", "month", "quarter", "week", "spring", "summer", "autumn", "winter", "time"})
+
+
+def _fronted_bare(norms: list[str], b: int, k: int) -> bool:
+    """Whether the words from the sentence's start b (past a bullet) to the determiner at k are a fronted
+    phrase with no comma after it: "this", "last" or "next" and a noun of time ("This year a register
+    and a pooled budget are not in place"), or a phrase of two words or more that a preposition opens
+    and its object ends (`_fronted_one`: "At present the register and ...", "In Leicester the register
+    and ..."; not "Apart from the register and ..."); session 48."""
+    while b < k and not norms[b][:1].isalnum():
+        b += 1
+    if k - b == 2 and norms[b] in _TIME_DEICTICS and norms[b + 1] in _TIME_NOUNS:
+        return True
+    return k - b >= 2 and norms[b] in _FRONT_PREPS and norms[k - 1] not in _FRONT_PREPS \
+        and norms[k - 1] not in _OF_PREPS and _fronted_one(norms, b, k)  # not "Apart from the register and ..."
 
 
 def _list_word(w: str) -> bool:
@@ -1531,9 +1585,14 @@ def _coordinated_negation(norms: list[str], b: int, start: int, j: int, e: int) 
     register is kept by the council and health are not involved", "The register and data we hold are
     not shared"; the mention must stand in a list that opens its clause
     (`_opens_subject`). An independent review found the kinds these limits rule out."""
-    k, items, joined = j, 0, False
+    before = _item_start(norms, b, start - 1)
+    k, items, joined = j, 0, before is not None and before >= b and norms[before] in _LIST_JOINS
     while k < e and items < _LIST_ITEMS:
         if norms[k] == "," or norms[k] in _LIST_JOINS:
+            if joined and norms[k] == "," and norms[k + 1:k + 2] != ["and"]:
+                return -1  # a comma after the item that "and" joined ends the list: "Although we fund advocacy,
+                # housing and a crisis team, the pooled budget ... are not": two lists (session 48; an
+                # independent review found these)
             joined = norms[k] in _LIST_JOINS
             k += 1
             if k < e and norms[k] in _LIST_JOINS and norms[k - 1] == ",":
@@ -1704,10 +1763,26 @@ def _arisen(norms: list[str], k: int, e: int) -> bool:
 def _undone_after(norms: list[str], k: int, e: int) -> bool:
     """Whether what a negation after the mention denies is a loss or a change of it (`_UNDONE`):
     "the pooled budget has not changed", "advocacy has not been cut" (the words of `_POST_GAP` may
-    stand between)."""
+    stand between); or its being affected, in the passive (`_AFFECTED`: "advocacy has not been
+    affected")."""
     while k < e and norms[k] in _POST_GAP:
         k += 1
+    if k < e and norms[k] in _AFFECTED:
+        q = k - 1  # passive: a form of "be" among the words before it ("are not affected", "has not been")
+        while q >= 0 and (norms[q] in _POST_GAP or norms[q] in ("not", "n't")) and norms[q] not in _BE_FORMS:
+            q -= 1
+        return q >= 0 and norms[q] in _BE_FORMS and not _unaffected_for_want(norms, k + 1, e)
     return k < e and norms[k] in _UNDONE
+
+
+def _unaffected_for_want(norms: list[str], k: int, e: int) -> bool:
+    """Whether a clause of cause after "not affected" (from k) says the thing is not there: "Advocacy is
+    not affected as there is none commissioned", "... as it was withdrawn last year" (an independent
+    review found these): no affirmation then."""
+    for q in range(k, e):
+        if norms[q] in _AFFECTED_CAUSES:
+            return any(w in NEG_PRE or w in _GONE or w in _NOTHING for w in norms[q + 1:min(e, q + 8)])
+    return False
 
 
 def _negation_before(norms: list[str], i: int, lo: int, e: int, start: int) -> bool:
@@ -2023,6 +2098,84 @@ def _clause_follows(norms: list[str], k: int, e: int) -> bool:
     return False
 
 
+# Adverbs that may stand between a clause's subject and its verb ("and the crisis team now has ...")
+_SUBJECT_ADVERBS = _DO_ADVERBS | cue_words({"also", "already", "too"})
+# Words opening a clause inside the first of two joined by "and" (`_clauses_joined`): "It is not true that
+# OR and CHC are issues" joins no clauses at its "and"
+_INNER_CLAUSES = cue_words({"that", "where", "when", "if", "unless", "whether", "until"})
+# Head nouns that may follow a mention as its clause's subject, before the verb ("CHC funding is agreed")
+_SUBJECT_HEADS = _HEADS | _GAP_NOUNS | cue_words({"planning", "work", "contract", "contracts", "capacity", "case",
+                                                 "cases", "dispute", "disputes", "plan", "plans", "costs", "staff",
+                                                 "budget", "budgets", "panel", "board", "members"})
+_POST_CLAUSE_WORDS = 8  # the words after a mention read for its clause's own negation (`_denies_itself`)
+# A verb contracted onto its subject ("there's", "we've"): a verb of the first clause (`_clauses_joined`)
+_CONTRACTED_VERBS = cue_words({"'s", "'ve", "'re", "'m", "'d", "'ll"})
+# A second clause saying the thing is gone keeps the first clause's denial of it (`_clauses_joined`): "We
+# do not have a register and the crisis team has been disbanded" (an independent review found these)
+_GONE = cue_words({"disbanded", "decommissioned", "withdrawn", "closed", "abandoned", "ceased", "ended",
+                   "stopped", "lacking", "lost", "abolished", "scrapped", "dissolved", "discontinued", "missing",
+                   "absent", "unavailable"})
+
+
+def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: int, own_subject: bool = False) -> bool:
+    """Whether the "and" at i joins two clauses, the mention (`start`-`end`, in the sentence ending at e)
+    in the second, so that a negation in the first does not reach it (session 48): "A pooled budget is
+    not in place and a crisis team is being developed", "There is no pooled budget and the crisis team is
+    working well". The first clause, back to its start (a terminator other than "yet" or "still", a
+    clause mark, a bullet, or a word opening a clause within it: "It is not true that OR and CHC are
+    issues" is one clause after "that"), holds a verb (`_AUX_MODAL`, a contracted one, or "not"). The
+    second opens with a verb or a pronoun right after the "and" ("... and we have commissioned a crisis
+    team", "... and there is a crisis team"), or with a subject and its auxiliary or modal before the
+    mention ("... and the council has commissioned advocacy"), or with the mention as its subject: only
+    the words of a list item (`_list_word`) between the "and" and it, and after it at most two head nouns
+    (`_SUBJECT_HEADS`: "CHC funding is agreed") and adverbs, then an auxiliary or modal ("... and a crisis
+    team families can rely on" is a list's item). Not a coordinated subject ("No pooled budget and crisis
+    team are in place": no verb before the "and"), nor a list of objects ("We do not have a register and
+    a crisis team that works well", "... and a crisis team in place"), nor a second clause that denies
+    the thing itself, by saying it is gone (`_GONE`: "... and the crisis team has been disbanded") or with
+    a negation of its own after it ("... and a crisis team is not planned": the first clause's denial is
+    kept, as before). With `own_subject` (a negative quantifier's reach: "None of the cohort have
+    personal budgets and are placed out of area" shares it) a verb right after the "and" is no new
+    clause; a pronoun is. Two independent reviews found the limits."""
+    c = i - 1
+    while c >= b and (norms[c] not in TERMINATORS or norms[c] in ("yet", "still")) and norms[c] not in _CLAUSE_MARKS \
+            and norms[c] not in _INNER_CLAUSES \
+            and (norms[c][:1].isalnum() or norms[c] in ("'s", "n't", "'re", "'ve", WORD_HYPHEN, "/")):
+        c -= 1
+    if not any(w in _AUX_MODAL or w in _CONTRACTED_VERBS or w in ("not", "n't") for w in norms[c + 1:i]):
+        return False
+    if not _GONE.isdisjoint(norms[i + 1:start]) or _denies_itself(norms, end, e):
+        return False  # "... and we have closed the crisis team": the second clause denies it too
+    if i + 1 < start and (norms[i + 1] in _PRONOUNS if own_subject else norms[i + 1] in _FINITE):
+        return True  # "... and we have commissioned a crisis team", "... and there is a crisis team"
+    if any(norms[p] in _AUX_MODAL and _list_word(norms[p - 1]) and norms[p - 1] not in ("a", "an")
+           and all(_list_word(w) for w in norms[i + 1:p]) for p in range(i + 2, min(start, i + 2 + _ITEM_WORDS))):
+        return True  # "... and the council has commissioned advocacy": a subject, then its verb
+    if start - (i + 1) > _ITEM_WORDS or not all(_list_word(w) for w in norms[i + 1:start]):
+        return False
+    k = end
+    while k < e and k - end < 2 and norms[k] in _SUBJECT_HEADS:
+        k += 1  # a head noun ("CHC funding is"), not another phrase ("crisis team the CCG is", "... families can")
+    while k < e and norms[k] in _SUBJECT_ADVERBS:
+        k += 1
+    if k >= e or norms[k] not in _AUX_MODAL:
+        return False
+    p = _past_gap(norms, k, e, ("also",))
+    return p >= e or norms[p] not in _GONE
+
+
+def _denies_itself(norms: list[str], end: int, e: int) -> bool:
+    """Whether a negation word follows the mention ending at `end` in its own clause (up to a
+    terminator, a clause mark or a relative word, within `_POST_CLAUSE_WORDS` words): "... and a crisis
+    team is not planned" (`_clauses_joined`)."""
+    for n in norms[end:min(e, end + _POST_CLAUSE_WORDS)]:
+        if n in TERMINATORS or n in _CLAUSE_MARKS or n in _RELATIVES or n == "that":
+            return False
+        if n in NEG_POST or n == "no":
+            return True
+    return False
+
+
 def _spells_na(doc: Doc, i: int) -> bool:
     """Whether the tokens from `i` spell "n/a" (the tokenizer splits it at its slash; "a." before
     a full stop is one token, whose norm the tokenizer makes "a")."""
@@ -2183,6 +2336,8 @@ class _DocView:
                 # as yet with OR" (session 44) and "there is no one who ..."
             if n == "," and norms[i + 1] == "and" and ("," not in norms[lo:i] or _clause_follows(norms, i + 2, e)):
                 break  # ", and" opens another clause: "no standing forum, and housing providers are ..."
+            if n == "and" and _clauses_joined(norms, b, i, start, end, e):
+                break  # "A pooled budget is not in place and a crisis team is being developed" (session 48)
             if n == "," and not NEG_PRE.isdisjoint(norms[lo:i]) and _fronted_clause(norms, b, i, e, self.openers(b, e)):
                 break  # "If this is not possible, the provider will arrange advocacy"
             if n in _SCOPE_ENDS and (n in _CAUSES or not any(w.startswith(_TROUBLE_STEMS) for w in norms[lo:i])) \
@@ -2217,7 +2372,7 @@ class _DocView:
                             and not _need_of(norms, i + 1, start, end, e))
             phrase = phrase or n in _PHRASE_PREPS
             i -= 1
-        if self.quantified_denial(start, b):
+        if self.quantified_denial(start, b, end):
             return True
         # a head noun after the term ("crisis provision") or ending it ("the crisis team"): only its being
         # there may be denied ("the crisis team is not the council's responsibility": session 43)
@@ -2261,11 +2416,13 @@ class _DocView:
                 break  # another word first: the negation, if any, is of something else
         return _topic_denied(norms, b, start, end, e)
 
-    def quantified_denial(self, start: int, b: int) -> bool:
+    def quantified_denial(self, start: int, b: int, end: int | None = None) -> bool:
         """Whether the mention's clause opens with a negative quantifier as its subject ("Nobody
         ...", "None of ...", "No one ...": `_NO_ONE`), with no clause break between (`TERMINATORS`,
         a comma, a dash, a bracket, "so", "because": "None of the cohort is CHC-eligible, so all
-        s117 funded" does not deny s117)."""
+        s117 funded" does not deny s117; an "and" that joins two clauses, the mention's the second:
+        "Nobody has been placed out of area and the crisis team is working well", `_clauses_joined`).
+        `end`: where the mention ends (the word after its start where not given)."""
         norms = self.norms
         first = self.first_quantifier(start, b)
         if not 0 <= first < start:
@@ -2282,6 +2439,9 @@ class _DocView:
             if n in _WHO and _relative_closed(norms, i, start):
                 i -= 1  # "None of the people who live in the borough have had a review": the review is the
                 continue  # main clause's, past the relative clause of the quantifier's subject (session 45)
+            if n == "and" and _clauses_joined(norms, b, i, start, start + 1 if end is None else end,
+                                              self.sent(start)[1], own_subject=True):
+                return False  # (session 48)
             if n in TERMINATORS or (n in _CLAUSE_MARKS and not (n == "so" and norms[i + 1] == "far")):
                 return False  # "so" opens a clause, "so far" does not
             if n in _SCOPE_ENDS and not _scope_aside(norms, i, start) and _opens_clause(norms, first, i):
@@ -2598,6 +2758,11 @@ def _set_sentence_starts(doc: Doc, starts: list[int]) -> None:
     doc.from_array([SENT_START], np.array(starts, dtype=np.int64).astype(np.uint64).reshape(-1, 1))
 
 
+# The norm a mention spelt "OR" (ordinary residence, which the lexicon matches only in capitals) takes in
+# the doc view: no cue word, so never the joining word "or" (`negation`)
+_OR_MENTION = "OR"
+
+
 @Language.component("wvtext_negation", requires=["doc.spans"])
 def negation(doc: Doc) -> Doc:
     """Turn the matcher's finds into `Mention`s: negated, hedged, in a list, with offsets."""
@@ -2607,6 +2772,10 @@ def negation(doc: Doc) -> Doc:
         via = doc.user_data.get(_VIA) or {}
         named = doc.user_data.get(_NAMED) or frozenset()
         view = doc_view(doc)
+        for _theme, s, e, _term in raw:
+            if e - s == 1 and view.norms[s] == "or":
+                view.norms[s] = _OR_MENTION  # "CHC and OR are not issues": the abbreviation is a list's item,
+                # not the word joining it, wherever the cues read the words around another mention (session 48)
         answer = QUESTION_KEY in doc.user_data  # a narrative, answering its question
         for theme, s, e, term in raw:
             if theme == "transition" and view.age_span(s, e):

@@ -173,7 +173,7 @@ def negation_features(view, score: ThemeScore, item: bool, text: _TextContext | 
             f["no_before"] = 1.0
         if not _NEG.isdisjoint(after) and _NEG.isdisjoint(before):
             f["negation_after"] = 1.0
-        if view.quantified_denial(s, b):
+        if view.quantified_denial(s, b, e):
             f["quantified"] = 1.0
         if any(w.startswith(_TROUBLE_STEMS) for w in after[:2]) or _denies_trouble(after):
             f["trouble_after"] = 1.0
