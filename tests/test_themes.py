@@ -633,7 +633,7 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_LIST_OPENERS", "_LIST_STOPS", "_BY_WHEN", "_MANNER", "_QUALITIES", "_FRONT_PREPS", "_MANNER_STOPS", "_EVERYONE",
         "_FRONT_CLAUSES", "_STILL_THERE", "_SUBJECT_ADVERBS", "_BESIDES", "_TIME_DEICTICS", "_TIME_NOUNS",
         "_AFFECTED", "_BE_FORMS", "_AFFECTED_CAUSES", "_GONE", "_CONTRACTED_VERBS", "_INNER_CLAUSES", "_SUBJECT_HEADS",
-        "_CONCESSIVE")}
+        "_CONCESSIVE", "_POST_ADVERBS")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",
@@ -1147,6 +1147,8 @@ def test_themes_a_gap_in_manner_and_a_list_after_a_fronted_phrase(nlp_lexicon_on
          "registers_information"),
         ("Excluding the register, a pooled budget and a crisis team are not in place.", "pooled_budgets",
          "registers_information"),
+        ("With the exception of the register, the pooled budget and the crisis team are not in place.",
+         "pooled_budgets", "registers_information"),
         # ... not after an exception of a place or of people, which limits the denial, nor after a phrase
         # of a part
         ("Other than in the north, a register and a crisis team are not in place.", None, "registers_information"),
@@ -1168,6 +1170,16 @@ def test_themes_a_gap_in_manner_and_a_list_after_a_fronted_phrase(nlp_lexicon_on
         # "OR" in a list is an item, not the joining word
         ("CHC and OR are not issues for us.", "chc", None),
         ("CHC, s117 and OR are not issues for us.", "mental_health_act", None),
+        # an adverb between the verb and the negation ("also", "therefore") is read through, for one
+        # mention or a list
+        ("CHC is also not an issue.", "chc", None),
+        ("The crisis team is therefore not in place.", "crisis_response", None),
+        ("The register and the crisis team are also not in place.", "registers_information", None),
+        ("CHC is also not always agreed quickly.", None, "chc"),
+        # a note's list shares the denial after its dash or colon, joined by commas alone too
+        ("Pooled budget / crisis team: not in place.", "pooled_budgets", None),
+        ("Register, crisis team - not yet.", "registers_information", None),
+        ("For CHC, crisis team - not in place.", "crisis_response", "chc"),
         ("Whilst the council funds advocacy, CHC and OR are not issues here.", "chc", "advocacy"),
     ],
 )

@@ -152,6 +152,12 @@ _QUALITIES = cue_words({"robust", "effective", "consistent", "strong", "good", "
                         "reliable", "efficient", "coherent", "sustainable", "ideal", "optimal", "suitable"})
 # A terse note's dash or colon between the term and "not" is read through ("Crisis team - not in place")
 _NOTE_DASHES = frozenset({"-", ":", "\u2013", "\u2014"})
+# Adverbs that may stand between the mention's verb and the negation after it, besides those of
+# `_POST_GAP` ("CHC is also not an issue", "the crisis team is therefore not needed"; session 48)
+_POST_ADVERBS = cue_words({"also", "therefore", "thus", "hence", "usually", "normally", "typically", "again",
+                           "likewise", "similarly", "actually", "simply", "clearly", "certainly", "definitely",
+                           "consequently", "now"})
+_POST_ADVERB_WORDS = tuple(sorted(_POST_ADVERBS))
 # A mention in a relative clause of the subject (`_in_relative`) ...
 _RELATIVES = cue_words({"who", "which", "whose", "whom"})
 # ... or in a phrase after the subject's noun ("the work for behaviour support services has not
@@ -329,7 +335,7 @@ _FRONTED_PHRASE_WORDS = 6  # the words of such a phrase at most
 # ... or that makes an exception: "Apart from the register, ...", "Other than in Leicester, ...",
 # "Besides the register, ..." (session 48)
 _FRONT_EXCEPTING = frozenset({("apart", "from"), ("aside", "from"), ("except", "for"), ("other", "than"),
-                              ("save", "for")})
+                              ("save", "for"), ("exception", "of")})
 _BESIDES = cue_words({"besides", "excluding"})  # the first's norm is "beside"
 # ... or a fronted clause these open, with a verb ("Although the register is complete, the pooled budget
 # and the crisis team are not in place"); not "if", "unless", "when" (a condition's list is not stated)
@@ -1505,6 +1511,8 @@ def _fronted_one(norms: list[str], b: int, k: int) -> bool:
         b += 1
     if k - b == 1 and norms[b] in _LIST_OPENERS:
         return True
+    if norms[b:b + 3] == ["with", "the", "exception"] and norms[b + 3:b + 4] == ["of"]:
+        b += 2  # "With the exception of the register, ...": read from "exception of" as "except for"
     if norms[b] in _BESIDES or (b + 1 < k and (norms[b], norms[b + 1]) in _FRONT_EXCEPTING):
         b += norms[b] not in _BESIDES  # "Apart from the register, a pooled budget and a crisis team are not in
         # place" (session 48): the rest is read as after a preposition; not an exception of a place or of
@@ -1609,11 +1617,15 @@ def _coordinated_negation(norms: list[str], b: int, start: int, j: int, e: int) 
         if k < e and norms[k] in _AUX_MODAL:
             if not joined:
                 return -1
-            p = _past_gap(norms, k, e)
+            p = _past_gap(norms, k, e, _POST_ADVERB_WORDS)  # "... are also not in place" (session 48)
             return p if p < e and norms[p] in NEG_POST and not _pseudo(norms, p, e) \
                 and _opens_subject(norms, b, start) else -1
         if k < e and norms[k] in NEG_POST:  # a note with no verb: "Register and database not in place.",
             return k if joined and not _pseudo(norms, k, e) and _opens_subject(norms, b, start) else -1
+        if k + 1 < e and norms[k] in _NOTE_DASHES and norms[k + 1] in ("not", "n't"):
+            return k + 1 if not _pseudo(norms, k + 1, e) and _opens_subject(norms, b, start) else -1  # ... or a
+            # dash or colon before it: "Pooled budget / crisis team: not in place", "Register, crisis team -
+            # not yet" (session 48; commas alone join a note's list)
         if k < e and norms[k] == "no" and _no_longer_there(norms, k, e):  # "... no longer exist" (session 47)
             return k + 1 if joined and _opens_subject(norms, b, start) else -1
     return -1
@@ -2412,6 +2424,8 @@ class _DocView:
             if (n in _LIST_JOINS or n == ",") and (p := _coordinated_negation(norms, b, start, j, e)) >= 0:
                 return _denied_after(norms, b, start, p, e, headed, troubled)  # "The register, the pooled
                 # budget and the crisis team are not in place" (session 46)
+            if n in _POST_ADVERBS and j > end:
+                continue  # "CHC is also not an issue", "the crisis team is therefore not needed" (session 48)
             if n not in _POST_GAP:
                 break  # another word first: the negation, if any, is of something else
         return _topic_denied(norms, b, start, end, e)
