@@ -332,8 +332,8 @@ _LIST_OPENERS = cue_words({"but", "because", "whilst", "while", "although", "tho
 _FRONT_PREPS = cue_words({"at", "in", "as", "to", "for", "since", "from", "within", "across", "after", "over",
                           "during", "on", "following", "throughout", "under", "until", "before", "by"})
 _FRONTED_PHRASE_WORDS = 6  # the words of such a phrase at most
-# ... or that makes an exception: "Apart from the register, ...", "Other than in Leicester, ...",
-# "Besides the register, ..." (session 48)
+# ... or that makes an exception: "Apart from the register, ...", "Other than the register, ...",
+# "Besides the register, ...", "With the exception of the register, ..." (session 48)
 _FRONT_EXCEPTING = frozenset({("apart", "from"), ("aside", "from"), ("except", "for"), ("other", "than"),
                               ("save", "for"), ("exception", "of")})
 _BESIDES = cue_words({"besides", "excluding"})  # the first's norm is "beside"
@@ -1506,7 +1506,9 @@ def _fronted_one(norms: list[str], b: int, k: int) -> bool:
     present", "In Leicester", "As of April 2013"): at most `_FRONTED_PHRASE_WORDS` words, none a verb of
     `_AUX_MODAL`, a pronoun, a negation, a joining word or a terminator ("At present we have no register,
     ...", "In housing and advocacy, ..." are not read); or one word of `_LIST_OPENERS` ("Locally, at
-    present, ...", "No, ..."); session 47."""
+    present, ...", "No, ..."); session 47. Since session 48 also an exception (`_FRONT_EXCEPTING`,
+    `_BESIDES`: "Apart from the register, ...", not one of a place or of people), and no word of
+    `_LIST_STOPS` ("In some areas, ..." is a part)."""
     while b < k and not norms[b][:1].isalnum():
         b += 1
     if k - b == 1 and norms[b] in _LIST_OPENERS:
@@ -1534,8 +1536,8 @@ def _fronted_one(norms: list[str], b: int, k: int) -> bool:
 def _item_start(norms: list[str], b: int, k: int) -> int | None:
     """Walking back from k (the word before a mention or a separator) over one list item's words (at
     most `_ITEM_WORDS`, a determiner only first: `_list_word`), the position before the item: b - 1 at
-    the sentence's start or after a fronted phrase with no comma (`_fronted_bare`); None where the words are no list item ("manages the register": a word before
-    the determiner)."""
+    the sentence's start or after a fronted phrase with no comma (`_fronted_bare`); None where the words
+    are no list item ("manages the register": a word before the determiner)."""
     n = 0
     if k >= b and norms[k] == WORD_HYPHEN:
         return None  # the end of a hyphenated word ("CHC-funded and joint packages ..."): not read
@@ -2129,7 +2131,8 @@ _GONE = cue_words({"disbanded", "decommissioned", "withdrawn", "closed", "abando
                    "absent", "unavailable"})
 
 
-def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: int, own_subject: bool = False) -> bool:
+def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: int,
+                    own_subject: bool = False) -> bool:
     """Whether the "and" at i joins two clauses, the mention (`start`-`end`, in the sentence ending at e)
     in the second, so that a negation in the first does not reach it (session 48): "A pooled budget is
     not in place and a crisis team is being developed", "There is no pooled budget and the crisis team is
