@@ -633,7 +633,7 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_LIST_OPENERS", "_LIST_STOPS", "_BY_WHEN", "_MANNER", "_QUALITIES", "_FRONT_PREPS", "_MANNER_STOPS", "_EVERYONE",
         "_FRONT_CLAUSES", "_STILL_THERE", "_SUBJECT_ADVERBS", "_BESIDES", "_TIME_DEICTICS", "_TIME_NOUNS",
         "_AFFECTED", "_BE_FORMS", "_AFFECTED_CAUSES", "_GONE", "_CONTRACTED_VERBS", "_INNER_CLAUSES", "_SUBJECT_HEADS",
-        "_CONCESSIVE", "_POST_ADVERBS")}
+        "_CONCESSIVE", "_POST_ADVERBS", "_TAKEN", "_THERE_VERBS")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",
@@ -1106,6 +1106,17 @@ def test_themes_a_gap_in_manner_and_a_list_after_a_fronted_phrase(nlp_lexicon_on
         ("The CCG does not fund CHC and the council has commissioned advocacy.", "chc", "advocacy"),
         ("Nobody has been placed out of area and the crisis team is working well.", "out_of_area",
          "crisis_response"),
+        # ... the first clause's verb a verb of being there, "no longer" or "lack" after a pronoun, or
+        # past an aside
+        ("No register exists and the crisis team has been expanded.", "registers_information", "crisis_response"),
+        ("We lack a register and the crisis team is strong.", None, "crisis_response"),
+        ("Reviews no longer take place and advocacy is commissioned instead.", "reviews_care_management",
+         "advocacy"),
+        ("There is, as yet, no pooled budget and the crisis team is being developed.", "pooled_budgets",
+         "crisis_response"),
+        ("There is no pooled budget (s75) and a crisis team is being developed.", "pooled_budgets",
+         "crisis_response"),
+        ("Lack of a register and a crisis team is a risk.", "crisis_response", None),
         ("There's no pooled budget and the crisis team is working well.", "pooled_budgets", "crisis_response"),
         # ... but it does into a coordinated subject or a list of objects, and the second clause's own
         # negation still denies
@@ -1136,6 +1147,10 @@ def test_themes_a_gap_in_manner_and_a_list_after_a_fronted_phrase(nlp_lexicon_on
         # ... nor where a clause of cause says it is not there
         ("Advocacy is not affected as there is none commissioned.", "advocacy", None),
         ("Advocacy is not affected as it is funded separately.", None, "advocacy"),
+        # "never" before a thing's having existed, happened or taken place denies it, not with a limit
+        ("A register has never existed.", "registers_information", None),
+        ("Reviews have never taken place.", "reviews_care_management", None),
+        ("Reviews have never taken place quickly enough.", None, "reviews_care_management"),
         # "no longer take place" denies as "no longer happen" does, not with a place after it
         ("Reviews no longer take place.", "reviews_care_management", None),
         ("Joint reviews no longer take place in the north of the county.", None, "reviews_care_management"),

@@ -1378,8 +1378,20 @@ def _to_be_set_up(norms: list[str], k: int, e: int) -> bool:
 def _never_set_up(norms: list[str], k: int, e: int) -> bool:
     """Whether "never" before k denies a thing's being set up or in place ("the register was never set
     up", "a pooled budget has never been in place"; session 46); not its being provided or available
-    in some way ("advocacy has never been provided in-house", "never available at weekends")."""
-    return _set_up_at(norms, _past_gap(norms, k, e, ("up",)), e, _SET_UP)
+    in some way ("advocacy has never been provided in-house", "never available at weekends"); nor its
+    having been there, happened or taken place ("a register has never existed", "reviews have never
+    taken place"; session 48: an independent review found these)."""
+    k = _past_gap(norms, k, e, ("up",))
+    if k + 1 < e and norms[k] in _TAKEN and norms[k + 1] == "place":
+        return not _limited(norms, k + 2, e)
+    if k < e and (norms[k] in _COMING_PAST or norms[k] in _THERE_VERBS):
+        return not _limited(norms, k + 1, e)
+    return _set_up_at(norms, k, e, _SET_UP)
+
+
+# What "never" before them denies as it does "set up" (`_never_set_up`; session 48)
+_TAKEN = cue_words({"taken", "took", "take", "takes"})  # ... "place"
+_THERE_VERBS = cue_words({"exist", "exists", "happen", "happens", "occur", "occurs", "arise", "arises", "arose"})
 
 
 def _set_up_at(norms: list[str], k: int, e: int, words: frozenset[str]) -> bool:
@@ -2136,9 +2148,8 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
     """Whether the "and" at i joins two clauses, the mention (`start`-`end`, in the sentence ending at e)
     in the second, so that a negation in the first does not reach it (session 48): "A pooled budget is
     not in place and a crisis team is being developed", "There is no pooled budget and the crisis team is
-    working well". The first clause, back to its start (a terminator other than "yet" or "still", a
-    clause mark, a bullet, or a word opening a clause within it: "It is not true that OR and CHC are
-    issues" is one clause after "that"), holds a verb (`_AUX_MODAL`, a contracted one, or "not"). The
+    working well". The first clause holds a verb (`_first_clause_verb`; "It is not true that OR and CHC
+    are issues" joins no clauses: its first clause begins after "that"). The
     second opens with a verb or a pronoun right after the "and" ("... and we have commissioned a crisis
     team", "... and there is a crisis team"), or with a subject and its auxiliary or modal before the
     mention ("... and the council has commissioned advocacy"), or with the mention as its subject: only
@@ -2152,12 +2163,7 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
     kept, as before). With `own_subject` (a negative quantifier's reach: "None of the cohort have
     personal budgets and are placed out of area" shares it) a verb right after the "and" is no new
     clause; a pronoun is. Two independent reviews found the limits."""
-    c = i - 1
-    while c >= b and (norms[c] not in TERMINATORS or norms[c] in ("yet", "still")) and norms[c] not in _CLAUSE_MARKS \
-            and norms[c] not in _INNER_CLAUSES \
-            and (norms[c][:1].isalnum() or norms[c] in ("'s", "n't", "'re", "'ve", WORD_HYPHEN, "/")):
-        c -= 1
-    if not any(w in _AUX_MODAL or w in _CONTRACTED_VERBS or w in ("not", "n't") for w in norms[c + 1:i]):
+    if not _first_clause_verb(norms, b, i):
         return False
     if not _GONE.isdisjoint(norms[i + 1:start]) or _denies_itself(norms, end, e):
         return False  # "... and we have closed the crisis team": the second clause denies it too
@@ -2177,6 +2183,35 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
         return False
     p = _past_gap(norms, k, e, ("also",))
     return p >= e or norms[p] not in _GONE
+
+
+def _first_clause_verb(norms: list[str], b: int, i: int) -> bool:
+    """Whether the clause before the "and" at i, back to its start (a terminator other than "yet" or
+    "still", a clause mark, a bullet, or a word opening a clause within it), holds a verb: an auxiliary or
+    modal, a contracted one, "not", "never", "no longer", a verb of being there or running ("No register
+    exists"), or "lack" after a pronoun ("We lack a register"). A short aside set off by commas or a
+    bracket is read through ("There is, as yet, no pooled budget", "no pooled budget (s75)")."""
+    c, words = i - 1, []
+    while c >= b:
+        n = norms[c]
+        if n in (",", ")"):
+            o = next((q for q in range(c - 1, max(b - 1, c - 1 - _ASIDE_WORDS - 1), -1)
+                      if norms[q] == ("," if n == "," else "(")), -1)
+            if o < 0:
+                break
+            c = o - 1  # the aside is skipped
+            continue
+        if (n in TERMINATORS and n not in ("yet", "still")) or n in _CLAUSE_MARKS or n in _INNER_CLAUSES \
+                or not (n[:1].isalnum() or n in ("'s", "n't", "'re", "'ve", WORD_HYPHEN, "/")):
+            break
+        words.append((c, n))
+        c -= 1
+    for c, n in words:
+        if n in _AUX_MODAL or n in _CONTRACTED_VERBS or n in ("not", "n't", "never") or n in _ABSENT_VERBS \
+                or n in _STILL_THERE or _running(norms, c) or (n == "no" and norms[c + 1:c + 2] == ["longer"]) \
+                or (n in ("lack", "lacks") and c > b and norms[c - 1] in _PRONOUNS):
+            return True
+    return False
 
 
 def _denies_itself(norms: list[str], end: int, e: int) -> bool:
