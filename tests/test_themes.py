@@ -633,7 +633,8 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_LIST_OPENERS", "_LIST_STOPS", "_BY_WHEN", "_MANNER", "_QUALITIES", "_FRONT_PREPS", "_MANNER_STOPS", "_EVERYONE",
         "_FRONT_CLAUSES", "_STILL_THERE", "_SUBJECT_ADVERBS", "_BESIDES", "_TIME_DEICTICS", "_TIME_NOUNS",
         "_AFFECTED", "_BE_FORMS", "_AFFECTED_CAUSES", "_GONE", "_CONTRACTED_VERBS", "_INNER_CLAUSES", "_SUBJECT_HEADS",
-        "_CONCESSIVE", "_POST_ADVERBS", "_TAKEN", "_THERE_VERBS")}
+        "_CONCESSIVE", "_POST_ADVERBS", "_TAKEN", "_THERE_VERBS",
+        "_CLAUSE_VERBS", "_OBJECT_STARTS", "_PLURAL_VERBS")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",
@@ -1117,6 +1118,19 @@ def test_themes_a_gap_in_manner_and_a_list_after_a_fronted_phrase(nlp_lexicon_on
         ("There is no pooled budget (s75) and a crisis team is being developed.", "pooled_budgets",
          "crisis_response"),
         ("Lack of a register and a crisis team is a risk.", "crisis_response", None),
+        # ... and a second clause whose verb is a main verb: in the third person before an object or an
+        # adverb, or one of a few verbs of state whatever follows; not a plural noun ending a list
+        ("No register is in place and the crisis team holds its own records.", "registers_information",
+         "crisis_response"),
+        ("Personal budgets are not offered and transition planning starts at 14.", "personalisation",
+         "transition"),
+        ("No crisis service exists and families rely on A&E.", "crisis_response", "family_engagement"),
+        ("A pooled budget is not in place and the crisis team operates 24/7.", "pooled_budgets", "crisis_response"),
+        ("We have no crisis service and families need more support at weekends.", "crisis_response",
+         "family_engagement"),
+        ("No advocacy is provided and the safeguarding lead tracks every placement.", "advocacy", "safeguarding"),
+        ("We do not have a register and crisis team records.", "crisis_response", None),
+        ("There is no register and advocacy services for families.", "advocacy", None),
         ("There's no pooled budget and the crisis team is working well.", "pooled_budgets", "crisis_response"),
         # ... but it does into a coordinated subject or a list of objects, and the second clause's own
         # negation still denies

@@ -17,7 +17,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 import numpy as np
-from spacy.attrs import IDX, IS_PUNCT, LENGTH, NORM, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, IS_PUNCT, LENGTH, LOWER, NORM, ORTH, SENT_START, SPACY
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
@@ -2144,7 +2144,7 @@ _GONE = cue_words({"disbanded", "decommissioned", "withdrawn", "closed", "abando
 
 
 def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: int,
-                    own_subject: bool = False) -> bool:
+                    own_subject: bool = False, s_form=None) -> bool:
     """Whether the "and" at i joins two clauses, the mention (`start`-`end`, in the sentence ending at e)
     in the second, so that a negation in the first does not reach it (session 48): "A pooled budget is
     not in place and a crisis team is being developed", "There is no pooled budget and the crisis team is
@@ -2169,20 +2169,54 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
         return False  # "... and we have closed the crisis team": the second clause denies it too
     if i + 1 < start and (norms[i + 1] in _PRONOUNS if own_subject else norms[i + 1] in _FINITE):
         return True  # "... and we have commissioned a crisis team", "... and there is a crisis team"
-    if any(norms[p] in _AUX_MODAL and _list_word(norms[p - 1]) and norms[p - 1] not in ("a", "an")
-           and all(_list_word(w) for w in norms[i + 1:p]) for p in range(i + 2, min(start, i + 2 + _ITEM_WORDS))):
+    if any((norms[p] in _AUX_MODAL or _main_verb(norms, p, e, s_form, p - 1)) and _list_word(norms[p - 1])
+           and norms[p - 1] not in ("a", "an") and all(_list_word(w) for w in norms[i + 1:p])
+           for p in range(i + 2, min(start, i + 2 + _ITEM_WORDS))):
         return True  # "... and the council has commissioned advocacy": a subject, then its verb
     if start - (i + 1) > _ITEM_WORDS or not all(_list_word(w) for w in norms[i + 1:start]):
         return False
     k = end
-    while k < e and k - end < 2 and norms[k] in _SUBJECT_HEADS:
+    while k < e and k - end < 2 and norms[k] in _SUBJECT_HEADS and not _main_verb(norms, k, e, s_form, k - 1):
         k += 1  # a head noun ("CHC funding is"), not another phrase ("crisis team the CCG is", "... families can")
     while k < e and norms[k] in _SUBJECT_ADVERBS:
         k += 1
+    if k < e and _main_verb(norms, k, e, s_form, k - 1):
+        return True  # "... and the crisis team holds its own records", "... and transition planning starts at 14"
+    if any(q < e and _main_verb(norms, q, e, s_form, q - 1) and all(
+            _list_word(w) and w not in _SUBJECT_DETERMINERS and w not in ("a", "an") for w in norms[end:q])
+           for q in (end + 1, end + 2)):
+        return True  # ... after other nouns of the subject: "... and the safeguarding lead tracks every placement"
     if k >= e or norms[k] not in _AUX_MODAL:
         return False
     p = _past_gap(norms, k, e, ("also",))
     return p >= e or norms[p] not in _GONE
+
+
+# Verbs whose third person after a clause's subject is read as its verb whatever follows (`_main_verb`)
+_CLAUSE_VERBS = cue_words({"rely", "operate", "remain", "continue", "vary", "start", "cover", "provide", "hold",
+                           "keep", "offer", "meet", "see", "track", "sit", "take", "deliver", "ensure", "work"})
+# ... and, as written, after a plural subject, these too ("families want better information"; not their
+# third person, which may be a plural noun: "housing needs data")
+_PLURAL_VERBS = _CLAUSE_VERBS | cue_words({"want", "need", "seem", "attend", "manage", "struggle", "exist",
+                                          "happen", "feel", "report"})
+# ... and what, after another word ending in a folded "s", makes it a verb: its object or an adverb
+_OBJECT_STARTS = _SUBJECT_DETERMINERS | cue_words({"a", "an", "it", "them", "us", "everyone", "everybody",
+                                                  "people", "all", "some", "most", "any", "each", "every"})
+
+
+def _main_verb(norms: list[str], k: int, e: int, s_form, subject: int) -> bool:
+    """Whether the word at k, after a clause's subject ending at `subject`, is its main verb: in the third
+    person (`s_form`: "holds", "relies"), one of `_CLAUSE_VERBS` or another followed by an object or an
+    adverb ("supports people locally", "keeps its own records"), not a plural noun ("protocols for young
+    people"); or one of `_PLURAL_VERBS` as written after a plural subject ("families rely on A&E",
+    "crisis teams vary"). Session 48; four independent reviews listed these."""
+    if s_form is None or k + 1 >= e:
+        return False
+    if not s_form(k):
+        return norms[k] in _PLURAL_VERBS and subject >= 0 and s_form(subject)
+    nxt = norms[k + 1]
+    return norms[k] in _CLAUSE_VERBS or nxt in _OBJECT_STARTS or nxt[:1].isdigit() \
+        or (len(nxt) > 4 and nxt.endswith("ly"))
 
 
 def _first_clause_verb(norms: list[str], b: int, i: int) -> bool:
@@ -2270,16 +2304,17 @@ class _DocView:
     the cue checks below run on these instead of creating a Python token per look-up."""
 
     __slots__ = ("doc_id", "norms", "hashes", "idx", "ends", "sent_of", "bounds", "strings", "hedges", "quantifiers",
-                 "fronted", "frames", "glue")
+                 "fronted", "frames", "glue", "lowers")
 
     def __init__(self, doc: Doc):
-        arr = doc.to_array([NORM, IDX, SENT_START, LENGTH])
+        arr = doc.to_array([NORM, IDX, SENT_START, LENGTH, LOWER])
         # The doc's identity, not the doc: a view that held its doc (kept in the doc's own
         # user_data) would make a reference cycle per doc, freed only by the cyclic garbage
         # collector, which then ran often enough to take a large share of the theme stage's time.
         self.doc_id = id(doc)
         self.strings = doc.vocab.strings
         self.hashes = arr[:, 0].copy()  # the norms' ids, for look-ups by array (`LinearModel.batch_indices`)
+        self.lowers = arr[:, 4].copy()  # the lower-cased words' ids, read only where a norm folds a word (`s_form`)
         strings, known = self.strings, _NORM_STRINGS
         hashes = arr[:, 0].tolist()
         norms = list(map(known.get, hashes))  # a norm not seen before: None, looked up once below
@@ -2312,6 +2347,16 @@ class _DocView:
         self.quantifiers: dict[int, int] = {}  # sentence number -> its first negative quantifier's position, or -1
         self.fronted: dict[tuple[int, int], list[int]] = {}  # sentence bounds -> where its fronted clauses open
         self.frames: dict[int, tuple[int, bool, bool]] = {}  # sentence number -> `_sentence_frame`
+
+    def s_form(self, k: int) -> bool:
+        """Whether the word at k ends in "s" that its norm folds away ("holds" -> "hold", "relies" ->
+        "rely"): a verb's third person or a noun's plural, which `_clauses_joined` tells apart by what
+        follows."""
+        norm = self.norms[k]
+        if not norm[:1].isalpha():
+            return False
+        low = self.strings[int(self.lowers[k])]
+        return len(low) > 3 and low.endswith("s") and low != norm and not low.endswith(("ss", "us", "is"))
 
     def sent(self, i: int) -> tuple[int, int]:
         return self.bounds[self.sent_of[i]] if self.norms else (0, 0)
@@ -2386,7 +2431,7 @@ class _DocView:
                 # as yet with OR" (session 44) and "there is no one who ..."
             if n == "," and norms[i + 1] == "and" and ("," not in norms[lo:i] or _clause_follows(norms, i + 2, e)):
                 break  # ", and" opens another clause: "no standing forum, and housing providers are ..."
-            if n == "and" and _clauses_joined(norms, b, i, start, end, e):
+            if n == "and" and _clauses_joined(norms, b, i, start, end, e, s_form=self.s_form):
                 break  # "A pooled budget is not in place and a crisis team is being developed" (session 48)
             if n == "," and not NEG_PRE.isdisjoint(norms[lo:i]) and _fronted_clause(norms, b, i, e, self.openers(b, e)):
                 break  # "If this is not possible, the provider will arrange advocacy"
@@ -2492,7 +2537,7 @@ class _DocView:
                 i -= 1  # "None of the people who live in the borough have had a review": the review is the
                 continue  # main clause's, past the relative clause of the quantifier's subject (session 45)
             if n == "and" and _clauses_joined(norms, b, i, start, start + 1 if end is None else end,
-                                              self.sent(start)[1], own_subject=True):
+                                              self.sent(start)[1], own_subject=True, s_form=self.s_form):
                 return False  # (session 48)
             if n in TERMINATORS or (n in _CLAUSE_MARKS and not (n == "so" and norms[i + 1] == "far")):
                 return False  # "so" opens a clause, "so far" does not
