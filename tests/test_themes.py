@@ -1199,6 +1199,13 @@ def test_themes_a_gap_in_manner_and_a_list_after_a_fronted_phrase(nlp_lexicon_on
         # "OR" in a list is an item, not the joining word
         ("CHC and OR are not issues for us.", "chc", None),
         ("CHC, s117 and OR are not issues for us.", "mental_health_act", None),
+        # ... and a short aside set off by commas after the mention or its verb
+        ("CHC is, at present, not an issue.", "chc", None),
+        ("The crisis team, however, is not in place.", "crisis_response", None),
+        ("OR has, to our knowledge, never been an issue.", "ordinary_residence", None),
+        ("Reviews, sadly, no longer take place.", "reviews_care_management", None),
+        ("The register, currently held by the council, is not complete.", None, "registers_information"),
+        ("We discussed CHC, at length, and advocacy is not in place.", "advocacy", "chc"),
         # an adverb between the verb and the negation ("also", "therefore") is read through, for one
         # mention or a list
         ("CHC is also not an issue.", "chc", None),

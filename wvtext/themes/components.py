@@ -9,6 +9,8 @@
 """
 from __future__ import annotations
 
+import itertools
+
 import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
@@ -2260,6 +2262,33 @@ def _denies_itself(norms: list[str], end: int, e: int) -> bool:
     return False
 
 
+def _past_aside(norms: list[str], end: int, e: int, limit: int):
+    """The positions the negation after a mention (ending at `end`) is looked for in: up to `limit`, past a
+    short aside set off by commas that the words after the mention reach (`_is_aside`), the window going
+    on by the aside's length ("CHC is, at present, not an issue", "The crisis team, however, is not in
+    place", "OR has, to our knowledge, never been an issue"; session 48)."""
+    k = end
+    while k < limit and (norms[k] in _POST_GAP or norms[k] in _POST_ADVERBS or norms[k] in _HEADS):
+        k += 1
+    if k < limit and norms[k] == ",":
+        c = next((q for q in range(k + 1, min(e, k + 2 + _ASIDE_PHRASE_WORDS)) if norms[q] == ","), -1)
+        if c > k + 1 and _is_aside(norms, k + 1, c):
+            return itertools.chain(range(end, k), range(c + 1, min(e, limit + c + 1 - k)))
+    return range(end, limit)
+
+
+_ASIDE_PHRASE_WORDS = 5  # the words of an aside after a mention at most (`_past_aside`)
+
+
+def _is_aside(norms: list[str], b: int, c: int) -> bool:
+    """Whether the words from b to the comma at c are an aside: an adverb ("however", "currently",
+    "sadly") or a short phrase a preposition opens ("at present", "to our knowledge": `_fronted_one`)."""
+    if c - b == 1:
+        w = norms[b]
+        return w in _LIST_OPENERS or w in _POST_ADVERBS or w in _DO_ADVERBS or (len(w) > 4 and w.endswith("ly"))
+    return _fronted_one(norms, b, c)
+
+
 def _spells_na(doc: Doc, i: int) -> bool:
     """Whether the tokens from `i` spell "n/a" (the tokenizer splits it at its slash; "a." before
     a full stop is one token, whose norm the tokenizer makes "a")."""
@@ -2476,7 +2505,7 @@ class _DocView:
         # not ring-fenced" say something of it; "the register has not been set up" denies it (session 46)
         headed = headed or _definite(norms, b, start)
         troubled = False  # a word of trouble after the term ("OR disputes"): only its arising may be denied
-        for j in range(end, self._forward(end, e, _POST_WINDOW)):
+        for j in _past_aside(norms, end, e, self._forward(end, e, _POST_WINDOW)):
             n = norms[j]
             if _in_word(norms, j):
                 continue  # the rest of a hyphenated word ("CHC-funded is not ...")
