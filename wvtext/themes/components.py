@@ -2542,13 +2542,13 @@ class _DocView:
                 break  # another word first: the negation, if any, is of something else
         return _topic_denied(norms, b, start, end, e)
 
-    def quantified_denial(self, start: int, b: int, end: int | None = None) -> bool:
+    def quantified_denial(self, start: int, b: int, end: int) -> bool:
         """Whether the mention's clause opens with a negative quantifier as its subject ("Nobody
         ...", "None of ...", "No one ...": `_NO_ONE`), with no clause break between (`TERMINATORS`,
         a comma, a dash, a bracket, "so", "because": "None of the cohort is CHC-eligible, so all
         s117 funded" does not deny s117; an "and" that joins two clauses, the mention's the second:
         "Nobody has been placed out of area and the crisis team is working well", `_clauses_joined`).
-        `end`: where the mention ends (the word after its start where not given)."""
+        `end`: where the mention ends."""
         norms = self.norms
         first = self.first_quantifier(start, b)
         if not 0 <= first < start:
@@ -2565,8 +2565,8 @@ class _DocView:
             if n in _WHO and _relative_closed(norms, i, start):
                 i -= 1  # "None of the people who live in the borough have had a review": the review is the
                 continue  # main clause's, past the relative clause of the quantifier's subject (session 45)
-            if n == "and" and _clauses_joined(norms, b, i, start, start + 1 if end is None else end,
-                                              self.sent(start)[1], own_subject=True, s_form=self.s_form):
+            if n == "and" and _clauses_joined(norms, b, i, start, end, self.sent(start)[1], own_subject=True,
+                                              s_form=self.s_form):
                 return False  # (session 48)
             if n in TERMINATORS or (n in _CLAUSE_MARKS and not (n == "so" and norms[i + 1] == "far")):
                 return False  # "so" opens a clause, "so far" does not
