@@ -634,7 +634,7 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_FRONT_CLAUSES", "_STILL_THERE", "_SUBJECT_ADVERBS", "_BESIDES", "_TIME_DEICTICS", "_TIME_NOUNS",
         "_AFFECTED", "_BE_FORMS", "_AFFECTED_CAUSES", "_GONE", "_CONTRACTED_VERBS", "_INNER_CLAUSES", "_SUBJECT_HEADS",
         "_CONCESSIVE", "_POST_ADVERBS", "_TAKEN", "_THERE_VERBS",
-        "_CLAUSE_VERBS", "_OBJECT_STARTS", "_PLURAL_VERBS")}
+        "_CLAUSE_VERBS", "_OBJECT_STARTS", "_PLURAL_VERBS", "_LIST_VERBS")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",
@@ -1221,6 +1221,66 @@ def test_themes_a_gap_in_manner_and_a_list_after_a_fronted_phrase(nlp_lexicon_on
 )
 def test_themes_a_negation_stays_in_its_clause_and_a_list_after_an_exception(nlp_lexicon_only, text, denied,
                                                                               not_denied):
+    assert_denial(nlp_lexicon_only, text, denied, not_denied)
+
+
+@pytest.mark.parametrize(
+    "text, denied, not_denied",
+    [
+        # a comma joins two clauses as "and" does: the first clause's negation stops at it (session 49)
+        ("We do not have a pooled budget, the crisis team is in place.", "pooled_budgets", "crisis_response"),
+        ("There is no pooled budget, we have commissioned a crisis team.", "pooled_budgets", "crisis_response"),
+        ("We have no register, a crisis team has been commissioned.", "registers_information", "crisis_response"),
+        ("There are no OR disputes, CHC is agreed for all.", "ordinary_residence", "chc"),
+        ("Not yet, the crisis team is being developed.", None, "crisis_response"),
+        ("Nobody has been placed out of area, the crisis team is working well.", "out_of_area", "crisis_response"),
+        ("None of the cohort have personal budgets, advocacy is offered to all.", "personalisation", "advocacy"),
+        # ... but not a list's comma, nor one after a first part with no verb, nor where the second clause
+        # denies the thing too
+        ("There is no crisis team, advocacy or housing.", "housing", None),
+        ("There is no crisis team, advocacy or housing.", "advocacy", None),
+        ("No register, crisis team or advocacy is in place.", "crisis_response", None),
+        ("We have no register, crisis team or advocacy that is in place.", "crisis_response", None),
+        ("We have no register, crisis team and advocacy in place.", "crisis_response", None),
+        ("We have no pooled budget and crisis team, the CCG is leading.", "crisis_response", None),
+        ("There is not, as yet, a crisis team.", "crisis_response", None),
+        ("There is no register, the crisis team has been disbanded.", "crisis_response", None),
+        ("There is no register, the crisis team is not in place either.", "crisis_response", None),
+        # the second clause's subject may be a list, the mention before or after its other items
+        ("There is no pooled budget and advocacy and housing are in place.", "pooled_budgets", "advocacy"),
+        ("There is no pooled budget and the crisis team, advocacy and housing are commissioned.", None,
+         "crisis_response"),
+        ("There is no pooled budget and the crisis team, advocacy and housing are commissioned.", None,
+         "advocacy"),
+        ("There is no pooled budget and housing and the crisis team are in place.", None, "housing"),
+        ("There is no register, advocacy and housing are commissioned separately.", "registers_information",
+         "advocacy"),
+        ("There is no register, advocacy and housing are commissioned separately.", None, "housing"),
+        ("OR is not an issue, CHC and housing are.", "ordinary_residence", "chc"),
+        ("There is no register, housing and advocacy remain priorities.", None, "housing"),
+        ("There is no register, advocacy and housing provide support instead.", None, "advocacy"),
+        # ... and then a negation after the whole list is the clause's own; a list of objects, a noun that
+        # could be a verb and a coordinated subject still share the first clause's
+        ("There is no pooled budget and the crisis team, advocacy and housing are not commissioned.",
+         "crisis_response", None),
+        ("There is no pooled budget and advocacy, housing and transition are not issues.", "advocacy", None),
+        ("We do not have a register and CHC, OR and advocacy are not issues.", "chc", None),
+        ("We do not have a register and crisis team and advocacy work in place.", "crisis_response", None),
+        ("There is no register, advocacy and housing needs data.", "advocacy", None),
+        ("No pooled budget and crisis team and advocacy are in place.", "advocacy", None),
+        ("There is no register and a crisis team and advocacy service that families trust.", "crisis_response",
+         None),
+        # "placements" is a head noun, as "team" is: its being there or trouble with it may be denied, not
+        # what is done with it (session 49)
+        ("Out of area placements are not an issue.", "out_of_area", None),
+        ("Out of area placements are not in place.", "out_of_area", None),
+        ("We have no supported living, out of area placements are used instead.", "housing", "out_of_area"),
+        ("Out of area placements are not always reviewed.", None, "out_of_area"),
+        ("The out of area placements are not the council's.", None, "out_of_area"),
+    ],
+)
+def test_themes_a_comma_joining_clauses_and_a_second_clause_with_a_list_subject(nlp_lexicon_only, text, denied,
+                                                                                not_denied):
     assert_denial(nlp_lexicon_only, text, denied, not_denied)
 
 

@@ -191,7 +191,7 @@ _THERE_IS = cue_words({"is", "are", "was", "were", "be", "been", "have", "has", 
 _NONE_REACH = 5
 _HEADS = cue_words({"provision", "provisions", "service", "services", "support", "funding", "bed", "beds", "team",
                     "teams", "option", "options", "pathway", "pathways", "scheme", "schemes", "offer", "arrangement",
-                    "arrangements", "agreement", "agreements"})
+                    "arrangements", "agreement", "agreements", "placement", "placements"})  # placements: session 49
 # After the mention's own verb, "no" before a word of relevance or part says the theme has no place in
 # what is described: "DoLS have no bearing on their care", "OR has played no part in these moves",
 # "CHC is of no relevance to this group", "advocacy has no role in it" deny it as "is not relevant"
@@ -2164,7 +2164,16 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
     a negation of its own after it ("... and a crisis team is not planned": the first clause's denial is
     kept, as before). With `own_subject` (a negative quantifier's reach: "None of the cohort have
     personal budgets and are placed out of area" shares it) a verb right after the "and" is no new
-    clause; a pronoun is. Two independent reviews found the limits."""
+    clause; a pronoun is. Two independent reviews found the limits.
+
+    Since session 49 `i` may also be a comma that joins two clauses as "and" does ("We do not have a pooled
+    budget, the crisis team is in place"; not a list's, "There is no crisis team, advocacy or housing", nor
+    after a first part with no verb, "No register, crisis team or advocacy is in place"), and the second
+    clause's subject may be a list that the mention is an item of, before or after the other items
+    (`_past_list_tail`: "... and advocacy and housing are in place", "There is no register, advocacy and
+    housing remain priorities"); its verb may then be one of `_LIST_VERBS` as written, and a negation
+    after the whole list is the clause's own ("... and the crisis team, advocacy and housing are not
+    commissioned" keeps the denial)."""
     if not _first_clause_verb(norms, b, i):
         return False
     if not _GONE.isdisjoint(norms[i + 1:start]) or _denies_itself(norms, end, e):
@@ -2175,15 +2184,34 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
            and norms[p - 1] not in ("a", "an") and all(_list_word(w) for w in norms[i + 1:p])
            for p in range(i + 2, min(start, i + 2 + _ITEM_WORDS))):
         return True  # "... and the council has commissioned advocacy": a subject, then its verb
-    if start - (i + 1) > _ITEM_WORDS or not all(_list_word(w) for w in norms[i + 1:start]):
+    items, closed = [[]], False  # the items of the subject before the mention's, and whether "and" closed them
+    for w in norms[i + 1:start]:
+        if w in (",", "and"):
+            closed = closed or w == "and"
+            if items[-1]:
+                items.append([])
+            elif w == "," or len(items) == 1:
+                return False  # two marks together, or one opening the clause
+        else:
+            items[-1].append(w)
+    if any(len(item) > _ITEM_WORDS or not all(_list_word(w) for w in item) for item in items):
         return False
     k = end
     while k < e and k - end < 2 and norms[k] in _SUBJECT_HEADS and not _main_verb(norms, k, e, s_form, k - 1):
         k += 1  # a head noun ("CHC funding is"), not another phrase ("crisis team the CCG is", "... families can")
+    tail = _past_list_tail(norms, k, e)
+    if len(items) > 1 and tail == k and not closed:
+        return False  # an item after a comma belongs to a list that "and" closes after it
+    listed = len(items) > 1 or tail > k  # the mention is an item of the second clause's subject
+    if listed and _denies_itself(norms, tail, e):
+        return False  # "... and the crisis team, advocacy and housing are not commissioned"
+    k = tail
     while k < e and norms[k] in _SUBJECT_ADVERBS:
         k += 1
     if k < e and _main_verb(norms, k, e, s_form, k - 1):
         return True  # "... and the crisis team holds its own records", "... and transition planning starts at 14"
+    if listed and k + 1 < e and norms[k] in _LIST_VERBS and not (s_form and s_form(k)):
+        return True  # "..., advocacy and housing remain priorities": a list's verb, as written
     if any(q < e and _main_verb(norms, q, e, s_form, q - 1) and all(
             _list_word(w) and w not in _SUBJECT_DETERMINERS and w not in ("a", "an") for w in norms[end:q])
            for q in (end + 1, end + 2)):
@@ -2201,6 +2229,10 @@ _CLAUSE_VERBS = cue_words({"rely", "operate", "remain", "continue", "vary", "sta
 # third person, which may be a plural noun: "housing needs data")
 _PLURAL_VERBS = _CLAUSE_VERBS | cue_words({"want", "need", "seem", "attend", "manage", "struggle", "exist",
                                           "happen", "feel", "report"})
+# ... and, as written after a list as the subject, those that are seldom nouns ("..., housing and advocacy
+# remain priorities"; not "... and advocacy work in place")
+_LIST_VERBS = _PLURAL_VERBS - cue_words({"work", "start", "cover", "offer", "take", "need", "report", "track",
+                                         "want", "feel", "see"})
 # ... and what, after another word ending in a folded "s", makes it a verb: its object or an adverb
 _OBJECT_STARTS = _SUBJECT_DETERMINERS | cue_words({"a", "an", "it", "them", "us", "everyone", "everybody",
                                                   "people", "all", "some", "most", "any", "each", "every"})
@@ -2219,6 +2251,29 @@ def _main_verb(norms: list[str], k: int, e: int, s_form, subject: int) -> bool:
     nxt = norms[k + 1]
     return norms[k] in _CLAUSE_VERBS or nxt in _OBJECT_STARTS or nxt[:1].isdigit() \
         or (len(nxt) > 4 and nxt.endswith("ly"))
+
+
+def _past_list_tail(norms: list[str], k: int, e: int) -> int:
+    """The position past the rest of a coordinated subject that the mention (ending at k) begins: its
+    other items, each after "and" or a comma and at most `_ITEM_WORDS` words of a list item (`_list_word`),
+    so that the verb after them is read as the clause's ("... and advocacy and housing are in place",
+    "... and the crisis team, advocacy and housing are commissioned"); k itself where no list that "and"
+    closes follows ("... and crisis team, the CCG is leading" is another clause)."""
+    past, closed = k, False
+    while k < e and norms[k] in (",", "and"):
+        j = k + 1
+        closed = norms[k] == "and" or norms[j:j + 1] == ["and"]
+        j += norms[k] == "," and closed  # ", and"
+        q = j
+        while q < e and q - j < _ITEM_WORDS and _list_word(norms[q]) and norms[q] not in _LIST_VERBS:
+            q += 1  # up to the verb ("... and advocacy remain priorities")
+        if q == j:
+            break
+        k = q
+        if closed:
+            past = k
+            break
+    return past
 
 
 def _first_clause_verb(norms: list[str], b: int, i: int) -> bool:
@@ -2460,8 +2515,10 @@ class _DocView:
                 # as yet with OR" (session 44) and "there is no one who ..."
             if n == "," and norms[i + 1] == "and" and ("," not in norms[lo:i] or _clause_follows(norms, i + 2, e)):
                 break  # ", and" opens another clause: "no standing forum, and housing providers are ..."
-            if n == "and" and _clauses_joined(norms, b, i, start, end, e, s_form=self.s_form):
-                break  # "A pooled budget is not in place and a crisis team is being developed" (session 48)
+            if (n == "and" or (n == "," and norms[i + 1] != "and")) \
+                    and _clauses_joined(norms, b, i, start, end, e, s_form=self.s_form):
+                break  # "A pooled budget is not in place and a crisis team is being developed" (session 48),
+                # or a comma for the "and" ("We do not have a pooled budget, the crisis team is in place")
             if n == "," and not NEG_PRE.isdisjoint(norms[lo:i]) and _fronted_clause(norms, b, i, e, self.openers(b, e)):
                 break  # "If this is not possible, the provider will arrange advocacy"
             if n in _SCOPE_ENDS and (n in _CAUSES or not any(w.startswith(_TROUBLE_STEMS) for w in norms[lo:i])) \
@@ -2565,8 +2622,9 @@ class _DocView:
             if n in _WHO and _relative_closed(norms, i, start):
                 i -= 1  # "None of the people who live in the borough have had a review": the review is the
                 continue  # main clause's, past the relative clause of the quantifier's subject (session 45)
-            if n == "and" and _clauses_joined(norms, b, i, start, end, self.sent(start)[1], own_subject=True,
-                                              s_form=self.s_form):
+            if (n == "and" or (n == "," and norms[i + 1] != "and")) \
+                    and _clauses_joined(norms, b, i, start, end, self.sent(start)[1], own_subject=True,
+                                        s_form=self.s_form):
                 return False  # (session 48)
             if n in TERMINATORS or (n in _CLAUSE_MARKS and not (n == "so" and norms[i + 1] == "far")):
                 return False  # "so" opens a clause, "so far" does not
