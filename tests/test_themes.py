@@ -634,7 +634,7 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_FRONT_CLAUSES", "_STILL_THERE", "_SUBJECT_ADVERBS", "_BESIDES", "_TIME_DEICTICS", "_TIME_NOUNS",
         "_AFFECTED", "_BE_FORMS", "_AFFECTED_CAUSES", "_GONE", "_CONTRACTED_VERBS", "_INNER_CLAUSES", "_SUBJECT_HEADS",
         "_CONCESSIVE", "_POST_ADVERBS", "_TAKEN", "_THERE_VERBS",
-        "_CLAUSE_VERBS", "_OBJECT_STARTS", "_PLURAL_VERBS", "_LIST_VERBS")}
+        "_CLAUSE_VERBS", "_OBJECT_STARTS", "_PLURAL_VERBS", "_LIST_VERBS", "_RELATIVE_PREPS", "_RELATIVE_VERBS", "_NULL_VALUES", "_NULL_AFTER", "_ASIDE_OPENERS")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",
@@ -1277,6 +1277,51 @@ def test_themes_a_negation_stays_in_its_clause_and_a_list_after_an_exception(nlp
         ("We have no supported living, out of area placements are used instead.", "housing", "out_of_area"),
         ("Out of area placements are not always reviewed.", None, "out_of_area"),
         ("The out of area placements are not the council's.", None, "out_of_area"),
+        # a negation in a relative clause set off by commas does not reach the main clause after it
+        ("The LDPB, which has not met since March, oversees the pooled budget.", None, "pooled_budgets"),
+        ("The crisis team, which does not operate at weekends, works closely with advocacy.", None, "advocacy"),
+        ("Our advocates, whom we do not employ directly, support people in CHC reviews.", None, "chc"),
+        ("Our provider forum, which does not include housing, has discussed the crisis team.", "housing",
+         "crisis_response"),
+        ("The board, which has no budget of its own, cannot fund advocacy.", "advocacy", None),
+        ("We do not have a crisis team, which was planned for April, or an advocacy service.",
+         "crisis_response", None),
+        # ... and the negation after a relative clause set off by commas after the mention is read as if
+        # the clause were not there
+        ("Out of area placements, which were common before 2010, are not an issue for us.", "out_of_area", None),
+        ("Ordinary residence, which the LDPB discussed last year, is not a problem in this area.",
+         "ordinary_residence", None),
+        ("CHC, which is managed by the CSU, has not been an issue.", "chc", None),
+        ("The crisis team, which was set up in 2012, is not in place at weekends.", None, "crisis_response"),
+        ("The crisis team, which covers the whole county, does not cover weekends.", None, "crisis_response"),
+        ("OR, as far as we are aware, is not an issue.", "ordinary_residence", None),
+        ("The register, despite repeated requests, has not been established.", "registers_information", None),
+        ("CHC, according to the commissioners, is not an issue.", "chc", None),
+        ("The crisis team, as expected, does not cover weekends.", None, "crisis_response"),
+        ("The pooled budget, as agreed at the last board, is not ring-fenced.", None, "pooled_budgets"),
+        # a note with no verb before a comma stops a negation from reaching one thing as the next clause's
+        # subject, not a list
+        ("No IMCA issues, positive behaviour support is the main gap.", "advocacy", "positive_behaviour_support"),
+        ("No section 75, housing is commissioned separately.", "pooled_budgets", "housing"),
+        ("No pooled budget as yet, the crisis team is well established.", "pooled_budgets", "crisis_response"),
+        ("None, the crisis team is in place.", None, "crisis_response"),
+        ("No register, crisis team and advocacy are in place.", "crisis_response", None),
+        ("No pooled budget, crisis team in place.", "crisis_response", None),
+        ("No OR disputes, CHC has been disbanded.", "chc", None),
+        # a negation in a restrictive relative clause does not reach the main clause after its verb
+        ("Families who are not satisfied can access advocacy.", None, "advocacy"),
+        ("Placements that are not within the county are monitored by the out of area placements officer.", None,
+         "out_of_area"),
+        ("Those who cannot access advocacy are supported by the IMCA service.", None, "advocacy"),
+        ("Everyone who is not in supported living has a personal budget.", "housing", "personalisation"),
+        ("It is agreed that we do not have a pooled budget.", "pooled_budgets", None),
+        ("We confirm that CHC is not an issue.", "chc", None),
+        # a note's value of nothing belongs to its label, not to what follows its comma
+        ("Pooled budget - none, crisis team in place.", "pooled_budgets", "crisis_response"),
+        ("Crisis team - none at present, advocacy commissioned.", "crisis_response", "advocacy"),
+        ("None, the partnership board oversees commissioning.", None, "governance_partnership"),
+        ("LDPB - not established, register - up to date.", "governance_partnership", "registers_information"),
+        ("We have no crisis team, advocacy or housing.", "housing", None),
     ],
 )
 def test_themes_a_comma_joining_clauses_and_a_second_clause_with_a_list_subject(nlp_lexicon_only, text, denied,

@@ -2106,6 +2106,62 @@ def _main_clause_between(norms: list[str], b: int, i: int, start: int, end: int,
     return _subject_before_aux(norms, end, e)
 
 
+_RELATIVE_VERBS = cue_words({"is", "are", "was", "were", "has", "have", "had", "do", "does", "did", "will", "would",
+                             "can", "could", "should", "may", "might", "must", "shall"})
+
+
+def _relative_then_main(norms: list[str], b: int, i: int, start: int) -> bool:
+    """Whether the negation at i is a relative clause's ("who is not", "that do not", "which has not"),
+    and the main clause's verb (an auxiliary or modal after a word that ends the relative clause) stands
+    between it and the mention at `start`: "Everyone who is not in supported living has a personal
+    budget", "Families who are not satisfied can access advocacy", "Placements that are not within the
+    county are monitored by the out of area placements officer". Not a mention in the relative clause
+    ("People who do not have a personal budget ...")."""
+    if norms[i] not in ("not", "n't", "never"):
+        return False
+    q = i - 1
+    while q > b and norms[q] in _RELATIVE_VERBS and i - q <= 2:
+        q -= 1
+    if q < b or q == i - 1 or not (norms[q] in _RELATIVES or norms[q] == "that"):
+        return False
+    for p in range(i + 2, start):
+        w, before = norms[p], norms[p - 1]
+        if not (before[:1].isalnum() or before == ")"):
+            return False  # past a mark: another reading's
+        if w in _AUX_MODAL and before[:1].isalpha() and before not in _AUX_MODAL and before not in NEG_PRE \
+                and before not in _NOT_SUBJECT and before not in _PRONOUNS:
+            return True
+    return False
+
+
+_NULL_VALUES = cue_words({"no", "none", "nil"})
+_NULL_AFTER = cue_words({"at", "present", "currently", "yet", "as", "to", "date", "so", "far", "identified",
+                         "known", "reported"})  # what may follow it ("none at present", "none as yet")
+
+
+def _null_value(norms: list[str], k: int, e: int, ended: bool = True) -> bool:
+    """Whether the word at k is a note's whole value of nothing: "no", "none" or "nil", perhaps with a
+    word or three of time or finding (`_NULL_AFTER`), and then a comma ("Pooled budget - none, ...",
+    "None, ...", "Crisis team - none at present, ...") or, with `ended`, the sentence's end."""
+    if not (k < e and norms[k] in _NULL_VALUES):
+        return False
+    q = k + 1
+    while q < e and q - k <= 3 and norms[q] in _NULL_AFTER:
+        q += 1
+    return norms[q] in (",", ";") if q < e else ended
+
+
+def _note_before(norms: list[str], b: int, i: int) -> bool:
+    """Whether the words before the comma at i, back to the last comma or the sentence start, are a note:
+    a label, a dash or colon, then a value holding a negation ("LDPB - not established, ...")."""
+    q = i - 1
+    while q > b and norms[q] != "," and i - q <= _ITEM_WORDS + 4:
+        if norms[q] in _NOTE_DASHES:
+            return q > b and q + 1 < i and not NEG_PRE.isdisjoint(norms[q + 1:i]) and norms[q - 1][:1].isalnum()
+        q -= 1
+    return False
+
+
 def _subject_before_aux(norms: list[str], end: int, e: int) -> bool:
     """Whether the mention ending at `end` is followed by an auxiliary or a modal, after head nouns
     (`_HEADS`): it is a clause's subject ("the crisis team will step in", "crisis support is sought")."""
@@ -2173,8 +2229,11 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
     (`_past_list_tail`: "... and advocacy and housing are in place", "There is no register, advocacy and
     housing remain priorities"); its verb may then be one of `_LIST_VERBS` as written, and a negation
     after the whole list is the clause's own ("... and the crisis team, advocacy and housing are not
-    commissioned" keeps the denial)."""
-    if not _first_clause_verb(norms, b, i):
+    commissioned" keeps the denial). A comma may also follow a first part with no verb, a note, where the
+    mention alone is the subject and an auxiliary follows it ("No IMCA issues, positive behaviour support is
+    the main gap"; not a list, "No register, crisis team or advocacy is in place")."""
+    verbless = not _first_clause_verb(norms, b, i)
+    if verbless and (norms[i] != "," or own_subject):
         return False
     if not _GONE.isdisjoint(norms[i + 1:start]) or _denies_itself(norms, end, e):
         return False  # "... and we have closed the crisis team": the second clause denies it too
@@ -2203,6 +2262,13 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
     if len(items) > 1 and tail == k and not closed:
         return False  # an item after a comma belongs to a list that "and" closes after it
     listed = len(items) > 1 or tail > k  # the mention is an item of the second clause's subject
+    if verbless:  # a note before the comma ("No IMCA issues, positive behaviour support is the main gap"):
+        # only one thing as the subject, and its auxiliary right after it ("No register, crisis team or
+        # advocacy is in place" is a list)
+        while k < e and norms[k] in _SUBJECT_ADVERBS:
+            k += 1
+        return not listed and k < e and norms[k] in _AUX_MODAL and _past_gap(norms, k, e, ("also",)) < e \
+            and norms[_past_gap(norms, k, e, ("also",))] not in _GONE
     if listed and _denies_itself(norms, tail, e):
         return False  # "... and the crisis team, advocacy and housing are not commissioned"
     k = tail
@@ -2276,6 +2342,25 @@ def _past_list_tail(norms: list[str], k: int, e: int) -> int:
     return past
 
 
+_RELATIVE_REACH = 12  # the words of a relative clause set off by commas (`_relative_opened`)
+_RELATIVE_PREPS = cue_words({"in", "of", "for", "with", "by", "to", "from", "on", "under", "through"})
+
+
+def _relative_opened(norms: list[str], b: int, i: int) -> int:
+    """Where the relative clause that the comma at i closes opens: the comma before its "which", "who",
+    "whom" or "whose" (or before a preposition and one of them: ", in which"), within `_RELATIVE_REACH`
+    words and with no other comma, mark or contrast between; i itself where the comma closes none
+    ("The LDPB, which has not met since March, oversees ...")."""
+    for q in range(i - 1, max(b, i - _RELATIVE_REACH - 1), -1):
+        n = norms[q]
+        if n in _RELATIVES:
+            c = q - 1 - (q - 1 > b and norms[q - 1] in _RELATIVE_PREPS)
+            return c if c >= b and norms[c] == "," else i
+        if not n[:1].isalnum() or (n in TERMINATORS and n not in ("yet", "still")):
+            return i  # a comma or other mark, or "but": not one clause ("since March" may be in it)
+    return i
+
+
 def _first_clause_verb(norms: list[str], b: int, i: int) -> bool:
     """Whether the clause before the "and" at i, back to its start (a terminator other than "yet" or
     "still", a clause mark, a bullet, or a word opening a clause within it), holds a verb: an auxiliary or
@@ -2326,7 +2411,9 @@ def _past_aside(norms: list[str], end: int, e: int, limit: int):
     while k < limit and (norms[k] in _POST_GAP or norms[k] in _POST_ADVERBS or norms[k] in _HEADS):
         k += 1
     if k < limit and norms[k] == ",":
-        c = next((q for q in range(k + 1, min(e, k + 2 + _ASIDE_PHRASE_WORDS)) if norms[q] == ","), -1)
+        reach = _RELATIVE_REACH if _opens_relative(norms, k + 1, e) or _opens_aside(norms, k + 1, e) \
+            else _ASIDE_PHRASE_WORDS
+        c = next((q for q in range(k + 1, min(e, k + 2 + reach)) if norms[q] == ","), -1)
         if c > k + 1 and _is_aside(norms, k + 1, c):
             return itertools.chain(range(end, k), range(c + 1, min(e, limit + c + 1 - k)))
     return range(end, limit)
@@ -2335,9 +2422,35 @@ def _past_aside(norms: list[str], end: int, e: int, limit: int):
 _ASIDE_PHRASE_WORDS = 5  # the words of an aside after a mention at most (`_past_aside`)
 
 
+def _opens_relative(norms: list[str], b: int, e: int) -> bool:
+    """Whether a relative clause opens at b: "which", "who", "whom" or "whose", or a preposition and one
+    of them ("in which")."""
+    return b < e and (norms[b] in _RELATIVES or (norms[b] in _RELATIVE_PREPS and b + 1 < e
+                                                 and norms[b + 1] in _RELATIVES))
+
+
+_ASIDE_OPENERS = cue_words({"despite", "notwithstanding"})
+
+
+def _opens_aside(norms: list[str], b: int, e: int) -> bool:
+    """Whether an aside of concession, source or report opens at b: "despite repeated requests",
+    "according to the commissioners", "in spite of ...", "as far as we are aware", "as agreed at the last
+    meeting", "as previously stated" (session 49)."""
+    if b + 1 >= e:
+        return False
+    w, nxt = norms[b], norms[b + 1]
+    return w in _ASIDE_OPENERS or (w, nxt) in (("according", "to"), ("in", "spite"), ("as", "far")) \
+        or (w == "as" and (nxt in ("previously", "already") or (len(nxt) > 4 and nxt.endswith("ed"))))
+
+
 def _is_aside(norms: list[str], b: int, c: int) -> bool:
     """Whether the words from b to the comma at c are an aside: an adverb ("however", "currently",
-    "sadly") or a short phrase a preposition opens ("at present", "to our knowledge": `_fronted_one`)."""
+    "sadly") or a short phrase a preposition opens ("at present", "to our knowledge": `_fronted_one`); or,
+    since session 49, a relative clause ("Ordinary residence, which the LDPB discussed last year, is not a
+    problem") or an aside of concession, source or report with no negation (`_opens_aside`: "The register,
+    despite repeated requests, has not been established", "OR, as far as we are aware, is not an issue")."""
+    if _opens_relative(norms, b, c) or (_opens_aside(norms, b, c) and NEG_PRE.isdisjoint(norms[b:c])):
+        return True
     if c - b == 1:
         w = norms[b]
         return w in _LIST_OPENERS or w in _POST_ADVERBS or w in _DO_ADVERBS or (len(w) > 4 and w.endswith("ly"))
@@ -2515,6 +2628,12 @@ class _DocView:
                 # as yet with OR" (session 44) and "there is no one who ..."
             if n == "," and norms[i + 1] == "and" and ("," not in norms[lo:i] or _clause_follows(norms, i + 2, e)):
                 break  # ", and" opens another clause: "no standing forum, and housing providers are ..."
+            if n == "," and i > b and (_null_value(norms, i - 1, e) or _note_before(norms, b, i)):
+                break  # a note's value ends at its comma: "None, the partnership board oversees ...",
+                # "LDPB - not established, register - up to date" (session 49)
+            if n == "," and not NEG_PRE.isdisjoint(norms[max(_relative_opened(norms, b, i), lo):i]):
+                break  # the negation is a relative clause's, set off by commas: "The LDPB, which has not met
+                # since March, oversees the pooled budget" (session 49)
             if (n == "and" or (n == "," and norms[i + 1] != "and")) \
                     and _clauses_joined(norms, b, i, start, end, e, s_form=self.s_form):
                 break  # "A pooled budget is not in place and a crisis team is being developed" (session 48),
@@ -2534,8 +2653,10 @@ class _DocView:
                 break  # "CHC disputes have not been raised by families": the families are not denied
             if n in NEG_PRE and not _pseudo(norms, i, e, start) \
                     and not (n == "no" and _single(norms, i)):  # "no one agency" denies nothing
-                if _main_clause_between(norms, b, i, start, end, e, self.openers(b, e)):
-                    break  # "If this is not possible the provider will arrange advocacy"
+                if _main_clause_between(norms, b, i, start, end, e, self.openers(b, e)) \
+                        or _relative_then_main(norms, b, i, start):
+                    break  # "If this is not possible the provider will arrange advocacy", "Everyone who is
+                    # not in supported living has a personal budget" (session 49)
                 if _quantifier(norms, i) and (_beyond_quantifier(norms, i, start) or _without_in_clause(norms, i, e)
                                               or (_starts_clause(norms, b, i) and _in_restriction(norms, i, start, e))):
                     break  # "Nobody is happy with the advocacy provision", "None of our providers ..." (the
@@ -2584,6 +2705,9 @@ class _DocView:
                 continue
             if n in _NOTE_DASHES and (j == end or headed) and j + 1 < e and norms[j + 1] in ("not", "n't"):
                 continue  # a terse note: "Crisis team - not in place", "Crisis team: not yet"
+            if n in _NOTE_DASHES and (j == end or headed) and _null_value(norms, j + 1, e, ended=False):
+                return True  # "Pooled budget - none, crisis team in place" (session 49; a note that ends the
+                # sentence, "Workforce: none.", is a null entry, which its frame reads)
             if n.startswith(_TROUBLE_STEMS) and (j == end or headed or troubled):
                 troubled = True  # "OR disputes have not arisen"; "OR disputes have not been resolved" is no denial
                 continue

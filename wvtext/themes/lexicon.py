@@ -133,11 +133,19 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # the mention read through, "CHC is, at present, not an issue"; negation-cues-29; a comma joining two
 # clauses read as "and" does, "We do not have a pooled budget, the crisis team is in place", and a second
 # clause's subject may be a list, "... and advocacy and housing are in place", and "placements" a head
-# noun, "Out of area placements are not an issue"; negation-cues-30), so that
+# noun, "Out of area placements are not an issue"; negation-cues-30; a negation in a relative clause set off
+# by commas stays in it, "The LDPB, which has not met since March, oversees the pooled budget";
+# negation-cues-31; a relative clause after the mention read through to the negation after it,
+# "Ordinary residence, which the LDPB discussed last year, is not a problem", and a note with no verb
+# before a comma, "No IMCA issues, positive behaviour support is the main gap"; negation-cues-32; a
+# restrictive relative clause's negation kept from the main clause after its verb, "Families who are not
+# satisfied can access advocacy", and a note's value of nothing kept to its label, "Pooled budget - none,
+# crisis team in place"; negation-cues-33; an aside of concession, source or report after the mention read
+# through, "OR, as far as we are aware, is not an issue"; negation-cues-34), so that
 # a learned model trained on the earlier matches (and marks) is
 # reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
-            "local-abbreviations-10;typos-4;negation-cues-30")
+            "local-abbreviations-10;typos-4;negation-cues-34")
 
 
 class LexiconError(WvtextError):
