@@ -1244,6 +1244,8 @@ def test_themes_a_negation_stays_in_its_clause_and_a_list_after_an_exception(nlp
         ("We have no register, crisis team and advocacy in place.", "crisis_response", None),
         ("We have no pooled budget and crisis team, the CCG is leading.", "crisis_response", None),
         ("There is not, as yet, a crisis team.", "crisis_response", None),
+        ("We do not, unfortunately, have a register.", "registers_information", None),
+        ("We have not, in the last year, commissioned advocacy.", "advocacy", None),
         ("There is no register, the crisis team has been disbanded.", "crisis_response", None),
         ("There is no register, the crisis team is not in place either.", "crisis_response", None),
         # the second clause's subject may be a list, the mention before or after its other items

@@ -2237,8 +2237,9 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
         return False
     if not _GONE.isdisjoint(norms[i + 1:start]) or _denies_itself(norms, end, e):
         return False  # "... and we have closed the crisis team": the second clause denies it too
-    if i + 1 < start and (norms[i + 1] in _PRONOUNS if own_subject else norms[i + 1] in _FINITE):
-        return True  # "... and we have commissioned a crisis team", "... and there is a crisis team"
+    if i + 1 < start and (norms[i + 1] in _PRONOUNS if own_subject or norms[i] == "," else norms[i + 1] in _FINITE):
+        return True  # "... and we have commissioned a crisis team", "... and there is a crisis team"; after a
+        # comma a pronoun only: "We do not, unfortunately, have a register" is one clause
     if any((norms[p] in _AUX_MODAL or _main_verb(norms, p, e, s_form, p - 1)) and _list_word(norms[p - 1])
            and norms[p - 1] not in ("a", "an") and all(_list_word(w) for w in norms[i + 1:p])
            for p in range(i + 2, min(start, i + 2 + _ITEM_WORDS))):
@@ -2267,8 +2268,10 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
         # advocacy is in place" is a list)
         while k < e and norms[k] in _SUBJECT_ADVERBS:
             k += 1
-        return not listed and k < e and norms[k] in _AUX_MODAL and _past_gap(norms, k, e, ("also",)) < e \
-            and norms[_past_gap(norms, k, e, ("also",))] not in _GONE
+        if listed or k >= e or norms[k] not in _AUX_MODAL:
+            return False
+        p = _past_gap(norms, k, e, ("also",))
+        return p < e and norms[p] not in _GONE
     if listed and _denies_itself(norms, tail, e):
         return False  # "... and the crisis team, advocacy and housing are not commissioned"
     k = tail
