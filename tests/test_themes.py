@@ -634,7 +634,7 @@ def test_themes_cue_words_hold_the_norms_they_are_compared_with():
         "_FRONT_CLAUSES", "_STILL_THERE", "_SUBJECT_ADVERBS", "_BESIDES", "_TIME_DEICTICS", "_TIME_NOUNS",
         "_AFFECTED", "_BE_FORMS", "_AFFECTED_CAUSES", "_GONE", "_CONTRACTED_VERBS", "_INNER_CLAUSES", "_SUBJECT_HEADS",
         "_CONCESSIVE", "_POST_ADVERBS", "_TAKEN", "_THERE_VERBS",
-        "_CLAUSE_VERBS", "_OBJECT_STARTS", "_PLURAL_VERBS", "_LIST_VERBS", "_RELATIVE_PREPS", "_RELATIVE_VERBS", "_NULL_VALUES", "_NULL_AFTER", "_ASIDE_OPENERS")}
+        "_CLAUSE_VERBS", "_OBJECT_STARTS", "_PLURAL_VERBS", "_LIST_VERBS", "_RELATIVE_PREPS", "_NULL_VALUES", "_NULL_AFTER", "_ASIDE_OPENERS")}
     sets.update({f"negation_model.{n}": getattr(negation_model, n) for n in ("_PARTIAL", "_CONTRAST", "_EXIST")})
     sets.update({f"stance.{n}": getattr(stance, n) for n in (
         "_STATE_ADVERBS", "_NOT_STATE", "_CONTRAST_GAP", "_PEOPLE", "_INVOLVED_WORDS", "_ECHO_STOP",

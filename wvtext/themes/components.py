@@ -2106,10 +2106,6 @@ def _main_clause_between(norms: list[str], b: int, i: int, start: int, end: int,
     return _subject_before_aux(norms, end, e)
 
 
-_RELATIVE_VERBS = cue_words({"is", "are", "was", "were", "has", "have", "had", "do", "does", "did", "will", "would",
-                             "can", "could", "should", "may", "might", "must", "shall"})
-
-
 def _relative_then_main(norms: list[str], b: int, i: int, start: int) -> bool:
     """Whether the negation at i is a relative clause's ("who is not", "that do not", "which has not"),
     and the main clause's verb (an auxiliary or modal after a word that ends the relative clause) stands
@@ -2120,7 +2116,7 @@ def _relative_then_main(norms: list[str], b: int, i: int, start: int) -> bool:
     if norms[i] not in ("not", "n't", "never"):
         return False
     q = i - 1
-    while q > b and norms[q] in _RELATIVE_VERBS and i - q <= 2:
+    while q > b and norms[q] in _AUX_MODAL and i - q <= 2:
         q -= 1
     if q < b or q == i - 1 or not (norms[q] in _RELATIVES or norms[q] == "that"):
         return False
@@ -2139,16 +2135,17 @@ _NULL_AFTER = cue_words({"at", "present", "currently", "yet", "as", "to", "date"
                          "known", "reported"})  # what may follow it ("none at present", "none as yet")
 
 
-def _null_value(norms: list[str], k: int, e: int, ended: bool = True) -> bool:
-    """Whether the word at k is a note's whole value of nothing: "no", "none" or "nil", perhaps with a
-    word or three of time or finding (`_NULL_AFTER`), and then a comma ("Pooled budget - none, ...",
-    "None, ...", "Crisis team - none at present, ...") or, with `ended`, the sentence's end."""
+def _null_value(norms: list[str], k: int, e: int) -> bool:
+    """Whether the word at k is a note's whole value of nothing before its comma: "no", "none" or "nil",
+    perhaps with a word or three of time or finding (`_NULL_AFTER`), and then a comma ("Pooled budget -
+    none, ...", "Crisis team - none at present, ..."). One that ends the sentence ("Workforce: none.") is
+    a null entry, which its frame reads."""
     if not (k < e and norms[k] in _NULL_VALUES):
         return False
     q = k + 1
     while q < e and q - k <= 3 and norms[q] in _NULL_AFTER:
         q += 1
-    return norms[q] in (",", ";") if q < e else ended
+    return q < e and norms[q] in (",", ";")
 
 
 def _note_before(norms: list[str], b: int, i: int) -> bool:
@@ -2357,8 +2354,8 @@ def _relative_opened(norms: list[str], b: int, i: int) -> int:
     for q in range(i - 1, max(b, i - _RELATIVE_REACH - 1), -1):
         n = norms[q]
         if n in _RELATIVES:
-            c = q - 1 - (q - 1 > b and norms[q - 1] in _RELATIVE_PREPS)
-            return c if c >= b and norms[c] == "," else i
+            return next((c for c in (q - 1, q - 2) if c >= b and norms[c] == "," and _opens_relative(norms, c + 1, i)),
+                        i)
         if not n[:1].isalnum() or (n in TERMINATORS and n not in ("yet", "still")):
             return i  # a comma or other mark, or "but": not one clause ("since March" may be in it)
     return i
@@ -2631,7 +2628,7 @@ class _DocView:
                 # as yet with OR" (session 44) and "there is no one who ..."
             if n == "," and norms[i + 1] == "and" and ("," not in norms[lo:i] or _clause_follows(norms, i + 2, e)):
                 break  # ", and" opens another clause: "no standing forum, and housing providers are ..."
-            if n == "," and i > b and (_null_value(norms, i - 1, e) or _note_before(norms, b, i)):
+            if n == "," and i > b and (norms[i - 1] in _NULL_VALUES or _note_before(norms, b, i)):
                 break  # a note's value ends at its comma: "None, the partnership board oversees ...",
                 # "LDPB - not established, register - up to date" (session 49)
             if n == "," and not NEG_PRE.isdisjoint(norms[max(_relative_opened(norms, b, i), lo):i]):
@@ -2708,9 +2705,8 @@ class _DocView:
                 continue
             if n in _NOTE_DASHES and (j == end or headed) and j + 1 < e and norms[j + 1] in ("not", "n't"):
                 continue  # a terse note: "Crisis team - not in place", "Crisis team: not yet"
-            if n in _NOTE_DASHES and (j == end or headed) and _null_value(norms, j + 1, e, ended=False):
-                return True  # "Pooled budget - none, crisis team in place" (session 49; a note that ends the
-                # sentence, "Workforce: none.", is a null entry, which its frame reads)
+            if n in _NOTE_DASHES and (j == end or headed) and _null_value(norms, j + 1, e):
+                return True  # "Pooled budget - none, crisis team in place" (session 49)
             if n.startswith(_TROUBLE_STEMS) and (j == end or headed or troubled):
                 troubled = True  # "OR disputes have not arisen"; "OR disputes have not been resolved" is no denial
                 continue
