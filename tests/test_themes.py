@@ -1308,7 +1308,7 @@ def test_themes_a_negation_stays_in_its_clause_and_a_list_after_an_exception(nlp
         ("No pooled budget as yet, the crisis team is well established.", "pooled_budgets", "crisis_response"),
         ("None, the crisis team is in place.", None, "crisis_response"),
         ("No register, crisis team and advocacy are in place.", "crisis_response", None),
-        ("No pooled budget, crisis team in place.", "crisis_response", None),
+        ("No pooled budget, crisis team in place.", "pooled_budgets", "crisis_response"),  # session 50
         ("No OR disputes, CHC has been disbanded.", "chc", None),
         # a negation in a restrictive relative clause does not reach the main clause after its verb
         ("Families who are not satisfied can access advocacy.", None, "advocacy"),
@@ -1329,6 +1329,67 @@ def test_themes_a_negation_stays_in_its_clause_and_a_list_after_an_exception(nlp
 def test_themes_a_comma_joining_clauses_and_a_second_clause_with_a_list_subject(nlp_lexicon_only, text, denied,
                                                                                 not_denied):
     assert_denial(nlp_lexicon_only, text, denied, not_denied)
+
+
+@pytest.mark.parametrize(
+    "text, denied, not_denied",
+    [
+        # an "of" inside a theme's term is a word of that name, not a preposition ending a list item (session 50)
+        ("Ordinary residence, CHC and out of area placements are not issues for us.", "ordinary_residence", None),
+        ("Ordinary residence, CHC and out of area placements are not issues for us.", "chc", None),
+        ("Ordinary residence, CHC and out of area placements are not issues for us.", "out_of_area", None),
+        ("Out of area placements, CHC and OR are not issues for us.", "chc", None),
+        ("Out of area placements, CHC and OR are not issues for us.", "out_of_area", None),
+        ("Deprivation of Liberty, advocacy and housing are not in place.", "advocacy", None),
+        ("The terms of reference, the pooled budget and the crisis team are not agreed.", "pooled_budgets", None),
+        # ... and still a preposition to every other reading
+        ("The crisis service is not available out of hours.", None, "crisis_response"),
+        ("The source of funds after discharge is not clear.", None, "reviews_care_management"),
+        # bare "issues" after a head noun's negation is trouble denied, as "an issue" is
+        ("Out of area placements are not issues for us.", "out_of_area", None),
+        ("The crisis teams are not issues for us.", "crisis_response", None),
+        ("Out of area placements are not always reviewed.", None, "out_of_area"),
+        # a spaced dash joins two clauses as a comma does
+        ("There is no pooled budget - the crisis team is funded by health.", "pooled_budgets", "crisis_response"),
+        ("There is no crisis team - advocacy and housing are in place.", "crisis_response", "advocacy"),
+        ("No \u2013 the crisis team is in place.", None, "crisis_response"),
+        ("There are no out of area placements \u2014 the crisis team supports people at home.", "out_of_area",
+         "crisis_response"),
+        ("No - the IMCA service covers this.", None, "advocacy"),
+        # ... but not a dash before a list of objects, or before a second clause that denies the thing too
+        ("There is no crisis team - advocacy, housing and a register.", "advocacy", None),
+        ("We do not have a pooled budget - or a crisis team.", "crisis_response", None),
+        ("There are no plans - the crisis team is not commissioned.", "crisis_response", None),
+        ("Crisis team - not in place.", "crisis_response", None),
+        # a note's predicate of being there, with no verb, makes one thing after a comma or dash a clause
+        ("Pooled budget not in place, crisis team established.", "pooled_budgets", "crisis_response"),
+        ("There is no pooled budget, s75 agreement in place for the crisis team.", None, "pooled_budgets"),
+        ("No register - crisis team in place.", "registers_information", "crisis_response"),
+        ("No IMCA, crisis team covers the county.", "advocacy", "crisis_response"),
+        ("No dispute over OR, care reviews completed for all.", "ordinary_residence", "reviews_care_management"),
+        # ... not a list of things, nor a thing the note denies itself
+        ("No register, crisis team or advocacy in place.", "crisis_response", None),
+        ("No register, advocacy, crisis team in place.", "crisis_response", None),
+        ("No register, advocacy, crisis team is in place.", "crisis_response", None),
+        ("No pooled budget - crisis team or advocacy in place.", "advocacy", None),
+        ("No pooled budget - crisis team not in place.", "crisis_response", None),
+    ],
+)
+def test_themes_of_inside_a_term_a_dash_joining_clauses_and_a_note_as_second_clause(nlp_lexicon_only, text, denied,
+                                                                                      not_denied):
+    assert_denial(nlp_lexicon_only, text, denied, not_denied)
+
+
+def test_themes_of_inside_a_term_is_still_of_to_the_other_readers(nlp):
+    """The list readings take an "of" inside a theme's term as a word of that name; every other reading,
+    and the learned layers' bag of words, read the word as written (session 50)."""
+    from wvtext.learned import bow_keys
+    from wvtext.themes.components import doc_view
+
+    doc = nlp(normalize_text("Ordinary residence, CHC and out of area placements are not issues for us."))
+    norms = doc_view(doc).norms
+    assert norms[norms.index("area") - 1] == "of"
+    assert {"out of", "of area"} <= bow_keys(norms)
 
 
 @pytest.mark.parametrize(

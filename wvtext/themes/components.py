@@ -1420,8 +1420,9 @@ def _absent(norms: list[str], k: int, e: int) -> bool:
     before, by `_predicate_denied`), "(has not) got off the ground", after the words of `_POST_GAP`
     ("not been put in place"), unless the clause limits it (`_limited`: "not commissioned by the
     council", "not available quickly enough"); or trouble with it ("crisis provision is not an issue
-    for us"). Nothing after the negation ("Crisis team: not yet.") denies it too."""
-    k = _past_gap(norms, k, e, ("put", "got", "gone", "up", "together"))
+    for us", "out of area placements are not issues for us": read from k, as `_past_gap` passes over
+    "issues"; session 50). Nothing after the negation ("Crisis team: not yet.") denies it too."""
+    first, k = k, _past_gap(norms, k, e, ("put", "got", "gone", "up", "together"))
     if k >= e or norms[k] in (".", ";", "!"):
         return True  # nothing after: "Crisis team: not yet."
     if (norms[k] in _ABSENT_VERBS or norms[k] in _COMING_PAST or _running(norms, k)
@@ -1435,7 +1436,7 @@ def _absent(norms: list[str], k: int, e: int) -> bool:
                   or (norms[k] == "in" and k + 1 < e and norms[k + 1] in _IN_BEING)):
         return not _limited(norms, k + 1, e)
     return any(n.startswith(_TROUBLE_STEMS) and not (n == "concerned" and norms[p + 1:p + 2] in (["with"], ["in"]))
-               for p, n in _clause_words(norms, k, min(e, k + 4), frozenset()))  # "is not concerned with LD"
+               for p, n in _clause_words(norms, first, min(e, k + 4), frozenset()))  # "is not concerned with LD"
 
 
 def _definite(norms: list[str], b: int, start: int) -> bool:
@@ -1561,7 +1562,7 @@ def _item_start(norms: list[str], b: int, k: int) -> int | None:
                 return b - 1  # "This year a register and ...", "At present the register and ..." (session 48)
             return k - 1 if k - 1 < b or norms[k - 1] in _LIST_JOINS or not norms[k - 1][:1].isalnum() \
                 or norms[k - 1] in _LIST_OPENERS else None
-        n += 1
+        n += norms[k] is not _TERM_OF  # "out of area placements": three words of an item (session 50)
         if n >= _ITEM_WORDS:
             return None
         k -= 1
@@ -1589,9 +1590,10 @@ def _fronted_bare(norms: list[str], b: int, k: int) -> bool:
 
 def _list_word(w: str) -> bool:
     """Whether the norm `w` can stand in a list item of a coordinated subject: a determiner ("a", "the",
-    "our", ...), a number, or a word that is none of the verbs, pronouns, prepositions, quantifiers and
-    joining words these readings stop at (`_opens_subject`, `_coordinated_negation`)."""
-    return w in _SUBJECT_DETERMINERS or w in ("a", "an") or w in _GAP_NOUNS or w[:1].isdigit() or (
+    "our", ...), a number, an "of" inside a theme's term (`_TERM_OF`: "out of area placements"), or a word
+    that is none of the verbs, pronouns, prepositions, quantifiers and joining words these readings stop
+    at (`_opens_subject`, `_coordinated_negation`)."""
+    return w is _TERM_OF or w in _SUBJECT_DETERMINERS or w in ("a", "an") or w in _GAP_NOUNS or w[:1].isdigit() or (
         w[:1].isalpha() and w not in _NOT_MODIFIERS and w not in _OF_PREPS and w not in _PRONOUNS
         and w not in NEG_PRE and w not in TERMINATORS and w not in _RELATIVES and w not in _TOPIC_FIRST
         and w not in _LIST_STOPS and w not in _LIST_OPENERS)
@@ -1626,7 +1628,7 @@ def _coordinated_negation(norms: list[str], b: int, start: int, j: int, e: int) 
         first, n = k, 0
         while k < e and _list_word(norms[k]) and norms[k] not in _AUX_MODAL \
                 and not (k > first and (norms[k] in _SUBJECT_DETERMINERS or norms[k] in ("a", "an"))):
-            k, n = k + 1, n + 1
+            k, n = k + 1, n + (norms[k] is not _TERM_OF)
         if n == 0 or n > _ITEM_WORDS:
             return -1
         items += 1
@@ -2181,6 +2183,7 @@ def _clause_follows(norms: list[str], k: int, e: int) -> bool:
 
 # Adverbs that may stand between a clause's subject and its verb ("and the crisis team now has ...")
 _SUBJECT_ADVERBS = _DO_ADVERBS | cue_words({"also", "already", "too"})
+_JOINING_DASHES = frozenset({"-", "\u2013", "\u2014"})  # a spaced dash joining two clauses (`_clauses_joined`)
 # Words opening a clause inside the first of two joined by "and" (`_clauses_joined`): "It is not true that
 # OR and CHC are issues" joins no clauses at its "and"
 _INNER_CLAUSES = cue_words({"that", "where", "when", "if", "unless", "whether", "until"})
@@ -2229,12 +2232,12 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
     commissioned" keeps the denial). A comma may also follow a first part with no verb, a note, where the
     mention alone is the subject and an auxiliary follows it ("No IMCA issues, positive behaviour support is
     the main gap"; not a list, "No register, crisis team or advocacy is in place")."""
-    verbless = not _first_clause_verb(norms, b, i)
-    if verbless and (norms[i] != "," or own_subject):
+    verbless, mark = not _first_clause_verb(norms, b, i), norms[i] != "and"
+    if verbless and (not mark or own_subject):
         return False
     if not _GONE.isdisjoint(norms[i + 1:start]) or _denies_itself(norms, end, e):
         return False  # "... and we have closed the crisis team": the second clause denies it too
-    if i + 1 < start and (norms[i + 1] in _PRONOUNS if own_subject or norms[i] == "," else norms[i + 1] in _FINITE):
+    if i + 1 < start and (norms[i + 1] in _PRONOUNS if own_subject or mark else norms[i + 1] in _FINITE):
         return True  # "... and we have commissioned a crisis team", "... and there is a crisis team"; after a
         # comma a pronoun only: "We do not, unfortunately, have a register" is one clause
     if any((norms[p] in _AUX_MODAL or _main_verb(norms, p, e, s_form, p - 1)) and _list_word(norms[p - 1])
@@ -2265,8 +2268,11 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
         # advocacy is in place" is a list)
         while k < e and norms[k] in _SUBJECT_ADVERBS:
             k += 1
-        if listed or k >= e or norms[k] not in _AUX_MODAL:
-            return False
+        if listed or k >= e or _item_after_comma(norms, b, i):
+            return False  # "No register, advocacy, crisis team in place" is a list of three
+        if norms[k] not in _AUX_MODAL:  # a note's predicate, or a main verb (session 50): "No pooled budget,
+            # crisis team in place", "No - the IMCA service covers this"
+            return mark and (_there_note(norms, k, e) or _main_verb(norms, k, e, s_form, k - 1))
         p = _past_gap(norms, k, e, ("also",))
         return p < e and norms[p] not in _GONE
     if listed and _denies_itself(norms, tail, e):
@@ -2276,6 +2282,8 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
         k += 1
     if k < e and _main_verb(norms, k, e, s_form, k - 1):
         return True  # "... and the crisis team holds its own records", "... and transition planning starts at 14"
+    if mark and not listed and _there_note(norms, k, e) and not _item_after_comma(norms, b, i):
+        return True  # "Pooled budget not in place, crisis team established" (session 50)
     if listed and k + 1 < e and norms[k] in _LIST_VERBS and not (s_form and s_form(k)):
         return True  # "..., advocacy and housing remain priorities": a list's verb, as written
     if any(q < e and _main_verb(norms, q, e, s_form, q - 1) and all(
@@ -2286,6 +2294,22 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
         return False
     p = _past_gap(norms, k, e, ("also",))
     return p >= e or norms[p] not in _GONE
+
+
+def _item_after_comma(norms: list[str], b: int, i: int) -> bool:
+    """Whether the list item before the comma or dash at i follows a comma itself: "No register,
+    advocacy, crisis team in place" is a list of three, with no verb (session 50)."""
+    q = _item_start(norms, b, i - 1)
+    return q is not None and q >= b and q < i - 1 and norms[q] == ","
+
+
+def _there_note(norms: list[str], k: int, e: int) -> bool:
+    """Whether the words from k are a note's predicate of being there, with no verb: "in place", "in
+    operation" (`_IN_BEING`), "established", "commissioned" (`_SET_UP`), "available" (`_AVAILABLE`). After a
+    comma or dash and one thing as its subject, such a note is a clause of its own: "No pooled budget,
+    crisis team in place", "Pooled budget not in place - crisis team established" (session 50)."""
+    return k < e and (norms[k] in _SET_UP or norms[k] in _AVAILABLE
+                      or (norms[k] == "in" and k + 1 < e and norms[k + 1] in _IN_BEING))
 
 
 # Verbs whose third person after a clause's subject is read as its verb whatever follows (`_main_verb`)
@@ -2634,10 +2658,11 @@ class _DocView:
             if n == "," and not NEG_PRE.isdisjoint(norms[max(_relative_opened(norms, b, i), lo):i]):
                 break  # the negation is a relative clause's, set off by commas: "The LDPB, which has not met
                 # since March, oversees the pooled budget" (session 49)
-            if (n == "and" or (n == "," and norms[i + 1] != "and")) \
+            if (n == "and" or (n == "," and norms[i + 1] != "and") or n in _JOINING_DASHES) \
                     and _clauses_joined(norms, b, i, start, end, e, s_form=self.s_form):
                 break  # "A pooled budget is not in place and a crisis team is being developed" (session 48),
-                # or a comma for the "and" ("We do not have a pooled budget, the crisis team is in place")
+                # or a comma or dash for the "and" ("We do not have a pooled budget, the crisis team is in
+                # place", "There is no pooled budget - the crisis team is funded by health": session 50)
             if n == "," and not NEG_PRE.isdisjoint(norms[lo:i]) and _fronted_clause(norms, b, i, e, self.openers(b, e)):
                 break  # "If this is not possible, the provider will arrange advocacy"
             if n in _SCOPE_ENDS and (n in _CAUSES or not any(w.startswith(_TROUBLE_STEMS) for w in norms[lo:i])) \
@@ -3065,6 +3090,21 @@ def _set_sentence_starts(doc: Doc, starts: list[int]) -> None:
     doc.from_array([SENT_START], np.array(starts, dtype=np.int64).astype(np.uint64).reshape(-1, 1))
 
 
+class _NameWord(str):
+    """A word inside a theme's term that is a word of that name, not what it is elsewhere: it equals the
+    word, so every cue reads it as before, and only the readings that look for it (by identity: `is`)
+    read it as part of one name."""
+
+    __slots__ = ()
+
+
+# The norm an "of" inside a theme's term takes in the doc view ("out of area", "deprivation of liberty",
+# "terms of reference"): still "of" to every cue and to the learned readers' words, but a list item's
+# word where `_item_start`, `_coordinated_negation` and `_list_word` read a list ("Ordinary residence,
+# CHC and out of area placements are not issues" is one list of three), counted as no word of the item
+# (session 50)
+_TERM_OF = _NameWord("of")
+
 # The norm a mention spelt "OR" (ordinary residence, which the lexicon matches only in capitals) takes in
 # the doc view: no cue word, so never the joining word "or" (`negation`)
 _OR_MENTION = "OR"
@@ -3079,10 +3119,14 @@ def negation(doc: Doc) -> Doc:
         via = doc.user_data.get(_VIA) or {}
         named = doc.user_data.get(_NAMED) or frozenset()
         view = doc_view(doc)
+        norms = view.norms
         for _theme, s, e, _term in raw:
-            if e - s == 1 and view.norms[s] == "or":
-                view.norms[s] = _OR_MENTION  # "CHC and OR are not issues": the abbreviation is a list's item,
+            if e - s == 1 and norms[s] == "or":
+                norms[s] = _OR_MENTION  # "CHC and OR are not issues": the abbreviation is a list's item,
                 # not the word joining it, wherever the cues read the words around another mention (session 48)
+            for i in range(s + 1, e - 1):
+                if norms[i] == "of":
+                    norms[i] = _TERM_OF  # "out of area", "deprivation of liberty": a word of a name (session 50)
         answer = QUESTION_KEY in doc.user_data  # a narrative, answering its question
         for theme, s, e, term in raw:
             if theme == "transition" and view.age_span(s, e):

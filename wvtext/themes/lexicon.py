@@ -142,11 +142,16 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # satisfied can access advocacy", and a note's value of nothing kept to its label, "Pooled budget - none,
 # crisis team in place"; negation-cues-33; an aside of concession, source or report after the mention read
 # through, "OR, as far as we are aware, is not an issue"; negation-cues-34; after a comma only a pronoun
-# opens a clause with its verb, "We do not, unfortunately, have a register"; negation-cues-35), so that
+# opens a clause with its verb, "We do not, unfortunately, have a register"; negation-cues-35; an "of"
+# inside a theme's term a word of a list item, "Ordinary residence, CHC and out of area placements are not
+# issues", bare "issues" after a head noun's negation trouble denied, a spaced dash joining two clauses as a
+# comma does, "There is no pooled budget - the crisis team is funded by health", and a note's predicate of
+# being there or a main verb after one thing making a clause, "No pooled budget, crisis team in place";
+# negation-cues-36), so that
 # a learned model trained on the earlier matches (and marks) is
 # reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
-            "local-abbreviations-10;typos-4;negation-cues-35")
+            "local-abbreviations-10;typos-4;negation-cues-36")
 
 
 class LexiconError(WvtextError):
