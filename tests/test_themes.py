@@ -1373,10 +1373,57 @@ def test_themes_a_comma_joining_clauses_and_a_second_clause_with_a_list_subject(
         ("No register, advocacy, crisis team is in place.", "crisis_response", None),
         ("No pooled budget - crisis team or advocacy in place.", "advocacy", None),
         ("No pooled budget - crisis team not in place.", "crisis_response", None),
+        # after an independent review: a past participle is such a predicate, a list may follow a dash (no list
+        # goes on past one), a second note after a comma is no list item, and a thing gone keeps the denial
+        ("No - register held by health.", None, "registers_information"),
+        ("No pooled budget, CHC funded separately.", "pooled_budgets", "chc"),
+        ("No pooled budget, direct payments used widely.", "pooled_budgets", "personalisation"),
+        ("No pooled budget - crisis team and advocacy in place.", "pooled_budgets", "advocacy"),
+        ("No pooled budget - crisis team and advocacy in place.", None, "crisis_response"),
+        ("No pooled budget, crisis team established, advocacy commissioned.", None, "advocacy"),
+        ("No pooled budget - crisis team and advocacy not in place.", "advocacy", None),
+        ("We have no register, crisis team and advocacy in place.", "advocacy", None),
+        ("No pooled budget, crisis team needed.", "crisis_response", None),
+        ("No pooled budget, crisis team disbanded.", "crisis_response", None),
+        ("There is no pooled budget - the section 75 agreement has lapsed.", "pooled_budgets", None),
+        ("There is no pooled budget - the section 75 agreement was terminated last year.", "pooled_budgets", None),
+        ("No - the crisis team has lapsed.", "crisis_response", None),
+        ("No - a dispute resolution process set out in the partnership agreement has not yet been agreed.",
+         "governance_partnership", None),
     ],
 )
 def test_themes_of_inside_a_term_a_dash_joining_clauses_and_a_note_as_second_clause(nlp_lexicon_only, text, denied,
                                                                                       not_denied):
+    assert_denial(nlp_lexicon_only, text, denied, not_denied)
+
+
+@pytest.mark.parametrize(
+    "text, denied, not_denied",
+    [
+        # a bracket after a thing notes its value: a negation in it denies that thing alone (session 50)
+        ("Safeguarding (no concerns) is overseen by the partnership board.", "safeguarding", "governance_partnership"),
+        ("CHC (not an issue) and safeguarding (some delays) are reported below.", "chc", "safeguarding"),
+        ("Pooled budget (no) - partnership board (yes).", "pooled_budgets", "governance_partnership"),
+        ("Crisis team (none at present).", "crisis_response", None),
+        ("The crisis team (not yet commissioned) will cover the county.", "crisis_response", None),
+        ("The partnership board (which has not met) oversees the pooled budget.", None, "pooled_budgets"),
+        ("Housing (not supported living) is the main gap.", None, "housing"),
+        # ... a bracket holding a clause of its own is out of the reach of a negation before it
+        ("We have no crisis team (the trust provides positive behaviour support instead).", "crisis_response",
+         "positive_behaviour_support"),
+        ("No crisis team (advocacy is in place).", "crisis_response", "advocacy"),
+        ("No concerns (safeguarding is working well).", None, "safeguarding"),
+        # ... and other brackets are read through, as if left out
+        ("CHC (continuing healthcare) is not an issue.", "chc", None),
+        ("OR (ordinary residence) has not been an issue.", "ordinary_residence", None),
+        ("The register (held by the council) has not been established.", "registers_information", None),
+        ("There is no pooled budget (s75).", "pooled_budgets", None),
+        ("We do not (yet) have a register.", "registers_information", None),
+        ("We have (no) pooled budget.", "pooled_budgets", None),
+        ("The crisis team (set up in 2012) is not in place at weekends.", None, "crisis_response"),
+    ],
+)
+def test_themes_a_bracket_notes_the_value_of_the_thing_before_it(nlp_lexicon_only, text, denied, not_denied):
     assert_denial(nlp_lexicon_only, text, denied, not_denied)
 
 

@@ -2198,7 +2198,8 @@ _CONTRACTED_VERBS = cue_words({"'s", "'ve", "'re", "'m", "'d", "'ll"})
 # do not have a register and the crisis team has been disbanded" (an independent review found these)
 _GONE = cue_words({"disbanded", "decommissioned", "withdrawn", "closed", "abandoned", "ceased", "ended",
                    "stopped", "lacking", "lost", "abolished", "scrapped", "dissolved", "discontinued", "missing",
-                   "absent", "unavailable"})
+                   "absent", "unavailable", "lapsed", "expired", "terminated", "cancelled", "suspended", "gone"})
+# (the last five: session 50, after an independent review)
 
 
 def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: int,
@@ -2264,15 +2265,20 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
         return False  # an item after a comma belongs to a list that "and" closes after it
     listed = len(items) > 1 or tail > k  # the mention is an item of the second clause's subject
     if verbless:  # a note before the comma ("No IMCA issues, positive behaviour support is the main gap"):
-        # only one thing as the subject, and its auxiliary right after it ("No register, crisis team or
-        # advocacy is in place" is a list)
+        # only one thing as the subject after a comma ("No register, crisis team or advocacy is in place" is
+        # a list), a list too after a dash, which no list goes on past (session 50)
+        dash = norms[i] in _JOINING_DASHES
+        if listed and (not dash or _denies_itself(norms, tail, e)):
+            return False
+        k = tail
         while k < e and norms[k] in _SUBJECT_ADVERBS:
             k += 1
-        if listed or k >= e or _item_after_comma(norms, b, i):
+        if k >= e or (not dash and _item_after_comma(norms, b, i)):
             return False  # "No register, advocacy, crisis team in place" is a list of three
         if norms[k] not in _AUX_MODAL:  # a note's predicate, or a main verb (session 50): "No pooled budget,
-            # crisis team in place", "No - the IMCA service covers this"
-            return mark and (_there_note(norms, k, e) or _main_verb(norms, k, e, s_form, k - 1))
+            # crisis team in place", "No - the IMCA service covers this", "No - advocacy and IMCA in place"
+            return _there_note(norms, k, e) or _main_verb(norms, k, e, s_form, k - 1) \
+                or (listed and k + 1 < e and norms[k] in _LIST_VERBS and not (s_form and s_form(k)))
         p = _past_gap(norms, k, e, ("also",))
         return p < e and norms[p] not in _GONE
     if listed and _denies_itself(norms, tail, e):
@@ -2282,7 +2288,8 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
         k += 1
     if k < e and _main_verb(norms, k, e, s_form, k - 1):
         return True  # "... and the crisis team holds its own records", "... and transition planning starts at 14"
-    if mark and not listed and _there_note(norms, k, e) and not _item_after_comma(norms, b, i):
+    if mark and _there_note(norms, k, e) and (norms[i] in _JOINING_DASHES
+                                              or not (listed or _item_after_comma(norms, b, i))):
         return True  # "Pooled budget not in place, crisis team established" (session 50)
     if listed and k + 1 < e and norms[k] in _LIST_VERBS and not (s_form and s_form(k)):
         return True  # "..., advocacy and housing remain priorities": a list's verb, as written
@@ -2300,16 +2307,28 @@ def _item_after_comma(norms: list[str], b: int, i: int) -> bool:
     """Whether the list item before the comma or dash at i follows a comma itself: "No register,
     advocacy, crisis team in place" is a list of three, with no verb (session 50)."""
     q = _item_start(norms, b, i - 1)
-    return q is not None and q >= b and q < i - 1 and norms[q] == ","
+    return q is not None and q >= b and q < i - 1 and norms[q] == "," \
+        and not any(_there_note(norms, p, i) for p in range(q + 2, i))  # not a note: "No pooled budget, crisis
+    # team established, advocacy commissioned"
 
 
 def _there_note(norms: list[str], k: int, e: int) -> bool:
     """Whether the words from k are a note's predicate of being there, with no verb: "in place", "in
-    operation" (`_IN_BEING`), "established", "commissioned" (`_SET_UP`), "available" (`_AVAILABLE`). After a
-    comma or dash and one thing as its subject, such a note is a clause of its own: "No pooled budget,
-    crisis team in place", "Pooled budget not in place - crisis team established" (session 50)."""
-    return k < e and (norms[k] in _SET_UP or norms[k] in _AVAILABLE
-                      or (norms[k] == "in" and k + 1 < e and norms[k + 1] in _IN_BEING))
+    operation" (`_IN_BEING`), "established", "commissioned" (`_SET_UP`), "available" (`_AVAILABLE`), or
+    another past participle ("held by health", "funded separately", "used widely"; not one of `_GONE` or
+    `_NEEDED`: "crisis team disbanded", "crisis team needed") with no auxiliary or modal after it in the
+    sentence (not "No - a joint strategy built on current costs has not yet been agreed", whose participle
+    opens a phrase of the subject). After a comma or dash and one thing as its subject, such a note is a
+    clause of its own: "No pooled budget, crisis team in place", "Pooled budget not in place - crisis team
+    established" (session 50)."""
+    if k >= e or norms[k] in _GONE or norms[k] in _NEEDED:
+        return False
+    w = norms[k]
+    if w == "in":
+        return k + 1 < e and norms[k + 1] in _IN_BEING
+    participle = w in _SET_UP or w in _AVAILABLE or (w in _PARTICIPLES and w not in _AUX_MODAL) or w == "used" \
+        or (len(w) > 4 and w.endswith("ed"))
+    return participle and _AUX_MODAL.isdisjoint(norms[k + 1:e])
 
 
 # Verbs whose third person after a clause's subject is read as its verb whatever follows (`_main_verb`)
@@ -2434,6 +2453,10 @@ def _past_aside(norms: list[str], end: int, e: int, limit: int):
     k = end
     while k < limit and (norms[k] in _POST_GAP or norms[k] in _POST_ADVERBS or norms[k] in _HEADS):
         k += 1
+    if k < limit and norms[k] == "(" and (c := _bracket_close(norms, k, e)) > k + 1 \
+            and norms[k + 1] not in _NULL_VALUES and norms[k + 1] not in ("not", "n't"):
+        return itertools.chain(range(end, k), range(c + 1, min(e, limit + c + 1 - k)))  # "CHC (continuing
+        # healthcare) is not an issue": a bracket that notes no value is read through (session 50)
     if k < limit and norms[k] == ",":
         reach = _RELATIVE_REACH if _opens_relative(norms, k + 1, e) or _opens_aside(norms, k + 1, e) \
             else _ASIDE_PHRASE_WORDS
@@ -2444,6 +2467,49 @@ def _past_aside(norms: list[str], end: int, e: int, limit: int):
 
 
 _ASIDE_PHRASE_WORDS = 5  # the words of an aside after a mention at most (`_past_aside`)
+_BRACKET_WORDS = 8  # the words of a bracket read as one at most (`_bracket_close`, `_bracket_open`)
+
+
+def _bracket_close(norms: list[str], k: int, e: int) -> int:
+    """The position of the ")" that closes the bracket opened at k, within `_BRACKET_WORDS` words and the
+    sentence (ending at e), with no bracket inside; -1 where there is none."""
+    for q in range(k + 1, min(e, k + 2 + _BRACKET_WORDS)):
+        if norms[q] == ")":
+            return q
+        if norms[q] == "(":
+            return -1
+    return -1
+
+
+def _bracket_open(norms: list[str], b: int, k: int) -> int:
+    """The position of the "(" that opens the bracket closed at k, as `_bracket_close` reads it; -1."""
+    for q in range(k - 1, max(b - 1, k - 2 - _BRACKET_WORDS), -1):
+        if norms[q] == "(":
+            return q
+        if norms[q] == ")":
+            return -1
+    return -1
+
+
+def _noted(w: str) -> bool:
+    """Whether a bracket after the word `w` is a note on it, its own ("Safeguarding (no concerns) ...",
+    "The LDPB (not yet established) ..."): a word that ends a noun phrase, not a verb before its object
+    ("We have (no) pooled budget")."""
+    return (w[:1].isalnum() and w not in _AUX_MODAL and w not in _THERE_IS and w not in NEG_PRE
+            and w not in _DO and w not in _PREPOSITIONS)
+
+
+def _bracket_clause(norms: list[str], k: int, e: int, s_form) -> bool:
+    """Whether the bracket opened at k holds a clause of its own, up to its ")" or the sentence's end e:
+    an auxiliary or modal, a pronoun, or a main verb after a word ("(the trust provides positive behaviour
+    support instead)", "(we have a register)"; not "(s75)", "(including the crisis team)"). Session 50."""
+    for q in range(k + 1, e):
+        w = norms[q]
+        if w == ")":
+            return False
+        if w in _AUX_MODAL or w in _PRONOUNS or (q > k + 1 and _main_verb(norms, q, e, s_form, q - 1)):
+            return True
+    return False
 
 
 def _opens_relative(norms: list[str], b: int, e: int) -> bool:
@@ -2646,6 +2712,15 @@ class _DocView:
         phrase = False  # a preposition stands between: the mention is in another phrase
         while i >= lo:
             n = norms[i]
+            if n == ")" and (o := _bracket_open(norms, b, i)) > b \
+                    and (_noted(norms[o - 1]) or NEG_PRE.isdisjoint(norms[o + 1:i])):
+                lo, i = max(b, lo - (i - o + 1)), o - 1
+                continue  # a bracket before the mention is its own: "Safeguarding (no concerns) is overseen by
+                # the partnership board"; a negation before it reaches on, "We do not (yet) have a register"
+                # (session 50; a bracket with a negation after a verb is read in place, "We have (no) ...")
+            if n == "(" and _bracket_clause(norms, i, e, self.s_form):
+                break  # the mention in a bracket that holds a clause of its own: "We have no crisis team (the
+                # trust provides positive behaviour support instead)" (session 50)
             if n in TERMINATORS and not (n == "yet" and i > b and norms[i - 1] in ("not", "n't", "no", "as")) \
                     and not (n in _RELATIVES and _nothing_that(norms, i, b, e)):
                 break  # "not yet" / "haven't yet set up" goes on to the negation before it; so do "no issues
@@ -2732,6 +2807,18 @@ class _DocView:
                 continue  # a terse note: "Crisis team - not in place", "Crisis team: not yet"
             if n in _NOTE_DASHES and (j == end or headed) and _null_value(norms, j + 1, e):
                 return True  # "Pooled budget - none, crisis team in place" (session 49)
+            if n == "(" and (j == end or headed) and (c := _bracket_close(norms, j, e)) > j + 1:
+                w = norms[j + 1]  # a bracket that notes the mention's value (session 50)
+                if w in _NULL_VALUES:
+                    return all(x in _NULL_AFTER or x.startswith(_TROUBLE_STEMS) for x in norms[j + 2:c])  # "(no)",
+                    # "(none at present)", "(no concerns)"
+                if w in ("not", "n't") and not _pseudo(norms, j + 1, c) \
+                        and (_absent(norms, j + 2, c) or _irrelevant(norms, j + 2, c)):
+                    return _denied_after(norms, b, start, j + 1, c, headed, troubled)  # "CHC (not an issue)",
+                    # "The crisis team (not yet commissioned) will ..."; not "Housing (not supported living)"
+                break
+            if n == ")" and j == end and norms[start - 1] == "(":
+                continue  # a gloss: "CHC (continuing healthcare) is not an issue" reads as "CHC" does
             if n.startswith(_TROUBLE_STEMS) and (j == end or headed or troubled):
                 troubled = True  # "OR disputes have not arisen"; "OR disputes have not been resolved" is no denial
                 continue

@@ -147,11 +147,15 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # issues", bare "issues" after a head noun's negation trouble denied, a spaced dash joining two clauses as a
 # comma does, "There is no pooled budget - the crisis team is funded by health", and a note's predicate of
 # being there or a main verb after one thing making a clause, "No pooled budget, crisis team in place";
-# negation-cues-36), so that
+# negation-cues-36; a bracket after a thing noting its value, "Safeguarding (no concerns) is overseen by
+# the partnership board", a bracket with a clause of its own out of a negation's reach, other brackets read
+# through, "CHC (continuing healthcare) is not an issue", any past participle a note's predicate, a list
+# after a dash, and "lapsed", "expired", "terminated", "cancelled", "suspended", "gone" words of a thing
+# gone; negation-cues-37), so that
 # a learned model trained on the earlier matches (and marks) is
 # reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
-            "local-abbreviations-10;typos-4;negation-cues-36")
+            "local-abbreviations-10;typos-4;negation-cues-37")
 
 
 class LexiconError(WvtextError):
