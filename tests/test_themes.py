@@ -1378,6 +1378,7 @@ def test_themes_a_comma_joining_clauses_and_a_second_clause_with_a_list_subject(
         ("No - register held by health.", None, "registers_information"),
         ("No pooled budget, CHC funded separately.", "pooled_budgets", "chc"),
         ("No pooled budget, direct payments used widely.", "pooled_budgets", "personalisation"),
+        ("No pooled budget, CHC packages funded separately.", "pooled_budgets", "chc"),
         ("No pooled budget - crisis team and advocacy in place.", "pooled_budgets", "advocacy"),
         ("No pooled budget - crisis team and advocacy in place.", None, "crisis_response"),
         ("No pooled budget, crisis team established, advocacy commissioned.", None, "advocacy"),
@@ -1421,9 +1422,34 @@ def test_themes_of_inside_a_term_a_dash_joining_clauses_and_a_note_as_second_cla
         ("We do not (yet) have a register.", "registers_information", None),
         ("We have (no) pooled budget.", "pooled_budgets", None),
         ("The crisis team (set up in 2012) is not in place at weekends.", None, "crisis_response"),
+        # square brackets as round ones
+        ("Crisis response [none at present] is a priority for 2014.", "crisis_response", None),
+        ("Safeguarding [no concerns] is overseen by the partnership board.", "safeguarding", "governance_partnership"),
+        ("CHC [continuing healthcare] is not an issue.", "chc", None),
     ],
 )
 def test_themes_a_bracket_notes_the_value_of_the_thing_before_it(nlp_lexicon_only, text, denied, not_denied):
+    assert_denial(nlp_lexicon_only, text, denied, not_denied)
+
+
+@pytest.mark.parametrize(
+    "text, denied, not_denied",
+    [
+        # "both" opening a coordinated subject: the negation after it is each item's (session 50)
+        ("Both advocacy and IMCA are not commissioned locally.", "advocacy", None),
+        ("Both the register and the pooled budget are not in place.", "registers_information", None),
+        ("Both OR and CHC are not issues for us.", "ordinary_residence", None),
+        ("Both advocacy and IMCA are commissioned, and housing is not an issue.", "housing", "advocacy"),
+        ("We have both advocacy and IMCA, which are not commissioned jointly.", None, "advocacy"),
+        # "not used" after a head noun denies it where the clause ends there, not how, for what or by whom
+        ("Out of area placements are not used.", "out_of_area", None),
+        ("Out of area placements are not used locally.", "out_of_area", None),
+        ("The crisis team is not used for planned admissions.", None, "crisis_response"),
+        ("Out of area placements are not used routinely.", None, "out_of_area"),
+        ("Out of area placements are not used by many families.", None, "out_of_area"),
+    ],
+)
+def test_themes_both_before_a_list_and_not_used(nlp_lexicon_only, text, denied, not_denied):
     assert_denial(nlp_lexicon_only, text, denied, not_denied)
 
 

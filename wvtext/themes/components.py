@@ -1432,11 +1432,26 @@ def _absent(norms: list[str], k: int, e: int) -> bool:
         return True
     if norms[k] == "and" and norms[k + 1:k + 2] == ["running"]:
         k += 1  # "up and running"
+    if norms[k] == "used":
+        return _used_at_all(norms, k + 1, e)  # "Out of area placements are not used" (session 50)
     if (norms[k] in _SET_UP or norms[k] in _AVAILABLE
                   or (norms[k] == "in" and k + 1 < e and norms[k + 1] in _IN_BEING)):
         return not _limited(norms, k + 1, e)
     return any(n.startswith(_TROUBLE_STEMS) and not (n == "concerned" and norms[p + 1:p + 2] in (["with"], ["in"]))
                for p, n in _clause_words(norms, first, min(e, k + 4), frozenset()))  # "is not concerned with LD"
+
+
+_USED_AFTER = cue_words({"at", "all", "here", "locally", "currently", "now", "present", "any", "more", "longer"})
+
+
+def _used_at_all(norms: list[str], k: int, e: int) -> bool:
+    """Whether "(not) used" says the thing is not used at all: the clause ends after it, perhaps after
+    "at all", "locally", "at present" (`_USED_AFTER`): "Out of area placements are not used", "are not used
+    locally". Not how, for what or by whom ("not used for planned admissions", "not used routinely", "not
+    used by many families", "not used to fund housing")."""
+    while k < e and norms[k] in _USED_AFTER:
+        k += 1
+    return k >= e or norms[k] in TERMINATORS or norms[k] in _CLAUSE_MARKS or norms[k] in (".", ";", "!", "and")
 
 
 def _definite(norms: list[str], b: int, start: int) -> bool:
@@ -1491,6 +1506,8 @@ def _opens_subject(norms: list[str], b: int, start: int) -> bool:
         if k < b or norms[k] in _LIST_OPENERS or (not norms[k][:1].isalnum() and norms[k] not in (",", "'s")) \
                 or (norms[k] == "," and _fronted_phrase(norms, b, k)):
             return True
+        if norms[k] == "both" and (k == b or norms[k - 1] in _LIST_OPENERS or not norms[k - 1][:1].isalnum()):
+            return True  # "Both advocacy and IMCA are not commissioned" (session 50)
         if norms[k] not in _LIST_JOINS and norms[k] != ",":
             return False
         k -= 1  # past the separator to the item before
@@ -1561,7 +1578,7 @@ def _item_start(norms: list[str], b: int, k: int) -> int | None:
             if k - 1 >= b and _fronted_bare(norms, b, k):
                 return b - 1  # "This year a register and ...", "At present the register and ..." (session 48)
             return k - 1 if k - 1 < b or norms[k - 1] in _LIST_JOINS or not norms[k - 1][:1].isalnum() \
-                or norms[k - 1] in _LIST_OPENERS else None
+                or norms[k - 1] in _LIST_OPENERS or norms[k - 1] == "both" else None
         n += norms[k] is not _TERM_OF  # "out of area placements": three words of an item (session 50)
         if n >= _ITEM_WORDS:
             return None
@@ -2190,7 +2207,8 @@ _INNER_CLAUSES = cue_words({"that", "where", "when", "if", "unless", "whether", 
 # Head nouns that may follow a mention as its clause's subject, before the verb ("CHC funding is agreed")
 _SUBJECT_HEADS = _HEADS | _GAP_NOUNS | cue_words({"planning", "work", "contract", "contracts", "capacity", "case",
                                                  "cases", "dispute", "disputes", "plan", "plans", "costs", "staff",
-                                                 "budget", "budgets", "panel", "board", "members"})
+                                                 "budget", "budgets", "panel", "board", "members", "package",
+                                                 "packages"})  # packages: session 50
 _POST_CLAUSE_WORDS = 8  # the words after a mention read for its clause's own negation (`_denies_itself`)
 # A verb contracted onto its subject ("there's", "we've"): a verb of the first clause (`_clauses_joined`)
 _CONTRACTED_VERBS = cue_words({"'s", "'ve", "'re", "'m", "'d", "'ll"})
@@ -2453,7 +2471,7 @@ def _past_aside(norms: list[str], end: int, e: int, limit: int):
     k = end
     while k < limit and (norms[k] in _POST_GAP or norms[k] in _POST_ADVERBS or norms[k] in _HEADS):
         k += 1
-    if k < limit and norms[k] == "(" and (c := _bracket_close(norms, k, e)) > k + 1 \
+    if k < limit and norms[k] in _BRACKETS_OPEN and (c := _bracket_close(norms, k, e)) > k + 1 \
             and norms[k + 1] not in _NULL_VALUES and norms[k + 1] not in ("not", "n't"):
         return itertools.chain(range(end, k), range(c + 1, min(e, limit + c + 1 - k)))  # "CHC (continuing
         # healthcare) is not an issue": a bracket that notes no value is read through (session 50)
@@ -2468,15 +2486,16 @@ def _past_aside(norms: list[str], end: int, e: int, limit: int):
 
 _ASIDE_PHRASE_WORDS = 5  # the words of an aside after a mention at most (`_past_aside`)
 _BRACKET_WORDS = 8  # the words of a bracket read as one at most (`_bracket_close`, `_bracket_open`)
+_BRACKETS_OPEN, _BRACKETS_SHUT = frozenset({"(", "["}), frozenset({")", "]"})  # round or square
 
 
 def _bracket_close(norms: list[str], k: int, e: int) -> int:
     """The position of the ")" that closes the bracket opened at k, within `_BRACKET_WORDS` words and the
-    sentence (ending at e), with no bracket inside; -1 where there is none."""
+    sentence (ending at e), with no bracket inside; -1 where there is none. Round or square brackets."""
     for q in range(k + 1, min(e, k + 2 + _BRACKET_WORDS)):
-        if norms[q] == ")":
+        if norms[q] in _BRACKETS_SHUT:
             return q
-        if norms[q] == "(":
+        if norms[q] in _BRACKETS_OPEN:
             return -1
     return -1
 
@@ -2484,9 +2503,9 @@ def _bracket_close(norms: list[str], k: int, e: int) -> int:
 def _bracket_open(norms: list[str], b: int, k: int) -> int:
     """The position of the "(" that opens the bracket closed at k, as `_bracket_close` reads it; -1."""
     for q in range(k - 1, max(b - 1, k - 2 - _BRACKET_WORDS), -1):
-        if norms[q] == "(":
+        if norms[q] in _BRACKETS_OPEN:
             return q
-        if norms[q] == ")":
+        if norms[q] in _BRACKETS_SHUT:
             return -1
     return -1
 
@@ -2505,7 +2524,7 @@ def _bracket_clause(norms: list[str], k: int, e: int, s_form) -> bool:
     support instead)", "(we have a register)"; not "(s75)", "(including the crisis team)"). Session 50."""
     for q in range(k + 1, e):
         w = norms[q]
-        if w == ")":
+        if w in _BRACKETS_SHUT:
             return False
         if w in _AUX_MODAL or w in _PRONOUNS or (q > k + 1 and _main_verb(norms, q, e, s_form, q - 1)):
             return True
@@ -2712,13 +2731,13 @@ class _DocView:
         phrase = False  # a preposition stands between: the mention is in another phrase
         while i >= lo:
             n = norms[i]
-            if n == ")" and (o := _bracket_open(norms, b, i)) > b \
+            if n in _BRACKETS_SHUT and (o := _bracket_open(norms, b, i)) > b \
                     and (_noted(norms[o - 1]) or NEG_PRE.isdisjoint(norms[o + 1:i])):
                 lo, i = max(b, lo - (i - o + 1)), o - 1
                 continue  # a bracket before the mention is its own: "Safeguarding (no concerns) is overseen by
                 # the partnership board"; a negation before it reaches on, "We do not (yet) have a register"
                 # (session 50; a bracket with a negation after a verb is read in place, "We have (no) ...")
-            if n == "(" and _bracket_clause(norms, i, e, self.s_form):
+            if n in _BRACKETS_OPEN and _bracket_clause(norms, i, e, self.s_form):
                 break  # the mention in a bracket that holds a clause of its own: "We have no crisis team (the
                 # trust provides positive behaviour support instead)" (session 50)
             if n in TERMINATORS and not (n == "yet" and i > b and norms[i - 1] in ("not", "n't", "no", "as")) \
@@ -2807,7 +2826,7 @@ class _DocView:
                 continue  # a terse note: "Crisis team - not in place", "Crisis team: not yet"
             if n in _NOTE_DASHES and (j == end or headed) and _null_value(norms, j + 1, e):
                 return True  # "Pooled budget - none, crisis team in place" (session 49)
-            if n == "(" and (j == end or headed) and (c := _bracket_close(norms, j, e)) > j + 1:
+            if n in _BRACKETS_OPEN and (j == end or headed) and (c := _bracket_close(norms, j, e)) > j + 1:
                 w = norms[j + 1]  # a bracket that notes the mention's value (session 50)
                 if w in _NULL_VALUES:
                     return all(x in _NULL_AFTER or x.startswith(_TROUBLE_STEMS) for x in norms[j + 2:c])  # "(no)",
@@ -2817,7 +2836,7 @@ class _DocView:
                     return _denied_after(norms, b, start, j + 1, c, headed, troubled)  # "CHC (not an issue)",
                     # "The crisis team (not yet commissioned) will ..."; not "Housing (not supported living)"
                 break
-            if n == ")" and j == end and norms[start - 1] == "(":
+            if n in _BRACKETS_SHUT and j == end and norms[start - 1] in _BRACKETS_OPEN:
                 continue  # a gloss: "CHC (continuing healthcare) is not an issue" reads as "CHC" does
             if n.startswith(_TROUBLE_STEMS) and (j == end or headed or troubled):
                 troubled = True  # "OR disputes have not arisen"; "OR disputes have not been resolved" is no denial
