@@ -1342,6 +1342,10 @@ def test_themes_a_comma_joining_clauses_and_a_second_clause_with_a_list_subject(
         ("Out of area placements, CHC and OR are not issues for us.", "out_of_area", None),
         ("Deprivation of Liberty, advocacy and housing are not in place.", "advocacy", None),
         ("The terms of reference, the pooled budget and the crisis team are not agreed.", "pooled_budgets", None),
+        # ... and so is another preposition inside a term
+        ("CHC, OR and preparation for adulthood are not issues.", "chc", None),
+        ("Preparation for adulthood, advocacy and crisis response are not in place.", "advocacy", None),
+        ("Advocacy, experts by experience and housing are not in place.", "advocacy", None),
         # ... and still a preposition to every other reading
         ("The crisis service is not available out of hours.", None, "crisis_response"),
         ("The source of funds after discharge is not clear.", None, "reviews_care_management"),

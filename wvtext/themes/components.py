@@ -1579,7 +1579,7 @@ def _item_start(norms: list[str], b: int, k: int) -> int | None:
                 return b - 1  # "This year a register and ...", "At present the register and ..." (session 48)
             return k - 1 if k - 1 < b or norms[k - 1] in _LIST_JOINS or not norms[k - 1][:1].isalnum() \
                 or norms[k - 1] in _LIST_OPENERS or norms[k - 1] == "both" else None
-        n += norms[k] is not _TERM_OF  # "out of area placements": three words of an item (session 50)
+        n += type(norms[k]) is not _NameWord  # "out of area placements": three words of an item (session 50)
         if n >= _ITEM_WORDS:
             return None
         k -= 1
@@ -1607,10 +1607,10 @@ def _fronted_bare(norms: list[str], b: int, k: int) -> bool:
 
 def _list_word(w: str) -> bool:
     """Whether the norm `w` can stand in a list item of a coordinated subject: a determiner ("a", "the",
-    "our", ...), a number, an "of" inside a theme's term (`_TERM_OF`: "out of area placements"), or a word
+    "our", ...), a number, a preposition inside a theme's term (`_NameWord`: "out of area placements"), or a word
     that is none of the verbs, pronouns, prepositions, quantifiers and joining words these readings stop
     at (`_opens_subject`, `_coordinated_negation`)."""
-    return w is _TERM_OF or w in _SUBJECT_DETERMINERS or w in ("a", "an") or w in _GAP_NOUNS or w[:1].isdigit() or (
+    return type(w) is _NameWord or w in _SUBJECT_DETERMINERS or w in ("a", "an") or w in _GAP_NOUNS or w[:1].isdigit() or (
         w[:1].isalpha() and w not in _NOT_MODIFIERS and w not in _OF_PREPS and w not in _PRONOUNS
         and w not in NEG_PRE and w not in TERMINATORS and w not in _RELATIVES and w not in _TOPIC_FIRST
         and w not in _LIST_STOPS and w not in _LIST_OPENERS)
@@ -1645,7 +1645,7 @@ def _coordinated_negation(norms: list[str], b: int, start: int, j: int, e: int) 
         first, n = k, 0
         while k < e and _list_word(norms[k]) and norms[k] not in _AUX_MODAL \
                 and not (k > first and (norms[k] in _SUBJECT_DETERMINERS or norms[k] in ("a", "an"))):
-            k, n = k + 1, n + (norms[k] is not _TERM_OF)
+            k, n = k + 1, n + (type(norms[k]) is not _NameWord)
         if n == 0 or n > _ITEM_WORDS:
             return -1
         items += 1
@@ -3198,18 +3198,18 @@ def _set_sentence_starts(doc: Doc, starts: list[int]) -> None:
 
 class _NameWord(str):
     """A word inside a theme's term that is a word of that name, not what it is elsewhere: it equals the
-    word, so every cue reads it as before, and only the readings that look for it (by identity: `is`)
-    read it as part of one name."""
+    word, so every cue reads it as before, and only the readings that look for its type read it as part
+    of one name."""
 
     __slots__ = ()
 
 
-# The norm an "of" inside a theme's term takes in the doc view ("out of area", "deprivation of liberty",
-# "terms of reference"): still "of" to every cue and to the learned readers' words, but a list item's
-# word where `_item_start`, `_coordinated_negation` and `_list_word` read a list ("Ordinary residence,
-# CHC and out of area placements are not issues" is one list of three), counted as no word of the item
-# (session 50)
-_TERM_OF = _NameWord("of")
+# The norms a preposition inside a theme's term takes in the doc view ("out of area", "deprivation of
+# liberty", "preparation for adulthood", "discharge from hospital", "expert by experience"): still the
+# preposition to every cue and to the learned readers' words, but a list item's word where `_item_start`,
+# `_coordinated_negation` and `_list_word` read a list ("Ordinary residence, CHC and out of area
+# placements are not issues" is one list of three), counted as no word of the item (session 50)
+_NAME_WORDS = {w: _NameWord(w) for w in ("of", "for", "to", "from", "by", "in", "with")}
 
 # The norm a mention spelt "OR" (ordinary residence, which the lexicon matches only in capitals) takes in
 # the doc view: no cue word, so never the joining word "or" (`negation`)
@@ -3231,8 +3231,8 @@ def negation(doc: Doc) -> Doc:
                 norms[s] = _OR_MENTION  # "CHC and OR are not issues": the abbreviation is a list's item,
                 # not the word joining it, wherever the cues read the words around another mention (session 48)
             for i in range(s + 1, e - 1):
-                if norms[i] == "of":
-                    norms[i] = _TERM_OF  # "out of area", "deprivation of liberty": a word of a name (session 50)
+                if norms[i] in _NAME_WORDS:
+                    norms[i] = _NAME_WORDS[norms[i]]  # "out of area": a word of a name (session 50)
         answer = QUESTION_KEY in doc.user_data  # a narrative, answering its question
         for theme, s, e, term in raw:
             if theme == "transition" and view.age_span(s, e):
