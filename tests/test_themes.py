@@ -2115,6 +2115,34 @@ def test_themes_a_label_over_a_null_entry_answers_a_question_but_is_boilerplate_
         assert [m.frame for m in item["ordinary_residence"].mentions] == ["boilerplate"]
 
 
+@pytest.mark.parametrize("line, theme, qid", [
+    ("Housing: no.", "housing", "3.3"),
+    ("Crisis team: none in place.", "crisis_response", "3.3"),
+    ("Pooled budget - none at present.", "pooled_budgets", "2.3"),
+    ("Section 75: nil as yet.", "pooled_budgets", "2.3"),
+])
+def test_themes_a_null_entry_may_be_no_or_none_with_a_word_of_time_or_place(line, theme, qid):
+    """"no" alone, or "none"/"no"/"nil" with words of time or of being in place after it, is a null
+    entry too (session 50): a denial in an answer, a template's line in a document."""
+    from wvtext.codebook import load_codebook
+    from wvtext.pipeline import question_text
+
+    nlp = make_nlp(learned=False)
+    answer = next(extract_themes([line], nlp=nlp, questions=[question_text(load_codebook(), qid)]))
+    item = next(extract_themes(["Recommendation: approve the contract. " + line], nlp=nlp))
+    assert answer[theme].negated
+    assert [m.frame for m in item[theme].mentions] == ["boilerplate"]
+
+
+def test_themes_a_null_entry_is_not_a_value_with_other_words():
+    nlp = make_nlp(learned=False)
+    for line in ("Housing: no local provider.", "Housing: no suitable properties in the county.",
+                 "Crisis team: none of the referrals were refused."):
+        assert [m.frame for m in one(nlp, "Recommendation: approve it. " + line)["housing" if "Housing" in line
+                                                                                 else "crisis_response"].mentions] \
+            != ["boilerplate"], line
+
+
 def test_themes_a_terms_verb_forms_are_generated_but_not_a_lone_base_words():
     from wvtext.themes.lexicon import inflected_variants
 

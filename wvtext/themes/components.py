@@ -1421,7 +1421,8 @@ def _absent(norms: list[str], k: int, e: int) -> bool:
     ("not been put in place"), unless the clause limits it (`_limited`: "not commissioned by the
     council", "not available quickly enough"); or trouble with it ("crisis provision is not an issue
     for us", "out of area placements are not issues for us": read from k, as `_past_gap` passes over
-    "issues"; session 50). Nothing after the negation ("Crisis team: not yet.") denies it too."""
+    "issues"; session 50), or its not being used at all (`_used_at_all`: "Out of area placements are not
+    used"; session 50). Nothing after the negation ("Crisis team: not yet.") denies it too."""
     first, k = k, _past_gap(norms, k, e, ("put", "got", "gone", "up", "together"))
     if k >= e or norms[k] in (".", ";", "!"):
         return True  # nothing after: "Crisis team: not yet."
@@ -1607,10 +1608,11 @@ def _fronted_bare(norms: list[str], b: int, k: int) -> bool:
 
 def _list_word(w: str) -> bool:
     """Whether the norm `w` can stand in a list item of a coordinated subject: a determiner ("a", "the",
-    "our", ...), a number, a preposition inside a theme's term (`_NameWord`: "out of area placements"), or a word
-    that is none of the verbs, pronouns, prepositions, quantifiers and joining words these readings stop
-    at (`_opens_subject`, `_coordinated_negation`)."""
-    return type(w) is _NameWord or w in _SUBJECT_DETERMINERS or w in ("a", "an") or w in _GAP_NOUNS or w[:1].isdigit() or (
+    "our", ...), a number, a preposition inside a theme's term (`_NameWord`: "out of area placements"), or
+    a word that is none of the verbs, pronouns, prepositions, quantifiers and joining words these readings
+    stop at (`_opens_subject`, `_coordinated_negation`)."""
+    return type(w) is _NameWord or w in _SUBJECT_DETERMINERS or w in ("a", "an") or w in _GAP_NOUNS \
+        or w[:1].isdigit() or (
         w[:1].isalpha() and w not in _NOT_MODIFIERS and w not in _OF_PREPS and w not in _PRONOUNS
         and w not in NEG_PRE and w not in TERMINATORS and w not in _RELATIVES and w not in _TOPIC_FIRST
         and w not in _LIST_STOPS and w not in _LIST_OPENERS)
@@ -1650,7 +1652,7 @@ def _coordinated_negation(norms: list[str], b: int, start: int, j: int, e: int) 
             return -1
         items += 1
         if k < e and norms[k] in _AUX_MODAL:
-            if not joined:
+            if not joined or _fronted_alone(norms, b, before, j, k, e):
                 return -1
             p = _past_gap(norms, k, e, _POST_ADVERB_WORDS)  # "... are also not in place" (session 48)
             return p if p < e and norms[p] in NEG_POST and not _pseudo(norms, p, e) \
@@ -1664,6 +1666,17 @@ def _coordinated_negation(norms: list[str], b: int, start: int, j: int, e: int) 
         if k < e and norms[k] == "no" and _no_longer_there(norms, k, e):  # "... no longer exist" (session 47)
             return k + 1 if joined and _opens_subject(norms, b, start) else -1
     return -1
+
+
+def _fronted_alone(norms: list[str], b: int, before: int | None, j: int, k: int, e: int) -> bool:
+    """Whether the mention's item, opened by a word of `_FRONT_CLAUSES` ("whilst", "although") and
+    followed by a comma at j, ends that fronted clause: the list's verb at k has no clause after it in
+    the sentence, so the list is the main clause and the mention is not in it ("Whilst the council funds
+    advocacy, CHC and OR are not issues here"; not "Whilst advocacy, CHC and OR are not issues, housing
+    is"). Session 50, after a reading of "issues" exposed it."""
+    if before is None or before < b or norms[before] not in _FRONT_CLAUSES or norms[j] != ",":
+        return False
+    return not any(norms[q] == "," and _clause_follows(norms, q + 1, e) for q in range(k, e))
 
 
 def _limited(norms: list[str], k: int, e: int) -> bool:
@@ -2150,6 +2163,7 @@ def _relative_then_main(norms: list[str], b: int, i: int, start: int) -> bool:
 
 
 _NULL_VALUES = cue_words({"no", "none", "nil"})
+_IN_PLACE = cue_words({"in", "place", "operation", "existence"})  # "none in place" (`_sentence_frame`)
 _NULL_AFTER = cue_words({"at", "present", "currently", "yet", "as", "to", "date", "so", "far", "identified",
                          "known", "reported"})  # what may follow it ("none at present", "none as yet")
 
@@ -2217,7 +2231,7 @@ _CONTRACTED_VERBS = cue_words({"'s", "'ve", "'re", "'m", "'d", "'ll"})
 _GONE = cue_words({"disbanded", "decommissioned", "withdrawn", "closed", "abandoned", "ceased", "ended",
                    "stopped", "lacking", "lost", "abolished", "scrapped", "dissolved", "discontinued", "missing",
                    "absent", "unavailable", "lapsed", "expired", "terminated", "cancelled", "suspended", "gone"})
-# (the last five: session 50, after an independent review)
+# (the last six: session 50, after an independent review)
 
 
 def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: int,
@@ -2250,7 +2264,15 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
     after the whole list is the clause's own ("... and the crisis team, advocacy and housing are not
     commissioned" keeps the denial). A comma may also follow a first part with no verb, a note, where the
     mention alone is the subject and an auxiliary follows it ("No IMCA issues, positive behaviour support is
-    the main gap"; not a list, "No register, crisis team or advocacy is in place")."""
+    the main gap"; not a list, "No register, crisis team or advocacy is in place").
+
+    Since session 50 `i` may also be a spaced dash (`_JOINING_DASHES`: "There is no pooled budget - the
+    crisis team is funded by health", "No - the IMCA service covers this"), after which a list may be the
+    subject of a note too, as no list goes on past a dash ("No pooled budget - crisis team and advocacy in
+    place"); and after a comma or dash one thing with a note's predicate of being there and no verb, a past
+    participle or a main verb is a clause of its own (`_there_note`: "No pooled budget, crisis team in
+    place", "Pooled budget not in place, crisis team established"), unless the item before the comma
+    follows a comma itself (`_item_after_comma`: "No register, advocacy, crisis team in place")."""
     verbless, mark = not _first_clause_verb(norms, b, i), norms[i] != "and"
     if verbless and (not mark or own_subject):
         return False
@@ -3118,7 +3140,9 @@ def _sentence_frame(norms: list[str], b: int, e: int, idx: list[int], ends: list
     null = False
     if label_end >= 0:
         entry = tuple(n for n in norms[label_end + 1:e] if n not in _ENTRY_PUNCT)
-        null = entry in _NULL_ENTRIES
+        null = entry in _NULL_ENTRIES or (0 < len(entry) <= 4 and entry[0] in _NULL_VALUES and all(
+            n in _NULL_AFTER or n in _IN_PLACE for n in entry[1:]))  # "Housing: no.", "Crisis team: none in
+        # place.", "Pooled budget - none at present." (session 50)
     fragment = len(words) <= _FRAGMENT_WORDS and _CLAUSE_WORDS.isdisjoint(words) \
         and not any(len(w) > 4 and w.endswith("ed") for w in words)
     return label_end, null, fragment
