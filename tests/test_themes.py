@@ -2134,6 +2134,23 @@ def test_themes_a_null_entry_may_be_no_or_none_with_a_word_of_time_or_place(line
     assert [m.frame for m in item[theme].mentions] == ["boilerplate"]
 
 
+@pytest.mark.parametrize("text, denied, not_denied", [
+    # a label opening the sentence, then a dash or colon and a clause that denies it, reads as a fronted
+    # topic does ("Regarding the pooled budget, we do not have one"; session 50)
+    ("Crisis response - there isn't one.", "crisis_response", None),
+    ("The crisis team - there isn't one.", "crisis_response", None),
+    ("Pooled budget: we do not have one.", "pooled_budgets", None),
+    ("CHC: we have not had any disputes.", "chc", None),
+    ("Regarding crisis response, there isn't one.", "crisis_response", None),
+    ("Pooled budget - we are still negotiating with the CCG.", None, "pooled_budgets"),
+    ("Advocacy: we do not commission it directly.", None, "advocacy"),
+    ("Crisis response - there is no dedicated service, A&E is used.", None, "crisis_response"),
+    ("We reviewed advocacy - there isn't one.", None, "advocacy"),
+])
+def test_themes_a_label_then_a_clause_that_denies_it(nlp_lexicon_only, text, denied, not_denied):
+    assert_denial(nlp_lexicon_only, text, denied, not_denied)
+
+
 def test_themes_a_null_entry_is_not_a_value_with_other_words():
     nlp = make_nlp(learned=False)
     for line in ("Housing: no local provider.", "Housing: no suitable properties in the county.",

@@ -1173,14 +1173,22 @@ def _topic_denied(norms: list[str], b: int, start: int, end: int, e: int) -> boo
     k = b
     while k < start and not norms[k][:1].isalnum():
         k += 1  # a bullet or a quote before the opener
-    if k >= start or norms[k] not in _TOPIC_FIRST:
+    if all(w in _SUBJECT_DETERMINERS or w in ("a", "an") for w in norms[k:start]):  # a label: the mention
+        # opens the sentence, a dash or colon after it ("Crisis response - there isn't one", "Pooled budget:
+        # we do not have one"; session 50)
+        opener, marks = 0, _NOTE_DASHES
+    elif norms[k] not in _TOPIC_FIRST:
         return False  # most sentences: no opener to compare
-    opener = next((len(o) for o in _TOPIC_OPENERS if tuple(norms[k:k + len(o)]) == o), 0)
-    if not opener or start < k + opener:
-        return False
-    c = next((p for p in range(end, min(e, end + _TOPIC_WORDS + 1)) if norms[p] == ","), -1)
-    if c < 0 or not _FINITE.isdisjoint(norms[k + opener:c]):
-        return False
+    else:
+        opener = next((len(o) for o in _TOPIC_OPENERS if tuple(norms[k:k + len(o)]) == o), 0)
+        if not opener or start < k + opener:
+            return False
+        marks = (",",)
+    c = next((p for p in range(end, min(e, end + _TOPIC_WORDS + 1)) if norms[p] in marks), -1)
+    if c < 0 or not _FINITE.isdisjoint(norms[k + opener:c]) or (not opener and not (
+            _label_words(norms, end, c) and c + 1 < e and norms[c + 1] in _PRONOUNS)):
+        return False  # after a label, a clause with its subject only: a null entry ("Safeguarding implications:
+        # none identified") is the sentence frame's, a denial in an answer and a template's line in a document
     for p in range(c + 1, min(e, c + 1 + _TOPIC_WORDS)):
         w = norms[p]
         if w in TERMINATORS or w in _CLAUSE_MARKS:
@@ -1201,6 +1209,12 @@ def _topic_denied(norms: list[str], b: int, start: int, end: int, e: int) -> boo
     return False
 
 
+def _label_words(norms: list[str], end: int, c: int) -> bool:
+    """Whether the words between a mention that opens its sentence (ending at `end`) and the dash or colon
+    at c keep it a label: none, or only words of a list item ("Crisis response service: ...")."""
+    return all(_list_word(w) and w not in _SUBJECT_DETERMINERS for w in norms[end:c])
+
+
 def _topic_absent(norms: list[str], s: int, p: int, e: int) -> bool:
     """Whether the clause from s, with its negation at p, denies that the fronted topic is there: a
     pronoun for it as the subject ("it is not yet in place", "they are not available": `_absent`),
@@ -1213,6 +1227,10 @@ def _topic_absent(norms: list[str], s: int, p: int, e: int) -> bool:
         return _only_after(norms, p + 3, e)
     if norms[p] == "no" and p + 1 < e and norms[p + 1] in _TOPIC_NOUNS and not _THERE_IS.isdisjoint(norms[s:p]):
         return _only_after(norms, p + 2, e, ("in", "place"))
+    if norms[s] == "there" and norms[p] in ("not", "n't") and p + 1 < e and norms[p + 1] in _HAVE_IT \
+            and not _THERE_IS.isdisjoint(norms[s + 1:p]):
+        return _only_after(norms, p + 2, e, ("in", "place"))  # "there isn't one", "there is not one in place"
+        # (session 50)
     return False
 
 

@@ -158,11 +158,13 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # negation-cues-39; a null entry "no" alone or "none" with words of time or of being in place, "Housing:
 # no.", "Crisis team: none in place.", and a list's verb with no clause after it keeping a fronted clause's
 # mention out of the list, "Whilst the council funds advocacy, CHC and OR are not issues here";
-# negation-cues-40), so that
+# negation-cues-40; a label opening the sentence with a dash or colon and a clause with its subject
+# after it read as a fronted topic, "Crisis response - there isn't one", and "there isn't one" a topic's
+# absence; negation-cues-41), so that
 # a learned model trained on the earlier matches (and marks) is
 # reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
-            "local-abbreviations-10;typos-4;negation-cues-40")
+            "local-abbreviations-10;typos-4;negation-cues-41")
 
 
 class LexiconError(WvtextError):
