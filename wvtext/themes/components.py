@@ -2291,7 +2291,7 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
     participle or a main verb is a clause of its own (`_there_note`: "No pooled budget, crisis team in
     place", "Pooled budget not in place, crisis team established"), unless the item before the comma
     follows a comma itself (`_item_after_comma`: "No register, advocacy, crisis team in place")."""
-    verbless, mark = not _first_clause_verb(norms, b, i), norms[i] != "and"
+    verbless, mark, dash = not _first_clause_verb(norms, b, i), norms[i] != "and", norms[i] in _JOINING_DASHES
     if verbless and (not mark or own_subject):
         return False
     if not _GONE.isdisjoint(norms[i + 1:start]) or _denies_itself(norms, end, e):
@@ -2325,7 +2325,6 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
     if verbless:  # a note before the comma ("No IMCA issues, positive behaviour support is the main gap"):
         # only one thing as the subject after a comma ("No register, crisis team or advocacy is in place" is
         # a list), a list too after a dash, which no list goes on past (session 50)
-        dash = norms[i] in _JOINING_DASHES
         if listed and (not dash or _denies_itself(norms, tail, e)):
             return False
         k = tail
@@ -2346,8 +2345,7 @@ def _clauses_joined(norms: list[str], b: int, i: int, start: int, end: int, e: i
         k += 1
     if k < e and _main_verb(norms, k, e, s_form, k - 1):
         return True  # "... and the crisis team holds its own records", "... and transition planning starts at 14"
-    if mark and _there_note(norms, k, e) and (norms[i] in _JOINING_DASHES
-                                              or not (listed or _item_after_comma(norms, b, i))):
+    if mark and _there_note(norms, k, e) and (dash or not (listed or _item_after_comma(norms, b, i))):
         return True  # "Pooled budget not in place, crisis team established" (session 50)
     if listed and k + 1 < e and norms[k] in _LIST_VERBS and not (s_form and s_form(k)):
         return True  # "..., advocacy and housing remain priorities": a list's verb, as written
@@ -2379,9 +2377,9 @@ def _there_note(norms: list[str], k: int, e: int) -> bool:
     opens a phrase of the subject). After a comma or dash and one thing as its subject, such a note is a
     clause of its own: "No pooled budget, crisis team in place", "Pooled budget not in place - crisis team
     established" (session 50)."""
-    if k >= e or norms[k] in _GONE or norms[k] in _NEEDED:
+    w = norms[k] if k < e else ""
+    if not w or w in _GONE or w in _NEEDED:
         return False
-    w = norms[k]
     if w == "in":
         return k + 1 < e and norms[k + 1] in _IN_BEING
     participle = w in _SET_UP or w in _AVAILABLE or (w in _PARTICIPLES and w not in _AUX_MODAL) or w == "used" \
