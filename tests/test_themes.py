@@ -2151,6 +2151,32 @@ def test_themes_a_label_then_a_clause_that_denies_it(nlp_lexicon_only, text, den
     assert_denial(nlp_lexicon_only, text, denied, not_denied)
 
 
+@pytest.mark.parametrize("text, denied, not_denied", [
+    # a label that makes a sentence of its own, then a sentence whose pronoun clause denies it, reads as a
+    # label and its dash do (session 51)
+    ("Ordinary residence. This is not an issue at present.", "ordinary_residence", None),
+    ("Ordinary Residence. There are no issues.", "ordinary_residence", None),
+    ("Pooled budgets. We do not have one.", "pooled_budgets", None),
+    ("\u2022 Crisis response. There isn't one.", "crisis_response", None),
+    ("The crisis team. It is not in place.", "crisis_response", None),
+    ("Pooled budget. We do not have one. Crisis response. There are no issues.", "crisis_response", None),
+    ("Ordinary Residence - This is not an issue at present.", "ordinary_residence", None),  # "this" after a dash
+    # not: a sentence that is more than a label, a clause that says more or denies a part, trouble with
+    # something else named, a sentence that is not next, a label's own predicate
+    ("Ordinary residence was discussed. This is not an issue.", None, "ordinary_residence"),
+    ("Ordinary residence. This is being reviewed by the board.", None, "ordinary_residence"),
+    ("Ordinary residence. There are no issues, but CHC disputes continue.", None, "ordinary_residence"),
+    ("Pooled budget. This is not yet in place but will be by April.", None, "pooled_budgets"),
+    ("Crisis response. It is not always available at weekends.", None, "crisis_response"),
+    ("Advocacy. There are no issues with CHC.", None, "advocacy"),
+    ("Advocacy. The register is up to date. There are no issues.", None, "advocacy"),
+    ("Crisis team established. There are no issues.", None, "crisis_response"),
+    ("Crisis team established: there are no issues.", None, "crisis_response"),
+])
+def test_themes_a_label_alone_then_a_sentence_that_denies_it(nlp_lexicon_only, text, denied, not_denied):
+    assert_denial(nlp_lexicon_only, text, denied, not_denied)
+
+
 def test_themes_a_null_entry_is_not_a_value_with_other_words():
     nlp = make_nlp(learned=False)
     for line in ("Housing: no local provider.", "Housing: no suitable properties in the county.",
@@ -2225,3 +2251,49 @@ def test_themes_an_age_span_of_themes_md_is_matched_however_written(nlp_lexicon_
     """themes.md names "14-25 teams" for transition; the tokenizer splits "14-25" at its hyphen,
     so the term is matched hyphenated, spaced and as typed."""
     assert "14-25" in [m.term for m in one(nlp_lexicon_only, text)["transition"].mentions]
+
+
+def test_themes_each_component_reads_a_batch_whole_and_gives_what_one_doc_at_a_time_gives(nlp, seed_return, codebook):
+    """Under `Language.pipe` every component of the theme pipeline reads a whole batch before the next
+    component sees its first doc (the stage's speed, session 51), and the results are those of the
+    components run one doc at a time: the Leicestershire answers with their questions and the
+    return's abbreviations, and a few short texts (one empty)."""
+    from wvtext.pipeline import question_text
+    from wvtext.themes.acronyms import return_definitions
+    from wvtext.themes.pipeline import with_questions
+
+    answers = seed_return.answers
+    texts = [a.narrative for a in answers] + ["", "No pooled budget.", "CHC and OR are not issues."]
+    questions = [question_text(codebook, a.qid) for a in answers] + [None] * 3
+    defined = return_definitions(a.narrative for a in answers)
+    abbreviations = [defined] * len(answers) + [None] * 3
+
+    def one_at_a_time():
+        for doc in with_questions(nlp, texts, questions, abbreviations):
+            for _, proc in nlp.pipeline:
+                doc = proc(doc)
+            yield doc._.wv_themes or {}
+
+    def as_read(scores):
+        return {t: (s.confidence, s.negated, s.lexicon_confidence,
+                    [(m.term, m.start_char, m.end_char, m.negated, m.hedged, m.in_list, m.frame) for m in s.mentions])
+                for t, s in scores.items()}
+
+    alone = [as_read(s) for s in one_at_a_time()]
+    for size in (1, 7, 512):
+        assert [as_read(s) for s in extract_themes(texts, nlp=nlp, questions=questions, abbreviations=abbreviations,
+                                                    batch_size=size)] == alone
+    assert sum(bool(s) for s in alone) > len(answers) // 2  # themes were found at all
+    seen: list[int] = []
+
+    def counted(docs):
+        for k, doc in enumerate(docs):
+            seen.append(k)
+            yield doc
+
+    ready = list(with_questions(nlp, texts[:20], None))  # each component is given docs its predecessors read
+    for name, proc in nlp.pipeline:
+        seen.clear()
+        first = next(iter(proc.pipe(counted(ready), batch_size=8)))
+        assert first is ready[0] and len(seen) == 8, name
+        ready = list(proc.pipe(ready, batch_size=8))

@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..learned import QUESTION_KEY, LinearModel, learned_dir, load_model, sigmoid
-from .components import _TROUBLE_STEMS, HAVE, HAVE_BETWEEN, NEG_PRE, ThemeScore, _in_word, doc_view
+from .components import _TROUBLE_STEMS, HAVE, HAVE_BETWEEN, NEG_PRE, ThemeScore, _in_word, doc_view, pipe_in_batches
 from .lexicon import cue_words
 from .model import LEARNED_TERM
 
@@ -210,6 +210,9 @@ class NegationModel:
 
             raise WvtextError(f"{path}: not a negation model.",
                               remedy=f"Rebuild it with `wvtext train --out {Path(path).parent}`.")
+
+    def pipe(self, docs, batch_size: int = 512):
+        return pipe_in_batches(self, docs, batch_size)
 
     def __call__(self, doc: Doc) -> Doc:
         found = doc._.wv_themes
