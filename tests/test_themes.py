@@ -2172,9 +2172,36 @@ def test_themes_a_label_then_a_clause_that_denies_it(nlp_lexicon_only, text, den
     ("Advocacy. The register is up to date. There are no issues.", None, "advocacy"),
     ("Crisis team established. There are no issues.", None, "crisis_response"),
     ("Crisis team established: there are no issues.", None, "crisis_response"),
+    # trouble denied with nothing after it
+    ("CHC. No issues.", "chc", None),
+    ("Advocacy. No major concerns for us.", "advocacy", None),
+    ("ordinary residence? not an issue for us.", "ordinary_residence", None),
+    ("Advocacy. No issues. Ordinary residence. Two disputes with a neighbouring authority.", "advocacy",
+     "ordinary_residence"),
+    ("CHC. No issues with the new framework so far.", None, "chc"),
+    ("CHC. No issues have been raised by families, but assessments are slow.", None, "chc"),
 ])
 def test_themes_a_label_alone_then_a_sentence_that_denies_it(nlp_lexicon_only, text, denied, not_denied):
     assert_denial(nlp_lexicon_only, text, denied, not_denied)
+
+
+@pytest.mark.parametrize("text, theme, denied", [
+    ("Pooled budget. None in place.", "pooled_budgets", True),
+    ("POOLED BUDGET. No.", "pooled_budgets", True),
+    ("Crisis team? No.", "crisis_response", True),
+    ("Personal budgets. None. Direct payments. None.", "personalisation", True),
+    ("Pooled budget. No change since last year.", "pooled_budgets", False),
+    ("Pooled budget. None of the partners has agreed yet.", "pooled_budgets", False),
+    ("Pooled budget agreed. None in place for children.", "pooled_budgets", False),
+])
+def test_themes_a_label_alone_then_a_null_entry_denies_it_in_an_answer(nlp_lexicon_only, text, theme, denied):
+    """A label that makes a sentence of its own and a null entry as the next sentence read as a label and
+    its null entry after a colon (session 51): a denial in an answer; in a document, where such pairs are
+    a template's lines, no denial."""
+    answer = next(extract_themes([text], nlp=nlp_lexicon_only, questions=["Please describe the arrangements."]))
+    item = next(extract_themes([text], nlp=nlp_lexicon_only))
+    assert answer[theme].negated is denied
+    assert not item[theme].negated
 
 
 def test_themes_a_null_entry_is_not_a_value_with_other_words():

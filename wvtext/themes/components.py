@@ -431,6 +431,10 @@ _TOPIC_PRONOUNS = cue_words({"it", "they", "this", "these"})  # the topic's thin
 # The subject of a clause that follows a label and its mark (or, from session 51, a label that makes a
 # sentence of its own) and can deny it: "Crisis response - there isn't one", "CHC: this is not an issue"
 _LABEL_SUBJECTS = _PRONOUNS | _TOPIC_PRONOUNS
+# Words between "no" and trouble, and after it, in a sentence after a label that denies it ("Transition. No
+# major issues for us."; `_label_alone`)
+_ANY_TROUBLE = cue_words({"major", "significant", "particular", "real", "known", "current", "outstanding"})
+_HERE = ("for", "us", "here", "locally", "now", "in", "this", "area")
 # Words after trouble that name what it is with or about ("no issues with CHC"; `_denies_topic`)
 _TROUBLE_OBJECTS = cue_words({"with", "about", "regarding", "around", "over", "between", "concerning", "re"})
 _HAVE_IT = cue_words({"one", "any", "it", "them", "this", "these"})  # "we do not have one"
@@ -1243,18 +1247,31 @@ def _denies_topic(norms: list[str], c: int, e: int, bare: bool = False) -> bool:
     return False
 
 
+def _label_sentence(norms: list[str], b: int, start: int, end: int, e: int) -> bool:
+    """Whether the mention (`start`-`end`) is a label that makes its sentence (b-e) on its own: nothing
+    before it but a bullet or a determiner, at most words of a list item after it (`_label_words`), and
+    its stop ("Ordinary residence.", "• The crisis team.", "Pooled budget?")."""
+    return e - 1 >= end and not norms[e - 1][:1].isalnum() \
+        and all(not w[:1].isalnum() or w in _SUBJECT_DETERMINERS or w in ("a", "an") for w in norms[b:start]) \
+        and _label_words(norms, end, e - 1)
+
+
 def _label_alone(norms: list[str], b: int, start: int, end: int, e: int, after: tuple[int, int] | None) -> bool:
-    """Whether the mention (`start`-`end`) is a label that makes a sentence (b-e) of its own, and the
-    next sentence (`after`) denies it in a clause with a pronoun for its subject, as after a label's
-    dash or colon (`_topic_denied`): "Ordinary residence. This is not an issue at present.", "Pooled
-    budgets. We do not have one." (session 51). The label sentence holds the mention, at most words of a
-    list item after it (`_label_words`) and its stop; nothing before it but a bullet or a determiner."""
-    if after is None or e - 1 < end or norms[e - 1][:1].isalnum() or after[0] >= after[1] \
-            or norms[after[0]] not in _LABEL_SUBJECTS:
+    """Whether the mention is a label that makes a sentence of its own (`_label_sentence`) and the next
+    sentence (`after`) denies it as a label's dash or colon and the words after them would: a clause
+    with a pronoun for its subject (`_topic_denied`: "Ordinary residence. This is not an issue at
+    present.", "Pooled budgets. We do not have one."), or trouble denied with nothing after it
+    ("Transition. No issues.", "CHC. Not an issue for us."). Session 51; a null entry ("Pooled budget.
+    None.") is read in an answer only (`negation`), as after a colon."""
+    if after is None or after[0] >= after[1] or not _label_sentence(norms, b, start, end, e):
         return False
-    if not all(not w[:1].isalnum() or w in _SUBJECT_DETERMINERS or w in ("a", "an") for w in norms[b:start]):
-        return False
-    return _label_words(norms, end, e - 1) and _denies_topic(norms, e - 1, after[1], bare=True)
+    a, z = after
+    if norms[a] in _LABEL_SUBJECTS:
+        return _denies_topic(norms, e - 1, z, bare=True)
+    k = a + 1 if norms[a] == "no" else a + 2 if norms[a] == "not" and a + 1 < z and norms[a + 1] in ("a", "an") else -1
+    while 0 < k < z and norms[k] in _ANY_TROUBLE:
+        k += 1  # "No major issues", "No significant concerns"
+    return 0 < k < z and norms[k].startswith(_TROUBLE_STEMS) and _only_after(norms, k + 1, z, _HERE)
 
 
 def _label_words(norms: list[str], end: int, c: int) -> bool:
@@ -2762,6 +2779,14 @@ class _DocView:
     def sent(self, i: int) -> tuple[int, int]:
         return self.bounds[self.sent_of[i]] if self.norms else (0, 0)
 
+    def label_then_null(self, start: int, end: int, sent: tuple[int, int]) -> bool:
+        """Whether the mention is a label that makes its sentence on its own (`_label_sentence`) and the
+        next sentence is a null entry (`_null_entry`: "Pooled budget. None in place.", "Housing. No.")."""
+        b, e = sent
+        after = self.next_sent(b)
+        return after is not None and _label_sentence(self.norms, b, start, end, e) \
+            and _null_entry(self.norms, *after)
+
     def next_sent(self, b: int) -> tuple[int, int] | None:
         """The bounds of the sentence after the one that starts at b; None after the last."""
         k = self.sent_of[b] + 1
@@ -3168,6 +3193,15 @@ _FRAGMENT_WORDS = 10  # a fragment has at most this many words
 _ENTRY_PUNCT = frozenset({".", ",", ";", ":", "!", "?", "-", "\u2013", "\u2014", "(", ")", "'", '"', "\u2022", "...", ".."})
 
 
+def _null_entry(norms: list[str], k: int, e: int) -> bool:
+    """Whether the words from k to e (punctuation aside) are a null entry: `_NULL_ENTRIES`, or "no",
+    "none" or "nil" with at most three words of time or of being in place after it ("Housing: no.",
+    "Crisis team: none in place.", "Pooled budget - none at present."; session 50)."""
+    entry = tuple(n for n in norms[k:e] if n not in _ENTRY_PUNCT)
+    return entry in _NULL_ENTRIES or (0 < len(entry) <= 4 and entry[0] in _NULL_VALUES and all(
+        n in _NULL_AFTER or n in _IN_PLACE for n in entry[1:]))
+
+
 def _in_word(norms: list[str], k: int) -> bool:
     """Whether token k continues a word hyphenated inside ("person-centred", split by the tokenizer):
     it is that hyphen (WORD_HYPHEN) or the piece after it, so a window counts the word once."""
@@ -3215,12 +3249,7 @@ def _sentence_frame(norms: list[str], b: int, e: int, idx: list[int], ends: list
                     and not any(n in _NOT_LABEL for n in label):
                 label_end = i
             break
-    null = False
-    if label_end >= 0:
-        entry = tuple(n for n in norms[label_end + 1:e] if n not in _ENTRY_PUNCT)
-        null = entry in _NULL_ENTRIES or (0 < len(entry) <= 4 and entry[0] in _NULL_VALUES and all(
-            n in _NULL_AFTER or n in _IN_PLACE for n in entry[1:]))  # "Housing: no.", "Crisis team: none in
-        # place.", "Pooled budget - none at present." (session 50)
+    null = label_end >= 0 and _null_entry(norms, label_end + 1, e)
     fragment = len(words) <= _FRAGMENT_WORDS and _CLAUSE_WORDS.isdisjoint(words) \
         and not any(len(w) > 4 and w.endswith("ed") for w in words)
     return label_end, null, fragment
@@ -3362,6 +3391,9 @@ def negation(doc: Doc) -> Doc:
             negated, frame = view.negated(s, e, sent, headed=headed), view.frame(s, e)
             if term.cohort and frame in ("", "fragment") and view.population(s, b):
                 frame = "population"  # "support for people with challenging behaviour": who, not what
+            if answer and not negated and view.label_then_null(s, e, sent):
+                negated = True  # "Pooled budget. None in place.": a label and its null entry, as "Pooled budget:
+                # none in place." is in an answer (session 51)
             if frame == "boilerplate" and answer:
                 # In an answer to a question a label over a null entry answers it ("Ordinary residence:
                 # none."): a denial, as "there are no ordinary residence issues" is; only a document's

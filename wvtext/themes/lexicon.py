@@ -160,9 +160,10 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # mention out of the list, "Whilst the council funds advocacy, CHC and OR are not issues here";
 # negation-cues-40; a label opening the sentence with a dash or colon and a clause with its subject
 # after it read as a fronted topic, "Crisis response - there isn't one", and "there isn't one" a topic's
-# absence; negation-cues-41; a label that makes a sentence of its own read with the next sentence's
-# pronoun clause as with a dash, "Ordinary residence. This is not an issue.", and a label's words no
-# predicate of how it stands, "Crisis team established: there are no issues"; negation-cues-42), so that
+# absence; negation-cues-41; a label that makes a sentence of its own read with the next sentence as
+# with a dash or colon, "Ordinary residence. This is not an issue.", "CHC. No issues.", and in an answer
+# "Pooled budget. None in place.", and a label's words no predicate of how it stands, "Crisis team
+# established: there are no issues"; negation-cues-42), so that
 # a learned model trained on the earlier matches (and marks) is
 # reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
