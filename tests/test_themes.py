@@ -2172,14 +2172,20 @@ def test_themes_a_label_then_a_clause_that_denies_it(nlp_lexicon_only, text, den
     ("Advocacy. The register is up to date. There are no issues.", None, "advocacy"),
     ("Crisis team established. There are no issues.", None, "crisis_response"),
     ("Crisis team established: there are no issues.", None, "crisis_response"),
-    # trouble denied with nothing after it
-    ("CHC. No issues.", "chc", None),
+    # a note with no subject that denies it, after a label alone or after a label's dash or colon (cues-43)
     ("Advocacy. No major concerns for us.", "advocacy", None),
     ("ordinary residence? not an issue for us.", "ordinary_residence", None),
-    ("Advocacy. No issues. Ordinary residence. Two disputes with a neighbouring authority.", "advocacy",
-     "ordinary_residence"),
+    ("PBS? Not commissioned.", "positive_behaviour_support", None),
+    ("Crisis team. Not available.", "crisis_response", None),
+    ("Advocacy - none commissioned.", "advocacy", None),
+    ("Pooled budget: does not exist.", "pooled_budgets", None),
+    ("Positive behaviour support: no local provision.", "positive_behaviour_support", None),
+    ("Needs assessment: none undertaken for this group.", "needs_assessment", None),
     ("CHC. No issues with the new framework so far.", None, "chc"),
     ("CHC. No issues have been raised by families, but assessments are slow.", None, "chc"),
+    ("Advocacy - none commissioned for children.", None, "advocacy"),
+    ("Crisis response - none out of hours.", None, "crisis_response"),
+    ("The council funds advocacy - no issues raised.", None, "advocacy"),
 ])
 def test_themes_a_label_alone_then_a_sentence_that_denies_it(nlp_lexicon_only, text, denied, not_denied):
     assert_denial(nlp_lexicon_only, text, denied, not_denied)
@@ -2193,11 +2199,19 @@ def test_themes_a_label_alone_then_a_sentence_that_denies_it(nlp_lexicon_only, t
     ("Pooled budget. No change since last year.", "pooled_budgets", False),
     ("Pooled budget. None of the partners has agreed yet.", "pooled_budgets", False),
     ("Pooled budget agreed. None in place for children.", "pooled_budgets", False),
+    ("CHC. No issues.", "chc", True),
+    ("Advocacy. No issues. Ordinary residence. Two disputes with a neighbouring authority.", "advocacy", True),
+    ("Advocacy. No issues. Ordinary residence. Two disputes with a neighbouring authority.", "ordinary_residence",
+     False),
+    # trouble denied as the whole entry, in words `_NULL_ENTRIES` does not list, is a null entry too (cues-43)
+    ("Safeguarding - no concerns raised.", "safeguarding", True),
+    ("CHC: no disputes outstanding", "chc", True),
+    ("Safeguarding: no major issues identified to date.", "safeguarding", True),
 ])
 def test_themes_a_label_alone_then_a_null_entry_denies_it_in_an_answer(nlp_lexicon_only, text, theme, denied):
     """A label that makes a sentence of its own and a null entry as the next sentence read as a label and
     its null entry after a colon (session 51): a denial in an answer; in a document, where such pairs are
-    a template's lines, no denial."""
+    a template's lines, no denial. Trouble denied as the whole entry is a null entry however it is put."""
     answer = next(extract_themes([text], nlp=nlp_lexicon_only, questions=["Please describe the arrangements."]))
     item = next(extract_themes([text], nlp=nlp_lexicon_only))
     assert answer[theme].negated is denied

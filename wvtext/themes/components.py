@@ -435,6 +435,18 @@ _LABEL_SUBJECTS = _PRONOUNS | _TOPIC_PRONOUNS
 # major issues for us."; `_label_alone`)
 _ANY_TROUBLE = cue_words({"major", "significant", "particular", "real", "known", "current", "outstanding"})
 _HERE = ("for", "us", "here", "locally", "now", "in", "this", "area")
+# A note with no subject after a label that denies it (`_note_denies`; session 51): what may stand between
+# its "no" and the thing or trouble ("Positive behaviour support: no local provision"), what says it was
+# not done or raised ("Advocacy - none commissioned", "Safeguarding - no issues raised", "CHC - no
+# disputes outstanding") and what may end it ("none undertaken for this group")
+_NOTE_KINDS = cue_words({"local", "dedicated", "specific", "specialist", "separate", "formal", "new", "such"})
+_NOTE_DONE = _SET_UP | _AVAILABLE | cue_words({"done", "made", "raised", "identified", "reported", "recorded",
+                                                "known", "noted", "arising", "outstanding", "received", "planned",
+                                                "needed", "required", "used"})
+_TROUBLE_NOTED = cue_words({"raised", "identified", "reported", "known", "noted", "arising", "outstanding", "recorded",
+                            "report", "to"})  # "no concerns raised", "no disputes outstanding" (`_null_entry`)
+_NOTE_TAIL = _HERE + ("group", "cohort", "client", "year", "the", "at", "moment", "date", "present")
+_EXIST = cue_words({"exist", "exists"})
 # Words after trouble that name what it is with or about ("no issues with CHC"; `_denies_topic`)
 _TROUBLE_OBJECTS = cue_words({"with", "about", "regarding", "around", "over", "between", "concerning", "re"})
 _HAVE_IT = cue_words({"one", "any", "it", "them", "this", "these"})  # "we do not have one"
@@ -1213,10 +1225,14 @@ def _topic_denied(norms: list[str], b: int, start: int, end: int, e: int) -> boo
             return False
         marks = (",",)
     c = next((p for p in range(end, min(e, end + _TOPIC_WORDS + 1)) if norms[p] in marks), -1)
-    if c < 0 or not _FINITE.isdisjoint(norms[k + opener:c]) or (not opener and not (
-            _label_words(norms, end, c) and c + 1 < e and norms[c + 1] in _LABEL_SUBJECTS)):
-        return False  # after a label, a clause with its subject only: a null entry ("Safeguarding implications:
-        # none identified") is the sentence frame's, a denial in an answer and a template's line in a document
+    if c < 0 or not _FINITE.isdisjoint(norms[k + opener:c]) or (not opener and not _label_words(norms, end, c)):
+        return False
+    if not opener and (c + 1 >= e or norms[c + 1] not in _LABEL_SUBJECTS):
+        # after a label, a clause with its subject, or a note with none that denies it ("Advocacy - none
+        # commissioned", "CHC - no disputes outstanding"; session 51); a null entry ("Safeguarding
+        # implications: none identified") is the sentence frame's, a denial in an answer and a template's
+        # line in a document
+        return _note_denies(norms, c + 1, e)
     return _denies_topic(norms, c, e)
 
 
@@ -1260,18 +1276,48 @@ def _label_alone(norms: list[str], b: int, start: int, end: int, e: int, after: 
     """Whether the mention is a label that makes a sentence of its own (`_label_sentence`) and the next
     sentence (`after`) denies it as a label's dash or colon and the words after them would: a clause
     with a pronoun for its subject (`_topic_denied`: "Ordinary residence. This is not an issue at
-    present.", "Pooled budgets. We do not have one."), or trouble denied with nothing after it
-    ("Transition. No issues.", "CHC. Not an issue for us."). Session 51; a null entry ("Pooled budget.
-    None.") is read in an answer only (`negation`), as after a colon."""
+    present.", "Pooled budgets. We do not have one."), or a note with no subject (`_note_denies`: "CHC. Not
+    an issue for us.", "PBS? Not commissioned."). Session 51; a null entry ("Pooled budget. None.", "CHC.
+    No issues.") is read in an answer only (`negation`), as after a colon."""
     if after is None or after[0] >= after[1] or not _label_sentence(norms, b, start, end, e):
         return False
     a, z = after
     if norms[a] in _LABEL_SUBJECTS:
         return _denies_topic(norms, e - 1, z, bare=True)
-    k = a + 1 if norms[a] == "no" else a + 2 if norms[a] == "not" and a + 1 < z and norms[a + 1] in ("a", "an") else -1
-    while 0 < k < z and norms[k] in _ANY_TROUBLE:
-        k += 1  # "No major issues", "No significant concerns"
-    return 0 < k < z and norms[k].startswith(_TROUBLE_STEMS) and _only_after(norms, k + 1, z, _HERE)
+    return _note_denies(norms, a, z)
+
+
+def _note_denies(norms: list[str], a: int, z: int) -> bool:
+    """Whether the words from a to z, after a label's dash or colon or in the sentence after a label alone,
+    are a note with no subject that denies the label: "no", "none", "nil" or "not" and what was not done
+    or raised ("none commissioned", "not commissioned", "no issues raised", "no disputes outstanding"),
+    trouble or the thing itself ("no issues", "no local provision", "not an issue"), or "does not exist";
+    then only words of time or place ("none undertaken for this group", "not an issue for us"). A null
+    entry of the sentence frame ("none", "no issues": `_null_entry`) is left to the frame: a denial in an
+    answer, a template's line in a document. A part is no denial: "not commissioned for children",
+    "none out of hours" (session 51)."""
+    if _null_entry(norms, a, z):
+        return False
+    k = a
+    if k + 2 < z and norms[k] in _DO and norms[k + 1] in ("not", "n't") and norms[k + 2] in _EXIST:
+        return _only_after(norms, k + 3, z, _NOTE_TAIL)  # "does not exist"
+    if k >= z or norms[k] not in ("no", "none", "nil", "not"):
+        return False
+    negation = norms[k]
+    k += 1
+    if negation == "not" and k < z and norms[k] in ("a", "an", "any", "yet"):
+        k += 1
+    while k < z and (norms[k] in _ANY_TROUBLE or norms[k] in _NOTE_KINDS):
+        k += 1
+    named = negation != "none" and k < z and (norms[k].startswith(_TROUBLE_STEMS) or norms[k] in _TOPIC_NOUNS)
+    k += named
+    if k < z and norms[k] == "in" and k + 1 < z and norms[k + 1] in _IN_BEING:
+        k += 2  # "none in use"
+    elif k < z and norms[k] in _NOTE_DONE:
+        k += 1
+    elif not named:
+        return False  # "not for children", "none out of hours"
+    return _only_after(norms, k, z, _NOTE_TAIL)
 
 
 def _label_words(norms: list[str], end: int, c: int) -> bool:
@@ -3198,8 +3244,17 @@ def _null_entry(norms: list[str], k: int, e: int) -> bool:
     "none" or "nil" with at most three words of time or of being in place after it ("Housing: no.",
     "Crisis team: none in place.", "Pooled budget - none at present."; session 50)."""
     entry = tuple(n for n in norms[k:e] if n not in _ENTRY_PUNCT)
-    return entry in _NULL_ENTRIES or (0 < len(entry) <= 4 and entry[0] in _NULL_VALUES and all(
-        n in _NULL_AFTER or n in _IN_PLACE for n in entry[1:]))
+    if entry in _NULL_ENTRIES or (0 < len(entry) <= 4 and entry[0] in _NULL_VALUES and all(
+            n in _NULL_AFTER or n in _IN_PLACE for n in entry[1:])):
+        return True
+    # trouble denied as the whole entry, in other words than `_NULL_ENTRIES` has: "no concerns raised", "no
+    # major issues", "no disputes outstanding" (session 51)
+    if len(entry) < 2 or entry[0] != "no" or len(entry) > 6:
+        return False
+    j = 1
+    while j < len(entry) - 1 and entry[j] in _ANY_TROUBLE:
+        j += 1
+    return entry[j].startswith(_TROUBLE_STEMS) and all(n in _NULL_AFTER or n in _TROUBLE_NOTED for n in entry[j + 1:])
 
 
 def _in_word(norms: list[str], k: int) -> bool:

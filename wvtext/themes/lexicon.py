@@ -163,11 +163,14 @@ _COLUMNS = ("theme", "term", "weight", "match", "context", "exclude", "note")
 # absence; negation-cues-41; a label that makes a sentence of its own read with the next sentence as
 # with a dash or colon, "Ordinary residence. This is not an issue.", "CHC. No issues.", and in an answer
 # "Pooled budget. None in place.", and a label's words no predicate of how it stands, "Crisis team
-# established: there are no issues"; negation-cues-42), so that
+# established: there are no issues"; negation-cues-42; after a label's mark or a label alone, a note with no
+# subject that denies it, "Advocacy - none commissioned", "PBS? Not commissioned", "Register: does not
+# exist", and trouble denied as the whole entry in other words a null entry, "Safeguarding - no concerns
+# raised"; negation-cues-43), so that
 # a learned model trained on the earlier matches (and marks) is
 # reported stale.
 MATCHING = ("verb-forms-1;abbreviation-hyphens-4;compound-hyphens-3;dash-before-null-2;edge-punctuation-1;"
-            "local-abbreviations-10;typos-4;negation-cues-42")
+            "local-abbreviations-10;typos-4;negation-cues-43")
 
 
 class LexiconError(WvtextError):
