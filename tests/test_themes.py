@@ -2191,6 +2191,29 @@ def test_themes_a_label_alone_then_a_sentence_that_denies_it(nlp_lexicon_only, t
     assert_denial(nlp_lexicon_only, text, denied, not_denied)
 
 
+@pytest.mark.parametrize("text, denied, not_denied", [
+    # a thing said to be gone for good, as the subject of a word of it (session 51, cues-44)
+    ("The crisis team was disbanded in 2011 when the trust reorganised.", "crisis_response", None),
+    ("The section 75 agreement lapsed in 2012 and nothing has replaced it.", "pooled_budgets", None),
+    ("The programme board lapsed after the 2012 restructure and has not met since.", "governance_partnership", None),
+    ("Advocacy was withdrawn in April.", "advocacy", None),
+    ("s75 - lapsed March 2012", "pooled_budgets", None),
+    ("Partnership Board: disbanded 2011.", "governance_partnership", None),
+    # not: taken back, scoped, under way or to come, denied, or a word with an everyday sense
+    ("The section 75 agreement lapsed in 2012 but has been renewed.", None, "pooled_budgets"),
+    ("The crisis team was disbanded and re-established in 2013.", None, "crisis_response"),
+    ("The advocacy contract expired in March and has been re-let to a new provider.", None, "market_providers"),
+    ("The crisis team was disbanded in 2011 and its functions were not re-provided.", "crisis_response", None),
+    ("Advocacy was withdrawn for people in hospital.", None, "advocacy"),
+    ("The crisis team has not been disbanded.", None, "crisis_response"),
+    ("The crisis team will be disbanded next year.", None, "crisis_response"),
+    ("Funding transfers as inpatient contracts are decommissioned.", None, "market_providers"),
+    ("The pooled budget lost two million pounds last year.", None, "pooled_budgets"),
+])
+def test_themes_a_thing_said_to_be_gone_is_denied(nlp_lexicon_only, text, denied, not_denied):
+    assert_denial(nlp_lexicon_only, text, denied, not_denied)
+
+
 @pytest.mark.parametrize("text, theme, denied", [
     ("Pooled budget. None in place.", "pooled_budgets", True),
     ("POOLED BUDGET. No.", "pooled_budgets", True),

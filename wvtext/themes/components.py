@@ -1284,7 +1284,8 @@ def _label_alone(norms: list[str], b: int, start: int, end: int, e: int, after: 
 
 def _note_denies(norms: list[str], a: int, z: int) -> bool:
     """Whether the words from a to z, after a label's dash or colon or in the sentence after a label alone,
-    are a note with no subject that denies the label: "no", "none", "nil" or "not" and what was not done
+    are a note with no subject that denies the label: a word of its being gone (`_SUBJECT_GONE`: "lapsed
+    March 2012"), or "no", "none", "nil" or "not" and what was not done
     or raised ("none commissioned", "not commissioned", "no issues raised", "no disputes outstanding"),
     trouble or the thing itself ("no issues", "no local provision", "not an issue"), or "does not exist";
     then only words of time or place ("none undertaken for this group", "not an issue for us"). A null
@@ -1296,6 +1297,9 @@ def _note_denies(norms: list[str], a: int, z: int) -> bool:
     k = a
     if k + 2 < z and norms[k] in _DO and norms[k + 1] in ("not", "n't") and norms[k + 2] in _EXIST:
         return _only_after(norms, k + 3, z, _NOTE_TAIL)  # "does not exist"
+    if k < z and norms[k] in _SUBJECT_GONE:  # "s75 - lapsed March 2012", "Partnership Board: disbanded 2011."
+        return all(not w[:1].isalnum() or w[:1].isdigit() or w in _MONTHS or w in _NOTE_TAIL or w in _NOTHING_AFTER
+                   or w in ("since", "on", "last", "ago", "previously") for w in norms[k + 1:z])
     if k >= z or norms[k] not in ("no", "none", "nil", "not"):
         return False
     negation = norms[k]
@@ -2361,6 +2365,34 @@ _POST_CLAUSE_WORDS = 8  # the words after a mention read for its clause's own ne
 _CONTRACTED_VERBS = cue_words({"'s", "'ve", "'re", "'m", "'d", "'ll"})
 # A second clause saying the thing is gone keeps the first clause's denial of it (`_clauses_joined`): "We
 # do not have a register and the crisis team has been disbanded" (an independent review found these)
+# What says of its subject that it is gone for good (`_DocView.negated`, `_note_denies`: "The crisis team was
+# disbanded in 2011", "s75 - lapsed March 2012"; session 51): not `_GONE`'s words of a gap or a pause
+# ("lacking", "missing", "unavailable", "suspended") nor those with everyday senses ("closed", "ended",
+# "stopped", "lost": "the case was closed", "the pooled budget lost £2m")
+_SUBJECT_GONE = cue_words({"disbanded", "decommissioned", "abolished", "scrapped", "dissolved", "discontinued",
+                           "lapsed", "expired", "terminated", "ceased", "abandoned", "cancelled", "withdrawn"})
+# ... and what takes it back: a contrast, its coming back ("lapsed in 2012 but has been renewed") or a scope
+# ("withdrawn for people in hospital", "withdrawn from the ward")
+_GONE_UNDONE = cue_words({"but", "however", "although", "though", "whereas", "until", "except", "for", "from",
+                          "reinstated", "revived",
+                          "reformed", "restarted", "reconvened", "relaunched", "renewed", "recommissioned",
+                          "resumed", "reestablished", "reintroduced"})
+_SET_UP_AGAIN = frozenset({"let", "tendered", "started", "opened", "formed", "instated", "located", "housed"})
+_MONTHS = cue_words({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+                     "sept", "oct", "nov", "dec"})
+
+
+def _stays_gone(norms: list[str], k: int, e: int) -> bool:
+    """Whether nothing from k to the sentence's end (e) takes back a thing's being gone: `_GONE_UNDONE`, or a
+    word of its being set up again ("re-let", "re-established", "re-provided": the norm drops the hyphen)
+    that is not itself denied ("its functions were not re-provided" keeps it gone)."""
+    if not _GONE_UNDONE.isdisjoint(norms[k:e]):
+        return False
+    return not any(w.startswith("re") and (w[2:] in _SET_UP or w[2:] in _AVAILABLE or w[2:] in _SET_UP_AGAIN)
+                   and NEG_PRE.isdisjoint(norms[max(k, q - 2):q]) for q, w in enumerate(norms[k:e], k))
+
+
 _GONE = cue_words({"disbanded", "decommissioned", "withdrawn", "closed", "abandoned", "ceased", "ended",
                    "stopped", "lacking", "lost", "abolished", "scrapped", "dissolved", "discontinued", "missing",
                    "absent", "unavailable", "lapsed", "expired", "terminated", "cancelled", "suspended", "gone"})
@@ -3015,6 +3047,10 @@ class _DocView:
                 # budget and the crisis team are not in place" (session 46)
             if n in _POST_ADVERBS and j > end:
                 continue  # "CHC is also not an issue", "the crisis team is therefore not needed" (session 48)
+            if n in _SUBJECT_GONE and _stays_gone(norms, j + 1, e) \
+                    and (j == end or (headed and norms[j - 1] in _HEADS) or norms[j - 1] in ("was", "were", "been")):
+                return True  # "The crisis team was disbanded in 2011", "the section 75 agreement lapsed" (session
+                # 51); not "as contracts are decommissioned" (under way), "will be disbanded"
             if n not in _POST_GAP:
                 break  # another word first: the negation, if any, is of something else
         return _topic_denied(norms, b, start, end, e) or _label_alone(norms, b, start, end, e, self.next_sent(b))
