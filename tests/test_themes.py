@@ -2206,6 +2206,8 @@ def test_themes_a_label_alone_then_a_sentence_that_denies_it(nlp_lexicon_only, t
     ("The crisis team was disbanded in 2011 and its functions were not re-provided.", "crisis_response", None),
     ("Advocacy was withdrawn for people in hospital.", None, "advocacy"),
     ("The crisis team has not been disbanded.", None, "crisis_response"),
+    ("Partnership board - not disbanded, but now meets only twice a year.", None, "governance_partnership"),
+    ("The section 75 has not lapsed.", None, "pooled_budgets"),
     ("The crisis team will be disbanded next year.", None, "crisis_response"),
     ("Funding transfers as inpatient contracts are decommissioned.", None, "market_providers"),
     ("The pooled budget lost two million pounds last year.", None, "pooled_budgets"),

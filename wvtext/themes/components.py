@@ -468,7 +468,11 @@ _UNDONE = cue_words({"reduction", "reduce", "reduced", "reducing", "cut", "cuts"
                      "change", "changed", "stop", "stopped", "end", "ended", "withdraw", "withdrawn",
                      "withdrawal", "lose", "lost", "loss", "decline", "declined", "closure", "close", "closed",
                      "cease", "ceased", "decommission", "decommissioned", "decommissioning", "shortage",
-                     "shortfall", "diminish", "diminished", "erosion", "eroded"})
+                     "shortfall", "diminish", "diminished", "erosion", "eroded",
+                     # a thing's being gone for good, denied (`_SUBJECT_GONE`; session 51): "Partnership board -
+                     # not disbanded, but now meets twice a year", "the s75 has not lapsed"
+                     "disbanded", "abolished", "scrapped", "dissolved", "discontinued", "lapsed", "expired",
+                     "terminated", "abandoned", "cancelled"})
 # So does its being affected or disrupted, denied, after the mention in the passive (`_undone_after`):
 # "personal budgets and advocacy are not affected", "the crisis team has not been disrupted"; not the
 # active "OR has not affected any placements" (no bearing: a denial), nor "no affected patients" (session
