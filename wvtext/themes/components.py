@@ -426,8 +426,8 @@ _TOPIC_PRONOUNS = cue_words({"it", "they", "this", "these"})  # the topic's thin
 # The subject of a clause that follows a label and its mark (or, from session 51, a label that makes a
 # sentence of its own) and can deny it: "Crisis response - there isn't one", "CHC: this is not an issue"
 _LABEL_SUBJECTS = _PRONOUNS | _TOPIC_PRONOUNS
-# Words between "no" and trouble, and after it, in a sentence after a label that denies it ("Transition. No
-# major issues for us."; `_label_alone`)
+# Words that may stand between "no" and trouble ("no major issues": `_note_denies`, `_null_entry`), and words
+# of place that may end a note after a label ("not an issue for us"; session 51)
 _ANY_TROUBLE = cue_words({"major", "significant", "particular", "real", "known", "current", "outstanding"})
 _HERE = ("for", "us", "here", "locally", "now", "in", "this", "area")
 # A note with no subject after a label that denies it (`_note_denies`; session 51): what may stand between
@@ -438,8 +438,9 @@ _NOTE_KINDS = cue_words({"local", "dedicated", "specific", "specialist", "separa
 _NOTE_DONE = _SET_UP | _AVAILABLE | cue_words({"done", "made", "raised", "identified", "reported", "recorded",
                                                 "known", "noted", "arising", "outstanding", "received", "planned",
                                                 "needed", "required", "used"})
-_TROUBLE_NOTED = cue_words({"raised", "identified", "reported", "known", "noted", "arising", "outstanding", "recorded",
-                            "report", "to"})  # "no concerns raised", "no disputes outstanding" (`_null_entry`)
+# "no concerns raised", "no disputes outstanding", "no issues to report" (`_null_entry`)
+_TROUBLE_NOTED = cue_words({"raised", "identified", "reported", "known", "noted", "arising", "outstanding",
+                            "recorded", "report", "to"})
 _NOTE_TAIL = _HERE + ("group", "cohort", "client", "year", "the", "at", "moment", "date", "present")
 _EXIST = cue_words({"exist", "exists"})
 # Words after trouble that name what it is with or about ("no issues with CHC"; `_denies_topic`)
@@ -1289,13 +1290,12 @@ def _label_alone(norms: list[str], b: int, start: int, end: int, e: int, after: 
 def _note_denies(norms: list[str], a: int, z: int) -> bool:
     """Whether the words from a to z, after a label's dash or colon or in the sentence after a label alone,
     are a note with no subject that denies the label: a word of its being gone (`_SUBJECT_GONE`: "lapsed
-    March 2012"), or "no", "none", "nil" or "not" and what was not done
-    or raised ("none commissioned", "not commissioned", "no issues raised", "no disputes outstanding"),
-    trouble or the thing itself ("no issues", "no local provision", "not an issue"), or "does not exist";
-    then only words of time or place ("none undertaken for this group", "not an issue for us"). A null
-    entry of the sentence frame ("none", "no issues": `_null_entry`) is left to the frame: a denial in an
-    answer, a template's line in a document. A part is no denial: "not commissioned for children",
-    "none out of hours" (session 51)."""
+    March 2012"); "no", "none", "nil" or "not" and what was not done or raised ("none commissioned", "not
+    commissioned", "no issues raised"), trouble or the thing itself ("no local provision", "not an
+    issue"); or "does not exist"; then only words of time or place ("none undertaken for this group",
+    "not an issue for us"). A null entry of the sentence frame ("none", "no issues": `_null_entry`) is
+    left to the frame: a denial in an answer, a template's line in a document. A part is no denial:
+    "not commissioned for children", "none out of hours" (session 51)."""
     if _null_entry(norms, a, z):
         return False
     k = a
@@ -2378,9 +2378,9 @@ _SUBJECT_GONE = cue_words({"disbanded", "decommissioned", "abolished", "scrapped
 # ... and what takes it back: a contrast, its coming back ("lapsed in 2012 but has been renewed") or a scope
 # ("withdrawn for people in hospital", "withdrawn from the ward")
 _GONE_UNDONE = cue_words({"but", "however", "although", "though", "whereas", "until", "except", "for", "from",
-                          "reinstated", "revived",
-                          "reformed", "restarted", "reconvened", "relaunched", "renewed", "recommissioned",
-                          "resumed", "reestablished", "reintroduced"})
+                          "reinstated", "revived", "reformed", "restarted", "reconvened", "relaunched", "renewed",
+                          "recommissioned", "resumed", "reestablished", "reintroduced"})
+# ... and, after "re", what sets it up again ("re-let", "re-tendered": `_stays_gone`)
 _SET_UP_AGAIN = frozenset({"let", "tendered", "started", "opened", "formed", "instated", "located", "housed"})
 _MONTHS = cue_words({"january", "february", "march", "april", "may", "june", "july", "august", "september",
                      "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
@@ -3275,9 +3275,10 @@ _ENTRY_PUNCT = frozenset({".", ",", ";", ":", "!", "?", "-", "\u2013", "\u2014",
 
 
 def _null_entry(norms: list[str], k: int, e: int) -> bool:
-    """Whether the words from k to e (punctuation aside) are a null entry: `_NULL_ENTRIES`, or "no",
-    "none" or "nil" with at most three words of time or of being in place after it ("Housing: no.",
-    "Crisis team: none in place.", "Pooled budget - none at present."; session 50)."""
+    """Whether the words from k to e (punctuation aside) are a null entry: `_NULL_ENTRIES`; "no", "none"
+    or "nil" with at most three words of time or of being in place after it ("Housing: no.", "Crisis
+    team: none in place.", "Pooled budget - none at present."; session 50); or "no" and trouble with
+    only words of its being noted after it ("no concerns raised"; session 51)."""
     entry = tuple(n for n in norms[k:e] if n not in _ENTRY_PUNCT)
     if entry in _NULL_ENTRIES or (0 < len(entry) <= 4 and entry[0] in _NULL_VALUES and all(
             n in _NULL_AFTER or n in _IN_PLACE for n in entry[1:])):
