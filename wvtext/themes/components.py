@@ -40,6 +40,13 @@ def pipe_in_batches(component, docs, batch_size: int = 512):
         yield from [component(doc) for doc in batch]
 
 
+class BatchPipe:
+    """A component's `pipe`: `pipe_in_batches` over the component itself."""
+
+    def pipe(self, docs, batch_size: int = 512):
+        return pipe_in_batches(self, docs, batch_size)
+
+
 __all__ = ["Mention", "ThemeScore", "SPANS_KEY", "THRESHOLD"]
 
 SPANS_KEY = "wvtext_themes"
@@ -219,9 +226,11 @@ _HEADS = cue_words({"provision", "provisions", "service", "services", "support",
 # independent review).
 _SCOPE_ENDS = cue_words({"since", "until", "once", "after", "before", "because", "unless", "thanks", "whether", "if"})
 # (`_opens_clause`) a time after it makes it a preposition; a negation of a noun needs its clause's verb first
-_TIME_AFTER = cue_words({"january", "february", "march", "april", "may", "june", "july", "august", "september",
-                         "october", "november", "december", "then", "now", "hours", "hour", "last", "that", "which",
-                         "this", "today", "yesterday", "christmas", "easter", "autumn", "spring", "summer", "winter"})
+_MONTH_NAMES = cue_words({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                          "october", "november", "december"})
+_MONTHS = _MONTH_NAMES | cue_words({"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
+_TIME_AFTER = _MONTH_NAMES | cue_words({"then", "now", "hours", "hour", "last", "that", "which", "this", "today",
+                                        "yesterday", "christmas", "easter", "autumn", "spring", "summer", "winter"})
 _NOUN_NEGATIONS = cue_words({"no", "none", "nobody", "noone", "neither", "nor"})
 # A clause fronted by one of these and closed by a comma holds its own negation: "If this is not
 # possible, the provider will arrange advocacy", "Where people do not have capacity, a best interests
@@ -325,10 +334,8 @@ _DEFINITE_REACH = 5
 _GAP_NOUNS = cue_words({"issue", "issues", "arrangement", "arrangements", "process", "processes", "agreement",
                         "agreements"})  # the nouns of `_POST_GAP`, which a coordinated subject may hold
 # "by" before a time is no agent (`_limited`): "not to be established by March 2014"
-_BY_WHEN = cue_words({"january", "february", "march", "april", "may", "june", "july", "august", "september",
-                      "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-                      "sept", "oct", "nov", "dec", "spring", "summer", "autumn", "winter", "next", "then", "now",
-                      "end", "mid", "early", "late", "year", "month", "quarter"})
+_BY_WHEN = _MONTHS | cue_words({"spring", "summer", "autumn", "winter", "next", "then", "now", "end", "mid", "early",
+                                "late", "year", "month", "quarter"})
 _LIST_ITEMS = 6  # the items of a coordinated subject read (`_coordinated_negation`) ...
 _ITEM_WORDS = 4  # ... and the words of each
 # A coordinated subject opens its sentence or follows one of these (or a colon, semicolon, dash,
@@ -461,19 +468,22 @@ _PARTICIPLES = frozenset({"been", "had", "done", "made", "gone", "got", "taken",
                           "paid", "spent", "lost", "left", "held", "run", "become", "come", "brought", "built", "felt",
                           "seen", "known", "shown", "grown", "risen", "fallen", "broken", "chosen", "driven",
                           "written", "spoken", "forgotten", "struggled", "managed", "coped"})
+# What says of its subject that it is gone for good (`_DocView.negated`, `_note_denies`: "The crisis team was
+# disbanded in 2011", "s75 - lapsed March 2012"; session 51): not `_GONE`'s words of a gap or a pause
+# ("lacking", "missing", "unavailable", "suspended") nor those with everyday senses ("closed", "ended",
+# "stopped", "lost": "the case was closed", "the pooled budget lost £2m")
+_SUBJECT_GONE = cue_words({"disbanded", "decommissioned", "abolished", "scrapped", "dissolved", "discontinued",
+                           "lapsed", "expired", "terminated", "ceased", "abandoned", "cancelled", "withdrawn"})
 # A loss or a change denied affirms what would have been lost: "there has been no reduction in the
 # advocacy contract", "no cuts to the pooled budget", "we have not reduced crisis capacity", "there is
 # no shortage of supported housing"; after the mention, "the pooled budget has not changed", "advocacy
-# has not stopped" (`_DocView.negated`, `_undone_after`).
+# has not stopped", and a thing's being gone for good, "Partnership board - not disbanded, but now meets
+# twice a year" (`_DocView.negated`, `_undone_after`; the last: session 51).
 _UNDONE = cue_words({"reduction", "reduce", "reduced", "reducing", "cut", "cuts", "decrease", "decreased",
                      "change", "changed", "stop", "stopped", "end", "ended", "withdraw", "withdrawn",
                      "withdrawal", "lose", "lost", "loss", "decline", "declined", "closure", "close", "closed",
                      "cease", "ceased", "decommission", "decommissioned", "decommissioning", "shortage",
-                     "shortfall", "diminish", "diminished", "erosion", "eroded",
-                     # a thing's being gone for good, denied (`_SUBJECT_GONE`; session 51): "Partnership board -
-                     # not disbanded, but now meets twice a year", "the s75 has not lapsed"
-                     "disbanded", "abolished", "scrapped", "dissolved", "discontinued", "lapsed", "expired",
-                     "terminated", "abandoned", "cancelled"})
+                     "shortfall", "diminish", "diminished", "erosion", "eroded"}) | _SUBJECT_GONE
 # So does its being affected or disrupted, denied, after the mention in the passive (`_undone_after`):
 # "personal budgets and advocacy are not affected", "the crisis team has not been disrupted"; not the
 # active "OR has not affected any placements" (no bearing: a denial), nor "no affected patients" (session
@@ -697,7 +707,7 @@ def term_forms(nlp: Language, terms) -> list[list[Doc]]:
     return out
 
 
-class ThemeMatcher:
+class ThemeMatcher(BatchPipe):
     def __init__(self, nlp: Language, lexicon: Lexicon):
         self.lexicon = lexicon
         self.terms = list(lexicon.terms)
@@ -714,9 +724,6 @@ class ThemeMatcher:
         self._long_forms: dict[str, list[tuple]] = {}  # long form (or abbreviation) -> its terms
         self._useful: dict[frozenset, dict[str, str]] = {}  # `useful_abbreviations`, by the map's content
         self.named_heads = _named_heads(self.terms)  # "CLDT": read as "the community learning disability team"
-
-    def pipe(self, docs, batch_size: int = 512):
-        return pipe_in_batches(self, docs, batch_size)
 
     def __call__(self, doc: Doc) -> Doc:
         return self._match(doc, abbreviations=True)
@@ -2369,12 +2376,6 @@ _POST_CLAUSE_WORDS = 8  # the words after a mention read for its clause's own ne
 _CONTRACTED_VERBS = cue_words({"'s", "'ve", "'re", "'m", "'d", "'ll"})
 # A second clause saying the thing is gone keeps the first clause's denial of it (`_clauses_joined`): "We
 # do not have a register and the crisis team has been disbanded" (an independent review found these)
-# What says of its subject that it is gone for good (`_DocView.negated`, `_note_denies`: "The crisis team was
-# disbanded in 2011", "s75 - lapsed March 2012"; session 51): not `_GONE`'s words of a gap or a pause
-# ("lacking", "missing", "unavailable", "suspended") nor those with everyday senses ("closed", "ended",
-# "stopped", "lost": "the case was closed", "the pooled budget lost £2m")
-_SUBJECT_GONE = cue_words({"disbanded", "decommissioned", "abolished", "scrapped", "dissolved", "discontinued",
-                           "lapsed", "expired", "terminated", "ceased", "abandoned", "cancelled", "withdrawn"})
 # ... and what takes it back: a contrast, its coming back ("lapsed in 2012 but has been renewed") or a scope
 # ("withdrawn for people in hospital", "withdrawn from the ward")
 _GONE_UNDONE = cue_words({"but", "however", "although", "though", "whereas", "until", "except", "for", "from",
@@ -2382,9 +2383,6 @@ _GONE_UNDONE = cue_words({"but", "however", "although", "though", "whereas", "un
                           "recommissioned", "resumed", "reestablished", "reintroduced"})
 # ... and, after "re", what sets it up again ("re-let", "re-tendered": `_stays_gone`)
 _SET_UP_AGAIN = frozenset({"let", "tendered", "started", "opened", "formed", "instated", "located", "housed"})
-_MONTHS = cue_words({"january", "february", "march", "april", "may", "june", "july", "august", "september",
-                     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-                     "sept", "oct", "nov", "dec"})
 
 
 def _stays_gone(norms: list[str], k: int, e: int) -> bool:
@@ -3357,7 +3355,7 @@ def make_sentencizer(nlp: Language, name: str):
     return FastSentencizer(nlp)
 
 
-class FastSentencizer:
+class FastSentencizer(BatchPipe):
     """spaCy's rule sentencizer, read off the doc's arrays instead of token objects: a sentence
     starts at the first token after end punctuation that is neither end punctuation nor other
     punctuation (a closing quote or bracket). The same boundaries, several times faster, with two
@@ -3373,9 +3371,6 @@ class FastSentencizer:
         self.dots = {nlp.vocab.strings.add("." * n) for n in range(2, 7)}
         self.bullet = nlp.vocab.strings.add("\u2022")  # text.normalize_text writes every bullet so
         self.special = frozenset(self.punct | self.dots | {self.bullet})
-
-    def pipe(self, docs, batch_size: int = 512):
-        return pipe_in_batches(self, docs, batch_size)
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
@@ -3446,14 +3441,11 @@ def make_negation(nlp: Language, name: str):
     return NegationReader()
 
 
-class NegationReader:
+class NegationReader(BatchPipe):
     """The `wvtext_negation` component: `negation`, a batch at a time under `Language.pipe`."""
 
     def __call__(self, doc: Doc) -> Doc:
         return negation(doc)
-
-    def pipe(self, docs, batch_size: int = 512):
-        return pipe_in_batches(negation, docs, batch_size)
 
 
 def negation(doc: Doc) -> Doc:
@@ -3603,7 +3595,7 @@ def _between(doc: Doc, end: int, start: int) -> str:
     return doc[first:max(j1, j0)].text_with_ws[end - idx[first]:]
 
 
-class ThemeScorer:
+class ThemeScorer(BatchPipe):
     """confidence = 1 - exp(-k * S), S = the mentions' weights: each distinct term once in full,
     repeats at `repeat` of their weight, items of a list and names of a population ("people with
     challenging behaviour") at `list_discount`, a label over a null entry ("Safeguarding: not
@@ -3614,9 +3606,6 @@ class ThemeScorer:
                  boilerplate_discount: float = 0.2):
         self.k, self.repeat, self.list_discount, self.negated_factor = k, repeat, list_discount, negated_factor
         self.boilerplate_discount = boilerplate_discount
-
-    def pipe(self, docs, batch_size: int = 512):
-        return pipe_in_batches(self, docs, batch_size)
 
     def __call__(self, doc: Doc) -> Doc:
         by_theme: dict[str, list[Mention]] = {}

@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..learned import QUESTION_KEY, LinearModel, learned_dir, load_model, sigmoid
-from .components import _TROUBLE_STEMS, HAVE, HAVE_BETWEEN, NEG_PRE, ThemeScore, _in_word, doc_view, pipe_in_batches
+from .components import _TROUBLE_STEMS, HAVE, HAVE_BETWEEN, NEG_PRE, BatchPipe, ThemeScore, _in_word, doc_view
 from .lexicon import cue_words
 from .model import LEARNED_TERM
 
@@ -200,7 +200,7 @@ def make_negation_model(nlp: Language, name: str, model_path: str | None):
     return NegationModel(load_model(path), path)
 
 
-class NegationModel:
+class NegationModel(BatchPipe):
     def __init__(self, model: LinearModel | None, path: str = ""):
         self.model = model
         if model is not None and (model.kind != "negation" or tuple(model.labels) != ("negated",)):
@@ -210,9 +210,6 @@ class NegationModel:
 
             raise WvtextError(f"{path}: not a negation model.",
                               remedy=f"Rebuild it with `wvtext train --out {Path(path).parent}`.")
-
-    def pipe(self, docs, batch_size: int = 512):
-        return pipe_in_batches(self, docs, batch_size)
 
     def __call__(self, doc: Doc) -> Doc:
         found = doc._.wv_themes
