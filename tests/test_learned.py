@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT
 from wvtext.errors import WvtextError
-from wvtext.learned import STANCE_FEATURES, THEME_FEATURES, LinearModel, bow_keys, load_model
+from wvtext.learned import STANCE_FEATURES, THEME_FEATURES, LinearModel, bow_keys, content_keys, load_model
 from wvtext.text import normalize_text
 from wvtext.themes.lexicon import THEMES
 from wvtext.themes.pipeline import extract_themes, make_nlp
@@ -21,6 +21,27 @@ TRAINING = ROOT / "corpus" / "training"
 
 def test_learned_bow_keys_are_words_and_adjacent_pairs():
     assert bow_keys(["not", "yet", ",", "in", "place", "2013"]) == {"not", "yet", "not yet", "in", "place", "in place"}
+
+
+def test_learned_theme_words_are_content_words_only():
+    """The theme model's words leave out function words and every pair with one."""
+    keys = bow_keys(["we", "are", "working", "with", "provider", "through", "supported", "living", "not", "yet"])
+    assert content_keys(keys) == {"working", "provider", "supported", "living", "supported living"}
+    from wvtext.learned import learned_dir
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    model = load_model(str(learned_dir() / "themes_model.json"))
+    assert model.vocab and not [k for k in model.vocab if set(k.split(" ")) & STOP_WORDS], \
+        "the shipped theme model reads function words: retrain it with `wvtext train --out models/learned`"
+
+
+def test_learned_theme_confidence_ignores_how_a_writer_words_it(nlp):
+    """Two texts that differ only in function words (who says it, which article, which auxiliary)
+    get the same theme confidences: the words the model reads are the same."""
+    a, b = extract_themes(["We have commissioned a crisis team for people with a learning disability.",
+                           "They have commissioned the crisis team for people with the learning disability."],
+                          nlp=nlp)
+    assert a and {t: s.confidence for t, s in a.items()} == {t: s.confidence for t, s in b.items()}
 
 
 def test_learned_shipped_theme_model_keeps_every_carried_theme_evidenced(nlp, seed_return):
@@ -204,6 +225,8 @@ def test_learned_train_is_deterministic_and_records_its_data(tmp_path):
     assert len(meta["groups"]) == voices + items + 1
     model = load_model(str(tmp_path / "a" / "themes_model.json"))
     assert model.kind == "themes" and model.labels == THEMES and model.vocab
+    assert model.vocab.keys() == content_keys(set(model.vocab))  # content words only
+    assert meta["words"].startswith("content words")
 
 
 def test_learned_train_needs_two_groups(tmp_path):

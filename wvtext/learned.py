@@ -4,7 +4,8 @@ stored as plain JSON in `models/learned/` and applied with numpy (no scikit-lear
 - **Themes**: for each theme, a logistic model over the lexicon's evidence for that theme (the
   mentions' weights, how many distinct terms, in a list or not, negated, hedged, how much of the
   text they cover, and for a narrative how much its question asks about the theme) and the text's
-  words (binary unigrams and bigrams of the normalised tokens).
+  content words (binary unigrams and bigrams of the normalised tokens, function words left out:
+  `content_keys`).
   It decides whether a theme said something substantive, which the lexicon alone cannot.
 - **Narrative class**: a multinomial logistic model over the stance rules' cue scores, their
   decision, the opening word, how much of the question the narrative covers, and the words.
@@ -26,7 +27,7 @@ import numpy as np
 from .codebook import ANSWER_CLASSES
 from .errors import WvtextError
 
-__all__ = ["bow_keys", "doc_bow", "theme_features", "question_evidence", "stance_features", "LinearModel", "load_model",
+__all__ = ["bow_keys", "content_keys", "doc_bow", "theme_features", "question_evidence", "stance_features", "LinearModel", "load_model",
            "learned_dir", "QUESTION_KEY", "THEME_FEATURES", "STANCE_FEATURES", "STANCE_CLASSES"]
 
 STANCE_CLASSES = ANSWER_CLASSES  # the answer classes of the spec, in the models' label order
@@ -100,6 +101,20 @@ def bow_keys(norms: list[str]) -> set[str]:
         else:
             prev = ""
     return keys
+
+
+def content_keys(keys: set[str]) -> set[str]:
+    """The keys of `bow_keys` the theme model reads (since session 52): those with no function word
+    (spaCy's English stop words: "we", "are", "through", "not", "a" ...). What a text is about is
+    in its content words; the function words and the pairs with one ("we are", "provider have")
+    mark how a writer writes, and a model fitted to a few writers' voices learned them as evidence
+    of a theme ("need", "we" and "through" weighed most for the market in a sentence that names
+    providers once). Negation and hedging reach the theme model through the lexicon's features,
+    not its words. Applied when the vocabulary is built (`wvtext train`): at run time a key not in
+    the vocabulary is simply not found, so the model file is all that applies it."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return {k for k in keys if not any(w in STOP_WORDS for w in k.split(" "))}
 
 
 def doc_bow(doc) -> set[str]:

@@ -36,7 +36,7 @@ from typing import Callable
 import numpy as np
 
 from .errors import WvtextError
-from .learned import (STANCE_CLASSES, STANCE_FEATURES, THEME_FEATURES, LinearModel, doc_bow,
+from .learned import (STANCE_CLASSES, STANCE_FEATURES, THEME_FEATURES, LinearModel, content_keys, doc_bow,
                       question_evidence, theme_features)
 
 __all__ = ["TrainingSet", "read_training", "train_all", "default_out"]
@@ -472,8 +472,8 @@ def train_themes(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
     _, docs = _parse([e.text for e in ex], _question_texts(ex), [e.defined for e in ex])
     _, ddocs = _parse([e.text for e in dev], _question_texts(dev), [e.defined for e in dev])
     qs, dqs = _questions(ex), _questions(dev)
-    key_sets = [doc_bow(d) for d in docs]
-    dkeys = [doc_bow(d) for d in ddocs]
+    key_sets = [content_keys(doc_bow(d)) for d in docs]  # the theme model reads content words only
+    dkeys = [content_keys(doc_bow(d)) for d in ddocs]
     Y = np.array([[t in e.themes for t in THEMES] for e in ex])
     K = np.array([[e.known is None or t in e.known for t in THEMES] for e in ex])
     DY = np.array([[t in e.themes for t in THEMES] for e in dev])
@@ -525,7 +525,7 @@ def train_themes(ts: TrainingSet, dev: list[Example], progress: Callable[[str], 
             "lexicon_alone": {"heldout_voices_micro_f1": round(base_cv, 4), "development_micro_f1": round(base_dv, 4)},
             "groups": sorted(set(groups.tolist())), "examples": len(ex), "vocabulary": len(vocab),
             "training_files": ts.files, "codebook": _codebook_hash(), "lexicon": _lexicon_version(),
-            "labels": ts.labels, "seed": SEED}
+            "labels": ts.labels, "seed": SEED, "words": "content words (learned.content_keys)"}
     progress(f"themes: chose C={C}, blend {blend}, threshold {th}: held-out groups micro F1 {cv:.3f} "
              f"(lexicon alone {base_cv:.3f}), development sets {dv:.3f} (lexicon alone {base_dv:.3f}); {len(vocab)} words")
     return LinearModel("themes", tuple(THEMES), THEME_FEATURES, vocab, dense_w, bow_w, bias, th, meta, blend)
