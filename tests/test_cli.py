@@ -274,6 +274,26 @@ def test_cli_themes_text_read_as_the_answer_to_a_question():
     assert res.returncode == 0 and "1.2 is a categorical question" in res.stderr
 
 
+def test_cli_themes_why_shows_what_decided_the_learned_confidence():
+    """--why: the model's score split into its parts, and the words that pushed it; a usage error
+    without --text or with --no-learned."""
+    text = "Advice on Ordinary Residence is provided by Legal Services when needed."
+    res = run("themes", "--text", text, "--question", "1.8", "--why")
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln.startswith("ordinary_residence\t"))
+    why = next(ln for ln in lines[at:] if ln.strip().startswith("why:"))
+    got = re.search(r"model score ([-+][\d.]+) = base ([-+][\d.]+) \+ lexicon's evidence ([-+][\d.]+) "
+                    r"\+ words ([-+][\d.]+) -> probability ([\d.]+)", why)
+    assert got, why
+    score, base, evidence, words, _ = map(float, got.groups())
+    assert abs(base + evidence + words - score) <= 0.02  # the parts add up (each rounded to 2 places)
+    assert "asked by the question" in res.stdout and "words for:" in res.stdout
+    for args in (("--why",), ("--text", text, "--why", "--no-learned")):
+        res = run("themes", *args)
+        assert res.returncode == 2 and "--why explains" in res.stderr and "Traceback" not in res.stderr
+
+
 def test_cli_themes_question_errors_are_usage_errors():
     res = run("themes", "--text", "OR dispute with the city.", "--question", "99.9")
     assert res.returncode == 2 and "'99.9' is not a question of the codebook" in res.stderr

@@ -44,6 +44,28 @@ def test_learned_theme_confidence_ignores_how_a_writer_words_it(nlp):
     assert a and {t: s.confidence for t, s in a.items()} == {t: s.confidence for t, s in b.items()}
 
 
+def test_learned_explanation_gives_the_confidence_the_pipeline_gives(nlp, seed_return):
+    """`explain_text` splits each theme's score into parts that add up to the confidence the
+    pipeline gives, for every theme of every real Leicestershire answer read with its question."""
+    from wvtext.codebook import load_codebook
+    from wvtext.pipeline import question_text
+    from wvtext.themes.pipeline import explain_text
+
+    codebook = load_codebook()
+    seen = 0
+    for a in seed_return.answers:
+        q = question_text(codebook, a.qid)
+        scores = next(extract_themes([a.narrative], nlp=nlp, questions=[q]))
+        reasons = explain_text(nlp, a.narrative, q)
+        assert set(reasons) == set(scores), a.qid
+        for theme, r in reasons.items():
+            assert r["confidence"] == pytest.approx(scores[theme].confidence, abs=1e-4), (a.qid, theme)
+            assert r["logit"] == pytest.approx(r["bias"] + sum(v for _, v in r["evidence"]) + r["words"], abs=1e-9)
+            assert all(v > 0 for _, v in r["words_for"]) and all(v < 0 for _, v in r["words_against"])
+            seen += 1
+    assert seen > 100
+
+
 def test_learned_shipped_theme_model_keeps_every_carried_theme_evidenced(nlp, seed_return):
     texts = [a.narrative for a in seed_return.answers]
     for text, scores in zip(texts, extract_themes(texts, nlp=nlp)):

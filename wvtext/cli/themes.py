@@ -17,6 +17,31 @@ LexiconOption = Annotated[Optional[Path], typer.Option(
     "--lexicon", help="Theme lexicon csv (default models/themes/lexicon.csv; spelling.csv beside it is used).")]
 
 
+def _echo_reasons(r: dict) -> None:
+    """`ThemeModel.explain`'s reading of one theme, as `wvtext themes --text ... --why` shows it."""
+    parts = ", ".join(f"{_FEATURE_WORDS.get(n, n)} {v:+.2f}" for n, v in r["evidence"])
+    typer.echo(f"    why: model score {r['logit']:+.2f} = base {r['bias']:+.2f}"
+               f" + lexicon's evidence {sum(v for _, v in r['evidence']):+.2f} + words {r['words']:+.2f}"
+               f" -> probability {r['probability']:.2f}"
+               + (f", blended {r['blend']:.1f} with the lexicon's {r['lexicon']:.2f}" if r["blend"] < 1 else ""))
+    if parts:
+        typer.echo(f"      evidence: {parts}")
+    for label, key in (("words for", "words_for"), ("words against", "words_against")):
+        if r[key]:
+            typer.echo(f"      {label}: " + ", ".join(f"{w} {v:+.2f}" for w, v in r[key]))
+
+
+# How the theme model's evidence features (wvtext.learned.THEME_FEATURES) read in `--why`.
+_FEATURE_WORDS = {"has_mention": "a term found", "lexicon_confidence": "the lexicon's score",
+                  "weight_sum": "terms' weights", "distinct_terms": "distinct terms", "mentions": "mentions",
+                  "max_weight": "weightiest term", "share_in_list": "share in a list", "all_negated": "all negated",
+                  "any_hedged": "hedged", "share_of_sentences": "share of sentences",
+                  "in_first_sentence": "in the first sentence", "asked": "asked by the question",
+                  "share_boilerplate": "share over a null entry", "share_heading": "share as a line's label",
+                  "share_fragment": "share in lines without a clause", "themes_in_text": "themes in the text",
+                  "share_population": "share naming the people"}
+
+
 @app.command("themes")
 def themes_cli(
     db: ExistingDbOption = DEFAULT_DB_PATH,
@@ -32,6 +57,10 @@ def themes_cli(
         "--question", "-q", help="With --text: read it as the answer to this question of the codebook (e.g. 2.4), as "
                                  "'wvtext analyse' reads narratives (the learned decision reads the question; the lexicon "
                                  "alone, --no-learned, does not); without it the text is read as an item.")] = None,
+    why: Annotated[bool, typer.Option(
+        "--why", help="With --text: also show why the learned model scored each theme as it did: the lexicon's "
+                      "evidence and the question's pull as parts of its score, and the words that pushed it "
+                      "most up and down.")] = False,
 ) -> None:
     """Find the 23 themes (listed by 'wvtext lexicon') in every answer and item in the database, with evidence.
 
@@ -47,11 +76,15 @@ def themes_cli(
     the others as the words it stands for (with --text: those the text defines). `wvtext analyse`
     runs this too.
     """
-    from ..themes.pipeline import extract_themes, make_nlp
+    from ..themes.pipeline import explain_text, extract_themes, make_nlp
 
     if question is not None and text is None:
         echo_err("error: --question reads one text as the answer to a question: give the text with --text. "
                  "(The narratives in the database are read with their own questions.)")
+        raise typer.Exit(2)
+    if why and (text is None or not learned):
+        echo_err("error: --why explains the learned model's decision on one text: give the text with --text, "
+                 "and leave out --no-learned (the lexicon alone has no model to explain).")
         raise typer.Exit(2)
     if text is not None and out is not None:
         echo_err("error: --out writes the database's theme evidence; --text reads one text and touches no database. "
@@ -75,6 +108,7 @@ def themes_cli(
                          "are read as items, without the question, as 'wvtext analyse' reads them.")
         nlp = make_nlp(str(lexicon) if lexicon else None, learned=learned)
         scores = next(extract_themes([text], nlp=nlp, questions=[asked_text]))
+        reasons = explain_text(nlp, text, asked_text) if why else {}
         if not scores:
             typer.echo("no theme terms found")
         for theme, s in scores.items():
@@ -87,6 +121,10 @@ def themes_cli(
                 via = f"; {m.via}" if m.via else ""
                 typer.echo(f"    {text[m.start_char:m.end_char]!r} ({m.term}{via}, weight {m.weight})"
                            f"{'  ' + flags if flags else ''}")
+            if theme in reasons:
+                _echo_reasons(reasons[theme])
+        if why and not reasons:
+            typer.echo("(no learned theme model in use: models/learned/themes_model.json is missing)")
         return
 
     from contextlib import ExitStack

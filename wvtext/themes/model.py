@@ -116,6 +116,43 @@ class ThemeModel:
             doc._.wv_themes = out
         return docs
 
+    def explain(self, doc: Doc, top: int = 5) -> dict[str, dict]:
+        """Why the model decided as it did, for each theme the lexicon found in `doc` or the model
+        carried on words alone: `doc` as the components before this one left it (`wvtext themes
+        --text ... --why`). For each theme: the logit's parts (`bias`; `evidence`, each lexicon
+        feature's value times its weight, largest first; the words' sum), the words that pushed it
+        most up and down (`words_for`, `words_against`: weight / sqrt(the text's words in the
+        vocabulary), as the model scores them), and `probability`, `lexicon`, `blend` and
+        `confidence` (the same number `__call__` gives)."""
+        m = self.model
+        if m is None:
+            return {}
+        found = doc._.wv_themes or {}
+        n_sent = len(doc_view(doc).bounds)
+        asked = self._question(doc.user_data.get(QUESTION_KEY)) or {}
+        keys = [k for k in doc_bow(doc) if k in m.vocab]
+        scale = 1.0 / np.sqrt(max(len(keys), 1))
+        rows = np.array([m.vocab[k] for k in keys], dtype=int)
+        out = {}
+        for j, theme in enumerate(THEMES):
+            score = found.get(theme)
+            f = np.array(theme_features(score, n_sent, asked.get(theme, 0.0), len(found)))
+            words = m.bow_w[rows, j] * scale if len(rows) else np.zeros(0)
+            logit = float(m.bias[j] + f @ m.dense_w[j] + words.sum())
+            p = float(sigmoid(np.array([logit]))[0])
+            lexicon = score.confidence if score is not None else 0.0
+            conf = float(_rescale(np.array([m.blend * p + (1 - m.blend) * lexicon]), m.threshold)[0])
+            if score is None and conf < THRESHOLD:
+                continue  # neither found by the lexicon nor carried on words: not scored
+            evidence = sorted(((name, float(v * w)) for name, v, w in zip(THEME_FEATURES, f, m.dense_w[j]) if v),
+                              key=lambda x: (-abs(x[1]), x[0]))
+            ranked = sorted(zip(keys, words.tolist()), key=lambda x: (-x[1], x[0]))
+            out[theme] = {"bias": float(m.bias[j]), "evidence": evidence, "words": float(words.sum()),
+                          "words_for": [x for x in ranked if x[1] >= 0.005][:top],
+                          "words_against": [x for x in reversed(ranked) if x[1] <= -0.005][:top],
+                          "logit": logit, "probability": p, "lexicon": lexicon, "blend": m.blend, "confidence": conf}
+        return out
+
     def _question(self, text: str | None) -> dict[str, float] | None:
         """`question_evidence` of a question text, read by this pipeline's components before this
         one (so exactly as `wvtext train` reads it), once per question."""

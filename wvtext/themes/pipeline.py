@@ -26,7 +26,7 @@ from .components import THRESHOLD, ThemeScore
 from .lexicon import PLURAL_BRACKETS, THEMES, Lexicon, load_lexicon, normalize_word
 from .typos import typo_reader
 
-__all__ = ["make_nlp", "blank_nlp", "extract_themes", "with_questions", "themes_string", "THRESHOLD"]
+__all__ = ["make_nlp", "blank_nlp", "extract_themes", "explain_text", "with_questions", "themes_string", "THRESHOLD"]
 
 
 # Hyphens that split a word: after two capitals before a lower-case word ("CHC-funded",
@@ -224,6 +224,20 @@ def extract_themes(texts: Iterable[str], *, nlp: Language | None = None, lexicon
     with bulk_allocations():
         for doc in nlp.pipe(docs, batch_size=batch_size):
             yield doc._.wv_themes or {}
+
+
+def explain_text(nlp: Language, text: str, question: str | None = None) -> dict[str, dict]:
+    """Why the learned theme model scored each theme of one text as it did (`ThemeModel.explain`):
+    the text read as `extract_themes` reads it, up to the model. {} for a pipeline without one."""
+    if not nlp.has_pipe("wvtext_theme_model"):
+        return {}
+    tm = nlp.get_pipe("wvtext_theme_model")
+    doc = next(with_questions(nlp, [text], [question]))
+    for _name, proc in nlp.pipeline:
+        if proc is tm:
+            break
+        doc = proc(doc)
+    return tm.explain(doc)
 
 
 def themes_string(scores: dict[str, ThemeScore]) -> str:
