@@ -53,13 +53,16 @@ def test_learned_explanation_gives_the_confidence_the_pipeline_gives(nlp, seed_r
 
     codebook = load_codebook()
     seen = 0
-    for a in seed_return.answers:
-        q = question_text(codebook, a.qid)
-        scores = next(extract_themes([a.narrative], nlp=nlp, questions=[q]))
-        reasons = explain_text(nlp, a.narrative, q)
-        assert set(reasons) == set(scores), a.qid
+    # and texts with the abbreviation "OR", whose norm the negation step sets apart from the word "or"
+    # (training read it so; until session 52 the run time read "or" there), read as items
+    cases = [(a.qid, a.narrative, question_text(codebook, a.qid)) for a in seed_return.answers] + [
+        (t, t, None) for t in ("OR - no issues.", "CHC or OR disputes: none this year.", "OR disputes are rare.")]
+    for key, text, q in cases:
+        scores = next(extract_themes([text], nlp=nlp, questions=[q]))
+        reasons = explain_text(nlp, text, q)
+        assert set(reasons) == set(scores), key
         for theme, r in reasons.items():
-            assert r["confidence"] == pytest.approx(scores[theme].confidence, abs=1e-4), (a.qid, theme)
+            assert r["confidence"] == pytest.approx(scores[theme].confidence, abs=1e-4), (key, theme)
             assert r["logit"] == pytest.approx(r["bias"] + sum(v for _, v in r["evidence"]) + r["words"], abs=1e-9)
             assert all(v > 0 for _, v in r["words_for"]) and all(v < 0 for _, v in r["words_against"])
             seen += 1
@@ -521,13 +524,14 @@ def test_learned_batch_indices_equal_the_indices_of_each_text(nlp, seed_return):
 
     model = load_model(str(learned_dir() / "themes_model.json"))
     assert "number" in model.vocab and any(" " in k for k in model.vocab)
-    texts = [a.narrative for a in seed_return.answers] + ["", "A number of people.", "number. of people",
-                                                           "people number"]
+    texts = [a.narrative for a in seed_return.answers] + ["OR disputes are rare, or none.", "",
+                                                           "A number of people.", "number. of people", "people number"]
     views = [doc_view(nlp(t)) for t in texts]
     indptr, indices = model.batch_indices([v.hashes for v in views])
     got = [indices[indptr[i]:indptr[i + 1]].tolist() for i in range(len(texts))]
     assert got == [model.indices(v.norms) for v in views]
     assert got[-4] == [] and model.vocab["number"] in got[-3]
+    assert model.vocab["OR"] in got[-5]  # the abbreviation's norm, as training read it (not the word "or")
     assert len(model.batch_indices([])[0]) == 1
     uni_h, uni_i, _, bi_a, bi_b, bi_i = model._hash_maps()  # as if two pairs shared a key: pairs looked up by words
     model.__dict__["_hash_maps_"] = (uni_h, uni_i, None, bi_a, bi_b, bi_i)

@@ -105,7 +105,9 @@ def bow_keys(norms: list[str]) -> set[str]:
 
 def content_keys(keys: set[str]) -> set[str]:
     """The keys of `bow_keys` the theme model reads (since session 52): those with no function word
-    (spaCy's English stop words: "we", "are", "through", "not", "a" ...). What a text is about is
+    (spaCy's English stop words, case-sensitive: "we", "are", "through", "not", "a" ...; the list
+    also holds a few words that are not function words, such as "part", "full", "enough", "used",
+    "first", "last"; "OR", ordinary residence, is kept). What a text is about is
     in its content words; the function words and the pairs with one ("we are", "provider have")
     mark how a writer writes, and a model fitted to a few writers' voices learned them as evidence
     of a theme ("need", "we" and "through" weighed most for the market in a sentence that names

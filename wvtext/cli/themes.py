@@ -17,13 +17,18 @@ LexiconOption = Annotated[Optional[Path], typer.Option(
     "--lexicon", help="Theme lexicon csv (default models/themes/lexicon.csv; spelling.csv beside it is used).")]
 
 
+def _has_theme_model(nlp) -> bool:
+    return nlp.has_pipe("wvtext_theme_model") and nlp.get_pipe("wvtext_theme_model").model is not None
+
+
 def _echo_reasons(r: dict) -> None:
     """`ThemeModel.explain`'s reading of one theme, as `wvtext themes --text ... --why` shows it."""
     parts = ", ".join(f"{_FEATURE_WORDS.get(n, n)} {v:+.2f}" for n, v in r["evidence"])
     typer.echo(f"    why: model score {r['logit']:+.2f} = base {r['bias']:+.2f}"
                f" + lexicon's evidence {sum(v for _, v in r['evidence']):+.2f} + words {r['words']:+.2f}"
                f" -> probability {r['probability']:.2f}"
-               + (f", blended {r['blend']:.1f} with the lexicon's {r['lexicon']:.2f}" if r["blend"] < 1 else ""))
+               + (f", blended {r['blend']:.1f} with the lexicon's {r['lexicon']:.2f}" if r["blend"] < 1 else "")
+               + f" -> confidence {r['confidence']:.2f} (the model's threshold {r['threshold']:.2f} set at 0.5)")
     if parts:
         typer.echo(f"      evidence: {parts}")
     for label, key in (("words for", "words_for"), ("words against", "words_against")):
@@ -123,8 +128,11 @@ def themes_cli(
                            f"{'  ' + flags if flags else ''}")
             if theme in reasons:
                 _echo_reasons(reasons[theme])
-        if why and not reasons:
-            typer.echo("(no learned theme model in use: models/learned/themes_model.json is missing)")
+        if why and not _has_theme_model(nlp):
+            from ..learned import learned_dir
+
+            typer.echo(f"(no learned theme model to explain: {learned_dir() / 'themes_model.json'} is missing; "
+                       "the confidences are the lexicon's)")
         return
 
     from contextlib import ExitStack

@@ -3434,6 +3434,7 @@ _NAME_WORDS = {w: _NameWord(w) for w in ("of", "for", "to", "from", "by", "in", 
 # The norm a mention spelt "OR" (ordinary residence, which the lexicon matches only in capitals) takes in
 # the doc view: no cue word, so never the joining word "or" (`negation`)
 _OR_MENTION = "OR"
+_OR_ID = get_string_id(_OR_MENTION)  # its id in the view's `hashes`, which the learned theme model reads
 
 
 @Language.factory("wvtext_negation", requires=["doc.spans"])
@@ -3461,6 +3462,8 @@ def negation(doc: Doc) -> Doc:
             if e - s == 1 and norms[s] == "or":
                 norms[s] = _OR_MENTION  # "CHC and OR are not issues": the abbreviation is a list's item,
                 # not the word joining it, wherever the cues read the words around another mention (session 48)
+                view.hashes[s] = _OR_ID  # and the learned theme model reads "OR" there, as it was trained to
+                # (training reads `norms`; run time reads `hashes`: until session 52 it read "or")
             for i in range(s + 1, e - 1):
                 if norms[i] in _NAME_WORDS:
                     norms[i] = _NAME_WORDS[norms[i]]  # "out of area": a word of a name (session 50)

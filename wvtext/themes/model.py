@@ -123,7 +123,8 @@ class ThemeModel:
         feature's value times its weight, largest first; the words' sum), the words that pushed it
         most up and down (`words_for`, `words_against`: weight / sqrt(the text's words in the
         vocabulary), as the model scores them), and `probability`, `lexicon`, `blend` and
-        `confidence` (the same number `__call__` gives)."""
+        `threshold` and `confidence` (the same number `__call__` gives: the blend rescaled so that
+        the threshold falls on 0.5)."""
         m = self.model
         if m is None:
             return {}
@@ -142,15 +143,18 @@ class ThemeModel:
             p = float(sigmoid(np.array([logit]))[0])
             lexicon = score.confidence if score is not None else 0.0
             conf = float(_rescale(np.array([m.blend * p + (1 - m.blend) * lexicon]), m.threshold)[0])
-            if score is None and conf < THRESHOLD:
-                continue  # neither found by the lexicon nor carried on words: not scored
+            if not (conf >= THRESHOLD or lexicon > 0):
+                continue  # as `_batch`: neither found by the lexicon nor carried on words, not scored
+            if score is None and (not len(doc) or self._learned_mention(doc, doc_view(doc), doc_bow(doc), j, theme) is None):
+                continue  # as `_batch`: carried on words alone only with a sentence to show for it
             evidence = sorted(((name, float(v * w)) for name, v, w in zip(THEME_FEATURES, f, m.dense_w[j]) if v),
                               key=lambda x: (-abs(x[1]), x[0]))
             ranked = sorted(zip(keys, words.tolist()), key=lambda x: (-x[1], x[0]))
             out[theme] = {"bias": float(m.bias[j]), "evidence": evidence, "words": float(words.sum()),
                           "words_for": [x for x in ranked if x[1] >= 0.005][:top],
                           "words_against": [x for x in reversed(ranked) if x[1] <= -0.005][:top],
-                          "logit": logit, "probability": p, "lexicon": lexicon, "blend": m.blend, "confidence": conf}
+                          "logit": logit, "probability": p, "lexicon": lexicon, "blend": m.blend,
+                          "threshold": m.threshold, "confidence": conf}
         return out
 
     def _question(self, text: str | None) -> dict[str, float] | None:
