@@ -122,9 +122,9 @@ class ThemeModel:
         --text ... --why`). For each theme: the logit's parts (`bias`; `evidence`, each lexicon
         feature's value times its weight, largest first; the words' sum), the words that pushed it
         most up and down (`words_for`, `words_against`: weight / sqrt(the text's words in the
-        vocabulary), as the model scores them), and `probability`, `lexicon`, `blend` and
-        `threshold` and `confidence` (the same number `__call__` gives: the blend rescaled so that
-        the threshold falls on 0.5)."""
+        vocabulary), as the model scores them), `probability`, `lexicon`, `blend`, `threshold`, and
+        `confidence` (the same number `__call__` gives: the blend rescaled so that the threshold
+        falls on 0.5)."""
         m = self.model
         if m is None:
             return {}
