@@ -17,6 +17,17 @@ LexiconOption = Annotated[Optional[Path], typer.Option(
     "--lexicon", help="Theme lexicon csv (default models/themes/lexicon.csv; spelling.csv beside it is used).")]
 
 
+# How the theme model's evidence features (wvtext.learned.THEME_FEATURES) read in `--why`.
+_FEATURE_WORDS = {"has_mention": "a term found", "lexicon_confidence": "the lexicon's score",
+                  "weight_sum": "terms' weights", "distinct_terms": "distinct terms", "mentions": "mentions",
+                  "max_weight": "weightiest term", "share_in_list": "share in a list", "all_negated": "all negated",
+                  "any_hedged": "hedged", "share_of_sentences": "share of sentences",
+                  "in_first_sentence": "in the first sentence", "asked": "asked by the question",
+                  "share_boilerplate": "share over a null entry", "share_heading": "share as a line's label",
+                  "share_fragment": "share in lines without a clause", "themes_in_text": "themes in the text",
+                  "share_population": "share naming the people"}
+
+
 def _has_theme_model(nlp) -> bool:
     return nlp.has_pipe("wvtext_theme_model") and nlp.get_pipe("wvtext_theme_model").model is not None
 
@@ -34,17 +45,6 @@ def _echo_reasons(r: dict) -> None:
     for label, key in (("words for", "words_for"), ("words against", "words_against")):
         if r[key]:
             typer.echo(f"      {label}: " + ", ".join(f"{w} {v:+.2f}" for w, v in r[key]))
-
-
-# How the theme model's evidence features (wvtext.learned.THEME_FEATURES) read in `--why`.
-_FEATURE_WORDS = {"has_mention": "a term found", "lexicon_confidence": "the lexicon's score",
-                  "weight_sum": "terms' weights", "distinct_terms": "distinct terms", "mentions": "mentions",
-                  "max_weight": "weightiest term", "share_in_list": "share in a list", "all_negated": "all negated",
-                  "any_hedged": "hedged", "share_of_sentences": "share of sentences",
-                  "in_first_sentence": "in the first sentence", "asked": "asked by the question",
-                  "share_boilerplate": "share over a null entry", "share_heading": "share as a line's label",
-                  "share_fragment": "share in lines without a clause", "themes_in_text": "themes in the text",
-                  "share_population": "share naming the people"}
 
 
 @app.command("themes")

@@ -88,33 +88,45 @@ class ThemeModel:
         indptr, indices = m.batch_indices([doc_view(doc).hashes for doc in docs])
         counts = np.diff(indptr)
         data = np.repeat(1.0 / np.sqrt(np.maximum(counts, 1)), counts)
-        for r, doc in enumerate(docs):
-            found = doc._.wv_themes or {}
-            if found:
-                n_sent = len(doc_view(doc).bounds)
-                asked = self._question(doc.user_data.get(QUESTION_KEY)) or {}
-                for theme, score in found.items():
-                    j = _INDEX[theme]
-                    dense[r, j] = theme_features(score, n_sent, asked.get(theme, 0.0), len(found))
-                    lexicon[r, j] = score.confidence
+        founds = [self._evidence(doc, dense[r], lexicon[r]) for r, doc in enumerate(docs)]
         bow = csr_matrix((data, indices, indptr), shape=(len(docs), len(m.vocab))) @ m.bow_w
         probs = sigmoid(m.bias + (dense * m.dense_w).sum(axis=2) + bow)
         conf = _rescale(m.blend * probs + (1 - m.blend) * lexicon, m.threshold)
         keep = (conf >= THRESHOLD) | (lexicon > 0)
-        for r, doc in enumerate(docs):
-            found = doc._.wv_themes or {}
+        for r, (doc, found) in enumerate(zip(docs, founds)):
             out: dict[str, ThemeScore] = {}
             for j in np.flatnonzero(keep[r]).tolist():
-                theme, c = THEMES[j], float(conf[r, j])
-                s = found.get(theme)
-                if s is not None:
-                    out[theme] = ThemeScore(theme, c, s.negated, s.mentions, s.confidence)
-                elif len(doc):
-                    mention = self._learned_mention(doc, doc_view(doc), doc_bow(doc), j, theme)
-                    if mention is not None:
-                        out[theme] = ThemeScore(theme, c, mention.negated, [mention], 0.0)
+                score = self._scored(doc, found, j, float(conf[r, j]))
+                if score is not None:
+                    out[score.theme] = score
             doc._.wv_themes = out
         return docs
+
+    def _evidence(self, doc: Doc, dense: np.ndarray, lexicon: np.ndarray) -> dict[str, ThemeScore]:
+        """The lexicon's themes of `doc` (returned), with their evidence features written into `dense`
+        (a row per theme) and the lexicon's confidence into `lexicon`; other themes' rows left at 0."""
+        found = doc._.wv_themes or {}
+        if found:
+            n_sent = len(doc_view(doc).bounds)
+            asked = self._question(doc.user_data.get(QUESTION_KEY)) or {}
+            for theme, score in found.items():
+                j = _INDEX[theme]
+                dense[j] = theme_features(score, n_sent, asked.get(theme, 0.0), len(found))
+                lexicon[j] = score.confidence
+        return found
+
+    def _scored(self, doc: Doc, found: dict[str, ThemeScore], j: int, confidence: float) -> ThemeScore | None:
+        """Theme j of `doc` at `confidence`, as the model keeps it: with the lexicon's mentions, or carried on
+        words alone with the sentence whose words weigh most for it (None where no sentence has any)."""
+        theme = THEMES[j]
+        s = found.get(theme)
+        if s is not None:
+            return ThemeScore(theme, confidence, s.negated, s.mentions, s.confidence)
+        if len(doc):
+            mention = self._learned_mention(doc, doc_view(doc), doc_bow(doc), j, theme)
+            if mention is not None:
+                return ThemeScore(theme, confidence, mention.negated, [mention], 0.0)
+        return None
 
     def explain(self, doc: Doc, top: int = 5) -> dict[str, dict]:
         """Why the model decided as it did, for each theme the lexicon found in `doc` or the model
@@ -128,32 +140,26 @@ class ThemeModel:
         m = self.model
         if m is None:
             return {}
-        found = doc._.wv_themes or {}
-        n_sent = len(doc_view(doc).bounds)
-        asked = self._question(doc.user_data.get(QUESTION_KEY)) or {}
+        dense, lexicon = np.zeros((len(THEMES), len(THEME_FEATURES))), np.zeros(len(THEMES))
+        found = self._evidence(doc, dense, lexicon)
         keys = [k for k in doc_bow(doc) if k in m.vocab]
         scale = 1.0 / np.sqrt(max(len(keys), 1))
         rows = np.array([m.vocab[k] for k in keys], dtype=int)
         out = {}
         for j, theme in enumerate(THEMES):
-            score = found.get(theme)
-            f = np.array(theme_features(score, n_sent, asked.get(theme, 0.0), len(found)))
             words = m.bow_w[rows, j] * scale if len(rows) else np.zeros(0)
-            logit = float(m.bias[j] + f @ m.dense_w[j] + words.sum())
+            logit = float(m.bias[j] + dense[j] @ m.dense_w[j] + words.sum())
             p = float(sigmoid(np.array([logit]))[0])
-            lexicon = score.confidence if score is not None else 0.0
-            conf = float(_rescale(np.array([m.blend * p + (1 - m.blend) * lexicon]), m.threshold)[0])
-            if not (conf >= THRESHOLD or lexicon > 0):
-                continue  # as `_batch`: neither found by the lexicon nor carried on words, not scored
-            if score is None and (not len(doc) or self._learned_mention(doc, doc_view(doc), doc_bow(doc), j, theme) is None):
-                continue  # as `_batch`: carried on words alone only with a sentence to show for it
-            evidence = sorted(((name, float(v * w)) for name, v, w in zip(THEME_FEATURES, f, m.dense_w[j]) if v),
+            conf = float(_rescale(np.array([m.blend * p + (1 - m.blend) * lexicon[j]]), m.threshold)[0])
+            if not (conf >= THRESHOLD or lexicon[j] > 0) or self._scored(doc, found, j, conf) is None:
+                continue  # not kept by `_batch`: not scored
+            evidence = sorted(((name, float(v * w)) for name, v, w in zip(THEME_FEATURES, dense[j], m.dense_w[j]) if v),
                               key=lambda x: (-abs(x[1]), x[0]))
             ranked = sorted(zip(keys, words.tolist()), key=lambda x: (-x[1], x[0]))
             out[theme] = {"bias": float(m.bias[j]), "evidence": evidence, "words": float(words.sum()),
                           "words_for": [x for x in ranked if x[1] >= 0.005][:top],
                           "words_against": [x for x in reversed(ranked) if x[1] <= -0.005][:top],
-                          "logit": logit, "probability": p, "lexicon": lexicon, "blend": m.blend,
+                          "logit": logit, "probability": p, "lexicon": float(lexicon[j]), "blend": m.blend,
                           "threshold": m.threshold, "confidence": conf}
         return out
 
